@@ -1,0 +1,24 @@
+import type { TrackingEvent } from '../../src/domain/tracking/events.js';
+import type { Projection, RowOp } from '../rowOps.js';
+import { dataViewSchema, T_DATA_VIEW } from './schema.js';
+
+function project(event: Extract<TrackingEvent, { type: 'DataViewRecorded' }>): RowOp[] {
+  const d = event.data;
+  return [{
+    op: 'upsert',
+    table: T_DATA_VIEW,
+    row: {
+      f_job_id: d.jobId, f_role: d.role, f_party_id: d.partyId, f_table_name: d.tableName, f_table_namespace: d.tableNamespace,
+      f_component_name: d.componentName, f_create_time: d.at, f_update_time: d.at, f_table_count_upload: d.countUpload,
+      f_table_count_actual: d.countActual, f_partition: d.partition, f_task_id: d.taskId, f_type: null, f_ttl: 0,
+      f_party_model_id: null, f_model_version: null, f_size: 0, f_description: '', f_tag: '',
+    },
+  }];
+}
+
+export const dataViewProjection: Projection = {
+  name: 'dataView',
+  schema: dataViewSchema,
+  tables: [T_DATA_VIEW],
+  project: (event) => (event.type === 'DataViewRecorded' ? project(event as unknown as Extract<TrackingEvent, { type: 'DataViewRecorded' }>) : []),
+};

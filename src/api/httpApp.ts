@@ -1,0 +1,59 @@
+// The Koa /v1 edge: request ids and logs, one error policy (HTTP 200 + FATE envelope for every
+// application error), the routes, and 404/405 for unknown paths and methods.
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Logger } from 'pino';
+import { IllegalStateError } from '../domain/decider.js';
+import { WrongExpectedRevisionError } from '../store/eventStore.js';
+import { envelope, type Envelope } from './envelope.js';
+import { ApiError, HttpError } from './errors.js';
+import type { EdgeDeps } from './edgeDeps.js';
+import { dataRoutes } from './routes/data.js';
+import { jobRoutes } from './routes/job.js';
+import { tableRoutes } from './routes/table.js';
+import { trackingRoutes } from './routes/tracking.js';
+
+export function createHttpApp(deps: EdgeDeps): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  app.use(async (ctx, next) => {
+    const requestId = ctx.get('x-request-id') || randomUUID();
+    const log = deps.log.child({ requestId });
+    ctx.state.log = log;
+    ctx.set('x-request-id', requestId);
+    const started = performance.now();
+    try {
+      await next();
+    } catch (error) {
+      answerError(ctx, error, log);
+    }
+    const body = ctx.body as Envelope | undefined;
+    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, retcode: body?.retcode, ms: Math.round(performance.now() - started) }, 'request');
+  });
+  const v1 = new Router({ prefix: '/v1' });
+  dataRoutes(v1, deps);
+  tableRoutes(v1, deps);
+  jobRoutes(v1, deps);
+  trackingRoutes(v1, deps);
+  app.use(v1.routes());
+  app.use(v1.allowedMethods());
+  return app;
+}
+
+function answerError(ctx: Koa.Context, error: unknown, log: Logger): void {
+  ctx.status = 200;
+  if (error instanceof ApiError) {
+    ctx.body = envelope({ retcode: error.retcode, retmsg: error.message, ...error.extra });
+  } else if (error instanceof IllegalStateError) {
+    ctx.body = envelope({ retcode: 100, retmsg: error.message });
+  } else if (error instanceof WrongExpectedRevisionError) {
+    ctx.body = envelope({ retcode: 100, retmsg: `a concurrent change reached ${error.streamId} first; try again` });
+  } else if (error instanceof HttpError) {
+    ctx.status = error.status;
+    ctx.body = envelope({ retcode: 100, retmsg: error.message });
+  } else {
+    log.error({ err: error }, 'unhandled error');
+    ctx.body = envelope({ retcode: 100, retmsg: error instanceof Error ? error.message : String(error) });
+  }
+}

@@ -1,0 +1,57 @@
+// multipart/form-data upload (FATE 1.4's default CLI mode): the file part is streamed to disk under
+// the node's data directory (constant memory), other fields come as form fields or query parameters.
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import type { Context } from 'koa';
+import { badRequest, HttpError } from './errors.js';
+
+export interface MultipartUpload {
+  fields: Record<string, string>;
+  /** Saved path of the `file` part. */
+  file?: string;
+  /** File name the client sent. */
+  fileName?: string;
+}
+
+export function isMultipart(ctx: Context): boolean {
+  return /^multipart\/form-data/i.test(ctx.get('content-type'));
+}
+
+export async function receiveMultipart(ctx: Context, dir: string, limit: number): Promise<MultipartUpload> {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.query)) if (typeof v === 'string') fields[k] = v;
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({ headers: ctx.req.headers, limits: { fileSize: limit, files: 1, fields: 64 } });
+  } catch (error) {
+    throw badRequest(`malformed multipart request: ${(error as Error).message}`);
+  }
+  const result: MultipartUpload = { fields };
+  const writes: Promise<void>[] = [];
+  let tooLarge = false;
+  bb.on('field', (name, value) => {
+    fields[name] = value;
+  });
+  bb.on('file', (name, stream, info) => {
+    if (name !== 'file') {
+      stream.resume();
+      return;
+    }
+    mkdirSync(dir, { recursive: true });
+    const safe = basename(info.filename || 'upload.csv').replace(/[^A-Za-z0-9_.-]/g, '_') || 'upload.csv';
+    result.file = join(dir, safe);
+    result.fileName = info.filename;
+    stream.on('limit', () => {
+      tooLarge = true;
+    });
+    writes.push(pipeline(stream, createWriteStream(result.file)));
+  });
+  await pipeline(ctx.req, bb).catch((error: Error) => {
+    throw badRequest(`malformed multipart request: ${error.message}`);
+  });
+  await Promise.all(writes);
+  if (tooLarge) throw new HttpError(413, `uploaded file is larger than ${limit} bytes`);
+  return result;
+}

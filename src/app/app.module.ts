@@ -1,0 +1,18 @@
+// The Nest application context: CQRS buses and the command handlers. No HTTP adapter: Koa is the edge.
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DeleteTableHandler } from './handlers/deleteTable.handler.js';
+import { SubmitDownloadHandler } from './handlers/submitDownload.handler.js';
+import { SubmitUploadHandler } from './handlers/submitUpload.handler.js';
+import { NodeServices } from './nodeServices.js';
+
+@Module({})
+export class AppModule {
+  static register(services: NodeServices): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+// The commands a client can send a node (NestJS CQRS messages). Handlers are thin shells around
+// the pure deciders in src/domain.
+import { Command } from '@nestjs/cqrs';
+import type { DownloadParams, UploadParams } from '../scheduler/localJobs.js';
+
+export class SubmitUpload extends Command<{ jobId: string }> {
+  constructor(
+    readonly jobId: string,
+    readonly params: UploadParams,
+  ) {
+    super();
+  }
+}
+
+export class SubmitDownload extends Command<{ jobId: string }> {
+  constructor(
+    readonly jobId: string,
+    readonly params: DownloadParams,
+  ) {
+    super();
+  }
+}
+
+export class DeleteTable extends Command<{ deleted: boolean }> {
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,308 @@
+// Pure command-line parsing for `fedflow`: both the native style (`fedflow upload -c conf.json`)
+// and FATE's fate_flow_client.py style (`fedflow -f upload -c conf.json -drop 1`).
+// No I/O here: parseArgs(argv) either returns a ParsedArgs or throws a UsageError.
+
+export type CommandName =
+  | 'node'
+  | 'views rebuild'
+  | 'upload'
+  | 'download'
+  | 'upload-history'
+  | 'table-info'
+  | 'table-delete'
+  | 'job-query';
+
+export const COMMANDS: readonly CommandName[] = [
+  'node',
+  'views rebuild',
+  'upload',
+  'download',
+  'upload-history',
+  'table-info',
+  'table-delete',
+  'job-query',
+];
+
+export interface CliOptions {
+  server?: string;
+  /** `-c`: the node's config file (node, views rebuild) or the job conf (upload, download). */
+  config?: string;
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  workMode?: 0 | 1;
+  eventStore?: string;
+  dataRoots: string[];
+  logLevel?: string;
+  drop?: 0 | 1;
+  noWait: boolean;
+  jsonMode: boolean;
+  jobId?: string;
+  role?: string;
+  partyId?: string;
+  componentName?: string;
+  status?: string;
+  namespace?: string;
+  tableName?: string;
+  limit?: number;
+}
+
+export interface ParsedArgs {
+  /** Undefined only for a bare `fedflow --help`. */
+  command?: CommandName;
+  help: boolean;
+  options: CliOptions;
+}
+
+/** A mistake on the command line (exit status 2). */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: CommandName,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type OptionKey = Exclude<keyof CliOptions, never> | 'help' | 'function';
+
+interface OptionSpec {
+  key: OptionKey;
+  /** Long names, written with '-' (underscore spellings and single-dash forms are accepted too). */
+  long: readonly string[];
+  short?: string;
+  /** Placeholder shown in messages; absent for flags. */
+  arg?: string;
+  repeat?: boolean;
+  /** Commands the option is valid for; undefined = every command. */
+  commands?: readonly CommandName[];
+  parse?: (raw: string, shown: string) => unknown;
+}
+
+const NODE_CMDS: readonly CommandName[] = ['node', 'views rebuild'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const int = (min: number, max: number) => (raw: string, shown: string): number => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`option ${shown} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `${min}..${max}`}, got '${raw}'`);
+  }
+  return n;
+};
+const zeroOne = (raw: string, shown: string): 0 | 1 => {
+  if (raw !== '0' && raw !== '1') throw new UsageError(`option ${shown} must be 0 or 1, got '${raw}'`);
+  return Number(raw) as 0 | 1;
+};
+const oneOf = (values: readonly string[]) => (raw: string, shown: string): string => {
+  if (!values.includes(raw)) throw new UsageError(`option ${shown} must be one of ${values.join(', ')}, got '${raw}'`);
+  return raw;
+};
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'server', long: ['server'], arg: '<url>' },
+  { key: 'help', long: ['help'], short: 'h' },
+  { key: 'function', long: ['function'], short: 'f', arg: '<function>' },
+  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download'] },
+  { key: 'host', long: ['host'], arg: '<host>', commands: NODE_CMDS },
+  { key: 'port', long: ['port', 'http-port'], arg: '<port>', commands: NODE_CMDS, parse: int(0, 65535) },
+  { key: 'dataDir', long: ['data-dir'], arg: '<dir>', commands: NODE_CMDS },
+  { key: 'workMode', long: ['work-mode'], short: 'w', arg: '<0|1>', commands: [...NODE_CMDS, 'upload', 'download'], parse: zeroOne },
+  { key: 'eventStore', long: ['event-store'], arg: '<store>', commands: NODE_CMDS },
+  { key: 'dataRoots', long: ['data-root'], arg: '<dir>', repeat: true, commands: NODE_CMDS },
+  { key: 'logLevel', long: ['log-level'], arg: '<level>', commands: NODE_CMDS, parse: oneOf(LOG_LEVELS) },
+  { key: 'drop', long: ['drop'], arg: '<0|1>', commands: ['upload'], parse: zeroOne },
+  { key: 'noWait', long: ['no-wait'], commands: ['upload', 'download'] },
+  { key: 'jsonMode', long: ['json-mode'], commands: ['upload'] },
+  { key: 'jobId', long: ['job-id'], short: 'j', arg: '<job_id>', commands: ['upload-history', 'table-delete', 'job-query'] },
+  { key: 'role', long: ['role'], short: 'r', arg: '<role>', commands: ['table-delete', 'job-query'] },
+  { key: 'partyId', long: ['party-id'], short: 'p', arg: '<party_id>', commands: ['table-delete', 'job-query'] },
+  { key: 'componentName', long: ['component-name', 'cpn'], arg: '<component>', commands: ['table-delete'] },
+  { key: 'status', long: ['status'], short: 's', arg: '<status>', commands: ['job-query'] },
+  { key: 'namespace', long: ['namespace'], short: 'n', arg: '<namespace>', commands: ['upload', 'download', 'table-info', 'table-delete'] },
+  { key: 'tableName', long: ['table-name'], short: 't', arg: '<table_name>', commands: ['upload', 'download', 'table-info', 'table-delete'] },
+  { key: 'limit', long: ['limit'], arg: '<n>', commands: ['upload-history'], parse: int(0, Number.MAX_SAFE_INTEGER) },
+];
+
+const BY_LONG = new Map<string, OptionSpec>();
+const BY_SHORT = new Map<string, OptionSpec>();
+for (const spec of OPTIONS) {
+  for (const name of spec.long) BY_LONG.set(name, spec);
+  if (spec.short) BY_SHORT.set(spec.short, spec);
+}
+
+/** Command names and their aliases (FATE function names are normalised `_` → `-` first). */
+const COMMAND_ALIASES: Readonly<Record<string, CommandName>> = {
+  node: 'node',
+  upload: 'upload',
+  download: 'download',
+  'upload-history': 'upload-history',
+  'table-info': 'table-info',
+  'table-delete': 'table-delete',
+  'job-query': 'job-query',
+  'query-job': 'job-query',
+};
+
+/** fate_flow_client.py functions this client does not implement (for a more helpful message). */
+const FATE_ONLY = new Set([
+  'submit_job', 'stop_job', 'query_task', 'job_config', 'job_log', 'clean_job', 'clean_queue', 'data_view_query',
+  'component_parameters', 'component_metric_all', 'component_metrics', 'component_metric_delete',
+  'component_output_model', 'component_output_data', 'component_output_data_table',
+  'load', 'bind', 'store', 'restore', 'export', 'import', 'update_job',
+]);
+
+/** Maps a positional command word or a FATE `-f` function name to a command (undefined if unknown). */
+export function resolveCommand(word: string): CommandName | undefined {
+  return COMMAND_ALIASES[word.toLowerCase().replace(/_/g, '-')];
+}
+
+function unknownCommand(word: string, viaFunction: boolean): UsageError {
+  if (FATE_ONLY.has(word.replace(/-/g, '_'))) return new UsageError(`FATE function '${word}' is not supported by this client`);
+  return new UsageError(`unknown ${viaFunction ? 'function' : 'command'} '${word}'`);
+}
+
+const looksLikeOption = (tok: string): boolean => tok.length > 1 && tok.startsWith('-') && !/^-\d/.test(tok);
+
+interface Occurrence {
+  spec: OptionSpec;
+  shown: string;
+  value?: string;
+}
+
+/** Parses argv (without `node` and the script). Throws UsageError on any command-line mistake. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const seen: Occurrence[] = [];
+  let help = false;
+  let firstError: UsageError | undefined;
+  const fail = (e: UsageError): void => {
+    firstError ??= e;
+  };
+
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i]!;
+    if (tok === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!looksLikeOption(tok)) {
+      positionals.push(tok);
+      continue;
+    }
+    const doubleDash = tok.startsWith('--');
+    const body = tok.slice(doubleDash ? 2 : 1);
+    const eq = body.indexOf('=');
+    const rawName = eq >= 0 ? body.slice(0, eq) : body;
+    const inline = eq >= 0 ? body.slice(eq + 1) : undefined;
+    const name = rawName.toLowerCase().replace(/_/g, '-');
+    const shown = eq >= 0 ? tok.slice(0, tok.indexOf('=')) : tok;
+    const spec = !doubleDash && name.length === 1 ? BY_SHORT.get(name) : (BY_LONG.get(name) ?? (name.length === 1 ? BY_SHORT.get(name) : undefined));
+    if (!spec) {
+      fail(new UsageError(`unknown option ${shown}`));
+      continue;
+    }
+    if (spec.key === 'help') {
+      help = true;
+      continue;
+    }
+    if (!spec.arg) {
+      if (inline !== undefined) fail(new UsageError(`option ${shown} takes no value`));
+      seen.push({ spec, shown });
+      continue;
+    }
+    let value = inline;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || looksLikeOption(next)) {
+        fail(new UsageError(`option ${shown} needs a value ${spec.arg}`));
+        continue;
+      }
+      value = next;
+      i++;
+    }
+    seen.push({ spec, shown, value });
+  }
+
+  // Which command: `-f <function>` (FATE style) or the first positional word(s).
+  const fn = [...seen].reverse().find((o) => o.spec.key === 'function');
+  let command: CommandName | undefined;
+  let extra: string[];
+  if (fn) {
+    command = resolveCommand(fn.value!);
+    if (!command) throw unknownCommand(fn.value!, true);
+    extra = positionals;
+  } else if (positionals.length === 0) {
+    if (help) return { help, options: emptyOptions() };
+    throw firstError ?? new UsageError('missing command');
+  } else {
+    const word = positionals[0]!;
+    if (word === 'views') {
+      if (positionals[1] === 'rebuild') command = 'views rebuild';
+      else if (help && positionals[1] === undefined) command = 'views rebuild';
+      else if (positionals[1] === undefined) throw new UsageError("missing subcommand for 'views' (expected 'views rebuild')", 'views rebuild');
+      else throw new UsageError(`unknown subcommand 'views ${positionals[1]}' (expected 'views rebuild')`, 'views rebuild');
+      extra = positionals.slice(2);
+    } else {
+      command = resolveCommand(word);
+      if (!command) throw unknownCommand(word, false);
+      extra = positionals.slice(1);
+    }
+  }
+  if (help) return { command, help, options: emptyOptions() };
+  if (firstError) throw new UsageError(firstError.message, command);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`, command);
+
+  const options = emptyOptions();
+  const target = options as unknown as Record<string, unknown>;
+  for (const { spec, shown, value } of seen) {
+    if (spec.key === 'function') continue;
+    if (spec.commands && !spec.commands.includes(command)) {
+      throw new UsageError(`option ${shown} is not valid for 'fedflow ${command}'`, command);
+    }
+    if (!spec.arg) {
+      target[spec.key] = true;
+      continue;
+    }
+    let parsed: unknown = value;
+    if (spec.parse) {
+      try {
+        parsed = spec.parse(value!, shown);
+      } catch (e) {
+        throw new UsageError((e as Error).message, command);
+      }
+    }
+    if (spec.repeat) (target[spec.key] as unknown[]).push(parsed);
+    else target[spec.key] = parsed; // like argparse: the last occurrence wins
+  }
+  checkRequired(command, options);
+  return { command, help: false, options };
+}
+
+function emptyOptions(): CliOptions {
+  return { dataRoots: [], noWait: false, jsonMode: false };
+}
+
+function checkRequired(command: CommandName, o: CliOptions): void {
+  const missing = (what: string): UsageError => new UsageError(`missing required option ${what}`, command);
+  switch (command) {
+    case 'upload':
+    case 'download':
+      if (!o.config) throw missing('-c <conf.json>');
+      break;
+    case 'table-info':
+      if (!o.namespace) throw missing('-n <namespace>');
+      if (!o.tableName) throw missing('-t <table_name>');
+      break;
+    case 'table-delete':
+      if (o.namespace && !o.tableName) throw missing('-t <table_name> (given with -n)');
+      if (o.tableName && !o.namespace) throw missing('-n <namespace> (given with -t)');
+      if (!o.namespace && !o.jobId) throw missing('-n <namespace> -t <table_name>, or -j <job_id>');
+      if (!o.jobId && (o.role || o.partyId || o.componentName)) throw missing('-j <job_id> (needed with -r/-p/-cpn)');
+      break;
+    case 'job-query':
+      if (!o.jobId && !o.role && !o.partyId && !o.status) throw missing('-j <job_id> (or at least one of -r, -p, -s)');
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,82 @@
+// One typed, frozen configuration for a node: defaults < config file < environment < CLI flags.
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface NodeConfig {
+  /** Address the /v1 HTTP edge binds to. */
+  readonly host: string;
+  /** HTTP port of /v1 (0 = ephemeral, for tests). */
+  readonly httpPort: number;
+  /** 0 = standalone (one node hosts every party), 1 = cluster. */
+  readonly workMode: 0 | 1;
+  /** Absolute directory holding the event log, views and party-local tables. */
+  readonly dataDir: string;
+  /** `sqlite` (default, <dataDir>/events.sqlite), `memory` (tests only) or an `esdb://…` connection string. */
+  readonly eventStore: string;
+  /** Absolute directories that server-side paths (upload `file`, download `output_path`) must stay inside. */
+  readonly dataRoots: readonly string[];
+  /** Largest JSON body accepted, in bytes. */
+  readonly jsonBodyLimit: number;
+  /** Largest multipart upload accepted, in bytes. */
+  readonly uploadLimit: number;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  readonly logLevel: string;
+}
+
+export type ConfigInput = Partial<{ -readonly [K in keyof NodeConfig]: NodeConfig[K] }>;
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  httpPort: 9380,
+  workMode: 0 as const,
+  dataDir: './.fedflow',
+  eventStore: 'sqlite',
+  jsonBodyLimit: 16 * 1024 * 1024,
+  uploadLimit: 64 * 1024 * 1024 * 1024,
+  logLevel: 'info',
+};
+
+/** Reads FEDFLOW_* variables (FEDFLOW_HOST, FEDFLOW_HTTP_PORT, FEDFLOW_WORK_MODE, FEDFLOW_DATA_DIR,
+ * FEDFLOW_EVENT_STORE, FEDFLOW_DATA_ROOTS (path-separated), FEDFLOW_LOG_LEVEL). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput {
+  const out: ConfigInput = {};
+  if (env.FEDFLOW_HOST) out.host = env.FEDFLOW_HOST;
+  if (env.FEDFLOW_HTTP_PORT) out.httpPort = Number(env.FEDFLOW_HTTP_PORT);
+  if (env.FEDFLOW_WORK_MODE) out.workMode = Number(env.FEDFLOW_WORK_MODE) as 0 | 1;
+  if (env.FEDFLOW_DATA_DIR) out.dataDir = env.FEDFLOW_DATA_DIR;
+  if (env.FEDFLOW_EVENT_STORE) out.eventStore = env.FEDFLOW_EVENT_STORE;
+  if (env.FEDFLOW_DATA_ROOTS) out.dataRoots = env.FEDFLOW_DATA_ROOTS.split(':').filter(Boolean);
+  if (env.FEDFLOW_LOG_LEVEL) out.logLevel = env.FEDFLOW_LOG_LEVEL;
+  return out;
+}
+
+/** Reads a JSON config file (same keys as NodeConfig). */
+export function configFromFile(path: string): ConfigInput {
+  if (!existsSync(path)) throw new Error(`config file ${path} does not exist`);
+  return JSON.parse(readFileSync(path, 'utf8')) as ConfigInput;
+}
+
+/** Merges layers (later wins), validates, resolves paths against cwd, and freezes. */
+export function buildConfig(...layers: ConfigInput[]): NodeConfig {
+  const merged = Object.assign({}, DEFAULTS, ...layers) as ConfigInput & typeof DEFAULTS;
+  const cwd = process.cwd();
+  const dataDir = resolve(cwd, merged.dataDir);
+  const dataRoots = (merged.dataRoots ?? [dataDir, cwd]).map((r) => resolve(cwd, r));
+  const port = Number(merged.httpPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`config httpPort must be 0..65535, got ${merged.httpPort}`);
+  if (merged.workMode !== 0 && merged.workMode !== 1) throw new Error(`config workMode must be 0 or 1, got ${merged.workMode}`);
+  if (!/^(sqlite|memory|esdb(\+discover)?:\/\/.+)$/.test(merged.eventStore)) {
+    throw new Error(`config eventStore must be sqlite, memory or an esdb:// connection string, got ${merged.eventStore}`);
+  }
+  return Object.freeze({
+    host: merged.host,
+    httpPort: port,
+    workMode: merged.workMode,
+    dataDir,
+    eventStore: merged.eventStore,
+    dataRoots: Object.freeze(dataRoots),
+    jsonBodyLimit: Number(merged.jsonBodyLimit),
+    uploadLimit: Number(merged.uploadLimit),
+    logLevel: merged.logLevel,
+  });
+}

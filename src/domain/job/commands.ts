@@ -1,0 +1,12 @@
+import type { JobCreatedData } from './events.js';
+
+// Time comes with the command (`at`), so the decider stays pure and tests stay deterministic.
+export type JobCommand =
+  | { type: 'CreateJob'; data: JobCreatedData }
+  | { type: 'StartJob'; data: { at: number } }
+  | { type: 'ReportJobProgress'; data: { progress: number; currentTasks?: string[]; at: number } }
+  | { type: 'UpdateJobNotes'; data: { notes: string; at: number } }
+  | { type: 'SucceedJob'; data: { at: number } }
+  | { type: 'FailJob'; data: { reason: string; at: number } }
+  | { type: 'CancelJob'; data: { reason: string; at: number } }
+  | { type: 'TimeOutJob'; data: { at: number } };

@@ -1,0 +1,50 @@
+// Events of one party's view of a job: the (job, role, party) aggregate.
+// They carry every derived value a view needs (elapsed, end time) so projections only copy.
+
+export type JobStatus = 'waiting' | 'running' | 'success' | 'failed' | 'canceled' | 'timeout';
+export const JOB_END_STATES: readonly JobStatus[] = ['success', 'failed', 'canceled', 'timeout'];
+
+export interface PartyRef {
+  readonly role: string;
+  readonly partyId: string;
+}
+
+export interface JobCreatedData extends PartyRef {
+  readonly jobId: string;
+  readonly initiator: PartyRef;
+  readonly isInitiator: boolean;
+  readonly workMode: 0 | 1;
+  readonly roles: Record<string, number[]>;
+  readonly dsl: unknown;
+  readonly runtimeConf: unknown;
+  readonly trainRuntimeConf: unknown;
+  /** host:port of the node that owns this row. */
+  readonly runIp: string;
+  /** Why the job waits (queue position, limit reached); shown in f_tag. */
+  readonly tag: string;
+  readonly at: number;
+}
+
+/** Which row an event belongs to; every job event carries it so projections need no lookups. */
+export interface JobKey extends PartyRef {
+  readonly jobId: string;
+}
+
+export type JobEvent =
+  | { type: 'JobCreated'; data: JobCreatedData }
+  | { type: 'JobStarted'; data: JobKey & { at: number } }
+  | { type: 'JobProgressed'; data: JobKey & { progress: number; currentTasks?: string[]; at: number } }
+  | { type: 'JobNotesUpdated'; data: JobKey & { notes: string; at: number } }
+  | { type: 'JobSucceeded'; data: JobKey & { at: number; elapsed: number | null } }
+  | { type: 'JobFailed'; data: JobKey & { reason: string; at: number; elapsed: number | null } }
+  | { type: 'JobCanceled'; data: JobKey & { reason: string; at: number; elapsed: number | null } }
+  | { type: 'JobTimedOut'; data: JobKey & { at: number; elapsed: number | null } };
+
+export type JobEventType = JobEvent['type'];
+export const JOB_EVENT_TYPES: readonly JobEventType[] = [
+  'JobCreated', 'JobStarted', 'JobProgressed', 'JobNotesUpdated', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut',
+];
+
+export function jobStreamId(jobId: string, role: string, partyId: string | number): string {
+  return `job-${jobId}-${role}-${partyId}`;
+}

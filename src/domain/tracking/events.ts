@@ -1,0 +1,34 @@
+// Tracking events of a task: metric data points, metric metas and data-view rows (which table a
+// task produced, with its counts). They only ever add facts, so they need no decider.
+
+export interface TrackingScope {
+  readonly jobId: string;
+  readonly componentName: string;
+  readonly taskId: string;
+  readonly role: string;
+  readonly partyId: string;
+}
+
+export type MetricValue = string | number | boolean | null;
+export type MetricPoint = readonly [key: string | number, value: MetricValue];
+
+export type TrackingEvent =
+  | { type: 'MetricDataLogged'; data: TrackingScope & { namespace: string; name: string; points: MetricPoint[]; at: number } }
+  | { type: 'MetricMetaLogged'; data: TrackingScope & { namespace: string; name: string; meta: Record<string, unknown>; at: number } }
+  | {
+      type: 'DataViewRecorded';
+      data: TrackingScope & {
+        tableName: string;
+        tableNamespace: string;
+        countUpload: number;
+        countActual: number;
+        partition: number;
+        at: number;
+      };
+    };
+
+export const TRACKING_EVENT_TYPES: readonly TrackingEvent['type'][] = ['MetricDataLogged', 'MetricMetaLogged', 'DataViewRecorded'];
+
+export function trackingStreamId(jobId: string, role: string, partyId: string | number): string {
+  return `tracking-${jobId}-${role}-${partyId}`;
+}

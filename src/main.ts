@@ -1,0 +1,108 @@
+// Composition root: config → stores → views → local job runner → Nest context → Koa edge.
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { pino, type Logger } from 'pino';
+import type { NodeConfig } from './config.js';
+import { AppModule } from './app/app.module.js';
+import { jobIdGenerator, systemClock } from './app/clock.js';
+import { NodeServices } from './app/nodeServices.js';
+import { createHttpApp } from './api/httpApp.js';
+import { openEventStore } from './store/openEventStore.js';
+import { TableStore } from './store/tables/tableStore.js';
+import { LocalJobRunner } from './scheduler/localJobRunner.js';
+import { ALL_PROJECTIONS } from '../projections/index.js';
+import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
+import type { EventStore } from './store/eventStore.js';
+
+export interface RunningNode {
+  /** Base URL of the HTTP edge, e.g. http://127.0.0.1:9380 */
+  readonly url: string;
+  readonly config: NodeConfig;
+  close(): Promise<void>;
+}
+
+/** An in-memory event log must not meet persistent views, so `memory` keeps the views in memory too. */
+function viewsFile(config: NodeConfig): string {
+  return config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'views.sqlite');
+}
+
+export async function startNode(config: NodeConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningNode> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = await openEventStore(config.eventStore, config.dataDir);
+  const viewsDb = openViewDatabase(viewsFile(config));
+  const views = new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store, (error) => log.error({ err: error }, 'views stopped following the log'));
+  await views.start();
+
+  // Listen first (the port may be ephemeral) so f_run_ip names the real address.
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const runIp = `${config.host}:${port}`;
+
+  const tablesDir = join(config.dataDir, 'tables');
+  const tables = new TableStore(tablesDir);
+  const localJobs = new LocalJobRunner({
+    store, views: viewsDb, tables, tablesDir, clock: systemClock, log: log.child({ part: 'local-jobs' }), runIp,
+    dataDir: config.dataDir, maxConcurrent: 2,
+  });
+  await localJobs.start(views.position);
+
+  const nextJobId = jobIdGenerator();
+  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log);
+  const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId });
+  server.on('request', app.callback());
+  const url = `http://${config.host}:${port}`;
+  log.info({ url, workMode: config.workMode, dataDir: config.dataDir, eventStore: redact(config.eventStore) }, 'fedflow node started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    config,
+    close: () => (closing ??= shutdown(server, localJobs, views, nest, store, viewsDb)),
+  };
+}
+
+async function shutdown(
+  server: Server,
+  localJobs: LocalJobRunner,
+  views: ProjectionRunner,
+  nest: { close(): Promise<void> },
+  store: EventStore,
+  viewsDb: { close(): void },
+): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
+  await localJobs.stop();
+  await views.stop();
+  await nest.close();
+  await store.close();
+  viewsDb.close();
+}
+
+/** Drops every view and replays the whole event log into them (run it with the node stopped). */
+export async function rebuildViews(config: NodeConfig): Promise<{ events: number; ms: number }> {
+  const started = performance.now();
+  const store = await openEventStore(config.eventStore, config.dataDir);
+  const viewsDb = openViewDatabase(viewsFile(config));
+  try {
+    const events = await new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store).rebuild();
+    return { events, ms: Math.round(performance.now() - started) };
+  } finally {
+    viewsDb.close();
+    await store.close();
+  }
+}
+
+function redact(spec: string): string {
+  return spec.replace(/\/\/[^@/]*@/, '//***@');
+}

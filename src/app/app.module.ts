@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { DeleteTableHandler } from './handlers/deleteTable.handler.js';
 import { SubmitDownloadHandler } from './handlers/submitDownload.handler.js';
 import { SubmitUploadHandler } from './handlers/submitUpload.handler.js';
+import { UpdateJobNotesHandler } from './handlers/updateJobNotes.handler.js';
 import { NodeServices } from './nodeServices.js';
 
 @Module({})
@@ -12,7 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler],
+      providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler, UpdateJobNotesHandler],
     };
   }
 }

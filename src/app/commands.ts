@@ -29,3 +29,14 @@ export class DeleteTable extends Command<{ deleted: boolean }> {
     super();
   }
 }
+
+export class UpdateJobNotes extends Command<{ updated: boolean }> {
+  constructor(
+    readonly jobId: string,
+    readonly role: string,
+    readonly partyId: string,
+    readonly notes: string,
+  ) {
+    super();
+  }
+}

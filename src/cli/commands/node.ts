@@ -1,0 +1,103 @@
+// node, views rebuild: build the NodeConfig and hand it to the node runtime (src/main.ts).
+import { buildConfig, configFromEnv, configFromFile, type ConfigInput, type NodeConfig } from '../../config.js';
+import type { CliOptions, CommandName } from '../args.js';
+import type { CliContext, NodeApi } from '../context.js';
+
+/** Flags → the highest-precedence config layer. */
+export function configFromFlags(o: CliOptions): ConfigInput {
+  const out: ConfigInput = {};
+  if (o.host !== undefined) out.host = o.host;
+  if (o.port !== undefined) out.httpPort = o.port;
+  if (o.dataDir !== undefined) out.dataDir = o.dataDir;
+  if (o.workMode !== undefined) out.workMode = o.workMode;
+  if (o.eventStore !== undefined) out.eventStore = o.eventStore;
+  if (o.dataRoots.length > 0) out.dataRoots = [...o.dataRoots];
+  if (o.logLevel !== undefined) out.logLevel = o.logLevel;
+  return out;
+}
+
+/** A bad config file or value (exit status 2). */
+export class NodeConfigError extends Error {
+  constructor(
+    message: string,
+    readonly command: CommandName,
+  ) {
+    super(message);
+    this.name = 'NodeConfigError';
+  }
+}
+
+/** defaults < config file < environment < flags. */
+export function nodeConfig(ctx: CliContext, o: CliOptions, command: CommandName): NodeConfig {
+  try {
+    const layers: ConfigInput[] = [];
+    if (o.config) layers.push(configFromFile(o.config));
+    layers.push(configFromEnv(ctx.env), configFromFlags(o));
+    return buildConfig(...layers);
+  } catch (err) {
+    throw new NodeConfigError((err as Error).message, command);
+  }
+}
+
+async function loadApi(ctx: CliContext, command: string): Promise<NodeApi | undefined> {
+  try {
+    return await ctx.loadNodeApi();
+  } catch (err) {
+    ctx.stderr(`fedflow ${command}: cannot load the node runtime: ${(err as Error).message}\n`);
+    return undefined;
+  }
+}
+
+export async function runNode(ctx: CliContext, o: CliOptions): Promise<number> {
+  const config = nodeConfig(ctx, o, 'node');
+  const api = await loadApi(ctx, 'node');
+  if (!api) return 1;
+  let running: Awaited<ReturnType<NodeApi['startNode']>>;
+  try {
+    running = await api.startNode(config);
+  } catch (err) {
+    ctx.stderr(`fedflow node: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const cfg = running.config ?? config;
+  ctx.stdout(`fedflow node listening on ${running.url} (work_mode ${cfg.workMode}, data dir ${cfg.dataDir})\n`);
+
+  let off: () => void = () => {};
+  const signal = await new Promise<string>((resolve) => {
+    let stopping = false;
+    off = ctx.onShutdownSignal((sig) => {
+      if (stopping) {
+        ctx.stderr(`fedflow node: ${sig} again, exiting without waiting for close\n`);
+        ctx.exit(1);
+        return;
+      }
+      stopping = true;
+      resolve(sig);
+    });
+  });
+  ctx.stderr(`fedflow node: ${signal} received, closing\n`);
+  let code = 0;
+  try {
+    await running.close();
+  } catch (err) {
+    ctx.stderr(`fedflow node: close failed: ${(err as Error).message}\n`);
+    code = 1;
+  }
+  off();
+  ctx.exit(code);
+  return code;
+}
+
+export async function viewsRebuild(ctx: CliContext, o: CliOptions): Promise<number> {
+  const config = nodeConfig(ctx, o, 'views rebuild');
+  const api = await loadApi(ctx, 'views rebuild');
+  if (!api) return 1;
+  try {
+    const { events, ms } = await api.rebuildViews(config);
+    ctx.stdout(`views rebuilt from ${events} events in ${Math.round(ms)} ms\n`);
+    return 0;
+  } catch (err) {
+    ctx.stderr(`fedflow views rebuild: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,91 @@
+// `fedflow` entry point: parse, dispatch, map failures to exit statuses (0 ok, 1 failure, 2 usage).
+import { realpathSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, UsageError, type CliOptions, type CommandName, type ParsedArgs } from './args.js';
+import { ConfError } from './conf.js';
+import { defaultContext, type CliContext } from './context.js';
+import { download, upload, uploadHistory } from './commands/data.js';
+import { jobQuery } from './commands/job.js';
+import { NodeConfigError, runNode, viewsRebuild } from './commands/node.js';
+import { tableDelete, tableInfo } from './commands/table.js';
+import { usage, usageHint } from './usage.js';
+
+export { parseArgs, UsageError } from './args.js';
+export type { CliOptions, CommandName, ParsedArgs } from './args.js';
+export { loadConf, planDownload, planUpload, resolveLocalFile, toQuery, ConfError } from './conf.js';
+export { defaultContext, type CliContext, type NodeApi } from './context.js';
+export { FlowClient, resolveServer, transportFailure, CONNECTION_REFUSED, type Envelope } from './http.js';
+export { createReporter, renderBar } from './progress.js';
+export { waitForJob, END_STATUSES } from './wait.js';
+export { configFromFlags } from './commands/node.js';
+export { stripJobRows } from './commands/job.js';
+export { usage } from './usage.js';
+
+const HANDLERS: Readonly<Record<CommandName, (ctx: CliContext, o: CliOptions) => Promise<number>>> = {
+  node: runNode,
+  'views rebuild': viewsRebuild,
+  upload,
+  download,
+  'upload-history': uploadHistory,
+  'table-info': tableInfo,
+  'table-delete': tableDelete,
+  'job-query': jobQuery,
+};
+
+/** Runs one fedflow invocation and resolves to its exit status. */
+export async function main(argv: readonly string[], overrides: Partial<CliContext> = {}): Promise<number> {
+  const ctx = defaultContext(overrides);
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(ctx, err.message, err.command);
+    throw err;
+  }
+  if (parsed.help || !parsed.command) {
+    ctx.stdout(usage(parsed.command));
+    return 0;
+  }
+  const command = parsed.command;
+  try {
+    return await HANDLERS[command](ctx, parsed.options);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof NodeConfigError) return usageFailure(ctx, err.message, command);
+    if (err instanceof ConfError) {
+      ctx.stderr(`fedflow ${command}: ${err.message}\n`);
+      return 1;
+    }
+    ctx.stderr(`fedflow ${command}: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+function usageFailure(ctx: CliContext, message: string, command?: CommandName): number {
+  ctx.stderr(`fedflow${command ? ` ${command}` : ''}: ${message}\n${usageHint(command)}\n`);
+  return 2;
+}
+
+/** True when this module is the program: run as a script, or imported by the `fedflow` bin shim. */
+export function isEntryPoint(argv1: string | undefined, moduleUrl: string): boolean {
+  if (!argv1) return false;
+  let script: string;
+  try {
+    script = realpathSync(argv1);
+  } catch {
+    return false;
+  }
+  return script === realpathSync(fileURLToPath(moduleUrl)) || /^fedflow(\.[cm]?js)?$/.test(basename(script));
+}
+
+if (isEntryPoint(process.argv[1], import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`fedflow: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

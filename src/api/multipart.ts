@@ -24,7 +24,7 @@ export async function receiveMultipart(ctx: Context, dir: string, limit: number)
   for (const [k, v] of Object.entries(ctx.query)) if (typeof v === 'string') fields[k] = v;
   let bb: busboy.Busboy;
   try {
-    bb = busboy({ headers: ctx.req.headers, limits: { fileSize: limit, files: 1, fields: 64 } });
+    bb = busboy({ headers: ctx.req.headers, defParamCharset: 'utf8', limits: { fileSize: limit, files: 1, fields: 64 } });
   } catch (error) {
     throw badRequest(`malformed multipart request: ${(error as Error).message}`);
   }

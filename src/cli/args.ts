@@ -65,7 +65,7 @@ export class UsageError extends Error {
   }
 }
 
-type OptionKey = Exclude<keyof CliOptions, never> | 'help' | 'function';
+type OptionKey = keyof CliOptions | 'help' | 'function';
 
 interface OptionSpec {
   key: OptionKey;

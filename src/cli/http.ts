@@ -1,7 +1,15 @@
-// Minimal FATE-Flow v1 HTTP client on Node's global fetch. Every call resolves to an envelope;
-// transport failures become client-side envelopes (retcode 100) like fate_flow_client.py's.
-import { openAsBlob } from 'node:fs';
+// Minimal FATE-Flow v1 HTTP client. Every call resolves to an envelope; transport failures become
+// client-side envelopes (retcode 100) like fate_flow_client.py's.
+// JSON calls use the global fetch. File uploads use node:http(s) with a hand-built multipart body
+// piped from disk: Node 20's fetch (undici 6) keeps every chunk of a request body in memory until
+// the request ends (nodejs/undici#4058), so FormData + fs.openAsBlob costs RAM = file size.
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { DEFAULT_SERVER } from './usage.js';
 
 export interface Envelope {
@@ -62,19 +70,64 @@ export class FlowClient {
     });
   }
 
-  /** POST a file as multipart/form-data part `file`, streamed from disk, other fields as query parameters. */
-  async postFile(path: string, filePath: string, query: Readonly<Record<string, string>>): Promise<Envelope> {
+  /**
+   * POST a file as multipart/form-data part `file` (streamed from disk, constant memory, exact
+   * Content-Length), other fields as URL query parameters. onProgress(sentBytes, totalBytes) is
+   * called as file chunks are handed to the socket.
+   */
+  async postFile(
+    path: string,
+    filePath: string,
+    query: Readonly<Record<string, string>>,
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<Envelope> {
     const url = new URL(this.url(path));
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    let blob: Blob;
+    let size: number;
     try {
-      blob = (await openAsBlob(filePath, { type: 'application/octet-stream' })) as Blob;
+      const st = await stat(filePath);
+      if (!st.isFile()) return { retcode: 100, retmsg: `cannot read ${filePath}: not a regular file` };
+      size = st.size;
     } catch (err) {
       return { retcode: 100, retmsg: `cannot read ${filePath}: ${(err as Error).message}` };
     }
-    const form = new FormData();
-    form.append('file', blob, basename(filePath));
-    return this.send(url.href, { method: 'POST', headers: { accept: 'application/json' }, body: form });
+    const { head, tail, contentType } = multipartFrame(basename(filePath));
+    const total = head.length + size + tail.length;
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+
+    return new Promise<Envelope>((resolve) => {
+      let settled = false;
+      const settle = (env: Envelope): void => {
+        if (!settled) resolve(env);
+        settled = true;
+      };
+      const req = send(url, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': contentType, 'content-length': total, accept: 'application/json', connection: 'close' },
+      });
+      req.on('response', (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => settle(interpret(Buffer.concat(chunks).toString('utf8'), res.statusCode ?? 0, res.statusMessage ?? '', 'POST', url)));
+        res.on('error', (err) => settle(transportFailure(err)));
+      });
+      req.on('error', (err) => settle(transportFailure(err)));
+      async function* body(): AsyncGenerator<Buffer> {
+        yield head;
+        if (size > 0) {
+          let sent = 0;
+          for await (const chunk of createReadStream(filePath, { start: 0, end: size - 1 })) {
+            sent += (chunk as Buffer).length;
+            yield chunk as Buffer;
+            onProgress?.(sent, size);
+          }
+        }
+        yield tail;
+      }
+      // A server may answer (and close) before reading everything: its answer wins over the write error.
+      pipeline(body, req).catch((err: unknown) => setTimeout(() => settle(transportFailure(err)), 50));
+    });
   }
 
   private async send(url: string, init: RequestInit): Promise<Envelope> {
@@ -90,16 +143,32 @@ export class FlowClient {
     } catch (err) {
       return transportFailure(err);
     }
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object' && typeof (parsed as Envelope).retcode === 'number') return parsed as Envelope;
-    } catch {
-      // not JSON: fall through
-    }
-    const snippet = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
-    return {
-      retcode: 100,
-      retmsg: `unexpected answer from ${init.method} ${new URL(url).pathname}: HTTP ${res.status} ${res.statusText}${snippet ? ` ${snippet}` : ''}`,
-    };
+    return interpret(text, res.status, res.statusText, init.method ?? 'POST', new URL(url));
   }
+}
+
+/** Multipart framing around one file part (RFC 7578; quotes and line breaks in the name escaped like browsers do). */
+export function multipartFrame(filename: string): { head: Buffer; tail: Buffer; contentType: string } {
+  const boundary = `----fedflow${randomBytes(12).toString('hex')}`;
+  const safe = filename.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return {
+    head: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safe}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    tail: Buffer.from(`\r\n--${boundary}--\r\n`),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
+}
+
+/** The envelope in an answer body; anything else (HTML error page, garbage) becomes retcode 100. */
+function interpret(text: string, status: number, statusText: string, method: string, url: URL): Envelope {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && typeof (parsed as Envelope).retcode === 'number') return parsed as Envelope;
+  } catch {
+    // not JSON: fall through
+  }
+  const snippet = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return {
+    retcode: 100,
+    retmsg: `unexpected answer from ${method} ${url.pathname}: HTTP ${status} ${statusText}${snippet ? ` ${snippet}` : ''}`,
+  };
 }

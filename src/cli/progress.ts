@@ -34,3 +34,36 @@ export function createReporter(write: (text: string) => void, isTTY: boolean, jo
     },
   };
 }
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+export interface UploadMeter {
+  progress(sent: number, total: number): void;
+  finish(): void;
+}
+
+/** File-upload meter for a terminal: redrawn only when the whole percentage changes. */
+export function createUploadMeter(write: (text: string) => void, label: string): UploadMeter {
+  let lastPct = -1;
+  return {
+    progress(sent, total) {
+      const pct = total > 0 ? Math.floor((sent / total) * 100) : 100;
+      if (pct === lastPct) return;
+      lastPct = pct;
+      write(`\r\x1b[2Kuploading ${label} ${renderBar(pct, `${formatBytes(sent)} / ${formatBytes(total)}`)}`);
+    },
+    finish() {
+      if (lastPct >= 0) write('\n');
+      lastPct = -1;
+    },
+  };
+}

@@ -9,6 +9,8 @@ export interface JobRow {
   f_status?: string;
   f_progress?: number | null;
   f_description?: string | null;
+  /** Why the job failed or was canceled (fedflow's addition to FATE's row). */
+  f_reason?: string | null;
   [key: string]: unknown;
 }
 
@@ -47,7 +49,7 @@ export async function waitForJob(
         reporter.update(status, Number(row.f_progress ?? 0));
         if (status === 'success') return { ok: true, status, row };
         if (END_STATUSES.has(status)) {
-          const reason = row.f_description ? String(row.f_description) : `job ${status}`;
+          const reason = row.f_reason ? String(row.f_reason) : row.f_description ? String(row.f_description) : `job ${status}`;
           return { ok: false, status, row, reason };
         }
       }

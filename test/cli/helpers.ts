@@ -9,6 +9,7 @@ export interface Recorded {
   path: string;
   query: Record<string, string>;
   contentType: string;
+  headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
 
@@ -24,7 +25,8 @@ export interface FakeServer {
 export async function startFakeServer(): Promise<FakeServer> {
   const requests: Recorded[] = [];
   const routes = new Map<string, Handler>();
-  const server: Server = createServer((req: IncomingMessage, res) => {
+  // A short request timeout makes a malformed upload (body shorter than its Content-Length) fail fast.
+  const server: Server = createServer({ requestTimeout: 3000, connectionsCheckingInterval: 250 }, (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -34,6 +36,7 @@ export async function startFakeServer(): Promise<FakeServer> {
         path: u.pathname,
         query: Object.fromEntries(u.searchParams),
         contentType: String(req.headers['content-type'] ?? ''),
+        headers: req.headers,
         body: Buffer.concat(chunks),
       };
       requests.push(rec);

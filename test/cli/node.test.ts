@@ -68,6 +68,56 @@ test('node: config file < env < flags, prints the listening line, closes on SIGI
   assert.match(r.stderr, /SIGINT received, closing/);
 });
 
+test('node: a signal during startup closes the node as soon as it is up', async () => {
+  let signal: ((s: string) => void) | undefined;
+  const exits: number[] = [];
+  let closed = 0;
+  const r = await run(['node', '--event-store', 'memory', '--data-dir', join(dir, 'early')], {
+    loadNodeApi: async () => ({
+      startNode: async (config) => {
+        signal!('SIGTERM'); // arrives while starting
+        return { url: 'http://127.0.0.1:1', config, close: async () => void closed++ };
+      },
+      rebuildViews: async () => ({ events: 0, ms: 0 }),
+    }),
+    onShutdownSignal: (h) => {
+      signal = h;
+      return () => undefined;
+    },
+    exit: (c) => void exits.push(c),
+  });
+  assert.is(r.code, 0);
+  assert.is(closed, 1);
+  assert.equal(exits, [0]);
+  assert.match(r.stdout, /^fedflow node listening on http:\/\/127\.0\.0\.1:1 /);
+  assert.match(r.stderr, /SIGTERM received, closing/);
+});
+
+test('node: a second signal while closing forces exit 1', async () => {
+  let signal: ((s: string) => void) | undefined;
+  const exits: number[] = [];
+  let finishClose: () => void = () => {};
+  const running = run(['node', '--event-store', 'memory', '--data-dir', join(dir, 'twice')], {
+    loadNodeApi: async () => ({
+      startNode: async (config) => ({ url: 'u', config, close: () => new Promise<void>((resolve) => (finishClose = resolve)) }),
+      rebuildViews: async () => ({ events: 0, ms: 0 }),
+    }),
+    onShutdownSignal: (h) => {
+      signal = h;
+      return () => undefined;
+    },
+    exit: (c) => void exits.push(c),
+  });
+  for (let i = 0; i < 100 && !signal; i++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 5));
+  signal!('SIGINT');
+  signal!('SIGINT');
+  assert.equal(exits, [1]);
+  await new Promise((r) => setTimeout(r, 5)); // let close() be called
+  finishClose();
+  assert.is((await running).code, 0);
+});
+
 test('node: startNode failure → message, exit 1; bad config value → exit 2', async () => {
   const { api } = stubApi({ startNode: async () => Promise.reject(new Error('EADDRINUSE 127.0.0.1:9380')) });
   const r = await run(['node', '--data-dir', dir], { loadNodeApi: async () => api });

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createReporter, renderBar } from '../../src/cli/progress.js';
+import { createReporter, createUploadMeter, formatBytes, renderBar } from '../../src/cli/progress.js';
+import { multipartFrame } from '../../src/cli/http.js';
 import { waitForJob } from '../../src/cli/wait.js';
 import type { Envelope } from '../../src/cli/http.js';
 
@@ -73,6 +74,31 @@ test('waitForJob: unknown statuses keep polling; transport errors count against 
     sleep: async () => {},
   });
   assert.equal(give, { ok: false, status: 'unknown', reason: 'cannot query job J (retcode 100: Connection refused)' });
+});
+
+test('formatBytes and the upload meter (redraws only when the percentage changes)', () => {
+  assert.is(formatBytes(512), '512 B');
+  assert.is(formatBytes(1536), '1.5 KiB');
+  assert.is(formatBytes(3 * 1024 ** 3), '3.0 GiB');
+  let out = '';
+  const m = createUploadMeter((t) => (out += t), 'a.csv');
+  m.progress(10, 2048);
+  m.progress(11, 2048);
+  m.progress(2048, 2048);
+  m.finish();
+  assert.is(out, '\r\x1b[2Kuploading a.csv [--------------------]   0% 10 B / 2.0 KiB\r\x1b[2Kuploading a.csv [####################] 100% 2.0 KiB / 2.0 KiB\n');
+});
+
+test('multipartFrame: boundary in the content type, filename quotes escaped', () => {
+  const f = multipartFrame('a"b\r\n.csv');
+  const boundary = f.contentType.replace('multipart/form-data; boundary=', '');
+  assert.match(boundary, /^----fedflow[0-9a-f]{24}$/);
+  assert.is(
+    f.head.toString(),
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a%22b%0D%0A.csv"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  assert.is(f.tail.toString(), `\r\n--${boundary}--\r\n`);
+  assert.is.not(multipartFrame('x').contentType, f.contentType);
 });
 
 test.run();

@@ -62,6 +62,8 @@ test('upload: local file goes multipart, job waited waiting → running → succ
   assert.is(up.method, 'POST');
   assert.is(up.path, '/v1/data/upload');
   assert.match(up.contentType, /^multipart\/form-data; boundary=/);
+  assert.is(up.headers['content-length'], String(up.body.length), 'exact Content-Length');
+  assert.is(up.headers['transfer-encoding'], undefined, 'not chunked');
   assert.equal(up.query, { file: 'guest.csv', head: '1', partition: '4', work_mode: '0', namespace: 'experiment', table_name: 'guest' });
   const file = (await formOf(up.body, up.contentType)).get('file') as File;
   assert.ok(file, 'multipart part "file"');
@@ -129,6 +131,19 @@ test('upload: on a TTY a progress bar is drawn on stderr', async () => {
   assert.ok(r.stderr.includes('job J5 [####################] 100% success'), r.stderr);
   assert.ok(r.stderr.startsWith('\r'), 'redraws in place');
   assert.ok(r.stderr.endsWith('\n'), 'ends the bar line');
+});
+
+test('upload: on a TTY the file transfer shows a meter; an empty file still uploads', async () => {
+  srv.routes.set('/v1/data/upload', () => accepted('J7'));
+  writeFileSync(join(confDir, 'empty.csv'), '');
+  const r = await run(['upload', '-c', writeConf('m.json', uploadConf), '--no-wait', '--server', srv.url], { cwd, stderrIsTTY: true });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(r.stderr.includes(`uploading guest.csv [####################] 100% ${csv.length} B / ${csv.length} B\n`), JSON.stringify(r.stderr));
+  const e = await run(['upload', '-c', writeConf('e.json', { ...uploadConf, file: 'empty.csv' }), '--no-wait', '--server', srv.url], { cwd });
+  assert.is(e.code, 0, e.stderr);
+  const file = (await formOf(srv.requests[1]!.body, srv.requests[1]!.contentType)).get('file') as File;
+  assert.is(file.name, 'empty.csv');
+  assert.is(file.size, 0);
 });
 
 test('upload: retcode != 0 is printed, not waited for, exit 1', async () => {

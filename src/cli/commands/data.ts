@@ -1,7 +1,10 @@
 // upload, download, upload-history (/v1/data/*).
+import { basename } from 'node:path';
 import type { CliOptions } from '../args.js';
 import { loadConf, planDownload, planUpload } from '../conf.js';
 import type { CliContext } from '../context.js';
+import { createUploadMeter } from '../progress.js';
+import type { Envelope } from '../http.js';
 import { clientFor, finish, finishAndWait } from './shared.js';
 
 export async function upload(ctx: CliContext, o: CliOptions): Promise<number> {
@@ -14,10 +17,14 @@ export async function upload(ctx: CliContext, o: CliOptions): Promise<number> {
     jsonMode: o.jsonMode,
   });
   const client = clientFor(ctx, o);
-  const env =
-    plan.mode === 'multipart'
-      ? await client.postFile('/v1/data/upload', plan.localFile, plan.query)
-      : await client.post('/v1/data/upload', plan.body);
+  let env: Envelope;
+  if (plan.mode === 'multipart') {
+    const meter = ctx.stderrIsTTY ? createUploadMeter(ctx.stderr, basename(plan.localFile)) : undefined;
+    env = await client.postFile('/v1/data/upload', plan.localFile, plan.query, meter && ((sent, total) => meter.progress(sent, total)));
+    meter?.finish();
+  } else {
+    env = await client.post('/v1/data/upload', plan.body);
+  }
   return finishAndWait(ctx, client, env, o.noWait);
 }
 

@@ -52,29 +52,33 @@ export async function runNode(ctx: CliContext, o: CliOptions): Promise<number> {
   const config = nodeConfig(ctx, o, 'node');
   const api = await loadApi(ctx, 'node');
   if (!api) return 1;
+
+  // Subscribe before starting (and before printing the line scripts wait for): a signal that
+  // arrives while the node starts is honoured as soon as it is up.
+  let received: string | undefined;
+  let onSignal: (signal: string) => void = () => {};
+  const off = ctx.onShutdownSignal((sig) => {
+    if (received !== undefined) {
+      ctx.stderr(`fedflow node: ${sig} again, exiting without waiting for close\n`);
+      ctx.exit(1);
+      return;
+    }
+    received = sig;
+    onSignal(sig);
+  });
+
   let running: Awaited<ReturnType<NodeApi['startNode']>>;
   try {
     running = await api.startNode(config);
   } catch (err) {
+    off();
     ctx.stderr(`fedflow node: ${(err as Error).message}\n`);
     return 1;
   }
   const cfg = running.config ?? config;
   ctx.stdout(`fedflow node listening on ${running.url} (work_mode ${cfg.workMode}, data dir ${cfg.dataDir})\n`);
 
-  let off: () => void = () => {};
-  const signal = await new Promise<string>((resolve) => {
-    let stopping = false;
-    off = ctx.onShutdownSignal((sig) => {
-      if (stopping) {
-        ctx.stderr(`fedflow node: ${sig} again, exiting without waiting for close\n`);
-        ctx.exit(1);
-        return;
-      }
-      stopping = true;
-      resolve(sig);
-    });
-  });
+  const signal = received ?? (await new Promise<string>((resolve) => (onSignal = resolve)));
   ctx.stderr(`fedflow node: ${signal} received, closing\n`);
   let code = 0;
   try {

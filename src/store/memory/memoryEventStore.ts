@@ -1,0 +1,138 @@
+// In-memory event store for unit tests: same semantics as the persistent adapters, nothing kept.
+// Positions are 1-based indexes into one array, so "events after position p" start at index p.
+import { randomUUID } from 'node:crypto';
+import {
+  assertExpectedRevision,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionHandler,
+} from '../eventStore.js';
+
+export class MemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly subscriptions = new Set<MemorySubscription>();
+
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    // No await before the last push: the check and the writes happen in one uninterrupted step.
+    const stream = this.streams.get(streamId) ?? [];
+    const current = BigInt(stream.length) - 1n;
+    assertExpectedRevision(streamId, options.expectedRevision ?? 'any', current);
+    const created = Date.now();
+    // Build every record first so a payload that cannot be serialised leaves the log untouched.
+    const recorded = events.map((event, index): RecordedEvent => ({
+      id: event.id ?? randomUUID(),
+      streamId,
+      type: event.type,
+      data: jsonCopy(event.data ?? null),
+      metadata: jsonCopy(event.metadata ?? {}) as EventMetadata,
+      revision: current + 1n + BigInt(index),
+      position: BigInt(this.log.length + 1 + index),
+      created,
+    }));
+    if (recorded.length === 0) return { nextExpectedRevision: current, position: stream.at(-1)?.position ?? 0n };
+    this.log.push(...recorded);
+    stream.push(...recorded);
+    this.streams.set(streamId, stream);
+    for (const subscription of this.subscriptions) subscription.notify();
+    const last = recorded.at(-1)!;
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const from = Number(options.fromRevision ?? 0n);
+    const stream = this.streams.get(streamId) ?? [];
+    return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const from = Number(options.fromPosition ?? 0n);
+    return this.log.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount);
+  }
+
+  async headPosition(): Promise<bigint> {
+    return BigInt(this.log.length);
+  }
+
+  subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    const subscription = new MemorySubscription(this.log, handler, options, (stopped) => this.subscriptions.delete(stopped));
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
+  }
+}
+
+/** Stored events go through JSON like in the persistent stores, so tests see the same values. */
+function jsonCopy(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+class MemorySubscription implements Subscription {
+  private stopped = false;
+  private wakeUp: (() => void) | undefined;
+  private readonly running: Promise<void>;
+
+  constructor(
+    private readonly log: readonly RecordedEvent[],
+    private readonly handler: SubscriptionHandler,
+    private readonly options: SubscribeOptions,
+    private readonly onStopped: (subscription: MemorySubscription) => void,
+  ) {
+    this.running = this.run(Number(options.fromPosition ?? 0n));
+  }
+
+  notify(): void {
+    this.wakeUp?.();
+  }
+
+  async unsubscribe(): Promise<void> {
+    this.stop();
+    await this.running;
+  }
+
+  private async run(nextIndex: number): Promise<void> {
+    // Start on a later tick so the caller holds the Subscription before the first handler call.
+    await null;
+    while (!this.stopped) {
+      const event = this.log[nextIndex];
+      if (!event) {
+        await new Promise<void>((resolve) => (this.wakeUp = resolve));
+        continue;
+      }
+      nextIndex += 1;
+      try {
+        await this.handler(event);
+      } catch (error) {
+        this.stop();
+        if (this.options.onError) this.options.onError(error);
+        // Nobody listens: a reader that silently stops is worse than a crash.
+        else queueMicrotask(() => {
+          throw error;
+        });
+        return;
+      }
+    }
+  }
+
+  private stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wakeUp?.();
+    this.onStopped(this);
+  }
+}

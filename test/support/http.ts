@@ -1,11 +1,11 @@
 // Small helpers for end-to-end tests against a real node on 127.0.0.1.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { FIXTURE_DATA } from './fixtures.js';
 
-/** ../shared/data of the repository (the example CSVs). */
-export const SHARED_DATA = resolve(fileURLToPath(import.meta.url), '../../../../../shared/data');
+/** The example CSVs (test/fixtures/data, copied from ../shared/data). */
+export const SHARED_DATA = FIXTURE_DATA;
 
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `fedflow-${prefix}-`));
 

@@ -21,6 +21,10 @@ export interface NodeConfig {
   readonly uploadLimit: number;
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   readonly logLevel: string;
+  /** Jobs this node runs at once as initiator; more wait in its queue (FATE: 5). */
+  readonly maxConcurrentJobs: number;
+  /** Job timeout when job_parameters.timeout is absent (FATE: 7 days). */
+  readonly jobTimeoutSeconds: number;
 }
 
 export type ConfigInput = Partial<{ -readonly [K in keyof NodeConfig]: NodeConfig[K] }>;
@@ -34,10 +38,13 @@ const DEFAULTS = {
   jsonBodyLimit: 16 * 1024 * 1024,
   uploadLimit: 64 * 1024 * 1024 * 1024,
   logLevel: 'info',
+  maxConcurrentJobs: 5,
+  jobTimeoutSeconds: 604_800,
 };
 
 /** Reads FEDFLOW_* variables (FEDFLOW_HOST, FEDFLOW_HTTP_PORT, FEDFLOW_WORK_MODE, FEDFLOW_DATA_DIR,
- * FEDFLOW_EVENT_STORE, FEDFLOW_DATA_ROOTS (path-separated), FEDFLOW_LOG_LEVEL). */
+ * FEDFLOW_EVENT_STORE, FEDFLOW_DATA_ROOTS (path-separated), FEDFLOW_LOG_LEVEL,
+ * FEDFLOW_MAX_CONCURRENT_JOBS, FEDFLOW_JOB_TIMEOUT_SECONDS). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput {
   const out: ConfigInput = {};
   if (env.FEDFLOW_HOST) out.host = env.FEDFLOW_HOST;
@@ -47,6 +54,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
   if (env.FEDFLOW_EVENT_STORE) out.eventStore = env.FEDFLOW_EVENT_STORE;
   if (env.FEDFLOW_DATA_ROOTS) out.dataRoots = env.FEDFLOW_DATA_ROOTS.split(':').filter(Boolean);
   if (env.FEDFLOW_LOG_LEVEL) out.logLevel = env.FEDFLOW_LOG_LEVEL;
+  if (env.FEDFLOW_MAX_CONCURRENT_JOBS) out.maxConcurrentJobs = Number(env.FEDFLOW_MAX_CONCURRENT_JOBS);
+  if (env.FEDFLOW_JOB_TIMEOUT_SECONDS) out.jobTimeoutSeconds = Number(env.FEDFLOW_JOB_TIMEOUT_SECONDS);
   return out;
 }
 
@@ -68,6 +77,11 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
   if (!/^(sqlite|memory|esdb(\+discover)?:\/\/.+)$/.test(merged.eventStore)) {
     throw new Error(`config eventStore must be sqlite, memory or an esdb:// connection string, got ${merged.eventStore}`);
   }
+  const positive = (key: 'maxConcurrentJobs' | 'jobTimeoutSeconds'): number => {
+    const n = Number(merged[key]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`config ${key} must be a positive integer, got ${merged[key]}`);
+    return n;
+  };
   return Object.freeze({
     host: merged.host,
     httpPort: port,
@@ -78,5 +92,7 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     jsonBodyLimit: Number(merged.jsonBodyLimit),
     uploadLimit: Number(merged.uploadLimit),
     logLevel: merged.logLevel,
+    maxConcurrentJobs: positive('maxConcurrentJobs'),
+    jobTimeoutSeconds: positive('jobTimeoutSeconds'),
   });
 }

@@ -15,6 +15,10 @@ import { createHttpApp } from './api/httpApp.js';
 import { openEventStore } from './store/openEventStore.js';
 import { TableStore } from './store/tables/tableStore.js';
 import { LocalJobRunner } from './scheduler/localJobRunner.js';
+import { JobScheduler } from './scheduler/jobScheduler.js';
+import { Mailbox } from './scheduler/mailbox.js';
+import { PartyActors } from './scheduler/partyActor.js';
+import { WorkerPool } from './scheduler/workerPool.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
 import type { EventStore } from './store/eventStore.js';
@@ -53,10 +57,21 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     store, views: viewsDb, tables, tablesDir, clock: systemClock, log: log.child({ part: 'local-jobs' }), runIp,
     dataDir: config.dataDir, maxConcurrent: 2,
   });
-  await localJobs.start(views.position);
+  const startPosition = views.position;
+  await localJobs.start(startPosition);
+
+  const pool = new WorkerPool();
+  pool.warm(2);
+  const mailbox = new Mailbox();
+  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp });
+  const scheduler = new JobScheduler({
+    store, views: viewsDb, actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
+    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds,
+  });
+  await scheduler.start(startPosition);
 
   const nextJobId = jobIdGenerator();
-  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log);
+  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
   const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId });
   server.on('request', app.callback());
@@ -67,13 +82,13 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   return {
     url,
     config,
-    close: () => (closing ??= shutdown(server, localJobs, views, nest, store, viewsDb)),
+    close: () => (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), () => pool.close()], views, nest, store, viewsDb)),
   };
 }
 
 async function shutdown(
   server: Server,
-  localJobs: LocalJobRunner,
+  runners: (() => Promise<void>)[],
   views: ProjectionRunner,
   nest: { close(): Promise<void> },
   store: EventStore,
@@ -82,7 +97,7 @@ async function shutdown(
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
   await closed;
-  await localJobs.stop();
+  for (const stop of runners) await stop();
   await views.stop();
   await nest.close();
   await store.close();

@@ -8,7 +8,7 @@ export interface TableView {
   partition: number;
   count: number;
   countUpload: number;
-  meta: Record<string, string>;
+  meta: Record<string, unknown>;
   jobId: string;
 }
 
@@ -31,7 +31,7 @@ function toView(r: Record<string, unknown>): TableView {
     partition: r.f_partition as number,
     count: r.f_count as number,
     countUpload: r.f_count_upload as number,
-    meta: JSON.parse(r.f_meta as string) as Record<string, string>,
+    meta: JSON.parse(r.f_meta as string) as Record<string, unknown>,
     jobId: r.f_job_id as string,
   };
 }

@@ -19,14 +19,15 @@ function isFalsy(value: unknown): boolean {
   return false;
 }
 
+/** Keys come out in FATE's (sorted) order: data, jobId, meta, retcode, retmsg. */
 export function envelope(body: Envelope, rule: OmissionRule = 'falsy'): Envelope {
-  const out: Envelope = { retcode: body.retcode };
-  for (const key of ['retmsg', 'data', 'jobId', 'meta'] as const) {
+  const out: Record<string, unknown> = {};
+  for (const key of ['data', 'jobId', 'meta', 'retcode', 'retmsg'] as const) {
     const value = body[key];
-    const omit = rule === 'falsy' ? isFalsy(value) : value === null || value === undefined;
-    if (!omit) (out as unknown as Record<string, unknown>)[key] = value;
+    const omit = key !== 'retcode' && (rule === 'falsy' ? isFalsy(value) : value === null || value === undefined);
+    if (!omit) out[key] = value;
   }
-  return out;
+  return out as unknown as Envelope;
 }
 
 export const ok = (fields: Omit<Envelope, 'retcode'> = {}): Envelope => ({ retcode: 0, retmsg: 'success', ...fields });

@@ -4,6 +4,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { DeleteTableHandler } from './handlers/deleteTable.handler.js';
 import { SubmitDownloadHandler } from './handlers/submitDownload.handler.js';
 import { SubmitUploadHandler } from './handlers/submitUpload.handler.js';
+import { StopJobHandler } from './handlers/stopJob.handler.js';
+import { SubmitJobHandler } from './handlers/submitJob.handler.js';
 import { UpdateJobNotesHandler } from './handlers/updateJobNotes.handler.js';
 import { NodeServices } from './nodeServices.js';
 
@@ -13,7 +15,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler, UpdateJobNotesHandler],
+      providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler, UpdateJobNotesHandler,
+        SubmitJobHandler, StopJobHandler],
     };
   }
 }

@@ -40,3 +40,19 @@ export class UpdateJobNotes extends Command<{ updated: boolean }> {
     super();
   }
 }
+
+export class SubmitJob extends Command<{ jobId: string; modelId: string; modelVersion: string }> {
+  constructor(
+    readonly jobId: string,
+    readonly dsl: unknown,
+    readonly runtimeConf: unknown,
+  ) {
+    super();
+  }
+}
+
+export class StopJob extends Command<{ outcome: 'cancel job success' | 'kill job success' | 'unknown' }> {
+  constructor(readonly jobId: string) {
+    super();
+  }
+}

@@ -6,6 +6,7 @@ import type { EventStore } from '../store/eventStore.js';
 import type { TableStore } from '../store/tables/tableStore.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import type { Clock } from './clock.js';
+import type { JobScheduler } from '../scheduler/jobScheduler.js';
 
 export class NodeServices {
   constructor(
@@ -18,5 +19,7 @@ export class NodeServices {
     /** host:port recorded as f_run_ip. */
     readonly runIp: string,
     readonly log: Logger,
+    /** The initiator's scheduler (a function: it is started after the Nest context). */
+    readonly scheduler: () => JobScheduler,
   ) {}
 }

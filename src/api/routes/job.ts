@@ -1,15 +1,55 @@
-// /v1/job/query, /v1/job/update and /v1/job/task/query (contract 5.6, 5.7, 5.9); the rest of /v1/job comes with the scheduler.
+// /v1/job/submit, stop, query, update, config and task/query (contract 5.4–5.9).; the rest of /v1/job comes with the scheduler.
 import type Router from '@koa/router';
 import { queryJobs, recognisedJobFilters } from '../../../projections/jobs/query.js';
 import { queryTasks } from '../../../projections/tasks/query.js';
-import { UpdateJobNotes } from '../../app/commands.js';
+import { join } from 'node:path';
+import { StopJob, SubmitJob, UpdateJobNotes } from '../../app/commands.js';
 import { ok } from '../envelope.js';
 import { badRequest, notFound } from '../errors.js';
 import type { EdgeDeps } from '../edgeDeps.js';
 import { postJson } from '../route.js';
-import { name, optionalString } from '../validate.js';
+import { name, optionalString, requiredArgumentsMessage, requireKeys } from '../validate.js';
 
 export function jobRoutes(router: Router, deps: EdgeDeps): void {
+  postJson(router, '/job/submit', deps, async (body) => {
+    const conf = body.job_runtime_conf;
+    if (conf === undefined || conf === null || typeof conf !== 'object' || Array.isArray(conf)) {
+      throw badRequest(conf === undefined || conf === null ? requiredArgumentsMessage(['job_runtime_conf'], []) : requiredArgumentsMessage([], ['job_runtime_conf=<object>']));
+    }
+    const jobId = deps.nextJobId();
+    const { modelId, modelVersion } = await deps.commands.execute(new SubmitJob(jobId, body.job_dsl ?? {}, conf));
+    const dir = join(deps.config.dataDir, 'jobs', jobId);
+    return ok({
+      jobId,
+      data: {
+        job_dsl_path: join(dir, 'job_dsl.json'), job_runtime_conf_path: join(dir, 'job_runtime_conf.json'),
+        model_info: { model_id: modelId, model_version: modelVersion },
+      },
+    });
+  });
+
+  postJson(router, '/job/stop', deps, async (body) => {
+    requireKeys(body, ['job_id']);
+    const jobId = name(body, 'job_id');
+    const { outcome } = await deps.commands.execute(new StopJob(jobId));
+    if (outcome === 'unknown') throw badRequest(`can not found job: ${jobId}`);
+    return { retcode: 0, retmsg: outcome };
+  });
+
+  postJson(router, '/job/config', deps, (body) => {
+    if (recognisedJobFilters(body).length === 0) throw notFound('find job failed');
+    const row = queryJobs(deps.views, body)[0];
+    if (!row) throw notFound('find job failed');
+    const conf = JSON.parse(String(row.f_runtime_conf)) as { job_parameters?: { model_id?: string; model_version?: string } };
+    return ok({
+      data: {
+        job_id: row.f_job_id, dsl: JSON.parse(String(row.f_dsl)), runtime_conf: conf,
+        train_runtime_conf: JSON.parse(String(row.f_train_runtime_conf)),
+        model_info: { model_id: conf.job_parameters?.model_id, model_version: conf.job_parameters?.model_version },
+      },
+    });
+  });
+
   postJson(router, '/job/query', deps, (body) => {
     // Listing every job is deliberately impossible: at least one recognised filter is required.
     if (recognisedJobFilters(body).length === 0) throw notFound('find job failed');

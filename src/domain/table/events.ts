@@ -1,7 +1,8 @@
 // Events of one party-local table (namespace, name). Rows are never in events: they live in the
 // table store under `location`, which becomes visible the moment TableDataLoaded is recorded.
 
-export type TableMeta = Record<string, string>;
+/** FATE's table metas: `{header, sid}` for uploads; component outputs add `schema: {header: [...], sid_name, label_name}`. */
+export type TableMeta = Record<string, unknown>;
 
 export interface TableDataLoadedData {
   readonly namespace: string;

@@ -25,9 +25,32 @@ export type TrackingEvent =
         partition: number;
         at: number;
       };
+    }
+  | {
+      /** A component's first output data table: stored under (namespace, tableName) at `location`. */
+      type: 'OutputDataRecorded';
+      data: TrackingScope & {
+        dataName: string;
+        tableNamespace: string;
+        tableName: string;
+        location: string;
+        count: number;
+        schema: Record<string, unknown>;
+        at: number;
+      };
+    }
+  | {
+      /** A component's output model as FATE-shaped JSON buffers (camelCase proto field names). */
+      type: 'OutputModelRecorded';
+      data: TrackingScope & {
+        module: string;
+        alias: string;
+        buffers: Record<string, Record<string, unknown>>;
+        at: number;
+      };
     };
 
-export const TRACKING_EVENT_TYPES: readonly TrackingEvent['type'][] = ['MetricDataLogged', 'MetricMetaLogged', 'DataViewRecorded'];
+export const TRACKING_EVENT_TYPES: readonly TrackingEvent['type'][] = ['MetricDataLogged', 'MetricMetaLogged', 'DataViewRecorded', 'OutputDataRecorded', 'OutputModelRecorded'];
 
 export function trackingStreamId(jobId: string, role: string, partyId: string | number): string {
   return `tracking-${jobId}-${role}-${partyId}`;

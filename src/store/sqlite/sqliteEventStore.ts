@@ -40,6 +40,8 @@ export class SqliteEventStore implements EventStore {
   private readonly selectAll: Statement<[bigint, number], EventRow>;
   private readonly selectHeadPosition: Statement<[], { head: number | null }>;
   private readonly appendTransaction: (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
+  private readonly appendBatch: (batch: readonly PendingAppend[]) => void;
+  private pending: PendingAppend[] = [];
 
   /** Opens (and creates when absent, parent directory included) the log at `file`. */
   static open(file: string): SqliteEventStore {
@@ -63,14 +65,49 @@ export class SqliteEventStore implements EventStore {
     this.appendTransaction = db.transaction((streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) =>
       this.appendInTransaction(streamId, events, expected),
     ).immediate;
+    // Group commit: the appends of one event-loop turn share one transaction and so one fsync;
+    // each runs in its own savepoint, so a failed expectation rolls back that append alone.
+    const nested = db.transaction((streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) =>
+      this.appendInTransaction(streamId, events, expected),
+    );
+    this.appendBatch = db.transaction((batch: readonly PendingAppend[]) => {
+      for (const p of batch) {
+        try {
+          p.result = nested(p.streamId, p.events, p.expected);
+        } catch (error) {
+          p.error = error;
+        }
+      }
+    }).immediate;
   }
 
-  async appendToStream(
+  /** Durable when it resolves; concurrent calls are committed together (group commit). */
+  appendToStream(
     streamId: string,
     events: readonly NewEvent[],
-    options?: { expectedRevision?: ExpectedRevision },
+    options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
-    return this.appendToStreamSync(streamId, events, options);
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ streamId, events, expected: options.expectedRevision ?? 'any', resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.appendBatch(batch);
+    } catch (error) {
+      // The commit itself failed (disk full, closed database): nothing of the batch was written.
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    if (batch.some((p) => p.result && p.events.length > 0)) this.appended.emit('append');
+    for (const p of batch) {
+      if (p.result) p.resolve(p.result);
+      else p.reject(p.error);
+    }
   }
 
   /** Synchronous append: one transaction, all events or none. */
@@ -119,6 +156,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
+    if (this.pending.length && this.db.open) this.flush();
     if (this.db.open) this.db.close();
   }
 
@@ -145,4 +183,14 @@ export class SqliteEventStore implements EventStore {
     }
     return { nextExpectedRevision: revision, position };
   }
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+  result?: AppendResult;
+  error?: unknown;
 }

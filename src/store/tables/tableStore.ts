@@ -13,8 +13,12 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
-/** The table holding the rows. k and v are stored as TEXT (UTF-8). */
-export const ROWS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS rows(k TEXT NOT NULL, v TEXT NOT NULL)';
+/**
+ * The table holding the rows; k and v are TEXT (UTF-8), never NULL. No NOT NULL constraint on
+ * purpose: a constraint that can fail makes every multi-row INSERT keep a statement journal, which
+ * measured ~10% of the load time.
+ */
+export const ROWS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS rows(k TEXT, v TEXT)';
 /** Unique keys + key order; built after the rows are in (see the file comment). */
 export const KEY_INDEX_NAME = 'rows_k';
 export const KEY_INDEX_SQL = `CREATE UNIQUE INDEX ${KEY_INDEX_NAME} ON rows(k)`;

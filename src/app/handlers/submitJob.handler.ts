@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { IllegalStateError } from '../../domain/decider.js';
+import { planJob } from '../../domain/dsl/plan.js';
+import { jobDecider } from '../../domain/job/decider.js';
+import { jobStreamId } from '../../domain/job/events.js';
+import { SubmitJob } from '../commands.js';
+import { handleCommand } from '../handleCommand.js';
+import { NodeServices } from '../nodeServices.js';
+
+/**
+ * /v1/job/submit in standalone mode: validate the DSL and conf (pure planJob), then create the
+ * job's row on every party this node hosts; the scheduler picks the initiator's row from the log.
+ */
+@CommandHandler(SubmitJob)
+export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
+  constructor(private readonly s: NodeServices) {}
+
+  async execute({ jobId, dsl, runtimeConf }: SubmitJob) {
+    const outcome = planJob(dsl, runtimeConf, { jobId, serverWorkMode: this.s.config.workMode, defaultTimeoutSeconds: this.s.config.jobTimeoutSeconds });
+    if (!outcome.ok) throw new IllegalStateError(outcome.message);
+    const plan = outcome.plan;
+    if (plan.jobType === 'predict') throw new IllegalStateError('predict jobs need the pipeline model store, which is not in this version of fedflow yet');
+    if (plan.workMode === 1) throw new IllegalStateError('cluster mode jobs (work_mode 1) need the multi-party transport, which is not in this version of fedflow yet');
+    const at = this.s.clock.now();
+    const initiator = { role: plan.initiator.role, partyId: String(plan.initiator.partyId) };
+    const dir = join(this.s.config.dataDir, 'jobs', jobId);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'job_dsl.json'), JSON.stringify(plan.dsl, null, 2));
+    writeFileSync(join(dir, 'job_runtime_conf.json'), JSON.stringify(plan.conf, null, 2));
+    let last = 0n;
+    // Every row but the initiator's first, so the scheduler (triggered by the initiator's row) finds them all.
+    const parties = Object.entries(plan.roles).flatMap(([role, ids]) => ids.map((id) => ({ role, partyId: String(id) })));
+    parties.sort((a, b) => Number(a.role === initiator.role && a.partyId === initiator.partyId) - Number(b.role === initiator.role && b.partyId === initiator.partyId));
+    for (const party of parties) {
+      const isInitiator = party.role === initiator.role && party.partyId === initiator.partyId;
+      const result = await handleCommand(this.s.store, jobStreamId(jobId, party.role, party.partyId), jobDecider, {
+        type: 'CreateJob',
+        data: {
+          jobId, ...party, initiator, isInitiator, workMode: plan.workMode, roles: plan.roles as Record<string, number[]>, dsl: plan.dsl,
+          runtimeConf: plan.conf, trainRuntimeConf: {}, runIp: this.s.runIp, tag: '', at,
+        },
+      }, { retries: 0 });
+      if (result.appended) last = result.appended.position;
+    }
+    await this.s.views.waitFor(last);
+    return { jobId, modelId: plan.modelId, modelVersion: plan.modelVersion };
+  }
+}

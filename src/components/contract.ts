@@ -1,0 +1,96 @@
+// What a federated component is, independent of where it runs. A component is a function from its
+// inputs to its outputs that talks to its peers only through `federation` and reports only through
+// `tracker`. The runtime (src/scheduler) runs it in a worker thread and serves both interfaces:
+// in process in standalone mode, over gRPC between nodes in cluster mode — components never know.
+// Nothing here may import a framework; payloads must be structured-cloneable (v8.serialize-able:
+// JSON values, bigint, typed arrays, Map/Set) because they cross thread and node boundaries.
+
+export interface PartyRef {
+  readonly role: string;
+  readonly partyId: string;
+}
+
+/** A dense sample as DataIO produces it. */
+export interface Instance {
+  readonly features: number[];
+  readonly label?: number;
+}
+
+/** Output schema of a table, as FATE shows it (`schema` in the table metas). */
+export interface Schema {
+  /** Feature (or value) column names. */
+  readonly header: string[];
+  /** Name of the id column, e.g. `id`. */
+  readonly sid_name: string;
+  readonly label_name?: string;
+}
+
+/**
+ * A table a component reads or writes, in key order. Uploaded tables arrive as
+ * `DataTable<string>` (the CSV rest-of-line) with schema from their metas
+ * (header split on ',', sid_name = the uploaded sid); DataIO and later produce `DataTable<Instance>`;
+ * predicting components produce rows `[label, predict_result, predict_score, predict_detail, type]`.
+ */
+export interface DataTable<V = unknown> {
+  readonly schema: Schema;
+  readonly rows: [key: string, value: V][];
+}
+
+/** A component's model as JSON buffers keyed by FATE buffer name, e.g. {DataIOMeta: {...}, DataIOParam: {...}}. */
+export type ModelBuffers = Record<string, Record<string, unknown>>;
+
+export interface ComponentInput {
+  readonly jobId: string;
+  readonly taskId: string;
+  readonly componentName: string;
+  readonly module: string;
+  readonly role: string;
+  readonly partyId: string;
+  /** Every party of the job: role → party ids (strings), in conf order. */
+  readonly roles: Readonly<Record<string, string[]>>;
+  /** The merged parameter object (contents of `<ParamClass>`), e.g. {with_label: true, label_name: 'y', ...}. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Data inputs by DSL key: `data`, `train_data`, `eval_data` (first table of each). */
+  readonly data: Readonly<Record<string, DataTable | undefined>>;
+  /** `input.model`: the same module's model from upstream (predict / transform). */
+  readonly model?: ModelBuffers;
+  /** `input.isometric_model`: another module's model. */
+  readonly isometricModel?: ModelBuffers;
+}
+
+export interface ComponentOutput {
+  /** The first output data table (output.data[0]), if the component produces one. */
+  readonly data?: DataTable;
+  /** The output model (output.model[0]): buffers as JSON in FATE's proto field names (camelCase). */
+  readonly model?: ModelBuffers;
+  /** Name of the model's module for /output/model meta, e.g. 'HeteroLR'. Defaults to the module. */
+  readonly modelModule?: string;
+}
+
+export type MetricPoint = [key: string | number, value: string | number | boolean | null];
+
+export interface Tracker {
+  /** Appends data points to a metric series (metric/all shows them sorted by key). */
+  logMetricData(namespace: string, name: string, points: MetricPoint[]): void;
+  /** Sets meta items of a metric series (name and metric_type always; later keys win). */
+  setMetricMeta(namespace: string, name: string, meta: Record<string, unknown>): void;
+  /** 0..100 for this task. */
+  setProgress(percent: number): void;
+}
+
+/** FATE's federation: objects addressed by (name, tag, source party, destination party). */
+export interface Federation {
+  /** Sends `payload` to each party in `to` under (name, tag). Resolves once handed to the transport. */
+  remote(name: string, tag: string, payload: unknown, to: readonly PartyRef[]): Promise<void>;
+  /** Receives the object a party sent under (name, tag); waits until it arrives or the task is canceled. */
+  get(name: string, tag: string, from: PartyRef): Promise<unknown>;
+}
+
+export interface ComponentContext {
+  readonly tracker: Tracker;
+  readonly federation: Federation;
+  /** Aborted when the task is stopped: long loops must check it (signal.throwIfAborted()). */
+  readonly signal: AbortSignal;
+}
+
+export type Component = (input: ComponentInput, context: ComponentContext) => Promise<ComponentOutput>;

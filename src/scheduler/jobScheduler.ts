@@ -1,0 +1,219 @@
+// The job scheduler: a process manager at the initiator, driven by the event log. A JobCreated on
+// the initiator's row queues the job; up to `maxConcurrentJobs` run at once. A running job runs its
+// components in DAG order (independent branches concurrently) on every party whose role the module
+// supports and whose need_run is true; a component succeeds when all those tasks succeed. Every
+// status change goes to every party's row. Stop, timeout and restart all end in a definite state.
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { planJob, type ComponentPlan, type JobPlan } from '../domain/dsl/plan.js';
+import { jobDecider } from '../domain/job/decider.js';
+import { jobStreamId, type JobCreatedData } from '../domain/job/events.js';
+import type { JobCommand } from '../domain/job/commands.js';
+import { taskDecider } from '../domain/task/decider.js';
+import { taskStreamId } from '../domain/task/events.js';
+import { handleCommand } from '../app/handleCommand.js';
+import type { Clock } from '../app/clock.js';
+import type { EventStore, RecordedEvent, Subscription } from '../store/eventStore.js';
+import { jobsInStatus, queryJobs, type JobRow } from '../../projections/jobs/query.js';
+import { queryTasks } from '../../projections/tasks/query.js';
+import type { Mailbox } from './mailbox.js';
+import type { PartyActors, TaskResult } from './partyActor.js';
+
+export interface JobSchedulerDeps {
+  readonly store: EventStore;
+  readonly views: Database;
+  readonly actors: PartyActors;
+  readonly mailbox: Mailbox;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly workMode: 0 | 1;
+  readonly maxConcurrentJobs: number;
+  readonly defaultTimeoutSeconds: number;
+}
+
+type EndKind = 'canceled' | 'timeout';
+
+interface RunningJob {
+  readonly abort: AbortController;
+  end?: { kind: EndKind; reason: string };
+  readonly done: Promise<void>;
+}
+
+export type StopOutcome = 'cancel job success' | 'kill job success' | 'unknown';
+
+export class JobScheduler {
+  private subscription: Subscription | undefined;
+  private readonly queue: string[] = [];
+  private readonly running = new Map<string, RunningJob>();
+  private stopping = false;
+
+  constructor(private readonly deps: JobSchedulerDeps) {}
+
+  async start(fromPosition: bigint): Promise<void> {
+    await this.recover();
+    this.subscription = this.deps.store.subscribeToAll((e) => this.onEvent(e), {
+      fromPosition,
+      onError: (error) => this.deps.log.error({ err: error }, 'job scheduler stopped following the log'),
+    });
+    this.drain();
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.unsubscribe();
+    this.queue.length = 0;
+    for (const job of this.running.values()) {
+      job.end = { kind: 'canceled', reason: 'node stopped while the job ran' };
+      job.abort.abort();
+    }
+    await Promise.allSettled([...this.running.values()].map((j) => j.done));
+  }
+
+  /** /v1/job/stop: a queued job is canceled at once; a running job's tasks are stopped on every party. */
+  async stop(jobId: string, reason = 'stopped by user'): Promise<StopOutcome> {
+    const rows = queryJobs(this.deps.views, { job_id: jobId });
+    if (rows.length === 0) return 'unknown';
+    const queued = this.queue.indexOf(jobId);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
+      return 'cancel job success';
+    }
+    const job = this.running.get(jobId);
+    if (job) {
+      job.end ??= { kind: 'canceled', reason };
+      job.abort.abort();
+      await job.done;
+      return 'kill job success';
+    }
+    // Not queued here and not running: a waiting row left over (e.g. queued on a stopped node) is
+    // canceled; end states are sticky, so a finished job keeps its status.
+    await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
+    return 'kill job success';
+  }
+
+  private onEvent(event: RecordedEvent): void {
+    if (event.type !== 'JobCreated' || this.stopping) return;
+    const created = event.data as JobCreatedData;
+    if (!created.isInitiator || created.role === 'local') return;
+    this.queue.push(created.jobId);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (!this.stopping && this.running.size < this.deps.maxConcurrentJobs && this.queue.length) {
+      const jobId = this.queue.shift()!;
+      const abort = new AbortController();
+      const job: RunningJob = {
+        abort,
+        done: this.run(jobId, abort.signal, () => job.end)
+          .catch((error) => this.deps.log.error({ err: error, jobId }, 'job scheduler failed to record a job end'))
+          .finally(() => {
+            this.running.delete(jobId);
+            this.drain();
+          }),
+      };
+      this.running.set(jobId, job);
+    }
+  }
+
+  private async run(jobId: string, signal: AbortSignal, endOf: () => RunningJob['end']): Promise<void> {
+    const rows = queryJobs(this.deps.views, { job_id: jobId });
+    const initiator = rows.find((r) => r.f_is_initiator === 1) ?? rows[0]!;
+    const outcome = planJob(JSON.parse(String(initiator.f_dsl)), JSON.parse(String(initiator.f_runtime_conf)), {
+      jobId, serverWorkMode: this.deps.workMode, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds,
+    });
+    const now = () => this.deps.clock.now();
+    if (!outcome.ok) {
+      await this.forAllRows(rows, { type: 'FailJob', data: { reason: outcome.message, at: now() } });
+      return;
+    }
+    const plan = outcome.plan;
+    await this.forAllRows(rows, { type: 'StartJob', data: { at: now() } });
+    const timer = setTimeout(() => {
+      const job = this.running.get(jobId);
+      if (job && !job.end) job.end = { kind: 'timeout', reason: `job timeout after ${plan.timeoutSeconds} s` };
+      job?.abort.abort();
+    }, Math.min(plan.timeoutSeconds * 1000, 2 ** 31 - 1));
+    try {
+      const failure = await this.runComponents(plan, rows, signal);
+      const end = endOf();
+      if (end?.kind === 'timeout') await this.forAllRows(rows, { type: 'TimeOutJob', data: { at: now() } });
+      else if (end) await this.forAllRows(rows, { type: 'CancelJob', data: { reason: end.reason, at: now() } });
+      else if (failure) await this.forAllRows(rows, { type: 'FailJob', data: { reason: failure, at: now() } });
+      else await this.forAllRows(rows, { type: 'SucceedJob', data: { at: now() } });
+    } finally {
+      clearTimeout(timer);
+      this.deps.mailbox.clearJob(jobId, 'job ended');
+    }
+  }
+
+  /** Runs the DAG; returns the first failure's reason, or undefined when every component succeeded. */
+  private async runComponents(plan: JobPlan, rows: JobRow[], signal: AbortSignal): Promise<string | undefined> {
+    const byName = new Map(plan.components.map((c) => [c.name, c]));
+    const pending = new Map(plan.components.map((c) => [c.name, c.upstreams.length]));
+    const total = plan.components.length;
+    let done = 0;
+    let failure: string | undefined;
+    const stopAll = new AbortController();
+    signal.addEventListener('abort', () => stopAll.abort(), { once: true });
+    const inFlight = new Set<Promise<void>>();
+    const launch = (component: ComponentPlan): void => {
+      const p = this.runComponent(plan, component, stopAll.signal).then(async (result) => {
+        if (result) {
+          failure ??= result;
+          stopAll.abort();
+          return;
+        }
+        done += 1;
+        const taskId = `${plan.jobId}_${component.name}`;
+        await this.forAllRows(rows, { type: 'ReportJobProgress', data: { progress: Math.floor((done / total) * 100), currentTasks: [taskId], at: this.deps.clock.now() } });
+        for (const next of component.downstreams) {
+          const left = pending.get(next)! - 1;
+          pending.set(next, left);
+          if (left === 0 && !stopAll.signal.aborted) launch(byName.get(next)!);
+        }
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    };
+    for (const c of plan.components) if (c.upstreams.length === 0) launch(c);
+    while (inFlight.size) await Promise.allSettled([...inFlight]);
+    if (!failure && done < total && signal.aborted) failure = 'job stopped';
+    return failure;
+  }
+
+  private async runComponent(plan: JobPlan, component: ComponentPlan, signal: AbortSignal): Promise<string | undefined> {
+    const parties = component.parties.filter((p) => p.needRun);
+    if (parties.length === 0 || signal.aborted) return signal.aborted ? 'job stopped' : undefined;
+    const results: TaskResult[] = await Promise.all(parties.map((p) => this.deps.actors.runTask(plan, component, p, signal)));
+    const failed = results.find((r) => r.status !== 'success');
+    return failed && `component ${component.name} failed on ${failed.party.role} ${failed.party.partyId}: ${failed.reason}`;
+  }
+
+  /**
+   * After a restart: a job that was running ends `failed` with the reason (its workers died with
+   * the node); a job that was still waiting is queued again.
+   */
+  private async recover(): Promise<void> {
+    const open = jobsInStatus(this.deps.views, ['waiting', 'running']).filter((r) => r.f_role !== 'local' && r.f_is_initiator === 1);
+    for (const row of open) {
+      const jobId = String(row.f_job_id);
+      if (row.f_status === 'waiting') {
+        this.queue.push(jobId);
+        continue;
+      }
+      const reason = 'node restarted while the job ran';
+      const at = this.deps.clock.now();
+      for (const task of queryTasks(this.deps.views, { job_id: jobId, status: 'running' })) {
+        await handleCommand(this.deps.store, taskStreamId(String(task.f_task_id), String(task.f_role), String(task.f_party_id)), taskDecider, { type: 'FailTask', data: { reason, at } });
+      }
+      await this.forAllRows(queryJobs(this.deps.views, { job_id: jobId }), { type: 'FailJob', data: { reason, at } });
+      this.deps.log.warn({ jobId }, 'failed a job that was running when the node stopped');
+    }
+  }
+
+  private async forAllRows(rows: JobRow[], command: JobCommand): Promise<void> {
+    await Promise.all(rows.map((r) => handleCommand(this.deps.store, jobStreamId(String(r.f_job_id), String(r.f_role), String(r.f_party_id)), jobDecider, command)));
+  }
+}

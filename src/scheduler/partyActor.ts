@@ -1,0 +1,192 @@
+// The party side of a job: runs one party's task of a component and records every step as
+// events on that party's streams (task started/ended, output table, output model, metrics).
+// In standalone mode one node hosts the actors of every party; in cluster mode each node hosts its
+// own, reached over gRPC — the scheduler only sees `runTask`.
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { ModelBuffers, PartyRef, Schema } from '../components/contract.js';
+import type { ComponentPlan, JobPlan, PartyPlan } from '../domain/dsl/plan.js';
+import { taskDecider } from '../domain/task/decider.js';
+import { taskIdOf, taskStreamId } from '../domain/task/events.js';
+import type { TaskCommand } from '../domain/task/commands.js';
+import { tableDecider } from '../domain/table/decider.js';
+import { tableStreamId } from '../domain/table/events.js';
+import { trackingStreamId, type TrackingEvent, type TrackingScope } from '../domain/tracking/events.js';
+import { handleCommand } from '../app/handleCommand.js';
+import type { Clock } from '../app/clock.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { TableStore } from '../store/tables/tableStore.js';
+import { getTable } from '../../projections/tables/query.js';
+import { outputData, outputModel } from '../../projections/outputs/query.js';
+import { Mailbox, mailboxKey } from './mailbox.js';
+import type { TableInput, TaskOutput } from './taskProtocol.js';
+import type { WorkerPool } from './workerPool.js';
+
+export interface PartyActorDeps {
+  readonly store: EventStore;
+  readonly views: Database;
+  readonly tables: TableStore;
+  readonly pool: WorkerPool;
+  readonly mailbox: Mailbox;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly runIp: string;
+}
+
+export interface TaskResult {
+  readonly status: 'success' | 'failed';
+  readonly reason?: string;
+  readonly taskId: string;
+  readonly party: PartyRef;
+}
+
+export class PartyActors {
+  constructor(private readonly deps: PartyActorDeps) {}
+
+  async runTask(plan: JobPlan, component: ComponentPlan, party: PartyPlan, signal: AbortSignal): Promise<TaskResult> {
+    const { jobId } = plan;
+    const taskId = taskIdOf(jobId, component.name);
+    const ref: PartyRef = { role: party.role, partyId: String(party.partyId) };
+    const scope: TrackingScope = { jobId, componentName: component.name, taskId, role: ref.role, partyId: ref.partyId };
+    const now = () => this.deps.clock.now();
+    await this.task(taskId, ref, {
+      type: 'StartTask',
+      data: { jobId, taskId, componentName: component.name, role: ref.role, partyId: ref.partyId, runIp: this.deps.runIp, runPid: process.pid, at: now() },
+    });
+    const tracking = new TrackingWriter(this.deps.store, scope, now, this.deps.log);
+    try {
+      const request = this.request(plan, component, party, ref, taskId);
+      const output = await this.deps.pool.run(request, {
+        signal,
+        onMessage: (message, reply) => {
+          switch (message.type) {
+            case 'metricData':
+              return tracking.add({ type: 'MetricDataLogged', data: { ...scope, namespace: message.namespace, name: message.name, points: message.points, at: now() } });
+            case 'metricMeta':
+              return tracking.add({ type: 'MetricMetaLogged', data: { ...scope, namespace: message.namespace, name: message.name, meta: message.meta, at: now() } });
+            case 'progress':
+              return;
+            case 'remote':
+              for (const to of message.to) this.deps.mailbox.put(mailboxKey(jobId, message.name, message.tag, ref, to), message.payload);
+              return;
+            case 'get':
+              this.deps.mailbox.take(mailboxKey(jobId, message.name, message.tag, message.from, ref)).then(
+                (payload) => reply({ type: 'got', id: message.id, payload }),
+                (error: Error) => reply({ type: 'getFailed', id: message.id, message: error.message }),
+              );
+              return;
+          }
+        },
+      });
+      await tracking.flush();
+      await this.recordOutputs(scope, component, output);
+      await this.task(taskId, ref, { type: 'SucceedTask', data: { at: now() } });
+      return { status: 'success', taskId, party: ref };
+    } catch (error) {
+      const reason = signal.aborted ? 'task stopped' : error instanceof Error ? error.message : String(error);
+      await tracking.flush();
+      await this.task(taskId, ref, { type: 'FailTask', data: { reason, at: now() } });
+      return { status: 'failed', reason, taskId, party: ref };
+    }
+  }
+
+  private request(plan: JobPlan, component: ComponentPlan, party: PartyPlan, ref: PartyRef, taskId: string) {
+    const inputs: Record<string, TableInput> = {};
+    let upstream: string | undefined;
+    for (const [key, refs] of Object.entries(component.input.data ?? {})) {
+      const first = (refs as string[] | undefined)?.[0];
+      if (!first) continue;
+      const input = this.tableInput(plan, first, party, ref);
+      if (input) inputs[key] = input;
+      if (!first.startsWith('args.')) upstream ??= first.split('.')[0];
+    }
+    const modelOf = (refs: readonly string[] | undefined): ModelBuffers | undefined => {
+      const first = refs?.[0];
+      if (!first) return undefined;
+      const parts = first.split('.');
+      const name = parts[0] === 'pipeline' ? parts[1]! : parts[0]!;
+      return outputModel(this.deps.views, { jobId: plan.jobId, componentName: name, ...ref })?.buffers;
+    };
+    const model = modelOf(component.input.model as string[] | undefined);
+    const isometricModel = modelOf(component.input.isometricModel as string[] | undefined);
+    const roles = Object.fromEntries(Object.entries(plan.roles).map(([r, ids]) => [r, ids.map(String)]));
+    return {
+      tablesDir: this.deps.tables.dir, jobId: plan.jobId, taskId, componentName: component.name, module: component.module,
+      role: ref.role, partyId: ref.partyId, roles, params: { ...party.parameters, ...(upstream ? { _upstream: upstream } : {}) },
+      inputs, ...(model ? { model } : {}), ...(isometricModel ? { isometricModel } : {}), outputLocation: this.deps.tables.newLocation(),
+    };
+  }
+
+  private tableInput(plan: JobPlan, reference: string, party: PartyPlan, ref: PartyRef): TableInput | undefined {
+    const [source, key] = reference.split('.') as [string, string];
+    if (source === 'args') {
+      const table = party.args[key];
+      if (!table) throw new Error(`no ${key} table is configured for ${ref.role} ${ref.partyId} (role_parameters.${ref.role}.args.data.${key})`);
+      const view = getTable(this.deps.views, table.namespace, table.name);
+      if (!view?.location) throw new Error(`table ${table.namespace}.${table.name} (args.${key} of ${ref.role} ${ref.partyId}) does not exist on this node; upload it first`);
+      const header = typeof view.meta.header === 'string' && view.meta.header !== '' ? view.meta.header.split(',').map((h) => h.trim()) : [];
+      const schema: Schema = { header, sid_name: typeof view.meta.sid === 'string' ? view.meta.sid : 'sid' };
+      return { location: view.location, format: 'raw', schema };
+    }
+    const out = outputData(this.deps.views, { jobId: plan.jobId, componentName: source, ...ref });
+    return out && { location: out.location, format: 'json', schema: out.schema as unknown as Schema };
+  }
+
+  private async recordOutputs(scope: TrackingScope, component: ComponentPlan, output: TaskOutput): Promise<void> {
+    const at = this.deps.clock.now();
+    const events: TrackingEvent[] = [];
+    if (output.data) {
+      const dataName = component.outputs.data ?? 'data';
+      const tableNamespace = `output_data_${scope.taskId}`;
+      await handleCommand(this.deps.store, tableStreamId(tableNamespace, dataName), tableDecider, {
+        type: 'LoadTableData',
+        data: {
+          namespace: tableNamespace, name: dataName, location: output.data.location, mode: 'replace', basedOn: null, partition: 1,
+          countUpload: output.data.count, countActual: output.data.count, meta: { schema: output.data.schema }, jobId: scope.jobId, at,
+        },
+      });
+      events.push({ type: 'OutputDataRecorded', data: { ...scope, dataName, tableNamespace, tableName: dataName, location: output.data.location, count: output.data.count, schema: { ...output.data.schema }, at } });
+    }
+    if (output.model) {
+      events.push({ type: 'OutputModelRecorded', data: { ...scope, module: output.modelModule ?? component.module, alias: component.outputs.model ?? 'default', buffers: output.model, at } });
+    }
+    if (events.length) await this.deps.store.appendToStream(trackingStreamId(scope.jobId, scope.role, scope.partyId), events, { expectedRevision: 'any' });
+  }
+
+  private task(taskId: string, ref: PartyRef, command: TaskCommand) {
+    return handleCommand(this.deps.store, taskStreamId(taskId, ref.role, ref.partyId), taskDecider, command);
+  }
+}
+
+/** Metrics arrive one call at a time from the worker; they are appended in order, batched. */
+class TrackingWriter {
+  private pending: TrackingEvent[] = [];
+  private chain = Promise.resolve();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly scope: TrackingScope,
+    private readonly now: () => number,
+    private readonly log: Logger,
+  ) {}
+
+  add(event: TrackingEvent): void {
+    this.pending.push(event);
+    if (this.pending.length === 1) this.chain = this.chain.then(() => new Promise((r) => setImmediate(r))).then(() => this.write());
+  }
+
+  flush(): Promise<void> {
+    this.chain = this.chain.then(() => this.write());
+    return this.chain;
+  }
+
+  private async write(): Promise<void> {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    try {
+      await this.store.appendToStream(trackingStreamId(this.scope.jobId, this.scope.role, this.scope.partyId), batch, { expectedRevision: 'any' });
+    } catch (error) {
+      this.log.error({ err: error, at: this.now() }, 'metrics not recorded');
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// Messages between the node's main thread and a task worker thread.
+import type { MetricPoint, ModelBuffers, PartyRef, Schema } from '../components/contract.js';
+
+/** How an input table is stored: `raw` = an uploaded CSV (value = rest of line), `json` = component output. */
+export interface TableInput {
+  readonly location: string;
+  readonly format: 'raw' | 'json';
+  readonly schema: Schema;
+}
+
+export interface TaskRequest {
+  readonly tablesDir: string;
+  readonly jobId: string;
+  readonly taskId: string;
+  readonly componentName: string;
+  readonly module: string;
+  readonly role: string;
+  readonly partyId: string;
+  readonly roles: Record<string, string[]>;
+  readonly params: Record<string, unknown>;
+  readonly inputs: Record<string, TableInput>;
+  readonly model?: ModelBuffers;
+  readonly isometricModel?: ModelBuffers;
+  /** Where the first output data table is written, if the component returns one. */
+  readonly outputLocation: string;
+}
+
+export interface TaskOutput {
+  readonly data?: { location: string; count: number; schema: Schema };
+  readonly model?: ModelBuffers;
+  readonly modelModule?: string;
+}
+
+export type ToWorker =
+  | { type: 'run'; request: TaskRequest }
+  | { type: 'got'; id: number; payload: unknown }
+  | { type: 'getFailed'; id: number; message: string }
+  | { type: 'cancel' };
+
+export type FromWorker =
+  | { type: 'metricData'; namespace: string; name: string; points: MetricPoint[] }
+  | { type: 'metricMeta'; namespace: string; name: string; meta: Record<string, unknown> }
+  | { type: 'progress'; percent: number }
+  | { type: 'remote'; name: string; tag: string; payload: unknown; to: PartyRef[] }
+  | { type: 'get'; id: number; name: string; tag: string; from: PartyRef }
+  | { type: 'done'; output: TaskOutput }
+  | { type: 'failed'; message: string };

@@ -10,7 +10,34 @@ export type CommandName =
   | 'upload-history'
   | 'table-info'
   | 'table-delete'
-  | 'job-query';
+  | 'job-query'
+  | 'submit-job'
+  | 'stop-job'
+  | 'query-task'
+  | 'job-config'
+  | 'update-job'
+  | 'dag-dependency'
+  | TrackingCommand;
+
+/** The /v1/tracking/component/* commands: all take -j -cpn [-r -p]. */
+export type TrackingCommand =
+  | 'component-parameters'
+  | 'component-metrics'
+  | 'component-metric-all'
+  | 'component-metric-data'
+  | 'component-output-model'
+  | 'component-output-data'
+  | 'component-output-data-table';
+
+export const TRACKING_COMMANDS: readonly TrackingCommand[] = [
+  'component-parameters',
+  'component-metrics',
+  'component-metric-all',
+  'component-metric-data',
+  'component-output-model',
+  'component-output-data',
+  'component-output-data-table',
+];
 
 export const COMMANDS: readonly CommandName[] = [
   'node',
@@ -21,12 +48,31 @@ export const COMMANDS: readonly CommandName[] = [
   'table-info',
   'table-delete',
   'job-query',
+  'submit-job',
+  'stop-job',
+  'query-task',
+  'job-config',
+  'update-job',
+  'dag-dependency',
+  ...TRACKING_COMMANDS,
 ];
 
 export interface CliOptions {
   server?: string;
-  /** `-c`: the node's config file (node, views rebuild) or the job conf (upload, download). */
+  /** `-c`: the node's config file (node, views rebuild) or the job conf (upload, download, submit-job, dag-dependency). */
   config?: string;
+  /** `-d`: the job DSL file (submit-job, dag-dependency). */
+  dsl?: string;
+  /** submit-job --wait: follow the job until it ends. */
+  wait?: boolean;
+  /** stop-job --operate kill: skip the cancel attempt. */
+  operate?: string;
+  /** job-config -o: the directory receiving job_<job_id>_config/. */
+  outputPath?: string;
+  /** update-job --notes. */
+  notes?: string;
+  /** component-metric-data --name (the metric namespace is `namespace`). */
+  metricName?: string;
   host?: string;
   port?: number;
   dataDir?: string;
@@ -81,6 +127,8 @@ interface OptionSpec {
 }
 
 const NODE_CMDS: readonly CommandName[] = ['node', 'views rebuild'];
+/** Commands taking -j/-r/-p filters of a job. */
+const JOB_CMDS: readonly CommandName[] = ['job-query', 'query-task', 'job-config', 'update-job', 'dag-dependency', ...TRACKING_COMMANDS];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const int = (min: number, max: number) => (raw: string, shown: string): number => {
@@ -103,7 +151,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'server', long: ['server'], arg: '<url>' },
   { key: 'help', long: ['help'], short: 'h' },
   { key: 'function', long: ['function'], short: 'f', arg: '<function>' },
-  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download'] },
+  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download', 'submit-job', 'dag-dependency'] },
+  { key: 'dsl', long: ['dsl'], short: 'd', arg: '<dsl.json>', commands: ['submit-job', 'dag-dependency'] },
+  { key: 'wait', long: ['wait'], commands: ['submit-job'] },
+  { key: 'operate', long: ['operate'], arg: '<kill>', commands: ['stop-job'], parse: oneOf(['kill']) },
   { key: 'host', long: ['host'], arg: '<host>', commands: NODE_CMDS },
   { key: 'port', long: ['port', 'http-port'], arg: '<port>', commands: NODE_CMDS, parse: int(0, 65535) },
   { key: 'dataDir', long: ['data-dir'], arg: '<dir>', commands: NODE_CMDS },
@@ -114,14 +165,18 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'drop', long: ['drop'], arg: '<0|1>', commands: ['upload'], parse: zeroOne },
   { key: 'noWait', long: ['no-wait'], commands: ['upload', 'download'] },
   { key: 'jsonMode', long: ['json-mode'], commands: ['upload'] },
-  { key: 'jobId', long: ['job-id'], short: 'j', arg: '<job_id>', commands: ['upload-history', 'table-delete', 'job-query'] },
-  { key: 'role', long: ['role'], short: 'r', arg: '<role>', commands: ['table-delete', 'job-query'] },
-  { key: 'partyId', long: ['party-id'], short: 'p', arg: '<party_id>', commands: ['table-delete', 'job-query'] },
-  { key: 'componentName', long: ['component-name', 'cpn'], arg: '<component>', commands: ['table-delete'] },
-  { key: 'status', long: ['status'], short: 's', arg: '<status>', commands: ['job-query'] },
-  { key: 'namespace', long: ['namespace'], short: 'n', arg: '<namespace>', commands: ['upload', 'download', 'table-info', 'table-delete'] },
+  { key: 'jobId', long: ['job-id'], short: 'j', arg: '<job_id>', commands: ['upload-history', 'table-delete', 'stop-job', ...JOB_CMDS] },
+  { key: 'role', long: ['role'], short: 'r', arg: '<role>', commands: ['table-delete', ...JOB_CMDS] },
+  { key: 'partyId', long: ['party-id'], short: 'p', arg: '<party_id>', commands: ['table-delete', ...JOB_CMDS] },
+  { key: 'componentName', long: ['component-name', 'cpn'], arg: '<component>', commands: ['table-delete', 'query-task', ...TRACKING_COMMANDS] },
+  { key: 'status', long: ['status'], short: 's', arg: '<status>', commands: ['job-query', 'query-task'] },
+  { key: 'namespace', long: ['namespace'], short: 'n', arg: '<namespace>', commands: ['upload', 'download', 'table-info', 'table-delete', 'component-metric-data'] },
+  { key: 'namespace', long: ['metric-namespace'], arg: '<namespace>', commands: ['component-metric-data'] },
+  { key: 'metricName', long: ['name', 'metric-name'], arg: '<name>', commands: ['component-metric-data'] },
   { key: 'tableName', long: ['table-name'], short: 't', arg: '<table_name>', commands: ['upload', 'download', 'table-info', 'table-delete'] },
-  { key: 'limit', long: ['limit'], arg: '<n>', commands: ['upload-history'], parse: int(0, Number.MAX_SAFE_INTEGER) },
+  { key: 'limit', long: ['limit'], arg: '<n>', commands: ['upload-history', 'component-output-data'], parse: int(0, Number.MAX_SAFE_INTEGER) },
+  { key: 'outputPath', long: ['output-path', 'output'], short: 'o', arg: '<dir>', commands: ['job-config'] },
+  { key: 'notes', long: ['notes'], arg: '<text>', commands: ['update-job'] },
 ];
 
 const BY_LONG = new Map<string, OptionSpec>();
@@ -141,14 +196,26 @@ const COMMAND_ALIASES: Readonly<Record<string, CommandName>> = {
   'table-delete': 'table-delete',
   'job-query': 'job-query',
   'query-job': 'job-query',
+  'submit-job': 'submit-job',
+  'stop-job': 'stop-job',
+  'query-task': 'query-task',
+  'job-config': 'job-config',
+  'update-job': 'update-job',
+  'job-update': 'update-job',
+  'dag-dependency': 'dag-dependency',
+  'component-parameters': 'component-parameters',
+  'component-metrics': 'component-metrics',
+  'component-metric-all': 'component-metric-all',
+  'component-metric-data': 'component-metric-data',
+  'component-output-model': 'component-output-model',
+  'component-output-data': 'component-output-data',
+  'component-output-data-table': 'component-output-data-table',
 };
 
 /** fate_flow_client.py functions this client does not implement (for a more helpful message). */
 const FATE_ONLY = new Set([
-  'submit_job', 'stop_job', 'query_task', 'job_config', 'job_log', 'clean_job', 'clean_queue', 'data_view_query',
-  'component_parameters', 'component_metric_all', 'component_metrics', 'component_metric_delete',
-  'component_output_model', 'component_output_data', 'component_output_data_table',
-  'load', 'bind', 'store', 'restore', 'export', 'import', 'update_job',
+  'job_log', 'clean_job', 'clean_queue', 'data_view_query', 'component_metric_delete',
+  'load', 'bind', 'store', 'restore', 'export', 'import',
 ]);
 
 /** Maps a positional command word or a FATE `-f` function name to a command (undefined if unknown). */
@@ -302,7 +369,51 @@ function checkRequired(command: CommandName, o: CliOptions): void {
     case 'job-query':
       if (!o.jobId && !o.role && !o.partyId && !o.status) throw missing('-j <job_id> (or at least one of -r, -p, -s)');
       break;
+    case 'submit-job':
+      if (!o.config) throw missing('-c <conf.json>');
+      break;
+    case 'stop-job':
+      if (!o.jobId) throw missing('-j <job_id>');
+      break;
+    case 'query-task':
+      if (!o.jobId && !o.componentName && !o.role && !o.partyId && !o.status) throw missing('-j <job_id> (or at least one of -cpn, -r, -p, -s)');
+      break;
+    case 'job-config':
+      if (!o.jobId) throw missing('-j <job_id>');
+      if (!o.role) throw missing('-r <role>');
+      if (!o.partyId) throw missing('-p <party_id>');
+      if (!o.outputPath) throw missing('-o <dir>');
+      break;
+    case 'update-job':
+      if (!o.jobId) throw missing('-j <job_id>');
+      if (!o.role) throw missing('-r <role>');
+      if (!o.partyId) throw missing('-p <party_id>');
+      if (o.notes === undefined) throw missing('--notes <text>');
+      break;
+    case 'dag-dependency':
+      if (o.jobId && (o.config || o.dsl)) throw new UsageError('give either -j <job_id> or -c <conf.json> -d <dsl.json>, not both', command);
+      if (!o.jobId && !o.config && !o.dsl) throw missing('-j <job_id>, or -c <conf.json> -d <dsl.json>');
+      if (o.config && !o.dsl) throw missing('-d <dsl.json> (given with -c)');
+      if (o.dsl && !o.config) throw missing('-c <conf.json> (given with -d)');
+      if (!o.role) throw missing('-r <role>');
+      if (!o.partyId) throw missing('-p <party_id>');
+      break;
     default:
+      if (isTracking(command)) {
+        if (!o.jobId) throw missing('-j <job_id>');
+        if (!o.componentName) throw missing('-cpn <component>');
+        // The server fills in the initiator only when both are absent.
+        if (o.role && !o.partyId) throw missing('-p <party_id> (given with -r)');
+        if (o.partyId && !o.role) throw missing('-r <role> (given with -p)');
+        if (command === 'component-metric-data') {
+          if (!o.namespace) throw missing('--namespace <metric_namespace>');
+          if (!o.metricName) throw missing('--name <metric_name>');
+        }
+      }
       break;
   }
+}
+
+export function isTracking(command: CommandName): command is TrackingCommand {
+  return (TRACKING_COMMANDS as readonly string[]).includes(command);
 }

@@ -21,22 +21,23 @@ export interface LoadedConf {
   dir: string;
 }
 
-export function loadConf(path: string, cwd: string): LoadedConf {
+/** Reads a JSON object file; `what` names it in error messages ('conf file', 'dsl file'). */
+export function loadConf(path: string, cwd: string, what = 'conf file'): LoadedConf {
   const abs = resolve(cwd, path);
   let text: string;
   try {
     text = readFileSync(abs, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfError(code === 'ENOENT' ? `conf file ${path} does not exist` : `cannot read conf file ${path}: ${(err as Error).message}`);
+    throw new ConfError(code === 'ENOENT' ? `${what} ${path} does not exist` : `cannot read ${what} ${path}: ${(err as Error).message}`);
   }
   let conf: unknown;
   try {
     conf = JSON.parse(text);
   } catch (err) {
-    throw new ConfError(`conf file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new ConfError(`${what} ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!conf || typeof conf !== 'object' || Array.isArray(conf)) throw new ConfError(`conf file ${path} must hold a JSON object`);
+  if (!conf || typeof conf !== 'object' || Array.isArray(conf)) throw new ConfError(`${what} ${path} must hold a JSON object`);
   return { conf: conf as Conf, path: abs, dir: dirname(abs) };
 }
 

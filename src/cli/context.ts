@@ -12,6 +12,10 @@ export interface CliContext {
   stderr(text: string): void;
   /** Draw a progress bar (stderr is a terminal) instead of printing status lines. */
   stderrIsTTY: boolean;
+  /** Width of the stderr terminal (0 = unknown): live multi-line displays cut their lines to it. */
+  stderrColumns: number;
+  /** stdout is a terminal: commands offering a human-readable form (component-output-data) use it. */
+  stdoutIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   fetch: typeof globalThis.fetch;
@@ -31,6 +35,8 @@ export function defaultContext(overrides: Partial<CliContext> = {}): CliContext 
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stderrColumns: process.stderr.columns ?? 0,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     cwd: process.cwd(),
     fetch: (...args) => globalThis.fetch(...args),

@@ -6,9 +6,10 @@ import { parseArgs, UsageError, type CliOptions, type CommandName, type ParsedAr
 import { ConfError } from './conf.js';
 import { defaultContext, type CliContext } from './context.js';
 import { download, upload, uploadHistory } from './commands/data.js';
-import { jobQuery } from './commands/job.js';
+import { dagDependency, jobConfig, jobQuery, queryTask, stopJob, submitJob, updateJob } from './commands/job.js';
 import { NodeConfigError, runNode, viewsRebuild } from './commands/node.js';
 import { tableDelete, tableInfo } from './commands/table.js';
+import { trackingCommand } from './commands/tracking.js';
 import { usage, usageHint } from './usage.js';
 
 export { parseArgs, UsageError } from './args.js';
@@ -16,10 +17,11 @@ export type { CliOptions, CommandName, ParsedArgs } from './args.js';
 export { loadConf, planDownload, planUpload, resolveLocalFile, toQuery, ConfError } from './conf.js';
 export { defaultContext, type CliContext, type NodeApi } from './context.js';
 export { FlowClient, resolveServer, transportFailure, CONNECTION_REFUSED, type Envelope } from './http.js';
-export { createReporter, renderBar } from './progress.js';
-export { waitForJob, END_STATUSES } from './wait.js';
+export { createJobBoard, createReporter, renderBar } from './progress.js';
+export { followJob, waitForJob, END_STATUSES } from './wait.js';
 export { configFromFlags } from './commands/node.js';
-export { stripJobRows } from './commands/job.js';
+export { dslComponents, stripJobRows, submitBody, JOB_CONFIG_FILES } from './commands/job.js';
+export { renderOutputData, trackingBody, TRACKING_PATHS } from './commands/tracking.js';
 export { usage } from './usage.js';
 
 const HANDLERS: Readonly<Record<CommandName, (ctx: CliContext, o: CliOptions) => Promise<number>>> = {
@@ -31,6 +33,19 @@ const HANDLERS: Readonly<Record<CommandName, (ctx: CliContext, o: CliOptions) =>
   'table-info': tableInfo,
   'table-delete': tableDelete,
   'job-query': jobQuery,
+  'submit-job': submitJob,
+  'stop-job': stopJob,
+  'query-task': queryTask,
+  'job-config': jobConfig,
+  'update-job': updateJob,
+  'dag-dependency': dagDependency,
+  'component-parameters': trackingCommand('component-parameters'),
+  'component-metrics': trackingCommand('component-metrics'),
+  'component-metric-all': trackingCommand('component-metric-all'),
+  'component-metric-data': trackingCommand('component-metric-data'),
+  'component-output-model': trackingCommand('component-output-model'),
+  'component-output-data': trackingCommand('component-output-data'),
+  'component-output-data-table': trackingCommand('component-output-data-table'),
 };
 
 /** Runs one fedflow invocation and resolves to its exit status. */

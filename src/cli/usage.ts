@@ -15,6 +15,22 @@ Commands:
   table-info        show a table's count, partitions, schema  (-f table_info)
   table-delete      delete a table or the tables of a job     (-f table_delete)
   job-query         show the status rows of a job             (-f query_job)
+  submit-job        submit a job from a conf and a DSL        (-f submit_job)
+  stop-job          cancel or kill a job                      (-f stop_job)
+  query-task        show the task rows of a job               (-f query_task)
+  job-config        save a job's DSL and confs into a dir     (-f job_config)
+  update-job        set the notes of a job                    (-f update_job)
+  dag-dependency    component order and dependencies of a job (-f dag_dependency)
+
+Tracking commands, all -j <job_id> -cpn <component> [-r <role> -p <party_id>]
+(FATE style: -f component_parameters, -f component_metric_all, ...):
+  component-parameters         the component's merged parameters
+  component-metrics            its metric namespaces and names
+  component-metric-all         every metric with its data points and meta
+  component-metric-data        one metric (--namespace <ns> --name <name>)
+  component-output-model       its output model as JSON
+  component-output-data        its first output rows (a table on a terminal)
+  component-output-data-table  the name and namespace of its output data table
 
 Global options:
   --server <url>    flow server (env FEDFLOW_SERVER, default ${DEFAULT_SERVER})
@@ -37,6 +53,22 @@ const NODE_FLAGS = `  -c, --config <file.json>   node config file (keys of NodeC
   --log-level <level>        fatal|error|warn|info|debug|trace|silent (env FEDFLOW_LOG_LEVEL)
 Precedence: defaults < config file < environment < flags.
 `;
+
+function tracking(command: string, path: string, what: string, extraUsage = '', extraFlags = ''): string {
+  return `Usage: fedflow ${command} -j <job_id> -cpn <component> [-r <role> -p <party_id>]${extraUsage}
+       fedflow -f ${command.replace(/-/g, '_')} -j <job_id> -r <role> -p <party_id> -cpn <component>${extraUsage}
+
+${what}
+Endpoint: POST ${path}
+Without -r/-p the server answers for the job's initiator; on another party's
+server give that party's own role and party id.
+  -j, --job-id <job_id>          (required)
+  -cpn, --component-name <name>  (required)
+  -r, --role <role>              with -p
+  -p, --party-id <party_id>      with -r
+${extraFlags}  --server <url>                 flow server (env FEDFLOW_SERVER)
+`;
+}
 
 const COMMAND_USAGE: Readonly<Record<CommandName, string>> = {
   node: `Usage: fedflow node [options]
@@ -106,6 +138,7 @@ Deletes one table, or every table produced by the matching job tasks
   --server <url>                 flow server (env FEDFLOW_SERVER)
 `,
   'job-query': `Usage: fedflow job-query -j <job_id> [-r <role>] [-p <party_id>] [-s <status>]
+       fedflow query-job ...
        fedflow -f query_job -j <job_id> ...
 
 Shows the job rows matching the filters (POST /v1/job/query), without
@@ -116,6 +149,102 @@ f_dsl and f_runtime_conf. At least one filter is required.
   -s, --status <status>          waiting|running|success|failed|canceled|timeout
   --server <url>                 flow server (env FEDFLOW_SERVER)
 `,
+  'submit-job': `Usage: fedflow submit-job -c <conf.json> [-d <dsl.json>] [--wait]
+       fedflow -f submit_job -c <conf.json> -d <dsl.json>
+
+Submits a job (POST /v1/job/submit {job_dsl, job_runtime_conf}) and prints the
+answer (jobId, data.model_info, board_url). -d may be left out only for a
+predict job ("job_type": "predict" in job_parameters): the DSL sent is then {}.
+With --wait, follows the job every 0.5 s (/v1/job/query for the initiator's row
+and /v1/job/task/query): on a terminal one line per component with its status
+per party under the job's progress bar, otherwise one line per status change,
+all on stderr. Exit status 1 if the job does not end in success (its reason is
+printed).
+  -c, --config <conf.json>   the job runtime conf (required)
+  -d, --dsl <dsl.json>       the job DSL (required unless a predict job)
+  --wait                     wait for the job to end
+  --server <url>             flow server (env FEDFLOW_SERVER)
+`,
+  'stop-job': `Usage: fedflow stop-job -j <job_id> [--operate kill]
+       fedflow -f stop_job -j <job_id>
+
+Stops a job (POST /v1/job/stop): a queued job is canceled, a running one killed.
+  -j, --job-id <job_id>      (required)
+  --operate kill             kill at once, without trying to cancel first
+  --server <url>             flow server (env FEDFLOW_SERVER)
+`,
+  'query-task': `Usage: fedflow query-task -j <job_id> [-cpn <component>] [-r <role>] [-p <party_id>] [-s <status>]
+       fedflow -f query_task -j <job_id> ...
+
+Shows the task rows matching the filters (POST /v1/job/task/query).
+At least one filter is required.
+  -j, --job-id <job_id>
+  -cpn, --component-name <name>
+  -r, --role <role>
+  -p, --party-id <party_id>
+  -s, --status <status>          running|success|failed|timeout
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  'job-config': `Usage: fedflow job-config -j <job_id> -r <role> -p <party_id> -o <dir>
+       fedflow -f job_config -j <job_id> -r <role> -p <party_id> -o <dir>
+
+Fetches a job's DSL and confs (POST /v1/job/config) and writes dsl.json,
+runtime_conf.json, train_runtime_conf.json and model_info.json into
+<dir>/job_<job_id>_config/ (created if needed). Prints the answer without the
+DSL and confs, plus "directory".
+  -j, --job-id <job_id>          (required)
+  -r, --role <role>              (required)
+  -p, --party-id <party_id>      (required)
+  -o, --output-path <dir>        (required; relative to the current directory)
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  'update-job': `Usage: fedflow update-job -j <job_id> -r <role> -p <party_id> --notes <text>
+       fedflow -f update_job -j <job_id> -r <role> -p <party_id> --notes <text>   (or -f job_update)
+
+Sets the notes (f_description) of one party's job row (POST /v1/job/update).
+  -j, --job-id <job_id>          (required)
+  -r, --role <role>              (required)
+  -p, --party-id <party_id>      (required)
+  --notes <text>                 (required)
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  'dag-dependency': `Usage: fedflow dag-dependency -j <job_id> -r <role> -p <party_id>
+       fedflow dag-dependency -c <conf.json> -d <dsl.json> -r <role> -p <party_id>
+       fedflow -f dag_dependency ...
+
+Shows the components of a job in run order, their dependencies, modules and
+whether each runs on this party (POST /v1/pipeline/dag/dependency), for a
+submitted job (-j) or for a conf and DSL not submitted yet (-c -d).
+  -j, --job-id <job_id>          a submitted job
+  -c, --config <conf.json>       or: a job runtime conf ...
+  -d, --dsl <dsl.json>           ... and its DSL
+  -r, --role <role>              (required)
+  -p, --party-id <party_id>      (required)
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  'component-parameters': tracking('component-parameters', '/v1/tracking/component/parameters', "Shows the component's merged parameters (module and its *Param object)."),
+  'component-metrics': tracking('component-metrics', '/v1/tracking/component/metrics', 'Lists the metric namespaces and names the component logged.'),
+  'component-metric-all': tracking('component-metric-all', '/v1/tracking/component/metric/all', 'Shows every metric of the component: its data points and meta.'),
+  'component-metric-data': tracking(
+    'component-metric-data',
+    '/v1/tracking/component/metric_data',
+    'Shows one metric of the component: its [key, value] points and meta.',
+    ' --namespace <ns> --name <name>',
+    `  -n, --namespace <ns>           metric namespace (or --metric-namespace; required)
+  --name <name>                  metric name (or --metric-name; required)
+`,
+  ),
+  'component-output-model': tracking('component-output-model', '/v1/tracking/component/output/model', "Shows the component's output model (param and meta) as JSON."),
+  'component-output-data': tracking(
+    'component-output-data',
+    '/v1/tracking/component/output/data',
+    `Shows the first rows of the component's output data (at most 100, server side):
+as an aligned table with its header when stdout is a terminal, else the JSON answer.`,
+    ' [--limit <n>]',
+    `  --limit <n>                    at most n rows (sent as limit; 0 = no limit)
+`,
+  ),
+  'component-output-data-table': tracking('component-output-data-table', '/v1/tracking/component/output/data/table', "Shows the name and namespace of the component's output data table."),
 };
 
 export function usage(command?: CommandName): string {

@@ -1,6 +1,6 @@
 // Polls POST /v1/job/query {job_id} until the job reaches an end status.
 import type { Envelope } from './http.js';
-import type { JobReporter } from './progress.js';
+import type { JobBoard, JobReporter, TaskRow } from './progress.js';
 
 export const END_STATUSES: ReadonlySet<string> = new Set(['success', 'failed', 'canceled', 'timeout']);
 
@@ -58,4 +58,40 @@ export async function waitForJob(
   } finally {
     reporter.finish();
   }
+}
+
+export interface FollowTarget {
+  jobId: string;
+  /** The initiator: its row is the one followed (all parties' rows share a status otherwise anyway). */
+  role?: string;
+  partyId?: string;
+}
+
+/**
+ * submit-job --wait: every poll asks /v1/job/query for the initiator's row, then (when that worked)
+ * /v1/job/task/query {job_id} for the task rows shown on the board. A failed task query is not an
+ * error (FATE answers 101 until the first task reports); the job row alone decides the end.
+ */
+export async function followJob(
+  post: (path: string, body: Record<string, unknown>) => Promise<Envelope>,
+  target: FollowTarget,
+  board: JobBoard,
+  opts: WaitOptions,
+): Promise<WaitResult> {
+  const { jobId, role, partyId } = target;
+  const filter: Record<string, unknown> = { job_id: jobId };
+  if (role !== undefined && partyId !== undefined) Object.assign(filter, { role, party_id: partyId });
+  const query = async (): Promise<Envelope> => {
+    const env = await post('/v1/job/query', filter);
+    if (env.retcode !== 0 || !Array.isArray(env.data)) return env;
+    const rows = env.data as JobRow[];
+    const row =
+      rows.find((r) => String(r.f_role) === role && String(r.f_party_id) === partyId) ??
+      rows.find((r) => Number(r.f_is_initiator) === 1) ??
+      rows[0];
+    const tasks = await post('/v1/job/task/query', { job_id: jobId });
+    if (tasks.retcode === 0 && Array.isArray(tasks.data)) board.tasks(tasks.data as TaskRow[]);
+    return { ...env, data: row ? [row] : [] };
+  };
+  return waitForJob(query, jobId, board, opts);
 }

@@ -90,14 +90,25 @@ test('--help and <cmd> --help print usage on stdout, exit 0', async () => {
   const g = await run(['--help']);
   assert.is(g.code, 0);
   assert.match(g.stdout, /^Usage: fedflow <command> \[options\]/);
-  for (const c of ['node', 'views rebuild', 'upload', 'download', 'upload-history', 'table-info', 'table-delete', 'job-query']) {
+  for (const c of [
+    'node', 'views rebuild', 'upload', 'download', 'upload-history', 'table-info', 'table-delete', 'job-query',
+    'submit-job', 'stop-job', 'query-task', 'job-config', 'update-job', 'dag-dependency',
+    'component-parameters', 'component-metrics', 'component-metric-all', 'component-metric-data',
+    'component-output-model', 'component-output-data', 'component-output-data-table',
+  ]) {
     assert.match(g.stdout, new RegExp(`\\n  ${c} `), c);
+    const h = await run([...c.split(' '), '--help']);
+    assert.is(h.code, 0, c);
+    assert.ok(h.stdout.startsWith(`Usage: fedflow ${c} `), c);
   }
   const u = await run(['upload', '--help']);
   assert.is(u.code, 0);
   assert.match(u.stdout, /^Usage: fedflow upload -c <conf.json>/);
   const f = await run(['-f', 'query_job', '-h']);
   assert.match(f.stdout, /^Usage: fedflow job-query/);
+  assert.match((await run(['-f', 'component_output_data_table', '-h'])).stdout, /^Usage: fedflow component-output-data-table -j <job_id> -cpn <component>/);
+  assert.match((await run(['query-job', '--help'])).stdout, /^Usage: fedflow job-query/);
+  assert.match((await run(['-f', 'submit_job', '--help'])).stdout, /--wait/);
   assert.is(g.stderr + u.stderr + f.stderr, '');
 });
 

@@ -87,6 +87,8 @@ export async function run(argv: string[], ctx: Partial<CliContext> = {}): Promis
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     stderrIsTTY: false,
+    stderrColumns: 0,
+    stdoutIsTTY: false,
     env: {},
     pollIntervalMs: 1,
     maxPollErrors: 3,
@@ -97,6 +99,9 @@ export async function run(argv: string[], ctx: Partial<CliContext> = {}): Promis
   });
   return { code, stdout, stderr };
 }
+
+/** The JSON body of a recorded request. */
+export const jsonBody = (req: Recorded): unknown => JSON.parse(req.body.toString());
 
 /** Answers /v1/job/query with the given rows in turn (the last one repeats). */
 export function jobSequence(jobId: string, steps: Array<Partial<Record<string, unknown>>>): Handler {

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createReporter, createUploadMeter, formatBytes, renderBar } from '../../src/cli/progress.js';
+import { createJobBoard, createReporter, createUploadMeter, formatBytes, renderBar } from '../../src/cli/progress.js';
 import { multipartFrame } from '../../src/cli/http.js';
-import { waitForJob } from '../../src/cli/wait.js';
+import { followJob, waitForJob } from '../../src/cli/wait.js';
 import type { Envelope } from '../../src/cli/http.js';
 
 test('renderBar draws filled/empty cells and clamps', () => {
@@ -99,6 +99,96 @@ test('multipartFrame: boundary in the content type, filename quotes escaped', ()
   );
   assert.is(f.tail.toString(), `\r\n--${boundary}--\r\n`);
   assert.is.not(multipartFrame('x').contentType, f.contentType);
+});
+
+const t = (c: string, role: string, party: string | number, status: string, time = 0) => ({
+  f_component_name: c, f_role: role, f_party_id: party, f_status: status, f_create_time: time,
+});
+
+test('job board, not a TTY: one line per task status change and per job change', () => {
+  let out = '';
+  const b = createJobBoard((x) => (out += x), false, 'J', ['dataio_0', 'hetero_lr_0']);
+  b.tasks([t('dataio_0', 'guest', 9999, 'running')]);
+  b.update('running', 0);
+  b.tasks([t('dataio_0', 'guest', 9999, 'running')]);
+  b.update('running', 0);
+  b.tasks([t('dataio_0', 'guest', 9999, 'success'), { f_component_name: 'x' }, { f_status: 'running' }]);
+  b.update('running', 50);
+  b.finish();
+  assert.is(out, 'job J: dataio_0 guest:9999 running\njob J: running 0%\njob J: dataio_0 guest:9999 success\njob J: running 50%\n');
+  assert.equal(b.failedTasks(), []);
+});
+
+test('job board, TTY: DSL components first (waiting), then unknown ones in task creation order; redraw moves up', () => {
+  let out = '';
+  const b = createJobBoard((x) => (out += x), true, 'J', ['a_0', 'bb_0']);
+  b.update('waiting', 0);
+  assert.is(out, '\r\x1b[2Kjob J [--------------------]   0% waiting\n\r\x1b[2K  a_0   waiting\n\r\x1b[2K  bb_0  waiting');
+  out = '';
+  b.tasks([t('zz_0', 'host', '10', 'failed', 5), t('a_0', 'host', '10', 'success', 2), t('a_0', 'guest', '9', 'success', 1), t('yy_0', 'guest', '9', 'timeout', 3)]);
+  b.update('failed', 25);
+  b.finish();
+  assert.is(
+    out,
+    '\x1b[2A\r\x1b[2Kjob J [#####---------------]  25% failed\n' +
+      '\r\x1b[2K  a_0   guest:9 success  host:10 success\n' +
+      '\r\x1b[2K  bb_0  waiting\n' +
+      '\r\x1b[2K  yy_0  guest:9 timeout\n' +
+      '\r\x1b[2K  zz_0  host:10 failed\n',
+  );
+  assert.equal(b.failedTasks(), ['yy_0 guest:9', 'zz_0 host:10']);
+});
+
+test('job board, TTY: lines are cut to the terminal width', () => {
+  let out = '';
+  const b = createJobBoard((x) => (out += x), true, 'J', ['c_0'], 20);
+  b.tasks([t('c_0', 'guest', '9999', 'running'), t('c_0', 'host', '10000', 'running')]);
+  b.update('running', 0);
+  assert.is(out, '\r\x1b[2Kjob J [---------...\n\r\x1b[2K  c_0  guest:999...');
+});
+
+test('followJob: initiator filter, tasks fed to the board before the job update, the initiator row picked', async () => {
+  const calls: Array<[string, unknown]> = [];
+  const seen: string[] = [];
+  const jobs = [
+    { retcode: 0, data: [{ f_role: 'host', f_party_id: '10000', f_status: 'failed' }, { f_role: 'guest', f_party_id: '9999', f_status: 'running', f_progress: 10 }] },
+    { retcode: 0, data: [{ f_role: 'guest', f_party_id: '9999', f_status: 'success', f_progress: 100 }] },
+  ];
+  const tasks = [{ retcode: 101, retmsg: 'find task failed' }, { retcode: 0, data: [t('c_0', 'guest', '9999', 'success')] }];
+  const result = await followJob(
+    async (path, body) => {
+      calls.push([path, body]);
+      return (path === '/v1/job/query' ? jobs : tasks).shift() as Envelope;
+    },
+    { jobId: 'J', role: 'guest', partyId: '9999' },
+    {
+      tasks: (rows) => seen.push(`tasks:${rows.length}`),
+      update: (s, p) => seen.push(`${s}:${p}`),
+      finish: () => seen.push('end'),
+      failedTasks: () => [],
+    },
+    { intervalMs: 1, maxErrors: 0, sleep: async () => {} },
+  );
+  assert.is(result.ok, true);
+  assert.equal(seen, ['running:10', 'tasks:1', 'success:100', 'end']);
+  assert.equal(calls, [
+    ['/v1/job/query', { job_id: 'J', role: 'guest', party_id: '9999' }],
+    ['/v1/job/task/query', { job_id: 'J' }],
+    ['/v1/job/query', { job_id: 'J', role: 'guest', party_id: '9999' }],
+    ['/v1/job/task/query', { job_id: 'J' }],
+  ]);
+  // no initiator known: job_id only, first row
+  const only: unknown[] = [];
+  await followJob(
+    async (path, body) => {
+      only.push(body);
+      return path === '/v1/job/query' ? { retcode: 0, data: [{ f_status: 'success' }] } : { retcode: 0, data: [] };
+    },
+    { jobId: 'J' },
+    { tasks: () => {}, update: () => {}, finish: () => {}, failedTasks: () => [] },
+    { intervalMs: 1, maxErrors: 0, sleep: async () => {} },
+  );
+  assert.equal(only, [{ job_id: 'J' }, { job_id: 'J' }]);
 });
 
 test.run();

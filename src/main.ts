@@ -73,7 +73,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const nextJobId = jobIdGenerator();
   const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
-  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId });
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables });
   server.on('request', app.callback());
   const url = `http://${config.host}:${port}`;
   log.info({ url, workMode: config.workMode, dataDir: config.dataDir, eventStore: redact(config.eventStore) }, 'fedflow node started');

@@ -2,12 +2,15 @@ import type { CommandBus } from '@nestjs/cqrs';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NodeConfig } from '../config.js';
+import type { TableStore } from '../store/tables/tableStore.js';
 
-/** What the routes need: the command bus for writes, the view database for reads. */
+/** What the routes need: the command bus for writes, the view database and the table store for reads. */
 export interface EdgeDeps {
   readonly commands: CommandBus;
   readonly views: Database;
   readonly config: NodeConfig;
   readonly log: Logger;
   readonly nextJobId: () => string;
+  /** Party-local table rows (tracking output/data reads the first rows of an output table). */
+  readonly tables: TableStore;
 }

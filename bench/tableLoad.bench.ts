@@ -125,8 +125,8 @@ async function main(): Promise<void> {
     console.log(`plain read+split: ${plainRate} rows/s (best of 2 runs: ${Math.round(plain1.ms)} ms, ${Math.round(plain2.ms)} ms)`);
     console.log(`upload: ${uploadRate} rows/s (${Math.round(uploadMs)} ms, countUpload ${result.countUpload}, countActual ${result.countActual}, table file ${tableMiB.toFixed(0)} MiB)`);
     console.log(`ratio upload/plain: ${(uploadRate / plainRate).toFixed(3)}`);
-    console.log(`peak RSS during the upload (process: main + worker thread): ${maxRssMiB(uploadRss)} MiB${peakReset ? '' : ' (peak counter could not be reset: includes the generation)'}`);
-    if (stats) console.log(`worker at its end: process peak RSS ${maxRssMiB(stats.maxRssKiB)} MiB, worker V8 heap ${(stats.heapTotalBytes / MiB).toFixed(0)} MiB`);
+    console.log(`peak RSS during the upload (process: main + reader + writer threads): ${maxRssMiB(uploadRss)} MiB${peakReset ? '' : ' (peak counter could not be reset: includes the generation)'}`);
+    if (stats) console.log(`writer at its end: process peak RSS ${maxRssMiB(stats.maxRssKiB)} MiB, writer V8 heap ${(stats.heapTotalBytes / MiB).toFixed(0)} MiB`);
     console.log(`peak RSS of this process, upload and plain loops: ${maxRssMiB(process.resourceUsage().maxRSS)} MiB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

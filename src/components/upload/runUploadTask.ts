@@ -1,8 +1,8 @@
-// Main-thread side of the upload task: checks the file, runs the load in a worker thread (the
-// event loop of the node stays free while a large file is inserted), relays progress, and makes
-// sure a failed or canceled load leaves no file behind.
+// Main-thread side of the upload task: checks the file, runs the load in two worker threads (a
+// reader and a writer, see uploadWorker.ts; the node's event loop stays free while a large file is
+// inserted), relays progress, and makes sure a failed or canceled load leaves no file behind.
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { TableStore } from '../../store/tables/tableStore.js';
 
 export interface UploadTaskInput {
@@ -38,9 +38,26 @@ export interface UploadTaskHooks {
   onWorkerStats?: (stats: UploadWorkerStats) => void;
 }
 
-/** What the worker receives. */
-export type UploadWorkerData = Required<Pick<UploadTaskInput, 'tablesDir' | 'location' | 'file' | 'head'>> &
-  Pick<UploadTaskInput, 'copyFrom' | 'highWaterMark'>;
+/** workerData of the writer thread (see uploadWorker.ts); `port` leads to the reader. */
+export interface UploadWriterData {
+  role: 'writer';
+  tablesDir: string;
+  location: string;
+  file: string;
+  copyFrom?: string;
+  port: MessagePort;
+}
+
+/** workerData of the reader thread; `port` leads to the writer. */
+export interface UploadReaderData {
+  role: 'reader';
+  file: string;
+  head: 0 | 1;
+  chunkBytes?: number;
+  port: MessagePort;
+}
+
+export type UploadWorkerData = UploadWriterData | UploadReaderData;
 
 /** What the worker posts. */
 export type UploadWorkerMessage =
@@ -56,6 +73,8 @@ export interface UploadCancelMessage {
 export const UPLOAD_CANCELED = 'upload canceled';
 /** How long a canceled worker may take to stop by itself before it is terminated. */
 const CANCEL_GRACE_MS = 1000;
+/** How long the reader may take to notice that the writer is gone. */
+const READER_GRACE_MS = 1000;
 
 /** FATE's messages for a file that cannot be uploaded, or undefined when it can be read. */
 export function checkUploadFile(file: string): string | undefined {
@@ -84,22 +103,34 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
   }
   if (hooks.signal?.aborted) return Promise.reject(new Error(UPLOAD_CANCELED));
 
-  const data: UploadWorkerData = {
-    tablesDir: input.tablesDir,
-    location: input.location,
-    file: input.file,
-    head: input.head,
-    ...(input.copyFrom !== undefined ? { copyFrom: input.copyFrom } : {}),
-    ...(input.highWaterMark !== undefined ? { highWaterMark: input.highWaterMark } : {}),
-  };
+  const workerUrl = new URL('./uploadWorker.js', import.meta.url);
   return new Promise<UploadTaskResult>((resolve, reject) => {
-    const worker = new Worker(new URL('./uploadWorker.js', import.meta.url), { workerData: data });
+    // Both threads start at once; the channel carries the chunks from the reader to the writer.
+    const { port1, port2 } = new MessageChannel();
+    const writerData: UploadWriterData = {
+      role: 'writer',
+      tablesDir: input.tablesDir,
+      location: input.location,
+      file: input.file,
+      ...(input.copyFrom !== undefined ? { copyFrom: input.copyFrom } : {}),
+      port: port1,
+    };
+    const readerData: UploadReaderData = {
+      role: 'reader',
+      file: input.file,
+      head: input.head,
+      ...(input.highWaterMark !== undefined ? { chunkBytes: input.highWaterMark } : {}),
+      port: port2,
+    };
+    const writer = new Worker(workerUrl, { workerData: writerData, transferList: [port1] });
+    const reader = new Worker(workerUrl, { workerData: readerData, transferList: [port2] });
     let settled = false;
     let canceled = false;
     let graceTimer: NodeJS.Timeout | undefined;
 
-    // Every way out waits for the thread to be gone, so the partial file is closed before it is
-    // deleted and no thread outlives the task.
+    // Every way out waits for both threads to be gone, so the partial file is closed before it is
+    // deleted and no thread outlives the task. The reader stops by itself once the writer is gone
+    // (it closes its file then); it is terminated only if it does not.
     const finish = (outcome: { result: UploadTaskResult } | { error: Error }): void => {
       if (settled) return;
       settled = true;
@@ -107,7 +138,7 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
       hooks.signal?.removeEventListener('abort', onAbort);
       // Canceled wins over a result that raced with it: the caller no longer wants the table.
       const final = canceled ? { error: new Error(UPLOAD_CANCELED) } : outcome;
-      void worker.terminate().finally(() => {
+      void stopThreads(writer, reader).finally(() => {
         if ('result' in final) return resolve(final.result);
         try {
           store.drop(input.location);
@@ -117,17 +148,17 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
         reject(final.error);
       });
     };
-    // Ask the worker to stop (it closes its files between two chunks); terminate it if it does not
+    // Ask the writer to stop (it closes its files between two chunks); terminate it if it does not
     // answer in time, e.g. while SQLite sorts the keys.
     const onAbort = (): void => {
       if (settled || canceled) return;
       canceled = true;
-      worker.postMessage({ type: 'cancel' } satisfies UploadCancelMessage);
+      writer.postMessage({ type: 'cancel' } satisfies UploadCancelMessage);
       graceTimer = setTimeout(() => finish({ error: new Error(UPLOAD_CANCELED) }), CANCEL_GRACE_MS);
     };
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
 
-    worker.on('message', (msg: UploadWorkerMessage) => {
+    writer.on('message', (msg: UploadWorkerMessage) => {
       if (settled) return;
       if (msg.type === 'progress') {
         try {
@@ -147,7 +178,26 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
         finish({ error: new Error(msg.message) });
       }
     });
-    worker.on('error', (error) => finish({ error: error instanceof Error ? error : new Error(String(error)) }));
-    worker.on('exit', (code) => finish({ error: new Error(`upload worker stopped unexpectedly (exit code ${code})`) }));
+    const crashed = (error: unknown): void => finish({ error: error instanceof Error ? error : new Error(String(error)) });
+    writer.on('error', crashed);
+    reader.on('error', crashed);
+    writer.on('exit', (code) => finish({ error: new Error(`upload worker stopped unexpectedly (exit code ${code})`) }));
+    // The reader's expected failures (file unreadable, not UTF-8) reach the writer and come from it.
+    reader.on('exit', (code) => {
+      if (code !== 0) finish({ error: new Error(`upload reader stopped unexpectedly (exit code ${code})`) });
+    });
   });
+}
+
+async function stopThreads(writer: Worker, reader: Worker): Promise<void> {
+  await writer.terminate();
+  const exited = new Promise<void>((resolve) => {
+    reader.once('exit', () => resolve());
+    // Already gone: 'exit' was emitted before; threadId is -1 then.
+    if (reader.threadId === -1) resolve();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), READER_GRACE_MS)));
+  if ((await Promise.race([exited, late])) === 'late') await reader.terminate();
+  clearTimeout(timer);
 }

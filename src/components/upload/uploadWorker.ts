@@ -1,20 +1,28 @@
-// Worker thread of the upload task: streams the file into a new table location.
+// Worker threads of the upload task. An upload runs two threads, joined by a MessageChannel:
+//   reader: reads the file into a few recycled buffers, splits the lines (parseLines.ts), checks
+//           UTF-8, and hands each chunk with its row offsets to the writer (transferred, no copy);
+//   writer: inserts the rows into the new table location, gives the buffers back, builds the key
+//           index and makes the file durable.
 //
-// Speed (1M rows x 31 columns, ~290 MB; see bench/tableLoad.bench.ts): the time goes to SQLite's
-// per-row insert work (~1 µs), the key index (~0.5 s per million rows, sorted once at the end) and
-// the disk flush. What keeps the rest small:
-//   - rows are split on bytes and bound as byte views (no JS strings, no re-encoding; parseLines.ts);
-//     a view is `new Uint8Array(ab, offset, length)` (~40 ns) rather than Buffer#subarray (~150 ns);
+// Speed (1M rows x 31 columns, ~280 MiB; see bench/tableLoad.bench.ts): the writer's time goes to
+// SQLite's per-row insert work (~1 µs), the key index (~0.5 s per million rows, sorted once at the
+// end) and little else:
+//   - reading, splitting and the UTF-8 check run on the other core (~0.2 s of 1.3 s when they ran
+//     in the writer);
+//   - rows are bound as byte views (no JS strings, no re-encoding); a view is
+//     `new Uint8Array(ab, offset, length)` (~40 ns) rather than Buffer#subarray (~150 ns);
 //   - 100 rows per INSERT statement (vs one row: ~25% faster; 50..500 measured the same);
 //   - append-only inserts into a rowid table, the UNIQUE key index built once at the end;
-//   - the file is invisible until the caller records it, so no journal and no sync while loading,
-//     64 KiB pages (fewest page splits for appends), and an fdatasync started in the background
-//     every 32 MiB so that the final fsync does not have to write out the whole file at once.
-import { closeSync, constants, copyFileSync, fdatasync, fsyncSync, openSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+//   - the schema has no constraint at all while loading (a NOT NULL alone made every multi-row
+//     INSERT keep a statement journal: ~10% of the load);
+//   - the file is invisible until the caller records it, so no sync while loading, an exclusive
+//     lock, 64 KiB pages (fewest page splits for appends), and fdatasync running in the
+//     background so the final fsync does not have to write out the whole file at once.
+// Memory is constant: SLOTS chunk buffers, SQLite's page cache, and index sorts spill to temp files.
+import { closeSync, constants, copyFileSync, fdatasync, fsyncSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
 import { LineSplitter, NotUtf8Error, type RowBatch } from './parseLines.js';
@@ -22,19 +30,33 @@ import {
   UPLOAD_CANCELED,
   checkUploadFile,
   type UploadCancelMessage,
+  type UploadReaderData,
   type UploadTaskResult,
   type UploadWorkerData,
   type UploadWorkerMessage,
+  type UploadWriterData,
 } from './runUploadTask.js';
 
 const DEFAULT_CHUNK_BYTES = 4 << 20;
+/** Chunk buffers in circulation: one being filled, one being inserted, one waiting. */
+const SLOTS = 3;
 const ROWS_PER_STATEMENT = 100;
 const PAGE_SIZE = 65536;
 /** SQLite page cache of the loading connection, KiB (8 MiB measured within 5% of 64 MiB). */
 const CACHE_KIB = 32 * 1024;
 const BACKGROUND_SYNC_BYTES = 32 << 20;
+const NL = 0x0a;
 const EMPTY = new Uint8Array(0);
 const BIND_AS_TEXT = '(CAST(? AS TEXT),CAST(? AS TEXT))';
+
+/** Reader → writer. Row i of a chunk: key = buf[offs[3i], offs[3i+1]), value as in RowBatch. */
+type ReaderMessage =
+  | { type: 'chunk'; buf: ArrayBuffer; offs: Int32Array; count: number; bytesRead: number }
+  | { type: 'end'; lines: number; sid?: string; header?: string }
+  | { type: 'error'; message: string };
+
+/** Writer → reader: a chunk's memory back, or stop reading (the load failed or was canceled). */
+type WriterMessage = { type: 'free'; buf: ArrayBuffer; offs: Int32Array } | { type: 'stop' };
 
 class Canceled extends Error {
   constructor() {
@@ -42,15 +64,98 @@ class Canceled extends Error {
   }
 }
 
-/** Inserts rows ROWS_PER_STATEMENT at a time; `flush` writes the rest (call it before COMMIT). */
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+interface Slot {
+  buf: Buffer;
+  offs: Int32Array;
+}
+
+async function runReader(data: UploadReaderData): Promise<void> {
+  const port = data.port;
+  const post = (m: ReaderMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+  const size = Math.max(1, data.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  const free: Slot[] = [];
+  for (let i = 0; i < SLOTS; i++) free.push({ buf: Buffer.allocUnsafeSlow(size), offs: new Int32Array(3 * 4096) });
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  port.on('message', (m: WriterMessage) => {
+    if (m.type === 'free') free.push({ buf: Buffer.from(m.buf), offs: m.offs });
+    else stopped = true;
+    wake?.();
+  });
+  // The writer is gone (terminated): nobody will read what comes next.
+  port.on('close', () => {
+    stopped = true;
+    wake?.();
+  });
+
+  let fd: number | undefined;
+  try {
+    fd = openSync(data.file, 'r');
+    const splitter = new LineSplitter(data.head);
+    let carry: Buffer = Buffer.alloc(0);
+    let position = 0;
+    for (;;) {
+      while (free.length === 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+      if (stopped) return;
+      const slot = free.pop()!;
+      // The unfinished line goes first; a line longer than a buffer makes the buffer grow.
+      if (slot.buf.length < 2 * carry.length) slot.buf = Buffer.allocUnsafeSlow(Math.max(size, 2 * carry.length));
+      const buf = slot.buf;
+      carry.copy(buf, 0);
+      const got = readSync(fd, buf, carry.length, buf.length - carry.length, position);
+      position += got;
+      const eof = got === 0;
+      const len = carry.length + got;
+      // Complete lines end here; at the end of the file the last line is complete too.
+      const end = eof ? len : buf.lastIndexOf(NL, len - 1) + 1;
+      let count = 0;
+      splitter.split(buf, 0, end, (b: RowBatch) => {
+        if (slot.offs.length < 3 * (count + b.count)) slot.offs = grown(slot.offs, 3 * (count + b.count));
+        slot.offs.set(b.offs.subarray(0, 3 * b.count), 3 * count);
+        count += b.count;
+      });
+      carry = Buffer.from(buf.subarray(end, len));
+      if (count > 0) {
+        // allocUnsafeSlow: the buffer owns its whole ArrayBuffer (not a pool slice), so it can move.
+        const memory = buf.buffer as ArrayBuffer;
+        post({ type: 'chunk', buf: memory, offs: slot.offs, count, bytesRead: position }, [memory, slot.offs.buffer as ArrayBuffer]);
+      } else {
+        free.push(slot);
+      }
+      if (eof) {
+        post({ type: 'end', lines: splitter.lines, ...(splitter.sid !== undefined ? { sid: splitter.sid, header: splitter.header ?? '' } : {}) });
+        return;
+      }
+    }
+  } catch (error) {
+    const message = error instanceof NotUtf8Error ? `${data.file}: ${error.message}` : error instanceof Error ? error.message : String(error);
+    post({ type: 'error', message });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    port.close();
+  }
+}
+
+function grown(offs: Int32Array, atLeast: number): Int32Array {
+  const out = new Int32Array(Math.max(atLeast, 2 * offs.length));
+  out.set(offs);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+
+/** Inserts the rows of one chunk, ROWS_PER_STATEMENT per statement, in one transaction. */
 class RowWriter {
   private readonly many: Database.Statement;
   private readonly one: Database.Statement;
-  /** Pending rows as [key, value, key, value, ...] byte views (they keep their chunk alive). */
-  private readonly args: Uint8Array[] = new Array(2 * ROWS_PER_STATEMENT);
-  private pending = 0;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
+  /** [key, value, key, value, ...] byte views of the statement being filled. */
+  private readonly args: Uint8Array[] = new Array<Uint8Array>(2 * ROWS_PER_STATEMENT).fill(EMPTY);
 
   constructor(db: Database.Database) {
     // Bytes arrive as blobs; CAST stores them as TEXT (same bytes, no conversion).
@@ -61,26 +166,17 @@ class RowWriter {
     this.commit = db.prepare('COMMIT');
   }
 
-  /** Runs `fn` in one transaction (one per chunk: no journal, so a commit only hands pages to the OS). */
-  inTransaction(fn: () => void): void {
-    this.begin.run();
-    fn();
-    this.flush();
-    this.commit.run();
-  }
-
-  readonly sink = (b: RowBatch): void => {
-    const { offs, count } = b;
-    const ab = b.buf.buffer;
-    const base = b.buf.byteOffset;
+  /** One transaction per chunk: without journal, a commit only hands the pages to the OS. */
+  insertChunk(ab: ArrayBuffer, offs: Int32Array, count: number): void {
     const args = this.args;
-    let n = this.pending;
+    this.begin.run();
+    let n = 0;
     for (let i = 0; i < count; i++) {
       const start = offs[3 * i];
       const keyEnd = offs[3 * i + 1];
       const end = offs[3 * i + 2];
-      args[2 * n] = new Uint8Array(ab, base + start, keyEnd - start);
-      args[2 * n + 1] = keyEnd < end ? new Uint8Array(ab, base + keyEnd + 1, end - keyEnd - 1) : EMPTY;
+      args[2 * n] = new Uint8Array(ab, start, keyEnd - start);
+      args[2 * n + 1] = keyEnd < end ? new Uint8Array(ab, keyEnd + 1, end - keyEnd - 1) : EMPTY;
       if (++n === ROWS_PER_STATEMENT) {
         // Spread, not the array: better-sqlite3 reads an array element by element through the
         // generic property lookup, arguments directly (measured ~5% of the load).
@@ -88,14 +184,46 @@ class RowWriter {
         n = 0;
       }
     }
-    this.pending = n;
-  };
+    for (let i = 0; i < n; i++) this.one.run(args[2 * i], args[2 * i + 1]);
+    this.commit.run();
+    // The chunk goes back to the reader (detached here): no view may outlive this call.
+    args.fill(EMPTY);
+  }
+}
 
-  private flush(): void {
-    const args = this.args;
-    for (let i = 0; i < this.pending; i++) this.one.run(args[2 * i], args[2 * i + 1]);
-    this.pending = 0;
-    args.fill(EMPTY); // drop the references to the chunk
+/** Messages from the reader, one at a time; interrupt() makes the pending next() throw. */
+class Inbox {
+  private readonly queue: ReaderMessage[] = [];
+  private waiter: ((m: ReaderMessage | Error) => void) | undefined;
+  private failure: Error | undefined;
+
+  constructor(port: MessagePort) {
+    port.on('message', (m: ReaderMessage) => this.deliver(m));
+    port.on('close', () => this.interrupt(new Error('upload reader stopped unexpectedly')));
+  }
+
+  /** `dropQueued`: also forget the messages not read yet (a cancel does not wait for them). */
+  interrupt(error: Error, dropQueued = false): void {
+    this.failure ??= error;
+    if (dropQueued) this.queue.length = 0;
+    this.deliver(this.failure);
+  }
+
+  /** Messages already received come first, also after an interrupt (the reader's last words). */
+  next(): Promise<ReaderMessage> {
+    const m = this.queue.shift();
+    if (m) return Promise.resolve(m);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiter = (x) => (x instanceof Error ? reject(x) : resolve(x));
+    });
+  }
+
+  private deliver(m: ReaderMessage | Error): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter) waiter(m);
+    else if (!(m instanceof Error)) this.queue.push(m);
   }
 }
 
@@ -156,39 +284,12 @@ class BackgroundSync {
   }
 }
 
-/**
- * The file in chunks of `size` bytes, read into two recycled buffers: the next read runs while the
- * current chunk is processed, and no chunk memory is allocated after the first two. (A read
- * stream allocates a new buffer per chunk; the views bound to SQLite keep them alive until V8
- * collects them, which measured +60 MB of peak RSS with 4 MiB chunks.)
- * A chunk is valid until the next one is requested.
- */
-async function* readChunks(path: string, size: number): AsyncGenerator<Buffer> {
-  const file = await open(path, 'r');
-  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
-  let position = 0;
-  let turn = 0;
-  let next = file.read(buffers[0]!, 0, size, position);
-  try {
-    for (;;) {
-      const { bytesRead, buffer } = await next;
-      if (bytesRead === 0) return;
-      position += bytesRead;
-      turn ^= 1;
-      next = file.read(buffers[turn]!, 0, size, position);
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    // Never close the file under a running read.
-    await next.catch(() => undefined);
-    await file.close();
-  }
-}
-
 function configure(db: Database.Database, fresh: boolean): void {
   if (fresh) db.pragma(`page_size = ${PAGE_SIZE}`);
-  // Invisible until recorded, deleted on failure: no rollback journal, no syncs while loading.
-  db.pragma('journal_mode = OFF');
+  // Invisible until recorded, deleted on failure: no syncs while loading, no other connection.
+  // The rollback journal stays on (better-sqlite3's defensive mode refuses journal_mode=OFF):
+  // appends journal almost nothing (pages added at the end of the file are never journaled), and
+  // it measured the same speed as OFF; it lets a failed CREATE UNIQUE INDEX roll back cleanly.
   db.pragma('synchronous = OFF');
   db.pragma('locking_mode = EXCLUSIVE');
   db.pragma(`cache_size = -${CACHE_KIB}`);
@@ -201,26 +302,29 @@ function configure(db: Database.Database, fresh: boolean): void {
  * and new ones) keep the row inserted last, like INSERT OR REPLACE would.
  */
 function buildKeyIndex(db: Database.Database): void {
-  // The only statement whose failure is recovered from, so it gets a (memory) journal: a failed
-  // statement without journal leaves whatever pages it already wrote. Pages added at the end of
-  // the file are not journaled, so the journal stays small.
-  db.pragma('journal_mode = MEMORY');
   try {
     db.exec(KEY_INDEX_SQL);
     return;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
   }
-  // Duplicates: journal off again (a failure here fails the whole load and deletes the file).
-  db.pragma('journal_mode = OFF');
+  // Duplicates (the failed statement was rolled back). The losers are found through a plain index
+  // (cheap when duplicates are few: one scan of the index), collected first, and deleted once the
+  // helper index is gone, so that the deletes do not have to maintain it. 1M duplicates out of
+  // 2M rows: ~4 s, memory bounded by the page cache (the deletes are journaled to a file).
   db.exec('CREATE INDEX rows_dup ON rows(k)');
-  db.exec('DELETE FROM rows WHERE rowid NOT IN (SELECT max(rowid) FROM rows GROUP BY k)');
+  db.exec(`CREATE TEMP TABLE losers AS
+    SELECT b.rowid AS r
+    FROM (SELECT k, max(rowid) AS last FROM rows INDEXED BY rows_dup GROUP BY k HAVING count(*) > 1) AS g
+    JOIN rows AS b INDEXED BY rows_dup ON b.k = g.k AND b.rowid < g.last`);
   db.exec('DROP INDEX rows_dup');
-  db.pragma('journal_mode = MEMORY');
+  db.exec('DELETE FROM rows WHERE rowid IN (SELECT r FROM temp.losers)');
+  db.exec('DROP TABLE temp.losers');
   db.exec(KEY_INDEX_SQL);
 }
 
-async function load(data: UploadWorkerData, isCanceled: () => boolean, post: (m: UploadWorkerMessage) => void): Promise<UploadTaskResult> {
+async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadWorkerMessage) => void): Promise<UploadTaskResult> {
+  const port = data.port;
   const problem = checkUploadFile(data.file);
   if (problem) throw new Error(problem);
   const size = statSync(data.file).size;
@@ -233,35 +337,35 @@ async function load(data: UploadWorkerData, isCanceled: () => boolean, post: (m:
   const db = new Database(path);
   const sync = new BackgroundSync(path);
   let closed = false;
+  let end: Extract<ReaderMessage, { type: 'end' }> | undefined;
   try {
     configure(db, data.copyFrom === undefined);
     db.exec(ROWS_TABLE_SQL);
     // Appending to copied rows: drop their index so that inserts stay appends; rebuilt at the end.
     db.exec('DROP INDEX IF EXISTS rows_k');
     const writer = new RowWriter(db);
-    const splitter = new LineSplitter(data.head);
     let bytes = 0;
+    let lines = 0;
     let lastPercent = -1;
-    const chunks = readChunks(data.file, data.highWaterMark ?? DEFAULT_CHUNK_BYTES);
-    try {
-      for await (const chunk of chunks) {
-        if (isCanceled()) throw new Canceled();
-        writer.inTransaction(() => splitter.push(chunk, writer.sink));
-        bytes += chunk.length;
-        sync.progress(bytes);
-        // Bytes read, capped at 99: the key index is still to come.
-        const percent = Math.min(99, Math.floor((bytes * 100) / size));
-        if (percent > lastPercent) {
-          lastPercent = percent;
-          post({ type: 'progress', percent, lines: splitter.lines });
-        }
+    while (end === undefined) {
+      const m = await inbox.next();
+      if (m.type === 'error') throw new Error(m.message);
+      if (m.type === 'end') {
+        end = m;
+        break;
       }
-    } catch (error) {
-      if (error instanceof NotUtf8Error) throw new Error(`${data.file}: ${error.message}`);
-      throw error;
+      writer.insertChunk(m.buf, m.offs, m.count);
+      port.postMessage({ type: 'free', buf: m.buf, offs: m.offs } satisfies WriterMessage, [m.buf, m.offs.buffer as ArrayBuffer]);
+      bytes = m.bytesRead;
+      lines += m.count;
+      sync.progress(bytes);
+      // Bytes read, capped at 99: the key index is still to come.
+      const percent = Math.min(99, Math.floor((bytes * 100) / size));
+      if (percent > lastPercent) {
+        lastPercent = percent;
+        post({ type: 'progress', percent, lines });
+      }
     }
-    writer.inTransaction(() => splitter.end(writer.sink));
-    if (isCanceled()) throw new Canceled();
     // The rows go to disk while the keys are sorted.
     sync.start(bytes);
     buildKeyIndex(db);
@@ -270,11 +374,13 @@ async function load(data: UploadWorkerData, isCanceled: () => boolean, post: (m:
     closed = true;
     await sync.finish();
     return {
-      countUpload: splitter.lines,
+      countUpload: end.lines,
       countActual,
-      ...(splitter.sid !== undefined ? { header: splitter.header ?? '', sid: splitter.sid } : {}),
+      ...(end.sid !== undefined ? { header: end.header ?? '', sid: end.sid } : {}),
     };
   } finally {
+    if (end === undefined) port.postMessage({ type: 'stop' } satisfies WriterMessage);
+    port.close();
     if (!closed) {
       db.close();
       await sync.close();
@@ -282,23 +388,29 @@ async function load(data: UploadWorkerData, isCanceled: () => boolean, post: (m:
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Entry
+
 if (!isMainThread && parentPort) {
-  const port = parentPort;
-  let canceled = false;
-  port.on('message', (m: UploadCancelMessage) => {
-    if (m?.type === 'cancel') canceled = true;
-  });
-  const post = (m: UploadWorkerMessage): void => port.postMessage(m);
-  load(workerData as UploadWorkerData, () => canceled, post).then(
-    (result) => {
-      const stats = { maxRssKiB: process.resourceUsage().maxRSS, heapTotalBytes: getHeapStatistics().total_heap_size };
-      post({ type: 'done', ...result, stats });
+  const parent = parentPort;
+  const data = workerData as UploadWorkerData;
+  if (data.role === 'reader') {
+    void runReader(data);
+  } else {
+    const post = (m: UploadWorkerMessage): void => parent.postMessage(m);
+    const inbox = new Inbox(data.port);
+    parent.on('message', (m: UploadCancelMessage) => {
+      if (m?.type === 'cancel') inbox.interrupt(new Canceled(), true);
+    });
+    runWriter(data, inbox, post).then(
+      (result) => {
+        const stats = { maxRssKiB: process.resourceUsage().maxRSS, heapTotalBytes: getHeapStatistics().total_heap_size };
+        post({ type: 'done', ...result, stats });
+      },
+      (error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+    ).finally(() => {
       // Let the thread end by itself (the parent terminates it anyway); posted messages still arrive.
-      port.unref();
-    },
-    (error: unknown) => {
-      post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-      port.unref();
-    },
-  );
+      parent.unref();
+    });
+  }
 }

@@ -137,7 +137,8 @@ export class PartyActors {
     const events: TrackingEvent[] = [];
     if (output.data) {
       const dataName = component.outputs.data ?? 'data';
-      const tableNamespace = `output_data_${scope.taskId}`;
+      // Per party: in standalone one node holds every party's output of the same task.
+      const tableNamespace = `output_data_${scope.taskId}_${scope.role}_${scope.partyId}`;
       await handleCommand(this.deps.store, tableStreamId(tableNamespace, dataName), tableDecider, {
         type: 'LoadTableData',
         data: {

@@ -1,0 +1,277 @@
+// Binary-classification metrics as FATE 1.11 computes them (federatedml/evaluation/metric_interface.py
+// and metrics/classification_metric.py), including their threshold cuts. Labels are 0/1 (already
+// mapped from pos_label), scores are the positive-class probabilities.
+
+export interface Confusion {
+  tp: number[];
+  fp: number[];
+  fn: number[];
+  tn: number[];
+}
+
+/** Labels and scores sorted by score, descending (numpy's flip(argsort)); ties are irrelevant here. */
+export interface Sorted {
+  readonly labels: number[];
+  readonly scores: number[];
+  readonly pos: number;
+  readonly neg: number;
+}
+
+export function sortByScore(labels: readonly number[], scores: readonly number[]): Sorted {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const sl = order.map((i) => labels[i]!);
+  const pos = sl.reduce((n, l) => n + (l === 1 ? 1 : 0), 0);
+  return { labels: sl, scores: order.map((i) => scores[i]!), pos, neg: sl.length - pos };
+}
+
+/** Counts with "predicted positive" meaning score > threshold (strictly), one entry per threshold. */
+export function confusionMatrix(sorted: Sorted, thresholds: readonly number[]): Confusion {
+  const out: Confusion = { tp: [], fp: [], fn: [], tn: [] };
+  for (const t of thresholds) {
+    let tp = 0;
+    let fp = 0;
+    for (let i = 0; i < sorted.scores.length; i++) {
+      if (!(sorted.scores[i]! > t)) continue;
+      if (sorted.labels[i] === 1) tp++;
+      else fp++;
+    }
+    out.tp.push(tp);
+    out.fp.push(fp);
+    out.fn.push(sorted.pos - tp);
+    out.tn.push(sorted.neg - fp);
+  }
+  return out;
+}
+
+/** numpy.arange(0, 1, 0.01) element i (start + i*step). */
+const stepCut = (i: number): number => i * 0.01;
+
+/** ThresholdCutter.cut_by_step: 100 thresholds picked from the distinct scores, descending. */
+export function cutByStep(sortedScores: readonly number[]): { thresholds: number[]; cuts: number[] } {
+  const distinct = [...new Set(sortedScores)].sort((a, b) => b - a);
+  const cuts: number[] = [];
+  const thresholds: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const cut = stepCut(i);
+    cuts.push(cut);
+    thresholds.push(distinct[Math.trunc(distinct.length * cut)]!);
+  }
+  return { thresholds, cuts };
+}
+
+/** ThresholdCutter.cut_by_index: the score at index ⌊N·c/100⌋ of the descending scores. */
+export function cutByIndex(sortedScores: readonly number[]): { thresholds: number[]; cuts: number[] } {
+  const cuts: number[] = [];
+  const thresholds: number[] = [];
+  for (let c = 0; c < 100; c++) {
+    const cut = c / 100;
+    cuts.push(cut);
+    thresholds.push(sortedScores[Math.trunc(sortedScores.length * cut)]!);
+  }
+  return { thresholds, cuts };
+}
+
+/** ThresholdCutter.fixed_interval_threshold: 0, 0.01, …, 0.99. */
+export function fixedIntervalThresholds(): number[] {
+  return Array.from({ length: 100 }, (_, i) => i * 0.01);
+}
+
+/** numpy.around(x) (half to even) for the index of numpy.quantile(..., method='nearest'). */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** ThresholdCutter.cut_by_quantile (remove_duplicate=false): 21 'nearest' quantiles, ascending. */
+export function cutByQuantile(scores: readonly number[]): number[] {
+  const ascending = [...scores].sort((a, b) => a - b);
+  const n = ascending.length;
+  const qs = [...Array.from({ length: 20 }, (_, i) => Math.round(i * 0.05 * 1000) / 1000), 1.0];
+  const values = qs.map((q) => ascending[roundHalfEven(q * (n - 1))]!);
+  return values.sort((a, b) => a - b);
+}
+
+/** sklearn.metrics.roc_curve(y, s, drop_intermediate=True), with thresholds[0] = max score + 1. */
+export function rocCurve(labels: readonly number[], scores: readonly number[]): { fpr: number[]; tpr: number[]; thresholds: number[] } {
+  // Stable ascending sort reversed = descending with ties in reverse index order, as sklearn's mergesort[::-1].
+  const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]! || a - b).reverse();
+  const ys = idx.map((i) => labels[i]!);
+  const ss = idx.map((i) => scores[i]!);
+  let tps: number[] = [];
+  let fps: number[] = [];
+  let thr: number[] = [];
+  let cum = 0;
+  for (let i = 0; i < ss.length; i++) {
+    cum += ys[i]!;
+    if (i === ss.length - 1 || ss[i] !== ss[i + 1]) {
+      tps.push(cum);
+      fps.push(i + 1 - cum);
+      thr.push(ss[i]!);
+    }
+  }
+  if (tps.length > 2) {
+    const keep: number[] = [0];
+    for (let i = 1; i < tps.length - 1; i++) {
+      const d2f = fps[i - 1]! - 2 * fps[i]! + fps[i + 1]!;
+      const d2t = tps[i - 1]! - 2 * tps[i]! + tps[i + 1]!;
+      if (d2f !== 0 || d2t !== 0) keep.push(i);
+    }
+    keep.push(tps.length - 1);
+    tps = keep.map((i) => tps[i]!);
+    fps = keep.map((i) => fps[i]!);
+    thr = keep.map((i) => thr[i]!);
+  }
+  tps.unshift(0);
+  fps.unshift(0);
+  thr.unshift(thr[0]! + 1);
+  const lastF = fps[fps.length - 1]!;
+  const lastT = tps[tps.length - 1]!;
+  return { fpr: fps.map((f) => f / lastF), tpr: tps.map((t) => t / lastT), thresholds: thr };
+}
+
+/** sklearn.metrics.roc_auc_score for binary labels: trapezoids under the ROC curve (ties count half). */
+export function auc(labels: readonly number[], scores: readonly number[]): number {
+  const { fpr, tpr } = rocCurve(labels, scores);
+  let area = 0;
+  for (let i = 1; i < fpr.length; i++) area += ((fpr[i]! - fpr[i - 1]!) * (tpr[i]! + tpr[i - 1]!)) / 2;
+  return area;
+}
+
+/** MetricInterface.roc: the sklearn curve sampled at 100 step cuts of its thresholds. */
+export function fateRoc(labels: readonly number[], scores: readonly number[]): { fpr: number[]; tpr: number[]; thresholds: number[]; cuts: number[] } {
+  const curve = rocCurve(labels, scores);
+  const size = curve.thresholds.length;
+  const fpr: number[] = [];
+  const tpr: number[] = [];
+  const thresholds: number[] = [];
+  const cuts: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const cut = stepCut(i);
+    const index = Math.trunc(size * cut);
+    cuts.push(cut);
+    fpr.push(curve.fpr[index]!);
+    tpr.push(curve.tpr[index]!);
+    thresholds.push(curve.thresholds[index]!);
+  }
+  return { fpr, tpr, thresholds, cuts };
+}
+
+export interface KsResult {
+  readonly ks: number;
+  /** 101 entries: one per index cut plus the (1, 1) end. */
+  readonly fpr: number[];
+  readonly tpr: number[];
+  /** 100 score thresholds. */
+  readonly thresholds: number[];
+  /** 101 cuts: 0, .01, …, .99, 1. */
+  readonly cuts: number[];
+}
+
+/** classification_metric.KS: tpr − fpr at 100 index cuts of the descending scores; KS = the max. */
+export function ks(sorted: Sorted): KsResult {
+  const { thresholds, cuts } = cutByIndex(sorted.scores);
+  const cm = confusionMatrix(sorted, thresholds);
+  const tpr = cm.tp.map((t) => t / sorted.pos);
+  const fpr = cm.fp.map((f) => f / sorted.neg);
+  let best = -Infinity;
+  for (let i = 0; i < tpr.length; i++) best = Math.max(best, tpr[i]! - fpr[i]!);
+  return { ks: best, fpr: [...fpr, 1.0], tpr: [...tpr, 1.0], thresholds, cuts: [...cuts, 1.0] };
+}
+
+/** Lift (x: share predicted positive, y: precision / base rate) for the positive class at 100 step cuts. */
+export function lift(sorted: Sorted): { x: number[]; y: number[]; thresholds: number[] } {
+  const { thresholds } = cutByStep(sorted.scores);
+  const cm = confusionMatrix(sorted, thresholds);
+  const n = sorted.labels.length;
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < thresholds.length; i++) {
+    const tp = cm.tp[i]!;
+    const fp = cm.fp[i]!;
+    const fn = cm.fn[i]!;
+    const liftX = n === 0 ? 1 : (tp + fp) / n;
+    const denominator = n === 0 ? 1 : (tp + fn) / n;
+    const numerator = tp + fp === 0 ? 1 : tp / (tp + fp);
+    x.push(liftX);
+    y.push(denominator === 0 ? Number.MAX_VALUE : numerator / denominator);
+  }
+  return { x, y, thresholds };
+}
+
+/** Gain (x: share predicted positive, y: recall) for the positive class at 100 step cuts. */
+export function gain(sorted: Sorted): { x: number[]; y: number[]; thresholds: number[] } {
+  const { thresholds } = cutByStep(sorted.scores);
+  const cm = confusionMatrix(sorted, thresholds);
+  const n = sorted.labels.length;
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < thresholds.length; i++) {
+    const tp = cm.tp[i]!;
+    const positives = tp + cm.fn[i]!;
+    x.push(n === 0 ? 1 : (tp + cm.fp[i]!) / n);
+    y.push(positives === 0 ? 1 : tp / positives);
+  }
+  return { x, y, thresholds };
+}
+
+/** Step cuts plus one threshold below the lowest (BiClassMetric with add_to_end). */
+function stepCutsToEnd(sorted: Sorted): { thresholds: number[]; cuts: number[] } {
+  const { thresholds, cuts } = cutByStep(sorted.scores);
+  thresholds.push(Math.min(...thresholds) - 0.001);
+  cuts.push(1);
+  return { thresholds, cuts };
+}
+
+const precisionOf = (tp: number, fp: number): number => (tp + fp === 0 ? 1.0 : tp / (tp + fp));
+
+/** BiClassAccuracy: accuracy at 100 step cuts. */
+export function accuracy(sorted: Sorted): { scores: number[]; cuts: number[]; thresholds: number[] } {
+  const { thresholds, cuts } = stepCutsToEnd(sorted);
+  const cm = confusionMatrix(sorted, thresholds);
+  const n = sorted.labels.length;
+  const scores = cm.tp.map((tp, i) => (tp + cm.tn[i]!) / n).slice(0, -1);
+  return { scores, cuts: cuts.slice(0, scores.length), thresholds: thresholds.slice(0, scores.length) };
+}
+
+/** BiClassPrecision and BiClassRecall at 101 step cuts (the last below every score). */
+export function precisionRecall(sorted: Sorted): { precision: number[]; recall: number[]; cuts: number[]; thresholds: number[] } {
+  const { thresholds, cuts } = stepCutsToEnd(sorted);
+  const cm = confusionMatrix(sorted, thresholds);
+  return {
+    precision: cm.tp.map((tp, i) => precisionOf(tp, cm.fp[i]!)),
+    recall: cm.tp.map((tp, i) => tp / (tp + cm.fn[i]!)),
+    cuts,
+    thresholds,
+  };
+}
+
+/** MetricInterface.confusion_mat: counts at the fixed thresholds 0, .01, …, .99. */
+export function confusionAtFixed(sorted: Sorted): { matrix: Confusion; thresholds: number[] } {
+  const thresholds = fixedIntervalThresholds();
+  return { matrix: confusionMatrix(sorted, thresholds), thresholds };
+}
+
+/** FScore (beta 1) at the fixed thresholds. */
+export function f1Scores(sorted: Sorted): { f1: number[]; thresholds: number[] } {
+  const thresholds = fixedIntervalThresholds();
+  const cm = confusionMatrix(sorted, thresholds);
+  const f1 = cm.tp.map((tp, i) => {
+    const p = precisionOf(tp, cm.fp[i]!);
+    const r = tp / (tp + cm.fn[i]!);
+    const denominator = p + r === 0 ? 1e-6 : p + r;
+    return (2 * p * r) / denominator;
+  });
+  return { f1, thresholds };
+}
+
+/** MetricInterface.quantile_pr: precision/recall at 21 score quantiles, ascending thresholds. */
+export function quantilePr(sorted: Sorted): { precision: number[]; recall: number[]; thresholds: number[] } {
+  const descending = cutByQuantile(sorted.scores).reverse();
+  const cm = confusionMatrix(sorted, descending);
+  const precision = cm.tp.map((tp, i) => precisionOf(tp, cm.fp[i]!)).reverse();
+  const recall = cm.tp.map((tp, i) => tp / (tp + cm.fn[i]!)).reverse();
+  return { precision, recall, thresholds: [...descending].reverse() };
+}

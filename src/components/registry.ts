@@ -1,0 +1,23 @@
+// Federated components by FATE module name (the DSL's `module`), for the runtime to dispatch on.
+import type { Component } from './contract.js';
+import { dataIO } from './dataio/dataIO.js';
+import { evaluation } from './evaluation/evaluation.js';
+import { featureScale } from './featureScale/featureScale.js';
+import { intersection } from './intersection/intersection.js';
+import { localBaseline } from './localBaseline/localBaseline.js';
+
+export const components: Readonly<Record<string, Component>> = Object.freeze({
+  DataIO: dataIO,
+  Intersection: intersection,
+  Evaluation: evaluation,
+  FeatureScale: featureScale,
+  LocalBaseline: localBaseline,
+});
+
+/** The same table under the name the runtime imports. */
+export const COMPONENTS = components;
+
+/** The component implementing `module`, or undefined when there is none (yet). */
+export function componentFor(module: string): Component | undefined {
+  return Object.prototype.hasOwnProperty.call(components, module) ? components[module] : undefined;
+}

@@ -8,8 +8,9 @@ interface Slot {
   waiters: { resolve: (payload: unknown) => void; reject: (error: Error) => void }[];
 }
 
-export function mailboxKey(jobId: string, name: string, tag: string, from: PartyRef, to: PartyRef): string {
-  return `${jobId}\u0000${name}\u0000${tag}\u0000${from.role}:${from.partyId}\u0000${to.role}:${to.partyId}`;
+/** Scoped by component too: two Intersection components of one job use the same FATE names and tags. */
+export function mailboxKey(jobId: string, component: string, name: string, tag: string, from: PartyRef, to: PartyRef): string {
+  return `${jobId}\u0000${component}\u0000${name}\u0000${tag}\u0000${from.role}:${from.partyId}\u0000${to.role}:${to.partyId}`;
 }
 
 export class Mailbox {

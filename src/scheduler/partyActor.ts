@@ -67,10 +67,10 @@ export class PartyActors {
             case 'progress':
               return;
             case 'remote':
-              for (const to of message.to) this.deps.mailbox.put(mailboxKey(jobId, message.name, message.tag, ref, to), message.payload);
+              for (const to of message.to) this.deps.mailbox.put(mailboxKey(jobId, component.name, message.name, message.tag, ref, to), message.payload);
               return;
             case 'get':
-              this.deps.mailbox.take(mailboxKey(jobId, message.name, message.tag, message.from, ref)).then(
+              this.deps.mailbox.take(mailboxKey(jobId, component.name, message.name, message.tag, message.from, ref)).then(
                 (payload) => reply({ type: 'got', id: message.id, payload }),
                 (error: Error) => reply({ type: 'getFailed', id: message.id, message: error.message }),
               );

@@ -59,8 +59,15 @@ const federation: Federation = {
 
 function loadTable(tables: TableStore, input: TableInput): DataTable {
   const rows: [string, unknown][] = [];
-  for (const [k, v] of tables.read(input.location)) rows.push([k, input.format === 'raw' ? v : JSON.parse(v)]);
+  for (const [k, v] of tables.read(input.location)) rows.push([k, input.format === 'raw' ? v : restoreNaN(JSON.parse(v))]);
   return { schema: input.schema, rows };
+}
+
+/** JSON has no NaN (a missing cell DataIO did not fill): stored as null, read back as NaN. */
+function restoreNaN(value: unknown): unknown {
+  const features = (value as { features?: unknown[] } | null)?.features;
+  if (Array.isArray(features)) for (let i = 0; i < features.length; i++) if (features[i] === null) features[i] = NaN;
+  return value;
 }
 
 async function runTask(request: TaskRequest): Promise<TaskOutput> {

@@ -2,12 +2,12 @@
 // reason, the log and the views agree, and a rebuild changes no answer.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createWriteStream, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, readdirSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { buildConfig } from '../../src/config.js';
 import { rebuildViews } from '../../src/main.js';
-import { post, tempDir, waitForJob } from '../support/http.js';
+import { SHARED_DATA, post, tempDir, waitForJob } from '../support/http.js';
 import { spawnNode } from '../support/nodeProcess.js';
 import { queryAnswers } from '../support/snapshot.js';
 
@@ -63,6 +63,50 @@ t('SIGKILL mid-upload, restart: job failed with reason, nothing half-visible', a
   await rebuildViews(buildConfig({ dataDir, dataRoots: [dir], logLevel: 'silent' }));
   node = await spawnNode(env);
   assert.equal(await queryAnswers(node.url, [jobId], [['ns', 'big']]), before, 'rebuild changes no answer');
+  await node.kill('SIGTERM');
+});
+
+t('SIGKILL mid-job, restart: every party row ends failed with the reason; rebuild changes no answer', async () => {
+  copyFileSync(join(SHARED_DATA, 'breast_hetero_guest.csv'), join(dir, 'guest.csv'));
+  await writeCsv(join(dir, 'host.csv'), 300_000);
+  let node = await spawnNode(env);
+  for (const [file, table] of [['guest.csv', 'guest'], ['host.csv', 'host']]) {
+    const r = await post(node.url, '/v1/data/upload', { file, head: 1, partition: 4, work_mode: 0, namespace: 'ns', table_name: table });
+    assert.is((await waitForJob(node.url, r.body.jobId)).f_status, 'success');
+  }
+  const dsl = {
+    components: {
+      dataio_0: { module: 'DataIO', input: { data: { data: ['args.train_data'] } }, output: { data: ['train'], model: ['dataio'] } },
+      intersection_0: { module: 'Intersection', input: { data: { data: ['dataio_0.train'] } }, output: { data: ['train'] } },
+    },
+  };
+  const table = (name: string) => ({ args: { data: { train_data: [{ name, namespace: 'ns' }] } } });
+  const conf = {
+    initiator: { role: 'guest', party_id: 9999 }, job_parameters: { work_mode: 0 }, role: { guest: [9999], host: [10000] },
+    role_parameters: { guest: { ...table('guest'), dataio_0: { with_label: [true] } }, host: table('host') },
+  };
+  const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
+  assert.is(submit.body.retcode, 0, submit.body.retmsg);
+  const jobId: string = submit.body.jobId;
+  for (let i = 0; ; i++) {
+    const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId, role: 'host' })).body.data;
+    if (tasks?.some((x: any) => x.f_status === 'running')) break;
+    assert.ok(i < 3000, 'the host task never started');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await node.kill('SIGKILL');
+
+  node = await spawnNode(env);
+  const rows = (await post(node.url, '/v1/job/query', { job_id: jobId })).body.data as Record<string, any>[];
+  assert.equal(rows.map((r) => r.f_status), ['failed', 'failed']);
+  assert.ok(rows.every((r) => r.f_reason === 'node restarted while the job ran' && r.f_end_time > 0));
+  const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
+  assert.ok(tasks.every((x) => x.f_status === 'failed'), JSON.stringify(tasks.map((x) => x.f_status)));
+  const before = await queryAnswers(node.url, [jobId], [['ns', 'host']]);
+  await node.kill('SIGTERM');
+  await rebuildViews(buildConfig({ dataDir, dataRoots: [dir], logLevel: 'silent' }));
+  node = await spawnNode(env);
+  assert.equal(await queryAnswers(node.url, [jobId], [['ns', 'host']]), before, 'rebuild changes no answer');
   await node.kill('SIGTERM');
 });
 

@@ -70,6 +70,8 @@ const DEFAULTS: Readonly<Record<string, JsonObject>> = {
     intersect_method: 'raw',
     random_bit: 128,
     is_send_intersect_ids: true,
+    /** FATE 1.7+ name of is_send_intersect_ids; accepted too. */
+    sync_intersect_ids: true,
     is_get_intersect_ids: true,
     join_role: 'guest',
     with_encode: false,
@@ -150,6 +152,8 @@ const DEFAULTS: Readonly<Record<string, JsonObject>> = {
   Evaluation: {
     eval_type: 'binary',
     pos_label: 1,
+    /** null = every metric of the eval_type. */
+    metrics: null,
     need_run: true,
   },
 };

@@ -61,7 +61,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   await localJobs.start(startPosition);
 
   const pool = new WorkerPool();
-  pool.warm(2);
+  pool.warm(4);
   const mailbox = new Mailbox();
   const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp });
   const scheduler = new JobScheduler({

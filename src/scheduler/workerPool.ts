@@ -18,7 +18,7 @@ export class WorkerPool {
   private closed = false;
 
   constructor(
-    private readonly options: { maxIdle: number; graceMs: number } = { maxIdle: 4, graceMs: 1000 },
+    private readonly options: { maxIdle: number; graceMs: number } = { maxIdle: 16, graceMs: 1000 },
   ) {}
 
   /** Starts `count` workers ahead of the first tasks (a worker takes ~30 ms to boot). */

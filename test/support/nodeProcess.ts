@@ -11,15 +11,21 @@ export interface NodeProcess {
 }
 
 export function spawnNode(env: Record<string, string>): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // FEDFLOW_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const extra = process.env.FEDFLOW_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    const onData = (d: Buffer) => {
       out += d.toString();
       const m = out.match(/^listening (\S+)$/m);
-      if (m) resolve({ url: m[1]!, child, kill: async (signal = 'SIGKILL') => { child.kill(signal); await exited; } });
-    });
+      if (!m) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve({ url: m[1]!, child, kill: async (signal = 'SIGKILL') => { child.kill(signal); await exited; } });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`node exited early with ${code}: ${out}`)));
   });
 }

@@ -1,11 +1,10 @@
 // The default, embedded event store: one SQLite file, one row per event, the rowid is the global
-// position. Every call is synchronous underneath (better-sqlite3); the *Sync methods expose that
-// fast path, the async ones implement the port.
-import { randomUUID } from 'node:crypto';
+// position. Reads run on the caller's thread (better-sqlite3 is synchronous; the *Sync methods
+// expose that); appends are group-committed by a writer thread (see open and appendToStream).
 import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import {
-  assertExpectedRevision,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -17,6 +16,7 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from '../eventStore.js';
+import { appender, outcomeToResult, type AppendOutcome, type SerializedAppend } from './appendBatch.js';
 import { openEventsDatabase } from './eventsDatabase.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './eventRow.js';
 import { PollingSubscription } from './pollingSubscription.js';
@@ -26,95 +26,123 @@ const POLL_MS = 250;
 /** SQLite reads a negative LIMIT as "no limit". */
 const NO_LIMIT = -1;
 
-interface StreamHead {
-  readonly revision: number;
-  readonly position: number;
-}
 
 export class SqliteEventStore implements EventStore {
   private readonly appended = new EventEmitter();
   private readonly subscriptions = new Set<PollingSubscription>();
-  private readonly selectStreamHead: Statement<[string], StreamHead>;
-  private readonly insertEvent: Statement<[string, bigint, string, string, string, string, number]>;
   private readonly selectStream: Statement<[string, bigint, number], EventRow>;
   private readonly selectAll: Statement<[bigint, number], EventRow>;
   private readonly selectHeadPosition: Statement<[], { head: number | null }>;
-  private readonly appendTransaction: (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult;
-  private readonly appendBatch: (batch: readonly PendingAppend[]) => void;
+  private readonly appendSingle: (append: SerializedAppend) => AppendResult;
+  private readonly appendBatch: (appends: readonly SerializedAppend[]) => AppendOutcome[];
+  /** Appends waiting for the next batch, and the batch being committed (one at a time, in order). */
   private pending: PendingAppend[] = [];
+  private inFlight: { id: number; batch: PendingAppend[] } | undefined;
+  private nextBatchId = 1;
+  private drained: (() => void)[] = [];
 
-  /** Opens (and creates when absent, parent directory included) the log at `file`. */
+  /**
+   * Opens (and creates when absent, parent directory included) the log at `file`. Appends are
+   * committed by a writer thread (so fsync never blocks the caller's event loop); reads use this
+   * thread's connection.
+   */
   static open(file: string): SqliteEventStore {
-    return new SqliteEventStore(openEventsDatabase(file));
+    const db = openEventsDatabase(file);
+    const writer = file === ':memory:' ? undefined : new Worker(new URL('./writerWorker.js', import.meta.url), { workerData: { file }, execArgv: [] });
+    return new SqliteEventStore(db, writer);
   }
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly writer?: Worker,
+  ) {
     // Many subscriptions may listen; they are not a leak.
     this.appended.setMaxListeners(0);
-    this.selectStreamHead = db.prepare('SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1');
-    this.insertEvent = db.prepare(
-      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
     this.selectStream = db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
     );
     this.selectAll = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.selectHeadPosition = db.prepare('SELECT MAX(position) AS head FROM events');
-    // IMMEDIATE takes the write lock before reading the head, so no other connection can slip an
-    // append in between the expectation check and the inserts.
-    this.appendTransaction = db.transaction((streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) =>
-      this.appendInTransaction(streamId, events, expected),
-    ).immediate;
-    // Group commit: the appends of one event-loop turn share one transaction and so one fsync;
-    // each runs in its own savepoint, so a failed expectation rolls back that append alone.
-    const nested = db.transaction((streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) =>
-      this.appendInTransaction(streamId, events, expected),
-    );
-    this.appendBatch = db.transaction((batch: readonly PendingAppend[]) => {
-      for (const p of batch) {
-        try {
-          p.result = nested(p.streamId, p.events, p.expected);
-        } catch (error) {
-          p.error = error;
-        }
-      }
-    }).immediate;
+    const { single, batch } = appender(db);
+    this.appendSingle = single;
+    this.appendBatch = batch;
+    writer?.on('message', (message: { id: number; outcomes: AppendOutcome[] }) => this.settle(message.id, message.outcomes));
+    writer?.on('error', (error) => this.failWriter(error));
+    writer?.on('exit', (code) => this.failWriter(new Error(`event log writer exited (${code})`)));
   }
 
-  /** Durable when it resolves; concurrent calls are committed together (group commit). */
+  /**
+   * Durable when it resolves. Appends made while a batch is being committed are committed together
+   * in the next one (group commit: one transaction and one fsync for many appends); each append has
+   * its own savepoint, so a failed expectation rolls back that append alone.
+   */
   appendToStream(
     streamId: string,
     events: readonly NewEvent[],
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
+      let append: SerializedAppend;
+      try {
+        append = serialize(streamId, events, options.expectedRevision ?? 'any');
+      } catch (error) {
+        return reject(error);
+      }
       if (this.pending.length === 0) setImmediate(() => this.flush());
-      this.pending.push({ streamId, events, expected: options.expectedRevision ?? 'any', resolve, reject });
+      this.pending.push({ append, resolve, reject });
     });
   }
 
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      this.appendBatch(batch);
-    } catch (error) {
-      // The commit itself failed (disk full, closed database): nothing of the batch was written.
-      for (const p of batch) p.reject(error);
-      return;
-    }
-    if (batch.some((p) => p.result && p.events.length > 0)) this.appended.emit('append');
-    for (const p of batch) {
-      if (p.result) p.resolve(p.result);
-      else p.reject(p.error);
-    }
-  }
-
-  /** Synchronous append: one transaction, all events or none. */
+  /** Synchronous append on this thread's connection: one transaction, all events or none. */
   appendToStreamSync(streamId: string, events: readonly NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): AppendResult {
-    const result = this.appendTransaction(streamId, events, options.expectedRevision ?? 'any');
+    const result = this.appendSingle(serialize(streamId, events, options.expectedRevision ?? 'any'));
     if (events.length > 0) this.appended.emit('append');
     return result;
+  }
+
+  private flush(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    if (!this.writer) {
+      let outcomes: AppendOutcome[];
+      try {
+        outcomes = this.appendBatch(batch.map((p) => p.append));
+      } catch (error) {
+        const failure = error instanceof Error ? error.message : String(error);
+        outcomes = batch.map(() => ({ failure }));
+      }
+      this.inFlight = { id: 0, batch };
+      this.settle(0, outcomes);
+      return;
+    }
+    const id = this.nextBatchId++;
+    this.inFlight = { id, batch };
+    this.writer.postMessage({ id, appends: batch.map((p) => p.append) });
+  }
+
+  private settle(id: number, outcomes: AppendOutcome[]): void {
+    const inFlight = this.inFlight;
+    if (!inFlight || inFlight.id !== id) return;
+    this.inFlight = undefined;
+    if (outcomes.some((o) => 'ok' in o)) this.appended.emit('append');
+    inFlight.batch.forEach((p, i) => {
+      try {
+        p.resolve(outcomeToResult(outcomes[i]!));
+      } catch (error) {
+        p.reject(error);
+      }
+    });
+    this.flush();
+    if (!this.inFlight && this.pending.length === 0) for (const done of this.drained.splice(0)) done();
+  }
+
+  private failWriter(error: unknown): void {
+    const waiting = [...(this.inFlight?.batch ?? []), ...this.pending];
+    this.inFlight = undefined;
+    this.pending = [];
+    for (const p of waiting) p.reject(error);
+    for (const done of this.drained.splice(0)) done();
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
@@ -156,41 +184,32 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
-    if (this.pending.length && this.db.open) this.flush();
-    if (this.db.open) this.db.close();
-  }
-
-  private appendInTransaction(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult {
-    const head = this.selectStreamHead.get(streamId);
-    const current = head ? BigInt(head.revision) : -1n;
-    assertExpectedRevision(streamId, expected, current);
-    let revision = current;
-    let position = head ? BigInt(head.position) : 0n;
-    const created = Date.now();
-    for (const event of events) {
-      revision += 1n;
-      const inserted = this.insertEvent.run(
-        streamId,
-        revision,
-        event.id ?? randomUUID(),
-        event.type,
-        // A throw here (unserialisable data) rolls the whole append back.
-        JSON.stringify(event.data ?? null),
-        JSON.stringify(event.metadata ?? {}),
-        created,
-      );
-      position = BigInt(inserted.lastInsertRowid);
+    // Appends already accepted are committed before the log closes.
+    if (this.inFlight || this.pending.length) await new Promise<void>((resolve) => this.drained.push(resolve));
+    if (this.writer) {
+      this.writer.removeAllListeners('exit');
+      await this.writer.terminate();
     }
-    return { nextExpectedRevision: revision, position };
+    if (this.db.open) this.db.close();
   }
 }
 
 interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly NewEvent[];
-  readonly expected: ExpectedRevision;
+  readonly append: SerializedAppend;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
-  result?: AppendResult;
-  error?: unknown;
+}
+
+/** JSON text is made here, so an unserialisable payload fails its own append only. */
+function serialize(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): SerializedAppend {
+  return {
+    streamId,
+    expected,
+    events: events.map((e) => ({
+      ...(e.id ? { id: e.id } : {}),
+      type: e.type,
+      data: JSON.stringify(e.data ?? null),
+      metadata: JSON.stringify(e.metadata ?? {}),
+    })),
+  };
 }

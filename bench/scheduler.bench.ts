@@ -1,0 +1,88 @@
+// npm run bench:scheduler — the standalone scheduler under load. A node (child process) holds the
+// breast tables; BENCH_JOBS jobs (default 200) of 4 light components (DataIO → FeatureScale →
+// Intersection raw → LocalBaseline, guest + host) are submitted in a closed loop that keeps
+// `maxConcurrentJobs` of them in flight, so every job finds a free slot and submit→running is the
+// scheduler's own latency (FATE-Flow ticks every 2 s and starts one job per tick). While they run,
+// /v1/job/query is probed every 20 ms. Prints p50/p99 of submit→running, job wall time and query
+// latency, and jobs completed per second.
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURE_DATA } from '../test/support/fixtures.js';
+import { post, tempDir, waitForJob } from '../test/support/http.js';
+import { spawnNode } from '../test/support/nodeProcess.js';
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 200);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 5);
+const dir = tempDir('bench-scheduler');
+
+const dsl = {
+  components: {
+    dataio_0: { module: 'DataIO', input: { data: { data: ['args.train_data'] } }, output: { data: ['train'], model: ['dataio'] } },
+    feature_scale_0: { module: 'FeatureScale', input: { data: { data: ['dataio_0.train'] } }, output: { data: ['train'], model: ['scale'] } },
+    intersection_0: { module: 'Intersection', input: { data: { data: ['feature_scale_0.train'] } }, output: { data: ['train'] } },
+    local_baseline_0: { module: 'LocalBaseline', input: { data: { train_data: ['intersection_0.train'] } }, output: { data: ['train'], model: ['baseline'] } },
+  },
+};
+const table = (name: string) => ({ args: { data: { train_data: [{ name, namespace: 'bench' }] } } });
+const conf = {
+  initiator: { role: 'guest', party_id: 9999 },
+  job_parameters: { work_mode: 0 },
+  role: { guest: [9999], host: [10000] },
+  role_parameters: { guest: { ...table('guest'), dataio_0: { with_label: [true], label_name: ['y'] } }, host: { ...table('host'), dataio_0: { with_label: [false] } } },
+};
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const fmt = (values: number[]): string => `p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms (n=${values.length})`;
+
+const node = await spawnNode({ FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dir, FEDFLOW_MAX_CONCURRENT_JOBS: String(IN_FLIGHT) });
+try {
+  for (const [file, name] of [['breast_hetero_guest.csv', 'guest'], ['breast_hetero_host.csv', 'host']] as const) {
+    copyFileSync(join(FIXTURE_DATA, file), join(dir, file));
+    const r = await post(node.url, '/v1/data/upload', { file, head: 1, partition: 4, work_mode: 0, namespace: 'bench', table_name: name });
+    await waitForJob(node.url, r.body.jobId);
+  }
+  const submitToRunning: number[] = [];
+  const wall: number[] = [];
+  const queryLatency: number[] = [];
+  let failed = 0;
+  let running = true;
+  const probe = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await post(node.url, '/v1/job/query', { status: 'running' });
+      queryLatency.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < JOBS) {
+      next++;
+      const r = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
+      if (r.body.retcode !== 0) throw new Error(r.body.retmsg);
+      const row = await waitForJob(node.url, r.body.jobId, 120_000);
+      if (row.f_status !== 'success') {
+        failed++;
+        console.error(`job ${r.body.jobId} ${row.f_status}: ${row.f_reason}`);
+      }
+      submitToRunning.push(row.f_start_time - row.f_create_time);
+      wall.push(row.f_end_time - row.f_create_time);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  running = false;
+  await probe;
+  console.log(`jobs: ${JOBS} x 4 components (guest + host), ${IN_FLIGHT} in flight, ${failed} not successful`);
+  console.log(`submit -> running (f_start_time - f_create_time): ${fmt(submitToRunning)}`);
+  console.log(`job wall time (f_end_time - f_create_time): ${fmt(wall)}`);
+  console.log(`jobs completed per second: ${(JOBS / seconds).toFixed(1)} (${seconds.toFixed(1)} s in all)`);
+  console.log(`/v1/job/query latency while jobs run: ${fmt(queryLatency)}`);
+} finally {
+  await node.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,26 @@
+// The writer thread of the SQLite log. A durable commit waits for fsync (milliseconds on a real
+// disk); doing it here keeps the node's event loop free, so /v1 queries answer while jobs write.
+// Batches arrive one at a time and are committed in one transaction each (group commit).
+import { parentPort, workerData } from 'node:worker_threads';
+import { appender, type AppendOutcome, type SerializedAppend } from './appendBatch.js';
+import { openEventsDatabase } from './eventsDatabase.js';
+
+const db = openEventsDatabase((workerData as { file: string }).file);
+const { batch } = appender(db);
+
+parentPort!.on('message', (message: { id: number; appends: SerializedAppend[] } | { close: true }) => {
+  if ('close' in message) {
+    db.close();
+    parentPort!.close();
+    return;
+  }
+  let outcomes: AppendOutcome[];
+  try {
+    outcomes = batch(message.appends);
+  } catch (error) {
+    // The commit itself failed: nothing of the batch was written.
+    const failure = error instanceof Error ? error.message : String(error);
+    outcomes = message.appends.map(() => ({ failure }));
+  }
+  parentPort!.postMessage({ id: message.id, outcomes });
+});

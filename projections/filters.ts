@@ -1,4 +1,15 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+
+/** Queries are few distinct SQL texts asked many times: prepare each once per database. */
+const cache = new WeakMap<Database, Map<string, Statement>>();
+
+export function prepared(db: Database, sql: string): Statement {
+  let statements = cache.get(db);
+  if (!statements) cache.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}
 
 /**
  * FATE's query rule: every request key whose f_<key> column exists is an equality filter, ANDed;
@@ -22,5 +33,5 @@ export function selectWhere(
   }
   const where = clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '';
   const lim = limit && limit > 0 ? ` LIMIT ${Math.floor(limit)}` : '';
-  return db.prepare(`SELECT ${columns.join(',')} FROM ${table}${where} ORDER BY ${orderBy}${lim}`).all(...params) as Record<string, unknown>[];
+  return prepared(db, `SELECT ${columns.join(',')} FROM ${table}${where} ORDER BY ${orderBy}${lim}`).all(...params) as Record<string, unknown>[];
 }

@@ -51,7 +51,23 @@ export class ProjectionRunner {
   /** Catches up with the log in pages, then follows it live. */
   async start(): Promise<void> {
     await this.catchUp();
-    this.subscription = this.store.subscribeToAll((event) => this.applyBatch([event]), {
+    // Live events are applied in batches (one transaction per event-loop turn, not per event).
+    let buffer: RecordedEvent[] = [];
+    const applyBuffered = () => {
+      const batch = buffer;
+      buffer = [];
+      try {
+        this.applyBatch(batch);
+      } catch (error) {
+        // Stop following: skipping the failed events would leave the views silently wrong.
+        this.failure = error;
+        this.onError(error);
+        void this.subscription?.unsubscribe();
+      }
+    };
+    this.subscription = this.store.subscribeToAll((event) => {
+      if (buffer.push(event) === 1) setImmediate(applyBuffered);
+    }, {
       fromPosition: this.checkpoint,
       onError: (error) => {
         this.failure = error;

@@ -35,7 +35,19 @@ function viewsFile(config: NodeConfig): string {
   return config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'views.sqlite');
 }
 
+/**
+ * A node must not die of one forgotten promise: log it loudly instead (once per process).
+ * Programming errors still surface in the log with their stack.
+ */
+let guarded = false;
+function guardProcess(log: Logger): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection (node kept running)'));
+}
+
 export async function startNode(config: NodeConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningNode> {
+  guardProcess(log);
   mkdirSync(config.dataDir, { recursive: true });
   const store = await openEventStore(config.eventStore, config.dataDir);
   const viewsDb = openViewDatabase(viewsFile(config));
@@ -63,10 +75,11 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const pool = new WorkerPool();
   pool.warm(4);
   const mailbox = new Mailbox();
-  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp });
+  const waitForViews = (position: bigint) => views.waitFor(position);
+  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews });
   const scheduler = new JobScheduler({
     store, views: viewsDb, actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
-    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds,
+    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, waitForViews,
   });
   await scheduler.start(startPosition);
 

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { prepared, selectWhere } from '../filters.js';
 import { JOB_COLUMNS, T_JOB } from './schema.js';
-import { selectWhere } from '../filters.js';
 
 export type JobRow = Record<(typeof JOB_COLUMNS)[number], string | number | null>;
 
@@ -16,5 +16,5 @@ export function recognisedJobFilters(filters: Record<string, unknown>): string[]
 
 export function jobsInStatus(db: Database, statuses: readonly string[]): JobRow[] {
   const marks = statuses.map(() => '?').join(',');
-  return db.prepare(`SELECT ${JOB_COLUMNS.join(',')} FROM ${T_JOB} WHERE f_status IN (${marks}) ORDER BY seq`).all(...statuses) as JobRow[];
+  return prepared(db, `SELECT ${JOB_COLUMNS.join(',')} FROM ${T_JOB} WHERE f_status IN (${marks}) ORDER BY seq`).all(...statuses) as JobRow[];
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepared } from '../filters.js';
 import { T_TABLE } from './schema.js';
 
 export interface TableView {
@@ -13,13 +14,13 @@ export interface TableView {
 }
 
 export function getTable(db: Database, namespace: string, name: string): TableView | undefined {
-  const r = db.prepare(`SELECT * FROM ${T_TABLE} WHERE f_namespace = ? AND f_name = ?`).get(namespace, name) as Record<string, unknown> | undefined;
+  const r = prepared(db, `SELECT * FROM ${T_TABLE} WHERE f_namespace = ? AND f_name = ?`).get(namespace, name) as Record<string, unknown> | undefined;
   return r && toView(r);
 }
 
 /** Every location a live table points at: the table store keeps these and drops the rest. */
 export function liveLocations(db: Database): Set<string> {
-  const rows = db.prepare(`SELECT f_location FROM ${T_TABLE} WHERE f_location IS NOT NULL`).all() as { f_location: string }[];
+  const rows = prepared(db, `SELECT f_location FROM ${T_TABLE} WHERE f_location IS NOT NULL`).all() as { f_location: string }[];
   return new Set(rows.map((r) => r.f_location));
 }
 

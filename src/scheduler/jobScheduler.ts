@@ -29,6 +29,8 @@ export interface JobSchedulerDeps {
   readonly workMode: 0 | 1;
   readonly maxConcurrentJobs: number;
   readonly defaultTimeoutSeconds: number;
+  /** Read-your-writes: resolves once the views include the event at `position`. */
+  readonly waitForViews: (position: bigint) => Promise<void>;
 }
 
 type EndKind = 'canceled' | 'timeout';
@@ -43,7 +45,8 @@ export type StopOutcome = 'cancel job success' | 'kill job success' | 'unknown';
 
 export class JobScheduler {
   private subscription: Subscription | undefined;
-  private readonly queue: string[] = [];
+  /** Queued job ids with the log position of their JobCreated (the views must reach it first). */
+  private readonly queue: { jobId: string; position: bigint }[] = [];
   private readonly running = new Map<string, RunningJob>();
   private stopping = false;
 
@@ -73,7 +76,7 @@ export class JobScheduler {
   async stop(jobId: string, reason = 'stopped by user'): Promise<StopOutcome> {
     const rows = queryJobs(this.deps.views, { job_id: jobId });
     if (rows.length === 0) return 'unknown';
-    const queued = this.queue.indexOf(jobId);
+    const queued = this.queue.findIndex((q) => q.jobId === jobId);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
@@ -96,17 +99,17 @@ export class JobScheduler {
     if (event.type !== 'JobCreated' || this.stopping) return;
     const created = event.data as JobCreatedData;
     if (!created.isInitiator || created.role === 'local') return;
-    this.queue.push(created.jobId);
+    this.queue.push({ jobId: created.jobId, position: event.position });
     this.drain();
   }
 
   private drain(): void {
     while (!this.stopping && this.running.size < this.deps.maxConcurrentJobs && this.queue.length) {
-      const jobId = this.queue.shift()!;
+      const { jobId, position } = this.queue.shift()!;
       const abort = new AbortController();
       const job: RunningJob = {
         abort,
-        done: this.run(jobId, abort.signal, () => job.end)
+        done: this.deps.waitForViews(position).then(() => this.run(jobId, abort.signal, () => job.end))
           .catch((error) => this.deps.log.error({ err: error, jobId }, 'job scheduler failed to record a job end'))
           .finally(() => {
             this.running.delete(jobId);
@@ -200,7 +203,7 @@ export class JobScheduler {
     for (const row of open) {
       const jobId = String(row.f_job_id);
       if (row.f_status === 'waiting') {
-        this.queue.push(jobId);
+        this.queue.push({ jobId, position: 0n });
         continue;
       }
       const reason = 'node restarted while the job ran';

@@ -31,6 +31,8 @@ export interface PartyActorDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly runIp: string;
+  /** Read-your-writes: resolves once the views include the event at `position`. */
+  readonly waitForViews: (position: bigint) => Promise<void>;
 }
 
 export interface TaskResult {
@@ -80,7 +82,9 @@ export class PartyActors {
       });
       await tracking.flush();
       await this.recordOutputs(scope, component, output);
-      await this.task(taskId, ref, { type: 'SucceedTask', data: { at: now() } });
+      const done = await this.task(taskId, ref, { type: 'SucceedTask', data: { at: now() } });
+      // Downstream tasks read this task's outputs from the views: they must be there first.
+      if (done.appended) await this.deps.waitForViews(done.appended.position);
       return { status: 'success', taskId, party: ref };
     } catch (error) {
       const reason = signal.aborted ? 'task stopped' : error instanceof Error ? error.message : String(error);

@@ -37,7 +37,10 @@ export class WorkerPool {
     return new Promise<TaskOutput>((resolve, reject) => {
       let settled = false;
       let killTimer: NodeJS.Timeout | undefined;
-      const reply = (message: ToWorker) => worker.postMessage(message);
+      // Late answers (a federation get resolved after the task ended) go nowhere.
+      const reply = (message: ToWorker) => {
+        if (!settled) worker.postMessage(message);
+      };
       const finish = (error: Error | undefined, output?: TaskOutput, reusable = true) => {
         if (settled) return;
         settled = true;

@@ -66,11 +66,17 @@ async function viaHttp(): Promise<{ rowsPerSecond: number; peakMb: number; secon
     const started = performance.now();
     const answer = await post(node.url, '/v1/data/upload', { file, head: 1, partition: 16, work_mode: 0, namespace: 'bench', table_name: 'rows' });
     if (answer.body.retcode !== 0) throw new Error(answer.body.retmsg);
-    const row = await waitForJob(node.url, answer.body.jobId, 600_000);
+    console.log(`  POST /v1/data/upload answered in ${(performance.now() - started).toFixed(0)} ms`);
+    const row = await waitForJob(node.url, answer.body.jobId, 600_000, 10);
     const seconds = (performance.now() - started) / 1000;
     if (row.f_status !== 'success') throw new Error(`upload ${row.f_status}: ${row.f_reason}`);
     const info = await post(node.url, '/v1/table/table_info', { namespace: 'bench', table_name: 'rows' });
     if (info.body.data.count !== ROWS) throw new Error(`table has ${info.body.data.count} rows, expected ${ROWS}`);
+    const task = (await post(node.url, '/v1/job/task/query', { job_id: answer.body.jobId })).body.data[0];
+    console.log(
+      `  server side: created→started ${row.f_start_time - row.f_create_time} ms, task ${task.f_elapsed} ms, ` +
+        `started→job end ${row.f_end_time - row.f_start_time} ms`,
+    );
     return { rowsPerSecond: ROWS / seconds, peakMb: peakRssMb(node.child.pid!), seconds };
   } finally {
     await node.kill('SIGTERM');

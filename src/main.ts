@@ -73,7 +73,6 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   await localJobs.start(startPosition);
 
   const pool = new WorkerPool();
-  pool.warm(4);
   const mailbox = new Mailbox();
   const waitForViews = (position: bigint) => views.waitFor(position);
   const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews });

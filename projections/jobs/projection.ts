@@ -27,6 +27,8 @@ function project(event: JobEvent): RowOp[] {
       return update({ f_status: 'running', f_tag: 'end_waiting', f_start_time: event.data.at });
     case 'JobProgressed':
       return update({ f_progress: event.data.progress, ...(event.data.currentTasks ? { f_current_tasks: JSON.stringify(event.data.currentTasks) } : {}) });
+    case 'JobTagged':
+      return update({ f_tag: event.data.tag });
     case 'JobNotesUpdated':
       return update({ f_description: event.data.notes });
     case 'JobSucceeded':
@@ -40,7 +42,7 @@ function project(event: JobEvent): RowOp[] {
   }
 }
 
-const HANDLED = new Set<string>(['JobCreated', 'JobStarted', 'JobProgressed', 'JobNotesUpdated', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut']);
+const HANDLED = new Set<string>(['JobCreated', 'JobStarted', 'JobTagged', 'JobProgressed', 'JobNotesUpdated', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut']);
 
 export const jobsProjection: Projection = {
   name: 'jobs',

@@ -101,6 +101,14 @@ export class JobScheduler {
     if (!created.isInitiator || created.role === 'local') return;
     this.queue.push({ jobId: created.jobId, position: event.position });
     this.drain();
+    // FATE users could not see why a job waited: say it on every row, once, when it has to wait.
+    const ahead = this.queue.findIndex((q) => q.jobId === created.jobId);
+    if (ahead >= 0) {
+      const tag = `waiting: ${this.running.size} of ${this.deps.maxConcurrentJobs} jobs running (limit reached), ${ahead} queued ahead`;
+      void this.deps.waitForViews(event.position)
+        .then(() => this.forAllRows(queryJobs(this.deps.views, { job_id: created.jobId }), { type: 'TagJob', data: { tag, at: this.deps.clock.now() } }))
+        .catch((error) => this.deps.log.warn({ err: error, jobId: created.jobId }, 'waiting reason not recorded'));
+    }
   }
 
   private drain(): void {
@@ -122,7 +130,9 @@ export class JobScheduler {
 
   private async run(jobId: string, signal: AbortSignal, endOf: () => RunningJob['end']): Promise<void> {
     const rows = queryJobs(this.deps.views, { job_id: jobId });
-    const initiator = rows.find((r) => r.f_is_initiator === 1) ?? rows[0]!;
+    const initiator = rows.find((r) => r.f_is_initiator === 1) ?? rows[0];
+    // Stopped before its turn came (or before this scheduler saw it): it must never run.
+    if (!initiator || initiator.f_status !== 'waiting') return;
     const outcome = planJob(JSON.parse(String(initiator.f_dsl)), JSON.parse(String(initiator.f_runtime_conf)), {
       jobId, serverWorkMode: this.deps.workMode, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds,
     });

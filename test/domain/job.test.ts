@@ -78,3 +78,13 @@ whenEnded('notes can still be written', () => {
     .then([{ type: 'JobNotesUpdated', data: { ...key, notes: 'checked', at: 7000 } }]);
 });
 whenEnded.run();
+
+const tagging = suite('job: why it waits');
+tagging('a waiting job takes the reason as its tag', () => {
+  spec.given([wasCreated]).when({ type: 'TagJob', data: { tag: 'waiting: limit reached', at: 1500 } })
+    .then([{ type: 'JobTagged', data: { ...key, tag: 'waiting: limit reached', at: 1500 } }]);
+});
+tagging('a running job keeps its tag', () => {
+  spec.given([wasCreated, wasStarted]).when({ type: 'TagJob', data: { tag: 'waiting: late', at: 2500 } }).thenNothingHappened();
+});
+tagging.run();

@@ -4,6 +4,7 @@ import type { JobCreatedData } from './events.js';
 export type JobCommand =
   | { type: 'CreateJob'; data: JobCreatedData }
   | { type: 'StartJob'; data: { at: number } }
+  | { type: 'TagJob'; data: { tag: string; at: number } }
   | { type: 'ReportJobProgress'; data: { progress: number; currentTasks?: string[]; at: number } }
   | { type: 'UpdateJobNotes'; data: { notes: string; at: number } }
   | { type: 'SucceedJob'; data: { at: number } }

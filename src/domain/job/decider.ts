@@ -7,7 +7,7 @@ import type { JobEvent, JobKey, JobStatus } from './events.js';
 
 export type JobState =
   | { status: 'absent' }
-  | { status: JobStatus; key: JobKey; startedAt: number | null; progress: number; notes: string };
+  | { status: JobStatus; key: JobKey; startedAt: number | null; progress: number; notes: string; tag: string };
 
 const isEnded = (s: JobState): boolean => s.status !== 'absent' && s.status !== 'waiting' && s.status !== 'running';
 
@@ -25,6 +25,8 @@ export function decideJob(command: JobCommand, state: JobState): JobEvent[] {
   switch (command.type) {
     case 'UpdateJobNotes':
       return command.data.notes === state.notes ? [] : [{ type: 'JobNotesUpdated', data: { ...key, ...command.data } }];
+    case 'TagJob':
+      return state.status === 'waiting' && state.tag !== command.data.tag ? [{ type: 'JobTagged', data: { ...key, ...command.data } }] : [];
     case 'StartJob':
       return state.status === 'waiting' ? [{ type: 'JobStarted', data: { ...key, at: command.data.at } }] : [];
     case 'ReportJobProgress': {
@@ -49,12 +51,14 @@ export function decideJob(command: JobCommand, state: JobState): JobEvent[] {
 export function evolveJob(state: JobState, event: JobEvent): JobState {
   if (event.type === 'JobCreated') {
     const { jobId, role, partyId } = event.data;
-    return { status: 'waiting', key: { jobId, role, partyId }, startedAt: null, progress: 0, notes: '' };
+    return { status: 'waiting', key: { jobId, role, partyId }, startedAt: null, progress: 0, notes: '', tag: event.data.tag };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
     case 'JobStarted':
       return { ...state, status: 'running', startedAt: event.data.at };
+    case 'JobTagged':
+      return { ...state, tag: event.data.tag };
     case 'JobProgressed':
       return { ...state, progress: event.data.progress };
     case 'JobNotesUpdated':

@@ -33,6 +33,8 @@ export interface JobKey extends PartyRef {
 export type JobEvent =
   | { type: 'JobCreated'; data: JobCreatedData }
   | { type: 'JobStarted'; data: JobKey & { at: number } }
+  /** Why a job still waits (queue position, limit reached): shown in f_tag. */
+  | { type: 'JobTagged'; data: JobKey & { tag: string; at: number } }
   | { type: 'JobProgressed'; data: JobKey & { progress: number; currentTasks?: string[]; at: number } }
   | { type: 'JobNotesUpdated'; data: JobKey & { notes: string; at: number } }
   | { type: 'JobSucceeded'; data: JobKey & { at: number; elapsed: number | null } }
@@ -42,7 +44,7 @@ export type JobEvent =
 
 export type JobEventType = JobEvent['type'];
 export const JOB_EVENT_TYPES: readonly JobEventType[] = [
-  'JobCreated', 'JobStarted', 'JobProgressed', 'JobNotesUpdated', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut',
+  'JobCreated', 'JobStarted', 'JobTagged', 'JobProgressed', 'JobNotesUpdated', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut',
 ];
 
 export function jobStreamId(jobId: string, role: string, partyId: string | number): string {

@@ -146,7 +146,7 @@ export class JobScheduler {
     const timer = setTimeout(() => {
       const job = this.running.get(jobId);
       if (job && !job.end) job.end = { kind: 'timeout', reason: `job timeout after ${plan.timeoutSeconds} s` };
-      job?.abort.abort();
+      job?.abort.abort(job.end?.kind === 'timeout' ? 'timeout' : undefined);
     }, Math.min(plan.timeoutSeconds * 1000, 2 ** 31 - 1));
     try {
       const failure = await this.runComponents(plan, rows, signal);
@@ -169,7 +169,7 @@ export class JobScheduler {
     let done = 0;
     let failure: string | undefined;
     const stopAll = new AbortController();
-    signal.addEventListener('abort', () => stopAll.abort(), { once: true });
+    signal.addEventListener('abort', () => stopAll.abort(signal.reason), { once: true });
     const inFlight = new Set<Promise<void>>();
     const launch = (component: ComponentPlan): void => {
       const p = this.runComponent(plan, component, stopAll.signal).then(async (result) => {

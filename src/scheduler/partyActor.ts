@@ -87,8 +87,12 @@ export class PartyActors {
       if (done.appended) await this.deps.waitForViews(done.appended.position);
       return { status: 'success', taskId, party: ref };
     } catch (error) {
-      const reason = signal.aborted ? 'task stopped' : error instanceof Error ? error.message : String(error);
       await tracking.flush();
+      if (signal.aborted && signal.reason === 'timeout') {
+        await this.task(taskId, ref, { type: 'TimeOutTask', data: { at: now() } });
+        return { status: 'failed', reason: 'task timeout', taskId, party: ref };
+      }
+      const reason = signal.aborted ? 'task stopped' : error instanceof Error ? error.message : String(error);
       await this.task(taskId, ref, { type: 'FailTask', data: { reason, at: now() } });
       return { status: 'failed', reason, taskId, party: ref };
     }

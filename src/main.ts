@@ -1,7 +1,7 @@
 // Composition root: config → stores → views → local job runner → Nest context → Koa edge.
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -54,8 +54,13 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const views = new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store, (error) => log.error({ err: error }, 'views stopped following the log'));
   await views.start();
 
-  // Listen first (the port may be ephemeral) so f_run_ip names the real address.
+  // Listen first (the port may be ephemeral) so f_run_ip names the real address; until the edge
+  // is ready (crash recovery may take a moment) requests get a clear 503.
   const server = createServer();
+  const starting: RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ retcode: 100, retmsg: 'node is starting, try again' }));
+  };
+  server.on('request', starting);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.httpPort, config.host, () => resolve());
@@ -86,6 +91,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
   const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables });
+  server.off('request', starting);
   server.on('request', app.callback());
   const url = `http://${config.host}:${port}`;
   log.info({ url, workMode: config.workMode, dataDir: config.dataDir, eventStore: redact(config.eventStore) }, 'fedflow node started');

@@ -5,6 +5,7 @@ import { IllegalStateError } from '../../domain/decider.js';
 import { planJob } from '../../domain/dsl/plan.js';
 import { jobDecider } from '../../domain/job/decider.js';
 import { jobStreamId } from '../../domain/job/events.js';
+import { COMPONENTS } from '../../components/registry.js';
 import { SubmitJob } from '../commands.js';
 import { handleCommand } from '../handleCommand.js';
 import { NodeServices } from '../nodeServices.js';
@@ -22,6 +23,12 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
     if (!outcome.ok) throw new IllegalStateError(outcome.message);
     const plan = outcome.plan;
     if (plan.jobType === 'predict') throw new IllegalStateError('predict jobs need the pipeline model store, which is not in this version of fedflow yet');
+    const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
+    if (missing.length) {
+      throw new IllegalStateError(
+        `module ${missing.join(', ')} is not implemented in this version of fedflow (available: ${Object.keys(COMPONENTS).sort().join(', ')})`,
+      );
+    }
     if (plan.workMode === 1) throw new IllegalStateError('cluster mode jobs (work_mode 1) need the multi-party transport, which is not in this version of fedflow yet');
     const at = this.s.clock.now();
     const initiator = { role: plan.initiator.role, partyId: String(plan.initiator.partyId) };

@@ -25,23 +25,50 @@ export async function handleCommand<State, Command, Event extends { type: string
   options: { retries?: number; metadata?: EventMetadata } = {},
 ): Promise<HandledCommand<State, Event>> {
   const retries = options.retries ?? 3;
+  const cache = stateCache(store);
   for (let attempt = 0; ; attempt++) {
-    const recorded = await store.readStream(streamId);
-    const state = fold(decider, recorded.map((r) => ({ type: r.type, data: r.data }) as Event));
+    // The state this node last wrote is reused: if another writer moved the stream on, the append
+    // fails on the expected revision and the stream is read afresh.
+    const cached = attempt === 0 ? (cache.get(streamId) as Cached<State> | undefined) : undefined;
+    const { state, revision } = cached && cached.decider === decider ? cached : await loadState(store, streamId, decider);
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state };
-    const expectedRevision = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1]!.revision;
     try {
       const appended = await store.appendToStream(
         streamId,
         events.map((e) => ({ type: e.type, data: e.data, ...(options.metadata ? { metadata: options.metadata } : {}) })),
-        { expectedRevision },
+        { expectedRevision: revision ?? 'no_stream' },
       );
-      return { events, state: events.reduce(decider.evolve, state), appended };
+      const next = events.reduce(decider.evolve, state);
+      remember(cache, streamId, { decider, state: next, revision: appended.nextExpectedRevision });
+      return { events, state: next, appended };
     } catch (error) {
+      cache.delete(streamId);
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= retries) throw error;
     }
   }
+}
+
+interface Cached<State> {
+  readonly decider: unknown;
+  readonly state: State;
+  readonly revision: bigint | null;
+}
+
+const MAX_CACHED_STREAMS = 20_000;
+const caches = new WeakMap<EventStore, Map<string, Cached<unknown>>>();
+
+function stateCache(store: EventStore): Map<string, Cached<unknown>> {
+  let cache = caches.get(store);
+  if (!cache) caches.set(store, (cache = new Map()));
+  return cache;
+}
+
+function remember(cache: Map<string, Cached<unknown>>, streamId: string, entry: Cached<unknown>): void {
+  cache.delete(streamId);
+  cache.set(streamId, entry);
+  // Oldest first in a Map: drop the least recently written stream.
+  if (cache.size > MAX_CACHED_STREAMS) cache.delete(cache.keys().next().value!);
 }
 
 /** Current state of a stream without deciding anything. */

@@ -1,0 +1,5 @@
+export * from './bigint.js';
+export * from './prime.js';
+export * from './paillier.js';
+export * from './fixedPoint.js';
+export * from './rsa.js';

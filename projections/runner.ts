@@ -31,6 +31,7 @@ export class ProjectionRunner {
   private subscription: Subscription | undefined;
   private waiters: Waiter[] = [];
   private failure: unknown;
+  private readonly listeners = new Set<(events: readonly RecordedEvent[]) => void>();
 
   constructor(
     readonly db: Db,
@@ -81,6 +82,16 @@ export class ProjectionRunner {
     this.subscription = undefined;
   }
 
+  /**
+   * Process managers follow the log through the views: they see each event once it is applied, so
+   * whatever they query about it is already there, and the log is read and parsed once, not once
+   * per follower. Returns the way to stop following.
+   */
+  onApplied(listener: (events: readonly RecordedEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
   /** Read-your-writes: resolves once the views include the event at `position`. */
   waitFor(position: bigint, timeoutMs = 15_000): Promise<void> {
     if (this.checkpoint >= position) return Promise.resolve();
@@ -127,6 +138,13 @@ export class ProjectionRunner {
     })();
     this.checkpoint = last;
     this.releaseWaiters();
+    for (const listener of this.listeners) {
+      try {
+        listener(fresh);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
   }
 
   private releaseWaiters(): void {

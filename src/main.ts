@@ -21,7 +21,7 @@ import { PartyActors } from './scheduler/partyActor.js';
 import { WorkerPool } from './scheduler/workerPool.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
-import type { EventStore } from './store/eventStore.js';
+import type { EventStore, RecordedEvent } from './store/eventStore.js';
 
 export interface RunningNode {
   /** Base URL of the HTTP edge, e.g. http://127.0.0.1:9380 */
@@ -68,14 +68,14 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const { port } = server.address() as AddressInfo;
   const runIp = `${config.host}:${port}`;
 
+  const follow = (handler: (event: RecordedEvent) => void) => views.onApplied((events) => events.forEach(handler));
   const tablesDir = join(config.dataDir, 'tables');
   const tables = new TableStore(tablesDir);
   const localJobs = new LocalJobRunner({
     store, views: viewsDb, tables, tablesDir, clock: systemClock, log: log.child({ part: 'local-jobs' }), runIp,
-    dataDir: config.dataDir, maxConcurrent: 2,
+    dataDir: config.dataDir, maxConcurrent: 2, follow,
   });
-  const startPosition = views.position;
-  await localJobs.start(startPosition);
+  await localJobs.start();
 
   const pool = new WorkerPool();
   const mailbox = new Mailbox();
@@ -83,9 +83,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews });
   const scheduler = new JobScheduler({
     store, views: viewsDb, actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
-    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, waitForViews,
+    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, waitForViews, follow,
   });
-  await scheduler.start(startPosition);
+  await scheduler.start();
 
   const nextJobId = jobIdGenerator();
   const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler);

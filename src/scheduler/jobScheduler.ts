@@ -13,7 +13,7 @@ import { taskDecider } from '../domain/task/decider.js';
 import { taskStreamId } from '../domain/task/events.js';
 import { handleCommand } from '../app/handleCommand.js';
 import type { Clock } from '../app/clock.js';
-import type { EventStore, RecordedEvent, Subscription } from '../store/eventStore.js';
+import type { EventStore, RecordedEvent } from '../store/eventStore.js';
 import { jobsInStatus, queryJobs, type JobRow } from '../../projections/jobs/query.js';
 import { queryTasks } from '../../projections/tasks/query.js';
 import type { Mailbox } from './mailbox.js';
@@ -31,6 +31,8 @@ export interface JobSchedulerDeps {
   readonly defaultTimeoutSeconds: number;
   /** Read-your-writes: resolves once the views include the event at `position`. */
   readonly waitForViews: (position: bigint) => Promise<void>;
+  /** The log, event by event, once the views hold each event (see ProjectionRunner.onApplied). */
+  readonly follow: (handler: (event: RecordedEvent) => void) => () => void;
 }
 
 type EndKind = 'canceled' | 'timeout';
@@ -44,7 +46,7 @@ interface RunningJob {
 export type StopOutcome = 'cancel job success' | 'kill job success' | 'unknown';
 
 export class JobScheduler {
-  private subscription: Subscription | undefined;
+  private unfollow: (() => void) | undefined;
   /** Queued job ids with the log position of their JobCreated (the views must reach it first). */
   private readonly queue: { jobId: string; position: bigint }[] = [];
   private readonly running = new Map<string, RunningJob>();
@@ -52,18 +54,15 @@ export class JobScheduler {
 
   constructor(private readonly deps: JobSchedulerDeps) {}
 
-  async start(fromPosition: bigint): Promise<void> {
+  async start(): Promise<void> {
     await this.recover();
-    this.subscription = this.deps.store.subscribeToAll((e) => this.onEvent(e), {
-      fromPosition,
-      onError: (error) => this.deps.log.error({ err: error }, 'job scheduler stopped following the log'),
-    });
+    this.unfollow = this.deps.follow((e) => this.onEvent(e));
     this.drain();
   }
 
   async close(): Promise<void> {
     this.stopping = true;
-    await this.subscription?.unsubscribe();
+    this.unfollow?.();
     this.queue.length = 0;
     for (const job of this.running.values()) {
       job.end = { kind: 'canceled', reason: 'node stopped while the job ran' };

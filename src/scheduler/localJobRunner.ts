@@ -18,7 +18,7 @@ import { tableStreamId, type TableDataLoadedData } from '../domain/table/events.
 import { trackingStreamId, type TrackingEvent, type TrackingScope } from '../domain/tracking/events.js';
 import { handleCommand, loadState } from '../app/handleCommand.js';
 import type { Clock } from '../app/clock.js';
-import type { EventStore, RecordedEvent, Subscription } from '../store/eventStore.js';
+import type { EventStore, RecordedEvent } from '../store/eventStore.js';
 import type { TableStore } from '../store/tables/tableStore.js';
 import { runUploadTask } from '../components/upload/runUploadTask.js';
 import { runDownloadTask } from '../components/download/runDownloadTask.js';
@@ -37,32 +37,31 @@ export interface LocalJobRunnerDeps {
   readonly runIp: string;
   readonly dataDir: string;
   readonly maxConcurrent: number;
+  /** The log, event by event, once the views hold each event (see ProjectionRunner.onApplied). */
+  readonly follow: (handler: (event: RecordedEvent) => void) => () => void;
 }
 
 export class LocalJobRunner {
-  private subscription: Subscription | undefined;
+  private unfollow: (() => void) | undefined;
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly queue: { jobId: string; kind: LocalJobKind }[] = [];
   private stopping = false;
 
   constructor(private readonly deps: LocalJobRunnerDeps) {}
 
-  /** Settles jobs left open by a crash, drops orphan table files, then follows new jobs from `fromPosition`. */
-  async start(fromPosition: bigint): Promise<void> {
+  /** Settles jobs left open by a crash, drops orphan table files, then follows new jobs. */
+  async start(): Promise<void> {
     await this.recover();
     const removed = this.deps.tables.removeOrphans(liveLocations(this.deps.views));
     if (removed.length) this.deps.log.warn({ removed }, 'removed table files of unfinished uploads');
     rmSync(join(this.deps.dataDir, 'upload_tmp'), { recursive: true, force: true });
-    this.subscription = this.deps.store.subscribeToAll((e) => this.onEvent(e), {
-      fromPosition,
-      onError: (error) => this.deps.log.error({ err: error }, 'local job runner stopped following the log'),
-    });
+    this.unfollow = this.deps.follow((e) => this.onEvent(e));
   }
 
   /** Stops following the log, cancels running tasks and waits for them to record their end. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.subscription?.unsubscribe();
+    this.unfollow?.();
     this.queue.length = 0;
     for (const r of this.running.values()) r.abort.abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));

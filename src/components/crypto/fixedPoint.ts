@@ -60,7 +60,7 @@ export class FixedPointCodec {
     if (!Number.isFinite(x)) throw new RangeError(`FixedPointCodec: cannot encode non-finite value ${x}`);
     const scaled = x * 2 ** scaleBits; // exact: power-of-two scaling (unless it overflows to Infinity)
     if (!Number.isFinite(scaled)) {
-      throw new FixedPointOverflowError(`FixedPointCodec: ${x} · 2^${scaleBits} overflows a double`);
+      throw new FixedPointOverflowError(`FixedPointCodec: encode(${x}) at 2^${scaleBits} overflows a double, far above maxMagnitude (n/3 − 1)`);
     }
     const v = BigInt(Math.round(scaled));
     this.checkMagnitude(v, `encode(${x}) at 2^${scaleBits}`);

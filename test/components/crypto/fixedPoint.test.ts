@@ -50,7 +50,9 @@ t('sums and products decode with the right scale', () => {
     const expected = codec.toScaledInt(a) * codec.toScaledInt(b);
     assert.is(codec.toSignedInt(prod), expected);
     const got = codec.decodeProduct(prod);
-    assert.ok(Math.abs(got - a * b) <= Math.abs(a * b) * 1e-12 + 2 ** -50, `${got} vs ${a * b}`);
+    // each factor carries ≤ 2^-54 rounding error, so the product error is ≈ (|a| + |b|)·2^-54
+    const tol = (Math.abs(a) + Math.abs(b) + 1) * 2 ** -53 + Math.abs(a * b) * 1e-15;
+    assert.ok(Math.abs(got - a * b) <= tol, `${got} vs ${a * b}`);
   }
 });
 
@@ -68,12 +70,24 @@ t('maxMagnitude: encode throws a clear error on overflow; max itself works', () 
     assert.instance(err, FixedPointOverflowError);
     assert.match((err as Error).message, /maxMagnitude/);
   }
+  assert.throws(() => codec.encode(Number.MAX_VALUE), /maxMagnitude/);
+  assert.throws(() => codec.encode(-Number.MAX_VALUE), /maxMagnitude/);
   assert.throws(() => codec.encode(Number.POSITIVE_INFINITY), /non-finite/);
   assert.throws(() => codec.encode(Number.NaN), /non-finite/);
   // values of ~maxValue/2 are fine
   const x = codec.maxValue() / 2;
   const y = codec.decode(codec.encode(x));
   assert.ok(Math.abs(y - x) / x < 1e-15);
+});
+
+t('overflow error is clear for many random moduli', () => {
+  for (let i = 0; i < 200; i++) {
+    const c = new FixedPointCodec(randomBits(1024) | (1n << 1023n) | 1n);
+    for (const f of [1.01, 4, 1e10]) {
+      assert.throws(() => c.encode(c.maxValue() * f), /maxMagnitude/);
+      assert.throws(() => c.encode(-c.maxValue() * f), /maxMagnitude/);
+    }
+  }
 });
 
 t('decode detects homomorphic overflow into the (n/3, 2n/3) gap', () => {

@@ -2,7 +2,9 @@
 // the clear. The "send" role gives its ids to the join role (`join_role`, guest by default), which
 // intersects and, with sync, sends the intersection back. Guest and every host take part; the guest
 // intersects with all hosts. Each party outputs its own rows whose key is in the intersection.
+// intersect_method 'rsa' runs the RSA blind-signature PSI in rsaIntersection.ts instead.
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
+import { rsaIntersect, rsaSettings } from './rsaIntersection.js';
 
 const TV = 'RawIntersectTransferVariable';
 export const SEND_IDS_HOST = `${TV}.send_ids_host`;
@@ -32,11 +34,13 @@ function restrict(ids: readonly string[], ...others: readonly (readonly string[]
   return ids.filter((id) => sets.every((s) => s.has(id)));
 }
 
-export const intersection: Component = async (input, { tracker, federation, signal }) => {
+export const intersection: Component = async (input, context) => {
+  const { tracker, federation, signal } = context;
   const params = input.params;
   const method = String(params.intersect_method ?? 'raw').toLowerCase();
-  if (method === 'rsa') throw new Error('intersect_method rsa arrives with the secure-learning issue; use raw');
-  if (method !== 'raw') throw new Error(`Intersection: intersect_method ${method} is not supported; use raw`);
+  if (method !== 'raw' && method !== 'rsa') {
+    throw new Error(`Intersection: intersect_method ${method} is not supported; use raw or rsa`);
+  }
   if (!flag(params, ['need_run'], true)) {
     const passthrough = input.data.data ?? input.data.train_data ?? input.data.eval_data;
     return passthrough ? { data: passthrough } : {};
@@ -63,7 +67,9 @@ export const intersection: Component = async (input, { tracker, federation, sign
   const ownIds = table.rows.map(([key]) => key);
   let intersectIds: string[] | undefined;
 
-  if (joinRole === 'guest') {
+  if (method === 'rsa') {
+    intersectIds = await rsaIntersect({ role, ownIds, guest, hosts, tag, sync, settings: rsaSettings(params) }, context);
+  } else if (joinRole === 'guest') {
     if (role === 'host') {
       await federation.remote(SEND_IDS_HOST, tag, ownIds, [guest]);
       if (sync) intersectIds = restrict(ownIds, await getIds(federation, INTERSECT_IDS_GUEST, tag, guest));

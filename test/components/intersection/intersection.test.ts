@@ -112,16 +112,16 @@ t('given only_output_key, when intersecting, then rows carry the key only', asyn
   assert.equal(outputs[0]!.data!.schema.header, []);
 });
 
-t('given intersect_method rsa, when run, then it fails pointing to raw', async () => {
+t('given an unknown intersect_method, when run, then it fails naming the supported ones', async () => {
   const job = new InProcessJob();
   try {
     await intersection(
-      componentInput({ module: 'Intersection', role: 'guest', params: { intersect_method: 'rsa' }, data: { data: table(['1']) } }),
+      componentInput({ module: 'Intersection', role: 'guest', params: { intersect_method: 'dh' }, data: { data: table(['1']) } }),
       job.context(GUEST),
     );
     assert.unreachable('should reject');
   } catch (error) {
-    assert.is((error as Error).message, 'intersect_method rsa arrives with the secure-learning issue; use raw');
+    assert.is((error as Error).message, 'Intersection: intersect_method dh is not supported; use raw or rsa');
   }
 });
 

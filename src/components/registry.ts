@@ -3,6 +3,7 @@ import type { Component } from './contract.js';
 import { dataIO } from './dataio/dataIO.js';
 import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
+import { heteroLR } from './heteroLR/heteroLR.js';
 import { intersection } from './intersection/intersection.js';
 import { localBaseline } from './localBaseline/localBaseline.js';
 
@@ -12,6 +13,7 @@ export const components: Readonly<Record<string, Component>> = Object.freeze({
   Evaluation: evaluation,
   FeatureScale: featureScale,
   LocalBaseline: localBaseline,
+  HeteroLR: heteroLR,
 });
 
 /** The same table under the name the runtime imports. */

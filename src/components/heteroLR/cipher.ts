@@ -1,0 +1,126 @@
+// The arithmetic HeteroLR needs from its cipher, in two implementations with one interface:
+// Paillier (g = n+1, one global fixed-point scale: residuals at 2^40, features at 2^23, products and
+// loss terms at 2^63, spec §4.4) and a plaintext mode for tests only (ciphertexts are the floats).
+import { randomBits } from '../crypto/bigint.js';
+import { PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey, StrausTables } from '../crypto/paillier.js';
+
+/** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
+export type Ct = bigint | number;
+
+export const RESIDUAL_BITS = 40;
+export const FEATURE_BITS = 23;
+export const PRODUCT_BITS = RESIDUAL_BITS + FEATURE_BITS;
+/** Gradient masks are uniform below 2^MASK_BITS, far above any masked value (statistical hiding). */
+const MASK_BITS = 192;
+
+/** Column-major feature matrix prepared for repeated dot products. */
+export interface PreparedColumns {
+  readonly columns: number[][];
+  readonly encoded: bigint[][] | null;
+}
+
+export interface HeCipher {
+  readonly plaintext: boolean;
+  /** Encrypt values at `scaleBits`. */
+  encrypt(values: readonly number[], scaleBits: number): Ct[];
+  /** [[a_i + v_i]] with v_i freshly encrypted (so the result is re-randomized). */
+  addFresh(cts: readonly Ct[], values: readonly number[], scaleBits: number): Ct[];
+  add(...cts: Ct[]): Ct;
+  prepare(columns: number[][]): PreparedColumns;
+  /** For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). */
+  dots(cts: readonly Ct[], columns: PreparedColumns): Ct[];
+  /** Adds a random mask to each ciphertext; returns masked ciphertexts and masks. */
+  mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] };
+  /** Removes the mask from a decrypted value and decodes it at `scaleBits`. */
+  unmask(decrypted: Ct, mask: Ct, scaleBits: number): number;
+  /** Decode a decrypted unmasked value. */
+  decode(decrypted: Ct, scaleBits: number): number;
+}
+
+/** Plaintext mode: no encryption at all. For tests only. */
+export class PlaintextCipherForTestsOnly implements HeCipher {
+  readonly plaintext = true;
+  encrypt(values: readonly number[]): Ct[] {
+    return [...values];
+  }
+  addFresh(cts: readonly Ct[], values: readonly number[]): Ct[] {
+    return cts.map((c, i) => (c as number) + values[i]!);
+  }
+  add(...cts: Ct[]): Ct {
+    let s = 0;
+    for (const c of cts) s += c as number;
+    return s;
+  }
+  prepare(columns: number[][]): PreparedColumns {
+    return { columns, encoded: null };
+  }
+  dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
+    return prepared.columns.map((col) => {
+      let s = 0;
+      for (let i = 0; i < col.length; i++) s += (cts[i] as number) * col[i]!;
+      return s;
+    });
+  }
+  mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] } {
+    return { masked: [...cts], masks: cts.map(() => 0) };
+  }
+  unmask(decrypted: Ct): number {
+    return decrypted as number;
+  }
+  decode(decrypted: Ct): number {
+    return decrypted as number;
+  }
+}
+
+function scaled(x: number, bits: number): bigint {
+  const v = x * 2 ** bits;
+  if (!Number.isFinite(v)) throw new RangeError(`HeteroLR: value ${x} cannot be encoded`);
+  return BigInt(Math.round(v));
+}
+
+function unscale(v: bigint, bits: number): number {
+  return Number(v) / 2 ** bits;
+}
+
+export class PaillierCipher implements HeCipher {
+  readonly plaintext = false;
+  private readonly encryptor: PaillierEncryptor;
+
+  constructor(readonly publicKey: PaillierPublicKey) {
+    this.encryptor = new PaillierEncryptor(publicKey, { obfuscation: 'djn' });
+  }
+
+  encrypt(values: readonly number[], scaleBits: number): Ct[] {
+    return values.map((v) => this.encryptor.encrypt(scaled(v, scaleBits)));
+  }
+  addFresh(cts: readonly Ct[], values: readonly number[], scaleBits: number): Ct[] {
+    const n2 = this.publicKey.n2;
+    return cts.map((c, i) => ((c as bigint) * this.encryptor.encrypt(scaled(values[i]!, scaleBits))) % n2);
+  }
+  add(...cts: Ct[]): Ct {
+    return this.publicKey.add(...(cts as bigint[]));
+  }
+  prepare(columns: number[][]): PreparedColumns {
+    return { columns, encoded: columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS))) };
+  }
+  dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
+    const tables: StrausTables = this.publicKey.precompute(cts as bigint[]);
+    return prepared.encoded!.map((ks) => this.publicKey.dot(tables, ks));
+  }
+  mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] } {
+    const masks = cts.map(() => randomBits(MASK_BITS));
+    return { masked: cts.map((c, i) => this.publicKey.addPlain(c as bigint, masks[i]!)), masks };
+  }
+  unmask(decrypted: Ct, mask: Ct, scaleBits: number): number {
+    return unscale((decrypted as bigint) - (mask as bigint), scaleBits);
+  }
+  decode(decrypted: Ct, scaleBits: number): number {
+    return unscale(decrypted as bigint, scaleBits);
+  }
+}
+
+/** The arbiter's side: decryption (identity in plaintext mode). */
+export function decryptor(privateKey: PaillierPrivateKey | null): (c: Ct) => Ct {
+  if (!privateKey) return (c) => c;
+  return (c) => privateKey.decryptSigned(c as bigint);
+}

@@ -1,0 +1,360 @@
+// HeteroLR (FATE 1.x federatedml/linear_model/.../hetero_logistic_regression, with arbiter): the guest
+// holds labels and some features, hosts hold other features of the same ids, the arbiter holds the
+// Paillier private key. Per iteration and batch (tag `<iteration>.<batch>`):
+//   host   → guest   host_forward_dict  [[0.25·W_h·X_h]] per row (at 2^40)
+//   host   → guest   loss_intermediate  [[Σ (W_h·X_h)² / 8]], host_loss_regular [[½·alpha·‖W_h‖²]]
+//   guest  → hosts   fore_gradient      [[d]] = [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y)
+//   guest  → arbiter guest_gradient     [[Σ d·x_g]] (+ intercept Σ d) + random mask
+//   host   → arbiter host_gradient      [[Σ d·x_h]] + random mask
+//   arbiter→ parties guest_optim_gradient / host_optim_gradient: the decrypted masked sums
+//   guest  → arbiter loss               [[Taylor loss sum]], [[regularisation]] (single host only)
+// then per iteration: parties → arbiter {guest,host}_delta_norm (‖Δw‖² of their own step, for
+// weight_diff), arbiter → parties converge_flag. Parties unmask, divide by the batch size and run the
+// optimizer themselves (the Hardy et al. masked variant, spec §1.3 "Masking"), so labels, raw
+// features, weights and gradients never leave their party; the arbiter sees masked values and the
+// aggregate loss only. At the end hosts send plain W_h·X_h per row (host_prob) for the guest's
+// predictions, as FATE does.
+import type { Component, ComponentContext, ComponentInput, DataTable, Instance, ModelBuffers, PartyRef } from '../contract.js';
+import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
+import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
+import { type HeteroLogisticParam, initWeights, PartyOptimizer, readParams, seededRandom } from './params.js';
+
+export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
+const PREFIX = 'HeteroLRTransferVariable.';
+const SETUP_TAG = 'fit';
+const PREDICT_TAG = 'train';
+
+interface Peers {
+  guest: PartyRef;
+  hosts: PartyRef[];
+  arbiter: PartyRef;
+}
+
+function peersOf(input: ComponentInput): Peers {
+  const one = (role: string): PartyRef => {
+    const id = input.roles[role]?.[0];
+    if (id === undefined) throw new Error(`HeteroLR: the job has no ${role}`);
+    return { role, partyId: id };
+  };
+  const hosts = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
+  if (hosts.length === 0) throw new Error('HeteroLR: the job has no host');
+  return { guest: one('guest'), hosts, arbiter: one('arbiter') };
+}
+
+class Channel {
+  constructor(
+    private readonly ctx: ComponentContext,
+  ) {}
+  send(name: string, tag: string, payload: unknown, to: PartyRef | PartyRef[]): Promise<void> {
+    return this.ctx.federation.remote(PREFIX + name, tag, payload, Array.isArray(to) ? to : [to]);
+  }
+  async get<T>(name: string, tag: string, from: PartyRef): Promise<T> {
+    this.ctx.signal.throwIfAborted();
+    return (await this.ctx.federation.get(PREFIX + name, tag, from)) as T;
+  }
+}
+
+interface PubKeyPayload {
+  n: bigint | null;
+}
+
+function cipherFrom(payload: PubKeyPayload): HeCipher {
+  return payload.n === null ? new PlaintextCipherForTestsOnly() : new PaillierCipher(new PaillierPublicKey(payload.n));
+}
+
+interface BatchInfo {
+  batchSize: number;
+  batchNum: number;
+}
+
+function trainTable(input: ComponentInput): DataTable<Instance> {
+  const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
+  if (!t) throw new Error('HeteroLR: no train_data');
+  if (input.model) throw new Error('HeteroLR: predicting from an input model is not implemented');
+  return t;
+}
+
+/** Column-major features of the given row indices, plus a column of ones when `intercept`. */
+function columnsOf(rows: Instance[], featureCount: number, intercept: boolean): number[][] {
+  const cols: number[][] = [];
+  for (let j = 0; j < featureCount; j++) cols.push(rows.map((r) => r.features[j]!));
+  if (intercept) cols.push(rows.map(() => 1));
+  return cols;
+}
+
+function dotRow(w: readonly number[], x: readonly number[]): number {
+  let s = 0;
+  for (let j = 0; j < x.length; j++) s += w[j]! * x[j]!;
+  return s;
+}
+
+function meta(p: HeteroLogisticParam): Record<string, unknown> {
+  return {
+    penalty: p.penalty,
+    tol: p.tol,
+    alpha: p.alpha,
+    optimizer: p.optimizer,
+    batchSize: String(p.batchSize),
+    learningRate: p.learningRate,
+    maxIter: String(p.maxIter),
+    earlyStop: p.earlyStop,
+    fitIntercept: p.fitIntercept,
+    needOneVsRest: false,
+  };
+}
+
+function modelOf(p: HeteroLogisticParam, header: string[], coef: number[], intercept: number, iters: number, lossHistory: number[], converged: boolean): ModelBuffers {
+  const weight: Record<string, number> = {};
+  header.forEach((h, j) => (weight[h] = coef[j]!));
+  return {
+    HeteroLogisticRegressionMeta: meta(p),
+    HeteroLogisticRegressionParam: {
+      iters,
+      lossHistory,
+      isConverged: converged,
+      weight,
+      intercept,
+      header: [...header],
+      bestIteration: -1,
+      needOneVsRest: false,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- arbiter
+
+async function runArbiter(input: ComponentInput, ctx: ComponentContext, p: HeteroLogisticParam, peers: Peers) {
+  const ch = new Channel(ctx);
+  let privateKey: PaillierPrivateKey | null = null;
+  let n: bigint | null = null;
+  if (p.encryptMethod === 'Paillier') {
+    const pair = generatePaillierKeyPair(p.keyLength);
+    privateKey = pair.privateKey;
+    n = pair.publicKey.n;
+  }
+  await ch.send('paillier_pubkey', SETUP_TAG, { n } satisfies PubKeyPayload, [peers.guest, ...peers.hosts]);
+  const decrypt = decryptor(privateKey);
+  const decode = (c: Ct, bits: number) => (n === null ? (c as number) : Number(c as bigint) / 2 ** bits);
+  const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
+  const withLoss = peers.hosts.length === 1;
+  if (!withLoss && p.earlyStop !== 'weight_diff') throw new Error('HeteroLR: with several hosts only early_stop weight_diff is supported');
+  if (withLoss) ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
+  const lossHistory: number[] = [];
+  let converged = false;
+  let iter = 0;
+  for (; iter < p.maxIter && !converged; iter++) {
+    let lossSum = 0;
+    for (let b = 0; b < info.batchNum; b++) {
+      const tag = `${iter}.${b}`;
+      const guestGrad = await ch.get<Ct[]>('guest_gradient', tag, peers.guest);
+      await ch.send('guest_optim_gradient', tag, guestGrad.map(decrypt), peers.guest);
+      for (const host of peers.hosts) {
+        const hostGrad = await ch.get<Ct[]>('host_gradient', tag, host);
+        await ch.send('host_optim_gradient', tag, hostGrad.map(decrypt), host);
+      }
+      if (withLoss) {
+        const loss = await ch.get<{ sum: Ct; regular: Ct; n: number }>('loss', tag, peers.guest);
+        lossSum += Math.LN2 + decode(decrypt(loss.sum), PRODUCT_BITS) / loss.n + decode(decrypt(loss.regular), PRODUCT_BITS);
+      }
+    }
+    const tag = String(iter);
+    let deltaNormSq = await ch.get<number>('guest_delta_norm', tag, peers.guest);
+    for (const host of peers.hosts) deltaNormSq += await ch.get<number>('host_delta_norm', tag, host);
+    if (withLoss) {
+      const loss = lossSum / info.batchNum;
+      lossHistory.push(loss);
+      ctx.tracker.logMetricData('train', 'loss', [[iter, loss]]);
+    }
+    const cur = lossHistory[lossHistory.length - 1];
+    const prev = lossHistory[lossHistory.length - 2];
+    if (p.earlyStop === 'weight_diff') converged = Math.sqrt(deltaNormSq) < p.tol;
+    else if (p.earlyStop === 'abs') converged = cur !== undefined && cur <= p.tol;
+    else converged = cur !== undefined && prev !== undefined && Math.abs(prev - cur) < p.tol;
+    await ch.send('converge_flag', tag, converged, [peers.guest, ...peers.hosts]);
+    ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
+  }
+  return { model: modelOf(p, [], [], 0, iter, lossHistory, converged), modelModule: 'HeteroLR' };
+}
+
+// ------------------------------------------------------------------------------------------ host / guest
+
+interface Batch {
+  keys: string[];
+  rows: Instance[];
+  prepared: ReturnType<HeCipher['prepare']>;
+}
+
+/** Unmask the arbiter's answer and divide by the batch size: the party's mean gradient. */
+function unmaskGradient(cipher: HeCipher, decrypted: Ct[], masks: Ct[], n: number): number[] {
+  return decrypted.map((d, j) => cipher.unmask(d, masks[j]!, PRODUCT_BITS) / n);
+}
+
+async function runHost(input: ComponentInput, ctx: ComponentContext, p: HeteroLogisticParam, peers: Peers) {
+  const ch = new Channel(ctx);
+  const table = trainTable(input);
+  const header = [...table.schema.header];
+  const byKey = new Map(table.rows);
+  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter));
+  const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
+  const batches: Batch[] = [];
+  for (let b = 0; b < info.batchNum; b++) {
+    const keys = await ch.get<string[]>('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
+    const rows = keys.map((k) => {
+      const inst = byKey.get(k);
+      if (!inst) throw new Error(`HeteroLR: host has no row for id ${JSON.stringify(k)} (intersect first)`);
+      return inst;
+    });
+    batches.push({ keys, rows, prepared: cipher.prepare(columnsOf(rows, header.length, false)) });
+  }
+  let w = initWeights(p.initMethod, header.length, seededRandom(p.randomSeed === null ? null : p.randomSeed + 1));
+  const optimizer = new PartyOptimizer(p, header.length);
+  const lossHistory: number[] = [];
+  let converged = false;
+  let iter = 0;
+  for (; iter < p.maxIter && !converged; iter++) {
+    let deltaSum = new Array<number>(w.length).fill(0);
+    for (let b = 0; b < batches.length; b++) {
+      const tag = `${iter}.${b}`;
+      const batch = batches[b]!;
+      const wx = batch.rows.map((r) => dotRow(w, r.features));
+      await ch.send('host_forward_dict', tag, cipher.encrypt(wx.map((v) => 0.25 * v), RESIDUAL_BITS), peers.guest);
+      if (peers.hosts.length === 1) {
+        let sq = 0;
+        for (const v of wx) sq += v * v;
+        const reg = p.penalty === 'L2' ? 0.5 * p.alpha * dotRow(w, w) : p.penalty === 'L1' ? p.alpha * w.reduce((s, x) => s + Math.abs(x), 0) : 0;
+        await ch.send('loss_intermediate', tag, cipher.encrypt([sq / 8], PRODUCT_BITS)[0], peers.guest);
+        await ch.send('host_loss_regular', tag, cipher.encrypt([reg], PRODUCT_BITS)[0], peers.guest);
+      }
+      const d = await ch.get<Ct[]>('fore_gradient', tag, peers.guest);
+      const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
+      await ch.send('host_gradient', tag, masked, peers.arbiter);
+      const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
+      const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, batch.rows.length), iter);
+      w = step.weights;
+      deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
+    }
+    await ch.send('host_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
+    converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
+    ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
+  }
+  // Prediction support: plain W_h·X_h per row of the guest's table (FATE's host_prob).
+  const keys = await ch.get<string[]>('predict_index', PREDICT_TAG, peers.guest);
+  const probs = keys.map((k) => {
+    const inst = byKey.get(k);
+    if (!inst) throw new Error(`HeteroLR: host has no row for id ${JSON.stringify(k)} (intersect first)`);
+    return dotRow(w, inst.features);
+  });
+  await ch.send('host_prob', PREDICT_TAG, probs, peers.guest);
+  return { model: modelOf(p, header, w, 0, iter, lossHistory, converged), modelModule: 'HeteroLR' };
+}
+
+async function runGuest(input: ComponentInput, ctx: ComponentContext, p: HeteroLogisticParam, peers: Peers) {
+  const ch = new Channel(ctx);
+  const table = trainTable(input);
+  const header = [...table.schema.header];
+  const k = header.length;
+  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter));
+  const size = p.batchSize === -1 || p.batchSize >= table.rows.length ? table.rows.length : p.batchSize;
+  const batchNum = Math.max(1, Math.ceil(table.rows.length / size));
+  const info: BatchInfo = { batchSize: size, batchNum };
+  await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
+  const batches: (Batch & { y: number[] })[] = [];
+  for (let b = 0; b < batchNum; b++) {
+    const slice = table.rows.slice(b * size, (b + 1) * size);
+    const keys = slice.map(([key]) => key);
+    await ch.send('batch_data_index', `${SETUP_TAG}.${b}`, keys, peers.hosts);
+    const rows = slice.map(([, inst]) => inst);
+    const y = slice.map(([key, inst]) => {
+      if (inst.label === undefined || inst.label === null) throw new Error(`HeteroLR: row ${JSON.stringify(key)} has no label`);
+      return inst.label === 1 ? 1 : -1;
+    });
+    batches.push({ keys, rows, y, prepared: cipher.prepare(columnsOf(rows, k, true)) });
+  }
+  const labels = new Set(table.rows.map(([, inst]) => inst.label));
+  if ([...labels].some((l) => l !== 0 && l !== 1)) throw new Error('HeteroLR: multi-class (one-vs-rest) is not implemented; labels must be 0/1');
+  // Coefficients then the intercept.
+  let w = initWeights(p.initMethod, k + 1, seededRandom(p.randomSeed));
+  const optimizer = new PartyOptimizer(p, k);
+  const withLoss = peers.hosts.length === 1;
+  let converged = false;
+  let iter = 0;
+  for (; iter < p.maxIter && !converged; iter++) {
+    let deltaSum = new Array<number>(w.length).fill(0);
+    for (let b = 0; b < batches.length; b++) {
+      const tag = `${iter}.${b}`;
+      const batch = batches[b]!;
+      const n = batch.rows.length;
+      const gx = batch.rows.map((r) => dotRow(w, r.features) + w[k]!);
+      // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y)
+      let fwd: Ct[] | null = null;
+      const hostLoss: Ct[] = [];
+      for (const host of peers.hosts) {
+        const f = await ch.get<Ct[]>('host_forward_dict', tag, host);
+        fwd = fwd === null ? f : fwd.map((c, i) => cipher.add(c, f[i]!));
+        if (withLoss) {
+          hostLoss.push(await ch.get<Ct>('loss_intermediate', tag, host));
+          hostLoss.push(await ch.get<Ct>('host_loss_regular', tag, host));
+        }
+      }
+      const own = gx.map((g, i) => 0.25 * g - 0.5 * batch.y[i]!);
+      const d = cipher.addFresh(fwd!, own, RESIDUAL_BITS);
+      await ch.send('fore_gradient', tag, d, peers.hosts);
+      // Gradient columns plus, for the loss, the column c_i = g_i − 2·y_i:
+      //   Σ h_i·(−0.5·y_i + 0.25·g_i) = Σ fwd_i·c_i = Σ d_i·c_i − Σ own_i·c_i.
+      const c = gx.map((g, i) => g - 2 * batch.y[i]!);
+      const lossCols = withLoss ? cipher.prepare([c]) : null;
+      const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
+      await ch.send('guest_gradient', tag, masked, peers.arbiter);
+      if (withLoss) {
+        const [cross] = cipher.dots(d, lossCols!);
+        let plain = 0;
+        for (let i = 0; i < n; i++) plain += -0.5 * batch.y[i]! * gx[i]! + (gx[i]! * gx[i]!) / 8 - own[i]! * c[i]!;
+        const wg = w.slice(0, k);
+        const reg = p.penalty === 'L2' ? 0.5 * p.alpha * dotRow(wg, wg) : p.penalty === 'L1' ? p.alpha * wg.reduce((s, x) => s + Math.abs(x), 0) : 0;
+        // cross is at 2^63 (= 2^40 · 2^23); plain and the host's loss_intermediate at 2^63 too.
+        const [plainCt, regCt] = cipher.encrypt([plain, reg], PRODUCT_BITS);
+        const sum = cipher.add(cross!, plainCt!, hostLoss[0]!);
+        const regular = cipher.add(regCt!, hostLoss[1]!);
+        await ch.send('loss', tag, { sum, regular, n }, peers.arbiter);
+      }
+      const decrypted = await ch.get<Ct[]>('guest_optim_gradient', tag, peers.arbiter);
+      const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, n), iter);
+      w = step.weights;
+      deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
+    }
+    await ch.send('guest_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
+    converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
+    ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
+  }
+  // Predict the training rows: hosts send plain W_h·X_h per row (host_prob).
+  const keys = table.rows.map(([key]) => key);
+  await ch.send('predict_index', PREDICT_TAG, keys, peers.hosts);
+  const hostParts: number[][] = [];
+  for (const host of peers.hosts) hostParts.push(await ch.get<number[]>('host_prob', PREDICT_TAG, host));
+  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => {
+    let z = dotRow(w, inst.features) + w[k]!;
+    for (const part of hostParts) z += part[i]!;
+    const score = 1 / (1 + Math.exp(-z));
+    return [key, [inst.label ?? null, score > p.threshold ? 1 : 0, score, { '0': 1 - score, '1': score }, 'train']];
+  });
+  return {
+    data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows },
+    model: modelOf(p, header, w.slice(0, k), w[k]!, iter, [], converged),
+    modelModule: 'HeteroLR',
+  };
+}
+
+export const heteroLR: Component = async (input, ctx) => {
+  const p = readParams(input.params);
+  const peers = peersOf(input);
+  switch (input.role) {
+    case 'arbiter':
+      return runArbiter(input, ctx, p, peers);
+    case 'host':
+      return runHost(input, ctx, p, peers);
+    case 'guest':
+      return runGuest(input, ctx, p, peers);
+    default:
+      throw new Error(`HeteroLR: unknown role ${input.role}`);
+  }
+};

@@ -1,0 +1,274 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ComponentOutput, DataTable, Federation, Instance, PartyRef } from '../../../src/components/contract.js';
+import { dataIO } from '../../../src/components/dataio/dataIO.js';
+import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
+import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
+import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
+import { fixtureTable } from '../dataio/csvTable.js';
+
+const t = suite('HeteroLR');
+
+const ROLES = { guest: ['9999'], host: ['10000'], arbiter: ['10000'] };
+const GUEST: PartyRef = { role: 'guest', partyId: '9999' };
+const HOST: PartyRef = { role: 'host', partyId: '10000' };
+const ARBITER: PartyRef = { role: 'arbiter', partyId: '10000' };
+
+/** FATE's example params (examples/dsl/v2/hetero_logistic_regression). */
+const EXAMPLE = {
+  penalty: 'L2',
+  alpha: 0.01,
+  optimizer: 'nesterov_momentum_sgd',
+  learning_rate: 0.15,
+  max_iter: 30,
+  batch_size: -1,
+  tol: 0.0001,
+  early_stop: 'weight_diff',
+  init_param: { init_method: 'random_uniform', fit_intercept: true, random_seed: 103 },
+};
+
+let tables: { guest: DataTable<Instance>; host: DataTable<Instance> } | null = null;
+
+/** DataIO on both breast_hetero CSVs, then intersected by key (both in key order). */
+async function breast(): Promise<{ guest: DataTable<Instance>; host: DataTable<Instance> }> {
+  if (tables) return tables;
+  const job = new InProcessJob();
+  const g = await dataIO(
+    componentInput({ module: 'DataIO', componentName: 'dataio_0', role: 'guest', params: { with_label: true, label_name: 'y' }, data: { data: fixtureTable('breast_hetero_guest') } }),
+    job.context(GUEST),
+  );
+  const h = await dataIO(
+    componentInput({ module: 'DataIO', componentName: 'dataio_0', role: 'host', params: { with_label: false }, data: { data: fixtureTable('breast_hetero_host') } }),
+    job.context(HOST),
+  );
+  const guest = g.data as DataTable<Instance>;
+  const host = h.data as DataTable<Instance>;
+  const hostKeys = new Set(host.rows.map(([k]) => k));
+  const guestKeys = new Set(guest.rows.map(([k]) => k));
+  tables = {
+    guest: { schema: guest.schema, rows: guest.rows.filter(([k]) => hostKeys.has(k)) },
+    host: { schema: host.schema, rows: host.rows.filter(([k]) => guestKeys.has(k)) },
+  };
+  return tables;
+}
+
+interface Sent {
+  name: string;
+  from: PartyRef;
+  to: PartyRef;
+  payload: unknown;
+}
+
+/** Wraps a party's federation to record every payload it sends. */
+function recording(fed: Federation, self: PartyRef, log: Sent[]): Federation {
+  return {
+    remote: async (name, tag, payload, to) => {
+      for (const dst of to) log.push({ name, from: self, to: dst, payload: structuredClone(payload) });
+      return fed.remote(name, tag, payload, to);
+    },
+    get: (name, tag, from) => fed.get(name, tag, from),
+  };
+}
+
+async function run(params: Record<string, unknown>, log?: Sent[]) {
+  const { guest, host } = await breast();
+  const job = new InProcessJob();
+  const ctx = (self: PartyRef) => {
+    const c = job.context(self);
+    return log ? { ...c, federation: recording(c.federation, self, log) } : c;
+  };
+  const g = ctx(GUEST);
+  const h = ctx(HOST);
+  const a = ctx(ARBITER);
+  const input = (role: string, data?: DataTable<Instance>) =>
+    componentInput({ module: 'HeteroLR', componentName: 'hetero_lr_0', role, roles: ROLES, params, data: data ? { train_data: data } : {} });
+  const started = Date.now();
+  const [go, ho, ao] = await Promise.all([heteroLR(input('guest', guest), g), heteroLR(input('host', host), h), heteroLR(input('arbiter'), a)]);
+  const ms = Date.now() - started;
+  assert.is(job.undelivered(), 0);
+  return { guest: go, host: ho, arbiter: ao, arbiterTracker: a.tracker, ms };
+}
+
+type PredictRow = [number, number, number, Record<string, number>, string];
+const rowsOf = (out: ComponentOutput) => out.data!.rows as [string, PredictRow][];
+const param = (out: ComponentOutput) => out.model!.HeteroLogisticRegressionParam as Record<string, any>;
+
+function trainAuc(out: ComponentOutput): number {
+  const rows = rowsOf(out);
+  return auc(rows.map(([, r]) => r[0]), rows.map(([, r]) => r[2]));
+}
+
+t('given breast in plaintext mode with the example params, then AUC ≥ 0.98, the loss decreases and the outputs have FATE shape', async () => {
+  const out = await run({ ...EXAMPLE, encrypt_param: { method: null } });
+  const a = trainAuc(out.guest);
+  console.log(`    plaintext 30 iters: AUC ${a.toFixed(6)}, ${out.ms} ms`);
+  assert.ok(a >= 0.98, `auc ${a}`);
+  const loss = out.arbiterTracker.get('train', 'loss');
+  assert.equal(loss.meta, { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
+  const values = loss.data.map(([, v]) => v as number);
+  assert.equal(loss.data.map(([k]) => k), values.map((_, i) => i));
+  assert.ok(values.length >= 2);
+  // Nesterov momentum from a U[0,1) start overshoots early, so the loss falls overall, not monotonically.
+  const last = values[values.length - 1]!;
+  assert.ok(last < values[0]! / 10 && last < 0.36, `loss ${values}`);
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const third = Math.floor(values.length / 3);
+  assert.ok(mean(values.slice(-third)) < mean(values.slice(third, 2 * third)) && mean(values.slice(third, 2 * third)) < mean(values.slice(0, third)), `loss ${values}`);
+  console.log(`    loss ${values[0]!.toFixed(6)} → ${values[values.length - 1]!.toFixed(6)}`);
+
+  assert.equal(out.guest.data!.schema, { header: ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'], sid_name: 'id' });
+  assert.is(out.guest.data!.rows.length, 569);
+  for (const [, r] of rowsOf(out.guest)) {
+    assert.is(r[4], 'train');
+    assert.is(r[3]['1'], r[2]);
+    assert.ok(Math.abs(r[3]['0']! + r[3]['1']! - 1) < 1e-12);
+    assert.is(r[1], r[2] > 0.5 ? 1 : 0);
+  }
+  const gp = param(out.guest);
+  assert.equal(Object.keys(gp.weight), ['x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9']);
+  assert.is(typeof gp.intercept, 'number');
+  assert.equal([gp.bestIteration, gp.needOneVsRest, gp.iters], [-1, false, values.length]);
+  const hp = param(out.host);
+  assert.is(Object.keys(hp.weight).length, 20);
+  assert.is(hp.intercept, 0);
+  assert.equal(param(out.arbiter).lossHistory, values);
+  assert.is(out.guest.modelModule, 'HeteroLR');
+  assert.equal(out.guest.model!.HeteroLogisticRegressionMeta, {
+    penalty: 'L2', tol: 0.0001, alpha: 0.01, optimizer: 'nesterov_momentum_sgd', batchSize: '-1', learningRate: 0.15, maxIter: '30', earlyStop: 'weight_diff', fitIntercept: true, needOneVsRest: false,
+  });
+  assert.is(out.host.data, undefined);
+});
+
+t('given mini-batches and other optimizers in plaintext mode, then training still converges to a good AUC', async () => {
+  for (const optimizer of ['rmsprop', 'adam', 'sgd', 'adagrad']) {
+    const out = await run({ ...EXAMPLE, optimizer, batch_size: 200, max_iter: 10, early_stop: 'diff', init_param: { init_method: 'zeros' }, encrypt_param: { method: null } });
+    const a = trainAuc(out.guest);
+    const losses = param(out.arbiter).lossHistory as number[];
+    console.log(`    ${optimizer}, batch 200, zeros init: AUC ${a.toFixed(6)} after ${losses.length} iters, loss ${losses[0]!.toFixed(4)} → ${losses[losses.length - 1]!.toFixed(4)}`);
+    assert.ok(a > 0.97, `${optimizer}: auc ${a}`);
+    assert.ok(losses[losses.length - 1]! < losses[0]!, `${optimizer}: loss ${losses}`);
+  }
+});
+
+t('given two hosts in plaintext mode with weight_diff, then each host trains its own features and AUC ≥ 0.98 (no loss is logged)', async () => {
+  const { guest, host } = await breast();
+  const split = (lo: number, hi: number): DataTable<Instance> => ({
+    schema: { ...host.schema, header: host.schema.header.slice(lo, hi) },
+    rows: host.rows.map(([k, i]) => [k, { features: i.features.slice(lo, hi) }]),
+  });
+  const roles = { guest: ['9999'], host: ['10000', '10001'], arbiter: ['10000'] };
+  const job = new InProcessJob();
+  const params = { ...EXAMPLE, encrypt_param: { method: null } };
+  const input = (role: string, partyId: string, data?: DataTable<Instance>) =>
+    componentInput({ module: 'HeteroLR', componentName: 'hetero_lr_0', role, partyId, roles, params, data: data ? { train_data: data } : {} });
+  const a = job.context(ARBITER);
+  const [go, h1, h2] = await Promise.all([
+    heteroLR(input('guest', '9999', guest), job.context(GUEST)),
+    heteroLR(input('host', '10000', split(0, 10)), job.context({ role: 'host', partyId: '10000' })),
+    heteroLR(input('host', '10001', split(10, 20)), job.context({ role: 'host', partyId: '10001' })),
+    heteroLR(input('arbiter', '10000'), a),
+  ]);
+  assert.is(job.undelivered(), 0);
+  const auc2 = trainAuc(go);
+  console.log(`    two hosts: AUC ${auc2.toFixed(6)}`);
+  assert.ok(auc2 >= 0.98, `auc ${auc2}`);
+  assert.equal(Object.keys(param(h1).weight), host.schema.header.slice(0, 10));
+  assert.equal(Object.keys(param(h2).weight), host.schema.header.slice(10, 20));
+  assert.equal(a.tracker.names(), {});
+});
+
+t('given labels other than 0/1, then it fails clearly', async () => {
+  const { guest, host } = await breast();
+  const bad: DataTable<Instance> = { schema: guest.schema, rows: guest.rows.map(([k, i], n) => [k, { ...i, label: n % 3 }]) };
+  const job = new InProcessJob();
+  const input = (role: string, data?: DataTable<Instance>) =>
+    componentInput({ module: 'HeteroLR', componentName: 'hetero_lr_0', role, roles: ROLES, params: { ...EXAMPLE, encrypt_param: { method: null } }, data: data ? { train_data: data } : {} });
+  const stop = new AbortController();
+  const others = Promise.allSettled([
+    heteroLR(input('host', host), job.context(HOST, stop.signal)),
+    heteroLR(input('arbiter'), job.context(ARBITER, stop.signal)),
+  ]);
+  try {
+    await heteroLR(input('guest', bad), job.context(GUEST));
+    assert.unreachable('should reject');
+  } catch (error) {
+    assert.match((error as Error).message, /multi-class/);
+  }
+  stop.abort(new Error('canceled'));
+  const settled = await others;
+  assert.ok(settled.every((r) => r.status === 'rejected'));
+});
+
+let paillierLog: Sent[] = [];
+let paillierOut: Awaited<ReturnType<typeof run>> | null = null;
+
+t('given Paillier mode with 3 iterations, then the weights and losses equal plaintext mode within 1e-6', async () => {
+  const params = { ...EXAMPLE, max_iter: 3, encrypt_param: { method: 'Paillier', key_length: 1024 } };
+  paillierLog = [];
+  const he = await run(params, paillierLog);
+  paillierOut = he;
+  const plain = await run({ ...params, encrypt_param: { method: null } });
+  console.log(`    Paillier 1024-bit, 3 iters: ${he.ms} ms (plaintext ${plain.ms} ms), AUC ${trainAuc(he.guest).toFixed(6)}`);
+  for (const party of ['guest', 'host'] as const) {
+    const a = param(he[party]);
+    const b = param(plain[party]);
+    for (const name of Object.keys(b.weight)) {
+      assert.ok(Math.abs(a.weight[name] - b.weight[name]) < 1e-6, `${party} ${name}: ${a.weight[name]} vs ${b.weight[name]}`);
+    }
+    assert.ok(Math.abs(a.intercept - b.intercept) < 1e-6);
+  }
+  const la = param(he.arbiter).lossHistory as number[];
+  const lb = param(plain.arbiter).lossHistory as number[];
+  assert.is(la.length, 3);
+  la.forEach((l, i) => assert.ok(Math.abs(l - lb[i]!) < 1e-6, `loss ${i}: ${l} vs ${lb[i]}`));
+  rowsOf(he.guest).forEach(([, r], i) => assert.ok(Math.abs(r[2] - rowsOf(plain.guest)[i]![1][2]) < 1e-6));
+});
+
+t('given Paillier mode, then no label and no raw feature value crosses the federation from guest or host', async () => {
+  assert.ok(paillierOut, 'the Paillier test must run first');
+  const { guest, host } = await breast();
+  // Every number or bigint anywhere in a payload.
+  const leaves = (v: unknown, out: (number | bigint)[] = []): (number | bigint)[] => {
+    if (typeof v === 'number' || typeof v === 'bigint') out.push(v);
+    else if (Array.isArray(v)) v.forEach((x) => leaves(x, out));
+    else if (v && typeof v === 'object') Object.values(v).forEach((x) => leaves(x, out));
+    return out;
+  };
+  const names = new Set(paillierLog.map((m) => m.name.replace('HeteroLRTransferVariable.', '')));
+  assert.ok(names.has('host_forward_dict') && names.has('fore_gradient') && names.has('guest_gradient') && names.has('host_gradient') && names.has('loss'));
+  for (const m of paillierLog) assert.match(m.name, /^HeteroLRTransferVariable\./);
+  // Label vectors: the guest must never send a list that equals the labels (0/1 or ±1).
+  const labels = guest.rows.map(([, i]) => i.label!);
+  const signed = labels.map((l) => (l === 1 ? 1 : -1));
+  const rawGuest = new Set(guest.rows.flatMap(([, i]) => i.features).filter((x) => x !== 0 && x !== 1 && x !== -1));
+  const rawHost = new Set(host.rows.flatMap(([, i]) => i.features).filter((x) => x !== 0 && x !== 1 && x !== -1));
+  let checked = 0;
+  for (const m of paillierLog) {
+    if (m.from.role === 'arbiter') continue;
+    // host_prob is the plain W_h·X_h FATE's hosts send for prediction, after training.
+    if (m.name.endsWith('.host_prob') || m.name.endsWith('.predict_index') || m.name.endsWith('.batch_data_index')) continue;
+    const values = leaves(m.payload);
+    checked += values.length;
+    const nums = values.filter((v): v is number => typeof v === 'number');
+    for (const x of nums) {
+      assert.not.ok(rawGuest.has(x), `${m.name} from ${m.from.role} carries a raw guest feature ${x}`);
+      assert.not.ok(rawHost.has(x), `${m.name} from ${m.from.role} carries a raw host feature ${x}`);
+    }
+    if (Array.isArray(m.payload) && m.payload.length === labels.length) {
+      assert.not.equal(m.payload, labels, `${m.name} carries the labels`);
+      assert.not.equal(m.payload, signed, `${m.name} carries the labels`);
+    }
+    // Per-row payloads are ciphertexts: bigints of the size of n², never small plaintexts.
+    if (['host_forward_dict', 'fore_gradient', 'guest_gradient', 'host_gradient'].some((n) => m.name.endsWith(`.${n}`))) {
+      assert.ok(values.every((v) => typeof v === 'bigint' && v > 2n ** 1500n), `${m.name} is not all ciphertexts`);
+    }
+  }
+  assert.ok(checked > 1000);
+  // Hosts never receive anything but ciphertexts, batch ids and the public key.
+  for (const m of paillierLog.filter((x) => x.to.role === 'host')) {
+    const values = leaves(m.payload).filter((v) => typeof v === 'number');
+    assert.ok(values.length === 0 || m.name.endsWith('.batch_info') || m.name.endsWith('.converge_flag'), `${m.name} gives the host plain numbers`);
+  }
+});
+
+t.run();

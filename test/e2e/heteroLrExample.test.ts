@@ -1,0 +1,61 @@
+// FATE's reference job, unchanged from the examples (upload confs, DSL, conf: DataIO → Intersection
+// rsa → HeteroLR → Evaluation, guest 9999, host 10000, arbiter 10001) on one standalone node.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildConfig } from '../../src/config.js';
+import { startNode, type RunningNode } from '../../src/main.js';
+import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
+import { SHARED_DATA, post, tempDir, waitForJob } from '../support/http.js';
+
+const dir = tempDir('hetero-lr');
+let node: RunningNode;
+const example = (file: string) => JSON.parse(readFileSync(join(FIXTURE_EXAMPLES, 'standalone', file), 'utf8'));
+const t = suite('e2e: the examples hetero LR job');
+
+t.before(async () => {
+  node = await startNode(buildConfig({ httpPort: 0, dataDir: join(dir, 'node'), dataRoots: [dir, SHARED_DATA], logLevel: 'silent' }));
+  for (const file of ['upload_breast_hetero_guest.json', 'upload_breast_hetero_host.json']) {
+    const r = await post(node.url, '/v1/data/upload', example(file));
+    assert.is((await waitForJob(node.url, r.body.jobId)).f_status, 'success');
+  }
+});
+t.after(async () => {
+  await node?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(encrypt: unknown, maxIter?: number): Promise<{ auc: number; jobId: string }> {
+  const conf = example('hetero_lr_conf.json');
+  conf.algorithm_parameters.hetero_lr_0.encrypt_param = encrypt;
+  if (maxIter) conf.algorithm_parameters.hetero_lr_0.max_iter = maxIter;
+  const submit = await post(node.url, '/v1/job/submit', { job_dsl: example('hetero_lr_dsl.json'), job_runtime_conf: conf });
+  assert.is(submit.body.retcode, 0, submit.body.retmsg);
+  const row = await waitForJob(node.url, submit.body.jobId, 300_000, 100);
+  assert.is(row.f_status, 'success', row.f_reason);
+  const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: submit.body.jobId, component_name: 'evaluation_0' });
+  const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);
+  return { auc: summary.auc, jobId: submit.body.jobId };
+}
+
+t('plaintext maths (encrypt_param.method null, tests only): success, AUC >= 0.98, loss logged by the arbiter', async () => {
+  const { auc, jobId } = await run({ method: null });
+  assert.ok(auc >= 0.98, `auc ${auc}`);
+  const loss = await post(node.url, '/v1/tracking/component/metric_data', { job_id: jobId, component_name: 'hetero_lr_0', role: 'arbiter', party_id: 10001, metric_namespace: 'train', metric_name: 'loss' });
+  assert.is(loss.body.data.length, 30);
+  assert.equal(loss.body.meta, { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
+  const points = loss.body.data as [number, number][];
+  assert.ok(points[29]![1] < points[5]![1], 'the loss falls');
+  const model = await post(node.url, '/v1/tracking/component/output/model', { job_id: jobId, component_name: 'hetero_lr_0' });
+  assert.equal(Object.keys(model.body.data.weight).sort(), ['x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9']);
+  assert.is(model.body.meta.module_name, 'HeteroLR');
+});
+
+t('Paillier 1024 gives the same AUC as the plaintext maths (5 iterations, to keep the suite short)', async () => {
+  const paillier = await run({ method: 'Paillier', key_length: 1024 }, 5);
+  const plain = await run({ method: null }, 5);
+  assert.ok(Math.abs(paillier.auc - plain.auc) <= 0.005, `paillier ${paillier.auc} vs plain ${plain.auc}`);
+});
+
+t.run();

@@ -1,4 +1,4 @@
-import type { JobEvent } from '../../src/domain/job/events.js';
+import { JOB_EVENT_TYPES, type JobEvent } from '../../src/domain/job/events.js';
 import { json, type Projection, type RowOp } from '../rowOps.js';
 import { jobSchema, T_JOB } from './schema.js';
 
@@ -42,7 +42,7 @@ function project(event: JobEvent): RowOp[] {
   }
 }
 
-const HANDLED = new Set<string>(['JobCreated', 'JobStarted', 'JobTagged', 'JobProgressed', 'JobNotesUpdated', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut']);
+const HANDLED = new Set<string>(JOB_EVENT_TYPES);
 
 export const jobsProjection: Projection = {
   name: 'jobs',

@@ -1,4 +1,4 @@
-import type { TableEvent } from '../../src/domain/table/events.js';
+import { TABLE_EVENT_TYPES, type TableEvent } from '../../src/domain/table/events.js';
 import type { Projection, RowOp } from '../rowOps.js';
 import { T_TABLE, tableSchema } from './schema.js';
 
@@ -25,7 +25,7 @@ function project(event: TableEvent): RowOp[] {
   }
 }
 
-const HANDLED = new Set<string>(['TableCreated', 'TableDataLoaded', 'TableDeleted']);
+const HANDLED = new Set<string>(TABLE_EVENT_TYPES);
 
 export const tablesProjection: Projection = {
   name: 'tables',

@@ -1,4 +1,4 @@
-import type { TaskEvent } from '../../src/domain/task/events.js';
+import { TASK_EVENT_TYPES, type TaskEvent } from '../../src/domain/task/events.js';
 import type { Projection, RowOp } from '../rowOps.js';
 import { T_TASK, taskSchema } from './schema.js';
 
@@ -29,7 +29,7 @@ function project(event: TaskEvent): RowOp[] {
   }
 }
 
-const HANDLED = new Set<string>(['TaskStarted', 'TaskSucceeded', 'TaskFailed', 'TaskTimedOut']);
+const HANDLED = new Set<string>(TASK_EVENT_TYPES);
 
 export const tasksProjection: Projection = {
   name: 'tasks',

@@ -7,19 +7,15 @@ import { heteroLR } from './heteroLR/heteroLR.js';
 import { intersection } from './intersection/intersection.js';
 import { localBaseline } from './localBaseline/localBaseline.js';
 
-export const components: Readonly<Record<string, Component>> = Object.freeze({
+// No prototype: a module named like an Object member ("constructor") must find nothing.
+export const components: Readonly<Record<string, Component>> = Object.freeze(Object.assign(Object.create(null) as Record<string, Component>, {
   DataIO: dataIO,
   Intersection: intersection,
   Evaluation: evaluation,
   FeatureScale: featureScale,
   LocalBaseline: localBaseline,
   HeteroLR: heteroLR,
-});
+}));
 
 /** The same table under the name the runtime imports. */
 export const COMPONENTS = components;
-
-/** The component implementing `module`, or undefined when there is none (yet). */
-export function componentFor(module: string): Component | undefined {
-  return Object.prototype.hasOwnProperty.call(components, module) ? components[module] : undefined;
-}

@@ -47,10 +47,6 @@ export class Mailbox {
     }
   }
 
-  get size(): number {
-    return this.slots.size;
-  }
-
   private slot(key: string): Slot {
     let slot = this.slots.get(key);
     if (!slot) this.slots.set(key, (slot = { waiters: [] }));

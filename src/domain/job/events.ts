@@ -2,7 +2,6 @@
 // They carry every derived value a view needs (elapsed, end time) so projections only copy.
 
 export type JobStatus = 'waiting' | 'running' | 'success' | 'failed' | 'canceled' | 'timeout';
-export const JOB_END_STATES: readonly JobStatus[] = ['success', 'failed', 'canceled', 'timeout'];
 
 export interface PartyRef {
   readonly role: string;

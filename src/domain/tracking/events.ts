@@ -50,7 +50,6 @@ export type TrackingEvent =
       };
     };
 
-export const TRACKING_EVENT_TYPES: readonly TrackingEvent['type'][] = ['MetricDataLogged', 'MetricMetaLogged', 'DataViewRecorded', 'OutputDataRecorded', 'OutputModelRecorded'];
 
 export function trackingStreamId(jobId: string, role: string, partyId: string | number): string {
   return `tracking-${jobId}-${role}-${partyId}`;

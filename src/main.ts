@@ -83,7 +83,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews });
   const scheduler = new JobScheduler({
     store, views: viewsDb, actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
-    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, waitForViews, follow,
+    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow,
   });
   await scheduler.start();
 

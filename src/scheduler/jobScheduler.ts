@@ -29,8 +29,6 @@ export interface JobSchedulerDeps {
   readonly workMode: 0 | 1;
   readonly maxConcurrentJobs: number;
   readonly defaultTimeoutSeconds: number;
-  /** Read-your-writes: resolves once the views include the event at `position`. */
-  readonly waitForViews: (position: bigint) => Promise<void>;
   /** The log, event by event, once the views hold each event (see ProjectionRunner.onApplied). */
   readonly follow: (handler: (event: RecordedEvent) => void) => () => void;
 }
@@ -47,8 +45,8 @@ export type StopOutcome = 'cancel job success' | 'kill job success' | 'unknown';
 
 export class JobScheduler {
   private unfollow: (() => void) | undefined;
-  /** Queued job ids with the log position of their JobCreated (the views must reach it first). */
-  private readonly queue: { jobId: string; position: bigint }[] = [];
+  /** Queued job ids, oldest first. */
+  private readonly queue: string[] = [];
   private readonly running = new Map<string, RunningJob>();
   private stopping = false;
 
@@ -75,7 +73,7 @@ export class JobScheduler {
   async stop(jobId: string, reason = 'stopped by user'): Promise<StopOutcome> {
     const rows = queryJobs(this.deps.views, { job_id: jobId });
     if (rows.length === 0) return 'unknown';
-    const queued = this.queue.findIndex((q) => q.jobId === jobId);
+    const queued = this.queue.indexOf(jobId);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
@@ -98,25 +96,25 @@ export class JobScheduler {
     if (event.type !== 'JobCreated' || this.stopping) return;
     const created = event.data as JobCreatedData;
     if (!created.isInitiator || created.role === 'local') return;
-    this.queue.push({ jobId: created.jobId, position: event.position });
+    this.queue.push(created.jobId);
     this.drain();
     // FATE users could not see why a job waited: say it on every row, once, when it has to wait.
-    const ahead = this.queue.findIndex((q) => q.jobId === created.jobId);
+    // (Events reach this scheduler only once the views hold them, so the rows are there.)
+    const ahead = this.queue.indexOf(created.jobId);
     if (ahead >= 0) {
       const tag = `waiting: ${this.running.size} of ${this.deps.maxConcurrentJobs} jobs running (limit reached), ${ahead} queued ahead`;
-      void this.deps.waitForViews(event.position)
-        .then(() => this.forAllRows(queryJobs(this.deps.views, { job_id: created.jobId }), { type: 'TagJob', data: { tag, at: this.deps.clock.now() } }))
+      this.forAllRows(queryJobs(this.deps.views, { job_id: created.jobId }), { type: 'TagJob', data: { tag, at: this.deps.clock.now() } })
         .catch((error) => this.deps.log.warn({ err: error, jobId: created.jobId }, 'waiting reason not recorded'));
     }
   }
 
   private drain(): void {
     while (!this.stopping && this.running.size < this.deps.maxConcurrentJobs && this.queue.length) {
-      const { jobId, position } = this.queue.shift()!;
+      const jobId = this.queue.shift()!;
       const abort = new AbortController();
       const job: RunningJob = {
         abort,
-        done: this.deps.waitForViews(position).then(() => this.run(jobId, abort.signal, () => job.end))
+        done: this.run(jobId, abort.signal, () => job.end)
           .catch((error) => this.deps.log.error({ err: error, jobId }, 'job scheduler failed to record a job end'))
           .finally(() => {
             this.running.delete(jobId);
@@ -212,7 +210,7 @@ export class JobScheduler {
     for (const row of open) {
       const jobId = String(row.f_job_id);
       if (row.f_status === 'waiting') {
-        this.queue.push({ jobId, position: 0n });
+        this.queue.push(jobId);
         continue;
       }
       const reason = 'node restarted while the job ran';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { SubmitDownload, SubmitUpload } from '../../app/commands.js';
+import { jobFilePaths } from '../../app/jobFiles.js';
 import { checkUploadFile } from '../../components/upload/runUploadTask.js';
 import type { UploadParams } from '../../scheduler/localJobs.js';
 import { queryJobs } from '../../../projections/jobs/query.js';
@@ -36,7 +37,7 @@ export function dataRoutes(router: Router, deps: EdgeDeps): void {
     const output_path = resolveOutputPath('output_path', output, deps.config.dataRoots);
     const jobId = deps.nextJobId();
     await deps.commands.execute(new SubmitDownload(jobId, { namespace, table_name, output_path, delimitor, work_mode }));
-    return ok({ jobId, data: jobFiles(deps, jobId) });
+    return ok({ jobId, data: jobFilePaths(deps.config.dataDir, jobId) });
   });
 
   postJson(router, '/data/upload/history', deps, (body) => {
@@ -97,7 +98,7 @@ async function upload(ctx: Context, deps: EdgeDeps) {
     }
     const full: UploadParams = { ...params, file: file!, ...(multipart ? { temp_dir: tempDir } : {}) };
     await deps.commands.execute(new SubmitUpload(jobId, full));
-    return ok({ jobId, data: { table_name: full.table_name, namespace: full.namespace, ...jobFiles(deps, jobId) } });
+    return ok({ jobId, data: { table_name: full.table_name, namespace: full.namespace, ...jobFilePaths(deps.config.dataDir, jobId) } });
   } catch (error) {
     if (multipart) rmSync(tempDir, { recursive: true, force: true });
     throw error;
@@ -124,8 +125,3 @@ function uploadParams(body: Record<string, unknown>, deps: EdgeDeps): Omit<Uploa
   return { head, partition, work_mode, namespace, table_name, ...(drop !== undefined ? { drop } : {}), ...(in_version ? { in_version } : {}) };
 }
 
-/** Where the job's DSL and runtime conf are kept (FATE clients print these paths). */
-function jobFiles(deps: EdgeDeps, jobId: string) {
-  const dir = join(deps.config.dataDir, 'jobs', jobId);
-  return { job_dsl_path: join(dir, 'job_dsl.json'), job_runtime_conf_path: join(dir, 'job_runtime_conf.json') };
-}

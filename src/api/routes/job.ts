@@ -2,8 +2,8 @@
 import type Router from '@koa/router';
 import { queryJobs, recognisedJobFilters } from '../../../projections/jobs/query.js';
 import { queryTasks } from '../../../projections/tasks/query.js';
-import { join } from 'node:path';
 import { StopJob, SubmitJob, UpdateJobNotes } from '../../app/commands.js';
+import { jobFilePaths } from '../../app/jobFiles.js';
 import { ok } from '../envelope.js';
 import { badRequest, notFound } from '../errors.js';
 import type { EdgeDeps } from '../edgeDeps.js';
@@ -18,11 +18,10 @@ export function jobRoutes(router: Router, deps: EdgeDeps): void {
     }
     const jobId = deps.nextJobId();
     const { modelId, modelVersion } = await deps.commands.execute(new SubmitJob(jobId, body.job_dsl ?? {}, conf));
-    const dir = join(deps.config.dataDir, 'jobs', jobId);
     return ok({
       jobId,
       data: {
-        job_dsl_path: join(dir, 'job_dsl.json'), job_runtime_conf_path: join(dir, 'job_runtime_conf.json'),
+        ...jobFilePaths(deps.config.dataDir, jobId),
         model_info: { model_id: modelId, model_version: modelVersion },
       },
     });

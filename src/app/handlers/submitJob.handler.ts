@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { IllegalStateError } from '../../domain/decider.js';
 import { planJob } from '../../domain/dsl/plan.js';
@@ -8,6 +6,7 @@ import { jobStreamId } from '../../domain/job/events.js';
 import { COMPONENTS } from '../../components/registry.js';
 import { SubmitJob } from '../commands.js';
 import { handleCommand } from '../handleCommand.js';
+import { writeJobFiles } from '../jobFiles.js';
 import { NodeServices } from '../nodeServices.js';
 
 /**
@@ -32,10 +31,7 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
     if (plan.workMode === 1) throw new IllegalStateError('cluster mode jobs (work_mode 1) need the multi-party transport, which is not in this version of fedflow yet');
     const at = this.s.clock.now();
     const initiator = { role: plan.initiator.role, partyId: String(plan.initiator.partyId) };
-    const dir = join(this.s.config.dataDir, 'jobs', jobId);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'job_dsl.json'), JSON.stringify(plan.dsl, null, 2));
-    writeFileSync(join(dir, 'job_runtime_conf.json'), JSON.stringify(plan.conf, null, 2));
+    writeJobFiles(this.s.config.dataDir, jobId, plan.dsl, plan.conf);
     let last = 0n;
     // Every row but the initiator's first, so the scheduler (triggered by the initiator's row) finds them all.
     const parties = Object.entries(plan.roles).flatMap(([role, ids]) => ids.map((id) => ({ role, partyId: String(id) })));

@@ -1,11 +1,10 @@
 // Shared by upload and download: record the local job as created (waiting) and answer once the
 // views show it. The LocalJobRunner picks it up from the log.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { jobDecider } from '../../domain/job/decider.js';
 import { jobStreamId } from '../../domain/job/events.js';
 import { LOCAL_PARTY, LOCAL_ROLE, localJobConf, type LocalJobKind } from '../../scheduler/localJobs.js';
 import { handleCommand } from '../handleCommand.js';
+import { writeJobFiles } from '../jobFiles.js';
 import type { NodeServices } from '../nodeServices.js';
 
 export async function submitLocalJob(s: NodeServices, jobId: string, kind: LocalJobKind): Promise<{ jobId: string }> {
@@ -18,11 +17,7 @@ export async function submitLocalJob(s: NodeServices, jobId: string, kind: Local
       runIp: s.runIp, tag: '', at: s.clock.now(),
     },
   }, { retries: 0 });
-  // FATE clients print these paths; the event holds the same content.
-  const dir = join(s.config.dataDir, 'jobs', jobId);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'job_dsl.json'), JSON.stringify(dsl, null, 2));
-  writeFileSync(join(dir, 'job_runtime_conf.json'), JSON.stringify(runtimeConf, null, 2));
+  writeJobFiles(s.config.dataDir, jobId, dsl, runtimeConf);
   if (result.appended) await s.views.waitFor(result.appended.position);
   return { jobId };
 }

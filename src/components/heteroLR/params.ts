@@ -31,68 +31,69 @@ const OPTIMIZERS: OptimizerName[] = ['sgd', 'rmsprop', 'adam', 'nesterov_momentu
 const EARLY_STOPS: EarlyStop[] = ['diff', 'abs', 'weight_diff'];
 const INIT_METHODS: InitMethod[] = ['random_uniform', 'zeros', 'ones', 'random_normal'];
 
-function obj(v: unknown, what: string): Record<string, unknown> {
+function obj(who: string, v: unknown, what: string): Record<string, unknown> {
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`HeteroLR: ${what} must be an object`);
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`${who}: ${what} must be an object`);
   return v as Record<string, unknown>;
 }
 
-function num(o: Record<string, unknown>, key: string, fallback: number): number {
+function num(who: string, o: Record<string, unknown>, key: string, fallback: number): number {
   const v = o[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`HeteroLR: ${key} must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${who}: ${key} must be a number, got ${JSON.stringify(v)}`);
   return v;
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string, fallback: T): T {
+function oneOf<T extends string>(who: string, value: unknown, allowed: readonly T[], key: string, fallback: T): T {
   if (value === undefined) return fallback;
   const s = String(value).toLowerCase();
   const hit = allowed.find((a) => a.toLowerCase() === s);
-  if (!hit) throw new Error(`HeteroLR: ${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!hit) throw new Error(`${who}: ${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   return hit;
 }
 
-export function readParams(raw: Readonly<Record<string, unknown>>): HeteroLogisticParam {
+/** `who` names the module in error messages (HomoLR reads the same LogisticParam fields). */
+export function readParams(raw: Readonly<Record<string, unknown>>, who = 'HeteroLR'): HeteroLogisticParam {
   const penaltyRaw = raw.penalty;
   const penalty: Penalty =
     penaltyRaw === null || penaltyRaw === undefined
       ? penaltyRaw === undefined
         ? 'L2'
         : 'none'
-      : oneOf(penaltyRaw, ['L2', 'L1', 'none'] as const, 'penalty', 'L2');
-  const init = obj(raw.init_param, 'init_param');
-  const enc = obj(raw.encrypt_param, 'encrypt_param');
-  const predict = obj(raw.predict_param, 'predict_param');
+      : oneOf(who, penaltyRaw, ['L2', 'L1', 'none'] as const, 'penalty', 'L2');
+  const init = obj(who, raw.init_param, 'init_param');
+  const enc = obj(who, raw.encrypt_param, 'encrypt_param');
+  const predict = obj(who, raw.predict_param, 'predict_param');
   let encryptMethod: 'Paillier' | null = 'Paillier';
   if ('method' in enc) {
     if (enc.method === null) encryptMethod = null;
     else if (String(enc.method).toLowerCase() === 'paillier') encryptMethod = 'Paillier';
-    else throw new Error(`HeteroLR: encrypt_param.method must be Paillier or null, got ${JSON.stringify(enc.method)}`);
+    else throw new Error(`${who}: encrypt_param.method must be Paillier or null, got ${JSON.stringify(enc.method)}`);
   }
-  const batchSize = Math.trunc(num(raw, 'batch_size', -1));
-  if (batchSize !== -1 && batchSize < 1) throw new Error('HeteroLR: batch_size must be -1 or positive');
-  const maxIter = Math.trunc(num(raw, 'max_iter', 100));
-  if (maxIter < 1) throw new Error('HeteroLR: max_iter must be positive');
+  const batchSize = Math.trunc(num(who, raw, 'batch_size', -1));
+  if (batchSize !== -1 && batchSize < 1) throw new Error(`${who}: batch_size must be -1 or positive`);
+  const maxIter = Math.trunc(num(who, raw, 'max_iter', 100));
+  if (maxIter < 1) throw new Error(`${who}: max_iter must be positive`);
   const seed = init.random_seed;
-  if (init.fit_intercept === false) throw new Error('HeteroLR: only fit_intercept true is supported');
-  const keyLength = Math.trunc(num(enc, 'key_length', 1024));
+  if (init.fit_intercept === false) throw new Error(`${who}: only fit_intercept true is supported`);
+  const keyLength = Math.trunc(num(who, enc, 'key_length', 1024));
   return {
     penalty,
-    alpha: num(raw, 'alpha', 1.0),
-    optimizer: oneOf(raw.optimizer, OPTIMIZERS, 'optimizer', 'rmsprop'),
-    learningRate: num(raw, 'learning_rate', 0.01),
-    decay: num(raw, 'decay', 1),
+    alpha: num(who, raw, 'alpha', 1.0),
+    optimizer: oneOf(who, raw.optimizer, OPTIMIZERS, 'optimizer', 'rmsprop'),
+    learningRate: num(who, raw, 'learning_rate', 0.01),
+    decay: num(who, raw, 'decay', 1),
     decaySqrt: raw.decay_sqrt !== false,
     maxIter,
     batchSize,
-    tol: num(raw, 'tol', 1e-4),
-    earlyStop: oneOf(raw.early_stop, EARLY_STOPS, 'early_stop', 'diff'),
-    initMethod: oneOf(init.init_method, INIT_METHODS, 'init_param.init_method', 'random_uniform'),
+    tol: num(who, raw, 'tol', 1e-4),
+    earlyStop: oneOf(who, raw.early_stop, EARLY_STOPS, 'early_stop', 'diff'),
+    initMethod: oneOf(who, init.init_method, INIT_METHODS, 'init_param.init_method', 'random_uniform'),
     fitIntercept: true,
     randomSeed: typeof seed === 'number' ? seed : null,
     encryptMethod,
     keyLength,
-    threshold: num(predict, 'threshold', 0.5),
+    threshold: num(who, predict, 'threshold', 0.5),
   };
 }
 
@@ -126,6 +127,9 @@ export function initWeights(method: InitMethod, count: number, rand: () => numbe
   }
 }
 
+/** The fields FATE's optimizer reads (HeteroLR and HomoLR share them). */
+export type OptimizerParam = Pick<HeteroLogisticParam, 'penalty' | 'alpha' | 'optimizer' | 'learningRate' | 'decay' | 'decaySqrt'>;
+
 /**
  * FATE's optimizer for one party's weights. `coefCount` coefficients are regularised; an intercept
  * (if any) sits after them and is not. `step` returns the new weights and the applied delta.
@@ -137,7 +141,7 @@ export class PartyOptimizer {
   private beta2Decay = 1;
 
   constructor(
-    private readonly p: HeteroLogisticParam,
+    private readonly p: OptimizerParam,
     private readonly coefCount: number,
   ) {}
 

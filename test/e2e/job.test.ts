@@ -91,10 +91,10 @@ t('a DSL error is refused at submit with the contract message', async () => {
   const r = await post(url, '/v1/job/submit', { job_dsl: bad, job_runtime_conf: conf() });
   assert.is(r.body.retcode, 100);
   assert.is(r.body.retmsg, "component's name should be format of name_index, index is start from 0 and be consecutive for same module");
-  const lr = { components: { ...dsl.components, homo_lr_0: { module: 'HomoLR', input: { data: { train_data: ['intersection_0.train'] } }, output: { data: ['train'] } } } };
+  const lr = { components: { ...dsl.components, hetero_fm_0: { module: 'HeteroFM', input: { data: { train_data: ['intersection_0.train'] } }, output: { data: ['train'] } } } };
   const notYet = await post(url, '/v1/job/submit', { job_dsl: lr, job_runtime_conf: conf() });
   assert.is(notYet.body.retcode, 100);
-  assert.match(notYet.body.retmsg, /^module HomoLR is not implemented in this version of fedflow \(available: .*DataIO/);
+  assert.match(notYet.body.retmsg, /^module HeteroFM is not implemented in this version of fedflow \(available: .*DataIO/);
   const missing = await post(url, '/v1/job/submit', { job_dsl: dsl });
   assert.is(missing.body.retmsg, 'the following arguments are required: job_runtime_conf ');
 });

@@ -4,6 +4,7 @@ import { dataIO } from './dataio/dataIO.js';
 import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
+import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
 import { intersection } from './intersection/intersection.js';
 import { localBaseline } from './localBaseline/localBaseline.js';
 
@@ -15,6 +16,7 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   FeatureScale: featureScale,
   LocalBaseline: localBaseline,
   HeteroLR: heteroLR,
+  HeteroSecureBoost: heteroSecureBoost,
 }));
 
 /** The same table under the name the runtime imports. */

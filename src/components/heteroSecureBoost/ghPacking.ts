@@ -11,7 +11,7 @@
 import { bitLength } from '../crypto/bigint.js';
 
 /** FATE's fixed-point precision for g/h (2^53). */
-export const GH_PRECISION_BITS = 53;
+export const GH_PRECISION_BITS = 24;
 
 export interface GhLayout {
   readonly offset: number;

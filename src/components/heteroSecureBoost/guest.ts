@@ -145,11 +145,10 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
       const own = ownBest(p, node, g, h, features, tc.bins);
       if (own) best.set(node.id, own);
     }
-    for (let k = 0; k < peers.hosts.length; k++) {
-      const infos = await ch.get<HostSplitInfo[]>(TREE + 'encrypted_splitinfo_host', tag, peers.hosts[k]!);
-      for (const info of infos) {
-        const node = active.find((x) => x.id === info.nodeId);
-        if (!node) throw new Error(`HeteroSecureBoost: host sent split info for node ${info.nodeId}, not in the queue`);
+    for (const [j, node] of active.entries()) {
+      for (let k = 0; k < peers.hosts.length; k++) {
+        const info = await ch.get<HostSplitInfo>(TREE + 'encrypted_splitinfo_host', `${tag}.${j}`, peers.hosts[k]!);
+        if (info.nodeId !== node.id) throw new Error(`HeteroSecureBoost: host sent split info for node ${info.nodeId}, expected ${node.id}`);
         const cand = hostBest(p, node, info, k, layout, tc.cipher.keyBits, tc.decryptor);
         const cur = best.get(node.id);
         if (cand && (!cur || cand.gain > cur.gain)) best.set(node.id, cand);

@@ -119,15 +119,15 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
       const members = new Map<number, number[]>(queue.nodes.map((id) => [id, []]));
       queue.positions.forEach((node, i) => members.get(node)?.push(i));
       const lookup = new Map<number, SplitRef[]>();
-      const infos: HostSplitInfo[] = [];
-      for (const nodeId of queue.nodes) {
+      // One message per node, so the guest decrypts a node while the host compresses the next.
+      for (const [j, nodeId] of queue.nodes.entries()) {
         ctx.signal.throwIfAborted();
         const { sums, refs } = nodeCandidates(cipher, gh.cts, members.get(nodeId)!, features, bins, p.minLeafNode);
         const order = shuffledOrder(sums.length);
-        lookup.set(nodeId, order.map((j) => refs[j]!));
-        infos.push({ nodeId, candidates: sums.length, packed: compress(cipher, order.map((j) => sums[j]!), gh.slotBits) });
+        lookup.set(nodeId, order.map((k) => refs[k]!));
+        const info: HostSplitInfo = { nodeId, candidates: sums.length, packed: compress(cipher, order.map((k) => sums[k]!), gh.slotBits) };
+        await ch.send(TREE + 'encrypted_splitinfo_host', `${tag}.${j}`, info, peers.guest);
       }
-      await ch.send(TREE + 'encrypted_splitinfo_host', tag, infos, peers.guest);
       const best = await ch.get<BestSplit[]>(TREE + 'federated_best_splitinfo_host', tag, peers.guest);
       const dispatch: Dispatch[] = best.map(({ nodeId, split }) => {
         const ref = lookup.get(nodeId)?.[split];

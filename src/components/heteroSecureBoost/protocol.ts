@@ -29,7 +29,7 @@ export interface NodeQueuePayload {
   positions: number[];
 }
 
-/** host → guest `encrypted_splitinfo_host`: per node, the cumulative left sums of the host's candidate
+/** host → guest `encrypted_splitinfo_host` (tag `<tree>.<depth>.<index in the queue>`): per node, the cumulative left sums of the host's candidate
  * splits, in a shuffled order only the host can map back to (feature, bin), compressed. */
 export interface HostSplitInfo {
   nodeId: number;

@@ -287,6 +287,35 @@ t('given a regression task with objective lse, then the loss (MSE) falls every t
   assert.ok((gp.featureImportances as { sitename: string }[]).some((f) => f.sitename === 'host:10000'), 'the host features matter');
 });
 
+t('given two hosts in plaintext mode, then each host is asked for its own splits and AUC ≥ 0.98', async () => {
+  const { guest, host } = await breast();
+  const split = (lo: number, hi: number): DataTable<Instance> => ({
+    schema: { ...host.schema, header: host.schema.header.slice(lo, hi) },
+    rows: host.rows.map(([k, i]) => [k, { features: i.features.slice(lo, hi) }]),
+  });
+  const roles = { guest: ['9999'], host: ['10000', '10001'] };
+  const job = new InProcessJob();
+  const params = { ...EXAMPLE, encrypt_param: PLAIN };
+  const input = (role: string, partyId: string, data: DataTable<Instance>) =>
+    componentInput({ module: 'HeteroSecureBoost', componentName: 'hetero_secureboost_0', role, partyId, roles, params, data: { train_data: data } });
+  const [go, h1, h2] = await Promise.all([
+    heteroSecureBoost(input('guest', '9999', guest), job.context(GUEST)),
+    heteroSecureBoost(input('host', '10000', split(0, 10)), job.context({ role: 'host', partyId: '10000' })),
+    heteroSecureBoost(input('host', '10001', split(10, 20)), job.context({ role: 'host', partyId: '10001' })),
+  ]);
+  assert.is(job.undelivered(), 0);
+  const a = trainAuc(go);
+  console.log(`    two hosts: AUC ${a.toFixed(6)}`);
+  assert.ok(a >= 0.98, `auc ${a}`);
+  const sites = new Set((guestParam(go).trees as { tree: { sitename: string; isLeaf: boolean }[] }[]).flatMap((tr) => tr.tree.filter((n) => !n.isLeaf).map((n) => n.sitename)));
+  for (const [out, id] of [[h1, '10000'], [h2, '10001']] as const) {
+    const own = (hostParam(out).trees as { tree: { sitename: string; isLeaf: boolean; fid: number }[] }[]).flatMap((tr) => tr.tree.filter((n) => n.sitename === `host:${id}` && !n.isLeaf));
+    assert.ok(own.every((n) => n.fid >= 0 && n.fid < 10), `host ${id} knows its own split features`);
+    if (sites.has(`host:${id}`)) assert.ok(own.length > 0);
+  }
+  assert.ok(sites.has('host:10000') || sites.has('host:10001'));
+});
+
 t('given n_iter_no_change with a large tol, then boosting stops after the second tree on both sides', async () => {
   const out = await run({ ...EXAMPLE, num_trees: 5, n_iter_no_change: true, tol: 10, encrypt_param: PLAIN });
   assert.is(guestParam(out.guest).treeNum, 2);

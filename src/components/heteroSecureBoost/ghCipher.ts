@@ -15,6 +15,7 @@ export interface GhCipher {
 }
 
 export interface GhDecryptor {
+  /** The signed plaintext (residues above n/2 are negative). */
   decrypt(c: bigint): bigint;
 }
 
@@ -46,7 +47,7 @@ export class PaillierGhCipher implements GhCipher {
 }
 
 export function paillierDecryptor(privateKey: PaillierPrivateKey): GhDecryptor {
-  return { decrypt: (c) => privateKey.decrypt(c) };
+  return { decrypt: (c) => privateKey.decryptSigned(c) };
 }
 
 /** No encryption: for tests and the plaintext baseline only. */

@@ -1,76 +1,74 @@
-// One plaintext per instance carrying g, h and a count of 1 (FATE's GHPacker, g_h_optim.py, plus the
-// count so that the guest never needs the hosts' plaintext sample counts):
+// One plaintext per instance carrying both g and h (FATE's GHPacker, g_h_optim.py):
 //
-//   packed = ((g + offset)·2^P) << (hBits + cBits)  |  (h·2^P) << cBits  |  1
+//   packed = g·2^P · 2^hBits + h·2^P        (g signed, h ≥ 0)
 //
-// g is shifted by `offset` ≥ max|g| to make it non-negative, so fields only ever add up; each field is
-// wide enough for the sum over every instance, so sums never carry into the next field. The hosts
-// then "compress" several summed slots into one ciphertext (FATE's cipher_compressor) by Horner:
-// acc·2^slotBits + next, which needs slotBits squarings instead of a long scalar exponent. The guest
-// decrypts once per group and cuts the slots apart.
+// Each field is wide enough for the sum over every instance (hBits for Σh, gBits for |Σg| plus a
+// sign), so sums never carry between slots. Instead of FATE's offset on g (which needs every sum's
+// sample count to undo) g stays signed: a slot is then a signed number whose low hBits are Σh and whose
+// arithmetically shifted rest is Σg. The hosts "compress" several summed slots into one ciphertext
+// (FATE's cipher_compressor) by Horner, acc·2^slotBits + next: slotBits squarings per slot, no long
+// scalar exponent. The guest decrypts once per group (signed) and cuts the slots apart as balanced
+// base-2^slotBits digits.
 import { bitLength } from '../crypto/bigint.js';
 
 /**
  * Fixed-point precision of g and h. FATE uses 2^53; here 2^24 (g resolution 6e-8 per instance), because
  * every slot bit costs the host one squaring mod n² per candidate split when it compresses, which is
- * the largest cost of a tree (≈ 77- instead of 135-bit slots on breast: 20–40 % faster at 1024 bits).
- * The decrypted sums only rank candidate splits; leaf weights use the guest's exact plaintext sums.
+ * the largest cost of a tree (67-bit slots on breast instead of 125 at 2^53). The decrypted sums only rank
+ * candidate splits; leaf weights use the guest's exact plaintext sums.
  */
 export const GH_PRECISION_BITS = 24;
 
 export interface GhLayout {
-  readonly offset: number;
   readonly gBits: number;
   readonly hBits: number;
-  readonly cBits: number;
   readonly slotBits: number;
 }
 
 const SCALE = 2 ** GH_PRECISION_BITS;
 
 export function ghLayout(maxAbsG: number, maxH: number, instances: number): GhLayout {
-  const offset = maxAbsG > 0 ? maxAbsG : 1;
   const n = BigInt(Math.max(1, instances));
-  const gBits = bitLength(BigInt(Math.ceil(2 * offset * SCALE) + 1) * n);
-  const hBits = bitLength(BigInt(Math.ceil(Math.max(maxH, 1e-300) * SCALE) + 1) * n);
-  const cBits = bitLength(n);
-  return { offset, gBits, hBits, cBits, slotBits: gBits + hBits + cBits };
+  const gBits = bitLength(BigInt(Math.ceil(maxAbsG * SCALE) + 1) * n) + 1;
+  const hBits = bitLength(BigInt(Math.ceil(maxH * SCALE) + 1) * n);
+  return { gBits, hBits, slotBits: gBits + hBits };
 }
 
 export function packGh(layout: GhLayout, g: number, h: number): bigint {
-  const gi = BigInt(Math.round((g + layout.offset) * SCALE));
+  const gi = BigInt(Math.round(g * SCALE));
   const hi = BigInt(Math.round(h * SCALE));
-  return (((gi << BigInt(layout.hBits)) | hi) << BigInt(layout.cBits)) | 1n;
+  return (gi << BigInt(layout.hBits)) + hi;
 }
 
 export interface GhSum {
   readonly g: number;
   readonly h: number;
-  readonly count: number;
 }
 
-export function unpackGh(layout: GhLayout, v: bigint): GhSum {
-  const cMask = (1n << BigInt(layout.cBits)) - 1n;
+/** A (signed) slot back to (Σg, Σh). */
+export function unpackGh(layout: GhLayout, slot: bigint): GhSum {
   const hMask = (1n << BigInt(layout.hBits)) - 1n;
-  const count = Number(v & cMask);
-  const h = Number((v >> BigInt(layout.cBits)) & hMask) / SCALE;
-  const gShifted = Number(v >> BigInt(layout.cBits + layout.hBits)) / SCALE;
-  return { g: gShifted - layout.offset * count, h, count };
+  // BigInt & and >> act on the two's complement, so a negative Σg leaves Σh intact in the low bits.
+  return { g: Number(slot >> BigInt(layout.hBits)) / SCALE, h: Number(slot & hMask) / SCALE };
 }
 
-/** How many slots fit in one plaintext below n/3 (at least 1). */
+/** How many slots fit in one plaintext, |value| < 2^(keyBits − 3) < n/3 (at least 1). */
 export function slotsPerPlaintext(keyBits: number, slotBits: number): number {
-  return Math.max(1, Math.floor((keyBits - 2) / slotBits));
+  return Math.max(1, Math.floor((keyBits - 3) / slotBits));
 }
 
-/** Splits a decrypted compressed value into its `size` slots, first-compressed first. */
+/** Splits a decrypted (signed) compressed value into its `size` signed slots, first-compressed first. */
 export function decompress(v: bigint, size: number, slotBits: number): bigint[] {
-  const mask = (1n << BigInt(slotBits)) - 1n;
+  const base = 1n << BigInt(slotBits);
+  const half = base >> 1n;
+  const mask = base - 1n;
   const out = new Array<bigint>(size);
   let x = v;
   for (let k = size - 1; k >= 0; k--) {
-    out[k] = x & mask;
-    x >>= BigInt(slotBits);
+    let digit = x & mask;
+    if (digit >= half) digit -= base;
+    out[k] = digit;
+    x = (x - digit) >> BigInt(slotBits);
   }
   return out;
 }

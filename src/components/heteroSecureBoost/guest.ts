@@ -76,9 +76,9 @@ function ownBest(p: BoostingTreeParam, node: GrowNode, g: Float64Array, h: Float
   return best;
 }
 
-/** The split gain, or null when a child would be too small or too light. */
-function admissibleGain(p: BoostingTreeParam, node: GrowNode, gl: number, hl: number, cl: number, total: number): number | null {
-  if (cl < p.minLeafNode || total - cl < p.minLeafNode) return null;
+/** The split gain, or null when a child would be too small or too light (hosts check sizes themselves). */
+function admissibleGain(p: BoostingTreeParam, node: GrowNode, gl: number, hl: number, cl: number | null, total: number): number | null {
+  if (cl !== null && (cl < p.minLeafNode || total - cl < p.minLeafNode)) return null;
   if (hl < p.minChildWeight || node.h - hl < p.minChildWeight) return null;
   return splitGain(p, node.g, node.h, gl, hl);
 }
@@ -93,7 +93,7 @@ function hostBest(
     const size = Math.min(per, info.candidates - group * per);
     decompress(decryptor.decrypt(c), size, layout.slotBits).forEach((slot, k) => {
       const s = unpackGh(layout, slot);
-      const gain = admissibleGain(p, node, s.g, s.h, s.count, node.members.length);
+      const gain = admissibleGain(p, node, s.g, s.h, null, node.members.length);
       if (gain !== null && (best === null || gain > best.gain)) best = { gain, host, fid: -1, bid: -1, split: group * per + k };
     });
   });

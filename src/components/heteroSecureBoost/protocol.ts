@@ -17,7 +17,7 @@ export interface PubKeyPayload {
 
 /** guest → hosts `encrypted_grad_and_hess`, once per tree. */
 export interface GhPayload {
-  /** [[packed g/h/1]] per instance, in the order of `sample_ids`. */
+  /** [[packed g/h]] per instance, in the order of `sample_ids`. */
   cts: bigint[];
   slotBits: number;
 }

@@ -2,7 +2,9 @@
 // (HeteroSecureBoostingTreeTransferVariable / HeteroDecisionTreeTransferVariable) and tagged
 // `<tree>` or `<tree>.<depth>` (spec §1.7). Everything the guest sends is either a ciphertext, an id,
 // or tree structure; everything a host sends is a ciphertext, a partition of instances, or the index
-// of the feature it split on — never a label, a feature value or a split threshold.
+// of the feature it split on — never a label, a feature value or a split threshold. What each side
+// does learn is SecureBoost's (and FATE's) accepted leakage: hosts see which instances share a node,
+// the guest sees the (ΣG, ΣH) of every anonymous host candidate and which host feature won a node.
 import type { ComponentContext, ComponentInput, PartyRef } from '../contract.js';
 
 export const BOOSTING = 'HeteroSecureBoostingTreeTransferVariable.';

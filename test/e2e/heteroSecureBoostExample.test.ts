@@ -57,6 +57,14 @@ t(`Paillier ${KEY_BITS}-bit: success, AUC ≥ 0.98, a loss per tree at the guest
   assert.is(model.body.data.treeNum, 5);
   assert.is(model.body.data.trees.length, 5);
   assert.ok(model.body.data.featureImportances.length > 0);
+  assert.is(model.body.meta.meta_data.numTrees, 5);
+  // The host's model holds its own thresholds (splitMaskdict), which the guest's model never has.
+  const hostModel = await post(node.url, '/v1/tracking/component/output/model', { job_id: jobId, component_name: 'hetero_secureboost_0', role: 'host', party_id: 10000 });
+  assert.is(hostModel.body.retcode, 0, hostModel.body.retmsg);
+  const hostThresholds = (hostModel.body.data.trees as { splitMaskdict: Record<string, number> }[]).flatMap((tr) => Object.keys(tr.splitMaskdict));
+  const guestHostNodes = (model.body.data.trees as { tree: { id: number; sitename: string; isLeaf: boolean }[] }[]).flatMap((tr) => tr.tree.filter((n) => n.sitename === 'host:10000' && !n.isLeaf));
+  assert.is(hostThresholds.length, guestHostNodes.length);
+  assert.ok(hostThresholds.length > 0, 'host features are used');
 
   const data = await post(node.url, '/v1/tracking/component/output/data', { job_id: jobId, component_name: 'hetero_secureboost_0', role: 'guest', party_id: 9999 });
   assert.is(data.body.retcode, 0, data.body.retmsg);

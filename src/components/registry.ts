@@ -5,6 +5,7 @@ import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
 import { homoLR } from './homoLR/homoLR.js';
+import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
 import { intersection } from './intersection/intersection.js';
 import { localBaseline } from './localBaseline/localBaseline.js';
 
@@ -17,6 +18,7 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   LocalBaseline: localBaseline,
   HeteroLR: heteroLR,
   HomoLR: homoLR,
+  HeteroSecureBoost: heteroSecureBoost,
 }));
 
 /** The same table under the name the runtime imports. */

@@ -116,7 +116,7 @@ const DEFAULTS: Readonly<Record<string, JsonObject>> = {
     objective_param: { objective: 'cross_entropy', params: null },
     learning_rate: 0.3,
     num_trees: 5,
-    subsample_feature_rate: 0.8,
+    subsample_feature_rate: 1,
     n_iter_no_change: true,
     tol: 1e-4,
     encrypt_param: encryptParam,

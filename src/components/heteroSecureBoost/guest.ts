@@ -1,0 +1,315 @@
+// The guest side of HeteroSecureBoost (label owner and key holder). Per tree it computes g/h, packs and
+// encrypts them for the hosts, and grows the tree layer by layer: its own split candidates come from
+// plaintext histograms, the hosts' from their encrypted, compressed cumulative sums, which only the
+// guest can decrypt — but whose (feature, threshold) only the host knows. The best split of each node
+// wins; for a host split the host returns the partition of the node's instances.
+import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
+import { generatePaillierKeyPair } from '../crypto/paillier.js';
+import { seededRandom } from '../heteroLR/params.js';
+import { binFeatures, type FeatureBins } from './binning.js';
+import { nodeWeight, splitGain } from './criterion.js';
+import { sampleFeatures } from './featureSampling.js';
+import { type GhCipher, type GhDecryptor, PaillierGhCipher, paillierDecryptor, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
+import { decompress, ghLayout, type GhLayout, packGh, slotsPerPlaintext, unpackGh } from './ghPacking.js';
+import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
+import { objectiveOf } from './objective.js';
+import type { BoostingTreeParam } from './params.js';
+import {
+  BOOSTING, type BestSplit, Channel, type Dispatch, type GhPayload, type HostSplitInfo, type NodeQueuePayload, type Peers,
+  type PubKeyPayload, SETUP_TAG, type SkeletonNode, sitename, TREE,
+} from './protocol.js';
+
+export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
+
+interface GrowNode {
+  id: number;
+  depth: number;
+  members: number[];
+  g: number;
+  h: number;
+  isLeaf: boolean;
+  left: number;
+  right: number;
+  sitename: string;
+  fid: number;
+  bid: number;
+  threshold: number | null;
+}
+
+interface Candidate {
+  gain: number;
+  /** −1: the guest's own feature; else the index of the host in `peers.hosts`. */
+  host: number;
+  fid: number;
+  bid: number;
+  split: number;
+}
+
+/** The guest's own best split of a node from plaintext histograms over its sampled features. */
+function ownBest(p: BoostingTreeParam, node: GrowNode, g: Float64Array, h: Float64Array, features: readonly number[], bins: FeatureBins): Candidate | null {
+  let best: Candidate | null = null;
+  const total = node.members.length;
+  for (const fid of features) {
+    const points = bins.splitPoints[fid]!.length;
+    const binOf = bins.binOf[fid]!;
+    const hg = new Float64Array(points);
+    const hh = new Float64Array(points);
+    const hc = new Int32Array(points);
+    for (const i of node.members) {
+      const b = binOf[i]!;
+      hg[b]! += g[i]!;
+      hh[b]! += h[i]!;
+      hc[b]!++;
+    }
+    let gl = 0;
+    let hl = 0;
+    let cl = 0;
+    for (let b = 0; b < points - 1; b++) {
+      if (hc[b] === 0) continue;
+      gl += hg[b]!;
+      hl += hh[b]!;
+      cl += hc[b]!;
+      const gain = admissibleGain(p, node, gl, hl, cl, total);
+      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host: -1, fid, bid: b, split: -1 };
+    }
+  }
+  return best;
+}
+
+/** The split gain, or null when a child would be too small or too light (hosts check sizes themselves). */
+function admissibleGain(p: BoostingTreeParam, node: GrowNode, gl: number, hl: number, cl: number | null, total: number): number | null {
+  if (cl !== null && (cl < p.minLeafNode || total - cl < p.minLeafNode)) return null;
+  if (hl < p.minChildWeight || node.h - hl < p.minChildWeight) return null;
+  return splitGain(p, node.g, node.h, gl, hl);
+}
+
+/** Decrypts a host's compressed candidates of one node and returns its best, by anonymous index. */
+function hostBest(
+  p: BoostingTreeParam, node: GrowNode, info: HostSplitInfo, host: number, layout: GhLayout, keyBits: number, decryptor: GhDecryptor,
+): Candidate | null {
+  const per = slotsPerPlaintext(keyBits, layout.slotBits);
+  let best: Candidate | null = null;
+  info.packed.forEach((c, group) => {
+    const size = Math.min(per, info.candidates - group * per);
+    decompress(decryptor.decrypt(c), size, layout.slotBits).forEach((slot, k) => {
+      const s = unpackGh(layout, slot);
+      const gain = admissibleGain(p, node, s.g, s.h, null, node.members.length);
+      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host, fid: -1, bid: -1, split: group * per + k };
+    });
+  });
+  return best;
+}
+
+function guestTable(input: ComponentInput): DataTable<Instance> {
+  const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
+  if (!t) throw new Error('HeteroSecureBoost: no train_data');
+  if (input.model) throw new Error('HeteroSecureBoost: predicting from an input model is not implemented');
+  return t;
+}
+
+interface TreeContext {
+  ch: Channel;
+  peers: Peers;
+  self: PartyRef;
+  p: BoostingTreeParam;
+  bins: FeatureBins;
+  header: string[];
+  cipher: GhCipher;
+  decryptor: GhDecryptor;
+  importance: ImportanceCounter;
+}
+
+/** Grows one tree; returns its nodes (by id) and the leaf of every instance. */
+async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64Array, layout: GhLayout, features: number[], signal: AbortSignal): Promise<{ nodes: GrowNode[]; leafOf: Int32Array }> {
+  const { ch, peers, p } = tc;
+  const n = g.length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  const sum = (xs: Float64Array, members: number[]) => members.reduce((s, i) => s + xs[i]!, 0);
+  const newNode = (id: number, depth: number, members: number[]): GrowNode => ({
+    id, depth, members, g: sum(g, members), h: sum(h, members), isLeaf: true, left: -1, right: -1, sitename: sitename(tc.self), fid: -1, bid: -1, threshold: null,
+  });
+  const nodes: GrowNode[] = [newNode(0, 0, all)];
+  const leafOf = new Int32Array(n);
+  let layer = [nodes[0]!];
+  for (let depth = 0; ; depth++) {
+    signal.throwIfAborted();
+    const tag = `${t}.${depth}`;
+    const active = depth < p.maxDepth ? layer.filter((node) => node.members.length >= p.minSampleSplit && node.members.length >= 2 * p.minLeafNode) : [];
+    const positions = new Array<number>(n).fill(-1);
+    for (const node of active) for (const i of node.members) positions[i] = node.id;
+    await ch.send(TREE + 'tree_node_queue', tag, { nodes: active.map((x) => x.id), positions: active.length ? positions : [] } satisfies NodeQueuePayload, peers.hosts);
+    if (active.length === 0) break;
+
+    const best = new Map<number, Candidate>();
+    for (const node of active) {
+      const own = ownBest(p, node, g, h, features, tc.bins);
+      if (own) best.set(node.id, own);
+    }
+    for (const [j, node] of active.entries()) {
+      for (let k = 0; k < peers.hosts.length; k++) {
+        const info = await ch.get<HostSplitInfo>(TREE + 'encrypted_splitinfo_host', `${tag}.${j}`, peers.hosts[k]!);
+        if (info.nodeId !== node.id) throw new Error(`HeteroSecureBoost: host sent split info for node ${info.nodeId}, expected ${node.id}`);
+        const cand = hostBest(p, node, info, k, layout, tc.cipher.keyBits, tc.decryptor);
+        const cur = best.get(node.id);
+        if (cand && (!cur || cand.gain > cur.gain)) best.set(node.id, cand);
+      }
+    }
+    const splitting = active.filter((node) => (best.get(node.id)?.gain ?? -Infinity) > p.minImpuritySplit);
+    const goLeft = new Map<number, boolean[]>();
+    for (let k = 0; k < peers.hosts.length; k++) {
+      const mine: BestSplit[] = splitting.filter((node) => best.get(node.id)!.host === k).map((node) => ({ nodeId: node.id, split: best.get(node.id)!.split }));
+      await ch.send(TREE + 'federated_best_splitinfo_host', tag, mine, peers.hosts[k]!);
+    }
+    for (let k = 0; k < peers.hosts.length; k++) {
+      const host = peers.hosts[k]!;
+      for (const d of await ch.get<Dispatch[]>(TREE + 'dispatch_node_host_result', tag, host)) {
+        const node = nodes[d.nodeId]!;
+        if (d.goLeft.length !== node.members.length) throw new Error(`HeteroSecureBoost: host dispatch of node ${d.nodeId} has the wrong size`);
+        goLeft.set(d.nodeId, d.goLeft);
+        node.sitename = sitename(host);
+        node.fid = d.fid;
+        tc.importance.add(node.sitename, d.fid, `${node.sitename.replace(':', '_')}_${d.fid}`, best.get(d.nodeId)!.gain);
+      }
+    }
+    const next: GrowNode[] = [];
+    for (const node of splitting) {
+      const cand = best.get(node.id)!;
+      let left: boolean[];
+      if (cand.host === -1) {
+        const binOf = tc.bins.binOf[cand.fid]!;
+        left = node.members.map((i) => binOf[i]! <= cand.bid);
+        node.fid = cand.fid;
+        node.bid = cand.bid;
+        node.threshold = tc.bins.splitPoints[cand.fid]![cand.bid]!;
+        tc.importance.add(node.sitename, cand.fid, tc.header[cand.fid]!, cand.gain);
+      } else {
+        const l = goLeft.get(node.id);
+        if (!l) throw new Error(`HeteroSecureBoost: host ${peers.hosts[cand.host]!.partyId} did not dispatch node ${node.id}`);
+        left = l;
+      }
+      const l = newNode(nodes.length, depth + 1, node.members.filter((_, j) => left[j]));
+      nodes.push(l);
+      const r = newNode(nodes.length, depth + 1, node.members.filter((_, j) => !left[j]));
+      nodes.push(r);
+      node.isLeaf = false;
+      node.left = l.id;
+      node.right = r.id;
+      next.push(l, r);
+    }
+    layer = next;
+  }
+  for (const node of nodes) if (node.isLeaf) for (const i of node.members) leafOf[i] = node.id;
+  return { nodes, leafOf };
+}
+
+export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: BoostingTreeParam, peers: Peers): Promise<ComponentOutput> {
+  const ch = new Channel(ctx);
+  const self: PartyRef = peers.guest;
+  const table = guestTable(input);
+  const header = [...table.schema.header];
+  const n = table.rows.length;
+  const labels = table.rows.map(([key, inst]) => {
+    if (typeof inst.label !== 'number') throw new Error(`HeteroSecureBoost: row ${JSON.stringify(key)} has no label`);
+    return inst.label;
+  });
+  if (p.taskType === 'classification' && labels.some((y) => y !== 0 && y !== 1)) {
+    throw new Error('HeteroSecureBoost: multi-class classification is not implemented; labels must be 0/1');
+  }
+  const objective = objectiveOf(p.objective);
+
+  let cipher: GhCipher;
+  let decryptor: GhDecryptor;
+  let keyN: bigint | null = null;
+  if (p.encryptMethod === 'Paillier') {
+    const pair = generatePaillierKeyPair(p.keyLength);
+    cipher = new PaillierGhCipher(pair.publicKey);
+    decryptor = paillierDecryptor(pair.privateKey);
+    keyN = pair.publicKey.n;
+  } else {
+    const plain = new PlaintextGhCipherForTestsOnly(p.keyLength);
+    cipher = plain;
+    decryptor = plain;
+  }
+  await ch.send(BOOSTING + 'paillier_pubkey', SETUP_TAG, { n: keyN, keyBits: cipher.keyBits } satisfies PubKeyPayload, peers.hosts);
+  await ch.send(BOOSTING + 'sample_ids', SETUP_TAG, table.rows.map(([key]) => key), peers.hosts);
+
+  const bins = binFeatures(table.rows.map(([, inst]) => inst.features), header.length, p.binNum);
+  const rand = seededRandom(p.randomSeed);
+  const importance = new ImportanceCounter(p.featureImportanceType);
+  const tc: TreeContext = { ch, peers, self, p, bins, header, cipher, decryptor, importance };
+  const init = objective.initScore(labels);
+  const scores = new Float64Array(n).fill(init);
+  const losses: number[] = [];
+  const trees: TreeParam[] = [];
+  ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
+
+  let t = 0;
+  for (; t < p.numTrees; t++) {
+    await ch.send(BOOSTING + 'stop_flag', String(t), false, peers.hosts);
+    const g = new Float64Array(n);
+    const h = new Float64Array(n);
+    let maxAbsG = 0;
+    let maxH = 0;
+    for (let i = 0; i < n; i++) {
+      g[i] = objective.grad(labels[i]!, scores[i]!);
+      h[i] = objective.hess(labels[i]!, scores[i]!);
+      maxAbsG = Math.max(maxAbsG, Math.abs(g[i]!));
+      maxH = Math.max(maxH, h[i]!);
+    }
+    const layout = ghLayout(maxAbsG, maxH, n);
+    const cts = Array.from(g, (gi, i) => cipher.encrypt(packGh(layout, gi, h[i]!)));
+    await ch.send(BOOSTING + 'encrypted_grad_and_hess', String(t), { cts, slotBits: layout.slotBits } satisfies GhPayload, peers.hosts);
+    const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
+    const { nodes, leafOf } = await growTree(tc, t, g, h, layout, features, ctx.signal);
+
+    const weights = nodes.map((node) => nodeWeight(p, node.g, node.h));
+    for (let i = 0; i < n; i++) scores[i]! += p.learningRate * weights[leafOf[i]!]!;
+    const skeleton: SkeletonNode[] = nodes.map((x) => ({ id: x.id, sitename: x.sitename, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right }));
+    await ch.send(TREE + 'tree', String(t), skeleton, peers.hosts);
+    const tree: NodeParam[] = nodes.map((x, j) => ({
+      id: x.id, sitename: x.sitename, fid: x.fid, bid: x.bid, weight: weights[j]!, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right, missingDir: 1,
+    }));
+    const leafCount = Object.fromEntries(nodes.filter((x) => x.isLeaf).map((x) => [String(x.id), x.members.length]));
+    const splitMaskdict = Object.fromEntries(nodes.filter((x) => x.threshold !== null).map((x) => [String(x.id), x.threshold!]));
+    trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict: {} });
+
+    const loss = objective.loss(labels, scores);
+    ctx.tracker.logMetricData('train', 'loss', [[t, loss]]);
+    ctx.tracker.setProgress(Math.round(((t + 1) / p.numTrees) * 100));
+    const prev = losses[losses.length - 1];
+    losses.push(loss);
+    if (p.nIterNoChange && prev !== undefined && Math.abs(prev - loss) < p.tol) {
+      t++;
+      break;
+    }
+  }
+  await ch.send(BOOSTING + 'stop_flag', String(t), true, peers.hosts);
+
+  const classification = p.taskType === 'classification';
+  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => {
+    const score = objective.predict(scores[i]!);
+    return classification
+      ? [key, [inst.label, score > p.threshold ? 1 : 0, score, { '0': 1 - score, '1': score }, 'train']]
+      : [key, [inst.label, score, score, { label: score }, 'train']];
+  });
+  return {
+    data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows },
+    model: {
+      HeteroSecureBoostingTreeGuestMeta: metaOf(p),
+      HeteroSecureBoostingTreeGuestParam: {
+        treeNum: trees.length,
+        trees,
+        initScore: [init],
+        losses,
+        treeDim: 1,
+        numClasses: classification ? 2 : 1,
+        classes: classification ? ['0', '1'] : [],
+        featureImportances: importance.list(),
+        featureNameFidMapping: fidMapping(header),
+        bestIteration: -1,
+        modelName: 'HeteroSecureBoost',
+      },
+    },
+    modelModule: 'HeteroSecureBoost',
+  };
+}

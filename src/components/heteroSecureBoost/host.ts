@@ -1,0 +1,167 @@
+// The host side of HeteroSecureBoost: it bins its own features once, and per layer adds up the guest's
+// encrypted packed g/h into per-(node, feature, bin) histograms, turns them into cumulative left sums,
+// shuffles them under anonymous indices (keeping the index → (feature, bin) table to itself),
+// compresses and sends them. When the guest picks one of its splits it answers with the partition of
+// the node's instances only. Thresholds stay in the host's model (splitMaskdict).
+import { randomInt } from 'node:crypto';
+import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import { PaillierPublicKey } from '../crypto/paillier.js';
+import { seededRandom } from '../heteroLR/params.js';
+import { binFeatures, type FeatureBins } from './binning.js';
+import { type GhCipher, PaillierGhCipher, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
+import { slotsPerPlaintext } from './ghPacking.js';
+import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
+import type { BoostingTreeParam } from './params.js';
+import {
+  BOOSTING, type BestSplit, Channel, type Dispatch, type GhPayload, type HostSplitInfo, type NodeQueuePayload, type Peers,
+  type PubKeyPayload, SETUP_TAG, type SkeletonNode, sitename, TREE,
+} from './protocol.js';
+import { sampleFeatures } from './featureSampling.js';
+
+interface SplitRef {
+  fid: number;
+  bid: number;
+}
+
+/** Cumulative encrypted left sums of every admissible split of one node, in feature/bin order. */
+export function nodeCandidates(
+  cipher: GhCipher,
+  gh: readonly bigint[],
+  members: readonly number[],
+  features: readonly number[],
+  bins: FeatureBins,
+  minLeafNode: number,
+): { sums: bigint[]; refs: SplitRef[] } {
+  const sums: bigint[] = [];
+  const refs: SplitRef[] = [];
+  const total = members.length;
+  for (const fid of features) {
+    const points = bins.splitPoints[fid]!.length;
+    const binOf = bins.binOf[fid]!;
+    const hist = new Array<bigint>(points).fill(cipher.zero);
+    const counts = new Int32Array(points);
+    for (const i of members) {
+      const b = binOf[i]!;
+      hist[b] = cipher.add(hist[b]!, gh[i]!);
+      counts[b]!++;
+    }
+    let acc = cipher.zero;
+    let left = 0;
+    for (let b = 0; b < points - 1; b++) {
+      if (counts[b] === 0) continue; // same partition as the previous bin: not a new candidate
+      acc = cipher.add(acc, hist[b]!);
+      left += counts[b]!;
+      if (left < minLeafNode || total - left < minLeafNode) continue;
+      sums.push(acc);
+      refs.push({ fid, bid: b });
+    }
+  }
+  return { sums, refs };
+}
+
+/** Fisher–Yates with node:crypto randomness: the anonymous order of a node's candidates. */
+function shuffledOrder(n: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** Horner-compresses consecutive slots: [[s₀·2^(k·(c−1)) + … + s_(c−1)]] per group of c. */
+export function compress(cipher: GhCipher, sums: readonly bigint[], slotBits: number): bigint[] {
+  const per = slotsPerPlaintext(cipher.keyBits, slotBits);
+  const out: bigint[] = [];
+  for (let start = 0; start < sums.length; start += per) {
+    let acc = sums[start]!;
+    for (let k = start + 1; k < Math.min(sums.length, start + per); k++) acc = cipher.add(cipher.shift(acc, slotBits), sums[k]!);
+    out.push(acc);
+  }
+  return out;
+}
+
+function hostTable(input: ComponentInput): DataTable<Instance> {
+  const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
+  if (!t) throw new Error('HeteroSecureBoost: no train_data');
+  return t;
+}
+
+export async function runHost(input: ComponentInput, ctx: ComponentContext, p: BoostingTreeParam, peers: Peers): Promise<ComponentOutput> {
+  const ch = new Channel(ctx);
+  const self = { role: 'host', partyId: input.partyId };
+  const table = hostTable(input);
+  const header = [...table.schema.header];
+  const key = await ch.get<PubKeyPayload>(BOOSTING + 'paillier_pubkey', SETUP_TAG, peers.guest);
+  const cipher: GhCipher = key.n === null ? new PlaintextGhCipherForTestsOnly(key.keyBits) : new PaillierGhCipher(new PaillierPublicKey(key.n));
+  const ids = await ch.get<string[]>(BOOSTING + 'sample_ids', SETUP_TAG, peers.guest);
+  const byKey = new Map(table.rows);
+  const rows = ids.map((id) => {
+    const inst = byKey.get(id);
+    if (!inst) throw new Error(`HeteroSecureBoost: host has no row for id ${JSON.stringify(id)} (intersect first)`);
+    return inst.features;
+  });
+  const bins = binFeatures(rows, header.length, p.binNum);
+  const rand = seededRandom(p.randomSeed === null ? null : p.randomSeed + 1);
+  const importance = new ImportanceCounter(p.featureImportanceType);
+  const trees: TreeParam[] = [];
+
+  for (let t = 0; ; t++) {
+    const stop = await ch.get<boolean>(BOOSTING + 'stop_flag', String(t), peers.guest);
+    if (stop) break;
+    const gh = await ch.get<GhPayload>(BOOSTING + 'encrypted_grad_and_hess', String(t), peers.guest);
+    const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
+    const own = new Map<number, { fid: number; bid: number; threshold: number }>();
+    for (let depth = 0; ; depth++) {
+      const tag = `${t}.${depth}`;
+      const queue = await ch.get<NodeQueuePayload>(TREE + 'tree_node_queue', tag, peers.guest);
+      if (queue.nodes.length === 0) break;
+      const members = new Map<number, number[]>(queue.nodes.map((id) => [id, []]));
+      queue.positions.forEach((node, i) => members.get(node)?.push(i));
+      const lookup = new Map<number, SplitRef[]>();
+      // One message per node, so the guest decrypts a node while the host compresses the next.
+      for (const [j, nodeId] of queue.nodes.entries()) {
+        ctx.signal.throwIfAborted();
+        const { sums, refs } = nodeCandidates(cipher, gh.cts, members.get(nodeId)!, features, bins, p.minLeafNode);
+        const order = shuffledOrder(sums.length);
+        lookup.set(nodeId, order.map((k) => refs[k]!));
+        const info: HostSplitInfo = { nodeId, candidates: sums.length, packed: compress(cipher, order.map((k) => sums[k]!), gh.slotBits) };
+        await ch.send(TREE + 'encrypted_splitinfo_host', `${tag}.${j}`, info, peers.guest);
+      }
+      const best = await ch.get<BestSplit[]>(TREE + 'federated_best_splitinfo_host', tag, peers.guest);
+      const dispatch: Dispatch[] = best.map(({ nodeId, split }) => {
+        const ref = lookup.get(nodeId)?.[split];
+        if (!ref) throw new Error(`HeteroSecureBoost: guest chose an unknown split ${split} of node ${nodeId}`);
+        own.set(nodeId, { ...ref, threshold: bins.splitPoints[ref.fid]![ref.bid]! });
+        const binOf = bins.binOf[ref.fid]!;
+        return { nodeId, fid: ref.fid, goLeft: members.get(nodeId)!.map((i) => binOf[i]! <= ref.bid) };
+      });
+      await ch.send(TREE + 'dispatch_node_host_result', tag, dispatch, peers.guest);
+    }
+    const skeleton = await ch.get<SkeletonNode[]>(TREE + 'tree', String(t), peers.guest);
+    const tree: NodeParam[] = skeleton.map((n) => {
+      const mine = own.get(n.id);
+      if (mine) importance.add(sitename(self), mine.fid, header[mine.fid]!, 0);
+      return { id: n.id, sitename: n.sitename, fid: mine?.fid ?? -1, bid: mine?.bid ?? -1, weight: 0, isLeaf: n.isLeaf, leftNodeid: n.leftNodeid, rightNodeid: n.rightNodeid, missingDir: 1 };
+    });
+    const splitMaskdict = Object.fromEntries([...own].map(([id, s]) => [String(id), s.threshold]));
+    trees.push({ tree, leafCount: {}, splitMaskdict, missingDirMaskdict: {} });
+    ctx.tracker.setProgress(Math.min(100, Math.round(((t + 1) / p.numTrees) * 100)));
+  }
+  return {
+    model: {
+      HeteroSecureBoostingTreeHostMeta: metaOf(p),
+      HeteroSecureBoostingTreeHostParam: {
+        treeNum: trees.length,
+        trees,
+        featureImportances: importance.list(),
+        featureNameFidMapping: fidMapping(header),
+        treeDim: 1,
+        bestIteration: -1,
+        modelName: 'HeteroSecureBoost',
+        anonymousNameMapping: Object.fromEntries(header.map((h, fid) => [`${sitename(self).replace(':', '_')}_${fid}`, h])),
+      },
+    },
+    modelModule: 'HeteroSecureBoost',
+  };
+}

@@ -1,0 +1,110 @@
+// BoostingTreeParam (FATE 1.x federatedml/param/boosting_param.py) as HeteroSecureBoost reads it from the
+// merged parameter object. Unsupported choices fail loudly instead of silently training something else.
+
+export type TaskType = 'classification' | 'regression';
+export type ObjectiveName = 'cross_entropy' | 'lse';
+export type ImportanceType = 'split' | 'gain';
+
+export interface BoostingTreeParam {
+  readonly taskType: TaskType;
+  readonly objective: ObjectiveName;
+  readonly learningRate: number;
+  readonly numTrees: number;
+  readonly binNum: number;
+  readonly subsampleFeatureRate: number;
+  readonly nIterNoChange: boolean;
+  readonly tol: number;
+  readonly maxDepth: number;
+  /** criterion_params[0]: L2 regularisation λ of the xgboost criterion. */
+  readonly regLambda: number;
+  /** criterion_params[1]: L1 regularisation α (gradient truncation). */
+  readonly regAlpha: number;
+  readonly minSampleSplit: number;
+  readonly minImpuritySplit: number;
+  readonly minLeafNode: number;
+  readonly minChildWeight: number;
+  readonly featureImportanceType: ImportanceType;
+  /** 'Paillier', or null = no encryption at all (plaintext maths, for tests and the bench baseline only). */
+  readonly encryptMethod: 'Paillier' | null;
+  readonly keyLength: number;
+  readonly threshold: number;
+  /** Seed of the per-tree feature subsampling (null: Math.random). */
+  readonly randomSeed: number | null;
+}
+
+function fail(message: string): never {
+  throw new Error(`HeteroSecureBoost: ${message}`);
+}
+
+function obj(v: unknown, what: string): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) fail(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+function num(o: Record<string, unknown>, key: string, fallback: number): number {
+  const v = o[key];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${key} must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function positiveInt(o: Record<string, unknown>, key: string, fallback: number): number {
+  const v = num(o, key, fallback);
+  if (!Number.isInteger(v) || v < 1) fail(`${key} must be a positive integer, got ${v}`);
+  return v;
+}
+
+export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTreeParam {
+  const tree = obj(raw.tree_param, 'tree_param');
+  const objective = obj(raw.objective_param, 'objective_param');
+  const enc = obj(raw.encrypt_param, 'encrypt_param');
+  const predict = obj(raw.predict_param, 'predict_param');
+
+  const taskType = String(raw.task_type ?? 'classification').toLowerCase();
+  if (taskType !== 'classification' && taskType !== 'regression') fail(`task_type must be classification or regression, got ${JSON.stringify(raw.task_type)}`);
+  const objectiveName = String(objective.objective ?? (taskType === 'classification' ? 'cross_entropy' : 'lse')).toLowerCase();
+  if (taskType === 'classification' && objectiveName !== 'cross_entropy') fail(`objective ${objectiveName} is not a classification objective (use cross_entropy)`);
+  if (taskType === 'regression' && objectiveName !== 'lse') fail(`regression objective ${JSON.stringify(objectiveName)} is not implemented (use lse)`);
+
+  let encryptMethod: 'Paillier' | null = 'Paillier';
+  if ('method' in enc) {
+    if (enc.method === null) encryptMethod = null;
+    else if (String(enc.method).toLowerCase() !== 'paillier') fail(`encrypt_param.method must be Paillier or null, got ${JSON.stringify(enc.method)}`);
+  }
+
+  const criterion = tree.criterion_method === undefined ? 'xgboost' : String(tree.criterion_method);
+  if (criterion !== 'xgboost') fail(`criterion_method ${criterion} is not supported (xgboost only)`);
+  const cp = tree.criterion_params ?? [0.1, 0];
+  if (!Array.isArray(cp) || cp.some((x) => typeof x !== 'number')) fail('tree_param.criterion_params must be a list of numbers');
+  if (tree.use_missing === true || raw.use_missing === true) fail('use_missing is not implemented');
+
+  const importance = String(tree.feature_importance_type ?? 'split');
+  if (importance !== 'split' && importance !== 'gain') fail(`feature_importance_type must be split or gain, got ${importance}`);
+  const rate = num(raw, 'subsample_feature_rate', 1);
+  if (!(rate > 0 && rate <= 1)) fail('subsample_feature_rate must be in (0, 1]');
+  const seed = raw.random_seed;
+
+  return {
+    taskType,
+    objective: objectiveName as ObjectiveName,
+    learningRate: num(raw, 'learning_rate', 0.3),
+    numTrees: positiveInt(raw, 'num_trees', 5),
+    binNum: Math.max(2, positiveInt(raw, 'bin_num', 32)),
+    subsampleFeatureRate: rate,
+    nIterNoChange: raw.n_iter_no_change !== false,
+    tol: num(raw, 'tol', 1e-4),
+    maxDepth: positiveInt(tree, 'max_depth', 3),
+    regLambda: (cp[0] as number | undefined) ?? 0.1,
+    regAlpha: (cp[1] as number | undefined) ?? 0,
+    minSampleSplit: num(tree, 'min_sample_split', 2),
+    minImpuritySplit: num(tree, 'min_impurity_split', 1e-3),
+    minLeafNode: Math.max(1, num(tree, 'min_leaf_node', 1)),
+    minChildWeight: num(tree, 'min_child_weight', 0),
+    featureImportanceType: importance,
+    encryptMethod,
+    keyLength: positiveInt(enc, 'key_length', 1024),
+    threshold: num(predict, 'threshold', 0.5),
+    randomSeed: typeof seed === 'number' ? seed : null,
+  };
+}

@@ -111,6 +111,7 @@ export class PartyActors {
       const request = this.request(plan, component, party, ref, taskId);
       const output = await this.deps.pool.run(request, {
         signal,
+        affinity: jobId,
         onMessage: (message, reply) => {
           switch (message.type) {
             case 'metricData':

@@ -8,9 +8,11 @@ import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { writeTable } from '../store/tables/writeTable.js';
 import { RecentOutputs } from './recentOutputs.js';
+import { lowerThisThreadPriority } from './threadPriority.js';
 import type { FromWorker, FromWorkerEnvelope, TableInput, TaskOutput, TaskRequest, ToWorkerEnvelope } from './taskProtocol.js';
 
 const port = parentPort!;
+lowerThisThreadPriority();
 
 interface TaskState {
   readonly abort: AbortController;

@@ -47,6 +47,13 @@ export class WorkerPool {
     while (this.idle().length < Math.min(count, this.options.maxIdle)) this.spawn();
   }
 
+  /** Live workers, busy or idle. */
+  get size(): number {
+    let n = 0;
+    for (const w of this.workers) if (!w.dead) n++;
+    return n;
+  }
+
   /** Tasks running now. */
   get running(): number {
     let n = 0;

@@ -5,7 +5,7 @@
 // scheduler's own latency (FATE-Flow ticks every 2 s and starts one job per tick). While they run,
 // /v1/job/query is probed every 20 ms. Prints p50/p99 of submit→running, job wall time and query
 // latency, and jobs completed per second.
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_DATA } from '../test/support/fixtures.js';
 import { post, tempDir, waitForJob } from '../test/support/http.js';
@@ -29,6 +29,16 @@ const conf = {
   job_parameters: { work_mode: 0 },
   role: { guest: [9999], host: [10000] },
   role_parameters: { guest: { ...table('guest'), dataio_0: { with_label: [true], label_name: ['y'] } }, host: { ...table('host'), dataio_0: { with_label: [false] } } },
+};
+
+/** CPU seconds (user + system, all threads) the node process has used; Linux only. */
+const cpuSeconds = (pid: number | undefined): number | undefined => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
 };
 
 const percentile = (values: number[], p: number): number => {
@@ -58,6 +68,7 @@ try {
     }
   })();
   let next = 0;
+  const cpuBefore = cpuSeconds(node.child.pid);
   const started = performance.now();
   const worker = async (): Promise<void> => {
     while (next < JOBS) {
@@ -75,6 +86,7 @@ try {
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSeconds(node.child.pid);
   running = false;
   await probe;
   console.log(`jobs: ${JOBS} x 4 components (guest + host), ${IN_FLIGHT} in flight, ${failed} not successful`);
@@ -82,6 +94,10 @@ try {
   console.log(`job wall time (f_end_time - f_create_time): ${fmt(wall)}`);
   console.log(`jobs completed per second: ${(JOBS / seconds).toFixed(1)} (${seconds.toFixed(1)} s in all)`);
   console.log(`/v1/job/query latency while jobs run: ${fmt(queryLatency)}`);
+  // The machine may be shared: CPU per job is steadier than jobs/s when other work competes.
+  if (cpuBefore !== undefined && cpuAfter !== undefined) {
+    console.log(`node CPU per job (all threads): ${((1000 * (cpuAfter - cpuBefore)) / JOBS).toFixed(0)} ms (${(cpuAfter - cpuBefore).toFixed(1)} s in all)`);
+  }
 } finally {
   await node.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });

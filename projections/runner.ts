@@ -9,6 +9,8 @@ import type { EventStore, RecordedEvent, Subscription } from '../src/store/event
 import type { Cell, Projection, Row, RowOp } from './rowOps.js';
 
 const PAGE = 2000;
+/** Most events applied in one event-loop turn while following the log. */
+const LIVE_BATCH = 256;
 
 export function openViewDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -52,11 +54,14 @@ export class ProjectionRunner {
   /** Catches up with the log in pages, then follows it live. */
   async start(): Promise<void> {
     await this.catchUp();
-    // Live events are applied in batches (one transaction per event-loop turn, not per event).
+    // Live events are applied in batches (one transaction per event-loop turn, not per event), of
+    // at most LIVE_BATCH events: a burst is applied in pieces so that queries answer in between.
     let buffer: RecordedEvent[] = [];
     const applyBuffered = () => {
-      const batch = buffer;
-      buffer = [];
+      if (this.failure) return;
+      const batch = buffer.length > LIVE_BATCH ? buffer.splice(0, LIVE_BATCH) : buffer;
+      if (batch === buffer) buffer = [];
+      else setImmediate(applyBuffered);
       try {
         this.applyBatch(batch);
       } catch (error) {

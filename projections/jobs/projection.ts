@@ -1,4 +1,4 @@
-import { JOB_EVENT_TYPES, type JobEvent } from '../../src/domain/job/events.js';
+import { JOB_EVENT_TYPES, stopAcknowledgement, type JobEvent } from '../../src/domain/job/events.js';
 import { json, type Projection, type RowOp } from '../rowOps.js';
 import { jobSchema, T_JOB } from './schema.js';
 
@@ -35,6 +35,9 @@ function project(event: JobEvent): RowOp[] {
       return [...ended('success', event.data.elapsed, null), ...update({ f_progress: 100 })];
     case 'JobFailed':
       return ended('failed', event.data.elapsed, event.data.reason);
+    case 'JobStopAcknowledged':
+      // Until the job's end states the final reason, the row says that this party has stopped.
+      return update({ f_reason: stopAcknowledgement(event.data.stoppedTasks) });
     case 'JobCanceled':
       return ended('canceled', event.data.elapsed, event.data.reason);
     case 'JobTimedOut':

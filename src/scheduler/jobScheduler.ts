@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { planJob, type ComponentPlan, type JobPlan } from '../domain/dsl/plan.js';
 import { jobDecider } from '../domain/job/decider.js';
-import { jobStreamId, type JobCreatedData } from '../domain/job/events.js';
+import { jobStreamId, stopAcknowledgement, type JobCreatedData } from '../domain/job/events.js';
 import type { JobCommand } from '../domain/job/commands.js';
 import { taskDecider } from '../domain/task/decider.js';
 import { taskStreamId } from '../domain/task/events.js';
@@ -17,7 +17,7 @@ import type { EventStore, RecordedEvent } from '../store/eventStore.js';
 import { jobsInStatus, queryJobs, type JobRow } from '../../projections/jobs/query.js';
 import { queryTasks } from '../../projections/tasks/query.js';
 import type { Mailbox } from './mailbox.js';
-import type { PartyActors, TaskResult } from './partyActor.js';
+import type { PartyActors, StopAck, TaskResult } from './partyActor.js';
 
 export interface JobSchedulerDeps {
   readonly store: EventStore;
@@ -38,6 +38,8 @@ type EndKind = 'canceled' | 'timeout';
 interface RunningJob {
   readonly abort: AbortController;
   end?: { kind: EndKind; reason: string };
+  /** Set by a stop: every party's acknowledgement; the job ends only once they are all in. */
+  acks?: Promise<StopAck[]>;
   readonly done: Promise<void>;
 }
 
@@ -82,7 +84,9 @@ export class JobScheduler {
     const job = this.running.get(jobId);
     if (job) {
       job.end ??= { kind: 'canceled', reason };
+      // No further component starts; then every party ends its tasks and acknowledges.
       job.abort.abort();
+      job.acks ??= this.stopParties(jobId, rows, job.end.reason);
       await job.done;
       return 'kill job success';
     }
@@ -114,7 +118,7 @@ export class JobScheduler {
       const abort = new AbortController();
       const job: RunningJob = {
         abort,
-        done: this.run(jobId, abort.signal, () => job.end)
+        done: this.run(jobId, abort.signal, () => job)
           .catch((error) => this.deps.log.error({ err: error, jobId }, 'job scheduler failed to record a job end'))
           .finally(() => {
             this.running.delete(jobId);
@@ -125,7 +129,7 @@ export class JobScheduler {
     }
   }
 
-  private async run(jobId: string, signal: AbortSignal, endOf: () => RunningJob['end']): Promise<void> {
+  private async run(jobId: string, signal: AbortSignal, current: () => RunningJob): Promise<void> {
     const rows = queryJobs(this.deps.views, { job_id: jobId });
     const initiator = rows.find((r) => r.f_is_initiator === 1) ?? rows[0];
     // Stopped before its turn came (or before this scheduler saw it): it must never run.
@@ -147,9 +151,9 @@ export class JobScheduler {
     }, Math.min(plan.timeoutSeconds * 1000, 2 ** 31 - 1));
     try {
       const failure = await this.runComponents(plan, rows, signal);
-      const end = endOf();
+      const { end, acks } = current();
       if (end?.kind === 'timeout') await this.forAllRows(rows, { type: 'TimeOutJob', data: { at: now() } });
-      else if (end) await this.forAllRows(rows, { type: 'CancelJob', data: { reason: end.reason, at: now() } });
+      else if (end) await this.cancelAcknowledged(rows, end.reason, acks);
       else if (failure) await this.forAllRows(rows, { type: 'FailJob', data: { reason: failure, at: now() } });
       else await this.forAllRows(rows, { type: 'SucceedJob', data: { at: now() } });
     } finally {
@@ -221,6 +225,25 @@ export class JobScheduler {
       await this.forAllRows(queryJobs(this.deps.views, { job_id: jobId }), { type: 'FailJob', data: { reason, at } });
       this.deps.log.warn({ jobId }, 'failed a job that was running when the node stopped');
     }
+  }
+
+  /** Asks every party of the job to stop its tasks; each answers once it has (see PartyActors.stopJob). */
+  private stopParties(jobId: string, rows: JobRow[], reason: string): Promise<StopAck[]> {
+    return Promise.all(rows.map((r) => this.deps.actors.stopJob(jobId, { role: String(r.f_role), partyId: String(r.f_party_id) }, reason)));
+  }
+
+  /** Each row ends canceled with the reason and what its party acknowledged. */
+  private async cancelAcknowledged(rows: JobRow[], reason: string, acks: Promise<StopAck[]> | undefined): Promise<void> {
+    const acknowledged = await (acks ?? Promise.resolve([])).catch((error: unknown) => {
+      this.deps.log.warn({ err: error }, 'a party did not acknowledge the stop');
+      return [] as StopAck[];
+    });
+    const at = this.deps.clock.now();
+    await Promise.all(rows.map((r) => {
+      const ack = acknowledged.find((a) => a.party.role === String(r.f_role) && a.party.partyId === String(r.f_party_id));
+      const rowReason = ack ? `${reason}; ${stopAcknowledgement(ack.stoppedTasks)}` : reason;
+      return handleCommand(this.deps.store, jobStreamId(String(r.f_job_id), String(r.f_role), String(r.f_party_id)), jobDecider, { type: 'CancelJob', data: { reason: rowReason, at } });
+    }));
   }
 
   private async forAllRows(rows: JobRow[], command: JobCommand): Promise<void> {

@@ -6,6 +6,8 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { ModelBuffers, PartyRef, Schema } from '../components/contract.js';
 import type { ComponentPlan, JobPlan, PartyPlan } from '../domain/dsl/plan.js';
+import { jobDecider } from '../domain/job/decider.js';
+import { jobStreamId } from '../domain/job/events.js';
 import { taskDecider } from '../domain/task/decider.js';
 import { taskIdOf, taskStreamId } from '../domain/task/events.js';
 import type { TaskCommand } from '../domain/task/commands.js';
@@ -42,13 +44,62 @@ export interface TaskResult {
   readonly party: PartyRef;
 }
 
+/** A party's answer to a stop: its tasks of the job have ended and it recorded the stop. */
+export interface StopAck {
+  readonly party: PartyRef;
+  readonly stoppedTasks: string[];
+}
+
+interface RunningTask {
+  readonly abort: AbortController;
+  readonly ended: Promise<unknown>;
+}
+
 export class PartyActors {
+  /** This node's running tasks by job and party, so a stop can end exactly one party's tasks. */
+  private readonly running = new Map<string, Map<string, RunningTask>>();
+
   constructor(private readonly deps: PartyActorDeps) {}
 
-  async runTask(plan: JobPlan, component: ComponentPlan, party: PartyPlan, signal: AbortSignal): Promise<TaskResult> {
+  /** `signal` ends the task too (the scheduler's own stop of a failed or timed-out job). */
+  runTask(plan: JobPlan, component: ComponentPlan, party: PartyPlan, signal: AbortSignal): Promise<TaskResult> {
+    const ref: PartyRef = { role: party.role, partyId: String(party.partyId) };
+    const taskId = taskIdOf(plan.jobId, component.name);
+    const abort = new AbortController();
+    const forward = () => abort.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
+    const key = runningKey(plan.jobId, ref);
+    const tasks = this.running.get(key) ?? new Map<string, RunningTask>();
+    this.running.set(key, tasks);
+    const ended = this.execute(plan, component, party, ref, abort.signal).finally(() => {
+      signal.removeEventListener('abort', forward);
+      tasks.delete(taskId);
+      if (tasks.size === 0 && this.running.get(key) === tasks) this.running.delete(key);
+    });
+    tasks.set(taskId, { abort, ended });
+    return ended;
+  }
+
+  /**
+   * FATE's per-party kill: ends this party's running tasks of the job (their workers end), waits
+   * until each has recorded its end, then records the acknowledgement on the party's job row.
+   */
+  async stopJob(jobId: string, party: PartyRef, reason: string): Promise<StopAck> {
+    const ref: PartyRef = { role: party.role, partyId: String(party.partyId) };
+    const tasks = [...(this.running.get(runningKey(jobId, ref)) ?? new Map<string, RunningTask>())];
+    for (const [, task] of tasks) task.abort.abort('stopped');
+    await Promise.allSettled(tasks.map(([, task]) => task.ended));
+    const stoppedTasks = tasks.map(([taskId]) => taskId);
+    await handleCommand(this.deps.store, jobStreamId(jobId, ref.role, ref.partyId), jobDecider, {
+      type: 'AcknowledgeStop', data: { reason, stoppedTasks, at: this.deps.clock.now() },
+    });
+    return { party: ref, stoppedTasks };
+  }
+
+  private async execute(plan: JobPlan, component: ComponentPlan, party: PartyPlan, ref: PartyRef, signal: AbortSignal): Promise<TaskResult> {
     const { jobId } = plan;
     const taskId = taskIdOf(jobId, component.name);
-    const ref: PartyRef = { role: party.role, partyId: String(party.partyId) };
     const scope: TrackingScope = { jobId, componentName: component.name, taskId, role: ref.role, partyId: ref.partyId };
     const now = () => this.deps.clock.now();
     await this.task(taskId, ref, {
@@ -60,6 +111,7 @@ export class PartyActors {
       const request = this.request(plan, component, party, ref, taskId);
       const output = await this.deps.pool.run(request, {
         signal,
+        affinity: jobId,
         onMessage: (message, reply) => {
           switch (message.type) {
             case 'metricData':
@@ -165,6 +217,10 @@ export class PartyActors {
   private task(taskId: string, ref: PartyRef, command: TaskCommand) {
     return handleCommand(this.deps.store, taskStreamId(taskId, ref.role, ref.partyId), taskDecider, command);
   }
+}
+
+function runningKey(jobId: string, party: PartyRef): string {
+  return `${jobId}\u0000${party.role}:${party.partyId}`;
 }
 
 /** Metrics arrive one call at a time from the worker; they are appended in order, batched. */

@@ -31,6 +31,17 @@ export interface TaskOutput {
   readonly modelModule?: string;
 }
 
+/** Tasks of one job share a worker (see WorkerPool): every message names its task. */
+export interface ToWorkerEnvelope {
+  readonly task: number;
+  readonly message: ToWorker;
+}
+
+export interface FromWorkerEnvelope {
+  readonly task: number;
+  readonly message: FromWorker;
+}
+
 export type ToWorker =
   | { type: 'run'; request: TaskRequest }
   | { type: 'got'; id: number; payload: unknown }

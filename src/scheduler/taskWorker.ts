@@ -1,63 +1,88 @@
-// Worker-thread entry for component tasks: loads the task's input tables, runs the component with
-// a tracker and a federation that forward to the main thread, writes the output table. One task at
-// a time per worker; the worker is reused for the next task (warm pool).
+// Worker-thread entry for component tasks: loads each task's input tables, runs the component with
+// a tracker and a federation that forward to the main thread, writes the output table. A worker is
+// reused (warm pool) and runs the tasks of one job at a time, possibly several at once (the parties
+// of a component wait on each other through the federation, so they interleave at its awaits).
 import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, DataTable, Federation, Tracker } from '../components/contract.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { writeTable } from '../store/tables/writeTable.js';
-import type { FromWorker, TableInput, TaskOutput, TaskRequest, ToWorker } from './taskProtocol.js';
+import { RecentOutputs } from './recentOutputs.js';
+import { lowerThisThreadPriority } from './threadPriority.js';
+import type { FromWorker, FromWorkerEnvelope, TableInput, TaskOutput, TaskRequest, ToWorkerEnvelope } from './taskProtocol.js';
 
 const port = parentPort!;
-let abort = new AbortController();
-let nextGetId = 1;
-const pendingGets = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+lowerThisThreadPriority();
 
-const send = (message: FromWorker): void => port.postMessage(message);
+interface TaskState {
+  readonly abort: AbortController;
+  readonly pendingGets: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
+  nextGetId: number;
+}
 
-port.on('message', (message: ToWorker) => {
+const tasks = new Map<number, TaskState>();
+/** This worker's last output tables, so the job's next task here need not read and parse them back. */
+const recent = new RecentOutputs();
+
+port.on('message', ({ task, message }: ToWorkerEnvelope) => {
+  const state = tasks.get(task);
   switch (message.type) {
-    case 'run':
-      abort = new AbortController();
-      void runTask(message.request).then(
-        (output) => send({ type: 'done', output }),
-        (error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
-      );
+    case 'run': {
+      const fresh: TaskState = { abort: new AbortController(), pendingGets: new Map(), nextGetId: 1 };
+      tasks.set(task, fresh);
+      void runTask(task, fresh, message.request)
+        .then(
+          (output) => send(task, { type: 'done', output }),
+          (error: unknown) => send(task, { type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => tasks.delete(task));
       return;
+    }
     case 'got':
-      pendingGets.get(message.id)?.resolve(message.payload);
-      pendingGets.delete(message.id);
+      state?.pendingGets.get(message.id)?.resolve(message.payload);
+      state?.pendingGets.delete(message.id);
       return;
     case 'getFailed':
-      pendingGets.get(message.id)?.reject(new Error(message.message));
-      pendingGets.delete(message.id);
+      state?.pendingGets.get(message.id)?.reject(new Error(message.message));
+      state?.pendingGets.delete(message.id);
       return;
     case 'cancel':
-      abort.abort(new Error('task stopped'));
-      for (const p of pendingGets.values()) p.reject(new Error('task stopped'));
-      pendingGets.clear();
+      if (!state) return;
+      state.abort.abort(new Error('task stopped'));
+      for (const p of state.pendingGets.values()) p.reject(new Error('task stopped'));
+      state.pendingGets.clear();
       return;
   }
 });
 
-const tracker: Tracker = {
-  logMetricData: (namespace, name, points) => send({ type: 'metricData', namespace, name, points }),
-  setMetricMeta: (namespace, name, meta) => send({ type: 'metricMeta', namespace, name, meta }),
-  setProgress: (percent) => send({ type: 'progress', percent }),
-};
+function send(task: number, message: FromWorker): void {
+  port.postMessage({ task, message } satisfies FromWorkerEnvelope);
+}
 
-const federation: Federation = {
-  remote: async (name, tag, payload, to) => send({ type: 'remote', name, tag, payload, to: [...to] }),
-  get: (name, tag, from) =>
-    new Promise((resolve, reject) => {
-      if (abort.signal.aborted) return reject(new Error('task stopped'));
-      const id = nextGetId++;
-      pendingGets.set(id, { resolve, reject });
-      send({ type: 'get', id, name, tag, from });
-    }),
-};
+function trackerOf(task: number): Tracker {
+  return {
+    logMetricData: (namespace, name, points) => send(task, { type: 'metricData', namespace, name, points }),
+    setMetricMeta: (namespace, name, meta) => send(task, { type: 'metricMeta', namespace, name, meta }),
+    setProgress: (percent) => send(task, { type: 'progress', percent }),
+  };
+}
+
+function federationOf(task: number, state: TaskState): Federation {
+  return {
+    remote: async (name, tag, payload, to) => send(task, { type: 'remote', name, tag, payload, to: [...to] }),
+    get: (name, tag, from) =>
+      new Promise((resolve, reject) => {
+        if (state.abort.signal.aborted) return reject(new Error('task stopped'));
+        const id = state.nextGetId++;
+        state.pendingGets.set(id, { resolve, reject });
+        send(task, { type: 'get', id, name, tag, from });
+      }),
+  };
+}
 
 function loadTable(tables: TableStore, input: TableInput): DataTable {
+  const kept = input.format === 'json' ? recent.take(input.location) : undefined;
+  if (kept) return { schema: input.schema, rows: kept };
   const rows: [string, unknown][] = [];
   for (const [k, v] of tables.read(input.location)) rows.push([k, input.format === 'raw' ? v : restoreNaN(JSON.parse(v))]);
   return { schema: input.schema, rows };
@@ -70,13 +95,13 @@ function restoreNaN(value: unknown): unknown {
   return value;
 }
 
-async function runTask(request: TaskRequest): Promise<TaskOutput> {
+async function runTask(task: number, state: TaskState, request: TaskRequest): Promise<TaskOutput> {
   const component = COMPONENTS[request.module];
   if (!component) throw new Error(`module ${request.module} has no implementation in fedflow yet`);
   const tables = new TableStore(request.tablesDir);
   const data: Record<string, DataTable> = {};
   for (const [key, input] of Object.entries(request.inputs)) data[key] = loadTable(tables, input);
-  const context: ComponentContext = { tracker, federation, signal: abort.signal };
+  const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
   const output = await component(
     {
       jobId: request.jobId, taskId: request.taskId, componentName: request.componentName, module: request.module,
@@ -85,10 +110,11 @@ async function runTask(request: TaskRequest): Promise<TaskOutput> {
     },
     context,
   );
-  abort.signal.throwIfAborted();
+  state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
     const count = writeTable(tables, request.outputLocation, output.data.rows.map(([k, v]) => [k, JSON.stringify(v)] as const));
+    recent.keep(request.outputLocation, output.data.rows);
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }
   return {

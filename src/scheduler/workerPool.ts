@@ -1,75 +1,96 @@
-// A pool of warm worker threads for component tasks. Each running task owns one worker, so a
-// stopped task can always be ended: first a cancel message (components check their signal), then,
-// after a grace period, the worker is terminated and replaced.
+// A pool of warm worker threads for component tasks. The tasks of one job share a worker (its
+// `affinity`): the job's parties run side by side in it (they wait on each other through the
+// federation), its components find their upstream's output still in memory, and few workers means
+// few cold JITs. A stopped task can always be ended: first a cancel message (components check
+// their signal), then, after a grace period, its worker is terminated and replaced — which ends the
+// other tasks of that worker too, and those belong to the same job.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, TaskOutput, TaskRequest, ToWorker } from './taskProtocol.js';
+import type { FromWorker, FromWorkerEnvelope, TaskOutput, TaskRequest, ToWorker, ToWorkerEnvelope } from './taskProtocol.js';
 
 const ENTRY = new URL('./taskWorker.js', import.meta.url);
 
 export interface TaskHooks {
-  /** Every message but done/failed; `reply` posts back to the same worker. */
+  /** Every message but done/failed; `reply` posts back to the same task. */
   onMessage(message: FromWorker, reply: (message: ToWorker) => void): void;
   signal: AbortSignal;
+  /** Tasks with the same affinity (a job id) run in the same worker. */
+  affinity?: string;
+}
+
+interface RunningTask {
+  settle(error: Error | undefined, output?: TaskOutput): void;
+  onMessage(message: FromWorker): void;
+}
+
+interface PooledWorker {
+  readonly worker: Worker;
+  readonly tasks: Map<number, RunningTask>;
+  affinity: string | undefined;
+  /** Terminated or exited: never handed out again. */
+  dead: boolean;
+  /** A task of it was stopped: whatever it left behind ends with the worker once it is idle. */
+  retire: boolean;
 }
 
 export class WorkerPool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Set<Worker>();
+  private readonly workers = new Set<PooledWorker>();
+  private nextTask = 1;
   private closed = false;
 
   constructor(
-    private readonly options: { maxIdle: number; graceMs: number } = { maxIdle: 16, graceMs: 1000 },
+    private readonly options: { maxIdle: number; graceMs: number } = { maxIdle: Math.max(8, availableParallelism()), graceMs: 1000 },
   ) {}
 
   /** Starts `count` workers ahead of the first tasks (a worker takes ~30 ms to boot). */
   warm(count: number): void {
-    while (this.idle.length < Math.min(count, this.options.maxIdle)) this.idle.push(this.spawn());
+    while (this.idle().length < Math.min(count, this.options.maxIdle)) this.spawn();
   }
 
+  /** Live workers, busy or idle. */
+  get size(): number {
+    let n = 0;
+    for (const w of this.workers) if (!w.dead) n++;
+    return n;
+  }
+
+  /** Tasks running now. */
   get running(): number {
-    return this.busy.size;
+    let n = 0;
+    for (const w of this.workers) n += w.tasks.size;
+    return n;
   }
 
   run(request: TaskRequest, hooks: TaskHooks): Promise<TaskOutput> {
     if (this.closed) return Promise.reject(new Error('node is stopping'));
-    const worker = this.idle.pop() ?? this.spawn();
-    this.busy.add(worker);
+    const pooled = this.pick(hooks.affinity);
+    const task = this.nextTask++;
     return new Promise<TaskOutput>((resolve, reject) => {
       let settled = false;
       let killTimer: NodeJS.Timeout | undefined;
       // Late answers (a federation get resolved after the task ended) go nowhere.
       const reply = (message: ToWorker) => {
-        if (!settled) worker.postMessage(message);
+        if (!settled && !pooled.dead) pooled.worker.postMessage({ task, message } satisfies ToWorkerEnvelope);
       };
-      const finish = (error: Error | undefined, output?: TaskOutput, reusable = true) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(killTimer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        hooks.signal.removeEventListener('abort', onAbort);
-        this.busy.delete(worker);
-        if (reusable && !this.closed && this.idle.length < this.options.maxIdle) this.idle.push(worker);
-        else void worker.terminate();
-        if (error) reject(error);
-        else resolve(output!);
-      };
-      const onMessage = (message: FromWorker) => {
-        if (message.type === 'done') finish(undefined, message.output);
-        else if (message.type === 'failed') finish(new Error(message.message), undefined, !hooks.signal.aborted);
-        else hooks.onMessage(message, reply);
-      };
-      const onError = (error: Error) => finish(error, undefined, false);
-      const onExit = (code: number) => finish(new Error(`task worker exited with code ${code}`), undefined, false);
       const onAbort = () => {
         reply({ type: 'cancel' });
         // A component stuck in a loop that never looks at its signal is ended the hard way.
-        killTimer = setTimeout(() => finish(new Error('task stopped (worker terminated)'), undefined, false), this.options.graceMs);
+        killTimer = setTimeout(() => this.kill(pooled, 'task stopped (worker terminated)'), this.options.graceMs);
       };
-      worker.on('message', onMessage);
-      worker.once('error', onError);
-      worker.once('exit', onExit);
+      pooled.tasks.set(task, {
+        settle: (error, output) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(killTimer);
+          hooks.signal.removeEventListener('abort', onAbort);
+          pooled.tasks.delete(task);
+          if (error && hooks.signal.aborted) pooled.retire = true;
+          this.release(pooled);
+          if (error) reject(error);
+          else resolve(output!);
+        },
+        onMessage: (message) => hooks.onMessage(message, reply),
+      });
       if (hooks.signal.aborted) onAbort();
       else hooks.signal.addEventListener('abort', onAbort, { once: true });
       reply({ type: 'run', request });
@@ -78,18 +99,63 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.idle.splice(0), ...this.busy].map((w) => w.terminate()));
-    this.busy.clear();
+    const all = [...this.workers];
+    this.workers.clear();
+    await Promise.all(all.map((w) => {
+      w.dead = true;
+      return w.worker.terminate();
+    }));
   }
 
-  private spawn(): Worker {
+  /** The worker of this affinity, else an idle one (the longest idle first), else a new one. */
+  private pick(affinity: string | undefined): PooledWorker {
+    if (affinity !== undefined) {
+      for (const w of this.workers) if (!w.dead && !w.retire && w.affinity === affinity) return w;
+    }
+    const chosen = this.idle()[0] ?? this.spawn();
+    chosen.affinity = affinity;
+    // Most recently given out last, so idle()[0] is the one idle longest (its job most likely over).
+    this.workers.delete(chosen);
+    this.workers.add(chosen);
+    return chosen;
+  }
+
+  private idle(): PooledWorker[] {
+    return [...this.workers].filter((w) => !w.dead && !w.retire && w.tasks.size === 0);
+  }
+
+  /** After a task ended: too many idle workers are ended (the longest idle first). */
+  private release(pooled: PooledWorker): void {
+    if (pooled.dead || pooled.tasks.size > 0) return;
+    if (this.closed || pooled.retire) return this.kill(pooled);
+    const idle = this.idle();
+    for (const extra of idle.slice(0, Math.max(0, idle.length - this.options.maxIdle))) this.kill(extra);
+  }
+
+  /** Terminates a worker; its tasks fail with `reason`. */
+  private kill(pooled: PooledWorker, reason = 'task worker ended'): void {
+    if (!pooled.dead) {
+      pooled.dead = true;
+      this.workers.delete(pooled);
+      void pooled.worker.terminate();
+    }
+    for (const t of [...pooled.tasks.values()]) t.settle(new Error(reason));
+  }
+
+  private spawn(): PooledWorker {
     const worker = new Worker(ENTRY);
     worker.unref();
-    // A worker that dies while idle must not be handed out again.
-    worker.once('exit', () => {
-      const i = this.idle.indexOf(worker);
-      if (i >= 0) this.idle.splice(i, 1);
+    const pooled: PooledWorker = { worker, tasks: new Map(), affinity: undefined, dead: false, retire: false };
+    worker.on('message', ({ task, message }: FromWorkerEnvelope) => {
+      const running = pooled.tasks.get(task);
+      if (!running) return;
+      if (message.type === 'done') running.settle(undefined, message.output);
+      else if (message.type === 'failed') running.settle(new Error(message.message));
+      else running.onMessage(message);
     });
-    return worker;
+    worker.once('error', (error) => this.kill(pooled, error.message));
+    worker.once('exit', (code) => this.kill(pooled, `task worker exited with code ${code}`));
+    this.workers.add(pooled);
+    return pooled;
   }
 }

@@ -58,6 +58,11 @@ whenRunning('failure carries its reason', () => {
   spec.given([wasCreated, wasStarted]).when({ type: 'FailJob', data: { reason: 'file vanished', at: 4000 } })
     .then([{ type: 'JobFailed', data: { ...key, reason: 'file vanished', at: 4000, elapsed: 2000 } }]);
 });
+whenRunning('a party acknowledges a stop once, naming the tasks it stopped', () => {
+  const ack: JobEvent = { type: 'JobStopAcknowledged', data: { ...key, reason: 'stopped by user', stoppedTasks: ['t_1'], at: 3000 } };
+  spec.given([wasCreated, wasStarted]).when({ type: 'AcknowledgeStop', data: { reason: 'stopped by user', stoppedTasks: ['t_1'], at: 3000 } }).then([ack]);
+  spec.given([wasCreated, wasStarted, ack]).when({ type: 'AcknowledgeStop', data: { reason: 'again', stoppedTasks: [], at: 3100 } }).thenNothingHappened();
+});
 whenRunning.run();
 
 const whenEnded = suite('job: when ended (end states are sticky)');
@@ -68,6 +73,7 @@ for (const command of [
   { type: 'SucceedJob', data: { at: 6000 } },
   { type: 'StartJob', data: { at: 6000 } },
   { type: 'ReportJobProgress', data: { progress: 10, at: 6000 } },
+  { type: 'AcknowledgeStop', data: { reason: 'stop', stoppedTasks: [], at: 6000 } },
 ] as const) {
   whenEnded(`${command.type} on a successful job changes nothing`, () => {
     spec.given([wasCreated, wasStarted, succeeded]).when(command).thenNothingHappened();

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { buildConfig } from '../../src/config.js';
 import { startNode, type RunningNode } from '../../src/main.js';
 import { SHARED_DATA, post, tempDir, waitForJob } from '../support/http.js';
@@ -132,6 +133,20 @@ t('stop during a long component: every task ends within 2 s, the job is canceled
   assert.ok(rows.every((x) => x.f_status === 'canceled'), JSON.stringify(rows.map((x) => x.f_status)));
   const tasks = (await post(url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
   assert.ok(tasks.every((x) => x.f_status !== 'running'), 'nothing left running');
+  // Every party acknowledged the stop (one event each) and its row says what it stopped.
+  const hostTask = tasks.find((x) => x.f_role === 'host' && x.f_status === 'failed');
+  assert.ok(hostTask, 'the host task that ran was stopped');
+  assert.is(hostTask.f_reason, 'task stopped');
+  for (const row of rows) assert.match(row.f_reason, /^stopped by user; stop acknowledged: /, `${row.f_role}: ${row.f_reason}`);
+  assert.ok(rows.find((x) => x.f_role === 'host')!.f_reason.includes(`tasks ${hostTask.f_task_id} stopped`));
+  assert.match(rows.find((x) => x.f_role === 'arbiter')!.f_reason, /no task was running/);
+  const log = new Database(join(dir, 'node', 'events.sqlite'), { readonly: true });
+  try {
+    const acks = log.prepare("SELECT stream_id FROM events WHERE type = 'JobStopAcknowledged' AND stream_id LIKE ?").all(`%${jobId}%`) as { stream_id: string }[];
+    assert.equal(acks.map((a) => a.stream_id).sort(), rows.map((x) => `job-${jobId}-${x.f_role}-${x.f_party_id}`).sort());
+  } finally {
+    log.close();
+  }
   const again = await post(url, '/v1/job/stop', { job_id: jobId });
   assert.is(again.body.retcode, 0);
   const after = (await post(url, '/v1/job/query', { job_id: jobId })).body.data as Record<string, any>[];

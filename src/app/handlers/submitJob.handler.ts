@@ -31,7 +31,7 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
     if (plan.workMode === 1) throw new IllegalStateError('cluster mode jobs (work_mode 1) need the multi-party transport, which is not in this version of fedflow yet');
     const at = this.s.clock.now();
     const initiator = { role: plan.initiator.role, partyId: String(plan.initiator.partyId) };
-    writeJobFiles(this.s.config.dataDir, jobId, plan.dsl, plan.conf);
+    await writeJobFiles(this.s.config.dataDir, jobId, plan.dsl, plan.conf);
     let last = 0n;
     // Every row but the initiator's first, so the scheduler (triggered by the initiator's row) finds them all.
     const parties = Object.entries(plan.roles).flatMap(([role, ids]) => ids.map((id) => ({ role, partyId: String(id) })));

@@ -17,7 +17,7 @@ export async function submitLocalJob(s: NodeServices, jobId: string, kind: Local
       runIp: s.runIp, tag: '', at: s.clock.now(),
     },
   }, { retries: 0 });
-  writeJobFiles(s.config.dataDir, jobId, dsl, runtimeConf);
+  await writeJobFiles(s.config.dataDir, jobId, dsl, runtimeConf);
   if (result.appended) await s.views.waitFor(result.appended.position);
   return { jobId };
 }

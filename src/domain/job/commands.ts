@@ -9,5 +9,6 @@ export type JobCommand =
   | { type: 'UpdateJobNotes'; data: { notes: string; at: number } }
   | { type: 'SucceedJob'; data: { at: number } }
   | { type: 'FailJob'; data: { reason: string; at: number } }
+  | { type: 'AcknowledgeStop'; data: { reason: string; stoppedTasks: readonly string[]; at: number } }
   | { type: 'CancelJob'; data: { reason: string; at: number } }
   | { type: 'TimeOutJob'; data: { at: number } };

@@ -7,7 +7,7 @@ import type { JobEvent, JobKey, JobStatus } from './events.js';
 
 export type JobState =
   | { status: 'absent' }
-  | { status: JobStatus; key: JobKey; startedAt: number | null; progress: number; notes: string; tag: string };
+  | { status: JobStatus; key: JobKey; startedAt: number | null; progress: number; notes: string; tag: string; stopAcknowledged: boolean };
 
 const isEnded = (s: JobState): boolean => s.status !== 'absent' && s.status !== 'waiting' && s.status !== 'running';
 
@@ -39,6 +39,9 @@ export function decideJob(command: JobCommand, state: JobState): JobEvent[] {
       return isEnded(state) ? [] : [{ type: 'JobSucceeded', data: { ...key, at: command.data.at, elapsed: elapsed(state, command.data.at) } }];
     case 'FailJob':
       return isEnded(state) ? [] : [{ type: 'JobFailed', data: { ...key, ...command.data, elapsed: elapsed(state, command.data.at) } }];
+    case 'AcknowledgeStop':
+      // Once per party and only while the job is open: a stop on a finished job changes nothing.
+      return isEnded(state) || state.stopAcknowledged ? [] : [{ type: 'JobStopAcknowledged', data: { ...key, ...command.data } }];
     case 'CancelJob':
       return isEnded(state) ? [] : [{ type: 'JobCanceled', data: { ...key, ...command.data, elapsed: elapsed(state, command.data.at) } }];
     case 'TimeOutJob':
@@ -51,7 +54,7 @@ export function decideJob(command: JobCommand, state: JobState): JobEvent[] {
 export function evolveJob(state: JobState, event: JobEvent): JobState {
   if (event.type === 'JobCreated') {
     const { jobId, role, partyId } = event.data;
-    return { status: 'waiting', key: { jobId, role, partyId }, startedAt: null, progress: 0, notes: '', tag: event.data.tag };
+    return { status: 'waiting', key: { jobId, role, partyId }, startedAt: null, progress: 0, notes: '', tag: event.data.tag, stopAcknowledged: false };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
@@ -67,6 +70,8 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
       return { ...state, status: 'success', progress: 100 };
     case 'JobFailed':
       return { ...state, status: 'failed' };
+    case 'JobStopAcknowledged':
+      return { ...state, stopAcknowledged: true };
     case 'JobCanceled':
       return { ...state, status: 'canceled' };
     case 'JobTimedOut':

@@ -38,13 +38,20 @@ export type JobEvent =
   | { type: 'JobNotesUpdated'; data: JobKey & { notes: string; at: number } }
   | { type: 'JobSucceeded'; data: JobKey & { at: number; elapsed: number | null } }
   | { type: 'JobFailed'; data: JobKey & { reason: string; at: number; elapsed: number | null } }
+  /** This party ended its tasks of the job on a stop request (FATE's per-party kill), listing them. */
+  | { type: 'JobStopAcknowledged'; data: JobKey & { reason: string; stoppedTasks: readonly string[]; at: number } }
   | { type: 'JobCanceled'; data: JobKey & { reason: string; at: number; elapsed: number | null } }
   | { type: 'JobTimedOut'; data: JobKey & { at: number; elapsed: number | null } };
 
 export type JobEventType = JobEvent['type'];
 export const JOB_EVENT_TYPES: readonly JobEventType[] = [
-  'JobCreated', 'JobStarted', 'JobTagged', 'JobProgressed', 'JobNotesUpdated', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut',
+  'JobCreated', 'JobStarted', 'JobTagged', 'JobProgressed', 'JobNotesUpdated', 'JobStopAcknowledged', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut',
 ];
+
+/** How a party's acknowledgement of a stop reads in its row's f_reason. */
+export function stopAcknowledgement(stoppedTasks: readonly string[]): string {
+  return `stop acknowledged: ${stoppedTasks.length ? `tasks ${stoppedTasks.join(', ')} stopped` : 'no task was running'}`;
+}
 
 export function jobStreamId(jobId: string, role: string, partyId: string | number): string {
   return `job-${jobId}-${role}-${partyId}`;

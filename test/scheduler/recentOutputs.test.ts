@@ -1,0 +1,30 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { RecentOutputs } from '../../src/scheduler/recentOutputs.js';
+
+test('an output table is handed out once, then must be read from the store', () => {
+  const recent = new RecentOutputs();
+  const rows: [string, unknown][] = [['1', { features: [1, NaN], label: 0 }], ['2', { features: [0.5, 2] }]];
+  recent.keep('t_a', rows);
+  assert.is(recent.take('t_a'), rows);
+  assert.is(recent.take('t_a'), undefined);
+});
+
+test('rows that would not read back the same from JSON are not kept', () => {
+  const recent = new RecentOutputs();
+  const cases: unknown[] = [
+    { features: [Infinity] }, { features: [-0] }, { features: [1], label: undefined }, { features: [1], label: NaN },
+    { features: [1], weight: 2 }, ['1', 0.5], 'text', { features: ['1'] },
+  ];
+  cases.forEach((value, i) => recent.keep(`t_${i}`, [['k', value]]));
+  cases.forEach((_, i) => assert.is(recent.take(`t_${i}`), undefined, JSON.stringify(cases[i])));
+});
+
+test('only the last tables are kept', () => {
+  const recent = new RecentOutputs();
+  for (let i = 0; i < 20; i++) recent.keep(`t_${i}`, [['k', { features: [i] }]]);
+  assert.is(recent.take('t_0'), undefined);
+  assert.ok(recent.take('t_19'));
+});
+
+test.run();

@@ -1,0 +1,95 @@
+// The task worker pool: a job's tasks share one worker (its parties interleave at federation
+// awaits), other jobs get their own, and a stopped task ends even when it waits forever.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rmSync } from 'node:fs';
+import type { PartyRef } from '../../src/components/contract.js';
+import { Mailbox, mailboxKey } from '../../src/scheduler/mailbox.js';
+import type { TaskRequest } from '../../src/scheduler/taskProtocol.js';
+import { WorkerPool, type TaskHooks } from '../../src/scheduler/workerPool.js';
+import { TableStore } from '../../src/store/tables/tableStore.js';
+import { writeTable } from '../../src/store/tables/writeTable.js';
+import { tempDir } from '../support/http.js';
+
+const t = suite('scheduler: task worker pool');
+const dir = tempDir('pool');
+const tables = new TableStore(dir);
+const guest: PartyRef = { role: 'guest', partyId: '9999' };
+const host: PartyRef = { role: 'host', partyId: '10000' };
+const schema = { header: ['x0'], sid_name: 'id' };
+const table = (ids: string[]): string => {
+  const location = tables.newLocation();
+  writeTable(tables, location, ids.map((id) => [id, JSON.stringify({ features: [Number(id)] })] as const));
+  return location;
+};
+const guestTable = table(['1', '2', '3', '5']);
+const hostTable = table(['2', '3', '4', '5']);
+
+/** An Intersection(raw) task of `party` in job `jobId`, over `location`. */
+const request = (jobId: string, party: PartyRef, location: string): TaskRequest => ({
+  tablesDir: dir, jobId, taskId: `${jobId}_intersection_0`, componentName: 'intersection_0', module: 'Intersection',
+  role: party.role, partyId: party.partyId, roles: { guest: [guest.partyId], host: [host.partyId] },
+  params: { intersect_method: 'raw' }, inputs: { data: { location, format: 'json', schema } }, outputLocation: tables.newLocation(),
+});
+
+/** The standalone federation, as the party actor serves it. */
+const hooks = (mailbox: Mailbox, jobId: string, me: PartyRef, signal: AbortSignal): TaskHooks => ({
+  signal,
+  affinity: jobId,
+  onMessage: (message, reply) => {
+    if (message.type === 'remote') for (const to of message.to) mailbox.put(mailboxKey(jobId, 'intersection_0', message.name, message.tag, me, to), message.payload);
+    if (message.type === 'get') {
+      mailbox.take(mailboxKey(jobId, 'intersection_0', message.name, message.tag, message.from, me)).then(
+        (payload) => reply({ type: 'got', id: message.id, payload }),
+        (error: Error) => reply({ type: 'getFailed', id: message.id, message: error.message }),
+      );
+    }
+  },
+});
+
+t.after(() => rmSync(dir, { recursive: true, force: true }));
+
+t('the parties of one job run side by side in one worker; another job gets its own', async () => {
+  const pool = new WorkerPool();
+  const mailbox = new Mailbox();
+  const never = new AbortController().signal;
+  try {
+    const jobA = Promise.all([
+      pool.run(request('a', guest, guestTable), hooks(mailbox, 'a', guest, never)),
+      pool.run(request('a', host, hostTable), hooks(mailbox, 'a', host, never)),
+    ]);
+    assert.is(pool.size, 1);
+    const jobB = Promise.all([
+      pool.run(request('b', guest, guestTable), hooks(mailbox, 'b', guest, never)),
+      pool.run(request('b', host, hostTable), hooks(mailbox, 'b', host, never)),
+    ]);
+    assert.is(pool.size, 2);
+    for (const [g, h] of await Promise.all([jobA, jobB])) {
+      assert.is(g.data?.count, 3);
+      assert.is(h.data?.count, 3);
+      assert.equal([...tables.read(g.data!.location)].map(([k]) => k), ['2', '3', '5']);
+    }
+    assert.is(pool.running, 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+t('a stopped task that waits for a peer ends at once, and its worker is not handed out again', async () => {
+  const pool = new WorkerPool({ maxIdle: 8, graceMs: 1000 });
+  const stop = new AbortController();
+  try {
+    // The guest never comes: the host waits on its get until the stop.
+    const waiting = pool.run(request('c', host, hostTable), hooks(new Mailbox(), 'c', host, stop.signal));
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    stop.abort();
+    await waiting.then(() => assert.unreachable('a stopped task must fail'), (error: Error) => assert.match(error.message, /task stopped/));
+    assert.ok(Date.now() - started < 900, `took ${Date.now() - started} ms (the cancel, not the hard kill, ended it)`);
+    assert.is(pool.size, 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+t.run();

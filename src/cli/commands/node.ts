@@ -13,6 +13,13 @@ export function configFromFlags(o: CliOptions): ConfigInput {
   if (o.eventStore !== undefined) out.eventStore = o.eventStore;
   if (o.dataRoots.length > 0) out.dataRoots = [...o.dataRoots];
   if (o.logLevel !== undefined) out.logLevel = o.logLevel;
+  if (o.partyId !== undefined) out.partyId = o.partyId;
+  if (o.grpcPort !== undefined) out.grpcPort = o.grpcPort;
+  if (o.routeTable !== undefined) out.routeTable = o.routeTable;
+  if (o.tlsCa !== undefined) out.tlsCa = o.tlsCa;
+  if (o.tlsCert !== undefined) out.tlsCert = o.tlsCert;
+  if (o.tlsKey !== undefined) out.tlsKey = o.tlsKey;
+  if (o.insecure) out.insecure = true;
   return out;
 }
 

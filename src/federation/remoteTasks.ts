@@ -1,0 +1,72 @@
+// The initiator's view of tasks that run on other parties' nodes: runTask has the same shape as
+// PartyActors.runTask, so the job scheduler does not know where a party lives. A remote task is
+// started with a StartTask command and ends when that party reports its final status; stopping the
+// job sends StopTask and ends the wait at once (the party records its own end).
+import type { PartyRef } from '../components/contract.js';
+import type { ComponentPlan, JobPlan, PartyPlan } from '../domain/dsl/plan.js';
+import { taskIdOf } from '../domain/task/events.js';
+import type { PartyActors, TaskResult } from '../scheduler/partyActor.js';
+import { makeHeader } from './commands.js';
+import type { ReportTaskStatusRequest } from './gen/fedflow/v1/party.js';
+import type { Outbox } from './outbox.js';
+
+/** How long a StartTask may stay unacknowledged before the task fails as unreachable. */
+export const START_TASK_GIVE_UP_MS = 60_000;
+
+const waiterKey = (jobId: string, component: string, role: string, partyId: string): string => `${jobId}\u0000${component}\u0000${role}\u0000${partyId}`;
+
+export class RemoteTasks {
+  private readonly waiters = new Map<string, (result: TaskResult) => void>();
+
+  constructor(
+    private readonly localPartyId: string,
+    private readonly local: Pick<PartyActors, 'runTask'>,
+    private readonly outbox: Outbox,
+  ) {}
+
+  runTask(plan: JobPlan, component: ComponentPlan, party: PartyPlan, signal: AbortSignal): Promise<TaskResult> {
+    const partyId = String(party.partyId);
+    if (partyId === this.localPartyId) return this.local.runTask(plan, component, party, signal);
+    const ref: PartyRef = { role: party.role, partyId };
+    const taskId = taskIdOf(plan.jobId, component.name);
+    const key = waiterKey(plan.jobId, component.name, ref.role, partyId);
+    const header = () => makeHeader({ source: this.localPartyId, destination: partyId, jobId: plan.jobId });
+    return new Promise<TaskResult>((resolve) => {
+      let settled = false;
+      const finish = (result: TaskResult): void => {
+        if (settled) return;
+        settled = true;
+        this.waiters.delete(key);
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const onAbort = (): void => {
+        const timeout = signal.reason === 'timeout';
+        void this.outbox
+          .send({ kind: 'stopTask', request: { header: header(), componentName: component.name, status: timeout ? 'timeout' : 'canceled', reason: timeout ? 'task timeout' : 'task stopped' } })
+          .catch(() => {});
+        finish({ status: 'failed', reason: timeout ? 'task timeout' : 'task stopped', taskId, party: ref });
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.set(key, finish);
+      this.outbox
+        .send({ kind: 'startTask', request: { header: header(), componentName: component.name, taskId, role: ref.role, partyId, taskJson: '' } }, { giveUpAfterMs: START_TASK_GIVE_UP_MS })
+        .then(
+          (ack) => {
+            if (ack.retcode !== 0) finish({ status: 'failed', reason: `${ref.role} ${partyId} refused the task: ${ack.retmsg}`, taskId, party: ref });
+          },
+          (error: Error) => finish({ status: 'failed', reason: error.message, taskId, party: ref }),
+        );
+    });
+  }
+
+  /** A party's report of its task (at the initiator). */
+  onReport(r: ReportTaskStatusRequest): void {
+    const finish = this.waiters.get(waiterKey(r.header!.jobId, r.componentName, r.role, r.partyId));
+    if (!finish) return;
+    const ref = { role: r.role, partyId: r.partyId };
+    if (r.status === 'success') finish({ status: 'success', taskId: r.taskId, party: ref });
+    else if (r.status !== 'running') finish({ status: 'failed', reason: r.reason || r.status, taskId: r.taskId, party: ref });
+  }
+}

@@ -16,6 +16,9 @@ import { writeJobFiles } from '../app/jobFiles.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { PartyActors } from '../scheduler/partyActor.js';
 import { queryJobs, type JobRow } from '../../projections/jobs/query.js';
+import { queryTasks } from '../../projections/tasks/query.js';
+import { taskDecider } from '../domain/task/decider.js';
+import { taskStreamId } from '../domain/task/events.js';
 import { makeHeader, type AckResult, type PartyCommand } from './commands.js';
 import type { ClusterMailbox } from './clusterMailbox.js';
 import type { CreateJobRequest, StartTaskRequest, StopTaskRequest, SyncJobStatusRequest } from './gen/fedflow/v1/party.js';
@@ -74,6 +77,36 @@ export class ClusterParty {
   async close(): Promise<void> {
     for (const tasks of this.running.values()) for (const a of tasks.values()) a.abort();
     await Promise.allSettled([...this.active]);
+  }
+
+  /**
+   * After a restart: this party's tasks of other initiators' jobs that were running died with the
+   * node. They end `failed` here and the initiator is told, so the job ends in one definite state
+   * on every party instead of waiting for a report that would never come.
+   */
+  async recover(): Promise<number> {
+    const reason = 'node restarted while the task ran';
+    let failed = 0;
+    for (const task of queryTasks(this.deps.views, { status: 'running' })) {
+      const jobId = String(task.f_job_id);
+      const role = String(task.f_role);
+      const partyId = String(task.f_party_id);
+      const job = queryJobs(this.deps.views, { job_id: jobId, role, party_id: partyId })[0];
+      if (!job || Number(job.f_work_mode) !== 1 || Number(job.f_is_initiator) === 1) continue;
+      const taskId = String(task.f_task_id);
+      await handleCommand(this.deps.store, taskStreamId(taskId, role, partyId), taskDecider, { type: 'FailTask', data: { reason, at: this.deps.clock.now() } });
+      failed++;
+      const report = this.deps.outbox.send({
+        kind: 'reportTaskStatus',
+        request: {
+          header: makeHeader({ source: this.deps.partyId, destination: String(job.f_initiator_party_id), jobId }),
+          componentName: String(task.f_component_name), taskId, role, partyId, status: 'failed', reason, outputJson: '',
+        },
+      });
+      this.active.add(report);
+      report.catch(() => {}).finally(() => this.active.delete(report));
+    }
+    return failed;
   }
 
   private plan(jobId: string, row: JobRow): JobPlan {

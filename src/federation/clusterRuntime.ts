@@ -79,7 +79,8 @@ export class ClusterRuntime {
       handlers: { onCommand: (c) => party.onCommand(c), onObject: (o) => this.mailbox.deliver(o) },
     });
     const resumed = this.outbox.resume();
-    this.log.info({ partyId: this.settings.partyId, grpcPort: this.server.port, tls: !this.settings.tls.insecure, resumed, faults: this.settings.faults }, 'cluster transport started');
+    const failedTasks = await party.recover();
+    this.log.info({ partyId: this.settings.partyId, grpcPort: this.server.port, tls: !this.settings.tls.insecure, resumed, failedTasks, faults: this.settings.faults }, 'cluster transport started');
     return this.server.port;
   }
 

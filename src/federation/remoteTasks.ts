@@ -15,8 +15,19 @@ export const START_TASK_GIVE_UP_MS = 60_000;
 
 const waiterKey = (jobId: string, component: string, role: string, partyId: string): string => `${jobId}\u0000${component}\u0000${role}\u0000${partyId}`;
 
+/**
+ * The tasks of one component across parties: when one fails the others are stopped, since they
+ * would otherwise wait forever for the federation objects of the party that failed.
+ */
+interface ComponentGroup {
+  readonly abort: AbortController;
+  members: number;
+  failure?: string;
+}
+
 export class RemoteTasks {
   private readonly waiters = new Map<string, (result: TaskResult) => void>();
+  private readonly groups = new Map<string, ComponentGroup>();
 
   constructor(
     private readonly localPartyId: string,
@@ -24,7 +35,30 @@ export class RemoteTasks {
     private readonly outbox: Outbox,
   ) {}
 
-  runTask(plan: JobPlan, component: ComponentPlan, party: PartyPlan, signal: AbortSignal): Promise<TaskResult> {
+  async runTask(plan: JobPlan, component: ComponentPlan, party: PartyPlan, jobSignal: AbortSignal): Promise<TaskResult> {
+    const groupKey = `${plan.jobId}\u0000${component.name}`;
+    let group = this.groups.get(groupKey);
+    if (!group) {
+      const g: ComponentGroup = { abort: new AbortController(), members: 0 };
+      const follow = (): void => g.abort.abort(jobSignal.reason);
+      if (jobSignal.aborted) follow();
+      else jobSignal.addEventListener('abort', follow, { once: true });
+      this.groups.set(groupKey, (group = g));
+    }
+    group.members++;
+    try {
+      const result = await this.runOne(plan, component, party, group.abort.signal);
+      if (result.status === 'success') return result;
+      if (group.failure !== undefined && !jobSignal.aborted) return { ...result, reason: group.failure };
+      group.failure = `${result.party.role} ${result.party.partyId}: ${result.reason}`;
+      group.abort.abort();
+      return result;
+    } finally {
+      if (--group.members === 0) this.groups.delete(groupKey);
+    }
+  }
+
+  private runOne(plan: JobPlan, component: ComponentPlan, party: PartyPlan, signal: AbortSignal): Promise<TaskResult> {
     const partyId = String(party.partyId);
     if (partyId === this.localPartyId) return this.local.runTask(plan, component, party, signal);
     const ref: PartyRef = { role: party.role, partyId };

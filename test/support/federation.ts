@@ -70,6 +70,7 @@ export async function prepareFederation(o: FederationOptions): Promise<Record<Ro
         FEDFLOW_DATA_ROOTS: [join(o.dir, `party-${partyId}`), SHARED_DATA].join(':'),
         ...(o.insecure ? { FEDFLOW_INSECURE: '1' } : { FEDFLOW_TLS_CA: tls.ca, FEDFLOW_TLS_CERT: tls.cert, FEDFLOW_TLS_KEY: tls.key }),
         ...(o.faults ? { FEDFLOW_TEST_FAULTS: o.faults } : {}),
+        ...(process.env.FEDFLOW_TEST_LOG_DIR ? { FEDFLOW_TEST_LOG_FILE: join(process.env.FEDFLOW_TEST_LOG_DIR, `party-${partyId}.log`) } : {}),
       },
     };
   }

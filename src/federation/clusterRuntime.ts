@@ -1,6 +1,7 @@
 // Cluster mode (work_mode 1) for one node: the pieces src/main.ts plugs in when the node hosts one
 // party of a federation. Built in two steps because of who needs whom: the mailbox and the task
 // router exist before the party actors and the scheduler; the gRPC server starts once those exist.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -95,5 +96,10 @@ export class ClusterRuntime {
     await this.server?.close();
     this.transport.close();
     this.messages.close();
+    if (this.transport instanceof FaultyTransport) {
+      // Test-only: lets a chaos test prove the faults happened.
+      this.log.info({ faults: this.transport.counts }, 'fault injection totals');
+      writeFileSync(join(this.config.dataDir, 'fault-counts.json'), JSON.stringify(this.transport.counts));
+    }
   }
 }

@@ -92,7 +92,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     ...(cluster ? { onJobCommand: (rows, command) => cluster.distribution.onJobCommand(rows, command) } : {}),
   });
   await scheduler.start();
-  const grpcPort = await cluster?.start({ store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp });
+  const grpcPort = await cluster?.start({ store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason) });
 
   const nextJobId = jobIdGenerator();
   const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, cluster);

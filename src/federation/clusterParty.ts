@@ -39,6 +39,8 @@ export interface ClusterPartyDeps {
   readonly dataDir: string;
   readonly runIp: string;
   readonly defaultTimeoutSeconds: number;
+  /** The initiator's /v1/job/stop, for a cancel that another party asks for. */
+  readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
 }
 
 const OK: AckResult = { retcode: 0, retmsg: 'success' };
@@ -53,6 +55,16 @@ export class ClusterParty {
   constructor(private readonly deps: ClusterPartyDeps) {}
 
   async onCommand(c: PartyCommand): Promise<AckResult> {
+    try {
+      return await this.apply(c);
+    } catch (error) {
+      // A definite refusal (not retried); anything else is retried by the sender.
+      if (error instanceof IllegalStateError) return refuse(error.message);
+      throw error;
+    }
+  }
+
+  private async apply(c: PartyCommand): Promise<AckResult> {
     switch (c.kind) {
       case 'createJob':
         return this.createJob(c.request);
@@ -199,9 +211,21 @@ export class ClusterParty {
   private async syncJobStatus(r: SyncJobStatusRequest): Promise<AckResult> {
     const h = r.header!;
     const at = Number(h.sentAtMs) || this.deps.clock.now();
-    const command = commandFor(r.status, r.reason, at);
+    let command = commandFor(r.status, r.reason, at);
     if (!command) return refuse(`unknown job status ${r.status}`);
     const rows = queryJobs(this.deps.views, { job_id: h.jobId });
+    if (rows.some((row) => Number(row.f_is_initiator) === 1)) {
+      // Another party stopped the job: the initiator stops it on every party.
+      // Not awaited: the stop ends when every task has, which may outlast this call's deadline.
+      if (r.status === 'canceled') {
+        this.deps.stopJob(h.jobId, r.reason || `stopped by party ${h.sourcePartyId}`).catch((error: Error) => this.deps.log.error({ err: error, jobId: h.jobId }, 'stop asked by another party failed'));
+      }
+      return OK;
+    }
+    if (r.status === 'running' && r.progress > 0) {
+      await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(h.jobId, String(row.f_role), String(row.f_party_id)), jobDecider, { type: 'StartJob', data: { at } })));
+      command = { type: 'ReportJobProgress', data: { progress: r.progress, at } };
+    }
     await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(h.jobId, String(row.f_role), String(row.f_party_id)), jobDecider, command)));
     if (FINAL.has(r.status)) {
       this.abortTasks(h.jobId, '', r.status === 'timeout' ? 'timeout' : 'stopped');

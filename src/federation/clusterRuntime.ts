@@ -30,6 +30,7 @@ export interface ClusterStartDeps {
   readonly actors: Pick<PartyActors, 'runTask'>;
   readonly clock: Clock;
   readonly runIp: string;
+  readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
 }
 
 export class ClusterRuntime {
@@ -72,7 +73,7 @@ export class ClusterRuntime {
     this.party = new ClusterParty({
       partyId: this.settings.partyId, store: deps.store, views: deps.views, waitForViews: deps.waitForViews, actors: deps.actors,
       remoteTasks: this.taskRouter(deps.actors), outbox: this.outbox, mailbox: this.mailbox, clock: deps.clock, log: this.log,
-      dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds,
+      dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds, stopJob: deps.stopJob,
     });
     const party = this.party;
     this.server = await startNodeServer({

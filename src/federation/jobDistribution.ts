@@ -61,17 +61,27 @@ export class JobDistribution {
     throw new IllegalStateError(`an error occurred while creating the job: role ${failed.role} party_id ${failed.partyId}\n${failed.message}`);
   }
 
-  /** Scheduler hook: a status command applied to the initiator's rows goes to every other party. */
+  /**
+   * Scheduler hook. At the initiator, status and progress changes go to every other party. At
+   * another party only a cancel (a /v1/job/stop there) is sent, to the initiator, which stops the
+   * job everywhere.
+   */
   onJobCommand(rows: readonly JobRow[], command: JobCommand): void {
-    const status = STATUS_OF[command.type];
+    const status = command.type === 'ReportJobProgress' ? 'running' : STATUS_OF[command.type];
     const row = rows[0];
     if (!status || !row || Number(row.f_work_mode) !== 1) return;
-    const roles = JSON.parse(String(row.f_roles ?? '{}')) as Record<string, (number | string)[]>;
+    const jobId = String(row.f_job_id);
     const reason = 'reason' in command.data ? command.data.reason : '';
-    for (const partyId of otherParties(roles, this.localPartyId).keys()) void this.sync(String(row.f_job_id), partyId, status, reason).catch(() => {});
+    const progress = command.type === 'ReportJobProgress' ? command.data.progress : 0;
+    if (Number(row.f_is_initiator) !== 1) {
+      if (command.type === 'CancelJob') void this.sync(jobId, String(row.f_initiator_party_id), status, reason, 0).catch(() => {});
+      return;
+    }
+    const roles = JSON.parse(String(row.f_roles ?? '{}')) as Record<string, (number | string)[]>;
+    for (const partyId of otherParties(roles, this.localPartyId).keys()) void this.sync(jobId, partyId, status, reason, progress).catch(() => {});
   }
 
-  private async sync(jobId: string, partyId: string, status: string, reason: string): Promise<void> {
-    await this.outbox.send({ kind: 'syncJobStatus', request: { header: makeHeader({ source: this.localPartyId, destination: partyId, jobId }), status, reason } });
+  private async sync(jobId: string, partyId: string, status: string, reason: string, progress = 0): Promise<void> {
+    await this.outbox.send({ kind: 'syncJobStatus', request: { header: makeHeader({ source: this.localPartyId, destination: partyId, jobId }), status, reason, progress } });
   }
 }

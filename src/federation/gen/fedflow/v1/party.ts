@@ -119,6 +119,8 @@ export interface SyncJobStatusRequest {
   /** FATE job status: waiting, running, success, failed, canceled, timeout. */
   status: string;
   reason: string;
+  /** Job progress 0..100 at the initiator (with status running). */
+  progress: number;
 }
 
 export interface SyncJobStatusResponse {
@@ -1404,7 +1406,7 @@ export const ReportTaskStatusResponse: MessageFns<ReportTaskStatusResponse> = {
 };
 
 function createBaseSyncJobStatusRequest(): SyncJobStatusRequest {
-  return { header: undefined, status: "", reason: "" };
+  return { header: undefined, status: "", reason: "", progress: 0 };
 }
 
 export const SyncJobStatusRequest: MessageFns<SyncJobStatusRequest> = {
@@ -1417,6 +1419,9 @@ export const SyncJobStatusRequest: MessageFns<SyncJobStatusRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(26).string(message.reason);
+    }
+    if (message.progress !== 0) {
+      writer.uint32(32).int32(message.progress);
     }
     return writer;
   },
@@ -1458,6 +1463,14 @@ export const SyncJobStatusRequest: MessageFns<SyncJobStatusRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.progress = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1475,6 +1488,7 @@ export const SyncJobStatusRequest: MessageFns<SyncJobStatusRequest> = {
       header: isSet(object.header) ? Header.fromJSON(object.header) : undefined,
       status: isSet(object.status) ? globalThis.String(object.status) : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      progress: isSet(object.progress) ? globalThis.Number(object.progress) : 0,
     };
   },
 
@@ -1489,6 +1503,9 @@ export const SyncJobStatusRequest: MessageFns<SyncJobStatusRequest> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.progress !== 0) {
+      obj.progress = Math.round(message.progress);
+    }
     return obj;
   },
 
@@ -1502,6 +1519,7 @@ export const SyncJobStatusRequest: MessageFns<SyncJobStatusRequest> = {
       : undefined;
     message.status = object.status ?? "";
     message.reason = object.reason ?? "";
+    message.progress = object.progress ?? 0;
     return message;
   },
 };

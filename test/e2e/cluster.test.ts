@@ -6,6 +6,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildConfig } from '../../src/config.js';
+import { startNode } from '../../src/main.js';
 import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
 import { post, tempDir, waitForJob } from '../support/http.js';
 import { startFederation, type Federation } from '../support/federation.js';
@@ -86,11 +88,19 @@ t('progress reaches the other parties; /v1/job/stop at the host stops the job on
   }
 });
 
-t('work modes: a work_mode 0 job on a cluster node is refused', async () => {
+t('work modes: a work_mode 0 job on a cluster node and a work_mode 1 job on a standalone node are refused', async () => {
   const conf = lightConf();
   conf.job_parameters.work_mode = 0;
   const r = await post(fed.guest.url, '/v1/job/submit', { job_dsl: example('hetero_lr_dsl.json'), job_runtime_conf: conf });
-  assert.is.not(r.body.retcode, 0);
+  assert.is(r.body.retcode, 100);
+  assert.match(r.body.retmsg, /standalone mode job \(work_mode 0\) submitted to a cluster server/);
+  const standalone = await startNode(buildConfig({ httpPort: 0, dataDir: join(dir, 'standalone'), logLevel: 'silent' }));
+  try {
+    const c = await post(standalone.url, '/v1/job/submit', { job_dsl: example('hetero_lr_dsl.json'), job_runtime_conf: lightConf() });
+    assert.equal([c.body.retcode, c.body.retmsg], [100, 'server run on standalone can not support cluster mode job']);
+  } finally {
+    await standalone.close();
+  }
 });
 
 t('a job whose initiator is another party is refused at this node', async () => {

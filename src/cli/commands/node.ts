@@ -83,7 +83,8 @@ export async function runNode(ctx: CliContext, o: CliOptions): Promise<number> {
     return 1;
   }
   const cfg = running.config ?? config;
-  ctx.stdout(`fedflow node listening on ${running.url} (work_mode ${cfg.workMode}, data dir ${cfg.dataDir})\n`);
+  const party = running.grpcPort !== undefined ? `, party ${cfg.partyId}, gRPC port ${running.grpcPort}${cfg.insecure ? ' plain text' : ' mutual TLS'}` : '';
+  ctx.stdout(`fedflow node listening on ${running.url} (work_mode ${cfg.workMode}${party}, data dir ${cfg.dataDir})\n`);
 
   const signal = received ?? (await new Promise<string>((resolve) => (onSignal = resolve)));
   ctx.stderr(`fedflow node: ${signal} received, closing\n`);

@@ -87,7 +87,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const waitForViews = (position: bigint) => views.waitFor(position);
   const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews });
   const scheduler = new JobScheduler({
-    store, views: viewsDb, actors: cluster?.taskRouter(actors) ?? actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
+    store, views: viewsDb, actors: cluster?.taskRouter(actors, store, systemClock) ?? actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
     maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow,
     ...(cluster ? { onJobCommand: (rows, command) => cluster.distribution.onJobCommand(rows, command) } : {}),
   });

@@ -20,7 +20,10 @@ import { JobDistribution } from './jobDistribution.js';
 import { MessageStore } from './messageStore.js';
 import { startNodeServer, type RunningNodeServer } from './nodeServer.js';
 import { Outbox } from './outbox.js';
-import { RemoteTasks } from './remoteTasks.js';
+import { RemoteTasks, type TaskMirror } from './remoteTasks.js';
+import { handleCommand } from '../app/handleCommand.js';
+import { taskDecider } from '../domain/task/decider.js';
+import { taskStreamId } from '../domain/task/events.js';
 import type { PartyTransport } from './transport.js';
 
 export interface ClusterStartDeps {
@@ -63,9 +66,10 @@ export class ClusterRuntime {
     return this.settings.partyId;
   }
 
-  /** What the scheduler calls to run a party's task: here or on that party's node. */
-  taskRouter(local: Pick<PartyActors, 'runTask'>): RemoteTasks {
-    return (this.remoteTasks ??= new RemoteTasks(this.settings.partyId, local, this.outbox));
+  /** What the scheduler calls to run a party's task: here or on that party's node (mirrored into `store`). */
+  taskRouter(local: Pick<PartyActors, 'runTask'>, store?: EventStore, clock?: Clock): RemoteTasks {
+    const mirror: TaskMirror | undefined = store && ((taskId, party, command) => handleCommand(store, taskStreamId(taskId, party.role, party.partyId), taskDecider, command));
+    return (this.remoteTasks ??= new RemoteTasks(this.settings.partyId, local, this.outbox, mirror, (id) => this.settings.routes.get(id) ?? '', clock ? () => clock.now() : Date.now));
   }
 
   /** Starts the gRPC server and re-sends what a previous run left unacknowledged. */

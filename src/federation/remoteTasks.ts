@@ -6,12 +6,19 @@ import type { PartyRef } from '../components/contract.js';
 import type { ComponentPlan, JobPlan, PartyPlan } from '../domain/dsl/plan.js';
 import { taskIdOf } from '../domain/task/events.js';
 import type { PartyActors, TaskResult } from '../scheduler/partyActor.js';
+import type { TaskCommand } from '../domain/task/commands.js';
 import { makeHeader } from './commands.js';
 import type { ReportTaskStatusRequest } from './gen/fedflow/v1/party.js';
 import type { Outbox } from './outbox.js';
 
 /** How long a StartTask may stay unacknowledged before the task fails as unreachable. */
 export const START_TASK_GIVE_UP_MS = 60_000;
+
+/**
+ * Records a remote party's task on the initiator's own log too, so the initiator's
+ * /v1/job/task/query lists every party's tasks as FATE's does (the party's node records its own).
+ */
+export type TaskMirror = (taskId: string, party: PartyRef, command: TaskCommand) => Promise<unknown>;
 
 const waiterKey = (jobId: string, component: string, role: string, partyId: string): string => `${jobId}\u0000${component}\u0000${role}\u0000${partyId}`;
 
@@ -33,6 +40,9 @@ export class RemoteTasks {
     private readonly localPartyId: string,
     private readonly local: Pick<PartyActors, 'runTask'>,
     private readonly outbox: Outbox,
+    private readonly mirror?: TaskMirror,
+    private readonly addressOf: (partyId: string) => string = () => '',
+    private readonly now: () => number = Date.now,
   ) {}
 
   async runTask(plan: JobPlan, component: ComponentPlan, party: PartyPlan, jobSignal: AbortSignal): Promise<TaskResult> {
@@ -65,6 +75,12 @@ export class RemoteTasks {
     const taskId = taskIdOf(plan.jobId, component.name);
     const key = waiterKey(plan.jobId, component.name, ref.role, partyId);
     const header = () => makeHeader({ source: this.localPartyId, destination: partyId, jobId: plan.jobId });
+    // Mirror records in order (start before end); a mirror failure never fails the task.
+    let mirrored: Promise<unknown> = Promise.resolve();
+    const mirror = (command: TaskCommand): void => {
+      const record = this.mirror;
+      if (record) mirrored = mirrored.then(() => record(taskId, ref, command)).catch(() => {});
+    };
     return new Promise<TaskResult>((resolve) => {
       let settled = false;
       const finish = (result: TaskResult): void => {
@@ -72,7 +88,11 @@ export class RemoteTasks {
         settled = true;
         this.waiters.delete(key);
         signal.removeEventListener('abort', onAbort);
-        resolve(result);
+        const at = this.now();
+        if (result.status === 'success') mirror({ type: 'SucceedTask', data: { at } });
+        else if (result.reason === 'task timeout') mirror({ type: 'TimeOutTask', data: { at } });
+        else mirror({ type: 'FailTask', data: { reason: result.reason ?? 'failed', at } });
+        void mirrored.then(() => resolve(result));
       };
       const onAbort = (): void => {
         const timeout = signal.reason === 'timeout';
@@ -88,6 +108,12 @@ export class RemoteTasks {
         .send({ kind: 'startTask', request: { header: header(), componentName: component.name, taskId, role: ref.role, partyId, taskJson: '' } }, { giveUpAfterMs: START_TASK_GIVE_UP_MS })
         .then(
           (ack) => {
+            if (ack.retcode === 0 && !settled) {
+              mirror({
+                type: 'StartTask',
+                data: { jobId: plan.jobId, taskId, componentName: component.name, role: ref.role, partyId, runIp: this.addressOf(partyId), runPid: 0, at: this.now() },
+              });
+            }
             if (ack.retcode !== 0) finish({ status: 'failed', reason: `${ref.role} ${partyId} refused the task: ${ack.retmsg}`, taskId, party: ref });
           },
           (error: Error) => finish({ status: 'failed', reason: error.message, taskId, party: ref }),

@@ -59,6 +59,13 @@ t('the cluster hetero LR job succeeds on every node, each answering for its own 
   const hostTasks = await post(fed.host.url, '/v1/job/task/query', { job_id: jobId });
   assert.ok(hostTasks.body.data.length >= 3, JSON.stringify(hostTasks.body));
   assert.ok(hostTasks.body.data.every((task: any) => task.f_role === 'host' && task.f_status === 'success'));
+  // The initiator lists every party's tasks, as FATE's does (each party's node only its own).
+  const all = (await post(fed.guest.url, '/v1/job/task/query', { job_id: jobId })).body.data as any[];
+  const byParty = (role: string) => all.filter((x) => x.f_role === role).map((x) => `${x.f_component_name}:${x.f_status}`).sort();
+  assert.equal(byParty('host'), ['dataio_0:success', 'hetero_lr_0:success', 'intersection_0:success']);
+  assert.equal(byParty('arbiter'), ['hetero_lr_0:success']);
+  assert.equal(byParty('guest'), ['dataio_0:success', 'evaluation_0:success', 'hetero_lr_0:success', 'intersection_0:success']);
+  assert.ok(all.filter((x) => x.f_role === 'host').every((x) => x.f_run_ip === `127.0.0.1:${fed.host.grpcPort}`));
 });
 
 t('progress reaches the other parties; /v1/job/stop at the host stops the job on every party', async () => {

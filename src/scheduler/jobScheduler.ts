@@ -32,7 +32,7 @@ export interface JobSchedulerDeps {
   readonly defaultTimeoutSeconds: number;
   /** The log, event by event, once the views hold each event (see ProjectionRunner.onApplied). */
   readonly follow: (handler: (event: RecordedEvent) => void) => () => void;
-  /** Cluster mode: every command applied to the initiator's rows, to be sent on to the other parties. */
+  /** Cluster mode: every command the scheduler applied to this node's rows of a job, to be sent on to the other parties. */
   readonly onJobCommand?: (rows: JobRow[], command: JobCommand) => void;
 }
 

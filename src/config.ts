@@ -25,6 +25,18 @@ export interface NodeConfig {
   readonly maxConcurrentJobs: number;
   /** Job timeout when job_parameters.timeout is absent (FATE: 7 days). */
   readonly jobTimeoutSeconds: number;
+  /** Cluster mode (src/federation/clusterConfig.ts checks these): the party this node hosts. */
+  readonly partyId?: string;
+  /** Party-to-party gRPC port (0 = ephemeral). */
+  readonly grpcPort: number;
+  /** Route table file: party id → host:port of its node. */
+  readonly routeTable?: string;
+  /** This party's TLS files from `fedflow certs init`. */
+  readonly tlsCa?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  /** Plain-text gRPC, only for local tests. */
+  readonly insecure: boolean;
 }
 
 export type ConfigInput = Partial<{ -readonly [K in keyof NodeConfig]: NodeConfig[K] }>;
@@ -40,6 +52,8 @@ const DEFAULTS = {
   logLevel: 'info',
   maxConcurrentJobs: 5,
   jobTimeoutSeconds: 604_800,
+  grpcPort: 9360,
+  insecure: false,
 };
 
 /** Reads FEDFLOW_* variables (FEDFLOW_HOST, FEDFLOW_HTTP_PORT, FEDFLOW_WORK_MODE, FEDFLOW_DATA_DIR,
@@ -56,6 +70,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
   if (env.FEDFLOW_LOG_LEVEL) out.logLevel = env.FEDFLOW_LOG_LEVEL;
   if (env.FEDFLOW_MAX_CONCURRENT_JOBS) out.maxConcurrentJobs = Number(env.FEDFLOW_MAX_CONCURRENT_JOBS);
   if (env.FEDFLOW_JOB_TIMEOUT_SECONDS) out.jobTimeoutSeconds = Number(env.FEDFLOW_JOB_TIMEOUT_SECONDS);
+  if (env.FEDFLOW_PARTY_ID) out.partyId = env.FEDFLOW_PARTY_ID;
+  if (env.FEDFLOW_GRPC_PORT) out.grpcPort = Number(env.FEDFLOW_GRPC_PORT);
+  if (env.FEDFLOW_ROUTE_TABLE) out.routeTable = env.FEDFLOW_ROUTE_TABLE;
+  if (env.FEDFLOW_TLS_CA) out.tlsCa = env.FEDFLOW_TLS_CA;
+  if (env.FEDFLOW_TLS_CERT) out.tlsCert = env.FEDFLOW_TLS_CERT;
+  if (env.FEDFLOW_TLS_KEY) out.tlsKey = env.FEDFLOW_TLS_KEY;
+  if (env.FEDFLOW_INSECURE) out.insecure = env.FEDFLOW_INSECURE === '1' || env.FEDFLOW_INSECURE === 'true';
   return out;
 }
 
@@ -82,6 +103,9 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     if (!Number.isInteger(n) || n < 1) throw new Error(`config ${key} must be a positive integer, got ${merged[key]}`);
     return n;
   };
+  const grpcPort = Number(merged.grpcPort);
+  if (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535) throw new Error(`config grpcPort must be 0..65535, got ${merged.grpcPort}`);
+  const file = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(cwd, p));
   return Object.freeze({
     host: merged.host,
     httpPort: port,
@@ -94,5 +118,12 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     logLevel: merged.logLevel,
     maxConcurrentJobs: positive('maxConcurrentJobs'),
     jobTimeoutSeconds: positive('jobTimeoutSeconds'),
+    ...(merged.partyId !== undefined ? { partyId: String(merged.partyId) } : {}),
+    grpcPort,
+    ...(merged.routeTable !== undefined ? { routeTable: file(merged.routeTable) } : {}),
+    ...(merged.tlsCa !== undefined ? { tlsCa: file(merged.tlsCa) } : {}),
+    ...(merged.tlsCert !== undefined ? { tlsCert: file(merged.tlsCert) } : {}),
+    ...(merged.tlsKey !== undefined ? { tlsKey: file(merged.tlsKey) } : {}),
+    insecure: merged.insecure === true,
   });
 }

@@ -22,11 +22,14 @@ import { WorkerPool } from './scheduler/workerPool.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
 import type { EventStore, RecordedEvent } from './store/eventStore.js';
+import { ClusterRuntime } from './federation/clusterRuntime.js';
 
 export interface RunningNode {
   /** Base URL of the HTTP edge, e.g. http://127.0.0.1:9380 */
   readonly url: string;
   readonly config: NodeConfig;
+  /** Cluster mode: the party-to-party gRPC port (the real one when configured 0). */
+  readonly grpcPort?: number;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ function guardProcess(log: Logger): void {
 export async function startNode(config: NodeConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningNode> {
   guardProcess(log);
   mkdirSync(config.dataDir, { recursive: true });
+  // Cluster mode is checked first: a bad route table or missing certificate stops the start at once.
+  const cluster = config.workMode === 1 ? new ClusterRuntime(config, log.child({ part: 'federation' })) : undefined;
   const store = await openEventStore(config.eventStore, config.dataDir);
   const viewsDb = openViewDatabase(viewsFile(config));
   const views = new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store, (error) => log.error({ err: error }, 'views stopped following the log'));
@@ -78,29 +83,33 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   await localJobs.start();
 
   const pool = new WorkerPool();
-  const mailbox = new Mailbox();
+  const mailbox = cluster?.mailbox ?? new Mailbox();
   const waitForViews = (position: bigint) => views.waitFor(position);
   const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews });
   const scheduler = new JobScheduler({
-    store, views: viewsDb, actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
+    store, views: viewsDb, actors: cluster?.taskRouter(actors, store, systemClock) ?? actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
     maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow,
+    ...(cluster ? { onJobCommand: (rows, command) => cluster.distribution.onJobCommand(rows, command) } : {}),
   });
   await scheduler.start();
+  const grpcPort = await cluster?.start({ store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason) });
 
   const nextJobId = jobIdGenerator();
-  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler);
+  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, cluster);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
   const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables });
   server.off('request', starting);
   server.on('request', app.callback());
   const url = `http://${config.host}:${port}`;
-  log.info({ url, workMode: config.workMode, dataDir: config.dataDir, eventStore: redact(config.eventStore) }, 'fedflow node started');
+  log.info({ url, grpcPort, partyId: config.partyId, workMode: config.workMode, dataDir: config.dataDir, eventStore: redact(config.eventStore) }, 'fedflow node started');
 
   let closing: Promise<void> | undefined;
   return {
     url,
     config,
-    close: () => (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), () => pool.close()], views, nest, store, viewsDb)),
+    ...(grpcPort !== undefined ? { grpcPort } : {}),
+    close: () =>
+      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close()], views, nest, store, viewsDb)),
   };
 }
 

@@ -7,6 +7,15 @@ import type { TableStore } from '../store/tables/tableStore.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import type { Clock } from './clock.js';
 import type { JobScheduler } from '../scheduler/jobScheduler.js';
+import type { JobPlan } from '../domain/dsl/plan.js';
+
+/** What submit needs of cluster mode (src/federation/clusterRuntime.ts). */
+export interface ClusterSubmit {
+  /** The party this node hosts. */
+  readonly partyId: string;
+  /** Creates the job on every other party's node; throws IllegalStateError (retcode 100) naming a failure. */
+  createOnOtherParties(jobId: string, plan: JobPlan): Promise<void>;
+}
 
 export class NodeServices {
   constructor(
@@ -21,5 +30,7 @@ export class NodeServices {
     readonly log: Logger,
     /** The initiator's scheduler (a function: it is started after the Nest context). */
     readonly scheduler: () => JobScheduler,
+    /** Present on a cluster-mode node. */
+    readonly cluster?: ClusterSubmit,
   ) {}
 }

@@ -5,6 +5,7 @@
 export type CommandName =
   | 'node'
   | 'views rebuild'
+  | 'certs init'
   | 'upload'
   | 'download'
   | 'upload-history'
@@ -42,6 +43,7 @@ export const TRACKING_COMMANDS: readonly TrackingCommand[] = [
 export const COMMANDS: readonly CommandName[] = [
   'node',
   'views rebuild',
+  'certs init',
   'upload',
   'download',
   'upload-history',
@@ -91,6 +93,21 @@ export interface CliOptions {
   namespace?: string;
   tableName?: string;
   limit?: number;
+  /** certs init --dir: where the CA and party certificates go. */
+  certDir?: string;
+  /** certs init --party (repeatable). */
+  parties?: string[];
+  /** certs init --cert-host (repeatable): extra DNS names/IPs of the party certificates. */
+  certHosts?: string[];
+  /** certs init --force: replace existing files. */
+  force?: boolean;
+  /** node (cluster mode): gRPC port, route table file, TLS files, plain-text switch. */
+  grpcPort?: number;
+  routeTable?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecure?: boolean;
 }
 
 export interface ParsedArgs {
@@ -167,7 +184,17 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'jsonMode', long: ['json-mode'], commands: ['upload'] },
   { key: 'jobId', long: ['job-id'], short: 'j', arg: '<job_id>', commands: ['upload-history', 'table-delete', 'stop-job', ...JOB_CMDS] },
   { key: 'role', long: ['role'], short: 'r', arg: '<role>', commands: ['table-delete', ...JOB_CMDS] },
-  { key: 'partyId', long: ['party-id'], short: 'p', arg: '<party_id>', commands: ['table-delete', ...JOB_CMDS] },
+  { key: 'partyId', long: ['party-id'], short: 'p', arg: '<party_id>', commands: ['node', 'table-delete', ...JOB_CMDS] },
+  { key: 'grpcPort', long: ['grpc-port'], arg: '<port>', commands: ['node'], parse: int(0, 65535) },
+  { key: 'routeTable', long: ['route-table'], arg: '<route_table.json>', commands: ['node'] },
+  { key: 'tlsCa', long: ['tls-ca'], arg: '<ca.crt>', commands: ['node'] },
+  { key: 'tlsCert', long: ['tls-cert'], arg: '<party.crt>', commands: ['node'] },
+  { key: 'tlsKey', long: ['tls-key'], arg: '<party.key>', commands: ['node'] },
+  { key: 'insecure', long: ['insecure'], commands: ['node'] },
+  { key: 'certDir', long: ['dir'], arg: '<dir>', commands: ['certs init'] },
+  { key: 'parties', long: ['party'], arg: '<party_id>', repeat: true, commands: ['certs init'] },
+  { key: 'certHosts', long: ['cert-host'], arg: '<host>', repeat: true, commands: ['certs init'] },
+  { key: 'force', long: ['force'], commands: ['certs init'] },
   { key: 'componentName', long: ['component-name', 'cpn'], arg: '<component>', commands: ['table-delete', 'query-task', ...TRACKING_COMMANDS] },
   { key: 'status', long: ['status'], short: 's', arg: '<status>', commands: ['job-query', 'query-task'] },
   { key: 'namespace', long: ['namespace'], short: 'n', arg: '<namespace>', commands: ['upload', 'download', 'table-info', 'table-delete', 'component-metric-data'] },
@@ -309,6 +336,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       else if (positionals[1] === undefined) throw new UsageError("missing subcommand for 'views' (expected 'views rebuild')", 'views rebuild');
       else throw new UsageError(`unknown subcommand 'views ${positionals[1]}' (expected 'views rebuild')`, 'views rebuild');
       extra = positionals.slice(2);
+    } else if (word === 'certs') {
+      if (positionals[1] === 'init' || (help && positionals[1] === undefined)) command = 'certs init';
+      else if (positionals[1] === undefined) throw new UsageError("missing subcommand for 'certs' (expected 'certs init')", 'certs init');
+      else throw new UsageError(`unknown subcommand 'certs ${positionals[1]}' (expected 'certs init')`, 'certs init');
+      extra = positionals.slice(2);
     } else {
       command = resolveCommand(word);
       if (!command) throw unknownCommand(word, false);
@@ -338,7 +370,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         throw new UsageError((e as Error).message, command);
       }
     }
-    if (spec.repeat) (target[spec.key] as unknown[]).push(parsed);
+    if (spec.repeat) ((target[spec.key] ??= []) as unknown[]).push(parsed);
     else target[spec.key] = parsed; // like argparse: the last occurrence wins
   }
   checkRequired(command, options);

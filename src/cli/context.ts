@@ -3,7 +3,7 @@ import type { NodeConfig } from '../config.js';
 
 /** The node runtime entry points (src/main.ts), loaded lazily so client commands stay light. */
 export interface NodeApi {
-  startNode(config: NodeConfig): Promise<{ url: string; config: NodeConfig; close(): Promise<void> }>;
+  startNode(config: NodeConfig): Promise<{ url: string; config: NodeConfig; grpcPort?: number; close(): Promise<void> }>;
   rebuildViews(config: NodeConfig): Promise<{ events: number; ms: number }>;
 }
 

@@ -7,6 +7,7 @@ import { ConfError } from './conf.js';
 import { defaultContext, type CliContext } from './context.js';
 import { download, upload, uploadHistory } from './commands/data.js';
 import { dagDependency, jobConfig, jobQuery, queryTask, stopJob, submitJob, updateJob } from './commands/job.js';
+import { certsInitCommand } from './commands/certs.js';
 import { NodeConfigError, runNode, viewsRebuild } from './commands/node.js';
 import { tableDelete, tableInfo } from './commands/table.js';
 import { trackingCommand } from './commands/tracking.js';
@@ -27,6 +28,7 @@ export { usage } from './usage.js';
 const HANDLERS: Readonly<Record<CommandName, (ctx: CliContext, o: CliOptions) => Promise<number>>> = {
   node: runNode,
   'views rebuild': viewsRebuild,
+  'certs init': certsInitCommand,
   upload,
   download,
   'upload-history': uploadHistory,

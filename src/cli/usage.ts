@@ -9,6 +9,7 @@ const GLOBAL = `Usage: fedflow <command> [options]
 Commands:
   node              run a fedflow node (serves the FATE-Flow v1 HTTP API)
   views rebuild     rebuild the read views from the event log (node stopped)
+  certs init        create a federation CA and per-party TLS certificates
   upload            upload a CSV file into a table            (-f upload)
   download          export a table to a file on the server    (-f download)
   upload-history    list successful uploads                   (-f upload_history)
@@ -51,6 +52,12 @@ const NODE_FLAGS = `  -c, --config <file.json>   node config file (keys of NodeC
   --event-store <store>      sqlite | memory | esdb://... (env FEDFLOW_EVENT_STORE, default sqlite)
   --data-root <dir>          allowed server-side data directory; repeatable (env FEDFLOW_DATA_ROOTS)
   --log-level <level>        fatal|error|warn|info|debug|trace|silent (env FEDFLOW_LOG_LEVEL)
+Cluster mode (work_mode 1; node only):
+  -p, --party-id <id>        the party this node hosts (env FEDFLOW_PARTY_ID)
+  --grpc-port <port>         party-to-party gRPC port (env FEDFLOW_GRPC_PORT, default 9360; 0 = any)
+  --route-table <file.json>  party id -> host:port, FATE's route_table.json shape (env FEDFLOW_ROUTE_TABLE)
+  --tls-ca, --tls-cert, --tls-key <file>  this party's files from 'fedflow certs init'
+  --insecure                 plain-text gRPC without certificates (local tests only)
 Precedence: defaults < config file < environment < flags.
 `;
 
@@ -80,6 +87,18 @@ ${NODE_FLAGS}`,
 Drops every read view and replays the whole event log into them.
 The node using the same data dir must be stopped.
 ${NODE_FLAGS}`,
+  'certs init': `Usage: fedflow certs init [--dir <dir>] [--party <id>]... [--cert-host <host>]... [--force]
+
+Creates a federation CA (ca.crt, ca.key) in --dir (default ./certs) and, for each
+--party (default 9999, 10000, 10001), party-<id>.crt and party-<id>.key signed by it.
+The party id is in the certificate (SAN URI fedflow:party/<id>, CN party-<id>);
+nodes accept a message only when its source party matches the sender's certificate.
+Needs openssl. An existing CA and existing party files are kept unless --force.
+  --dir <dir>                output directory (default ./certs)
+  --party <id>               a party id; repeatable
+  --cert-host <host>         extra DNS name or IP of the nodes; repeatable
+  --force                    replace existing files
+`,
   upload: `Usage: fedflow upload -c <conf.json> [--drop 0|1] [--no-wait] [--json-mode]
        fedflow -f upload -c <conf.json> [-drop 0|1]
 

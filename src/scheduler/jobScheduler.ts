@@ -22,7 +22,8 @@ import type { PartyActors, StopAck, TaskResult } from './partyActor.js';
 export interface JobSchedulerDeps {
   readonly store: EventStore;
   readonly views: Database;
-  readonly actors: PartyActors;
+  /** Runs one party's task (PartyActors; in cluster mode a router that reaches other nodes too). */
+  readonly actors: Pick<PartyActors, 'runTask'>;
   readonly mailbox: Mailbox;
   readonly clock: Clock;
   readonly log: Logger;
@@ -31,6 +32,8 @@ export interface JobSchedulerDeps {
   readonly defaultTimeoutSeconds: number;
   /** The log, event by event, once the views hold each event (see ProjectionRunner.onApplied). */
   readonly follow: (handler: (event: RecordedEvent) => void) => () => void;
+  /** Cluster mode: every command the scheduler applied to this node's rows of a job, to be sent on to the other parties. */
+  readonly onJobCommand?: (rows: JobRow[], command: JobCommand) => void;
 }
 
 type EndKind = 'canceled' | 'timeout';
@@ -248,5 +251,6 @@ export class JobScheduler {
 
   private async forAllRows(rows: JobRow[], command: JobCommand): Promise<void> {
     await Promise.all(rows.map((r) => handleCommand(this.deps.store, jobStreamId(String(r.f_job_id), String(r.f_role), String(r.f_party_id)), jobDecider, command)));
+    this.deps.onJobCommand?.(rows, command);
   }
 }

@@ -10,8 +10,9 @@ import { writeJobFiles } from '../jobFiles.js';
 import { NodeServices } from '../nodeServices.js';
 
 /**
- * /v1/job/submit in standalone mode: validate the DSL and conf (pure planJob), then create the
+ * /v1/job/submit: validate the DSL and conf (pure planJob), then create the
  * job's row on every party this node hosts; the scheduler picks the initiator's row from the log.
+ * In cluster mode the other parties' nodes create their rows first (src/federation/jobDistribution.ts).
  */
 @CommandHandler(SubmitJob)
 export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
@@ -28,13 +29,21 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
         `module ${missing.join(', ')} is not implemented in this version of fedflow (available: ${Object.keys(COMPONENTS).sort().join(', ')})`,
       );
     }
-    if (plan.workMode === 1) throw new IllegalStateError('cluster mode jobs (work_mode 1) need the multi-party transport, which is not in this version of fedflow yet');
+    const cluster = plan.workMode === 1 ? this.s.cluster : undefined;
+    if (plan.workMode === 1 && !cluster) throw new IllegalStateError('cluster mode jobs (work_mode 1) need a node started in cluster mode (--work-mode 1 --party-id ...)');
+    if (cluster && String(plan.initiator.partyId) !== cluster.partyId) {
+      throw new IllegalStateError(`initiator party ${plan.initiator.partyId} is not the party of this node (${cluster.partyId}): submit the job at the initiator's node`);
+    }
+    // Cluster: the other parties accept the job first (or the submit fails, canceled where accepted).
+    if (cluster) await cluster.createOnOtherParties(jobId, plan);
     const at = this.s.clock.now();
     const initiator = { role: plan.initiator.role, partyId: String(plan.initiator.partyId) };
     await writeJobFiles(this.s.config.dataDir, jobId, plan.dsl, plan.conf);
     let last = 0n;
     // Every row but the initiator's first, so the scheduler (triggered by the initiator's row) finds them all.
-    const parties = Object.entries(plan.roles).flatMap(([role, ids]) => ids.map((id) => ({ role, partyId: String(id) })));
+    const parties = Object.entries(plan.roles)
+      .flatMap(([role, ids]) => ids.map((id) => ({ role, partyId: String(id) })))
+      .filter((p) => !cluster || p.partyId === cluster.partyId);
     parties.sort((a, b) => Number(a.role === initiator.role && a.partyId === initiator.partyId) - Number(b.role === initiator.role && b.partyId === initiator.partyId));
     for (const party of parties) {
       const isInitiator = party.role === initiator.role && party.partyId === initiator.partyId;

@@ -13,6 +13,13 @@ export function configFromFlags(o: CliOptions): ConfigInput {
   if (o.eventStore !== undefined) out.eventStore = o.eventStore;
   if (o.dataRoots.length > 0) out.dataRoots = [...o.dataRoots];
   if (o.logLevel !== undefined) out.logLevel = o.logLevel;
+  if (o.partyId !== undefined) out.partyId = o.partyId;
+  if (o.grpcPort !== undefined) out.grpcPort = o.grpcPort;
+  if (o.routeTable !== undefined) out.routeTable = o.routeTable;
+  if (o.tlsCa !== undefined) out.tlsCa = o.tlsCa;
+  if (o.tlsCert !== undefined) out.tlsCert = o.tlsCert;
+  if (o.tlsKey !== undefined) out.tlsKey = o.tlsKey;
+  if (o.insecure) out.insecure = true;
   return out;
 }
 
@@ -76,7 +83,8 @@ export async function runNode(ctx: CliContext, o: CliOptions): Promise<number> {
     return 1;
   }
   const cfg = running.config ?? config;
-  ctx.stdout(`fedflow node listening on ${running.url} (work_mode ${cfg.workMode}, data dir ${cfg.dataDir})\n`);
+  const party = running.grpcPort !== undefined ? `, party ${cfg.partyId}, gRPC port ${running.grpcPort}${cfg.insecure ? ' plain text' : ' mutual TLS'}` : '';
+  ctx.stdout(`fedflow node listening on ${running.url} (work_mode ${cfg.workMode}${party}, data dir ${cfg.dataDir})\n`);
 
   const signal = received ?? (await new Promise<string>((resolve) => (onSignal = resolve)));
   ctx.stderr(`fedflow node: ${signal} received, closing\n`);

@@ -1,0 +1,88 @@
+// npm run federation:up — a real 3-party federation on this machine: guest 9999, host 10000 and
+// arbiter 10001 as three `fedflow node` processes in cluster mode (work_mode 1), each with its own
+// data dir, HTTP and gRPC ports and a certificate from `fedflow certs init` (mutual TLS).
+// Runs in the foreground; Ctrl-C stops the three nodes. Needs `npm run build` first (the npm script does it).
+//
+// Layout (under FEDFLOW_FEDERATION_DIR, default ./.fedflow/federation):
+//   certs/                 ca.crt, party-<id>.crt/.key
+//   route_table.json       party id -> 127.0.0.1:<grpc port>
+//   party-<id>/            the node's data dir; node.log is its log
+// Ports: HTTP 9380/9381/9382 and gRPC 9360/9361/9362 (FEDFLOW_FEDERATION_HTTP_BASE / _GRPC_BASE move them).
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const base = resolve(process.env.FEDFLOW_FEDERATION_DIR ?? join(root, '.fedflow', 'federation'));
+const httpBase = Number(process.env.FEDFLOW_FEDERATION_HTTP_BASE ?? 9380);
+const grpcBase = Number(process.env.FEDFLOW_FEDERATION_GRPC_BASE ?? 9360);
+const cli = join(root, 'bin', 'fedflow.js');
+const sharedData = resolve(root, '..', 'shared', 'data');
+const dataRoots = [join(root, 'test', 'fixtures', 'data'), ...(existsSync(sharedData) ? [sharedData] : [])];
+
+export const PARTIES = [
+  { role: 'guest', partyId: '9999' },
+  { role: 'host', partyId: '10000' },
+  { role: 'arbiter', partyId: '10001' },
+].map((p, i) => ({ ...p, httpPort: httpBase + i, grpcPort: grpcBase + i }));
+
+mkdirSync(base, { recursive: true });
+const certs = join(base, 'certs');
+execFileSync(process.execPath, [cli, 'certs', 'init', '--dir', certs, ...PARTIES.flatMap((p) => ['--party', p.partyId])], { stdio: ['ignore', 'ignore', 'inherit'] });
+const routeTable = join(base, 'route_table.json');
+writeFileSync(routeTable, JSON.stringify({ route_table: Object.fromEntries(PARTIES.map((p) => [p.partyId, { default: [{ ip: '127.0.0.1', port: p.grpcPort }] }])) }, null, 2));
+
+const children = PARTIES.map((p) => {
+  const dataDir = join(base, `party-${p.partyId}`);
+  mkdirSync(dataDir, { recursive: true });
+  const log = openSync(join(dataDir, 'node.log'), 'a');
+  const args = [
+    cli, 'node', '--work-mode', '1', '--party-id', p.partyId, '--port', String(p.httpPort), '--grpc-port', String(p.grpcPort),
+    '--route-table', routeTable, '--data-dir', dataDir, ...dataRoots.flatMap((d) => ['--data-root', d]), '--data-root', dataDir,
+    '--tls-ca', join(certs, 'ca.crt'), '--tls-cert', join(certs, `party-${p.partyId}.crt`), '--tls-key', join(certs, `party-${p.partyId}.key`),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`${p.role} ${p.partyId} exited (${signal ?? code}); see ${join(dataDir, 'node.log')}`);
+  });
+  return { ...p, child, dataDir };
+});
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping the federation...');
+  for (const c of children) c.child.kill('SIGTERM');
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+async function ready(url) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`${url}/v1/job/query`, { method: 'POST', body: '{"job_id":"-"}', headers: { 'content-type': 'application/json' } });
+      if (r.status === 200) return true;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+for (const c of children) {
+  const url = `http://127.0.0.1:${c.httpPort}`;
+  if (!(await ready(url))) {
+    console.error(`${c.role} ${c.partyId} did not come up; see ${join(c.dataDir, 'node.log')}`);
+    stop();
+    process.exitCode = 1;
+    break;
+  }
+}
+if (!stopping) {
+  console.log('federation up (mutual TLS, work_mode 1):');
+  for (const c of children) console.log(`  ${c.role.padEnd(7)} ${c.partyId.padEnd(5)}  http://127.0.0.1:${c.httpPort}  gRPC 127.0.0.1:${c.grpcPort}  data ${c.dataDir}  (pid ${c.child.pid})`);
+  console.log(`certificates in ${certs}; route table ${routeTable}`);
+  console.log('next: npm run federation:demo (in another terminal); Ctrl-C here stops the three nodes');
+}
+await Promise.all(children.map((c) => new Promise((r) => (c.child.exitCode !== null ? r() : c.child.once('exit', r)))));

@@ -1,0 +1,254 @@
+// A cluster node's answers to the other parties' commands: it creates jobs, runs and stops its own
+// party's tasks (reporting their end to the initiator through the outbox), and applies the
+// initiator's job status so every party's row converges. Each command arrives here once
+// (nodeServer.ts deduplicates by message id).
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { COMPONENTS } from '../components/registry.js';
+import { IllegalStateError } from '../domain/decider.js';
+import { planJob, type JobPlan } from '../domain/dsl/plan.js';
+import type { JobCommand } from '../domain/job/commands.js';
+import { jobDecider } from '../domain/job/decider.js';
+import { jobStreamId } from '../domain/job/events.js';
+import { handleCommand } from '../app/handleCommand.js';
+import type { Clock } from '../app/clock.js';
+import { writeJobFiles } from '../app/jobFiles.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { PartyActors } from '../scheduler/partyActor.js';
+import { queryJobs, type JobRow } from '../../projections/jobs/query.js';
+import { queryTasks } from '../../projections/tasks/query.js';
+import { taskDecider } from '../domain/task/decider.js';
+import { taskStreamId } from '../domain/task/events.js';
+import { makeHeader, type AckResult, type PartyCommand } from './commands.js';
+import type { ClusterMailbox } from './clusterMailbox.js';
+import type { CreateJobRequest, StartTaskRequest, StopTaskRequest, SyncJobStatusRequest } from './gen/fedflow/v1/party.js';
+import type { Outbox } from './outbox.js';
+import type { RemoteTasks } from './remoteTasks.js';
+
+export interface ClusterPartyDeps {
+  readonly partyId: string;
+  readonly store: EventStore;
+  readonly views: Database;
+  readonly waitForViews: (position: bigint) => Promise<void>;
+  readonly actors: Pick<PartyActors, 'runTask'>;
+  readonly remoteTasks: RemoteTasks;
+  readonly outbox: Outbox;
+  readonly mailbox: ClusterMailbox;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly dataDir: string;
+  readonly runIp: string;
+  readonly defaultTimeoutSeconds: number;
+  /** The initiator's /v1/job/stop, for a cancel that another party asks for. */
+  readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
+}
+
+const OK: AckResult = { retcode: 0, retmsg: 'success' };
+const refuse = (retmsg: string): AckResult => ({ retcode: 100, retmsg });
+const FINAL = new Set(['success', 'failed', 'canceled', 'timeout']);
+
+export class ClusterParty {
+  /** Running tasks of this party: job id → component → abort. */
+  private readonly running = new Map<string, Map<string, AbortController>>();
+  private readonly active = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: ClusterPartyDeps) {}
+
+  async onCommand(c: PartyCommand): Promise<AckResult> {
+    try {
+      return await this.apply(c);
+    } catch (error) {
+      // A definite refusal (not retried); anything else is retried by the sender.
+      if (error instanceof IllegalStateError) return refuse(error.message);
+      throw error;
+    }
+  }
+
+  private async apply(c: PartyCommand): Promise<AckResult> {
+    switch (c.kind) {
+      case 'createJob':
+        return this.createJob(c.request);
+      case 'startTask':
+        return this.startTask(c.request);
+      case 'stopTask':
+        return this.stopTask(c.request);
+      case 'reportTaskStatus':
+        this.deps.remoteTasks.onReport(c.request);
+        return OK;
+      case 'syncJobStatus':
+        return this.syncJobStatus(c.request);
+      case 'savePipelineModel':
+        return refuse('the pipeline model store is not in this version of fedflow');
+      case 'clean':
+        this.deps.mailbox.clearJob(c.request.header!.jobId, 'job cleaned');
+        return OK;
+    }
+  }
+
+  /** Stops every task (node closing) and waits for their reports to be queued. */
+  async close(): Promise<void> {
+    for (const tasks of this.running.values()) for (const a of tasks.values()) a.abort();
+    await Promise.allSettled([...this.active]);
+  }
+
+  /**
+   * After a restart: this party's tasks of other initiators' jobs that were running died with the
+   * node. They end `failed` here and the initiator is told, so the job ends in one definite state
+   * on every party instead of waiting for a report that would never come.
+   */
+  async recover(): Promise<number> {
+    const reason = 'node restarted while the task ran';
+    let failed = 0;
+    for (const task of queryTasks(this.deps.views, { status: 'running' })) {
+      const jobId = String(task.f_job_id);
+      const role = String(task.f_role);
+      const partyId = String(task.f_party_id);
+      const job = queryJobs(this.deps.views, { job_id: jobId, role, party_id: partyId })[0];
+      if (!job || Number(job.f_work_mode) !== 1 || Number(job.f_is_initiator) === 1) continue;
+      const taskId = String(task.f_task_id);
+      await handleCommand(this.deps.store, taskStreamId(taskId, role, partyId), taskDecider, { type: 'FailTask', data: { reason, at: this.deps.clock.now() } });
+      failed++;
+      const report = this.deps.outbox.send({
+        kind: 'reportTaskStatus',
+        request: {
+          header: makeHeader({ source: this.deps.partyId, destination: String(job.f_initiator_party_id), jobId }),
+          componentName: String(task.f_component_name), taskId, role, partyId, status: 'failed', reason, outputJson: '',
+        },
+      });
+      this.active.add(report);
+      report.catch(() => {}).finally(() => this.active.delete(report));
+    }
+    return failed;
+  }
+
+  private plan(jobId: string, row: JobRow): JobPlan {
+    const outcome = planJob(JSON.parse(String(row.f_dsl)), JSON.parse(String(row.f_runtime_conf)), {
+      jobId, serverWorkMode: 1, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds,
+    });
+    if (!outcome.ok) throw new IllegalStateError(outcome.message);
+    return outcome.plan;
+  }
+
+  private async createJob(r: CreateJobRequest): Promise<AckResult> {
+    const jobId = r.header!.jobId;
+    const dsl = JSON.parse(r.dslJson) as unknown;
+    const conf = JSON.parse(r.runtimeConfJson) as unknown;
+    const outcome = planJob(dsl, conf, { jobId, serverWorkMode: 1, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds });
+    if (!outcome.ok) return refuse(outcome.message);
+    const plan = outcome.plan;
+    const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
+    if (missing.length) return refuse(`module ${missing.join(', ')} is not implemented on party ${this.deps.partyId}'s fedflow node`);
+    const initiator = { role: plan.initiator.role, partyId: String(plan.initiator.partyId) };
+    const at = this.deps.clock.now();
+    writeJobFiles(this.deps.dataDir, jobId, plan.dsl, plan.conf);
+    let last: bigint | undefined;
+    for (const [role, ids] of Object.entries(plan.roles)) {
+      if (!ids.map(String).includes(this.deps.partyId)) continue;
+      const party = { role, partyId: this.deps.partyId };
+      try {
+        const result = await handleCommand(this.deps.store, jobStreamId(jobId, role, party.partyId), jobDecider, {
+          type: 'CreateJob',
+          data: {
+            jobId, ...party, initiator, isInitiator: false, workMode: plan.workMode, roles: plan.roles as Record<string, number[]>, dsl: plan.dsl,
+            runtimeConf: plan.conf, trainRuntimeConf: {}, runIp: this.deps.runIp, tag: '', at,
+          },
+        }, { retries: 0 });
+        if (result.appended) last = result.appended.position;
+      } catch (error) {
+        // Created by an earlier delivery whose answer was lost: the same job, nothing to do.
+        if (!(error instanceof IllegalStateError && /already exists/.test(error.message))) throw error;
+      }
+    }
+    if (last !== undefined) await this.deps.waitForViews(last);
+    return OK;
+  }
+
+  private async startTask(r: StartTaskRequest): Promise<AckResult> {
+    const h = r.header!;
+    const jobId = h.jobId;
+    const row = queryJobs(this.deps.views, { job_id: jobId, role: r.role, party_id: r.partyId })[0];
+    if (!row) return refuse(`job ${jobId} does not exist for ${r.role} ${r.partyId} on this node`);
+    if (FINAL.has(String(row.f_status))) return refuse(`job ${jobId} already ended here (${row.f_status})`);
+    const plan = this.plan(jobId, row);
+    const component = plan.components.find((c) => c.name === r.componentName);
+    const party = component?.parties.find((p) => p.role === r.role && String(p.partyId) === r.partyId);
+    if (!component || !party) return refuse(`job ${jobId} has no task ${r.componentName} for ${r.role} ${r.partyId}`);
+    let tasks = this.running.get(jobId);
+    if (!tasks) this.running.set(jobId, (tasks = new Map()));
+    const abort = new AbortController();
+    const key = `${r.componentName}\u0000${r.role}`;
+    tasks.set(key, abort);
+    const initiator = h.sourcePartyId;
+    const run = this.deps.actors.runTask(plan, component, party, abort.signal).then(
+      (result) => {
+        tasks.delete(key);
+        return this.deps.outbox.send({
+          kind: 'reportTaskStatus',
+          request: {
+            header: makeHeader({ source: this.deps.partyId, destination: initiator, jobId, causationId: h.messageId, correlationId: h.correlationId }),
+            componentName: r.componentName, taskId: result.taskId, role: r.role, partyId: r.partyId,
+            status: result.status, reason: result.reason ?? '', outputJson: '',
+          },
+        });
+      },
+    );
+    this.active.add(run);
+    run.catch((error: Error) => this.deps.log.error({ err: error, jobId, component: r.componentName }, 'task report not sent')).finally(() => this.active.delete(run));
+    return OK;
+  }
+
+  private stopTask(r: StopTaskRequest): AckResult {
+    this.abortTasks(r.header!.jobId, r.componentName, r.status === 'timeout' ? 'timeout' : 'stopped');
+    return OK;
+  }
+
+  private abortTasks(jobId: string, componentName: string, reason: string): void {
+    const tasks = this.running.get(jobId);
+    if (!tasks) return;
+    for (const [key, abort] of tasks) if (!componentName || key.startsWith(`${componentName}\u0000`)) abort.abort(reason);
+  }
+
+  private async syncJobStatus(r: SyncJobStatusRequest): Promise<AckResult> {
+    const h = r.header!;
+    const at = Number(h.sentAtMs) || this.deps.clock.now();
+    let command = commandFor(r.status, r.reason, at);
+    if (!command) return refuse(`unknown job status ${r.status}`);
+    const rows = queryJobs(this.deps.views, { job_id: h.jobId });
+    if (rows.some((row) => Number(row.f_is_initiator) === 1)) {
+      // Another party stopped the job: the initiator stops it on every party.
+      // Not awaited: the stop ends when every task has, which may outlast this call's deadline.
+      if (r.status === 'canceled') {
+        this.deps.stopJob(h.jobId, r.reason || `stopped by party ${h.sourcePartyId}`).catch((error: Error) => this.deps.log.error({ err: error, jobId: h.jobId }, 'stop asked by another party failed'));
+      }
+      return OK;
+    }
+    if (r.status === 'running' && r.progress > 0) {
+      await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(h.jobId, String(row.f_role), String(row.f_party_id)), jobDecider, { type: 'StartJob', data: { at } })));
+      command = { type: 'ReportJobProgress', data: { progress: r.progress, at } };
+    }
+    await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(h.jobId, String(row.f_role), String(row.f_party_id)), jobDecider, command)));
+    if (FINAL.has(r.status)) {
+      this.abortTasks(h.jobId, '', r.status === 'timeout' ? 'timeout' : 'stopped');
+      this.running.delete(h.jobId);
+      this.deps.mailbox.clearJob(h.jobId, `job ${r.status}`);
+    }
+    return OK;
+  }
+}
+
+function commandFor(status: string, reason: string, at: number): JobCommand | undefined {
+  switch (status) {
+    case 'running':
+      return { type: 'StartJob', data: { at } };
+    case 'success':
+      return { type: 'SucceedJob', data: { at } };
+    case 'failed':
+      return { type: 'FailJob', data: { reason, at } };
+    case 'canceled':
+      return { type: 'CancelJob', data: { reason, at } };
+    case 'timeout':
+      return { type: 'TimeOutJob', data: { at } };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+// Cluster mode (work_mode 1) for one node: the pieces src/main.ts plugs in when the node hosts one
+// party of a federation. Built in two steps because of who needs whom: the mailbox and the task
+// router exist before the party actors and the scheduler; the gRPC server starts once those exist.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { NodeConfig } from '../config.js';
+import type { Clock } from '../app/clock.js';
+import type { JobPlan } from '../domain/dsl/plan.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { PartyActors } from '../scheduler/partyActor.js';
+import { ClusterMailbox } from './clusterMailbox.js';
+import { clusterSettings, type ClusterSettings } from './clusterConfig.js';
+import { ClusterParty } from './clusterParty.js';
+import { DataPlaneSender } from './dataPlane.js';
+import { FaultyTransport } from './faultyTransport.js';
+import { GrpcTransport } from './grpcTransport.js';
+import { JobDistribution } from './jobDistribution.js';
+import { MessageStore } from './messageStore.js';
+import { startNodeServer, type RunningNodeServer } from './nodeServer.js';
+import { Outbox } from './outbox.js';
+import { RemoteTasks, type TaskMirror } from './remoteTasks.js';
+import { handleCommand } from '../app/handleCommand.js';
+import { taskDecider } from '../domain/task/decider.js';
+import { taskStreamId } from '../domain/task/events.js';
+import type { PartyTransport } from './transport.js';
+
+export interface ClusterStartDeps {
+  readonly store: EventStore;
+  readonly views: Database;
+  readonly waitForViews: (position: bigint) => Promise<void>;
+  readonly actors: Pick<PartyActors, 'runTask'>;
+  readonly clock: Clock;
+  readonly runIp: string;
+  readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
+}
+
+export class ClusterRuntime {
+  readonly settings: ClusterSettings;
+  readonly mailbox: ClusterMailbox;
+  readonly distribution: JobDistribution;
+  private readonly messages: MessageStore;
+  private readonly transport: PartyTransport;
+  private readonly outbox: Outbox;
+  private remoteTasks: RemoteTasks | undefined;
+  private party: ClusterParty | undefined;
+  private server: RunningNodeServer | undefined;
+
+  constructor(
+    private readonly config: NodeConfig,
+    private readonly log: Logger,
+  ) {
+    this.settings = clusterSettings(config);
+    this.messages = new MessageStore(config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'federation.sqlite'));
+    const grpc = new GrpcTransport(this.settings.routes, this.settings.tls);
+    this.transport = this.settings.faults ? new FaultyTransport(grpc, this.settings.faults) : grpc;
+    this.outbox = new Outbox(this.messages, this.transport, {
+      onGivenUp: (c, error) => log.warn({ err: error, kind: c.kind, to: c.request.header?.destinationPartyId }, 'party command given up'),
+    });
+    this.mailbox = new ClusterMailbox(this.settings.partyId, new DataPlaneSender(this.transport), log);
+    this.distribution = new JobDistribution(this.settings.partyId, this.outbox);
+  }
+
+  get partyId(): string {
+    return this.settings.partyId;
+  }
+
+  /** What the scheduler calls to run a party's task: here or on that party's node (mirrored into `store`). */
+  taskRouter(local: Pick<PartyActors, 'runTask'>, store?: EventStore, clock?: Clock): RemoteTasks {
+    const mirror: TaskMirror | undefined = store && ((taskId, party, command) => handleCommand(store, taskStreamId(taskId, party.role, party.partyId), taskDecider, command));
+    return (this.remoteTasks ??= new RemoteTasks(this.settings.partyId, local, this.outbox, mirror, (id) => this.settings.routes.get(id) ?? '', clock ? () => clock.now() : Date.now));
+  }
+
+  /** Starts the gRPC server and re-sends what a previous run left unacknowledged. */
+  async start(deps: ClusterStartDeps): Promise<number> {
+    this.party = new ClusterParty({
+      partyId: this.settings.partyId, store: deps.store, views: deps.views, waitForViews: deps.waitForViews, actors: deps.actors,
+      remoteTasks: this.taskRouter(deps.actors), outbox: this.outbox, mailbox: this.mailbox, clock: deps.clock, log: this.log,
+      dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds, stopJob: deps.stopJob,
+    });
+    const party = this.party;
+    this.server = await startNodeServer({
+      partyIds: [this.settings.partyId], host: this.settings.host, port: this.settings.grpcPort, tls: this.settings.tls, store: this.messages,
+      handlers: { onCommand: (c) => party.onCommand(c), onObject: (o) => this.mailbox.deliver(o) },
+    });
+    const resumed = this.outbox.resume();
+    const failedTasks = await party.recover();
+    this.log.info({ partyId: this.settings.partyId, grpcPort: this.server.port, tls: !this.settings.tls.insecure, resumed, failedTasks, faults: this.settings.faults }, 'cluster transport started');
+    return this.server.port;
+  }
+
+  /** /v1/job/submit at the initiator: create the job on every other party (throws on a refusal). */
+  createOnOtherParties(jobId: string, plan: JobPlan): Promise<void> {
+    return this.distribution.create(jobId, plan);
+  }
+
+  async close(): Promise<void> {
+    await this.party?.close();
+    await this.outbox.close();
+    await this.server?.close();
+    this.transport.close();
+    this.messages.close();
+    if (this.transport instanceof FaultyTransport) {
+      // Test-only: lets a chaos test prove the faults happened.
+      this.log.info({ faults: this.transport.counts }, 'fault injection totals');
+      writeFileSync(join(this.config.dataDir, 'fault-counts.json'), JSON.stringify(this.transport.counts));
+    }
+  }
+}

@@ -30,7 +30,7 @@ export interface ClusterStartDeps {
   readonly store: EventStore;
   readonly views: Database;
   readonly waitForViews: (position: bigint) => Promise<void>;
-  readonly actors: Pick<PartyActors, 'runTask'>;
+  readonly actors: Pick<PartyActors, 'runTask' | 'stopJob'>;
   readonly clock: Clock;
   readonly runIp: string;
   readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
@@ -67,7 +67,7 @@ export class ClusterRuntime {
   }
 
   /** What the scheduler calls to run a party's task: here or on that party's node (mirrored into `store`). */
-  taskRouter(local: Pick<PartyActors, 'runTask'>, store?: EventStore, clock?: Clock): RemoteTasks {
+  taskRouter(local: Pick<PartyActors, 'runTask' | 'stopJob'>, store?: EventStore, clock?: Clock): RemoteTasks {
     const mirror: TaskMirror | undefined = store && ((taskId, party, command) => handleCommand(store, taskStreamId(taskId, party.role, party.partyId), taskDecider, command));
     return (this.remoteTasks ??= new RemoteTasks(this.settings.partyId, local, this.outbox, mirror, (id) => this.settings.routes.get(id) ?? '', clock ? () => clock.now() : Date.now));
   }

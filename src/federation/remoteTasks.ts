@@ -5,7 +5,7 @@
 import type { PartyRef } from '../components/contract.js';
 import type { ComponentPlan, JobPlan, PartyPlan } from '../domain/dsl/plan.js';
 import { taskIdOf } from '../domain/task/events.js';
-import type { PartyActors, TaskResult } from '../scheduler/partyActor.js';
+import type { PartyActors, StopAck, TaskResult } from '../scheduler/partyActor.js';
 import type { TaskCommand } from '../domain/task/commands.js';
 import { makeHeader } from './commands.js';
 import type { ReportTaskStatusRequest } from './gen/fedflow/v1/party.js';
@@ -35,10 +35,12 @@ interface ComponentGroup {
 export class RemoteTasks {
   private readonly waiters = new Map<string, (result: TaskResult) => void>();
   private readonly groups = new Map<string, ComponentGroup>();
+  /** StopTask commands sent to each remote party of a job (job + party → task ids and their acks). */
+  private readonly stopsSent = new Map<string, { taskIds: string[]; acks: Promise<unknown>[] }>();
 
   constructor(
     private readonly localPartyId: string,
-    private readonly local: Pick<PartyActors, 'runTask'>,
+    private readonly local: Pick<PartyActors, 'runTask' | 'stopJob'>,
     private readonly outbox: Outbox,
     private readonly mirror?: TaskMirror,
     private readonly addressOf: (partyId: string) => string = () => '',
@@ -96,9 +98,14 @@ export class RemoteTasks {
       };
       const onAbort = (): void => {
         const timeout = signal.reason === 'timeout';
-        void this.outbox
+        const acked = this.outbox
           .send({ kind: 'stopTask', request: { header: header(), componentName: component.name, status: timeout ? 'timeout' : 'canceled', reason: timeout ? 'task timeout' : 'task stopped' } })
           .catch(() => {});
+        const stopKey = `${plan.jobId}\u0000${partyId}`;
+        const sent = this.stopsSent.get(stopKey) ?? { taskIds: [], acks: [] };
+        sent.taskIds.push(taskId);
+        sent.acks.push(acked);
+        this.stopsSent.set(stopKey, sent);
         finish({ status: 'failed', reason: timeout ? 'task timeout' : 'task stopped', taskId, party: ref });
       };
       if (signal.aborted) return onAbort();
@@ -119,6 +126,21 @@ export class RemoteTasks {
           (error: Error) => finish({ status: 'failed', reason: error.message, taskId, party: ref }),
         );
     });
+  }
+
+  /**
+   * The per-party stop (see PartyActors.stopJob): this node's own party stops locally; a remote party
+   * was sent StopTask for each of its running tasks when the job's signal aborted, and its
+   * acknowledgement is the party's Ack of those commands.
+   */
+  async stopJob(jobId: string, party: PartyRef, reason: string): Promise<StopAck> {
+    const partyId = String(party.partyId);
+    if (partyId === this.localPartyId) return this.local.stopJob(jobId, party, reason);
+    const stopKey = `${jobId}\u0000${partyId}`;
+    const sent = this.stopsSent.get(stopKey);
+    this.stopsSent.delete(stopKey);
+    await Promise.allSettled(sent?.acks ?? []);
+    return { party: { role: party.role, partyId }, stoppedTasks: sent?.taskIds ?? [] };
   }
 
   /** A party's report of its task (at the initiator). */

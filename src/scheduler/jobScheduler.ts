@@ -23,7 +23,7 @@ export interface JobSchedulerDeps {
   readonly store: EventStore;
   readonly views: Database;
   /** Runs one party's task (PartyActors; in cluster mode a router that reaches other nodes too). */
-  readonly actors: Pick<PartyActors, 'runTask'>;
+  readonly actors: Pick<PartyActors, 'runTask' | 'stopJob'>;
   readonly mailbox: Mailbox;
   readonly clock: Clock;
   readonly log: Logger;

@@ -62,6 +62,7 @@ test('a failed task stops the other tasks of its component, and the job learns t
   const local = {
     runTask: (_p: unknown, _c: unknown, party: { role: string; partyId: number }, signal: AbortSignal) =>
       new Promise<any>((resolve) => signal.addEventListener('abort', () => resolve({ status: 'failed', reason: 'task stopped', taskId: 't', party: { role: party.role, partyId: String(party.partyId) } }))),
+    stopJob: async () => ({ party: { role: 'guest', partyId: '9999' }, stoppedTasks: [] }),
   };
   const tasks = new RemoteTasks('9999', local, outbox);
   const plan = { jobId: 'j1' } as any;
@@ -78,6 +79,37 @@ test('a failed task stops the other tasks of its component, and the job learns t
   assert.is(h.reason, 'node restarted while the task ran');
   assert.is(g.status, 'failed');
   assert.is(g.reason, 'host 10000: node restarted while the task ran');
+});
+
+test('a stop is acknowledged per party: the local party by its actor, a remote party by its Ack of StopTask for each task it ran', async () => {
+  const { outbox, sent } = recordingOutbox();
+  const localStops: string[] = [];
+  const local = {
+    runTask: (_p: unknown, _c: unknown, party: { role: string; partyId: number }, signal: AbortSignal) =>
+      new Promise<any>((resolve) => signal.addEventListener('abort', () => resolve({ status: 'failed', reason: 'task stopped', taskId: 'j1_hetero_lr_0', party: { role: party.role, partyId: String(party.partyId) } }))),
+    stopJob: async (jobId: string, party: { role: string; partyId: string }) => (localStops.push(`${jobId} ${party.role} ${party.partyId}`), { party, stoppedTasks: ['j1_hetero_lr_0'] }),
+  };
+  const tasks = new RemoteTasks('9999', local, outbox);
+  const job = new AbortController();
+  const plan = { jobId: 'j1' } as any;
+  const component = { name: 'hetero_lr_0' } as any;
+  const running = Promise.all([
+    tasks.runTask(plan, component, { role: 'guest', partyId: 9999 } as any, job.signal),
+    tasks.runTask(plan, component, { role: 'host', partyId: 10000 } as any, job.signal),
+  ]);
+  await new Promise((r) => setTimeout(r, 10));
+  job.abort();
+  await running;
+  const [guestAck, hostAck, arbiterAck] = await Promise.all([
+    tasks.stopJob('j1', { role: 'guest', partyId: '9999' }, 'stopped by user'),
+    tasks.stopJob('j1', { role: 'host', partyId: '10000' }, 'stopped by user'),
+    tasks.stopJob('j1', { role: 'arbiter', partyId: '10001' }, 'stopped by user'),
+  ]);
+  assert.equal(localStops, ['j1 guest 9999']);
+  assert.equal(guestAck.stoppedTasks, ['j1_hetero_lr_0']);
+  assert.equal(sent.filter((c) => c.kind === 'stopTask').map((c) => c.request.header!.destinationPartyId), ['10000']);
+  assert.equal(hostAck, { party: { role: 'host', partyId: '10000' }, stoppedTasks: ['j1_hetero_lr_0'] });
+  assert.equal(arbiterAck.stoppedTasks, [], 'a party that ran nothing acknowledges with no task');
 });
 
 test.run();

@@ -203,8 +203,23 @@ export class JobScheduler {
   private async runComponent(plan: JobPlan, component: ComponentPlan, signal: AbortSignal): Promise<string | undefined> {
     const parties = component.parties.filter((p) => p.needRun);
     if (parties.length === 0 || signal.aborted) return signal.aborted ? 'job stopped' : undefined;
-    const results: TaskResult[] = await Promise.all(parties.map((p) => this.deps.actors.runTask(plan, component, p, signal)));
-    const failed = results.find((r) => r.status !== 'success');
+    // A party whose task fails ends its siblings at once: they would otherwise wait for its
+    // federation objects until the job times out. The first failure is the component's reason.
+    const component_ = new AbortController();
+    const follow = (): void => component_.abort(signal.reason);
+    signal.addEventListener('abort', follow, { once: true });
+    let failed: TaskResult | undefined;
+    try {
+      await Promise.all(parties.map((p) => this.deps.actors.runTask(plan, component, p, component_.signal).then((r) => {
+        if (r.status !== 'success' && !failed) {
+          failed = r;
+          if (!signal.aborted) component_.abort('a party failed');
+        }
+        return r;
+      })));
+    } finally {
+      signal.removeEventListener('abort', follow);
+    }
     return failed && `component ${component.name} failed on ${failed.party.role} ${failed.party.partyId}: ${failed.reason}`;
   }
 

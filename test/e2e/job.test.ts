@@ -107,6 +107,19 @@ t('a missing input table fails the job with a reason naming it', async () => {
   assert.match(row.f_reason, /experiment\.nope/);
 });
 
+t('a party whose task fails ends the other parties\' tasks of that component at once; the job fails with its reason', async () => {
+  const failing = conf();
+  // Only the host gets an unsupported method: the guest's Intersection would wait for the host's ids.
+  (failing.role_parameters.host as Record<string, unknown>).intersection_0 = { intersect_method: ['bogus'] };
+  const r = await post(url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: failing });
+  const row = await waitForJob(url, r.body.jobId, 15_000);
+  assert.is(row.f_status, 'failed');
+  assert.match(row.f_reason, /component intersection_0 failed on host 10000: Intersection: intersect_method bogus is not supported/);
+  const tasks = (await post(url, '/v1/job/task/query', { job_id: r.body.jobId, component_name: 'intersection_0' })).body.data as Record<string, any>[];
+  assert.equal(tasks.map((x) => `${x.f_role} ${x.f_status}`).sort(), ['guest failed', 'host failed']);
+  assert.is(tasks.find((x) => x.f_role === 'guest')!.f_reason, 'task stopped');
+});
+
 t('stop during a long component: every task ends within 2 s, the job is canceled; stop again changes nothing', async () => {
   // A host table large enough that DataIO runs for seconds.
   const big = join(dir, 'big_host.csv');

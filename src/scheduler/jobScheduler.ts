@@ -262,6 +262,8 @@ export class JobScheduler {
       const rowReason = ack ? `${reason}; ${stopAcknowledgement(ack.stoppedTasks)}` : reason;
       return handleCommand(this.deps.store, jobStreamId(String(r.f_job_id), String(r.f_role), String(r.f_party_id)), jobDecider, { type: 'CancelJob', data: { reason: rowReason, at } });
     }));
+    // Cluster mode: the other parties' nodes learn the end like any other job status change.
+    this.deps.onJobCommand?.(rows, { type: 'CancelJob', data: { reason, at } });
   }
 
   private async forAllRows(rows: JobRow[], command: JobCommand): Promise<void> {

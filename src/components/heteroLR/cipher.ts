@@ -2,7 +2,7 @@
 // Paillier (g = n+1, one global fixed-point scale: residuals at 2^40, features at 2^23, products and
 // loss terms at 2^63, spec §4.4) and a plaintext mode for tests only (ciphertexts are the floats).
 import { randomBits } from '../crypto/bigint.js';
-import { PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey, StrausTables } from '../crypto/paillier.js';
+import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey, StrausTables } from '../crypto/paillier.js';
 
 /** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
 export type Ct = bigint | number;
@@ -86,8 +86,16 @@ export class PaillierCipher implements HeCipher {
   readonly plaintext = false;
   private readonly encryptor: PaillierEncryptor;
 
-  constructor(readonly publicKey: PaillierPublicKey) {
-    this.encryptor = new PaillierEncryptor(publicKey, { obfuscation: 'djn' });
+  get obfuscation(): ObfuscationMode {
+    return this.encryptor.obfuscation;
+  }
+
+  /** `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`). */
+  constructor(
+    readonly publicKey: PaillierPublicKey,
+    obfuscation: ObfuscationMode = 'standard',
+  ) {
+    this.encryptor = new PaillierEncryptor(publicKey, { obfuscation });
   }
 
   encrypt(values: readonly number[], scaleBits: number): Ct[] {

@@ -14,6 +14,7 @@
 // features, weights and gradients never leave their party; the arbiter sees masked values and the
 // aggregate loss only. At the end hosts send plain W_h·X_h per row (host_prob) for the guest's
 // predictions, as FATE does.
+// Ciphertexts use standard rⁿ obfuscation unless the job opts in to DJN (encrypt_param.fedflow_obfuscation).
 import type { Component, ComponentContext, ComponentInput, DataTable, Instance, ModelBuffers, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
@@ -58,8 +59,8 @@ interface PubKeyPayload {
   n: bigint | null;
 }
 
-function cipherFrom(payload: PubKeyPayload): HeCipher {
-  return payload.n === null ? new PlaintextCipherForTestsOnly() : new PaillierCipher(new PaillierPublicKey(payload.n));
+function cipherFrom(payload: PubKeyPayload, p: HeteroLogisticParam): HeCipher {
+  return payload.n === null ? new PlaintextCipherForTestsOnly() : new PaillierCipher(new PaillierPublicKey(payload.n), p.obfuscation);
 }
 
 interface BatchInfo {
@@ -194,7 +195,7 @@ async function runHost(input: ComponentInput, ctx: ComponentContext, p: HeteroLo
   const table = trainTable(input);
   const header = [...table.schema.header];
   const byKey = new Map(table.rows);
-  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter));
+  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter), p);
   const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
   const batches: Batch[] = [];
   for (let b = 0; b < info.batchNum; b++) {
@@ -253,7 +254,7 @@ async function runGuest(input: ComponentInput, ctx: ComponentContext, p: HeteroL
   const table = trainTable(input);
   const header = [...table.schema.header];
   const k = header.length;
-  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter));
+  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter), p);
   const size = p.batchSize === -1 || p.batchSize >= table.rows.length ? table.rows.length : p.batchSize;
   const batchNum = Math.max(1, Math.ceil(table.rows.length / size));
   const info: BatchInfo = { batchSize: size, batchNum };

@@ -4,7 +4,7 @@ import type { ComponentOutput, DataTable, Federation, Instance, PartyRef } from 
 import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
-import { PaillierCipher } from '../../../src/components/heteroLR/cipher.js';
+import { FEATURE_BITS, PaillierCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../../../src/components/heteroLR/cipher.js';
 import { readParams } from '../../../src/components/heteroLR/params.js';
 import { generatePaillierKeyPair } from '../../../src/components/crypto/paillier.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
@@ -325,6 +325,33 @@ t('given Paillier mode, then no label and no raw feature value crosses the feder
     }
   }
   assert.ok(checked > 1000);
+  // Nor their fixed-point encodings: no bigint in any payload from guest or host equals a raw feature
+  // or a label-derived per-row value (±y, ±y/2, ±y/4) encoded at any scale the cipher uses (2^0,
+  // 2^23, 2^40, 2^63), positive or wrapped to n − |v| as negatives are.
+  const keyMessage = paillierLog.find((m) => m.name.endsWith('.paillier_pubkey'));
+  const n = (keyMessage!.payload as { n: bigint }).n;
+  assert.ok(typeof n === 'bigint' && n > 2n ** 500n);
+  const forbidden = new Set<bigint>();
+  const forbid = (x: number) => {
+    for (const bits of [0, FEATURE_BITS, RESIDUAL_BITS, PRODUCT_BITS]) {
+      const v = BigInt(Math.round(x * 2 ** bits));
+      if (v === 0n) continue;
+      forbidden.add(v < 0n ? n + v : v);
+      forbidden.add(v < 0n ? -v : n - v);
+    }
+  };
+  for (const x of [...rawGuest, ...rawHost]) forbid(x);
+  for (const y of [1, 0.5, 0.25]) forbid(y);
+  let bigints = 0;
+  for (const m of paillierLog) {
+    if (m.from.role === 'arbiter') continue;
+    for (const v of leaves(m.payload)) {
+      if (typeof v !== 'bigint') continue;
+      bigints++;
+      assert.not.ok(forbidden.has(v), `${m.name} from ${m.from.role} carries a fixed-point encoding of a raw value`);
+    }
+  }
+  assert.ok(bigints > 1000, `only ${bigints} bigints checked`);
   // Hosts never receive anything but ciphertexts, batch ids and the public key.
   for (const m of paillierLog.filter((x) => x.to.role === 'host')) {
     const values = leaves(m.payload).filter((v) => typeof v === 'number');

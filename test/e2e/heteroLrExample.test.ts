@@ -61,12 +61,12 @@ t('plaintext maths (encrypt_param.method null, tests only): success, AUC >= 0.98
   assert.is(model.body.meta.module_name, 'HeteroLR');
 });
 
-t('Paillier 1024 gives the same AUC as the plaintext maths (5 iterations, to keep the suite short)', async () => {
-  const paillier = await run({ method: 'Paillier', key_length: 1024 }, 5);
-  const plain = await run({ method: null }, 5);
+t('Paillier 1024 (standard rⁿ obfuscation) gives the plaintext maths\' AUC and loss series (3 iterations, to keep the suite short)', async () => {
+  const paillier = await run({ method: 'Paillier', key_length: 1024 }, 3);
+  const plain = await run({ method: null }, 3);
   assert.ok(Math.abs(paillier.auc - plain.auc) <= 0.005, `paillier ${paillier.auc} vs plain ${plain.auc}`);
   const [heLoss, plainLoss] = [await lossOf(paillier.jobId), await lossOf(plain.jobId)];
-  assert.is(heLoss.length, 5);
+  assert.is(heLoss.length, 3);
   heLoss.forEach((l, i) => assert.ok(Math.abs(l - plainLoss[i]!) < 1e-6, `loss ${i}: Paillier ${l} vs plaintext ${plainLoss[i]}`));
 });
 

@@ -24,8 +24,6 @@ export interface HeCipher {
   readonly plaintext: boolean;
   /** Encrypt values at `scaleBits`. */
   encrypt(values: readonly number[], scaleBits: number): Promise<Ct[]>;
-  /** [[a_i + v_i]] with v_i freshly encrypted (so the result is re-randomized). */
-  addFresh(cts: readonly Ct[], values: readonly number[], scaleBits: number): Promise<Ct[]>;
   /**
    * Announce how many encryptions this party will make over the run (`window` of them may be prepared
    * ahead), so their randomness can be computed in the background. Optional; call {@link close} after.
@@ -50,9 +48,6 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
   readonly plaintext = true;
   async encrypt(values: readonly number[]): Promise<Ct[]> {
     return [...values];
-  }
-  async addFresh(cts: readonly Ct[], values: readonly number[]): Promise<Ct[]> {
-    return cts.map((c, i) => (c as number) + values[i]!);
   }
   prefetch(): void {}
   close(): void {}
@@ -130,11 +125,6 @@ export class PaillierCipher implements HeCipher {
   async encrypt(values: readonly number[], scaleBits: number): Promise<Ct[]> {
     const obf = await this.obfuscators(values.length);
     return values.map((v, i) => this.publicKey.encrypt(scaled(v, scaleBits), obf[i]!));
-  }
-  async addFresh(cts: readonly Ct[], values: readonly number[], scaleBits: number): Promise<Ct[]> {
-    const n2 = this.publicKey.n2;
-    const obf = await this.obfuscators(values.length);
-    return cts.map((c, i) => ((c as bigint) * this.publicKey.encrypt(scaled(values[i]!, scaleBits), obf[i]!)) % n2);
   }
   add(...cts: Ct[]): Ct {
     return this.publicKey.add(...(cts as bigint[]));

@@ -297,7 +297,10 @@ async function runGuest(input: ComponentInput, ctx: ComponentContext, p: HeteroL
         const batch = batches[b]!;
         const n = batch.rows.length;
         const gx = batch.rows.map((r) => dotRow(w, r.features) + w[k]!);
-        // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y)
+        // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y). The guest's own part is
+        // encrypted first, while the hosts encrypt theirs, so the two encryption phases overlap.
+        const own = gx.map((g, i) => 0.25 * g - 0.5 * batch.y[i]!);
+        let d = await cipher.encrypt(own, RESIDUAL_BITS);
         let fwd: Ct[] | null = null;
         const hostLoss: Ct[] = [];
         for (const host of peers.hosts) {
@@ -308,8 +311,7 @@ async function runGuest(input: ComponentInput, ctx: ComponentContext, p: HeteroL
             hostLoss.push(await ch.get<Ct>('host_loss_regular', tag, host));
           }
         }
-        const own = gx.map((g, i) => 0.25 * g - 0.5 * batch.y[i]!);
-        const d = await cipher.addFresh(fwd!, own, RESIDUAL_BITS);
+        d = d.map((c, i) => cipher.add(c, fwd![i]!));
         await ch.send('fore_gradient', tag, d, peers.hosts);
         // Gradient columns plus, for the loss, the column c_i = g_i − 2·y_i:
         //   Σ h_i·(−0.5·y_i + 0.25·g_i) = Σ fwd_i·c_i = Σ d_i·c_i − Σ own_i·c_i.

@@ -8,6 +8,10 @@
  * the rest on the calling thread too (yielding so the helpers' batches keep arriving), so both
  * cores work on the same request. Every obfuscator is used once and is uniformly random: this is
  * plain textbook Paillier randomness, only computed elsewhere.
+ *
+ * Measured on a shared 2-core machine (breast, 5 iterations, standard rⁿ): 7.4 s/iteration with 0 or
+ * 1 helper alike, because guest and host already encrypt in parallel there and fill both cores. The
+ * helpers pay off with more cores (default: cores − 1 per encrypting party).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

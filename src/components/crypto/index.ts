@@ -3,3 +3,4 @@ export * from './prime.js';
 export * from './paillier.js';
 export * from './fixedPoint.js';
 export * from './rsa.js';
+export * from './backgroundObfuscators.js';

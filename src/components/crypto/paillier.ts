@@ -13,7 +13,8 @@
  *
  * Key generation: {@link paillierKeyPairFromPrimes} takes p and q; {@link generatePaillierKeyPair}
  * draws two probable primes itself (Miller–Rabin with node:crypto randomness). The npm package
- * `paillier-bigint` (same g = n+1 "simple variant") may later be used as a cross-check in tests only.
+ * `paillier-bigint` (same g = n+1 "simple variant") cross-checks keys, encryption, decryption, add and
+ * scalar multiplication both ways in test/components/crypto/paillierBigintCrossCheck.test.ts.
  */
 import { bitLength, gcd, modInv, modPow, randomBits, randomUnit } from './bigint.js';
 import { generateProbablePrime } from './prime.js';

@@ -1,8 +1,9 @@
 // The arithmetic HeteroLR needs from its cipher, in two implementations with one interface:
 // Paillier (g = n+1, one global fixed-point scale: residuals at 2^40, features at 2^23, products and
 // loss terms at 2^63, spec §4.4) and a plaintext mode for tests only (ciphertexts are the floats).
+import { BackgroundObfuscators } from '../crypto/backgroundObfuscators.js';
 import { randomBits } from '../crypto/bigint.js';
-import { PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey, StrausTables } from '../crypto/paillier.js';
+import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey, StrausTables } from '../crypto/paillier.js';
 
 /** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
 export type Ct = bigint | number;
@@ -22,9 +23,14 @@ export interface PreparedColumns {
 export interface HeCipher {
   readonly plaintext: boolean;
   /** Encrypt values at `scaleBits`. */
-  encrypt(values: readonly number[], scaleBits: number): Ct[];
-  /** [[a_i + v_i]] with v_i freshly encrypted (so the result is re-randomized). */
-  addFresh(cts: readonly Ct[], values: readonly number[], scaleBits: number): Ct[];
+  encrypt(values: readonly number[], scaleBits: number): Promise<Ct[]>;
+  /**
+   * Announce how many encryptions this party will make over the run (`window` of them may be prepared
+   * ahead), so their randomness can be computed in the background. Optional; call {@link close} after.
+   */
+  prefetch(budget: number, window: number): void;
+  /** Releases background threads. */
+  close(): void;
   add(...cts: Ct[]): Ct;
   prepare(columns: number[][]): PreparedColumns;
   /** For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). */
@@ -40,12 +46,11 @@ export interface HeCipher {
 /** Plaintext mode: no encryption at all. For tests only. */
 export class PlaintextCipherForTestsOnly implements HeCipher {
   readonly plaintext = true;
-  encrypt(values: readonly number[]): Ct[] {
+  async encrypt(values: readonly number[]): Promise<Ct[]> {
     return [...values];
   }
-  addFresh(cts: readonly Ct[], values: readonly number[]): Ct[] {
-    return cts.map((c, i) => (c as number) + values[i]!);
-  }
+  prefetch(): void {}
+  close(): void {}
   add(...cts: Ct[]): Ct {
     let s = 0;
     for (const c of cts) s += c as number;
@@ -86,16 +91,40 @@ export class PaillierCipher implements HeCipher {
   readonly plaintext = false;
   private readonly encryptor: PaillierEncryptor;
 
-  constructor(readonly publicKey: PaillierPublicKey) {
-    this.encryptor = new PaillierEncryptor(publicKey, { obfuscation: 'djn' });
+  get obfuscation(): ObfuscationMode {
+    return this.encryptor.obfuscation;
   }
 
-  encrypt(values: readonly number[], scaleBits: number): Ct[] {
-    return values.map((v) => this.encryptor.encrypt(scaled(v, scaleBits)));
+  /** `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`). */
+  constructor(
+    readonly publicKey: PaillierPublicKey,
+    obfuscation: ObfuscationMode = 'standard',
+  ) {
+    this.encryptor = new PaillierEncryptor(publicKey, { obfuscation });
   }
-  addFresh(cts: readonly Ct[], values: readonly number[], scaleBits: number): Ct[] {
-    const n2 = this.publicKey.n2;
-    return cts.map((c, i) => ((c as bigint) * this.encryptor.encrypt(scaled(values[i]!, scaleBits))) % n2);
+
+  /** Standard mode: rⁿ values computed ahead in helper threads (null until `prefetch`, and in DJN mode). */
+  private background: BackgroundObfuscators | null = null;
+
+  prefetch(budget: number, window: number): void {
+    if (this.obfuscation !== 'standard' || this.background) return;
+    this.background = new BackgroundObfuscators(this.publicKey, { budget, window });
+  }
+
+  close(): void {
+    this.background?.close();
+    this.background = null;
+  }
+
+  /** One obfuscator per value: from the helper threads when prefetching, else the encryptor's own. */
+  private async obfuscators(count: number): Promise<bigint[]> {
+    if (this.background) return this.background.take(count);
+    return Array.from({ length: count }, () => this.encryptor.obfuscator.next());
+  }
+
+  async encrypt(values: readonly number[], scaleBits: number): Promise<Ct[]> {
+    const obf = await this.obfuscators(values.length);
+    return values.map((v, i) => this.publicKey.encrypt(scaled(v, scaleBits), obf[i]!));
   }
   add(...cts: Ct[]): Ct {
     return this.publicKey.add(...(cts as bigint[]));

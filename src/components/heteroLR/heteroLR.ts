@@ -14,6 +14,7 @@
 // features, weights and gradients never leave their party; the arbiter sees masked values and the
 // aggregate loss only. At the end hosts send plain W_h·X_h per row (host_prob) for the guest's
 // predictions, as FATE does.
+// Ciphertexts use standard rⁿ obfuscation unless the job opts in to DJN (encrypt_param.fedflow_obfuscation).
 import type { Component, ComponentContext, ComponentInput, DataTable, Instance, ModelBuffers, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
@@ -58,8 +59,8 @@ interface PubKeyPayload {
   n: bigint | null;
 }
 
-function cipherFrom(payload: PubKeyPayload): HeCipher {
-  return payload.n === null ? new PlaintextCipherForTestsOnly() : new PaillierCipher(new PaillierPublicKey(payload.n));
+function cipherFrom(payload: PubKeyPayload, p: HeteroLogisticParam): HeCipher {
+  return payload.n === null ? new PlaintextCipherForTestsOnly() : new PaillierCipher(new PaillierPublicKey(payload.n), p.obfuscation);
 }
 
 interface BatchInfo {
@@ -194,7 +195,7 @@ async function runHost(input: ComponentInput, ctx: ComponentContext, p: HeteroLo
   const table = trainTable(input);
   const header = [...table.schema.header];
   const byKey = new Map(table.rows);
-  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter));
+  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter), p);
   const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
   const batches: Batch[] = [];
   for (let b = 0; b < info.batchNum; b++) {
@@ -211,31 +212,38 @@ async function runHost(input: ComponentInput, ctx: ComponentContext, p: HeteroLo
   const lossHistory: number[] = [];
   let converged = false;
   let iter = 0;
-  for (; iter < p.maxIter && !converged; iter++) {
-    let deltaSum = new Array<number>(w.length).fill(0);
-    for (let b = 0; b < batches.length; b++) {
-      const tag = `${iter}.${b}`;
-      const batch = batches[b]!;
-      const wx = batch.rows.map((r) => dotRow(w, r.features));
-      await ch.send('host_forward_dict', tag, cipher.encrypt(wx.map((v) => 0.25 * v), RESIDUAL_BITS), peers.guest);
-      if (peers.hosts.length === 1) {
-        let sq = 0;
-        for (const v of wx) sq += v * v;
-        const reg = p.penalty === 'L2' ? 0.5 * p.alpha * dotRow(w, w) : p.penalty === 'L1' ? p.alpha * w.reduce((s, x) => s + Math.abs(x), 0) : 0;
-        await ch.send('loss_intermediate', tag, cipher.encrypt([sq / 8], PRODUCT_BITS)[0], peers.guest);
-        await ch.send('host_loss_regular', tag, cipher.encrypt([reg], PRODUCT_BITS)[0], peers.guest);
+  // Per iteration: one [[0.25·W_h X_h]] per row, plus the two loss terms with a single host.
+  const perIteration = batches.reduce((s, b) => s + b.rows.length + (peers.hosts.length === 1 ? 2 : 0), 0);
+  cipher.prefetch(p.maxIter * perIteration, perIteration);
+  try {
+    for (; iter < p.maxIter && !converged; iter++) {
+      let deltaSum = new Array<number>(w.length).fill(0);
+      for (let b = 0; b < batches.length; b++) {
+        const tag = `${iter}.${b}`;
+        const batch = batches[b]!;
+        const wx = batch.rows.map((r) => dotRow(w, r.features));
+        await ch.send('host_forward_dict', tag, await cipher.encrypt(wx.map((v) => 0.25 * v), RESIDUAL_BITS), peers.guest);
+        if (peers.hosts.length === 1) {
+          let sq = 0;
+          for (const v of wx) sq += v * v;
+          const reg = p.penalty === 'L2' ? 0.5 * p.alpha * dotRow(w, w) : p.penalty === 'L1' ? p.alpha * w.reduce((s, x) => s + Math.abs(x), 0) : 0;
+          await ch.send('loss_intermediate', tag, (await cipher.encrypt([sq / 8], PRODUCT_BITS))[0], peers.guest);
+          await ch.send('host_loss_regular', tag, (await cipher.encrypt([reg], PRODUCT_BITS))[0], peers.guest);
+        }
+        const d = await ch.get<Ct[]>('fore_gradient', tag, peers.guest);
+        const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
+        await ch.send('host_gradient', tag, masked, peers.arbiter);
+        const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
+        const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, batch.rows.length), iter);
+        w = step.weights;
+        deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
       }
-      const d = await ch.get<Ct[]>('fore_gradient', tag, peers.guest);
-      const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
-      await ch.send('host_gradient', tag, masked, peers.arbiter);
-      const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
-      const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, batch.rows.length), iter);
-      w = step.weights;
-      deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
+      await ch.send('host_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
+      converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
+      ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
     }
-    await ch.send('host_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
-    converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
-    ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
+  } finally {
+    cipher.close();
   }
   // Prediction support: plain W_h·X_h per row of the guest's table (FATE's host_prob).
   const keys = await ch.get<string[]>('predict_index', PREDICT_TAG, peers.guest);
@@ -253,7 +261,7 @@ async function runGuest(input: ComponentInput, ctx: ComponentContext, p: HeteroL
   const table = trainTable(input);
   const header = [...table.schema.header];
   const k = header.length;
-  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter));
+  const cipher = cipherFrom(await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter), p);
   const size = p.batchSize === -1 || p.batchSize >= table.rows.length ? table.rows.length : p.batchSize;
   const batchNum = Math.max(1, Math.ceil(table.rows.length / size));
   const info: BatchInfo = { batchSize: size, batchNum };
@@ -278,53 +286,62 @@ async function runGuest(input: ComponentInput, ctx: ComponentContext, p: HeteroL
   const withLoss = peers.hosts.length === 1;
   let converged = false;
   let iter = 0;
-  for (; iter < p.maxIter && !converged; iter++) {
-    let deltaSum = new Array<number>(w.length).fill(0);
-    for (let b = 0; b < batches.length; b++) {
-      const tag = `${iter}.${b}`;
-      const batch = batches[b]!;
-      const n = batch.rows.length;
-      const gx = batch.rows.map((r) => dotRow(w, r.features) + w[k]!);
-      // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y)
-      let fwd: Ct[] | null = null;
-      const hostLoss: Ct[] = [];
-      for (const host of peers.hosts) {
-        const f = await ch.get<Ct[]>('host_forward_dict', tag, host);
-        fwd = fwd === null ? f : fwd.map((c, i) => cipher.add(c, f[i]!));
-        if (withLoss) {
-          hostLoss.push(await ch.get<Ct>('loss_intermediate', tag, host));
-          hostLoss.push(await ch.get<Ct>('host_loss_regular', tag, host));
+  // Per iteration: one fresh encryption per row for [[d]], plus the two loss terms with a single host.
+  const perIteration = batches.reduce((s, b) => s + b.rows.length + (withLoss ? 2 : 0), 0);
+  cipher.prefetch(p.maxIter * perIteration, perIteration);
+  try {
+    for (; iter < p.maxIter && !converged; iter++) {
+      let deltaSum = new Array<number>(w.length).fill(0);
+      for (let b = 0; b < batches.length; b++) {
+        const tag = `${iter}.${b}`;
+        const batch = batches[b]!;
+        const n = batch.rows.length;
+        const gx = batch.rows.map((r) => dotRow(w, r.features) + w[k]!);
+        // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y). The guest's own part is
+        // encrypted first, while the hosts encrypt theirs, so the two encryption phases overlap.
+        const own = gx.map((g, i) => 0.25 * g - 0.5 * batch.y[i]!);
+        let d = await cipher.encrypt(own, RESIDUAL_BITS);
+        let fwd: Ct[] | null = null;
+        const hostLoss: Ct[] = [];
+        for (const host of peers.hosts) {
+          const f = await ch.get<Ct[]>('host_forward_dict', tag, host);
+          fwd = fwd === null ? f : fwd.map((c, i) => cipher.add(c, f[i]!));
+          if (withLoss) {
+            hostLoss.push(await ch.get<Ct>('loss_intermediate', tag, host));
+            hostLoss.push(await ch.get<Ct>('host_loss_regular', tag, host));
+          }
         }
+        d = d.map((c, i) => cipher.add(c, fwd![i]!));
+        await ch.send('fore_gradient', tag, d, peers.hosts);
+        // Gradient columns plus, for the loss, the column c_i = g_i − 2·y_i:
+        //   Σ h_i·(−0.5·y_i + 0.25·g_i) = Σ fwd_i·c_i = Σ d_i·c_i − Σ own_i·c_i.
+        const c = gx.map((g, i) => g - 2 * batch.y[i]!);
+        const lossCols = withLoss ? cipher.prepare([c]) : null;
+        const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
+        await ch.send('guest_gradient', tag, masked, peers.arbiter);
+        if (withLoss) {
+          const [cross] = cipher.dots(d, lossCols!);
+          let plain = 0;
+          for (let i = 0; i < n; i++) plain += -0.5 * batch.y[i]! * gx[i]! + (gx[i]! * gx[i]!) / 8 - own[i]! * c[i]!;
+          const wg = w.slice(0, k);
+          const reg = p.penalty === 'L2' ? 0.5 * p.alpha * dotRow(wg, wg) : p.penalty === 'L1' ? p.alpha * wg.reduce((s, x) => s + Math.abs(x), 0) : 0;
+          // cross is at 2^63 (= 2^40 · 2^23); plain and the host's loss_intermediate at 2^63 too.
+          const [plainCt, regCt] = await cipher.encrypt([plain, reg], PRODUCT_BITS);
+          const sum = cipher.add(cross!, plainCt!, hostLoss[0]!);
+          const regular = cipher.add(regCt!, hostLoss[1]!);
+          await ch.send('loss', tag, { sum, regular, n }, peers.arbiter);
+        }
+        const decrypted = await ch.get<Ct[]>('guest_optim_gradient', tag, peers.arbiter);
+        const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, n), iter);
+        w = step.weights;
+        deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
       }
-      const own = gx.map((g, i) => 0.25 * g - 0.5 * batch.y[i]!);
-      const d = cipher.addFresh(fwd!, own, RESIDUAL_BITS);
-      await ch.send('fore_gradient', tag, d, peers.hosts);
-      // Gradient columns plus, for the loss, the column c_i = g_i − 2·y_i:
-      //   Σ h_i·(−0.5·y_i + 0.25·g_i) = Σ fwd_i·c_i = Σ d_i·c_i − Σ own_i·c_i.
-      const c = gx.map((g, i) => g - 2 * batch.y[i]!);
-      const lossCols = withLoss ? cipher.prepare([c]) : null;
-      const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
-      await ch.send('guest_gradient', tag, masked, peers.arbiter);
-      if (withLoss) {
-        const [cross] = cipher.dots(d, lossCols!);
-        let plain = 0;
-        for (let i = 0; i < n; i++) plain += -0.5 * batch.y[i]! * gx[i]! + (gx[i]! * gx[i]!) / 8 - own[i]! * c[i]!;
-        const wg = w.slice(0, k);
-        const reg = p.penalty === 'L2' ? 0.5 * p.alpha * dotRow(wg, wg) : p.penalty === 'L1' ? p.alpha * wg.reduce((s, x) => s + Math.abs(x), 0) : 0;
-        // cross is at 2^63 (= 2^40 · 2^23); plain and the host's loss_intermediate at 2^63 too.
-        const [plainCt, regCt] = cipher.encrypt([plain, reg], PRODUCT_BITS);
-        const sum = cipher.add(cross!, plainCt!, hostLoss[0]!);
-        const regular = cipher.add(regCt!, hostLoss[1]!);
-        await ch.send('loss', tag, { sum, regular, n }, peers.arbiter);
-      }
-      const decrypted = await ch.get<Ct[]>('guest_optim_gradient', tag, peers.arbiter);
-      const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, n), iter);
-      w = step.weights;
-      deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
+      await ch.send('guest_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
+      converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
+      ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
     }
-    await ch.send('guest_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
-    converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
-    ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
+  } finally {
+    cipher.close();
   }
   // Predict the training rows: hosts send plain W_h·X_h per row (host_prob).
   const keys = table.rows.map(([key]) => key);

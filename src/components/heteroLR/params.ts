@@ -1,6 +1,7 @@
 // HeteroLogisticParam (FATE 1.x federatedml/param/logistic_regression_param.py), read from the merged
 // parameter object, plus FATE's optimizers (federatedml/optim/optimizer.py) with their exact constants.
 // The optimizer runs at each party on its own unmasked gradient (see heteroLR.ts for why).
+import type { ObfuscationMode } from '../crypto/paillier.js';
 
 export type Penalty = 'L2' | 'L1' | 'none';
 export type OptimizerName = 'sgd' | 'rmsprop' | 'adam' | 'nesterov_momentum_sgd' | 'adagrad';
@@ -24,11 +25,19 @@ export interface HeteroLogisticParam {
   /** 'Paillier' or null = the plaintext test mode (no encryption at all: for tests only). */
   readonly encryptMethod: 'Paillier' | null;
   readonly keyLength: number;
+  /**
+   * How the encrypting parties randomise Paillier ciphertexts. `standard` (default): a fresh rⁿ per
+   * ciphertext, textbook Paillier. `djn`: the Damgård–Jurik–Nielsen fixed-base short-exponent
+   * obfuscators, ~20× faster but resting on a slightly different assumption. A fedflow extension,
+   * not a FATE key: opt in with `encrypt_param.fedflow_obfuscation: "djn"`.
+   */
+  readonly obfuscation: ObfuscationMode;
   readonly threshold: number;
 }
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'rmsprop', 'adam', 'nesterov_momentum_sgd', 'adagrad'];
 const EARLY_STOPS: EarlyStop[] = ['diff', 'abs', 'weight_diff'];
+const OBFUSCATIONS: ObfuscationMode[] = ['standard', 'djn'];
 const INIT_METHODS: InitMethod[] = ['random_uniform', 'zeros', 'ones', 'random_normal'];
 
 function obj(who: string, v: unknown, what: string): Record<string, unknown> {
@@ -77,6 +86,7 @@ export function readParams(raw: Readonly<Record<string, unknown>>, who = 'Hetero
   const seed = init.random_seed;
   if (init.fit_intercept === false) throw new Error(`${who}: only fit_intercept true is supported`);
   const keyLength = Math.trunc(num(who, enc, 'key_length', 1024));
+  const obfuscation = oneOf(who, enc.fedflow_obfuscation ?? undefined, OBFUSCATIONS, 'encrypt_param.fedflow_obfuscation', 'standard');
   return {
     penalty,
     alpha: num(who, raw, 'alpha', 1.0),
@@ -93,6 +103,7 @@ export function readParams(raw: Readonly<Record<string, unknown>>, who = 'Hetero
     randomSeed: typeof seed === 'number' ? seed : null,
     encryptMethod,
     keyLength,
+    obfuscation,
     threshold: num(who, predict, 'threshold', 0.5),
   };
 }

@@ -55,6 +55,18 @@ interface RunningTask {
   readonly ended: Promise<unknown>;
 }
 
+/** Modules whose parties each keep a core busy (Paillier, RSA): they must not share a thread. */
+const CRYPTO_HEAVY = new Set(['HeteroLR', 'HeteroSecureBoost', 'HomoLR']);
+
+/**
+ * Light components of a job share one warm worker (their parties mostly wait on each other);
+ * crypto-heavy ones get a worker per party so guest, host and arbiter compute in parallel.
+ */
+export function workerAffinity(jobId: string, component: ComponentPlan, party: PartyPlan, ref: PartyRef): string {
+  const rsa = component.module === 'Intersection' && String(party.parameters.intersect_method ?? 'raw').toLowerCase() === 'rsa';
+  return CRYPTO_HEAVY.has(component.module) || rsa ? `${jobId}\u0000${ref.role}\u0000${ref.partyId}` : jobId;
+}
+
 export class PartyActors {
   /** This node's running tasks by job and party, so a stop can end exactly one party's tasks. */
   private readonly running = new Map<string, Map<string, RunningTask>>();
@@ -111,7 +123,7 @@ export class PartyActors {
       const request = this.request(plan, component, party, ref, taskId);
       const output = await this.deps.pool.run(request, {
         signal,
-        affinity: jobId,
+        affinity: workerAffinity(jobId, component, party, ref),
         onMessage: (message, reply) => {
           switch (message.type) {
             case 'metricData':

@@ -1,7 +1,8 @@
 // The additive cipher SecureBoost needs over packed g/h plaintexts: Paillier (the guest holds the
 // private key; hosts only get the public key) or, for tests and the bench baseline only, no encryption
 // at all with the same bigint arithmetic, so both modes run the very same algorithm.
-import { PaillierEncryptor, type PaillierPrivateKey, type PaillierPublicKey } from '../crypto/paillier.js';
+import { BackgroundObfuscators } from '../crypto/backgroundObfuscators.js';
+import { PaillierEncryptor, type ObfuscationMode, type PaillierPrivateKey, type PaillierPublicKey } from '../crypto/paillier.js';
 
 export interface GhCipher {
   /** Bits of the plaintext space (the key length). */
@@ -9,6 +10,10 @@ export interface GhCipher {
   /** A (deterministic) encryption of 0, the neutral element of `add`. */
   readonly zero: bigint;
   encrypt(m: bigint): bigint;
+  /** Encrypts a batch (the guest's g/h of one tree), with obfuscators computed ahead when prefetching. */
+  encryptAll(ms: readonly bigint[]): Promise<bigint[]>;
+  /** Ends helper threads started by `prefetch`. */
+  close(): void;
   add(a: bigint, b: bigint): bigint;
   /** [[m·2^bits]]: `bits` homomorphic doublings (squarings for Paillier). */
   shift(c: bigint, bits: number): bigint;
@@ -24,18 +29,40 @@ export class PaillierGhCipher implements GhCipher {
   readonly zero = 1n;
   private readonly n2: bigint;
   private encryptor: PaillierEncryptor | null = null;
+  private background: BackgroundObfuscators | null = null;
 
-  constructor(readonly publicKey: PaillierPublicKey) {
+  /** `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`). */
+  constructor(
+    readonly publicKey: PaillierPublicKey,
+    private readonly obfuscation: ObfuscationMode = 'standard',
+  ) {
     this.keyBits = publicKey.bitLength;
     this.n2 = publicKey.n2;
   }
 
   encrypt(m: bigint): bigint {
-    // DJN fixed-base obfuscation, as HeteroLR: ~15× faster encryption (spec §4.2); built on first use
-    // so hosts, which never encrypt, do not pay for the table.
-    this.encryptor ??= new PaillierEncryptor(this.publicKey, { obfuscation: 'djn' });
+    // Built on first use so hosts, which never encrypt, do not pay for a DJN table.
+    this.encryptor ??= new PaillierEncryptor(this.publicKey, { obfuscation: this.obfuscation });
     return this.encryptor.encrypt(m);
   }
+
+  /** Standard mode: `budget` obfuscators for the whole run, `window` kept ready, in helper threads. */
+  prefetch(budget: number, window: number): void {
+    if (this.obfuscation !== 'standard' || this.background) return;
+    this.background = new BackgroundObfuscators(this.publicKey, { budget, window });
+  }
+
+  async encryptAll(ms: readonly bigint[]): Promise<bigint[]> {
+    if (!this.background) return ms.map((m) => this.encrypt(m));
+    const obf = await this.background.take(ms.length);
+    return ms.map((m, i) => this.publicKey.encrypt(m, obf[i]!));
+  }
+
+  close(): void {
+    this.background?.close();
+    this.background = null;
+  }
+
   add(a: bigint, b: bigint): bigint {
     return (a * b) % this.n2;
   }
@@ -57,6 +84,10 @@ export class PlaintextGhCipherForTestsOnly implements GhCipher, GhDecryptor {
   encrypt(m: bigint): bigint {
     return m;
   }
+  async encryptAll(ms: readonly bigint[]): Promise<bigint[]> {
+    return [...ms];
+  }
+  close(): void {}
   add(a: bigint, b: bigint): bigint {
     return a + b;
   }

@@ -218,11 +218,12 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   const objective = objectiveOf(p.objective);
 
   let cipher: GhCipher;
+  let paillier: PaillierGhCipher | null = null;
   let decryptor: GhDecryptor;
   let keyN: bigint | null = null;
   if (p.encryptMethod === 'Paillier') {
     const pair = generatePaillierKeyPair(p.keyLength);
-    cipher = new PaillierGhCipher(pair.publicKey);
+    cipher = paillier = new PaillierGhCipher(pair.publicKey, p.obfuscation);
     decryptor = paillierDecryptor(pair.privateKey);
     keyN = pair.publicKey.n;
   } else {
@@ -243,45 +244,51 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   const trees: TreeParam[] = [];
   ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
 
+  // One obfuscator per instance per tree; one tree's worth kept ready ahead.
+  paillier?.prefetch(n * p.numTrees, n);
   let t = 0;
-  for (; t < p.numTrees; t++) {
-    await ch.send(BOOSTING + 'stop_flag', String(t), false, peers.hosts);
-    const g = new Float64Array(n);
-    const h = new Float64Array(n);
-    let maxAbsG = 0;
-    let maxH = 0;
-    for (let i = 0; i < n; i++) {
-      g[i] = objective.grad(labels[i]!, scores[i]!);
-      h[i] = objective.hess(labels[i]!, scores[i]!);
-      maxAbsG = Math.max(maxAbsG, Math.abs(g[i]!));
-      maxH = Math.max(maxH, h[i]!);
-    }
-    const layout = ghLayout(maxAbsG, maxH, n);
-    const cts = Array.from(g, (gi, i) => cipher.encrypt(packGh(layout, gi, h[i]!)));
-    await ch.send(BOOSTING + 'encrypted_grad_and_hess', String(t), { cts, slotBits: layout.slotBits } satisfies GhPayload, peers.hosts);
-    const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
-    const { nodes, leafOf } = await growTree(tc, t, g, h, layout, features, ctx.signal);
+  try {
+    for (; t < p.numTrees; t++) {
+      await ch.send(BOOSTING + 'stop_flag', String(t), false, peers.hosts);
+      const g = new Float64Array(n);
+      const h = new Float64Array(n);
+      let maxAbsG = 0;
+      let maxH = 0;
+      for (let i = 0; i < n; i++) {
+        g[i] = objective.grad(labels[i]!, scores[i]!);
+        h[i] = objective.hess(labels[i]!, scores[i]!);
+        maxAbsG = Math.max(maxAbsG, Math.abs(g[i]!));
+        maxH = Math.max(maxH, h[i]!);
+      }
+      const layout = ghLayout(maxAbsG, maxH, n);
+      const cts = await cipher.encryptAll(Array.from(g, (gi, i) => packGh(layout, gi, h[i]!)));
+      await ch.send(BOOSTING + 'encrypted_grad_and_hess', String(t), { cts, slotBits: layout.slotBits } satisfies GhPayload, peers.hosts);
+      const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
+      const { nodes, leafOf } = await growTree(tc, t, g, h, layout, features, ctx.signal);
 
-    const weights = nodes.map((node) => nodeWeight(p, node.g, node.h));
-    for (let i = 0; i < n; i++) scores[i]! += p.learningRate * weights[leafOf[i]!]!;
-    const skeleton: SkeletonNode[] = nodes.map((x) => ({ id: x.id, sitename: x.sitename, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right }));
-    await ch.send(TREE + 'tree', String(t), skeleton, peers.hosts);
-    const tree: NodeParam[] = nodes.map((x, j) => ({
-      id: x.id, sitename: x.sitename, fid: x.fid, bid: x.bid, weight: weights[j]!, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right, missingDir: 1,
-    }));
-    const leafCount = Object.fromEntries(nodes.filter((x) => x.isLeaf).map((x) => [String(x.id), x.members.length]));
-    const splitMaskdict = Object.fromEntries(nodes.filter((x) => x.threshold !== null).map((x) => [String(x.id), x.threshold!]));
-    trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict: {} });
+      const weights = nodes.map((node) => nodeWeight(p, node.g, node.h));
+      for (let i = 0; i < n; i++) scores[i]! += p.learningRate * weights[leafOf[i]!]!;
+      const skeleton: SkeletonNode[] = nodes.map((x) => ({ id: x.id, sitename: x.sitename, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right }));
+      await ch.send(TREE + 'tree', String(t), skeleton, peers.hosts);
+      const tree: NodeParam[] = nodes.map((x, j) => ({
+        id: x.id, sitename: x.sitename, fid: x.fid, bid: x.bid, weight: weights[j]!, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right, missingDir: 1,
+      }));
+      const leafCount = Object.fromEntries(nodes.filter((x) => x.isLeaf).map((x) => [String(x.id), x.members.length]));
+      const splitMaskdict = Object.fromEntries(nodes.filter((x) => x.threshold !== null).map((x) => [String(x.id), x.threshold!]));
+      trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict: {} });
 
-    const loss = objective.loss(labels, scores);
-    ctx.tracker.logMetricData('train', 'loss', [[t, loss]]);
-    ctx.tracker.setProgress(Math.round(((t + 1) / p.numTrees) * 100));
-    const prev = losses[losses.length - 1];
-    losses.push(loss);
-    if (p.nIterNoChange && prev !== undefined && Math.abs(prev - loss) < p.tol) {
-      t++;
-      break;
+      const loss = objective.loss(labels, scores);
+      ctx.tracker.logMetricData('train', 'loss', [[t, loss]]);
+      ctx.tracker.setProgress(Math.round(((t + 1) / p.numTrees) * 100));
+      const prev = losses[losses.length - 1];
+      losses.push(loss);
+      if (p.nIterNoChange && prev !== undefined && Math.abs(prev - loss) < p.tol) {
+        t++;
+        break;
+      }
     }
+  } finally {
+    cipher.close();
   }
   await ch.send(BOOSTING + 'stop_flag', String(t), true, peers.hosts);
 

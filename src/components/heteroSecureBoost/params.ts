@@ -1,5 +1,6 @@
 // BoostingTreeParam (FATE 1.x federatedml/param/boosting_param.py) as HeteroSecureBoost reads it from the
 // merged parameter object. Unsupported choices fail loudly instead of silently training something else.
+import type { ObfuscationMode } from '../crypto/paillier.js';
 
 export type TaskType = 'classification' | 'regression';
 export type ObjectiveName = 'cross_entropy' | 'lse';
@@ -27,6 +28,8 @@ export interface BoostingTreeParam {
   /** 'Paillier', or null = no encryption at all (plaintext maths, for tests and the bench baseline only). */
   readonly encryptMethod: 'Paillier' | null;
   readonly keyLength: number;
+  /** Standard rⁿ (default) or the DJN opt-in: `encrypt_param.fedflow_obfuscation`, a fedflow key, not FATE's. */
+  readonly obfuscation: ObfuscationMode;
   readonly threshold: number;
   /** Seed of the per-tree feature subsampling (null: Math.random). */
   readonly randomSeed: number | null;
@@ -53,6 +56,12 @@ function positiveInt(o: Record<string, unknown>, key: string, fallback: number):
   const v = num(o, key, fallback);
   if (!Number.isInteger(v) || v < 1) fail(`${key} must be a positive integer, got ${v}`);
   return v;
+}
+
+function obfuscationOf(v: unknown): ObfuscationMode {
+  if (v === undefined || v === null || v === 'standard') return 'standard';
+  if (v === 'djn') return 'djn';
+  return fail(`encrypt_param.fedflow_obfuscation must be standard or djn, got ${JSON.stringify(v)}`);
 }
 
 export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTreeParam {
@@ -104,6 +113,7 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
     featureImportanceType: importance,
     encryptMethod,
     keyLength: positiveInt(enc, 'key_length', 1024),
+    obfuscation: obfuscationOf(enc.fedflow_obfuscation),
     threshold: num(predict, 'threshold', 0.5),
     randomSeed: typeof seed === 'number' ? seed : null,
   };

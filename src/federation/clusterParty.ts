@@ -9,7 +9,7 @@ import { IllegalStateError } from '../domain/decider.js';
 import { planJob, type JobPlan } from '../domain/dsl/plan.js';
 import type { JobCommand } from '../domain/job/commands.js';
 import { jobDecider } from '../domain/job/decider.js';
-import { jobStreamId } from '../domain/job/events.js';
+import { jobStreamId, stopAcknowledgement } from '../domain/job/events.js';
 import { handleCommand } from '../app/handleCommand.js';
 import type { Clock } from '../app/clock.js';
 import { writeJobFiles } from '../app/jobFiles.js';
@@ -18,7 +18,7 @@ import type { PartyActors } from '../scheduler/partyActor.js';
 import { queryJobs, type JobRow } from '../../projections/jobs/query.js';
 import { queryTasks } from '../../projections/tasks/query.js';
 import { taskDecider } from '../domain/task/decider.js';
-import { taskStreamId } from '../domain/task/events.js';
+import { taskIdOf, taskStreamId } from '../domain/task/events.js';
 import { makeHeader, type AckResult, type PartyCommand } from './commands.js';
 import type { ClusterMailbox } from './clusterMailbox.js';
 import type { CreateJobRequest, StartTaskRequest, StopTaskRequest, SyncJobStatusRequest } from './gen/fedflow/v1/party.js';
@@ -49,7 +49,9 @@ const FINAL = new Set(['success', 'failed', 'canceled', 'timeout']);
 
 export class ClusterParty {
   /** Running tasks of this party: job id → component → abort. */
-  private readonly running = new Map<string, Map<string, AbortController>>();
+  private readonly running = new Map<string, Map<string, RunningTask>>();
+  /** Tasks of a job this node stopped on the initiator's word, and their ends: the stop's acknowledgement. */
+  private readonly stopped = new Map<string, { taskIds: string[]; ends: Promise<unknown>[] }>();
   private readonly active = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: ClusterPartyDeps) {}
@@ -87,7 +89,7 @@ export class ClusterParty {
 
   /** Stops every task (node closing) and waits for their reports to be queued. */
   async close(): Promise<void> {
-    for (const tasks of this.running.values()) for (const a of tasks.values()) a.abort();
+    for (const tasks of this.running.values()) for (const task of tasks.values()) task.abort.abort();
     await Promise.allSettled([...this.active]);
   }
 
@@ -177,9 +179,10 @@ export class ClusterParty {
     if (!tasks) this.running.set(jobId, (tasks = new Map()));
     const abort = new AbortController();
     const key = `${r.componentName}\u0000${r.role}`;
-    tasks.set(key, abort);
     const initiator = h.sourcePartyId;
-    const run = this.deps.actors.runTask(plan, component, party, abort.signal).then(
+    const ended = this.deps.actors.runTask(plan, component, party, abort.signal);
+    tasks.set(key, { abort, taskId: taskIdOf(jobId, r.componentName), ended });
+    const run = ended.then(
       (result) => {
         tasks.delete(key);
         return this.deps.outbox.send({
@@ -205,7 +208,16 @@ export class ClusterParty {
   private abortTasks(jobId: string, componentName: string, reason: string): void {
     const tasks = this.running.get(jobId);
     if (!tasks) return;
-    for (const [key, abort] of tasks) if (!componentName || key.startsWith(`${componentName}\u0000`)) abort.abort(reason);
+    for (const [key, task] of tasks) {
+      if (componentName && !key.startsWith(`${componentName}\u0000`)) continue;
+      if (reason === 'stopped' && !task.abort.signal.aborted) {
+        const stopped = this.stopped.get(jobId) ?? { taskIds: [], ends: [] };
+        stopped.taskIds.push(task.taskId);
+        stopped.ends.push(task.ended);
+        this.stopped.set(jobId, stopped);
+      }
+      task.abort.abort(reason);
+    }
   }
 
   private async syncJobStatus(r: SyncJobStatusRequest): Promise<AckResult> {
@@ -226,6 +238,17 @@ export class ClusterParty {
       await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(h.jobId, String(row.f_role), String(row.f_party_id)), jobDecider, { type: 'StartJob', data: { at } })));
       command = { type: 'ReportJobProgress', data: { progress: r.progress, at } };
     }
+    if (r.status === 'canceled' && command.type === 'CancelJob') {
+      // As in standalone, this party acknowledges the stop once its tasks have ended, and its row
+      // says what it stopped (StopTask usually arrived first; anything still running stops now).
+      this.abortTasks(h.jobId, '', 'stopped');
+      const stopped = this.stopped.get(h.jobId) ?? { taskIds: [], ends: [] };
+      this.stopped.delete(h.jobId);
+      await Promise.allSettled(stopped.ends);
+      const data = { reason: command.data.reason, stoppedTasks: stopped.taskIds, at };
+      await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(h.jobId, String(row.f_role), String(row.f_party_id)), jobDecider, { type: 'AcknowledgeStop', data })));
+      command = { type: 'CancelJob', data: { ...command.data, reason: `${command.data.reason}; ${stopAcknowledgement(stopped.taskIds)}` } };
+    }
     await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(h.jobId, String(row.f_role), String(row.f_party_id)), jobDecider, command)));
     if (FINAL.has(r.status)) {
       this.abortTasks(h.jobId, '', r.status === 'timeout' ? 'timeout' : 'stopped');
@@ -234,6 +257,13 @@ export class ClusterParty {
     }
     return OK;
   }
+}
+
+interface RunningTask {
+  readonly abort: AbortController;
+  readonly taskId: string;
+  /** Settles once the party actor has recorded the task's end. */
+  readonly ended: Promise<unknown>;
 }
 
 function commandFor(status: string, reason: string, at: number): JobCommand | undefined {

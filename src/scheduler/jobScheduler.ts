@@ -93,9 +93,11 @@ export class JobScheduler {
       await job.done;
       return 'kill job success';
     }
-    // Not queued here and not running: a waiting row left over (e.g. queued on a stopped node) is
-    // canceled; end states are sticky, so a finished job keeps its status.
-    await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
+    // Not queued here and not running here: a waiting row left over (e.g. queued on a stopped node),
+    // or in cluster mode this party's row of another initiator's job (the hook then asks the
+    // initiator to stop it everywhere). This party stops its own tasks and acknowledges first; end
+    // states are sticky, so a finished job keeps its status.
+    await this.cancelAcknowledged(rows, reason, this.stopParties(jobId, rows, reason));
     return 'kill job success';
   }
 

@@ -86,6 +86,9 @@ t('progress reaches the other parties; /v1/job/stop at the host stops the job on
   for (const [role, node] of Object.entries(fed)) {
     const row = await waitForJob(node.url, jobId, 5000, 20);
     assert.is(row.f_status, 'canceled', role);
+    // Every party acknowledged the stop on its own node, naming the task it stopped.
+    assert.match(row.f_reason, /; stop acknowledged: /, `${role}: ${row.f_reason}`);
+    assert.ok(String(row.f_reason).includes(`tasks ${jobId}_hetero_lr_0 stopped`), `${role}: ${row.f_reason}`);
     const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId })).body.data as any[];
     for (let i = 0; i < 100 && tasks.some((x) => x.f_status === 'running'); i++) {
       await new Promise((r) => setTimeout(r, 20));

@@ -3,7 +3,8 @@
 //   1. per phase, each party's work timed alone: key generation, host signing its own ids, guest
 //      blinding, host signing the blinded ids, guest unblinding + hashing, matching — with the BigInt
 //      CRT signer (baseline, the code before issue 4) and the OpenSSL signer (`rsaSigner`) in the same run;
-//   2. the whole protocol (`rsaIntersect`, guest and host concurrently on the in-process federation).
+//   2. the whole protocol (`rsaIntersect`, guest and host concurrently on the in-process federation, i.e.
+//      on one thread), without and with one signing helper thread (FEDFLOW_CRYPTO_WORKERS=0 / 1).
 // The machine may be shared: read the ratios, not the absolute times.
 import { readFileSync } from 'node:fs';
 import type { PartyRef } from '../src/components/contract.js';
@@ -73,7 +74,8 @@ function phases(label: string, guestIds: string[], hostIds: string[]): void {
   console.log(`  sum of phases (one core)          ${fmt(total)}   BigInt CRT ${fmt(totalBase)}   ×${(totalBase / total).toFixed(1)}${scaled}`);
 }
 
-async function wholeProtocol(label: string, guestIds: string[], hostIds: string[]): Promise<void> {
+async function wholeProtocol(guestIds: string[], hostIds: string[], workers: string): Promise<void> {
+  process.env.FEDFLOW_CRYPTO_WORKERS = workers;
   const job = new InProcessJob();
   const guest: PartyRef = { role: 'guest', partyId: '9999' };
   const host: PartyRef = { role: 'host', partyId: '10000' };
@@ -83,13 +85,15 @@ async function wholeProtocol(label: string, guestIds: string[], hostIds: string[
   const started = performance.now();
   const [g, h] = await Promise.all([run(guest, guestIds), run(host, hostIds)]);
   const ms = performance.now() - started;
-  console.log(`  rsaIntersect, both parties on one thread: ${fmt(ms)}  → ${g!.length} ids (host ${h!.length})`);
+  console.log(`  rsaIntersect, in-process, ${workers} signing helper thread(s): ${fmt(ms)}  → ${g!.length} ids (host ${h!.length})`);
 }
 
 const breastGuest = idsOf('breast_hetero_guest.csv');
 const breastHost = idsOf('breast_hetero_host.csv');
 const synthetic = (from: number) => Array.from({ length: 30_000 }, (_, i) => `id${from + i}`);
 phases('breast', breastGuest, breastHost);
-await wholeProtocol('breast', breastGuest, breastHost);
+await wholeProtocol(breastGuest, breastHost, '0');
+await wholeProtocol(breastGuest, breastHost, '1');
 phases('synthetic', synthetic(0), synthetic(5_000));
-await wholeProtocol('synthetic', synthetic(0), synthetic(5_000));
+await wholeProtocol(synthetic(0), synthetic(5_000), '0');
+await wholeProtocol(synthetic(0), synthetic(5_000), '1');

@@ -9,7 +9,7 @@
  * H1 = SHA-256 hex digest read as a big integer; H2 = SHA-256 hex of the signature's decimal string
  * with the salt appended (FATE defaults: hash_method sha256, final_hash_method sha256, salt '').
  */
-import { createHash } from 'node:crypto';
+import { type KeyObject, constants, createHash, createPrivateKey, privateDecrypt } from 'node:crypto';
 import { gcd, modInv, modPow, randomBits } from './bigint.js';
 import { generateProbablePrime } from './prime.js';
 
@@ -70,6 +70,56 @@ export function rsaSign(x: bigint, key: RsaPrivateKey): bigint {
   let h = ((m1 - m2) * qInv) % p;
   if (h < 0n) h += p;
   return m2 + h * q;
+}
+
+const toBase64Url = (x: bigint): string => {
+  const hex = x.toString(16);
+  return Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex').toString('base64url');
+};
+
+/**
+ * The same key as an OpenSSL key object, or undefined when OpenSSL refuses it (e.g. the tiny test keys).
+ * Why: a raw RSA private operation (no padding) in OpenSSL is ~7× faster than the BigInt CRT
+ * (0.19 ms against 1.4 ms at 1024 bits here), and signing is nearly all of the intersection's CPU.
+ */
+export function rsaKeyObject(key: RsaPrivateKey): KeyObject | undefined {
+  try {
+    return createPrivateKey({
+      format: 'jwk',
+      key: {
+        kty: 'RSA', n: toBase64Url(key.n), e: toBase64Url(key.e), d: toBase64Url(key.d), p: toBase64Url(key.p),
+        q: toBase64Url(key.q), dp: toBase64Url(key.dp), dq: toBase64Url(key.dq), qi: toBase64Url(key.qInv),
+      },
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A signing function x ↦ x^d mod n for one key: OpenSSL's raw private operation when it accepts the
+ * key, else the BigInt CRT (`rsaSign`). Both give the same value, so peers cannot tell them apart.
+ */
+export function rsaSigner(key: RsaPrivateKey): (x: bigint) => bigint {
+  const keyObject = rsaKeyObject(key);
+  if (!keyObject) return (x) => rsaSign(x, key);
+  const bytes = Math.ceil(key.n.toString(16).length / 2);
+  const options = { key: keyObject, padding: constants.RSA_NO_PADDING };
+  const opensslSign = (x: bigint): bigint => {
+    let xr = x % key.n;
+    if (xr < 0n) xr += key.n;
+    if (xr < 2n) return xr; // 0^d = 0, 1^d = 1; OpenSSL is only asked about real residues
+    const out = privateDecrypt(options, Buffer.from(xr.toString(16).padStart(bytes * 2, '0'), 'hex'));
+    return BigInt('0x' + out.toString('hex'));
+  };
+  // Self-check once: a mismatch (an OpenSSL build that pads or refuses) falls back to BigInt.
+  try {
+    const probe = 0x1234567n % key.n;
+    if (opensslSign(probe) === rsaSign(probe, key)) return opensslSign;
+  } catch {
+    // fall through
+  }
+  return (x) => rsaSign(x, key);
 }
 
 /** x^e mod n. */

@@ -20,9 +20,10 @@ import {
   hashToBigInt,
   randomBlindingFactor,
   rsaBlind,
-  rsaSign,
+  rsaSigner,
   rsaUnblind,
 } from '../crypto/rsa.js';
+import { signInParallel } from '../crypto/parallelRsaSign.js';
 
 const TV = 'RsaIntersectTransferVariable';
 export const RSA_PUBKEY = `${TV}.rsa_pubkey`;
@@ -131,12 +132,15 @@ export async function rsaIntersect(run: RsaRun, { federation, signal }: Componen
   if (run.role === 'host') {
     signal.throwIfAborted();
     const { publicKey, privateKey } = generateRsaKeyPair(settings.keyLength);
+    const sign = rsaSigner(privateKey);
     signal.throwIfAborted();
     await federation.remote(RSA_PUBKEY, tag, { n: publicKey.n, e: publicKey.e }, [guest]);
     // Own ids: t = H2(sign(H1(id + salt))), keeping t → ids.
-    const own = await mapChunked(ownIds, signal, (id) =>
-      finalHash(rsaSign(hashToBigInt(id, salt, hashMethod), privateKey), salt, finalHashMethod),
-    );
+    // Large batches are split across helper threads (the calling thread signs a share as well).
+    const signAll = (values: readonly bigint[]) =>
+      signInParallel(privateKey, values, (share) => mapChunked(share, signal, sign), signal);
+    const ownH1 = ownIds.map((id) => hashToBigInt(id, salt, hashMethod));
+    const own = (await signAll(ownH1)).map((s) => finalHash(s, salt, finalHashMethod));
     const byT = new Map<string, string[]>();
     own.forEach((t, i) => {
       const list = byT.get(t);
@@ -146,7 +150,7 @@ export async function rsaIntersect(run: RsaRun, { federation, signal }: Componen
     await federation.remote(INTERSECT_HOST_IDS_PROCESS, tag, [...byT.keys()], [guest]);
     // Sign the guest's blinded values.
     const blinded = asBigInts(await federation.get(INTERSECT_GUEST_IDS, tag, guest), 'blinded guest ids');
-    const signed = await mapChunked(blinded, signal, (y) => rsaSign(y, privateKey));
+    const signed = await signAll(blinded);
     await federation.remote(INTERSECT_GUEST_IDS_PROCESS, tag, signed, [guest]);
     if (!sync) return undefined;
     const matched = asStrings(await federation.get(INTERSECT_IDS, tag, guest), 'intersect ids');

@@ -11,7 +11,9 @@ import {
   randomBlindingFactor,
   rsaBlind,
   rsaKeyPairFromPrimes,
+  rsaKeyObject,
   rsaSign,
+  rsaSigner,
   rsaUnblind,
   rsaVerify,
 } from '../../../src/components/crypto/rsa.js';
@@ -81,6 +83,25 @@ t('PSI flow on small id sets finds exactly the intersection', () => {
 t('rejects bad parameters', () => {
   assert.throws(() => rsaKeyPairFromPrimes(11n, 11n));
   assert.throws(() => rsaKeyPairFromPrimes(7n, 11n, 3n)); // gcd(3, 60) ≠ 1
+});
+
+t('given a 1024-bit key, when signing through rsaSigner (OpenSSL), then every signature equals the BigInt CRT one', () => {
+  assert.ok(rsaKeyObject(priv), 'OpenSSL accepts the 1024-bit key');
+  const sign = rsaSigner(priv);
+  const xs = [0n, 1n, 2n, pub.n - 1n, pub.n, pub.n + 5n, -3n, ...Array.from({ length: 40 }, () => randomBelow(pub.n))];
+  xs.push(hashToBigInt('133'), hashToBigInt('42', 'pepper'));
+  for (const x of xs) assert.is(sign(x), rsaSign(x, priv), `x = ${x}`);
+  const blinded = rsaBlind(hashToBigInt('7'), 12345n, pub);
+  assert.is(rsaUnblind(sign(blinded), 12345n, pub), rsaSign(hashToBigInt('7'), priv));
+});
+
+t('given a key OpenSSL refuses (256-bit), when building a signer, then it falls back to the BigInt CRT with equal results', () => {
+  const { privateKey: tiny } = generateRsaKeyPair(256);
+  const sign = rsaSigner(tiny);
+  for (let i = 0; i < 10; i++) {
+    const x = randomBelow(tiny.n);
+    assert.is(sign(x), rsaSign(x, tiny));
+  }
 });
 
 t.run();

@@ -1,14 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Federation, Instance, PartyRef } from '../../../src/components/contract.js';
-import { dataIO } from '../../../src/components/dataio/dataIO.js';
+import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
 import { FEATURE_BITS, PaillierCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../../../src/components/heteroLR/cipher.js';
 import { readParams } from '../../../src/components/heteroLR/params.js';
 import { generatePaillierKeyPair } from '../../../src/components/crypto/paillier.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
-import { fixtureTable } from '../dataio/csvTable.js';
+import { breast, recording, type Sent } from '../../support/breastHetero.js';
 
 const t = suite('HeteroLR');
 
@@ -29,49 +28,6 @@ const EXAMPLE = {
   early_stop: 'weight_diff',
   init_param: { init_method: 'random_uniform', fit_intercept: true, random_seed: 103 },
 };
-
-let tables: { guest: DataTable<Instance>; host: DataTable<Instance> } | null = null;
-
-/** DataIO on both breast_hetero CSVs, then intersected by key (both in key order). */
-async function breast(): Promise<{ guest: DataTable<Instance>; host: DataTable<Instance> }> {
-  if (tables) return tables;
-  const job = new InProcessJob();
-  const g = await dataIO(
-    componentInput({ module: 'DataIO', componentName: 'dataio_0', role: 'guest', params: { with_label: true, label_name: 'y' }, data: { data: fixtureTable('breast_hetero_guest') } }),
-    job.context(GUEST),
-  );
-  const h = await dataIO(
-    componentInput({ module: 'DataIO', componentName: 'dataio_0', role: 'host', params: { with_label: false }, data: { data: fixtureTable('breast_hetero_host') } }),
-    job.context(HOST),
-  );
-  const guest = g.data as DataTable<Instance>;
-  const host = h.data as DataTable<Instance>;
-  const hostKeys = new Set(host.rows.map(([k]) => k));
-  const guestKeys = new Set(guest.rows.map(([k]) => k));
-  tables = {
-    guest: { schema: guest.schema, rows: guest.rows.filter(([k]) => hostKeys.has(k)) },
-    host: { schema: host.schema, rows: host.rows.filter(([k]) => guestKeys.has(k)) },
-  };
-  return tables;
-}
-
-interface Sent {
-  name: string;
-  from: PartyRef;
-  to: PartyRef;
-  payload: unknown;
-}
-
-/** Wraps a party's federation to record every payload it sends. */
-function recording(fed: Federation, self: PartyRef, log: Sent[]): Federation {
-  return {
-    remote: async (name, tag, payload, to) => {
-      for (const dst of to) log.push({ name, from: self, to: dst, payload: structuredClone(payload) });
-      return fed.remote(name, tag, payload, to);
-    },
-    get: (name, tag, from) => fed.get(name, tag, from),
-  };
-}
 
 async function run(params: Record<string, unknown>, log?: Sent[]) {
   const { guest, host } = await breast();

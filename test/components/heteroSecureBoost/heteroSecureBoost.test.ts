@@ -1,12 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Federation, Instance, PartyRef } from '../../../src/components/contract.js';
-import { dataIO } from '../../../src/components/dataio/dataIO.js';
+import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { binFeatures } from '../../../src/components/heteroSecureBoost/binning.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { InProcessJob, componentInput, type RecordingTracker } from '../../support/inProcessFederation.js';
-import { fixtureTable } from '../dataio/csvTable.js';
+import { breast, recording, type Sent } from '../../support/breastHetero.js';
 
 const t = suite('HeteroSecureBoost');
 
@@ -24,48 +23,6 @@ const EXAMPLE = {
 };
 const PLAIN = { method: null, key_length: 512 };
 const PAILLIER = { method: 'Paillier', key_length: 512 };
-
-let tables: { guest: DataTable<Instance>; host: DataTable<Instance> } | null = null;
-
-/** DataIO on both breast_hetero CSVs, intersected by key. */
-async function breast(): Promise<{ guest: DataTable<Instance>; host: DataTable<Instance> }> {
-  if (tables) return tables;
-  const job = new InProcessJob();
-  const g = await dataIO(
-    componentInput({ module: 'DataIO', componentName: 'dataio_0', role: 'guest', params: { with_label: true, label_name: 'y' }, data: { data: fixtureTable('breast_hetero_guest') } }),
-    job.context(GUEST),
-  );
-  const h = await dataIO(
-    componentInput({ module: 'DataIO', componentName: 'dataio_0', role: 'host', params: { with_label: false }, data: { data: fixtureTable('breast_hetero_host') } }),
-    job.context(HOST),
-  );
-  const guest = g.data as DataTable<Instance>;
-  const host = h.data as DataTable<Instance>;
-  const hostKeys = new Set(host.rows.map(([k]) => k));
-  const guestKeys = new Set(guest.rows.map(([k]) => k));
-  tables = {
-    guest: { schema: guest.schema, rows: guest.rows.filter(([k]) => hostKeys.has(k)) },
-    host: { schema: host.schema, rows: host.rows.filter(([k]) => guestKeys.has(k)) },
-  };
-  return tables;
-}
-
-interface Sent {
-  name: string;
-  from: PartyRef;
-  to: PartyRef;
-  payload: unknown;
-}
-
-function recording(fed: Federation, self: PartyRef, log: Sent[]): Federation {
-  return {
-    remote: async (name, tag, payload, to) => {
-      for (const dst of to) log.push({ name, from: self, to: dst, payload: structuredClone(payload) });
-      return fed.remote(name, tag, payload, to);
-    },
-    get: (name, tag, from) => fed.get(name, tag, from),
-  };
-}
 
 async function run(params: Record<string, unknown>, data?: { guest: DataTable<Instance>; host: DataTable<Instance> }, log?: Sent[]) {
   const { guest, host } = data ?? (await breast());

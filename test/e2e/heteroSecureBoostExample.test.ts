@@ -3,30 +3,19 @@
 // machine. SB_E2E_KEY_BITS=512 runs it with a smaller key.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildConfig } from '../../src/config.js';
-import { startNode, type RunningNode } from '../../src/main.js';
-import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
-import { SHARED_DATA, post, tempDir, waitForJob } from '../support/http.js';
+import { example, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
+import { post, waitForJob } from '../support/http.js';
 
 const KEY_BITS = Number(process.env.SB_E2E_KEY_BITS ?? 1024);
-const dir = tempDir('hetero-sbt');
-let node: RunningNode;
-const example = (file: string) => JSON.parse(readFileSync(join(FIXTURE_EXAMPLES, 'standalone', file), 'utf8'));
+let fixture: ExampleNode;
+let node: ExampleNode['node'];
 const t = suite('e2e: the examples SecureBoost job');
 
 t.before(async () => {
-  node = await startNode(buildConfig({ httpPort: 0, dataDir: join(dir, 'node'), dataRoots: [dir, SHARED_DATA], logLevel: 'silent' }));
-  for (const file of ['upload_breast_hetero_guest.json', 'upload_breast_hetero_host.json']) {
-    const r = await post(node.url, '/v1/data/upload', example(file));
-    assert.is((await waitForJob(node.url, r.body.jobId)).f_status, 'success');
-  }
+  fixture = await startExampleNode('hetero-sbt', ['upload_breast_hetero_guest.json', 'upload_breast_hetero_host.json']);
+  node = fixture.node;
 });
-t.after(async () => {
-  await node?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+t.after(() => fixture?.close());
 
 t(`Paillier ${KEY_BITS}-bit: success, AUC ≥ 0.98, a loss per tree at the guest, FATE's model buffers`, async () => {
   const conf = example('hetero_secureboost_conf.json');

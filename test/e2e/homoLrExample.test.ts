@@ -2,29 +2,18 @@
 // Evaluation, guest 9999, host 10000, arbiter 10001) on one standalone node.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildConfig } from '../../src/config.js';
-import { startNode, type RunningNode } from '../../src/main.js';
-import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
-import { SHARED_DATA, post, tempDir, waitForJob } from '../support/http.js';
+import { example, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
+import { post, waitForJob } from '../support/http.js';
 
-const dir = tempDir('homo-lr');
-let node: RunningNode;
-const example = (file: string) => JSON.parse(readFileSync(join(FIXTURE_EXAMPLES, 'standalone', file), 'utf8'));
+let fixture: ExampleNode;
+let node: ExampleNode['node'];
 const t = suite('e2e: the examples homo LR job');
 
 t.before(async () => {
-  node = await startNode(buildConfig({ httpPort: 0, dataDir: join(dir, 'node'), dataRoots: [dir, SHARED_DATA], logLevel: 'silent' }));
-  for (const file of ['upload_breast_homo_guest.json', 'upload_breast_homo_host.json']) {
-    const r = await post(node.url, '/v1/data/upload', example(file));
-    assert.is((await waitForJob(node.url, r.body.jobId)).f_status, 'success');
-  }
+  fixture = await startExampleNode('homo-lr', ['upload_breast_homo_guest.json', 'upload_breast_homo_host.json']);
+  node = fixture.node;
 });
-t.after(async () => {
-  await node?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+t.after(() => fixture?.close());
 
 t('the example job succeeds: evaluation AUC >= 0.97, loss logged by the arbiter, FATE model JSON on every party', async () => {
   const submit = await post(node.url, '/v1/job/submit', { job_dsl: example('homo_lr_dsl.json'), job_runtime_conf: example('homo_lr_conf.json') });

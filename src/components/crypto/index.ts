@@ -4,3 +4,4 @@ export * from './paillier.js';
 export * from './fixedPoint.js';
 export * from './rsa.js';
 export * from './backgroundObfuscators.js';
+export * from './nativeModPow.js';

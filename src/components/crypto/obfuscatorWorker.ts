@@ -2,7 +2,7 @@
 // request and posts them back in small batches, so the encrypting thread can start using the first
 // ones while the rest are still being computed.
 import { parentPort } from 'node:worker_threads';
-import { modPow, randomUnit } from './bigint.js';
+import { PaillierPublicKey } from './paillier.js';
 
 export interface ObfuscatorRequest {
   n: bigint;
@@ -13,11 +13,14 @@ const BATCH = 8;
 const port = parentPort;
 if (!port) throw new Error('obfuscatorWorker must run in a worker thread');
 
+// One key per job: keep its OpenSSL key object between requests.
+let key: PaillierPublicKey | null = null;
+
 port.on('message', ({ n, count }: ObfuscatorRequest) => {
-  const n2 = n * n;
+  if (key?.n !== n) key = new PaillierPublicKey(n);
   for (let done = 0; done < count; ) {
     const batch: bigint[] = [];
-    for (; batch.length < BATCH && done < count; done++) batch.push(modPow(randomUnit(n), n, n2));
+    for (; batch.length < BATCH && done < count; done++) batch.push(key.randomObfuscator());
     port.postMessage(batch);
   }
 });

@@ -17,6 +17,7 @@
  * scalar multiplication both ways in test/components/crypto/paillierBigintCrossCheck.test.ts.
  */
 import { bitLength, gcd, modInv, modPow, randomBits, randomUnit } from './bigint.js';
+import { FixedModPow } from './nativeModPow.js';
 import { generateProbablePrime } from './prime.js';
 
 export type ObfuscationMode = 'standard' | 'djn';
@@ -56,9 +57,16 @@ export class PaillierPublicKey {
     return (1n + this.normalizePlaintext(m) * this.n) % this.n2;
   }
 
+  private nthPowerCache: FixedModPow | undefined;
+
+  /** x ↦ xⁿ mod n², by OpenSSL when it accepts the key (see FixedModPow), built on first use. */
+  private get nthPower(): FixedModPow {
+    return (this.nthPowerCache ??= new FixedModPow(this.n2, this.n));
+  }
+
   /** A fresh standard obfuscator rⁿ mod n² with r uniform in Z_n^*. */
   randomObfuscator(): bigint {
-    return modPow(randomUnit(this.n), this.n, this.n2);
+    return this.nthPower.pow(randomUnit(this.n));
   }
 
   /**
@@ -219,6 +227,9 @@ export class PaillierPrivateKey {
   readonly hq: bigint;
   /** q⁻¹ mod p for the CRT recombination. */
   readonly qInvModP: bigint;
+  /** c ↦ c^(p−1) mod p² and c ↦ c^(q−1) mod q² (OpenSSL when it accepts them). */
+  private readonly powP: FixedModPow;
+  private readonly powQ: FixedModPow;
 
   constructor(publicKey: PaillierPublicKey, p: bigint, q: bigint) {
     if (p * q !== publicKey.n) throw new RangeError('PaillierPrivateKey: p·q ≠ n');
@@ -234,6 +245,8 @@ export class PaillierPrivateKey {
     this.hp = this.h(p, this.p2);
     this.hq = this.h(q, this.q2);
     this.qInvModP = modInv(q, p);
+    this.powP = new FixedModPow(this.p2, this.pm1);
+    this.powQ = new FixedModPow(this.q2, this.qm1);
   }
 
   private h(x: bigint, x2: bigint): bigint {
@@ -246,8 +259,8 @@ export class PaillierPrivateKey {
   decrypt(c: bigint): bigint {
     const n2 = this.publicKey.n2;
     if (c <= 0n || c >= n2) throw new RangeError('PaillierPrivateKey.decrypt: ciphertext out of range');
-    const mp = (((modPow(c % this.p2, this.pm1, this.p2) - 1n) / this.p) * this.hp) % this.p;
-    const mq = (((modPow(c % this.q2, this.qm1, this.q2) - 1n) / this.q) * this.hq) % this.q;
+    const mp = (((this.powP.pow(c) - 1n) / this.p) * this.hp) % this.p;
+    const mq = (((this.powQ.pow(c) - 1n) / this.q) * this.hq) % this.q;
     // CRT: m ≡ mp (mod p), m ≡ mq (mod q)
     let u = ((mp - mq) * this.qInvModP) % this.p;
     if (u < 0n) u += this.p;

@@ -21,7 +21,7 @@ import { taskDecider } from '../domain/task/decider.js';
 import { taskIdOf, taskStreamId } from '../domain/task/events.js';
 import { makeHeader, type AckResult, type PartyCommand } from './commands.js';
 import type { ClusterMailbox } from './clusterMailbox.js';
-import type { CreateJobRequest, StartTaskRequest, StopTaskRequest, SyncJobStatusRequest } from './gen/fedflow/v1/party.js';
+import type { CreateJobRequest, StartTaskRequest, StopTaskRequest, SyncJobStatusRequest } from '../gen/fedflow/v1/party.js';
 import type { Outbox } from './outbox.js';
 import type { RemoteTasks } from './remoteTasks.js';
 

@@ -9,7 +9,7 @@ import {
   StopTaskRequest,
   SyncJobStatusRequest,
   type Header,
-} from './gen/fedflow/v1/party.js';
+} from '../gen/fedflow/v1/party.js';
 
 export interface CommandRequests {
   createJob: CreateJobRequest;

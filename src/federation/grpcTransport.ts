@@ -2,8 +2,8 @@
 // secured with mutual TLS (or plain text when configured insecure).
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { Acknowledgement, PartyCommand } from './commands.js';
-import { FederationServiceClient } from './gen/fedflow/v1/federation.js';
-import { PartyServiceClient } from './gen/fedflow/v1/party.js';
+import { FederationServiceClient } from '../gen/fedflow/v1/federation.js';
+import { PartyServiceClient } from '../gen/fedflow/v1/party.js';
 import type { RouteTable } from './routeTable.js';
 import { clientCredentials, type TlsMaterial } from './tls.js';
 import { PeerRefusedError, PeerUnreachableError, type OutgoingObject, type PartyTransport, type PushReceipt } from './transport.js';

@@ -5,8 +5,8 @@
 import { Server, status, type ServerUnaryCall, type sendUnaryData, type ServerReadableStream } from '@grpc/grpc-js';
 import { deserialize } from 'node:v8';
 import { COMMAND_KINDS, type AckResult, type CommandKind, type PartyCommand } from './commands.js';
-import { FederationServiceService, type PushRequest, type PushResponse } from './gen/fedflow/v1/federation.js';
-import { PartyServiceService, type Header } from './gen/fedflow/v1/party.js';
+import { FederationServiceService, type PushRequest, type PushResponse } from '../gen/fedflow/v1/federation.js';
+import { PartyServiceService, type Header } from '../gen/fedflow/v1/party.js';
 import type { MessageStore } from './messageStore.js';
 import { partyOfCertificate } from './peerIdentity.js';
 import { serverCredentials, type TlsMaterial } from './tls.js';

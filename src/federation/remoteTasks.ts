@@ -8,7 +8,7 @@ import { taskIdOf } from '../domain/task/events.js';
 import type { PartyActors, StopAck, TaskResult } from '../scheduler/partyActor.js';
 import type { TaskCommand } from '../domain/task/commands.js';
 import { makeHeader } from './commands.js';
-import type { ReportTaskStatusRequest } from './gen/fedflow/v1/party.js';
+import type { ReportTaskStatusRequest } from '../gen/fedflow/v1/party.js';
 import type { Outbox } from './outbox.js';
 
 /** How long a StartTask may stay unacknowledged before the task fails as unreachable. */

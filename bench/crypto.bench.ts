@@ -36,3 +36,29 @@ for (const bits of [1024, 2048]) {
   const values = Array.from({ length: 40 }, () => randomBelow(rsa.publicKey.n));
   opsPerSecond('sign (CRT)', 40, (i) => rsaSign(values[i % 40]!, rsa.privateKey));
 }
+
+// Encrypted dot products (HeteroLR's gradients): Straus with shared tables against Pippenger's buckets,
+// same ciphertexts and 24-bit signed scalars, at breast's and default_credit's row counts.
+{
+  const { publicKey: pk } = generatePaillierKeyPair(1024);
+  console.log('Encrypted dot products, Paillier 1024 (24-bit signed scalars; µs per ciphertext·feature term)');
+  for (const [rows, features] of [[569, 20], [30_000, 2]] as const) {
+    const cts = Array.from({ length: rows }, () => randomBelow(pk.n2));
+    const scalars = Array.from({ length: features }, () => Array.from({ length: rows }, () => {
+      const k = randomBelow(1n << 24n);
+      return k & 1n ? -k : k;
+    }));
+    const t0 = performance.now();
+    const tables = pk.precompute(cts);
+    scalars.forEach((ks) => pk.dot(tables, ks));
+    const straus = performance.now() - t0;
+    const t1 = performance.now();
+    scalars.forEach((ks) => pk.dotPippenger(cts, ks));
+    const pippenger = performance.now() - t1;
+    const t2 = performance.now();
+    pk.dots(cts, scalars);
+    const chosen = performance.now() - t2;
+    const per = (ms: number) => ((ms * 1000) / (rows * features)).toFixed(1);
+    console.log(`  ${rows} rows × ${features} features: Straus ${per(straus)} µs, Pippenger ${per(pippenger)} µs (×${(straus / pippenger).toFixed(2)}), dots() picks ${per(chosen)} µs`);
+  }
+}

@@ -5,3 +5,4 @@ export * from './fixedPoint.js';
 export * from './rsa.js';
 export * from './backgroundObfuscators.js';
 export * from './nativeModPow.js';
+export * from './pippenger.js';

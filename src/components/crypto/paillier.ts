@@ -18,6 +18,7 @@
  */
 import { bitLength, gcd, modInv, modPow, randomBits, randomUnit } from './bigint.js';
 import { FixedModPow } from './nativeModPow.js';
+import { maxBitLength, pippengerCost, pippengerMultiExp, pippengerWindow } from './pippenger.js';
 import { generateProbablePrime } from './prime.js';
 
 export type ObfuscationMode = 'standard' | 'djn';
@@ -146,6 +147,55 @@ export class PaillierPublicKey {
     const pos = tables.multiExp(posIdx, posExp);
     if (negIdx.length === 0) return pos;
     const neg = tables.multiExp(negIdx, negExp);
+    return (pos * modInv(neg, this.n2)) % this.n2;
+  }
+
+  /**
+   * Several encrypted dot products over the same ciphertexts: for each scalar vector ks of
+   * `scalarsPerOutput`, [[Σ kᵢ·aᵢ]]. Picks the cheaper method by an operation count: Straus with
+   * per-ciphertext tables shared by all outputs (short vectors, many outputs) or Pippenger's buckets
+   * per output (long vectors: 2.6× fewer multiplications at 30,000 rows).
+   */
+  dots(cs: readonly bigint[], scalarsPerOutput: readonly (readonly bigint[])[]): bigint[] {
+    for (const ks of scalarsPerOutput) {
+      if (ks.length !== cs.length) throw new RangeError(`dots: ${cs.length} ciphertexts but ${ks.length} scalars`);
+    }
+    if (scalarsPerOutput.length === 0) return [];
+    let bits = 0;
+    for (const ks of scalarsPerOutput) bits = Math.max(bits, maxBitLength(ks.map((k) => (k < 0n ? -k : k))));
+    const n = cs.length;
+    const w = DEFAULT_STRAUS_WINDOW;
+    const straus = n * ((1 << w) - 2) + scalarsPerOutput.length * (Math.ceil(bits / w) * n + bits);
+    // Sign split: two bucket sums per window (positive and negative scalars).
+    const c = pippengerWindow(n, bits);
+    const pippenger = scalarsPerOutput.length * (pippengerCost(n, bits, c) + Math.ceil(bits / c) * 2 ** (c + 1));
+    if (straus <= pippenger) {
+      const tables = this.precompute(cs, w);
+      return scalarsPerOutput.map((ks) => this.dot(tables, ks));
+    }
+    return scalarsPerOutput.map((ks) => this.dotPippenger(cs, ks));
+  }
+
+  /** [[Σ kᵢ·aᵢ]] for signed kᵢ by Pippenger's method, positive and negative parts split. */
+  dotPippenger(cs: readonly bigint[], ks: readonly bigint[]): bigint {
+    if (cs.length !== ks.length) throw new RangeError(`dotPippenger: ${cs.length} ciphertexts but ${ks.length} scalars`);
+    const posBase: bigint[] = [];
+    const posExp: bigint[] = [];
+    const negBase: bigint[] = [];
+    const negExp: bigint[] = [];
+    for (let i = 0; i < ks.length; i++) {
+      const k = ks[i]!;
+      if (k > 0n) {
+        posBase.push(cs[i]!);
+        posExp.push(k);
+      } else if (k < 0n) {
+        negBase.push(cs[i]!);
+        negExp.push(-k);
+      }
+    }
+    const pos = pippengerMultiExp(posBase, posExp, this.n2);
+    if (negBase.length === 0) return pos;
+    const neg = pippengerMultiExp(negBase, negExp, this.n2);
     return (pos * modInv(neg, this.n2)) % this.n2;
   }
 

@@ -3,7 +3,7 @@
 // loss terms at 2^63, spec §4.4) and a plaintext mode for tests only (ciphertexts are the floats).
 import { BackgroundObfuscators } from '../crypto/backgroundObfuscators.js';
 import { randomBits } from '../crypto/bigint.js';
-import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey, StrausTables } from '../crypto/paillier.js';
+import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 
 /** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
 export type Ct = bigint | number;
@@ -133,8 +133,7 @@ export class PaillierCipher implements HeCipher {
     return { columns, encoded: columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS))) };
   }
   dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
-    const tables: StrausTables = this.publicKey.precompute(cts as bigint[]);
-    return prepared.encoded!.map((ks) => this.publicKey.dot(tables, ks));
+    return this.publicKey.dots(cts as bigint[], prepared.encoded!);
   }
   mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] } {
     const masks = cts.map(() => randomBits(MASK_BITS));

@@ -1,0 +1,90 @@
+// The model publication decider: a load is requested once per job id and finished once, with
+// FATE's verdict (retcode 0 only when every target party answered 0, else 101 `failed`; a party
+// without an answer counts as unreachable, code 100); each serving's answer is recorded as it is.
+import { assertNever, IllegalStateError, type Decider } from '../decider.js';
+import type { PublishCommand } from './commands.js';
+import type { PartyLoadResult, PublishEvent } from './events.js';
+import { loadTargets, partyModelId, type PartyRef } from './plan.js';
+
+/** Code of a party whose node could not be reached (FATE's federated call raised). */
+export const UNREACHABLE = 100;
+
+export interface LoadState {
+  readonly targets: readonly PartyRef[];
+  readonly finished: boolean;
+  readonly retcode?: number;
+}
+
+export interface PublishState {
+  /** Loads by job id. */
+  readonly loads: Readonly<Record<string, LoadState>>;
+  /** Service ids bound at the initiator's servings → the addresses that accepted them. */
+  readonly bindings: Readonly<Record<string, readonly string[]>>;
+}
+
+export function decidePublish(command: PublishCommand, state: PublishState): PublishEvent[] {
+  switch (command.type) {
+    case 'RequestLoad': {
+      const d = command.data;
+      if (state.loads[d.jobId]) return [];
+      const targets = loadTargets(d.roles);
+      if (targets.length === 0) throw new IllegalStateError('role has no party to load the model for (an arbiter has no model to serve)');
+      return [{ type: 'ModelLoadRequested', data: { ...d, targets } }];
+    }
+    case 'RecordPublish': {
+      const { outcome, serving, ...d } = command.data;
+      const common = { ...d, partyModelId: partyModelId(d.role, d.partyId, d.modelId) };
+      if (outcome.retcode !== 0) return [{ type: 'ModelPublishFailed', data: { ...common, serving, retcode: outcome.retcode, retmsg: outcome.retmsg } }];
+      if (serving === null) throw new IllegalStateError('a successful publish names its serving address');
+      return [{ type: 'ModelPublished', data: { ...common, serving } }];
+    }
+    case 'FinishLoad': {
+      const d = command.data;
+      const load = state.loads[d.jobId];
+      if (!load) throw new IllegalStateError(`model load ${d.jobId} was never requested`);
+      if (load.finished) throw new IllegalStateError(`model load ${d.jobId} has already finished`);
+      // Every target gets a result, in the request's order; a party that did not answer was unreachable.
+      const results = load.targets.map((t): PartyLoadResult => d.results.find((r) => r.role === t.role && r.partyId === t.partyId) ?? { ...t, retcode: UNREACHABLE });
+      const retcode = results.every((r) => r.retcode === 0) ? 0 : 101;
+      return [{ type: 'ModelLoadFinished', data: { ...d, retcode, retmsg: retcode === 0 ? 'success' : 'failed', results } }];
+    }
+    case 'RecordBind': {
+      const { outcome, serving, ...d } = command.data;
+      if (!d.serviceId) throw new IllegalStateError('no service id');
+      const common = { ...d, partyModelId: partyModelId(d.role, d.partyId, d.modelId) };
+      if (outcome.retcode !== 0) return [{ type: 'ModelBindFailed', data: { ...common, serving, retcode: outcome.retcode, retmsg: outcome.retmsg } }];
+      if (serving === null) throw new IllegalStateError('a successful bind names its serving address');
+      return [{ type: 'ModelBound', data: { ...common, serving } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export function evolvePublish(state: PublishState, event: PublishEvent): PublishState {
+  switch (event.type) {
+    case 'ModelLoadRequested':
+      return { ...state, loads: { ...state.loads, [event.data.jobId]: { targets: event.data.targets, finished: false } } };
+    case 'ModelLoadFinished': {
+      const targets = state.loads[event.data.jobId]?.targets ?? [];
+      return { ...state, loads: { ...state.loads, [event.data.jobId]: { targets, finished: true, retcode: event.data.retcode } } };
+    }
+    case 'ModelBound': {
+      const bound = state.bindings[event.data.serviceId] ?? [];
+      if (bound.includes(event.data.serving)) return state;
+      return { ...state, bindings: { ...state.bindings, [event.data.serviceId]: [...bound, event.data.serving] } };
+    }
+    case 'ModelPublished':
+    case 'ModelPublishFailed':
+    case 'ModelBindFailed':
+      return state;
+    default:
+      return assertNever(event);
+  }
+}
+
+export const publishDecider: Decider<PublishState, PublishCommand, PublishEvent> = {
+  decide: decidePublish,
+  evolve: evolvePublish,
+  initialState: () => ({ loads: {}, bindings: {} }),
+};

@@ -7,13 +7,12 @@ import { servingsOf, type Servings } from '../config.js';
 import { handleCommand, type HandledCommand } from '../app/handleCommand.js';
 import type { Clock } from '../app/clock.js';
 import type { Outcome, PublishCommand } from '../domain/publish/commands.js';
-import { publishDecider, type PublishState } from '../domain/publish/decider.js';
+import { NO_SERVINGS, publishDecider, type PublishState } from '../domain/publish/decider.js';
 import { modelPublishStreamId, type PublishEvent } from '../domain/publish/events.js';
 import type { EventStore } from '../store/eventStore.js';
 import { bindRequest, loadRequest, type ModelBind, type PartyLoad } from './publishRequests.js';
 import type { ServingGateway } from './servingGateway.js';
 
-export const NO_SERVINGS: Outcome = { retcode: 100, retmsg: 'Please configure servings address' };
 
 export interface ModelPublisherDeps {
   readonly store: EventStore;

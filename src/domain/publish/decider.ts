@@ -9,6 +9,9 @@ import { loadTargets, partyModelId, type PartyRef } from './plan.js';
 /** Code of a party whose node could not be reached (FATE's federated call raised). */
 export const UNREACHABLE = 100;
 
+/** A party without serving addresses answers this (FATE's /v1/model/load/do). */
+export const NO_SERVINGS = { retcode: 100, retmsg: 'Please configure servings address' } as const;
+
 export interface LoadState {
   readonly targets: readonly PartyRef[];
   readonly finished: boolean;
@@ -45,8 +48,7 @@ export function decidePublish(command: PublishCommand, state: PublishState): Pub
       if (load.finished) throw new IllegalStateError(`model load ${d.jobId} has already finished`);
       // Every target gets a result, in the request's order; a party that did not answer was unreachable.
       const results = load.targets.map((t): PartyLoadResult => d.results.find((r) => r.role === t.role && r.partyId === t.partyId) ?? { ...t, retcode: UNREACHABLE });
-      const retcode = results.every((r) => r.retcode === 0) ? 0 : 101;
-      return [{ type: 'ModelLoadFinished', data: { ...d, retcode, retmsg: retcode === 0 ? 'success' : 'failed', results } }];
+      return [{ type: 'ModelLoadFinished', data: { ...d, ...loadVerdict(results), results } }];
     }
     case 'RecordBind': {
       const { outcome, serving, ...d } = command.data;
@@ -59,6 +61,16 @@ export function decidePublish(command: PublishCommand, state: PublishState): Pub
     default:
       return assertNever(command);
   }
+}
+
+/**
+ * FATE's verdict: 0 `success` when every party answered 0, else 101 `failed`. When no party has a
+ * serving address at all, the load answers what each party did: 100 `Please configure servings address`.
+ */
+export function loadVerdict(results: readonly PartyLoadResult[]): { retcode: number; retmsg: string } {
+  if (results.every((r) => r.retcode === 0)) return { retcode: 0, retmsg: 'success' };
+  if (results.every((r) => r.retcode === NO_SERVINGS.retcode && r.retmsg === NO_SERVINGS.retmsg)) return { ...NO_SERVINGS };
+  return { retcode: 101, retmsg: 'failed' };
 }
 
 export function evolvePublish(state: PublishState, event: PublishEvent): PublishState {

@@ -8,7 +8,8 @@ import { StopJobHandler } from './handlers/stopJob.handler.js';
 import { SubmitJobHandler } from './handlers/submitJob.handler.js';
 import { UpdateJobNotesHandler } from './handlers/updateJobNotes.handler.js';
 import { BindModelHandler } from './handlers/bindModel.handler.js';
-import { LoadModelHandler, LoadModelOnPartyHandler } from './handlers/loadModel.handler.js';
+import { LoadModelHandler } from './handlers/loadModel.handler.js';
+import { LoadModelOnPartyHandler } from './handlers/loadModelOnParty.handler.js';
 import { NodeServices } from './nodeServices.js';
 
 @Module({})

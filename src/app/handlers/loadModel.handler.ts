@@ -5,7 +5,7 @@ import { UNREACHABLE } from '../../domain/publish/decider.js';
 import type { PartyLoadResult } from '../../domain/publish/events.js';
 import { loadTargets, type PartyRef } from '../../domain/publish/plan.js';
 import type { PartyLoad } from '../../publish/publishRequests.js';
-import { LoadModel, LoadModelOnParty, type LoadAnswer, type LoadRequest } from '../publishCommands.js';
+import { LoadModel, type LoadAnswer, type LoadRequest } from '../publishCommands.js';
 import { NodeServices } from '../nodeServices.js';
 
 /**
@@ -48,28 +48,14 @@ export class LoadModelHandler implements ICommandHandler<LoadModel> {
   }
 }
 
-/** /v1/model/load/do: one party of this node publishes to its own servings. */
-@CommandHandler(LoadModelOnParty)
-export class LoadModelOnPartyHandler implements ICommandHandler<LoadModelOnParty> {
-  constructor(private readonly s: NodeServices) {}
-
-  async execute({ jobId, request, local }: LoadModelOnParty): Promise<Outcome> {
-    const cluster = checkMode(this.s, request);
-    if (cluster && local.partyId !== cluster.partyId) throw new IllegalStateError(`party ${local.partyId} is not the party of this node (${cluster.partyId})`);
-    const result = await this.s.publisher.loadOnParty(partyLoad(jobId, request, local));
-    await this.s.views.waitFor(result.position);
-    return outcome(result);
-  }
-}
-
-function partyLoad(jobId: string, r: LoadRequest, local: PartyRef): PartyLoad {
+export function partyLoad(jobId: string, r: LoadRequest, local: PartyRef): PartyLoad {
   return {
     jobId, initiator: r.initiator, roles: r.roles, modelId: r.modelId, modelVersion: r.modelVersion, loadType: r.loadType, local,
     ...(r.filePath !== undefined ? { filePath: r.filePath } : {}),
   };
 }
 
-const outcome = (o: Outcome): Outcome => ({ retcode: o.retcode, retmsg: o.retmsg });
+export const outcome = (o: Outcome): Outcome => ({ retcode: o.retcode, retmsg: o.retmsg });
 
 /** A request's work_mode must be the node's (as for a job); returns the cluster side in cluster mode. */
 export function checkMode(s: NodeServices, request: { workMode?: 0 | 1 }): NodeServices['cluster'] {

@@ -24,7 +24,7 @@ import { RemoteTasks, type TaskMirror } from './remoteTasks.js';
 import { handleCommand } from '../app/handleCommand.js';
 import { taskDecider } from '../domain/task/decider.js';
 import { taskStreamId } from '../domain/task/events.js';
-import type { PartyTransport } from './transport.js';
+import { PeerUnreachableError, type PartyTransport } from './transport.js';
 import type { Outcome } from '../domain/publish/commands.js';
 import type { PartyLoad } from '../publish/publishRequests.js';
 import { fromLoadModelRequest, LOAD_GIVE_UP_MS, toLoadModelRequest } from './modelLoad.js';
@@ -103,6 +103,8 @@ export class ClusterRuntime {
 
   /** /v1/model/load at the initiator: another party's node publishes to its servings; throws when it cannot be reached. */
   async loadModelOn(load: PartyLoad): Promise<Outcome> {
+    // No route: retrying cannot help, the party is unreachable now.
+    if (!this.settings.routes.get(load.local.partyId)) throw new PeerUnreachableError(load.local.partyId, undefined, 'the route table has no entry for it');
     const ack = await this.outbox.send({ kind: 'loadModel', request: toLoadModelRequest(load, this.settings.partyId) }, { giveUpAfterMs: LOAD_GIVE_UP_MS });
     return { retcode: ack.retcode, retmsg: ack.retmsg };
   }

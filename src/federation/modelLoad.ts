@@ -2,14 +2,16 @@
 // PartyService.LoadModel, and back. The receiving node publishes to its own serving addresses.
 import type { LoadModelRequest } from '../gen/fedflow/v1/party.js';
 import type { PartyLoad } from '../publish/publishRequests.js';
+import { DEFAULT_SERVING_DEADLINE_MS } from '../publish/servingGateway.js';
 import { makeHeader } from './commands.js';
 
 /**
- * How long the initiator keeps trying to reach a party's node. Attempts that outlive the outbox's
- * per-attempt deadline while the party still talks to its serving are retried with the same
- * message id, and the receiver shares the first attempt's answer.
+ * How long the initiator keeps trying to reach a party's node: a little longer than the party's
+ * own serving deadline, so a slow serving's answer still arrives. Attempts that outlive the
+ * outbox's per-attempt deadline are retried with the same message id, and the receiver shares
+ * the first attempt's answer.
  */
-export const LOAD_GIVE_UP_MS = 45_000;
+export const LOAD_GIVE_UP_MS = DEFAULT_SERVING_DEADLINE_MS + 5_000;
 
 export function toLoadModelRequest(load: PartyLoad, source: string): LoadModelRequest {
   return {

@@ -16,7 +16,7 @@ export interface ServingGateway {
 export const SERVING_UNREACHABLE = 100;
 
 /** How long one publishLoad/publishBind may take (serving pulls the model during publishLoad). */
-export const DEFAULT_SERVING_DEADLINE_MS = 30_000;
+export const DEFAULT_SERVING_DEADLINE_MS = 20_000;
 
 type Unary = (req: PublishRequest, md: Metadata, opts: { deadline: number }, cb: (err: ServiceError | null, res?: PublishResponse) => void) => unknown;
 

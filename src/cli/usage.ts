@@ -22,8 +22,8 @@ Commands:
   job-config        save a job's DSL and confs into a dir     (-f job_config)
   update-job        set the notes of a job                    (-f update_job)
   dag-dependency    component order and dependencies of a job (-f dag_dependency)
-  load              publish a model to every party's serving   (-f load)
-  bind              bind a service id to the initiator's model (-f bind)
+  load              publish a model to the parties' servings  (-f load)
+  bind              bind a service id to the initiator model  (-f bind)
 
 Tracking commands, all -j <job_id> -cpn <component> [-r <role> -p <party_id>]
 (FATE style: -f component_parameters, -f component_metric_all, ...):

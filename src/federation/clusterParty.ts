@@ -86,9 +86,13 @@ export class ClusterParty {
       case 'clean':
         this.deps.mailbox.clearJob(c.request.header!.jobId, 'job cleaned');
         return OK;
-      case 'loadModel':
-        if (c.request.partyId !== this.deps.partyId) return refuse(`party ${c.request.partyId} is not the party of this node (${this.deps.partyId})`);
-        return this.deps.loadModel(c.request);
+      case 'loadModel': {
+        const r = c.request;
+        if (r.partyId !== this.deps.partyId) return refuse(`party ${r.partyId} is not the party of this node (${this.deps.partyId})`);
+        // Only the load's initiator asks (the sender's party is already proven by its certificate).
+        if (r.header!.sourcePartyId !== r.initiatorPartyId) return refuse(`model load for initiator ${r.initiatorPartyId} was sent by party ${r.header!.sourcePartyId}`);
+        return this.deps.loadModel(r);
+      }
     }
   }
 

@@ -28,6 +28,8 @@ export class LoadModel extends Command<LoadAnswer> {
   constructor(
     readonly jobId: string,
     readonly request: LoadRequest,
+    /** Who asked (the HTTP client's address), recorded with the events. */
+    readonly requestedBy: string,
   ) {
     super();
   }
@@ -39,6 +41,7 @@ export class LoadModelOnParty extends Command<Outcome> {
     readonly jobId: string,
     readonly request: LoadRequest,
     readonly local: PartyRef,
+    readonly requestedBy: string,
   ) {
     super();
   }
@@ -51,6 +54,7 @@ export class BindModel extends Command<Outcome> {
     readonly request: Omit<LoadRequest, 'loadType' | 'filePath'>,
     /** The request's `servings`; undefined → the initiator party's configured addresses. */
     readonly servings: readonly string[] | undefined,
+    readonly requestedBy: string,
   ) {
     super();
   }

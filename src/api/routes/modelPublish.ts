@@ -2,6 +2,7 @@
 // model to FATE-Serving and bind a service id to it. Bad bodies are refused with retcode 100 and
 // a message naming the field (FATE answered a bare KeyError such as `'initiator'`).
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { BindModel, LoadModel, LoadModelOnParty, type LoadRequest } from '../../app/publishCommands.js';
 import type { PartyLoadResult } from '../../domain/publish/events.js';
 import type { PartyRef, RoleMap } from '../../domain/publish/plan.js';
@@ -15,32 +16,35 @@ import { requiredArgumentsMessage } from '../validate.js';
 type Body = Record<string, unknown>;
 
 export function modelPublishRoutes(router: Router, deps: EdgeDeps): void {
-  postJson(router, '/model/load', deps, async (body) => {
+  postJson(router, '/model/load', deps, async (body, ctx) => {
     const request = loadRequestOf(body);
     const jobId = deps.nextJobId();
-    const answer = await deps.commands.execute(new LoadModel(jobId, request));
+    const answer = await deps.commands.execute(new LoadModel(jobId, request, requester(ctx)));
     return { retcode: answer.retcode, retmsg: answer.retmsg, jobId, data: loadData(answer.results) };
   });
 
-  postJson(router, '/model/load/do', deps, async (body) => {
+  postJson(router, '/model/load/do', deps, async (body, ctx) => {
     const request = loadRequestOf(body);
     const local = partyOf(body, 'local');
     const jobId = typeof body.job_id === 'string' && body.job_id ? body.job_id : deps.nextJobId();
-    const { retcode, retmsg } = await deps.commands.execute(new LoadModelOnParty(jobId, request, local));
+    const { retcode, retmsg } = await deps.commands.execute(new LoadModelOnParty(jobId, request, local, requester(ctx)));
     return { retcode, retmsg };
   });
 
-  postJson(router, '/model/bind', deps, async (body): Promise<Envelope> => {
+  postJson(router, '/model/bind', deps, async (body, ctx): Promise<Envelope> => {
     // FATE checks the service id before anything else in the body.
     const serviceId = body.service_id;
     if (serviceId === undefined || serviceId === null || serviceId === '') throw new ApiError(101, 'no service id');
     if (typeof serviceId !== 'string' && typeof serviceId !== 'number') throw badRequest(requiredArgumentsMessage([], ['service_id=<string>']));
     const { loadType: _l, filePath: _f, ...request } = loadRequestOf(body);
     const servings = servingsOf(body);
-    const { retcode, retmsg } = await deps.commands.execute(new BindModel(String(serviceId), request, servings));
+    const { retcode, retmsg } = await deps.commands.execute(new BindModel(String(serviceId), request, servings, requester(ctx)));
     return { retcode, retmsg: retcode === 0 ? `service id is ${serviceId}` : retmsg };
   });
 }
+
+/** Who asked, for the events' metadata: the HTTP client's address. */
+const requester = (ctx: Context): string => `http ${ctx.request.ip || ctx.req.socket.remoteAddress || 'unknown'}`;
 
 /** `data[role][party]` = the party's code; `detail[role][party]` = its answer (none for an unreachable party). */
 export function loadData(results: readonly PartyLoadResult[]): Record<string, unknown> {

@@ -9,12 +9,13 @@ import { checkMode } from './loadModel.handler.js';
 export class BindModelHandler implements ICommandHandler<BindModel> {
   constructor(private readonly s: NodeServices) {}
 
-  async execute({ serviceId, request, servings }: BindModel): Promise<Outcome> {
+  async execute({ serviceId, request, servings, requestedBy }: BindModel): Promise<Outcome> {
     checkMode(this.s, request);
     const addresses = servings ?? this.s.publisher.servingsOf(request.initiator.partyId);
     const result = await this.s.publisher.bind(
       { serviceId, initiator: request.initiator, roles: request.roles, modelId: request.modelId, modelVersion: request.modelVersion },
       addresses,
+      { requestedBy },
     );
     await this.s.views.waitFor(result.position);
     return { retcode: result.retcode, retmsg: result.retmsg };

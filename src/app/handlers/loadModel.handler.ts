@@ -17,21 +17,22 @@ import { NodeServices } from '../nodeServices.js';
 export class LoadModelHandler implements ICommandHandler<LoadModel> {
   constructor(private readonly s: NodeServices) {}
 
-  async execute({ jobId, request }: LoadModel): Promise<LoadAnswer> {
+  async execute({ jobId, request, requestedBy }: LoadModel): Promise<LoadAnswer> {
     const cluster = checkMode(this.s, request);
     if (cluster && request.initiator.partyId !== cluster.partyId) {
       throw new IllegalStateError(`initiator party ${request.initiator.partyId} is not the party of this node (${cluster.partyId}): load the model at the initiator's node`);
     }
     const { modelId, modelVersion } = request;
     const publisher = this.s.publisher;
+    const metadata = { correlationId: jobId, requestedBy };
     await publisher.record(modelId, modelVersion, {
       type: 'RequestLoad',
       data: { jobId, modelId, modelVersion, initiator: request.initiator, roles: request.roles, loadType: request.loadType, at: this.s.clock.now() },
-    });
+    }, metadata);
     const results = await Promise.all(
       loadTargets(request.roles).map(async (party): Promise<PartyLoadResult> => {
         const load = partyLoad(jobId, request, party);
-        if (!cluster || party.partyId === cluster.partyId) return { ...party, ...outcome(await publisher.loadOnParty(load)) };
+        if (!cluster || party.partyId === cluster.partyId) return { ...party, ...outcome(await publisher.loadOnParty(load, { requestedBy })) };
         try {
           return { ...party, ...outcome(await cluster.loadModelOn(load)) };
         } catch (error) {
@@ -40,7 +41,7 @@ export class LoadModelHandler implements ICommandHandler<LoadModel> {
         }
       }),
     );
-    const finished = await publisher.record(modelId, modelVersion, { type: 'FinishLoad', data: { jobId, modelId, modelVersion, results, at: this.s.clock.now() } });
+    const finished = await publisher.record(modelId, modelVersion, { type: 'FinishLoad', data: { jobId, modelId, modelVersion, results, at: this.s.clock.now() } }, metadata);
     const event = finished.events.find((e) => e.type === 'ModelLoadFinished');
     if (event?.type !== 'ModelLoadFinished' || !finished.appended) throw new Error(`model load ${jobId} recorded no verdict`);
     await this.s.views.waitFor(finished.appended.position);

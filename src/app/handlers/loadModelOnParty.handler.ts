@@ -10,10 +10,10 @@ import { checkMode, outcome, partyLoad } from './loadModel.handler.js';
 export class LoadModelOnPartyHandler implements ICommandHandler<LoadModelOnParty> {
   constructor(private readonly s: NodeServices) {}
 
-  async execute({ jobId, request, local }: LoadModelOnParty): Promise<Outcome> {
+  async execute({ jobId, request, local, requestedBy }: LoadModelOnParty): Promise<Outcome> {
     const cluster = checkMode(this.s, request);
     if (cluster && local.partyId !== cluster.partyId) throw new IllegalStateError(`party ${local.partyId} is not the party of this node (${cluster.partyId})`);
-    const result = await this.s.publisher.loadOnParty(partyLoad(jobId, request, local));
+    const result = await this.s.publisher.loadOnParty(partyLoad(jobId, request, local), { requestedBy });
     await this.s.views.waitFor(result.position);
     return outcome(result);
   }

@@ -20,6 +20,7 @@ import { Mailbox } from './scheduler/mailbox.js';
 import { PartyActors } from './scheduler/partyActor.js';
 import { WorkerPool } from './scheduler/workerPool.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
+import { openLoads } from '../projections/modelPublish/query.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
 import type { EventStore, RecordedEvent } from './store/eventStore.js';
 import { ClusterRuntime } from './federation/clusterRuntime.js';
@@ -97,6 +98,11 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const publisher = new ModelPublisher({
     store, clock: systemClock, servings: config.servings, gateway: new GrpcServingGateway(), transferUrl: `http://${runIp}/v1/model/transfer`, log: log.child({ part: 'publish' }),
   });
+  const interrupted = openLoads(viewsDb);
+  if (interrupted.length) {
+    await views.waitFor(await publisher.finishInterrupted(interrupted));
+    log.warn({ loads: interrupted.map((l) => l.jobId) }, 'model loads interrupted by a restart recorded as failed');
+  }
   const grpcPort = await cluster?.start({
     store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason),
     loadModel: async (load) => {

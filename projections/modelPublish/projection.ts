@@ -11,13 +11,13 @@ function project(event: PublishEvent): RowOp[] {
         table: T_MODEL_LOAD,
         row: {
           f_job_id: d.jobId, f_model_id: d.modelId, f_model_version: d.modelVersion, f_initiator_role: d.initiator.role, f_initiator_party_id: d.initiator.partyId,
-          f_roles: json(d.roles), f_load_type: d.loadType, f_status: 'loading', f_retcode: null, f_results: '[]', f_create_time: d.at, f_end_time: null,
+          f_roles: json(d.roles), f_load_type: d.loadType, f_status: 'loading', f_retcode: null, f_results: '[]', f_reason: null, f_create_time: d.at, f_end_time: null,
         },
       }];
     }
     case 'ModelLoadFinished': {
       const d = event.data;
-      return [{ op: 'update', table: T_MODEL_LOAD, where: { f_job_id: d.jobId }, set: { f_status: d.retcode === 0 ? 'success' : 'failed', f_retcode: d.retcode, f_results: JSON.stringify(d.results), f_end_time: d.at } }];
+      return [{ op: 'update', table: T_MODEL_LOAD, where: { f_job_id: d.jobId }, set: { f_status: d.retcode === 0 ? 'success' : 'failed', f_retcode: d.retcode, f_results: JSON.stringify(d.results), f_reason: d.reason ?? null, f_end_time: d.at } }];
     }
     case 'ModelPublished': {
       const d = event.data;

@@ -11,6 +11,8 @@ export interface ModelLoadView {
   status: 'loading' | 'success' | 'failed';
   retcode: number | null;
   results: PartyLoadResult[];
+  /** Why the load ended without every party's answer, if it did. */
+  reason: string | null;
   createTime: number;
   endTime: number | null;
 }
@@ -40,8 +42,14 @@ export function modelLoad(db: Database, jobId: string): ModelLoadView | undefine
   if (!r) return undefined;
   return {
     jobId: r.f_job_id, modelId: r.f_model_id, modelVersion: r.f_model_version, initiator: { role: r.f_initiator_role, partyId: r.f_initiator_party_id },
-    status: r.f_status, retcode: r.f_retcode, results: JSON.parse(r.f_results), createTime: r.f_create_time, endTime: r.f_end_time,
+    status: r.f_status, retcode: r.f_retcode, results: JSON.parse(r.f_results), reason: r.f_reason, createTime: r.f_create_time, endTime: r.f_end_time,
   };
+}
+
+/** Loads still waiting for their verdict (after a restart: the ones the node was running when it stopped). */
+export function openLoads(db: Database): { jobId: string; modelId: string; modelVersion: string }[] {
+  const rows = prepared(db, `SELECT f_job_id, f_model_id, f_model_version FROM ${T_MODEL_LOAD} WHERE f_status = 'loading' ORDER BY f_create_time`).all() as Record<string, string>[];
+  return rows.map((r) => ({ jobId: r.f_job_id!, modelId: r.f_model_id!, modelVersion: r.f_model_version! }));
 }
 
 /** Party models loaded on a serving address (`where: serving`) or the servings of one model (`where: model`). */

@@ -89,6 +89,21 @@ export class ModelPublisher {
     return { ...verdict(outcomes), position };
   }
 
+  /**
+   * After a restart: loads the node was running when it stopped never got their verdict. They
+   * end now, failed (every party without an answer counts as unreachable), with the reason.
+   */
+  async finishInterrupted(open: readonly { jobId: string; modelId: string; modelVersion: string }[]): Promise<bigint> {
+    let position = 0n;
+    for (const load of open) {
+      const r = await this.record(load.modelId, load.modelVersion, {
+        type: 'FinishLoad', data: { ...load, results: [], reason: 'node restarted while the load ran', at: this.deps.clock.now() },
+      }, { correlationId: load.jobId, requestedBy: 'node recovery' });
+      position = positionOf(r);
+    }
+    return position;
+  }
+
   /** Decides and appends one command on the model's publication stream, after the stream's earlier ones. */
   record(modelId: string, modelVersion: string, command: PublishCommand, metadata?: EventMetadata): Promise<HandledCommand<PublishState, PublishEvent>> {
     const stream = modelPublishStreamId(modelId, modelVersion);

@@ -1,5 +1,6 @@
 // The model publication views (loads, served models, service bindings) are rebuilt from the log
-// to the same rows: load and bind on a node with the sqlite store, then `views rebuild`.
+// to the same rows: load and bind on a node with the sqlite store, then `views rebuild`. And a
+// load that a crash left without its verdict ends failed at the next start.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
@@ -8,6 +9,10 @@ import { modelLoad, servedModels, serviceBindings } from '../../projections/mode
 import { openViewDatabase } from '../../projections/runner.js';
 import { buildConfig } from '../../src/config.js';
 import { rebuildViews, startNode } from '../../src/main.js';
+import { handleCommand } from '../../src/app/handleCommand.js';
+import { publishDecider } from '../../src/domain/publish/decider.js';
+import { modelPublishStreamId } from '../../src/domain/publish/events.js';
+import { openEventStore } from '../../src/store/openEventStore.js';
 import { startFakeServing } from '../support/fakeServing.js';
 import { post, tempDir } from '../support/http.js';
 
@@ -53,7 +58,28 @@ test('loads, served models and bindings are the same after a full rebuild', asyn
     assert.equal(snapshot(jobIds, [guest.address, host.address]), before);
   } finally {
     await Promise.all([guest.close(), host.close()]);
-    rmSync(dir, { recursive: true, force: true });
   }
 });
+test('a load the node was running when it stopped ends failed at the next start, with the reason', async () => {
+  const config = buildConfig({ httpPort: 0, dataDir: join(dir, 'crashed'), logLevel: 'silent' });
+  // What a crash between the request and the verdict leaves in the log.
+  const store = await openEventStore(config.eventStore, config.dataDir);
+  await handleCommand(store, modelPublishStreamId('m', 'v1'), publishDecider, {
+    type: 'RequestLoad', data: { jobId: 'L1', modelId: 'm', modelVersion: 'v1', initiator: { role: 'guest', partyId: '9999' }, roles: { guest: ['9999'] }, loadType: 'FATEFLOW', at: 1 },
+  });
+  await store.close();
+  try {
+    await (await startNode(config)).close();
+    const db = openViewDatabase(join(config.dataDir, 'views.sqlite'));
+    try {
+      const load = modelLoad(db, 'L1');
+      assert.equal([load?.status, load?.retcode, load?.reason, load?.results], ['failed', 101, 'node restarted while the load ran', [{ role: 'guest', partyId: '9999', retcode: 100 }]]);
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(config.dataDir, { recursive: true, force: true });
+  }
+});
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

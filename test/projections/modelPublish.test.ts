@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { modelPublishProjection } from '../../projections/modelPublish/projection.js';
-import { modelLoad, servedModels, serviceBindings } from '../../projections/modelPublish/query.js';
+import { modelLoad, openLoads, servedModels, serviceBindings } from '../../projections/modelPublish/query.js';
 import { givenEvents } from '../support/projectionSpec.js';
 
 const model = { modelId: 'm', modelVersion: 'v1' };
@@ -16,11 +16,14 @@ const finished = { type: 'ModelLoadFinished', data: { jobId: 'L1', ...model, res
 
 const t = suite('projection: model publication');
 t('a load: loading, then its verdict and per-party results', () => {
-  assert.is(modelLoad(givenEvents([modelPublishProjection], [requested]), 'L1')?.status, 'loading');
+  const open = givenEvents([modelPublishProjection], [requested]);
+  assert.is(modelLoad(open, 'L1')?.status, 'loading');
+  assert.equal(openLoads(open), [{ jobId: 'L1', ...model }]);
   const db = givenEvents([modelPublishProjection], [requested, published(guest, 'g:1'), failed, finished]);
   assert.equal(modelLoad(db, 'L1'), {
-    jobId: 'L1', ...model, initiator: guest, status: 'failed', retcode: 101, results: finished.data.results, createTime: 1, endTime: 3,
+    jobId: 'L1', ...model, initiator: guest, status: 'failed', retcode: 101, results: finished.data.results, reason: null, createTime: 1, endTime: 3,
   });
+  assert.equal(openLoads(db), []);
 });
 t('servings: only successful publishes; by address and by model', () => {
   const db = givenEvents([modelPublishProjection], [requested, published(guest, 'g:1'), published(guest, 'g:2'), failed]);

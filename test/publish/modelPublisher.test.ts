@@ -59,4 +59,18 @@ test('parties publishing the same model in parallel all get recorded; a party wi
     serving: null, retcode: 100, retmsg: 'Please configure servings address',
   }]);
 });
+test('after a restart, a load left without its verdict ends failed with the reason; every party unreachable', async () => {
+  const store = new MemoryEventStore();
+  const { gateway } = scripted({});
+  const publisher = new ModelPublisher({ store, clock: { now: () => 9 }, servings: undefined, gateway, transferUrl: 't', log: pino({ level: 'silent' }) });
+  const l = load('9999');
+  await publisher.record('m', 'v1', { type: 'RequestLoad', data: { jobId: 'L1', modelId: 'm', modelVersion: 'v1', initiator: l.initiator, roles: l.roles, loadType: 'FATEFLOW', at: 1 } });
+  await publisher.finishInterrupted([{ jobId: 'L1', modelId: 'm', modelVersion: 'v1' }]);
+  const last = (await store.readStream(modelPublishStreamId('m', 'v1'))).at(-1)!;
+  assert.equal(last.data, {
+    jobId: 'L1', modelId: 'm', modelVersion: 'v1', results: [{ role: 'guest', partyId: '9999', retcode: 100 }, { role: 'host', partyId: '10000', retcode: 100 }],
+    reason: 'node restarted while the load ran', at: 9, retcode: 101, retmsg: 'failed',
+  });
+  assert.equal(last.metadata, { correlationId: 'L1', requestedBy: 'node recovery' });
+});
 test.run();

@@ -19,7 +19,8 @@ export type PublishCommand =
     }
   | {
       type: 'FinishLoad';
-      data: { jobId: string; modelId: string; modelVersion: string; results: PartyLoadResult[]; at: number };
+      /** `reason`: why the load ended without every answer (e.g. the node restarted while it ran). */
+      data: { jobId: string; modelId: string; modelVersion: string; results: PartyLoadResult[]; reason?: string; at: number };
     }
   | {
       /** The initiator's publishBind to one serving address. */

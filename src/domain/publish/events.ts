@@ -39,7 +39,7 @@ export type PublishEvent =
     }
   | {
       type: 'ModelLoadFinished';
-      data: ModelScope & { jobId: string; retcode: number; retmsg: string; results: PartyLoadResult[]; at: number };
+      data: ModelScope & { jobId: string; retcode: number; retmsg: string; results: PartyLoadResult[]; reason?: string; at: number };
     }
   | {
       type: 'ModelBound';

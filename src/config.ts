@@ -37,7 +37,15 @@ export interface NodeConfig {
   readonly tlsKey?: string;
   /** Plain-text gRPC, only for local tests. */
   readonly insecure: boolean;
+  /**
+   * FATE-Serving addresses (`host:port`) that /v1/model/load and /v1/model/bind publish to: one
+   * list for every party of this node, or per party id (a standalone node hosts several parties).
+   */
+  readonly servings?: Servings;
 }
+
+/** `["127.0.0.1:8000"]` (every party of the node) or `{"9999": ["127.0.0.1:8001"], "10000": [...]}`. */
+export type Servings = readonly string[] | Readonly<Record<string, readonly string[]>>;
 
 export type ConfigInput = Partial<{ -readonly [K in keyof NodeConfig]: NodeConfig[K] }>;
 
@@ -58,7 +66,8 @@ const DEFAULTS = {
 
 /** Reads FEDFLOW_* variables (FEDFLOW_HOST, FEDFLOW_HTTP_PORT, FEDFLOW_WORK_MODE, FEDFLOW_DATA_DIR,
  * FEDFLOW_EVENT_STORE, FEDFLOW_DATA_ROOTS (path-separated), FEDFLOW_LOG_LEVEL,
- * FEDFLOW_MAX_CONCURRENT_JOBS, FEDFLOW_JOB_TIMEOUT_SECONDS). */
+ * FEDFLOW_MAX_CONCURRENT_JOBS, FEDFLOW_JOB_TIMEOUT_SECONDS, FEDFLOW_SERVINGS: JSON or
+ * `host:port,host:port` or `9999=host:port,10000=host:port`). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput {
   const out: ConfigInput = {};
   if (env.FEDFLOW_HOST) out.host = env.FEDFLOW_HOST;
@@ -77,6 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
   if (env.FEDFLOW_TLS_CERT) out.tlsCert = env.FEDFLOW_TLS_CERT;
   if (env.FEDFLOW_TLS_KEY) out.tlsKey = env.FEDFLOW_TLS_KEY;
   if (env.FEDFLOW_INSECURE) out.insecure = env.FEDFLOW_INSECURE === '1' || env.FEDFLOW_INSECURE === 'true';
+  if (env.FEDFLOW_SERVINGS) out.servings = parseServings(env.FEDFLOW_SERVINGS, 'FEDFLOW_SERVINGS');
   return out;
 }
 
@@ -125,5 +135,61 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     ...(merged.tlsCert !== undefined ? { tlsCert: file(merged.tlsCert) } : {}),
     ...(merged.tlsKey !== undefined ? { tlsKey: file(merged.tlsKey) } : {}),
     insecure: merged.insecure === true,
+    ...(merged.servings !== undefined ? { servings: parseServings(merged.servings, 'config servings') } : {}),
   });
+}
+
+const ADDRESS = /^[^\s:/]+:\d{1,5}$/;
+
+/**
+ * Normalises every accepted spelling of the serving addresses: a list, a per-party map (values a
+ * list or one address), JSON text of either, or `a:1,b:2` / `9999=a:1,10000=b:2` (env and flags).
+ * Throws naming `what` when an address is not `host:port`.
+ */
+export function parseServings(input: unknown, what = 'servings'): Servings {
+  if (typeof input === 'string') {
+    const text = input.trim();
+    if (text.startsWith('[') || text.startsWith('{')) {
+      try {
+        return parseServings(JSON.parse(text), what);
+      } catch (error) {
+        if (error instanceof SyntaxError) throw new Error(`${what} is not valid JSON: ${error.message}`);
+        throw error;
+      }
+    }
+    return parseServings(text.split(',').map((a) => a.trim()).filter(Boolean), what);
+  }
+  const check = (address: unknown): string => {
+    if (typeof address !== 'string' || !ADDRESS.test(address.trim())) throw new Error(`${what}: serving address must be host:port, got ${JSON.stringify(address)}`);
+    return address.trim();
+  };
+  if (Array.isArray(input)) {
+    const perParty = input.filter((a) => typeof a === 'string' && a.includes('='));
+    if (perParty.length === 0) return Object.freeze(input.map(check));
+    if (perParty.length !== input.length) throw new Error(`${what}: give every address as <party_id>=host:port or none`);
+    const map: Record<string, string[]> = {};
+    for (const entry of input as string[]) {
+      const [party, address] = entry.split('=', 2) as [string, string];
+      (map[party.trim()] ??= []).push(check(address));
+    }
+    return freezeMap(map);
+  }
+  if (input !== null && typeof input === 'object') {
+    const map: Record<string, string[]> = {};
+    for (const [party, addresses] of Object.entries(input)) map[party] = (Array.isArray(addresses) ? addresses : [addresses]).map(check);
+    return freezeMap(map);
+  }
+  throw new Error(`${what} must be a list of host:port or a map party id → list of host:port`);
+}
+
+function freezeMap(map: Record<string, string[]>): Servings {
+  for (const list of Object.values(map)) Object.freeze(list);
+  return Object.freeze(map);
+}
+
+/** The serving addresses configured for one party of this node (empty when none). */
+export function servingsOf(servings: Servings | undefined, partyId: string): readonly string[] {
+  if (!servings) return [];
+  if (Array.isArray(servings)) return servings as readonly string[];
+  return (servings as Readonly<Record<string, readonly string[]>>)[partyId] ?? [];
 }

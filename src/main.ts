@@ -20,9 +20,12 @@ import { Mailbox } from './scheduler/mailbox.js';
 import { PartyActors } from './scheduler/partyActor.js';
 import { WorkerPool } from './scheduler/workerPool.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
+import { openLoads } from '../projections/modelPublish/query.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
 import type { EventStore, RecordedEvent } from './store/eventStore.js';
 import { ClusterRuntime } from './federation/clusterRuntime.js';
+import { ModelPublisher } from './publish/modelPublisher.js';
+import { GrpcServingGateway } from './publish/servingGateway.js';
 
 export interface RunningNode {
   /** Base URL of the HTTP edge, e.g. http://127.0.0.1:9380 */
@@ -92,10 +95,24 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     ...(cluster ? { onJobCommand: (rows, command) => cluster.distribution.onJobCommand(rows, command) } : {}),
   });
   await scheduler.start();
-  const grpcPort = await cluster?.start({ store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason) });
+  const publisher = new ModelPublisher({
+    store, clock: systemClock, servings: config.servings, gateway: new GrpcServingGateway(), transferUrl: `http://${runIp}/v1/model/transfer`, log: log.child({ part: 'publish' }),
+  });
+  const interrupted = openLoads(viewsDb);
+  if (interrupted.length) {
+    await views.waitFor(await publisher.finishInterrupted(interrupted));
+    log.warn({ loads: interrupted.map((l) => l.jobId) }, 'model loads interrupted by a restart recorded as failed');
+  }
+  const grpcPort = await cluster?.start({
+    store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason),
+    loadModel: async (load) => {
+      const result = await publisher.loadOnParty(load, { requestedBy: `party ${load.initiator.partyId}` });
+      return { retcode: result.retcode, retmsg: result.retmsg };
+    },
+  });
 
   const nextJobId = jobIdGenerator();
-  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, cluster);
+  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, publisher, cluster);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
   const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables });
   server.off('request', starting);

@@ -7,6 +7,9 @@ import { SubmitUploadHandler } from './handlers/submitUpload.handler.js';
 import { StopJobHandler } from './handlers/stopJob.handler.js';
 import { SubmitJobHandler } from './handlers/submitJob.handler.js';
 import { UpdateJobNotesHandler } from './handlers/updateJobNotes.handler.js';
+import { BindModelHandler } from './handlers/bindModel.handler.js';
+import { LoadModelHandler } from './handlers/loadModel.handler.js';
+import { LoadModelOnPartyHandler } from './handlers/loadModelOnParty.handler.js';
 import { NodeServices } from './nodeServices.js';
 
 @Module({})
@@ -16,7 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
       providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler, UpdateJobNotesHandler,
-        SubmitJobHandler, StopJobHandler],
+        SubmitJobHandler, StopJobHandler, LoadModelHandler, LoadModelOnPartyHandler, BindModelHandler],
     };
   }
 }

@@ -8,6 +8,9 @@ import type { ProjectionRunner } from '../../projections/runner.js';
 import type { Clock } from './clock.js';
 import type { JobScheduler } from '../scheduler/jobScheduler.js';
 import type { JobPlan } from '../domain/dsl/plan.js';
+import type { Outcome } from '../domain/publish/commands.js';
+import type { ModelPublisher } from '../publish/modelPublisher.js';
+import type { PartyLoad } from '../publish/publishRequests.js';
 
 /** What submit needs of cluster mode (src/federation/clusterRuntime.ts). */
 export interface ClusterSubmit {
@@ -15,6 +18,8 @@ export interface ClusterSubmit {
   readonly partyId: string;
   /** Creates the job on every other party's node; throws IllegalStateError (retcode 100) naming a failure. */
   createOnOtherParties(jobId: string, plan: JobPlan): Promise<void>;
+  /** Has another party's node publish its model to its servings (FATE's /v1/model/load/do); throws when unreachable. */
+  loadModelOn(load: PartyLoad): Promise<Outcome>;
 }
 
 export class NodeServices {
@@ -30,6 +35,8 @@ export class NodeServices {
     readonly log: Logger,
     /** The initiator's scheduler (a function: it is started after the Nest context). */
     readonly scheduler: () => JobScheduler,
+    /** Model load and bind: this node's parties' serving addresses and the publication stream. */
+    readonly publisher: ModelPublisher,
     /** Present on a cluster-mode node. */
     readonly cluster?: ClusterSubmit,
   ) {}

@@ -18,6 +18,8 @@ export type CommandName =
   | 'job-config'
   | 'update-job'
   | 'dag-dependency'
+  | 'load'
+  | 'bind'
   | TrackingCommand;
 
 /** The /v1/tracking/component/* commands: all take -j -cpn [-r -p]. */
@@ -56,6 +58,8 @@ export const COMMANDS: readonly CommandName[] = [
   'job-config',
   'update-job',
   'dag-dependency',
+  'load',
+  'bind',
   ...TRACKING_COMMANDS,
 ];
 
@@ -108,6 +112,8 @@ export interface CliOptions {
   tlsCert?: string;
   tlsKey?: string;
   insecure?: boolean;
+  /** node --serving (repeatable): FATE-Serving addresses, `host:port` or `<party_id>=host:port`. */
+  servings?: string[];
 }
 
 export interface ParsedArgs {
@@ -168,7 +174,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'server', long: ['server'], arg: '<url>' },
   { key: 'help', long: ['help'], short: 'h' },
   { key: 'function', long: ['function'], short: 'f', arg: '<function>' },
-  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download', 'submit-job', 'dag-dependency'] },
+  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download', 'submit-job', 'dag-dependency', 'load', 'bind'] },
   { key: 'dsl', long: ['dsl'], short: 'd', arg: '<dsl.json>', commands: ['submit-job', 'dag-dependency'] },
   { key: 'wait', long: ['wait'], commands: ['submit-job'] },
   { key: 'operate', long: ['operate'], arg: '<kill>', commands: ['stop-job'], parse: oneOf(['kill']) },
@@ -191,6 +197,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'tlsCert', long: ['tls-cert'], arg: '<party.crt>', commands: ['node'] },
   { key: 'tlsKey', long: ['tls-key'], arg: '<party.key>', commands: ['node'] },
   { key: 'insecure', long: ['insecure'], commands: ['node'] },
+  { key: 'servings', long: ['serving', 'servings'], arg: '<[party_id=]host:port>', repeat: true, commands: ['node'] },
   { key: 'certDir', long: ['dir'], arg: '<dir>', commands: ['certs init'] },
   { key: 'parties', long: ['party'], arg: '<party_id>', repeat: true, commands: ['certs init'] },
   { key: 'certHosts', long: ['cert-host'], arg: '<host>', repeat: true, commands: ['certs init'] },
@@ -230,6 +237,8 @@ const COMMAND_ALIASES: Readonly<Record<string, CommandName>> = {
   'update-job': 'update-job',
   'job-update': 'update-job',
   'dag-dependency': 'dag-dependency',
+  load: 'load',
+  bind: 'bind',
   'component-parameters': 'component-parameters',
   'component-metrics': 'component-metrics',
   'component-metric-all': 'component-metric-all',
@@ -242,7 +251,7 @@ const COMMAND_ALIASES: Readonly<Record<string, CommandName>> = {
 /** fate_flow_client.py functions this client does not implement (for a more helpful message). */
 const FATE_ONLY = new Set([
   'job_log', 'clean_job', 'clean_queue', 'data_view_query', 'component_metric_delete',
-  'load', 'bind', 'store', 'restore', 'export', 'import',
+  'store', 'restore', 'export', 'import',
 ]);
 
 /** Maps a positional command word or a FATE `-f` function name to a command (undefined if unknown). */
@@ -402,6 +411,8 @@ function checkRequired(command: CommandName, o: CliOptions): void {
       if (!o.jobId && !o.role && !o.partyId && !o.status) throw missing('-j <job_id> (or at least one of -r, -p, -s)');
       break;
     case 'submit-job':
+    case 'load':
+    case 'bind':
       if (!o.config) throw missing('-c <conf.json>');
       break;
     case 'stop-job':

@@ -9,6 +9,7 @@ import { download, upload, uploadHistory } from './commands/data.js';
 import { dagDependency, jobConfig, jobQuery, queryTask, stopJob, submitJob, updateJob } from './commands/job.js';
 import { certsInitCommand } from './commands/certs.js';
 import { NodeConfigError, runNode, viewsRebuild } from './commands/node.js';
+import { bindModel, loadModel } from './commands/model.js';
 import { tableDelete, tableInfo } from './commands/table.js';
 import { trackingCommand } from './commands/tracking.js';
 import { usage, usageHint } from './usage.js';
@@ -41,6 +42,8 @@ const HANDLERS: Readonly<Record<CommandName, (ctx: CliContext, o: CliOptions) =>
   'job-config': jobConfig,
   'update-job': updateJob,
   'dag-dependency': dagDependency,
+  load: loadModel,
+  bind: bindModel,
   'component-parameters': trackingCommand('component-parameters'),
   'component-metrics': trackingCommand('component-metrics'),
   'component-metric-all': trackingCommand('component-metric-all'),

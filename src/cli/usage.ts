@@ -22,6 +22,8 @@ Commands:
   job-config        save a job's DSL and confs into a dir     (-f job_config)
   update-job        set the notes of a job                    (-f update_job)
   dag-dependency    component order and dependencies of a job (-f dag_dependency)
+  load              publish a model to the parties' servings  (-f load)
+  bind              bind a service id to the initiator model  (-f bind)
 
 Tracking commands, all -j <job_id> -cpn <component> [-r <role> -p <party_id>]
 (FATE style: -f component_parameters, -f component_metric_all, ...):
@@ -58,6 +60,10 @@ Cluster mode (work_mode 1; node only):
   --route-table <file.json>  party id -> host:port, FATE's route_table.json shape (env FEDFLOW_ROUTE_TABLE)
   --tls-ca, --tls-cert, --tls-key <file>  this party's files from 'fedflow certs init'
   --insecure                 plain-text gRPC without certificates (local tests only)
+Model serving (node only):
+  --serving <[party_id=]host:port>  FATE-Serving address for /v1/model/load and bind; repeatable.
+                             Without party_id: every party of the node; with it: that party only
+                             (env FEDFLOW_SERVINGS: JSON, or a comma-separated list of either form)
 Precedence: defaults < config file < environment < flags.
 `;
 
@@ -240,6 +246,28 @@ submitted job (-j) or for a conf and DSL not submitted yet (-c -d).
   -r, --role <role>              (required)
   -p, --party-id <party_id>      (required)
   --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  load: `Usage: fedflow load -c <publish_load.json>
+       fedflow -f load -c <publish_load.json>
+
+Publishes a trained model to FATE-Serving (POST /v1/model/load): every party but
+the arbiter loads its part on its serving addresses (each node's --serving).
+conf: {"initiator": {"role", "party_id"}, "role": {"guest": ["9999"], ...},
+       "job_parameters": {"work_mode", "model_id", "model_version"
+                          [, "load_type", "file_path"]}}
+The answer lists each party's code, with its serving's message under "detail";
+any failure is retcode 101 "failed".
+  -c, --config <conf.json>   the load conf (required)
+  --server <url>             flow server (env FEDFLOW_SERVER)
+`,
+  bind: `Usage: fedflow bind -c <bind.json>
+       fedflow -f bind -c <bind.json>
+
+Binds a service id to the initiator's model on the initiator's serving addresses
+(POST /v1/model/bind; the node's --serving, or "servings": ["host:port"] in the conf).
+conf: the load conf plus "service_id".
+  -c, --config <conf.json>   the bind conf (required)
+  --server <url>             flow server (env FEDFLOW_SERVER)
 `,
   'component-parameters': tracking('component-parameters', '/v1/tracking/component/parameters', "Shows the component's merged parameters (module and its *Param object)."),
   'component-metrics': tracking('component-metrics', '/v1/tracking/component/metrics', 'Lists the metric namespaces and names the component logged.'),

@@ -21,7 +21,7 @@ import { taskDecider } from '../domain/task/decider.js';
 import { taskIdOf, taskStreamId } from '../domain/task/events.js';
 import { makeHeader, type AckResult, type PartyCommand } from './commands.js';
 import type { ClusterMailbox } from './clusterMailbox.js';
-import type { CreateJobRequest, StartTaskRequest, StopTaskRequest, SyncJobStatusRequest } from '../gen/fedflow/v1/party.js';
+import type { CreateJobRequest, LoadModelRequest, StartTaskRequest, StopTaskRequest, SyncJobStatusRequest } from '../gen/fedflow/v1/party.js';
 import type { Outbox } from './outbox.js';
 import type { RemoteTasks } from './remoteTasks.js';
 
@@ -41,6 +41,8 @@ export interface ClusterPartyDeps {
   readonly defaultTimeoutSeconds: number;
   /** The initiator's /v1/job/stop, for a cancel that another party asks for. */
   readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
+  /** Publishes this party's model to its own servings (FATE's /v1/model/load/do). */
+  readonly loadModel: (request: LoadModelRequest) => Promise<AckResult>;
 }
 
 const OK: AckResult = { retcode: 0, retmsg: 'success' };
@@ -84,6 +86,13 @@ export class ClusterParty {
       case 'clean':
         this.deps.mailbox.clearJob(c.request.header!.jobId, 'job cleaned');
         return OK;
+      case 'loadModel': {
+        const r = c.request;
+        if (r.partyId !== this.deps.partyId) return refuse(`party ${r.partyId} is not the party of this node (${this.deps.partyId})`);
+        // Only the load's initiator asks (the sender's party is already proven by its certificate).
+        if (r.header!.sourcePartyId !== r.initiatorPartyId) return refuse(`model load for initiator ${r.initiatorPartyId} was sent by party ${r.header!.sourcePartyId}`);
+        return this.deps.loadModel(r);
+      }
     }
   }
 

@@ -24,7 +24,10 @@ import { RemoteTasks, type TaskMirror } from './remoteTasks.js';
 import { handleCommand } from '../app/handleCommand.js';
 import { taskDecider } from '../domain/task/decider.js';
 import { taskStreamId } from '../domain/task/events.js';
-import type { PartyTransport } from './transport.js';
+import { PeerUnreachableError, type PartyTransport } from './transport.js';
+import type { Outcome } from '../domain/publish/commands.js';
+import type { PartyLoad } from '../publish/publishRequests.js';
+import { fromLoadModelRequest, LOAD_GIVE_UP_MS, toLoadModelRequest } from './modelLoad.js';
 
 export interface ClusterStartDeps {
   readonly store: EventStore;
@@ -34,6 +37,8 @@ export interface ClusterStartDeps {
   readonly clock: Clock;
   readonly runIp: string;
   readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
+  /** Publishes this node's party's model to its servings (a LoadModel from the initiator). */
+  readonly loadModel: (load: PartyLoad) => Promise<Outcome>;
 }
 
 export class ClusterRuntime {
@@ -78,6 +83,7 @@ export class ClusterRuntime {
       partyId: this.settings.partyId, store: deps.store, views: deps.views, waitForViews: deps.waitForViews, actors: deps.actors,
       remoteTasks: this.taskRouter(deps.actors), outbox: this.outbox, mailbox: this.mailbox, clock: deps.clock, log: this.log,
       dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds, stopJob: deps.stopJob,
+      loadModel: (request) => deps.loadModel(fromLoadModelRequest(request)),
     });
     const party = this.party;
     this.server = await startNodeServer({
@@ -93,6 +99,14 @@ export class ClusterRuntime {
   /** /v1/job/submit at the initiator: create the job on every other party (throws on a refusal). */
   createOnOtherParties(jobId: string, plan: JobPlan): Promise<void> {
     return this.distribution.create(jobId, plan);
+  }
+
+  /** /v1/model/load at the initiator: another party's node publishes to its servings; throws when it cannot be reached. */
+  async loadModelOn(load: PartyLoad): Promise<Outcome> {
+    // No route: retrying cannot help, the party is unreachable now.
+    if (!this.settings.routes.get(load.local.partyId)) throw new PeerUnreachableError(load.local.partyId, undefined, 'the route table has no entry for it');
+    const ack = await this.outbox.send({ kind: 'loadModel', request: toLoadModelRequest(load, this.settings.partyId) }, { giveUpAfterMs: LOAD_GIVE_UP_MS });
+    return { retcode: ack.retcode, retmsg: ack.retmsg };
   }
 
   async close(): Promise<void> {

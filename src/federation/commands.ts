@@ -3,6 +3,7 @@
 import {
   CleanRequest,
   CreateJobRequest,
+  LoadModelRequest,
   ReportTaskStatusRequest,
   SavePipelineModelRequest,
   StartTaskRequest,
@@ -19,6 +20,7 @@ export interface CommandRequests {
   syncJobStatus: SyncJobStatusRequest;
   savePipelineModel: SavePipelineModelRequest;
   clean: CleanRequest;
+  loadModel: LoadModelRequest;
 }
 
 export type CommandKind = keyof CommandRequests;
@@ -50,6 +52,7 @@ export const COMMAND_CODECS: { readonly [K in CommandKind]: Codec<CommandRequest
   syncJobStatus: SyncJobStatusRequest,
   savePipelineModel: SavePipelineModelRequest,
   clean: CleanRequest,
+  loadModel: LoadModelRequest,
 };
 
 export const COMMAND_KINDS = Object.keys(COMMAND_CODECS) as CommandKind[];

@@ -20,6 +20,7 @@ export function configFromFlags(o: CliOptions): ConfigInput {
   if (o.tlsCert !== undefined) out.tlsCert = o.tlsCert;
   if (o.tlsKey !== undefined) out.tlsKey = o.tlsKey;
   if (o.insecure) out.insecure = true;
+  if (o.servings?.length) out.servings = [...o.servings];
   return out;
 }
 

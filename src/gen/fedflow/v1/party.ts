@@ -145,6 +145,41 @@ export interface CleanResponse {
   ack?: Ack | undefined;
 }
 
+/** Party ids of one role. */
+export interface PartyIds {
+  partyIds: string[];
+}
+
+export interface LoadModelRequest {
+  /** header.job_id is the load's job id. */
+  header?:
+    | Header
+    | undefined;
+  /** The party that publishes (the destination) and its role. */
+  role: string;
+  partyId: string;
+  initiatorRole: string;
+  initiatorPartyId: string;
+  /** The load request's role map (role -> party ids). */
+  roles: { [key: string]: PartyIds };
+  modelId: string;
+  modelVersion: string;
+  /** job_parameters.load_type (FATE: "FATEFLOW"). */
+  loadType: string;
+  /** job_parameters.file_path; empty = the destination node's /v1/model/transfer URL. */
+  filePath: string;
+}
+
+export interface LoadModelRequest_RolesEntry {
+  key: string;
+  value?: PartyIds | undefined;
+}
+
+export interface LoadModelResponse {
+  /** retcode/retmsg: the party's answer (0 success; 100 no serving address; a serving's statusCode). */
+  ack?: Ack | undefined;
+}
+
 function createBaseHeader(): Header {
   return {
     messageId: "",
@@ -1905,6 +1940,517 @@ export const CleanResponse: MessageFns<CleanResponse> = {
   },
 };
 
+function createBasePartyIds(): PartyIds {
+  return { partyIds: [] };
+}
+
+export const PartyIds: MessageFns<PartyIds> = {
+  encode(message: PartyIds, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.partyIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartyIds {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartyIds();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partyIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PartyIds {
+    return {
+      partyIds: globalThis.Array.isArray(object?.partyIds)
+        ? object.partyIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.party_ids)
+        ? object.party_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PartyIds): unknown {
+    const obj: any = {};
+    if (message.partyIds?.length) {
+      obj.partyIds = message.partyIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PartyIds>, I>>(base?: I): PartyIds {
+    return PartyIds.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartyIds>, I>>(object: I): PartyIds {
+    const message = createBasePartyIds();
+    message.partyIds = object.partyIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseLoadModelRequest(): LoadModelRequest {
+  return {
+    header: undefined,
+    role: "",
+    partyId: "",
+    initiatorRole: "",
+    initiatorPartyId: "",
+    roles: {},
+    modelId: "",
+    modelVersion: "",
+    loadType: "",
+    filePath: "",
+  };
+}
+
+export const LoadModelRequest: MessageFns<LoadModelRequest> = {
+  encode(message: LoadModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.header !== undefined) {
+      Header.encode(message.header, writer.uint32(10).fork()).join();
+    }
+    if (message.role !== "") {
+      writer.uint32(18).string(message.role);
+    }
+    if (message.partyId !== "") {
+      writer.uint32(26).string(message.partyId);
+    }
+    if (message.initiatorRole !== "") {
+      writer.uint32(34).string(message.initiatorRole);
+    }
+    if (message.initiatorPartyId !== "") {
+      writer.uint32(42).string(message.initiatorPartyId);
+    }
+    globalThis.Object.entries(message.roles).forEach(([key, value]: [string, PartyIds]) => {
+      LoadModelRequest_RolesEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
+    if (message.modelId !== "") {
+      writer.uint32(58).string(message.modelId);
+    }
+    if (message.modelVersion !== "") {
+      writer.uint32(66).string(message.modelVersion);
+    }
+    if (message.loadType !== "") {
+      writer.uint32(74).string(message.loadType);
+    }
+    if (message.filePath !== "") {
+      writer.uint32(82).string(message.filePath);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LoadModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLoadModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.header = Header.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.partyId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.initiatorRole = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.initiatorPartyId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = LoadModelRequest_RolesEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.roles[entry6.key] = entry6.value;
+            }
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.modelId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.modelVersion = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.loadType = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.filePath = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LoadModelRequest {
+    return {
+      header: isSet(object.header) ? Header.fromJSON(object.header) : undefined,
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      partyId: isSet(object.partyId)
+        ? globalThis.String(object.partyId)
+        : isSet(object.party_id)
+        ? globalThis.String(object.party_id)
+        : "",
+      initiatorRole: isSet(object.initiatorRole)
+        ? globalThis.String(object.initiatorRole)
+        : isSet(object.initiator_role)
+        ? globalThis.String(object.initiator_role)
+        : "",
+      initiatorPartyId: isSet(object.initiatorPartyId)
+        ? globalThis.String(object.initiatorPartyId)
+        : isSet(object.initiator_party_id)
+        ? globalThis.String(object.initiator_party_id)
+        : "",
+      roles: isObject(object.roles)
+        ? (globalThis.Object.entries(object.roles) as [string, any][]).reduce(
+          (acc: { [key: string]: PartyIds }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: PartyIds.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      modelId: isSet(object.modelId)
+        ? globalThis.String(object.modelId)
+        : isSet(object.model_id)
+        ? globalThis.String(object.model_id)
+        : "",
+      modelVersion: isSet(object.modelVersion)
+        ? globalThis.String(object.modelVersion)
+        : isSet(object.model_version)
+        ? globalThis.String(object.model_version)
+        : "",
+      loadType: isSet(object.loadType)
+        ? globalThis.String(object.loadType)
+        : isSet(object.load_type)
+        ? globalThis.String(object.load_type)
+        : "",
+      filePath: isSet(object.filePath)
+        ? globalThis.String(object.filePath)
+        : isSet(object.file_path)
+        ? globalThis.String(object.file_path)
+        : "",
+    };
+  },
+
+  toJSON(message: LoadModelRequest): unknown {
+    const obj: any = {};
+    if (message.header !== undefined) {
+      obj.header = Header.toJSON(message.header);
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.partyId !== "") {
+      obj.partyId = message.partyId;
+    }
+    if (message.initiatorRole !== "") {
+      obj.initiatorRole = message.initiatorRole;
+    }
+    if (message.initiatorPartyId !== "") {
+      obj.initiatorPartyId = message.initiatorPartyId;
+    }
+    if (message.roles) {
+      const entries = globalThis.Object.entries(message.roles) as [string, PartyIds][];
+      if (entries.length > 0) {
+        obj.roles = {};
+        entries.forEach(([k, v]) => {
+          obj.roles[k] = PartyIds.toJSON(v);
+        });
+      }
+    }
+    if (message.modelId !== "") {
+      obj.modelId = message.modelId;
+    }
+    if (message.modelVersion !== "") {
+      obj.modelVersion = message.modelVersion;
+    }
+    if (message.loadType !== "") {
+      obj.loadType = message.loadType;
+    }
+    if (message.filePath !== "") {
+      obj.filePath = message.filePath;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LoadModelRequest>, I>>(base?: I): LoadModelRequest {
+    return LoadModelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LoadModelRequest>, I>>(object: I): LoadModelRequest {
+    const message = createBaseLoadModelRequest();
+    message.header = (object.header !== undefined && object.header !== null)
+      ? Header.fromPartial(object.header)
+      : undefined;
+    message.role = object.role ?? "";
+    message.partyId = object.partyId ?? "";
+    message.initiatorRole = object.initiatorRole ?? "";
+    message.initiatorPartyId = object.initiatorPartyId ?? "";
+    message.roles = (globalThis.Object.entries(object.roles ?? {}) as [string, PartyIds][]).reduce(
+      (acc: { [key: string]: PartyIds }, [key, value]: [string, PartyIds]) => {
+        if (value !== undefined) {
+          acc[key] = PartyIds.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.modelId = object.modelId ?? "";
+    message.modelVersion = object.modelVersion ?? "";
+    message.loadType = object.loadType ?? "";
+    message.filePath = object.filePath ?? "";
+    return message;
+  },
+};
+
+function createBaseLoadModelRequest_RolesEntry(): LoadModelRequest_RolesEntry {
+  return { key: "", value: undefined };
+}
+
+export const LoadModelRequest_RolesEntry: MessageFns<LoadModelRequest_RolesEntry> = {
+  encode(message: LoadModelRequest_RolesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      PartyIds.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LoadModelRequest_RolesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLoadModelRequest_RolesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = PartyIds.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LoadModelRequest_RolesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? PartyIds.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: LoadModelRequest_RolesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = PartyIds.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LoadModelRequest_RolesEntry>, I>>(base?: I): LoadModelRequest_RolesEntry {
+    return LoadModelRequest_RolesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LoadModelRequest_RolesEntry>, I>>(object: I): LoadModelRequest_RolesEntry {
+    const message = createBaseLoadModelRequest_RolesEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? PartyIds.fromPartial(object.value)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseLoadModelResponse(): LoadModelResponse {
+  return { ack: undefined };
+}
+
+export const LoadModelResponse: MessageFns<LoadModelResponse> = {
+  encode(message: LoadModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ack !== undefined) {
+      Ack.encode(message.ack, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LoadModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLoadModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ack = Ack.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LoadModelResponse {
+    return { ack: isSet(object.ack) ? Ack.fromJSON(object.ack) : undefined };
+  },
+
+  toJSON(message: LoadModelResponse): unknown {
+    const obj: any = {};
+    if (message.ack !== undefined) {
+      obj.ack = Ack.toJSON(message.ack);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LoadModelResponse>, I>>(base?: I): LoadModelResponse {
+    return LoadModelResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LoadModelResponse>, I>>(object: I): LoadModelResponse {
+    const message = createBaseLoadModelResponse();
+    message.ack = (object.ack !== undefined && object.ack !== null) ? Ack.fromPartial(object.ack) : undefined;
+    return message;
+  },
+};
+
 /**
  * Scheduling commands between parties' nodes (FATE-Flow's federated scheduling API over gRPC).
  * Every request carries a Header: receivers deduplicate by message_id, so senders may retry a
@@ -1987,6 +2533,19 @@ export const PartyServiceService = {
     responseSerialize: (value: CleanResponse): Buffer => Buffer.from(CleanResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CleanResponse => CleanResponse.decode(value),
   },
+  /**
+   * The initiator of /v1/model/load asks a party to publish its part of a model to the party's own
+   * serving addresses (FATE-Flow's /v1/model/load/do); the ack carries the party's answer.
+   */
+  loadModel: {
+    path: "/fedflow.v1.PartyService/LoadModel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LoadModelRequest): Buffer => Buffer.from(LoadModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LoadModelRequest => LoadModelRequest.decode(value),
+    responseSerialize: (value: LoadModelResponse): Buffer => Buffer.from(LoadModelResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LoadModelResponse => LoadModelResponse.decode(value),
+  },
 } as const;
 
 export interface PartyServiceServer extends UntypedServiceImplementation {
@@ -2004,6 +2563,11 @@ export interface PartyServiceServer extends UntypedServiceImplementation {
   savePipelineModel: handleUnaryCall<SavePipelineModelRequest, SavePipelineModelResponse>;
   /** The initiator asks a party to drop a job's intermediate state (federation objects, temp tables). */
   clean: handleUnaryCall<CleanRequest, CleanResponse>;
+  /**
+   * The initiator of /v1/model/load asks a party to publish its part of a model to the party's own
+   * serving addresses (FATE-Flow's /v1/model/load/do); the ack carries the party's answer.
+   */
+  loadModel: handleUnaryCall<LoadModelRequest, LoadModelResponse>;
 }
 
 export interface PartyServiceClient extends Client {
@@ -2119,6 +2683,25 @@ export interface PartyServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CleanResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * The initiator of /v1/model/load asks a party to publish its part of a model to the party's own
+   * serving addresses (FATE-Flow's /v1/model/load/do); the ack carries the party's answer.
+   */
+  loadModel(
+    request: LoadModelRequest,
+    callback: (error: ServiceError | null, response: LoadModelResponse) => void,
+  ): ClientUnaryCall;
+  loadModel(
+    request: LoadModelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LoadModelResponse) => void,
+  ): ClientUnaryCall;
+  loadModel(
+    request: LoadModelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LoadModelResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const PartyServiceClient = makeGenericClientConstructor(
@@ -2141,6 +2724,10 @@ export type DeepPartial<T> = T extends bigint ? string | number | bigint
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

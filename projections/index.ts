@@ -1,6 +1,7 @@
 // Every view of a node, in one list: the runner applies them all, rebuild drops them all.
 import { dataViewProjection } from './dataView/projection.js';
 import { jobsProjection } from './jobs/projection.js';
+import { pipelineModelsProjection } from './models/projection.js';
 import { outputsProjection } from './outputs/projection.js';
 import type { Projection } from './rowOps.js';
 import { tablesProjection } from './tables/projection.js';
@@ -14,4 +15,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   trackingProjection,
   tablesProjection,
   outputsProjection,
+  pipelineModelsProjection,
 ];

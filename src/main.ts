@@ -22,7 +22,11 @@ import { WorkerPool } from './scheduler/workerPool.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
 import type { EventStore, RecordedEvent } from './store/eventStore.js';
+import type { JobPlan } from './domain/dsl/plan.js';
+import type { JobRow } from '../projections/jobs/query.js';
 import { ClusterRuntime } from './federation/clusterRuntime.js';
+import { ModelStore } from './store/models/modelStore.js';
+import { PipelineModels } from './models/pipelineModels.js';
 
 export interface RunningNode {
   /** Base URL of the HTTP edge, e.g. http://127.0.0.1:9380 */
@@ -85,19 +89,27 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const pool = new WorkerPool();
   const mailbox = cluster?.mailbox ?? new Mailbox();
   const waitForViews = (position: bigint) => views.waitFor(position);
-  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews });
+  const modelBlobs = new ModelStore(config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'models.sqlite'));
+  const models = new PipelineModels({ store, views: viewsDb, blobs: modelBlobs, clock: systemClock, waitForViews });
+  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews, models });
+  // At the end of a training job every party saves its model: this node's rows here, the other
+  // parties' nodes on the initiator's request (cluster mode).
+  const saveModels = async (plan: JobPlan, rows: JobRow[]): Promise<void> => {
+    for (const row of rows) await models.save(plan, String(row.f_role), String(row.f_party_id));
+    await cluster?.saveOnOtherParties(plan);
+  };
   const scheduler = new JobScheduler({
     store, views: viewsDb, actors: cluster?.taskRouter(actors, store, systemClock) ?? actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
-    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow,
+    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow, saveModels,
     ...(cluster ? { onJobCommand: (rows, command) => cluster.distribution.onJobCommand(rows, command) } : {}),
   });
   await scheduler.start();
-  const grpcPort = await cluster?.start({ store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason) });
+  const grpcPort = await cluster?.start({ store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason), models });
 
   const nextJobId = jobIdGenerator();
-  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, cluster);
+  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, cluster, models);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
-  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables });
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models });
   server.off('request', starting);
   server.on('request', app.callback());
   const url = `http://${config.host}:${port}`;
@@ -109,7 +121,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
     close: () =>
-      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close()], views, nest, store, viewsDb)),
+      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), async () => modelBlobs.close()], views, nest, store, viewsDb)),
   };
 }
 

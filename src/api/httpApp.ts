@@ -11,6 +11,7 @@ import { ApiError, HttpError } from './errors.js';
 import type { EdgeDeps } from './edgeDeps.js';
 import { dataRoutes } from './routes/data.js';
 import { jobRoutes } from './routes/job.js';
+import { modelTransferRoutes } from './routes/modelTransfer.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
 import { trackingRoutes } from './routes/tracking.js';
@@ -38,6 +39,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   jobRoutes(v1, deps);
   trackingRoutes(v1, deps);
   pipelineRoutes(v1, deps);
+  modelTransferRoutes(v1, deps);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
   return app;

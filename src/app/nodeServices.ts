@@ -8,6 +8,7 @@ import type { ProjectionRunner } from '../../projections/runner.js';
 import type { Clock } from './clock.js';
 import type { JobScheduler } from '../scheduler/jobScheduler.js';
 import type { JobPlan } from '../domain/dsl/plan.js';
+import type { PipelineModels } from '../models/pipelineModels.js';
 
 /** What submit needs of cluster mode (src/federation/clusterRuntime.ts). */
 export interface ClusterSubmit {
@@ -32,5 +33,7 @@ export class NodeServices {
     readonly scheduler: () => JobScheduler,
     /** Present on a cluster-mode node. */
     readonly cluster?: ClusterSubmit,
+    /** The party's pipeline models (predict jobs read their stored inference DSL). */
+    readonly models?: PipelineModels,
   ) {}
 }

@@ -25,6 +25,12 @@ import { handleCommand } from '../app/handleCommand.js';
 import { taskDecider } from '../domain/task/decider.js';
 import { taskStreamId } from '../domain/task/events.js';
 import type { PartyTransport } from './transport.js';
+import { makeHeader } from './commands.js';
+import { otherParties } from './jobDistribution.js';
+import type { PipelineModels } from '../models/pipelineModels.js';
+
+/** How long the initiator waits for a party's node to save its model before the job fails. */
+const SAVE_GIVE_UP_MS = 60_000;
 
 export interface ClusterStartDeps {
   readonly store: EventStore;
@@ -34,6 +40,7 @@ export interface ClusterStartDeps {
   readonly clock: Clock;
   readonly runIp: string;
   readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
+  readonly models?: Pick<PipelineModels, 'save' | 'pipeline'>;
 }
 
 export class ClusterRuntime {
@@ -78,6 +85,7 @@ export class ClusterRuntime {
       partyId: this.settings.partyId, store: deps.store, views: deps.views, waitForViews: deps.waitForViews, actors: deps.actors,
       remoteTasks: this.taskRouter(deps.actors), outbox: this.outbox, mailbox: this.mailbox, clock: deps.clock, log: this.log,
       dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds, stopJob: deps.stopJob,
+      ...(deps.models ? { models: deps.models } : {}),
     });
     const party = this.party;
     this.server = await startNodeServer({
@@ -93,6 +101,22 @@ export class ClusterRuntime {
   /** /v1/job/submit at the initiator: create the job on every other party (throws on a refusal). */
   createOnOtherParties(jobId: string, plan: JobPlan): Promise<void> {
     return this.distribution.create(jobId, plan);
+  }
+
+  /** End of a training job at the initiator: every other party's node saves its party's model; throws naming the first failure. */
+  async saveOnOtherParties(plan: JobPlan): Promise<void> {
+    const parties = otherParties(plan.roles, this.settings.partyId);
+    const results = await Promise.all([...parties].map(async ([partyId, role]) => {
+      const request = { header: makeHeader({ source: this.settings.partyId, destination: partyId, jobId: plan.jobId }), modelId: plan.modelId, modelVersion: plan.modelVersion };
+      try {
+        const ack = await this.outbox.send({ kind: 'savePipelineModel', request }, { giveUpAfterMs: SAVE_GIVE_UP_MS });
+        return ack.retcode === 0 ? undefined : `${role} ${partyId}: ${ack.retmsg}`;
+      } catch (error) {
+        return `${role} ${partyId}: ${(error as Error).message}`;
+      }
+    }));
+    const failed = results.filter((r) => r !== undefined);
+    if (failed.length) throw new Error(failed.join('; '));
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { SubmitJob } from '../commands.js';
 import { handleCommand } from '../handleCommand.js';
 import { writeJobFiles } from '../jobFiles.js';
 import { NodeServices } from '../nodeServices.js';
+import { partiesOf, predictModelOf, predictPlanInputs } from '../../models/predictJob.js';
 
 /**
  * /v1/job/submit: validate the DSL and conf (pure planJob), then create the
@@ -19,10 +20,23 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
   constructor(private readonly s: NodeServices) {}
 
   async execute({ jobId, dsl, runtimeConf }: SubmitJob) {
-    const outcome = planJob(dsl, runtimeConf, { jobId, serverWorkMode: this.s.config.workMode, defaultTimeoutSeconds: this.s.config.jobTimeoutSeconds });
+    // A predict job runs the inference DSL of the stored model, with the training conf's parameters.
+    const predict = predictModelOf(runtimeConf);
+    let trainRuntimeConf = {};
+    if (predict) {
+      const models = this.s.models;
+      if (!models) throw new IllegalStateError('predict jobs need the pipeline model store, which this node was started without');
+      // This node checks the parties it hosts; in cluster mode the other nodes check theirs at creation.
+      const local = partiesOf(runtimeConf).filter((p) => !this.s.cluster || p.partyId === this.s.cluster.partyId);
+      const inputs = predictPlanInputs(predict, local, (role, partyId, modelId, version) => models.pipeline(role, partyId, modelId, version));
+      dsl = inputs.dsl;
+      trainRuntimeConf = inputs.trainRuntimeConf;
+    }
+    const outcome = planJob(dsl, runtimeConf, {
+      jobId, serverWorkMode: this.s.config.workMode, defaultTimeoutSeconds: this.s.config.jobTimeoutSeconds, ...(predict ? { trainRuntimeConf } : {}),
+    });
     if (!outcome.ok) throw new IllegalStateError(outcome.message);
     const plan = outcome.plan;
-    if (plan.jobType === 'predict') throw new IllegalStateError('predict jobs need the pipeline model store, which is not in this version of fedflow yet');
     const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
     if (missing.length) {
       throw new IllegalStateError(
@@ -51,7 +65,7 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
         type: 'CreateJob',
         data: {
           jobId, ...party, initiator, isInitiator, workMode: plan.workMode, roles: plan.roles as Record<string, number[]>, dsl: plan.dsl,
-          runtimeConf: plan.conf, trainRuntimeConf: {}, runIp: this.s.runIp, tag: '', at,
+          runtimeConf: plan.conf, trainRuntimeConf, runIp: this.s.runIp, tag: '', at,
         },
       }, { retries: 0 });
       if (result.appended) last = result.appended.position;

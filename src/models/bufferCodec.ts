@@ -6,6 +6,8 @@ import { DataIOParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-
 import { LRModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-meta.js';
 import { LRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-param.js';
 import { Pipeline } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/pipeline.js';
+import { ScaleMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-scale-meta.js';
+import { ScaleParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-scale-param.js';
 
 interface ProtoType {
   readonly protoClass: string;
@@ -26,6 +28,8 @@ const BUFFER_TYPES: ReadonlyMap<string, ProtoType> = new Map([
   ['HeteroLogisticRegressionParam', type('LRModelParam', LRModelParam)],
   ['HomoLogisticRegressionMeta', type('LRModelMeta', LRModelMeta)],
   ['HomoLogisticRegressionParam', type('LRModelParam', LRModelParam)],
+  ['ScaleMeta', type('ScaleMeta', ScaleMeta)],
+  ['ScaleParam', type('ScaleParam', ScaleParam)],
   ['Pipeline', type('Pipeline', Pipeline)],
 ]);
 

@@ -77,11 +77,11 @@ export class PipelineModels {
     return { row, buffers };
   }
 
-  /** The Pipeline buffer of (role, party)'s model, parsed; undefined when the model is not here. */
-  pipeline(role: string, partyId: string, modelId: string, modelVersion: string): PipelineInfo | undefined {
+  /** The Pipeline buffer of (role, party)'s model, parsed, and what the model could not store; undefined when the model is not here. */
+  pipeline(role: string, partyId: string, modelId: string, modelVersion: string): { pipeline: PipelineInfo; skipped: string[] } | undefined {
     const model = this.read(partyModelId(role, partyId, modelId), modelVersion);
     const bytes = model?.buffers.get(PIPELINE_BUFFER_KEY);
-    return bytes && readPipeline(bytes);
+    return bytes && { pipeline: readPipeline(bytes), skipped: model!.row.skipped };
   }
 
   /** One component's buffers as the component reads them (JSON), undefined when the model has none. */

@@ -10,7 +10,13 @@ export interface PredictModelRef {
   readonly modelVersion: string;
 }
 
-export type PipelineLookup = (role: string, partyId: string, modelId: string, modelVersion: string) => PipelineInfo | undefined;
+/** A party's stored model as a predict job needs it: its Pipeline and the buffers that were not stored. */
+export interface StoredPipeline {
+  readonly pipeline: PipelineInfo;
+  readonly skipped: readonly string[];
+}
+
+export type PipelineLookup = (role: string, partyId: string, modelId: string, modelVersion: string) => StoredPipeline | undefined;
 
 /**
  * The model a predict conf names; undefined for a training conf or when model_id/model_version are
@@ -40,14 +46,20 @@ export function partiesOf(conf: unknown): { role: string; partyId: string }[] {
 export function predictPlanInputs(model: PredictModelRef, parties: readonly { role: string; partyId: string }[], lookup: PipelineLookup): { dsl: JsonObject; trainRuntimeConf: JsonObject } {
   let first: PipelineInfo | undefined;
   for (const { role, partyId } of parties) {
-    const pipeline = lookup(role, partyId, model.modelId, model.modelVersion);
-    if (!pipeline) {
+    const stored = lookup(role, partyId, model.modelId, model.modelVersion);
+    if (!stored) {
       throw new IllegalStateError(
         `model_id ${model.modelId} model_version ${model.modelVersion}: ${role} ${partyId} has no such pipeline model; ` +
         'a predict job needs the model_id and model_version of a successful training job (its model_info)',
       );
     }
-    first ??= pipeline;
+    if (stored.skipped.length) {
+      throw new IllegalStateError(
+        `model_id ${model.modelId} model_version ${model.modelVersion} can not predict: ${role} ${partyId}'s model lacks ` +
+        `${stored.skipped.join(', ')} (no protobuf schema for these buffers in this version of fedflow)`,
+      );
+    }
+    first ??= stored.pipeline;
   }
   if (!first) throw new IllegalStateError('a predict job needs at least one party (role)');
   return { dsl: first.inferenceDsl, trainRuntimeConf: first.trainRuntimeConf };

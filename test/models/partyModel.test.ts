@@ -58,8 +58,15 @@ t('field numbers are FATE\'s: LRModelParam iters is field 1 (varint), intercept 
   assert.equal([...bytes], [0x29, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
 });
 
+t('FeatureScale buffers (ScaleMeta/ScaleParam) survive protobuf; statistics by column name', () => {
+  const meta = { method: 'standard_scale', mode: 'normal', scaleColumn: ['x0'], featUpper: ['1'], featLower: ['0'], withMean: true, withStd: true, needRun: true };
+  assert.equal(decodeBuffer('ScaleMeta', encodeBuffer('ScaleMeta', meta)), { ...meta, area: '' });
+  const param = { colScaleParam: { x0: { columnUpper: 3.5, columnLower: -1.25, mean: 0.123456, std: 1.5 } }, header: ['x0', 'x1'] };
+  assert.equal(decodeBuffer('ScaleParam', encodeBuffer('ScaleParam', param)), param);
+});
+
 t('a buffer without a schema here is refused by the codec', () => {
-  assert.throws(() => encodeBuffer('ScaleMeta', {}), /ScaleMeta has no protobuf schema/);
+  assert.throws(() => encodeBuffer('HeteroSecureBoostingTreeGuestParam', {}), /HeteroSecureBoostingTreeGuestParam has no protobuf schema/);
 });
 
 t('the Pipeline buffer holds the 6.6 inference DSL (evaluation dropped, the role\'s CodePath), the training DSL and conf', () => {
@@ -111,10 +118,10 @@ t('the same model hashes the same; one changed weight changes that buffer\'s dig
 });
 
 t('output models without a schema here are listed as skipped, not stored', () => {
-  const models: RecordedModel[] = [...recorded(), { component: 'feature_scale_0', module: 'FeatureScale', alias: 'scale', buffers: { ScaleMeta: {}, ScaleParam: {} } }];
+  const models: RecordedModel[] = [...recorded(), { component: 'secureboost_0', module: 'HeteroSecureBoost', alias: 'train', buffers: { HeteroSecureBoostingTreeGuestMeta: {}, HeteroSecureBoostingTreeGuestParam: {} } }];
   const { buffers, saved } = encodePartyModel(plan(), 'guest', '9999', models);
   assert.is(buffers.length, 5);
-  assert.equal(saved.skipped, ['feature_scale_0.scale:ScaleMeta', 'feature_scale_0.scale:ScaleParam']);
+  assert.equal(saved.skipped, ['secureboost_0.train:HeteroSecureBoostingTreeGuestMeta', 'secureboost_0.train:HeteroSecureBoostingTreeGuestParam']);
 });
 
 t.run();

@@ -43,7 +43,11 @@ export function partiesOf(conf: unknown): { role: string; partyId: string }[] {
  * The DSL and training conf to plan a predict job with, from the first of `parties` (every one
  * must hold the model); throws IllegalStateError (retcode 100) naming model_id/model_version.
  */
-export function predictPlanInputs(model: PredictModelRef, parties: readonly { role: string; partyId: string }[], lookup: PipelineLookup): { dsl: JsonObject; trainRuntimeConf: JsonObject } {
+export function predictPlanInputs(
+  model: PredictModelRef,
+  parties: readonly { role: string; partyId: string }[],
+  lookup: PipelineLookup,
+): { dsl: JsonObject; trainRuntimeConf: JsonObject; trainDsl: JsonObject } {
   let first: PipelineInfo | undefined;
   for (const { role, partyId } of parties) {
     const stored = lookup(role, partyId, model.modelId, model.modelVersion);
@@ -62,5 +66,5 @@ export function predictPlanInputs(model: PredictModelRef, parties: readonly { ro
     first ??= stored.pipeline;
   }
   if (!first) throw new IllegalStateError('a predict job needs at least one party (role)');
-  return { dsl: first.inferenceDsl, trainRuntimeConf: first.trainRuntimeConf };
+  return { dsl: first.inferenceDsl, trainRuntimeConf: first.trainRuntimeConf, trainDsl: first.trainDsl };
 }

@@ -1,16 +1,16 @@
 // Issue 6, part 1 end to end on one standalone node: the examples' breast hetero LR training job
 // (plaintext maths to keep it short) saves every party's pipeline model; /v1/model/transfer answers
 // the guest's five buffers; a predict job (the examples' predict conf, no DSL) on the same tables
-// reproduces the training job's predict_score for every id.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// reproduces the training job's predict_score for every id, and evaluates when its data has labels.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeBuffer } from '../../src/models/bufferCodec.js';
 import { readPipeline } from '../../src/models/pipelineBuffer.js';
 import { decodeTransferData } from '../../src/models/transfer.js';
 import { example, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
-import { post, waitForJob } from '../support/http.js';
+import { post, SHARED_DATA, waitForJob } from '../support/http.js';
 
 let fixture: ExampleNode;
 let url: string;
@@ -125,9 +125,47 @@ t('a predict job on the same tables reproduces the training predict_score of eve
     assert.is(p![1], values[1]);
     assert.is(p![4], 'predict');
   }
+  // Labelled eval data: the training DSL's evaluation runs on the predictions, under `predict`,
+  // with the training job's metrics (same rows, same scores).
+  const metrics = async (jobId: string, ns: string) => {
+    const all = await post(url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0', ...GUEST });
+    assert.is(all.body.retcode, 0, all.body.retmsg);
+    return Object.fromEntries(all.body.data[ns].hetero_lr_0.data as [string, number][]);
+  };
+  const [trained, predicted] = [await metrics(trainJob, 'train'), await metrics(submit.body.jobId, 'predict')];
+  assert.ok(trained.auc > 0.98, `auc ${trained.auc}`);
+  assert.equal(predicted, trained);
+
   // The predict job is no training job: it saves no model of its own.
   const own = await post(url, '/v1/model/transfer', { name: submit.body.jobId, namespace: `guest#9999#${modelId}` });
   assert.is(own.body.retcode, 100);
+});
+
+t('unlabelled eval data: the predict job predicts (label null) and does not evaluate', async () => {
+  const rows = readFileSync(join(SHARED_DATA, 'breast_hetero_guest.csv'), 'utf8').split('\n');
+  const unlabelled = rows.filter(Boolean).map((line) => line.split(',').filter((_, i) => i !== 1).join(',')).join('\n') + '\n';
+  const file = join(dirname(fixture.node.config.dataDir), 'breast_hetero_guest_unlabelled.csv');
+  writeFileSync(file, unlabelled);
+  const upload = await post(url, '/v1/data/upload', { file, head: 1, partition: 4, work_mode: 0, namespace: 'experiment', table_name: 'breast_hetero_guest_unlabelled' });
+  assert.is(upload.body.retcode, 0, upload.body.retmsg);
+  assert.is((await waitForJob(url, upload.body.jobId)).f_status, 'success');
+  const conf = example('hetero_lr_predict_conf.json');
+  conf.job_parameters.model_id = modelId;
+  conf.job_parameters.model_version = modelVersion;
+  conf.role_parameters.guest.args.data.eval_data = [{ name: 'breast_hetero_guest_unlabelled', namespace: 'experiment' }];
+  const submit = await post(url, '/v1/job/submit', { job_dsl: {}, job_runtime_conf: conf });
+  assert.is(submit.body.retcode, 0, submit.body.retmsg);
+  const row = await waitForJob(url, submit.body.jobId, 120_000, 100);
+  assert.is(row.f_status, 'success', row.f_reason);
+  const tasks = await post(url, '/v1/job/task/query', { job_id: submit.body.jobId, role: 'guest', party_id: 9999 });
+  assert.equal((tasks.body.data as { f_component_name: string }[]).map((x) => x.f_component_name).sort(), ['dataio_0', 'hetero_lr_0', 'intersection_0']);
+  const [train, predicted] = await Promise.all([trainJob, submit.body.jobId].map((jobId) =>
+    post(url, '/v1/tracking/component/output/data', { job_id: jobId, component_name: 'hetero_lr_0', ...GUEST })));
+  const scores = new Map((train.body.data as unknown[][]).map((r) => [r[0], r[3] as number]));
+  for (const r of predicted.body.data as unknown[][]) {
+    assert.is(r[1], null);
+    assert.ok(Math.abs((r[3] as number) - scores.get(r[0])!) <= 1e-9, `id ${r[0]}`);
+  }
 });
 
 t('a predict job naming an unknown model is refused at submit (retcode 100 naming model_id and version)', async () => {

@@ -2,6 +2,7 @@
 import { dataViewProjection } from './dataView/projection.js';
 import { jobsProjection } from './jobs/projection.js';
 import { modelPublishProjection } from './modelPublish/projection.js';
+import { pipelineModelsProjection } from './models/projection.js';
 import { outputsProjection } from './outputs/projection.js';
 import type { Projection } from './rowOps.js';
 import { tablesProjection } from './tables/projection.js';
@@ -16,4 +17,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   tablesProjection,
   outputsProjection,
   modelPublishProjection,
+  pipelineModelsProjection,
 ];

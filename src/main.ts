@@ -23,9 +23,13 @@ import { ALL_PROJECTIONS } from '../projections/index.js';
 import { openLoads } from '../projections/modelPublish/query.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
 import type { EventStore, RecordedEvent } from './store/eventStore.js';
+import type { JobPlan } from './domain/dsl/plan.js';
+import type { JobRow } from '../projections/jobs/query.js';
 import { ClusterRuntime } from './federation/clusterRuntime.js';
 import { ModelPublisher } from './publish/modelPublisher.js';
 import { GrpcServingGateway } from './publish/servingGateway.js';
+import { ModelStore } from './store/models/modelStore.js';
+import { PipelineModels } from './models/pipelineModels.js';
 
 export interface RunningNode {
   /** Base URL of the HTTP edge, e.g. http://127.0.0.1:9380 */
@@ -88,10 +92,18 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const pool = new WorkerPool();
   const mailbox = cluster?.mailbox ?? new Mailbox();
   const waitForViews = (position: bigint) => views.waitFor(position);
-  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews });
+  const modelBlobs = new ModelStore(config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'models.sqlite'));
+  const models = new PipelineModels({ store, views: viewsDb, blobs: modelBlobs, clock: systemClock, waitForViews });
+  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews, models });
+  // At the end of a training job every party saves its model: this node's rows here, the other
+  // parties' nodes on the initiator's request (cluster mode).
+  const saveModels = async (plan: JobPlan, rows: JobRow[]): Promise<void> => {
+    for (const row of rows) await models.save(plan, String(row.f_role), String(row.f_party_id));
+    await cluster?.saveOnOtherParties(plan);
+  };
   const scheduler = new JobScheduler({
     store, views: viewsDb, actors: cluster?.taskRouter(actors, store, systemClock) ?? actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
-    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow,
+    maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow, saveModels,
     ...(cluster ? { onJobCommand: (rows, command) => cluster.distribution.onJobCommand(rows, command) } : {}),
   });
   await scheduler.start();
@@ -105,6 +117,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   }
   const grpcPort = await cluster?.start({
     store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason),
+    models,
     loadModel: async (load) => {
       const result = await publisher.loadOnParty(load, { requestedBy: `party ${load.initiator.partyId}` });
       return { retcode: result.retcode, retmsg: result.retmsg };
@@ -112,9 +125,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   });
 
   const nextJobId = jobIdGenerator();
-  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, publisher, cluster);
+  const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, publisher, cluster, models);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
-  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables });
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models });
   server.off('request', starting);
   server.on('request', app.callback());
   const url = `http://${config.host}:${port}`;
@@ -126,7 +139,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
     close: () =>
-      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close()], views, nest, store, viewsDb)),
+      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), async () => modelBlobs.close()], views, nest, store, viewsDb)),
   };
 }
 

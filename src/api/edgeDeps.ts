@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NodeConfig } from '../config.js';
 import type { TableStore } from '../store/tables/tableStore.js';
+import type { PipelineModels } from '../models/pipelineModels.js';
 
 /** What the routes need: the command bus for writes, the view database and the table store for reads. */
 export interface EdgeDeps {
@@ -13,4 +14,6 @@ export interface EdgeDeps {
   readonly nextJobId: () => string;
   /** Party-local table rows (tracking output/data reads the first rows of an output table). */
   readonly tables: TableStore;
+  /** The party's pipeline models (/v1/model/transfer). */
+  readonly models?: Pick<PipelineModels, 'read'>;
 }

@@ -12,6 +12,7 @@ import type { EdgeDeps } from './edgeDeps.js';
 import { dataRoutes } from './routes/data.js';
 import { jobRoutes } from './routes/job.js';
 import { modelPublishRoutes } from './routes/modelPublish.js';
+import { modelTransferRoutes } from './routes/modelTransfer.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
 import { trackingRoutes } from './routes/tracking.js';
@@ -40,6 +41,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   trackingRoutes(v1, deps);
   pipelineRoutes(v1, deps);
   modelPublishRoutes(v1, deps);
+  modelTransferRoutes(v1, deps);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
   return app;

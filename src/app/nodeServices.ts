@@ -11,6 +11,7 @@ import type { JobPlan } from '../domain/dsl/plan.js';
 import type { Outcome } from '../domain/publish/commands.js';
 import type { ModelPublisher } from '../publish/modelPublisher.js';
 import type { PartyLoad } from '../publish/publishRequests.js';
+import type { PipelineModels } from '../models/pipelineModels.js';
 
 /** What submit needs of cluster mode (src/federation/clusterRuntime.ts). */
 export interface ClusterSubmit {
@@ -39,5 +40,7 @@ export class NodeServices {
     readonly publisher: ModelPublisher,
     /** Present on a cluster-mode node. */
     readonly cluster?: ClusterSubmit,
+    /** The party's pipeline models (predict jobs read their stored inference DSL). */
+    readonly models?: PipelineModels,
   ) {}
 }

@@ -24,6 +24,10 @@ import type { ClusterMailbox } from './clusterMailbox.js';
 import type { CreateJobRequest, LoadModelRequest, StartTaskRequest, StopTaskRequest, SyncJobStatusRequest } from '../gen/fedflow/v1/party.js';
 import type { Outbox } from './outbox.js';
 import type { RemoteTasks } from './remoteTasks.js';
+import { isPlainObject } from '../domain/dsl/json.js';
+import type { PipelineModels } from '../models/pipelineModels.js';
+import { partiesOf, predictModelOf, predictPlanInputs } from '../models/predictJob.js';
+import type { SavePipelineModelRequest } from '../gen/fedflow/v1/party.js';
 
 export interface ClusterPartyDeps {
   readonly partyId: string;
@@ -43,6 +47,8 @@ export interface ClusterPartyDeps {
   readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
   /** Publishes this party's model to its own servings (FATE's /v1/model/load/do). */
   readonly loadModel: (request: LoadModelRequest) => Promise<AckResult>;
+  /** This party's pipeline models (saved at the end of a training job, read by predict jobs). */
+  readonly models?: Pick<PipelineModels, 'save' | 'pipeline'>;
 }
 
 const OK: AckResult = { retcode: 0, retmsg: 'success' };
@@ -82,7 +88,7 @@ export class ClusterParty {
       case 'syncJobStatus':
         return this.syncJobStatus(c.request);
       case 'savePipelineModel':
-        return refuse('the pipeline model store is not in this version of fedflow');
+        return this.savePipelineModel(c.request);
       case 'clean':
         this.deps.mailbox.clearJob(c.request.header!.jobId, 'job cleaned');
         return OK;
@@ -133,8 +139,10 @@ export class ClusterParty {
   }
 
   private plan(jobId: string, row: JobRow): JobPlan {
+    const trainRuntimeConf = JSON.parse(String(row.f_train_runtime_conf ?? '{}')) as unknown;
     const outcome = planJob(JSON.parse(String(row.f_dsl)), JSON.parse(String(row.f_runtime_conf)), {
       jobId, serverWorkMode: 1, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds,
+      ...(isPlainObject(trainRuntimeConf) && Object.keys(trainRuntimeConf).length ? { trainRuntimeConf } : {}),
     });
     if (!outcome.ok) throw new IllegalStateError(outcome.message);
     return outcome.plan;
@@ -144,7 +152,20 @@ export class ClusterParty {
     const jobId = r.header!.jobId;
     const dsl = JSON.parse(r.dslJson) as unknown;
     const conf = JSON.parse(r.runtimeConfJson) as unknown;
-    const outcome = planJob(dsl, conf, { jobId, serverWorkMode: 1, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds });
+    // A predict job runs with this party's own stored model: it must hold it.
+    const predict = predictModelOf(conf);
+    let trainRuntimeConf = {};
+    if (predict) {
+      const models = this.deps.models;
+      if (!models) return refuse(`party ${this.deps.partyId} has no pipeline model store`);
+      const local = partiesOf(conf).filter((p) => p.partyId === this.deps.partyId);
+      try {
+        trainRuntimeConf = predictPlanInputs(predict, local, (role, partyId, modelId, version) => models.pipeline(role, partyId, modelId, version)).trainRuntimeConf;
+      } catch (error) {
+        return refuse((error as Error).message);
+      }
+    }
+    const outcome = planJob(dsl, conf, { jobId, serverWorkMode: 1, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds, ...(predict ? { trainRuntimeConf } : {}) });
     if (!outcome.ok) return refuse(outcome.message);
     const plan = outcome.plan;
     const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
@@ -161,7 +182,7 @@ export class ClusterParty {
           type: 'CreateJob',
           data: {
             jobId, ...party, initiator, isInitiator: false, workMode: plan.workMode, roles: plan.roles as Record<string, number[]>, dsl: plan.dsl,
-            runtimeConf: plan.conf, trainRuntimeConf: {}, runIp: this.deps.runIp, tag: '', at,
+            runtimeConf: plan.conf, trainRuntimeConf, runIp: this.deps.runIp, tag: '', at,
           },
         }, { retries: 0 });
         if (result.appended) last = result.appended.position;
@@ -171,6 +192,28 @@ export class ClusterParty {
       }
     }
     if (last !== undefined) await this.deps.waitForViews(last);
+    return OK;
+  }
+
+  /** The initiator asks at the end of a training job: this node saves its party's pipeline model(s). */
+  private async savePipelineModel(r: SavePipelineModelRequest): Promise<AckResult> {
+    const jobId = r.header!.jobId;
+    const models = this.deps.models;
+    if (!models) return refuse(`party ${this.deps.partyId} has no pipeline model store`);
+    const rows = queryJobs(this.deps.views, { job_id: jobId, party_id: this.deps.partyId });
+    if (rows.length === 0) return refuse(`job ${jobId} does not exist for party ${this.deps.partyId} on this node`);
+    try {
+      for (const row of rows) {
+        const plan = this.plan(jobId, row);
+        if (plan.modelId !== r.modelId || plan.modelVersion !== r.modelVersion) {
+          return refuse(`job ${jobId} trains model ${plan.modelId} version ${plan.modelVersion}, not ${r.modelId} version ${r.modelVersion}`);
+        }
+        await models.save(plan, String(row.f_role), this.deps.partyId);
+      }
+    } catch (error) {
+      // Saving is deterministic: a retry would fail the same way, so the refusal is definite.
+      return refuse(`pipeline model not saved on party ${this.deps.partyId}: ${(error as Error).message}`);
+    }
     return OK;
   }
 

@@ -28,6 +28,12 @@ import { PeerUnreachableError, type PartyTransport } from './transport.js';
 import type { Outcome } from '../domain/publish/commands.js';
 import type { PartyLoad } from '../publish/publishRequests.js';
 import { fromLoadModelRequest, LOAD_GIVE_UP_MS, toLoadModelRequest } from './modelLoad.js';
+import { makeHeader } from './commands.js';
+import { otherParties } from './jobDistribution.js';
+import type { PipelineModels } from '../models/pipelineModels.js';
+
+/** How long the initiator waits for a party's node to save its model before the job fails. */
+const SAVE_GIVE_UP_MS = 60_000;
 
 export interface ClusterStartDeps {
   readonly store: EventStore;
@@ -39,6 +45,7 @@ export interface ClusterStartDeps {
   readonly stopJob: (jobId: string, reason: string) => Promise<unknown>;
   /** Publishes this node's party's model to its servings (a LoadModel from the initiator). */
   readonly loadModel: (load: PartyLoad) => Promise<Outcome>;
+  readonly models?: Pick<PipelineModels, 'save' | 'pipeline'>;
 }
 
 export class ClusterRuntime {
@@ -84,6 +91,7 @@ export class ClusterRuntime {
       remoteTasks: this.taskRouter(deps.actors), outbox: this.outbox, mailbox: this.mailbox, clock: deps.clock, log: this.log,
       dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds, stopJob: deps.stopJob,
       loadModel: (request) => deps.loadModel(fromLoadModelRequest(request)),
+      ...(deps.models ? { models: deps.models } : {}),
     });
     const party = this.party;
     this.server = await startNodeServer({
@@ -107,6 +115,22 @@ export class ClusterRuntime {
     if (!this.settings.routes.get(load.local.partyId)) throw new PeerUnreachableError(load.local.partyId, undefined, 'the route table has no entry for it');
     const ack = await this.outbox.send({ kind: 'loadModel', request: toLoadModelRequest(load, this.settings.partyId) }, { giveUpAfterMs: LOAD_GIVE_UP_MS });
     return { retcode: ack.retcode, retmsg: ack.retmsg };
+  }
+
+  /** End of a training job at the initiator: every other party's node saves its party's model; throws naming the first failure. */
+  async saveOnOtherParties(plan: JobPlan): Promise<void> {
+    const parties = otherParties(plan.roles, this.settings.partyId);
+    const results = await Promise.all([...parties].map(async ([partyId, role]) => {
+      const request = { header: makeHeader({ source: this.settings.partyId, destination: partyId, jobId: plan.jobId }), modelId: plan.modelId, modelVersion: plan.modelVersion };
+      try {
+        const ack = await this.outbox.send({ kind: 'savePipelineModel', request }, { giveUpAfterMs: SAVE_GIVE_UP_MS });
+        return ack.retcode === 0 ? undefined : `${role} ${partyId}: ${ack.retmsg}`;
+      } catch (error) {
+        return `${role} ${partyId}: ${(error as Error).message}`;
+      }
+    }));
+    const failed = results.filter((r) => r !== undefined);
+    if (failed.length) throw new Error(failed.join('; '));
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@
 // status change goes to every party's row. Stop, timeout and restart all end in a definite state.
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { isPlainObject } from '../domain/dsl/json.js';
 import { planJob, type ComponentPlan, type JobPlan } from '../domain/dsl/plan.js';
 import { jobDecider } from '../domain/job/decider.js';
 import { jobStreamId, stopAcknowledgement, type JobCreatedData } from '../domain/job/events.js';
@@ -34,6 +35,11 @@ export interface JobSchedulerDeps {
   readonly follow: (handler: (event: RecordedEvent) => void) => () => void;
   /** Cluster mode: every command the scheduler applied to this node's rows of a job, to be sent on to the other parties. */
   readonly onJobCommand?: (rows: JobRow[], command: JobCommand) => void;
+  /**
+   * A training job whose components all succeeded: every party saves its pipeline model before the
+   * job is called a success (rows = this node's rows of the job). Throws with the reason it failed.
+   */
+  readonly saveModels?: (plan: JobPlan, rows: JobRow[]) => Promise<void>;
 }
 
 type EndKind = 'canceled' | 'timeout';
@@ -139,8 +145,11 @@ export class JobScheduler {
     const initiator = rows.find((r) => r.f_is_initiator === 1) ?? rows[0];
     // Stopped before its turn came (or before this scheduler saw it): it must never run.
     if (!initiator || initiator.f_status !== 'waiting') return;
+    const trainRuntimeConf = JSON.parse(String(initiator.f_train_runtime_conf ?? '{}')) as unknown;
     const outcome = planJob(JSON.parse(String(initiator.f_dsl)), JSON.parse(String(initiator.f_runtime_conf)), {
       jobId, serverWorkMode: this.deps.workMode, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds,
+      // Predict jobs: the training job's parameters (stored on the row at submit).
+      ...(isPlainObject(trainRuntimeConf) && Object.keys(trainRuntimeConf).length ? { trainRuntimeConf } : {}),
     });
     const now = () => this.deps.clock.now();
     if (!outcome.ok) {
@@ -155,7 +164,13 @@ export class JobScheduler {
       job?.abort.abort(job.end?.kind === 'timeout' ? 'timeout' : undefined);
     }, Math.min(plan.timeoutSeconds * 1000, 2 ** 31 - 1));
     try {
-      const failure = await this.runComponents(plan, rows, signal);
+      let failure = await this.runComponents(plan, rows, signal);
+      if (!failure && !current().end && plan.jobType === 'train' && this.deps.saveModels) {
+        failure = await this.deps.saveModels(plan, rows).then(
+          () => undefined,
+          (error: unknown) => `pipeline model not saved: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
       const { end, acks } = current();
       if (end?.kind === 'timeout') await this.forAllRows(rows, { type: 'TimeOutJob', data: { at: now() } });
       else if (end) await this.cancelAcknowledged(rows, end.reason, acks);

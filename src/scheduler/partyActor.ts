@@ -23,6 +23,8 @@ import { outputData, outputModel } from '../../projections/outputs/query.js';
 import { Mailbox, mailboxKey } from './mailbox.js';
 import type { TableInput, TaskOutput } from './taskProtocol.js';
 import type { WorkerPool } from './workerPool.js';
+import { partyModelId } from '../domain/dsl/runtimeConf.js';
+import type { PipelineModels } from '../models/pipelineModels.js';
 
 export interface PartyActorDeps {
   readonly store: EventStore;
@@ -35,6 +37,8 @@ export interface PartyActorDeps {
   readonly runIp: string;
   /** Read-your-writes: resolves once the views include the event at `position`. */
   readonly waitForViews: (position: bigint) => Promise<void>;
+  /** The party's stored pipeline models: a predict job's `pipeline.<component>.<alias>` inputs. */
+  readonly models?: Pick<PipelineModels, 'componentModel'>;
 }
 
 export interface TaskResult {
@@ -176,6 +180,7 @@ export class PartyActors {
       const first = refs?.[0];
       if (!first) return undefined;
       const parts = first.split('.');
+      if (parts[0] === 'pipeline' && plan.jobType === 'predict') return this.storedModel(plan, ref, parts[1]!, parts[2] ?? 'default');
       const name = parts[0] === 'pipeline' ? parts[1]! : parts[0]!;
       return outputModel(this.deps.views, { jobId: plan.jobId, componentName: name, ...ref })?.buffers;
     };
@@ -187,6 +192,14 @@ export class PartyActors {
       role: ref.role, partyId: ref.partyId, roles, params: { ...party.parameters, ...(upstream ? { _upstream: upstream } : {}) },
       inputs, ...(model ? { model } : {}), ...(isometricModel ? { isometricModel } : {}), outputLocation: this.deps.tables.newLocation(),
     };
+  }
+
+  /** A predict job's model input: the party's own stored buffers of that component. */
+  private storedModel(plan: JobPlan, ref: PartyRef, component: string, alias: string): ModelBuffers {
+    const id = partyModelId(ref.role, ref.partyId, plan.modelId);
+    const model = this.deps.models?.componentModel(id, plan.modelVersion, component, alias);
+    if (!model) throw new Error(`pipeline model ${id} version ${plan.modelVersion} has no stored ${component}.${alias} buffers on ${ref.role} ${ref.partyId}`);
+    return model;
   }
 
   private tableInput(plan: JobPlan, reference: string, party: PartyPlan, ref: PartyRef): TableInput | undefined {

@@ -85,7 +85,7 @@ t('progress reaches the other parties; /v1/job/stop at the host stops the job on
   assert.is(stop.body.retcode, 0, stop.body.retmsg);
   for (const [role, node] of Object.entries(fed)) {
     const row = await waitForJob(node.url, jobId, 5000, 20);
-    assert.is(row.f_status, 'canceled', role);
+    assert.is(row.f_status, 'canceled', `${role}: ${row.f_reason}`);
     // Every party acknowledged the stop on its own node, naming the task it stopped.
     assert.match(row.f_reason, /; stop acknowledged: /, `${role}: ${row.f_reason}`);
     assert.ok(String(row.f_reason).includes(`tasks ${jobId}_hetero_lr_0 stopped`), `${role}: ${row.f_reason}`);

@@ -1,6 +1,10 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { IllegalStateError } from '../../domain/decider.js';
-import { planJob } from '../../domain/dsl/plan.js';
+import { planJob, type JobPlan } from '../../domain/dsl/plan.js';
+import { isPlainObject, type JsonObject } from '../../domain/dsl/json.js';
+import { partyModelId } from '../../domain/dsl/runtimeConf.js';
+import { getTable } from '../../../projections/tables/query.js';
+import { guestEvalDataLabelled, withEvaluation } from '../../models/predictEvaluation.js';
 import { jobDecider } from '../../domain/job/decider.js';
 import { jobStreamId } from '../../domain/job/events.js';
 import { COMPONENTS } from '../../components/registry.js';
@@ -8,6 +12,7 @@ import { SubmitJob } from '../commands.js';
 import { handleCommand } from '../handleCommand.js';
 import { writeJobFiles } from '../jobFiles.js';
 import { NodeServices } from '../nodeServices.js';
+import { partiesOf, predictModelOf, predictPlanInputs } from '../../models/predictJob.js';
 
 /**
  * /v1/job/submit: validate the DSL and conf (pure planJob), then create the
@@ -19,10 +24,30 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
   constructor(private readonly s: NodeServices) {}
 
   async execute({ jobId, dsl, runtimeConf }: SubmitJob) {
-    const outcome = planJob(dsl, runtimeConf, { jobId, serverWorkMode: this.s.config.workMode, defaultTimeoutSeconds: this.s.config.jobTimeoutSeconds });
+    // A predict job runs the inference DSL of the stored model, with the training conf's parameters.
+    const predict = predictModelOf(runtimeConf);
+    let trainRuntimeConf = {};
+    let trainDsl: JsonObject = {};
+    if (predict) {
+      const models = this.s.models;
+      if (!models) throw new IllegalStateError('predict jobs need the pipeline model store, which this node was started without');
+      // This node checks the parties it hosts; in cluster mode the other nodes check theirs at creation.
+      const local = partiesOf(runtimeConf).filter((p) => !this.s.cluster || p.partyId === this.s.cluster.partyId);
+      const inputs = predictPlanInputs(predict, local, (role, partyId, modelId, version) => models.pipeline(role, partyId, modelId, version));
+      dsl = inputs.dsl;
+      trainRuntimeConf = inputs.trainRuntimeConf;
+      trainDsl = inputs.trainDsl;
+    }
+    const options = { jobId, serverWorkMode: this.s.config.workMode, defaultTimeoutSeconds: this.s.config.jobTimeoutSeconds, ...(predict ? { trainRuntimeConf } : {}) };
+    const outcome = planJob(dsl, runtimeConf, options);
     if (!outcome.ok) throw new IllegalStateError(outcome.message);
-    const plan = outcome.plan;
-    if (plan.jobType === 'predict') throw new IllegalStateError('predict jobs need the pipeline model store, which is not in this version of fedflow yet');
+    let plan = outcome.plan;
+    // A labelled predict job also evaluates (the training DSL's Evaluation on the predictions).
+    const evaluated = predict && isPlainObject(dsl) ? withEvaluation(dsl, trainDsl) : undefined;
+    if (evaluated && this.guestEvalDataLabelled(plan)) {
+      const withMetrics = planJob(evaluated, runtimeConf, options);
+      if (withMetrics.ok) plan = withMetrics.plan;
+    }
     const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
     if (missing.length) {
       throw new IllegalStateError(
@@ -51,12 +76,27 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
         type: 'CreateJob',
         data: {
           jobId, ...party, initiator, isInitiator, workMode: plan.workMode, roles: plan.roles as Record<string, number[]>, dsl: plan.dsl,
-          runtimeConf: plan.conf, trainRuntimeConf: {}, runIp: this.s.runIp, tag: '', at,
+          runtimeConf: plan.conf, trainRuntimeConf, runIp: this.s.runIp, tag: '', at,
         },
       }, { retries: 0 });
       if (result.appended) last = result.appended.position;
     }
     await this.s.views.waitFor(last);
     return { jobId, modelId: plan.modelId, modelVersion: plan.modelVersion };
+  }
+
+  /** Known only where the guest's data lives: this node in standalone, the guest's node in cluster mode. */
+  private guestEvalDataLabelled(plan: JobPlan): boolean {
+    const guest = plan.roles['guest']?.[0];
+    const models = this.s.models;
+    if (guest === undefined || !models || (this.s.cluster && this.s.cluster.partyId !== String(guest))) return false;
+    const modelOfGuest = partyModelId('guest', guest, plan.modelId);
+    return guestEvalDataLabelled(plan, {
+      dataioMeta: (component, alias) => models.componentModel(modelOfGuest, plan.modelVersion, component, alias)?.DataIOMeta,
+      tableHeader: (table) => {
+        const header = getTable(this.s.views.db, table.namespace, table.name)?.meta.header;
+        return typeof header === 'string' ? header.split(',').map((h) => h.trim()) : undefined;
+      },
+    });
   }
 }

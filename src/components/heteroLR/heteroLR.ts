@@ -19,6 +19,7 @@ import type { Component, ComponentContext, ComponentInput, DataTable, Instance, 
 import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
 import { type HeteroLogisticParam, initWeights, PartyOptimizer, readParams, seededRandom } from './params.js';
+import { predictFromModel } from './predict.js';
 
 export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 const PREFIX = 'HeteroLRTransferVariable.';
@@ -71,7 +72,6 @@ interface BatchInfo {
 function trainTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!t) throw new Error('HeteroLR: no train_data');
-  if (input.model) throw new Error('HeteroLR: predicting from an input model is not implemented');
   return t;
 }
 
@@ -363,6 +363,13 @@ async function runGuest(input: ComponentInput, ctx: ComponentContext, p: HeteroL
 
 export const heteroLR: Component = async (input, ctx) => {
   const p = readParams(input.params);
+  // Predict (a stored model as input): the host needs no arbiter.
+  if (input.model) {
+    const hosts = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
+    const guestId = input.roles.guest?.[0];
+    if (guestId === undefined || hosts.length === 0) throw new Error('HeteroLR: predicting needs a guest and a host');
+    return predictFromModel(input, ctx, p, { guest: { role: 'guest', partyId: guestId }, hosts }, PREDICT_HEADER);
+  }
   const peers = peersOf(input);
   switch (input.role) {
     case 'arbiter':

@@ -18,7 +18,7 @@ import type { EventStore, RecordedEvent } from '../store/eventStore.js';
 import { jobsInStatus, queryJobs, type JobRow } from '../../projections/jobs/query.js';
 import { queryTasks } from '../../projections/tasks/query.js';
 import type { Mailbox } from './mailbox.js';
-import type { PartyActors, StopAck, TaskResult } from './partyActor.js';
+import { TASK_STOPPED_REASON, type PartyActors, type StopAck, type TaskResult } from './partyActor.js';
 
 export interface JobSchedulerDeps {
   readonly store: EventStore;
@@ -230,7 +230,13 @@ export class JobScheduler {
       await Promise.all(parties.map((p) => this.deps.actors.runTask(plan, component, p, component_.signal).then((r) => {
         if (r.status !== 'success' && !failed) {
           failed = r;
-          if (!signal.aborted) component_.abort('a party failed');
+          if (signal.aborted) return r;
+          if (r.reason === TASK_STOPPED_REASON) {
+            // The party stopped its own task: a /v1/job/stop asked at that party's node, which also
+            // passes the stop on to this initiator. The job is being canceled, not failing, whichever
+            // of the two messages arrives first.
+            this.stop(plan.jobId).catch((error) => this.deps.log.warn({ err: error, jobId: plan.jobId }, 'stop after a party stopped its task'));
+          } else component_.abort('a party failed');
         }
         return r;
       })));

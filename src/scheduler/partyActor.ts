@@ -41,6 +41,9 @@ export interface PartyActorDeps {
   readonly models?: Pick<PipelineModels, 'componentModel'>;
 }
 
+/** The reason of a task its own party stopped (a stop of the job, asked here or passed on to here). */
+export const TASK_STOPPED_REASON = 'task stopped';
+
 export interface TaskResult {
   readonly status: 'success' | 'failed';
   readonly reason?: string;
@@ -160,7 +163,7 @@ export class PartyActors {
         await this.task(taskId, ref, { type: 'TimeOutTask', data: { at: now() } });
         return { status: 'failed', reason: 'task timeout', taskId, party: ref };
       }
-      const reason = signal.aborted ? 'task stopped' : error instanceof Error ? error.message : String(error);
+      const reason = signal.aborted ? TASK_STOPPED_REASON : error instanceof Error ? error.message : String(error);
       await this.task(taskId, ref, { type: 'FailTask', data: { reason, at: now() } });
       return { status: 'failed', reason, taskId, party: ref };
     }

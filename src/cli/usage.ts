@@ -22,6 +22,8 @@ Commands:
   job-config        save a job's DSL and confs into a dir     (-f job_config)
   update-job        set the notes of a job                    (-f update_job)
   dag-dependency    component order and dependencies of a job (-f dag_dependency)
+  serving           run a serving node (online inference; 'fedflow serving --help')
+  predict           one online inference at a serving node ('fedflow predict --help')
 
 Tracking commands, all -j <job_id> -cpn <component> [-r <role> -p <party_id>]
 (FATE style: -f component_parameters, -f component_metric_all, ...):

@@ -2,7 +2,14 @@
 // partial score W_h·x_h for the row whose ids the guest forwards; the host's model is the partner
 // of the guest's model, and under mutual TLS only that guest party may ask.
 import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { HostInferenceServiceClient, type HostInferenceServiceServer, type PartialScoreRequest, type PartialScoreResponse } from '../gen/fedflow/serving/v1/host_inference.js';
+import {
+  HostInferenceServiceClient,
+  type HostInferenceServiceServer,
+  type PartialScoreRequest,
+  type PartialScoreResponse,
+  type PartialScoresRequest,
+  type PartialScoresResponse,
+} from '../gen/fedflow/serving/v1/host_inference.js';
 import { partyOfCertificate } from '../federation/peerIdentity.js';
 import { clientCredentials, type TlsMaterial } from '../federation/tls.js';
 import type { FeatureSource } from './featureSource.js';
@@ -15,6 +22,19 @@ export interface HostSide {
   readonly registry: ModelRegistry;
   readonly features?: FeatureSource;
 }
+
+/**
+ * Channels and servers of the serving path: a failed channel reconnects quickly, and grpc-js's
+ * per-call retry buffering and channelz bookkeeping are off (calls are small, answers idempotent;
+ * the guest reports a failure instead of retrying within the caller's latency budget).
+ */
+export const CHANNEL_OPTIONS = {
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+  'grpc.enable_retries': 0,
+  'grpc.enable_channelz': 0,
+};
+export const SERVER_OPTIONS = { 'grpc.enable_channelz': 0 };
 
 const answer = (retcode: number, retmsg: string): PartialScoreResponse => ({
   retcode,
@@ -50,28 +70,51 @@ export function hostPartialScore(h: HostSide, req: PartialScoreRequest): Partial
 }
 
 export function hostInferenceServer(h: HostSide, tls: TlsMaterial): HostInferenceServiceServer {
+  /** Under mutual TLS a request must come from the guest party it names. */
+  const denial = (call: { getAuthContext(): { sslPeerCertificate?: unknown } | null }, requests: readonly PartialScoreRequest[]): string | undefined => {
+    if (tls.insecure) return undefined;
+    const party = partyOfCertificate(call.getAuthContext()?.sslPeerCertificate as Parameters<typeof partyOfCertificate>[0]);
+    const other = requests.find((r) => r.guestPartyId !== party);
+    return other ? `request claims guest party ${other.guestPartyId} but the peer certificate is for party ${party ?? '(none)'}` : undefined;
+  };
+  const safely = (req: PartialScoreRequest): PartialScoreResponse => {
+    try {
+      return hostPartialScore(h, req);
+    } catch (err) {
+      return answer(Status.SYSTEM_ERROR, (err as Error)?.message ?? String(err));
+    }
+  };
   return {
     partialScore: (call: ServerUnaryCall<PartialScoreRequest, PartialScoreResponse>, cb: sendUnaryData<PartialScoreResponse>) => {
-      if (!tls.insecure) {
-        const cert = call.getAuthContext()?.sslPeerCertificate as Parameters<typeof partyOfCertificate>[0];
-        const party = partyOfCertificate(cert);
-        if (party !== call.request.guestPartyId) {
-          cb({ code: status.PERMISSION_DENIED, details: `request claims guest party ${call.request.guestPartyId} but the peer certificate is for party ${party ?? '(none)'}` });
-          return;
-        }
-      }
-      try {
-        cb(null, hostPartialScore(h, call.request));
-      } catch (err) {
-        cb(null, answer(Status.SYSTEM_ERROR, (err as Error)?.message ?? String(err)));
-      }
+      const denied = denial(call, [call.request]);
+      if (denied) return cb({ code: status.PERMISSION_DENIED, details: denied });
+      cb(null, safely(call.request));
+    },
+    partialScores: (call: ServerUnaryCall<PartialScoresRequest, PartialScoresResponse>, cb: sendUnaryData<PartialScoresResponse>) => {
+      const denied = denial(call, call.request.requests);
+      if (denied) return cb({ code: status.PERMISSION_DENIED, details: denied });
+      cb(null, { responses: call.request.requests.map(safely) });
     },
   };
 }
 
-/** The guest's clients to its hosts' servings: one channel per host party, made on first use. */
+interface Pending {
+  readonly req: PartialScoreRequest;
+  resolve(res: PartialScoreResponse): void;
+  reject(err: Error): void;
+}
+
+/** Most rows in one PartialScores call (bounds a call's size; the rest go in the next call). */
+const MAX_BATCH = 256;
+
+/**
+ * The guest's clients to its hosts' servings: one channel per host party, made on first use.
+ * Requests for a host that arrive in the same event-loop turn travel in one PartialScores call:
+ * at low load a call carries one row (no added wait), under load the call's cost is shared.
+ */
 export class HostClients {
   private readonly clients = new Map<string, HostInferenceServiceClient>();
+  private readonly queues = new Map<string, Pending[]>();
 
   constructor(
     private readonly routes: ReadonlyMap<string, string>,
@@ -81,15 +124,15 @@ export class HostClients {
 
   /** The host's answer; transport failures become ServingError (105 unreachable, 106 no route). */
   async partialScore(hostPartyId: string, req: PartialScoreRequest): Promise<PartialScoreResponse> {
-    const client = this.client(hostPartyId);
+    this.client(hostPartyId); // a missing route fails here, before queueing
     return new Promise((resolve, reject) => {
-      client.partialScore(req, new Metadata(), { deadline: Date.now() + this.deadlineMs }, (err: ServiceError | null, res?: PartialScoreResponse) => {
-        if (err) {
-          const address = this.routes.get(hostPartyId);
-          const unreachable = err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED;
-          reject(new ServingError(unreachable ? Status.NET_ERROR : Status.SYSTEM_ERROR, `host ${hostPartyId}'s serving at ${address} ${unreachable ? 'is unreachable' : 'refused'}: ${err.details || err.message}`));
-        } else resolve(res!);
-      });
+      let queue = this.queues.get(hostPartyId);
+      if (!queue) {
+        queue = [];
+        this.queues.set(hostPartyId, queue);
+        setImmediate(() => this.flush(hostPartyId));
+      }
+      queue.push({ req, resolve, reject });
     });
   }
 
@@ -98,15 +141,43 @@ export class HostClients {
     this.clients.clear();
   }
 
+  private flush(hostPartyId: string): void {
+    const queue = this.queues.get(hostPartyId) ?? [];
+    this.queues.delete(hostPartyId);
+    for (let start = 0; start < queue.length; start += MAX_BATCH) this.send(hostPartyId, queue.slice(start, start + MAX_BATCH));
+  }
+
+  private send(hostPartyId: string, batch: Pending[]): void {
+    const client = this.clients.get(hostPartyId);
+    if (!client) {
+      const err = new ServingError(Status.NET_ERROR, `host ${hostPartyId}'s serving client is closed`);
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    const request: PartialScoresRequest = { requests: batch.map((p) => p.req) };
+    client.partialScores(request, new Metadata(), { deadline: Date.now() + this.deadlineMs }, (err: ServiceError | null, res?: PartialScoresResponse) => {
+      if (err) {
+        const address = this.routes.get(hostPartyId);
+        const unreachable = err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED;
+        const failure = new ServingError(unreachable ? Status.NET_ERROR : Status.SYSTEM_ERROR, `host ${hostPartyId}'s serving at ${address} ${unreachable ? 'is unreachable' : 'refused'}: ${err.details || err.message}`);
+        for (const p of batch) p.reject(failure);
+        return;
+      }
+      const responses = res?.responses ?? [];
+      batch.forEach((p, i) => {
+        const r = responses[i];
+        if (r) p.resolve(r);
+        else p.reject(new ServingError(Status.SYSTEM_ERROR, `host ${hostPartyId} answered ${responses.length} rows for ${batch.length}`));
+      });
+    });
+  }
+
   private client(partyId: string): HostInferenceServiceClient {
     let c = this.clients.get(partyId);
     if (c) return c;
     const address = this.routes.get(partyId);
     if (!address) throw new ServingError(Status.ROUTER_ERROR, `no address for host ${partyId}'s serving (start the guest's serving with --route ${partyId}=host:port)`);
-    c = new HostInferenceServiceClient(address, clientCredentials(this.tls, partyId), {
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 1000,
-    });
+    c = new HostInferenceServiceClient(address, clientCredentials(this.tls, partyId), CHANNEL_OPTIONS);
     this.clients.set(partyId, c);
     return c;
   }

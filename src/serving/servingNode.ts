@@ -8,7 +8,7 @@ import { ModelServiceService } from '../gen/com/webank/ai/fate/api/mlmodel/manag
 import { HostInferenceServiceService } from '../gen/fedflow/serving/v1/host_inference.js';
 import { serverCredentials, type TlsMaterial } from '../federation/tls.js';
 import { csvFeatureSource, type FeatureSource } from './featureSource.js';
-import { HostClients, hostInferenceServer } from './hostInference.js';
+import { HostClients, hostInferenceServer, SERVER_OPTIONS } from './hostInference.js';
 import { createInferenceServer } from './httpEdge.js';
 import { ModelRegistry } from './modelRegistry.js';
 import { modelServiceServer } from './modelService.js';
@@ -54,7 +54,7 @@ export async function startServing(c: ServingConfig): Promise<RunningServing> {
   for (const problem of registry.restoreProblems) log(`not restored: ${problem}`);
   const hosts = new HostClients(c.routes ?? new Map(), c.tls, c.hostDeadlineMs);
 
-  const grpc = new Server();
+  const grpc = new Server(SERVER_OPTIONS);
   grpc.addService(ModelServiceService, modelServiceServer({ registry, fetchModel: c.fetchModel ?? transferClient(c.flowUrl), log }));
   grpc.addService(HostInferenceServiceService, hostInferenceServer({ partyId: c.partyId, registry, features }, c.tls));
   const grpcPort = await new Promise<number>((resolve, reject) => {

@@ -58,6 +58,15 @@ export interface PartialScoreResponse {
   hostModelTableName: string;
 }
 
+export interface PartialScoresRequest {
+  requests: PartialScoreRequest[];
+}
+
+export interface PartialScoresResponse {
+  /** One answer per request, in the requests' order. */
+  responses: PartialScoreResponse[];
+}
+
 function createBasePartialScoreRequest(): PartialScoreRequest {
   return {
     guestPartyId: "",
@@ -545,6 +554,148 @@ export const PartialScoreResponse: MessageFns<PartialScoreResponse> = {
   },
 };
 
+function createBasePartialScoresRequest(): PartialScoresRequest {
+  return { requests: [] };
+}
+
+export const PartialScoresRequest: MessageFns<PartialScoresRequest> = {
+  encode(message: PartialScoresRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.requests) {
+      PartialScoreRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartialScoresRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartialScoresRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requests.push(PartialScoreRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PartialScoresRequest {
+    return {
+      requests: globalThis.Array.isArray(object?.requests)
+        ? object.requests.map((e: any) => PartialScoreRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PartialScoresRequest): unknown {
+    const obj: any = {};
+    if (message.requests?.length) {
+      obj.requests = message.requests.map((e) => PartialScoreRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PartialScoresRequest>, I>>(base?: I): PartialScoresRequest {
+    return PartialScoresRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartialScoresRequest>, I>>(object: I): PartialScoresRequest {
+    const message = createBasePartialScoresRequest();
+    message.requests = object.requests?.map((e) => PartialScoreRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePartialScoresResponse(): PartialScoresResponse {
+  return { responses: [] };
+}
+
+export const PartialScoresResponse: MessageFns<PartialScoresResponse> = {
+  encode(message: PartialScoresResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.responses) {
+      PartialScoreResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartialScoresResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartialScoresResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.responses.push(PartialScoreResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PartialScoresResponse {
+    return {
+      responses: globalThis.Array.isArray(object?.responses)
+        ? object.responses.map((e: any) => PartialScoreResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PartialScoresResponse): unknown {
+    const obj: any = {};
+    if (message.responses?.length) {
+      obj.responses = message.responses.map((e) => PartialScoreResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PartialScoresResponse>, I>>(base?: I): PartialScoresResponse {
+    return PartialScoresResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartialScoresResponse>, I>>(object: I): PartialScoresResponse {
+    const message = createBasePartialScoresResponse();
+    message.responses = object.responses?.map((e) => PartialScoreResponse.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Online inference between serving nodes: the guest's serving asks each host's serving for the
  * host's part of a hetero model's score (FATE-Serving's guest → host remote inference). Raw host
@@ -563,11 +714,30 @@ export const HostInferenceServiceService = {
       Buffer.from(PartialScoreResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PartialScoreResponse => PartialScoreResponse.decode(value),
   },
+  /**
+   * Several rows in one call: the guest coalesces the requests that arrive together (one call per
+   * event-loop turn and host), so a gRPC call's fixed cost is shared under load.
+   */
+  partialScores: {
+    path: "/fedflow.serving.v1.HostInferenceService/PartialScores" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PartialScoresRequest): Buffer => Buffer.from(PartialScoresRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PartialScoresRequest => PartialScoresRequest.decode(value),
+    responseSerialize: (value: PartialScoresResponse): Buffer =>
+      Buffer.from(PartialScoresResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PartialScoresResponse => PartialScoresResponse.decode(value),
+  },
 } as const;
 
 export interface HostInferenceServiceServer extends UntypedServiceImplementation {
   /** The host's partial score of one row, looked up by the ids the guest was given. */
   partialScore: handleUnaryCall<PartialScoreRequest, PartialScoreResponse>;
+  /**
+   * Several rows in one call: the guest coalesces the requests that arrive together (one call per
+   * event-loop turn and host), so a gRPC call's fixed cost is shared under load.
+   */
+  partialScores: handleUnaryCall<PartialScoresRequest, PartialScoresResponse>;
 }
 
 export interface HostInferenceServiceClient extends Client {
@@ -586,6 +756,25 @@ export interface HostInferenceServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PartialScoreResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Several rows in one call: the guest coalesces the requests that arrive together (one call per
+   * event-loop turn and host), so a gRPC call's fixed cost is shared under load.
+   */
+  partialScores(
+    request: PartialScoresRequest,
+    callback: (error: ServiceError | null, response: PartialScoresResponse) => void,
+  ): ClientUnaryCall;
+  partialScores(
+    request: PartialScoresRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PartialScoresResponse) => void,
+  ): ClientUnaryCall;
+  partialScores(
+    request: PartialScoresRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PartialScoresResponse) => void,
   ): ClientUnaryCall;
 }
 

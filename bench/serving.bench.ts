@@ -9,7 +9,7 @@
 // with mutual TLS (certificates from certs init; needs openssl).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ import {
 } from '../test/support/servingModel.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const TLS = process.env.BENCH_TLS === '1';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const SERVICE_ID = 'breast-hetero-lr';
@@ -79,50 +79,60 @@ const serving = (party: string, extra: string[], flowUrl: string): Promise<RegEx
   return startChild([...NODE_ARGS, CLI, 'serving', '--party-id', party, '--port', '0', '--http-port', '0', '--flow', flowUrl, '--data-dir', join(dir, party), ...tls, ...extra], /gRPC port (\d+).*HTTP (http:\/\/\S+)\/federation/);
 };
 
-/** A keep-alive POST client firing `bodies` round-robin at `concurrency` for `seconds`. */
+/**
+ * A light keep-alive HTTP/1.1 load generator (wrk-style: raw sockets, prebuilt request bytes, a
+ * response is complete when Content-Length bytes of body arrived), so the client takes as little
+ * of the shared cores as possible from the servers it measures. Fires `bodies` round-robin from
+ * CONCURRENCY connections, one request in flight per connection, for `seconds`.
+ */
 async function fire(url: string, bodies: string[], seconds: number, check: (answer: string) => boolean): Promise<{ rps: number; latencies: Float64Array; errors: number; n: number; firstError?: string }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const { hostname, port, pathname } = new URL(url);
+  const requests = bodies.map((b) => Buffer.from(`POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`));
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   let next = 0;
   const deadline = performance.now() + seconds * 1000;
-  const one = (body: string): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const req = request({ agent, hostname, port, path: pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve(text));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline) {
-        const body = bodies[next++ % bodies.length]!;
-        const t0 = performance.now();
-        let ok = false;
-        let text = '';
-        try {
-          text = await one(body);
-          ok = check(text);
-        } catch (err) {
-          text = (err as Error).message;
-        }
-        latencies.push(performance.now() - t0);
-        if (!ok) {
-          errors++;
-          firstError ??= text;
-        }
-      }
-    }),
+    Array.from(
+      { length: CONCURRENCY },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const socket = connect(Number(port), hostname);
+          socket.setNoDelay(true);
+          let buf = '';
+          let t0 = 0;
+          const send = (): void => {
+            if (performance.now() >= deadline) {
+              socket.end();
+              return resolve();
+            }
+            t0 = performance.now();
+            socket.write(requests[next++ % requests.length]!);
+          };
+          socket.setEncoding('latin1');
+          socket.on('connect', send);
+          socket.on('error', reject);
+          socket.on('data', (chunk: string) => {
+            buf += chunk;
+            const headEnd = buf.indexOf('\r\n\r\n');
+            if (headEnd < 0) return;
+            const length = Number(/content-length: *(\d+)/i.exec(buf.slice(0, headEnd))?.[1] ?? NaN);
+            if (buf.length < headEnd + 4 + length) return;
+            const answer = Buffer.from(buf.slice(headEnd + 4, headEnd + 4 + length), 'latin1').toString('utf8');
+            buf = buf.slice(headEnd + 4 + length);
+            latencies.push(performance.now() - t0);
+            if (!check(answer)) {
+              errors++;
+              firstError ??= answer;
+            }
+            send();
+          });
+        }),
+    ),
   );
   const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
   return { rps: latencies.length / elapsed, latencies: sorted, errors, n: latencies.length, firstError };
 }

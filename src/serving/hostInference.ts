@@ -1,7 +1,7 @@
 // Guest → host remote inference (fedflow.serving.v1.HostInferenceService). The host answers its
 // partial score W_h·x_h for the row whose ids the guest forwards; the host's model is the partner
 // of the guest's model, and under mutual TLS only that guest party may ask.
-import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { status, type ClientDuplexStream, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import {
   HostInferenceServiceClient,
   type HostInferenceServiceServer,
@@ -90,10 +90,15 @@ export function hostInferenceServer(h: HostSide, tls: TlsMaterial): HostInferenc
       if (denied) return cb({ code: status.PERMISSION_DENIED, details: denied });
       cb(null, safely(call.request));
     },
-    partialScores: (call: ServerUnaryCall<PartialScoresRequest, PartialScoresResponse>, cb: sendUnaryData<PartialScoresResponse>) => {
-      const denied = denial(call, call.request.requests);
-      if (denied) return cb({ code: status.PERMISSION_DENIED, details: denied });
-      cb(null, { responses: call.request.requests.map(safely) });
+    partialScores: (call: ServerDuplexStream<PartialScoresRequest, PartialScoresResponse>) => {
+      call.on('data', (batch: PartialScoresRequest) => {
+        const denied = denial(call, batch.requests);
+        // A peer claiming another party's rows ends its stream: nothing it sent is answered.
+        if (denied) return call.emit('error', { code: status.PERMISSION_DENIED, details: denied });
+        call.write({ batchId: batch.batchId, responses: batch.requests.map(safely) });
+      });
+      call.on('end', () => call.end());
+      call.on('error', () => {}); // the guest went away; nothing to clean up
     },
   };
 }
@@ -104,17 +109,27 @@ interface Pending {
   reject(err: Error): void;
 }
 
-/** Most rows in one PartialScores call (bounds a call's size; the rest go in the next call). */
+interface InFlight {
+  readonly batch: readonly Pending[];
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Most rows in one batch (bounds a message's size; the rest go in the next batch). */
 const MAX_BATCH = 256;
 
 /**
- * The guest's clients to its hosts' servings: one channel per host party, made on first use.
- * Requests for a host that arrive in the same event-loop turn travel in one PartialScores call:
- * at low load a call carries one row (no added wait), under load the call's cost is shared.
+ * The guest's side of its hosts' servings: per host party one channel and one long-lived
+ * PartialScores stream, opened on first use and reopened after a failure. Requests for a host that
+ * arrive in the same event-loop turn travel as one batch: at low load a batch is one row (no added
+ * wait), under load the per-message cost is shared.
  */
 export class HostClients {
   private readonly clients = new Map<string, HostInferenceServiceClient>();
+  private readonly streams = new Map<string, ClientDuplexStream<PartialScoresRequest, PartialScoresResponse>>();
+  private readonly inFlight = new Map<string, Map<number, InFlight>>();
   private readonly queues = new Map<string, Pending[]>();
+  private nextBatchId = 1;
+  private closed = false;
 
   constructor(
     private readonly routes: ReadonlyMap<string, string>,
@@ -122,7 +137,7 @@ export class HostClients {
     private readonly deadlineMs = 3000,
   ) {}
 
-  /** The host's answer; transport failures become ServingError (105 unreachable, 106 no route). */
+  /** The host's answer; failures become ServingError (105 unreachable or too slow, 106 no route). */
   async partialScore(hostPartyId: string, req: PartialScoreRequest): Promise<PartialScoreResponse> {
     this.client(hostPartyId); // a missing route fails here, before queueing
     return new Promise((resolve, reject) => {
@@ -137,6 +152,12 @@ export class HostClients {
   }
 
   close(): void {
+    this.closed = true;
+    for (const [party, stream] of this.streams) {
+      this.failAll(party, new ServingError(Status.NET_ERROR, `the guest's serving is closing`));
+      stream.cancel();
+    }
+    this.streams.clear();
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
   }
@@ -148,28 +169,66 @@ export class HostClients {
   }
 
   private send(hostPartyId: string, batch: Pending[]): void {
-    const client = this.clients.get(hostPartyId);
-    if (!client) {
-      const err = new ServingError(Status.NET_ERROR, `host ${hostPartyId}'s serving client is closed`);
-      for (const p of batch) p.reject(err);
+    if (this.closed) {
+      for (const p of batch) p.reject(new ServingError(Status.NET_ERROR, `the guest's serving is closing`));
       return;
     }
-    const request: PartialScoresRequest = { requests: batch.map((p) => p.req) };
-    client.partialScores(request, new Metadata(), { deadline: Date.now() + this.deadlineMs }, (err: ServiceError | null, res?: PartialScoresResponse) => {
-      if (err) {
-        const address = this.routes.get(hostPartyId);
-        const unreachable = err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED;
-        const failure = new ServingError(unreachable ? Status.NET_ERROR : Status.SYSTEM_ERROR, `host ${hostPartyId}'s serving at ${address} ${unreachable ? 'is unreachable' : 'refused'}: ${err.details || err.message}`);
-        for (const p of batch) p.reject(failure);
-        return;
-      }
-      const responses = res?.responses ?? [];
-      batch.forEach((p, i) => {
-        const r = responses[i];
+    const id = this.nextBatchId++;
+    const pending = this.pendingOf(hostPartyId);
+    const timer = setTimeout(() => {
+      if (!pending.delete(id)) return;
+      const err = new ServingError(Status.NET_ERROR, `host ${hostPartyId}'s serving at ${this.routes.get(hostPartyId)} did not answer within ${this.deadlineMs} ms`);
+      for (const p of batch) p.reject(err);
+    }, this.deadlineMs);
+    pending.set(id, { batch, timer });
+    this.stream(hostPartyId).write({ batchId: BigInt(id), requests: batch.map((p) => p.req) });
+  }
+
+  private pendingOf(hostPartyId: string): Map<number, InFlight> {
+    let m = this.inFlight.get(hostPartyId);
+    if (!m) this.inFlight.set(hostPartyId, (m = new Map()));
+    return m;
+  }
+
+  private stream(hostPartyId: string): ClientDuplexStream<PartialScoresRequest, PartialScoresResponse> {
+    const open = this.streams.get(hostPartyId);
+    if (open) return open;
+    const stream = this.client(hostPartyId).partialScores();
+    this.streams.set(hostPartyId, stream);
+    const pending = this.pendingOf(hostPartyId);
+    stream.on('data', (res: PartialScoresResponse) => {
+      const id = Number(res.batchId);
+      const entry = pending.get(id);
+      if (!entry) return; // answered after its deadline
+      pending.delete(id);
+      clearTimeout(entry.timer);
+      entry.batch.forEach((p, i) => {
+        const r = res.responses[i];
         if (r) p.resolve(r);
-        else p.reject(new ServingError(Status.SYSTEM_ERROR, `host ${hostPartyId} answered ${responses.length} rows for ${batch.length}`));
+        else p.reject(new ServingError(Status.SYSTEM_ERROR, `host ${hostPartyId} answered ${res.responses.length} rows for ${entry.batch.length}`));
       });
     });
+    const ended = (err?: ServiceError): void => {
+      if (this.streams.get(hostPartyId) !== stream) return;
+      this.streams.delete(hostPartyId);
+      const address = this.routes.get(hostPartyId);
+      const unreachable = !err || err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED || err.code === status.CANCELLED;
+      const why = err ? err.details || err.message : 'the stream ended';
+      this.failAll(hostPartyId, new ServingError(unreachable ? Status.NET_ERROR : Status.SYSTEM_ERROR, `host ${hostPartyId}'s serving at ${address} ${unreachable ? 'is unreachable' : 'refused'}: ${why}`));
+    };
+    stream.on('error', (err: ServiceError) => ended(err));
+    stream.on('end', () => ended());
+    return stream;
+  }
+
+  private failAll(hostPartyId: string, err: Error): void {
+    const pending = this.inFlight.get(hostPartyId);
+    if (!pending) return;
+    for (const entry of pending.values()) {
+      clearTimeout(entry.timer);
+      for (const p of entry.batch) p.reject(err);
+    }
+    pending.clear();
   }
 
   private client(partyId: string): HostInferenceServiceClient {

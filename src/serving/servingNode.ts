@@ -84,7 +84,17 @@ export async function startServing(c: ServingConfig): Promise<RunningServing> {
       hosts.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      await new Promise<void>((resolve) => grpc.tryShutdown(() => resolve()));
+      // Guests keep a PartialScores stream open to a host: wait briefly for calls, then cut them.
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          grpc.forceShutdown();
+          resolve();
+        }, 500);
+        grpc.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
     },
   };
 }

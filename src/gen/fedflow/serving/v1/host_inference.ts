@@ -10,8 +10,10 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -60,11 +62,14 @@ export interface PartialScoreResponse {
 
 export interface PartialScoresRequest {
   requests: PartialScoreRequest[];
+  /** Chosen by the guest, unique on the stream; echoed in the response. */
+  batchId: bigint;
 }
 
 export interface PartialScoresResponse {
   /** One answer per request, in the requests' order. */
   responses: PartialScoreResponse[];
+  batchId: bigint;
 }
 
 function createBasePartialScoreRequest(): PartialScoreRequest {
@@ -555,13 +560,19 @@ export const PartialScoreResponse: MessageFns<PartialScoreResponse> = {
 };
 
 function createBasePartialScoresRequest(): PartialScoresRequest {
-  return { requests: [] };
+  return { requests: [], batchId: 0n };
 }
 
 export const PartialScoresRequest: MessageFns<PartialScoresRequest> = {
   encode(message: PartialScoresRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.requests) {
       PartialScoreRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.batchId !== 0n) {
+      if (BigInt.asUintN(64, message.batchId) !== message.batchId) {
+        throw new globalThis.Error("value provided for field message.batchId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.batchId);
     }
     return writer;
   },
@@ -587,6 +598,14 @@ export const PartialScoresRequest: MessageFns<PartialScoresRequest> = {
             message.requests.push(PartialScoreRequest.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.batchId = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -604,6 +623,7 @@ export const PartialScoresRequest: MessageFns<PartialScoresRequest> = {
       requests: globalThis.Array.isArray(object?.requests)
         ? object.requests.map((e: any) => PartialScoreRequest.fromJSON(e))
         : [],
+      batchId: isSet(object.batchId) ? BigInt(object.batchId) : isSet(object.batch_id) ? BigInt(object.batch_id) : 0n,
     };
   },
 
@@ -611,6 +631,9 @@ export const PartialScoresRequest: MessageFns<PartialScoresRequest> = {
     const obj: any = {};
     if (message.requests?.length) {
       obj.requests = message.requests.map((e) => PartialScoreRequest.toJSON(e));
+    }
+    if (message.batchId !== 0n) {
+      obj.batchId = message.batchId.toString();
     }
     return obj;
   },
@@ -621,18 +644,25 @@ export const PartialScoresRequest: MessageFns<PartialScoresRequest> = {
   fromPartial<I extends Exact<DeepPartial<PartialScoresRequest>, I>>(object: I): PartialScoresRequest {
     const message = createBasePartialScoresRequest();
     message.requests = object.requests?.map((e) => PartialScoreRequest.fromPartial(e)) || [];
+    message.batchId = (object.batchId !== undefined && object.batchId !== null) ? BigInt(object.batchId) : 0n;
     return message;
   },
 };
 
 function createBasePartialScoresResponse(): PartialScoresResponse {
-  return { responses: [] };
+  return { responses: [], batchId: 0n };
 }
 
 export const PartialScoresResponse: MessageFns<PartialScoresResponse> = {
   encode(message: PartialScoresResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.responses) {
       PartialScoreResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.batchId !== 0n) {
+      if (BigInt.asUintN(64, message.batchId) !== message.batchId) {
+        throw new globalThis.Error("value provided for field message.batchId of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.batchId);
     }
     return writer;
   },
@@ -658,6 +688,14 @@ export const PartialScoresResponse: MessageFns<PartialScoresResponse> = {
             message.responses.push(PartialScoreResponse.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.batchId = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -675,6 +713,7 @@ export const PartialScoresResponse: MessageFns<PartialScoresResponse> = {
       responses: globalThis.Array.isArray(object?.responses)
         ? object.responses.map((e: any) => PartialScoreResponse.fromJSON(e))
         : [],
+      batchId: isSet(object.batchId) ? BigInt(object.batchId) : isSet(object.batch_id) ? BigInt(object.batch_id) : 0n,
     };
   },
 
@@ -682,6 +721,9 @@ export const PartialScoresResponse: MessageFns<PartialScoresResponse> = {
     const obj: any = {};
     if (message.responses?.length) {
       obj.responses = message.responses.map((e) => PartialScoreResponse.toJSON(e));
+    }
+    if (message.batchId !== 0n) {
+      obj.batchId = message.batchId.toString();
     }
     return obj;
   },
@@ -692,6 +734,7 @@ export const PartialScoresResponse: MessageFns<PartialScoresResponse> = {
   fromPartial<I extends Exact<DeepPartial<PartialScoresResponse>, I>>(object: I): PartialScoresResponse {
     const message = createBasePartialScoresResponse();
     message.responses = object.responses?.map((e) => PartialScoreResponse.fromPartial(e)) || [];
+    message.batchId = (object.batchId !== undefined && object.batchId !== null) ? BigInt(object.batchId) : 0n;
     return message;
   },
 };
@@ -715,13 +758,14 @@ export const HostInferenceServiceService = {
     responseDeserialize: (value: Buffer): PartialScoreResponse => PartialScoreResponse.decode(value),
   },
   /**
-   * Several rows in one call: the guest coalesces the requests that arrive together (one call per
-   * event-loop turn and host), so a gRPC call's fixed cost is shared under load.
+   * The guest's long-lived stream to a host: batches of rows in, their answers out (matched by
+   * batch_id). A stream message costs a fraction of a unary call, and the guest coalesces the rows
+   * that arrive in the same event-loop turn into one batch.
    */
   partialScores: {
     path: "/fedflow.serving.v1.HostInferenceService/PartialScores" as const,
-    requestStream: false as const,
-    responseStream: false as const,
+    requestStream: true as const,
+    responseStream: true as const,
     requestSerialize: (value: PartialScoresRequest): Buffer => Buffer.from(PartialScoresRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): PartialScoresRequest => PartialScoresRequest.decode(value),
     responseSerialize: (value: PartialScoresResponse): Buffer =>
@@ -734,10 +778,11 @@ export interface HostInferenceServiceServer extends UntypedServiceImplementation
   /** The host's partial score of one row, looked up by the ids the guest was given. */
   partialScore: handleUnaryCall<PartialScoreRequest, PartialScoreResponse>;
   /**
-   * Several rows in one call: the guest coalesces the requests that arrive together (one call per
-   * event-loop turn and host), so a gRPC call's fixed cost is shared under load.
+   * The guest's long-lived stream to a host: batches of rows in, their answers out (matched by
+   * batch_id). A stream message costs a fraction of a unary call, and the guest coalesces the rows
+   * that arrive in the same event-loop turn into one batch.
    */
-  partialScores: handleUnaryCall<PartialScoresRequest, PartialScoresResponse>;
+  partialScores: handleBidiStreamingCall<PartialScoresRequest, PartialScoresResponse>;
 }
 
 export interface HostInferenceServiceClient extends Client {
@@ -758,24 +803,16 @@ export interface HostInferenceServiceClient extends Client {
     callback: (error: ServiceError | null, response: PartialScoreResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Several rows in one call: the guest coalesces the requests that arrive together (one call per
-   * event-loop turn and host), so a gRPC call's fixed cost is shared under load.
+   * The guest's long-lived stream to a host: batches of rows in, their answers out (matched by
+   * batch_id). A stream message costs a fraction of a unary call, and the guest coalesces the rows
+   * that arrive in the same event-loop turn into one batch.
    */
+  partialScores(): ClientDuplexStream<PartialScoresRequest, PartialScoresResponse>;
+  partialScores(options: Partial<CallOptions>): ClientDuplexStream<PartialScoresRequest, PartialScoresResponse>;
   partialScores(
-    request: PartialScoresRequest,
-    callback: (error: ServiceError | null, response: PartialScoresResponse) => void,
-  ): ClientUnaryCall;
-  partialScores(
-    request: PartialScoresRequest,
     metadata: Metadata,
-    callback: (error: ServiceError | null, response: PartialScoresResponse) => void,
-  ): ClientUnaryCall;
-  partialScores(
-    request: PartialScoresRequest,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: PartialScoresResponse) => void,
-  ): ClientUnaryCall;
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<PartialScoresRequest, PartialScoresResponse>;
 }
 
 export const HostInferenceServiceClient = makeGenericClientConstructor(

@@ -69,7 +69,9 @@ export function hostPartialScore(h: HostSide, req: PartialScoreRequest): Partial
   }
 }
 
-export function hostInferenceServer(h: HostSide, tls: TlsMaterial): HostInferenceServiceServer {
+/** The service, and a way to end the guests' open streams when the serving closes. */
+export function hostInferenceServer(h: HostSide, tls: TlsMaterial): { service: HostInferenceServiceServer; endStreams(): void } {
+  const streams = new Set<ServerDuplexStream<PartialScoresRequest, PartialScoresResponse>>();
   /** Under mutual TLS a request must come from the guest party it names. */
   const denial = (call: { getAuthContext(): { sslPeerCertificate?: unknown } | null }, requests: readonly PartialScoreRequest[]): string | undefined => {
     if (tls.insecure) return undefined;
@@ -84,13 +86,17 @@ export function hostInferenceServer(h: HostSide, tls: TlsMaterial): HostInferenc
       return answer(Status.SYSTEM_ERROR, (err as Error)?.message ?? String(err));
     }
   };
-  return {
+  const service: HostInferenceServiceServer = {
     partialScore: (call: ServerUnaryCall<PartialScoreRequest, PartialScoreResponse>, cb: sendUnaryData<PartialScoreResponse>) => {
       const denied = denial(call, [call.request]);
       if (denied) return cb({ code: status.PERMISSION_DENIED, details: denied });
       cb(null, safely(call.request));
     },
     partialScores: (call: ServerDuplexStream<PartialScoresRequest, PartialScoresResponse>) => {
+      streams.add(call);
+      const forget = (): boolean => streams.delete(call);
+      call.on('close', forget);
+      call.on('finish', forget);
       call.on('data', (batch: PartialScoresRequest) => {
         const denied = denial(call, batch.requests);
         // A peer claiming another party's rows ends its stream: nothing it sent is answered.
@@ -98,7 +104,16 @@ export function hostInferenceServer(h: HostSide, tls: TlsMaterial): HostInferenc
         call.write({ batchId: batch.batchId, responses: batch.requests.map(safely) });
       });
       call.on('end', () => call.end());
-      call.on('error', () => {}); // the guest went away; nothing to clean up
+      call.on('error', forget); // the guest went away
+    },
+  };
+  return {
+    service,
+    // A guest's stream would keep a closed server's session alive: end each with UNAVAILABLE, so
+    // the guest fails its waiting rows at once and reconnects to whatever serves the port next.
+    endStreams: () => {
+      for (const call of streams) call.emit('error', { code: status.UNAVAILABLE, details: `host ${h.partyId}'s serving is shutting down` });
+      streams.clear();
     },
   };
 }

@@ -56,7 +56,8 @@ export async function startServing(c: ServingConfig): Promise<RunningServing> {
 
   const grpc = new Server(SERVER_OPTIONS);
   grpc.addService(ModelServiceService, modelServiceServer({ registry, fetchModel: c.fetchModel ?? transferClient(c.flowUrl), log }));
-  grpc.addService(HostInferenceServiceService, hostInferenceServer({ partyId: c.partyId, registry, features }, c.tls));
+  const hostSide = hostInferenceServer({ partyId: c.partyId, registry, features }, c.tls);
+  grpc.addService(HostInferenceServiceService, hostSide.service);
   const grpcPort = await new Promise<number>((resolve, reject) => {
     grpc.bindAsync(`${host}:${c.grpcPort}`, serverCredentials(c.tls), (err, port) => (err ? reject(err) : resolve(port)));
   });
@@ -84,7 +85,8 @@ export async function startServing(c: ServingConfig): Promise<RunningServing> {
       hosts.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
-      // Guests keep a PartialScores stream open to a host: wait briefly for calls, then cut them.
+      hostSide.endStreams();
+      // In-flight ModelService calls get a moment; then whatever is left is cut.
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           grpc.forceShutdown();

@@ -198,6 +198,40 @@ test('host unreachable and host without a route answer 105 and 106', async () =>
   }
 });
 
+test('a restarted host: the guest reopens its stream; the host kept its model and partner index', async () => {
+  const body = { serviceId: 'breast-hetero-lr', featureData: features('133'), sendToRemoteFeatureData: { id: '133' } };
+  const before = await infer(ctx.guest!, body);
+  assert.is(before.retcode, 0, before.retmsg);
+  const port = ctx.host!.grpcPort;
+  await ctx.host!.close();
+  const down = await infer(ctx.guest!, body);
+  assert.is(down.retcode, 105);
+  // The same port and data dir, flow unreachable: the model comes from the host's own state file.
+  ctx.host = await startServing({ partyId: '10000', grpcPort: port, httpPort: 0, flowUrl: 'http://127.0.0.1:1', hostFeatures: HOST_FEATURES_CSV, dataDir: join(dir, 'host'), tls: { insecure: true } });
+  ctx.hostClient!.close();
+  ctx.hostClient = new ModelServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  let again = await infer(ctx.guest!, body);
+  for (let i = 0; again.retcode === 105 && i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 100)); // the channel's reconnect backoff
+    again = await infer(ctx.guest!, body);
+  }
+  assert.is(again.retcode, 0, again.retmsg);
+  assert.is(again.data.score, before.data.score);
+  // A host serving without the model answers 104 through the guest.
+  const u = await rpc(ctx.hostClient, 'unload', { tableName: MODEL_VERSION, namespace: partyModelId('host', '10000') });
+  assert.is(u.statusCode, 0, u.message);
+  const noModel = await infer(ctx.guest!, body);
+  assert.is(noModel.retcode, 104);
+  assert.is(noModel.retmsg, `host 10000: host 10000 has no model loaded for guest model ${partyModelId('guest', '9999')} ${MODEL_VERSION}`);
+  const reload = await rpc(ctx.hostClient, 'publishLoad', loadRequest('host'));
+  assert.is(reload.statusCode, 107); // flow is unreachable now: a clear load error
+  assert.match(reload.message, /^flow at http:\/\/127.0.0.1:1 is unreachable/);
+  // Back to a host that can reach flow, for the tests that follow.
+  await ctx.host!.close();
+  ctx.host = await startServing({ partyId: '10000', grpcPort: port, httpPort: 0, flowUrl: ctx.transfer!.url, hostFeatures: HOST_FEATURES_CSV, dataDir: join(dir, 'host'), tls: { insecure: true } });
+  assert.is((await rpc(ctx.hostClient, 'publishLoad', loadRequest('host'))).statusCode, 0);
+});
+
 test('a restarted serving keeps loaded and bound models without asking flow again', async () => {
   await ctx.guest!.close();
   const callsBefore = ctx.transfer!.calls.length;

@@ -8,6 +8,7 @@ import { defaultContext, type CliContext } from './context.js';
 import { download, upload, uploadHistory } from './commands/data.js';
 import { dagDependency, jobConfig, jobQuery, queryTask, stopJob, submitJob, updateJob } from './commands/job.js';
 import { certsInitCommand } from './commands/certs.js';
+import { SERVING_COMMANDS, servingCli } from './commands/serving.js';
 import { NodeConfigError, runNode, viewsRebuild } from './commands/node.js';
 import { bindModel, loadModel } from './commands/model.js';
 import { tableDelete, tableInfo } from './commands/table.js';
@@ -56,6 +57,8 @@ const HANDLERS: Readonly<Record<CommandName, (ctx: CliContext, o: CliOptions) =>
 /** Runs one fedflow invocation and resolves to its exit status. */
 export async function main(argv: readonly string[], overrides: Partial<CliContext> = {}): Promise<number> {
   const ctx = defaultContext(overrides);
+  // serving and predict talk to serving nodes, not flow: they parse their own options.
+  if (argv[0] !== undefined && SERVING_COMMANDS.has(argv[0])) return servingCli(ctx, argv);
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(argv);

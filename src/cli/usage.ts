@@ -24,6 +24,8 @@ Commands:
   dag-dependency    component order and dependencies of a job (-f dag_dependency)
   load              publish a model to the parties' servings  (-f load)
   bind              bind a service id to the initiator model  (-f bind)
+  serving           run a serving node (online inference; 'fedflow serving --help')
+  predict           one online inference at a serving node ('fedflow predict --help')
 
 Tracking commands, all -j <job_id> -cpn <component> [-r <role> -p <party_id>]
 (FATE style: -f component_parameters, -f component_metric_all, ...):

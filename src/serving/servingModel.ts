@@ -1,0 +1,99 @@
+// A party's model as serving uses it, decoded from the buffers flow's /v1/model/transfer returns
+// ("<component>.<alias>:<BufferName>" → base64 protobuf). The inference DSL in the Pipeline buffer
+// says which component is which: components are found by module, never by name.
+import { DataIOParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-param.js';
+import { LRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-param.js';
+import { Pipeline } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/pipeline.js';
+import { Status, ServingError } from './statusCodes.js';
+
+/** Transfer data: buffer key → base64 of the protobuf bytes. */
+export type ModelBuffers = Readonly<Record<string, string>>;
+
+export interface LinearPart {
+  readonly component: string;
+  /** Feature names in the model's order. */
+  readonly header: readonly string[];
+  /** weights[i] is the weight of header[i]. */
+  readonly weights: Float64Array;
+  /** 0 on hosts. */
+  readonly intercept: number;
+}
+
+export interface ServingModel {
+  /** From the Pipeline buffer (the job's model_id / model_version). */
+  readonly modelId: string;
+  readonly modelVersion: string;
+  readonly dataIo: { readonly component: string; readonly header: readonly string[]; readonly sidName: string; readonly labelName: string };
+  readonly lr: LinearPart;
+}
+
+export const PIPELINE_KEY = 'pipeline.pipeline:Pipeline';
+/** Modules that do nothing to one row online (FATE-Serving skips them too). */
+const PASS_THROUGH = new Set(['Intersection', 'Evaluation', 'Reader']);
+const LR_MODULES = new Set(['HeteroLR']);
+
+const fail = (message: string): never => {
+  throw new ServingError(Status.LOAD_MODEL_ERROR, message);
+};
+
+/** Decodes and checks a hetero LR model; throws ServingError(107) saying what is wrong. */
+export function decodeServingModel(buffers: ModelBuffers): ServingModel {
+  const pipelineB64 = buffers[PIPELINE_KEY];
+  if (pipelineB64 === undefined) fail(`the model has no ${PIPELINE_KEY} buffer`);
+  const pipeline = decode(Pipeline, PIPELINE_KEY, pipelineB64!);
+  let dsl: { components?: Record<string, { module?: string }> };
+  try {
+    dsl = JSON.parse(Buffer.from(pipeline.inferenceDsl).toString('utf8'));
+  } catch (err) {
+    return fail(`the Pipeline's inference_dsl is not JSON: ${(err as Error).message}`);
+  }
+  const components = Object.entries(dsl?.components ?? {});
+  if (components.length === 0) fail("the Pipeline's inference_dsl has no components");
+
+  let dataIoName: string | undefined;
+  let lrName: string | undefined;
+  for (const [name, c] of components) {
+    const module = c?.module ?? '';
+    if (module === 'DataIO') dataIoName ??= name;
+    else if (LR_MODULES.has(module)) lrName ??= name;
+    else if (!PASS_THROUGH.has(module)) fail(`component ${name} (${module || 'no module'}) cannot be served online; fedflow serving supports DataIO, Intersection and HeteroLR`);
+  }
+  if (!dataIoName) return fail('the inference DSL has no DataIO component');
+  if (!lrName) return fail('the inference DSL has no HeteroLR component');
+
+  const dataIoParam = decode(DataIOParam, `${dataIoName}:DataIOParam`, bufferOf(buffers, dataIoName, 'DataIOParam'));
+  const lrParam = decode(LRModelParam, `${lrName}:HeteroLogisticRegressionParam`, bufferOf(buffers, lrName, 'HeteroLogisticRegressionParam'));
+  if (lrParam.needOneVsRest) fail(`${lrName} is a one-vs-rest model; fedflow serving scores binary models only`);
+
+  const header = lrParam.header.length > 0 ? lrParam.header : dataIoParam.header.filter((h) => h in lrParam.weight);
+  const weights = new Float64Array(header.length);
+  header.forEach((name, i) => {
+    const w = lrParam.weight[name];
+    if (typeof w !== 'number' || !Number.isFinite(w)) fail(`${lrName} has no weight for feature ${name}`);
+    weights[i] = w!;
+  });
+  if (!Number.isFinite(lrParam.intercept)) fail(`${lrName} has a non-finite intercept`);
+  return {
+    modelId: pipeline.modelId,
+    modelVersion: pipeline.modelVersion,
+    dataIo: { component: dataIoName, header: dataIoParam.header, sidName: dataIoParam.sidName, labelName: dataIoParam.labelName },
+    lr: { component: lrName, header, weights, intercept: lrParam.intercept },
+  };
+}
+
+/** The buffer `<component>.<any alias>:<bufferName>` (FATE's aliases vary by module). */
+function bufferOf(buffers: ModelBuffers, component: string, bufferName: string): string {
+  const prefix = `${component}.`;
+  const suffix = `:${bufferName}`;
+  for (const key of Object.keys(buffers)) if (key.startsWith(prefix) && key.endsWith(suffix)) return buffers[key]!;
+  return fail(`the model has no ${bufferName} buffer for component ${component}`);
+}
+
+function decode<T>(type: { decode(bytes: Uint8Array): T }, what: string, base64: string): T {
+  if (typeof base64 !== 'string') return fail(`buffer ${what} is not a base64 string`);
+  try {
+    return type.decode(Buffer.from(base64, 'base64'));
+  } catch (err) {
+    return fail(`buffer ${what} is not a valid protobuf: ${(err as Error).message}`);
+  }
+}

@@ -3,7 +3,7 @@
 import * as assert from 'uvu/assert';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildConfig } from '../../src/config.js';
+import { buildConfig, type ConfigInput } from '../../src/config.js';
 import { startNode, type RunningNode } from '../../src/main.js';
 import { FIXTURE_EXAMPLES } from './fixtures.js';
 import { SHARED_DATA, post, tempDir, waitForJob } from './http.js';
@@ -16,10 +16,10 @@ export interface ExampleNode {
   close(): Promise<void>;
 }
 
-/** Starts the node and runs each upload conf to success. */
-export async function startExampleNode(name: string, uploadConfs: readonly string[]): Promise<ExampleNode> {
+/** Starts the node (with `config` on top of the test defaults) and runs each upload conf to success. */
+export async function startExampleNode(name: string, uploadConfs: readonly string[], config: ConfigInput = {}): Promise<ExampleNode> {
   const dir = tempDir(name);
-  const node = await startNode(buildConfig({ httpPort: 0, dataDir: join(dir, 'node'), dataRoots: [dir, SHARED_DATA], logLevel: 'silent' }));
+  const node = await startNode(buildConfig({ httpPort: 0, dataDir: join(dir, 'node'), dataRoots: [dir, SHARED_DATA], logLevel: 'silent' }, config));
   const close = async () => {
     await node.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 // npm run federation:demo — against the federation of `npm run federation:up`: uploads the breast
 // tables on the guest and host nodes, submits the examples' cluster hetero LR job (DSL + conf from
 // ../shared/examples/cluster, else test/fixtures/examples/cluster) at the guest, follows the job
-// on all three nodes, then prints the AUC and where to look.
+// on all three nodes, prints the AUC, then publishes the model to the guest's and host's serving nodes
+// (/v1/model/load), binds the service id `breast-hetero-lr` (/v1/model/bind) and asks the guest's serving
+// for one online prediction (id 133), which must equal the training job's score for that id.
 // FEDFLOW_DEMO_PLAINTEXT=1 runs the LR without encryption (a quicker look; not for real use).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -73,6 +75,26 @@ if (rows.some((r) => r.f_status !== 'success')) {
 const metrics = await post(guest.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
 const summary = Object.fromEntries(metrics.data?.train?.hetero_lr_0?.data ?? []);
 console.log(`AUC ${summary.auc} (KS ${summary.ks}) — evaluation on the guest`);
+
+// Serving: load to the guest's and host's servings, bind, one online inference for id 133.
+const servingHttp = Number(process.env.FEDFLOW_FEDERATION_HTTP_BASE ?? 9380) + 10;
+const { model_id: modelId, model_version: modelVersion } = submitted.data.model_info;
+const withModel = (c) => ({ ...c, job_parameters: { ...c.job_parameters, model_id: modelId, model_version: modelVersion } });
+const load = await post(guest.url, '/v1/model/load', withModel(example('publish_load.json')));
+console.log(`model load: retcode ${load.retcode} ${load.retmsg} ${JSON.stringify(load.data ?? {})}`);
+const bind = await post(guest.url, '/v1/model/bind', withModel(example('bind.json')));
+console.log(`model bind: retcode ${bind.retcode} ${bind.retmsg}`);
+const guestCsv = [join(root, 'test', 'fixtures', 'data'), resolve(root, '..', 'shared', 'data')].map((d) => join(d, 'breast_hetero_guest.csv')).find((f) => existsSync(f));
+const lines = readFileSync(guestCsv, 'utf8').split('\n');
+const header = lines[0].split(',');
+const row133 = lines.find((l) => l.startsWith('133,')).split(',');
+const featureData = Object.fromEntries(header.map((h, i) => [h, Number(row133[i])]).filter(([h]) => h !== 'id' && h !== 'y'));
+const online = await post(`http://127.0.0.1:${servingHttp}`, '/federation/v1/inference', { serviceId: bind.retcode === 0 ? 'breast-hetero-lr' : '-', featureData, sendToRemoteFeatureData: { id: '133' } });
+const trained = await post(guest.url, '/v1/tracking/component/output/data', { job_id: jobId, component_name: 'hetero_lr_0' });
+const offline = (trained.data ?? []).find((r) => String(r[0]) === '133');
+console.log(`online inference for id 133 at the guest's serving: ${online.retcode === 0 ? `score ${online.data.score}` : `retcode ${online.retcode} ${online.retmsg}`}` +
+  (offline ? `; the training job's predict_score for id 133: ${offline[3] ?? JSON.stringify(offline)}` : ''));
+
 console.log(`where to look:
   npx fedflow job-query -j ${jobId} --server ${guest.url}            (and ${host.url}, ${arbiter.url}: each node's own row)
   npx fedflow component-metric-all -j ${jobId} -cpn evaluation_0 --server ${guest.url}

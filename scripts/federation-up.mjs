@@ -7,7 +7,10 @@
 //   certs/                 ca.crt, party-<id>.crt/.key
 //   route_table.json       party id -> 127.0.0.1:<grpc port>
 //   party-<id>/            the node's data dir; node.log is its log
-// Ports: HTTP 9380/9381/9382 and gRPC 9360/9361/9362 (FEDFLOW_FEDERATION_HTTP_BASE / _GRPC_BASE move them).
+//   serving-<id>/          the guest's and host's `fedflow serving` data dir and serving.log
+// Ports: HTTP 9380/9381/9382 and gRPC 9360/9361/9362 (FEDFLOW_FEDERATION_HTTP_BASE / _GRPC_BASE move them);
+// serving nodes of the guest and host: gRPC 9370/9371, online inference HTTP 9390/9391. The servings run
+// plain-text gRPC (`--insecure`): the node's ModelService client is plain text, as fate-flow's is.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,6 +30,11 @@ export const PARTIES = [
   { role: 'arbiter', partyId: '10001' },
 ].map((p, i) => ({ ...p, httpPort: httpBase + i, grpcPort: grpcBase + i }));
 
+// Each non-arbiter party has a serving node; its flow node publishes to it (/v1/model/load).
+export const SERVINGS = PARTIES.filter((p) => p.role !== 'arbiter').map((p, i) => ({ ...p, servingGrpcPort: grpcBase + 10 + i, servingHttpPort: httpBase + 10 + i }));
+const servingOf = (partyId) => SERVINGS.find((s) => s.partyId === partyId);
+const hostFeatures = dataRoots.map((d) => join(d, 'breast_hetero_host.csv')).find((f) => existsSync(f));
+
 mkdirSync(base, { recursive: true });
 const certs = join(base, 'certs');
 execFileSync(process.execPath, [cli, 'certs', 'init', '--dir', certs, ...PARTIES.flatMap((p) => ['--party', p.partyId])], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -41,6 +49,7 @@ const children = PARTIES.map((p) => {
     cli, 'node', '--work-mode', '1', '--party-id', p.partyId, '--port', String(p.httpPort), '--grpc-port', String(p.grpcPort),
     '--route-table', routeTable, '--data-dir', dataDir, ...dataRoots.flatMap((d) => ['--data-root', d]), '--data-root', dataDir,
     '--tls-ca', join(certs, 'ca.crt'), '--tls-cert', join(certs, `party-${p.partyId}.crt`), '--tls-key', join(certs, `party-${p.partyId}.key`),
+    ...(servingOf(p.partyId) ? ['--serving', `127.0.0.1:${servingOf(p.partyId).servingGrpcPort}`] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
   child.on('exit', (code, signal) => {
@@ -49,12 +58,30 @@ const children = PARTIES.map((p) => {
   return { ...p, child, dataDir };
 });
 
+const host = SERVINGS.find((s) => s.role === 'host');
+const servingChildren = SERVINGS.map((s) => {
+  const dataDir = join(base, `serving-${s.partyId}`);
+  mkdirSync(dataDir, { recursive: true });
+  const log = openSync(join(dataDir, 'serving.log'), 'a');
+  const args = [
+    cli, 'serving', '--party-id', s.partyId, '--port', String(s.servingGrpcPort), '--http-port', String(s.servingHttpPort),
+    '--flow', `http://127.0.0.1:${s.httpPort}`, '--data-dir', dataDir, '--insecure',
+    ...(s.role === 'host' && hostFeatures ? ['--host-features', hostFeatures] : []),
+    ...(s.role === 'guest' ? ['--route', `${host.partyId}=127.0.0.1:${host.servingGrpcPort}`] : []),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`serving ${s.role} ${s.partyId} exited (${signal ?? code}); see ${join(dataDir, 'serving.log')}`);
+  });
+  return { ...s, child, dataDir };
+});
+
 let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
   console.log('\nstopping the federation...');
-  for (const c of children) c.child.kill('SIGTERM');
+  for (const c of [...children, ...servingChildren]) c.child.kill('SIGTERM');
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
@@ -82,7 +109,8 @@ for (const c of children) {
 if (!stopping) {
   console.log('federation up (mutual TLS, work_mode 1):');
   for (const c of children) console.log(`  ${c.role.padEnd(7)} ${c.partyId.padEnd(5)}  http://127.0.0.1:${c.httpPort}  gRPC 127.0.0.1:${c.grpcPort}  data ${c.dataDir}  (pid ${c.child.pid})`);
+  for (const s of servingChildren) console.log(`  serving ${s.role} ${s.partyId}: gRPC 127.0.0.1:${s.servingGrpcPort}, inference http://127.0.0.1:${s.servingHttpPort}/federation/v1/inference  (pid ${s.child.pid})`);
   console.log(`certificates in ${certs}; route table ${routeTable}`);
-  console.log('next: npm run federation:demo (in another terminal); Ctrl-C here stops the three nodes');
+  console.log('next: npm run federation:demo (in another terminal); Ctrl-C here stops the nodes and servings');
 }
-await Promise.all(children.map((c) => new Promise((r) => (c.child.exitCode !== null ? r() : c.child.once('exit', r)))));
+await Promise.all([...children, ...servingChildren].map((c) => new Promise((r) => (c.child.exitCode !== null ? r() : c.child.once('exit', r)))));

@@ -7,6 +7,7 @@ import {
   type AppendResult,
   type EventMetadata,
   type EventStore,
+  type StreamAppend,
 } from '../store/eventStore.js';
 
 export interface HandledCommand<State, Event> {
@@ -44,6 +45,86 @@ export async function handleCommand<State, Command, Event extends { type: string
       return { events, state: next, appended };
     } catch (error) {
       cache.delete(streamId);
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= retries) throw error;
+    }
+  }
+}
+
+/** A command for one stream, as handleCommands takes them. */
+export interface StreamCommand {
+  readonly streamId: string;
+  // Each command brings its own decider, so their types differ within one call.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly decider: Decider<any, any, any>;
+  readonly command: unknown;
+}
+
+type AnyHandled = HandledCommand<unknown, { type: string; data: unknown }>;
+
+/**
+ * Commands (each decided on its own stream) and plain appends (events that need no decision,
+ * e.g. tracking facts) recorded in one transaction when the store can (EventStore.appendToStreams):
+ * all their events or none, in the order given, one commit instead of one per stream. Each command
+ * is appended with the revision its decision was made on; a concurrent writer makes the whole
+ * unit fail and it is decided again. A store without multi-stream appends gets them one by one,
+ * in the same order. Returns what each command decided (in order) and the last event's position.
+ */
+export async function handleCommands(
+  store: EventStore,
+  entries: readonly (StreamCommand | StreamAppend)[],
+  options: { retries?: number } = {},
+): Promise<{ handled: AnyHandled[]; position?: bigint }> {
+  const isCommand = (e: StreamCommand | StreamAppend): e is StreamCommand => 'decider' in e;
+  if (!store.appendToStreams) {
+    let position: bigint | undefined;
+    const handled: AnyHandled[] = [];
+    for (const e of entries) {
+      if (isCommand(e)) {
+        const done = await handleCommand(store, e.streamId, e.decider, e.command);
+        if (done.appended) position = done.appended.position;
+        handled.push(done);
+      } else if (e.events.length) {
+        position = (await store.appendToStream(e.streamId, e.events, { expectedRevision: e.expectedRevision ?? 'any' })).position;
+      }
+    }
+    return { handled, ...(position !== undefined ? { position } : {}) };
+  }
+  const retries = options.retries ?? 3;
+  const cache = stateCache(store);
+  for (let attempt = 0; ; attempt++) {
+    const decided = await Promise.all(entries.filter(isCommand).map(async (c) => {
+      const cached = attempt === 0 ? (cache.get(c.streamId) as Cached<unknown> | undefined) : undefined;
+      const { state, revision } = cached && cached.decider === c.decider ? cached : await loadState(store, c.streamId, c.decider);
+      const events = c.decider.decide(c.command, state) as { type: string; data: unknown }[];
+      return { c, state, revision, events };
+    }));
+    const appends: StreamAppend[] = [];
+    const slot = new Map<unknown, number>();
+    let nextCommand = 0;
+    for (const e of entries) {
+      if (!isCommand(e)) {
+        if (e.events.length) appends.push(e);
+        continue;
+      }
+      const d = decided[nextCommand++]!;
+      if (d.events.length === 0) continue;
+      slot.set(d, appends.length);
+      appends.push({ streamId: d.c.streamId, events: d.events.map((ev) => ({ type: ev.type, data: ev.data })), expectedRevision: d.revision ?? 'no_stream' });
+    }
+    if (appends.length === 0) return { handled: decided.map((d) => ({ events: d.events, state: d.state })) };
+    try {
+      const results = await store.appendToStreams(appends);
+      const handled = decided.map((d): AnyHandled => {
+        const at = slot.get(d);
+        if (at === undefined) return { events: d.events, state: d.state };
+        const appended = results[at]!;
+        const state = d.events.reduce(d.c.decider.evolve, d.state);
+        remember(cache, d.c.streamId, { decider: d.c.decider, state, revision: appended.nextExpectedRevision });
+        return { events: d.events, state, appended };
+      });
+      return { handled, position: results[results.length - 1]!.position };
+    } catch (error) {
+      for (const d of decided) cache.delete(d.c.streamId);
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= retries) throw error;
     }
   }

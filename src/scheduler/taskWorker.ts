@@ -95,10 +95,26 @@ function restoreNaN(value: unknown): unknown {
   return value;
 }
 
+/** One TableStore per directory (its constructor makes sure the directory exists: once is enough). */
+const stores = new Map<string, TableStore>();
+function tableStoreOf(dir: string): TableStore {
+  let store = stores.get(dir);
+  if (!store) stores.set(dir, (store = new TableStore(dir)));
+  return store;
+}
+
+/** Output rows as stored: [key, JSON text of the value]. */
+function* encodeRows(rows: readonly (readonly [string, unknown])[]): Generator<readonly [string, string]> {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    yield [row[0], JSON.stringify(row[1])];
+  }
+}
+
 async function runTask(task: number, state: TaskState, request: TaskRequest): Promise<TaskOutput> {
   const component = COMPONENTS[request.module];
   if (!component) throw new Error(`module ${request.module} has no implementation in fedflow yet`);
-  const tables = new TableStore(request.tablesDir);
+  const tables = tableStoreOf(request.tablesDir);
   const data: Record<string, DataTable> = {};
   for (const [key, input] of Object.entries(request.inputs)) data[key] = loadTable(tables, input);
   const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
@@ -113,7 +129,7 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
-    const count = writeTable(tables, request.outputLocation, output.data.rows.map(([k, v]) => [k, JSON.stringify(v)] as const));
+    const count = writeTable(tables, request.outputLocation, encodeRows(output.data.rows));
     recent.keep(request.outputLocation, output.data.rows);
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }

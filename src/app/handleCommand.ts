@@ -23,16 +23,12 @@ export async function handleCommand<State, Command, Event extends { type: string
   streamId: string,
   decider: Decider<State, Command, Event>,
   command: Command,
-  options: { retries?: number; metadata?: EventMetadata } = {},
+  options: { retries?: number; metadata?: EventMetadata; assumeNew?: boolean } = {},
 ): Promise<HandledCommand<State, Event>> {
   const retries = options.retries ?? 3;
   const cache = stateCache(store);
   for (let attempt = 0; ; attempt++) {
-    // The state this node last wrote is reused: if another writer moved the stream on, the append
-    // fails on the expected revision and the stream is read afresh.
-    const cached = attempt === 0 ? (cache.get(streamId) as Cached<State> | undefined) : undefined;
-    const { state, revision } = cached && cached.decider === decider ? cached : await loadState(store, streamId, decider);
-    const events = decider.decide(command, state);
+    const { state, revision, events } = await decideOn(store, cache, streamId, decider, command, attempt, options.assumeNew);
     if (events.length === 0) return { events, state };
     try {
       const appended = await store.appendToStream(
@@ -57,6 +53,8 @@ export interface StreamCommand {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly decider: Decider<any, any, any>;
   readonly command: unknown;
+  /** The stream is most likely new (see decideOn). */
+  readonly assumeNew?: boolean;
 }
 
 type AnyHandled = HandledCommand<unknown, { type: string; data: unknown }>;
@@ -80,7 +78,7 @@ export async function handleCommands(
     const handled: AnyHandled[] = [];
     for (const e of entries) {
       if (isCommand(e)) {
-        const done = await handleCommand(store, e.streamId, e.decider, e.command);
+        const done = await handleCommand(store, e.streamId, e.decider, e.command, { assumeNew: e.assumeNew ?? false });
         if (done.appended) position = done.appended.position;
         handled.push(done);
       } else if (e.events.length) {
@@ -93,10 +91,8 @@ export async function handleCommands(
   const cache = stateCache(store);
   for (let attempt = 0; ; attempt++) {
     const decided = await Promise.all(entries.filter(isCommand).map(async (c) => {
-      const cached = attempt === 0 ? (cache.get(c.streamId) as Cached<unknown> | undefined) : undefined;
-      const { state, revision } = cached && cached.decider === c.decider ? cached : await loadState(store, c.streamId, c.decider);
-      const events = c.decider.decide(c.command, state) as { type: string; data: unknown }[];
-      return { c, state, revision, events };
+      const { state, revision, events } = await decideOn(store, cache, c.streamId, c.decider, c.command, attempt, c.assumeNew);
+      return { c, state, revision, events: events as { type: string; data: unknown }[] };
     }));
     const appends: StreamAppend[] = [];
     const slot = new Map<unknown, number>();
@@ -128,6 +124,39 @@ export async function handleCommands(
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= retries) throw error;
     }
   }
+}
+
+/**
+ * The state a command is decided on, and its decision. The state this node last wrote is reused:
+ * if another writer moved the stream on, the append fails on the expected revision and the stream
+ * is read afresh on the next attempt. With `assumeNew` (a stream this command normally creates: a
+ * task's start, an output table, a new job's rows) the first attempt decides on the empty stream
+ * without reading it; the append then expects no stream, so an existing one fails the append and
+ * is read on the next attempt, and a decision that refuses or does nothing is checked on the real
+ * state at once. Same outcomes, one read fewer per new stream.
+ */
+async function decideOn<State, Event>(
+  store: EventStore,
+  cache: Map<string, Cached<unknown>>,
+  streamId: string,
+  decider: Decider<State, unknown, Event>,
+  command: unknown,
+  attempt: number,
+  assumeNew: boolean | undefined,
+): Promise<{ state: State; revision: bigint | null; events: Event[] }> {
+  const cached = attempt === 0 ? (cache.get(streamId) as Cached<State> | undefined) : undefined;
+  if (cached && cached.decider === decider) return { ...cached, events: decider.decide(command, cached.state) };
+  if (attempt === 0 && assumeNew) {
+    const state = decider.initialState();
+    try {
+      const events = decider.decide(command, state);
+      if (events.length) return { state, revision: null, events };
+    } catch {
+      // Refused on the empty stream: the real state decides (and throws if it refuses too).
+    }
+  }
+  const { state, revision } = await loadState(store, streamId, decider);
+  return { state, revision, events: decider.decide(command, state) };
 }
 
 interface Cached<State> {

@@ -118,7 +118,7 @@ export class PartyActors {
     await this.task(taskId, ref, {
       type: 'StartTask',
       data: { jobId, taskId, componentName: component.name, role: ref.role, partyId: ref.partyId, runIp: this.deps.runIp, runPid: process.pid, at: now() },
-    });
+    }, true);
     const tracking = new TrackingWriter(this.deps.store, scope, now, this.deps.log);
     try {
       const request = this.request(plan, component, party, ref, taskId);
@@ -220,6 +220,7 @@ export class PartyActors {
       entries.push({
         streamId: tableStreamId(tableNamespace, dataName),
         decider: tableDecider,
+        assumeNew: true,
         command: {
           type: 'LoadTableData',
           data: {
@@ -237,8 +238,9 @@ export class PartyActors {
     return entries;
   }
 
-  private task(taskId: string, ref: PartyRef, command: TaskCommand) {
-    return handleCommand(this.deps.store, taskStreamId(taskId, ref.role, ref.partyId), taskDecider, command);
+  /** `starting`: the task's stream is new (see handleCommand's assumeNew). */
+  private task(taskId: string, ref: PartyRef, command: TaskCommand, starting = false) {
+    return handleCommand(this.deps.store, taskStreamId(taskId, ref.role, ref.partyId), taskDecider, command, { assumeNew: starting });
   }
 }
 

@@ -21,6 +21,7 @@ import { PartyActors } from './scheduler/partyActor.js';
 import { WorkerPool } from './scheduler/workerPool.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
+import { WalCheckpointer } from '../projections/walCheckpointer.js';
 import type { EventStore, RecordedEvent } from './store/eventStore.js';
 import { ClusterRuntime } from './federation/clusterRuntime.js';
 
@@ -58,6 +59,8 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const viewsDb = openViewDatabase(viewsFile(config));
   const views = new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store, (error) => log.error({ err: error }, 'views stopped following the log'));
   await views.start();
+  // WAL checkpoints (a copy and an fsync) off the event loop.
+  const checkpointer = viewsFile(config) === ':memory:' ? undefined : WalCheckpointer.start(viewsDb, viewsFile(config));
 
   // Listen first (the port may be ephemeral) so f_run_ip names the real address; until the edge
   // is ready (crash recovery may take a moment) requests get a clear 503.
@@ -109,7 +112,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
     close: () =>
-      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close()], views, nest, store, viewsDb)),
+      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close()], views, nest, store, viewsDb, checkpointer)),
   };
 }
 
@@ -120,6 +123,7 @@ async function shutdown(
   nest: { close(): Promise<void> },
   store: EventStore,
   viewsDb: { close(): void },
+  checkpointer: WalCheckpointer | undefined,
 ): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
@@ -128,6 +132,7 @@ async function shutdown(
   await views.stop();
   await nest.close();
   await store.close();
+  await checkpointer?.stop();
   viewsDb.close();
 }
 

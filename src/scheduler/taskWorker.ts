@@ -8,6 +8,7 @@ import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { writeTable } from '../store/tables/writeTable.js';
 import { RecentOutputs } from './recentOutputs.js';
+import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
 import type { FromWorker, FromWorkerEnvelope, TableInput, TaskOutput, TaskRequest, ToWorkerEnvelope } from './taskProtocol.js';
 
@@ -23,6 +24,8 @@ interface TaskState {
 const tasks = new Map<number, TaskState>();
 /** This worker's last output tables, so the job's next task here need not read and parse them back. */
 const recent = new RecentOutputs();
+/** Small uploaded tables this worker read lately (jobs read the same uploads again and again). */
+const uploaded = new UploadedRows();
 
 port.on('message', ({ task, message }: ToWorkerEnvelope) => {
   const state = tasks.get(task);
@@ -81,10 +84,18 @@ function federationOf(task: number, state: TaskState): Federation {
 }
 
 function loadTable(tables: TableStore, input: TableInput): DataTable {
-  const kept = input.format === 'json' ? recent.take(input.location) : undefined;
+  if (input.format === 'raw') {
+    const known = uploaded.get(input.location);
+    if (known) return { schema: input.schema, rows: known };
+    const rows: [string, string][] = [];
+    for (const [k, v] of tables.read(input.location)) rows.push([k, v]);
+    uploaded.keep(input.location, rows);
+    return { schema: input.schema, rows };
+  }
+  const kept = recent.take(input.location);
   if (kept) return { schema: input.schema, rows: kept };
   const rows: [string, unknown][] = [];
-  for (const [k, v] of tables.read(input.location)) rows.push([k, input.format === 'raw' ? v : restoreNaN(JSON.parse(v))]);
+  for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
   return { schema: input.schema, rows };
 }
 

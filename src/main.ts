@@ -22,6 +22,7 @@ import { WorkerPool } from './scheduler/workerPool.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { openLoads } from '../projections/modelPublish/query.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
+import { WalCheckpointer } from '../projections/walCheckpointer.js';
 import type { EventStore, RecordedEvent } from './store/eventStore.js';
 import type { JobPlan } from './domain/dsl/plan.js';
 import type { JobRow } from '../projections/jobs/query.js';
@@ -65,6 +66,8 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const viewsDb = openViewDatabase(viewsFile(config));
   const views = new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store, (error) => log.error({ err: error }, 'views stopped following the log'));
   await views.start();
+  // WAL checkpoints (a copy and an fsync) off the event loop.
+  const checkpointer = viewsFile(config) === ':memory:' ? undefined : WalCheckpointer.start(viewsDb, viewsFile(config));
 
   // Listen first (the port may be ephemeral) so f_run_ip names the real address; until the edge
   // is ready (crash recovery may take a moment) requests get a clear 503.
@@ -139,7 +142,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
     close: () =>
-      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), async () => modelBlobs.close()], views, nest, store, viewsDb)),
+      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), async () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
   };
 }
 
@@ -150,6 +153,7 @@ async function shutdown(
   nest: { close(): Promise<void> },
   store: EventStore,
   viewsDb: { close(): void },
+  checkpointer: WalCheckpointer | undefined,
 ): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
@@ -158,6 +162,7 @@ async function shutdown(
   await views.stop();
   await nest.close();
   await store.close();
+  await checkpointer?.stop();
   viewsDb.close();
 }
 

@@ -7,6 +7,7 @@ import {
   type AppendResult,
   type EventMetadata,
   type EventStore,
+  type StreamAppend,
 } from '../store/eventStore.js';
 
 export interface HandledCommand<State, Event> {
@@ -22,16 +23,12 @@ export async function handleCommand<State, Command, Event extends { type: string
   streamId: string,
   decider: Decider<State, Command, Event>,
   command: Command,
-  options: { retries?: number; metadata?: EventMetadata } = {},
+  options: { retries?: number; metadata?: EventMetadata; assumeNew?: boolean } = {},
 ): Promise<HandledCommand<State, Event>> {
   const retries = options.retries ?? 3;
   const cache = stateCache(store);
   for (let attempt = 0; ; attempt++) {
-    // The state this node last wrote is reused: if another writer moved the stream on, the append
-    // fails on the expected revision and the stream is read afresh.
-    const cached = attempt === 0 ? (cache.get(streamId) as Cached<State> | undefined) : undefined;
-    const { state, revision } = cached && cached.decider === decider ? cached : await loadState(store, streamId, decider);
-    const events = decider.decide(command, state);
+    const { state, revision, events } = await decideOn(store, cache, streamId, decider, command, attempt, options.assumeNew);
     if (events.length === 0) return { events, state };
     try {
       const appended = await store.appendToStream(
@@ -47,6 +44,119 @@ export async function handleCommand<State, Command, Event extends { type: string
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= retries) throw error;
     }
   }
+}
+
+/** A command for one stream, as handleCommands takes them. */
+export interface StreamCommand {
+  readonly streamId: string;
+  // Each command brings its own decider, so their types differ within one call.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly decider: Decider<any, any, any>;
+  readonly command: unknown;
+  /** The stream is most likely new (see decideOn). */
+  readonly assumeNew?: boolean;
+}
+
+type AnyHandled = HandledCommand<unknown, { type: string; data: unknown }>;
+
+/**
+ * Commands (each decided on its own stream) and plain appends (events that need no decision,
+ * e.g. tracking facts) recorded in one transaction when the store can (EventStore.appendToStreams):
+ * all their events or none, in the order given, one commit instead of one per stream. Each command
+ * is appended with the revision its decision was made on; a concurrent writer makes the whole
+ * unit fail and it is decided again. A store without multi-stream appends gets them one by one,
+ * in the same order. Returns what each command decided (in order) and the last event's position.
+ */
+export async function handleCommands(
+  store: EventStore,
+  entries: readonly (StreamCommand | StreamAppend)[],
+  options: { retries?: number } = {},
+): Promise<{ handled: AnyHandled[]; position?: bigint }> {
+  const isCommand = (e: StreamCommand | StreamAppend): e is StreamCommand => 'decider' in e;
+  if (!store.appendToStreams) {
+    let position: bigint | undefined;
+    const handled: AnyHandled[] = [];
+    for (const e of entries) {
+      if (isCommand(e)) {
+        const done = await handleCommand(store, e.streamId, e.decider, e.command, { assumeNew: e.assumeNew ?? false });
+        if (done.appended) position = done.appended.position;
+        handled.push(done);
+      } else if (e.events.length) {
+        position = (await store.appendToStream(e.streamId, e.events, { expectedRevision: e.expectedRevision ?? 'any' })).position;
+      }
+    }
+    return { handled, ...(position !== undefined ? { position } : {}) };
+  }
+  const retries = options.retries ?? 3;
+  const cache = stateCache(store);
+  for (let attempt = 0; ; attempt++) {
+    const decided = await Promise.all(entries.filter(isCommand).map(async (c) => {
+      const { state, revision, events } = await decideOn(store, cache, c.streamId, c.decider, c.command, attempt, c.assumeNew);
+      return { c, state, revision, events: events as { type: string; data: unknown }[] };
+    }));
+    const appends: StreamAppend[] = [];
+    const slot = new Map<unknown, number>();
+    let nextCommand = 0;
+    for (const e of entries) {
+      if (!isCommand(e)) {
+        if (e.events.length) appends.push(e);
+        continue;
+      }
+      const d = decided[nextCommand++]!;
+      if (d.events.length === 0) continue;
+      slot.set(d, appends.length);
+      appends.push({ streamId: d.c.streamId, events: d.events.map((ev) => ({ type: ev.type, data: ev.data })), expectedRevision: d.revision ?? 'no_stream' });
+    }
+    if (appends.length === 0) return { handled: decided.map((d) => ({ events: d.events, state: d.state })) };
+    try {
+      const results = await store.appendToStreams(appends);
+      const handled = decided.map((d): AnyHandled => {
+        const at = slot.get(d);
+        if (at === undefined) return { events: d.events, state: d.state };
+        const appended = results[at]!;
+        const state = d.events.reduce(d.c.decider.evolve, d.state);
+        remember(cache, d.c.streamId, { decider: d.c.decider, state, revision: appended.nextExpectedRevision });
+        return { events: d.events, state, appended };
+      });
+      return { handled, position: results[results.length - 1]!.position };
+    } catch (error) {
+      for (const d of decided) cache.delete(d.c.streamId);
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= retries) throw error;
+    }
+  }
+}
+
+/**
+ * The state a command is decided on, and its decision. The state this node last wrote is reused:
+ * if another writer moved the stream on, the append fails on the expected revision and the stream
+ * is read afresh on the next attempt. With `assumeNew` (a stream this command normally creates: a
+ * task's start, an output table, a new job's rows) the first attempt decides on the empty stream
+ * without reading it; the append then expects no stream, so an existing one fails the append and
+ * is read on the next attempt, and a decision that refuses or does nothing is checked on the real
+ * state at once. Same outcomes, one read fewer per new stream.
+ */
+async function decideOn<State, Event>(
+  store: EventStore,
+  cache: Map<string, Cached<unknown>>,
+  streamId: string,
+  decider: Decider<State, unknown, Event>,
+  command: unknown,
+  attempt: number,
+  assumeNew: boolean | undefined,
+): Promise<{ state: State; revision: bigint | null; events: Event[] }> {
+  const cached = attempt === 0 ? (cache.get(streamId) as Cached<State> | undefined) : undefined;
+  if (cached && cached.decider === decider) return { ...cached, events: decider.decide(command, cached.state) };
+  if (attempt === 0 && assumeNew) {
+    const state = decider.initialState();
+    try {
+      const events = decider.decide(command, state);
+      if (events.length) return { state, revision: null, events };
+    } catch {
+      // Refused on the empty stream: the real state decides (and throws if it refuses too).
+    }
+  }
+  const { state, revision } = await loadState(store, streamId, decider);
+  return { state, revision, events: decider.decide(command, state) };
 }
 
 interface Cached<State> {

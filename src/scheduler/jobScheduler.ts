@@ -201,12 +201,15 @@ export class JobScheduler {
         }
         done += 1;
         const taskId = `${plan.jobId}_${component.name}`;
-        await this.forAllRows(rows, { type: 'ReportJobProgress', data: { progress: Math.floor((done / total) * 100), currentTasks: [taskId], at: this.deps.clock.now() } });
+        // The progress is recorded before the next tasks start, in the same group commit (appends
+        // are committed in call order): one commit round trip per component instead of two.
+        const progress = this.forAllRows(rows, { type: 'ReportJobProgress', data: { progress: Math.floor((done / total) * 100), currentTasks: [taskId], at: this.deps.clock.now() } });
         for (const next of component.downstreams) {
           const left = pending.get(next)! - 1;
           pending.set(next, left);
           if (left === 0 && !stopAll.signal.aborted) launch(byName.get(next)!);
         }
+        await progress;
       });
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));

@@ -12,11 +12,12 @@ import { taskDecider } from '../domain/task/decider.js';
 import { taskIdOf, taskStreamId } from '../domain/task/events.js';
 import type { TaskCommand } from '../domain/task/commands.js';
 import { tableDecider } from '../domain/table/decider.js';
+import type { TableCommand } from '../domain/table/commands.js';
 import { tableStreamId } from '../domain/table/events.js';
 import { trackingStreamId, type TrackingEvent, type TrackingScope } from '../domain/tracking/events.js';
-import { handleCommand } from '../app/handleCommand.js';
+import { handleCommand, handleCommands, type StreamCommand } from '../app/handleCommand.js';
 import type { Clock } from '../app/clock.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore, StreamAppend } from '../store/eventStore.js';
 import type { TableStore } from '../store/tables/tableStore.js';
 import { getTable } from '../../projections/tables/query.js';
 import { outputData, outputModel } from '../../projections/outputs/query.js';
@@ -124,7 +125,7 @@ export class PartyActors {
     await this.task(taskId, ref, {
       type: 'StartTask',
       data: { jobId, taskId, componentName: component.name, role: ref.role, partyId: ref.partyId, runIp: this.deps.runIp, runPid: process.pid, at: now() },
-    });
+    }, true);
     const tracking = new TrackingWriter(this.deps.store, scope, now, this.deps.log);
     try {
       const request = this.request(plan, component, party, ref, taskId);
@@ -151,11 +152,14 @@ export class PartyActors {
           }
         },
       });
-      await tracking.flush();
-      await this.recordOutputs(scope, component, output);
-      const done = await this.task(taskId, ref, { type: 'SucceedTask', data: { at: now() } });
+      // The metrics still pending, the outputs and the success: one commit, all or nothing.
+      const { position } = await handleCommands(this.deps.store, [
+        ...tracking.takePending(),
+        ...this.outputEntries(scope, component, output),
+        { streamId: taskStreamId(taskId, ref.role, ref.partyId), decider: taskDecider, command: { type: 'SucceedTask', data: { at: now() } } satisfies TaskCommand },
+      ]);
       // Downstream tasks read this task's outputs from the views: they must be there first.
-      if (done.appended) await this.deps.waitForViews(done.appended.position);
+      if (position !== undefined) await this.deps.waitForViews(position);
       return { status: 'success', taskId, party: ref };
     } catch (error) {
       await tracking.flush();
@@ -220,30 +224,39 @@ export class PartyActors {
     return out && { location: out.location, format: 'json', schema: out.schema as unknown as Schema };
   }
 
-  private async recordOutputs(scope: TrackingScope, component: ComponentPlan, output: TaskOutput): Promise<void> {
+  /** The output table (its table stream) and the output records (the tracking stream), to be committed with the task's end. */
+  private outputEntries(scope: TrackingScope, component: ComponentPlan, output: TaskOutput): (StreamCommand | StreamAppend)[] {
     const at = this.deps.clock.now();
+    const entries: (StreamCommand | StreamAppend)[] = [];
     const events: TrackingEvent[] = [];
     if (output.data) {
       const dataName = component.outputs.data ?? 'data';
       // Per party: in standalone one node holds every party's output of the same task.
       const tableNamespace = `output_data_${scope.taskId}_${scope.role}_${scope.partyId}`;
-      await handleCommand(this.deps.store, tableStreamId(tableNamespace, dataName), tableDecider, {
-        type: 'LoadTableData',
-        data: {
-          namespace: tableNamespace, name: dataName, location: output.data.location, mode: 'replace', basedOn: null, partition: 1,
-          countUpload: output.data.count, countActual: output.data.count, meta: { schema: output.data.schema }, jobId: scope.jobId, at,
-        },
+      entries.push({
+        streamId: tableStreamId(tableNamespace, dataName),
+        decider: tableDecider,
+        assumeNew: true,
+        command: {
+          type: 'LoadTableData',
+          data: {
+            namespace: tableNamespace, name: dataName, location: output.data.location, mode: 'replace', basedOn: null, partition: 1,
+            countUpload: output.data.count, countActual: output.data.count, meta: { schema: output.data.schema }, jobId: scope.jobId, at,
+          },
+        } satisfies TableCommand,
       });
       events.push({ type: 'OutputDataRecorded', data: { ...scope, dataName, tableNamespace, tableName: dataName, location: output.data.location, count: output.data.count, schema: { ...output.data.schema }, at } });
     }
     if (output.model) {
       events.push({ type: 'OutputModelRecorded', data: { ...scope, module: output.modelModule ?? component.module, alias: component.outputs.model ?? 'default', buffers: output.model, at } });
     }
-    if (events.length) await this.deps.store.appendToStream(trackingStreamId(scope.jobId, scope.role, scope.partyId), events, { expectedRevision: 'any' });
+    if (events.length) entries.push({ streamId: trackingStreamId(scope.jobId, scope.role, scope.partyId), events });
+    return entries;
   }
 
-  private task(taskId: string, ref: PartyRef, command: TaskCommand) {
-    return handleCommand(this.deps.store, taskStreamId(taskId, ref.role, ref.partyId), taskDecider, command);
+  /** `starting`: the task's stream is new (see handleCommand's assumeNew). */
+  private task(taskId: string, ref: PartyRef, command: TaskCommand, starting = false) {
+    return handleCommand(this.deps.store, taskStreamId(taskId, ref.role, ref.partyId), taskDecider, command, { assumeNew: starting });
   }
 }
 
@@ -266,6 +279,12 @@ class TrackingWriter {
   add(event: TrackingEvent): void {
     this.pending.push(event);
     if (this.pending.length === 1) this.chain = this.chain.then(() => new Promise((r) => setImmediate(r))).then(() => this.write());
+  }
+
+  /** The metrics not yet appended, as one append to be committed with the task's end; none are appended after. */
+  takePending(): StreamAppend[] {
+    const batch = this.pending.splice(0);
+    return batch.length ? [{ streamId: trackingStreamId(this.scope.jobId, this.scope.role, this.scope.partyId), events: batch }] : [];
   }
 
   flush(): Promise<void> {

@@ -8,6 +8,7 @@ import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { writeTable } from '../store/tables/writeTable.js';
 import { RecentOutputs } from './recentOutputs.js';
+import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
 import type { FromWorker, FromWorkerEnvelope, TableInput, TaskOutput, TaskRequest, ToWorkerEnvelope } from './taskProtocol.js';
 
@@ -23,6 +24,8 @@ interface TaskState {
 const tasks = new Map<number, TaskState>();
 /** This worker's last output tables, so the job's next task here need not read and parse them back. */
 const recent = new RecentOutputs();
+/** Small uploaded tables this worker read lately (jobs read the same uploads again and again). */
+const uploaded = new UploadedRows();
 
 port.on('message', ({ task, message }: ToWorkerEnvelope) => {
   const state = tasks.get(task);
@@ -81,10 +84,18 @@ function federationOf(task: number, state: TaskState): Federation {
 }
 
 function loadTable(tables: TableStore, input: TableInput): DataTable {
-  const kept = input.format === 'json' ? recent.take(input.location) : undefined;
+  if (input.format === 'raw') {
+    const known = uploaded.get(input.location);
+    if (known) return { schema: input.schema, rows: known };
+    const rows: [string, string][] = [];
+    for (const [k, v] of tables.read(input.location)) rows.push([k, v]);
+    uploaded.keep(input.location, rows);
+    return { schema: input.schema, rows };
+  }
+  const kept = recent.take(input.location);
   if (kept) return { schema: input.schema, rows: kept };
   const rows: [string, unknown][] = [];
-  for (const [k, v] of tables.read(input.location)) rows.push([k, input.format === 'raw' ? v : restoreNaN(JSON.parse(v))]);
+  for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
   return { schema: input.schema, rows };
 }
 
@@ -95,10 +106,26 @@ function restoreNaN(value: unknown): unknown {
   return value;
 }
 
+/** One TableStore per directory (its constructor makes sure the directory exists: once is enough). */
+const stores = new Map<string, TableStore>();
+function tableStoreOf(dir: string): TableStore {
+  let store = stores.get(dir);
+  if (!store) stores.set(dir, (store = new TableStore(dir)));
+  return store;
+}
+
+/** Output rows as stored: [key, JSON text of the value]. */
+function* encodeRows(rows: readonly (readonly [string, unknown])[]): Generator<readonly [string, string]> {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    yield [row[0], JSON.stringify(row[1])];
+  }
+}
+
 async function runTask(task: number, state: TaskState, request: TaskRequest): Promise<TaskOutput> {
   const component = COMPONENTS[request.module];
   if (!component) throw new Error(`module ${request.module} has no implementation in fedflow yet`);
-  const tables = new TableStore(request.tablesDir);
+  const tables = tableStoreOf(request.tablesDir);
   const data: Record<string, DataTable> = {};
   for (const [key, input] of Object.entries(request.inputs)) data[key] = loadTable(tables, input);
   const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
@@ -113,7 +140,7 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
-    const count = writeTable(tables, request.outputLocation, output.data.rows.map(([k, v]) => [k, JSON.stringify(v)] as const));
+    const count = writeTable(tables, request.outputLocation, encodeRows(output.data.rows));
     recent.keep(request.outputLocation, output.data.rows);
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }

@@ -65,9 +65,23 @@ export interface SubscribeOptions extends ReadAllOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision?: ExpectedRevision;
+}
+
 export interface EventStore {
   /** Appends atomically; throws WrongExpectedRevisionError when the expectation does not hold. */
   appendToStream(streamId: string, events: readonly NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction: every expectation holds and every event is
+   * written, or nothing is (the first failed expectation is thrown). Results are in `appends`
+   * order, positions in that order too. Optional: an adapter without multi-stream transactions
+   * (EventStoreDB 23) leaves it out and callers append stream by stream (see handleCommands).
+   */
+  appendToStreams?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Events of one stream in revision order; an absent stream reads as an empty list. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of every stream in global order. */

@@ -415,5 +415,46 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
     assert.is((await store.readStream(fresh)).length, 1);
   }));
 
+  // appendToStreams is optional (EventStoreDB has no multi-stream transaction); where an adapter
+  // has it, it must be all or nothing.
+  test('appendToStreams writes every stream in one go, positions in the order given', withStore(async (store) => {
+    if (!store.appendToStreams) return;
+    const a = newStreamId('multi-a');
+    const b = newStreamId('multi-b');
+    await store.appendToStream(a, [newEvent('A0')]);
+    const results = await store.appendToStreams([
+      { streamId: a, events: [newEvent('A1'), newEvent('A2')], expectedRevision: 0n },
+      { streamId: b, events: [newEvent('B0')], expectedRevision: 'no_stream' },
+    ]);
+    assert.equal(results.map((r) => r.nextExpectedRevision), [2n, 0n]);
+    const [evA, evB] = [await store.readStream(a), await store.readStream(b)];
+    assert.equal(evA.map((e) => e.type), ['A0', 'A1', 'A2']);
+    assert.equal(evB.map((e) => e.type), ['B0']);
+    assert.is(results[0]!.position, evA[2]!.position);
+    assert.is(results[1]!.position, evB[0]!.position);
+    assertStrictlyIncreasing([evA[1]!.position, evA[2]!.position, evB[0]!.position]);
+  }));
+
+  test('appendToStreams with one failed expectation writes nothing at all', withStore(async (store) => {
+    if (!store.appendToStreams) return;
+    const a = newStreamId('multi-ok');
+    const b = newStreamId('multi-stale');
+    await store.appendToStream(b, [newEvent('B0'), newEvent('B1')]);
+    const head = await store.headPosition();
+    await assertWrongRevision(store.appendToStreams([
+      { streamId: a, events: [newEvent('A0')], expectedRevision: 'no_stream' },
+      { streamId: b, events: [newEvent('B2')], expectedRevision: 0n },
+    ]), b, 0n, 1n);
+    assert.equal(await store.readStream(a), []);
+    assert.equal((await store.readStream(b)).map((e) => e.type), ['B0', 'B1']);
+    if (!opts.sharedLog) assert.is(await store.headPosition(), head);
+    // An unserialisable payload fails the whole unit too.
+    await store.appendToStreams([
+      { streamId: a, events: [newEvent('A0')] },
+      { streamId: b, events: [newEvent('bad', { n: 1n })] },
+    ]).then(() => assert.unreachable('a bigint payload must fail'), () => {});
+    assert.equal(await store.readStream(a), []);
+  }));
+
   test.run();
 }

@@ -7,9 +7,10 @@ import { getTable } from '../../../projections/tables/query.js';
 import { guestEvalDataLabelled, withEvaluation } from '../../models/predictEvaluation.js';
 import { jobDecider } from '../../domain/job/decider.js';
 import { jobStreamId } from '../../domain/job/events.js';
+import type { JobCommand } from '../../domain/job/commands.js';
 import { COMPONENTS } from '../../components/registry.js';
 import { SubmitJob } from '../commands.js';
-import { handleCommand } from '../handleCommand.js';
+import { handleCommands } from '../handleCommand.js';
 import { writeJobFiles } from '../jobFiles.js';
 import { NodeServices } from '../nodeServices.js';
 import { partiesOf, predictModelOf, predictPlanInputs } from '../../models/predictJob.js';
@@ -64,23 +65,25 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
     const at = this.s.clock.now();
     const initiator = { role: plan.initiator.role, partyId: String(plan.initiator.partyId) };
     await writeJobFiles(this.s.config.dataDir, jobId, plan.dsl, plan.conf);
-    let last = 0n;
     // Every row but the initiator's first, so the scheduler (triggered by the initiator's row) finds them all.
     const parties = Object.entries(plan.roles)
       .flatMap(([role, ids]) => ids.map((id) => ({ role, partyId: String(id) })))
       .filter((p) => !cluster || p.partyId === cluster.partyId);
     parties.sort((a, b) => Number(a.role === initiator.role && a.partyId === initiator.partyId) - Number(b.role === initiator.role && b.partyId === initiator.partyId));
-    for (const party of parties) {
-      const isInitiator = party.role === initiator.role && party.partyId === initiator.partyId;
-      const result = await handleCommand(this.s.store, jobStreamId(jobId, party.role, party.partyId), jobDecider, {
+    // All rows in one commit (in that order), where the store can: the job appears whole or not at all.
+    const { position } = await handleCommands(this.s.store, parties.map((party) => ({
+      streamId: jobStreamId(jobId, party.role, party.partyId),
+      decider: jobDecider,
+      assumeNew: true,
+      command: {
         type: 'CreateJob',
         data: {
-          jobId, ...party, initiator, isInitiator, workMode: plan.workMode, roles: plan.roles as Record<string, number[]>, dsl: plan.dsl,
-          runtimeConf: plan.conf, trainRuntimeConf, runIp: this.s.runIp, tag: '', at,
+          jobId, ...party, initiator, isInitiator: party.role === initiator.role && party.partyId === initiator.partyId, workMode: plan.workMode,
+          roles: plan.roles as Record<string, number[]>, dsl: plan.dsl, runtimeConf: plan.conf, trainRuntimeConf, runIp: this.s.runIp, tag: '', at,
         },
-      }, { retries: 0 });
-      if (result.appended) last = result.appended.position;
-    }
+      } satisfies JobCommand,
+    })), { retries: 0 });
+    const last = position ?? 0n;
     await this.s.views.waitFor(last);
     return { jobId, modelId: plan.modelId, modelVersion: plan.modelVersion };
   }

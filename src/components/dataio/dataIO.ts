@@ -267,6 +267,40 @@ function loadModel(model: ModelBuffers): { s: Settings; header: string[]; missin
   return { s, header, ...(missing ? { missing } : {}), ...(outlier ? { outlier } : {}) };
 }
 
+// The two loops over every row live in functions of their own: the component's body is large, and
+// optimising it whole (on-stack, while a loop runs) was a large share of a light job's compile time.
+
+/** Feature cells per row (strings), labels aside. */
+function splitCells(tableRows: DataTable['rows'], width: number, delimitor: string, labelIdx: number): { keys: string[]; rows: string[][]; labelCells: string[] } {
+  const keys: string[] = [];
+  const rows: string[][] = [];
+  const labelCells: string[] = [];
+  for (const [key, value] of tableRows) {
+    const cells = width === 0 ? [] : String(value).split(delimitor);
+    if (cells.length !== width) {
+      throw new Error(`DataIO: row ${JSON.stringify(key)} has ${cells.length} columns, the header has ${width}`);
+    }
+    if (labelIdx >= 0) labelCells.push(cells.splice(labelIdx, 1)[0]!);
+    keys.push(key);
+    rows.push(cells);
+  }
+  return { keys, rows, labelCells };
+}
+
+function toInstances(keys: string[], rows: string[][], labelCells: string[] | undefined, header: string[], s: Settings, nanTokens: readonly string[]): [string, Instance][] {
+  const out: [string, Instance][] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const key = keys[r]!;
+    const cells = rows[r]!;
+    const features = cells.map((cell, i) => parseFeature(cell, key, header[i]!, s.dataType, nanTokens));
+    const instance: Instance = labelCells
+      ? { features, label: parseLabel(labelCells[r]!, key, s.labelName, s.labelType) }
+      : { features };
+    out.push([key, instance]);
+  }
+  return out;
+}
+
 export const dataIO: Component = async (input, { signal }) => {
   const table = pickInput(input);
   const loaded = input.model ? loadModel(input.model) : undefined;
@@ -289,19 +323,7 @@ export const dataIO: Component = async (input, { signal }) => {
   }
   const dataHeader = inputHeader.filter((_, i) => i !== labelIdx);
 
-  // Feature cells per row (strings), labels aside.
-  const keys: string[] = [];
-  const rows: string[][] = [];
-  const labelCells: string[] = [];
-  for (const [key, value] of table.rows) {
-    const cells = inputHeader.length === 0 ? [] : String(value).split(s.delimitor);
-    if (cells.length !== inputHeader.length) {
-      throw new Error(`DataIO: row ${JSON.stringify(key)} has ${cells.length} columns, the header has ${inputHeader.length}`);
-    }
-    if (labelIdx >= 0) labelCells.push(cells.splice(labelIdx, 1)[0]!);
-    keys.push(key);
-    rows.push(cells);
-  }
+  const { keys, rows, labelCells } = splitCells(table.rows, inputHeader.length, s.delimitor, labelIdx);
   signal.throwIfAborted();
 
   // Predict: align columns to the fitted header (by name).
@@ -341,16 +363,7 @@ export const dataIO: Component = async (input, { signal }) => {
   signal.throwIfAborted();
 
   const nanTokens = missingRep ? missingRep.tokens : (s.missing.tokens ?? PLAIN_NAN_TOKENS);
-  const out: [string, Instance][] = [];
-  for (let r = 0; r < rows.length; r++) {
-    const key = keys[r]!;
-    const cells = rows[r]!;
-    const features = cells.map((cell, i) => parseFeature(cell, key, header[i]!, s.dataType, nanTokens));
-    const instance: Instance = labelIdx >= 0
-      ? { features, label: parseLabel(labelCells[r]!, key, s.labelName, s.labelType) }
-      : { features };
-    out.push([key, instance]);
-  }
+  const out = toInstances(keys, rows, labelIdx >= 0 ? labelCells : undefined, header, s, nanTokens);
 
   const schema: Schema = s.withLabel
     ? { header: [...header], sid_name: sidName, label_name: s.labelName }

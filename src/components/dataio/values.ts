@@ -4,8 +4,28 @@
 const DECIMAL = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
 const SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
 
+/**
+ * True when `text` is non-empty and made of digits, `.`, `+`, `-`, `e`, `E` only (the usual cell).
+ * For such text Python's float() and JS Number() accept exactly the same strings (the decimal
+ * grammar without `_`, which is not in the set) and give the same correctly rounded value; what
+ * either refuses, Number() returns as NaN (no NaN spelling fits in the set).
+ */
+function plainDecimalChars(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // 0-9, '.', '+', '-', 'e', 'E'
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69)) return false;
+  }
+  return true;
+}
+
 /** Python float(text), or undefined when Python would raise ValueError. */
 export function parsePyFloat(text: string): number | undefined {
+  if (plainDecimalChars(text)) {
+    const v = Number(text);
+    return Number.isNaN(v) ? undefined : v;
+  }
   const s = text.trim();
   if (s === '') return undefined;
   if (DECIMAL.test(s)) return Number(s.replace(/_/g, ''));

@@ -11,6 +11,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
   type SubscriptionHandler,
@@ -26,29 +27,46 @@ export class MemoryEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
-    // No await before the last push: the check and the writes happen in one uninterrupted step.
-    const stream = this.streams.get(streamId) ?? [];
-    const current = BigInt(stream.length) - 1n;
-    assertExpectedRevision(streamId, options.expectedRevision ?? 'any', current);
+    return this.appendNow([{ streamId, events, ...(options.expectedRevision !== undefined ? { expectedRevision: options.expectedRevision } : {}) }])[0]!;
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    return this.appendNow(appends);
+  }
+
+  /** Checks every expectation and builds every record first: then writes all, or throws having written nothing. */
+  private appendNow(appends: readonly StreamAppend[]): AppendResult[] {
     const created = Date.now();
-    // Build every record first so a payload that cannot be serialised leaves the log untouched.
-    const recorded = events.map((event, index): RecordedEvent => ({
-      id: event.id ?? randomUUID(),
-      streamId,
-      type: event.type,
-      data: jsonCopy(event.data ?? null),
-      metadata: jsonCopy(event.metadata ?? {}) as EventMetadata,
-      revision: current + 1n + BigInt(index),
-      position: BigInt(this.log.length + 1 + index),
-      created,
-    }));
-    if (recorded.length === 0) return { nextExpectedRevision: current, position: stream.at(-1)?.position ?? 0n };
-    this.log.push(...recorded);
-    stream.push(...recorded);
-    this.streams.set(streamId, stream);
-    for (const subscription of this.subscriptions) subscription.notify();
-    const last = recorded.at(-1)!;
-    return { nextExpectedRevision: last.revision, position: last.position };
+    const heads = new Map<string, bigint>();
+    const headOf = (streamId: string) => heads.get(streamId) ?? BigInt(this.streams.get(streamId)?.length ?? 0) - 1n;
+    let position = this.log.length;
+    const planned = appends.map(({ streamId, events, expectedRevision }) => {
+      const current = headOf(streamId);
+      assertExpectedRevision(streamId, expectedRevision ?? 'any', current);
+      const recorded = events.map((event, index): RecordedEvent => ({
+        id: event.id ?? randomUUID(),
+        streamId,
+        type: event.type,
+        data: jsonCopy(event.data ?? null),
+        metadata: jsonCopy(event.metadata ?? {}) as EventMetadata,
+        revision: current + 1n + BigInt(index),
+        position: BigInt(++position),
+        created,
+      }));
+      heads.set(streamId, current + BigInt(recorded.length));
+      return { streamId, current, recorded };
+    });
+    const results = planned.map(({ streamId, current, recorded }): AppendResult => {
+      const stream = this.streams.get(streamId) ?? [];
+      if (recorded.length === 0) return { nextExpectedRevision: current, position: stream.at(-1)?.position ?? 0n };
+      this.log.push(...recorded);
+      stream.push(...recorded);
+      this.streams.set(streamId, stream);
+      const last = recorded.at(-1)!;
+      return { nextExpectedRevision: last.revision, position: last.position };
+    });
+    if (planned.some((p) => p.recorded.length > 0)) for (const subscription of this.subscriptions) subscription.notify();
+    return results;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

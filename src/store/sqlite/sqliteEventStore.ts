@@ -12,11 +12,12 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
   type SubscriptionHandler,
 } from '../eventStore.js';
-import { appender, outcomeToResult, type AppendOutcome, type SerializedAppend } from './appendBatch.js';
+import { appender, outcomeToResults, type AppendOutcome, type CommitUnit, type SerializedAppend } from './appendBatch.js';
 import { openEventsDatabase } from './eventsDatabase.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './eventRow.js';
 import { PollingSubscription } from './pollingSubscription.js';
@@ -33,8 +34,8 @@ export class SqliteEventStore implements EventStore {
   private readonly selectStream: Statement<[string, bigint, number], EventRow>;
   private readonly selectAll: Statement<[bigint, number], EventRow>;
   private readonly selectHeadPosition: Statement<[], { head: number | null }>;
-  private readonly appendSingle: (append: SerializedAppend) => AppendResult;
-  private readonly appendBatch: (appends: readonly SerializedAppend[]) => AppendOutcome[];
+  private readonly appendSingle: (unit: CommitUnit) => AppendResult[];
+  private readonly appendBatch: (units: readonly CommitUnit[]) => AppendOutcome[];
   /** Appends waiting for the next batch, and the batch being committed (one at a time, in order). */
   private pending: PendingAppend[] = [];
   private inFlight: { id: number; batch: PendingAppend[] } | undefined;
@@ -81,23 +82,32 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
+    return this.enqueue([{ streamId, events, ...(options.expectedRevision !== undefined ? { expectedRevision: options.expectedRevision } : {}) }]).then((results) => results[0]!);
+  }
+
+  /** Several streams in one savepoint of the next group commit: all or nothing. */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    return this.enqueue(appends);
+  }
+
+  private enqueue(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     return new Promise((resolve, reject) => {
-      let append: SerializedAppend;
+      let unit: CommitUnit;
       try {
-        append = serialize(streamId, events, options.expectedRevision ?? 'any');
+        unit = appends.map((a) => serialize(a.streamId, a.events, a.expectedRevision ?? 'any'));
       } catch (error) {
         return reject(error);
       }
       if (this.pending.length === 0) setImmediate(() => this.flush());
-      this.pending.push({ append, resolve, reject });
+      this.pending.push({ unit, resolve, reject });
     });
   }
 
   /** Synchronous append on this thread's connection: one transaction, all events or none. */
   appendToStreamSync(streamId: string, events: readonly NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): AppendResult {
-    const result = this.appendSingle(serialize(streamId, events, options.expectedRevision ?? 'any'));
+    const [result] = this.appendSingle([serialize(streamId, events, options.expectedRevision ?? 'any')]);
     if (events.length > 0) this.appended.emit('append');
-    return result;
+    return result!;
   }
 
   private flush(): void {
@@ -107,7 +117,7 @@ export class SqliteEventStore implements EventStore {
     if (!this.writer) {
       let outcomes: AppendOutcome[];
       try {
-        outcomes = this.appendBatch(batch.map((p) => p.append));
+        outcomes = this.appendBatch(batch.map((p) => p.unit));
       } catch (error) {
         const failure = error instanceof Error ? error.message : String(error);
         outcomes = batch.map(() => ({ failure }));
@@ -118,7 +128,7 @@ export class SqliteEventStore implements EventStore {
     }
     const id = this.nextBatchId++;
     this.inFlight = { id, batch };
-    this.writer.postMessage({ id, appends: batch.map((p) => p.append) });
+    this.writer.postMessage({ id, units: batch.map((p) => p.unit) });
   }
 
   private settle(id: number, outcomes: AppendOutcome[]): void {
@@ -128,7 +138,7 @@ export class SqliteEventStore implements EventStore {
     if (outcomes.some((o) => 'ok' in o)) this.appended.emit('append');
     inFlight.batch.forEach((p, i) => {
       try {
-        p.resolve(outcomeToResult(outcomes[i]!));
+        p.resolve(outcomeToResults(outcomes[i]!));
       } catch (error) {
         p.reject(error);
       }
@@ -195,8 +205,8 @@ export class SqliteEventStore implements EventStore {
 }
 
 interface PendingAppend {
-  readonly append: SerializedAppend;
-  readonly resolve: (result: AppendResult) => void;
+  readonly unit: CommitUnit;
+  readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 

@@ -2,13 +2,13 @@
 // disk); doing it here keeps the node's event loop free, so /v1 queries answer while jobs write.
 // Batches arrive one at a time and are committed in one transaction each (group commit).
 import { parentPort, workerData } from 'node:worker_threads';
-import { appender, type AppendOutcome, type SerializedAppend } from './appendBatch.js';
+import { appender, type AppendOutcome, type CommitUnit } from './appendBatch.js';
 import { openEventsDatabase } from './eventsDatabase.js';
 
 const db = openEventsDatabase((workerData as { file: string }).file);
 const { batch } = appender(db);
 
-parentPort!.on('message', (message: { id: number; appends: SerializedAppend[] } | { close: true }) => {
+parentPort!.on('message', (message: { id: number; units: CommitUnit[] } | { close: true }) => {
   if ('close' in message) {
     db.close();
     parentPort!.close();
@@ -16,11 +16,11 @@ parentPort!.on('message', (message: { id: number; appends: SerializedAppend[] } 
   }
   let outcomes: AppendOutcome[];
   try {
-    outcomes = batch(message.appends);
+    outcomes = batch(message.units);
   } catch (error) {
     // The commit itself failed: nothing of the batch was written.
     const failure = error instanceof Error ? error.message : String(error);
-    outcomes = message.appends.map(() => ({ failure }));
+    outcomes = message.units.map(() => ({ failure }));
   }
   parentPort!.postMessage({ id: message.id, outcomes });
 });

@@ -108,6 +108,7 @@ export class BackgroundObfuscators {
     const out: bigint[] = [];
     while (out.length < count) {
       if (this.failure) throw this.failure;
+      if (this.closed) throw new Error('BackgroundObfuscators: closed');
       if (this.ready.length > 0) {
         out.push(...this.ready.splice(0, count - out.length));
         continue;

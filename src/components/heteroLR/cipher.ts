@@ -31,6 +31,11 @@ export interface HeCipher {
   prefetch(budget: number, window: number): void;
   /** Releases background threads. */
   close(): void;
+  /**
+   * Dealt mode: obfuscators the key holder computed for this party's next encryptions (each used
+   * once, in order; see obfuscatorDealer.ts).
+   */
+  receiveObfuscators(obfuscators: readonly bigint[]): void;
   add(...cts: Ct[]): Ct;
   prepare(columns: number[][]): PreparedColumns;
   /** For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). */
@@ -51,6 +56,9 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
   }
   prefetch(): void {}
   close(): void {}
+  receiveObfuscators(): void {
+    throw new Error('HeteroLR: plaintext mode has no obfuscators');
+  }
   add(...cts: Ct[]): Ct {
     let s = 0;
     for (const c of cts) s += c as number;
@@ -95,19 +103,27 @@ export class PaillierCipher implements HeCipher {
     return this.encryptor.obfuscation;
   }
 
-  /** `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`). */
+  /**
+   * `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`).
+   * `dealt`: standard obfuscators come from the key holder ({@link receiveObfuscators}) instead of
+   * being computed here; no helper threads are started then.
+   */
   constructor(
     readonly publicKey: PaillierPublicKey,
     obfuscation: ObfuscationMode = 'standard',
+    readonly dealt = false,
   ) {
+    if (dealt && obfuscation !== 'standard') throw new RangeError('PaillierCipher: only standard obfuscators are dealt');
     this.encryptor = new PaillierEncryptor(publicKey, { obfuscation });
   }
 
   /** Standard mode: rⁿ values computed ahead in helper threads (null until `prefetch`, and in DJN mode). */
   private background: BackgroundObfuscators | null = null;
+  /** Dealt mode: received and not yet used, in order. */
+  private readonly received: bigint[] = [];
 
   prefetch(budget: number, window: number): void {
-    if (this.obfuscation !== 'standard' || this.background) return;
+    if (this.obfuscation !== 'standard' || this.dealt || this.background) return;
     this.background = new BackgroundObfuscators(this.publicKey, { budget, window });
   }
 
@@ -116,8 +132,22 @@ export class PaillierCipher implements HeCipher {
     this.background = null;
   }
 
-  /** One obfuscator per value: from the helper threads when prefetching, else the encryptor's own. */
+  receiveObfuscators(obfuscators: readonly bigint[]): void {
+    if (!this.dealt) throw new Error('HeteroLR: obfuscators dealt to a party that computes its own');
+    for (const z of obfuscators) this.received.push(z);
+  }
+
+  /** Dealt obfuscators not used yet. */
+  get unusedObfuscators(): number {
+    return this.received.length;
+  }
+
+  /** One obfuscator per value: dealt ones, else from the helper threads when prefetching, else the encryptor's own. */
   private async obfuscators(count: number): Promise<bigint[]> {
+    if (this.dealt) {
+      if (this.received.length < count) throw new Error(`HeteroLR: ${count} encryptions but only ${this.received.length} dealt obfuscators left`);
+      return this.received.splice(0, count);
+    }
     if (this.background) return this.background.take(count);
     return Array.from({ length: count }, () => this.encryptor.obfuscator.next());
   }

@@ -3,7 +3,8 @@
 // loss terms at 2^63, spec §4.4) and a plaintext mode for tests only (ciphertexts are the floats).
 import { BackgroundObfuscators } from '../crypto/backgroundObfuscators.js';
 import { randomBits } from '../crypto/bigint.js';
-import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey, StrausTables } from '../crypto/paillier.js';
+import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
+import { BitSlicedColumns, SubsetProductTables } from '../crypto/subsetProducts.js';
 
 /** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
 export type Ct = bigint | number;
@@ -17,7 +18,8 @@ const MASK_BITS = 192;
 /** Column-major feature matrix prepared for repeated dot products. */
 export interface PreparedColumns {
   readonly columns: number[][];
-  readonly encoded: bigint[][] | null;
+  /** Paillier: the columns at 2^FEATURE_BITS, bit-sliced for the subset-product dots. */
+  readonly sliced: BitSlicedColumns | null;
 }
 
 export interface HeCipher {
@@ -38,7 +40,10 @@ export interface HeCipher {
   receiveObfuscators(obfuscators: readonly bigint[]): void;
   add(...cts: Ct[]): Ct;
   prepare(columns: number[][]): PreparedColumns;
-  /** For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). */
+  /**
+   * For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). Calls with the same `cts`
+   * array in a row share the per-ciphertext work.
+   */
   dots(cts: readonly Ct[], columns: PreparedColumns): Ct[];
   /** Adds a random mask to each ciphertext; returns masked ciphertexts and masks. */
   mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] };
@@ -65,7 +70,7 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
     return s;
   }
   prepare(columns: number[][]): PreparedColumns {
-    return { columns, encoded: null };
+    return { columns, sliced: null };
   }
   dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
     return prepared.columns.map((col) => {
@@ -130,6 +135,7 @@ export class PaillierCipher implements HeCipher {
   close(): void {
     this.background?.close();
     this.background = null;
+    this.lastTables = null;
   }
 
   receiveObfuscators(obfuscators: readonly bigint[]): void {
@@ -160,11 +166,14 @@ export class PaillierCipher implements HeCipher {
     return this.publicKey.add(...(cts as bigint[]));
   }
   prepare(columns: number[][]): PreparedColumns {
-    return { columns, encoded: columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS))) };
+    const rows = columns[0]?.length ?? 0;
+    return { columns, sliced: new BitSlicedColumns(columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS))), rows) };
   }
+  /** Subset-product tables of the last `cts` given to {@link dots} (the guest's loss column reuses them). */
+  private lastTables: { cts: readonly Ct[]; tables: SubsetProductTables } | null = null;
   dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
-    const tables: StrausTables = this.publicKey.precompute(cts as bigint[]);
-    return prepared.encoded!.map((ks) => this.publicKey.dot(tables, ks));
+    if (this.lastTables?.cts !== cts) this.lastTables = { cts, tables: new SubsetProductTables(cts as bigint[], this.publicKey.n2) };
+    return this.lastTables.tables.multiExp(prepared.sliced!);
   }
   mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] } {
     const masks = cts.map(() => randomBits(MASK_BITS));

@@ -147,7 +147,7 @@ t('given mini-batches and other optimizers in plaintext mode, then training stil
   }
 });
 
-t('given two hosts in plaintext mode with weight_diff, then each host trains its own features and AUC ≥ 0.98 (no loss is logged)', async () => {
+async function runTwoHosts(params: Record<string, unknown>) {
   const { guest, host } = await breast();
   const split = (lo: number, hi: number): DataTable<Instance> => ({
     schema: { ...host.schema, header: host.schema.header.slice(lo, hi) },
@@ -155,7 +155,6 @@ t('given two hosts in plaintext mode with weight_diff, then each host trains its
   });
   const roles = { guest: ['9999'], host: ['10000', '10001'], arbiter: ['10000'] };
   const job = new InProcessJob();
-  const params = { ...EXAMPLE, encrypt_param: { method: null } };
   const input = (role: string, partyId: string, data?: DataTable<Instance>) =>
     componentInput({ module: 'HeteroLR', componentName: 'hetero_lr_0', role, partyId, roles, params, data: data ? { train_data: data } : {} });
   const a = job.context(ARBITER);
@@ -166,6 +165,11 @@ t('given two hosts in plaintext mode with weight_diff, then each host trains its
     heteroLR(input('arbiter', '10000'), a),
   ]);
   assert.is(job.undelivered(), 0);
+  return { go, h1, h2, a, job, host };
+}
+
+t('given two hosts in plaintext mode with weight_diff, then each host trains its own features and AUC ≥ 0.98 (no loss is logged)', async () => {
+  const { go, h1, h2, a, host } = await runTwoHosts({ ...EXAMPLE, encrypt_param: { method: null } });
   const auc2 = trainAuc(go);
   console.log(`    two hosts: AUC ${auc2.toFixed(6)}`);
   assert.ok(auc2 >= 0.98, `auc ${auc2}`);
@@ -349,6 +353,17 @@ t('given standard Paillier, then the arbiter deals each party its own obfuscator
     assert.ok(usedWith(lossTerm!, host[step]![569]!), 'the host loss term uses the step\'s obfuscator 569');
     const [regular] = sentAs('host_loss_regular', 'host', 'guest').slice(step, step + 1).map((m) => m.payload as bigint);
     assert.ok(usedWith(regular!, host[step]![570]!));
+  }
+});
+
+t('given two hosts with standard Paillier, then each host is dealt one obfuscator per row (no loss terms) and the weights equal plaintext', async () => {
+  const params = { ...EXAMPLE, max_iter: 2, encrypt_param: { method: 'Paillier', key_length: 512 } };
+  const he = await runTwoHosts(params);
+  const plain = await runTwoHosts({ ...params, encrypt_param: { method: null } });
+  const dealt = he.job.sent.filter((m) => m.name.endsWith('.paillier_obfuscators'));
+  for (const to of ['9999', '10000', '10001']) assert.equal(dealt.filter((m) => m.to.partyId === to).map((m) => m.tag), ['0.0', '1.0']);
+  for (const [a, b] of [[he.h1, plain.h1], [he.h2, plain.h2], [he.go, plain.go]] as const) {
+    for (const [name, w] of Object.entries(param(b).weight as Record<string, number>)) assert.ok(Math.abs(param(a).weight[name] - w) < 1e-6, name);
   }
 });
 

@@ -91,11 +91,12 @@ export class SubsetProductTables {
     this.tables = [];
     for (let start = 0; start < bases.length; start += g) {
       const size = Math.min(g, bases.length - start);
+      const members = bases.slice(start, start + size).map((c) => ((c % m) + m) % m);
       const t = new Array<bigint>(1 << size);
       t[0] = 1n;
       for (let s = 1; s < 1 << size; s++) {
         const low = s & -s;
-        const base = ((bases[start + 31 - Math.clz32(low)]! % m) + m) % m;
+        const base = members[31 - Math.clz32(low)]!;
         const rest = s ^ low;
         t[s] = rest === 0 ? base : (t[rest]! * base) % m;
       }

@@ -190,7 +190,8 @@ async function runArbiter(input: ComponentInput, ctx: ComponentContext, p: Heter
   try {
     return await arbiterLoop(ctx, ch, p, peers, info, withLoss, decrypt, decode, dealer);
   } finally {
-    // Only reached with a dealer still running when training failed: stop it quietly.
+    // After training the dealer has already stopped (stop is idempotent); after a failure this ends
+    // its helper threads, and a dealing error must not hide the failure itself.
     await dealer?.stop().catch(() => {});
   }
 }
@@ -205,7 +206,8 @@ async function arbiterLoop(
   decrypt: (c: Ct) => Ct,
   decode: (c: Ct, bits: number) => number,
   dealer: ObfuscatorDealer | null,
-) {  if (withLoss) ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
+) {
+  if (withLoss) ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
   const lossHistory: number[] = [];
   let converged = false;
   let iter = 0;

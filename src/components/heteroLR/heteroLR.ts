@@ -207,6 +207,8 @@ async function arbiterLoop(
   decode: (c: Ct, bits: number) => number,
   dealer: ObfuscatorDealer | null,
 ) {
+  // A failed dealer ends the wait at once: the parties would wait for their obfuscators forever.
+  const watched = <T>(waiting: Promise<T>): Promise<T> => (dealer ? Promise.race([waiting, dealer.failed]) : waiting);
   if (withLoss) ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
   const lossHistory: number[] = [];
   let converged = false;
@@ -215,21 +217,21 @@ async function arbiterLoop(
     let lossSum = 0;
     for (let b = 0; b < info.batchNum; b++) {
       const tag = `${iter}.${b}`;
-      const guestGrad = await ch.get<Ct[]>('guest_gradient', tag, peers.guest);
+      const guestGrad = await watched(ch.get<Ct[]>('guest_gradient', tag, peers.guest));
       await ch.send('guest_optim_gradient', tag, guestGrad.map(decrypt), peers.guest);
       for (const host of peers.hosts) {
-        const hostGrad = await ch.get<Ct[]>('host_gradient', tag, host);
+        const hostGrad = await watched(ch.get<Ct[]>('host_gradient', tag, host));
         await ch.send('host_optim_gradient', tag, hostGrad.map(decrypt), host);
       }
       if (withLoss) {
-        const loss = await ch.get<{ sum: Ct; regular: Ct; n: number }>('loss', tag, peers.guest);
+        const loss = await watched(ch.get<{ sum: Ct; regular: Ct; n: number }>('loss', tag, peers.guest));
         lossSum += Math.LN2 + decode(decrypt(loss.sum), PRODUCT_BITS) / loss.n + decode(decrypt(loss.regular), PRODUCT_BITS);
       }
       dealer?.advance(iter * info.batchNum + b + 1);
     }
     const tag = String(iter);
-    let deltaNormSq = await ch.get<number>('guest_delta_norm', tag, peers.guest);
-    for (const host of peers.hosts) deltaNormSq += await ch.get<number>('host_delta_norm', tag, host);
+    let deltaNormSq = await watched(ch.get<number>('guest_delta_norm', tag, peers.guest));
+    for (const host of peers.hosts) deltaNormSq += await watched(ch.get<number>('host_delta_norm', tag, host));
     if (withLoss) {
       const loss = lossSum / info.batchNum;
       lossHistory.push(loss);

@@ -44,6 +44,12 @@ export class ObfuscatorDealer {
   private readonly dealtTo = new Map<string, number>();
   private readonly loop: Promise<void>;
   private failure: Error | null = null;
+  private rejectFailed: (error: Error) => void = () => {};
+  /**
+   * Rejects when dealing fails: the arbiter races its waits against it, because the parties it waits
+   * for would otherwise wait forever for obfuscators that never come.
+   */
+  readonly failed: Promise<never> = new Promise<never>((_, reject) => (this.rejectFailed = reject));
 
   constructor(
     privateKey: PaillierPrivateKey,
@@ -61,8 +67,11 @@ export class ObfuscatorDealer {
     // Helpers keep about one step ready beyond the one being dealt; the budget caps the total.
     this.supply = new BackgroundObfuscators(privateKey, { budget, window: largestStep, workers });
     this.allowed = Math.min(plan.steps, plan.window);
+    this.failed.catch(() => {}); // observed through check() and the arbiter's races
     this.loop = this.run().catch((error: Error) => {
-      if (!this.stopped) this.failure = error;
+      if (this.stopped) return;
+      this.failure = error;
+      this.rejectFailed(error);
     });
   }
 

@@ -42,7 +42,7 @@ export interface HeCipher {
   prepare(columns: number[][]): PreparedColumns;
   /**
    * For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). Calls with the same `cts`
-   * array in a row share the per-ciphertext work.
+   * array in a row share the per-ciphertext work (so the array must not be modified in between).
    */
   dots(cts: readonly Ct[], columns: PreparedColumns): Ct[];
   /** Adds a random mask to each ciphertext; returns masked ciphertexts and masks. */
@@ -141,11 +141,6 @@ export class PaillierCipher implements HeCipher {
   receiveObfuscators(obfuscators: readonly bigint[]): void {
     if (!this.dealt) throw new Error('HeteroLR: obfuscators dealt to a party that computes its own');
     for (const z of obfuscators) this.received.push(z);
-  }
-
-  /** Dealt obfuscators not used yet. */
-  get unusedObfuscators(): number {
-    return this.received.length;
   }
 
   /** One obfuscator per value: dealt ones, else from the helper threads when prefetching, else the encryptor's own. */

@@ -40,6 +40,8 @@ async function upload(file: string, table: string): Promise<void> {
 
 interface JobRun {
   wallMs: number;
+  /** CPU time of this process (all threads) during the job: steadier than wall time on a shared machine. */
+  cpuMs: number;
   intersectionMs: number;
   lrMs: number;
   iters: number;
@@ -53,11 +55,14 @@ async function runJob(dataset: string, lrParams: Record<string, unknown>): Promi
   conf.role_parameters.host.args.data.train_data = [{ name: `${dataset}_host`, namespace: 'bench' }];
   conf.algorithm_parameters.hetero_lr_0 = { ...conf.algorithm_parameters.hetero_lr_0, ...lrParams };
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   const submit = await post(node.url, '/v1/job/submit', { job_dsl: example('hetero_lr_dsl.json'), job_runtime_conf: conf });
   if (submit.body.retcode !== 0) throw new Error(submit.body.retmsg);
   const jobId = submit.body.jobId as string;
   const row = await waitForJob(node.url, jobId, 4 * 3600_000, 200);
   const wallMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   if (row.f_status !== 'success') throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason}`);
   const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
   const elapsed = (component: string) => Math.max(...tasks.filter((t) => t.f_component_name === component).map((t) => Number(t.f_elapsed)));
@@ -67,6 +72,7 @@ async function runJob(dataset: string, lrParams: Record<string, unknown>): Promi
   const lossData = await post(node.url, '/v1/tracking/component/metric_data', { job_id: jobId, component_name: 'hetero_lr_0', role: 'arbiter', party_id: 10001, metric_namespace: 'train', metric_name: 'loss' });
   return {
     wallMs,
+    cpuMs,
     intersectionMs: elapsed('intersection_0'),
     lrMs: elapsed('hetero_lr_0'),
     iters: Number(model.body.data.iters),
@@ -80,6 +86,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function report(label: string, he: JobRun, plain: JobRun): void {
   console.log(`  ${label}`);
   console.log(`    job wall time             ${s(he.wallMs)}   (plaintext job ${s(plain.wallMs)}, ratio ${(he.wallMs / plain.wallMs).toFixed(1)}×)`);
+  console.log(`    CPU time, all threads     ${s(he.cpuMs)}   (plaintext job ${s(plain.cpuMs)}; load average now ${loadavg()[0]!.toFixed(1)})`);
   console.log(`    RSA intersection task     ${s(he.intersectionMs)}`);
   console.log(`    HeteroLR task             ${s(he.lrMs)} for ${he.iters} iterations = ${(he.lrMs / he.iters / 1000).toFixed(2)} s/iteration   (plaintext ${(plain.lrMs / plain.iters).toFixed(0)} ms/iteration)`);
   console.log(`    AUC                       ${he.auc.toFixed(6)}   (plaintext ${plain.auc.toFixed(6)})`);

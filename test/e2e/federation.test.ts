@@ -1,6 +1,7 @@
 // The acceptance federation: three real node processes on 127.0.0.1 (guest 9999, host 10000,
 // arbiter 10001) with their own data dirs, gRPC ports and certificates from `certs init`. The
-// examples' cluster hetero LR job runs to success on every node; stop at the guest stops the tasks
+// examples' cluster hetero LR job runs to success on every node (plaintext, and standard Paillier with
+// the arbiter's dealt obfuscators crossing nodes); stop at the guest stops the tasks
 // on all three within 2 s; a host SIGKILLed mid-job and restarted ends the job failed everywhere.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -72,6 +73,23 @@ t('the cluster hetero LR job (RSA intersection, plaintext LR) reaches success on
   const hostOutThere = await post(fed.host.url, '/v1/tracking/component/output/data', { job_id: jobId, component_name: 'dataio_0', role: 'host', party_id: 10000 });
   assert.is(hostOutThere.body.retcode, 0, hostOutThere.body.retmsg);
   assert.ok(hostOutThere.body.data.length > 0);
+});
+
+t('the cluster hetero LR job with standard Paillier 1024 (obfuscators dealt by the arbiter over gRPC) reaches success with the plaintext losses', async () => {
+  const losses: number[][] = [];
+  for (const encrypt of [{ method: 'Paillier', key_length: 1024 }, { method: null }]) {
+    const submit = await post(fed.guest.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf(encrypt, 3) });
+    assert.is(submit.body.retcode, 0, submit.body.retmsg);
+    const jobId = submit.body.jobId as string;
+    for (const role of ['guest', 'host', 'arbiter'] as RoleName[]) {
+      const row = await waitForJob(fed[role].url, jobId, 180_000, 50);
+      assert.is(row.f_status, 'success', `${role}: ${row.f_reason}`);
+    }
+    const loss = await post(fed.arbiter.url, '/v1/tracking/component/metric_data', { job_id: jobId, component_name: 'hetero_lr_0', role: 'arbiter', party_id: 10001, metric_namespace: 'train', metric_name: 'loss' });
+    losses.push((loss.body.data as [number, number][]).map(([, v]) => v));
+  }
+  assert.is(losses[0]!.length, 3);
+  losses[0]!.forEach((l, i) => assert.ok(Math.abs(l - losses[1]![i]!) < 1e-6, `loss ${i}: ${l} vs ${losses[1]![i]}`));
 });
 
 t('/v1/job/stop at the guest stops the tasks on all three nodes within 2 s', async () => {

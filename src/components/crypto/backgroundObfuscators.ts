@@ -12,10 +12,14 @@
  * Measured on a shared 2-core machine (breast, 5 iterations, standard rⁿ): 7.4 s/iteration with 0 or
  * 1 helper alike, because guest and host already encrypt in parallel there and fill both cores. The
  * helpers pay off with more cores (default: cores − 1 per encrypting party).
+ *
+ * Given the private key instead of the public one (the key holder: HeteroLR's arbiter dealing
+ * obfuscators, SecureBoost's guest), every value is computed in the CRT form
+ * (PaillierPrivateKey.randomObfuscator: same distribution as rⁿ mod n², ≈ 3× cheaper).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PaillierPublicKey } from './paillier.js';
+import { PaillierPrivateKey, type PaillierPublicKey } from './paillier.js';
 import type { ObfuscatorRequest } from './obfuscatorWorker.js';
 
 const ENTRY = new URL('./obfuscatorWorker.js', import.meta.url);
@@ -40,10 +44,20 @@ export class BackgroundObfuscators {
   /** How many to keep ready or in flight. */
   private readonly window: number;
 
+  /** What the helpers are asked for: p, q (CRT form) or n (rⁿ). */
+  private readonly request: (count: number) => ObfuscatorRequest;
+
   constructor(
-    private readonly publicKey: PaillierPublicKey,
+    private readonly key: PaillierPublicKey | PaillierPrivateKey,
     options: { budget: number; window: number; workers?: number },
   ) {
+    if (key instanceof PaillierPrivateKey) {
+      const { p, q } = key;
+      this.request = (count) => ({ p, q, count });
+    } else {
+      const { n } = key;
+      this.request = (count) => ({ n, count });
+    }
     this.remaining = Math.max(0, Math.floor(options.budget));
     this.window = Math.max(CHUNK, Math.floor(options.window));
     const count = options.workers ?? defaultObfuscatorWorkers();
@@ -84,7 +98,7 @@ export class BackgroundObfuscators {
       if (wanted <= 0) return;
       const count = Math.min(CHUNK, wanted);
       this.outstanding.set(worker, count);
-      worker.postMessage({ n: this.publicKey.n, count } satisfies ObfuscatorRequest);
+      worker.postMessage(this.request(count));
     }
   }
 
@@ -94,12 +108,13 @@ export class BackgroundObfuscators {
     const out: bigint[] = [];
     while (out.length < count) {
       if (this.failure) throw this.failure;
+      if (this.closed) throw new Error('BackgroundObfuscators: closed');
       if (this.ready.length > 0) {
         out.push(...this.ready.splice(0, count - out.length));
         continue;
       }
       // Nothing ready: help on this thread, then let the helpers' batches in.
-      out.push(this.publicKey.randomObfuscator());
+      out.push(this.key.randomObfuscator());
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.remaining = Math.max(0, this.remaining - count);

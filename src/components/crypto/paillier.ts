@@ -16,7 +16,7 @@
  * `paillier-bigint` (same g = n+1 "simple variant") cross-checks keys, encryption, decryption, add and
  * scalar multiplication both ways in test/components/crypto/paillierBigintCrossCheck.test.ts.
  */
-import { bitLength, gcd, modInv, modPow, randomBits, randomUnit } from './bigint.js';
+import { bitLength, gcd, modInv, modPow, randomBetween, randomBits, randomUnit } from './bigint.js';
 import { FixedModPow } from './nativeModPow.js';
 import { maxBitLength, pippengerCost, pippengerMultiExp, pippengerWindow } from './pippenger.js';
 import { generateProbablePrime } from './prime.js';
@@ -280,6 +280,8 @@ export class PaillierPrivateKey {
   /** c ↦ c^(p−1) mod p² and c ↦ c^(q−1) mod q² (OpenSSL when it accepts them). */
   private readonly powP: FixedModPow;
   private readonly powQ: FixedModPow;
+  /** x ↦ x^p mod p², y ↦ y^q mod q² and (q²)⁻¹ mod p², for {@link randomObfuscator}; built on first use. */
+  private obfuscatorMaps: { powP: FixedModPow; powQ: FixedModPow; q2InvModP2: bigint } | undefined;
 
   constructor(publicKey: PaillierPublicKey, p: bigint, q: bigint) {
     if (p * q !== publicKey.n) throw new RangeError('PaillierPrivateKey: p·q ≠ n');
@@ -315,6 +317,38 @@ export class PaillierPrivateKey {
     let u = ((mp - mq) * this.qInvModP) % this.p;
     if (u < 0n) u += this.p;
     return mq + u * this.q;
+  }
+
+  /**
+   * A fresh STANDARD obfuscator (distributed exactly as rⁿ mod n² for uniform r ∈ Z_n^*), computed
+   * with the factorisation: z_p = x^p mod p² and z_q = y^q mod q² for independent uniform x ∈ Z_p^*,
+   * y ∈ Z_q^*, combined by CRT. Two half-size exponentiations with half-size exponents: ≈ 3× cheaper
+   * than rⁿ mod n² (0.65 against 1.97 ms at 1024 bits with OpenSSL).
+   *
+   * Why it is the same distribution (textbook Paillier randomness, not a DJN-style shortcut):
+   * Z*_{n²} ≅ Z*_{p²} × Z*_{q²} (CRT), and Z*_{p²} is cyclic of order p(p−1), so it has exactly one
+   * subgroup H_p of order p−1. x ↦ x^p is a homomorphism onto H_p (its kernel is the p elements of
+   * order dividing p) and x^p mod p² depends only on x mod p, so uniform x ∈ Z_p^* gives uniform z_p
+   * in H_p. For r uniform in Z_n^*, rⁿ mod p² = (r^p)^q mod p²: r^p is uniform in H_p and raising to q
+   * permutes H_p because gcd(q, p−1) = 1 (from gcd(n, φ(n)) = 1, checked at key generation), so rⁿ
+   * mod p² is uniform in H_p too; likewise mod q², and the two halves are independent (r mod p and
+   * r mod q are). Both constructions are therefore uniform on H_p × H_q.
+   *
+   * Only the key holder can do this, and the key holder already decrypts everything, so knowing the
+   * randomness gives it nothing new (see HeteroLR's dealt obfuscators).
+   */
+  randomObfuscator(): bigint {
+    const maps = (this.obfuscatorMaps ??= {
+      powP: new FixedModPow(this.p2, this.p),
+      powQ: new FixedModPow(this.q2, this.q),
+      q2InvModP2: modInv(this.q2, this.p2),
+    });
+    const zp = maps.powP.pow(randomBetween(1n, this.pm1));
+    const zq = maps.powQ.pow(randomBetween(1n, this.qm1));
+    // CRT: z ≡ zp (mod p²), z ≡ zq (mod q²).
+    let u = ((zp - zq) * maps.q2InvModP2) % this.p2;
+    if (u < 0n) u += this.p2;
+    return zq + u * this.q2;
   }
 
   /** Decrypt and map residues above n/2 to negative integers. */

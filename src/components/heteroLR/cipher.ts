@@ -4,6 +4,8 @@
 import { BackgroundObfuscators } from '../crypto/backgroundObfuscators.js';
 import { randomBits } from '../crypto/bigint.js';
 import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
+import { maxBitLength, pippengerCost, pippengerWindow } from '../crypto/pippenger.js';
+import { BitSlicedColumns, DEFAULT_GROUP_BITS, SubsetProductTables } from '../crypto/subsetProducts.js';
 
 /** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
 export type Ct = bigint | number;
@@ -17,7 +19,11 @@ const MASK_BITS = 192;
 /** Column-major feature matrix prepared for repeated dot products. */
 export interface PreparedColumns {
   readonly columns: number[][];
+  /** Paillier: the columns at 2^FEATURE_BITS (signed integers) and their largest bit length. */
   readonly encoded: bigint[][] | null;
+  readonly bits: number;
+  /** The same bit-sliced for the subset-product dots (built on first use). */
+  sliced: BitSlicedColumns | null;
 }
 
 export interface HeCipher {
@@ -31,9 +37,17 @@ export interface HeCipher {
   prefetch(budget: number, window: number): void;
   /** Releases background threads. */
   close(): void;
+  /**
+   * Dealt mode: obfuscators the key holder computed for this party's next encryptions (each used
+   * once, in order; see obfuscatorDealer.ts).
+   */
+  receiveObfuscators(obfuscators: readonly bigint[]): void;
   add(...cts: Ct[]): Ct;
   prepare(columns: number[][]): PreparedColumns;
-  /** For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). */
+  /**
+   * For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). Calls with the same `cts`
+   * array in a row share the per-ciphertext work (so the array must not be modified in between).
+   */
   dots(cts: readonly Ct[], columns: PreparedColumns): Ct[];
   /** Adds a random mask to each ciphertext; returns masked ciphertexts and masks. */
   mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] };
@@ -51,13 +65,16 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
   }
   prefetch(): void {}
   close(): void {}
+  receiveObfuscators(): void {
+    throw new Error('HeteroLR: plaintext mode has no obfuscators');
+  }
   add(...cts: Ct[]): Ct {
     let s = 0;
     for (const c of cts) s += c as number;
     return s;
   }
   prepare(columns: number[][]): PreparedColumns {
-    return { columns, encoded: null };
+    return { columns, encoded: null, bits: 0, sliced: null };
   }
   dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
     return prepared.columns.map((col) => {
@@ -95,29 +112,47 @@ export class PaillierCipher implements HeCipher {
     return this.encryptor.obfuscation;
   }
 
-  /** `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`). */
+  /**
+   * `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`).
+   * `dealt`: standard obfuscators come from the key holder ({@link receiveObfuscators}) instead of
+   * being computed here; no helper threads are started then.
+   */
   constructor(
     readonly publicKey: PaillierPublicKey,
     obfuscation: ObfuscationMode = 'standard',
+    readonly dealt = false,
   ) {
+    if (dealt && obfuscation !== 'standard') throw new RangeError('PaillierCipher: only standard obfuscators are dealt');
     this.encryptor = new PaillierEncryptor(publicKey, { obfuscation });
   }
 
   /** Standard mode: rⁿ values computed ahead in helper threads (null until `prefetch`, and in DJN mode). */
   private background: BackgroundObfuscators | null = null;
+  /** Dealt mode: received and not yet used, in order. */
+  private readonly received: bigint[] = [];
 
   prefetch(budget: number, window: number): void {
-    if (this.obfuscation !== 'standard' || this.background) return;
+    if (this.obfuscation !== 'standard' || this.dealt || this.background) return;
     this.background = new BackgroundObfuscators(this.publicKey, { budget, window });
   }
 
   close(): void {
     this.background?.close();
     this.background = null;
+    this.lastTables = null;
   }
 
-  /** One obfuscator per value: from the helper threads when prefetching, else the encryptor's own. */
+  receiveObfuscators(obfuscators: readonly bigint[]): void {
+    if (!this.dealt) throw new Error('HeteroLR: obfuscators dealt to a party that computes its own');
+    for (const z of obfuscators) this.received.push(z);
+  }
+
+  /** One obfuscator per value: dealt ones, else from the helper threads when prefetching, else the encryptor's own. */
   private async obfuscators(count: number): Promise<bigint[]> {
+    if (this.dealt) {
+      if (this.received.length < count) throw new Error(`HeteroLR: ${count} encryptions but only ${this.received.length} dealt obfuscators left`);
+      return this.received.splice(0, count);
+    }
     if (this.background) return this.background.take(count);
     return Array.from({ length: count }, () => this.encryptor.obfuscator.next());
   }
@@ -130,10 +165,29 @@ export class PaillierCipher implements HeCipher {
     return this.publicKey.add(...(cts as bigint[]));
   }
   prepare(columns: number[][]): PreparedColumns {
-    return { columns, encoded: columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS))) };
+    const encoded = columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS)));
+    let bits = 0;
+    for (const col of encoded) bits = Math.max(bits, maxBitLength(col.map((k) => (k < 0n ? -k : k))));
+    return { columns, encoded, bits, sliced: null };
   }
+  /** Subset-product tables of the last `cts` given to {@link dots} (the guest's loss column reuses them). */
+  private lastTables: { cts: readonly Ct[]; tables: SubsetProductTables } | null = null;
   dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
-    return this.publicKey.dots(cts as bigint[], prepared.encoded!);
+    // Two exact methods, picked by their count of multiplications mod n²: subset-product tables
+    // shared by all columns (short vectors, many columns: breast) or Pippenger's buckets per column
+    // (long vectors: default_credit's 30,000 rows).
+    const rows = cts.length;
+    const columns = prepared.encoded!.length;
+    const bits = prepared.bits + 1; // + the sign offset of the bit-sliced form
+    const groups = Math.ceil(rows / DEFAULT_GROUP_BITS);
+    const tablesReady = this.lastTables?.cts === cts;
+    const subsetCost = (tablesReady ? 0 : groups * (2 ** DEFAULT_GROUP_BITS - DEFAULT_GROUP_BITS - 1)) + columns * bits * (groups + 1);
+    const c = pippengerWindow(rows, prepared.bits);
+    const pippenger = columns * (pippengerCost(rows, prepared.bits, c) + Math.ceil(prepared.bits / c) * 2 ** (c + 1));
+    if (pippenger < subsetCost) return prepared.encoded!.map((ks) => this.publicKey.dotPippenger(cts as bigint[], ks));
+    prepared.sliced ??= new BitSlicedColumns(prepared.encoded!, rows);
+    if (this.lastTables?.cts !== cts) this.lastTables = { cts, tables: new SubsetProductTables(cts as bigint[], this.publicKey.n2) };
+    return this.lastTables.tables.multiExp(prepared.sliced!);
   }
   mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] } {
     const masks = cts.map(() => randomBits(MASK_BITS));

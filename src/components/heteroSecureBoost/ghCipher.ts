@@ -31,16 +31,22 @@ export class PaillierGhCipher implements GhCipher {
   private encryptor: PaillierEncryptor | null = null;
   private background: BackgroundObfuscators | null = null;
 
-  /** `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`). */
+  /**
+   * `obfuscation`: standard rⁿ unless the job opted in to DJN (`encrypt_param.fedflow_obfuscation`).
+   * `privateKey`: given to the key holder (the guest), standard obfuscators are computed in their CRT
+   * form — the same distribution as rⁿ mod n², ≈ 3× cheaper (PaillierPrivateKey.randomObfuscator).
+   */
   constructor(
     readonly publicKey: PaillierPublicKey,
     private readonly obfuscation: ObfuscationMode = 'standard',
+    private readonly privateKey: PaillierPrivateKey | null = null,
   ) {
     this.keyBits = publicKey.bitLength;
     this.n2 = publicKey.n2;
   }
 
   encrypt(m: bigint): bigint {
+    if (this.obfuscation === 'standard' && this.privateKey) return this.publicKey.encrypt(m, this.privateKey.randomObfuscator());
     // Built on first use so hosts, which never encrypt, do not pay for a DJN table.
     this.encryptor ??= new PaillierEncryptor(this.publicKey, { obfuscation: this.obfuscation });
     return this.encryptor.encrypt(m);
@@ -49,7 +55,7 @@ export class PaillierGhCipher implements GhCipher {
   /** Standard mode: `budget` obfuscators for the whole run, `window` kept ready, in helper threads. */
   prefetch(budget: number, window: number): void {
     if (this.obfuscation !== 'standard' || this.background) return;
-    this.background = new BackgroundObfuscators(this.publicKey, { budget, window });
+    this.background = new BackgroundObfuscators(this.privateKey ?? this.publicKey, { budget, window });
   }
 
   async encryptAll(ms: readonly bigint[]): Promise<bigint[]> {

@@ -223,7 +223,7 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   let keyN: bigint | null = null;
   if (p.encryptMethod === 'Paillier') {
     const pair = generatePaillierKeyPair(p.keyLength);
-    cipher = paillier = new PaillierGhCipher(pair.publicKey, p.obfuscation);
+    cipher = paillier = new PaillierGhCipher(pair.publicKey, p.obfuscation, pair.privateKey);
     decryptor = paillierDecryptor(pair.privateKey);
     keyN = pair.publicKey.n;
   } else {

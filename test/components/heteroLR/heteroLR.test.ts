@@ -6,6 +6,7 @@ import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
 import { FEATURE_BITS, PaillierCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../../../src/components/heteroLR/cipher.js';
 import { readParams } from '../../../src/components/heteroLR/params.js';
 import { generatePaillierKeyPair } from '../../../src/components/crypto/paillier.js';
+import { modInv } from '../../../src/components/crypto/bigint.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { breast, recording, type Sent } from '../../support/breastHetero.js';
 
@@ -146,7 +147,7 @@ t('given mini-batches and other optimizers in plaintext mode, then training stil
   }
 });
 
-t('given two hosts in plaintext mode with weight_diff, then each host trains its own features and AUC ≥ 0.98 (no loss is logged)', async () => {
+async function runTwoHosts(params: Record<string, unknown>) {
   const { guest, host } = await breast();
   const split = (lo: number, hi: number): DataTable<Instance> => ({
     schema: { ...host.schema, header: host.schema.header.slice(lo, hi) },
@@ -154,7 +155,6 @@ t('given two hosts in plaintext mode with weight_diff, then each host trains its
   });
   const roles = { guest: ['9999'], host: ['10000', '10001'], arbiter: ['10000'] };
   const job = new InProcessJob();
-  const params = { ...EXAMPLE, encrypt_param: { method: null } };
   const input = (role: string, partyId: string, data?: DataTable<Instance>) =>
     componentInput({ module: 'HeteroLR', componentName: 'hetero_lr_0', role, partyId, roles, params, data: data ? { train_data: data } : {} });
   const a = job.context(ARBITER);
@@ -165,6 +165,11 @@ t('given two hosts in plaintext mode with weight_diff, then each host trains its
     heteroLR(input('arbiter', '10000'), a),
   ]);
   assert.is(job.undelivered(), 0);
+  return { go, h1, h2, a, job, host };
+}
+
+t('given two hosts in plaintext mode with weight_diff, then each host trains its own features and AUC ≥ 0.98 (no loss is logged)', async () => {
+  const { go, h1, h2, a, host } = await runTwoHosts({ ...EXAMPLE, encrypt_param: { method: null } });
   const auc2 = trainAuc(go);
   console.log(`    two hosts: AUC ${auc2.toFixed(6)}`);
   assert.ok(auc2 >= 0.98, `auc ${auc2}`);
@@ -311,7 +316,72 @@ t('given Paillier mode, then no label and no raw feature value crosses the feder
   // Hosts never receive anything but ciphertexts, batch ids and the public key.
   for (const m of paillierLog.filter((x) => x.to.role === 'host')) {
     const values = leaves(m.payload).filter((v) => typeof v === 'number');
-    assert.ok(values.length === 0 || m.name.endsWith('.batch_info') || m.name.endsWith('.converge_flag'), `${m.name} gives the host plain numbers`);
+    // batch_info: batch sizes; converge_flag; paillier_obfuscators_dealt: a count of protocol steps.
+    const allowed = ['.batch_info', '.converge_flag', '.paillier_obfuscators_dealt'];
+    assert.ok(values.length === 0 || allowed.some((name) => m.name.endsWith(name)), `${m.name} gives the host plain numbers`);
+  }
+});
+
+const sentAs = (name: string, from: string, to: string) =>
+  paillierLog.filter((m) => m.name === `HeteroLRTransferVariable.${name}` && m.from.role === from && m.to.role === to);
+
+t('given standard Paillier, then the arbiter deals each party its own obfuscators and every one is used for exactly one encryption', () => {
+  assert.ok(paillierOut, 'the Paillier test must run first');
+  const key = sentAs('paillier_pubkey', 'arbiter', 'host')[0]!.payload as { n: bigint; dealt: boolean };
+  assert.is(key.dealt, true);
+  const { n } = key;
+  const n2 = n * n;
+  const dealtTo = (role: string) => sentAs('paillier_obfuscators', 'arbiter', role).map((m) => m.payload as bigint[]);
+  const host = dealtTo('host');
+  const guest = dealtTo('guest');
+  // 3 iterations, full batch: one array per step, rows + 2 loss terms each.
+  assert.equal(host.map((a) => a.length), [571, 571, 571]);
+  assert.equal(guest.map((a) => a.length), [571, 571, 571]);
+  const all = [...host.flat(), ...guest.flat()];
+  assert.is(new Set(all).size, all.length, 'an obfuscator was dealt twice');
+  for (const role of ['host', 'guest']) assert.equal(sentAs('paillier_obfuscators_dealt', 'arbiter', role).map((m) => m.payload), [3]);
+  // c = (1 + m·n)·z mod n² ⇔ c·z⁻¹ ≡ 1 (mod n): row i of each step was encrypted with obfuscator i.
+  const usedWith = (c: bigint, z: bigint) => ((c * modInv(z, n2)) % n2) % n === 1n;
+  const forward = sentAs('host_forward_dict', 'host', 'guest').map((m) => m.payload as bigint[]);
+  const fore = sentAs('fore_gradient', 'guest', 'host').map((m) => m.payload as bigint[]);
+  assert.is(forward.length, 3);
+  for (let step = 0; step < 3; step++) {
+    forward[step]!.forEach((c, i) => assert.ok(usedWith(c, host[step]![i]!), `host step ${step} row ${i}`));
+    // The guest's [[d]] = Enc(own)·[[host part]]: remove the host's ciphertext, then the guest's obfuscator.
+    fore[step]!.forEach((d, i) => assert.ok(usedWith((d * modInv(forward[step]![i]!, n2)) % n2, guest[step]![i]!), `guest step ${step} row ${i}`));
+    const [lossTerm] = sentAs('loss_intermediate', 'host', 'guest').slice(step, step + 1).map((m) => m.payload as bigint);
+    assert.ok(usedWith(lossTerm!, host[step]![569]!), 'the host loss term uses the step\'s obfuscator 569');
+    const [regular] = sentAs('host_loss_regular', 'host', 'guest').slice(step, step + 1).map((m) => m.payload as bigint);
+    assert.ok(usedWith(regular!, host[step]![570]!));
+  }
+});
+
+t('given two hosts with standard Paillier, then each host is dealt one obfuscator per row (no loss terms) and the weights equal plaintext', async () => {
+  const params = { ...EXAMPLE, max_iter: 2, encrypt_param: { method: 'Paillier', key_length: 512 } };
+  const he = await runTwoHosts(params);
+  const plain = await runTwoHosts({ ...params, encrypt_param: { method: null } });
+  const dealt = he.job.sent.filter((m) => m.name.endsWith('.paillier_obfuscators'));
+  for (const to of ['9999', '10000', '10001']) assert.equal(dealt.filter((m) => m.to.partyId === to).map((m) => m.tag), ['0.0', '1.0']);
+  for (const [a, b] of [[he.h1, plain.h1], [he.h2, plain.h2], [he.go, plain.go]] as const) {
+    for (const [name, w] of Object.entries(param(b).weight as Record<string, number>)) assert.ok(Math.abs(param(a).weight[name] - w) < 1e-6, name);
+  }
+});
+
+t('given an early stop, then the obfuscators dealt ahead are taken and never used, and the result still equals plaintext', async () => {
+  // A huge tol: weight_diff converges after the first iteration, while the arbiter has dealt the next step.
+  const params = { ...EXAMPLE, max_iter: 4, tol: 1e9, encrypt_param: { method: 'Paillier', key_length: 512 } };
+  const log: Sent[] = [];
+  const he = await run(params, log); // run() asserts that no message is left undelivered
+  const plain = await run({ ...params, encrypt_param: { method: null } });
+  assert.is(param(he.guest).iters, 1);
+  const dealt = log.filter((m) => m.name.endsWith('.paillier_obfuscators') && m.to.role === 'host').length;
+  const told = log.filter((m) => m.name.endsWith('.paillier_obfuscators_dealt') && m.to.role === 'host').map((m) => m.payload);
+  assert.equal(told, [dealt]);
+  assert.ok(dealt >= 1 && dealt <= 3, `dealt ${dealt} steps for 1 iteration (window 2)`);
+  for (const party of ['guest', 'host'] as const) {
+    const a = param(he[party]);
+    const b = param(plain[party]);
+    for (const name of Object.keys(b.weight)) assert.ok(Math.abs(a.weight[name] - b.weight[name]) < 1e-6, `${party} ${name}`);
   }
 });
 

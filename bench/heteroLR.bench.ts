@@ -7,9 +7,9 @@
 // ratios printed next to the same-run baselines, not absolute times across runs.
 //
 // BENCH_OBFUSCATION      standard (default, textbook rⁿ) | djn (the fedflow opt-in) — breast
-// BENCH_CREDIT_OBFUSCATION  the same for default_credit; default djn: with standard rⁿ each iteration
-//                        needs ≈ 60,000 full-size modPows (7–11 min of CPU), about 7 iterations to
-//                        converge, i.e. ~40 min or more on 2 cores
+// BENCH_CREDIT_OBFUSCATION  the same for default_credit (default standard: ≈ 60,000 obfuscators per
+//                        iteration, dealt by the arbiter; it converges in about 7 iterations, ≈ 4 min
+//                        on 2 quiet cores)
 // BENCH_DATASETS         breast,default_credit (default both)
 // BENCH_ITERS            max_iter (default 30)
 // FEDFLOW_CRYPTO_WORKERS helper threads per encrypting party (default: cores − 1, at least 1)
@@ -26,7 +26,7 @@ import { post, tempDir, waitForJob } from '../test/support/http.js';
 const DATASETS = (process.env.BENCH_DATASETS ?? 'breast,default_credit').split(',').map((s) => s.trim());
 const ITERS = Number(process.env.BENCH_ITERS ?? 30);
 const BREAST_OBF = process.env.BENCH_OBFUSCATION ?? 'standard';
-const CREDIT_OBF = process.env.BENCH_CREDIT_OBFUSCATION ?? 'djn';
+const CREDIT_OBF = process.env.BENCH_CREDIT_OBFUSCATION ?? 'standard';
 
 const example = (file: string) => JSON.parse(readFileSync(join(FIXTURE_EXAMPLES, 'standalone', file), 'utf8'));
 const dir = tempDir('bench-hetero-lr');
@@ -110,7 +110,6 @@ if (DATASETS.includes('default_credit')) {
   // FATE's benchmark-quality default_credit parameters (spec §2.2): L2, alpha 0.001, batch 3200, zeros init.
   const base = { penalty: 'L2', alpha: 0.001, optimizer: 'rmsprop', learning_rate: 0.15, batch_size: 3200, max_iter: ITERS, early_stop: 'diff', tol: 0.0001, init_param: { init_method: 'zeros' } };
   const plain = await runJob('default_credit', { ...base, encrypt_param: { method: null } });
-  if (CREDIT_OBF === 'standard') console.log('  default_credit with standard rⁿ: ≈ 60,000 full-size modPows per iteration; expect 40 min or more on 2 cores');
   const he = await runJob('default_credit', { ...base, encrypt_param: { method: 'Paillier', key_length: 1024, fedflow_obfuscation: CREDIT_OBF } });
   report(`default_credit 30000×(13+10), FATE benchmark params, ≤ ${ITERS} iterations, Paillier 1024, ${CREDIT_OBF} obfuscation`, he, plain);
 }

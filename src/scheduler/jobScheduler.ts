@@ -202,8 +202,11 @@ export class JobScheduler {
         done += 1;
         const taskId = `${plan.jobId}_${component.name}`;
         // The progress is recorded before the next tasks start, in the same group commit (appends
-        // are committed in call order): one commit round trip per component instead of two.
+        // are committed in call order): one commit round trip per component instead of two. In
+        // cluster mode the progress also goes to the other nodes (onJobCommand) once recorded: wait
+        // for that, so a party sees the progress before it is asked to start the next task.
         const progress = this.forAllRows(rows, { type: 'ReportJobProgress', data: { progress: Math.floor((done / total) * 100), currentTasks: [taskId], at: this.deps.clock.now() } });
+        if (this.deps.onJobCommand) await progress;
         for (const next of component.downstreams) {
           const left = pending.get(next)! - 1;
           pending.set(next, left);

@@ -79,7 +79,12 @@ t('progress reaches the other parties; /v1/job/stop at the host stops the job on
     const tasks = (await post(fed.host.url, '/v1/job/task/query', { job_id: jobId })).body.data ?? [];
     if (tasks.some((x: any) => x.f_component_name === 'hetero_lr_0' && x.f_status === 'running')) break;
   }
-  const hostRow = (await post(fed.host.url, '/v1/job/query', { job_id: jobId })).body.data[0];
+  // The initiator's progress reaches the host's own row (it is synced, not computed there).
+  let hostRow = (await post(fed.host.url, '/v1/job/query', { job_id: jobId })).body.data[0];
+  for (let i = 0; i < 100 && hostRow.f_progress < 50; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    hostRow = (await post(fed.host.url, '/v1/job/query', { job_id: jobId })).body.data[0];
+  }
   assert.ok(hostRow.f_progress >= 50, `host progress ${hostRow.f_progress}`);
   const stop = await post(fed.host.url, '/v1/job/stop', { job_id: jobId });
   assert.is(stop.body.retcode, 0, stop.body.retmsg);

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { decodeBuffer } from '../../src/models/bufferCodec.js';
 import { readPipeline } from '../../src/models/pipelineBuffer.js';
 import { decodeTransferData } from '../../src/models/transfer.js';
-import { example, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
+import { example, outputRows, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
 import { post, SHARED_DATA, waitForJob } from '../support/http.js';
 
 let fixture: ExampleNode;
@@ -27,23 +27,7 @@ let trainJob = '';
 let modelId = '';
 let modelVersion = '';
 
-/** Every row of a component's output table: id → [label, predict_result, predict_score, detail, type]. */
-async function allRows(jobId: string, component: string): Promise<Map<string, unknown[]>> {
-  const table = await post(url, '/v1/tracking/component/output/data/table', { job_id: jobId, component_name: component, ...GUEST });
-  assert.is(table.body.retcode, 0, table.body.retmsg);
-  const outputPath = join(fixture.node.config.dataDir, `${jobId}-${component}.csv`);
-  const download = await post(url, '/v1/data/download', {
-    namespace: table.body.data.table_namespace, table_name: table.body.data.table_name, output_path: outputPath, work_mode: 0,
-  });
-  assert.is(download.body.retcode, 0, download.body.retmsg);
-  assert.is((await waitForJob(url, download.body.jobId)).f_status, 'success');
-  const rows = new Map<string, unknown[]>();
-  for (const line of readFileSync(outputPath, 'utf8').split('\n').filter(Boolean)) {
-    const cut = line.indexOf(',');
-    rows.set(line.slice(0, cut), JSON.parse(line.slice(cut + 1)) as unknown[]);
-  }
-  return rows;
-}
+const allRows = (jobId: string, component: string) => outputRows(fixture.node, jobId, component);
 
 t('a successful training job saves the pipeline model of every party', async () => {
   const conf = example('hetero_lr_conf.json');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServing, type RunningServing } from '../../src/serving/servingNode.js';
-import { example, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
+import { example, outputRows, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
 import { freePort } from '../support/federation.js';
 import { post, SHARED_DATA, tempDir, waitForJob } from '../support/http.js';
 
@@ -23,7 +23,6 @@ let trainJob = '';
 let modelId = '';
 let modelVersion = '';
 let predicted = new Map<string, number>();
-const GUEST = { role: 'guest', party_id: 9999 };
 
 t.before(async () => {
   const [guestPort, hostPort] = [await freePort(), await freePort()];
@@ -47,22 +46,10 @@ t.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** id → predict_score of every row of a component's output table (downloaded: output/data shows 100). */
+/** id → predict_score of every row of a component's output table. */
 async function scores(jobId: string, component: string): Promise<Map<string, number>> {
-  const table = await post(url, '/v1/tracking/component/output/data/table', { job_id: jobId, component_name: component, ...GUEST });
-  assert.is(table.body.retcode, 0, table.body.retmsg);
-  const outputPath = join(fixture.node.config.dataDir, `${jobId}-${component}.csv`);
-  const download = await post(url, '/v1/data/download', {
-    namespace: table.body.data.table_namespace, table_name: table.body.data.table_name, output_path: outputPath, work_mode: 0,
-  });
-  assert.is(download.body.retcode, 0, download.body.retmsg);
-  assert.is((await waitForJob(url, download.body.jobId)).f_status, 'success');
   const out = new Map<string, number>();
-  for (const line of readFileSync(outputPath, 'utf8').split('\n').filter(Boolean)) {
-    const cut = line.indexOf(',');
-    const row = JSON.parse(line.slice(cut + 1)) as unknown[];
-    if (typeof row[2] === 'number') out.set(line.slice(0, cut), row[2]);
-  }
+  for (const [id, row] of await outputRows(fixture.node, jobId, component)) if (typeof row[2] === 'number') out.set(id, row[2]);
   return out;
 }
 

@@ -35,3 +35,25 @@ export async function startExampleNode(name: string, uploadConfs: readonly strin
   }
   return { node, close };
 }
+
+/**
+ * Every row of a component's output table on the guest 9999, downloaded (output/data shows only 100):
+ * id → the row's values after the id (for predictions: label, predict_result, predict_score, detail, type).
+ */
+export async function outputRows(node: RunningNode, jobId: string, component: string): Promise<Map<string, unknown[]>> {
+  const guest = { role: 'guest', party_id: 9999 };
+  const table = await post(node.url, '/v1/tracking/component/output/data/table', { job_id: jobId, component_name: component, ...guest });
+  assert.is(table.body.retcode, 0, table.body.retmsg);
+  const outputPath = join(node.config.dataDir, `${jobId}-${component}.csv`);
+  const download = await post(node.url, '/v1/data/download', {
+    namespace: table.body.data.table_namespace, table_name: table.body.data.table_name, output_path: outputPath, work_mode: 0,
+  });
+  assert.is(download.body.retcode, 0, download.body.retmsg);
+  assert.is((await waitForJob(node.url, download.body.jobId)).f_status, 'success');
+  const rows = new Map<string, unknown[]>();
+  for (const line of readFileSync(outputPath, 'utf8').split('\n').filter(Boolean)) {
+    const cut = line.indexOf(',');
+    rows.set(line.slice(0, cut), JSON.parse(line.slice(cut + 1)) as unknown[]);
+  }
+  return rows;
+}

@@ -1,5 +1,6 @@
 // What a model load or bind addresses, computed from the request alone (FATE's
 // generate_publish_model_info): each party's model id and version, and the parties that publish.
+import { partyModelId } from '../dsl/runtimeConf.js';
 
 /** A role → party ids map with string ids (they become protobuf map keys). */
 export type RoleMap = Readonly<Record<string, readonly string[]>>;
@@ -14,8 +15,9 @@ export interface PartyModel {
   readonly model_version: string;
 }
 
-/** `<role>#<party_id>#<model_id>`: the id under which a party stores its part of a federated model. */
-export const partyModelId = (role: string, partyId: string, modelId: string): string => `${role}#${partyId}#${modelId}`;
+// `<role>#<party_id>#<model_id>`: the id under which a party stores its part of a federated model
+// (one definition, shared with the model store).
+export { partyModelId };
 
 /** `model[role][party] = {model_id: <party model id>, model_version}` for every party of the request. */
 export function partyModels(roles: RoleMap, modelId: string, modelVersion: string): Record<string, Record<string, PartyModel>> {

@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, DataTable, Federation, Tracker } from '../components/contract.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
-import { writeTable } from '../store/tables/writeTable.js';
+import { writeOutputTable } from '../store/tables/writeOutputTable.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
@@ -94,6 +94,7 @@ function loadTable(tables: TableStore, input: TableInput): DataTable {
   }
   const kept = recent.take(input.location);
   if (kept) return { schema: input.schema, rows: kept };
+  if (tables.isPacked(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };
   const rows: [string, unknown][] = [];
   for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
   return { schema: input.schema, rows };
@@ -114,14 +115,6 @@ function tableStoreOf(dir: string): TableStore {
   return store;
 }
 
-/** Output rows as stored: [key, JSON text of the value]. */
-function* encodeRows(rows: readonly (readonly [string, unknown])[]): Generator<readonly [string, string]> {
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    yield [row[0], JSON.stringify(row[1])];
-  }
-}
-
 async function runTask(task: number, state: TaskState, request: TaskRequest): Promise<TaskOutput> {
   const component = COMPONENTS[request.module];
   if (!component) throw new Error(`module ${request.module} has no implementation in fedflow yet`);
@@ -140,8 +133,9 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
-    const count = writeTable(tables, request.outputLocation, encodeRows(output.data.rows));
-    recent.keep(request.outputLocation, output.data.rows);
+    const { count, packedRows } = writeOutputTable(tables, request.outputLocation, output.data.rows);
+    // A packed table reads back exactly these rows in this order, so the next task may have them.
+    if (packedRows) recent.keep(request.outputLocation, packedRows as [string, unknown][]);
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }
   return {

@@ -1,5 +1,6 @@
-// The party-local table store: the rows of each table location live in their own SQLite file,
-// `<dir>/<location>.sqlite`. A location is written once (by the upload worker) and becomes visible
+// The party-local table store: the rows of each table location live in their own file, a SQLite
+// file `<dir>/<location>.sqlite` (uploads, large outputs) or a packed file `<location>.packed`
+// (component outputs, see packedTable.ts); readers need not know which. A location is written once (by the upload worker) and becomes visible
 // only when the orchestrator records an event naming it; anything else found here at start-up is
 // an orphan of a crash and is removed by removeOrphans.
 //
@@ -12,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
 
 /**
  * The table holding the rows; k and v are TEXT (UTF-8), never NULL. No NOT NULL constraint on
@@ -48,9 +50,21 @@ export class TableStore {
     mkdirSync(dir, { recursive: true });
   }
 
+  /** The SQLite file of a location. */
   pathOf(location: string): string {
     assertLocation(location);
     return join(this.dir, location + FILE_SUFFIX);
+  }
+
+  /** The packed file of a location. */
+  packedPathOf(location: string): string {
+    assertLocation(location);
+    return join(this.dir, location + PACKED_SUFFIX);
+  }
+
+  /** True when the location is a packed table (its values read back exactly by readValues). */
+  isPacked(location: string): boolean {
+    return existsSync(this.packedPathOf(location));
   }
 
   /** A fresh, unique, filename-safe location name. */
@@ -59,11 +73,12 @@ export class TableStore {
   }
 
   exists(location: string): boolean {
-    return existsSync(this.pathOf(location));
+    return existsSync(this.pathOf(location)) || this.isPacked(location);
   }
 
   /** Number of rows (distinct keys); 0 if the location does not exist. */
   count(location: string): number {
+    if (this.isPacked(location)) return readPackedTable(this.packedPathOf(location)).keys.length;
     if (!this.exists(location)) return 0;
     const db = this.open(location);
     try {
@@ -74,11 +89,18 @@ export class TableStore {
   }
 
   /**
-   * Rows as [key, value] in key order. Lazy: the file is opened on the first next() and closed
+   * Rows as [key, value text] in key order; a packed table's values as JSON text (what a SQLite
+   * output table holds). Lazy: the file is opened on the first next() and closed
    * when the iteration ends, also when the caller stops early (break / return()).
    */
   *read(location: string, opts: ReadOptions = {}): IterableIterator<[string, string]> {
     const limit = opts.limit === undefined ? -1 : Math.max(0, Math.floor(opts.limit));
+    if (this.isPacked(location)) {
+      const { keys, values } = readPackedTable(this.packedPathOf(location));
+      const n = limit < 0 ? keys.length : Math.min(limit, keys.length);
+      for (let i = 0; i < n; i++) yield [keys[i]!, JSON.stringify(values[i])];
+      return;
+    }
     if (!this.exists(location)) throw new Error(`table location ${location} does not exist`);
     const db = this.open(location);
     try {
@@ -95,21 +117,31 @@ export class TableStore {
     }
   }
 
+  /** A packed table's rows with their values exactly as written, in key order. */
+  readValues(location: string): [string, unknown][] {
+    const { keys, values } = readPackedTable(this.packedPathOf(location));
+    const rows = new Array<[string, unknown]>(keys.length);
+    for (let i = 0; i < keys.length; i++) rows[i] = [keys[i]!, values[i]];
+    return rows;
+  }
+
   /** Deletes the location's file and its leftovers; idempotent. */
   drop(location: string): void {
     const path = this.pathOf(location);
     for (const suffix of ['', ...SIDE_SUFFIXES]) rmSync(path + suffix, { force: true });
+    rmSync(this.packedPathOf(location), { force: true });
   }
 
   /** Locations that have a table file, sorted. */
   listLocations(): string[] {
     const out: string[] = [];
     for (const name of readdirSync(this.dir)) {
-      if (!name.endsWith(FILE_SUFFIX)) continue;
-      const location = name.slice(0, -FILE_SUFFIX.length);
+      const suffix = [FILE_SUFFIX, PACKED_SUFFIX].find((s) => name.endsWith(s));
+      if (!suffix) continue;
+      const location = name.slice(0, -suffix.length);
       if (isValidLocation(location)) out.push(location);
     }
-    return out.sort();
+    return [...new Set(out)].sort();
   }
 
   /**
@@ -137,8 +169,12 @@ function isValidLocation(location: string): boolean {
   return location.length > 0 && LOCATION_RE.test(location) && !location.includes('..');
 }
 
-/** `<loc>.sqlite`, `<loc>.sqlite-wal`, `<loc>.sqlite.tmp…` → `<loc>`; anything else → undefined. */
+/** `<loc>.sqlite`, `<loc>.sqlite-wal`, `<loc>.sqlite.tmp…`, `<loc>.packed` → `<loc>`; anything else → undefined. */
 function locationOfFile(name: string): string | undefined {
+  if (name.endsWith(PACKED_SUFFIX)) {
+    const location = name.slice(0, -PACKED_SUFFIX.length);
+    return isValidLocation(location) ? location : undefined;
+  }
   const at = name.lastIndexOf(FILE_SUFFIX);
   if (at <= 0) return undefined;
   const location = name.slice(0, at);

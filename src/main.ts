@@ -142,7 +142,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
     close: () =>
-      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), async () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
+      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
   };
 }
 

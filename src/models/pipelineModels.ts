@@ -54,7 +54,7 @@ export class PipelineModels {
       if (already.sha256 === encoded.saved.sha256) return already;
       throw new IllegalStateError(`pipeline model ${id} version ${modelVersion} is already saved with other content (sha256 ${already.sha256})`);
     }
-    this.deps.blobs.put(id, modelVersion, encoded.buffers);
+    await this.deps.blobs.put(id, modelVersion, encoded.buffers);
     const result = await handleCommand(this.deps.store, pipelineModelStreamId(id, modelVersion), pipelineModelDecider, {
       type: 'SavePipelineModel', data: { ...encoded.saved, at: this.deps.clock.now() },
     });

@@ -31,10 +31,10 @@ const conf = {
   role_parameters: { guest: { ...table('guest'), dataio_0: { with_label: [true], label_name: ['y'] } }, host: { ...table('host'), dataio_0: { with_label: [false] } } },
 };
 
-/** CPU seconds (user + system, all threads) the node process has used; Linux only. */
-const cpuSeconds = (pid: number | undefined): number | undefined => {
+/** CPU seconds (user + system) the node process has used, all threads or only the main one; Linux only. */
+const cpuSeconds = (pid: number | undefined, mainThreadOnly = false): number | undefined => {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
   } catch {
     return undefined;
@@ -68,7 +68,13 @@ try {
     }
   })();
   let next = 0;
+  let completed = 0;
+  /** [jobs completed, node CPU seconds] every SEGMENT jobs: the first jobs pay for cold JITs in every worker. */
+  const SEGMENT = 50;
+  const cpuMarks: [number, number][] = [];
   const cpuBefore = cpuSeconds(node.child.pid);
+  const mainCpuBefore = cpuSeconds(node.child.pid, true);
+  cpuMarks.push([0, cpuBefore ?? NaN]);
   const started = performance.now();
   const worker = async (): Promise<void> => {
     while (next < JOBS) {
@@ -80,6 +86,7 @@ try {
         failed++;
         console.error(`job ${r.body.jobId} ${row.f_status}: ${row.f_reason}`);
       }
+      if (++completed % SEGMENT === 0) cpuMarks.push([completed, cpuSeconds(node.child.pid) ?? NaN]);
       submitToRunning.push(row.f_start_time - row.f_create_time);
       wall.push(row.f_end_time - row.f_create_time);
     }
@@ -87,6 +94,7 @@ try {
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuSeconds(node.child.pid);
+  const mainCpuAfter = cpuSeconds(node.child.pid, true);
   running = false;
   await probe;
   console.log(`jobs: ${JOBS} x 4 components (guest + host), ${IN_FLIGHT} in flight, ${failed} not successful`);
@@ -97,6 +105,11 @@ try {
   // The machine may be shared: CPU per job is steadier than jobs/s when other work competes.
   if (cpuBefore !== undefined && cpuAfter !== undefined) {
     console.log(`node CPU per job (all threads): ${((1000 * (cpuAfter - cpuBefore)) / JOBS).toFixed(0)} ms (${(cpuAfter - cpuBefore).toFixed(1)} s in all)`);
+    if (mainCpuBefore !== undefined && mainCpuAfter !== undefined) {
+      console.log(`  of which the main thread (HTTP, events, views, scheduling): ${((1000 * (mainCpuAfter - mainCpuBefore)) / JOBS).toFixed(0)} ms`);
+    }
+    const perSegment = cpuMarks.slice(1).map(([n, cpu], i) => `${n}: ${((1000 * (cpu - cpuMarks[i]![1])) / (n - cpuMarks[i]![0])).toFixed(0)}`);
+    console.log(`node CPU per job by ${SEGMENT} jobs completed, ms: ${perSegment.join(', ')}`);
   }
 } finally {
   await node.kill('SIGTERM');

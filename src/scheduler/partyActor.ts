@@ -66,13 +66,20 @@ interface RunningTask {
 /** Modules whose parties each keep a core busy (Paillier, RSA): they must not share a thread. */
 const CRYPTO_HEAVY = new Set(['HeteroLR', 'HeteroSecureBoost', 'HomoLR']);
 
+/** Where a task runs: tasks of one affinity share a worker; `shared` ones also with other jobs'. */
+export interface WorkerPlacement {
+  readonly affinity: string;
+  readonly shared: boolean;
+}
+
 /**
- * Light components of a job share one warm worker (their parties mostly wait on each other);
- * crypto-heavy ones get a worker per party so guest, host and arbiter compute in parallel.
+ * Light components of a job share one warm worker (their parties mostly wait on each other), and
+ * light tasks of all jobs share a few workers (see workerPool.ts); crypto-heavy ones get a worker
+ * per party so guest, host and arbiter compute in parallel.
  */
-export function workerAffinity(jobId: string, component: ComponentPlan, party: PartyPlan, ref: PartyRef): string {
+export function workerPlacement(jobId: string, component: ComponentPlan, party: PartyPlan, ref: PartyRef): WorkerPlacement {
   const rsa = component.module === 'Intersection' && String(party.parameters.intersect_method ?? 'raw').toLowerCase() === 'rsa';
-  return CRYPTO_HEAVY.has(component.module) || rsa ? `${jobId}\u0000${ref.role}\u0000${ref.partyId}` : jobId;
+  return CRYPTO_HEAVY.has(component.module) || rsa ? { affinity: `${jobId}\u0000${ref.role}\u0000${ref.partyId}`, shared: false } : { affinity: jobId, shared: true };
 }
 
 export class PartyActors {
@@ -131,7 +138,7 @@ export class PartyActors {
       const request = this.request(plan, component, party, ref, taskId);
       const output = await this.deps.pool.run(request, {
         signal,
-        affinity: workerAffinity(jobId, component, party, ref),
+        ...workerPlacement(jobId, component, party, ref),
         onMessage: (message, reply) => {
           switch (message.type) {
             case 'metricData':

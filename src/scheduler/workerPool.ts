@@ -1,9 +1,16 @@
 // A pool of warm worker threads for component tasks. The tasks of one job share a worker (its
 // `affinity`): the job's parties run side by side in it (they wait on each other through the
-// federation), its components find their upstream's output still in memory, and few workers means
-// few cold JITs. A stopped task can always be ended: first a cancel message (components check
-// their signal), then, after a grace period, its worker is terminated and replaced — which ends the
-// other tasks of that worker too, and those belong to the same job.
+// federation) and its components find their upstream's output still in memory. Light tasks
+// (`shared`) of different jobs also share: at most `maxShared` workers (one per core by default)
+// take them all, because every extra worker is another V8 isolate that compiles the same component
+// code again — with 5 light jobs in flight on 2 cores, 2 shared workers instead of 5 cut the node's
+// CPU per job by ~8% and its first jobs' by ~20% (bench:scheduler). Crypto-heavy tasks keep a
+// worker each, so their parties compute in parallel.
+// A stopped task can always be ended: first a cancel message (components check their signal), then,
+// after a grace period, its worker is terminated and replaced. That ends the worker's other tasks
+// too; in a shared worker they may belong to other jobs, and they fail with a reason that says so
+// (a component that ignores its signal is a defect; it would also have stalled them, since a
+// worker runs one thing at a time).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, FromWorkerEnvelope, TaskOutput, TaskRequest, ToWorker, ToWorkerEnvelope } from './taskProtocol.js';
@@ -16,9 +23,18 @@ export interface TaskHooks {
   signal: AbortSignal;
   /** Tasks with the same affinity (a job id) run in the same worker. */
   affinity?: string;
+  /** A light task: its worker may also run other affinities' light tasks. */
+  shared?: boolean;
 }
 
+/** What a task that lost its worker to another job's stop is told. */
+export const WORKER_TERMINATED_FOR_ANOTHER_TASK = 'task worker terminated to end a stopped task of another job that ignored its stop';
+
+/** A shared worker remembers this many affinities (its latest jobs); older ones go elsewhere next time. */
+const MAX_AFFINITIES = 64;
+
 interface RunningTask {
+  readonly affinity: string | undefined;
   settle(error: Error | undefined, output?: TaskOutput): void;
   onMessage(message: FromWorker): void;
 }
@@ -26,7 +42,10 @@ interface RunningTask {
 interface PooledWorker {
   readonly worker: Worker;
   readonly tasks: Map<number, RunningTask>;
-  affinity: string | undefined;
+  /** The jobs whose next tasks come here, oldest first. */
+  affinities: Set<string>;
+  /** Takes light tasks of any job (one of at most maxShared). */
+  shared: boolean;
   /** Terminated or exited: never handed out again. */
   dead: boolean;
   /** A task of it was stopped: whatever it left behind ends with the worker once it is idle. */
@@ -38,9 +57,15 @@ export class WorkerPool {
   private nextTask = 1;
   private closed = false;
 
-  constructor(
-    private readonly options: { maxIdle: number; graceMs: number } = { maxIdle: Math.max(8, availableParallelism()), graceMs: 1000 },
-  ) {}
+  private readonly options: { maxIdle: number; graceMs: number; maxShared: number };
+
+  constructor(options: { maxIdle?: number; graceMs?: number; maxShared?: number } = {}) {
+    this.options = {
+      maxIdle: options.maxIdle ?? Math.max(8, availableParallelism()),
+      graceMs: options.graceMs ?? 1000,
+      maxShared: Math.max(1, options.maxShared ?? availableParallelism()),
+    };
+  }
 
   /** Starts `count` workers ahead of the first tasks (a worker takes ~30 ms to boot). */
   warm(count: number): void {
@@ -63,7 +88,7 @@ export class WorkerPool {
 
   run(request: TaskRequest, hooks: TaskHooks): Promise<TaskOutput> {
     if (this.closed) return Promise.reject(new Error('node is stopping'));
-    const pooled = this.pick(hooks.affinity);
+    const pooled = this.pick(hooks.affinity, hooks.shared === true);
     const task = this.nextTask++;
     return new Promise<TaskOutput>((resolve, reject) => {
       let settled = false;
@@ -75,9 +100,10 @@ export class WorkerPool {
       const onAbort = () => {
         reply({ type: 'cancel' });
         // A component stuck in a loop that never looks at its signal is ended the hard way.
-        killTimer = setTimeout(() => this.kill(pooled, 'task stopped (worker terminated)'), this.options.graceMs);
+        killTimer = setTimeout(() => this.kill(pooled, 'task stopped (worker terminated)', hooks.affinity), this.options.graceMs);
       };
       pooled.tasks.set(task, {
+        affinity: hooks.affinity,
         settle: (error, output) => {
           if (settled) return;
           settled = true;
@@ -107,13 +133,27 @@ export class WorkerPool {
     }));
   }
 
-  /** The worker of this affinity, else an idle one (the longest idle first), else a new one. */
-  private pick(affinity: string | undefined): PooledWorker {
+  /**
+   * The worker of this affinity; else, for a shared task when maxShared workers take shared tasks
+   * already, the least busy of them; else an idle one (the longest idle first), else a new one.
+   */
+  private pick(affinity: string | undefined, shared: boolean): PooledWorker {
+    const live = [...this.workers].filter((w) => !w.dead && !w.retire);
     if (affinity !== undefined) {
-      for (const w of this.workers) if (!w.dead && !w.retire && w.affinity === affinity) return w;
+      for (const w of live) if (w.affinities.has(affinity)) return w;
+    }
+    if (shared && affinity !== undefined) {
+      const sharing = live.filter((w) => w.shared);
+      if (sharing.length >= this.options.maxShared) {
+        const least = sharing.reduce((a, b) => (b.tasks.size < a.tasks.size ? b : a));
+        least.affinities.add(affinity);
+        if (least.affinities.size > MAX_AFFINITIES) least.affinities.delete(least.affinities.values().next().value!);
+        return least;
+      }
     }
     const chosen = this.idle()[0] ?? this.spawn();
-    chosen.affinity = affinity;
+    chosen.affinities = new Set(affinity === undefined ? [] : [affinity]);
+    chosen.shared = shared && affinity !== undefined;
     // Most recently given out last, so idle()[0] is the one idle longest (its job most likely over).
     this.workers.delete(chosen);
     this.workers.add(chosen);
@@ -132,20 +172,26 @@ export class WorkerPool {
     for (const extra of idle.slice(0, Math.max(0, idle.length - this.options.maxIdle))) this.kill(extra);
   }
 
-  /** Terminates a worker; its tasks fail with `reason`. */
-  private kill(pooled: PooledWorker, reason = 'task worker ended'): void {
+  /**
+   * Terminates a worker; its tasks fail with `reason`, except those of other affinities than
+   * `stopped` (the one whose stop asked for it), which are told why they lost their worker.
+   */
+  private kill(pooled: PooledWorker, reason = 'task worker ended', stopped?: string): void {
     if (!pooled.dead) {
       pooled.dead = true;
       this.workers.delete(pooled);
       void pooled.worker.terminate();
     }
-    for (const t of [...pooled.tasks.values()]) t.settle(new Error(reason));
+    for (const t of [...pooled.tasks.values()]) {
+      const collateral = stopped !== undefined && t.affinity !== stopped;
+      t.settle(new Error(collateral ? WORKER_TERMINATED_FOR_ANOTHER_TASK : reason));
+    }
   }
 
   private spawn(): PooledWorker {
     const worker = new Worker(ENTRY);
     worker.unref();
-    const pooled: PooledWorker = { worker, tasks: new Map(), affinity: undefined, dead: false, retire: false };
+    const pooled: PooledWorker = { worker, tasks: new Map(), affinities: new Set(), shared: false, dead: false, retire: false };
     worker.on('message', ({ task, message }: FromWorkerEnvelope) => {
       const running = pooled.tasks.get(task);
       if (!running) return;

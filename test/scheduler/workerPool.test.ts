@@ -6,10 +6,11 @@ import { rmSync } from 'node:fs';
 import type { PartyRef } from '../../src/components/contract.js';
 import { Mailbox, mailboxKey } from '../../src/scheduler/mailbox.js';
 import type { TaskRequest } from '../../src/scheduler/taskProtocol.js';
-import { WorkerPool, type TaskHooks } from '../../src/scheduler/workerPool.js';
+import { WORKER_TERMINATED_FOR_ANOTHER_TASK, WorkerPool, type TaskHooks } from '../../src/scheduler/workerPool.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeTable } from '../../src/store/tables/writeTable.js';
 import { tempDir } from '../support/http.js';
+import { paramDefaults } from '../../src/domain/dsl/paramDefaults.js';
 
 const t = suite('scheduler: task worker pool');
 const dir = tempDir('pool');
@@ -33,9 +34,10 @@ const request = (jobId: string, party: PartyRef, location: string): TaskRequest 
 });
 
 /** The standalone federation, as the party actor serves it. */
-const hooks = (mailbox: Mailbox, jobId: string, me: PartyRef, signal: AbortSignal): TaskHooks => ({
+const hooks = (mailbox: Mailbox, jobId: string, me: PartyRef, signal: AbortSignal, shared = false): TaskHooks => ({
   signal,
   affinity: jobId,
+  shared,
   onMessage: (message, reply) => {
     if (message.type === 'remote') for (const to of message.to) mailbox.put(mailboxKey(jobId, 'intersection_0', message.name, message.tag, me, to), message.payload);
     if (message.type === 'get') {
@@ -86,6 +88,62 @@ t('a stopped task that waits for a peer ends at once, and its worker is not hand
     stop.abort();
     await waiting.then(() => assert.unreachable('a stopped task must fail'), (error: Error) => assert.match(error.message, /task stopped/));
     assert.ok(Date.now() - started < 900, `took ${Date.now() - started} ms (the cancel, not the hard kill, ended it)`);
+    assert.is(pool.size, 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+/** A DataIO task over 300,000 rows × 10 columns: seconds of parsing without a pause. */
+const bigDataIO = (jobId: string): TaskRequest => {
+  const location = tables.newLocation();
+  const cells = Array.from({ length: 10 }, (_, i) => String(i + 0.5)).join(',');
+  writeTable(tables, location, Array.from({ length: 300_000 }, (_, i) => [String(i), cells] as const));
+  return {
+    ...request(jobId, host, location), taskId: `${jobId}_dataio_0`, componentName: 'dataio_0', module: 'DataIO',
+    params: { ...paramDefaults('DataIO'), with_label: false },
+    inputs: { data: { location, format: 'raw', schema: { header: Array.from({ length: 10 }, (_, i) => `x${i}`), sid_name: 'id' } } },
+  };
+};
+
+/** Both parties of an intersection job; resolves to their output counts. */
+const job = (pool: WorkerPool, mailbox: Mailbox, jobId: string, signal: AbortSignal, shared: boolean) =>
+  Promise.all([
+    pool.run(request(jobId, guest, guestTable), hooks(mailbox, jobId, guest, signal, shared)),
+    pool.run(request(jobId, host, hostTable), hooks(mailbox, jobId, host, signal, shared)),
+  ]).then(([g, h]) => [g.data?.count, h.data?.count]);
+
+t('light (shared) tasks of many jobs run on at most maxShared workers; heavy ones get their own', async () => {
+  const pool = new WorkerPool({ maxShared: 2 });
+  const mailbox = new Mailbox();
+  try {
+    const light = ['l1', 'l2', 'l3', 'l4', 'l5'].map((id) => job(pool, mailbox, id, new AbortController().signal, true));
+    assert.is(pool.size, 2, 'five light jobs, two workers');
+    const heavy = job(pool, mailbox, 'h1', new AbortController().signal, false);
+    assert.is(pool.size, 3, 'a heavy job is not put with the light ones');
+    for (const counts of await Promise.all([...light, heavy])) assert.equal(counts, [3, 3]);
+  } finally {
+    await pool.close();
+  }
+});
+
+t('a shared worker terminated to end a task that ignores its stop: the other job\'s task is told why', async () => {
+  const pool = new WorkerPool({ maxShared: 1, graceMs: 200 });
+  const mailbox = new Mailbox();
+  const stop = new AbortController();
+  try {
+    // Job s1's DataIO parses a big table in one synchronous stretch (the cancel cannot get in);
+    // job s2's host waits for its guest in the same (only) shared worker.
+    const stuck = pool.run(bigDataIO('s1'), hooks(mailbox, 's1', host, stop.signal, true));
+    const bystander = pool.run(request('s2', host, hostTable), hooks(mailbox, 's2', host, new AbortController().signal, true));
+    assert.is(pool.size, 1);
+    await new Promise((r) => setTimeout(r, 100));
+    stop.abort();
+    const [a, b] = await Promise.allSettled([stuck, bystander]);
+    assert.is(a.status, 'rejected');
+    assert.match((a as PromiseRejectedResult).reason.message, /task stopped \(worker terminated\)/);
+    assert.is(b.status, 'rejected');
+    assert.is((b as PromiseRejectedResult).reason.message, WORKER_TERMINATED_FOR_ANOTHER_TASK);
     assert.is(pool.size, 0);
   } finally {
     await pool.close();

@@ -7,10 +7,10 @@
 // CPU per job by ~8% and its first jobs' by ~20% (bench:scheduler). Crypto-heavy tasks keep a
 // worker each, so their parties compute in parallel.
 // A stopped task can always be ended: first a cancel message (components check their signal), then,
-// after a grace period, its worker is terminated and replaced. That ends the worker's other tasks
-// too; in a shared worker they may belong to other jobs, and they fail with a reason that says so
-// (a component that ignores its signal is a defect; it would also have stalled them, since a
-// worker runs one thing at a time).
+// after a grace period, its worker is terminated and replaced. In a worker shared with other jobs'
+// tasks the stopped task ends at once but the worker lives until those tasks are done (see
+// endStopped), and is terminated only if the stuck task still holds it much later; then they fail
+// with a reason that says so.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, FromWorkerEnvelope, TaskOutput, TaskRequest, ToWorker, ToWorkerEnvelope } from './taskProtocol.js';
@@ -57,12 +57,18 @@ export class WorkerPool {
   private nextTask = 1;
   private closed = false;
 
-  private readonly options: { maxIdle: number; graceMs: number; maxShared: number };
+  private readonly options: { maxIdle: number; graceMs: number; stuckMs: number; maxShared: number };
 
-  constructor(options: { maxIdle?: number; graceMs?: number; maxShared?: number } = {}) {
+  /**
+   * graceMs: how long a stopped task has to end by itself; stuckMs: how long after that a stopped
+   * task that did not end may still hold a worker other jobs' tasks share.
+   */
+  constructor(options: { maxIdle?: number; graceMs?: number; stuckMs?: number; maxShared?: number } = {}) {
+    const graceMs = options.graceMs ?? 1000;
     this.options = {
       maxIdle: options.maxIdle ?? Math.max(8, availableParallelism()),
-      graceMs: options.graceMs ?? 1000,
+      graceMs,
+      stuckMs: options.stuckMs ?? 10 * graceMs,
       maxShared: Math.max(1, options.maxShared ?? availableParallelism()),
     };
   }
@@ -99,8 +105,9 @@ export class WorkerPool {
       };
       const onAbort = () => {
         reply({ type: 'cancel' });
-        // A component stuck in a loop that never looks at its signal is ended the hard way.
-        killTimer = setTimeout(() => this.kill(pooled, 'task stopped (worker terminated)', hooks.affinity), this.options.graceMs);
+        // A component that does not answer its signal in time (a long synchronous stretch, or a
+        // loop that never looks) is ended the hard way.
+        killTimer = setTimeout(() => this.endStopped(pooled, task, hooks.affinity), this.options.graceMs);
       };
       pooled.tasks.set(task, {
         affinity: hooks.affinity,
@@ -170,6 +177,24 @@ export class WorkerPool {
     if (this.closed || pooled.retire) return this.kill(pooled);
     const idle = this.idle();
     for (const extra of idle.slice(0, Math.max(0, idle.length - this.options.maxIdle))) this.kill(extra);
+  }
+
+  /**
+   * A stopped task did not end within the grace period. Alone in its worker (or with its own job's
+   * tasks) the worker is terminated. Sharing it with other jobs' tasks, it ends now and the worker
+   * takes nothing new: it is terminated once those tasks are done (they run again when the stuck
+   * stretch yields), or after stuckMs, whichever comes first.
+   */
+  private endStopped(pooled: PooledWorker, task: number, affinity: string | undefined): void {
+    const stopped = pooled.tasks.get(task);
+    if (!stopped) return;
+    const others = [...pooled.tasks.values()].some((t) => t.affinity !== affinity);
+    if (!others) return this.kill(pooled, 'task stopped (worker terminated)');
+    pooled.retire = true;
+    stopped.settle(new Error('task stopped (its worker ends once the other jobs\' tasks in it have)'));
+    setTimeout(() => {
+      if (!pooled.dead) this.kill(pooled, 'task worker ended', affinity);
+    }, this.options.stuckMs).unref();
   }
 
   /**

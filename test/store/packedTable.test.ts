@@ -3,6 +3,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deserialize } from 'node:v8';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareUtf8, writePackedTable } from '../../src/store/tables/packedTable.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
@@ -83,6 +85,47 @@ t('given packed and SQLite tables and orphans, when listed, dropped and cleaned,
 t('given a file that is not a packed table, when read, then the error says so', () => {
   writeFileSync(store.packedPathOf('bad'), Buffer.from([0xff, 0x0f, 0x22, 0x01, 0x78]));
   assert.throws(() => store.readValues('bad'), /not a packed table/);
+});
+
+t('given a table of plain instances, when packed, then it is stored by column and reads back exactly', () => {
+  const instances: [string, unknown][] = [
+    ['1', { features: [0.1, NaN, -0, Infinity], label: 1 }],
+    ['2', { features: [1e-300, -Infinity, 3, 4], label: NaN }],
+  ];
+  writeOutputTable(store, 'inst', instances);
+  const stored = deserialize(readFileSync(store.packedPathOf('inst'))) as { instances?: { width: number }; values?: unknown };
+  assert.is(stored.instances?.width, 4, 'columnar');
+  assert.is(stored.values, undefined);
+  const back = store.readValues('inst');
+  assert.is(back.length, 2);
+  const [a, b] = back.map(([, v]) => v as { features: number[]; label: number });
+  assert.equal(Object.keys(a!), ['features', 'label']);
+  assert.ok(Number.isNaN(a!.features[1]) && Object.is(a!.features[2], -0) && a!.features[3] === Infinity && a!.label === 1);
+  assert.ok(a!.features[0] === 0.1 && b!.features[0] === 1e-300 && b!.features[1] === -Infinity && Number.isNaN(b!.label));
+  const unlabelled: [string, unknown][] = [['a', { features: [1, 2] }], ['b', { features: [3, 4] }]];
+  writeOutputTable(store, 'unlabelled', unlabelled);
+  assert.equal(store.readValues('unlabelled'), unlabelled);
+  const labelFirst: [string, unknown][] = [['a', { label: 0, features: [1] }]];
+  writeOutputTable(store, 'label_first', labelFirst);
+  assert.equal([...store.read('label_first')], [['a', '{"label":0,"features":[1]}']], 'the same JSON text as the object');
+});
+
+t('given values that are not all plain instances of one width, when packed, then they are stored as they are', () => {
+  const cases: Record<string, [string, unknown][]> = {
+    widths: [['a', { features: [1, 2] }], ['b', { features: [1] }]],
+    mixedLabels: [['a', { features: [1], label: 1 }], ['b', { features: [2] }]],
+    extraKey: [['a', { features: [1], label: 1, weight: 2 }]],
+    textFeature: [['a', { features: ['1'] }]],
+    hole: [['a', { features: [1, , 3] }]], // eslint-disable-line no-sparse-arrays
+    stringLabel: [['a', { features: [1], label: '1' }]],
+    notInstances: [['a', [1, 0, 0.5]], ['b', 'text']],
+  };
+  for (const [name, rows] of Object.entries(cases)) {
+    writeOutputTable(store, name, rows);
+    const stored = deserialize(readFileSync(store.packedPathOf(name))) as { instances?: unknown };
+    assert.is(stored.instances, undefined, name);
+    assert.equal(store.readValues(name), rows, name);
+  }
 });
 
 t('keys order as their UTF-8 bytes (SQLite BINARY collation), also beyond U+FFFF', () => {

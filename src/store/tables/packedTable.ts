@@ -4,7 +4,10 @@
 // every float, opening a database, a transaction, a unique index — 6.1 ms against 0.9 ms for a
 // 569 × 20 table, reading back 4.9 ms against 1.6 ms (`npm run bench:tables` prints both).
 // The values read back are exactly the values written (NaN, -0 and Infinity included), which JSON
-// could not promise. Large outputs still go to SQLite (see writeOutputTable.ts): a packed table is
+// could not promise. Tables of plain instances ({features, label?}, one width; what DataIO and most
+// components produce) are stored by column: every feature in one Float64Array and the labels in
+// another, which the serializer copies in one go instead of walking ~600 objects and their arrays
+// (that walk was a quarter of a task worker's CPU in the scheduler bench). Large outputs still go to SQLite (see writeOutputTable.ts): a packed table is
 // read whole, even for its first 100 rows.
 //
 // Same visibility rule as every table file: written once, invisible until its event is recorded;
@@ -36,7 +39,7 @@ export function writePackedTable(path: string, rows: readonly Row[]): readonly R
     values[i] = sorted[i]![1];
     if (i > 0 && keys[i] === keys[i - 1]) throw new Error(`output table has the key ${JSON.stringify(keys[i])} twice`);
   }
-  const bytes = serialize({ format: FORMAT, keys, values });
+  const bytes = serialize({ format: FORMAT, keys, ...(instanceColumns(values) ?? { values }) });
   try {
     writeFileSync(path, bytes, { flag: 'wx' });
   } catch (error) {
@@ -47,11 +50,82 @@ export function writePackedTable(path: string, rows: readonly Row[]): readonly R
 }
 
 export function readPackedTable(path: string): PackedTable {
-  const table = deserialize(readFileSync(path)) as { format?: unknown; keys?: unknown; values?: unknown };
-  if (table?.format !== FORMAT || !Array.isArray(table.keys) || !Array.isArray(table.values) || table.keys.length !== table.values.length) {
+  const table = deserialize(readFileSync(path)) as { format?: unknown; keys?: unknown; values?: unknown; instances?: InstanceColumns };
+  const values = table?.instances ? instancesOf(table.instances) : table?.values;
+  if (table?.format !== FORMAT || !Array.isArray(table.keys) || !Array.isArray(values) || table.keys.length !== values.length) {
     throw new Error(`${path} is not a packed table (${FORMAT})`);
   }
-  return { keys: table.keys as string[], values: table.values };
+  return { keys: table.keys as string[], values };
+}
+
+/** A table of plain instances by column. */
+interface InstanceColumns {
+  readonly count: number;
+  readonly width: number;
+  /** Row r's features are features[r * width .. (r + 1) * width). */
+  readonly features: Float64Array;
+  /** Present when every instance has a numeric label. */
+  readonly labels?: Float64Array;
+  /** The label key came first in the objects (kept, so their JSON text is the same). */
+  readonly labelFirst?: boolean;
+}
+
+/**
+ * The columns of `values` when every value is a plain object {features, label} or {features}
+ * (the same keys in the same order for all), features a dense number array of one width and label a
+ * number; undefined otherwise (then values are stored as they are).
+ */
+function instanceColumns(values: readonly unknown[]): { instances: InstanceColumns } | undefined {
+  const count = values.length;
+  if (count === 0) return undefined;
+  const shape = shapeOf(values[0]);
+  if (!shape) return undefined;
+  const width = (values[0] as { features: unknown[] }).features.length;
+  const features = new Float64Array(count * width);
+  const labels = shape.labelled ? new Float64Array(count) : undefined;
+  for (let r = 0; r < count; r++) {
+    const value = values[r] as { features: unknown[]; label?: unknown };
+    const same = shapeOf(value);
+    if (!same || same.labelled !== shape.labelled || same.labelFirst !== shape.labelFirst || value.features.length !== width) return undefined;
+    if (!copyNumbers(value.features, features, r * width)) return undefined;
+    if (labels) labels[r] = value.label as number;
+  }
+  return { instances: { count, width, features, ...(labels ? { labels } : {}), ...(shape.labelFirst ? { labelFirst: true } : {}) } };
+}
+
+/** {features} or {features, label} (either order) with a numeric label, nothing else; else undefined. */
+function shapeOf(value: unknown): { labelled: boolean; labelFirst: boolean } | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const keys = Object.keys(value);
+  const v = value as { features?: unknown; label?: unknown };
+  if (!Array.isArray(v.features)) return undefined;
+  if (keys.length === 1 && keys[0] === 'features') return { labelled: false, labelFirst: false };
+  if (keys.length !== 2 || typeof v.label !== 'number') return undefined;
+  if (keys[0] === 'features' && keys[1] === 'label') return { labelled: true, labelFirst: false };
+  if (keys[0] === 'label' && keys[1] === 'features') return { labelled: true, labelFirst: true };
+  return undefined;
+}
+
+/** Copies a dense array of numbers; false at the first hole or non-number. */
+function copyNumbers(from: readonly unknown[], to: Float64Array, at: number): boolean {
+  for (let i = 0; i < from.length; i++) {
+    const x = from[i];
+    if (typeof x !== 'number' || !(i in from)) return false;
+    to[at + i] = x;
+  }
+  return true;
+}
+
+function instancesOf(c: InstanceColumns): unknown[] {
+  const out = new Array<unknown>(c.count);
+  for (let r = 0; r < c.count; r++) {
+    // push, not new Array(width): a packed array, like the ones components build.
+    const features: number[] = [];
+    for (let i = r * c.width, end = i + c.width; i < end; i++) features.push(c.features[i]!);
+    if (!c.labels) out[r] = { features };
+    else out[r] = c.labelFirst ? { label: c.labels[r]!, features } : { features, label: c.labels[r]! };
+  }
+  return out;
 }
 
 function inKeyOrder(rows: readonly Row[]): readonly Row[] {

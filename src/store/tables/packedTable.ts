@@ -8,8 +8,8 @@
 // could not promise. Tables of plain instances ({features, label?}, one width; what DataIO and most
 // components produce) are stored by column: every feature in one Float64Array and the labels in
 // another, which the serializer copies in one go instead of walking ~600 objects and their arrays
-// (that walk was a quarter of a task worker's CPU in the scheduler bench). Large outputs still go to SQLite (see writeOutputTable.ts): a packed table is
-// read whole, even for its first 100 rows.
+// (that walk was a quarter of a task worker's CPU in the scheduler bench). Large outputs still go
+// to SQLite (see writeOutputTable.ts): a packed table is read whole, even for its first 100 rows.
 //
 // Same visibility rule as every table file: written once, invisible until its event is recorded;
 // a crash leaves an orphan that start-up removes.

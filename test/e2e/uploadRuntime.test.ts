@@ -137,4 +137,18 @@ t('a download of a table deleted after the submit fails with the reason', async 
   assert.not.ok(existsSync(output));
 });
 
+t('a submitted job naming Upload is refused: server paths are checked only by /v1/data/upload', async () => {
+  const r = await post(node.url, '/v1/job/submit', {
+    job_dsl: { components: { upload_0: { module: 'Upload' } } },
+    job_runtime_conf: {
+      initiator: { role: 'local', party_id: 0 }, job_parameters: { work_mode: 0 }, role: { local: [0] },
+      role_parameters: { local: { upload_0: { file: ['/etc/hostname'], head: [1], partition: [1], namespace: ['rt'], table_name: ['forged'] } } },
+    },
+  });
+  assert.is(r.body.retcode, 100);
+  assert.is(r.body.retmsg, 'module Upload runs only as the job of /v1/data/upload, not in a submitted job');
+  const info = await post(node.url, '/v1/table/table_info', { namespace: 'rt', table_name: 'forged' });
+  assert.is(info.body.data.count, 0);
+});
+
 t.run();

@@ -267,7 +267,8 @@ export class JobScheduler {
 
   /**
    * After a restart: a job that was running ends `failed` with the reason (its workers died with
-   * the node); a job that was still waiting is queued again.
+   * the node), unless its work was done before the crash (doneBeforeRestart: e.g. an upload whose
+   * table load is recorded), which ends `success`; a job that was still waiting is queued again.
    */
   private async recover(): Promise<void> {
     const open = jobsInStatus(this.deps.views, ['waiting', 'running']).filter((r) => r.f_is_initiator === 1);

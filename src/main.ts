@@ -18,7 +18,7 @@ import { JobScheduler } from './scheduler/jobScheduler.js';
 import { Mailbox } from './scheduler/mailbox.js';
 import { PartyActors } from './scheduler/partyActor.js';
 import { WorkerPool } from './scheduler/workerPool.js';
-import { uploadHook } from './scheduler/local/uploadTask.js';
+import { discardUnrunUpload, uploadHook } from './scheduler/local/uploadTask.js';
 import { downloadHook } from './scheduler/local/downloadTask.js';
 import { localJobDoneBeforeRestart, removeLeftovers } from './scheduler/local/restart.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
@@ -107,7 +107,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const scheduler = new JobScheduler({
     store, views: viewsDb, actors: cluster?.taskRouter(actors, store, systemClock) ?? actors, localActors: actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
     maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow, saveModels,
-    doneBeforeRestart: (row) => localJobDoneBeforeRestart({ store, views: viewsDb, clock: systemClock }, row),
+    doneBeforeRestart: (row) => localJobDoneBeforeRestart({ store, views: viewsDb, clock: systemClock }, row), discardUnrun: discardUnrunUpload,
     ...(cluster ? { onJobCommand: (rows, command) => cluster.distribution.onJobCommand(rows, command) } : {}),
   });
   await scheduler.start();

@@ -50,6 +50,8 @@ export interface JobSchedulerDeps {
    * local/restart.ts); it then ends `success` instead of `failed`.
    */
   readonly doneBeforeRestart?: (row: JobRow) => Promise<boolean>;
+  /** A job canceled while queued never runs: what was kept for its task goes (a multipart upload's file). */
+  readonly discardUnrun?: (row: JobRow) => void;
 }
 
 type EndKind = 'canceled' | 'timeout';
@@ -98,6 +100,7 @@ export class JobScheduler {
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
+      for (const row of rows) this.deps.discardUnrun?.(row);
       return 'cancel job success';
     }
     const job = this.running.get(jobId);

@@ -109,6 +109,22 @@ t('an upload queued behind the job limit says why it waits, then runs once the s
   assert.is((await job(first)).f_status, 'canceled');
 });
 
+t('a queued multipart upload stopped before it ran: canceled, its saved file removed', async () => {
+  const blocker = await runningBigUpload('blocker2');
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(join(SHARED_DATA, 'breast_hetero_guest.csv'))]), 'guest.csv');
+  const q = new URLSearchParams({ head: '1', partition: '2', work_mode: '0', namespace: 'rt', table_name: 'never' });
+  const body = (await (await fetch(`${node.url}/v1/data/upload?${q}`, { method: 'POST', body: form })).json()) as Record<string, any>;
+  assert.is(body.retcode, 0, body.retmsg);
+  const saved = join(dir, 'node', 'upload_tmp', body.jobId);
+  assert.ok(existsSync(saved), 'the multipart file is kept while the job waits');
+  const stop = await post(node.url, '/v1/job/stop', { job_id: body.jobId });
+  assert.is(stop.body.retcode, 0, stop.body.retmsg);
+  assert.is((await job(body.jobId)).f_status, 'canceled');
+  assert.not.ok(existsSync(saved), 'the multipart file of a job that will never run is removed');
+  await post(node.url, '/v1/job/stop', { job_id: blocker });
+});
+
 t('download runs as a download_0 task: file, progress, download/data_access metric', async () => {
   const output = join(dir, 'out', 'second.csv');
   const r = await post(node.url, '/v1/data/download', { namespace: 'rt', table_name: 'second', output_path: output, work_mode: 0, delimitor: ',' });

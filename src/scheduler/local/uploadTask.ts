@@ -92,6 +92,13 @@ export function uploadTracking(scope: TrackingScope, d: Pick<TableDataLoadedData
   ];
 }
 
+/** For the scheduler: an upload job canceled before it ran leaves no multipart file behind. */
+export function discardUnrunUpload(row: { f_role: unknown; f_dsl: unknown; f_runtime_conf: unknown }): void {
+  if (row.f_role !== LOCAL_ROLE) return;
+  const kind = localJobKindOf(JSON.parse(String(row.f_dsl)), JSON.parse(String(row.f_runtime_conf)));
+  if (kind?.module === 'Upload') removeTempDir(kind.params);
+}
+
 /** Multipart uploads: the saved file goes with its task. */
 function removeTempDir(p: UploadParams): void {
   if (p.temp_dir) rmSync(p.temp_dir, { recursive: true, force: true });

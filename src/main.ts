@@ -1,4 +1,4 @@
-// Composition root: config → stores → views → local job runner → Nest context → Koa edge.
+// Composition root: config → stores → views → job scheduler → Nest context → Koa edge.
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
@@ -14,11 +14,13 @@ import { NodeServices } from './app/nodeServices.js';
 import { createHttpApp } from './api/httpApp.js';
 import { openEventStore } from './store/openEventStore.js';
 import { TableStore } from './store/tables/tableStore.js';
-import { LocalJobRunner } from './scheduler/localJobRunner.js';
 import { JobScheduler } from './scheduler/jobScheduler.js';
 import { Mailbox } from './scheduler/mailbox.js';
 import { PartyActors } from './scheduler/partyActor.js';
 import { WorkerPool } from './scheduler/workerPool.js';
+import { discardUnrunUpload, uploadHook } from './scheduler/local/uploadTask.js';
+import { downloadHook } from './scheduler/local/downloadTask.js';
+import { localJobDoneBeforeRestart, removeLeftovers } from './scheduler/local/restart.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { openLoads } from '../projections/modelPublish/query.js';
 import { openViewDatabase, ProjectionRunner } from '../projections/runner.js';
@@ -86,18 +88,16 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const follow = (handler: (event: RecordedEvent) => void) => views.onApplied((events) => events.forEach(handler));
   const tablesDir = join(config.dataDir, 'tables');
   const tables = new TableStore(tablesDir);
-  const localJobs = new LocalJobRunner({
-    store, views: viewsDb, tables, tablesDir, clock: systemClock, log: log.child({ part: 'local-jobs' }), runIp,
-    dataDir: config.dataDir, maxConcurrent: 2, follow,
-  });
-  await localJobs.start();
+  removeLeftovers({ views: viewsDb, tables, dataDir: config.dataDir, log });
 
   const pool = new WorkerPool();
   const mailbox = cluster?.mailbox ?? new Mailbox();
   const waitForViews = (position: bigint) => views.waitFor(position);
   const modelBlobs = new ModelStore(config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'models.sqlite'));
   const models = new PipelineModels({ store, views: viewsDb, blobs: modelBlobs, clock: systemClock, waitForViews });
-  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews, models });
+  const localTasks = { store, tables, clock: systemClock, log: log.child({ part: 'local-jobs' }) };
+  const taskHooks = { Upload: uploadHook(localTasks), Download: downloadHook({ ...localTasks, views: viewsDb }) };
+  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews, models, taskHooks });
   // At the end of a training job every party saves its model: this node's rows here, the other
   // parties' nodes on the initiator's request (cluster mode).
   const saveModels = async (plan: JobPlan, rows: JobRow[]): Promise<void> => {
@@ -105,8 +105,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     await cluster?.saveOnOtherParties(plan);
   };
   const scheduler = new JobScheduler({
-    store, views: viewsDb, actors: cluster?.taskRouter(actors, store, systemClock) ?? actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
+    store, views: viewsDb, actors: cluster?.taskRouter(actors, store, systemClock) ?? actors, localActors: actors, mailbox, clock: systemClock, log: log.child({ part: 'scheduler' }), workMode: config.workMode,
     maxConcurrentJobs: config.maxConcurrentJobs, defaultTimeoutSeconds: config.jobTimeoutSeconds, follow, saveModels,
+    doneBeforeRestart: (row) => localJobDoneBeforeRestart({ store, views: viewsDb, clock: systemClock }, row), discardUnrun: discardUnrunUpload,
     ...(cluster ? { onJobCommand: (rows, command) => cluster.distribution.onJobCommand(rows, command) } : {}),
   });
   await scheduler.start();
@@ -142,7 +143,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
     close: () =>
-      (closing ??= shutdown(server, [() => localJobs.stop(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
+      (closing ??= shutdown(server, [() => scheduler.close(), async () => cluster?.close(), () => pool.close(), () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
   };
 }
 

@@ -56,6 +56,32 @@ export interface ComponentInput {
   readonly model?: ModelBuffers;
   /** `input.isometric_model`: another module's model. */
   readonly isometricModel?: ModelBuffers;
+  /** Streaming components only (Upload, Download): their table files, which they read or write themselves. */
+  readonly tableFiles?: TableFiles;
+}
+
+/**
+ * Where a streaming component finds its table files. Upload and Download move whole files row by
+ * row in constant memory, so the runtime hands them locations instead of rows in memory.
+ */
+export interface TableFiles {
+  readonly tablesDir: string;
+  /** A new location for the table the component writes (Upload); it must not exist yet. */
+  readonly writeTo?: string;
+  /** Existing locations the component reads, by key: `table` (Download), `base` (the rows an Upload adds to). */
+  readonly read: Readonly<Record<string, string>>;
+}
+
+/** A table a streaming component wrote itself at `tableFiles.writeTo`; the runtime records it. */
+export interface WrittenTable {
+  readonly location: string;
+  /** Data lines read. */
+  readonly countUpload: number;
+  /** Rows in the table (with the base rows, duplicate keys counted once). */
+  readonly countActual: number;
+  /** With a header line (head=1): its first name (the id column) and the others joined with ','. */
+  readonly sid?: string;
+  readonly header?: string;
 }
 
 export interface ComponentOutput {
@@ -65,6 +91,8 @@ export interface ComponentOutput {
   readonly model?: ModelBuffers;
   /** Name of the model's module for /output/model meta, e.g. 'HeteroLR'. Defaults to the module. */
   readonly modelModule?: string;
+  /** Streaming components: the table written at `tableFiles.writeTo` (not in memory, unlike `data`). */
+  readonly writtenTable?: WrittenTable;
 }
 
 export type MetricPoint = [key: string | number, value: string | number | boolean | null];

@@ -1,6 +1,7 @@
 // Federated components by FATE module name (the DSL's `module`), for the runtime to dispatch on.
 import type { Component } from './contract.js';
 import { dataIO } from './dataio/dataIO.js';
+import { download } from './download/download.js';
 import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
@@ -8,6 +9,7 @@ import { homoLR } from './homoLR/homoLR.js';
 import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
 import { intersection } from './intersection/intersection.js';
 import { localBaseline } from './localBaseline/localBaseline.js';
+import { upload } from './upload/upload.js';
 
 // No prototype: a module named like an Object member ("constructor") must find nothing.
 export const components: Readonly<Record<string, Component>> = Object.freeze(Object.assign(Object.create(null) as Record<string, Component>, {
@@ -19,6 +21,8 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   HeteroLR: heteroLR,
   HomoLR: homoLR,
   HeteroSecureBoost: heteroSecureBoost,
+  Upload: upload,
+  Download: download,
 }));
 
 /** The same table under the name the runtime imports. */

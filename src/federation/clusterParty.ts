@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { COMPONENTS } from '../components/registry.js';
 import { IllegalStateError } from '../domain/decider.js';
 import { planJob, type JobPlan } from '../domain/dsl/plan.js';
+import { localOnlyModuleRefusal } from '../scheduler/localJobs.js';
 import type { JobCommand } from '../domain/job/commands.js';
 import { jobDecider } from '../domain/job/decider.js';
 import { jobStreamId, stopAcknowledgement } from '../domain/job/events.js';
@@ -168,6 +169,8 @@ export class ClusterParty {
     const outcome = planJob(dsl, conf, { jobId, serverWorkMode: 1, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds, ...(predict ? { trainRuntimeConf } : {}) });
     if (!outcome.ok) return refuse(outcome.message);
     const plan = outcome.plan;
+    const localOnly = localOnlyModuleRefusal(plan.components.map((c) => c.module));
+    if (localOnly) return refuse(localOnly);
     const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
     if (missing.length) return refuse(`module ${missing.join(', ')} is not implemented on party ${this.deps.partyId}'s fedflow node`);
     const initiator = { role: plan.initiator.role, partyId: String(plan.initiator.partyId) };

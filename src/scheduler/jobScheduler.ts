@@ -3,6 +3,8 @@
 // components in DAG order (independent branches concurrently) on every party whose role the module
 // supports and whose need_run is true; a component succeeds when all those tasks succeed. Every
 // status change goes to every party's row. Stop, timeout and restart all end in a definite state.
+// Upload and download jobs (role `local`, one component) are jobs like the others here: same queue,
+// limit, stop and timeout; they only never leave this node and save no pipeline model.
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { isPlainObject } from '../domain/dsl/json.js';
@@ -18,6 +20,7 @@ import type { EventStore, RecordedEvent } from '../store/eventStore.js';
 import { jobsInStatus, queryJobs, type JobRow } from '../../projections/jobs/query.js';
 import { queryTasks } from '../../projections/tasks/query.js';
 import type { Mailbox } from './mailbox.js';
+import { LOCAL_ROLE } from './localJobs.js';
 import { TASK_STOPPED_REASON, type PartyActors, type StopAck, type TaskResult } from './partyActor.js';
 
 export interface JobSchedulerDeps {
@@ -25,6 +28,8 @@ export interface JobSchedulerDeps {
   readonly views: Database;
   /** Runs one party's task (PartyActors; in cluster mode a router that reaches other nodes too). */
   readonly actors: Pick<PartyActors, 'runTask' | 'stopJob'>;
+  /** This node's own actors (cluster mode: `actors` routes by party id): local jobs run here. */
+  readonly localActors?: Pick<PartyActors, 'runTask' | 'stopJob'>;
   readonly mailbox: Mailbox;
   readonly clock: Clock;
   readonly log: Logger;
@@ -40,6 +45,13 @@ export interface JobSchedulerDeps {
    * job is called a success (rows = this node's rows of the job). Throws with the reason it failed.
    */
   readonly saveModels?: (plan: JobPlan, rows: JobRow[]) => Promise<void>;
+  /**
+   * After a restart, for a job that was running: whether its work was in fact done (see
+   * local/restart.ts); it then ends `success` instead of `failed`.
+   */
+  readonly doneBeforeRestart?: (row: JobRow) => Promise<boolean>;
+  /** A job canceled while queued never runs: what was kept for its task goes (a multipart upload's file). */
+  readonly discardUnrun?: (row: JobRow) => void;
 }
 
 type EndKind = 'canceled' | 'timeout';
@@ -88,6 +100,7 @@ export class JobScheduler {
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
+      for (const row of rows) this.deps.discardUnrun?.(row);
       return 'cancel job success';
     }
     const job = this.running.get(jobId);
@@ -110,7 +123,7 @@ export class JobScheduler {
   private onEvent(event: RecordedEvent): void {
     if (event.type !== 'JobCreated' || this.stopping) return;
     const created = event.data as JobCreatedData;
-    if (!created.isInitiator || created.role === 'local') return;
+    if (!created.isInitiator) return;
     this.queue.push(created.jobId);
     this.drain();
     // FATE users could not see why a job waited: say it on every row, once, when it has to wait.
@@ -165,7 +178,7 @@ export class JobScheduler {
     }, Math.min(plan.timeoutSeconds * 1000, 2 ** 31 - 1));
     try {
       let failure = await this.runComponents(plan, rows, signal);
-      if (!failure && !current().end && plan.jobType === 'train' && this.deps.saveModels) {
+      if (!failure && !current().end && plan.jobType === 'train' && !isLocal(rows) && this.deps.saveModels) {
         failure = await this.deps.saveModels(plan, rows).then(
           () => undefined,
           (error: unknown) => `pipeline model not saved: ${error instanceof Error ? error.message : String(error)}`,
@@ -233,7 +246,8 @@ export class JobScheduler {
     signal.addEventListener('abort', follow, { once: true });
     let failed: TaskResult | undefined;
     try {
-      await Promise.all(parties.map((p) => this.deps.actors.runTask(plan, component, p, component_.signal).then((r) => {
+      const actors = this.actorsOf(plan.initiator.role);
+      await Promise.all(parties.map((p) => actors.runTask(plan, component, p, component_.signal).then((r) => {
         if (r.status !== 'success' && !failed) {
           failed = r;
           if (signal.aborted) return r;
@@ -249,19 +263,27 @@ export class JobScheduler {
     } finally {
       signal.removeEventListener('abort', follow);
     }
+    // A local job is its one task: its reason is the task's (e.g. the upload refusal), as FATE users know it.
+    if (failed && plan.initiator.role === LOCAL_ROLE) return failed.reason;
     return failed && `component ${component.name} failed on ${failed.party.role} ${failed.party.partyId}: ${failed.reason}`;
   }
 
   /**
    * After a restart: a job that was running ends `failed` with the reason (its workers died with
-   * the node); a job that was still waiting is queued again.
+   * the node), unless its work was done before the crash (doneBeforeRestart: e.g. an upload whose
+   * table load is recorded), which ends `success`; a job that was still waiting is queued again.
    */
   private async recover(): Promise<void> {
-    const open = jobsInStatus(this.deps.views, ['waiting', 'running']).filter((r) => r.f_role !== 'local' && r.f_is_initiator === 1);
+    const open = jobsInStatus(this.deps.views, ['waiting', 'running']).filter((r) => r.f_is_initiator === 1);
     for (const row of open) {
       const jobId = String(row.f_job_id);
       if (row.f_status === 'waiting') {
         this.queue.push(jobId);
+        continue;
+      }
+      if (await this.deps.doneBeforeRestart?.(row)) {
+        await this.forAllRows(queryJobs(this.deps.views, { job_id: jobId }), { type: 'SucceedJob', data: { at: this.deps.clock.now() } });
+        this.deps.log.warn({ jobId }, 'recorded the end of a job that finished just before the node stopped');
         continue;
       }
       const reason = 'node restarted while the job ran';
@@ -276,7 +298,7 @@ export class JobScheduler {
 
   /** Asks every party of the job to stop its tasks; each answers once it has (see PartyActors.stopJob). */
   private stopParties(jobId: string, rows: JobRow[], reason: string): Promise<StopAck[]> {
-    return Promise.all(rows.map((r) => this.deps.actors.stopJob(jobId, { role: String(r.f_role), partyId: String(r.f_party_id) }, reason)));
+    return Promise.all(rows.map((r) => this.actorsOf(String(r.f_role)).stopJob(jobId, { role: String(r.f_role), partyId: String(r.f_party_id) }, reason)));
   }
 
   /** Each row ends canceled with the reason and what its party acknowledged. */
@@ -292,11 +314,20 @@ export class JobScheduler {
       return handleCommand(this.deps.store, jobStreamId(String(r.f_job_id), String(r.f_role), String(r.f_party_id)), jobDecider, { type: 'CancelJob', data: { reason: rowReason, at } });
     }));
     // Cluster mode: the other parties' nodes learn the end like any other job status change.
-    this.deps.onJobCommand?.(rows, { type: 'CancelJob', data: { reason, at } });
+    if (!isLocal(rows)) this.deps.onJobCommand?.(rows, { type: 'CancelJob', data: { reason, at } });
   }
 
   private async forAllRows(rows: JobRow[], command: JobCommand): Promise<void> {
     await Promise.all(rows.map((r) => handleCommand(this.deps.store, jobStreamId(String(r.f_job_id), String(r.f_role), String(r.f_party_id)), jobDecider, command)));
-    this.deps.onJobCommand?.(rows, command);
+    if (!isLocal(rows)) this.deps.onJobCommand?.(rows, command);
   }
+
+  /** Local jobs never leave this node, whatever their work_mode says. */
+  private actorsOf(role: string): Pick<PartyActors, 'runTask' | 'stopJob'> {
+    return role === LOCAL_ROLE ? (this.deps.localActors ?? this.deps.actors) : this.deps.actors;
+  }
+}
+
+function isLocal(rows: readonly JobRow[]): boolean {
+  return rows.length > 0 && rows.every((r) => r.f_role === LOCAL_ROLE);
 }

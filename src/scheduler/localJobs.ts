@@ -30,6 +30,16 @@ export interface DownloadParams {
   work_mode: 0 | 1;
 }
 
+/**
+ * Upload and Download run only as the local jobs of /v1/data/upload and /v1/data/download, which
+ * check their server paths against the data roots: a submitted job (here or from another party)
+ * naming them is refused. Returns the message, or undefined when no module of the job is one.
+ */
+export function localOnlyModuleRefusal(modules: readonly string[]): string | undefined {
+  const found = modules.find((m) => m === 'Upload' || m === 'Download');
+  return found && `module ${found} runs only as the job of /v1/data/${found.toLowerCase()}, not in a submitted job`;
+}
+
 export type LocalJobKind = { module: 'Upload'; component: 'upload_0'; params: UploadParams } | { module: 'Download'; component: 'download_0'; params: DownloadParams };
 
 /** The DSL and runtime conf FATE builds for an upload/download job. */

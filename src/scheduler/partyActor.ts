@@ -24,6 +24,7 @@ import { outputData, outputModel } from '../../projections/outputs/query.js';
 import { Mailbox, mailboxKey } from './mailbox.js';
 import type { TableInput, TaskOutput } from './taskProtocol.js';
 import type { WorkerPool } from './workerPool.js';
+import type { PreparedTask, TaskHooks } from './taskHooks.js';
 import { partyModelId } from '../domain/dsl/runtimeConf.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
 
@@ -40,6 +41,8 @@ export interface PartyActorDeps {
   readonly waitForViews: (position: bigint) => Promise<void>;
   /** The party's stored pipeline models: a predict job's `pipeline.<component>.<alias>` inputs. */
   readonly models?: Pick<PipelineModels, 'componentModel'>;
+  /** Streaming components (Upload, Download): the steps around their tasks, by module. */
+  readonly taskHooks?: TaskHooks;
 }
 
 /** The reason of a task its own party stopped (a stop of the job, asked here or passed on to here). */
@@ -134,8 +137,11 @@ export class PartyActors {
       data: { jobId, taskId, componentName: component.name, role: ref.role, partyId: ref.partyId, runIp: this.deps.runIp, runPid: process.pid, at: now() },
     }, true);
     const tracking = new TrackingWriter(this.deps.store, scope, now, this.deps.log);
+    let prepared: PreparedTask | undefined;
+    let recorded: { type: string; data: unknown }[] = [];
     try {
-      const request = this.request(plan, component, party, ref, taskId);
+      prepared = await this.deps.taskHooks?.[component.module]?.prepare(plan, ref, scope);
+      const request = { ...this.request(plan, component, party, ref, taskId), ...(prepared ? { tableFiles: prepared.tableFiles } : {}) };
       const output = await this.deps.pool.run(request, {
         signal,
         ...workerPlacement(jobId, component, party, ref),
@@ -146,7 +152,8 @@ export class PartyActors {
             case 'metricMeta':
               return tracking.add({ type: 'MetricMetaLogged', data: { ...scope, namespace: message.namespace, name: message.name, meta: message.meta, at: now() } });
             case 'progress':
-              return;
+              // Only a streaming task's progress is shown (a job's is its share of components done).
+              return prepared?.onProgress(message.percent);
             case 'remote':
               for (const to of message.to) this.deps.mailbox.put(mailboxKey(jobId, component.name, message.name, message.tag, ref, to), message.payload);
               return;
@@ -159,12 +166,15 @@ export class PartyActors {
           }
         },
       });
+      await prepared?.flushProgress();
       // The metrics still pending, the outputs and the success: one commit, all or nothing.
-      const { position } = await handleCommands(this.deps.store, [
+      const { position, handled } = await handleCommands(this.deps.store, [
         ...tracking.takePending(),
         ...this.outputEntries(scope, component, output),
+        ...(prepared?.successEntries(output, now()) ?? []),
         { streamId: taskStreamId(taskId, ref.role, ref.partyId), decider: taskDecider, command: { type: 'SucceedTask', data: { at: now() } } satisfies TaskCommand },
       ]);
+      recorded = handled.flatMap((h) => h.events);
       // Downstream tasks read this task's outputs from the views: they must be there first.
       if (position !== undefined) await this.deps.waitForViews(position);
       return { status: 'success', taskId, party: ref };
@@ -177,6 +187,9 @@ export class PartyActors {
       const reason = signal.aborted ? TASK_STOPPED_REASON : error instanceof Error ? error.message : String(error);
       await this.task(taskId, ref, { type: 'FailTask', data: { reason, at: now() } });
       return { status: 'failed', reason, taskId, party: ref };
+    } finally {
+      await prepared?.flushProgress();
+      prepared?.finish(recorded);
     }
   }
 

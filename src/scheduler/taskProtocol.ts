@@ -1,5 +1,5 @@
 // Messages between the node's main thread and a task worker thread.
-import type { MetricPoint, ModelBuffers, PartyRef, Schema } from '../components/contract.js';
+import type { MetricPoint, ModelBuffers, PartyRef, Schema, TableFiles, WrittenTable } from '../components/contract.js';
 
 /** How an input table is stored: `raw` = an uploaded CSV (value = rest of line), `json` = component output. */
 export interface TableInput {
@@ -23,12 +23,16 @@ export interface TaskRequest {
   readonly isometricModel?: ModelBuffers;
   /** Where the first output data table is written, if the component returns one. */
   readonly outputLocation: string;
+  /** Streaming components (Upload, Download): their table files; `inputs` are then not loaded. */
+  readonly tableFiles?: TableFiles;
 }
 
 export interface TaskOutput {
   readonly data?: { location: string; count: number; schema: Schema };
   readonly model?: ModelBuffers;
   readonly modelModule?: string;
+  /** A streaming component's table, written by the component itself (the runtime records it). */
+  readonly writtenTable?: WrittenTable;
 }
 
 /** Tasks of one job share a worker (see WorkerPool): every message names its task. */

@@ -120,13 +120,15 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   if (!component) throw new Error(`module ${request.module} has no implementation in fedflow yet`);
   const tables = tableStoreOf(request.tablesDir);
   const data: Record<string, DataTable> = {};
-  for (const [key, input] of Object.entries(request.inputs)) data[key] = loadTable(tables, input);
+  // Streaming components read and write their table files themselves: nothing is loaded for them.
+  if (!request.tableFiles) for (const [key, input] of Object.entries(request.inputs)) data[key] = loadTable(tables, input);
   const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
   const output = await component(
     {
       jobId: request.jobId, taskId: request.taskId, componentName: request.componentName, module: request.module,
       role: request.role, partyId: request.partyId, roles: request.roles, params: request.params, data,
       ...(request.model ? { model: request.model } : {}), ...(request.isometricModel ? { isometricModel: request.isometricModel } : {}),
+      ...(request.tableFiles ? { tableFiles: request.tableFiles } : {}),
     },
     context,
   );
@@ -142,5 +144,6 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
     ...(written ? { data: written } : {}),
     ...(output.model ? { model: output.model } : {}),
     ...(output.modelModule ? { modelModule: output.modelModule } : {}),
+    ...(output.writtenTable ? { writtenTable: output.writtenTable } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { handleCommands } from '../handleCommand.js';
 import { writeJobFiles } from '../jobFiles.js';
 import { NodeServices } from '../nodeServices.js';
 import { partiesOf, predictModelOf, predictPlanInputs } from '../../models/predictJob.js';
+import { localOnlyModuleRefusal } from '../../scheduler/localJobs.js';
 
 /**
  * /v1/job/submit: validate the DSL and conf (pure planJob), then create the
@@ -49,10 +50,12 @@ export class SubmitJobHandler implements ICommandHandler<SubmitJob> {
       const withMetrics = planJob(evaluated, runtimeConf, options);
       if (withMetrics.ok) plan = withMetrics.plan;
     }
+    const localOnly = localOnlyModuleRefusal(plan.components.map((c) => c.module));
+    if (localOnly) throw new IllegalStateError(localOnly);
     const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
     if (missing.length) {
       throw new IllegalStateError(
-        `module ${missing.join(', ')} is not implemented in this version of fedflow (available: ${Object.keys(COMPONENTS).sort().join(', ')})`,
+        `module ${missing.join(', ')} is not implemented in this version of fedflow (available: ${Object.keys(COMPONENTS).filter((m) => !localOnlyModuleRefusal([m])).sort().join(', ')})`,
       );
     }
     const cluster = plan.workMode === 1 ? this.s.cluster : undefined;

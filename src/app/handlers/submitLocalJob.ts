@@ -1,5 +1,5 @@
 // Shared by upload and download: record the local job as created (waiting) and answer once the
-// views show it. The LocalJobRunner picks it up from the log.
+// views show it. The job scheduler picks it up from the log like any other job.
 import { jobDecider } from '../../domain/job/decider.js';
 import { jobStreamId } from '../../domain/job/events.js';
 import { LOCAL_PARTY, LOCAL_ROLE, localJobConf, type LocalJobKind } from '../../scheduler/localJobs.js';

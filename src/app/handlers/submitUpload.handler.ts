@@ -12,7 +12,7 @@ export class SubmitUploadHandler implements ICommandHandler<SubmitUpload> {
   constructor(private readonly s: NodeServices) {}
 
   async execute({ jobId, params }: SubmitUpload): Promise<{ jobId: string }> {
-    // Refused up front (the runner checks again when the job starts, in case the table changed).
+    // Refused up front (the Upload task checks again when it starts, in case the table changed).
     const { state } = await loadState(this.s.store, tableStreamId(params.namespace, params.table_name), tableDecider);
     const refusal = uploadRefusal(state, params.drop);
     if (refusal) throw new IllegalStateError(refusal);

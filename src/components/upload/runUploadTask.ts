@@ -46,6 +46,8 @@ export interface UploadWriterData {
   file: string;
   copyFrom?: string;
   port: MessagePort;
+  /** Shared cancel flag (see CANCEL_FLAG). */
+  cancel: Int32Array;
 }
 
 /** workerData of the reader thread; `port` leads to the writer. */
@@ -55,6 +57,7 @@ export interface UploadReaderData {
   head: 0 | 1;
   chunkBytes?: number;
   port: MessagePort;
+  cancel: Int32Array;
 }
 
 export type UploadWorkerData = UploadWriterData | UploadReaderData;
@@ -71,6 +74,13 @@ export interface UploadCancelMessage {
 }
 
 export const UPLOAD_CANCELED = 'upload canceled';
+/**
+ * Index of the cancel flag in the Int32Array (over a SharedArrayBuffer) both threads share: set
+ * to 1 on cancel. The threads read it between chunks, so a cancel is seen within one chunk even
+ * while messages wait behind the chunks (measured: a cancel message alone took 0.5 to over 1 s to
+ * get through, and a thread terminated instead leaves its files open).
+ */
+export const CANCEL_FLAG = 0;
 /** How long a canceled worker may take to stop by itself before it is terminated. */
 const CANCEL_GRACE_MS = 1000;
 /** How long the reader may take to notice that the writer is gone. */
@@ -107,6 +117,7 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
   return new Promise<UploadTaskResult>((resolve, reject) => {
     // Both threads start at once; the channel carries the chunks from the reader to the writer.
     const { port1, port2 } = new MessageChannel();
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
     const writerData: UploadWriterData = {
       role: 'writer',
       tablesDir: input.tablesDir,
@@ -114,6 +125,7 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
       file: input.file,
       ...(input.copyFrom !== undefined ? { copyFrom: input.copyFrom } : {}),
       port: port1,
+      cancel,
     };
     const readerData: UploadReaderData = {
       role: 'reader',
@@ -121,6 +133,7 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
       head: input.head,
       ...(input.highWaterMark !== undefined ? { chunkBytes: input.highWaterMark } : {}),
       port: port2,
+      cancel,
     };
     const writer = new Worker(workerUrl, { workerData: writerData, transferList: [port1] });
     const reader = new Worker(workerUrl, { workerData: readerData, transferList: [port2] });
@@ -153,6 +166,7 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
     const onAbort = (): void => {
       if (settled || canceled) return;
       canceled = true;
+      Atomics.store(cancel, CANCEL_FLAG, 1);
       writer.postMessage({ type: 'cancel' } satisfies UploadCancelMessage);
       graceTimer = setTimeout(() => finish({ error: new Error(UPLOAD_CANCELED) }), CANCEL_GRACE_MS);
     };

@@ -27,6 +27,7 @@ import Database from 'better-sqlite3';
 import { KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
 import { LineSplitter, NotUtf8Error, type RowBatch } from './parseLines.js';
 import {
+  CANCEL_FLAG,
   UPLOAD_CANCELED,
   checkUploadFile,
   type UploadCancelMessage,
@@ -99,7 +100,7 @@ async function runReader(data: UploadReaderData): Promise<void> {
     let position = 0;
     for (;;) {
       while (free.length === 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
-      if (stopped) return;
+      if (stopped || Atomics.load(data.cancel, CANCEL_FLAG) === 1) return;
       const slot = free.pop()!;
       // The unfinished line goes first; a line longer than a buffer makes the buffer grow.
       if (slot.buf.length < 2 * carry.length) slot.buf = Buffer.allocUnsafeSlow(Math.max(size, 2 * carry.length));
@@ -349,6 +350,7 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
     let lastPercent = -1;
     while (end === undefined) {
       const m = await inbox.next();
+      if (Atomics.load(data.cancel, CANCEL_FLAG) === 1) throw new Canceled();
       if (m.type === 'error') throw new Error(m.message);
       if (m.type === 'end') {
         end = m;

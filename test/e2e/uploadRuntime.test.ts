@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { buildConfig } from '../../src/config.js';
 import { startNode, type RunningNode } from '../../src/main.js';
 import { SHARED_DATA, post, tempDir, waitForJob } from '../support/http.js';
+import { partialPathOf } from '../../src/components/download/runDownloadTask.js';
 
 const dir = tempDir('upload-runtime');
 const tablesDir = join(dir, 'node', 'tables');
@@ -151,6 +152,28 @@ t('a download of a table deleted after the submit fails with the reason', async 
   assert.is(row.f_status, 'failed');
   assert.is(row.f_reason, 'table rt.second does not exist');
   assert.not.ok(existsSync(output));
+});
+
+t('/v1/job/stop ends a running download: canceled within 2 s, no output and no partial file left', async () => {
+  const up = await post(node.url, '/v1/data/upload', { file: big, head: 1, partition: 4, work_mode: 0, namespace: 'rt', table_name: 'to_download' });
+  assert.is((await waitForJob(node.url, up.body.jobId, 120_000)).f_status, 'success');
+  const output = join(dir, 'downloaded.csv');
+  const r = await post(node.url, '/v1/data/download', { namespace: 'rt', table_name: 'to_download', output_path: output, work_mode: 0, delimitor: ',' });
+  assert.is(r.body.retcode, 0, r.body.retmsg);
+  for (let i = 0; ; i++) {
+    const row = await job(r.body.jobId);
+    if (row.f_status === 'running' && row.f_progress >= 1) break;
+    assert.ok(row.f_status === 'waiting' || row.f_status === 'running', `download ended before it could be stopped: ${row.f_status} ${row.f_reason}`);
+    assert.ok(i < 3000, 'the download never started writing');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const started = Date.now();
+  const stop = await post(node.url, '/v1/job/stop', { job_id: r.body.jobId });
+  assert.is(stop.body.retcode, 0, stop.body.retmsg);
+  assert.ok(Date.now() - started < 2000, `stop took ${Date.now() - started} ms`);
+  assert.is((await job(r.body.jobId)).f_status, 'canceled');
+  assert.not.ok(existsSync(output), 'no output file');
+  assert.not.ok(existsSync(partialPathOf(output)), 'no partial file');
 });
 
 t('a submitted job naming Upload is refused: server paths are checked only by /v1/data/upload', async () => {

@@ -17,7 +17,7 @@ import type { FromWorker, FromWorkerEnvelope, TaskOutput, TaskRequest, ToWorker,
 
 const ENTRY = new URL('./taskWorker.js', import.meta.url);
 
-export interface TaskHooks {
+export interface RunHooks {
   /** Every message but done/failed; `reply` posts back to the same task. */
   onMessage(message: FromWorker, reply: (message: ToWorker) => void): void;
   signal: AbortSignal;
@@ -92,7 +92,7 @@ export class WorkerPool {
     return n;
   }
 
-  run(request: TaskRequest, hooks: TaskHooks): Promise<TaskOutput> {
+  run(request: TaskRequest, hooks: RunHooks): Promise<TaskOutput> {
     if (this.closed) return Promise.reject(new Error('node is stopping'));
     const pooled = this.pick(hooks.affinity, hooks.shared === true);
     const task = this.nextTask++;

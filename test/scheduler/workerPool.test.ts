@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import type { PartyRef } from '../../src/components/contract.js';
 import { Mailbox, mailboxKey } from '../../src/scheduler/mailbox.js';
 import type { TaskRequest } from '../../src/scheduler/taskProtocol.js';
-import { WORKER_TERMINATED_FOR_ANOTHER_TASK, WorkerPool, type TaskHooks } from '../../src/scheduler/workerPool.js';
+import { WORKER_TERMINATED_FOR_ANOTHER_TASK, WorkerPool, type RunHooks } from '../../src/scheduler/workerPool.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeTable } from '../../src/store/tables/writeTable.js';
 import { tempDir } from '../support/http.js';
@@ -34,7 +34,7 @@ const request = (jobId: string, party: PartyRef, location: string): TaskRequest 
 });
 
 /** The standalone federation, as the party actor serves it. */
-const hooks = (mailbox: Mailbox, jobId: string, me: PartyRef, signal: AbortSignal, shared = false): TaskHooks => ({
+const hooks = (mailbox: Mailbox, jobId: string, me: PartyRef, signal: AbortSignal, shared = false): RunHooks => ({
   signal,
   affinity: jobId,
   shared,

@@ -65,6 +65,8 @@ file('puts are durable on the writer thread, read back here, refused on conflict
   const last = first.put('p', 'v3', [blob('c.c:C', 'three')]);
   await first.close(); // waits for the put asked before it
   await last;
+  const afterClose = await first.put('p', 'v4', [blob('d.d:D', 'late')]).then(() => undefined, (e: Error) => e.message);
+  assert.is(afterClose, 'model store is closed');
   const reopened = new ModelStore(path);
   try {
     assert.equal([...reopened.get('p', 'v3').keys()], ['c.c:C']);

@@ -23,6 +23,7 @@ export class ModelStore {
   /** Puts not answered yet, for close. */
   private readonly pending = new Set<Promise<void>>();
   private nextPut = 1;
+  private closed = false;
 
   /** `path` = ':memory:' for tests and memory-backed nodes (puts then run on this thread). */
   constructor(path: string) {
@@ -37,6 +38,7 @@ export class ModelStore {
 
   /** Stores every buffer of a model atomically (all or none); resolves once durable. */
   put(partyModelId: string, modelVersion: string, blobs: readonly BlobToStore[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('model store is closed'));
     if (!this.writer) return settled(putBlobs(this.db, partyModelId, modelVersion, blobs));
     const id = this.nextPut++;
     const put = new Promise<void>((resolve, reject) => {
@@ -59,6 +61,7 @@ export class ModelStore {
 
   /** Waits for the puts already asked, then closes. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.pending);
     if (this.writer) {
       this.writer.removeAllListeners('exit');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkUploadFile, runUploadTask, type UploadTaskInput } from '../../src/components/upload/runUploadTask.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
+import { writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
 
 const t = suite('upload');
 let dir = '';
@@ -92,6 +93,14 @@ t('given an existing location, when uploading with copyFrom, then old rows stay,
   assert.equal([...store.read(second.location)], [['1', 'a'], ['2', 'b'], ['3', 'C'], ['4', 'DD']]);
   assert.equal([...store.read(first.location)], [['1', 'a'], ['2', 'b'], ['3', 'c']]);
   assert.ok(readFileSync(store.pathOf(first.location)).equals(oldBytes), 'old file byte for byte');
+});
+
+t('given a component output (a packed table), when uploading with copyFrom it, then it is refused clearly and nothing is created', async () => {
+  writeOutputTable(store, 'an_output', [['1', { features: [0.5] }]]);
+  const attempt = upload(file('c.csv', 'id,v\n1,a\n'), 1, { copyFrom: 'an_output' });
+  await attempt.done.then(() => assert.unreachable('refused'), (e: Error) => assert.match(e.message, /holds a component output.*drop 1 replaces it/));
+  assert.not.ok(store.exists(attempt.location));
+  assert.equal(store.readValues('an_output'), [['1', { features: [0.5] }]]);
 });
 
 t('given a missing or empty file, when checked or uploaded, then FATE messages are given and nothing is created', async () => {

@@ -108,6 +108,10 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
     // Never overwrite (nor, on failure, delete) a location that is already there.
     if (store.exists(input.location)) throw new Error(`table location ${input.location} already exists`);
     if (input.copyFrom !== undefined && !store.exists(input.copyFrom)) throw new Error(`table location ${input.copyFrom} does not exist`);
+    // A component's output kept as a packed table holds instances, not CSV lines: nothing to append to.
+    if (input.copyFrom !== undefined && store.isPacked(input.copyFrom)) {
+      throw new Error('the table holds a component output, not uploaded lines: drop 0 cannot add rows to it (drop 1 replaces it)');
+    }
   } catch (error) {
     return Promise.reject(error);
   }

@@ -73,11 +73,6 @@ export class WorkerPool {
     };
   }
 
-  /** Starts `count` workers ahead of the first tasks (a worker takes ~30 ms to boot). */
-  warm(count: number): void {
-    while (this.idle().length < Math.min(count, this.options.maxIdle)) this.spawn();
-  }
-
   /** Live workers, busy or idle. */
   get size(): number {
     let n = 0;

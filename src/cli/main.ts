@@ -12,6 +12,7 @@ import { SERVING_COMMANDS, servingCli } from './commands/serving.js';
 import { NodeConfigError, runNode, viewsRebuild } from './commands/node.js';
 import { bindModel, loadModel } from './commands/model.js';
 import { tableDelete, tableInfo } from './commands/table.js';
+import { testsuiteCli } from './testsuite/run.js';
 import { trackingCommand } from './commands/tracking.js';
 import { usage, usageHint } from './usage.js';
 
@@ -59,6 +60,8 @@ export async function main(argv: readonly string[], overrides: Partial<CliContex
   const ctx = defaultContext(overrides);
   // serving and predict talk to serving nodes, not flow: they parse their own options.
   if (argv[0] !== undefined && SERVING_COMMANDS.has(argv[0])) return servingCli(ctx, argv);
+  // testsuite's -s/-d/-e/-i are FATE run_test.py's, not the flow client's: its own parser.
+  if (argv[0] === 'testsuite') return testsuiteCli(ctx, argv.slice(1));
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(argv);

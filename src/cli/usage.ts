@@ -26,6 +26,7 @@ Commands:
   bind              bind a service id to the initiator model  (-f bind)
   serving           run a serving node (online inference; 'fedflow serving --help')
   predict           one online inference at a serving node ('fedflow predict --help')
+  testsuite         run FATE testsuite files ('fedflow testsuite --help')
 
 Tracking commands, all -j <job_id> -cpn <component> [-r <role> -p <party_id>]
 (FATE style: -f component_parameters, -f component_metric_all, ...):

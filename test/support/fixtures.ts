@@ -19,3 +19,5 @@ export const FIXTURES = findFixtures();
 export const FIXTURE_DATA = join(FIXTURES, 'data');
 /** FATE-format upload confs, DSLs and runtime confs (standalone/ and cluster/). */
 export const FIXTURE_EXAMPLES = join(FIXTURES, 'examples');
+/** FATE 1.4.5's own examples, unchanged: examples/federatedml-1.x-examples/<module>/ and examples/data/. */
+export const FATE_EXAMPLES = join(FIXTURES, 'fate-examples');

@@ -204,4 +204,11 @@ t('given need_run false, when run, then no metric is logged', async () => {
   assert.equal(tracker.names(), {});
 });
 
+t('given a party without predictions (a hetero host), when run, then it ends with no output and no metric, as FATE\'s fit({})', async () => {
+  const ctx = new InProcessJob().context({ role: 'host', partyId: '10000' });
+  const out = await evaluation(componentInput({ module: 'Evaluation', role: 'host', data: {}, params: { _upstream: DN } }), ctx);
+  assert.equal(out, {});
+  assert.equal(ctx.tracker.names(), {});
+});
+
 t.run();

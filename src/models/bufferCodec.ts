@@ -8,6 +8,8 @@ import { LRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-m
 import { Pipeline } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/pipeline.js';
 import { ScaleMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-scale-meta.js';
 import { ScaleParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-scale-param.js';
+import { FeatureBinningMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-binning-meta.js';
+import { FeatureBinningParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-binning-param.js';
 
 interface ProtoType {
   readonly protoClass: string;
@@ -30,6 +32,8 @@ const BUFFER_TYPES: ReadonlyMap<string, ProtoType> = new Map([
   ['HomoLogisticRegressionParam', type('LRModelParam', LRModelParam)],
   ['ScaleMeta', type('ScaleMeta', ScaleMeta)],
   ['ScaleParam', type('ScaleParam', ScaleParam)],
+  ['FeatureBinningMeta', type('FeatureBinningMeta', FeatureBinningMeta)],
+  ['FeatureBinningParam', type('FeatureBinningParam', FeatureBinningParam)],
   ['Pipeline', type('Pipeline', Pipeline)],
 ]);
 

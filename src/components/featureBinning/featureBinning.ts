@@ -1,0 +1,56 @@
+// HeteroFeatureBinning (FATE 1.4.5 federatedml/feature/hetero_feature_binning/): fit split points on
+// each party's own columns, WOE/IV for the guest's columns in the clear and for the hosts' columns by
+// the encrypted-label protocol (guest.ts, host.ts), then transform the data. With `input.model`
+// (a predict job, or a transform with an upstream model) the stored split points and WOE transform
+// the data instead, with nothing crossing the federation.
+import type { Component, DataTable, Instance, PartyRef } from '../contract.js';
+import { binColumns } from './columns.js';
+import { fitGuest } from './guest.js';
+import { fitHost } from './host.js';
+import { loadModel, toModel } from './model.js';
+import { readParams } from './params.js';
+import { splitPointsOnly, type PartyResults } from './results.js';
+import { transformTable } from './transform.js';
+
+export const heteroFeatureBinning: Component = async (input, ctx) => {
+  const table = (input.data.data ?? input.data.train_data ?? input.data.eval_data) as DataTable<Instance> | undefined;
+  if (!table) throw new Error('HeteroFeatureBinning: no input data (expected data, train_data or eval_data)');
+  if (input.role !== 'guest' && input.role !== 'host') throw new Error(`HeteroFeatureBinning: runs on guest and host, not ${input.role}`);
+
+  if (input.model) {
+    const m = loadModel(input.model);
+    if (!m.needRun) return { data: table };
+    const type = input.role === 'host' && m.transformType === 'woe' ? null : m.transformType;
+    return { data: transformTable(table, { type, columns: m.transformColumns, results: m.results }), model: input.model };
+  }
+
+  const p = readParams(input.params);
+  if (!p.needRun) return { data: table };
+  const header = [...table.schema.header];
+  if (table.rows.length === 0) throw new Error('HeteroFeatureBinning: the input table is empty');
+  if (header.length === 0) throw new Error('HeteroFeatureBinning: the input table has no feature columns');
+  const cols = binColumns(header, p);
+  const ids = table.rows.map(([k]) => k);
+  const rows = table.rows.map(([, v]) => v);
+  const self: PartyRef = { role: input.role, partyId: input.partyId };
+  const guestId = input.roles.guest?.[0];
+  const guest: PartyRef | undefined = guestId === undefined ? undefined : { role: 'guest', partyId: guestId };
+  const hosts: PartyRef[] = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
+
+  let own: PartyResults;
+  let hostResults: PartyResults[] = [];
+  if (input.role === 'guest') {
+    const fit = await fitGuest(ids, rows, cols, p, self, hosts, ctx);
+    own = fit.own;
+    hostResults = fit.hosts;
+  } else {
+    const points = await fitHost(ids, rows, cols, p, guest, ctx);
+    const columns = new Map(cols.all.map((c) => [header[c]!, splitPointsOnly(points.get(header[c]!)!)]));
+    own = { role: 'host', partyId: input.partyId, columns };
+  }
+  ctx.tracker.setProgress(90);
+  const type = input.role === 'host' && p.transform.transformType === 'woe' ? null : p.transform.transformType;
+  const data = transformTable(table, { type, columns: cols.transform.map((c) => header[c]!), results: own.columns });
+  const model = toModel(p, header, cols.all.map((c) => header[c]!), cols.transform, own, hostResults);
+  return { data, model };
+};

@@ -1,0 +1,93 @@
+// The additive cipher of the binning protocol. The guest encrypts each row's label once (FATE encrypts
+// y and 1 − y; here the host returns bin sizes, which it knows anyway, and the guest takes the
+// non-events as size − events: half the encryptions, same result). The host only multiplies
+// ciphertexts and re-randomises each per-bin sum before sending it back, so the guest cannot match a
+// sum's randomness against the per-row randomness it chose and learn which rows share a host bin.
+// The plaintext mode (encrypt_param.method null) runs the same protocol on numbers: tests and the
+// bench baseline only.
+import { PaillierGhCipher } from '../heteroSecureBoost/ghCipher.js';
+import { generatePaillierKeyPair, PaillierPublicKey, type ObfuscationMode, type PaillierPrivateKey } from '../crypto/paillier.js';
+
+/** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
+export type Ct = bigint | number;
+
+/** The guest's side: encrypts labels, decrypts per-bin sums. */
+export interface LabelEncryptor {
+  /** The public modulus sent to hosts (null in plaintext mode). */
+  readonly publicN: bigint | null;
+  encryptLabels(labels: Uint8Array): Promise<Ct[]>;
+  decryptCount(c: Ct): number;
+  close(): void;
+}
+
+/** The host's side: sums ciphertexts and re-randomises the sums. */
+export interface BinSummer {
+  readonly zero: Ct;
+  add(a: Ct, b: Ct): Ct;
+  rerandomize(c: Ct): Ct;
+}
+
+export class PaillierLabelEncryptor implements LabelEncryptor {
+  readonly publicN: bigint;
+  private readonly cipher: PaillierGhCipher;
+  private readonly privateKey: PaillierPrivateKey;
+
+  constructor(keyLength: number, obfuscation: ObfuscationMode) {
+    const { publicKey, privateKey } = generatePaillierKeyPair(keyLength);
+    this.publicN = publicKey.n;
+    this.privateKey = privateKey;
+    // The guest holds the key, so its obfuscators are computed in CRT form (same distribution as rⁿ).
+    this.cipher = new PaillierGhCipher(publicKey, obfuscation, privateKey);
+  }
+
+  async encryptLabels(labels: Uint8Array): Promise<Ct[]> {
+    // One obfuscator per row, computed by helper threads on the other cores while this one works too.
+    this.cipher.prefetch(labels.length, labels.length);
+    const ms = Array.from(labels, (y) => BigInt(y));
+    return this.cipher.encryptAll(ms);
+  }
+
+  decryptCount(c: Ct): number {
+    if (typeof c !== 'bigint') throw new Error('HeteroFeatureBinning: a host sent a bin sum that is not a ciphertext');
+    const m = this.privateKey.decryptSigned(c);
+    return Number(m);
+  }
+
+  close(): void {
+    this.cipher.close();
+  }
+}
+
+export class PaillierBinSummer implements BinSummer {
+  readonly zero = 1n;
+  private readonly publicKey: PaillierPublicKey;
+  private readonly n2: bigint;
+  constructor(n: bigint) {
+    this.publicKey = new PaillierPublicKey(n);
+    this.n2 = this.publicKey.n2;
+  }
+  add(a: Ct, b: Ct): Ct {
+    return ((a as bigint) * (b as bigint)) % this.n2;
+  }
+  rerandomize(c: Ct): Ct {
+    return this.publicKey.rerandomize(c as bigint);
+  }
+}
+
+export class PlaintextLabelCipherForTestsOnly implements LabelEncryptor, BinSummer {
+  readonly publicN = null;
+  readonly zero = 0;
+  async encryptLabels(labels: Uint8Array): Promise<Ct[]> {
+    return Array.from(labels);
+  }
+  decryptCount(c: Ct): number {
+    return Number(c);
+  }
+  close(): void {}
+  add(a: Ct, b: Ct): Ct {
+    return (a as number) + (b as number);
+  }
+  rerandomize(c: Ct): Ct {
+    return c;
+  }
+}

@@ -1,0 +1,40 @@
+// The transform (FATE 1.4.5 base_binning.transform): each transformed column's value becomes its bin
+// index (`bin_num`) or its bin's WOE (`woe`); other columns and the schema are kept. FATE allows
+// WOE on the guest only: a host asked for `woe` leaves its data unchanged, as FATE's host does.
+import type { DataTable, Instance } from '../contract.js';
+import { binIndex } from './splitPoints.js';
+import type { ColumnResult } from './woe.js';
+
+export interface TransformSpec {
+  readonly type: 'bin_num' | 'woe' | null;
+  /** Column names to transform (of the model's header). */
+  readonly columns: readonly string[];
+  readonly results: ReadonlyMap<string, ColumnResult>;
+}
+
+export function transformTable(table: DataTable<Instance>, spec: TransformSpec): DataTable<Instance> {
+  if (spec.type === null || spec.columns.length === 0) return table;
+  const header = table.schema.header;
+  const plan = spec.columns.map((name) => {
+    const at = header.indexOf(name);
+    if (at < 0) throw new Error(`HeteroFeatureBinning: transform column ${JSON.stringify(name)} is not in the data header [${header.join(', ')}]`);
+    const r = spec.results.get(name);
+    if (!r) throw new Error(`HeteroFeatureBinning: transform column ${JSON.stringify(name)} has no binning result`);
+    if (spec.type === 'woe' && r.woeArray.length === 0) throw new Error(`HeteroFeatureBinning: column ${JSON.stringify(name)} has no WOE to transform with`);
+    return { at, name, splitPoints: r.splitPoints, woe: r.woeArray };
+  });
+  const rows: [string, Instance][] = table.rows.map(([key, inst]) => {
+    const features = [...inst.features];
+    for (const c of plan) {
+      const b = binIndex(features[c.at]!, c.splitPoints);
+      if (spec.type === 'bin_num') features[c.at] = b;
+      else {
+        const w = c.woe[b];
+        if (w === undefined) throw new Error(`HeteroFeatureBinning: value ${features[c.at]} of ${JSON.stringify(c.name)} falls in bin ${b}, which had no rows when fitted (no WOE)`);
+        features[c.at] = w;
+      }
+    }
+    return [key, inst.label === undefined ? { features } : { features, label: inst.label }];
+  });
+  return { schema: table.schema, rows };
+}

@@ -4,6 +4,7 @@ import { dataIO } from './dataio/dataIO.js';
 import { download } from './download/download.js';
 import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
+import { heteroFeatureSelection } from './featureSelection/featureSelection.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
 import { homoLR } from './homoLR/homoLR.js';
 import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
@@ -21,6 +22,7 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   HeteroLR: heteroLR,
   HomoLR: homoLR,
   HeteroSecureBoost: heteroSecureBoost,
+  HeteroFeatureSelection: heteroFeatureSelection,
   Upload: upload,
   Download: download,
 }));

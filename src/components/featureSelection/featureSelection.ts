@@ -85,8 +85,7 @@ async function fit(input: ComponentInput, table: DataTable<Instance>, param: Fea
       setMeta(result.meta);
       hostResults = result.hosts;
     } else {
-      if (!guestId) throw new Error(`${WHO}: an IV filter needs a guest in the job's roles`);
-      setMeta(await hostIvFilter(method, index, param, props, binning, { role: 'guest', partyId: guestId }, context.federation));
+      setMeta(await hostIvFilter(method, index, param, props, binning, guestId === undefined ? undefined : { role: 'guest', partyId: guestId }, context.federation));
     }
     completed.add(method, props, hostResults);
     props = props.next();

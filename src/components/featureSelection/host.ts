@@ -16,7 +16,7 @@ export async function hostIvFilter(
   param: FeatureSelectionParam,
   props: SelectionProperties,
   binning: BinningIvs | undefined,
-  guest: PartyRef,
+  guest: PartyRef | undefined,
   federation: Federation,
 ): Promise<MetaEntry> {
   const localOnly = method === 'iv_value_thres' ? param.ivValue.localOnly : method === 'iv_percentile' ? param.ivPercentile.localOnly : param.ivTopK.localOnly;
@@ -29,6 +29,7 @@ export async function hostIvFilter(
   if (!binning) {
     throw new Error('HeteroFeatureSelection: to use an IV filter, HeteroFeatureBinning must run before and its model be input.isometric_model on the host too');
   }
+  if (!guest) throw new Error('HeteroFeatureSelection: an IV filter needs a guest in the job\'s roles');
   const tag = filterTag(filterIndex);
   // A column the binning model does not know has no IV, so the guest cannot keep it: it is not offered and drops out, as in FATE.
   const offered = props.selectNames.filter((n) => binning.header.includes(n));

@@ -5,6 +5,7 @@ import { download } from './download/download.js';
 import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
 import { heteroFeatureBinning } from './featureBinning/featureBinning.js';
+import { heteroFeatureSelection } from './featureSelection/featureSelection.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
 import { homoLR } from './homoLR/homoLR.js';
 import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
@@ -23,6 +24,7 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   HomoLR: homoLR,
   HeteroSecureBoost: heteroSecureBoost,
   HeteroFeatureBinning: heteroFeatureBinning,
+  HeteroFeatureSelection: heteroFeatureSelection,
   Upload: upload,
   Download: download,
 }));

@@ -3,6 +3,8 @@
 // schemas, so FATE-Serving can read them). Buffer names are FATE's; several share one proto class.
 import { DataIOMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-meta.js';
 import { DataIOParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-param.js';
+import { FeatureSelectionMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-selection-meta.js';
+import { FeatureSelectionParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-selection-param.js';
 import { LRModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-meta.js';
 import { LRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-param.js';
 import { Pipeline } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/pipeline.js';
@@ -34,6 +36,8 @@ const BUFFER_TYPES: ReadonlyMap<string, ProtoType> = new Map([
   ['ScaleParam', type('ScaleParam', ScaleParam)],
   ['FeatureBinningMeta', type('FeatureBinningMeta', FeatureBinningMeta)],
   ['FeatureBinningParam', type('FeatureBinningParam', FeatureBinningParam)],
+  ['FeatureSelectionMeta', type('FeatureSelectionMeta', FeatureSelectionMeta)],
+  ['FeatureSelectionParam', type('FeatureSelectionParam', FeatureSelectionParam)],
   ['Pipeline', type('Pipeline', Pipeline)],
 ]);
 

@@ -36,6 +36,11 @@ export interface DataTable<V = unknown> {
   readonly rows: [key: string, value: V][];
 }
 
+export interface NamedTable {
+  readonly name: string;
+  readonly table: DataTable;
+}
+
 /** A component's model as JSON buffers keyed by FATE buffer name, e.g. {DataIOMeta: {...}, DataIOParam: {...}}. */
 export type ModelBuffers = Record<string, Record<string, unknown>>;
 
@@ -52,6 +57,12 @@ export interface ComponentInput {
   readonly params: Readonly<Record<string, unknown>>;
   /** Data inputs by DSL key: `data`, `train_data`, `eval_data` (first table of each). */
   readonly data: Readonly<Record<string, DataTable | undefined>>;
+  /**
+   * Every data input when the DSL gives the component more than one table (Union: `data: {data:
+   * [a.data, b.data]}` or several keys), in DSL order, named as FATE names them for such
+   * components: `<upstream>.<key>` (`dataio_0.data`, `args.data_0`).
+   */
+  readonly dataList?: readonly NamedTable[];
   /** `input.model`: the same module's model from upstream (predict / transform). */
   readonly model?: ModelBuffers;
   /** `input.isometric_model`: another module's model. */

@@ -22,7 +22,7 @@ import type { TableStore } from '../store/tables/tableStore.js';
 import { getTable } from '../../projections/tables/query.js';
 import { outputData, outputModel } from '../../projections/outputs/query.js';
 import { Mailbox, mailboxKey } from './mailbox.js';
-import type { TableInput, TaskOutput } from './taskProtocol.js';
+import type { TableInput, TaskOutput, TaskRequest } from './taskProtocol.js';
 import type { WorkerPool } from './workerPool.js';
 import type { PreparedTask, TaskHooks } from './taskHooks.js';
 import { partyModelId } from '../domain/dsl/runtimeConf.js';
@@ -203,6 +203,7 @@ export class PartyActors {
       if (input) inputs[key] = input;
       if (!first.startsWith('args.')) upstream ??= first.split('.')[0];
     }
+    const inputList = this.inputList(plan, component, party, ref);
     const modelOf = (refs: readonly string[] | undefined): ModelBuffers | undefined => {
       const first = refs?.[0];
       if (!first) return undefined;
@@ -217,8 +218,26 @@ export class PartyActors {
     return {
       tablesDir: this.deps.tables.dir, jobId: plan.jobId, taskId, componentName: component.name, module: component.module,
       role: ref.role, partyId: ref.partyId, roles, params: { ...party.parameters, ...(upstream ? { _upstream: upstream } : {}) },
-      inputs, ...(model ? { model } : {}), ...(isometricModel ? { isometricModel } : {}), outputLocation: this.deps.tables.newLocation(),
+      inputs, ...(inputList ? { inputList } : {}), ...(model ? { model } : {}), ...(isometricModel ? { isometricModel } : {}), outputLocation: this.deps.tables.newLocation(),
     };
+  }
+
+  /**
+   * With more than one data reference, every table by FATE's name for it: `<upstream>.<key>`. FATE
+   * collects them in a dict by upstream then key, so a later reference to the same upstream and key
+   * replaces the earlier one (kept here: that is what Union's metrics and duplicate ids show).
+   */
+  private inputList(plan: JobPlan, component: ComponentPlan, party: PartyPlan, ref: PartyRef): TaskRequest['inputList'] {
+    const refs = Object.entries(component.input.data ?? {}).flatMap(([key, list]) => ((list as string[] | undefined) ?? []).map((r) => [key, r] as const));
+    if (refs.length < 2) return undefined;
+    const byUpstream = new Map<string, Map<string, TableInput | undefined>>();
+    for (const [key, reference] of refs) {
+      const upstream = reference.split('.')[0]!;
+      if (!byUpstream.has(upstream)) byUpstream.set(upstream, new Map());
+      byUpstream.get(upstream)!.set(key, this.tableInput(plan, reference, party, ref));
+    }
+    return [...byUpstream].flatMap(([upstream, keys]) =>
+      [...keys].flatMap(([key, input]) => (input ? [{ name: `${upstream}.${key}`, input }] : [])));
   }
 
   /** A predict job's model input: the party's own stored buffers of that component. */

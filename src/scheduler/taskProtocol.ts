@@ -19,6 +19,8 @@ export interface TaskRequest {
   readonly roles: Record<string, string[]>;
   readonly params: Record<string, unknown>;
   readonly inputs: Record<string, TableInput>;
+  /** Every input table, named `<upstream>.<key>`, when the component has more than one (ComponentInput.dataList). */
+  readonly inputList?: { readonly name: string; readonly input: TableInput }[];
   readonly model?: ModelBuffers;
   readonly isometricModel?: ModelBuffers;
   /** Where the first output data table is written, if the component returns one. */

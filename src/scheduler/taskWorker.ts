@@ -3,7 +3,7 @@
 // reused (warm pool) and runs the tasks of one job at a time, possibly several at once (the parties
 // of a component wait on each other through the federation, so they interleave at its awaits).
 import { parentPort } from 'node:worker_threads';
-import type { ComponentContext, DataTable, Federation, Tracker } from '../components/contract.js';
+import type { ComponentContext, DataTable, Federation, NamedTable, Tracker } from '../components/contract.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { writeOutputTable } from '../store/tables/writeOutputTable.js';
@@ -121,12 +121,23 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   const tables = tableStoreOf(request.tablesDir);
   const data: Record<string, DataTable> = {};
   // Streaming components read and write their table files themselves: nothing is loaded for them.
-  if (!request.tableFiles) for (const [key, input] of Object.entries(request.inputs)) data[key] = loadTable(tables, input);
+  let dataList: NamedTable[] | undefined;
+  if (!request.tableFiles) {
+    // A table named twice (a key's first table is also in the list) is loaded once.
+    const loaded = new Map<string, DataTable>();
+    const load = (input: TableInput) => {
+      let table = loaded.get(input.location);
+      if (!table) loaded.set(input.location, (table = loadTable(tables, input)));
+      return table;
+    };
+    for (const [key, input] of Object.entries(request.inputs)) data[key] = load(input);
+    if (request.inputList) dataList = request.inputList.map(({ name, input }) => ({ name, table: load(input) }));
+  }
   const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
   const output = await component(
     {
       jobId: request.jobId, taskId: request.taskId, componentName: request.componentName, module: request.module,
-      role: request.role, partyId: request.partyId, roles: request.roles, params: request.params, data,
+      role: request.role, partyId: request.partyId, roles: request.roles, params: request.params, data, ...(dataList ? { dataList } : {}),
       ...(request.model ? { model: request.model } : {}), ...(request.isometricModel ? { isometricModel: request.isometricModel } : {}),
       ...(request.tableFiles ? { tableFiles: request.tableFiles } : {}),
     },

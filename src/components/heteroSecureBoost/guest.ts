@@ -13,13 +13,14 @@ import { type GhCipher, type GhDecryptor, PaillierGhCipher, paillierDecryptor, P
 import { decompress, ghLayout, type GhLayout, packGh, slotsPerPlaintext, unpackGh } from './ghPacking.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
 import { objectiveOf } from './objective.js';
+import { PREDICT_HEADER } from './predict.js';
+import { resultRow } from './predictResult.js';
 import type { BoostingTreeParam } from './params.js';
 import {
   BOOSTING, type BestSplit, Channel, type Dispatch, type GhPayload, type HostSplitInfo, type NodeQueuePayload, type Peers,
   type PubKeyPayload, SETUP_TAG, type SkeletonNode, sitename, TREE,
 } from './protocol.js';
 
-export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
 interface GrowNode {
   id: number;
@@ -103,7 +104,6 @@ function hostBest(
 function guestTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!t) throw new Error('HeteroSecureBoost: no train_data');
-  if (input.model) throw new Error('HeteroSecureBoost: predicting from an input model is not implemented');
   return t;
 }
 
@@ -293,12 +293,8 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   await ch.send(BOOSTING + 'stop_flag', String(t), true, peers.hosts);
 
   const classification = p.taskType === 'classification';
-  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => {
-    const score = objective.predict(scores[i]!);
-    return classification
-      ? [key, [inst.label, score > p.threshold ? 1 : 0, score, { '0': 1 - score, '1': score }, 'train']]
-      : [key, [inst.label, score, score, { label: score }, 'train']];
-  });
+  const shape = { taskType: p.taskType, numClasses: classification ? 2 : 1, classes: classification ? ['0', '1'] : [] };
+  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => [key, resultRow(shape, [scores[i]!], p.threshold, inst.label, 'train')]);
   return {
     data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows },
     model: {

@@ -12,6 +12,7 @@ import { sampleFeatures } from './featureSampling.js';
 import { type GhCipher, type GhDecryptor, PaillierGhCipher, paillierDecryptor, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
 import { decompress, ghLayout, type GhLayout, packGh, slotsPerPlaintext, unpackGh } from './ghPacking.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
+import { boostingTarget } from './boostingTarget.js';
 import { objectiveOf } from './objective.js';
 import { PREDICT_HEADER } from './predict.js';
 import { resultRow } from './predictResult.js';
@@ -212,9 +213,6 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
     if (typeof inst.label !== 'number') throw new Error(`HeteroSecureBoost: row ${JSON.stringify(key)} has no label`);
     return inst.label;
   });
-  if (p.taskType === 'classification' && labels.some((y) => y !== 0 && y !== 1)) {
-    throw new Error('HeteroSecureBoost: multi-class classification is not implemented; labels must be 0/1');
-  }
   const objective = objectiveOf(p.objective);
 
   let cipher: GhCipher;
@@ -238,63 +236,63 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   const rand = seededRandom(p.randomSeed);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const tc: TreeContext = { ch, peers, self, p, bins, header, cipher, decryptor, importance };
-  const init = objective.initScore(labels);
-  const scores = new Float64Array(n).fill(init);
+  const target = boostingTarget(p, objective, labels);
+  const dim = target.treeDim;
+  // Raw scores, row-major: scores[i·dim + k].
+  const scores = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) scores[i * dim + k] = target.initScore[k]!;
   const losses: number[] = [];
   const trees: TreeParam[] = [];
   ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
 
   // One obfuscator per instance per tree; one tree's worth kept ready ahead.
-  paillier?.prefetch(n * p.numTrees, n);
+  paillier?.prefetch(n * p.numTrees * dim, n);
   let t = 0;
   try {
-    for (; t < p.numTrees; t++) {
-      await ch.send(BOOSTING + 'stop_flag', String(t), false, peers.hosts);
-      const g = new Float64Array(n);
-      const h = new Float64Array(n);
-      let maxAbsG = 0;
-      let maxH = 0;
-      for (let i = 0; i < n; i++) {
-        g[i] = objective.grad(labels[i]!, scores[i]!);
-        h[i] = objective.hess(labels[i]!, scores[i]!);
-        maxAbsG = Math.max(maxAbsG, Math.abs(g[i]!));
-        maxH = Math.max(maxH, h[i]!);
+    for (let round = 0; round < p.numTrees; round++) {
+      // FATE computes every dimension's g/h from the scores at the start of the round.
+      const gh = target.gradHess(scores);
+      for (let k = 0; k < dim; k++, t++) {
+        await ch.send(BOOSTING + 'stop_flag', String(t), false, peers.hosts);
+        const { g, h } = gh[k]!;
+        let maxAbsG = 0;
+        let maxH = 0;
+        for (let i = 0; i < n; i++) {
+          maxAbsG = Math.max(maxAbsG, Math.abs(g[i]!));
+          maxH = Math.max(maxH, h[i]!);
+        }
+        const layout = ghLayout(maxAbsG, maxH, n);
+        const cts = await cipher.encryptAll(Array.from(g, (gi, i) => packGh(layout, gi, h[i]!)));
+        await ch.send(BOOSTING + 'encrypted_grad_and_hess', String(t), { cts, slotBits: layout.slotBits } satisfies GhPayload, peers.hosts);
+        const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
+        const { nodes, leafOf } = await growTree(tc, t, g, h, layout, features, ctx.signal);
+
+        const weights = nodes.map((node) => nodeWeight(p, node.g, node.h));
+        for (let i = 0; i < n; i++) scores[i * dim + k]! += p.learningRate * weights[leafOf[i]!]!;
+        const skeleton: SkeletonNode[] = nodes.map((x) => ({ id: x.id, sitename: x.sitename, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right }));
+        await ch.send(TREE + 'tree', String(t), skeleton, peers.hosts);
+        const tree: NodeParam[] = nodes.map((x, j) => ({
+          id: x.id, sitename: x.sitename, fid: x.fid, bid: x.bid, weight: weights[j]!, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right, missingDir: 1,
+        }));
+        const leafCount = Object.fromEntries(nodes.filter((x) => x.isLeaf).map((x) => [String(x.id), x.members.length]));
+        const splitMaskdict = Object.fromEntries(nodes.filter((x) => x.threshold !== null).map((x) => [String(x.id), x.threshold!]));
+        trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict: {} });
       }
-      const layout = ghLayout(maxAbsG, maxH, n);
-      const cts = await cipher.encryptAll(Array.from(g, (gi, i) => packGh(layout, gi, h[i]!)));
-      await ch.send(BOOSTING + 'encrypted_grad_and_hess', String(t), { cts, slotBits: layout.slotBits } satisfies GhPayload, peers.hosts);
-      const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
-      const { nodes, leafOf } = await growTree(tc, t, g, h, layout, features, ctx.signal);
 
-      const weights = nodes.map((node) => nodeWeight(p, node.g, node.h));
-      for (let i = 0; i < n; i++) scores[i]! += p.learningRate * weights[leafOf[i]!]!;
-      const skeleton: SkeletonNode[] = nodes.map((x) => ({ id: x.id, sitename: x.sitename, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right }));
-      await ch.send(TREE + 'tree', String(t), skeleton, peers.hosts);
-      const tree: NodeParam[] = nodes.map((x, j) => ({
-        id: x.id, sitename: x.sitename, fid: x.fid, bid: x.bid, weight: weights[j]!, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right, missingDir: 1,
-      }));
-      const leafCount = Object.fromEntries(nodes.filter((x) => x.isLeaf).map((x) => [String(x.id), x.members.length]));
-      const splitMaskdict = Object.fromEntries(nodes.filter((x) => x.threshold !== null).map((x) => [String(x.id), x.threshold!]));
-      trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict: {} });
-
-      const loss = objective.loss(labels, scores);
-      ctx.tracker.logMetricData('train', 'loss', [[t, loss]]);
-      ctx.tracker.setProgress(Math.round(((t + 1) / p.numTrees) * 100));
+      const loss = target.loss(scores);
+      ctx.tracker.logMetricData('train', 'loss', [[round, loss]]);
+      ctx.tracker.setProgress(Math.round(((round + 1) / p.numTrees) * 100));
       const prev = losses[losses.length - 1];
       losses.push(loss);
-      if (p.nIterNoChange && prev !== undefined && Math.abs(prev - loss) < p.tol) {
-        t++;
-        break;
-      }
+      if (p.nIterNoChange && prev !== undefined && Math.abs(prev - loss) < p.tol) break;
     }
   } finally {
     cipher.close();
   }
   await ch.send(BOOSTING + 'stop_flag', String(t), true, peers.hosts);
 
-  const classification = p.taskType === 'classification';
-  const shape = { taskType: p.taskType, numClasses: classification ? 2 : 1, classes: classification ? ['0', '1'] : [] };
-  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => [key, resultRow(shape, [scores[i]!], p.threshold, inst.label, 'train')]);
+  const shape = { taskType: p.taskType, numClasses: target.numClasses, classes: target.classes };
+  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => [key, resultRow(shape, Array.from(scores.subarray(i * dim, (i + 1) * dim)), p.threshold, inst.label, 'train')]);
   return {
     data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows },
     model: {
@@ -302,11 +300,11 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
       HeteroSecureBoostingTreeGuestParam: {
         treeNum: trees.length,
         trees,
-        initScore: [init],
+        initScore: [...target.initScore],
         losses,
-        treeDim: 1,
-        numClasses: classification ? 2 : 1,
-        classes: classification ? ['0', '1'] : [],
+        treeDim: dim,
+        numClasses: target.numClasses,
+        classes: [...target.classes],
         featureImportances: importance.list(),
         featureNameFidMapping: fidMapping(header),
         bestIteration: -1,

@@ -3,7 +3,7 @@
 // shuffles them under anonymous indices (keeping the index → (feature, bin) table to itself),
 // compresses and sends them. When the guest picks one of its splits it answers with the partition of
 // the node's instances only. Thresholds stay in the host's model (splitMaskdict).
-import { randomInt } from 'node:crypto';
+import { randomFillSync, randomInt } from 'node:crypto';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
@@ -23,6 +23,26 @@ interface SplitRef {
   bid: number;
 }
 
+/**
+ * Random tags of the instances, to recognise candidate splits that send the same instances left
+ * (features that order the rows alike, e.g. radius and area): only the first of those, in
+ * feature/bin order, is a candidate. Otherwise equal gains would tie among anonymous, shuffled
+ * candidates and the guest's pick among them would be random; now the tie goes to the first feature,
+ * as it does for the guest's own features, and fewer candidates cost fewer ciphertexts.
+ */
+export interface InstanceTags {
+  readonly a: Uint32Array;
+  readonly b: Uint32Array;
+}
+
+export function instanceTags(n: number): InstanceTags {
+  const a = new Uint32Array(n);
+  const b = new Uint32Array(n);
+  randomFillSync(a);
+  randomFillSync(b);
+  return { a, b };
+}
+
 /** Cumulative encrypted left sums of every admissible split of one node, in feature/bin order. */
 export function nodeCandidates(
   cipher: GhCipher,
@@ -31,27 +51,41 @@ export function nodeCandidates(
   features: readonly number[],
   bins: FeatureBins,
   minLeafNode: number,
+  tags: InstanceTags,
 ): { sums: bigint[]; refs: SplitRef[] } {
   const sums: bigint[] = [];
   const refs: SplitRef[] = [];
   const total = members.length;
+  // A left set is known by its size and two order-free hashes of its tags (sum mod 2³² and xor).
+  const seen = new Set<string>();
   for (const fid of features) {
     const points = bins.splitPoints[fid]!.length;
     const binOf = bins.binOf[fid]!;
     const hist = new Array<bigint>(points).fill(cipher.zero);
     const counts = new Int32Array(points);
+    const sumTag = new Uint32Array(points);
+    const xorTag = new Uint32Array(points);
     for (const i of members) {
       const b = binOf[i]!;
       hist[b] = cipher.add(hist[b]!, gh[i]!);
       counts[b]!++;
+      sumTag[b] = (sumTag[b]! + tags.a[i]!) >>> 0;
+      xorTag[b] = xorTag[b]! ^ tags.b[i]!;
     }
     let acc = cipher.zero;
     let left = 0;
+    let accSum = 0;
+    let accXor = 0;
     for (let b = 0; b < points - 1; b++) {
       if (counts[b] === 0) continue; // same partition as the previous bin: not a new candidate
       acc = cipher.add(acc, hist[b]!);
       left += counts[b]!;
+      accSum = (accSum + sumTag[b]!) >>> 0;
+      accXor = (accXor ^ xorTag[b]!) >>> 0;
       if (left < minLeafNode || total - left < minLeafNode) continue;
+      const key = `${left}:${accSum}:${accXor}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       sums.push(acc);
       refs.push({ fid, bid: b });
     }
@@ -102,6 +136,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
     return inst.features;
   });
   const bins = binFeatures(rows, header.length, p.binNum);
+  const tags = instanceTags(rows.length);
   const rand = seededRandom(p.randomSeed === null ? null : p.randomSeed + 1);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const trees: TreeParam[] = [];
@@ -122,7 +157,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
       // One message per node, so the guest decrypts a node while the host compresses the next.
       for (const [j, nodeId] of queue.nodes.entries()) {
         ctx.signal.throwIfAborted();
-        const { sums, refs } = nodeCandidates(cipher, gh.cts, members.get(nodeId)!, features, bins, p.minLeafNode);
+        const { sums, refs } = nodeCandidates(cipher, gh.cts, members.get(nodeId)!, features, bins, p.minLeafNode, tags);
         const order = shuffledOrder(sums.length);
         lookup.set(nodeId, order.map((k) => refs[k]!));
         const info: HostSplitInfo = { nodeId, candidates: sums.length, packed: compress(cipher, order.map((k) => sums[k]!), gh.slotBits) };

@@ -5,7 +5,7 @@
 // / 2^24, exactly what the guest decrypts), and ties go to the guest, then to the hosts in order.
 // Leaf weights use the exact sums, as the guest does.
 import type { DataTable, Instance } from '../../src/components/contract.js';
-import { binFeatures, type FeatureBins } from '../../src/components/heteroSecureBoost/binning.js';
+import { binFeatures, type FeatureBins, MISSING_BIN } from '../../src/components/heteroSecureBoost/binning.js';
 import { boostingTarget } from '../../src/components/heteroSecureBoost/boostingTarget.js';
 import { nodeWeight, splitGain } from '../../src/components/heteroSecureBoost/criterion.js';
 import { sampleFeatures } from '../../src/components/heteroSecureBoost/featureSampling.js';
@@ -21,6 +21,7 @@ export interface CentralNode {
   party: number;
   fid: number;
   threshold: number;
+  missingDir: 1 | -1;
   weight: number;
   left: number;
   right: number;
@@ -40,7 +41,7 @@ export function centralBoost(params: Record<string, unknown>, guest: DataTable<I
   const p = readParams(params);
   const n = guest.rows.length;
   const labels = guest.rows.map(([, i]) => i.label!);
-  const parties = [guest, ...hosts].map((t) => binFeatures(t.rows.map(([, i]) => i.features), t.schema.header.length, p.binNum));
+  const parties = [guest, ...hosts].map((t) => binFeatures(t.rows.map(([, i]) => i.features), t.schema.header.length, p.binNum, p));
   const rands = parties.map((_, k) => seededRandom(p.randomSeed === null ? null : p.randomSeed + (k === 0 ? 0 : 1)));
   const target = boostingTarget(p, objectiveOf(p.objective), labels);
   const dim = target.treeDim;
@@ -74,7 +75,7 @@ function grow(p: P, g: Float64Array, h: Float64Array, parties: readonly FeatureB
   const make = (id: number, members: number[]): Grow => {
     const gs = sum(g, members);
     const hs = sum(h, members);
-    return { id, members, g: gs, h: hs, node: { id, isLeaf: true, party: -1, fid: -1, threshold: 0, weight: nodeWeight(p, gs, hs), left: -1, right: -1 } };
+    return { id, members, g: gs, h: hs, node: { id, isLeaf: true, party: -1, fid: -1, threshold: 0, missingDir: 1, weight: nodeWeight(p, gs, hs), left: -1, right: -1 } };
   };
   const all: Grow[] = [make(0, Array.from({ length: n }, (_, i) => i))];
   let layer = [all[0]!];
@@ -82,47 +83,63 @@ function grow(p: P, g: Float64Array, h: Float64Array, parties: readonly FeatureB
     const active = layer.filter((x) => x.members.length >= p.minSampleSplit && x.members.length >= 2 * p.minLeafNode);
     const next: Grow[] = [];
     for (const x of active) {
-      let best = null as { gain: number; party: number; fid: number; bid: number } | null;
+      let best = null as { gain: number; party: number; fid: number; bid: number; missingDir: 1 | -1 } | null;
       for (let party = 0; party < parties.length; party++) {
         const bins = parties[party]!;
+        // The guest sums floats; a host's sums are of fixed-point integers.
+        const gv = (i: number) => (party === 0 ? g[i]! : Math.round(g[i]! * SCALE));
+        const hv = (i: number) => (party === 0 ? h[i]! : Math.round(h[i]! * SCALE));
         for (const fid of features[party]!) {
           const points = bins.splitPoints[fid]!.length;
           const binOf = bins.binOf[fid]!;
           const hg = new Float64Array(points);
           const hh = new Float64Array(points);
           const hc = new Int32Array(points);
+          let gm = 0;
+          let hm = 0;
+          let cm = 0;
           for (const i of x.members) {
             const b = binOf[i]!;
-            // The guest sums floats; a host's sums are of fixed-point integers.
-            hg[b]! += party === 0 ? g[i]! : Math.round(g[i]! * SCALE);
-            hh[b]! += party === 0 ? h[i]! : Math.round(h[i]! * SCALE);
+            if (b === MISSING_BIN) {
+              gm += gv(i);
+              hm += hv(i);
+              cm++;
+              continue;
+            }
+            hg[b]! += gv(i);
+            hh[b]! += hv(i);
             hc[b]!++;
           }
           let gl = 0;
           let hl = 0;
           let cl = 0;
+          const consider = (GLs: number, HLs: number, CL: number, bid: number, missingDir: 1 | -1) => {
+            if (CL < p.minLeafNode || x.members.length - CL < p.minLeafNode) return;
+            const [GL, HL] = party === 0 ? [GLs, HLs] : [GLs / SCALE, HLs / SCALE];
+            if (HL < p.minChildWeight || x.h - HL < p.minChildWeight) return;
+            const gain = splitGain(p, x.g, x.h, GL, HL);
+            // The first best wins within a party; a later party's only if strictly greater.
+            if (best === null || gain > best.gain) best = { gain, party, fid, bid, missingDir };
+          };
           for (let b = 0; b < points - 1; b++) {
-            if (hc[b] === 0) continue;
+            if (hc[b] === 0 && (b > 0 || cm === 0)) continue;
             gl += hg[b]!;
             hl += hh[b]!;
             cl += hc[b]!;
-            if (cl < p.minLeafNode || x.members.length - cl < p.minLeafNode) continue;
-            const [GL, HL] = party === 0 ? [gl, hl] : [gl / SCALE, hl / SCALE];
-            if (HL < p.minChildWeight || x.h - HL < p.minChildWeight) continue;
-            const gain = splitGain(p, x.g, x.h, GL, HL);
-            // Within the guest the first best wins; a host's best beats the current only if strictly greater.
-            if (best === null || gain > best.gain) best = { gain, party, fid, bid: b };
+            if (hc[b]! > 0) consider(gl, hl, cl, b, 1);
+            if (cm > 0) consider(gl + gm, hl + hm, cl + cm, b, -1);
           }
         }
       }
       if (!best || best.gain <= p.minImpuritySplit) continue;
       const b = best;
       const binOf = parties[b.party]!.binOf[b.fid]!;
-      const l = make(all.length, x.members.filter((i) => binOf[i]! <= b.bid));
+      const goLeft = (i: number) => (binOf[i] === MISSING_BIN ? b.missingDir === -1 : binOf[i]! <= b.bid);
+      const l = make(all.length, x.members.filter(goLeft));
       all.push(l);
-      const r = make(all.length, x.members.filter((i) => binOf[i]! > b.bid));
+      const r = make(all.length, x.members.filter((i) => !goLeft(i)));
       all.push(r);
-      Object.assign(x.node, { isLeaf: false, party: b.party, fid: b.fid, threshold: parties[b.party]!.splitPoints[b.fid]![b.bid]!, left: l.id, right: r.id });
+      Object.assign(x.node, { isLeaf: false, party: b.party, fid: b.fid, threshold: parties[b.party]!.splitPoints[b.fid]![b.bid]!, missingDir: b.missingDir, left: l.id, right: r.id });
       next.push(l, r);
     }
     layer = next;

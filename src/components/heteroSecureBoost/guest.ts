@@ -6,7 +6,7 @@
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
-import { binFeatures, type FeatureBins } from './binning.js';
+import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
 import { nodeWeight, splitGain } from './criterion.js';
 import { sampleFeatures } from './featureSampling.js';
 import { type GhCipher, type GhDecryptor, PaillierGhCipher, paillierDecryptor, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
@@ -36,6 +36,7 @@ interface GrowNode {
   fid: number;
   bid: number;
   threshold: number | null;
+  missingDir: 1 | -1;
 }
 
 interface Candidate {
@@ -45,6 +46,8 @@ interface Candidate {
   fid: number;
   bid: number;
   split: number;
+  /** Where missing values go: 1 right (FATE's default), −1 left. Hosts keep theirs to themselves. */
+  missingDir: 1 | -1;
 }
 
 /** The guest's own best split of a node from plaintext histograms over its sampled features. */
@@ -57,8 +60,17 @@ function ownBest(p: BoostingTreeParam, node: GrowNode, g: Float64Array, h: Float
     const hg = new Float64Array(points);
     const hh = new Float64Array(points);
     const hc = new Int32Array(points);
+    let gm = 0;
+    let hm = 0;
+    let cm = 0;
     for (const i of node.members) {
       const b = binOf[i]!;
+      if (b === MISSING_BIN) {
+        gm += g[i]!;
+        hm += h[i]!;
+        cm++;
+        continue;
+      }
       hg[b]! += g[i]!;
       hh[b]! += h[i]!;
       hc[b]!++;
@@ -66,13 +78,18 @@ function ownBest(p: BoostingTreeParam, node: GrowNode, g: Float64Array, h: Float
     let gl = 0;
     let hl = 0;
     let cl = 0;
+    const consider = (gain: number | null, bid: number, missingDir: 1 | -1) => {
+      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host: -1, fid, bid, split: -1, missingDir };
+    };
+    // FATE's order: per bin, missing values right, then (when there are any) left. An empty bin
+    // repeats the previous partition, except at bin 0, where missing-left means "only the missing left".
     for (let b = 0; b < points - 1; b++) {
-      if (hc[b] === 0) continue;
+      if (hc[b] === 0 && (b > 0 || cm === 0)) continue;
       gl += hg[b]!;
       hl += hh[b]!;
       cl += hc[b]!;
-      const gain = admissibleGain(p, node, gl, hl, cl, total);
-      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host: -1, fid, bid: b, split: -1 };
+      if (hc[b]! > 0) consider(admissibleGain(p, node, gl, hl, cl, total), b, 1);
+      if (cm > 0) consider(admissibleGain(p, node, gl + gm, hl + hm, cl + cm, total), b, -1);
     }
   }
   return best;
@@ -96,7 +113,7 @@ function hostBest(
     decompress(decryptor.decrypt(c), size, layout.slotBits).forEach((slot, k) => {
       const s = unpackGh(layout, slot);
       const gain = admissibleGain(p, node, s.g, s.h, null, node.members.length);
-      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host, fid: -1, bid: -1, split: group * per + k };
+      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host, fid: -1, bid: -1, split: group * per + k, missingDir: 1 };
     });
   });
   return best;
@@ -127,7 +144,7 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
   const all = Array.from({ length: n }, (_, i) => i);
   const sum = (xs: Float64Array, members: number[]) => members.reduce((s, i) => s + xs[i]!, 0);
   const newNode = (id: number, depth: number, members: number[]): GrowNode => ({
-    id, depth, members, g: sum(g, members), h: sum(h, members), isLeaf: true, left: -1, right: -1, sitename: sitename(tc.self), fid: -1, bid: -1, threshold: null,
+    id, depth, members, g: sum(g, members), h: sum(h, members), isLeaf: true, left: -1, right: -1, sitename: sitename(tc.self), fid: -1, bid: -1, threshold: null, missingDir: 1,
   });
   const nodes: GrowNode[] = [newNode(0, 0, all)];
   const leafOf = new Int32Array(n);
@@ -178,7 +195,8 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
       let left: boolean[];
       if (cand.host === -1) {
         const binOf = tc.bins.binOf[cand.fid]!;
-        left = node.members.map((i) => binOf[i]! <= cand.bid);
+        left = node.members.map((i) => (binOf[i] === MISSING_BIN ? cand.missingDir === -1 : binOf[i]! <= cand.bid));
+        node.missingDir = cand.missingDir;
         node.fid = cand.fid;
         node.bid = cand.bid;
         node.threshold = tc.bins.splitPoints[cand.fid]![cand.bid]!;
@@ -232,7 +250,7 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   await ch.send(BOOSTING + 'paillier_pubkey', SETUP_TAG, { n: keyN, keyBits: cipher.keyBits } satisfies PubKeyPayload, peers.hosts);
   await ch.send(BOOSTING + 'sample_ids', SETUP_TAG, table.rows.map(([key]) => key), peers.hosts);
 
-  const bins = binFeatures(table.rows.map(([, inst]) => inst.features), header.length, p.binNum);
+  const bins = binFeatures(table.rows.map(([, inst]) => inst.features), header.length, p.binNum, p);
   const rand = seededRandom(p.randomSeed);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const tc: TreeContext = { ch, peers, self, p, bins, header, cipher, decryptor, importance };
@@ -275,8 +293,10 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
           id: x.id, sitename: x.sitename, fid: x.fid, bid: x.bid, weight: weights[j]!, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right, missingDir: 1,
         }));
         const leafCount = Object.fromEntries(nodes.filter((x) => x.isLeaf).map((x) => [String(x.id), x.members.length]));
-        const splitMaskdict = Object.fromEntries(nodes.filter((x) => x.threshold !== null).map((x) => [String(x.id), x.threshold!]));
-        trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict: {} });
+        const own = nodes.filter((x) => x.threshold !== null);
+        const splitMaskdict = Object.fromEntries(own.map((x) => [String(x.id), x.threshold!]));
+        const missingDirMaskdict = p.useMissing ? Object.fromEntries(own.map((x) => [String(x.id), x.missingDir])) : {};
+        trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict });
       }
 
       const loss = target.loss(scores);

@@ -7,7 +7,7 @@ import { randomFillSync, randomInt } from 'node:crypto';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
-import { binFeatures, type FeatureBins } from './binning.js';
+import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
 import { type GhCipher, PaillierGhCipher, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
 import { slotsPerPlaintext } from './ghPacking.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
@@ -21,6 +21,8 @@ import { sampleFeatures } from './featureSampling.js';
 interface SplitRef {
   fid: number;
   bid: number;
+  /** Where missing values go: 1 right, −1 left. */
+  missingDir: 1 | -1;
 }
 
 /**
@@ -65,8 +67,19 @@ export function nodeCandidates(
     const counts = new Int32Array(points);
     const sumTag = new Uint32Array(points);
     const xorTag = new Uint32Array(points);
+    let missing = cipher.zero;
+    let cm = 0;
+    let mSum = 0;
+    let mXor = 0;
     for (const i of members) {
       const b = binOf[i]!;
+      if (b === MISSING_BIN) {
+        missing = cipher.add(missing, gh[i]!);
+        cm++;
+        mSum = (mSum + tags.a[i]!) >>> 0;
+        mXor = (mXor ^ tags.b[i]!) >>> 0;
+        continue;
+      }
       hist[b] = cipher.add(hist[b]!, gh[i]!);
       counts[b]!++;
       sumTag[b] = (sumTag[b]! + tags.a[i]!) >>> 0;
@@ -76,18 +89,24 @@ export function nodeCandidates(
     let left = 0;
     let accSum = 0;
     let accXor = 0;
+    const offer = (sum: () => bigint, count: number, tagSum: number, tagXor: number, bid: number, missingDir: 1 | -1) => {
+      if (count < minLeafNode || total - count < minLeafNode) return;
+      const key = `${count}:${tagSum >>> 0}:${tagXor >>> 0}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      sums.push(sum());
+      refs.push({ fid, bid, missingDir });
+    };
+    // The guest's order (guest.ts ownBest): per bin, missing right, then missing left.
     for (let b = 0; b < points - 1; b++) {
-      if (counts[b] === 0) continue; // same partition as the previous bin: not a new candidate
+      if (counts[b] === 0 && (b > 0 || cm === 0)) continue; // same partition as the previous bin
       acc = cipher.add(acc, hist[b]!);
       left += counts[b]!;
       accSum = (accSum + sumTag[b]!) >>> 0;
       accXor = (accXor ^ xorTag[b]!) >>> 0;
-      if (left < minLeafNode || total - left < minLeafNode) continue;
-      const key = `${left}:${accSum}:${accXor}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      sums.push(acc);
-      refs.push({ fid, bid: b });
+      const upTo = acc;
+      if (counts[b]! > 0) offer(() => upTo, left, accSum, accXor, b, 1);
+      if (cm > 0) offer(() => cipher.add(upTo, missing), left + cm, accSum + mSum, accXor ^ mXor, b, -1);
     }
   }
   return { sums, refs };
@@ -135,7 +154,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
     if (!inst) throw new Error(`HeteroSecureBoost: host has no row for id ${JSON.stringify(id)} (intersect first)`);
     return inst.features;
   });
-  const bins = binFeatures(rows, header.length, p.binNum);
+  const bins = binFeatures(rows, header.length, p.binNum, p);
   const tags = instanceTags(rows.length);
   const rand = seededRandom(p.randomSeed === null ? null : p.randomSeed + 1);
   const importance = new ImportanceCounter(p.featureImportanceType);
@@ -146,7 +165,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
     if (stop) break;
     const gh = await ch.get<GhPayload>(BOOSTING + 'encrypted_grad_and_hess', String(t), peers.guest);
     const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
-    const own = new Map<number, { fid: number; bid: number; threshold: number }>();
+    const own = new Map<number, SplitRef & { threshold: number }>();
     for (let depth = 0; ; depth++) {
       const tag = `${t}.${depth}`;
       const queue = await ch.get<NodeQueuePayload>(TREE + 'tree_node_queue', tag, peers.guest);
@@ -169,7 +188,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
         if (!ref) throw new Error(`HeteroSecureBoost: guest chose an unknown split ${split} of node ${nodeId}`);
         own.set(nodeId, { ...ref, threshold: bins.splitPoints[ref.fid]![ref.bid]! });
         const binOf = bins.binOf[ref.fid]!;
-        return { nodeId, fid: ref.fid, goLeft: members.get(nodeId)!.map((i) => binOf[i]! <= ref.bid) };
+        return { nodeId, fid: ref.fid, goLeft: members.get(nodeId)!.map((i) => (binOf[i] === MISSING_BIN ? ref.missingDir === -1 : binOf[i]! <= ref.bid)) };
       });
       await ch.send(TREE + 'dispatch_node_host_result', tag, dispatch, peers.guest);
     }
@@ -180,7 +199,8 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
       return { id: n.id, sitename: n.sitename, fid: mine?.fid ?? -1, bid: mine?.bid ?? -1, weight: 0, isLeaf: n.isLeaf, leftNodeid: n.leftNodeid, rightNodeid: n.rightNodeid, missingDir: 1 };
     });
     const splitMaskdict = Object.fromEntries([...own].map(([id, s]) => [String(id), s.threshold]));
-    trees.push({ tree, leafCount: {}, splitMaskdict, missingDirMaskdict: {} });
+    const missingDirMaskdict = p.useMissing ? Object.fromEntries([...own].map(([id, s]) => [String(id), s.missingDir])) : {};
+    trees.push({ tree, leafCount: {}, splitMaskdict, missingDirMaskdict });
     ctx.tracker.setProgress(Math.min(100, Math.round(((t + 1) / p.numTrees) * 100)));
   }
   return {

@@ -32,7 +32,7 @@ async function federated(params: Record<string, unknown>, data: HeteroTables, mo
   return { guest: guest!, hosts: hostOuts };
 }
 
-function assertSameTrees(fed: { guest: ComponentOutput; hosts: ComponentOutput[] }, central: ReturnType<typeof centralBoost>) {
+function assertSameTrees(fed: { guest: ComponentOutput; hosts: ComponentOutput[] }, central: ReturnType<typeof centralBoost>, missing = false) {
   const gp = fed.guest.model!.HeteroSecureBoostingTreeGuestParam as Record<string, any>;
   const hps = fed.hosts.map((h) => h.model!.HeteroSecureBoostingTreeHostParam as Record<string, any>);
   assert.is(gp.trees.length, central.trees.length, 'tree count');
@@ -53,11 +53,14 @@ function assertSameTrees(fed: { guest: ComponentOutput; hosts: ComponentOutput[]
         assert.is(f.sitename, 'guest:9999', where);
         assert.is(f.fid, c.fid, where);
         assert.is(tree.splitMaskdict[String(j)], c.threshold, where);
+        if (missing) assert.is(tree.missingDirMaskdict[String(j)], c.missingDir, where);
       } else {
         assert.is(f.sitename, `host:${10000 + c.party - 1}`, where);
         assert.is(f.fid, c.fid, where);
         assert.not.ok(String(j) in tree.splitMaskdict, `${where}: the guest holds no host threshold`);
         assert.is(hps[c.party - 1]!.trees[k].splitMaskdict[String(j)], c.threshold, where);
+        if (missing) assert.is(hps[c.party - 1]!.trees[k].missingDirMaskdict[String(j)], c.missingDir, where);
+        assert.not.ok(String(j) in tree.missingDirMaskdict, `${where}: the guest holds no host missing direction`);
       }
     });
   });
@@ -98,6 +101,16 @@ const cases: Case[] = [
     params: { task_type: 'regression', objective_param: { objective: 'lse' }, num_trees: 5, learning_rate: 0.1, bin_num: 50, tree_param: { max_depth: 3 } },
     shape: { taskType: 'regression', numClasses: 1, classes: [] },
   },
+  {
+    name: 'missing values, use_missing (ionosphere_scale)', data: () => heteroTables('ionosphere_scale_hetero_guest', ['ionosphere_scale_hetero_host'], 'label'),
+    params: { task_type: 'classification', num_trees: 5, learning_rate: 0.1, bin_num: 50, use_missing: true, tree_param: { max_depth: 3 } },
+    shape: { taskType: 'classification', numClasses: 2, classes: ['0', '1'] },
+  },
+  {
+    name: 'missing values, use_missing + zero_as_missing (ionosphere_scale)', data: () => heteroTables('ionosphere_scale_hetero_guest', ['ionosphere_scale_hetero_host'], 'label'),
+    params: { task_type: 'classification', num_trees: 3, learning_rate: 0.1, bin_num: 50, use_missing: true, zero_as_missing: true, tree_param: { max_depth: 3 } },
+    shape: { taskType: 'classification', numClasses: 2, classes: ['0', '1'] },
+  },
 ];
 
 for (const c of cases) {
@@ -107,7 +120,11 @@ for (const c of cases) {
       const params = { ...c.params, encrypt_param: enc };
       const central = centralBoost(params, data.guest, data.hosts);
       const fed = await federated(params, data);
-      assertSameTrees(fed, central);
+      assertSameTrees(fed, central, c.params.use_missing === true);
+      if (c.params.use_missing) {
+        const dirs = central.trees.flat().filter((n) => !n.isLeaf).map((n) => n.missingDir);
+        console.log(`    splits sending missing values left: ${dirs.filter((d) => d === -1).length} of ${dirs.length}`);
+      }
       const gp = fed.guest.model!.HeteroSecureBoostingTreeGuestParam as Record<string, any>;
       assert.equal(gp.classes, c.shape.classes);
       assert.is(gp.numClasses, c.shape.numClasses);

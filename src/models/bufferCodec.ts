@@ -1,6 +1,8 @@
 // Model buffers between the two forms fedflow uses: the JSON that components produce and read
 // (proto JSON field names, lowerCamelCase) and the protobuf bytes a pipeline model stores (FATE's
 // schemas, so FATE-Serving can read them). Buffer names are FATE's; several share one proto class.
+import { BoostingTreeModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/boosting-tree-model-meta.js';
+import { BoostingTreeModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/boosting-tree-model-param.js';
 import { DataIOMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-meta.js';
 import { DataIOParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-param.js';
 import { FeatureSelectionMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-selection-meta.js';
@@ -32,6 +34,10 @@ const BUFFER_TYPES: ReadonlyMap<string, ProtoType> = new Map([
   ['HeteroLogisticRegressionParam', type('LRModelParam', LRModelParam)],
   ['HomoLogisticRegressionMeta', type('LRModelMeta', LRModelMeta)],
   ['HomoLogisticRegressionParam', type('LRModelParam', LRModelParam)],
+  ['HeteroSecureBoostingTreeGuestMeta', type('BoostingTreeModelMeta', BoostingTreeModelMeta)],
+  ['HeteroSecureBoostingTreeGuestParam', type('BoostingTreeModelParam', BoostingTreeModelParam)],
+  ['HeteroSecureBoostingTreeHostMeta', type('BoostingTreeModelMeta', BoostingTreeModelMeta)],
+  ['HeteroSecureBoostingTreeHostParam', type('BoostingTreeModelParam', BoostingTreeModelParam)],
   ['ScaleMeta', type('ScaleMeta', ScaleMeta)],
   ['ScaleParam', type('ScaleParam', ScaleParam)],
   ['FeatureBinningMeta', type('FeatureBinningMeta', FeatureBinningMeta)],

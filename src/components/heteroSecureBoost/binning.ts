@@ -7,9 +7,20 @@
 export interface FeatureBins {
   /** Per feature: ascending bin upper bounds. */
   readonly splitPoints: number[][];
-  /** Per feature: the bin index of every instance (column-major). */
+  /** Per feature: the bin index of every instance (column-major); MISSING_BIN for a missing value. */
   readonly binOf: Int32Array[];
 }
+
+/** The bin of a missing value (use_missing): outside every split, its side learned per split. */
+export const MISSING_BIN = -1;
+
+export interface MissingSettings {
+  readonly useMissing: boolean;
+  readonly zeroAsMissing: boolean;
+}
+
+/** Whether a value counts as missing: NaN with use_missing, and 0 too with zero_as_missing. */
+export const isMissing = (x: number, m: MissingSettings): boolean => m.useMissing && (Number.isNaN(x) || (m.zeroAsMissing && x === 0));
 
 /** First index i with points[i] ≥ x (points ascending; x ≤ the last point). */
 export function bisectLeft(points: readonly number[], x: number): number {
@@ -34,18 +45,21 @@ export function quantileSplitPoints(values: readonly number[], binNum: number): 
   return points;
 }
 
-export function binFeatures(rows: readonly (readonly number[])[], featureCount: number, binNum: number): FeatureBins {
+export function binFeatures(rows: readonly (readonly number[])[], featureCount: number, binNum: number, missing: MissingSettings = { useMissing: false, zeroAsMissing: false }): FeatureBins {
   const splitPoints: number[][] = [];
   const binOf: Int32Array[] = [];
   for (let f = 0; f < featureCount; f++) {
     const column = rows.map((r) => {
       const x = r[f];
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`HeteroSecureBoost: feature ${f} has a missing or non-numeric value (use_missing is not implemented)`);
+      if (typeof x !== 'number' || (!Number.isFinite(x) && !(missing.useMissing && Number.isNaN(x)))) {
+        throw new Error(`HeteroSecureBoost: feature ${f} has a missing or non-numeric value (set use_missing to learn where missing values go)`);
+      }
       return x;
     });
-    const points = column.length === 0 ? [0] : quantileSplitPoints(column, binNum);
+    const present = column.filter((x) => !isMissing(x, missing));
+    const points = present.length === 0 ? [0] : quantileSplitPoints(present, binNum);
     splitPoints.push(points);
-    binOf.push(Int32Array.from(column, (x) => bisectLeft(points, x)));
+    binOf.push(Int32Array.from(column, (x) => (isMissing(x, missing) ? MISSING_BIN : bisectLeft(points, x))));
   }
   return { splitPoints, binOf };
 }

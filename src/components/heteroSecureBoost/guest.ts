@@ -6,20 +6,22 @@
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
-import { binFeatures, type FeatureBins } from './binning.js';
+import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
 import { nodeWeight, splitGain } from './criterion.js';
 import { sampleFeatures } from './featureSampling.js';
 import { type GhCipher, type GhDecryptor, PaillierGhCipher, paillierDecryptor, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
 import { decompress, ghLayout, type GhLayout, packGh, slotsPerPlaintext, unpackGh } from './ghPacking.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
+import { boostingTarget } from './boostingTarget.js';
 import { objectiveOf } from './objective.js';
+import { PREDICT_HEADER } from './predict.js';
+import { resultRow } from './predictResult.js';
 import type { BoostingTreeParam } from './params.js';
 import {
   BOOSTING, type BestSplit, Channel, type Dispatch, type GhPayload, type HostSplitInfo, type NodeQueuePayload, type Peers,
   type PubKeyPayload, SETUP_TAG, type SkeletonNode, sitename, TREE,
 } from './protocol.js';
 
-export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
 interface GrowNode {
   id: number;
@@ -34,6 +36,7 @@ interface GrowNode {
   fid: number;
   bid: number;
   threshold: number | null;
+  missingDir: 1 | -1;
 }
 
 interface Candidate {
@@ -43,6 +46,8 @@ interface Candidate {
   fid: number;
   bid: number;
   split: number;
+  /** Where missing values go: 1 right (FATE's default), −1 left. Hosts keep theirs to themselves. */
+  missingDir: 1 | -1;
 }
 
 /** The guest's own best split of a node from plaintext histograms over its sampled features. */
@@ -55,8 +60,17 @@ function ownBest(p: BoostingTreeParam, node: GrowNode, g: Float64Array, h: Float
     const hg = new Float64Array(points);
     const hh = new Float64Array(points);
     const hc = new Int32Array(points);
+    let gm = 0;
+    let hm = 0;
+    let cm = 0;
     for (const i of node.members) {
       const b = binOf[i]!;
+      if (b === MISSING_BIN) {
+        gm += g[i]!;
+        hm += h[i]!;
+        cm++;
+        continue;
+      }
       hg[b]! += g[i]!;
       hh[b]! += h[i]!;
       hc[b]!++;
@@ -64,13 +78,18 @@ function ownBest(p: BoostingTreeParam, node: GrowNode, g: Float64Array, h: Float
     let gl = 0;
     let hl = 0;
     let cl = 0;
+    const consider = (gain: number | null, bid: number, missingDir: 1 | -1) => {
+      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host: -1, fid, bid, split: -1, missingDir };
+    };
+    // FATE's order: per bin, missing values right, then (when there are any) left. An empty bin
+    // repeats the previous partition, except at bin 0, where missing-left means "only the missing left".
     for (let b = 0; b < points - 1; b++) {
-      if (hc[b] === 0) continue;
+      if (hc[b] === 0 && (b > 0 || cm === 0)) continue;
       gl += hg[b]!;
       hl += hh[b]!;
       cl += hc[b]!;
-      const gain = admissibleGain(p, node, gl, hl, cl, total);
-      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host: -1, fid, bid: b, split: -1 };
+      if (hc[b]! > 0) consider(admissibleGain(p, node, gl, hl, cl, total), b, 1);
+      if (cm > 0) consider(admissibleGain(p, node, gl + gm, hl + hm, cl + cm, total), b, -1);
     }
   }
   return best;
@@ -94,7 +113,7 @@ function hostBest(
     decompress(decryptor.decrypt(c), size, layout.slotBits).forEach((slot, k) => {
       const s = unpackGh(layout, slot);
       const gain = admissibleGain(p, node, s.g, s.h, null, node.members.length);
-      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host, fid: -1, bid: -1, split: group * per + k };
+      if (gain !== null && (best === null || gain > best.gain)) best = { gain, host, fid: -1, bid: -1, split: group * per + k, missingDir: 1 };
     });
   });
   return best;
@@ -103,7 +122,6 @@ function hostBest(
 function guestTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!t) throw new Error('HeteroSecureBoost: no train_data');
-  if (input.model) throw new Error('HeteroSecureBoost: predicting from an input model is not implemented');
   return t;
 }
 
@@ -126,7 +144,7 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
   const all = Array.from({ length: n }, (_, i) => i);
   const sum = (xs: Float64Array, members: number[]) => members.reduce((s, i) => s + xs[i]!, 0);
   const newNode = (id: number, depth: number, members: number[]): GrowNode => ({
-    id, depth, members, g: sum(g, members), h: sum(h, members), isLeaf: true, left: -1, right: -1, sitename: sitename(tc.self), fid: -1, bid: -1, threshold: null,
+    id, depth, members, g: sum(g, members), h: sum(h, members), isLeaf: true, left: -1, right: -1, sitename: sitename(tc.self), fid: -1, bid: -1, threshold: null, missingDir: 1,
   });
   const nodes: GrowNode[] = [newNode(0, 0, all)];
   const leafOf = new Int32Array(n);
@@ -177,7 +195,8 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
       let left: boolean[];
       if (cand.host === -1) {
         const binOf = tc.bins.binOf[cand.fid]!;
-        left = node.members.map((i) => binOf[i]! <= cand.bid);
+        left = node.members.map((i) => (binOf[i] === MISSING_BIN ? cand.missingDir === -1 : binOf[i]! <= cand.bid));
+        node.missingDir = cand.missingDir;
         node.fid = cand.fid;
         node.bid = cand.bid;
         node.threshold = tc.bins.splitPoints[cand.fid]![cand.bid]!;
@@ -212,9 +231,6 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
     if (typeof inst.label !== 'number') throw new Error(`HeteroSecureBoost: row ${JSON.stringify(key)} has no label`);
     return inst.label;
   });
-  if (p.taskType === 'classification' && labels.some((y) => y !== 0 && y !== 1)) {
-    throw new Error('HeteroSecureBoost: multi-class classification is not implemented; labels must be 0/1');
-  }
   const objective = objectiveOf(p.objective);
 
   let cipher: GhCipher;
@@ -234,71 +250,69 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   await ch.send(BOOSTING + 'paillier_pubkey', SETUP_TAG, { n: keyN, keyBits: cipher.keyBits } satisfies PubKeyPayload, peers.hosts);
   await ch.send(BOOSTING + 'sample_ids', SETUP_TAG, table.rows.map(([key]) => key), peers.hosts);
 
-  const bins = binFeatures(table.rows.map(([, inst]) => inst.features), header.length, p.binNum);
+  const bins = binFeatures(table.rows.map(([, inst]) => inst.features), header.length, p.binNum, p);
   const rand = seededRandom(p.randomSeed);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const tc: TreeContext = { ch, peers, self, p, bins, header, cipher, decryptor, importance };
-  const init = objective.initScore(labels);
-  const scores = new Float64Array(n).fill(init);
+  const target = boostingTarget(p, objective, labels);
+  const dim = target.treeDim;
+  // Raw scores, row-major: scores[i·dim + k].
+  const scores = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) scores[i * dim + k] = target.initScore[k]!;
   const losses: number[] = [];
   const trees: TreeParam[] = [];
   ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
 
   // One obfuscator per instance per tree; one tree's worth kept ready ahead.
-  paillier?.prefetch(n * p.numTrees, n);
+  paillier?.prefetch(n * p.numTrees * dim, n);
   let t = 0;
   try {
-    for (; t < p.numTrees; t++) {
-      await ch.send(BOOSTING + 'stop_flag', String(t), false, peers.hosts);
-      const g = new Float64Array(n);
-      const h = new Float64Array(n);
-      let maxAbsG = 0;
-      let maxH = 0;
-      for (let i = 0; i < n; i++) {
-        g[i] = objective.grad(labels[i]!, scores[i]!);
-        h[i] = objective.hess(labels[i]!, scores[i]!);
-        maxAbsG = Math.max(maxAbsG, Math.abs(g[i]!));
-        maxH = Math.max(maxH, h[i]!);
+    for (let round = 0; round < p.numTrees; round++) {
+      // FATE computes every dimension's g/h from the scores at the start of the round.
+      const gh = target.gradHess(scores);
+      for (let k = 0; k < dim; k++, t++) {
+        await ch.send(BOOSTING + 'stop_flag', String(t), false, peers.hosts);
+        const { g, h } = gh[k]!;
+        let maxAbsG = 0;
+        let maxH = 0;
+        for (let i = 0; i < n; i++) {
+          maxAbsG = Math.max(maxAbsG, Math.abs(g[i]!));
+          maxH = Math.max(maxH, h[i]!);
+        }
+        const layout = ghLayout(maxAbsG, maxH, n);
+        const cts = await cipher.encryptAll(Array.from(g, (gi, i) => packGh(layout, gi, h[i]!)));
+        await ch.send(BOOSTING + 'encrypted_grad_and_hess', String(t), { cts, slotBits: layout.slotBits } satisfies GhPayload, peers.hosts);
+        const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
+        const { nodes, leafOf } = await growTree(tc, t, g, h, layout, features, ctx.signal);
+
+        const weights = nodes.map((node) => nodeWeight(p, node.g, node.h));
+        for (let i = 0; i < n; i++) scores[i * dim + k]! += p.learningRate * weights[leafOf[i]!]!;
+        const skeleton: SkeletonNode[] = nodes.map((x) => ({ id: x.id, sitename: x.sitename, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right }));
+        await ch.send(TREE + 'tree', String(t), skeleton, peers.hosts);
+        const tree: NodeParam[] = nodes.map((x, j) => ({
+          id: x.id, sitename: x.sitename, fid: x.fid, bid: x.bid, weight: weights[j]!, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right, missingDir: 1,
+        }));
+        const leafCount = Object.fromEntries(nodes.filter((x) => x.isLeaf).map((x) => [String(x.id), x.members.length]));
+        const own = nodes.filter((x) => x.threshold !== null);
+        const splitMaskdict = Object.fromEntries(own.map((x) => [String(x.id), x.threshold!]));
+        const missingDirMaskdict = p.useMissing ? Object.fromEntries(own.map((x) => [String(x.id), x.missingDir])) : {};
+        trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict });
       }
-      const layout = ghLayout(maxAbsG, maxH, n);
-      const cts = await cipher.encryptAll(Array.from(g, (gi, i) => packGh(layout, gi, h[i]!)));
-      await ch.send(BOOSTING + 'encrypted_grad_and_hess', String(t), { cts, slotBits: layout.slotBits } satisfies GhPayload, peers.hosts);
-      const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
-      const { nodes, leafOf } = await growTree(tc, t, g, h, layout, features, ctx.signal);
 
-      const weights = nodes.map((node) => nodeWeight(p, node.g, node.h));
-      for (let i = 0; i < n; i++) scores[i]! += p.learningRate * weights[leafOf[i]!]!;
-      const skeleton: SkeletonNode[] = nodes.map((x) => ({ id: x.id, sitename: x.sitename, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right }));
-      await ch.send(TREE + 'tree', String(t), skeleton, peers.hosts);
-      const tree: NodeParam[] = nodes.map((x, j) => ({
-        id: x.id, sitename: x.sitename, fid: x.fid, bid: x.bid, weight: weights[j]!, isLeaf: x.isLeaf, leftNodeid: x.left, rightNodeid: x.right, missingDir: 1,
-      }));
-      const leafCount = Object.fromEntries(nodes.filter((x) => x.isLeaf).map((x) => [String(x.id), x.members.length]));
-      const splitMaskdict = Object.fromEntries(nodes.filter((x) => x.threshold !== null).map((x) => [String(x.id), x.threshold!]));
-      trees.push({ tree, leafCount, splitMaskdict, missingDirMaskdict: {} });
-
-      const loss = objective.loss(labels, scores);
-      ctx.tracker.logMetricData('train', 'loss', [[t, loss]]);
-      ctx.tracker.setProgress(Math.round(((t + 1) / p.numTrees) * 100));
+      const loss = target.loss(scores);
+      ctx.tracker.logMetricData('train', 'loss', [[round, loss]]);
+      ctx.tracker.setProgress(Math.round(((round + 1) / p.numTrees) * 100));
       const prev = losses[losses.length - 1];
       losses.push(loss);
-      if (p.nIterNoChange && prev !== undefined && Math.abs(prev - loss) < p.tol) {
-        t++;
-        break;
-      }
+      if (p.nIterNoChange && prev !== undefined && Math.abs(prev - loss) < p.tol) break;
     }
   } finally {
     cipher.close();
   }
   await ch.send(BOOSTING + 'stop_flag', String(t), true, peers.hosts);
 
-  const classification = p.taskType === 'classification';
-  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => {
-    const score = objective.predict(scores[i]!);
-    return classification
-      ? [key, [inst.label, score > p.threshold ? 1 : 0, score, { '0': 1 - score, '1': score }, 'train']]
-      : [key, [inst.label, score, score, { label: score }, 'train']];
-  });
+  const shape = { taskType: p.taskType, numClasses: target.numClasses, classes: target.classes };
+  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => [key, resultRow(shape, Array.from(scores.subarray(i * dim, (i + 1) * dim)), p.threshold, inst.label, 'train')]);
   return {
     data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows },
     model: {
@@ -306,11 +320,11 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
       HeteroSecureBoostingTreeGuestParam: {
         treeNum: trees.length,
         trees,
-        initScore: [init],
+        initScore: [...target.initScore],
         losses,
-        treeDim: 1,
-        numClasses: classification ? 2 : 1,
-        classes: classification ? ['0', '1'] : [],
+        treeDim: dim,
+        numClasses: target.numClasses,
+        classes: [...target.classes],
         featureImportances: importance.list(),
         featureNameFidMapping: fidMapping(header),
         bestIteration: -1,

@@ -3,11 +3,11 @@
 // shuffles them under anonymous indices (keeping the index → (feature, bin) table to itself),
 // compresses and sends them. When the guest picks one of its splits it answers with the partition of
 // the node's instances only. Thresholds stay in the host's model (splitMaskdict).
-import { randomInt } from 'node:crypto';
+import { randomFillSync, randomInt } from 'node:crypto';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
-import { binFeatures, type FeatureBins } from './binning.js';
+import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
 import { type GhCipher, PaillierGhCipher, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
 import { slotsPerPlaintext } from './ghPacking.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
@@ -21,6 +21,28 @@ import { sampleFeatures } from './featureSampling.js';
 interface SplitRef {
   fid: number;
   bid: number;
+  /** Where missing values go: 1 right, −1 left. */
+  missingDir: 1 | -1;
+}
+
+/**
+ * Random tags of the instances, to recognise candidate splits that send the same instances left
+ * (features that order the rows alike, e.g. radius and area): only the first of those, in
+ * feature/bin order, is a candidate. Otherwise equal gains would tie among anonymous, shuffled
+ * candidates and the guest's pick among them would be random; now the tie goes to the first feature,
+ * as it does for the guest's own features, and fewer candidates cost fewer ciphertexts.
+ */
+export interface InstanceTags {
+  readonly a: Uint32Array;
+  readonly b: Uint32Array;
+}
+
+export function instanceTags(n: number): InstanceTags {
+  const a = new Uint32Array(n);
+  const b = new Uint32Array(n);
+  randomFillSync(a);
+  randomFillSync(b);
+  return { a, b };
 }
 
 /** Cumulative encrypted left sums of every admissible split of one node, in feature/bin order. */
@@ -31,29 +53,60 @@ export function nodeCandidates(
   features: readonly number[],
   bins: FeatureBins,
   minLeafNode: number,
+  tags: InstanceTags,
 ): { sums: bigint[]; refs: SplitRef[] } {
   const sums: bigint[] = [];
   const refs: SplitRef[] = [];
   const total = members.length;
+  // A left set is known by its size and two order-free hashes of its tags (sum mod 2³² and xor).
+  const seen = new Set<string>();
   for (const fid of features) {
     const points = bins.splitPoints[fid]!.length;
     const binOf = bins.binOf[fid]!;
     const hist = new Array<bigint>(points).fill(cipher.zero);
     const counts = new Int32Array(points);
+    const sumTag = new Uint32Array(points);
+    const xorTag = new Uint32Array(points);
+    let missing = cipher.zero;
+    let cm = 0;
+    let mSum = 0;
+    let mXor = 0;
     for (const i of members) {
       const b = binOf[i]!;
+      if (b === MISSING_BIN) {
+        missing = cipher.add(missing, gh[i]!);
+        cm++;
+        mSum = (mSum + tags.a[i]!) >>> 0;
+        mXor = (mXor ^ tags.b[i]!) >>> 0;
+        continue;
+      }
       hist[b] = cipher.add(hist[b]!, gh[i]!);
       counts[b]!++;
+      sumTag[b] = (sumTag[b]! + tags.a[i]!) >>> 0;
+      xorTag[b] = xorTag[b]! ^ tags.b[i]!;
     }
     let acc = cipher.zero;
     let left = 0;
+    let accSum = 0;
+    let accXor = 0;
+    const offer = (sum: () => bigint, count: number, tagSum: number, tagXor: number, bid: number, missingDir: 1 | -1) => {
+      if (count < minLeafNode || total - count < minLeafNode) return;
+      const key = `${count}:${tagSum >>> 0}:${tagXor >>> 0}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      sums.push(sum());
+      refs.push({ fid, bid, missingDir });
+    };
+    // The guest's order (guest.ts ownBest): per bin, missing right, then missing left.
     for (let b = 0; b < points - 1; b++) {
-      if (counts[b] === 0) continue; // same partition as the previous bin: not a new candidate
+      if (counts[b] === 0 && (b > 0 || cm === 0)) continue; // same partition as the previous bin
       acc = cipher.add(acc, hist[b]!);
       left += counts[b]!;
-      if (left < minLeafNode || total - left < minLeafNode) continue;
-      sums.push(acc);
-      refs.push({ fid, bid: b });
+      accSum = (accSum + sumTag[b]!) >>> 0;
+      accXor = (accXor ^ xorTag[b]!) >>> 0;
+      const upTo = acc;
+      if (counts[b]! > 0) offer(() => upTo, left, accSum, accXor, b, 1);
+      if (cm > 0) offer(() => cipher.add(upTo, missing), left + cm, accSum + mSum, accXor ^ mXor, b, -1);
     }
   }
   return { sums, refs };
@@ -101,7 +154,8 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
     if (!inst) throw new Error(`HeteroSecureBoost: host has no row for id ${JSON.stringify(id)} (intersect first)`);
     return inst.features;
   });
-  const bins = binFeatures(rows, header.length, p.binNum);
+  const bins = binFeatures(rows, header.length, p.binNum, p);
+  const tags = instanceTags(rows.length);
   const rand = seededRandom(p.randomSeed === null ? null : p.randomSeed + 1);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const trees: TreeParam[] = [];
@@ -111,7 +165,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
     if (stop) break;
     const gh = await ch.get<GhPayload>(BOOSTING + 'encrypted_grad_and_hess', String(t), peers.guest);
     const features = sampleFeatures(header.length, p.subsampleFeatureRate, rand);
-    const own = new Map<number, { fid: number; bid: number; threshold: number }>();
+    const own = new Map<number, SplitRef & { threshold: number }>();
     for (let depth = 0; ; depth++) {
       const tag = `${t}.${depth}`;
       const queue = await ch.get<NodeQueuePayload>(TREE + 'tree_node_queue', tag, peers.guest);
@@ -122,7 +176,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
       // One message per node, so the guest decrypts a node while the host compresses the next.
       for (const [j, nodeId] of queue.nodes.entries()) {
         ctx.signal.throwIfAborted();
-        const { sums, refs } = nodeCandidates(cipher, gh.cts, members.get(nodeId)!, features, bins, p.minLeafNode);
+        const { sums, refs } = nodeCandidates(cipher, gh.cts, members.get(nodeId)!, features, bins, p.minLeafNode, tags);
         const order = shuffledOrder(sums.length);
         lookup.set(nodeId, order.map((k) => refs[k]!));
         const info: HostSplitInfo = { nodeId, candidates: sums.length, packed: compress(cipher, order.map((k) => sums[k]!), gh.slotBits) };
@@ -134,7 +188,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
         if (!ref) throw new Error(`HeteroSecureBoost: guest chose an unknown split ${split} of node ${nodeId}`);
         own.set(nodeId, { ...ref, threshold: bins.splitPoints[ref.fid]![ref.bid]! });
         const binOf = bins.binOf[ref.fid]!;
-        return { nodeId, fid: ref.fid, goLeft: members.get(nodeId)!.map((i) => binOf[i]! <= ref.bid) };
+        return { nodeId, fid: ref.fid, goLeft: members.get(nodeId)!.map((i) => (binOf[i] === MISSING_BIN ? ref.missingDir === -1 : binOf[i]! <= ref.bid)) };
       });
       await ch.send(TREE + 'dispatch_node_host_result', tag, dispatch, peers.guest);
     }
@@ -145,7 +199,8 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
       return { id: n.id, sitename: n.sitename, fid: mine?.fid ?? -1, bid: mine?.bid ?? -1, weight: 0, isLeaf: n.isLeaf, leftNodeid: n.leftNodeid, rightNodeid: n.rightNodeid, missingDir: 1 };
     });
     const splitMaskdict = Object.fromEntries([...own].map(([id, s]) => [String(id), s.threshold]));
-    trees.push({ tree, leafCount: {}, splitMaskdict, missingDirMaskdict: {} });
+    const missingDirMaskdict = p.useMissing ? Object.fromEntries([...own].map(([id, s]) => [String(id), s.missingDir])) : {};
+    trees.push({ tree, leafCount: {}, splitMaskdict, missingDirMaskdict });
     ctx.tracker.setProgress(Math.min(100, Math.round(((t + 1) / p.numTrees) * 100)));
   }
   return {

@@ -43,8 +43,8 @@ export function metaOf(p: BoostingTreeParam): Record<string, unknown> {
       minSampleSplit: p.minSampleSplit,
       minImpuritySplit: p.minImpuritySplit,
       minLeafNode: p.minLeafNode,
-      useMissing: false,
-      zeroAsMissing: false,
+      useMissing: p.useMissing,
+      zeroAsMissing: p.zeroAsMissing,
     },
     learningRate: p.learningRate,
     numTrees: p.numTrees,
@@ -53,8 +53,8 @@ export function metaOf(p: BoostingTreeParam): Record<string, unknown> {
     taskType: p.taskType,
     nIterNoChange: p.nIterNoChange,
     tol: p.tol,
-    useMissing: false,
-    zeroAsMissing: false,
+    useMissing: p.useMissing,
+    zeroAsMissing: p.zeroAsMissing,
     module: 'HeteroSecureBoost',
   };
 }

@@ -31,6 +31,10 @@ export interface BoostingTreeParam {
   /** Standard rⁿ (default) or the DJN opt-in: `encrypt_param.fedflow_obfuscation`, a fedflow key, not FATE's. */
   readonly obfuscation: ObfuscationMode;
   readonly threshold: number;
+  /** FATE's use_missing: missing values (NaN) get their own bin and each split learns where they go. */
+  readonly useMissing: boolean;
+  /** With use_missing, 0 counts as missing too (FATE's zero_as_missing). */
+  readonly zeroAsMissing: boolean;
   /** Seed of the per-tree feature subsampling (null: Math.random). */
   readonly randomSeed: number | null;
 }
@@ -86,7 +90,8 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
   if (criterion !== 'xgboost') fail(`criterion_method ${criterion} is not supported (xgboost only)`);
   const cp = tree.criterion_params ?? [0.1, 0];
   if (!Array.isArray(cp) || cp.some((x) => typeof x !== 'number')) fail('tree_param.criterion_params must be a list of numbers');
-  if (tree.use_missing === true || raw.use_missing === true) fail('use_missing is not implemented');
+  const useMissing = tree.use_missing === true || raw.use_missing === true;
+  const zeroAsMissing = useMissing && (tree.zero_as_missing === true || raw.zero_as_missing === true);
 
   const importance = String(tree.feature_importance_type ?? 'split');
   if (importance !== 'split' && importance !== 'gain') fail(`feature_importance_type must be split or gain, got ${importance}`);
@@ -115,6 +120,8 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
     keyLength: positiveInt(enc, 'key_length', 1024),
     obfuscation: obfuscationOf(enc.fedflow_obfuscation),
     threshold: num(predict, 'threshold', 0.5),
+    useMissing,
+    zeroAsMissing,
     randomSeed: typeof seed === 'number' ? seed : null,
   };
 }

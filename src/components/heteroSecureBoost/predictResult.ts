@@ -1,0 +1,46 @@
+// A row's prediction from its raw scores, as FATE's HeteroSecureBoostingTreeGuest.predict writes it:
+// [label, predict_result, predict_score, predict_detail, type]. Training, predict jobs and online
+// serving all call this, so the three give the same numbers.
+import { sigmoid } from './objective.js';
+
+export interface ResultShape {
+  readonly taskType: string;
+  readonly numClasses: number;
+  /** Class labels as strings (FATE's classes_), ascending. */
+  readonly classes: readonly string[];
+}
+
+/** Softmax of raw scores, shifted by the maximum so exp never overflows. */
+export function softmax(f: readonly number[]): number[] {
+  const max = Math.max(...f);
+  const e = f.map((x) => Math.exp(x - max));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+}
+
+/** A class label as the data holds it: a number when the string is one. */
+export const classValue = (c: string): number | string => (c.trim() !== '' && Number.isFinite(Number(c)) ? Number(c) : c);
+
+export interface Prediction {
+  readonly result: number | string;
+  readonly score: number;
+  readonly detail: Record<string, number>;
+}
+
+export function predictionOf(shape: ResultShape, f: readonly number[], threshold: number): Prediction {
+  if (shape.taskType === 'regression') return { result: f[0]!, score: f[0]!, detail: { label: f[0]! } };
+  const classes = shape.classes.length ? shape.classes : ['0', '1'];
+  if (shape.numClasses <= 2) {
+    const p = sigmoid(f[0]!);
+    return { result: classValue(p > threshold ? classes[1]! : classes[0]!), score: p, detail: { '0': 1 - p, '1': p } };
+  }
+  const probs = softmax(f);
+  let best = 0;
+  for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
+  return { result: classValue(classes[best]!), score: probs[best]!, detail: Object.fromEntries(classes.map((c, k) => [c, probs[k]!])) };
+}
+
+export function resultRow(shape: ResultShape, f: readonly number[], threshold: number, label: unknown, type: string): unknown[] {
+  const p = predictionOf(shape, f, threshold);
+  return [label ?? null, p.result, p.score, p.detail, type];
+}

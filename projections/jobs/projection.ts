@@ -2,6 +2,18 @@ import { JOB_EVENT_TYPES, stopAcknowledgement, type JobEvent } from '../../src/d
 import { json, type Projection, type RowOp } from '../rowOps.js';
 import { jobSchema, T_JOB } from './schema.js';
 
+/**
+ * FATE 1.4 runs `backend: 1` jobs on Spark; fedflow has one engine. Such a job runs on it and its
+ * row says so from the start (never silently); the note is derived from the stored conf, so a
+ * rebuild gives the same row.
+ */
+export function engineNote(runtimeConf: unknown): string {
+  const params = (runtimeConf as { job_parameters?: { backend?: unknown } } | null)?.job_parameters;
+  const backend = params?.backend;
+  if (backend === undefined || backend === null || Number(backend) === 0) return '';
+  return `job_parameters.backend ${JSON.stringify(backend)} (FATE: ${Number(backend) === 1 ? 'Spark' : 'unknown engine'}) was asked; fedflow ran this job on its own engine`;
+}
+
 function project(event: JobEvent): RowOp[] {
   const d = event.data;
   const where = { f_job_id: d.jobId, f_role: d.role, f_party_id: d.partyId };
@@ -15,7 +27,7 @@ function project(event: JobEvent): RowOp[] {
         op: 'insert',
         table: T_JOB,
         row: {
-          ...where, f_name: '', f_description: '', f_tag: c.tag, f_roles: json(c.roles), f_work_mode: c.workMode,
+          ...where, f_name: '', f_description: engineNote(c.runtimeConf), f_tag: c.tag, f_roles: json(c.roles), f_work_mode: c.workMode,
           f_initiator_party_id: c.initiator.partyId, f_is_initiator: c.isInitiator ? 1 : 0, f_dsl: json(c.dsl),
           f_runtime_conf: json(c.runtimeConf), f_train_runtime_conf: json(c.trainRuntimeConf), f_run_ip: c.runIp,
           f_status: 'waiting', f_current_steps: null, f_current_tasks: null, f_progress: 0, f_create_time: c.at,

@@ -25,6 +25,13 @@ t('JobCreated inserts a waiting row with FATE columns, JSON columns as strings',
     f_progress: 0, f_create_time: 1000, f_update_time: 1000, f_start_time: null, f_end_time: null, f_elapsed: null, f_reason: null,
   });
 });
+t('a conf asking backend 1 (Spark): the row says from the start that fedflow ran it on its own engine', () => {
+  const spark = { ...created, data: { ...created.data, runtimeConf: { job_parameters: { work_mode: 0, backend: 1 } } } };
+  const [row] = queryJobs(givenEvents([jobsProjection], [spark]), { job_id: 'j1' });
+  assert.match(String(row!.f_description), /backend 1 \(FATE: Spark\) was asked; fedflow ran this job on its own engine/);
+  const eggroll = { ...created, data: { ...created.data, runtimeConf: { job_parameters: { backend: 0 } } } };
+  assert.is(queryJobs(givenEvents([jobsProjection], [eggroll]), { job_id: 'j1' })[0]!.f_description, '');
+});
 t('start, progress, success: status, times, progress 100 and tag job_end', () => {
   const db = givenEvents([jobsProjection], [
     created,

@@ -66,7 +66,7 @@ t('FeatureScale buffers (ScaleMeta/ScaleParam) survive protobuf; statistics by c
 });
 
 t('a buffer without a schema here is refused by the codec', () => {
-  assert.throws(() => encodeBuffer('HeteroSecureBoostingTreeGuestParam', {}), /HeteroSecureBoostingTreeGuestParam has no protobuf schema/);
+  assert.throws(() => encodeBuffer('HeteroNNGuestParam', {}), /HeteroNNGuestParam has no protobuf schema/);
 });
 
 t('the Pipeline buffer holds the 6.6 inference DSL (evaluation dropped, the role\'s CodePath), the training DSL and conf', () => {
@@ -118,10 +118,10 @@ t('the same model hashes the same; one changed weight changes that buffer\'s dig
 });
 
 t('output models without a schema here are listed as skipped, not stored', () => {
-  const models: RecordedModel[] = [...recorded(), { component: 'secureboost_0', module: 'HeteroSecureBoost', alias: 'train', buffers: { HeteroSecureBoostingTreeGuestMeta: {}, HeteroSecureBoostingTreeGuestParam: {} } }];
+  const models: RecordedModel[] = [...recorded(), { component: 'hetero_nn_0', module: 'HeteroNN', alias: 'train', buffers: { HeteroNNGuestMeta: {}, HeteroNNGuestParam: {} } }];
   const { buffers, saved } = encodePartyModel(plan(), 'guest', '9999', models);
   assert.is(buffers.length, 5);
-  assert.equal(saved.skipped, ['secureboost_0.train:HeteroSecureBoostingTreeGuestMeta', 'secureboost_0.train:HeteroSecureBoostingTreeGuestParam']);
+  assert.equal(saved.skipped, ['hetero_nn_0.train:HeteroNNGuestMeta', 'hetero_nn_0.train:HeteroNNGuestParam']);
 });
 
 t.run();

@@ -70,10 +70,10 @@ merging('given keys the param class does not define, when merged for a module wi
 merging('given a module without a defaults entry, when merged, then every key of the conf is kept', () => {
   const conf: JsonObject = {
     role: { guest: [9999] },
-    algorithm_parameters: { hetero_feature_binning_0: { method: 'quantile', bin_num: 10 } },
-    role_parameters: { guest: { hetero_feature_binning_0: { bin_indexes: [[0, 1]] } } },
+    algorithm_parameters: { hetero_pearson_0: { method: 'quantile', bin_num: 10 } },
+    role_parameters: { guest: { hetero_pearson_0: { bin_indexes: [[0, 1]] } } },
   };
-  assert.equal(merge(conf, 'guest', 0, 'HeteroFeatureBinning', 'hetero_feature_binning_0'), { method: 'quantile', bin_num: 10, bin_indexes: [0, 1] });
+  assert.equal(merge(conf, 'guest', 0, 'HeteroPearson', 'hetero_pearson_0'), { method: 'quantile', bin_num: 10, bin_indexes: [0, 1] });
 });
 
 merging('given an algorithm block naming no component of the DSL, when merging the real ones, then it is simply unused', () => {

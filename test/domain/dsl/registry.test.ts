@@ -103,7 +103,7 @@ defaults('given defaults handed out once and mutated, when read again, then the 
 });
 
 defaults('given a module without a defaults entry, when read, then there are none', () => {
-  assert.is(paramDefaults('HeteroFeatureBinning'), undefined);
+  assert.is(paramDefaults('HeteroPearson'), undefined);
   assert.is(paramDefaults('constructor'), undefined);
 });
 defaults.run();

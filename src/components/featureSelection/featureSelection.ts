@@ -73,8 +73,9 @@ async function fit(input: ComponentInput, table: DataTable<Instance>, param: Fea
     if (at >= 0) metas[at] = entry;
     else metas.push(entry);
   };
-  // FATE runs no filter when nothing is selected (and says so in its log).
-  const methods = props.select.length === 0 ? [] : param.filterMethods;
+  // FATE runs no filter when nothing is selected. With an IV filter that would leave the other
+  // parties waiting for this one forever, so then the filters run (on no column) and the exchange happens.
+  const methods = props.select.length === 0 && !usesIv ? [] : param.filterMethods;
   for (const [index, method] of methods.entries()) {
     context.signal.throwIfAborted();
     let hostResults: readonly SelectionProperties[] = [];

@@ -32,10 +32,22 @@ function localFilter(method: FilterMethod, param: FeatureSelectionParam): LocalF
   }
 }
 
+const dense = (features: unknown): features is ArrayLike<number> => Array.isArray(features) || ArrayBuffer.isView(features);
+
+/** Refuses anything but dense instances before any filter reads a value. */
+function checkDense(table: DataTable<Instance>): void {
+  const width = table.schema.header.length;
+  for (const [key, inst] of table.rows) {
+    if (!inst || !dense(inst.features)) {
+      throw new Error(`${WHO}: row ${key} is not a dense instance; selection reads DataIO's output with output_format dense`);
+    }
+    if (inst.features.length !== width) throw new Error(`${WHO}: row ${key} has ${inst.features.length} features for ${width} header columns`);
+  }
+}
+
 /** The table's rows with only the columns at `indexes`, and the header of those columns. */
 export function keepColumns(table: DataTable<Instance>, indexes: readonly number[]): DataTable<Instance> {
   const rows: [string, Instance][] = table.rows.map(([key, inst]) => {
-    if (!Array.isArray(inst.features)) throw new Error(`${WHO}: row ${key} has no dense feature list (DataIO output_format dense is needed)`);
     const features = indexes.map((i) => inst.features[i]!);
     return [key, inst.label === undefined ? { features } : { features, label: inst.label }];
   });
@@ -113,5 +125,6 @@ export const heteroFeatureSelection: Component = async (input, context) => {
   const table = (input.data.data ?? input.data.train_data ?? input.data.eval_data) as DataTable<Instance> | undefined;
   if (!table) throw new Error(`${WHO}: no input data (expected data, train_data or eval_data)`);
   if (!param.needRun) return { data: table };
+  checkDense(table);
   return input.model ? transform(table, input) : fit(input, table, param, context);
 };

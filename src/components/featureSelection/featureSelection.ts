@@ -70,8 +70,9 @@ async function fit(input: ComponentInput, table: DataTable<Instance>, param: Fea
   const hosts: PartyRef[] = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
   const guestId = input.roles.guest?.[0];
   const usesIv = param.filterMethods.some((m) => IV_FILTERS.has(m));
-  // The guest needs the binning IVs; a host only the binning header, to name its columns anonymously.
-  const binning: BinningIvs | undefined = input.isometricModel || (usesIv && input.role === 'guest') ? readBinningIvs(input.isometricModel) : undefined;
+  // Only the IV filters read the binning model: the guest for the IVs, a host for the binning
+  // header it names its columns by (a host without one is refused by hostIvFilter unless local_only).
+  const binning: BinningIvs | undefined = usesIv && (input.isometricModel || input.role === 'guest') ? readBinningIvs(input.isometricModel) : undefined;
 
   let summaries: ColumnSummary[] | undefined;
   const rows = table.rows.map(([, inst]) => inst);

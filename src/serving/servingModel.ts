@@ -28,8 +28,11 @@ export interface ServingModel {
 }
 
 export const PIPELINE_KEY = 'pipeline.pipeline:Pipeline';
-/** Modules that do nothing to one row online (FATE-Serving skips them too). */
-const PASS_THROUGH = new Set(['Intersection', 'Evaluation', 'Reader']);
+/**
+ * Modules that do nothing to one row online (FATE-Serving skips them too). HeteroFeatureSelection
+ * only drops columns, and the LR scores by its own header, which holds exactly the columns kept.
+ */
+const PASS_THROUGH = new Set(['Intersection', 'Evaluation', 'Reader', 'HeteroFeatureSelection']);
 const LR_MODULES = new Set(['HeteroLR']);
 
 const fail = (message: string): never => {
@@ -56,7 +59,7 @@ export function decodeServingModel(buffers: ModelBuffers): ServingModel {
     const module = c?.module ?? '';
     if (module === 'DataIO') dataIoName ??= name;
     else if (LR_MODULES.has(module)) lrName ??= name;
-    else if (!PASS_THROUGH.has(module)) fail(`component ${name} (${module || 'no module'}) cannot be served online; fedflow serving supports DataIO, Intersection and HeteroLR`);
+    else if (!PASS_THROUGH.has(module)) fail(`component ${name} (${module || 'no module'}) cannot be served online; fedflow serving supports DataIO, Intersection, HeteroFeatureSelection and HeteroLR`);
   }
   if (!dataIoName) return fail('the inference DSL has no DataIO component');
   if (!lrName) return fail('the inference DSL has no HeteroLR component');

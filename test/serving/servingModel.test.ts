@@ -23,6 +23,18 @@ function refusal(f: () => unknown): ServingError {
 
 const model = suite('decodeServingModel');
 
+model('a HeteroFeatureSelection before the LR is served: the LR\'s header holds exactly the columns it kept', () => {
+  const kept = GUEST_HEADER.slice(2);
+  const withSelection = {
+    components: {
+      ...INFERENCE_DSL.components,
+      hetero_feature_selection_0: { module: 'HeteroFeatureSelection', input: { data: { data: ['intersection_0.train'] }, model: ['pipeline.hetero_feature_selection_0.model'] } },
+    },
+  };
+  const m = decodeServingModel(heteroLrBuffers({ ...GUEST, header: kept, weights: seededWeights(kept, 3), inferenceDsl: withSelection }));
+  assert.equal(m.lr.header, kept);
+});
+
 model('weights follow the LR header; components are found by module whatever their names', () => {
   const renamed = {
     components: {
@@ -52,7 +64,7 @@ model('refusals name what is missing or unsupported (status 107)', () => {
   assert.is(e.message, 'the model has no pipeline.pipeline:Pipeline buffer');
 
   e = refusal(() => decodeServingModel(heteroLrBuffers({ ...GUEST, inferenceDsl: { components: { ...INFERENCE_DSL.components, scale_0: { module: 'FeatureScale' } } } })));
-  assert.is(e.message, 'component scale_0 (FeatureScale) cannot be served online; fedflow serving supports DataIO, Intersection and HeteroLR');
+  assert.is(e.message, 'component scale_0 (FeatureScale) cannot be served online; fedflow serving supports DataIO, Intersection, HeteroFeatureSelection and HeteroLR');
 
   const { 'hetero_lr_0.hetero_lr:HeteroLogisticRegressionParam': _w, ...noParam } = base;
   e = refusal(() => decodeServingModel(noParam));

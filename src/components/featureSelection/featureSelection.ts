@@ -32,10 +32,22 @@ function localFilter(method: FilterMethod, param: FeatureSelectionParam): LocalF
   }
 }
 
+const dense = (features: unknown): features is ArrayLike<number> => Array.isArray(features) || ArrayBuffer.isView(features);
+
+/** Refuses anything but dense instances before any filter reads a value. */
+function checkDense(table: DataTable<Instance>): void {
+  const width = table.schema.header.length;
+  for (const [key, inst] of table.rows) {
+    if (!inst || !dense(inst.features)) {
+      throw new Error(`${WHO}: row ${key} is not a dense instance; selection reads DataIO's output with output_format dense`);
+    }
+    if (inst.features.length !== width) throw new Error(`${WHO}: row ${key} has ${inst.features.length} features for ${width} header columns`);
+  }
+}
+
 /** The table's rows with only the columns at `indexes`, and the header of those columns. */
 export function keepColumns(table: DataTable<Instance>, indexes: readonly number[]): DataTable<Instance> {
   const rows: [string, Instance][] = table.rows.map(([key, inst]) => {
-    if (!Array.isArray(inst.features)) throw new Error(`${WHO}: row ${key} has no dense feature list (DataIO output_format dense is needed)`);
     const features = indexes.map((i) => inst.features[i]!);
     return [key, inst.label === undefined ? { features } : { features, label: inst.label }];
   });
@@ -58,8 +70,9 @@ async function fit(input: ComponentInput, table: DataTable<Instance>, param: Fea
   const hosts: PartyRef[] = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
   const guestId = input.roles.guest?.[0];
   const usesIv = param.filterMethods.some((m) => IV_FILTERS.has(m));
-  // The guest needs the binning IVs; a host only the binning header, to name its columns anonymously.
-  const binning: BinningIvs | undefined = input.isometricModel || (usesIv && input.role === 'guest') ? readBinningIvs(input.isometricModel) : undefined;
+  // Only the IV filters read the binning model: the guest for the IVs, a host for the binning
+  // header it names its columns by (a host without one is refused by hostIvFilter unless local_only).
+  const binning: BinningIvs | undefined = usesIv && (input.isometricModel || input.role === 'guest') ? readBinningIvs(input.isometricModel) : undefined;
 
   let summaries: ColumnSummary[] | undefined;
   const rows = table.rows.map(([, inst]) => inst);
@@ -73,8 +86,9 @@ async function fit(input: ComponentInput, table: DataTable<Instance>, param: Fea
     if (at >= 0) metas[at] = entry;
     else metas.push(entry);
   };
-  // FATE runs no filter when nothing is selected (and says so in its log).
-  const methods = props.select.length === 0 ? [] : param.filterMethods;
+  // FATE runs no filter when nothing is selected. With an IV filter that would leave the other
+  // parties waiting for this one forever, so then the filters run (on no column) and the exchange happens.
+  const methods = props.select.length === 0 && !usesIv ? [] : param.filterMethods;
   for (const [index, method] of methods.entries()) {
     context.signal.throwIfAborted();
     let hostResults: readonly SelectionProperties[] = [];
@@ -112,5 +126,6 @@ export const heteroFeatureSelection: Component = async (input, context) => {
   const table = (input.data.data ?? input.data.train_data ?? input.data.eval_data) as DataTable<Instance> | undefined;
   if (!table) throw new Error(`${WHO}: no input data (expected data, train_data or eval_data)`);
   if (!param.needRun) return { data: table };
+  checkDense(table);
   return input.model ? transform(table, input) : fit(input, table, param, context);
 };

@@ -184,6 +184,22 @@ t('given a fitted model as input.model, then new data keeps exactly the stored c
   await rejects(run({}, [{ ref: HOST, data: table({ h0: [1], h1: [2] }, false), model: h!.model! }]), /column h2 kept by the model is not in the data header/);
 });
 
+t('given a host that selects no column (its own role_parameters), then the IV exchange still happens: no one waits forever', async () => {
+  const job = new InProcessJob();
+  const roles = { guest: ['9999'], host: ['10000'] };
+  const params = { filter_methods: ['iv_value_thres'], iv_value_param: { value_threshold: 0.1 } };
+  const [g, h] = await Promise.all([
+    heteroFeatureSelection(componentInput({ module: 'HeteroFeatureSelection', role: 'guest', roles, params, data: { data: GUEST_DATA }, isometricModel: guestBinning() }), job.context(GUEST)),
+    heteroFeatureSelection(componentInput({
+      module: 'HeteroFeatureSelection', role: 'host', roles, params: { ...params, select_col_indexes: [] }, data: { data: HOST_DATA }, isometricModel: hostBinning(),
+    }), job.context(HOST)),
+  ]);
+  assert.equal(header(g!), ['b', 'c']);
+  assert.equal(header(h!), ['h0', 'h1', 'h2']);
+  assert.equal(param(g!).results[0].hostLeftCols, [{ originalCols: [], leftCols: {} }]);
+  assert.is(job.undelivered(), 0);
+});
+
 t('given an IV filter without a binning model, then FATE\'s reason, on the guest and on the host', async () => {
   await rejects(run({ filter_methods: ['iv_value_thres'] }, [{ ref: GUEST, data: GUEST_DATA }]), /HeteroFeatureBinning must run before/);
   await rejects(

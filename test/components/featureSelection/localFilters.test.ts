@@ -141,6 +141,10 @@ t('given need_run false, then the data passes unchanged and there is no model', 
 t('given bad input, then clear errors', async () => {
   await rejects(select({ filter_methods: ['nope'] }), /filter_methods\[0\] "nope"/);
   await rejects(select({}, table({ a: [] })), /the input table has no rows/);
+  const sparse = { schema: GUEST_DATA.schema, rows: [['0', { features: { 1: 2 } }]] } as unknown as DataTable<Instance>;
+  await rejects(select({}, sparse), /row 0 is not a dense instance; selection reads DataIO's output with output_format dense/);
+  const short = { schema: GUEST_DATA.schema, rows: [['0', { features: [1, 2] }]] } as unknown as DataTable<Instance>;
+  await rejects(select({}, short), /row 0 has 2 features for 4 header columns/);
   await rejects(
     heteroFeatureSelection(componentInput({ module: 'HeteroFeatureSelection', role: 'arbiter', params: {} }), new InProcessJob().context({ role: 'arbiter', partyId: '1' })),
     /runs on guest and host, not on arbiter/,

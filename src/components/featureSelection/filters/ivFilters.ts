@@ -15,6 +15,8 @@ export interface PartyIvs {
 
 /** fit_iv_values: IV above the threshold keeps a column; if nothing is left at all, the last column looked at stays. */
 export function fitIvValues({ ivs, props }: PartyIvs, threshold: number, who: string): void {
+  // A party that looks at no column has nothing to decide (FATE never gets here: it hangs first).
+  if (props.select.length === 0) return;
   const selected = new Set(props.selectNames);
   let alternative: string | undefined;
   for (const [name, iv] of ivs) {

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { unpackTarGz } from '../../src/archive/tarGz.js';
 import { buildConfig, type NodeConfig } from '../../src/config.js';
 import { rebuildViews, startNode, type RunningNode } from '../../src/main.js';
+import { main } from '../../src/cli/main.js';
 import { DEFAULT_ENV } from '../../src/cli/testsuite/env.js';
 import { renderConf, type Json } from '../../src/cli/testsuite/render.js';
 import { FATE_EXAMPLES } from '../support/fixtures.js';
@@ -141,6 +142,20 @@ t('GET /v1/tracking/component/output/data/download: the output table as CSV with
   assert.equal([none.status, JSON.parse(none.bytes.toString())], [500, { retcode: 500, retmsg: 'no data' }]);
   const badCpn = await getWithBody('/v1/tracking/component/output/data/download', { job_id: jobId, component_name: 'nope_0', ...GUEST });
   assert.equal(JSON.parse(badCpn.bytes.toString()), { retcode: 100, retmsg: 'can not found component, please check if the parameters are correct' });
+});
+
+t('the CLI against the node: job-log and component-output-data -o unpack the real archives (FATE client style)', async () => {
+  const out = join(dir, 'cli');
+  let stdout = '';
+  const cli = (argv: string[]) => main([...argv, '--server', node.url], { stdout: (s) => void (stdout += s), stderr: () => undefined, stderrIsTTY: false, cwd: dir });
+  assert.is(await cli(['-f', 'job_log', '-j', jobId, '-o', out]), 0, stdout);
+  assert.match(readFileSync(join(out, `job_${jobId}_log`, 'host', '9998', 'intersect_0', 'INFO.log'), 'utf8'), /success in \d+ ms/);
+  assert.is(await cli(['-f', 'component_output_data', '-j', jobId, '-cpn', 'intersect_0', '-r', 'guest', '-p', '10000', '-o', out, '--limit', '5']), 0, stdout);
+  const csv = readFileSync(join(out, `job_${jobId}_intersect_0_guest_10000_output_data`, 'output_data.csv'), 'utf8').trim().split('\n');
+  assert.is(csv.length, 6, 'header + 5 rows');
+  stdout = '';
+  assert.is(await cli(['-f', 'data_view_query', '-j', jobId, '-r', 'host']), 0);
+  assert.is(JSON.parse(stdout).data.length, 2);
 });
 
 t('/v1/tracking/component/metric/delete: FATE\'s answer (the statement), only the filtered party\'s metrics go', async () => {

@@ -97,7 +97,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const models = new PipelineModels({ store, views: viewsDb, blobs: modelBlobs, clock: systemClock, waitForViews });
   const localTasks = { store, tables, clock: systemClock, log: log.child({ part: 'local-jobs' }) };
   const taskHooks = { Upload: uploadHook(localTasks), Download: downloadHook({ ...localTasks, views: viewsDb }) };
-  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews, models, taskHooks });
+  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews, models, taskHooks, logsDir: join(config.dataDir, 'logs') });
   // At the end of a training job every party saves its model: this node's rows here, the other
   // parties' nodes on the initiator's request (cluster mode).
   const saveModels = async (plan: JobPlan, rows: JobRow[]): Promise<void> => {

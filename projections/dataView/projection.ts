@@ -16,9 +16,24 @@ function project(event: Extract<TrackingEvent, { type: 'DataViewRecorded' }>): R
   }];
 }
 
+/** A component's output table is a data view too, as FATE's tracker records it (job/data/view/query, table/delete by job). */
+function outputView(event: Extract<TrackingEvent, { type: 'OutputDataRecorded' }>): RowOp[] {
+  const d = event.data;
+  return project({
+    type: 'DataViewRecorded',
+    data: { jobId: d.jobId, componentName: d.componentName, taskId: d.taskId, role: d.role, partyId: d.partyId, tableName: d.tableName, tableNamespace: d.tableNamespace, countUpload: d.count, countActual: d.count, partition: 1, at: d.at },
+  });
+}
+
 export const dataViewProjection: Projection = {
   name: 'dataView',
   schema: dataViewSchema,
   tables: [T_DATA_VIEW],
-  project: (event) => (event.type === 'DataViewRecorded' ? project(event as unknown as Extract<TrackingEvent, { type: 'DataViewRecorded' }>) : []),
+  project: (event) => {
+    if (event.type === 'DataViewRecorded') return project(event as unknown as Extract<TrackingEvent, { type: 'DataViewRecorded' }>);
+    if (event.type === 'OutputDataRecorded') return outputView(event as unknown as Extract<TrackingEvent, { type: 'OutputDataRecorded' }>);
+    if (event.type !== 'OutputsCleaned') return [];
+    const d = (event as unknown as Extract<TrackingEvent, { type: 'OutputsCleaned' }>).data;
+    return [{ op: 'delete', table: T_DATA_VIEW, where: { f_job_id: d.jobId, f_component_name: d.componentName, f_role: d.role, f_party_id: d.partyId } }];
+  },
 };

@@ -19,5 +19,10 @@ export const outputsProjection: Projection = {
   name: 'outputs',
   schema: outputsSchema,
   tables: [T_OUTPUT_DATA, T_OUTPUT_MODEL],
-  project: (event) => (event.type === 'OutputDataRecorded' || event.type === 'OutputModelRecorded' ? project(event as unknown as OutputEvent) : []),
+  project: (event) => {
+    if (event.type === 'OutputDataRecorded' || event.type === 'OutputModelRecorded') return project(event as unknown as OutputEvent);
+    if (event.type !== 'OutputsCleaned') return [];
+    const d = (event as unknown as Extract<TrackingEvent, { type: 'OutputsCleaned' }>).data;
+    return [{ op: 'delete', table: T_OUTPUT_DATA, where: { f_job_id: d.jobId, f_component_name: d.componentName, f_role: d.role, f_party_id: d.partyId } }];
+  },
 };

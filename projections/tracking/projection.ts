@@ -16,9 +16,22 @@ function project(event: MetricEvent): RowOp[] {
   return Object.entries(event.data.meta).map(([k, v]) => ({ op: 'insert', table: T_METRIC, row: { ...base, f_key: JSON.stringify(k), f_value: JSON.stringify(v), f_type: 0 } }));
 }
 
+function deleted(event: Extract<TrackingEvent, { type: 'MetricsDeleted' }>): RowOp[] {
+  const d = event.data;
+  const where: Record<string, string> = { f_job_id: d.jobId, f_role: d.role, f_party_id: d.partyId };
+  if (d.componentName !== undefined) where.f_component_name = d.componentName;
+  if (d.namespace !== undefined) where.f_metric_namespace = d.namespace;
+  if (d.name !== undefined) where.f_metric_name = d.name;
+  return [{ op: 'delete', table: T_METRIC, where }];
+}
+
 export const trackingProjection: Projection = {
   name: 'tracking',
   schema: trackingSchema,
   tables: [T_METRIC],
-  project: (event) => (event.type === 'MetricDataLogged' || event.type === 'MetricMetaLogged' ? project(event as unknown as MetricEvent) : []),
+  project: (event) => {
+    if (event.type === 'MetricDataLogged' || event.type === 'MetricMetaLogged') return project(event as unknown as MetricEvent);
+    if (event.type === 'MetricsDeleted') return deleted(event as unknown as Extract<TrackingEvent, { type: 'MetricsDeleted' }>);
+    return [];
+  },
 };

@@ -11,11 +11,15 @@ import { ApiError, HttpError } from './errors.js';
 import type { EdgeDeps } from './edgeDeps.js';
 import { dataRoutes } from './routes/data.js';
 import { jobRoutes } from './routes/job.js';
+import { jobAdminRoutes } from './routes/jobAdmin.js';
+import { downloadRoutes } from './routes/downloads.js';
+import { trackingAdminRoutes } from './routes/trackingAdmin.js';
 import { modelPublishRoutes } from './routes/modelPublish.js';
 import { modelTransferRoutes } from './routes/modelTransfer.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
 import { trackingRoutes } from './routes/tracking.js';
+import { versionRoutes } from './routes/version.js';
 
 export function createHttpApp(deps: EdgeDeps): Koa {
   const app = new Koa();
@@ -34,10 +38,19 @@ export function createHttpApp(deps: EdgeDeps): Koa {
     const body = ctx.body as Envelope | undefined;
     log.info({ method: ctx.method, path: ctx.path, status: ctx.status, retcode: body?.retcode, ms: Math.round(performance.now() - started) }, 'request');
   });
+  // FATE's server merges repeated slashes (/v1/job//task/query) and its own tests rely on it.
+  app.use(async (ctx, next) => {
+    if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');
+    await next();
+  });
   const v1 = new Router({ prefix: '/v1' });
   dataRoutes(v1, deps);
   tableRoutes(v1, deps);
   jobRoutes(v1, deps);
+  jobAdminRoutes(v1, deps);
+  versionRoutes(v1, deps);
+  downloadRoutes(v1, deps);
+  trackingAdminRoutes(v1, deps);
   trackingRoutes(v1, deps);
   pipelineRoutes(v1, deps);
   modelPublishRoutes(v1, deps);

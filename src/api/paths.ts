@@ -47,3 +47,11 @@ export function resolveInputPath(field: string, input: string, roots: readonly s
 export function resolveOutputPath(field: string, input: string, roots: readonly string[]): string {
   return checkInside(field, input, candidates(input, roots)[0]!, roots);
 }
+
+/**
+ * A download's `output_path`: relative paths resolve against the node's working directory, as
+ * FATE's download task does (os.path.abspath), and the result must still lie inside the roots.
+ */
+export function resolveDownloadPath(field: string, input: string, roots: readonly string[], cwd: string): string {
+  return checkInside(field, input, isAbsolute(input) ? resolve(input) : resolve(cwd, input), roots);
+}

@@ -5,6 +5,9 @@ import { DeleteTableHandler } from './handlers/deleteTable.handler.js';
 import { SubmitDownloadHandler } from './handlers/submitDownload.handler.js';
 import { SubmitUploadHandler } from './handlers/submitUpload.handler.js';
 import { StopJobHandler } from './handlers/stopJob.handler.js';
+import { CleanQueueHandler } from './handlers/cleanQueue.handler.js';
+import { DeleteMetricsHandler } from './handlers/deleteMetrics.handler.js';
+import { CleanJobHandler } from './handlers/cleanJob.handler.js';
 import { SubmitJobHandler } from './handlers/submitJob.handler.js';
 import { UpdateJobNotesHandler } from './handlers/updateJobNotes.handler.js';
 import { BindModelHandler } from './handlers/bindModel.handler.js';
@@ -19,7 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
       providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler, UpdateJobNotesHandler,
-        SubmitJobHandler, StopJobHandler, LoadModelHandler, LoadModelOnPartyHandler, BindModelHandler],
+        SubmitJobHandler, StopJobHandler, CleanQueueHandler, DeleteMetricsHandler, CleanJobHandler, LoadModelHandler, LoadModelOnPartyHandler, BindModelHandler],
     };
   }
 }

@@ -20,7 +20,11 @@ export type CommandName =
   | 'dag-dependency'
   | 'load'
   | 'bind'
+  | JobAdminCommand
   | TrackingCommand;
+
+/** FATE 1.4's job functions beyond the contract (fate_flow_client.py's names with '-'). */
+export type JobAdminCommand = 'job-log' | 'data-view-query' | 'clean-job' | 'clean-queue' | 'component-metric-delete';
 
 /** The /v1/tracking/component/* commands: all take -j -cpn [-r -p]. */
 export type TrackingCommand =
@@ -60,6 +64,11 @@ export const COMMANDS: readonly CommandName[] = [
   'dag-dependency',
   'load',
   'bind',
+  'job-log',
+  'data-view-query',
+  'clean-job',
+  'clean-queue',
+  'component-metric-delete',
   ...TRACKING_COMMANDS,
 ];
 
@@ -152,6 +161,8 @@ interface OptionSpec {
 const NODE_CMDS: readonly CommandName[] = ['node', 'views rebuild'];
 /** Commands taking -j/-r/-p filters of a job. */
 const JOB_CMDS: readonly CommandName[] = ['job-query', 'query-task', 'job-config', 'update-job', 'dag-dependency', ...TRACKING_COMMANDS];
+/** Job functions narrowed by -j -r -p -cpn. */
+const JOB_ADMIN_FILTERED: readonly CommandName[] = ['data-view-query', 'clean-job', 'component-metric-delete'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const int = (min: number, max: number) => (raw: string, shown: string): number => {
@@ -188,9 +199,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'drop', long: ['drop'], arg: '<0|1>', commands: ['upload'], parse: zeroOne },
   { key: 'noWait', long: ['no-wait'], commands: ['upload', 'download'] },
   { key: 'jsonMode', long: ['json-mode'], commands: ['upload'] },
-  { key: 'jobId', long: ['job-id'], short: 'j', arg: '<job_id>', commands: ['upload-history', 'table-delete', 'stop-job', ...JOB_CMDS] },
-  { key: 'role', long: ['role'], short: 'r', arg: '<role>', commands: ['table-delete', ...JOB_CMDS] },
-  { key: 'partyId', long: ['party-id'], short: 'p', arg: '<party_id>', commands: ['node', 'table-delete', ...JOB_CMDS] },
+  { key: 'jobId', long: ['job-id'], short: 'j', arg: '<job_id>', commands: ['upload-history', 'table-delete', 'stop-job', 'job-log', ...JOB_ADMIN_FILTERED, ...JOB_CMDS] },
+  { key: 'role', long: ['role'], short: 'r', arg: '<role>', commands: ['table-delete', ...JOB_ADMIN_FILTERED, ...JOB_CMDS] },
+  { key: 'partyId', long: ['party-id'], short: 'p', arg: '<party_id>', commands: ['node', 'table-delete', ...JOB_ADMIN_FILTERED, ...JOB_CMDS] },
   { key: 'grpcPort', long: ['grpc-port'], arg: '<port>', commands: ['node'], parse: int(0, 65535) },
   { key: 'routeTable', long: ['route-table'], arg: '<route_table.json>', commands: ['node'] },
   { key: 'tlsCa', long: ['tls-ca'], arg: '<ca.crt>', commands: ['node'] },
@@ -202,14 +213,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'parties', long: ['party'], arg: '<party_id>', repeat: true, commands: ['certs init'] },
   { key: 'certHosts', long: ['cert-host'], arg: '<host>', repeat: true, commands: ['certs init'] },
   { key: 'force', long: ['force'], commands: ['certs init'] },
-  { key: 'componentName', long: ['component-name', 'cpn'], arg: '<component>', commands: ['table-delete', 'query-task', ...TRACKING_COMMANDS] },
+  { key: 'componentName', long: ['component-name', 'cpn'], arg: '<component>', commands: ['table-delete', 'query-task', ...JOB_ADMIN_FILTERED, ...TRACKING_COMMANDS] },
   { key: 'status', long: ['status'], short: 's', arg: '<status>', commands: ['job-query', 'query-task'] },
   { key: 'namespace', long: ['namespace'], short: 'n', arg: '<namespace>', commands: ['upload', 'download', 'table-info', 'table-delete', 'component-metric-data'] },
   { key: 'namespace', long: ['metric-namespace'], arg: '<namespace>', commands: ['component-metric-data'] },
   { key: 'metricName', long: ['name', 'metric-name'], arg: '<name>', commands: ['component-metric-data'] },
   { key: 'tableName', long: ['table-name'], short: 't', arg: '<table_name>', commands: ['upload', 'download', 'table-info', 'table-delete'] },
   { key: 'limit', long: ['limit'], arg: '<n>', commands: ['upload-history', 'component-output-data'], parse: int(0, Number.MAX_SAFE_INTEGER) },
-  { key: 'outputPath', long: ['output-path', 'output'], short: 'o', arg: '<dir>', commands: ['job-config'] },
+  { key: 'outputPath', long: ['output-path', 'output'], short: 'o', arg: '<dir>', commands: ['job-config', 'job-log', 'component-output-data'] },
   { key: 'notes', long: ['notes'], arg: '<text>', commands: ['update-job'] },
 ];
 
@@ -239,6 +250,11 @@ const COMMAND_ALIASES: Readonly<Record<string, CommandName>> = {
   'dag-dependency': 'dag-dependency',
   load: 'load',
   bind: 'bind',
+  'job-log': 'job-log',
+  'data-view-query': 'data-view-query',
+  'clean-job': 'clean-job',
+  'clean-queue': 'clean-queue',
+  'component-metric-delete': 'component-metric-delete',
   'component-parameters': 'component-parameters',
   'component-metrics': 'component-metrics',
   'component-metric-all': 'component-metric-all',
@@ -249,10 +265,7 @@ const COMMAND_ALIASES: Readonly<Record<string, CommandName>> = {
 };
 
 /** fate_flow_client.py functions this client does not implement (for a more helpful message). */
-const FATE_ONLY = new Set([
-  'job_log', 'clean_job', 'clean_queue', 'data_view_query', 'component_metric_delete',
-  'store', 'restore', 'export', 'import',
-]);
+const FATE_ONLY = new Set(['store', 'restore', 'export', 'import']);
 
 /** Maps a positional command word or a FATE `-f` function name to a command (undefined if unknown). */
 export function resolveCommand(word: string): CommandName | undefined {
@@ -416,7 +429,16 @@ function checkRequired(command: CommandName, o: CliOptions): void {
       if (!o.config) throw missing('-c <conf.json>');
       break;
     case 'stop-job':
+    case 'clean-job':
+    case 'component-metric-delete':
       if (!o.jobId) throw missing('-j <job_id>');
+      break;
+    case 'job-log':
+      if (!o.jobId) throw missing('-j <job_id>');
+      if (!o.outputPath) throw missing('-o <dir>');
+      break;
+    case 'data-view-query':
+      if (!o.jobId && !o.role && !o.partyId && !o.componentName) throw missing('-j <job_id> (or at least one of -r, -p, -cpn)');
       break;
     case 'query-task':
       if (!o.jobId && !o.componentName && !o.role && !o.partyId && !o.status) throw missing('-j <job_id> (or at least one of -cpn, -r, -p, -s)');
@@ -448,6 +470,8 @@ function checkRequired(command: CommandName, o: CliOptions): void {
         // The server fills in the initiator only when both are absent.
         if (o.role && !o.partyId) throw missing('-p <party_id> (given with -r)');
         if (o.partyId && !o.role) throw missing('-r <role> (given with -p)');
+        // -o: FATE's download of the whole table, filed under the party's name.
+        if (command === 'component-output-data' && o.outputPath && (!o.role || !o.partyId)) throw missing('-r <role> -p <party_id> (needed with -o)');
         if (command === 'component-metric-data') {
           if (!o.namespace) throw missing('--namespace <metric_namespace>');
           if (!o.metricName) throw missing('--name <metric_name>');

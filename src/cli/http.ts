@@ -130,6 +130,26 @@ export class FlowClient {
     });
   }
 
+  /**
+   * GET a file answer (FATE's send_file: job/log, output/data/download), parameters as the query
+   * string (fetch sends no GET body). A JSON answer, or any non-2xx, is the server's envelope.
+   */
+  async getFile(path: string, query: Readonly<Record<string, string>>): Promise<{ ok: true; bytes: Buffer } | { ok: false; env: Envelope }> {
+    const url = new URL(this.url(path));
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    let res: Response;
+    let bytes: Buffer;
+    try {
+      res = await this.fetchImpl(url, { method: 'GET', headers: { accept: 'application/gzip, application/json' } });
+      bytes = Buffer.from(await res.arrayBuffer());
+    } catch (err) {
+      return { ok: false, env: transportFailure(err) };
+    }
+    const type = res.headers.get('content-type') ?? '';
+    if (res.ok && !type.includes('json')) return { ok: true, bytes };
+    return { ok: false, env: interpret(bytes.toString('utf8'), res.status, res.statusText, 'GET', url) };
+  }
+
   private async send(url: string, init: RequestInit): Promise<Envelope> {
     let res: Response;
     try {

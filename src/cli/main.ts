@@ -14,6 +14,7 @@ import { bindModel, loadModel } from './commands/model.js';
 import { tableDelete, tableInfo } from './commands/table.js';
 import { testsuiteCli } from './testsuite/run.js';
 import { trackingCommand } from './commands/tracking.js';
+import { cleanJob, cleanQueue, dataViewQuery, jobLog, metricDelete } from './commands/jobAdmin.js';
 import { usage, usageHint } from './usage.js';
 
 export { parseArgs, UsageError } from './args.js';
@@ -46,6 +47,11 @@ const HANDLERS: Readonly<Record<CommandName, (ctx: CliContext, o: CliOptions) =>
   'dag-dependency': dagDependency,
   load: loadModel,
   bind: bindModel,
+  'job-log': jobLog,
+  'data-view-query': dataViewQuery,
+  'clean-job': cleanJob,
+  'clean-queue': cleanQueue,
+  'component-metric-delete': metricDelete,
   'component-parameters': trackingCommand('component-parameters'),
   'component-metrics': trackingCommand('component-metrics'),
   'component-metric-all': trackingCommand('component-metric-all'),

@@ -27,6 +27,11 @@ Commands:
   serving           run a serving node (online inference; 'fedflow serving --help')
   predict           one online inference at a serving node ('fedflow predict --help')
   testsuite         run FATE testsuite files ('fedflow testsuite --help')
+  job-log           download a job's task logs into a dir     (-f job_log)
+  data-view-query   show a job's output tables per party      (-f data_view_query)
+  clean-job         delete a job's output tables and metrics  (-f clean_job)
+  clean-queue       cancel every job waiting in the queue     (-f clean_queue)
+  component-metric-delete  delete a job's metrics             (-f component_metric_delete)
 
 Tracking commands, all -j <job_id> -cpn <component> [-r <role> -p <party_id>]
 (FATE style: -f component_parameters, -f component_metric_all, ...):
@@ -272,6 +277,48 @@ conf: the load conf plus "service_id".
   -c, --config <conf.json>   the bind conf (required)
   --server <url>             flow server (env FEDFLOW_SERVER)
 `,
+  'job-log': `Usage: fedflow job-log -j <job_id> -o <dir>
+       fedflow -f job_log -j <job_id> -o <dir>
+
+Downloads the job's log folder (GET /v1/job/log, a tar.gz: one INFO.log per task
+under <role>/<party_id>/<component>/, ERROR.log when it failed) and unpacks it
+into <dir>/job_<job_id>_log/.
+  -j, --job-id <job_id>          (required)
+  -o, --output-path <dir>        (required; relative to the current directory)
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  'data-view-query': `Usage: fedflow data-view-query -j <job_id> [-r <role>] [-p <party_id>] [-cpn <component>]
+       fedflow -f data_view_query -j <job_id> ...
+
+Shows the t_data_view rows (output tables with their counts) of a job
+(POST /v1/job/data/view/query); retcode 101 "find data view failed" when none match.
+  -j, -r, -p, -cpn               filters (at least one)
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  'clean-job': `Usage: fedflow clean-job -j <job_id> [-r <role>] [-p <party_id>] [-cpn <component>]
+       fedflow -f clean_job -j <job_id> ...
+
+Deletes the output tables and metrics of a finished job's tasks on this node's
+parties (POST /v1/job/clean); models stay. A waiting or running job is refused.
+  -j, --job-id <job_id>          (required)
+  -r, -p, -cpn                   only these tasks
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  'clean-queue': `Usage: fedflow clean-queue
+       fedflow -f clean_queue
+
+Cancels every job still waiting in the node's queue (POST /v1/job/clean/queue).
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
+  'component-metric-delete': `Usage: fedflow component-metric-delete -j <job_id> [-cpn <component>] [-r <role>] [-p <party_id>]
+       fedflow -f component_metric_delete -j <job_id> ...
+
+Deletes a job's metrics, narrowed by component, role and party
+(POST /v1/tracking/component/metric/delete); prints the statement as FATE does.
+  -j, --job-id <job_id>          (required)
+  -cpn, -r, -p                   filters
+  --server <url>                 flow server (env FEDFLOW_SERVER)
+`,
   'component-parameters': tracking('component-parameters', '/v1/tracking/component/parameters', "Shows the component's merged parameters (module and its *Param object)."),
   'component-metrics': tracking('component-metrics', '/v1/tracking/component/metrics', 'Lists the metric namespaces and names the component logged.'),
   'component-metric-all': tracking('component-metric-all', '/v1/tracking/component/metric/all', 'Shows every metric of the component: its data points and meta.'),
@@ -290,8 +337,12 @@ conf: the load conf plus "service_id".
     '/v1/tracking/component/output/data',
     `Shows the first rows of the component's output data (at most 100, server side):
 as an aligned table with its header when stdout is a terminal, else the JSON answer.`,
-    ' [--limit <n>]',
+    ' [--limit <n>] [-o <dir>]',
     `  --limit <n>                    at most n rows (sent as limit; 0 = no limit)
+  -o, --output-path <dir>        FATE's download instead: the whole table as CSV + meta
+                                 (GET output/data/download) unpacked into
+                                 <dir>/job_<job_id>_<component>_<role>_<party_id>_output_data/
+                                 (needs -r and -p)
 `,
   ),
   'component-output-data-table': tracking('component-output-data-table', '/v1/tracking/component/output/data/table', "Shows the name and namespace of the component's output data table."),

@@ -120,6 +120,13 @@ export class JobScheduler {
     return 'kill job success';
   }
 
+  /** /v1/job/clean/queue (FATE's TaskScheduler.clean_queue): every job still queued here is canceled; running jobs go on. */
+  async cleanQueue(reason = 'canceled by /v1/job/clean/queue'): Promise<string[]> {
+    const queued = [...this.queue];
+    for (const jobId of queued) await this.stop(jobId, reason);
+    return queued;
+  }
+
   private onEvent(event: RecordedEvent): void {
     if (event.type !== 'JobCreated' || this.stopping) return;
     const created = event.data as JobCreatedData;

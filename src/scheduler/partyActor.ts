@@ -27,6 +27,7 @@ import type { WorkerPool } from './workerPool.js';
 import type { PreparedTask, TaskHooks } from './taskHooks.js';
 import { partyModelId } from '../domain/dsl/runtimeConf.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
+import { TaskLog, taskLogDir } from './taskLog.js';
 
 export interface PartyActorDeps {
   readonly store: EventStore;
@@ -43,6 +44,8 @@ export interface PartyActorDeps {
   readonly models?: Pick<PipelineModels, 'componentModel'>;
   /** Streaming components (Upload, Download): the steps around their tasks, by module. */
   readonly taskHooks?: TaskHooks;
+  /** Where every task writes its log file (<data-dir>/logs); no task logs when absent. */
+  readonly logsDir?: string;
 }
 
 /** The reason of a task its own party stopped (a stop of the job, asked here or passed on to here). */
@@ -137,21 +140,29 @@ export class PartyActors {
       data: { jobId, taskId, componentName: component.name, role: ref.role, partyId: ref.partyId, runIp: this.deps.runIp, runPid: process.pid, at: now() },
     }, true);
     const tracking = new TrackingWriter(this.deps.store, scope, now, this.deps.log);
+    const taskLog = this.deps.logsDir === undefined ? undefined : new TaskLog(taskLogDir(this.deps.logsDir, jobId, ref.role, ref.partyId, component.name), this.deps.log, now);
+    const started = now();
+    taskLog?.info(`task ${taskId} started: module ${component.module}, ${ref.role} ${ref.partyId}, job ${jobId} (${plan.jobType}), run on ${this.deps.runIp} pid ${process.pid}`);
     let prepared: PreparedTask | undefined;
     let recorded: { type: string; data: unknown }[] = [];
     try {
       prepared = await this.deps.taskHooks?.[component.module]?.prepare(plan, ref, scope);
       const request = { ...this.request(plan, component, party, ref, taskId), ...(prepared ? { tableFiles: prepared.tableFiles } : {}) };
+      taskLog?.info(`parameters: ${JSON.stringify(request.params)}`);
+      for (const [key, input] of Object.entries(request.inputs)) taskLog?.info(`input ${key}: ${input.schema.header.length} columns, id column ${input.schema.sid_name}`);
+      if (request.model) taskLog?.info(`input model: ${Object.keys(request.model).join(', ')}`);
       const output = await this.deps.pool.run(request, {
         signal,
         ...workerPlacement(jobId, component, party, ref),
         onMessage: (message, reply) => {
           switch (message.type) {
             case 'metricData':
+              taskLog?.info(`metric ${message.namespace}.${message.name}: ${message.points.length} point(s) ${JSON.stringify(message.points.slice(0, 5))}${message.points.length > 5 ? ' …' : ''}`);
               return tracking.add({ type: 'MetricDataLogged', data: { ...scope, namespace: message.namespace, name: message.name, points: message.points, at: now() } });
             case 'metricMeta':
               return tracking.add({ type: 'MetricMetaLogged', data: { ...scope, namespace: message.namespace, name: message.name, meta: message.meta, at: now() } });
             case 'progress':
+              taskLog?.progress(message.percent);
               // Only a streaming task's progress is shown (a job's is its share of components done).
               return prepared?.onProgress(message.percent);
             case 'remote':
@@ -175,21 +186,27 @@ export class PartyActors {
         { streamId: taskStreamId(taskId, ref.role, ref.partyId), decider: taskDecider, command: { type: 'SucceedTask', data: { at: now() } } satisfies TaskCommand },
       ]);
       recorded = handled.flatMap((h) => h.events);
+      if (output.data) taskLog?.info(`output data: ${output.data.count} row(s), ${output.data.schema.header.length} column(s)`);
+      if (output.model) taskLog?.info(`output model: ${Object.keys(output.model).join(', ')}`);
+      taskLog?.info(`task ${taskId} success in ${now() - started} ms`);
       // Downstream tasks read this task's outputs from the views: they must be there first.
       if (position !== undefined) await this.deps.waitForViews(position);
       return { status: 'success', taskId, party: ref };
     } catch (error) {
       await tracking.flush();
       if (signal.aborted && signal.reason === 'timeout') {
+        taskLog?.error(`task ${taskId} timeout after ${now() - started} ms`);
         await this.task(taskId, ref, { type: 'TimeOutTask', data: { at: now() } });
         return { status: 'failed', reason: 'task timeout', taskId, party: ref };
       }
       const reason = signal.aborted ? TASK_STOPPED_REASON : error instanceof Error ? error.message : String(error);
+      taskLog?.error(`task ${taskId} failed after ${now() - started} ms: ${reason}${!signal.aborted && error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
       await this.task(taskId, ref, { type: 'FailTask', data: { reason, at: now() } });
       return { status: 'failed', reason, taskId, party: ref };
     } finally {
       await prepared?.flushProgress();
       prepared?.finish(recorded);
+      await taskLog?.close();
     }
   }
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveInputPath, resolveOutputPath } from '../../src/api/paths.js';
+import { resolveDownloadPath, resolveInputPath, resolveOutputPath } from '../../src/api/paths.js';
 import { tempDir } from '../support/http.js';
 
 const dir = tempDir('paths');
@@ -29,6 +29,12 @@ test('a symlink inside a root that points outside is refused', () => {
 });
 test('outputs that do not exist yet resolve inside the first root', () => {
   assert.is(resolveOutputPath('output_path', 'x/y/out.csv', [a, b]), join(a, 'x/y/out.csv'));
+});
+test('a download\'s relative output_path resolves against the working directory (FATE\'s abspath), inside the roots', () => {
+  assert.is(resolveDownloadPath('output_path', 'out/x.csv', [a, b], b), join(b, 'out/x.csv'));
+  assert.is(resolveDownloadPath('output_path', join(a, 'x.csv'), [a, b], b), join(a, 'x.csv'));
+  refused(() => resolveDownloadPath('output_path', 'x.csv', [a], b));
+  refused(() => resolveDownloadPath('output_path', '../x.csv', [a, b], b));
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

@@ -42,7 +42,8 @@ test('FATE function names map to commands', () => {
   assert.is(parseArgs(['--function=query_job', '-j', 'J']).command, 'job-query');
   assert.is(resolveCommand('query-job'), 'job-query');
   assert.is(resolveCommand('UPLOAD_HISTORY'), 'upload-history');
-  assert.is(resolveCommand('job_log'), undefined);
+  assert.is(resolveCommand('job_log'), 'job-log');
+  assert.is(resolveCommand('store'), undefined);
 });
 
 test('underscore positional aliases and option spellings', () => {
@@ -96,8 +97,8 @@ test('help: global, per command, and help wins over other mistakes', () => {
 test('errors: unknown command / function, missing command', () => {
   assert.match(usageError(['frobnicate']).message, /unknown command 'frobnicate'/);
   assert.match(usageError(['-f', 'frob']).message, /unknown function 'frob'/);
-  assert.match(usageError(['-f', 'job_log', '-j', 'J']).message, /FATE function 'job_log' is not supported/);
-  assert.match(usageError(['clean_queue']).message, /FATE function 'clean_queue' is not supported/);
+  assert.match(usageError(['-f', 'store', '-j', 'J']).message, /FATE function 'store' is not supported/);
+  assert.match(usageError(['-f', 'job_log', '-j', 'J']).message, /missing required option -o <dir>/);
   assert.match(usageError([]).message, /missing command/);
   assert.match(usageError(['bogus', '--help']).message, /unknown command 'bogus'/);
 });
@@ -205,7 +206,8 @@ test('job/tracking errors: missing options, exclusive forms, invalid values', ()
   assert.match(usageError(['component-output-data', '-j', 'J', '-cpn', 'c', '-limit', 'x']).message, /-limit must be an integer/);
   // options of other commands are refused
   assert.match(usageError(['component-metrics', '-j', 'J', '-cpn', 'c', '--limit', '3']).message, /--limit is not valid for 'fedflow component-metrics'/);
-  assert.match(usageError(['component-output-data', '-j', 'J', '-cpn', 'c', '-o', 'x']).message, /-o is not valid for 'fedflow component-output-data'/);
+  assert.match(usageError(['component-output-data', '-j', 'J', '-cpn', 'c', '-o', 'x']).message, /-r <role> -p <party_id> \(needed with -o\)/);
+  assert.match(usageError(['component-metrics', '-j', 'J', '-cpn', 'c', '-o', 'x']).message, /-o is not valid for 'fedflow component-metrics'/);
   assert.match(usageError(['upload', '-c', 'x', '--wait']).message, /--wait is not valid for 'fedflow upload'/);
   assert.match(usageError(['stop-job', '-j', 'J', '-r', 'guest']).message, /-r is not valid for 'fedflow stop-job'/);
   assert.match(usageError(['table-info', '-n', 'a', '-t', 'b', '--name', 'x']).message, /--name is not valid/);

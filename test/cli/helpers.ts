@@ -47,7 +47,7 @@ export async function startFakeServer(): Promise<FakeServer> {
       }
       const out = route(rec) as { status?: number; contentType?: string; body?: unknown } | undefined;
       const raw = out && typeof out === 'object' && 'body' in out ? out : { body: out };
-      const text = typeof raw.body === 'string' ? raw.body : JSON.stringify(raw.body);
+      const text = typeof raw.body === 'string' || Buffer.isBuffer(raw.body) ? raw.body : JSON.stringify(raw.body);
       res.writeHead(raw.status ?? 200, { 'content-type': raw.contentType ?? 'application/json' }).end(text);
     });
   });

@@ -16,7 +16,7 @@ import { envelope, ok } from '../envelope.js';
 import { badRequest } from '../errors.js';
 import type { EdgeDeps } from '../edgeDeps.js';
 import { isMultipart, receiveMultipart } from '../multipart.js';
-import { resolveInputPath, resolveOutputPath } from '../paths.js';
+import { resolveDownloadPath, resolveInputPath } from '../paths.js';
 import { postJson } from '../route.js';
 import { intIn, name, optionalInt, optionalString, requireKeys, requiredArgumentsMessage, toInt } from '../validate.js';
 
@@ -34,10 +34,11 @@ export function dataRoutes(router: Router, deps: EdgeDeps): void {
     const table_name = name(body, 'table_name');
     const output = optionalString(body, 'output_path')!;
     const delimitor = optionalString(body, 'delimitor') ?? ',';
-    const output_path = resolveOutputPath('output_path', output, deps.config.dataRoots);
+    const output_path = resolveDownloadPath('output_path', output, deps.config.dataRoots, process.cwd());
     const jobId = deps.nextJobId();
     await deps.commands.execute(new SubmitDownload(jobId, { namespace, table_name, output_path, delimitor, work_mode }));
-    return ok({ jobId, data: jobFilePaths(deps.config.dataDir, jobId) });
+    // The absolute path the file is written to: a relative output_path is not ambiguous afterwards.
+    return ok({ jobId, data: { ...jobFilePaths(deps.config.dataDir, jobId), output_path } });
   });
 
   postJson(router, '/data/upload/history', deps, (body) => {

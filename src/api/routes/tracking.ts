@@ -83,11 +83,7 @@ export function trackingRoutes(router: Router, deps: EdgeDeps): void {
       data.push(row.cells);
     }
     if (data.length === 0) return NO_DATA;
-    const schema = output.schema;
-    const header: unknown[] = [typeof schema.sid_name === 'string' ? schema.sid_name : 'sid'];
-    if (labelled) header.push(schema.label_name ?? null);
-    header.push(...headerOf(schema.header));
-    return ok({ data, meta: { header, total: output.count } });
+    return ok({ data, meta: { header: outputHeader(output.schema, labelled), total: output.count } });
   });
 
   postJson(router, '/tracking/component/output/data/table', deps, (body) => {
@@ -122,6 +118,14 @@ export function outputRow(key: string, stored: string): { cells: unknown[]; labe
   }
   if (Array.isArray(value)) return { cells: [key, ...value], labelled: false };
   return { cells: [key, value], labelled: false };
+}
+
+/** FATE's get_component_output_data_meta: sid name, the label name when rows have labels, the features. */
+export function outputHeader(schema: Record<string, unknown>, labelled: boolean): unknown[] {
+  const header: unknown[] = [typeof schema.sid_name === 'string' ? schema.sid_name : 'sid'];
+  if (labelled) header.push(schema.label_name ?? null);
+  header.push(...headerOf(schema.header));
+  return header;
 }
 
 function headerOf(header: unknown): unknown[] {

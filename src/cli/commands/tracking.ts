@@ -3,6 +3,7 @@ import type { CliOptions, TrackingCommand } from '../args.js';
 import type { CliContext } from '../context.js';
 import type { Envelope } from '../http.js';
 import { clientFor, finish } from './shared.js';
+import { outputDataDownload } from './jobAdmin.js';
 
 export const TRACKING_PATHS: Readonly<Record<TrackingCommand, string>> = {
   'component-parameters': '/v1/tracking/component/parameters',
@@ -30,6 +31,7 @@ export function trackingBody(command: TrackingCommand, o: CliOptions): Record<st
 
 export function trackingCommand(command: TrackingCommand): (ctx: CliContext, o: CliOptions) => Promise<number> {
   return async (ctx, o) => {
+    if (command === 'component-output-data' && o.outputPath) return outputDataDownload(ctx, o);
     const env = await clientFor(ctx, o).post(TRACKING_PATHS[command], trackingBody(command, o));
     if (command !== 'component-output-data') return finish(ctx, env);
     return printOutputData(ctx, env, o.limit);

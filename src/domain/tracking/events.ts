@@ -40,6 +40,23 @@ export type TrackingEvent =
       };
     }
   | {
+      /**
+       * /v1/tracking/component/metric/delete: this party's metrics of the job are gone (data and
+       * meta), narrowed by the fields present. The log keeps what was logged; the view forgets it.
+       */
+      type: 'MetricsDeleted';
+      data: { jobId: string; role: string; partyId: string; componentName?: string; namespace?: string; name?: string; at: number };
+    }
+  | {
+      /**
+       * /v1/job/clean: this party's output data of the component is gone (its table deleted by its
+       * own TableDeleted); the output data and data-view rows go with it. Models stay: a predict
+       * job needs them.
+       */
+      type: 'OutputsCleaned';
+      data: { jobId: string; componentName: string; role: string; partyId: string; tables: { namespace: string; name: string }[]; at: number };
+    }
+  | {
       /** A component's output model as FATE-shaped JSON buffers (camelCase proto field names). */
       type: 'OutputModelRecorded';
       data: TrackingScope & {

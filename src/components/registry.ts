@@ -9,6 +9,8 @@ import { homoLR } from './homoLR/homoLR.js';
 import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
 import { intersection } from './intersection/intersection.js';
 import { localBaseline } from './localBaseline/localBaseline.js';
+import { oneHotEncoder } from './oneHotEncoder/oneHotEncoder.js';
+import { union } from './union/union.js';
 import { upload } from './upload/upload.js';
 
 // No prototype: a module named like an Object member ("constructor") must find nothing.
@@ -23,6 +25,8 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   HeteroSecureBoost: heteroSecureBoost,
   Upload: upload,
   Download: download,
+  Union: union,
+  OneHotEncoder: oneHotEncoder,
 }));
 
 /** The same table under the name the runtime imports. */

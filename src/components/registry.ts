@@ -4,6 +4,7 @@ import { dataIO } from './dataio/dataIO.js';
 import { download } from './download/download.js';
 import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
+import { federatedSample } from './federatedSample/federatedSample.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
 import { homoLR } from './homoLR/homoLR.js';
 import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
@@ -27,6 +28,7 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   Download: download,
   Union: union,
   OneHotEncoder: oneHotEncoder,
+  FederatedSample: federatedSample,
 }));
 
 /** The same table under the name the runtime imports. */

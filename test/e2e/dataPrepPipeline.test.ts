@@ -151,4 +151,52 @@ t('training: tag and sparse outputs flow through Intersection, OneHotEncoder, Fe
   assert.equal(hostPredictOneHot.meta.header, hostOneHot.meta.header);
 });
 
+t('FederatedSample between Intersection and HeteroLR: guest and host train on the same sampled ids; predict skips the sampler', async () => {
+  const dsl = {
+    components: {
+      dataio_0: DSL.components.dataio_0,
+      intersection_0: DSL.components.intersection_0,
+      federated_sample_0: { module: 'FederatedSample', input: { data: { data: ['intersection_0.train'] } }, output: { data: ['train'] } },
+      hetero_lr_0: { module: 'HeteroLR', input: { data: { train_data: ['federated_sample_0.train'] } }, output: { data: ['train'], model: ['hetero_lr'] } },
+    },
+  };
+  const conf = structuredClone(CONF) as any;
+  conf.algorithm_parameters = {
+    federated_sample_0: { mode: 'stratified', method: 'downsample', fractions: [[0, 0.5], [1, 0.2]], random_state: 42 },
+    hetero_lr_0: { ...CONF.algorithm_parameters.hetero_lr_0, max_iter: 3 },
+  };
+  delete conf.role_parameters.guest.one_hot_encoder_0;
+  const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
+  assert.is(submit.body.retcode, 0, submit.body.retmsg);
+  const row = await waitForJob(node.url, submit.body.jobId, 180_000, 100);
+  assert.is(row.f_status, 'success', row.f_reason);
+  const jobId = submit.body.jobId as string;
+  // breast: 212 label 0, 357 label 1 → int(0.5·212) + int(0.2·357) = 106 + 71.
+  const counts = await post(node.url, '/v1/tracking/component/metric_data', { job_id: jobId, component_name: 'federated_sample_0', role: 'guest', party_id: 9999, metric_namespace: 'sample_count', metric_name: 'stratified' });
+  assert.equal(counts.body.data, [[0, 106], [1, 71]]);
+  const [guest, host] = await Promise.all([output(jobId, 'federated_sample_0', 'guest', 9999), output(jobId, 'federated_sample_0', 'host', 10000)]);
+  assert.is(guest.meta.total, 177);
+  assert.is(host.meta.total, 177);
+  assert.equal((host.data as unknown[][]).map((r) => r[0]), (guest.data as unknown[][]).map((r) => r[0]));
+  const lr = await output(jobId, 'hetero_lr_0', 'guest', 9999);
+  assert.is(lr.meta.total, 177);
+
+  const modelId = submit.body.data.model_info.model_id as string;
+  const p = await post(node.url, '/v1/job/submit', { job_dsl: {}, job_runtime_conf: {
+    initiator: { role: 'guest', party_id: 9999 },
+    job_parameters: { work_mode: 0, job_type: 'predict', model_id: modelId, model_version: jobId },
+    role: roles,
+    role_parameters: {
+      guest: { args: { data: { eval_data: [{ name: 'breast_hetero_guest', namespace: 'experiment' }] } } },
+      host: { args: { data: { eval_data: [{ name: 'breast_tag_host', namespace: 'experiment' }] } } },
+    },
+  } });
+  assert.is(p.body.retcode, 0, p.body.retmsg);
+  const prow = await waitForJob(node.url, p.body.jobId, 180_000, 100);
+  assert.is(prow.f_status, 'success', prow.f_reason);
+  const dag = await post(node.url, '/v1/pipeline/dag/dependency', { job_id: p.body.jobId, role: 'guest', party_id: 9999 });
+  assert.equal(dag.body.data.component_list, ['dataio_0', 'intersection_0', 'hetero_lr_0']);
+  assert.is((await output(p.body.jobId, 'hetero_lr_0', 'guest', 9999)).meta.total, 569);
+});
+
 t.run();

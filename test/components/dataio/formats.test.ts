@@ -145,7 +145,7 @@ t('predict from buffers decoded from protobuf (as a predict job reads them): spa
   assert.equal(fromTag.rows.get('q'), { features: [5, 3, 1] });
 });
 
-t('unknown formats are refused with FATE\'s check message', async () => {
+t('unknown formats are refused with FATE\'s check message (naming the key too)', async () => {
   assert.match((await rejection(run(rawTable(TAGS), { input_format: 'libsvm' }))).message, /dataio param's input_format libsvm not supported, should be one of \['dense', 'sparse', 'tag'\]/);
   assert.match((await rejection(run(rawTable(TAGS), { output_format: 'csr' }))).message, /output_format csr not supported/);
 });

@@ -6,11 +6,14 @@ import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
 import { heteroFeatureBinning } from './featureBinning/featureBinning.js';
 import { heteroFeatureSelection } from './featureSelection/featureSelection.js';
+import { federatedSample } from './federatedSample/federatedSample.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
 import { homoLR } from './homoLR/homoLR.js';
 import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
 import { intersection } from './intersection/intersection.js';
 import { localBaseline } from './localBaseline/localBaseline.js';
+import { oneHotEncoder } from './oneHotEncoder/oneHotEncoder.js';
+import { union } from './union/union.js';
 import { upload } from './upload/upload.js';
 
 // No prototype: a module named like an Object member ("constructor") must find nothing.
@@ -27,6 +30,9 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   HeteroFeatureSelection: heteroFeatureSelection,
   Upload: upload,
   Download: download,
+  Union: union,
+  OneHotEncoder: oneHotEncoder,
+  FederatedSample: federatedSample,
 }));
 
 /** The same table under the name the runtime imports. */

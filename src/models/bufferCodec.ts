@@ -10,6 +10,8 @@ import { FeatureSelectionParam } from '../gen/com/webank/ai/fate/core/mlmodel/bu
 import { LRModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-meta.js';
 import { LRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-param.js';
 import { Pipeline } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/pipeline.js';
+import { OneHotMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/onehot-meta.js';
+import { OneHotParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/onehot-param.js';
 import { ScaleMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-scale-meta.js';
 import { ScaleParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-scale-param.js';
 import { FeatureBinningMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-binning-meta.js';
@@ -45,6 +47,8 @@ const BUFFER_TYPES: ReadonlyMap<string, ProtoType> = new Map([
   ['FeatureSelectionMeta', type('FeatureSelectionMeta', FeatureSelectionMeta)],
   ['FeatureSelectionParam', type('FeatureSelectionParam', FeatureSelectionParam)],
   ['Pipeline', type('Pipeline', Pipeline)],
+  ['OneHotMeta', type('OneHotMeta', OneHotMeta)],
+  ['OneHotParam', type('OneHotParam', OneHotParam)],
 ]);
 
 export const storableBufferNames = (): string[] => [...BUFFER_TYPES.keys()];

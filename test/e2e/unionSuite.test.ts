@@ -89,6 +89,24 @@ t('union: guest and host each union their two intersections, then HeteroLR (gues
   const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0', role: 'guest', party_id: 10000 });
   const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);
   assert.ok(summary.auc > 0.95, `auc ${summary.auc}`);
+
+  // Not in the suite: a predict job from this model replays both DataIOs, both intersections and
+  // the union on the eval data before scoring.
+  const jobs = await post(node.url, '/v1/job/query', { job_id: jobId, role: 'guest', party_id: 10000 });
+  const conf = JSON.parse(jobs.body.data[0].f_runtime_conf);
+  const data = (name: string) => ({ args: { data: { eval_data: [{ name, namespace: 'experiment' }] } } });
+  const predict = await post(node.url, '/v1/job/submit', { job_runtime_conf: {
+    initiator: { role: 'guest', party_id: 10000 },
+    job_parameters: { work_mode: 0, job_type: 'predict', model_id: conf.job_parameters.model_id, model_version: conf.job_parameters.model_version },
+    role: { guest: [10000], host: [9998], arbiter: [9999] },
+    role_parameters: { guest: data('breast_hetero_guest'), host: data('breast_hetero_host') },
+  } });
+  assert.is(predict.body.retcode, 0, predict.body.retmsg);
+  const row = await waitForJob(node.url, predict.body.jobId, 300_000, 100);
+  assert.is(row.f_status, 'success', row.f_reason);
+  assert.equal(await unionMetric(predict.body.jobId), { 'intersection_0.data': 569, 'intersection_1.data': 569, Total: 569 });
+  const scored = await outputMeta(predict.body.jobId, 'hetero_lr_0');
+  assert.is(scored.meta.total, 569);
 });
 
 t.run();

@@ -173,6 +173,9 @@ const DEFAULTS: Readonly<Record<string, JsonObject>> = {
     percentage_value_param: { upper_pct: 1.0 },
     need_run: true,
   },
+  OneHotEncoder: { transform_col_indexes: -1, transform_col_names: [], need_run: true },
+  Union: { need_run: true, allow_missing: false, keep_duplicate: false },
+  FederatedSample: { mode: 'random', method: 'downsample', fractions: null, random_state: null, task_type: 'hetero', need_run: true },
   LocalBaseline: {
     model_name: 'LogisticRegression',
     model_opts: null,

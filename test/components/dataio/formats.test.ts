@@ -132,7 +132,20 @@ t('output_format sparse on dense input: same numbers, |v| < 1e-8 stored as 0; me
   assert.equal(dense.rows.get('1'), { features: [1e-9, 2], label: 1 });
 });
 
-t('unknown formats are refused with FATE\'s check message', async () => {
+t('predict from buffers decoded from protobuf (as a predict job reads them): sparse and tag with missing fill replay alike', async () => {
+  const roundTrip = (model: ComponentOutput['model']) =>
+    Object.fromEntries(['DataIOMeta', 'DataIOParam'].map((n) => [n, decodeBuffer(n, encodeBuffer(n, model![n]!))]));
+  const sparse = await run(rawTable(SPARSE), { input_format: 'sparse', delimitor: ' ' });
+  const fromSparse = await run(rawTable(['z,1 3:5']), {}, roundTrip(sparse.out.model));
+  assert.equal(fromSparse.rows.get('z'), { features: [0, 0, 0, 5], label: 1 });
+  assert.equal(fromSparse.data.schema, sparse.data.schema);
+  const tag = await run(rawTable(TAGS), { input_format: 'tag', tag_with_value: true, missing_fill: true, missing_fill_method: 'max' });
+  const fromTag = await run(rawTable(['q,t3:1']), {}, roundTrip(tag.out.model));
+  // max per tag: t1 5, t2 3, t3 2.
+  assert.equal(fromTag.rows.get('q'), { features: [5, 3, 1] });
+});
+
+t('unknown formats are refused with FATE\'s check message (naming the key too)', async () => {
   assert.match((await rejection(run(rawTable(TAGS), { input_format: 'libsvm' }))).message, /dataio param's input_format libsvm not supported, should be one of \['dense', 'sparse', 'tag'\]/);
   assert.match((await rejection(run(rawTable(TAGS), { output_format: 'csr' }))).message, /output_format csr not supported/);
 });

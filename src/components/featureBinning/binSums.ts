@@ -46,9 +46,10 @@ export async function encryptedBinSums(
   bins: readonly Int32Array[],
   tops: readonly number[],
   signal: AbortSignal,
-  workers = defaultObfuscatorWorkers(),
+  options: { workers?: number; minWork?: number } = {},
 ): Promise<bigint[][]> {
-  if (workers === 0 || cts.length * bins.length < PARALLEL_SUM_MIN) return productsByBin(n2, cts, bins, tops);
+  const workers = options.workers ?? defaultObfuscatorWorkers();
+  if (workers === 0 || cts.length * bins.length < (options.minWork ?? PARALLEL_SUM_MIN)) return productsByBin(n2, cts, bins, tops);
   const parts = workers + 1;
   const size = Math.ceil(cts.length / parts);
   const helped = Array.from({ length: workers }, (_, w) => {

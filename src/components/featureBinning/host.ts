@@ -54,21 +54,20 @@ export async function fitHost(
   });
   const joinedRows = joined.map((r) => rows[r]!);
 
-  const sums: Record<string, EncryptedBins> = {};
-  for (const c of cols.all) {
-    const bins = binsOf(joinedRows, c, points.get(cols.header[c]!)!);
+  const bins = cols.all.map((c) => binsOf(joinedRows, c, points.get(cols.header[c]!)!));
+  const tops = bins.map((b) => {
     let top = -1;
-    for (const b of bins) if (b > top) top = b;
-    const events: Ct[] = new Array<Ct>(top + 1).fill(summer.zero);
-    const sizes = new Array<number>(top + 1).fill(0);
-    for (let i = 0; i < bins.length; i++) {
-      const b = bins[i]!;
-      events[b] = summer.add(events[b]!, cts[i]!);
-      sizes[b] = sizes[b]! + 1;
-    }
-    sums[anonymousName(c)] = { events: events.map((e) => summer.rerandomize(e)), sizes };
-    ctx.signal.throwIfAborted();
-  }
+    for (const x of b) if (x > top) top = x;
+    return top;
+  });
+  const sums: Record<string, EncryptedBins> = {};
+  const products = await summer.sumBins(cts, bins, tops, ctx.signal);
+  ctx.signal.throwIfAborted();
+  cols.all.forEach((c, k) => {
+    const sizes = new Array<number>(tops[k]! + 1).fill(0);
+    for (const b of bins[k]!) sizes[b] = sizes[b]! + 1;
+    sums[anonymousName(c)] = { events: products[k]!.map((e) => summer.rerandomize(e)), sizes };
+  });
   const payload: EncryptedBinSum = {
     encrypted_bin_sum: sums,
     category_names: cols.category.map(anonymousName),

@@ -6,6 +6,7 @@
 // The plaintext mode (encrypt_param.method null) runs the same protocol on numbers: tests and the
 // bench baseline only.
 import { PaillierGhCipher } from '../heteroSecureBoost/ghCipher.js';
+import { encryptedBinSums } from './binSums.js';
 import { generatePaillierKeyPair, PaillierPublicKey, type ObfuscationMode, type PaillierPrivateKey } from '../crypto/paillier.js';
 
 /** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
@@ -20,10 +21,10 @@ export interface LabelEncryptor {
   close(): void;
 }
 
-/** The host's side: sums ciphertexts and re-randomises the sums. */
+/** The host's side: sums ciphertexts per bin and re-randomises the sums. */
 export interface BinSummer {
-  readonly zero: Ct;
-  add(a: Ct, b: Ct): Ct;
+  /** out[column][bin] = [[Σ labels of the rows in the bin]]; `bins[column][row]`, `tops[column]` the highest bin. */
+  sumBins(cts: readonly Ct[], bins: readonly Int32Array[], tops: readonly number[], signal: AbortSignal): Promise<Ct[][]>;
   rerandomize(c: Ct): Ct;
 }
 
@@ -59,15 +60,18 @@ export class PaillierLabelEncryptor implements LabelEncryptor {
 }
 
 export class PaillierBinSummer implements BinSummer {
-  readonly zero = 1n;
   private readonly publicKey: PaillierPublicKey;
   private readonly n2: bigint;
   constructor(n: bigint) {
+    if (typeof n !== 'bigint' || n < 1n << 255n) throw new Error('HeteroFeatureBinning: the guest sent no usable Paillier public key');
     this.publicKey = new PaillierPublicKey(n);
     this.n2 = this.publicKey.n2;
   }
-  add(a: Ct, b: Ct): Ct {
-    return ((a as bigint) * (b as bigint)) % this.n2;
+  sumBins(cts: readonly Ct[], bins: readonly Int32Array[], tops: readonly number[], signal: AbortSignal): Promise<Ct[][]> {
+    for (const c of cts) {
+      if (typeof c !== 'bigint' || c <= 0n || c >= this.n2) throw new Error('HeteroFeatureBinning: the guest sent a label that is not a ciphertext under its key');
+    }
+    return encryptedBinSums(this.n2, cts as bigint[], bins, tops, signal);
   }
   rerandomize(c: Ct): Ct {
     return this.publicKey.rerandomize(c as bigint);
@@ -76,7 +80,6 @@ export class PaillierBinSummer implements BinSummer {
 
 export class PlaintextLabelCipherForTestsOnly implements LabelEncryptor, BinSummer {
   readonly publicN = null;
-  readonly zero = 0;
   async encryptLabels(labels: Uint8Array): Promise<Ct[]> {
     return Array.from(labels);
   }
@@ -84,8 +87,12 @@ export class PlaintextLabelCipherForTestsOnly implements LabelEncryptor, BinSumm
     return Number(c);
   }
   close(): void {}
-  add(a: Ct, b: Ct): Ct {
-    return (a as number) + (b as number);
+  async sumBins(cts: readonly Ct[], bins: readonly Int32Array[], tops: readonly number[]): Promise<Ct[][]> {
+    return bins.map((col, c) => {
+      const acc = new Array<number>(tops[c]! + 1).fill(0);
+      col.forEach((b, i) => (acc[b] = acc[b]! + Number(cts[i])));
+      return acc;
+    });
   }
   rerandomize(c: Ct): Ct {
     return c;

@@ -5,7 +5,8 @@ import { heteroFeatureBinning } from '../../../src/components/featureBinning/fea
 import { optimalFromBuckets } from '../../../src/components/featureBinning/optimal.js';
 import { readParams } from '../../../src/components/featureBinning/params.js';
 import { binIndex } from '../../../src/components/featureBinning/splitPoints.js';
-import { breast } from '../../support/breastHetero.js';
+import { BUCKET_IDX, ENCRYPTED_BIN_SUM, ENCRYPTED_LABEL } from '../../../src/components/featureBinning/protocol.js';
+import { breast, recording, type Sent } from '../../support/breastHetero.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 
 const t = suite('HeteroFeatureBinning optimal');
@@ -45,13 +46,17 @@ t('given max_bin_pct too small for bin_num, then FATE’s error', () => {
 const GUEST: PartyRef = { role: 'guest', partyId: '10000' };
 const HOST: PartyRef = { role: 'host', partyId: '9999' };
 
-async function run(params: Record<string, unknown>): Promise<[ComponentOutput, ComponentOutput]> {
+async function run(params: Record<string, unknown>, log: Sent[] = []): Promise<[ComponentOutput, ComponentOutput]> {
   const { guest, host } = await breast();
   const job = new InProcessJob();
+  const ctx = (self: PartyRef) => {
+    const c = job.context(self);
+    return { ...c, federation: recording(c.federation, self, log) };
+  };
   const roles = { guest: ['10000'], host: ['9999'] };
   const input = (self: PartyRef, table: DataTable<Instance>) =>
     componentInput({ module: 'HeteroFeatureBinning', role: self.role, partyId: self.partyId, roles, params, data: { data: table } });
-  const out = await Promise.all([heteroFeatureBinning(input(GUEST, guest), job.context(GUEST)), heteroFeatureBinning(input(HOST, host), job.context(HOST))]);
+  const out = await Promise.all([heteroFeatureBinning(input(GUEST, guest), ctx(GUEST)), heteroFeatureBinning(input(HOST, host), ctx(HOST))]);
   assert.is(job.undelivered(), 0);
   return out;
 }
@@ -78,7 +83,16 @@ function ivOf(values: number[], labels: number[], sp: number[]): number {
 for (const metric of METRICS) {
   t(`given breast and the suite’s ${metric} conf (100 initial buckets, 10 bins, 5%..80%), then both sides get ≤ 10 bins, the host keeps the guest’s choice, and every IV matches its split points`, async () => {
     const params = { method: 'optimal', bin_num: 10, encrypt_param: metric === 'iv' ? { method: 'Paillier', key_length: 512 } : { method: null }, optimal_binning_param: { metric_method: metric, min_bin_pct: 0.05, max_bin_pct: 0.8, init_bucket_method: 'quantile', init_bin_nums: 100, mixture: true } };
-    const [g, h] = await run(params);
+    const log: Sent[] = [];
+    const [g, h] = await run(params, log);
+    // What crosses: labels (encrypted) and bucket indexes to the host; encrypted sums and sizes to the guest.
+    assert.equal([...new Set(log.filter((m) => m.to.role === 'host').map((m) => m.name))], [ENCRYPTED_LABEL, BUCKET_IDX]);
+    assert.equal([...new Set(log.filter((m) => m.to.role === 'guest').map((m) => m.name))], [ENCRYPTED_BIN_SUM]);
+    const idx = log.find((m) => m.name === BUCKET_IDX)!.payload as Record<string, number[]>;
+    for (const [k, v] of Object.entries(idx)) {
+      assert.match(k, /^host\.\d+$/);
+      assert.ok(v.every((i) => Number.isInteger(i) && i >= 0 && i < 100), 'bucket indexes only');
+    }
     const { guest, host } = await breast();
     const labels = guest.rows.map(([, r]) => r.label!);
     const gp = (g.model!.FeatureBinningParam as any).binningResult.binningResult;

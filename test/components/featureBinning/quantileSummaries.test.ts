@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { QuantileSummaries } from '../../../src/components/featureBinning/quantileSummaries.js';
 import { binIndex, quantileSplitPoints } from '../../../src/components/featureBinning/splitPoints.js';
+import { fixtureTable } from '../dataio/csvTable.js';
 
 const t = suite('featureBinning quantile summaries');
 
@@ -93,6 +94,27 @@ t('given a summary with nothing inserted, then a query answers 0; an out-of-rang
   const s = new QuantileSummaries({ error: 0.001, headSize: 10, compressThres: 10 });
   assert.is(s.query(0.5), 0);
   assert.throws(() => s.query(1.5), /quantile should be in \[0, 1\]/);
+});
+
+t('given the suite’s default_credit guest columns (30,000 rows, head_size 10,000: three head batches), then every split point of bin_num 10 is within the error bound of the exact quantile', () => {
+  const table = fixtureTable('default_credit_hetero_guest');
+  const cols = table.schema.header.slice(1); // y is the label
+  const rows = table.rows.map(([, line]) => ({ features: line.split(',').slice(1).map(Number) }));
+  const n = rows.length;
+  const error = 0.001;
+  const points = quantileSplitPoints(rows, cols.map((_, i) => i), 10, { error, headSize: 10000, compressThres: 10000 });
+  cols.forEach((name, c) => {
+    const sorted = Float64Array.from(rows.map((r) => r.features[c]!)).sort();
+    const sp = points[c]!;
+    assert.is(sp[sp.length - 1], sorted[n - 1], `${name}: the last split point is the max`);
+    const within = (v: number, k: number) => {
+      const [lo, hi] = rankRange(sorted, v);
+      return hi >= Math.floor((k / 10 - 2 * error) * n) && lo <= Math.ceil((k / 10 + 2 * error) * n);
+    };
+    // Every split point answers some q = k/10 within FATE's bound, and every q has such a split point.
+    for (const v of sp) assert.ok([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].some((k) => within(v, k)), `${name}: split point ${v} answers no quantile`);
+    for (let k = 1; k <= 10; k++) assert.ok(sp.some((v) => within(v, k)), `${name}: no split point for q=${k / 10}`);
+  });
 });
 
 t.run();

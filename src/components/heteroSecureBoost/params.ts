@@ -26,7 +26,7 @@ export interface BoostingTreeParam {
   readonly minChildWeight: number;
   readonly featureImportanceType: ImportanceType;
   /** 'Paillier', or null = no encryption at all (plaintext maths, for tests and the bench baseline only). */
-  readonly encryptMethod: 'Paillier' | null;
+  readonly encryptMethod: 'Paillier' | 'IterativeAffine' | null;
   readonly keyLength: number;
   /** Standard rⁿ (default) or the DJN opt-in: `encrypt_param.fedflow_obfuscation`, a fedflow key, not FATE's. */
   readonly obfuscation: ObfuscationMode;
@@ -80,10 +80,12 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
   if (taskType === 'classification' && objectiveName !== 'cross_entropy') fail(`objective ${objectiveName} is not a classification objective (use cross_entropy)`);
   if (taskType === 'regression' && objectiveName !== 'lse') fail(`regression objective ${JSON.stringify(objectiveName)} is not implemented (use lse)`);
 
-  let encryptMethod: 'Paillier' | null = 'Paillier';
+  let encryptMethod: 'Paillier' | 'IterativeAffine' | null = 'Paillier';
   if ('method' in enc) {
-    if (enc.method === null) encryptMethod = null;
-    else if (String(enc.method).toLowerCase() !== 'paillier') fail(`encrypt_param.method must be Paillier or null, got ${JSON.stringify(enc.method)}`);
+    const method = enc.method === null ? null : String(enc.method).toLowerCase();
+    if (method === null) encryptMethod = null;
+    else if (method === 'iterativeaffine') encryptMethod = 'IterativeAffine';
+    else if (method !== 'paillier') fail(`encrypt_param.method must be Paillier, IterativeAffine or null, got ${JSON.stringify(enc.method)}`);
   }
 
   const criterion = tree.criterion_method === undefined ? 'xgboost' : String(tree.criterion_method);

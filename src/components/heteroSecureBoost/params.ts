@@ -35,6 +35,9 @@ export interface BoostingTreeParam {
   readonly useMissing: boolean;
   /** With use_missing, 0 counts as missing too (FATE's zero_as_missing). */
   readonly zeroAsMissing: boolean;
+  /** FATE's validation_freqs and early_stopping_rounds, read but not implemented (the guest says so in its metrics). */
+  readonly validationFreqs: unknown;
+  readonly earlyStoppingRounds: number | null;
   /** Seed of the per-tree feature subsampling (null: Math.random). */
   readonly randomSeed: number | null;
 }
@@ -124,6 +127,8 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
     threshold: num(predict, 'threshold', 0.5),
     useMissing,
     zeroAsMissing,
+    validationFreqs: raw.validation_freqs ?? null,
+    earlyStoppingRounds: typeof raw.early_stopping_rounds === 'number' ? raw.early_stopping_rounds : null,
     randomSeed: typeof seed === 'number' ? seed : null,
   };
 }

@@ -1,6 +1,7 @@
 // npm run bench:serving — online inference through a guest and a host serving node (two child
 // processes running `fedflow serving`, as deployed) on 127.0.0.1: a hetero LR model with 30
-// features (guest x0..x9, host x0..x19 of the breast fixtures), loaded by publishLoad from a real
+// features (guest x0..x9, host x0..x19 of the breast fixtures) and a HeteroSecureBoost model
+// (trained on breast here, 5 trees of depth 3, plaintext maths), loaded by publishLoad from a real
 // HTTP /v1/model/transfer, bound with publishBind, then POST /federation/v1/inference with
 // keep-alive at a fixed concurrency for BENCH_SECONDS. Prints requests/s and p50/p90/p99 latency.
 // Same-run baseline: a bare node:http server in a child process answering a fixed JSON at the same
@@ -18,6 +19,7 @@ import { ModelServiceClient } from '../src/gen/com/webank/ai/fate/api/mlmodel/ma
 import { certsInit, partyCertPaths, readPartyCerts } from '../src/federation/certs.js';
 import { clientCredentials } from '../src/federation/tls.js';
 import { tempDir } from '../test/support/http.js';
+import { SBT_MODEL_VERSION, trainedBoostTransfer } from '../test/support/servingBoostModel.js';
 import {
   GUEST_HEADER,
   HOST_FEATURES_CSV,
@@ -37,6 +39,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const TLS = process.env.BENCH_TLS === '1';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const SERVICE_ID = 'breast-hetero-lr';
+const SBT_SERVICE_ID = 'breast-hetero-sbt';
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 const dir = tempDir('bench-serving');
@@ -147,10 +150,13 @@ async function main(): Promise<void> {
 
   const guestSpec = { role: 'guest' as const, header: GUEST_HEADER, weights: seededWeights(GUEST_HEADER, 7), intercept: 0.3125 };
   const hostSpec = { role: 'host' as const, header: HOST_HEADER, weights: seededWeights(HOST_HEADER, 11), intercept: 0 };
+  const boost = await trainedBoostTransfer();
   const transfer = await startTransferServer(
     new Map([
       [`${partyModelId('guest', '9999')}|${MODEL_VERSION}`, heteroLrBuffers(guestSpec)],
       [`${partyModelId('host', '10000')}|${MODEL_VERSION}`, heteroLrBuffers(hostSpec)],
+      [`${partyModelId('guest', '9999')}|${SBT_MODEL_VERSION}`, boost.guest],
+      [`${partyModelId('host', '10000')}|${SBT_MODEL_VERSION}`, boost.host],
     ]),
   );
   const [, hostGrpc] = await serving('10000', ['--host-features', HOST_FEATURES_CSV], transfer.url);
@@ -166,6 +172,9 @@ async function main(): Promise<void> {
     [hostClient, ['publishLoad', loadRequest('host')]],
     [guestClient, ['publishLoad', loadRequest('guest')]],
     [guestClient, ['publishBind', bindRequest(SERVICE_ID)]],
+    [hostClient, ['publishLoad', loadRequest('host', SBT_MODEL_VERSION)]],
+    [guestClient, ['publishLoad', loadRequest('guest', SBT_MODEL_VERSION)]],
+    [guestClient, ['publishBind', bindRequest(SBT_SERVICE_ID, SBT_MODEL_VERSION)]],
   ] as const) {
     const res = await call(c, req[0], req[1]);
     if (res.statusCode !== 0) throw new Error(`${req[0]} failed: ${res.statusCode} ${res.message}`);
@@ -175,7 +184,15 @@ async function main(): Promise<void> {
   await transfer.close();
 
   // One body per breast row (569 ids): guest features + the id the host looks its features up by.
-  const bodies = [...csvRows('breast_hetero_guest.csv')].map(([id, { y: _label, ...featureData }]) => JSON.stringify({ serviceId: SERVICE_ID, featureData, sendToRemoteFeatureData: { id } }));
+  const rows = [...csvRows('breast_hetero_guest.csv')];
+  const bodies = rows.map(([id, { y: _label, ...featureData }]) => JSON.stringify({ serviceId: SERVICE_ID, featureData, sendToRemoteFeatureData: { id } }));
+  const boostBodies = rows.map(([id, { y: _label, ...featureData }]) => JSON.stringify({ serviceId: SBT_SERVICE_ID, featureData, sendToRemoteFeatureData: { id } }));
+  // The SecureBoost service answers every row with the training job's score (a check, not timed).
+  for (const [id, { y: _label, ...featureData }] of rows.slice(0, 50)) {
+    const r = await fetch(`${guestUrl}/federation/v1/inference`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serviceId: SBT_SERVICE_ID, featureData, sendToRemoteFeatureData: { id } }) });
+    const a = (await r.json()) as { retcode: number; data?: { score: number } };
+    if (a.retcode !== 0 || Math.abs(a.data!.score - boost.scores.get(id)!) > 1e-9) throw new Error(`SecureBoost online score of id ${id}: ${JSON.stringify(a)} vs training ${boost.scores.get(id)}`);
+  }
 
   const [, baselineUrl] = await startChild(
     [
@@ -199,18 +216,27 @@ async function main(): Promise<void> {
   const cpu1 = [cpuSeconds(guestChild!.pid), cpuSeconds(hostChild!.pid), ownCpuSeconds()];
   const loadAfterServing = load();
   const perRequest = (i: number): string => `${(((cpu1[i]! - cpu0[i]!) * 1000) / served.n).toFixed(3)} ms`;
+  await fire(`${guestUrl}/federation/v1/inference`, boostBodies, 1, okAnswer); // warm-up
+  const bcpu0 = [cpuSeconds(guestChild!.pid), cpuSeconds(hostChild!.pid), ownCpuSeconds()];
+  const boosted = await fire(`${guestUrl}/federation/v1/inference`, boostBodies, SECONDS, okAnswer);
+  const bcpu1 = [cpuSeconds(guestChild!.pid), cpuSeconds(hostChild!.pid), ownCpuSeconds()];
+  const perBoost = (i: number): string => `${(((bcpu1[i]! - bcpu0[i]!) * 1000) / boosted.n).toFixed(3)} ms`;
   await fire(baselineUrl!, bodies, 1, okAnswer);
   const baseline = await fire(baselineUrl!, bodies, SECONDS, okAnswer);
 
   const row = (name: string, r: typeof served): string =>
     `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${ms(pct(r.latencies, 50))}   p90 ${ms(pct(r.latencies, 90))}   p99 ${ms(pct(r.latencies, 99))}   max ${ms(r.latencies[r.latencies.length - 1] ?? NaN)}   ${r.n} requests, ${r.errors} errors`;
   console.log(row('online inference (guest + host)', served));
+  console.log(row('SecureBoost (5 trees, depth 3)', boosted));
   console.log(row('baseline: bare node:http, fixed JSON', baseline));
   console.log(`CPU per inference: guest serving ${perRequest(0)}, host serving ${perRequest(1)}, bench client ${perRequest(2)} (less load-sensitive than wall-clock figures)`);
-  console.log(`ratio inference / baseline: ${(served.rps / baseline.rps).toFixed(2)} (throughput)`);
+  console.log(`CPU per SecureBoost inference: guest serving ${perBoost(0)}, host serving ${perBoost(1)}, bench client ${perBoost(2)}`);
+  console.log(`ratio inference / baseline: ${(served.rps / baseline.rps).toFixed(2)}, SecureBoost / baseline: ${(boosted.rps / baseline.rps).toFixed(2)} (throughput)`);
   console.log(`load average: ${loadBefore} before the inference run, ${loadAfterServing} after it, ${load()} at the end`);
   console.log(`target: >= 1000 req/s with p99 < 20 ms -> ${served.rps >= 1000 && pct(served.latencies, 99) < 20 && served.errors === 0 ? 'met' : 'NOT met'}`);
+  console.log(`SecureBoost target: >= 1000 req/s with p99 <= 20 ms -> ${boosted.rps >= 1000 && pct(boosted.latencies, 99) <= 20 && boosted.errors === 0 ? 'met' : 'NOT met'}`);
   if (served.errors > 0) console.log(`first error: ${served.firstError}`);
+  if (boosted.errors > 0) console.log(`first SecureBoost error: ${boosted.firstError}`);
 }
 
 main()

@@ -4,6 +4,7 @@
 import type { HostClients } from './hostInference.js';
 import type { ModelRegistry } from './modelRegistry.js';
 import { linearPart, sigmoid } from './scoring.js';
+import { guestPrediction, hitRate } from './treeScoring.js';
 import { Status, ServingError } from './statusCodes.js';
 
 export interface InferenceRequest {
@@ -57,8 +58,7 @@ export async function inferOnline(g: GuestSide, req: InferenceRequest): Promise<
   const loaded = g.registry.byService(req.serviceId);
   if (!loaded) throw new ServingError(Status.MODEL_NULL, `no model is bound to service id ${req.serviceId}`);
   if (loaded.role !== 'guest') throw new ServingError(Status.INVALID_ROLE_ERROR, `service id ${req.serviceId} is bound to a host model; ask the guest's serving`);
-  const { lr } = loaded.model;
-  const guest = linearPart(lr, req.featureData, 'guest');
+  const { lr, sbt } = loaded.model;
   const hostIds = loaded.roles['host'] ?? loaded.partners.filter((p) => p.role === 'host').map((p) => p.partyId);
   if (hostIds.length > 0 && Object.keys(req.sendToRemoteFeatureData).length === 0) {
     bad('sendToRemoteFeatureData is required: the hosts look their features up by it (e.g. {"id": "133"})');
@@ -75,26 +75,40 @@ export async function inferOnline(g: GuestSide, req: InferenceRequest): Promise<
       }),
     ),
   );
-  // Same order as the offline predict: W_g·x_g, + intercept, + each host's part in role order.
-  let z = guest.score + lr.intercept;
   const hostHitRates: Record<string, number> = {};
   for (let i = 0; i < hostIds.length; i++) {
     const a = hostAnswers[i]!;
     if (a.retcode !== Status.SUCCESS) throw new ServingError(a.retcode, `host ${hostIds[i]}: ${a.retmsg}`);
-    z += a.partialScore;
     hostHitRates[hostIds[i]!] = a.inputDataHitRate;
+  }
+  let result: Record<string, unknown>;
+  let guestHitRate: number;
+  if (sbt) {
+    const directions = new Map(hostIds.map((id, i) => [`host:${id}`, hostAnswers[i]!.splitDirections]));
+    const p = guestPrediction(sbt, `guest:${loaded.partyId}`, req.featureData, directions);
+    // score as FATE-Serving answers it (the probability of class 1, or the value); label and
+    // detail as the predict job's predict_result and predict_detail.
+    result = { score: p.score, label: p.result, detail: p.detail };
+    guestHitRate = hitRate(sbt, req.featureData);
+  } else {
+    // Same order as the offline predict: W_g·x_g, + intercept, + each host's part in role order.
+    const guest = linearPart(lr!, req.featureData, 'guest');
+    let z = guest.score + lr!.intercept;
+    for (const a of hostAnswers) z += a.partialScore;
+    result = { score: sigmoid(z) };
+    guestHitRate = guest.hitRate;
   }
   return {
     retcode: Status.SUCCESS,
     retmsg: 'success',
     data: {
-      score: sigmoid(z),
+      ...result,
       modelId: loaded.namespace,
       modelVersion: loaded.tableName,
       serviceId: req.serviceId,
       caseId: req.caseId,
       timestamp: Date.now(),
-      guestInputDataHitRate: guest.hitRate,
+      guestInputDataHitRate: guestHitRate,
       hostInputDataHitRate: hostHitRates,
     },
   };

@@ -15,6 +15,7 @@ import { clientCredentials, type TlsMaterial } from '../federation/tls.js';
 import type { FeatureSource } from './featureSource.js';
 import type { ModelRegistry } from './modelRegistry.js';
 import { linearPart } from './scoring.js';
+import { hitRate, hostDirections } from './treeScoring.js';
 import { Status, ServingError } from './statusCodes.js';
 
 export interface HostSide {
@@ -43,6 +44,7 @@ const answer = (retcode: number, retmsg: string): PartialScoreResponse => ({
   inputDataHitRate: 0,
   hostModelNamespace: '',
   hostModelTableName: '',
+  splitDirections: Buffer.alloc(0),
 });
 
 /** The host's answer to one request (pure apart from the registry and feature lookups). */
@@ -61,8 +63,15 @@ export function hostPartialScore(h: HostSide, req: PartialScoreRequest): Partial
     return answer(Status.HOST_FEATURE_NOT_EXIST, id === undefined ? `sendToRemoteFeatureData has no ${h.features.idName}` : `host ${h.partyId} has no features for ${h.features.idName} ${id}`);
   }
   try {
-    const part = linearPart(model.model.lr, row, 'host');
-    return { retcode: Status.SUCCESS, retmsg: 'success', partialScore: part.score, inputDataHitRate: part.hitRate, hostModelNamespace: model.namespace, hostModelTableName: model.tableName };
+    const found = { hostModelNamespace: model.namespace, hostModelTableName: model.tableName };
+    const trees = model.model.sbt;
+    if (trees) {
+      // SecureBoost: only which way this host's own split nodes send the row.
+      const splitDirections = hostDirections(trees, `host:${h.partyId}`, row);
+      return { retcode: Status.SUCCESS, retmsg: 'success', partialScore: 0, inputDataHitRate: hitRate(trees, row), ...found, splitDirections };
+    }
+    const part = linearPart(model.model.lr!, row, 'host');
+    return { retcode: Status.SUCCESS, retmsg: 'success', partialScore: part.score, inputDataHitRate: part.hitRate, ...found, splitDirections: Buffer.alloc(0) };
   } catch (err) {
     if (err instanceof ServingError) return answer(err.code, err.message);
     throw err;

@@ -132,7 +132,7 @@ export class ModelRegistry {
     }
     for (const m of state.models ?? []) {
       try {
-        const loaded: LoadedModel = { ...m, model: decodeServingModel(m.buffers) };
+        const loaded: LoadedModel = { ...m, model: decodeServingModel(m.buffers, m.role) };
         const key = modelKey(m.tableName, m.namespace);
         this.models.set(key, loaded);
         if (loaded.role === 'host') for (const p of loaded.partners) this.partners.set(modelKey(p.tableName, p.namespace), key);

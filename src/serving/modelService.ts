@@ -14,7 +14,7 @@ import type {
   UnloadResponse,
 } from '../gen/com/webank/ai/fate/api/mlmodel/manager/model_service.js';
 import { modelKey, type LoadedModel, type ModelRef, type ModelRegistry, type ServingRole } from './modelRegistry.js';
-import { decodeServingModel } from './servingModel.js';
+import { decodeServingModel, modelComponentOf } from './servingModel.js';
 import { Status, ServingError } from './statusCodes.js';
 import type { FetchModel } from './transferClient.js';
 
@@ -56,10 +56,10 @@ export function modelOperations(d: ModelServiceDeps) {
       }
     }
     const buffers = await d.fetchModel(self.tableName, self.namespace);
-    const model = decodeServingModel(buffers);
+    const model = decodeServingModel(buffers, self.role);
     const roles = Object.fromEntries(Object.entries(req.role).map(([role, p]) => [role, [...(p.partyId ?? [])]]));
     d.registry.put({ ...self, partners, roles, loadedAt: Date.now(), buffers, model });
-    log(`loaded ${self.role} ${self.partyId} model ${self.namespace} ${self.tableName} (${model.lr.component}, ${model.lr.header.length} features)`);
+    log(`loaded ${self.role} ${self.partyId} model ${self.namespace} ${self.tableName} (${modelComponentOf(model).component}, ${modelComponentOf(model).features.length} features)`);
     return ok();
   };
 
@@ -101,8 +101,8 @@ export function modelOperations(d: ModelServiceDeps) {
         serviceIds: d.registry.serviceIdsOf(m),
         modelId: m.model.modelId,
         modelVersion: m.model.modelVersion,
-        components: { dataio: m.model.dataIo.component, lr: m.model.lr.component },
-        features: m.model.lr.header,
+        components: { dataio: m.model.dataIo.component, ...(m.model.lr ? { lr: m.model.lr.component } : { secureboost: m.model.sbt!.component }) },
+        features: modelComponentOf(m.model).features,
         partners: m.partners,
         timestamp: m.loadedAt,
       }),

@@ -4,6 +4,8 @@
 import { DataIOParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-param.js';
 import { LRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-param.js';
 import { Pipeline } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/pipeline.js';
+import { readStoredBoosting, type StoredBoosting } from '../components/heteroSecureBoost/storedModel.js';
+import { decodeBuffer } from '../models/bufferCodec.js';
 import { Status, ServingError } from './statusCodes.js';
 
 /** Transfer data: buffer key → base64 of the protobuf bytes. */
@@ -19,13 +21,37 @@ export interface LinearPart {
   readonly intercept: number;
 }
 
+/** A HeteroSecureBoost model: this party's trees (weights at the guest, thresholds of its own splits). */
+export interface TreePart {
+  readonly component: string;
+  readonly model: StoredBoosting;
+  /** Feature names the party's own splits read, for the answer's hit rate. */
+  readonly header: readonly string[];
+  /** The host's split nodes of this model, (tree, node) in tree then node order: the order of a host's directions. */
+  readonly hostNodes: ReadonlyMap<string, readonly HostNode[]>;
+  /** site → "tree:node" → index in hostNodes. */
+  readonly hostNodeIndex: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+export interface HostNode {
+  readonly tree: number;
+  readonly node: number;
+}
+
 export interface ServingModel {
   /** From the Pipeline buffer (the job's model_id / model_version). */
   readonly modelId: string;
   readonly modelVersion: string;
   readonly dataIo: { readonly component: string; readonly header: readonly string[]; readonly sidName: string; readonly labelName: string };
-  readonly lr: LinearPart;
+  /** HeteroLR models. */
+  readonly lr?: LinearPart;
+  /** HeteroSecureBoost models. */
+  readonly sbt?: TreePart;
 }
+
+/** The model component's name and feature names, whichever family it is. */
+export const modelComponentOf = (m: ServingModel): { component: string; features: readonly string[] } =>
+  m.lr ? { component: m.lr.component, features: m.lr.header } : { component: m.sbt!.component, features: m.sbt!.header };
 
 export const PIPELINE_KEY = 'pipeline.pipeline:Pipeline';
 /**
@@ -34,13 +60,14 @@ export const PIPELINE_KEY = 'pipeline.pipeline:Pipeline';
  */
 const PASS_THROUGH = new Set(['Intersection', 'Evaluation', 'Reader', 'HeteroFeatureSelection']);
 const LR_MODULES = new Set(['HeteroLR']);
+const SBT_MODULES = new Set(['HeteroSecureBoost']);
 
 const fail = (message: string): never => {
   throw new ServingError(Status.LOAD_MODEL_ERROR, message);
 };
 
-/** Decodes and checks a hetero LR model; throws ServingError(107) saying what is wrong. */
-export function decodeServingModel(buffers: ModelBuffers): ServingModel {
+/** Decodes and checks a hetero LR or SecureBoost model of `role`; throws ServingError(107) saying what is wrong. */
+export function decodeServingModel(buffers: ModelBuffers, role = 'guest'): ServingModel {
   const pipelineB64 = buffers[PIPELINE_KEY];
   if (pipelineB64 === undefined) fail(`the model has no ${PIPELINE_KEY} buffer`);
   const pipeline = decode(Pipeline, PIPELINE_KEY, pipelineB64!);
@@ -55,16 +82,21 @@ export function decodeServingModel(buffers: ModelBuffers): ServingModel {
 
   let dataIoName: string | undefined;
   let lrName: string | undefined;
+  let sbtName: string | undefined;
   for (const [name, c] of components) {
     const module = c?.module ?? '';
     if (module === 'DataIO') dataIoName ??= name;
-    else if (LR_MODULES.has(module)) lrName ??= name;
-    else if (!PASS_THROUGH.has(module)) fail(`component ${name} (${module || 'no module'}) cannot be served online; fedflow serving supports DataIO, Intersection, HeteroFeatureSelection and HeteroLR`);
+    else if (LR_MODULES.has(module) && !sbtName) lrName ??= name;
+    else if (SBT_MODULES.has(module) && !lrName) sbtName ??= name;
+    else if (!PASS_THROUGH.has(module)) fail(`component ${name} (${module || 'no module'}) cannot be served online; fedflow serving supports DataIO, Intersection, HeteroFeatureSelection and one HeteroLR or HeteroSecureBoost`);
   }
   if (!dataIoName) return fail('the inference DSL has no DataIO component');
-  if (!lrName) return fail('the inference DSL has no HeteroLR component');
+  if (!lrName && !sbtName) return fail('the inference DSL has no HeteroLR or HeteroSecureBoost component');
 
   const dataIoParam = decode(DataIOParam, `${dataIoName}:DataIOParam`, bufferOf(buffers, dataIoName, 'DataIOParam'));
+  const dataIo = { component: dataIoName, header: dataIoParam.header, sidName: dataIoParam.sidName, labelName: dataIoParam.labelName };
+  if (sbtName) return { modelId: pipeline.modelId, modelVersion: pipeline.modelVersion, dataIo, sbt: treePart(buffers, sbtName, role) };
+  if (!lrName) return fail('the inference DSL has no HeteroLR component');
   const lrParam = decode(LRModelParam, `${lrName}:HeteroLogisticRegressionParam`, bufferOf(buffers, lrName, 'HeteroLogisticRegressionParam'));
   if (lrParam.needOneVsRest) fail(`${lrName} is a one-vs-rest model; fedflow serving scores binary models only`);
 
@@ -79,9 +111,39 @@ export function decodeServingModel(buffers: ModelBuffers): ServingModel {
   return {
     modelId: pipeline.modelId,
     modelVersion: pipeline.modelVersion,
-    dataIo: { component: dataIoName, header: dataIoParam.header, sidName: dataIoParam.sidName, labelName: dataIoParam.labelName },
+    dataIo,
     lr: { component: lrName, header, weights, intercept: lrParam.intercept },
   };
+}
+
+function treePart(buffers: ModelBuffers, component: string, role: string): TreePart {
+  const side = role === 'guest' ? 'Guest' : 'Host';
+  const names = [`HeteroSecureBoostingTree${side}Meta`, `HeteroSecureBoostingTree${side}Param`];
+  const json = Object.fromEntries(names.map((name) => {
+    const b64 = bufferOf(buffers, component, name);
+    try {
+      return [name, decodeBuffer(name, Buffer.from(b64, 'base64'))];
+    } catch (err) {
+      return fail(`buffer ${component}:${name} is not a valid protobuf: ${(err as Error).message}`);
+    }
+  }));
+  let model: StoredBoosting;
+  try {
+    model = readStoredBoosting(json, role);
+  } catch (err) {
+    return fail(`${component}: ${(err as Error).message}`);
+  }
+  const hostNodes = new Map<string, HostNode[]>();
+  model.trees.forEach((tree, t) => {
+    for (const n of tree.nodes) {
+      if (n.isLeaf || !n.sitename.startsWith('host:')) continue;
+      let list = hostNodes.get(n.sitename);
+      if (!list) hostNodes.set(n.sitename, (list = []));
+      list.push({ tree: t, node: n.id });
+    }
+  });
+  const hostNodeIndex = new Map([...hostNodes].map(([site, list]) => [site, new Map(list.map((n, i) => [`${n.tree}:${n.node}`, i]))]));
+  return { component, model, header: [...model.featureNames.values()], hostNodes, hostNodeIndex };
 }
 
 /** The buffer `<component>.<any alias>:<bufferName>` (FATE's aliases vary by module). */

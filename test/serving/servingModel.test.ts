@@ -48,10 +48,10 @@ model('weights follow the LR header; components are found by module whatever the
   );
   const m = decodeServingModel(buffers);
   assert.is(m.dataIo.component, 'reader_a');
-  assert.is(m.lr.component, 'lr_main');
-  assert.equal(m.lr.header, GUEST_HEADER);
-  assert.equal([...m.lr.weights], GUEST_HEADER.map((h) => GUEST.weights[h]!));
-  assert.is(m.lr.intercept, -0.5);
+  assert.is(m.lr!.component, 'lr_main');
+  assert.equal(m.lr!.header, GUEST_HEADER);
+  assert.equal([...m.lr!.weights], GUEST_HEADER.map((h) => GUEST.weights[h]!));
+  assert.is(m.lr!.intercept, -0.5);
   assert.equal(m.dataIo.header, GUEST_HEADER);
   assert.is(m.dataIo.labelName, 'y');
 });
@@ -64,7 +64,7 @@ model('refusals name what is missing or unsupported (status 107)', () => {
   assert.is(e.message, 'the model has no pipeline.pipeline:Pipeline buffer');
 
   e = refusal(() => decodeServingModel(heteroLrBuffers({ ...GUEST, inferenceDsl: { components: { ...INFERENCE_DSL.components, scale_0: { module: 'FeatureScale' } } } })));
-  assert.is(e.message, 'component scale_0 (FeatureScale) cannot be served online; fedflow serving supports DataIO, Intersection, HeteroFeatureSelection and HeteroLR');
+  assert.is(e.message, 'component scale_0 (FeatureScale) cannot be served online; fedflow serving supports DataIO, Intersection, HeteroFeatureSelection and one HeteroLR or HeteroSecureBoost');
 
   const { 'hetero_lr_0.hetero_lr:HeteroLogisticRegressionParam': _w, ...noParam } = base;
   e = refusal(() => decodeServingModel(noParam));
@@ -78,20 +78,20 @@ model('refusals name what is missing or unsupported (status 107)', () => {
   assert.is(e.message, 'hetero_lr_0 has no weight for feature x1');
 
   e = refusal(() => decodeServingModel(heteroLrBuffers({ ...GUEST, inferenceDsl: { components: { dataio_0: { module: 'DataIO' } } } })));
-  assert.is(e.message, 'the inference DSL has no HeteroLR component');
+  assert.is(e.message, 'the inference DSL has no HeteroLR or HeteroSecureBoost component');
 });
 
 model('linearPart: numeric strings count, missing features add nothing, other values are refused (102)', () => {
   const m = decodeServingModel(heteroLrBuffers(GUEST));
   const row = Object.fromEntries(GUEST_HEADER.map((h, i) => [h, i / 10]));
-  const full = linearPart(m.lr, row, 'guest');
+  const full = linearPart(m.lr!, row, 'guest');
   assert.is(full.hitRate, 1);
   assert.is(full.score, GUEST_HEADER.reduce((s, h, i) => s + GUEST.weights[h]! * (i / 10), 0));
   const { x9: _x9, ...partial } = row;
-  const half = linearPart(m.lr, { ...partial, x0: '0' }, 'guest');
+  const half = linearPart(m.lr!, { ...partial, x0: '0' }, 'guest');
   assert.is(half.hitRate, 0.9);
   assert.ok(Math.abs(half.score - (full.score - GUEST.weights['x9']! * 0.9)) < 1e-15);
-  const e = refusal(() => linearPart(m.lr, { ...row, x2: true }, 'guest'));
+  const e = refusal(() => linearPart(m.lr!, { ...row, x2: true }, 'guest'));
   assert.equal([e.code, e.message], [102, 'guest feature x2 is not a number: true']);
 });
 

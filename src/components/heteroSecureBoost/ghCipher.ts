@@ -1,7 +1,9 @@
 // The additive cipher SecureBoost needs over packed g/h plaintexts: Paillier (the guest holds the
 // private key; hosts only get the public key) or, for tests and the bench baseline only, no encryption
 // at all with the same bigint arithmetic, so both modes run the very same algorithm.
+import { type IterativeAffineKey, iterativeAffineDecrypt, iterativeAffineEncrypt, iterativeAffinePlainBits } from '../crypto/iterativeAffine.js';
 import { BackgroundObfuscators } from '../crypto/backgroundObfuscators.js';
+import { slotsPerPlaintext } from './ghPacking.js';
 import { PaillierEncryptor, type ObfuscationMode, type PaillierPrivateKey, type PaillierPublicKey } from '../crypto/paillier.js';
 
 export interface GhCipher {
@@ -17,6 +19,8 @@ export interface GhCipher {
   add(a: bigint, b: bigint): bigint;
   /** [[m·2^bits]]: `bits` homomorphic doublings (squarings for Paillier). */
   shift(c: bigint, bits: number): bigint;
+  /** How many g/h slots of `slotBits` one ciphertext may carry (hosts compress that many candidates into one). */
+  slotsFor(slotBits: number): number;
 }
 
 export interface GhDecryptor {
@@ -72,6 +76,9 @@ export class PaillierGhCipher implements GhCipher {
   add(a: bigint, b: bigint): bigint {
     return (a * b) % this.n2;
   }
+  slotsFor(slotBits: number): number {
+    return slotsPerPlaintext(this.keyBits, slotBits);
+  }
   shift(c: bigint, bits: number): bigint {
     let x = c;
     for (let i = 0; i < bits; i++) x = (x * x) % this.n2;
@@ -100,7 +107,69 @@ export class PlaintextGhCipherForTestsOnly implements GhCipher, GhDecryptor {
   shift(c: bigint, bits: number): bigint {
     return c << BigInt(bits);
   }
+  slotsFor(slotBits: number): number {
+    return slotsPerPlaintext(this.keyBits, slotBits);
+  }
   decrypt(c: bigint): bigint {
     return c;
+  }
+}
+
+export const ITERATIVE_AFFINE_WARNING =
+  'encrypt_param.method IterativeAffine: FATE 1.4\'s IterativeAffine cipher is much weaker than Paillier (deterministic and linear, ' +
+  'broken by a few known plaintexts); the gradients it protects are exposed to a host that can guess some. Use Paillier.';
+
+/**
+ * FATE 1.4's IterativeAffine (crypto/iterativeAffine.ts): ciphertexts add as integers, which is all a
+ * host does with them. Only the guest holds the key; hosts get none (`IterativeAffineSums`). One slot
+ * per ciphertext: scaling a ciphertext by 2^k would overflow the rounds' moduli, so hosts do not
+ * compress candidates. Much weaker than Paillier (deterministic and linear).
+ */
+export class IterativeAffineGhCipher implements GhCipher, GhDecryptor {
+  readonly keyBits: number;
+  readonly zero = 0n;
+  constructor(private readonly key: IterativeAffineKey) {
+    this.keyBits = iterativeAffinePlainBits(key);
+  }
+  encrypt(m: bigint): bigint {
+    return iterativeAffineEncrypt(this.key, m);
+  }
+  async encryptAll(ms: readonly bigint[]): Promise<bigint[]> {
+    return ms.map((m) => this.encrypt(m));
+  }
+  close(): void {}
+  add(a: bigint, b: bigint): bigint {
+    return a + b;
+  }
+  shift(): bigint {
+    throw new Error('IterativeAffine ciphertexts can not be scaled');
+  }
+  slotsFor(): number {
+    return 1;
+  }
+  decrypt(c: bigint): bigint {
+    return iterativeAffineDecrypt(this.key, c);
+  }
+}
+
+/** A host's side of IterativeAffine: adds ciphertexts, holds no key. */
+export class IterativeAffineSums implements GhCipher {
+  readonly zero = 0n;
+  constructor(readonly keyBits: number) {}
+  encrypt(): bigint {
+    throw new Error('a host holds no IterativeAffine key');
+  }
+  async encryptAll(): Promise<bigint[]> {
+    throw new Error('a host holds no IterativeAffine key');
+  }
+  close(): void {}
+  add(a: bigint, b: bigint): bigint {
+    return a + b;
+  }
+  shift(): bigint {
+    throw new Error('IterativeAffine ciphertexts can not be scaled');
+  }
+  slotsFor(): number {
+    return 1;
   }
 }

@@ -9,8 +9,9 @@ import { seededRandom } from '../heteroLR/params.js';
 import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
 import { nodeWeight, splitGain } from './criterion.js';
 import { sampleFeatures } from './featureSampling.js';
-import { type GhCipher, type GhDecryptor, PaillierGhCipher, paillierDecryptor, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
-import { decompress, ghLayout, type GhLayout, packGh, slotsPerPlaintext, unpackGh } from './ghPacking.js';
+import { generateIterativeAffineKey } from '../crypto/iterativeAffine.js';
+import { type GhCipher, type GhDecryptor, IterativeAffineGhCipher, ITERATIVE_AFFINE_WARNING, PaillierGhCipher, paillierDecryptor, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
+import { decompress, ghLayout, type GhLayout, packGh, unpackGh } from './ghPacking.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
 import { boostingTarget } from './boostingTarget.js';
 import { objectiveOf } from './objective.js';
@@ -104,9 +105,9 @@ function admissibleGain(p: BoostingTreeParam, node: GrowNode, gl: number, hl: nu
 
 /** Decrypts a host's compressed candidates of one node and returns its best, by anonymous index. */
 function hostBest(
-  p: BoostingTreeParam, node: GrowNode, info: HostSplitInfo, host: number, layout: GhLayout, keyBits: number, decryptor: GhDecryptor,
+  p: BoostingTreeParam, node: GrowNode, info: HostSplitInfo, host: number, layout: GhLayout, cipher: GhCipher, decryptor: GhDecryptor,
 ): Candidate | null {
-  const per = slotsPerPlaintext(keyBits, layout.slotBits);
+  const per = cipher.slotsFor(layout.slotBits);
   let best: Candidate | null = null;
   info.packed.forEach((c, group) => {
     const size = Math.min(per, info.candidates - group * per);
@@ -167,7 +168,7 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
       for (let k = 0; k < peers.hosts.length; k++) {
         const info = await ch.get<HostSplitInfo>(TREE + 'encrypted_splitinfo_host', `${tag}.${j}`, peers.hosts[k]!);
         if (info.nodeId !== node.id) throw new Error(`HeteroSecureBoost: host sent split info for node ${info.nodeId}, expected ${node.id}`);
-        const cand = hostBest(p, node, info, k, layout, tc.cipher.keyBits, tc.decryptor);
+        const cand = hostBest(p, node, info, k, layout, tc.cipher, tc.decryptor);
         const cur = best.get(node.id);
         if (cand && (!cur || cand.gain > cur.gain)) best.set(node.id, cand);
       }
@@ -242,12 +243,19 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
     cipher = paillier = new PaillierGhCipher(pair.publicKey, p.obfuscation, pair.privateKey);
     decryptor = paillierDecryptor(pair.privateKey);
     keyN = pair.publicKey.n;
+  } else if (p.encryptMethod === 'IterativeAffine') {
+    const affine = new IterativeAffineGhCipher(generateIterativeAffineKey(p.keyLength));
+    cipher = affine;
+    decryptor = affine;
+    // No component log in the contract: the warning goes where the job's tracking shows it.
+    ctx.tracker.setMetricMeta('train', 'encrypt_param', { name: 'encrypt_param', metric_type: 'WARNING' });
+    ctx.tracker.logMetricData('train', 'encrypt_param', [['warning', ITERATIVE_AFFINE_WARNING]]);
   } else {
     const plain = new PlaintextGhCipherForTestsOnly(p.keyLength);
     cipher = plain;
     decryptor = plain;
   }
-  await ch.send(BOOSTING + 'paillier_pubkey', SETUP_TAG, { n: keyN, keyBits: cipher.keyBits } satisfies PubKeyPayload, peers.hosts);
+  await ch.send(BOOSTING + 'paillier_pubkey', SETUP_TAG, { n: keyN, keyBits: cipher.keyBits, ...(p.encryptMethod === 'IterativeAffine' ? { scheme: 'IterativeAffine' as const } : {}) } satisfies PubKeyPayload, peers.hosts);
   await ch.send(BOOSTING + 'sample_ids', SETUP_TAG, table.rows.map(([key]) => key), peers.hosts);
 
   const bins = binFeatures(table.rows.map(([, inst]) => inst.features), header.length, p.binNum, p);

@@ -8,8 +8,7 @@ import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Inst
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
 import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
-import { type GhCipher, PaillierGhCipher, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
-import { slotsPerPlaintext } from './ghPacking.js';
+import { type GhCipher, IterativeAffineSums, PaillierGhCipher, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
 import type { BoostingTreeParam } from './params.js';
 import {
@@ -124,7 +123,7 @@ function shuffledOrder(n: number): number[] {
 
 /** Horner-compresses consecutive slots: [[s₀·2^(k·(c−1)) + … + s_(c−1)]] per group of c. */
 export function compress(cipher: GhCipher, sums: readonly bigint[], slotBits: number): bigint[] {
-  const per = slotsPerPlaintext(cipher.keyBits, slotBits);
+  const per = cipher.slotsFor(slotBits);
   const out: bigint[] = [];
   for (let start = 0; start < sums.length; start += per) {
     let acc = sums[start]!;
@@ -146,7 +145,8 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
   const table = hostTable(input);
   const header = [...table.schema.header];
   const key = await ch.get<PubKeyPayload>(BOOSTING + 'paillier_pubkey', SETUP_TAG, peers.guest);
-  const cipher: GhCipher = key.n === null ? new PlaintextGhCipherForTestsOnly(key.keyBits) : new PaillierGhCipher(new PaillierPublicKey(key.n));
+  const cipher: GhCipher = key.scheme === 'IterativeAffine' ? new IterativeAffineSums(key.keyBits)
+    : key.n === null ? new PlaintextGhCipherForTestsOnly(key.keyBits) : new PaillierGhCipher(new PaillierPublicKey(key.n));
   const ids = await ch.get<string[]>(BOOSTING + 'sample_ids', SETUP_TAG, peers.guest);
   const byKey = new Map(table.rows);
   const rows = ids.map((id) => {

@@ -26,7 +26,7 @@ export interface BoostingTreeParam {
   readonly minChildWeight: number;
   readonly featureImportanceType: ImportanceType;
   /** 'Paillier', or null = no encryption at all (plaintext maths, for tests and the bench baseline only). */
-  readonly encryptMethod: 'Paillier' | null;
+  readonly encryptMethod: 'Paillier' | 'IterativeAffine' | null;
   readonly keyLength: number;
   /** Standard rⁿ (default) or the DJN opt-in: `encrypt_param.fedflow_obfuscation`, a fedflow key, not FATE's. */
   readonly obfuscation: ObfuscationMode;
@@ -35,6 +35,9 @@ export interface BoostingTreeParam {
   readonly useMissing: boolean;
   /** With use_missing, 0 counts as missing too (FATE's zero_as_missing). */
   readonly zeroAsMissing: boolean;
+  /** FATE's validation_freqs and early_stopping_rounds, read but not implemented (the guest says so in its metrics). */
+  readonly validationFreqs: unknown;
+  readonly earlyStoppingRounds: number | null;
   /** Seed of the per-tree feature subsampling (null: Math.random). */
   readonly randomSeed: number | null;
 }
@@ -80,10 +83,12 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
   if (taskType === 'classification' && objectiveName !== 'cross_entropy') fail(`objective ${objectiveName} is not a classification objective (use cross_entropy)`);
   if (taskType === 'regression' && objectiveName !== 'lse') fail(`regression objective ${JSON.stringify(objectiveName)} is not implemented (use lse)`);
 
-  let encryptMethod: 'Paillier' | null = 'Paillier';
+  let encryptMethod: 'Paillier' | 'IterativeAffine' | null = 'Paillier';
   if ('method' in enc) {
-    if (enc.method === null) encryptMethod = null;
-    else if (String(enc.method).toLowerCase() !== 'paillier') fail(`encrypt_param.method must be Paillier or null, got ${JSON.stringify(enc.method)}`);
+    const method = enc.method === null ? null : String(enc.method).toLowerCase();
+    if (method === null) encryptMethod = null;
+    else if (method === 'iterativeaffine') encryptMethod = 'IterativeAffine';
+    else if (method !== 'paillier') fail(`encrypt_param.method must be Paillier, IterativeAffine or null, got ${JSON.stringify(enc.method)}`);
   }
 
   const criterion = tree.criterion_method === undefined ? 'xgboost' : String(tree.criterion_method);
@@ -122,6 +127,8 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
     threshold: num(predict, 'threshold', 0.5),
     useMissing,
     zeroAsMissing,
+    validationFreqs: raw.validation_freqs ?? null,
+    earlyStoppingRounds: typeof raw.early_stopping_rounds === 'number' ? raw.early_stopping_rounds : null,
     randomSeed: typeof seed === 'number' ? seed : null,
   };
 }

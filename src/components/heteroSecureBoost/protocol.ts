@@ -11,10 +11,14 @@ export const BOOSTING = 'HeteroSecureBoostingTreeTransferVariable.';
 export const TREE = 'HeteroDecisionTreeTransferVariable.';
 export const SETUP_TAG = 'fit';
 
-/** guest → hosts `paillier_pubkey`: the guest's public key (null n: plaintext test mode). */
+/**
+ * guest → hosts `paillier_pubkey`: the guest's Paillier public key; for IterativeAffine (symmetric)
+ * no key at all, only that ciphertexts add as integers; null n and no scheme: plaintext test mode.
+ */
 export interface PubKeyPayload {
   n: bigint | null;
   keyBits: number;
+  scheme?: 'IterativeAffine';
 }
 
 /** guest → hosts `encrypted_grad_and_hess`, once per tree. */

@@ -113,8 +113,12 @@ const cases: Case[] = [
   },
 ];
 
-for (const c of cases) {
-  for (const [mode, enc] of [['plaintext', PLAIN], ['Paillier 512', PAILLIER]] as const) {
+const AFFINE = { method: 'IterativeAffine', key_length: 1024 };
+
+for (const [k, c] of cases.entries()) {
+  // IterativeAffine on the binary and the missing-value cases (the suite's conf uses it there).
+  const modes = [['plaintext', PLAIN], ['Paillier 512', PAILLIER], ...(k === 0 || k === 3 ? [['IterativeAffine 1024', AFFINE]] : [])] as const;
+  for (const [mode, enc] of modes) {
     t(`${c.name}, ${mode}: the same trees as the central trainer; training and predict-job scores = central within 1e-9`, async () => {
       const data = await c.data();
       const params = { ...c.params, encrypt_param: enc };

@@ -132,4 +132,23 @@ t('a model from another module or a table without the model\'s features: a clear
   await hostRun.catch(() => undefined);
 });
 
+t('train_data + eval_data: the output is FATE\'s union, train rows then the other eval ids as "validate", scored by the trained model', async () => {
+  const data = await breast();
+  const cut = (tb: DataTable<Instance>, n: number): DataTable<Instance> => ({ schema: tb.schema, rows: tb.rows.slice(0, n) });
+  const job = new InProcessJob();
+  const params = { ...PARAMS, encrypt_param: { method: null }, validation_freqs: 1 };
+  const input = (role: string, table: DataTable<Instance>) =>
+    componentInput({ module: 'HeteroSecureBoost', componentName: 'hetero_secureboost_0', role, roles: ROLES, params, data: { train_data: cut(table, 400), eval_data: table } });
+  const [guest, host] = await Promise.all([heteroSecureBoost(input('guest', data.guest), job.context(GUEST)), heteroSecureBoost(input('host', data.host), job.context(HOST))]);
+  assert.is(job.undelivered(), 0);
+  const rows = guest.data!.rows as [string, unknown[]][];
+  assert.is(rows.length, 569);
+  assert.equal(rows.map(([k]) => k), data.guest.rows.map(([k]) => k), 'key order');
+  const trainIds = new Set(data.guest.rows.slice(0, 400).map(([k]) => k));
+  assert.ok(rows.every(([k, r]) => r[4] === (trainIds.has(k) ? 'train' : 'validate')));
+  const predicted = await both(params, data, { guest: stored(guest.model!), host: stored(host.model!) });
+  const want = scoresOf(predicted.guest);
+  for (const [k, r] of rows) assert.ok(Math.abs((r[2] as number) - (want.get(k)![2] as number)) < 1e-9, k);
+});
+
 t.run();

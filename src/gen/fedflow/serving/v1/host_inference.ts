@@ -58,6 +58,11 @@ export interface PartialScoreResponse {
   /** The host model that answered. */
   hostModelNamespace: string;
   hostModelTableName: string;
+  /**
+   * HeteroSecureBoost: for each split node of this host in its model (trees in order, nodes by id),
+   * 1 if the row goes left, else 0. Nothing else about the row or the model crosses.
+   */
+  splitDirections: Buffer;
 }
 
 export interface PartialScoresRequest {
@@ -395,6 +400,7 @@ function createBasePartialScoreResponse(): PartialScoreResponse {
     inputDataHitRate: 0,
     hostModelNamespace: "",
     hostModelTableName: "",
+    splitDirections: Buffer.alloc(0),
   };
 }
 
@@ -417,6 +423,9 @@ export const PartialScoreResponse: MessageFns<PartialScoreResponse> = {
     }
     if (message.hostModelTableName !== "") {
       writer.uint32(50).string(message.hostModelTableName);
+    }
+    if (message.splitDirections.length !== 0) {
+      writer.uint32(58).bytes(message.splitDirections);
     }
     return writer;
   },
@@ -482,6 +491,14 @@ export const PartialScoreResponse: MessageFns<PartialScoreResponse> = {
             message.hostModelTableName = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.splitDirections = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -518,6 +535,11 @@ export const PartialScoreResponse: MessageFns<PartialScoreResponse> = {
         : isSet(object.host_model_table_name)
         ? globalThis.String(object.host_model_table_name)
         : "",
+      splitDirections: isSet(object.splitDirections)
+        ? Buffer.from(bytesFromBase64(object.splitDirections))
+        : isSet(object.split_directions)
+        ? Buffer.from(bytesFromBase64(object.split_directions))
+        : Buffer.alloc(0),
     };
   },
 
@@ -541,6 +563,9 @@ export const PartialScoreResponse: MessageFns<PartialScoreResponse> = {
     if (message.hostModelTableName !== "") {
       obj.hostModelTableName = message.hostModelTableName;
     }
+    if (message.splitDirections.length !== 0) {
+      obj.splitDirections = base64FromBytes(message.splitDirections);
+    }
     return obj;
   },
 
@@ -555,6 +580,7 @@ export const PartialScoreResponse: MessageFns<PartialScoreResponse> = {
     message.inputDataHitRate = object.inputDataHitRate ?? 0;
     message.hostModelNamespace = object.hostModelNamespace ?? "";
     message.hostModelTableName = object.hostModelTableName ?? "";
+    message.splitDirections = object.splitDirections ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -823,6 +849,14 @@ export const HostInferenceServiceClient = makeGenericClientConstructor(
   service: typeof HostInferenceServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;

@@ -4,6 +4,7 @@ import { dataIO } from './dataio/dataIO.js';
 import { download } from './download/download.js';
 import { evaluation } from './evaluation/evaluation.js';
 import { featureScale } from './featureScale/featureScale.js';
+import { heteroLinR, heteroPoisson } from './heteroGLM/heteroGLM.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
 import { homoLR } from './homoLR/homoLR.js';
 import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
@@ -19,6 +20,8 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   FeatureScale: featureScale,
   LocalBaseline: localBaseline,
   HeteroLR: heteroLR,
+  HeteroLinR: heteroLinR,
+  HeteroPoisson: heteroPoisson,
   HomoLR: homoLR,
   HeteroSecureBoost: heteroSecureBoost,
   Upload: upload,

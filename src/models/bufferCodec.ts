@@ -5,6 +5,10 @@ import { DataIOMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-i
 import { DataIOParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-param.js';
 import { LRModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-meta.js';
 import { LRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-param.js';
+import { LinRModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/linr-model-meta.js';
+import { LinRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/linr-model-param.js';
+import { PoissonModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/poisson-model-meta.js';
+import { PoissonModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/poisson-model-param.js';
 import { Pipeline } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/pipeline.js';
 import { ScaleMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-scale-meta.js';
 import { ScaleParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-scale-param.js';
@@ -28,6 +32,10 @@ const BUFFER_TYPES: ReadonlyMap<string, ProtoType> = new Map([
   ['HeteroLogisticRegressionParam', type('LRModelParam', LRModelParam)],
   ['HomoLogisticRegressionMeta', type('LRModelMeta', LRModelMeta)],
   ['HomoLogisticRegressionParam', type('LRModelParam', LRModelParam)],
+  ['HeteroLinearRegressionMeta', type('LinRModelMeta', LinRModelMeta)],
+  ['HeteroLinearRegressionParam', type('LinRModelParam', LinRModelParam)],
+  ['HeteroPoissonRegressionMeta', type('PoissonModelMeta', PoissonModelMeta)],
+  ['HeteroPoissonRegressionParam', type('PoissonModelParam', PoissonModelParam)],
   ['ScaleMeta', type('ScaleMeta', ScaleMeta)],
   ['ScaleParam', type('ScaleParam', ScaleParam)],
   ['Pipeline', type('Pipeline', Pipeline)],

@@ -31,7 +31,7 @@ import { ObfuscatorDealer } from './obfuscatorDealer.js';
 import { type HeteroLogisticParam, initWeights, PartyOptimizer, seededRandom } from './params.js';
 
 const PREFIX = 'HeteroLRTransferVariable.';
-const SETUP_TAG = 'fit';
+export const SETUP_TAG = 'fit';
 
 export interface Peers {
   guest: PartyRef;
@@ -41,34 +41,36 @@ export interface Peers {
 
 /** The federation of one component run, with a scope put before every tag. */
 export class Channel {
+  /** `prefix`: FATE's transfer variable class of the model (`HeteroLRTransferVariable.`). */
   constructor(
     private readonly ctx: ComponentContext,
     readonly scope = '',
+    private readonly prefix = PREFIX,
   ) {}
   /** The same federation under a further scope. */
   sub(scope: string): Channel {
-    return new Channel(this.ctx, this.scope + scope);
+    return new Channel(this.ctx, this.scope + scope, this.prefix);
   }
   send(name: string, tag: string, payload: unknown, to: PartyRef | PartyRef[]): Promise<void> {
-    return this.ctx.federation.remote(PREFIX + name, this.scope + tag, payload, Array.isArray(to) ? to : [to]);
+    return this.ctx.federation.remote(this.prefix + name, this.scope + tag, payload, Array.isArray(to) ? to : [to]);
   }
   async get<T>(name: string, tag: string, from: PartyRef): Promise<T> {
     this.ctx.signal.throwIfAborted();
-    return (await this.ctx.federation.get(PREFIX + name, this.scope + tag, from)) as T;
+    return (await this.ctx.federation.get(this.prefix + name, this.scope + tag, from)) as T;
   }
 }
 
-interface PubKeyPayload {
+export interface PubKeyPayload {
   n: bigint | null;
   /** The arbiter deals the (standard) obfuscators: parties do not compute their own. */
   dealt?: boolean;
 }
 
-function cipherFrom(payload: PubKeyPayload, p: HeteroLogisticParam): HeCipher {
+export function cipherFrom(payload: PubKeyPayload, p: HeteroLogisticParam): HeCipher {
   return payload.n === null ? new PlaintextCipherForTestsOnly() : new PaillierCipher(new PaillierPublicKey(payload.n), p.obfuscation, payload.dealt === true);
 }
 
-interface BatchInfo {
+export interface BatchInfo {
   batchSize: number;
   batchNum: number;
   /** Rows of each batch (the arbiter deals that many obfuscators per party and step). */
@@ -76,29 +78,29 @@ interface BatchInfo {
 }
 
 /** Steps dealt ahead of the last completed one: the next step is ready when a party asks for it. */
-const DEAL_WINDOW_STEPS = 2;
+export const DEAL_WINDOW_STEPS = 2;
 
 /** Obfuscators one party uses in one step: a fresh encryption per row, plus the two loss terms with a single host. */
 function perStepEncryptions(rows: number, singleHost: boolean): number {
   return rows + (singleHost ? 2 : 0);
 }
 
-const stepTag = (step: number, batchNum: number) => `${Math.floor(step / batchNum)}.${step % batchNum}`;
+export const stepTag = (step: number, batchNum: number) => `${Math.floor(step / batchNum)}.${step % batchNum}`;
 
 /** Guest/host, dealt mode: the step's obfuscators, before its first encryption. */
-async function receiveDealt(ch: Channel, cipher: HeCipher, dealt: boolean, tag: string, arbiter: PartyRef): Promise<void> {
+export async function receiveDealt(ch: Channel, cipher: HeCipher, dealt: boolean, tag: string, arbiter: PartyRef): Promise<void> {
   if (dealt) cipher.receiveObfuscators(await ch.get<bigint[]>('paillier_obfuscators', tag, arbiter));
 }
 
 /** Guest/host after training, dealt mode: take what was dealt ahead of an early stop (never used). */
-async function drainDealt(ch: Channel, dealt: boolean, consumedSteps: number, batchNum: number, arbiter: PartyRef): Promise<void> {
+export async function drainDealt(ch: Channel, dealt: boolean, consumedSteps: number, batchNum: number, arbiter: PartyRef): Promise<void> {
   if (!dealt) return;
   const total = await ch.get<number>('paillier_obfuscators_dealt', SETUP_TAG, arbiter);
   for (let step = consumedSteps; step < total; step++) await ch.get<bigint[]>('paillier_obfuscators', stepTag(step, batchNum), arbiter);
 }
 
 /** Column-major features of the given row indices, plus a column of ones when `intercept`. */
-function columnsOf(rows: readonly Instance[], featureCount: number, intercept: boolean): number[][] {
+export function columnsOf(rows: readonly Instance[], featureCount: number, intercept: boolean): number[][] {
   const cols: number[][] = [];
   for (let j = 0; j < featureCount; j++) cols.push(rows.map((r) => r.features[j]!));
   if (intercept) cols.push(rows.map(() => 1));
@@ -241,7 +243,7 @@ interface Batch {
 }
 
 /** Unmask the arbiter's answer and divide by the batch size: the party's mean gradient. */
-function unmaskGradient(cipher: HeCipher, decrypted: Ct[], masks: Ct[], n: number): number[] {
+export function unmaskGradient(cipher: HeCipher, decrypted: Ct[], masks: Ct[], n: number): number[] {
   return decrypted.map((d, j) => cipher.unmask(d, masks[j]!, PRODUCT_BITS) / n);
 }
 

@@ -7,6 +7,7 @@ import { featureScale } from './featureScale/featureScale.js';
 import { heteroFeatureBinning } from './featureBinning/featureBinning.js';
 import { heteroFeatureSelection } from './featureSelection/featureSelection.js';
 import { federatedSample } from './federatedSample/federatedSample.js';
+import { heteroLinR, heteroPoisson } from './heteroGLM/heteroGLM.js';
 import { heteroLR } from './heteroLR/heteroLR.js';
 import { homoLR } from './homoLR/homoLR.js';
 import { heteroSecureBoost } from './heteroSecureBoost/heteroSecureBoost.js';
@@ -24,6 +25,8 @@ export const components: Readonly<Record<string, Component>> = Object.freeze(Obj
   FeatureScale: featureScale,
   LocalBaseline: localBaseline,
   HeteroLR: heteroLR,
+  HeteroLinR: heteroLinR,
+  HeteroPoisson: heteroPoisson,
   HomoLR: homoLR,
   HeteroSecureBoost: heteroSecureBoost,
   HeteroFeatureBinning: heteroFeatureBinning,

@@ -9,6 +9,10 @@ import { FeatureSelectionMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buf
 import { FeatureSelectionParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/feature-selection-param.js';
 import { LRModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-meta.js';
 import { LRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/lr-model-param.js';
+import { LinRModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/linr-model-meta.js';
+import { LinRModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/linr-model-param.js';
+import { PoissonModelMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/poisson-model-meta.js';
+import { PoissonModelParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/poisson-model-param.js';
 import { Pipeline } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/pipeline.js';
 import { OneHotMeta } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/onehot-meta.js';
 import { OneHotParam } from '../gen/com/webank/ai/fate/core/mlmodel/buffer/onehot-param.js';
@@ -40,6 +44,10 @@ const BUFFER_TYPES: ReadonlyMap<string, ProtoType> = new Map([
   ['HeteroSecureBoostingTreeGuestParam', type('BoostingTreeModelParam', BoostingTreeModelParam)],
   ['HeteroSecureBoostingTreeHostMeta', type('BoostingTreeModelMeta', BoostingTreeModelMeta)],
   ['HeteroSecureBoostingTreeHostParam', type('BoostingTreeModelParam', BoostingTreeModelParam)],
+  ['HeteroLinearRegressionMeta', type('LinRModelMeta', LinRModelMeta)],
+  ['HeteroLinearRegressionParam', type('LinRModelParam', LinRModelParam)],
+  ['HeteroPoissonRegressionMeta', type('PoissonModelMeta', PoissonModelMeta)],
+  ['HeteroPoissonRegressionParam', type('PoissonModelParam', PoissonModelParam)],
   ['ScaleMeta', type('ScaleMeta', ScaleMeta)],
   ['ScaleParam', type('ScaleParam', ScaleParam)],
   ['FeatureBinningMeta', type('FeatureBinningMeta', FeatureBinningMeta)],

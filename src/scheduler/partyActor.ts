@@ -70,7 +70,7 @@ interface RunningTask {
 }
 
 /** Modules whose parties each keep a core busy (Paillier, RSA): they must not share a thread. */
-const CRYPTO_HEAVY = new Set(['HeteroLR', 'HeteroSecureBoost', 'HomoLR', 'HeteroFeatureBinning']);
+const CRYPTO_HEAVY = new Set(['HeteroLR', 'HeteroLinR', 'HeteroPoisson', 'HeteroSecureBoost', 'HomoLR', 'HeteroFeatureBinning']);
 
 /** Where a task runs: tasks of one affinity share a worker; `shared` ones also with other jobs'. */
 export interface WorkerPlacement {

@@ -49,6 +49,8 @@ export interface HeCipher {
    * array in a row share the per-ciphertext work (so the array must not be modified in between).
    */
   dots(cts: readonly Ct[], columns: PreparedColumns): Ct[];
+  /** [[a_i · f_i]] per row, f_i encoded at `factorBits` (the result's scale: the ciphertexts' + factorBits). */
+  scale(cts: readonly Ct[], factors: readonly number[], factorBits: number): Ct[];
   /** Adds a random mask to each ciphertext; returns masked ciphertexts and masks. */
   mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] };
   /** Removes the mask from a decrypted value and decodes it at `scaleBits`. */
@@ -82,6 +84,9 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
       for (let i = 0; i < col.length; i++) s += (cts[i] as number) * col[i]!;
       return s;
     });
+  }
+  scale(cts: readonly Ct[], factors: readonly number[]): Ct[] {
+    return cts.map((c, i) => (c as number) * factors[i]!);
   }
   mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] } {
     return { masked: [...cts], masks: cts.map(() => 0) };
@@ -188,6 +193,9 @@ export class PaillierCipher implements HeCipher {
     prepared.sliced ??= new BitSlicedColumns(prepared.encoded!, rows);
     if (this.lastTables?.cts !== cts) this.lastTables = { cts, tables: new SubsetProductTables(cts as bigint[], this.publicKey.n2) };
     return this.lastTables.tables.multiExp(prepared.sliced!);
+  }
+  scale(cts: readonly Ct[], factors: readonly number[], factorBits: number): Ct[] {
+    return cts.map((c, i) => this.publicKey.mulScalar(c as bigint, scaled(factors[i]!, factorBits)));
   }
   mask(cts: readonly Ct[]): { masked: Ct[]; masks: Ct[] } {
     const masks = cts.map(() => randomBits(MASK_BITS));

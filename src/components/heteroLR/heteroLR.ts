@@ -1,44 +1,24 @@
-// HeteroLR (FATE 1.x federatedml/linear_model/.../hetero_logistic_regression, with arbiter): the guest
-// holds labels and some features, hosts hold other features of the same ids, the arbiter holds the
-// Paillier private key. Per iteration and batch (tag `<iteration>.<batch>`):
-//   host   → guest   host_forward_dict  [[0.25·W_h·X_h]] per row (at 2^40)
-//   host   → guest   loss_intermediate  [[Σ (W_h·X_h)² / 8]], host_loss_regular [[½·alpha·‖W_h‖²]]
-//   guest  → hosts   fore_gradient      [[d]] = [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y)
-//   guest  → arbiter guest_gradient     [[Σ d·x_g]] (+ intercept Σ d) + random mask
-//   host   → arbiter host_gradient      [[Σ d·x_h]] + random mask
-//   arbiter→ parties guest_optim_gradient / host_optim_gradient: the decrypted masked sums
-//   guest  → arbiter loss               [[Taylor loss sum]], [[regularisation]] (single host only)
-// then per iteration: parties → arbiter {guest,host}_delta_norm (‖Δw‖² of their own step, for
-// weight_diff), arbiter → parties converge_flag. Parties unmask, divide by the batch size and run the
-// optimizer themselves (the Hardy et al. masked variant, spec §1.3 "Masking"), so labels, raw
-// features, weights and gradients never leave their party; the arbiter sees masked values and the
-// aggregate loss only. At the end hosts send plain W_h·X_h per row (host_prob) for the guest's
-// predictions, as FATE does.
-// Ciphertexts use standard rⁿ obfuscation unless the job opts in to DJN (encrypt_param.fedflow_obfuscation).
-// With standard obfuscation the arbiter, which holds the key, deals the obfuscators (same distribution,
-// ≈ 3× cheaper by CRT; security argument in obfuscatorDealer.ts):
-//   arbiter→ each party paillier_obfuscators       per step `<iteration>.<batch>`, that party's own
-//                                                  obfuscators for the step (rows + 2 loss terms with
-//                                                  a single host), dealt ≤ 2 steps ahead
-//   arbiter→ each party paillier_obfuscators_dealt after training: steps dealt, so parties take the
-//                                                  unused ones dealt ahead of an early stop
-import type { Component, ComponentContext, ComponentInput, DataTable, Instance, ModelBuffers, PartyRef } from '../contract.js';
-import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
-import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
-import { ObfuscatorDealer } from './obfuscatorDealer.js';
-import { type HeteroLogisticParam, initWeights, PartyOptimizer, readParams, seededRandom } from './params.js';
+// HeteroLR (FATE 1.4 hetero_logistic_regression with arbiter): the component's entry. The protocol of
+// one binary fit is in binaryTrain.ts; this file adds what FATE layers around it:
+//   - one-vs-rest: the guest counts its classes and tells hosts and arbiter (aggregate_classes); with
+//     more than two, one binary fit per class (labels masked to class / rest), each under its own
+//     scope `ovr<c>.`, and predictions take the most probable class;
+//   - validation (validation_freqs with validate data, early stopping: validation/heteroValidation.ts);
+//   - cross-validation (cv_param.need_cv: crossValidate.ts);
+//   - the final predictions of the training rows (hosts send W_h·x per row and model, scores.ts);
+//   - predict jobs from a stored model (predict.ts).
+import type { Component, ComponentContext, ComponentInput, DataTable, Instance, PartyRef } from '../contract.js';
+import { readCvParam } from '../crossValidation/kFold.js';
+import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName, type Validator } from '../validation/heteroValidation.js';
+import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
+import { type BinaryFit, Channel, dotRow, type LossMetric, type Peers, rowLookup, trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
+import { crossValidateLR } from './crossValidate.js';
+import { lrModelBuffers } from './modelBuffers.js';
+import { type HeteroLogisticParam, readParams } from './params.js';
 import { predictFromModel } from './predict.js';
+import { answerHostSums, type GuestModels, hostSums, predictRows } from './scores.js';
 
 export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
-const PREFIX = 'HeteroLRTransferVariable.';
-const SETUP_TAG = 'fit';
-const PREDICT_TAG = 'train';
-
-interface Peers {
-  guest: PartyRef;
-  hosts: PartyRef[];
-  arbiter: PartyRef;
-}
 
 function peersOf(input: ComponentInput): Peers {
   const one = (role: string): PartyRef => {
@@ -51,396 +31,165 @@ function peersOf(input: ComponentInput): Peers {
   return { guest: one('guest'), hosts, arbiter: one('arbiter') };
 }
 
-class Channel {
-  constructor(
-    private readonly ctx: ComponentContext,
-  ) {}
-  send(name: string, tag: string, payload: unknown, to: PartyRef | PartyRef[]): Promise<void> {
-    return this.ctx.federation.remote(PREFIX + name, tag, payload, Array.isArray(to) ? to : [to]);
-  }
-  async get<T>(name: string, tag: string, from: PartyRef): Promise<T> {
-    this.ctx.signal.throwIfAborted();
-    return (await this.ctx.federation.get(PREFIX + name, tag, from)) as T;
-  }
-}
-
-interface PubKeyPayload {
-  n: bigint | null;
-  /** The arbiter deals the (standard) obfuscators: parties do not compute their own. */
-  dealt?: boolean;
-}
-
-function cipherFrom(payload: PubKeyPayload, p: HeteroLogisticParam): HeCipher {
-  return payload.n === null ? new PlaintextCipherForTestsOnly() : new PaillierCipher(new PaillierPublicKey(payload.n), p.obfuscation, payload.dealt === true);
-}
-
-interface BatchInfo {
-  batchSize: number;
-  batchNum: number;
-  /** Rows of each batch (the arbiter deals that many obfuscators per party and step). */
-  batchRows: number[];
-}
-
-/** Steps dealt ahead of the last completed one: the next step is ready when a party asks for it. */
-const DEAL_WINDOW_STEPS = 2;
-
-/** Obfuscators one party uses in one step: a fresh encryption per row, plus the two loss terms with a single host. */
-function perStepEncryptions(rows: number, singleHost: boolean): number {
-  return rows + (singleHost ? 2 : 0);
-}
-
-const stepTag = (step: number, batchNum: number) => `${Math.floor(step / batchNum)}.${step % batchNum}`;
-
-/** Guest/host, dealt mode: the step's obfuscators, before its first encryption. */
-async function receiveDealt(ch: Channel, cipher: HeCipher, dealt: boolean, tag: string, arbiter: PartyRef): Promise<void> {
-  if (dealt) cipher.receiveObfuscators(await ch.get<bigint[]>('paillier_obfuscators', tag, arbiter));
-}
-
-/** Guest/host after training, dealt mode: take what was dealt ahead of an early stop (never used). */
-async function drainDealt(ch: Channel, dealt: boolean, consumedSteps: number, batchNum: number, arbiter: PartyRef): Promise<void> {
-  if (!dealt) return;
-  const total = await ch.get<number>('paillier_obfuscators_dealt', SETUP_TAG, arbiter);
-  for (let step = consumedSteps; step < total; step++) await ch.get<bigint[]>('paillier_obfuscators', stepTag(step, batchNum), arbiter);
-}
-
-function trainTable(input: ComponentInput): DataTable<Instance> {
+export function trainTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!t) throw new Error('HeteroLR: no train_data');
   return t;
 }
 
-/** Column-major features of the given row indices, plus a column of ones when `intercept`. */
-function columnsOf(rows: Instance[], featureCount: number, intercept: boolean): number[][] {
-  const cols: number[][] = [];
-  for (let j = 0; j < featureCount; j++) cols.push(rows.map((r) => r.features[j]!));
-  if (intercept) cols.push(rows.map(() => 1));
-  return cols;
+/** Naming of one fit's metrics: the loss curve and the validation data set prefix. */
+export interface FitNaming {
+  loss: LossMetric;
+  dataSetPrefix: string;
 }
 
-function dotRow(w: readonly number[], x: readonly number[]): number {
-  let s = 0;
-  for (let j = 0; j < x.length; j++) s += w[j]! * x[j]!;
-  return s;
-}
+export const PLAIN_NAMING: FitNaming = { loss: { namespace: 'train', name: 'loss', curveName: 'loss' }, dataSetPrefix: '' };
 
-function meta(p: HeteroLogisticParam): Record<string, unknown> {
-  return {
-    penalty: p.penalty,
-    tol: p.tol,
-    alpha: p.alpha,
-    optimizer: p.optimizer,
-    batchSize: String(p.batchSize),
-    learningRate: p.learningRate,
-    maxIter: String(p.maxIter),
-    earlyStop: p.earlyStop,
-    fitIntercept: p.fitIntercept,
-    needOneVsRest: false,
-  };
-}
-
-function modelOf(p: HeteroLogisticParam, header: string[], coef: number[], intercept: number, iters: number, lossHistory: number[], converged: boolean): ModelBuffers {
-  const weight: Record<string, number> = {};
-  header.forEach((h, j) => (weight[h] = coef[j]!));
-  return {
-    HeteroLogisticRegressionMeta: meta(p),
-    HeteroLogisticRegressionParam: {
-      iters,
-      lossHistory,
-      isConverged: converged,
-      weight,
-      intercept,
-      header: [...header],
-      bestIteration: -1,
-      needOneVsRest: false,
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------- arbiter
-
-async function runArbiter(input: ComponentInput, ctx: ComponentContext, p: HeteroLogisticParam, peers: Peers) {
-  const ch = new Channel(ctx);
-  let privateKey: PaillierPrivateKey | null = null;
-  let n: bigint | null = null;
-  if (p.encryptMethod === 'Paillier') {
-    const pair = generatePaillierKeyPair(p.keyLength);
-    privateKey = pair.privateKey;
-    n = pair.publicKey.n;
+/** The guest's labels: sorted distinct classes; binary fits need 0/1. */
+export function classesOf(rows: readonly [string, Instance][]): number[] {
+  const set = new Set<number>();
+  for (const [key, inst] of rows) {
+    if (inst.label === undefined || inst.label === null || Number.isNaN(inst.label)) throw new Error(`HeteroLR: row ${JSON.stringify(key)} has no label`);
+    set.add(inst.label);
   }
-  const dealt = privateKey !== null && p.obfuscation === 'standard';
-  await ch.send('paillier_pubkey', SETUP_TAG, { n, dealt } satisfies PubKeyPayload, [peers.guest, ...peers.hosts]);
-  const decrypt = decryptor(privateKey);
-  const decode = (c: Ct, bits: number) => (n === null ? (c as number) : Number(c as bigint) / 2 ** bits);
-  const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
-  const withLoss = peers.hosts.length === 1;
-  if (!withLoss && p.earlyStop !== 'weight_diff') throw new Error('HeteroLR: with several hosts only early_stop weight_diff is supported');
-  const parties = [...peers.hosts, peers.guest];
-  const dealer = dealt && privateKey
-    ? new ObfuscatorDealer(
-        privateKey,
-        {
-          steps: p.maxIter * info.batchNum,
-          tag: (step) => stepTag(step, info.batchNum),
-          shares: (step) => parties.map((party) => ({ party, count: perStepEncryptions(info.batchRows[step % info.batchNum]!, withLoss) })),
-          window: DEAL_WINDOW_STEPS,
-        },
-        (tag, obfuscators, to) => ch.send('paillier_obfuscators', tag, obfuscators, to),
-      )
-    : null;
-  try {
-    return await arbiterLoop(ctx, ch, p, peers, info, withLoss, decrypt, decode, dealer);
-  } finally {
-    // After training the dealer has already stopped (stop is idempotent); after a failure this ends
-    // its helper threads, and a dealing error must not hide the failure itself.
-    await dealer?.stop().catch(() => {});
+  const classes = [...set].sort((a, b) => a - b);
+  if (classes.length <= 2 && classes.some((c) => c !== 0 && c !== 1)) {
+    throw new Error(`HeteroLR: binary labels must be 0/1, got ${classes.join(', ')}`);
   }
+  return classes;
 }
 
-async function arbiterLoop(
+/** What a fit leaves at a party: its binary models and, at the guest, the one-vs-rest classes. */
+export interface LRFit {
+  fits: BinaryFit[];
+  classes: number[] | null;
+}
+
+const best = (fit: BinaryFit, v: Validator, hasIntercept: boolean): BinaryFit => {
+  const b = v.best();
+  if (!b) return fit;
+  if (b.weights.length === 0) return { ...fit, bestIteration: b.iteration };
+  const k = hasIntercept ? b.weights.length - 1 : b.weights.length;
+  return { ...fit, coef: b.weights.slice(0, k), intercept: hasIntercept ? b.weights[k]! : 0, bestIteration: b.iteration };
+};
+
+export async function fitGuest(
   ctx: ComponentContext,
   ch: Channel,
   p: HeteroLogisticParam,
+  v: ValidationParam,
   peers: Peers,
-  info: BatchInfo,
-  withLoss: boolean,
-  decrypt: (c: Ct) => Ct,
-  decode: (c: Ct, bits: number) => number,
-  dealer: ObfuscatorDealer | null,
-) {
-  // A failed dealer ends the wait at once: the parties would wait for their obfuscators forever.
-  const watched = <T>(waiting: Promise<T>): Promise<T> => (dealer ? Promise.race([waiting, dealer.failed]) : waiting);
-  if (withLoss) ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
-  const lossHistory: number[] = [];
-  let converged = false;
-  let iter = 0;
-  for (; iter < p.maxIter && !converged; iter++) {
-    let lossSum = 0;
-    for (let b = 0; b < info.batchNum; b++) {
-      const tag = `${iter}.${b}`;
-      const guestGrad = await watched(ch.get<Ct[]>('guest_gradient', tag, peers.guest));
-      await ch.send('guest_optim_gradient', tag, guestGrad.map(decrypt), peers.guest);
-      for (const host of peers.hosts) {
-        const hostGrad = await watched(ch.get<Ct[]>('host_gradient', tag, host));
-        await ch.send('host_optim_gradient', tag, hostGrad.map(decrypt), host);
-      }
-      if (withLoss) {
-        const loss = await watched(ch.get<{ sum: Ct; regular: Ct; n: number }>('loss', tag, peers.guest));
-        lossSum += Math.LN2 + decode(decrypt(loss.sum), PRODUCT_BITS) / loss.n + decode(decrypt(loss.regular), PRODUCT_BITS);
-      }
-      dealer?.advance(iter * info.batchNum + b + 1);
+  train: DataTable<Instance>,
+  validate: DataTable<Instance> | null,
+  naming: FitNaming,
+): Promise<LRFit> {
+  const classes = classesOf(train.rows);
+  await ch.send('aggregate_classes', 'fit', classes.length, [...peers.hosts, peers.arbiter]);
+  const k = train.schema.header.length;
+  const keys = train.rows.map(([key]) => key);
+  const rows = train.rows.map(([, inst]) => inst);
+  const labels = rows.map((r) => r.label!);
+  if (classes.length > 2) {
+    // FATE's OneVsRest fits the guest's binary models without its validate data.
+    const fits: BinaryFit[] = [];
+    for (let c = 0; c < classes.length; c++) {
+      const masked = labels.map((l) => (l === classes[c] ? 1 : 0));
+      fits.push(await trainGuest(ctx, ch.sub(`ovr${c}.`), p, peers, k, { keys, rows, labels: masked }, NO_VALIDATION.after));
     }
-    const tag = String(iter);
-    let deltaNormSq = await watched(ch.get<number>('guest_delta_norm', tag, peers.guest));
-    for (const host of peers.hosts) deltaNormSq += await watched(ch.get<number>('host_delta_norm', tag, host));
-    if (withLoss) {
-      const loss = lossSum / info.batchNum;
-      lossHistory.push(loss);
-      ctx.tracker.logMetricData('train', 'loss', [[iter, loss]]);
-    }
-    const cur = lossHistory[lossHistory.length - 1];
-    const prev = lossHistory[lossHistory.length - 2];
-    if (p.earlyStop === 'weight_diff') converged = Math.sqrt(deltaNormSq) < p.tol;
-    else if (p.earlyStop === 'abs') converged = cur !== undefined && cur <= p.tol;
-    else converged = cur !== undefined && prev !== undefined && Math.abs(prev - cur) < p.tol;
-    await ch.send('converge_flag', tag, converged, [peers.guest, ...peers.hosts]);
-    ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
+    return { fits, classes };
   }
-  if (dealer) {
-    const dealtTo = await dealer.stop();
-    for (const party of [...peers.hosts, peers.guest]) await ch.send('paillier_obfuscators_dealt', SETUP_TAG, dealtTo(party), party);
+  let validator = NO_VALIDATION;
+  if (v.freqs !== null) {
+    const sets: Record<SetName, DataTable<Instance> | null> = { train, validate };
+    validator = guestValidator(
+      ctx,
+      ch,
+      v,
+      peers.hosts,
+      [...peers.hosts, peers.arbiter],
+      {
+        keys: { train: keys, ...(validate ? { validate: validate.rows.map(([key]) => key) } : {}) },
+        predict: (set, w, sums) => {
+          const t = sets[set]!;
+          const m: GuestModels = { coefs: [w.slice(0, k)], intercepts: [w[k]!], classes: null };
+          return predictRows(m, t.rows.map(([key]) => key), t.rows.map(([, inst]) => inst), [sums], p.threshold, set);
+        },
+      },
+      'binary',
+      train.schema.sid_name,
+      naming.dataSetPrefix,
+    );
   }
-  return { model: modelOf(p, [], [], 0, iter, lossHistory, converged), modelModule: 'HeteroLR' };
+  const fit = await trainGuest(ctx, ch, p, peers, k, { keys, rows, labels }, (iter, w) => validator.after(iter, w));
+  return { fits: [best(fit, validator, true)], classes: null };
 }
 
-// ------------------------------------------------------------------------------------------ host / guest
-
-interface Batch {
-  keys: string[];
-  rows: Instance[];
-  prepared: ReturnType<HeCipher['prepare']>;
+export async function fitHost(
+  ctx: ComponentContext,
+  ch: Channel,
+  p: HeteroLogisticParam,
+  v: ValidationParam,
+  peers: Peers,
+  train: DataTable<Instance>,
+  validate: DataTable<Instance> | null,
+): Promise<LRFit> {
+  const count = await ch.get<number>('aggregate_classes', 'fit', peers.guest);
+  const k = train.schema.header.length;
+  const row = rowLookup(train.rows);
+  const fits: BinaryFit[] = [];
+  if (count > 2) {
+    for (let c = 0; c < count; c++) fits.push(await trainHost(ctx, ch.sub(`ovr${c}.`), p, peers, k, row, NO_VALIDATION.after));
+    return { fits, classes: Array.from({ length: count }, (_, c) => c) };
+  }
+  const lookups: Record<SetName, ((key: string) => Instance) | null> = { train: row, validate: validate ? rowLookup(validate.rows) : null };
+  const validator = v.freqs === null
+    ? NO_VALIDATION
+    : hostValidator(ch, v, peers.guest, (set, keys, w) => {
+        const look = lookups[set];
+        if (!look) throw new Error(`HeteroLR: the guest validates on ${set} data but this host has none (give it eval_data too)`);
+        return keys.map((key) => dotRow(w, look(key).features));
+      });
+  const fit = await trainHost(ctx, ch, p, peers, k, row, (iter, w) => validator.after(iter, w));
+  return { fits: [best(fit, validator, false)], classes: null };
 }
 
-/** Unmask the arbiter's answer and divide by the batch size: the party's mean gradient. */
-function unmaskGradient(cipher: HeCipher, decrypted: Ct[], masks: Ct[], n: number): number[] {
-  return decrypted.map((d, j) => cipher.unmask(d, masks[j]!, PRODUCT_BITS) / n);
+export async function fitArbiter(ctx: ComponentContext, ch: Channel, p: HeteroLogisticParam, v: ValidationParam, peers: Peers, naming: FitNaming): Promise<LRFit> {
+  const count = await ch.get<number>('aggregate_classes', 'fit', peers.guest);
+  if (count > 2) {
+    const fits: BinaryFit[] = [];
+    for (let c = 0; c < count; c++) fits.push(await trainArbiter(ctx, ch.sub(`ovr${c}.`), p, peers, naming.loss, NO_VALIDATION.after));
+    return { fits, classes: Array.from({ length: count }, (_, c) => c) };
+  }
+  const validator = v.freqs === null ? NO_VALIDATION : arbiterValidator(ch, v, peers.guest);
+  const fit = await trainArbiter(ctx, ch, p, peers, naming.loss, (iter) => validator.after(iter, []));
+  return { fits: [best(fit, validator, false)], classes: null };
 }
 
-async function runHost(input: ComponentInput, ctx: ComponentContext, p: HeteroLogisticParam, peers: Peers) {
+export const guestModels = (fit: LRFit): GuestModels => ({ coefs: fit.fits.map((f) => f.coef), intercepts: fit.fits.map((f) => f.intercept), classes: fit.classes });
+
+async function train(input: ComponentInput, ctx: ComponentContext, p: HeteroLogisticParam, v: ValidationParam, peers: Peers) {
   const ch = new Channel(ctx);
+  const validate = (input.data.eval_data ?? input.data.validate_data ?? null) as DataTable<Instance> | null;
+  if (input.role === 'arbiter') {
+    const fit = await fitArbiter(ctx, ch, p, v, peers, PLAIN_NAMING);
+    return { model: lrModelBuffers(p, [], fit.fits, fit.classes), modelModule: 'HeteroLR' };
+  }
   const table = trainTable(input);
   const header = [...table.schema.header];
-  const byKey = new Map(table.rows);
-  const pubKey = await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter);
-  const dealt = pubKey.dealt === true;
-  const cipher = cipherFrom(pubKey, p);
-  const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
-  const batches: Batch[] = [];
-  for (let b = 0; b < info.batchNum; b++) {
-    const keys = await ch.get<string[]>('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
-    const rows = keys.map((k) => {
-      const inst = byKey.get(k);
-      if (!inst) throw new Error(`HeteroLR: host has no row for id ${JSON.stringify(k)} (intersect first)`);
-      return inst;
-    });
-    batches.push({ keys, rows, prepared: cipher.prepare(columnsOf(rows, header.length, false)) });
+  if (input.role === 'host') {
+    const fit = await fitHost(ctx, ch, p, v, peers, table, validate);
+    await answerHostSums(ch, 'train', peers.guest, rowLookup(table.rows), fit.fits.map((f) => f.coef));
+    return { model: lrModelBuffers(p, header, fit.fits, fit.classes), modelModule: 'HeteroLR' };
   }
-  let w = initWeights(p.initMethod, header.length, seededRandom(p.randomSeed === null ? null : p.randomSeed + 1));
-  const optimizer = new PartyOptimizer(p, header.length);
-  const lossHistory: number[] = [];
-  let converged = false;
-  let iter = 0;
-  // Per iteration: one [[0.25·W_h X_h]] per row, plus the two loss terms with a single host.
-  const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.rows.length, peers.hosts.length === 1), 0);
-  cipher.prefetch(p.maxIter * perIteration, perIteration);
-  try {
-    for (; iter < p.maxIter && !converged; iter++) {
-      let deltaSum = new Array<number>(w.length).fill(0);
-      for (let b = 0; b < batches.length; b++) {
-        const tag = `${iter}.${b}`;
-        const batch = batches[b]!;
-        await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
-        const wx = batch.rows.map((r) => dotRow(w, r.features));
-        await ch.send('host_forward_dict', tag, await cipher.encrypt(wx.map((v) => 0.25 * v), RESIDUAL_BITS), peers.guest);
-        if (peers.hosts.length === 1) {
-          let sq = 0;
-          for (const v of wx) sq += v * v;
-          const reg = p.penalty === 'L2' ? 0.5 * p.alpha * dotRow(w, w) : p.penalty === 'L1' ? p.alpha * w.reduce((s, x) => s + Math.abs(x), 0) : 0;
-          await ch.send('loss_intermediate', tag, (await cipher.encrypt([sq / 8], PRODUCT_BITS))[0], peers.guest);
-          await ch.send('host_loss_regular', tag, (await cipher.encrypt([reg], PRODUCT_BITS))[0], peers.guest);
-        }
-        const d = await ch.get<Ct[]>('fore_gradient', tag, peers.guest);
-        const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
-        await ch.send('host_gradient', tag, masked, peers.arbiter);
-        const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
-        const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, batch.rows.length), iter);
-        w = step.weights;
-        deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
-      }
-      await ch.send('host_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
-      converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
-      ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
-    }
-    await drainDealt(ch, dealt, iter * batches.length, batches.length, peers.arbiter);
-  } finally {
-    cipher.close();
-  }
-  // Prediction support: plain W_h·X_h per row of the guest's table (FATE's host_prob).
-  const keys = await ch.get<string[]>('predict_index', PREDICT_TAG, peers.guest);
-  const probs = keys.map((k) => {
-    const inst = byKey.get(k);
-    if (!inst) throw new Error(`HeteroLR: host has no row for id ${JSON.stringify(k)} (intersect first)`);
-    return dotRow(w, inst.features);
-  });
-  await ch.send('host_prob', PREDICT_TAG, probs, peers.guest);
-  return { model: modelOf(p, header, w, 0, iter, lossHistory, converged), modelModule: 'HeteroLR' };
-}
-
-async function runGuest(input: ComponentInput, ctx: ComponentContext, p: HeteroLogisticParam, peers: Peers) {
-  const ch = new Channel(ctx);
-  const table = trainTable(input);
-  const header = [...table.schema.header];
-  const k = header.length;
-  const pubKey = await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter);
-  const dealt = pubKey.dealt === true;
-  const cipher = cipherFrom(pubKey, p);
-  const size = p.batchSize === -1 || p.batchSize >= table.rows.length ? table.rows.length : p.batchSize;
-  const batchNum = Math.max(1, Math.ceil(table.rows.length / size));
-  const batchRows = Array.from({ length: batchNum }, (_, b) => Math.min(size, table.rows.length - b * size));
-  const info: BatchInfo = { batchSize: size, batchNum, batchRows };
-  await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
-  const batches: (Batch & { y: number[] })[] = [];
-  for (let b = 0; b < batchNum; b++) {
-    const slice = table.rows.slice(b * size, (b + 1) * size);
-    const keys = slice.map(([key]) => key);
-    await ch.send('batch_data_index', `${SETUP_TAG}.${b}`, keys, peers.hosts);
-    const rows = slice.map(([, inst]) => inst);
-    const y = slice.map(([key, inst]) => {
-      if (inst.label === undefined || inst.label === null) throw new Error(`HeteroLR: row ${JSON.stringify(key)} has no label`);
-      return inst.label === 1 ? 1 : -1;
-    });
-    batches.push({ keys, rows, y, prepared: cipher.prepare(columnsOf(rows, k, true)) });
-  }
-  const labels = new Set(table.rows.map(([, inst]) => inst.label));
-  if ([...labels].some((l) => l !== 0 && l !== 1)) throw new Error('HeteroLR: multi-class (one-vs-rest) is not implemented; labels must be 0/1');
-  // Coefficients then the intercept.
-  let w = initWeights(p.initMethod, k + 1, seededRandom(p.randomSeed));
-  const optimizer = new PartyOptimizer(p, k);
-  const withLoss = peers.hosts.length === 1;
-  let converged = false;
-  let iter = 0;
-  // Per iteration: one fresh encryption per row for [[d]], plus the two loss terms with a single host.
-  const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.rows.length, withLoss), 0);
-  cipher.prefetch(p.maxIter * perIteration, perIteration);
-  try {
-    for (; iter < p.maxIter && !converged; iter++) {
-      let deltaSum = new Array<number>(w.length).fill(0);
-      for (let b = 0; b < batches.length; b++) {
-        const tag = `${iter}.${b}`;
-        const batch = batches[b]!;
-        const n = batch.rows.length;
-        await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
-        const gx = batch.rows.map((r) => dotRow(w, r.features) + w[k]!);
-        // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y). The guest's own part is
-        // encrypted first, while the hosts encrypt theirs, so the two encryption phases overlap.
-        const own = gx.map((g, i) => 0.25 * g - 0.5 * batch.y[i]!);
-        let d = await cipher.encrypt(own, RESIDUAL_BITS);
-        let fwd: Ct[] | null = null;
-        const hostLoss: Ct[] = [];
-        for (const host of peers.hosts) {
-          const f = await ch.get<Ct[]>('host_forward_dict', tag, host);
-          fwd = fwd === null ? f : fwd.map((c, i) => cipher.add(c, f[i]!));
-          if (withLoss) {
-            hostLoss.push(await ch.get<Ct>('loss_intermediate', tag, host));
-            hostLoss.push(await ch.get<Ct>('host_loss_regular', tag, host));
-          }
-        }
-        d = d.map((c, i) => cipher.add(c, fwd![i]!));
-        await ch.send('fore_gradient', tag, d, peers.hosts);
-        // Gradient columns plus, for the loss, the column c_i = g_i − 2·y_i:
-        //   Σ h_i·(−0.5·y_i + 0.25·g_i) = Σ fwd_i·c_i = Σ d_i·c_i − Σ own_i·c_i.
-        const c = gx.map((g, i) => g - 2 * batch.y[i]!);
-        const lossCols = withLoss ? cipher.prepare([c]) : null;
-        const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
-        await ch.send('guest_gradient', tag, masked, peers.arbiter);
-        if (withLoss) {
-          const [cross] = cipher.dots(d, lossCols!);
-          let plain = 0;
-          for (let i = 0; i < n; i++) plain += -0.5 * batch.y[i]! * gx[i]! + (gx[i]! * gx[i]!) / 8 - own[i]! * c[i]!;
-          const wg = w.slice(0, k);
-          const reg = p.penalty === 'L2' ? 0.5 * p.alpha * dotRow(wg, wg) : p.penalty === 'L1' ? p.alpha * wg.reduce((s, x) => s + Math.abs(x), 0) : 0;
-          // cross is at 2^63 (= 2^40 · 2^23); plain and the host's loss_intermediate at 2^63 too.
-          const [plainCt, regCt] = await cipher.encrypt([plain, reg], PRODUCT_BITS);
-          const sum = cipher.add(cross!, plainCt!, hostLoss[0]!);
-          const regular = cipher.add(regCt!, hostLoss[1]!);
-          await ch.send('loss', tag, { sum, regular, n }, peers.arbiter);
-        }
-        const decrypted = await ch.get<Ct[]>('guest_optim_gradient', tag, peers.arbiter);
-        const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, n), iter);
-        w = step.weights;
-        deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
-      }
-      await ch.send('guest_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
-      converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
-      ctx.tracker.setProgress(Math.round(((iter + 1) / p.maxIter) * 100));
-    }
-    await drainDealt(ch, dealt, iter * batches.length, batches.length, peers.arbiter);
-  } finally {
-    cipher.close();
-  }
-  // Predict the training rows: hosts send plain W_h·X_h per row (host_prob).
+  const fit = await fitGuest(ctx, ch, p, v, peers, table, validate, PLAIN_NAMING);
+  // Predict the training rows: hosts send plain W_h·X_h per row and model (host_prob).
   const keys = table.rows.map(([key]) => key);
-  await ch.send('predict_index', PREDICT_TAG, keys, peers.hosts);
-  const hostParts: number[][] = [];
-  for (const host of peers.hosts) hostParts.push(await ch.get<number[]>('host_prob', PREDICT_TAG, host));
-  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => {
-    let z = dotRow(w, inst.features) + w[k]!;
-    for (const part of hostParts) z += part[i]!;
-    const score = 1 / (1 + Math.exp(-z));
-    return [key, [inst.label ?? null, score > p.threshold ? 1 : 0, score, { '0': 1 - score, '1': score }, 'train']];
-  });
+  const models = guestModels(fit);
+  const sums = await hostSums(ch, 'train', peers.hosts, keys, models.coefs.length);
+  const rows = predictRows(models, keys, table.rows.map(([, inst]) => inst), sums, p.threshold, 'train');
   return {
     data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows },
-    model: modelOf(p, header, w.slice(0, k), w[k]!, iter, [], converged),
+    model: lrModelBuffers(p, header, fit.fits, fit.classes),
     modelModule: 'HeteroLR',
   };
 }
@@ -454,15 +203,10 @@ export const heteroLR: Component = async (input, ctx) => {
     if (guestId === undefined || hosts.length === 0) throw new Error('HeteroLR: predicting needs a guest and a host');
     return predictFromModel(input, ctx, p, { guest: { role: 'guest', partyId: guestId }, hosts }, PREDICT_HEADER);
   }
+  if (!['guest', 'host', 'arbiter'].includes(input.role)) throw new Error(`HeteroLR: unknown role ${input.role}`);
   const peers = peersOf(input);
-  switch (input.role) {
-    case 'arbiter':
-      return runArbiter(input, ctx, p, peers);
-    case 'host':
-      return runHost(input, ctx, p, peers);
-    case 'guest':
-      return runGuest(input, ctx, p, peers);
-    default:
-      throw new Error(`HeteroLR: unknown role ${input.role}`);
-  }
+  const v = readValidationParam(input.params, 'HeteroLR');
+  const cv = readCvParam(input.params, 'HeteroLR');
+  if (cv.needCv) return crossValidateLR(input, ctx, p, v, cv, peers);
+  return train(input, ctx, p, v, peers);
 };

@@ -84,7 +84,6 @@ export function readParams(raw: Readonly<Record<string, unknown>>, who = 'Hetero
   const maxIter = Math.trunc(num(who, raw, 'max_iter', 100));
   if (maxIter < 1) throw new Error(`${who}: max_iter must be positive`);
   const seed = init.random_seed;
-  if (init.fit_intercept === false) throw new Error(`${who}: only fit_intercept true is supported`);
   const keyLength = Math.trunc(num(who, enc, 'key_length', 1024));
   const obfuscation = oneOf(who, enc.fedflow_obfuscation ?? undefined, OBFUSCATIONS, 'encrypt_param.fedflow_obfuscation', 'standard');
   return {
@@ -99,7 +98,7 @@ export function readParams(raw: Readonly<Record<string, unknown>>, who = 'Hetero
     tol: num(who, raw, 'tol', 1e-4),
     earlyStop: oneOf(who, raw.early_stop, EARLY_STOPS, 'early_stop', 'diff'),
     initMethod: oneOf(who, init.init_method, INIT_METHODS, 'init_param.init_method', 'random_uniform'),
-    fitIntercept: true,
+    fitIntercept: init.fit_intercept !== false,
     randomSeed: typeof seed === 'number' ? seed : null,
     encryptMethod,
     keyLength,

@@ -12,6 +12,8 @@
 // with its penalty. As in FATE the loop runs n_iter = 0…max_iter and aggregates at the end, so the
 // arbiter logs `train/loss` with keys 1…max_iter and every client ends with the aggregated model.
 import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
+import { readCvParam } from '../crossValidation/kFold.js';
+import { crossValidateHomo } from './crossValidate.js';
 import { initWeights, PartyOptimizer, seededRandom } from '../heteroLR/params.js';
 import { alignTo, loadModel, localLoss, localRows, meanGradient, modelBuffers, PREDICT_HEADER, predictRows } from './localModel.js';
 import { type HomoLogisticParam, readHomoParams } from './params.js';
@@ -30,13 +32,13 @@ export interface HomoLROptions {
   readonly secureAggregation: boolean;
 }
 
-interface Parties {
+export interface Parties {
   /** Guest first, then hosts in conf order: the rank that decides each pair's mask sign. */
   readonly clients: PartyRef[];
   readonly arbiter: PartyRef;
 }
 
-function partiesOf(input: ComponentInput): Parties {
+export function partiesOf(input: ComponentInput): Parties {
   const guest = input.roles.guest?.[0];
   const arbiter = input.roles.arbiter?.[0];
   const hosts = input.roles.host ?? [];
@@ -53,16 +55,28 @@ const partyName = (p: PartyRef) => `${p.role}:${p.partyId}`;
 const variable = (base: 'dh_ciphertext' | 'model' | 'loss', p: PartyRef) =>
   base === 'dh_ciphertext' ? `dh_ciphertext_${p.role}` : `${p.role}_${base}`;
 
+/** `scope` goes before every tag (`fold2.` in cross-validation), as FATE's flowid. */
 class Channel {
-  constructor(private readonly ctx: ComponentContext) {}
+  constructor(
+    private readonly ctx: ComponentContext,
+    private readonly scope = '',
+  ) {}
   send(name: string, tag: string, payload: unknown, to: PartyRef | PartyRef[]): Promise<void> {
-    return this.ctx.federation.remote(PREFIX + name, tag, payload, Array.isArray(to) ? to : [to]);
+    return this.ctx.federation.remote(PREFIX + name, this.scope + tag, payload, Array.isArray(to) ? to : [to]);
   }
   async get<T>(name: string, tag: string, from: PartyRef): Promise<T> {
     this.ctx.signal.throwIfAborted();
-    return (await this.ctx.federation.get(PREFIX + name, tag, from)) as T;
+    return (await this.ctx.federation.get(PREFIX + name, this.scope + tag, from)) as T;
   }
 }
+
+/** One fit's federation scope and loss metric name (FATE: `loss`, `loss.<fold>` in cross-validation). */
+export interface FitScope {
+  readonly scope: string;
+  readonly lossName: string;
+  readonly curveName: string;
+}
+const PLAIN: FitScope = { scope: '', lossName: 'loss', curveName: 'loss' };
 
 /** FATE aggregates after local epoch n_iter − 1 when this holds (homo_lr_guest.py fit loop). */
 const aggregatesAt = (nIter: number, p: HomoLogisticParam) => (nIter > 0 && nIter % p.aggregateIters === 0) || nIter === p.maxIter;
@@ -71,8 +85,8 @@ const norm = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0
 
 // ---------------------------------------------------------------------------------------------- arbiter
 
-async function runArbiter(input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions): Promise<ComponentOutput> {
-  const ch = new Channel(ctx);
+export async function runArbiter(input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions, fit: FitScope = PLAIN): Promise<ComponentOutput> {
+  const ch = new Channel(ctx, fit.scope);
   const sum = async (base: 'model' | 'loss', tag: string): Promise<number[]> => {
     const uploads: unknown[] = [];
     for (const client of parties.clients) uploads.push(await ch.get(variable(base, client), tag, client));
@@ -80,7 +94,7 @@ async function runArbiter(input: ComponentInput, ctx: ComponentContext, p: HomoL
     const plain = uploads as number[][];
     return plain[0]!.map((_, j) => plain.reduce((s, u) => s + u[j]!, 0));
   };
-  ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
+  ctx.tracker.setMetricMeta('train', fit.lossName, { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: fit.curveName });
   const lossHistory: number[] = [];
   let model: number[] = [];
   let previous: number[] | null = null;
@@ -97,7 +111,7 @@ async function runArbiter(input: ComponentInput, ctx: ComponentContext, p: HomoL
     const [lossSum] = await sum('loss', tag);
     const loss = lossSum! / degree;
     lossHistory.push(loss);
-    ctx.tracker.logMetricData('train', 'loss', [[nIter, loss]]);
+    ctx.tracker.logMetricData('train', fit.lossName, [[nIter, loss]]);
     const prev = lossHistory[lossHistory.length - 2];
     if (p.earlyStop === 'abs') converged = loss <= p.tol;
     else if (p.earlyStop === 'diff') converged = prev !== undefined && Math.abs(prev - loss) < p.tol;
@@ -140,8 +154,8 @@ function trainTable(input: ComponentInput): DataTable<Instance> {
   return t;
 }
 
-async function runClient(input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions): Promise<ComponentOutput> {
-  const ch = new Channel(ctx);
+export async function runClient(input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions, fit: FitScope = PLAIN): Promise<ComponentOutput> {
+  const ch = new Channel(ctx, fit.scope);
   const me: PartyRef = { role: input.role, partyId: input.partyId };
   const table = trainTable(input);
   const rows = localRows(table);
@@ -214,6 +228,8 @@ export function homoLRWith(options: HomoLROptions): Component {
     if (input.model) return predictFromModel(input);
     const p = readHomoParams(input.params);
     const parties = partiesOf(input);
+    const cv = readCvParam(input.params, 'HomoLR');
+    if (cv.needCv) return crossValidateHomo(input, ctx, p, parties, options, cv);
     switch (input.role) {
       case 'arbiter':
         return runArbiter(input, ctx, p, parties, options);

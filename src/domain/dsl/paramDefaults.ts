@@ -37,6 +37,19 @@ const logisticCommon = {
   need_run: true,
 };
 
+/** LinearParam / PoissonParam (FATE 1.4 federatedml/param/{linear,poisson}_regression_param.py). */
+const glmCommon = (mode: 'hetero') => ({
+  ...Object.fromEntries(Object.entries(logisticCommon).filter(([k]) => k !== 'multi_class')),
+  tol: 1e-5,
+  optimizer: 'sgd',
+  metrics: null,
+  sqn_param: { update_interval_L: 3, memory_M: 5, sample_size: 5000, random_seed: null },
+  encrypt_param: encryptParam,
+  encrypted_mode_calculator_param: encryptedModeCalculatorParam,
+  cv_param: cvParam(mode),
+  stepwise_param: stepwiseParam,
+});
+
 const DEFAULTS: Readonly<Record<string, JsonObject>> = {
   Upload: {
     file: '', head: 1, partition: 10, namespace: '', table_name: '', work_mode: 0, backend: 0, drop: 0,
@@ -89,6 +102,8 @@ const DEFAULTS: Readonly<Record<string, JsonObject>> = {
     sqn_param: { update_interval_L: 3, memory_M: 5, sample_size: 5000, random_seed: null },
     stepwise_param: stepwiseParam,
   },
+  HeteroLinR: glmCommon('hetero'),
+  HeteroPoisson: { ...glmCommon('hetero'), exposure_colname: null },
   HomoLR: {
     ...logisticCommon,
     optimizer: 'sgd',

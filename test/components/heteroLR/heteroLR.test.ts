@@ -178,9 +178,9 @@ t('given two hosts in plaintext mode with weight_diff, then each host trains its
   assert.equal(a.tracker.names(), {});
 });
 
-t('given labels other than 0/1, then it fails clearly', async () => {
+t('given two labels other than 0/1, then it fails clearly', async () => {
   const { guest, host } = await breast();
-  const bad: DataTable<Instance> = { schema: guest.schema, rows: guest.rows.map(([k, i], n) => [k, { ...i, label: n % 3 }]) };
+  const bad: DataTable<Instance> = { schema: guest.schema, rows: guest.rows.map(([k, i], n) => [k, { ...i, label: 1 + (n % 2) }]) };
   const job = new InProcessJob();
   const input = (role: string, data?: DataTable<Instance>) =>
     componentInput({ module: 'HeteroLR', componentName: 'hetero_lr_0', role, roles: ROLES, params: { ...EXAMPLE, encrypt_param: { method: null } }, data: data ? { train_data: data } : {} });
@@ -193,7 +193,7 @@ t('given labels other than 0/1, then it fails clearly', async () => {
     await heteroLR(input('guest', bad), job.context(GUEST));
     assert.unreachable('should reject');
   } catch (error) {
-    assert.match((error as Error).message, /multi-class/);
+    assert.match((error as Error).message, /binary labels must be 0\/1, got 1, 2/);
   }
   stop.abort(new Error('canceled'));
   const settled = await others;
@@ -316,8 +316,9 @@ t('given Paillier mode, then no label and no raw feature value crosses the feder
   // Hosts never receive anything but ciphertexts, batch ids and the public key.
   for (const m of paillierLog.filter((x) => x.to.role === 'host')) {
     const values = leaves(m.payload).filter((v) => typeof v === 'number');
-    // batch_info: batch sizes; converge_flag; paillier_obfuscators_dealt: a count of protocol steps.
-    const allowed = ['.batch_info', '.converge_flag', '.paillier_obfuscators_dealt'];
+    // batch_info: batch sizes; converge_flag; paillier_obfuscators_dealt: a count of protocol steps;
+    // aggregate_classes: the number of classes (FATE's one-vs-rest sync).
+    const allowed = ['.batch_info', '.converge_flag', '.paillier_obfuscators_dealt', '.aggregate_classes'];
     assert.ok(values.length === 0 || allowed.some((name) => m.name.endsWith(name)), `${m.name} gives the host plain numbers`);
   }
 });

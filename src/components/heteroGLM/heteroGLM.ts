@@ -1,0 +1,190 @@
+// HeteroLinR and HeteroPoisson components (FATE 1.4): the protocol in protocol.ts; here the job
+// around it, as for HeteroLR: validation (validation_freqs with validate data, early stopping on
+// regression metrics), cross-validation (cv_param: train_fold_<k> / validate_fold_<k>), the final
+// predictions of the training rows (hosts send W_h·x per row in plain, FATE's host_prob), predict
+// jobs from a stored model, and FATE's model buffers (modelBuffers.ts).
+import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
+import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
+import { type BinaryFit, Channel, dotRow, type LossMetric, type Peers, rowLookup } from '../heteroLR/binaryTrain.js';
+import { answerHostSums, hostSums } from '../heteroLR/scores.js';
+import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
+import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName, type Validator } from '../validation/heteroValidation.js';
+import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
+import { type GuestTable, guestTable, regressionRows } from './guestData.js';
+import { glmModelBuffers, storedGlm } from './modelBuffers.js';
+import { type GlmParam, readGlmParams } from './params.js';
+import { type Family, glmArbiter, glmGuest, glmHost } from './protocol.js';
+
+const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
+const TRANSFER: Record<Family, string> = { linr: 'HeteroLinRTransferVariable.', poisson: 'HeteroPoissonTransferVariable.' };
+
+interface Naming {
+  loss: LossMetric;
+  dataSetPrefix: string;
+}
+const PLAIN: Naming = { loss: { namespace: 'train', name: 'loss', curveName: 'loss' }, dataSetPrefix: '' };
+const foldNaming = (k: number): Naming => ({ loss: { namespace: 'train', name: `loss.${k}`, curveName: String(k) }, dataSetPrefix: `fold_${k}.` });
+
+function peersOf(input: ComponentInput, who: string, needArbiter: boolean): Peers {
+  const one = (role: string): PartyRef => {
+    const id = input.roles[role]?.[0];
+    if (id === undefined) throw new Error(`${who}: the job has no ${role}`);
+    return { role, partyId: id };
+  };
+  const hosts = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
+  if (hosts.length === 0) throw new Error(`${who}: the job has no host`);
+  return { guest: one('guest'), hosts, arbiter: needArbiter ? one('arbiter') : { role: 'arbiter', partyId: '' } };
+}
+
+/** The model's prediction from the guest's linear part (with offset) and the hosts' summed W_h·x. */
+const link = (f: Family) => (f === 'linr' ? (z: number) => z : Math.exp);
+
+function withBest(fit: BinaryFit, v: Validator, guest: boolean): BinaryFit {
+  const b = v.best();
+  if (!b) return fit;
+  if (b.weights.length === 0) return { ...fit, bestIteration: b.iteration };
+  const k = guest ? b.weights.length - 1 : b.weights.length;
+  return { ...fit, coef: b.weights.slice(0, k), intercept: guest ? b.weights[k]! : 0, bestIteration: b.iteration };
+}
+
+async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: GuestTable, validate: GuestTable | null, naming: Naming): Promise<BinaryFit> {
+  const k = train.header.length;
+  let validator = NO_VALIDATION;
+  if (v.freqs !== null) {
+    const sets: Record<SetName, GuestTable | null> = { train, validate };
+    validator = guestValidator(
+      ctx, ch, v, peers.hosts, [...peers.hosts, peers.arbiter],
+      {
+        keys: { train: train.keys, ...(validate ? { validate: validate.keys } : {}) },
+        predict: (set, w, sums) => {
+          const g = sets[set]!;
+          return regressionRows(g, (i) => link(f)(dotRow(w, g.rows[i]!.features) + w[k]! + g.offsets[i]! + sums[i]!), set);
+        },
+      },
+      'regression', train.sidName, naming.dataSetPrefix,
+    );
+  }
+  const fit = await glmGuest(ctx, ch, f, p, peers, k, train, (iter, w) => validator.after(iter, w));
+  return withBest(fit, validator, true);
+}
+
+async function fitHost(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: DataTable<Instance>, validate: DataTable<Instance> | null): Promise<BinaryFit> {
+  const row = rowLookup(train.rows);
+  const lookups: Record<SetName, ((key: string) => Instance) | null> = { train: row, validate: validate ? rowLookup(validate.rows) : null };
+  const validator = v.freqs === null
+    ? NO_VALIDATION
+    : hostValidator(ch, v, peers.guest, (set, keys, w) => {
+        const look = lookups[set];
+        if (!look) throw new Error(`${p.who}: the guest validates on ${set} data but this host has none (give it eval_data too)`);
+        return keys.map((key) => dotRow(w, look(key).features));
+      });
+  const fit = await glmHost(ctx, ch, f, p, peers, train.schema.header.length, row, (iter, w) => validator.after(iter, w));
+  return withBest(fit, validator, false);
+}
+
+async function fitArbiter(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, naming: Naming): Promise<BinaryFit> {
+  const validator = v.freqs === null ? NO_VALIDATION : arbiterValidator(ch, v, peers.guest);
+  const fit = await glmArbiter(ctx, ch, f, p, peers, naming.loss, (iter) => validator.after(iter, []));
+  return withBest(fit, validator, false);
+}
+
+/** Guest: predictions of a table's rows with the hosts' partial scores (asked under `tag`). */
+async function guestPredict(ch: Channel, f: Family, peers: Peers, g: GuestTable, coef: readonly number[], intercept: number, tag: string, type: string) {
+  const [sums] = await hostSums(ch, tag, peers.hosts, g.keys, 1);
+  return regressionRows(g, (i) => link(f)(dotRow(coef, g.rows[i]!.features) + intercept + g.offsets[i]! + sums![i]!), type);
+}
+
+function table(input: ComponentInput, key: 'train' | 'validate'): DataTable<Instance> | null {
+  const t = key === 'train' ? (input.data.train_data ?? input.data.data) : (input.data.eval_data ?? input.data.validate_data);
+  return (t ?? null) as DataTable<Instance> | null;
+}
+
+async function train(input: ComponentInput, ctx: ComponentContext, f: Family, p: GlmParam, v: ValidationParam, peers: Peers): Promise<ComponentOutput> {
+  const ch = new Channel(ctx, '', TRANSFER[f]);
+  const module = p.who;
+  if (input.role === 'arbiter') return { model: glmModelBuffers(f, p, [], await fitArbiter(ctx, ch, f, p, v, peers, PLAIN)), modelModule: module };
+  const t = table(input, 'train');
+  if (!t) throw new Error(`${module}: no train_data`);
+  const validate = table(input, 'validate');
+  if (input.role === 'host') {
+    const fit = await fitHost(ctx, ch, f, p, v, peers, t, validate);
+    await answerHostSums(ch, 'train', peers.guest, rowLookup(t.rows), [fit.coef]);
+    return { model: glmModelBuffers(f, p, t.schema.header, fit), modelModule: module };
+  }
+  const g = guestTable(t, p.exposureColname, module);
+  const fit = await fitGuest(ctx, ch, f, p, v, peers, g, validate ? guestTable(validate, p.exposureColname, module) : null, PLAIN);
+  const rows = await guestPredict(ch, f, peers, g, fit.coef, fit.intercept, 'train', 'train');
+  return { data: { schema: { header: [...PREDICT_HEADER], sid_name: g.sidName }, rows }, model: glmModelBuffers(f, p, g.header, fit), modelModule: module };
+}
+
+/** FATE's KFold.run for these models: see heteroLR/crossValidate.ts. */
+async function crossValidate(input: ComponentInput, ctx: ComponentContext, f: Family, p: GlmParam, v: ValidationParam, cv: CvParam, peers: Peers): Promise<ComponentOutput> {
+  const root = new Channel(ctx, '', TRANSFER[f]);
+  if (input.role === 'arbiter') {
+    for (let k = 0; k < cv.nSplits; k++) await fitArbiter(ctx, root.sub(`fold${k}.`), f, p, v, peers, foldNaming(k));
+    return {};
+  }
+  const t = table(input, 'train');
+  if (!t) throw new Error(`${p.who}: no train_data`);
+  if (input.role === 'host') {
+    const row = rowLookup(t.rows);
+    const pick = (keys: string[]): DataTable<Instance> => ({ schema: t.schema, rows: keys.map((key) => [key, row(key)]) });
+    for (let k = 0; k < cv.nSplits; k++) {
+      const ch = root.sub(`fold${k}.`);
+      const tr = pick(await ch.get<string[]>('train_sid', 'cv', peers.guest));
+      const te = pick(await ch.get<string[]>('test_sid', 'cv', peers.guest));
+      const fit = await fitHost(ctx, ch, f, p, v, peers, tr, te);
+      await answerHostSums(ch, 'predict_train', peers.guest, rowLookup(tr.rows), [fit.coef]);
+      await answerHostSums(ch, 'predict_validate', peers.guest, rowLookup(te.rows), [fit.coef]);
+    }
+    return {};
+  }
+  const metrics = validationMetrics('regression', v.metrics);
+  for (const [k, fold] of kFold(t.rows.length, cv).entries()) {
+    const ch = root.sub(`fold${k}.`);
+    const tr = guestTable({ schema: t.schema, rows: fold.train.map((i) => t.rows[i]!) }, p.exposureColname, p.who);
+    const te = guestTable({ schema: t.schema, rows: fold.test.map((i) => t.rows[i]!) }, p.exposureColname, p.who);
+    await ch.send('train_sid', 'cv', tr.keys, peers.hosts);
+    await ch.send('test_sid', 'cv', te.keys, peers.hosts);
+    const fit = await fitGuest(ctx, ch, f, p, v, peers, tr, te, foldNaming(k));
+    for (const [set, g, tag] of [['train', tr, 'predict_train'], ['validate', te, 'predict_validate']] as const) {
+      const rows = await guestPredict(ch, f, peers, g, fit.coef, fit.intercept, tag, set);
+      await evaluateRows(ctx, foldDataSetName(set, k), 'regression', metrics, rows, g.sidName);
+    }
+  }
+  return {};
+}
+
+async function predict(input: ComponentInput, ctx: ComponentContext, f: Family, p: GlmParam, peers: Peers): Promise<ComponentOutput> {
+  const model = input.model!;
+  if (input.role === 'arbiter') return { model, modelModule: p.who };
+  const t = (input.data.eval_data ?? input.data.data ?? input.data.train_data) as DataTable<Instance> | undefined;
+  if (!t) throw new Error(`${p.who}: no data to predict (expected eval_data)`);
+  const ch = new Channel(ctx, '', TRANSFER[f]);
+  if (input.role === 'host') {
+    const stored = storedGlm(f, model, t.schema.header);
+    await answerHostSums(ch, 'predict', peers.guest, rowLookup(t.rows), [stored.coef]);
+    return { model, modelModule: p.who };
+  }
+  const e = f === 'poisson' ? model.HeteroPoissonRegressionMeta?.exposureColname : null;
+  const g = guestTable(t, typeof e === 'string' && e !== '' ? e : null, p.who, false);
+  const stored = storedGlm(f, model, g.header);
+  const rows = await guestPredict(ch, f, peers, g, stored.coef, stored.intercept, 'predict', 'predict');
+  return { data: { schema: { header: [...PREDICT_HEADER], sid_name: g.sidName }, rows }, model, modelModule: p.who };
+}
+
+function component(module: 'HeteroLinR' | 'HeteroPoisson', f: Family): Component {
+  return async (input, ctx) => {
+    if (!['guest', 'host', 'arbiter'].includes(input.role)) throw new Error(`${module}: unknown role ${input.role}`);
+    const p = readGlmParams(input.params, module);
+    if (input.model) return predict(input, ctx, f, p, peersOf(input, module, false));
+    const peers = peersOf(input, module, true);
+    const v = readValidationParam(input.params, module);
+    const cv = readCvParam(input.params, module);
+    if (cv.needCv) return crossValidate(input, ctx, f, p, v, cv, peers);
+    return train(input, ctx, f, p, v, peers);
+  };
+}
+
+export const heteroLinR = component('HeteroLinR', 'linr');
+export const heteroPoisson = component('HeteroPoisson', 'poisson');

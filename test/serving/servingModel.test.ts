@@ -32,7 +32,7 @@ model('a HeteroFeatureSelection before the LR is served: the LR\'s header holds 
     },
   };
   const m = decodeServingModel(heteroLrBuffers({ ...GUEST, header: kept, weights: seededWeights(kept, 3), inferenceDsl: withSelection }));
-  assert.equal(m.lr.header, kept);
+  assert.equal(m.lr!.header, kept);
 });
 
 model('weights follow the LR header; components are found by module whatever their names', () => {

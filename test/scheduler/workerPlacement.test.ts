@@ -18,8 +18,8 @@ test('light components: every party of the job shares the job\'s worker, which o
   assert.equal(workerPlacement('j1', component('Intersection'), party({ intersect_method: 'raw' }), host), { affinity: 'j1', shared: true });
 });
 
-test('crypto-heavy components (HeteroLR, SecureBoost, HomoLR, RSA intersection): one worker per party, never shared', () => {
-  for (const [module, params] of [['HeteroLR', {}], ['HeteroSecureBoost', {}], ['HomoLR', {}], ['Intersection', { intersect_method: 'RSA' }]] as const) {
+test('crypto-heavy components (HeteroLR, SecureBoost, HomoLR, HeteroFeatureBinning, RSA intersection): one worker per party, never shared', () => {
+  for (const [module, params] of [['HeteroLR', {}], ['HeteroSecureBoost', {}], ['HomoLR', {}], ['HeteroFeatureBinning', {}], ['Intersection', { intersect_method: 'RSA' }]] as const) {
     const g = workerPlacement('j1', component(module), party(params), guest);
     const h = workerPlacement('j1', component(module), party(params), host);
     assert.is.not(g.affinity, h.affinity, module);

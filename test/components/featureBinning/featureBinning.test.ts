@@ -241,4 +241,32 @@ t('given a guest without labels or with more than two labels, then a clear error
   void host;
 });
 
+t('given need_run false, then the data passes through with no model; transform_type null keeps the values but fits the model', async () => {
+  const { guest } = await breast();
+  const job = new InProcessJob();
+  const input = (params: Record<string, unknown>) =>
+    componentInput({ module: 'HeteroFeatureBinning', role: 'guest', partyId: '10000', roles: { guest: ['10000'] }, params, data: { data: guest } });
+  const skipped = await heteroFeatureBinning(input({ need_run: false }), job.context(GUEST));
+  assert.is(skipped.data, guest);
+  assert.is(skipped.model, undefined);
+  const kept = await heteroFeatureBinning(input({ transform_param: { transform_type: null } }), job.context(GUEST));
+  assert.equal(kept.data!.rows, guest.rows);
+  assert.is((kept.model!.FeatureBinningMeta as any).transformParam.transformType, '');
+  assert.ok(Object.keys(ownCols(kept)).length === guest.schema.header.length);
+});
+
+t('given a host that answers an impossible count (more events than rows in a bin), then the guest fails with a clear error', async () => {
+  const { guest } = await breast();
+  const job = new InProcessJob();
+  const roles = { guest: ['10000'], host: ['9999'] };
+  const g = heteroFeatureBinning(
+    componentInput({ module: 'HeteroFeatureBinning', role: 'guest', partyId: '10000', roles, params: { encrypt_param: PLAIN }, data: { data: guest } }),
+    job.context(GUEST),
+  ).catch((e: Error) => e);
+  const hostFed = job.federation(HOST_A);
+  await hostFed.get(ENCRYPTED_LABEL, 'fit', GUEST);
+  await hostFed.remote(ENCRYPTED_BIN_SUM, 'fit', { encrypted_bin_sum: { 'host.0': { events: [5, 3], sizes: [4, 10] } }, category_names: [], bin_method: 'quantile', optimal_params: {} }, [GUEST]);
+  assert.match(String(await g), /host 9999 sent an impossible count for host\.0 \(bin 0: 5 events of 4\)/);
+});
+
 t.run();

@@ -84,6 +84,7 @@ t('/v1/version/get: the module asked, FATE 1.4.5; unknown modules null; no modul
   assert.equal((await post(node.url, '/v1/version/get', { module: 'FATE' })).body, { data: { FATE: '1.4.5' }, retcode: 0, retmsg: 'success' });
   assert.equal((await post(node.url, '/v1/version/get', {})).body.data, { null: '1.4.5' });
   assert.equal((await post(node.url, '/v1/version/get', { module: 'SPARK' })).body.data, { SPARK: null });
+  assert.match((await post(node.url, '/v1/version/get', { module: 'FEDFLOW' })).body.data.FEDFLOW, /^\d+\.\d+\.\d+/);
 });
 
 t('/v1/job/data/view/query: the job\'s output tables per party; 101 without a match or a filter', async () => {

@@ -2,7 +2,7 @@
 // real standalone node (default env: guest 10000, hosts 9998/9999…): every task success.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildConfig } from '../../src/config.js';
 import { main } from '../../src/cli/main.js';
@@ -11,6 +11,7 @@ import { FATE_EXAMPLES } from '../support/fixtures.js';
 import { post, tempDir } from '../support/http.js';
 
 const INTERSECT = join(FATE_EXAMPLES, 'examples', 'federatedml-1.x-examples', 'intersect');
+const LR = join(FATE_EXAMPLES, 'examples', 'federatedml-1.x-examples', 'hetero_logistic_regression');
 let node: RunningNode;
 let dir: string;
 const t = suite('e2e: fedflow testsuite');
@@ -74,6 +75,33 @@ t('a failing task is reported in the table with its reason and the exit status i
   const unknown = await cli(['testsuite', '-s', s, '--server', node.url, '--skip', 'nope']);
   assert.is(unknown.code, 1);
   assert.match(unknown.err, /no task named nope \(tasks: raw, bad, lost\)/);
+});
+
+t('a predict task (deps) gets its train task\'s model_id/model_version; substitutes run as task.sub', async () => {
+  // FATE's LR train conf made short (3 iterations, 512-bit keys), FATE's predict conf unchanged.
+  const conf = JSON.parse(readFileSync(join(LR, 'test_hetero_lr_train_job_conf.json'), 'utf8'));
+  Object.assign(conf.algorithm_parameters.hetero_lr_0, { max_iter: 3, encrypt_param: { method: 'Paillier', key_length: 512 } });
+  writeFileSync(join(dir, 'lr_conf.json'), JSON.stringify(conf));
+  const s = join(dir, 'lr_testsuite.json');
+  writeFileSync(s, JSON.stringify({
+    data: [
+      { file: join(FATE_EXAMPLES, 'examples', 'data', 'breast_hetero_guest.csv'), head: 1, partition: 4, table_name: 'breast_hetero_guest', namespace: 'experiment', role: 'guest_0' },
+      { file: join(FATE_EXAMPLES, 'examples', 'data', 'breast_hetero_host.csv'), head: 1, partition: 4, table_name: 'breast_hetero_host', namespace: 'experiment', role: 'host_0' },
+    ],
+    tasks: {
+      'lr-predict': { conf: join(LR, 'test_predict_conf.json'), deps: 'lr' },
+      lr: { conf: 'lr_conf.json', dsl: join(LR, 'test_hetero_lr_train_job_dsl.json'), substitutes: { plain: { algorithm_parameters: { hetero_lr_0: { encrypt_param: { method: null } } } } } },
+    },
+  }));
+  const r = await cli(['testsuite', '-s', s, '--server', node.url, '-i', '0.1']);
+  assert.is(r.code, 0, r.out + r.err);
+  const rows = r.out.split('\n').filter((l) => /^(lr|lr\.plain|lr-predict)\s/.test(l)).map((l) => l.split(/\s+/));
+  assert.equal(rows.map((c) => [c[0], c[1]]), [['lr', 'success'], ['lr.plain', 'success'], ['lr-predict', 'success']]);
+  const [train, plain, predict] = rows.map((c) => c[2]!);
+  const config = await post(node.url, '/v1/job/config', { job_id: predict, role: 'guest', party_id: 10000 });
+  assert.equal(config.body.data.model_info, { model_id: 'arbiter-9999#guest-10000#host-9998#model', model_version: train });
+  const plainConf = await post(node.url, '/v1/job/config', { job_id: plain, role: 'guest', party_id: 10000 });
+  assert.equal(plainConf.body.data.runtime_conf.algorithm_parameters.hetero_lr_0.encrypt_param, { method: null, key_length: 512 }, 'merged recursively');
 });
 
 t.run();

@@ -100,7 +100,16 @@ export async function runSuite(url: string, suitePath: string, opts: { only?: re
       results.push({ task: name, status: 'refused', jobId: '', seconds: 0, reason: submit.body.retmsg });
       continue;
     }
-    const row = await waitForJob(url, submit.body.jobId, opts.timeoutMs ?? 600_000, 200);
+    let row: Record<string, any>;
+    try {
+      row = await waitForJob(url, submit.body.jobId, opts.timeoutMs ?? 600_000, 200);
+    } catch {
+      // Not ended in time: stopped, and reported as such (a slow machine, not a verdict on the job).
+      await post(url, '/v1/job/stop', { job_id: submit.body.jobId });
+      await waitForJob(url, submit.body.jobId, 30_000, 200).catch(() => undefined);
+      results.push({ task: name, status: 'timeout', jobId: submit.body.jobId, seconds: (Date.now() - started) / 1000, reason: `not ended within ${(opts.timeoutMs ?? 600_000) / 1000} s` });
+      continue;
+    }
     if (!task.deps && submit.body.data?.model_info) models.set(name, submit.body.data.model_info);
     results.push({ task: name, status: row.f_status, jobId: submit.body.jobId, seconds: (Date.now() - started) / 1000, ...(row.f_status === 'success' ? {} : { reason: row.f_reason }) });
   }

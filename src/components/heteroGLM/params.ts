@@ -16,5 +16,7 @@ export function readGlmParams(raw: Readonly<Record<string, unknown>>, who: 'Hete
   const e = raw.exposure_colname;
   if (e !== undefined && e !== null && typeof e !== 'string') throw new Error(`${who}: exposure_colname must be a column name`);
   if (e && who !== 'HeteroPoisson') throw new Error(`${who}: exposure_colname is a HeteroPoisson parameter`);
-  return { ...readParams(withDefaults, who), who, exposureColname: typeof e === 'string' && e !== '' ? e : null };
+  const common = readParams(withDefaults, who);
+  if (common.optimizer === 'sqn') throw new Error(`${who}: optimizer sqn is only implemented for HeteroLR in fedflow`);
+  return { ...common, who, exposureColname: typeof e === 'string' && e !== '' ? e : null };
 }

@@ -29,6 +29,7 @@ import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '
 import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
 import { ObfuscatorDealer } from './obfuscatorDealer.js';
 import { type HeteroLogisticParam, initWeights, PartyOptimizer, seededRandom } from './params.js';
+import { applyStep, SqnHessian, sqnSample, sqnUpdatesAt, WeightAverage } from './sqn.js';
 
 const PREFIX = 'HeteroLRTransferVariable.';
 export const SETUP_TAG = 'fit';
@@ -83,6 +84,12 @@ export const DEAL_WINDOW_STEPS = 2;
 /** Obfuscators one party uses in one step: a fresh encryption per row, plus the two loss terms with a single host. */
 function perStepEncryptions(rows: number, singleHost: boolean): number {
   return rows + (singleHost ? 2 : 0);
+}
+
+/** Extra encryptions of a party at an sqn curvature step: one per sampled row. */
+export function sqnEncryptions(p: HeteroLogisticParam, info: BatchInfo, step: number): number {
+  if (p.optimizer !== 'sqn' || !sqnUpdatesAt(step, p.sqn).pair) return 0;
+  return Math.min(p.sqn.sampleSize, info.batchRows[step % info.batchNum]!);
 }
 
 export const stepTag = (step: number, batchNum: number) => `${Math.floor(step / batchNum)}.${step % batchNum}`;
@@ -160,7 +167,7 @@ export async function trainArbiter(ctx: ComponentContext, ch: Channel, p: Hetero
         {
           steps: p.maxIter * info.batchNum,
           tag: (step) => stepTag(step, info.batchNum),
-          shares: (step) => parties.map((party) => ({ party, count: perStepEncryptions(info.batchRows[step % info.batchNum]!, withLoss) })),
+          shares: (step) => parties.map((party) => ({ party, count: perStepEncryptions(info.batchRows[step % info.batchNum]!, withLoss) + sqnEncryptions(p, info, step) })),
           window: DEAL_WINDOW_STEPS,
         },
         (tag, obfuscators, to) => ch.send('paillier_obfuscators', tag, obfuscators, to),
@@ -195,6 +202,8 @@ async function arbiterLoop(
   let converged = false;
   let iter = 0;
   let stopped = false;
+  const sqn = p.optimizer === 'sqn' ? { hessian: new SqnHessian(p.sqn.memoryM), average: new WeightAverage(p.sqn), weights: null as number[] | null } : null;
+  const lr = new PartyOptimizer(p, 0);
   for (; iter < p.maxIter && !converged && !stopped; iter++) {
     let lossSum = 0;
     for (let b = 0; b < info.batchNum; b++) {
@@ -209,6 +218,7 @@ async function arbiterLoop(
         const loss = await watched(ch.get<{ sum: Ct; regular: Ct; n: number }>('loss', tag, peers.guest));
         lossSum += Math.LN2 + decode(decrypt(loss.sum), PRODUCT_BITS) / loss.n + decode(decrypt(loss.regular), PRODUCT_BITS);
       }
+      if (sqn) await arbiterSqnStep(ch, peers, sqn, lr.lr(iter), iter * info.batchNum + b, tag, decrypt, decode, watched);
       dealer?.advance(iter * info.batchNum + b + 1);
     }
     const tag = String(iter);
@@ -235,11 +245,58 @@ async function arbiterLoop(
   return { coef: [], intercept: 0, iters: iter, converged, lossHistory, bestIteration: -1 };
 }
 
+type SqnState = { hessian: SqnHessian; average: WeightAverage; weights: number[] | null };
+
+/** The arbiter's part of an sqn step: the parties' gradients → lr·H·g back, then the curvature pair. */
+async function arbiterSqnStep(
+  ch: Channel,
+  peers: Peers,
+  sqn: SqnState,
+  lr: number,
+  step: number,
+  tag: string,
+  decrypt: (c: Ct) => Ct,
+  decode: (c: Ct, bits: number) => number,
+  watched: <T>(w: Promise<T>) => Promise<T>,
+): Promise<void> {
+  const parties = [...peers.hosts, peers.guest];
+  const name = (party: PartyRef, what: string) => `${party.role}_${what}`;
+  const blocks: number[][] = [];
+  for (const party of parties) blocks.push(await watched(ch.get<number[]>(name(party, 'sqn_gradient'), tag, party)));
+  const delta = sqn.hessian.step(blocks.flat(), lr);
+  let at = 0;
+  for (const [i, party] of parties.entries()) {
+    await ch.send(name(party, 'sqn_step'), tag, delta.slice(at, at + blocks[i]!.length), party);
+    at += blocks[i]!.length;
+  }
+  sqn.weights = (sqn.weights ?? delta.map(() => 0)).map((w, j) => w - delta[j]!);
+  const point = sqn.average.add(sqn.weights, step);
+  if (!point?.s) return;
+  const y: number[] = [];
+  for (const party of parties) {
+    const hv = await watched(ch.get<{ ct: Ct[]; n: number; reg: number[] }>(name(party, 'hess_vector'), tag, party));
+    hv.ct.forEach((c, j) => y.push(decode(decrypt(c), PRODUCT_BITS) / hv.n + hv.reg[j]!));
+  }
+  sqn.hessian.addPair(point.s, y);
+}
+
 // ------------------------------------------------------------------------------------------ host / guest
 
 interface Batch {
   rows: Instance[];
   prepared: ReturnType<HeCipher['prepare']>;
+}
+
+/**
+ * A party's sqn step: its mean gradient (+ alpha·w for L2, coefficients only) to the arbiter in clear
+ * (as FATE's arbiter sees it), the arbiter's lr·H·g back, applied as FATE's regularization_update.
+ */
+async function sqnPartyStep(ch: Channel, role: 'guest' | 'host', arbiter: PartyRef, p: HeteroLogisticParam, w: readonly number[], gradient: readonly number[], coefCount: number, tag: string, lr: number) {
+  const g = gradient.map((v, j) => v + (p.penalty === 'L2' && j < coefCount ? p.alpha * w[j]! : 0));
+  await ch.send(`${role}_sqn_gradient`, tag, g, arbiter);
+  const delta = await ch.get<number[]>(`${role}_sqn_step`, tag, arbiter);
+  const weights = applyStep(w, delta, coefCount, p.penalty, p.alpha, lr);
+  return { weights, delta: w.map((v, j) => v - weights[j]!) };
 }
 
 /** Unmask the arbiter's answer and divide by the batch size: the party's mean gradient. */
@@ -278,12 +335,13 @@ export async function trainHost(
   }
   let w = initWeights(p.initMethod, featureCount, seededRandom(p.randomSeed === null ? null : p.randomSeed + 1));
   const optimizer = new PartyOptimizer(p, featureCount);
+  const sqn = p.optimizer === 'sqn' ? new WeightAverage(p.sqn) : null;
   let converged = false;
   let stopped = false;
   let iter = 0;
   // Per iteration: one [[0.25·W_h X_h]] per row, plus the two loss terms with a single host.
   const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.rows.length, peers.hosts.length === 1), 0);
-  cipher.prefetch(p.maxIter * perIteration, perIteration);
+  if (!sqn) cipher.prefetch(p.maxIter * perIteration, perIteration);
   try {
     for (; iter < p.maxIter && !converged && !stopped; iter++) {
       let deltaSum = new Array<number>(w.length).fill(0);
@@ -304,9 +362,20 @@ export async function trainHost(
         const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
         await ch.send('host_gradient', tag, masked, peers.arbiter);
         const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
-        const step = optimizer.step(w, unmaskGradient(cipher, decrypted, masks, batch.rows.length), iter);
+        const gradient = unmaskGradient(cipher, decrypted, masks, batch.rows.length);
+        const stepIndex = iter * batches.length + b;
+        const step = sqn ? await sqnPartyStep(ch, 'host', peers.arbiter, p, w, gradient, featureCount, tag, optimizer.lr(iter)) : optimizer.step(w, gradient, iter);
         w = step.weights;
         deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
+        const point = sqn?.add(w, stepIndex);
+        if (point?.s) {
+          // The Hessian-vector product on the guest's sample: [[0.25·x_h·s_h]] to the guest, [[Σ f·x_h]] to the arbiter.
+          const rows = (await ch.get<string[]>('sqn_sample_index', tag, peers.guest)).map(row);
+          await ch.send('host_sqn_forwards', tag, await cipher.encrypt(rows.map((r) => 0.25 * dotRow(point.s!, r.features)), RESIDUAL_BITS), peers.guest);
+          const forwardHess = await ch.get<Ct[]>('forward_hess', tag, peers.guest);
+          const ct = cipher.dots(forwardHess, cipher.prepare(columnsOf(rows, featureCount, false)));
+          await ch.send('host_hess_vector', tag, { ct, n: rows.length, reg: point.s.map((v) => (p.penalty === 'L2' ? p.alpha * v : 0)) }, peers.arbiter);
+        }
       }
       await ch.send('host_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
       converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);
@@ -340,26 +409,27 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   const batchRows = Array.from({ length: batchNum }, (_, b) => Math.min(size, total - b * size));
   const info: BatchInfo = { batchSize: size, batchNum, batchRows };
   await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
-  const batches: (Batch & { y: number[] })[] = [];
+  const batches: (Batch & { y: number[]; keys: string[] })[] = [];
   for (let b = 0; b < batchNum; b++) {
     const keys = data.keys.slice(b * size, (b + 1) * size);
     await ch.send('batch_data_index', `${SETUP_TAG}.${b}`, keys, peers.hosts);
     const rows = data.rows.slice(b * size, (b + 1) * size);
     const y = data.labels.slice(b * size, (b + 1) * size).map((l) => (l === 1 ? 1 : -1));
-    batches.push({ rows, y, prepared: cipher.prepare(columnsOf(rows, k, p.fitIntercept)) });
+    batches.push({ keys, rows, y, prepared: cipher.prepare(columnsOf(rows, k, p.fitIntercept)) });
   }
   // Coefficients then the intercept (kept at 0 and never stepped without fit_intercept).
   let w = initWeights(p.initMethod, p.fitIntercept ? k + 1 : k, seededRandom(p.randomSeed));
   if (!p.fitIntercept) w.push(0);
   const stepped = p.fitIntercept ? k + 1 : k;
   const optimizer = new PartyOptimizer(p, k);
+  const sqn = p.optimizer === 'sqn' ? new WeightAverage(p.sqn) : null;
   const withLoss = peers.hosts.length === 1;
   let converged = false;
   let stopped = false;
   let iter = 0;
   // Per iteration: one fresh encryption per row for [[d]], plus the two loss terms with a single host.
   const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.rows.length, withLoss), 0);
-  cipher.prefetch(p.maxIter * perIteration, perIteration);
+  if (!sqn) cipher.prefetch(p.maxIter * perIteration, perIteration);
   try {
     for (; iter < p.maxIter && !converged && !stopped; iter++) {
       let deltaSum = new Array<number>(stepped).fill(0);
@@ -404,9 +474,27 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
           await ch.send('loss', tag, { sum, regular, n }, peers.arbiter);
         }
         const decrypted = await ch.get<Ct[]>('guest_optim_gradient', tag, peers.arbiter);
-        const step = optimizer.step(w.slice(0, stepped), unmaskGradient(cipher, decrypted, masks, n), iter);
+        const gradient = unmaskGradient(cipher, decrypted, masks, n);
+        const stepIndex = iter * batches.length + b;
+        const step = sqn ? await sqnPartyStep(ch, 'guest', peers.arbiter, p, w.slice(0, stepped), gradient, k, tag, optimizer.lr(iter)) : optimizer.step(w.slice(0, stepped), gradient, iter);
         w = p.fitIntercept ? step.weights : [...step.weights, 0];
         deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
+        const point = sqn?.add(w.slice(0, stepped), stepIndex);
+        if (point?.s) {
+          // The Hessian-vector product: forward_hess = 0.25·(x_g·s_g + s_b) + Σ_hosts [[0.25·x_h·s_h]].
+          const sample = sqnSample(n, p.sqn, stepIndex);
+          await ch.send('sqn_sample_index', tag, sample.map((i) => batch.keys[i]!), peers.hosts);
+          const rows = sample.map((i) => batch.rows[i]!);
+          const sg = point.s;
+          let f = await cipher.encrypt(rows.map((r) => 0.25 * (dotRow(sg, r.features) + (p.fitIntercept ? sg[k]! : 0))), RESIDUAL_BITS);
+          for (const host of peers.hosts) {
+            const hf = await ch.get<Ct[]>('host_sqn_forwards', tag, host);
+            f = f.map((c, i) => cipher.add(c, hf[i]!));
+          }
+          await ch.send('forward_hess', tag, f, peers.hosts);
+          const ct = cipher.dots(f, cipher.prepare(columnsOf(rows, k, p.fitIntercept)));
+          await ch.send('guest_hess_vector', tag, { ct, n: rows.length, reg: sg.map((v, j) => (p.penalty === 'L2' && j < k ? p.alpha * v : 0)) }, peers.arbiter);
+        }
       }
       await ch.send('guest_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
       converged = await ch.get<boolean>('converge_flag', String(iter), peers.arbiter);

@@ -4,7 +4,7 @@
 import type { ObfuscationMode } from '../crypto/paillier.js';
 
 export type Penalty = 'L2' | 'L1' | 'none';
-export type OptimizerName = 'sgd' | 'rmsprop' | 'adam' | 'nesterov_momentum_sgd' | 'adagrad';
+export type OptimizerName = 'sgd' | 'rmsprop' | 'adam' | 'nesterov_momentum_sgd' | 'adagrad' | 'sqn';
 export type EarlyStop = 'diff' | 'abs' | 'weight_diff';
 export type InitMethod = 'random_uniform' | 'zeros' | 'ones' | 'random_normal';
 
@@ -33,9 +33,21 @@ export interface HeteroLogisticParam {
    */
   readonly obfuscation: ObfuscationMode;
   readonly threshold: number;
+  /** StochasticQuasiNewtonParam (optimizer sqn, HeteroLR only). */
+  readonly sqn: SqnParam;
 }
 
-const OPTIMIZERS: OptimizerName[] = ['sgd', 'rmsprop', 'adam', 'nesterov_momentum_sgd', 'adagrad'];
+export interface SqnParam {
+  /** Hessian update every L steps (mini-batches). */
+  readonly updateIntervalL: number;
+  /** Pairs (s, y) kept. */
+  readonly memoryM: number;
+  /** Rows of the batch sampled for each Hessian-vector product. */
+  readonly sampleSize: number;
+  readonly randomSeed: number | null;
+}
+
+const OPTIMIZERS: OptimizerName[] = ['sgd', 'rmsprop', 'adam', 'nesterov_momentum_sgd', 'adagrad', 'sqn'];
 const EARLY_STOPS: EarlyStop[] = ['diff', 'abs', 'weight_diff'];
 const OBFUSCATIONS: ObfuscationMode[] = ['standard', 'djn'];
 const INIT_METHODS: InitMethod[] = ['random_uniform', 'zeros', 'ones', 'random_normal'];
@@ -104,7 +116,18 @@ export function readParams(raw: Readonly<Record<string, unknown>>, who = 'Hetero
     keyLength,
     obfuscation,
     threshold: num(who, predict, 'threshold', 0.5),
+    sqn: readSqn(who, obj(who, raw.sqn_param, 'sqn_param')),
   };
+}
+
+function readSqn(who: string, o: Record<string, unknown>): SqnParam {
+  const int = (key: string, fallback: number) => {
+    const v = Math.trunc(num(who, o, key, fallback));
+    if (v < 1) throw new Error(`${who}: sqn_param.${key} must be positive`);
+    return v;
+  };
+  const seed = o.random_seed;
+  return { updateIntervalL: int('update_interval_L', 3), memoryM: int('memory_M', 5), sampleSize: int('sample_size', 5000), randomSeed: typeof seed === 'number' ? seed : null };
 }
 
 /** mulberry32: a small seeded PRNG in [0, 1) for reproducible init. */
@@ -155,7 +178,7 @@ export class PartyOptimizer {
     private readonly coefCount: number,
   ) {}
 
-  private lr(iter: number): number {
+  lr(iter: number): number {
     const { learningRate, decay, decaySqrt } = this.p;
     return decaySqrt ? learningRate / Math.sqrt(1 + decay * iter) : learningRate / (1 + decay * iter);
   }
@@ -165,6 +188,7 @@ export class PartyOptimizer {
     if (this.p.penalty === 'L2') {
       for (let j = 0; j < this.coefCount; j++) grad[j] = grad[j]! + this.p.alpha * weights[j]!;
     }
+    if (this.p.optimizer === 'sqn') throw new Error('sqn: the arbiter computes the step (heteroLR/sqn.ts), not PartyOptimizer');
     const lr = this.lr(iter);
     const k = grad.length;
     const zeros = () => new Array<number>(k).fill(0);

@@ -25,6 +25,7 @@ export function readHomoParams(raw: Readonly<Record<string, unknown>>): HomoLogi
     throw new Error(`HomoLR: encrypt_param.method ${JSON.stringify(method)} is not supported (null): secure aggregation masks the models instead`);
   }
   const { encryptMethod: _e, keyLength: _k, ...common } = readParams({ ...raw, encrypt_param: { method: null } }, 'HomoLR');
+  if (common.optimizer === 'sqn') throw new Error('HomoLR: optimizer sqn is not supported (FATE runs it in hetero models only)');
   if (!common.fitIntercept) throw new Error('HomoLR: init_param.fit_intercept false is not supported');
   const aggregateIters = positiveInt(raw, 'aggregate_iters', 1);
   if (aggregateIters < 1) throw new Error('HomoLR: aggregate_iters must be positive');

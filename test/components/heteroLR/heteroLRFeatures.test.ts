@@ -7,7 +7,7 @@ import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../sr
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
 import { PerformanceRecorder } from '../../../src/components/validation/performanceRecorder.js';
-import { breast } from '../../support/breastHetero.js';
+import { breast, recording, type Sent } from '../../support/breastHetero.js';
 import { heteroTables } from '../../support/linearTables.js';
 import { componentInput, InProcessJob } from '../../support/inProcessFederation.js';
 
@@ -22,11 +22,15 @@ const BASE = { penalty: 'L2', optimizer: 'nesterov_momentum_sgd', alpha: 0.01, m
 type Tables = { guest: DataTable<Instance>; host: DataTable<Instance> };
 interface Val { guest?: DataTable<Instance>; host?: DataTable<Instance> }
 
-async function run(params: Record<string, unknown>, tables: Tables, validate: Val = {}, model?: { guest: ComponentOutput; host: ComponentOutput }) {
+async function run(params: Record<string, unknown>, tables: Tables, validate: Val = {}, model?: { guest: ComponentOutput; host: ComponentOutput }, log?: Sent[]) {
   const job = new InProcessJob();
-  const g = job.context(GUEST);
-  const h = job.context(HOST);
-  const a = job.context(ARBITER);
+  const ctx = (self: PartyRef) => {
+    const c = job.context(self);
+    return log ? { ...c, federation: recording(c.federation, self, log) } : c;
+  };
+  const g = ctx(GUEST);
+  const h = ctx(HOST);
+  const a = ctx(ARBITER);
   const input = (role: string, train?: DataTable<Instance>, val?: DataTable<Instance>, m?: ComponentOutput) =>
     componentInput({
       module: 'HeteroLR', componentName: 'hetero_lr_0', role, roles: ROLES, params,
@@ -125,7 +129,16 @@ t('given early_stopping_rounds with uninformative validate labels, then training
   let s = 12345;
   const noisy: DataTable<Instance> = { schema: tables.guest.schema, rows: tables.guest.rows.map(([k, i]) => [k, { ...i, label: ((s = (s * 1103515245 + 12345) % 2 ** 31) >> 16) & 1 }]) };
   const params = { ...BASE, max_iter: 30, validation_freqs: 1, early_stopping_rounds: 2, metrics: ['auc'], use_first_metric_only: true };
-  const out = await run(params, tables, { guest: noisy, host: tables.host });
+  const log: Sent[] = [];
+  const out = await run(params, tables, { guest: noisy, host: tables.host }, undefined, log);
+  // What validation tells hosts and arbiter: ids to score and two flags; no label, score or metric.
+  const keys = new Set(tables.guest.rows.map(([k]) => k));
+  for (const m of log.filter((x) => x.to.role !== 'guest' && /validation_(index|status)$/.test(x.name))) {
+    if (m.name.endsWith('validation_status')) assert.equal(Object.keys(m.payload as object).sort(), ['improved', 'stop']);
+    else for (const ids of Object.values(m.payload as Record<string, string[]>)) assert.ok(ids.every((k) => keys.has(k)));
+    if (m.name.endsWith('validation_status')) for (const v of Object.values(m.payload as object)) assert.type(v, 'boolean');
+  }
+  assert.ok(log.some((m) => m.to.role === 'arbiter' && m.name.endsWith('validation_status')));
   const aucs = out.g.metrics.validate!;
   const series = Object.keys(aucs).map((name) => aucs[name]!.data.find(([k]) => k === 'auc')![1] as number);
   // Replay FATE's recorder on the logged values: where it stops, and which iteration was best.

@@ -16,8 +16,9 @@ const GUEST: PartyRef = { role: 'guest', partyId: '9999' };
 const HOST: PartyRef = { role: 'host', partyId: '10000' };
 const ARBITER: PartyRef = { role: 'arbiter', partyId: '10001' };
 
-/** The examples' homo_lr_conf.json algorithm parameters. */
+/** The examples' homo_lr_conf.json algorithm parameters, every party in clear (paillierMode.test covers Paillier). */
 const EXAMPLE = {
+  encrypt_param: { method: null },
   penalty: 'L2',
   optimizer: 'sgd',
   tol: 1e-5,
@@ -256,35 +257,33 @@ t('given eval_data, then its rows are predicted as validate after the train rows
   assert.equal(rows.slice(227).map(([k, r]) => [k.startsWith('e'), r[4]]), Array.from({ length: 10 }, () => [true, 'validate']));
 });
 
-t('given a stored model (predict job), then each client scores its rows as test without talking to anyone', async () => {
+t('given a stored model (predict job), then each client scores its rows as test; a clear host only tells the arbiter it does not encrypt', async () => {
   assert.ok(example, 'the example test must run first');
-  const { host } = await breast();
+  const { guest, host } = await breast();
   const job = new InProcessJob();
-  const out = await homoLR(
-    componentInput({ module: 'HomoLR', componentName: 'homo_lr_0', role: 'host', roles: ROLES, params: EXAMPLE, model: example.host.model, data: { eval_data: host } }),
-    job.context(HOST),
-  );
-  assert.is(job.sent.length, 0);
-  const rows = rowsOf(out);
-  rows.forEach(([, r], i) => {
-    assert.is(r[4], 'test');
-    assert.ok(Math.abs(r[2] - rowsOf(example!.host)[i]![1][2]) < 1e-12);
-  });
-  const arbiter = await homoLR(componentInput({ module: 'HomoLR', role: 'arbiter', roles: ROLES, params: EXAMPLE, model: example.arbiter.model }), job.context(ARBITER));
-  assert.is(arbiter.data, undefined);
+  const input = (role: string, model: ComponentOutput['model'], data?: DataTable<Instance>) =>
+    componentInput({ module: 'HomoLR', componentName: 'homo_lr_0', role, roles: ROLES, params: EXAMPLE, model, data: data ? { eval_data: data } : {} });
+  const [go, ho, ao] = await Promise.all([
+    homoLR(input('guest', example.guest.model, guest), job.context(GUEST)),
+    homoLR(input('host', example.host.model, host), job.context(HOST)),
+    homoLR(input('arbiter', example.arbiter.model), job.context(ARBITER)),
+  ]);
+  assert.equal(job.sent.map((m) => `${m.from.role}→${m.to.role} ${m.name}`), ['host→arbiter HomoLRTransferVariable.use_encrypt']);
+  assert.is(job.undelivered(), 0);
+  for (const [out, trained] of [[go, example.guest], [ho, example.host]] as const) {
+    rowsOf(out).forEach(([, r], i) => {
+      assert.is(r[4], 'test');
+      assert.ok(Math.abs(r[2] - rowsOf(trained)[i]![1][2]) < 1e-12);
+    });
+  }
+  assert.is(ao.data, undefined);
 });
 
-t('given Paillier, a missing host or labels other than 0/1, then it fails clearly', async () => {
+t('given a missing host, aggregate_iters 0 or labels other than 0/1, then it fails clearly', async () => {
   const { guest, host } = await breast();
   const job = new InProcessJob();
   const solo = (params: Record<string, unknown>, roles: Record<string, string[]>, data = guest) =>
     homoLR(componentInput({ module: 'HomoLR', role: 'guest', roles, params, data: { train_data: data } }), job.context(GUEST));
-  try {
-    await solo({ ...EXAMPLE, encrypt_param: { method: 'Paillier' } }, ROLES);
-    assert.unreachable();
-  } catch (e) {
-    assert.match((e as Error).message, /encrypt_param\.method "Paillier" is not supported/);
-  }
   try {
     await solo(EXAMPLE, { guest: ['9999'], arbiter: ['10001'] });
     assert.unreachable();

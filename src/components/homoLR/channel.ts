@@ -44,8 +44,12 @@ export class Channel {
 /** Tag of a refresh: epoch and batch, as FATE's suffix (iter_num, batch_iter_num). */
 export const refreshTag = (nIter: number, batch: number) => `${nIter}.${batch}`;
 
-/** Aggregation happens at the start of epoch n_iter when this holds (the fit loop of homo_lr_guest.py). */
-export const aggregatesAt = (nIter: number, p: HomoLogisticParam) => (nIter > 0 && nIter % p.aggregateIters === 0) || nIter === p.maxIter;
+/**
+ * Aggregation happens at the start of epoch n_iter when this holds (the fit loop of FATE 1.4.5's
+ * homo_lr_guest.py / homo_lr_host.py / homo_lr_arbiter.py): with aggregate_iters 1 at n_iter 0 too
+ * (before any local epoch), so the loss is logged for n_iter 0…max_iter.
+ */
+export const aggregatesAt = (nIter: number, p: HomoLogisticParam) => (nIter + 1) % p.aggregateIters === 0 || nIter === p.maxIter;
 
 export const MODEL_STREAM = 0;
 export const LOSS_STREAM = 1;

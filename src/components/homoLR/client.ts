@@ -95,14 +95,17 @@ export async function runClient(
   for (; nIter <= p.maxIter; nIter++) {
     if (aggregatesAt(nIter, p)) {
       const tag = String(nIter);
+      // FATE's aggregator weighs a party that processed no rows yet (the aggregation at n_iter 0)
+      // as 1 (`get_degree() or 1.0`), so the first aggregation averages the initial models.
+      const weight = degree || 1;
       if (pk && wEnc) {
-        const withDegree = scaleBy(pk, wEnc, degree);
-        const values = [...withDegree.values, pk.encrypt(BigInt(degree) << BigInt(withDegree.scale))];
+        const withDegree = scaleBy(pk, wEnc, weight);
+        const values = [...withDegree.values, pk.encrypt(BigInt(weight) << BigInt(withDegree.scale))];
         await ch.send(variable('model', me), tag, maskCiphertexts(pk, { values, scale: withDegree.scale }, pads(k + 2, nIter)), parties.arbiter);
         wEnc = cipherVector(await ch.get('aggregated_model', tag, parties.arbiter), k + 1, 'the arbiter');
         await ch.send(variable('loss', me), tag, upload([0, 0], nIter, LOSS_STREAM), parties.arbiter);
       } else {
-        await ch.send(variable('model', me), tag, upload([...w.map((v) => v * degree), degree], nIter, MODEL_STREAM), parties.arbiter);
+        await ch.send(variable('model', me), tag, upload([...w.map((v) => v * weight), weight], nIter, MODEL_STREAM), parties.arbiter);
         const aggregated = await ch.get<number[]>('aggregated_model', tag, parties.arbiter);
         if (!Array.isArray(aggregated) || aggregated.length !== k + 1) {
           throw new Error(`HomoLR: the aggregated model has ${Array.isArray(aggregated) ? aggregated.length : '?'} values, this party has ${k} features + intercept (do all parties have the same header?)`);
@@ -111,7 +114,7 @@ export async function runClient(
         held = w;
         const loss = localLoss(rows, w, p);
         lossHistory.push(loss);
-        await ch.send(variable('loss', me), tag, upload([loss * degree, degree], nIter, LOSS_STREAM), parties.arbiter);
+        await ch.send(variable('loss', me), tag, upload([loss * weight, weight], nIter, LOSS_STREAM), parties.arbiter);
       }
       degree = 0;
       converged = await ch.get<boolean>('is_converge', tag, parties.arbiter);

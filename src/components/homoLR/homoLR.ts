@@ -5,16 +5,17 @@
 // see client.ts for how the modes combine). Transfer variables (HomoLRTransferVariable):
 //   setup, tag `fit`:   client → other clients  dh_ciphertext_guest / dh_ciphertext_host (X25519 public key)
 //                       host ↔ arbiter          use_encrypt, pailler_pubkey, re_encrypt_times (paillierMode.ts)
-//   each aggregation, tag `<n_iter>` (n_iter > 0 and a multiple of aggregate_iters, or max_iter):
+//   each aggregation, tag `<n_iter>` ((n_iter + 1) a multiple of aggregate_iters, or n_iter = max_iter):
 //     client  → arbiter guest_model / host_model  masked [w·degree…, degree]  (degree = rows processed since the last aggregation)
 //     arbiter → clients aggregated_model          Σ w·degree / Σ degree (encrypted for an encrypted host)
 //     client  → arbiter guest_loss / host_loss    masked [loss·degree, degree] (loss of the new model on its rows)
 //     arbiter → clients is_converge               early_stop on the weighted mean loss (or the model)
 //   encrypted hosts, tag `<n_iter>.<batch>`: model_to_re_encrypt / model_re_encrypted
 // then each client runs its local epochs: mini-batches, the exact logistic gradient (the Taylor one
-// on ciphertexts), FATE's optimizer with its penalty. As in FATE the loop runs n_iter = 0…max_iter and
-// aggregates at the end, so the arbiter logs `train/loss` with keys 1…max_iter and every client ends
-// with the aggregated model.
+// on ciphertexts), FATE's optimizer with its penalty. As in FATE 1.4.5 the loop runs n_iter =
+// 0…max_iter and aggregates at the top of an epoch (with aggregate_iters 1: every epoch, n_iter 0
+// included), so the arbiter logs `train/loss` with keys 0…max_iter and every client ends with the
+// aggregated model.
 import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { runArbiter } from './arbiter.js';
 import { Channel, partiesOf } from './channel.js';

@@ -4,6 +4,7 @@
 // and decides convergence. What it learns: the weighted average model and mean loss of each
 // aggregation (as in FATE); of an encrypted host it sees only masked or blinded values.
 import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
+import type { PaillierKeyPair } from '../crypto/paillier.js';
 import { decodeFixed, sumMasked } from './secureAggregation.js';
 import { aggregatesAt, Channel, type Parties, partyName, variable } from './channel.js';
 import { encryptVector, ringOf } from './encryptedModel.js';
@@ -16,10 +17,11 @@ const same = (a: PartyRef, b: PartyRef) => a.role === b.role && a.partyId === b.
 
 export async function runArbiter(
   input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, secureAggregation: boolean,
+  generateKeys?: (bits: number) => PaillierKeyPair,
 ): Promise<ComponentOutput> {
   const ch = new Channel(ctx);
   const encrypted: (EncryptedHost & RefreshPlan)[] = [];
-  for (const h of await keygen(ch, parties.hosts, p.keyLength, 'fit')) encrypted.push({ ...h, ...(await getRefreshPlan(ch, h.host)) });
+  for (const h of await keygen(ch, parties.hosts, p.keyLength, 'fit', generateKeys)) encrypted.push({ ...h, ...(await getRefreshPlan(ch, h.host)) });
   const keyOf = (c: PartyRef) => encrypted.find((h) => same(h.host, c));
 
   /** Every client's upload as a ring vector (masked) or numbers (the unmasked test mode), summed. */

@@ -23,6 +23,7 @@ import { runClient } from './client.js';
 import { alignTo, encryptedPredictRows, loadModel, PREDICT_HEADER, predictRows } from './localModel.js';
 import { arbiterPredict, hostPredict, optIn } from './paillierMode.js';
 import { readHomoParams } from './params.js';
+import type { PaillierKeyPair } from '../crypto/paillier.js';
 
 export interface HomoLROptions {
   /**
@@ -30,6 +31,8 @@ export interface HomoLROptions {
    * benchmark's baseline and tests only. The registered component always masks.
    */
   readonly secureAggregation: boolean;
+  /** The arbiter's key generation (tests pass one to read what the key holder can decrypt). */
+  readonly generateKeys?: (bits: number) => PaillierKeyPair;
 }
 
 function keyLengthOf(params: ComponentInput['params']): number {
@@ -74,7 +77,7 @@ export function homoLRWith(options: HomoLROptions): Component {
     const parties = partiesOf(input);
     switch (input.role) {
       case 'arbiter':
-        return runArbiter(input, ctx, p, parties, options.secureAggregation);
+        return runArbiter(input, ctx, p, parties, options.secureAggregation, options.generateKeys);
       case 'guest':
       case 'host':
         return runClient(input, ctx, p, parties, options.secureAggregation);

@@ -9,7 +9,7 @@
 //   host → arbiter  predict_wx           blinded encrypted scores of its rows
 //   arbiter → host  predict_result       0/1 per row
 import type { PartyRef } from '../contract.js';
-import { generatePaillierKeyPair, type PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
+import { generatePaillierKeyPair, type PaillierKeyPair, type PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { type Channel, partyName, refreshTag } from './channel.js';
 import { blindedScores, blindForRefresh, type CipherVector, encryptVector, labelsOf, refresh, unblind } from './encryptedModel.js';
 
@@ -52,13 +52,15 @@ export function cipherVector(v: unknown, length: number | null, from: string): C
 // ---------------------------------------------------------------------------------------------- arbiter
 
 /** Every host says whether it encrypts; each one that does gets its own fresh key pair. */
-export async function keygen(ch: Channel, hosts: readonly PartyRef[], keyLength: number, tag: string): Promise<EncryptedHost[]> {
+export async function keygen(
+  ch: Channel, hosts: readonly PartyRef[], keyLength: number, tag: string, generate: (bits: number) => PaillierKeyPair = generatePaillierKeyPair,
+): Promise<EncryptedHost[]> {
   const out: EncryptedHost[] = [];
   for (const host of hosts) {
     const use = await ch.get<unknown>('use_encrypt', tag, host);
     if (typeof use !== 'boolean') throw new Error(`HomoLR: ${partyName(host)} sent no use_encrypt flag`);
     if (!use) continue;
-    const { privateKey } = generatePaillierKeyPair(keyLength);
+    const { privateKey } = generate(keyLength);
     await ch.send('pailler_pubkey', tag, privateKey.publicKey.n, host);
     out.push({ host, key: privateKey });
   }

@@ -6,12 +6,12 @@ import * as assert from 'uvu/assert';
 import type { ComponentOutput, DataTable, Federation, Instance, PartyRef } from '../../../src/components/contract.js';
 import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
-import { generatePaillierKeyPair } from '../../../src/components/crypto/paillier.js';
+import { generatePaillierKeyPair, type PaillierKeyPair } from '../../../src/components/crypto/paillier.js';
 import { initWeights, PartyOptimizer, seededRandom } from '../../../src/components/heteroLR/params.js';
 import {
   applyAffine, blindForRefresh, decayedRate, encryptVector, maskCiphertexts, refresh, ringOf, taylorStep, unblind, WEIGHT_BITS,
 } from '../../../src/components/homoLR/encryptedModel.js';
-import { homoLR } from '../../../src/components/homoLR/homoLR.js';
+import { homoLR, homoLRWith } from '../../../src/components/homoLR/homoLR.js';
 import { localRows, meanGradient } from '../../../src/components/homoLR/localModel.js';
 import { readHomoParams } from '../../../src/components/homoLR/params.js';
 import { decodeFixed, encodeFixed, sumMasked } from '../../../src/components/homoLR/secureAggregation.js';
@@ -55,7 +55,7 @@ function recording(fed: Federation, self: PartyRef, log: Sent[]): Federation {
 }
 
 interface Party { self: PartyRef; params: Record<string, unknown>; data?: Record<string, DataTable<Instance>>; model?: ComponentOutput['model'] }
-async function runJob(parties: Party[], log: Sent[] = []) {
+async function runJob(parties: Party[], log: Sent[] = [], component = homoLR) {
   const job = new InProcessJob();
   const roles: Record<string, string[]> = {};
   for (const { self } of parties) (roles[self.role] ??= []).push(self.partyId);
@@ -64,7 +64,7 @@ async function runJob(parties: Party[], log: Sent[] = []) {
     return { ...c, federation: recording(c.federation, self, log) };
   });
   const outs = await Promise.all(parties.map((p, i) =>
-    homoLR(componentInput({ module: 'HomoLR', componentName: 'homo_lr_0', role: p.self.role, partyId: p.self.partyId, roles, params: p.params, data: p.data ?? {}, model: p.model }), ctxs[i]!)));
+    component(componentInput({ module: 'HomoLR', componentName: 'homo_lr_0', role: p.self.role, partyId: p.self.partyId, roles, params: p.params, data: p.data ?? {}, model: p.model }), ctxs[i]!)));
   assert.is(job.undelivered(), 0);
   return { outs, trackers: ctxs.map((c) => c.tracker) };
 }
@@ -155,6 +155,9 @@ function reference(guest: DataTable<Instance>, hosts: { table: DataTable<Instanc
 }
 
 const log: Sent[] = [];
+/** The arbiter's key pairs of the training run, so the privacy test can decrypt what the key holder receives. */
+const arbiterKeys: PaillierKeyPair[] = [];
+const keyHoldingArbiter = homoLRWith({ secureAggregation: true, generateKeys: (bits) => { const kp = generatePaillierKeyPair(bits); arbiterKeys.push(kp); return kp; } });
 let trained: Awaited<ReturnType<typeof runJob>> | null = null;
 
 t('given guest + an encrypted host (the suite train conf), then the arbiter ends with the clear FedAvg of exact and Taylor updates, and every party learns only its share', async () => {
@@ -164,7 +167,7 @@ t('given guest + an encrypted host (the suite train conf), then the arbiter ends
     { self: GUEST, params: PARAMS, data: { train_data: guest } },
     { self: HOST, params: PARAMS, data: { train_data: host } },
     { self: ARBITER, params: PARAMS },
-  ], log);
+  ], log, keyHoldingArbiter);
   const [g, h, a] = trained.outs as [ComponentOutput, ComponentOutput, ComponentOutput];
   const expected = reference(guest, [{ table: host, encrypted: true }], PARAMS);
   const got = weightsOf(a);
@@ -222,6 +225,21 @@ t('privacy: the encrypted host receives only ciphertexts, its key, a flag and it
     if (['host_model', 'model_to_re_encrypt', 'predict_wx'].includes(m.name)) assert.ok(isCipherVector(m.payload), `${m.name} is ciphertexts`);
     if (m.name === 'host_loss') assert.ok((m.payload as bigint[]).every((v) => typeof v === 'bigint' && v > 2n ** 96n), 'a masked (zero) loss');
   }
+  // The key holder decrypts what the host sends and finds only blinded values: refreshes and model
+  // uploads are the model plus masks far above any weight; scores are multiplied by random factors.
+  assert.is(arbiterKeys.length, 1);
+  const sk = arbiterKeys[0]!.privateKey;
+  const plainOf = (c: bigint, scale: number) => Number(sk.decryptSigned(c)) / 2 ** scale;
+  for (const m of fromHost.filter((x) => x.name === 'model_to_re_encrypt' || x.name === 'host_model')) {
+    const v = m.payload as { values: bigint[]; scale: number };
+    assert.ok(v.values.every((c) => Math.abs(plainOf(c, v.scale)) > 2 ** 30), `${m.name} ${m.tag}: a value the arbiter can read`);
+  }
+  const final = weightsOf(trained.outs[2]!);
+  const wx = host.rows.map(([, inst]) => inst.features.reduce((s, x, j) => s + x * final[j]!, final[30]!));
+  const scores = fromHost.find((m) => m.name === 'predict_wx')!.payload as { values: bigint[]; scale: number };
+  const ratios = scores.values.map((c, i) => plainOf(c, scores.scale) / wx[i]!);
+  assert.ok(ratios.every((r) => r >= 1 - 1e-9), 'same sign, magnitude only enlarged');
+  assert.ok(Math.max(...ratios) / Math.min(...ratios) > 2 ** 20, 'factors spread: no score can be read off');
   // No number anything sends is one of the sender's feature values; no label vector leaves a client.
   for (const [who, table] of [['guest', guest], ['host', host]] as const) {
     const features = new Set(table.rows.flatMap(([, inst]) => inst.features).filter((v) => v !== 0 && v !== 1));

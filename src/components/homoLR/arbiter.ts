@@ -4,9 +4,8 @@
 // and decides convergence. What it learns: the weighted average model and mean loss of each
 // aggregation (as in FATE); of an encrypted host it sees only masked or blinded values.
 import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
-import type { PaillierKeyPair } from '../crypto/paillier.js';
 import { decodeFixed, sumMasked } from './secureAggregation.js';
-import { aggregatesAt, Channel, type Parties, partyName, variable } from './channel.js';
+import { aggregatesAt, Channel, type FitScope, type HomoLROptions, type Parties, partyName, PLAIN_FIT, variable } from './channel.js';
 import { encryptVector, ringOf } from './encryptedModel.js';
 import { modelBuffers } from './localModel.js';
 import { cipherVector, type EncryptedHost, getRefreshPlan, keygen, type RefreshPlan, serveLabels, serveRefreshes } from './paillierMode.js';
@@ -16,12 +15,12 @@ const norm = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0
 const same = (a: PartyRef, b: PartyRef) => a.role === b.role && a.partyId === b.partyId;
 
 export async function runArbiter(
-  input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, secureAggregation: boolean,
-  generateKeys?: (bits: number) => PaillierKeyPair,
+  input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions, fit: FitScope = PLAIN_FIT,
 ): Promise<ComponentOutput> {
-  const ch = new Channel(ctx);
+  const { secureAggregation } = options;
+  const ch = new Channel(ctx, fit.scope);
   const encrypted: (EncryptedHost & RefreshPlan)[] = [];
-  for (const h of await keygen(ch, parties.hosts, p.keyLength, 'fit', generateKeys)) encrypted.push({ ...h, ...(await getRefreshPlan(ch, h.host)) });
+  for (const h of await keygen(ch, parties.hosts, p.keyLength, 'fit', options.generateKeys)) encrypted.push({ ...h, ...(await getRefreshPlan(ch, h.host)) });
   const keyOf = (c: PartyRef) => encrypted.find((h) => same(h.host, c));
 
   /** Every client's upload as a ring vector (masked) or numbers (the unmasked test mode), summed. */
@@ -43,7 +42,7 @@ export async function runArbiter(
     return plain[0]!.map((_, j) => plain.reduce((s, u) => s + u[j]!, 0));
   };
 
-  ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
+  ctx.tracker.setMetricMeta('train', fit.lossName, { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: fit.curveName });
   const lossHistory: number[] = [];
   let model: number[] = [];
   let previous: number[] | null = null;
@@ -66,7 +65,7 @@ export async function runArbiter(
       const [lossSum, lossDegree] = await sum('loss', tag);
       const loss = lossSum! / lossDegree!;
       lossHistory.push(loss);
-      ctx.tracker.logMetricData('train', 'loss', [[nIter, loss]]);
+      ctx.tracker.logMetricData('train', fit.lossName, [[nIter, loss]]);
       const prev = lossHistory[lossHistory.length - 2];
       if (p.earlyStop === 'abs') converged = loss <= p.tol;
       else if (p.earlyStop === 'diff') converged = prev !== undefined && Math.abs(prev - loss) < p.tol;

@@ -2,6 +2,7 @@
 // HomoLRTransferVariable names (homo_lr_transfer_variable.py and the framework/homo blocks it
 // registers), sent with the job's federation under `HomoLRTransferVariable.<name>` and a tag.
 import type { ComponentContext, ComponentInput, PartyRef } from '../contract.js';
+import type { PaillierKeyPair } from '../crypto/paillier.js';
 import type { HomoLogisticParam } from './params.js';
 
 const PREFIX = 'HomoLRTransferVariable.';
@@ -30,15 +31,37 @@ export const partyName = (p: PartyRef) => `${p.role}:${p.partyId}`;
 export const variable = (base: 'dh_ciphertext' | 'model' | 'loss', p: PartyRef) =>
   base === 'dh_ciphertext' ? `dh_ciphertext_${p.role}` : `${p.role}_${base}`;
 
+/** `scope` goes before every tag (e.g. `fold2.` for one fold of a cross-validation), as FATE's flowid. */
 export class Channel {
-  constructor(private readonly ctx: ComponentContext) {}
+  constructor(
+    private readonly ctx: ComponentContext,
+    private readonly scope = '',
+  ) {}
   send(name: string, tag: string, payload: unknown, to: PartyRef | PartyRef[]): Promise<void> {
-    return this.ctx.federation.remote(PREFIX + name, tag, payload, Array.isArray(to) ? to : [to]);
+    return this.ctx.federation.remote(PREFIX + name, this.scope + tag, payload, Array.isArray(to) ? to : [to]);
   }
   async get<T>(name: string, tag: string, from: PartyRef): Promise<T> {
     this.ctx.signal.throwIfAborted();
-    return (await this.ctx.federation.get(PREFIX + name, tag, from)) as T;
+    return (await this.ctx.federation.get(PREFIX + name, this.scope + tag, from)) as T;
   }
+}
+
+/** One fit's federation scope and loss metric name (FATE: `loss`; a fold of a cross-validation: `loss.<k>`). */
+export interface FitScope {
+  readonly scope: string;
+  readonly lossName: string;
+  readonly curveName: string;
+}
+export const PLAIN_FIT: FitScope = { scope: '', lossName: 'loss', curveName: 'loss' };
+
+export interface HomoLROptions {
+  /**
+   * false sends every model and loss in plain numbers: the same maths without masks, for the
+   * benchmark's baseline and tests only. The registered component always masks.
+   */
+  readonly secureAggregation: boolean;
+  /** The arbiter's key generation (tests pass one to read what the key holder can decrypt). */
+  readonly generateKeys?: (bits: number) => PaillierKeyPair;
 }
 
 /** Tag of a refresh: epoch and batch, as FATE's suffix (iter_num, batch_iter_num). */

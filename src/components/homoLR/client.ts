@@ -16,7 +16,9 @@
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
 import type { PaillierPublicKey } from '../crypto/paillier.js';
 import { initWeights, PartyOptimizer, seededRandom } from '../heteroLR/params.js';
-import { aggregatesAt, Channel, LOSS_STREAM, MODEL_STREAM, type Parties, partyName, variable } from './channel.js';
+import {
+  aggregatesAt, Channel, type FitScope, type HomoLROptions, LOSS_STREAM, MODEL_STREAM, type Parties, partyName, PLAIN_FIT, variable,
+} from './channel.js';
 import {
   applyAffine, type CipherVector, decayedRate, encryptVector, maskCiphertexts, maxBatchesBetweenRefresh, scaleBy, taylorStep,
 } from './encryptedModel.js';
@@ -57,9 +59,10 @@ function trainTable(input: ComponentInput): DataTable<Instance> {
 }
 
 export async function runClient(
-  input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, secureAggregation: boolean,
+  input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions, fit: FitScope = PLAIN_FIT,
 ): Promise<ComponentOutput> {
-  const ch = new Channel(ctx);
+  const ch = new Channel(ctx, fit.scope);
+  const { secureAggregation } = options;
   const me: PartyRef = { role: input.role, partyId: input.partyId };
   const table = trainTable(input);
   const evalData = input.data.eval_data as DataTable<Instance> | undefined;

@@ -18,22 +18,16 @@
 // aggregated model.
 import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { runArbiter } from './arbiter.js';
-import { Channel, partiesOf } from './channel.js';
+import { Channel, type HomoLROptions, partiesOf } from './channel.js';
 import { runClient } from './client.js';
 import { alignTo, encryptedPredictRows, loadModel, PREDICT_HEADER, predictRows } from './localModel.js';
 import { arbiterPredict, hostPredict, optIn } from './paillierMode.js';
 import { readHomoParams } from './params.js';
-import type { PaillierKeyPair } from '../crypto/paillier.js';
 
-export interface HomoLROptions {
-  /**
-   * false sends every model and loss in plain numbers: the same maths without masks, for the
-   * benchmark's baseline and tests only. The registered component always masks.
-   */
-  readonly secureAggregation: boolean;
-  /** The arbiter's key generation (tests pass one to read what the key holder can decrypt). */
-  readonly generateKeys?: (bits: number) => PaillierKeyPair;
-}
+export type { FitScope, HomoLROptions, Parties } from './channel.js';
+export { partiesOf } from './channel.js';
+export { runArbiter } from './arbiter.js';
+export { runClient } from './client.js';
 
 function keyLengthOf(params: ComponentInput['params']): number {
   const enc = params.encrypt_param as Record<string, unknown> | null | undefined;
@@ -77,10 +71,10 @@ export function homoLRWith(options: HomoLROptions): Component {
     const parties = partiesOf(input);
     switch (input.role) {
       case 'arbiter':
-        return runArbiter(input, ctx, p, parties, options.secureAggregation, options.generateKeys);
+        return runArbiter(input, ctx, p, parties, options);
       case 'guest':
       case 'host':
-        return runClient(input, ctx, p, parties, options.secureAggregation);
+        return runClient(input, ctx, p, parties, options);
       default:
         throw new Error(`HomoLR: unknown role ${input.role}`);
     }

@@ -40,6 +40,8 @@ const BUFFER_TYPES: ReadonlyMap<string, ProtoType> = new Map([
   ['HeteroLogisticRegressionParam', type('LRModelParam', LRModelParam)],
   ['HomoLogisticRegressionMeta', type('LRModelMeta', LRModelMeta)],
   ['HomoLogisticRegressionParam', type('LRModelParam', LRModelParam)],
+  ['LocalBaselineMeta', type('LRModelMeta', LRModelMeta)],
+  ['LocalBaselineParam', type('LRModelParam', LRModelParam)],
   ['HeteroSecureBoostingTreeGuestMeta', type('BoostingTreeModelMeta', BoostingTreeModelMeta)],
   ['HeteroSecureBoostingTreeGuestParam', type('BoostingTreeModelParam', BoostingTreeModelParam)],
   ['HeteroSecureBoostingTreeHostMeta', type('BoostingTreeModelMeta', BoostingTreeModelMeta)],

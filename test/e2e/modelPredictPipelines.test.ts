@@ -45,10 +45,12 @@ async function sameScores(component: string, trainJob: string, predictJob: strin
     post(url, '/v1/tracking/component/output/data', { job_id: jobId, component_name: component, role, party_id: partyId })));
   assert.is(predicted.body.retcode, 0, predicted.body.retmsg);
   const scores = new Map((train.body.data as unknown[][]).map((r) => [r[0], r[3] as number]));
+  const labels = new Map((train.body.data as unknown[][]).map((r) => [r[0], r[2]]));
   assert.ok(predicted.body.data.length > 0);
   for (const r of predicted.body.data as unknown[][]) {
     assert.ok(scores.has(r[0]), `id ${r[0]} was not scored in training`);
     assert.ok(Math.abs((r[3] as number) - scores.get(r[0])!) <= 1e-9, `${role} id ${r[0]}: ${r[3]} vs ${scores.get(r[0])}`);
+    assert.is(r[2], labels.get(r[0]), `${role} id ${r[0]}: predicted label`);
   }
 }
 
@@ -72,7 +74,7 @@ t('DataIO → Intersection → FeatureScale → HeteroLR: the predict job scales
   assert.equal(dag.body.data.component_list, ['dataio_0', 'intersection_0', 'feature_scale_0', 'hetero_lr_0', 'evaluation_0']);
 });
 
-t('the examples\' homo LR: each client\'s predict scores equal its training scores', async () => {
+t('the examples\' homo LR (the host encrypted, FATE\'s default): each client\'s predict labels and scores equal its training ones', async () => {
   const conf = example('homo_lr_conf.json');
   conf.algorithm_parameters.homo_lr_0.max_iter = 5;
   const trained = await train(example('homo_lr_dsl.json'), conf);

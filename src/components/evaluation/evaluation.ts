@@ -318,6 +318,9 @@ export const evaluation: Component = async (input, { tracker, signal }) => {
     rows.push(value);
   }
 
+  // An encrypted HomoLR host's rows carry labels the arbiter decided and no score (FATE's
+  // [label, predict_result, None, {0: None, 1: None}]): nothing to evaluate there either.
+  if (evalType !== 'multi' && table.rows.every(([, v]) => Array.isArray(v) && v[2] === null)) return {};
   const e = new Emitter(tracker, dn);
   const number = (v: unknown, what: string): number => {
     const n = typeof v === 'number' ? v : Number(v);

@@ -27,7 +27,11 @@ export async function crossValidateHomo(input: ComponentInput, ctx: ComponentCon
     const train: DataTable<Instance> = { schema: table.schema, rows: fold.train.map((i) => table.rows[i]!) };
     const test: DataTable<Instance> = { schema: table.schema, rows: fold.test.map((i) => table.rows[i]!) };
     const out = await runClient(foldInput(k, { train_data: train }), ctx, p, parties, options, fitOf(k));
-    const { w } = loadModel(out.model!);
+    const { w, encrypted } = loadModel(out.model!);
+    // An encrypted host holds no clear weights (its model stays with the arbiter's key): scoring its
+    // folds would need the arbiter's label service per fold, which is not wired into CV yet, so it
+    // logs no fold metrics rather than metrics of a zero model.
+    if (encrypted) continue;
     for (const [set, t] of [['train', train], ['validate', test]] as const) {
       await evaluateRows(ctx, foldDataSetName(set, k), 'binary', metrics, predictRows(t, w, p.threshold, set), table.schema.sid_name);
     }

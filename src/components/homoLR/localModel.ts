@@ -70,6 +70,15 @@ export function predictRows(table: DataTable<Instance>, w: readonly number[], th
   });
 }
 
+/**
+ * An encrypted host's rows (FATE's HomoLRHost.predict with use_encrypt): the arbiter computed the
+ * labels; the host never holds its score, so predict_score and the detail are null.
+ */
+export function encryptedPredictRows(table: DataTable<Instance>, labels: readonly number[], type: string): [string, unknown[]][] {
+  if (labels.length !== table.rows.length) throw new Error(`HomoLR: the arbiter answered ${labels.length} labels for ${table.rows.length} rows`);
+  return table.rows.map(([key, inst], i) => [key, [inst.label ?? null, labels[i], null, { '0': null, '1': null }, type]]);
+}
+
 export interface TrainedModel {
   readonly header: readonly string[];
   /** Coefficients then the intercept. */
@@ -77,12 +86,14 @@ export interface TrainedModel {
   readonly iters: number;
   readonly lossHistory: readonly number[];
   readonly converged: boolean;
+  /** An encrypted host: FATE stores no weights for it (homo_lr_host.py _get_param), only the header. */
+  readonly encrypted?: boolean;
 }
 
 /** HomoLogisticRegressionMeta / HomoLogisticRegressionParam as FATE-Flow shows them (proto JSON, camelCase). */
 export function modelBuffers(p: HomoLogisticParam, m: TrainedModel): ModelBuffers {
   const weight: Record<string, number> = {};
-  m.header.forEach((h, j) => (weight[h] = m.w[j]!));
+  if (!m.encrypted) m.header.forEach((h, j) => (weight[h] = m.w[j]!));
   return {
     HomoLogisticRegressionMeta: {
       penalty: p.penalty,
@@ -103,7 +114,7 @@ export function modelBuffers(p: HomoLogisticParam, m: TrainedModel): ModelBuffer
       lossHistory: [...m.lossHistory],
       isConverged: m.converged,
       weight,
-      intercept: m.w[m.w.length - 1] ?? 0,
+      intercept: m.encrypted ? 0 : (m.w[m.w.length - 1] ?? 0),
       header: [...m.header],
       bestIteration: -1,
       needOneVsRest: false,
@@ -111,17 +122,21 @@ export function modelBuffers(p: HomoLogisticParam, m: TrainedModel): ModelBuffer
   };
 }
 
-/** A stored HomoLR model: its header, weights (coefficients then the intercept) and threshold. */
-export function loadModel(model: ModelBuffers): { header: string[]; w: number[]; threshold: number } {
+/**
+ * A stored HomoLR model: its header, weights (coefficients then the intercept) and threshold.
+ * `encrypted`: an encrypted host's model (a header and no weights); it predicts with the arbiter.
+ */
+export function loadModel(model: ModelBuffers): { header: string[]; w: number[]; threshold: number; encrypted: boolean } {
   const param = model.HomoLogisticRegressionParam as Record<string, any> | undefined;
   if (!param) throw new Error('HomoLR: the input model has no HomoLogisticRegressionParam');
   const header: string[] = (param.header ?? []).map(String);
   const weight = (param.weight ?? {}) as Record<string, number>;
+  const encrypted = header.length > 0 && Object.keys(weight).length === 0;
   const w = header.map((h) => Number(weight[h] ?? 0));
   w.push(Number(param.intercept ?? 0));
   const meta = model.HomoLogisticRegressionMeta as Record<string, any> | undefined;
   const threshold = meta?.predictParam?.threshold;
-  return { header, w, threshold: typeof threshold === 'number' ? threshold : 0.5 };
+  return { header, w, threshold: typeof threshold === 'number' ? threshold : 0.5, encrypted };
 }
 
 /** The table with its features reordered to `header` (a model's), failing on a missing feature. */

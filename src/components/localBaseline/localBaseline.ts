@@ -1,10 +1,12 @@
 // LocalBaseline (FATE 1.x federatedml/local_baseline/local_baseline.py): sklearn's LogisticRegression
 // on the guest's own features only, the yardstick federated models are compared against. Hosts do
-// nothing. Output: the predict table [label, predict_result, predict_score, predict_detail, type]
-// (train rows, then validate rows of eval_data keys not already in train), and the model as
-// LocalBaselineMeta/LocalBaselineParam (FATE's LRModelMeta/LRModelParam JSON).
-import type { Component, ComponentInput, DataTable, Instance, ModelBuffers } from '../contract.js';
+// nothing. More than two classes: one-vs-rest as sklearn's multi_class "ovr" does it (one binary
+// model per class, probabilities normalised over the classes, the class of the largest decision
+// value). Output: the predict table [label, predict_result, predict_score, predict_detail, type]
+// (train rows, then validate rows of eval_data keys not already in train); the model: model.ts.
+import type { Component, ComponentInput, DataTable, Instance } from '../contract.js';
 import { fitLogistic, predictProba } from './logisticRegression.js';
+import { type Fitted, loadModel, toModel } from './model.js';
 
 export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
@@ -27,6 +29,9 @@ function readOptions(raw: unknown): SkOptions {
     throw new Error(`LocalBaseline: penalty ${String(penaltyRaw)} is not supported (l2 or none)`);
   }
   if (o.class_weight !== undefined && o.class_weight !== null) throw new Error('LocalBaseline: class_weight is not supported');
+  // FATE 1.4 ran sklearn 0.21, whose default ("warn") is one-vs-rest; the multinomial model is another model.
+  const multiClass = o.multi_class === undefined || o.multi_class === null ? 'ovr' : String(o.multi_class).toLowerCase();
+  if (!['ovr', 'auto', 'warn'].includes(multiClass)) throw new Error(`LocalBaseline: multi_class ${multiClass} is not supported (ovr)`);
   const num = (key: string, fallback: number): number => {
     const v = o[key];
     if (v === undefined || v === null) return fallback;
@@ -45,15 +50,6 @@ function readOptions(raw: unknown): SkOptions {
   };
 }
 
-interface Fitted {
-  header: string[];
-  weights: number[];
-  intercept: number;
-  classes: number[];
-  iterations: number;
-  converged: boolean;
-}
-
 function labelsOf(table: DataTable<Instance>): number[] {
   return table.rows.map(([key, inst]) => {
     if (inst.label === undefined || inst.label === null) throw new Error(`LocalBaseline: row ${JSON.stringify(key)} has no label`);
@@ -65,93 +61,35 @@ function fit(table: DataTable<Instance>, opts: SkOptions, signal: AbortSignal): 
   const labels = labelsOf(table);
   const classes = [...new Set(labels)].sort((a, b) => a - b);
   if (classes.length < 2) throw new Error(`LocalBaseline: needs two classes, the data has ${classes.length}`);
-  if (classes.length > 2) throw new Error('LocalBaseline: multi-class (one-vs-rest) is not implemented');
   const x = table.rows.map(([, inst]) => inst.features);
-  const y = labels.map((l) => (l === classes[1] ? 1 : 0));
-  const model = fitLogistic(x, y, {
-    penalty: opts.penalty,
-    C: opts.C,
-    maxIter: opts.max_iter,
-    fitIntercept: opts.fit_intercept,
-    signal,
-  });
-  return {
-    header: [...table.schema.header],
-    weights: model.weights,
-    intercept: model.intercept,
-    classes,
-    iterations: model.iterations,
-    converged: model.converged,
-  };
+  // Two classes: one model for classes[1]; more: one model per class against the rest.
+  const targets = classes.length === 2 ? [classes[1]!] : classes;
+  const models = targets.map((c) =>
+    fitLogistic(x, labels.map((l) => (l === c ? 1 : 0)), { penalty: opts.penalty, C: opts.C, maxIter: opts.max_iter, fitIntercept: opts.fit_intercept, signal }));
+  return { header: [...table.schema.header], classes, models };
 }
 
-function toModel(f: Fitted, opts: SkOptions, threshold: number): ModelBuffers {
-  const weight: Record<string, number> = {};
-  f.header.forEach((h, i) => (weight[h] = f.weights[i]!));
-  return {
-    LocalBaselineMeta: {
-      penalty: opts.penalty,
-      tol: opts.tol,
-      alpha: 0,
-      optimizer: opts.solver,
-      partyWeight: 0,
-      batchSize: '0',
-      learningRate: 0,
-      maxIter: String(opts.max_iter),
-      earlyStop: '',
-      reEncryptBatches: '0',
-      fitIntercept: opts.fit_intercept,
-      needOneVsRest: false,
-      predictParam: { threshold },
-    },
-    LocalBaselineParam: {
-      iters: f.iterations,
-      lossHistory: [],
-      isConverged: f.converged,
-      weight,
-      intercept: f.intercept,
-      header: [...f.header],
-      oneVsRestResult: { completedModels: [], oneVsRestClasses: [] },
-      needOneVsRest: false,
-      bestIteration: -1,
-      classes: f.classes.map(String),
-    },
-  };
-}
-
-function loadModel(model: ModelBuffers): { fitted: Fitted; threshold: number } {
-  const param = model.LocalBaselineParam as Record<string, any> | undefined;
-  const meta = model.LocalBaselineMeta as Record<string, any> | undefined;
-  if (!param) throw new Error('LocalBaseline: input model has no LocalBaselineParam');
-  const header: string[] = (param.header ?? []).map(String);
-  const weight = (param.weight ?? {}) as Record<string, number>;
-  const classes = Array.isArray(param.classes) && param.classes.length === 2 ? param.classes.map(Number) : [0, 1];
-  return {
-    fitted: {
-      header,
-      weights: header.map((h) => Number(weight[h] ?? 0)),
-      intercept: Number(param.intercept ?? 0),
-      classes,
-      iterations: Number(param.iters ?? 0),
-      converged: param.isConverged === true,
-    },
-    threshold: Number(meta?.predictParam?.threshold ?? 0.5),
-  };
-}
-
-/** ModelBase.predict_score_to_output for two classes, plus the type column. */
+/** ModelBase.predict rows: two classes as FATE's binary rows; more as sklearn's ovr predict_proba. */
 function predictRows(f: Fitted, table: DataTable<Instance>, threshold: number, type: string): [string, unknown[]][] {
   const index = f.header.map((h) => {
     const at = table.schema.header.indexOf(h);
     if (at < 0) throw new Error(`LocalBaseline: model feature ${JSON.stringify(h)} is not in the data header`);
     return at;
   });
-  const [neg, pos] = f.classes as [number, number];
   return table.rows.map(([key, inst]) => {
     const features = index.map((i) => inst.features[i]!);
-    const p = predictProba(f, features);
-    const detail = { [String(neg)]: 1 - p, [String(pos)]: p };
-    return [key, [inst.label ?? null, p > threshold ? pos : neg, p, detail, type]];
+    if (f.classes.length === 2) {
+      const [neg, pos] = f.classes as [number, number];
+      const p = predictProba(f.models[0]!, features);
+      return [key, [inst.label ?? null, p > threshold ? pos : neg, p, { [String(neg)]: 1 - p, [String(pos)]: p }, type]];
+    }
+    const raw = f.models.map((m) => predictProba(m, features));
+    const total = raw.reduce((s, p) => s + p, 0);
+    const probs = raw.map((p) => p / total);
+    let best = 0;
+    for (let c = 1; c < probs.length; c++) if (raw[c]! > raw[best]!) best = c;
+    const detail = Object.fromEntries(f.classes.map((c, i) => [String(c), probs[i]!]));
+    return [key, [inst.label ?? null, f.classes[best]!, probs[best]!, detail, type]];
   });
 }
 
@@ -194,5 +132,6 @@ export const localBaseline: Component = async (input, { signal }) => {
     const seen = new Set(rows.map(([key]) => key));
     for (const row of predictRows(fitted, evalData, t, 'validate')) if (!seen.has(row[0])) rows.push(row);
   }
-  return { data: { schema, rows }, model: toModel(fitted, opts, t) };
+  const model = toModel(fitted, { penalty: opts.penalty, tol: opts.tol, maxIter: opts.max_iter, fitIntercept: opts.fit_intercept, solver: opts.solver, threshold: t });
+  return { data: { schema, rows }, model };
 };

@@ -107,7 +107,7 @@ const DEFAULTS: Readonly<Record<string, JsonObject>> = {
   HomoLR: {
     ...logisticCommon,
     optimizer: 'sgd',
-    encrypt_param: { method: null, key_length: 1024 },
+    encrypt_param: encryptParam,
     re_encrypt_batches: 2,
     aggregate_iters: 1,
     cv_param: cvParam('homo'),

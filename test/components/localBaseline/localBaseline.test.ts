@@ -5,7 +5,11 @@ import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { evaluation } from '../../../src/components/evaluation/evaluation.js';
 import { localBaseline } from '../../../src/components/localBaseline/localBaseline.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
-import { fixtureTable } from '../dataio/csvTable.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';
+import { FATE_EXAMPLES } from '../../support/fateSuite.js';
+import { csvTable, fixtureTable } from '../dataio/csvTable.js';
 
 const t = suite('LocalBaseline');
 
@@ -51,7 +55,8 @@ t('given breast_hetero_guest through DataIO, when LocalBaseline trains and Evalu
   const param = lb.model!.LocalBaselineParam!;
   assert.equal(Object.keys(param.weight as object), ['x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9']);
   assert.is(typeof param.intercept, 'number');
-  assert.equal(param.classes, ['0', '1']);
+  assert.equal(param.oneVsRestResult, { completedModels: [], oneVsRestClasses: [] }, 'labels 0/1 as FATE: no classes stored');
+  assert.equal([param.needOneVsRest, param.bestIteration], [false, -1]);
   assert.is(param.isConverged, true);
   assert.equal(param.header, ['x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9']);
   const meta = lb.model!.LocalBaselineMeta!;
@@ -128,12 +133,77 @@ t('given a host, when run, then it does nothing', async () => {
   assert.equal(out, {});
 });
 
-t('given more than two classes, when trained, then it fails clearly', async () => {
+/** vehicle_scale_hetero_guest through DataIO: 846 rows, 9 features, 4 classes. */
+async function vehicle(): Promise<DataTable<Instance>> {
+  const text = readFileSync(join(FATE_EXAMPLES, 'data', 'vehicle_scale_hetero_guest.csv'), 'utf8');
+  const io = await dataIO(
+    componentInput({ module: 'DataIO', componentName: 'dataio_0', role: 'guest', params: { with_label: true, label_name: 'y' }, data: { data: csvTable(text) } }),
+    new InProcessJob().context({ role: 'guest', partyId: '9999' }),
+  );
+  return io.data as DataTable<Instance>;
+}
+
+t('given vehicle_scale (4 classes) and the suite\'s model_opts, when trained, then one-vs-rest: one optimal binary model per class, normalised probabilities, FATE\'s buffers', async () => {
+  const table = await vehicle();
+  const opts = { penalty: 'l2', tol: 0.0001, C: 1.0, fit_intercept: true, solver: 'lbfgs', max_iter: 100, multi_class: 'ovr' };
+  const out = await baseline({ train_data: table }, { model_name: 'LogisticRegression', model_opts: opts });
+  const param = out.model!.LocalBaselineParam as Record<string, any>;
+  assert.equal([param.needOneVsRest, param.oneVsRestResult.oneVsRestClasses], [true, ['0', '1', '2', '3']]);
+  assert.is(out.model!.LocalBaselineMeta!.needOneVsRest, true);
+  const header = table.schema.header;
+  // Each class model is the optimum of sklearn's objective for "this class against the rest".
+  (param.oneVsRestResult.completedModels as Record<string, any>[]).forEach((m, c) => {
+    const w = header.map((h) => m.weight[h] as number);
+    const grad = [...w, 0];
+    for (const [, inst] of table.rows) {
+      const p = 1 / (1 + Math.exp(-(inst.features.reduce((s, x, j) => s + x * w[j]!, m.intercept as number))));
+      const d = p - (inst.label === c ? 1 : 0);
+      inst.features.forEach((x, j) => (grad[j]! += d * x));
+      grad[header.length]! += d;
+    }
+    assert.ok(grad.every((g) => Math.abs(g) < 1e-4), `class ${c}: gradient ${grad}`);
+    assert.equal(m.header, header);
+  });
+  const rows = rowsOf(out);
+  for (const [, r] of rows) {
+    const probs = Object.values(r[3]);
+    assert.equal(Object.keys(r[3]), ['0', '1', '2', '3']);
+    assert.ok(Math.abs(probs.reduce((s, p) => s + p, 0) - 1) < 1e-12);
+    assert.is(r[2], r[3][String(r[1])]);
+    assert.is(r[2], Math.max(...probs));
+  }
+  const accuracy = rows.filter(([, r]) => r[0] === r[1]).length / rows.length;
+  console.log(`    vehicle_scale guest, 4 classes one-vs-rest: train accuracy ${accuracy.toFixed(4)}`);
+  assert.ok(accuracy > 0.6, `accuracy ${accuracy}`);
+
+  // The buffers survive FATE's protobuf (a predict job reads them back) and give the same rows.
+  const stored = Object.fromEntries(Object.entries(out.model!).map(([name, json]) => [name, decodeBuffer(name, encodeBuffer(name, json))]));
+  const predicted = await baseline({ eval_data: table }, {}, stored);
+  rowsOf(predicted).forEach(([k, r], i) => {
+    assert.is(k, rows[i]![0]);
+    assert.equal([r[1], r[2], r[3], r[4]], [rows[i]![1][1], rows[i]![1][2], rows[i]![1][3], 'test']);
+  });
+  // Evaluation multi reads them.
+  const ctx = new InProcessJob().context({ role: 'guest', partyId: '9999' });
+  await evaluation(componentInput({ module: 'Evaluation', role: 'guest', params: { _upstream: 'local_baseline_0', eval_type: 'multi' }, data: { data: out.data } }), ctx);
+  const summary = Object.fromEntries(ctx.tracker.get('train', 'local_baseline_0').data) as Record<string, number>;
+  assert.ok(Math.abs(summary.accuracy! - accuracy) < 1e-6);
+});
+
+t('given binary labels other than 0/1, when stored and predicted, then the same labels come back', async () => {
+  const train = instances([[-2], [-1], [1], [2]], [3, 3, 7, 7]);
+  const out = await baseline({ train_data: train });
+  assert.equal(rowsOf(out).map(([, r]) => r[1]), [3, 3, 7, 7]);
+  const stored = Object.fromEntries(Object.entries(out.model!).map(([name, json]) => [name, decodeBuffer(name, encodeBuffer(name, json))]));
+  assert.equal(rowsOf(await baseline({ eval_data: train }, {}, stored)).map(([, r]) => r[1]), [3, 3, 7, 7]);
+});
+
+t('given multi_class multinomial, when trained, then it fails clearly', async () => {
   try {
-    await baseline({ train_data: instances([[1], [2], [3]], [0, 1, 2]) });
+    await baseline({ train_data: instances([[1], [2], [3]], [0, 1, 2]) }, { model_opts: { multi_class: 'multinomial' } });
     assert.unreachable('should reject');
   } catch (error) {
-    assert.match((error as Error).message, /multi-class/);
+    assert.match((error as Error).message, /multi_class multinomial is not supported/);
   }
 });
 

@@ -20,7 +20,7 @@ t('given cv_param need_cv with 3 folds, then each client logs train_fold_<k> / v
     (await dataIO(componentInput({ module: 'DataIO', componentName: 'dataio_0', role, params: { with_label: true, label_name: 'y' }, data: { data: fixtureTable(name) } }), job.context(self))).data as DataTable<Instance>;
   const guest = await read('guest', 'breast_homo_guest', GUEST);
   const host = await read('host', 'breast_homo_host', HOST);
-  const params = { penalty: 'L2', optimizer: 'sgd', tol: 1e-5, alpha: 0.01, max_iter: 5, early_stop: 'diff', batch_size: -1, learning_rate: 0.15, init_param: { init_method: 'zeros' }, metrics: ['auc', 'ks'], cv_param: { n_splits: 3, shuffle: true, random_seed: 1, need_cv: true } };
+  const params = { encrypt_param: { method: null }, penalty: 'L2', optimizer: 'sgd', tol: 1e-5, alpha: 0.01, max_iter: 5, early_stop: 'diff', batch_size: -1, learning_rate: 0.15, init_param: { init_method: 'zeros' }, metrics: ['auc', 'ks'], cv_param: { n_splits: 3, shuffle: true, random_seed: 1, need_cv: true } };
   const input = (role: string, data?: DataTable<Instance>) => componentInput({ module: 'HomoLR', componentName: 'homo_lr_0', role, roles: ROLES, params, data: data ? { train_data: data } : {} });
   const [g, h, a] = [job.context(GUEST), job.context(HOST), job.context(ARBITER)];
   const outs = await Promise.all([homoLR(input('guest', guest), g), homoLR(input('host', host), h), homoLR(input('arbiter'), a)]);

@@ -3,6 +3,8 @@
 // and host.ts for each side of the protocol, protocol.ts for what crosses the federation,
 // predict.ts for prediction from a model.
 import type { Component, ComponentOutput, DataTable } from '../contract.js';
+import { readCvParam } from '../crossValidation/kFold.js';
+import { crossValidateBoost } from './crossValidate.js';
 import { runGuest } from './guest.js';
 import { runHost } from './host.js';
 import { readParams } from './params.js';
@@ -23,6 +25,8 @@ export const heteroSecureBoost: Component = async (input, ctx) => {
   if (input.role !== 'guest' && input.role !== 'host') throw new Error(`HeteroSecureBoost: no ${input.role} role (guest and host only)`);
   // A stored model as input (a predict job, or a validation component in the training DSL): predict only.
   if (input.model) return predictFromModel(input, ctx, p, peers);
+  const cv = readCvParam(input.params, 'HeteroSecureBoost');
+  if (cv.needCv) return crossValidateBoost(input, ctx, p, cv, peers);
   if (input.role === 'guest' && (p.validationFreqs !== null || p.earlyStoppingRounds !== null)) {
     ctx.tracker.setMetricMeta('train', 'validation', { name: 'validation', metric_type: 'WARNING' });
     ctx.tracker.logMetricData('train', 'validation', [['warning', 'validation_freqs / early_stopping_rounds are not implemented in this version of fedflow: no per-round validation metrics, no early stop on them (eval_data is predicted once, after training)']]);

@@ -38,6 +38,8 @@ export interface BoostingTreeParam {
   /** FATE's validation_freqs and early_stopping_rounds, read but not implemented (the guest says so in its metrics). */
   readonly validationFreqs: unknown;
   readonly earlyStoppingRounds: number | null;
+  /** FATE's metrics: what validation and cross-validation evaluate (empty: the eval type's defaults). */
+  readonly metrics: string[];
   /** Seed of the per-tree feature subsampling (null: Math.random). */
   readonly randomSeed: number | null;
 }
@@ -129,6 +131,7 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
     zeroAsMissing,
     validationFreqs: raw.validation_freqs ?? null,
     earlyStoppingRounds: typeof raw.early_stopping_rounds === 'number' ? raw.early_stopping_rounds : null,
+    metrics: Array.isArray(raw.metrics) ? raw.metrics.map(String) : [],
     randomSeed: typeof seed === 'number' ? seed : null,
   };
 }

@@ -8,7 +8,7 @@ import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/het
 import { predictionOf } from '../../../src/components/heteroSecureBoost/predictResult.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { centralBoost } from '../../support/centralBoost.js';
-import { heteroTables, type HeteroTables } from '../../support/heteroTables.js';
+import { heteroTables, type HeteroTables } from '../../support/boostTables.js';
 import { componentInput, InProcessJob } from '../../support/inProcessFederation.js';
 
 const t = suite('HeteroSecureBoost: federated = central plaintext trainer');

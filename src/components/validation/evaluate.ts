@@ -1,0 +1,79 @@
+// Evaluation of a model's own predictions during training (FATE's validation strategy and
+// cross-validation call Evaluation the same way): the rows are logged by the Evaluation component
+// under the data set name (`iteration_3`, `train_fold_0`, `fold_1.iteration_2`), namespaces train /
+// validate, exactly as a downstream Evaluation would log them under its upstream's name.
+import type { ComponentContext, DataTable, Tracker } from '../contract.js';
+import { evaluation } from '../evaluation/evaluation.js';
+
+export type EvalType = 'binary' | 'regression' | 'multi';
+
+const DEFAULTS: Record<EvalType, string[]> = {
+  binary: ['auc', 'ks'],
+  regression: ['root_mean_squared_error', 'mean_absolute_error'],
+  multi: ['accuracy', 'precision', 'recall'],
+};
+/** Not used in validation (EvaluateParam.check_single_value_default_metric). */
+const BANNED = new Set(['psi', 'f1_score', 'confusion_mat', 'quantile_pr']);
+const SINGLE_VALUE: Record<EvalType, string[]> = {
+  binary: ['auc', 'ks'],
+  regression: ['explained_variance', 'mean_absolute_error', 'mean_squared_error', 'mean_squared_log_error', 'median_absolute_error', 'r2_score', 'root_mean_squared_error'],
+  multi: ['precision', 'recall', 'accuracy'],
+};
+
+/** The metrics a validation evaluates: the given ones (or the defaults) without the banned ones. */
+export function validationMetrics(evalType: EvalType, metrics: readonly string[]): string[] {
+  const given = metrics.length > 0 ? metrics.map((m) => m.toLowerCase()) : DEFAULTS[evalType];
+  return given.filter((m) => !BANNED.has(m));
+}
+
+/** ValidationStrategy.evaluate with use_first_metric_only: the first single-value metric of the list. */
+export function firstSingleValueMetric(evalType: EvalType, metrics: readonly string[]): string | null {
+  return metrics.find((m) => SINGLE_VALUE[evalType].includes(m)) ?? null;
+}
+
+/** Single-value results by namespace (train / validate), as Evaluation logged them. */
+export type EvalResults = Record<string, Record<string, number>>;
+
+/**
+ * Logs FATE's evaluation of `rows` ([label, predict_result, predict_score, predict_detail, type]) under
+ * `dataSetName` and returns the single values it logged.
+ */
+export async function evaluateRows(
+  ctx: Pick<ComponentContext, 'tracker' | 'signal'>,
+  dataSetName: string,
+  evalType: EvalType,
+  metrics: readonly string[],
+  rows: DataTable['rows'],
+  sidName: string,
+): Promise<EvalResults> {
+  const results: EvalResults = {};
+  const capture: Tracker = {
+    logMetricData(ns, name, points) {
+      if (name === dataSetName) for (const [k, v] of points) if (typeof v === 'number') (results[ns] ??= {})[String(k)] = v;
+      ctx.tracker.logMetricData(ns, name, points);
+    },
+    setMetricMeta: (ns, name, meta) => ctx.tracker.setMetricMeta(ns, name, meta),
+    setProgress: () => {},
+  };
+  await evaluation(
+    {
+      jobId: '',
+      taskId: '',
+      componentName: dataSetName,
+      module: 'Evaluation',
+      role: 'guest',
+      partyId: '',
+      roles: {},
+      params: { eval_type: evalType, metrics: [...metrics], pos_label: 1, _upstream: dataSetName },
+      data: { data: { schema: { header: ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'], sid_name: sidName }, rows } },
+    },
+    { tracker: capture, federation: null as never, signal: ctx.signal },
+  );
+  return results;
+}
+
+/** Evaluation.callback_metric_data(return_single_val_metrics): validate's values, else train's. */
+export function decisiveResults(results: EvalResults): Record<string, number> {
+  const v = results.validate;
+  return v && Object.keys(v).length > 0 ? v : (results.train ?? {});
+}

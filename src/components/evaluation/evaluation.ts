@@ -296,7 +296,12 @@ export const evaluation: Component = async (input, { tracker, signal }) => {
   const metrics = resolveMetrics(evalType, p.metrics);
 
   const dataKey = ['data', 'train_data', 'eval_data'].find((k) => input.data[k] !== undefined);
-  if (!dataKey) throw new Error('Evaluation: no input data');
+  if (!dataKey) {
+    // FATE runs nothing for a party whose upstream gives no data (a host after HeteroSecureBoost or
+    // HeteroLR, when the conf does not set need_run false for it); a guest without data is a wrong DSL.
+    if (input.role !== 'guest') return {};
+    throw new Error('Evaluation: no input data');
+  }
   const upstream = p._upstream;
   if (typeof upstream !== 'string' || upstream === '') {
     throw new Error('Evaluation: params._upstream (the upstream component name, DN) is required');

@@ -4,7 +4,10 @@
 // `fold<k>.`, then predict the fold's train rows and test rows, and the guest logs FATE's evaluation
 // under `train_fold_<k>` and `validate_fold_<k>`. Fold k's loss curve is `train`/`loss.<k>`. Like
 // FATE, a CV task outputs no model and no data.
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Federation, Instance, Tracker } from '../contract.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import { scoped } from './scope.js';
+import { boostingValidator } from './validation.js';
+import { readValidationParam } from '../validation/validationParam.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
 import { type EvalType, evaluateRows, validationMetrics } from '../validation/evaluate.js';
 import { runGuest } from './guest.js';
@@ -12,21 +15,6 @@ import { runHost } from './host.js';
 import type { BoostingTreeParam } from './params.js';
 import { predictFromModel } from './predict.js';
 import { BOOSTING, type Peers } from './protocol.js';
-
-/** The same context with every federation tag under `scope` and the loss curve renamed for the fold. */
-function scoped(ctx: ComponentContext, scope: string, fold: number | null): ComponentContext {
-  const fed: Federation = {
-    remote: (name, tag, payload, to) => ctx.federation.remote(name, `${scope}${tag}`, payload, to),
-    get: (name, tag, from) => ctx.federation.get(name, `${scope}${tag}`, from),
-  };
-  const rename = (name: string) => (fold !== null && name === 'loss' ? `loss.${fold}` : name);
-  const tracker: Tracker = {
-    logMetricData: (ns, name, points) => ctx.tracker.logMetricData(ns, rename(name), points),
-    setMetricMeta: (ns, name, meta) => ctx.tracker.setMetricMeta(ns, rename(name), name === 'loss' && fold !== null ? { ...meta, curve_name: String(fold) } : meta),
-    setProgress: () => {},
-  };
-  return { ...ctx, federation: fed, tracker };
-}
 
 const subset = (t: DataTable<Instance>, keys: readonly string[], byKey: Map<string, Instance>): DataTable<Instance> => ({
   schema: t.schema,
@@ -62,8 +50,9 @@ export async function crossValidateBoost(input: ComponentInput, ctx: ComponentCo
       train = subset(table, (await fold.federation.get(BOOSTING + 'train_sid', 'cv', peers.guest)) as string[], byKey);
       test = subset(table, (await fold.federation.get(BOOSTING + 'test_sid', 'cv', peers.guest)) as string[], byKey);
     }
-    const fitInput: ComponentInput = { ...input, data: { train_data: train } };
-    const fitted = input.role === 'guest' ? await runGuest(fitInput, fold, p, peers) : await runHost(fitInput, fold, p, peers);
+    const fitInput: ComponentInput = { ...input, data: { train_data: train, eval_data: test } };
+    const hook = boostingValidator(fitInput, fold, p, readValidationParam(input.params, 'HeteroSecureBoost'), peers, evalType, `fold_${f}.`);
+    const fitted = input.role === 'guest' ? await runGuest(fitInput, fold, p, peers, hook) : await runHost(fitInput, fold, p, peers, hook);
     for (const [set, data] of [['train', train], ['validate', test]] as const) {
       const out = await predictFromModel({ ...input, data: { eval_data: data }, model: fitted.model! }, scoped(ctx, `${scope}${set}.`, null), p, peers, set);
       if (input.role === 'guest') await evaluateRows(ctx, foldDataSetName(set, f), evalType, metrics, out.data!.rows, table.schema.sid_name);

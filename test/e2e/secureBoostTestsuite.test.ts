@@ -3,7 +3,8 @@
 // runner renders them (test_default_env.json: guest 10000, hosts 9998, 9999, …, arbiter 9999, by
 // position; a predict task gets its train task's model_id/model_version), each job must end success.
 // To keep `npm test` short, Paillier confs run with a 512-bit key and the tasks whose point is not
-// encryption (cross-validation, the 50-tree two-host regression) with plaintext maths;
+// encryption (cross-validation, the 20-tree multi-class and the 50-tree two-host tasks) with plaintext
+// maths (Paillier multi-class is proven in test/components/heteroSecureBoost/lossless.test.ts);
 // SB_SUITE_AS_IS=1 runs every conf exactly as shipped (Paillier 1024, slow).
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ const ROOT = join(FIXTURES, 'fate-examples');
 const SUITE = join(ROOT, 'examples', 'federatedml-1.x-examples', 'hetero_secureboost', 'hetero_secureboost_testsuite.json');
 const ENV = JSON.parse(readFileSync(join(ROOT, 'examples', 'test_default_env.json'), 'utf8')) as { role: Record<string, number[]> };
 const AS_IS = process.env.SB_SUITE_AS_IS === '1';
-const NOT_ABOUT_ENCRYPTION = new Set(['cv_binary', 'cv_multi', 'cv_regression', 'train_multi_host']);
+const NOT_ABOUT_ENCRYPTION = new Set(['train_multi', 'cv_binary', 'cv_multi', 'cv_regression', 'train_multi_host']);
 
 const json = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
 const spec = json(SUITE) as { data: { file: string; head: number; partition: number; table_name: string; namespace: string }[]; tasks: Record<string, { conf: string; dsl?: string; deps?: string }> };

@@ -93,7 +93,7 @@ const cases: Case[] = [
   },
   {
     name: 'multi-class, 4 classes (vehicle_scale)', data: () => heteroTables('vehicle_scale_hetero_guest', ['vehicle_scale_hetero_host'], 'y'),
-    params: { task_type: 'classification', num_trees: 3, learning_rate: 0.1, bin_num: 50, tree_param: { max_depth: 3 } },
+    params: { task_type: 'classification', num_trees: 2, learning_rate: 0.1, bin_num: 50, tree_param: { max_depth: 3 } },
     shape: { taskType: 'classification', numClasses: 4, classes: ['0', '1', '2', '3'] },
   },
   {

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { breast, recording, type Sent } from '../../support/breastHetero.js';
@@ -181,6 +182,28 @@ t('validation_freqs + early_stopping_rounds: FATE\'s iteration_<r> evaluations; 
   const validateRows = (guest.data!.rows as [string, unknown[]][]).filter(([, r]) => r[4] === 'validate');
   assert.is(validateRows.length, 269);
   for (const [k, r] of validateRows) assert.ok(Math.abs((r[2] as number) - (want.get(k)![2] as number)) < 1e-9, k);
+});
+
+t('IterativeAffine: trains (AUC ≥ 0.98), the guest logs a WARNING that it is weaker than Paillier, the host sees only large integers', async () => {
+  const data = await breast();
+  const job = new InProcessJob();
+  const params = { ...PARAMS, num_trees: 2, encrypt_param: { method: 'IterativeAffine', key_length: 1024 } };
+  const log: Sent[] = [];
+  const input = (role: string, table: DataTable<Instance>) => componentInput({ module: 'HeteroSecureBoost', componentName: 'hetero_secureboost_0', role, roles: ROLES, params, data: { train_data: table } });
+  const g = job.context(GUEST);
+  const [guest] = await Promise.all([
+    heteroSecureBoost(input('guest', data.guest), { ...g, federation: recording(g.federation, GUEST, log) }),
+    heteroSecureBoost(input('host', data.host), job.context(HOST)),
+  ]);
+  const tracker = g.tracker as import('../../support/inProcessFederation.js').RecordingTracker;
+  const warning = tracker.get('train', 'encrypt_param');
+  assert.is(warning.meta.metric_type, 'WARNING');
+  assert.match(String(warning.data[0]![1]), /much weaker than Paillier/);
+  const gh = log.find((m) => m.name.endsWith('encrypted_grad_and_hess'))!.payload as { cts: bigint[] };
+  assert.ok(gh.cts.every((c) => c > 2n ** 600n), 'IterativeAffine ciphertexts, not packed plaintexts');
+  const rows = [...scoresOf(guest).values()];
+  const a = auc(rows.map((r) => r[0] as number), rows.map((r) => r[2] as number));
+  assert.ok(a >= 0.98, `auc ${a}`);
 });
 
 t.run();

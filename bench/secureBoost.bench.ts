@@ -8,7 +8,7 @@
 import type { ComponentOutput, DataTable, Instance, MetricPoint, PartyRef } from '../src/components/contract.js';
 import { auc } from '../src/components/evaluation/binaryMetrics.js';
 import { heteroSecureBoost } from '../src/components/heteroSecureBoost/heteroSecureBoost.js';
-import { heteroTables } from '../test/support/heteroTables.js';
+import { heteroTables } from '../test/support/boostTables.js';
 import { InProcessJob, componentInput } from '../test/support/inProcessFederation.js';
 
 const GUEST: PartyRef = { role: 'guest', partyId: '9999' };

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { startServing, type RunningServing } from '../../src/serving/servingNode.js';
 import { example, outputRows, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
 import { freePort } from '../support/federation.js';
-import { FATE_DATA } from '../support/heteroTables.js';
+import { FATE_DATA } from '../support/boostTables.js';
 import { post, SHARED_DATA, tempDir, waitForJob } from '../support/http.js';
 
 const t = suite('e2e: HeteroSecureBoost online serving = predict job (binary and multi-class)');

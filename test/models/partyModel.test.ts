@@ -66,7 +66,22 @@ t('FeatureScale buffers (ScaleMeta/ScaleParam) survive protobuf; statistics by c
 });
 
 t('a buffer without a schema here is refused by the codec', () => {
-  assert.throws(() => encodeBuffer('HeteroNNGuestParam', {}), /HeteroNNGuestParam has no protobuf schema/);
+  assert.throws(() => encodeBuffer('NoSuchModuleParam', {}), /NoSuchModuleParam has no protobuf schema/);
+});
+
+t('HeteroSecureBoost buffers (BoostingTreeModelMeta/Param, FATE field numbers) survive protobuf; maps keep their int keys', () => {
+  // BoostingTreeModelParam.tree_num = 1 (varint), best_iteration = 10.
+  assert.equal([...encodeBuffer('HeteroSecureBoostingTreeGuestParam', { treeNum: 2 })], [0x08, 0x02]);
+  const param = decodeBuffer('HeteroSecureBoostingTreeHostParam', encodeBuffer('HeteroSecureBoostingTreeHostParam', {
+    treeNum: 1, treeDim: 1, bestIteration: 0,
+    trees: [{ tree: [{ id: 0, sitename: 'host:10000', fid: 3, bid: 7, isLeaf: false, leftNodeid: 1, rightNodeid: 2, missingDir: 1 }], splitMaskdict: { 0: 0.25 }, missingDirMaskdict: { 0: -1 } }],
+    featureNameFidMapping: { 3: 'x3' },
+  })) as Record<string, any>;
+  assert.equal(param.trees[0].splitMaskdict, { 0: 0.25 });
+  assert.equal(param.trees[0].missingDirMaskdict, { 0: -1 });
+  assert.is(param.trees[0].tree[0].fid, 3);
+  assert.equal(param.featureNameFidMapping, { 3: 'x3' });
+  assert.is(decodeBuffer('HeteroSecureBoostingTreeGuestMeta', encodeBuffer('HeteroSecureBoostingTreeGuestMeta', { treeMeta: { maxDepth: 3, useMissing: true } })).treeMeta !== undefined, true);
 });
 
 t('the Pipeline buffer holds the 6.6 inference DSL (evaluation dropped, the role\'s CodePath), the training DSL and conf', () => {
@@ -118,10 +133,10 @@ t('the same model hashes the same; one changed weight changes that buffer\'s dig
 });
 
 t('output models without a schema here are listed as skipped, not stored', () => {
-  const models: RecordedModel[] = [...recorded(), { component: 'hetero_nn_0', module: 'HeteroNN', alias: 'train', buffers: { HeteroNNGuestMeta: {}, HeteroNNGuestParam: {} } }];
+  const models: RecordedModel[] = [...recorded(), { component: 'future_0', module: 'FutureModule', alias: 'train', buffers: { NoSuchModuleMeta: {}, NoSuchModuleParam: {} } }];
   const { buffers, saved } = encodePartyModel(plan(), 'guest', '9999', models);
   assert.is(buffers.length, 5);
-  assert.equal(saved.skipped, ['hetero_nn_0.train:HeteroNNGuestMeta', 'hetero_nn_0.train:HeteroNNGuestParam']);
+  assert.equal(saved.skipped, ['future_0.train:NoSuchModuleMeta', 'future_0.train:NoSuchModuleParam']);
 });
 
 t.run();

@@ -296,9 +296,13 @@ export const evaluation: Component = async (input, { tracker, signal }) => {
   const metrics = resolveMetrics(evalType, p.metrics);
 
   const dataKey = ['data', 'train_data', 'eval_data'].find((k) => input.data[k] !== undefined);
-  // A party whose upstream produced no predictions (a hetero host, an arbiter) has nothing to
-  // evaluate: FATE's Evaluation.fit gets an empty dict there and ends successfully without metrics.
-  if (!dataKey) return {};
+  if (!dataKey) {
+    // A party whose upstream produced no predictions (a hetero host, an arbiter) has nothing to
+    // evaluate: FATE's Evaluation.fit gets an empty dict there and ends successfully without
+    // metrics. A guest without data is a wrong DSL.
+    if (input.role !== 'guest') return {};
+    throw new Error('Evaluation: no input data');
+  }
   const upstream = p._upstream;
   if (typeof upstream !== 'string' || upstream === '') {
     throw new Error('Evaluation: params._upstream (the upstream component name, DN) is required');

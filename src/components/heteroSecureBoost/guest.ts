@@ -17,6 +17,7 @@ import { boostingTarget } from './boostingTarget.js';
 import { objectiveOf } from './objective.js';
 import { PREDICT_HEADER } from './predict.js';
 import { resultRow } from './predictResult.js';
+import { NO_HOOK, type RoundHook } from './validation.js';
 import type { BoostingTreeParam } from './params.js';
 import {
   BOOSTING, type BestSplit, Channel, type Dispatch, type GhPayload, type HostSplitInfo, type NodeQueuePayload, type Peers,
@@ -222,7 +223,7 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
   return { nodes, leafOf };
 }
 
-export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: BoostingTreeParam, peers: Peers): Promise<ComponentOutput> {
+export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: BoostingTreeParam, peers: Peers, hook: RoundHook = NO_HOOK): Promise<ComponentOutput> {
   const ch = new Channel(ctx);
   const self: PartyRef = peers.guest;
   const table = guestTable(input);
@@ -264,12 +265,35 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   const tc: TreeContext = { ch, peers, self, p, bins, header, cipher, decryptor, importance };
   const target = boostingTarget(p, objective, labels);
   const dim = target.treeDim;
+  // FATE's sync_tree_dim: hosts need it to know where a boosting round ends (validation).
+  await ch.send(BOOSTING + 'tree_dim', SETUP_TAG, dim, peers.hosts);
   // Raw scores, row-major: scores[i·dim + k].
   const scores = new Float64Array(n * dim);
   for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) scores[i * dim + k] = target.initScore[k]!;
   const losses: number[] = [];
   const trees: TreeParam[] = [];
   ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
+
+  const shape = { taskType: p.taskType, numClasses: target.numClasses, classes: target.classes };
+  const trainRows = (type: string): [string, unknown[]][] =>
+    table.rows.map(([key, inst], i) => [key, resultRow(shape, Array.from(scores.subarray(i * dim, (i + 1) * dim)), p.threshold, inst.label, type)]);
+  const modelOf = (ts: readonly TreeParam[], ls: readonly number[], bestIteration: number) => ({
+    HeteroSecureBoostingTreeGuestMeta: metaOf(p),
+    HeteroSecureBoostingTreeGuestParam: {
+      treeNum: ts.length,
+      trees: [...ts],
+      initScore: [...target.initScore],
+      losses: [...ls],
+      treeDim: dim,
+      numClasses: target.numClasses,
+      classes: [...target.classes],
+      featureImportances: importance.list(),
+      featureNameFidMapping: fidMapping(header),
+      bestIteration,
+      modelName: 'HeteroSecureBoost',
+    },
+  });
+  let best: { round: number; trees: number; losses: number; scores: Float64Array } | null = null;
 
   // One obfuscator per instance per tree; one tree's worth kept ready ahead.
   paillier?.prefetch(n * p.numTrees * dim, n);
@@ -312,6 +336,9 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
       ctx.tracker.setProgress(Math.round(((round + 1) / p.numTrees) * 100));
       const prev = losses[losses.length - 1];
       losses.push(loss);
+      const status = await hook.after(round, () => modelOf(trees, losses, -1), () => trainRows('train'));
+      if (status.improved) best = { round, trees: trees.length, losses: losses.length, scores: scores.slice() };
+      if (status.stop) break;
       if (p.nIterNoChange && prev !== undefined && Math.abs(prev - loss) < p.tol) break;
     }
   } finally {
@@ -319,26 +346,17 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   }
   await ch.send(BOOSTING + 'stop_flag', String(t), true, peers.hosts);
 
-  const shape = { taskType: p.taskType, numClasses: target.numClasses, classes: target.classes };
-  const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => [key, resultRow(shape, Array.from(scores.subarray(i * dim, (i + 1) * dim)), p.threshold, inst.label, 'train')]);
+  // Early stopping: the model (and training scores) of the best validated round, as FATE loads it.
+  let bestIteration = -1;
+  if (best && p.earlyStoppingRounds !== null) {
+    trees.length = best.trees;
+    losses.length = best.losses;
+    scores.set(best.scores);
+    bestIteration = best.round;
+  }
   return {
-    data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows },
-    model: {
-      HeteroSecureBoostingTreeGuestMeta: metaOf(p),
-      HeteroSecureBoostingTreeGuestParam: {
-        treeNum: trees.length,
-        trees,
-        initScore: [...target.initScore],
-        losses,
-        treeDim: dim,
-        numClasses: target.numClasses,
-        classes: [...target.classes],
-        featureImportances: importance.list(),
-        featureNameFidMapping: fidMapping(header),
-        bestIteration: -1,
-        modelName: 'HeteroSecureBoost',
-      },
-    },
+    data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows: trainRows('train') },
+    model: modelOf(trees, losses, bestIteration),
     modelModule: 'HeteroSecureBoost',
   };
 }

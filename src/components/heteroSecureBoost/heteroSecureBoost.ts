@@ -3,11 +3,15 @@
 // and host.ts for each side of the protocol, protocol.ts for what crosses the federation,
 // predict.ts for prediction from a model.
 import type { Component, ComponentOutput, DataTable } from '../contract.js';
+import { readCvParam } from '../crossValidation/kFold.js';
+import { crossValidateBoost } from './crossValidate.js';
 import { runGuest } from './guest.js';
 import { runHost } from './host.js';
 import { readParams } from './params.js';
 import { predictFromModel } from './predict.js';
 import { peersOf } from './protocol.js';
+import { boostingValidator, evalTypeOf } from './validation.js';
+import { readValidationParam } from '../validation/validationParam.js';
 
 /** FATE's union_data: the train rows, then eval rows of other ids, in key order (a repeated id keeps its train row). */
 function unionRows(train: DataTable, validate: DataTable): DataTable {
@@ -23,11 +27,10 @@ export const heteroSecureBoost: Component = async (input, ctx) => {
   if (input.role !== 'guest' && input.role !== 'host') throw new Error(`HeteroSecureBoost: no ${input.role} role (guest and host only)`);
   // A stored model as input (a predict job, or a validation component in the training DSL): predict only.
   if (input.model) return predictFromModel(input, ctx, p, peers);
-  if (input.role === 'guest' && (p.validationFreqs !== null || p.earlyStoppingRounds !== null)) {
-    ctx.tracker.setMetricMeta('train', 'validation', { name: 'validation', metric_type: 'WARNING' });
-    ctx.tracker.logMetricData('train', 'validation', [['warning', 'validation_freqs / early_stopping_rounds are not implemented in this version of fedflow: no per-round validation metrics, no early stop on them (eval_data is predicted once, after training)']]);
-  }
-  const trained: ComponentOutput = input.role === 'guest' ? await runGuest(input, ctx, p, peers) : await runHost(input, ctx, p, peers);
+  const cv = readCvParam(input.params, 'HeteroSecureBoost');
+  if (cv.needCv) return crossValidateBoost(input, ctx, p, cv, peers);
+  const hook = boostingValidator(input, ctx, p, readValidationParam(input.params, 'HeteroSecureBoost'), peers, evalTypeOf(p, input));
+  const trained: ComponentOutput = input.role === 'guest' ? await runGuest(input, ctx, p, peers, hook) : await runHost(input, ctx, p, peers, hook);
   const evalData = input.data.eval_data;
   if (!evalData || !input.data.train_data) return trained;
   // FATE's fit(train, eval) then predict(eval) as "validate", with the model just trained.

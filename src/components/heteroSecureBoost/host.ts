@@ -4,13 +4,14 @@
 // compresses and sends them. When the guest picks one of its splits it answers with the partition of
 // the node's instances only. Thresholds stay in the host's model (splitMaskdict).
 import { randomFillSync, randomInt } from 'node:crypto';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, ModelBuffers } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
 import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
 import { type GhCipher, IterativeAffineSums, PaillierGhCipher, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
 import type { BoostingTreeParam } from './params.js';
+import { NO_HOOK, type RoundHook } from './validation.js';
 import {
   BOOSTING, type BestSplit, Channel, type Dispatch, type GhPayload, type HostSplitInfo, type NodeQueuePayload, type Peers,
   type PubKeyPayload, SETUP_TAG, type SkeletonNode, sitename, TREE,
@@ -139,7 +140,7 @@ function hostTable(input: ComponentInput): DataTable<Instance> {
   return t;
 }
 
-export async function runHost(input: ComponentInput, ctx: ComponentContext, p: BoostingTreeParam, peers: Peers): Promise<ComponentOutput> {
+export async function runHost(input: ComponentInput, ctx: ComponentContext, p: BoostingTreeParam, peers: Peers, hook: RoundHook = NO_HOOK): Promise<ComponentOutput> {
   const ch = new Channel(ctx);
   const self = { role: 'host', partyId: input.partyId };
   const table = hostTable(input);
@@ -148,6 +149,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
   const cipher: GhCipher = key.scheme === 'IterativeAffine' ? new IterativeAffineSums(key.keyBits)
     : key.n === null ? new PlaintextGhCipherForTestsOnly(key.keyBits) : new PaillierGhCipher(new PaillierPublicKey(key.n));
   const ids = await ch.get<string[]>(BOOSTING + 'sample_ids', SETUP_TAG, peers.guest);
+  const dim = await ch.get<number>(BOOSTING + 'tree_dim', SETUP_TAG, peers.guest);
   const byKey = new Map(table.rows);
   const rows = ids.map((id) => {
     const inst = byKey.get(id);
@@ -159,6 +161,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
   const rand = seededRandom(p.randomSeed === null ? null : p.randomSeed + 1);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const trees: TreeParam[] = [];
+  let best: { round: number; trees: number } | null = null;
 
   for (let t = 0; ; t++) {
     const stop = await ch.get<boolean>(BOOSTING + 'stop_flag', String(t), peers.guest);
@@ -201,22 +204,33 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
     const splitMaskdict = Object.fromEntries([...own].map(([id, s]) => [String(id), s.threshold]));
     const missingDirMaskdict = p.useMissing ? Object.fromEntries([...own].map(([id, s]) => [String(id), s.missingDir])) : {};
     trees.push({ tree, leafCount: {}, splitMaskdict, missingDirMaskdict });
-    ctx.tracker.setProgress(Math.min(100, Math.round(((t + 1) / p.numTrees) * 100)));
+    ctx.tracker.setProgress(Math.min(100, Math.round(((t + 1) / (p.numTrees * dim)) * 100)));
+    if ((t + 1) % dim === 0) {
+      const round = (t + 1) / dim - 1;
+      const status = await hook.after(round, () => modelOf(trees, -1), () => []);
+      if (status.improved) best = { round, trees: trees.length };
+    }
   }
-  return {
-    model: {
+  let bestIteration = -1;
+  if (best && p.earlyStoppingRounds !== null) {
+    trees.length = best.trees;
+    bestIteration = best.round;
+  }
+  return { model: modelOf(trees, bestIteration), modelModule: 'HeteroSecureBoost' };
+
+  function modelOf(ts: readonly TreeParam[], bestIter: number): ModelBuffers {
+    return {
       HeteroSecureBoostingTreeHostMeta: metaOf(p),
       HeteroSecureBoostingTreeHostParam: {
-        treeNum: trees.length,
-        trees,
+        treeNum: ts.length,
+        trees: [...ts],
         featureImportances: importance.list(),
         featureNameFidMapping: fidMapping(header),
-        treeDim: 1,
-        bestIteration: -1,
+        treeDim: dim,
+        bestIteration: bestIter,
         modelName: 'HeteroSecureBoost',
         anonymousNameMapping: Object.fromEntries(header.map((h, fid) => [`${sitename(self).replace(':', '_')}_${fid}`, h])),
       },
-    },
-    modelModule: 'HeteroSecureBoost',
-  };
+    };
+  }
 }

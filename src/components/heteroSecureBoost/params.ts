@@ -35,9 +35,10 @@ export interface BoostingTreeParam {
   readonly useMissing: boolean;
   /** With use_missing, 0 counts as missing too (FATE's zero_as_missing). */
   readonly zeroAsMissing: boolean;
-  /** FATE's validation_freqs and early_stopping_rounds, read but not implemented (the guest says so in its metrics). */
-  readonly validationFreqs: unknown;
+  /** FATE's early_stopping_rounds (validation.ts reads the other validation keys): the best round's model is kept. */
   readonly earlyStoppingRounds: number | null;
+  /** FATE's metrics: what validation and cross-validation evaluate (empty: the eval type's defaults). */
+  readonly metrics: string[];
   /** Seed of the per-tree feature subsampling (null: Math.random). */
   readonly randomSeed: number | null;
 }
@@ -127,8 +128,8 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
     threshold: num(predict, 'threshold', 0.5),
     useMissing,
     zeroAsMissing,
-    validationFreqs: raw.validation_freqs ?? null,
     earlyStoppingRounds: typeof raw.early_stopping_rounds === 'number' ? raw.early_stopping_rounds : null,
+    metrics: Array.isArray(raw.metrics) ? raw.metrics.map(String) : [],
     randomSeed: typeof seed === 'number' ? seed : null,
   };
 }

@@ -8,7 +8,7 @@ import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/het
 import { predictionOf } from '../../../src/components/heteroSecureBoost/predictResult.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { centralBoost } from '../../support/centralBoost.js';
-import { heteroTables, type HeteroTables } from '../../support/heteroTables.js';
+import { heteroTables, type HeteroTables } from '../../support/boostTables.js';
 import { componentInput, InProcessJob } from '../../support/inProcessFederation.js';
 
 const t = suite('HeteroSecureBoost: federated = central plaintext trainer');
@@ -93,7 +93,7 @@ const cases: Case[] = [
   },
   {
     name: 'multi-class, 4 classes (vehicle_scale)', data: () => heteroTables('vehicle_scale_hetero_guest', ['vehicle_scale_hetero_host'], 'y'),
-    params: { task_type: 'classification', num_trees: 3, learning_rate: 0.1, bin_num: 50, tree_param: { max_depth: 3 } },
+    params: { task_type: 'classification', num_trees: 2, learning_rate: 0.1, bin_num: 50, tree_param: { max_depth: 3 } },
     shape: { taskType: 'classification', numClasses: 4, classes: ['0', '1', '2', '3'] },
   },
   {

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { breast, recording, type Sent } from '../../support/breastHetero.js';
@@ -149,6 +150,60 @@ t('train_data + eval_data: the output is FATE\'s union, train rows then the othe
   const predicted = await both(params, data, { guest: stored(guest.model!), host: stored(host.model!) });
   const want = scoresOf(predicted.guest);
   for (const [k, r] of rows) assert.ok(Math.abs((r[2] as number) - (want.get(k)![2] as number)) < 1e-9, k);
+});
+
+t('validation_freqs + early_stopping_rounds: FATE\'s iteration_<r> evaluations; stops when validate AUC has not improved for 2 rounds, both parties keep the best round\'s trees', async () => {
+  const data = await breast();
+  const cut = (tb: DataTable<Instance>, from: number, to: number): DataTable<Instance> => ({ schema: tb.schema, rows: tb.rows.slice(from, to) });
+  const job = new InProcessJob();
+  const params = { ...PARAMS, num_trees: 30, learning_rate: 0.5, encrypt_param: { method: null }, validation_freqs: 1, early_stopping_rounds: 2, metrics: ['auc', 'ks'], use_first_metric_only: true };
+  const input = (role: string, table: DataTable<Instance>) =>
+    componentInput({ module: 'HeteroSecureBoost', componentName: 'hetero_secureboost_0', role, roles: ROLES, params, data: { train_data: cut(table, 0, 300), eval_data: cut(table, 300, 569) } });
+  const g = job.context(GUEST);
+  const [guest, host] = await Promise.all([heteroSecureBoost(input('guest', data.guest), g), heteroSecureBoost(input('host', data.host), job.context(HOST))]);
+  assert.is(job.undelivered(), 0);
+  const tracker = g.tracker as import('../../support/inProcessFederation.js').RecordingTracker;
+  const rounds = tracker.get('train', 'loss').data.length;
+  const validateAuc = Array.from({ length: rounds }, (_, r) => Object.fromEntries(tracker.get('validate', `iteration_${r}`).data).auc as number);
+  assert.ok(Object.fromEntries(tracker.get('train', 'iteration_0').data).auc as number > 0.9);
+  const gp = guest.model!.HeteroSecureBoostingTreeGuestParam as Record<string, any>;
+  const hp = host.model!.HeteroSecureBoostingTreeHostParam as Record<string, any>;
+  console.log(`    ${rounds} rounds, validate auc ${validateAuc.map((a) => a.toFixed(4)).join(' ')}, best iteration ${gp.bestIteration}`);
+  assert.ok(rounds < 30, 'early stopping ended training');
+  // FATE's recorder: the best is the last strict improvement, then 2 rounds without one.
+  let best = 0;
+  for (let r = 1; r < rounds; r++) if (validateAuc[r]! > validateAuc[best]!) best = r;
+  assert.is(gp.bestIteration, best);
+  assert.is(rounds, best + 3);
+  assert.equal([gp.treeNum, hp.treeNum, hp.bestIteration], [best + 1, best + 1, best]);
+  // The kept model scores the validate rows as the training output does.
+  const predicted = await both(params, { guest: cut(data.guest, 300, 569), host: cut(data.host, 300, 569) }, { guest: stored(guest.model!), host: stored(host.model!) });
+  const want = scoresOf(predicted.guest);
+  const validateRows = (guest.data!.rows as [string, unknown[]][]).filter(([, r]) => r[4] === 'validate');
+  assert.is(validateRows.length, 269);
+  for (const [k, r] of validateRows) assert.ok(Math.abs((r[2] as number) - (want.get(k)![2] as number)) < 1e-9, k);
+});
+
+t('IterativeAffine: trains (AUC ≥ 0.98), the guest logs a WARNING that it is weaker than Paillier, the host sees only large integers', async () => {
+  const data = await breast();
+  const job = new InProcessJob();
+  const params = { ...PARAMS, num_trees: 2, encrypt_param: { method: 'IterativeAffine', key_length: 1024 } };
+  const log: Sent[] = [];
+  const input = (role: string, table: DataTable<Instance>) => componentInput({ module: 'HeteroSecureBoost', componentName: 'hetero_secureboost_0', role, roles: ROLES, params, data: { train_data: table } });
+  const g = job.context(GUEST);
+  const [guest] = await Promise.all([
+    heteroSecureBoost(input('guest', data.guest), { ...g, federation: recording(g.federation, GUEST, log) }),
+    heteroSecureBoost(input('host', data.host), job.context(HOST)),
+  ]);
+  const tracker = g.tracker as import('../../support/inProcessFederation.js').RecordingTracker;
+  const warning = tracker.get('train', 'encrypt_param');
+  assert.is(warning.meta.metric_type, 'WARNING');
+  assert.match(String(warning.data[0]![1]), /much weaker than Paillier/);
+  const gh = log.find((m) => m.name.endsWith('encrypted_grad_and_hess'))!.payload as { cts: bigint[] };
+  assert.ok(gh.cts.every((c) => c > 2n ** 600n), 'IterativeAffine ciphertexts, not packed plaintexts');
+  const rows = [...scoresOf(guest).values()];
+  const a = auc(rows.map((r) => r[0] as number), rows.map((r) => r[2] as number));
+  assert.ok(a >= 0.98, `auc ${a}`);
 });
 
 t.run();

@@ -296,6 +296,9 @@ export const evaluation: Component = async (input, { tracker, signal }) => {
   const metrics = resolveMetrics(evalType, p.metrics);
 
   const dataKey = ['data', 'train_data', 'eval_data'].find((k) => input.data[k] !== undefined);
+  // A host's Evaluation after a hetero model has no predictions (the host's model outputs none): FATE's
+  // Evaluation.fit returns at once on empty input, so it is a no-op there, not a failure.
+  if (!dataKey && input.role !== 'guest') return {};
   if (!dataKey) throw new Error('Evaluation: no input data');
   const upstream = p._upstream;
   if (typeof upstream !== 'string' || upstream === '') {

@@ -204,11 +204,17 @@ t('given need_run false, when run, then no metric is logged', async () => {
   assert.equal(tracker.names(), {});
 });
 
-t('given a party without predictions (a hetero host), when run, then it ends with no output and no metric, as FATE\'s fit({})', async () => {
-  const ctx = new InProcessJob().context({ role: 'host', partyId: '10000' });
-  const out = await evaluation(componentInput({ module: 'Evaluation', role: 'host', data: {}, params: { _upstream: DN } }), ctx);
-  assert.equal(out, {});
-  assert.equal(ctx.tracker.names(), {});
+t('given no predictions on a host (a hetero model outputs none there), then Evaluation is a no-op as in FATE; on the guest it still fails clearly', async () => {
+  const input = (role: string) => componentInput({ module: 'Evaluation', componentName: 'evaluation_0', role, params: { _upstream: DN }, data: {} });
+  const host = new InProcessJob().context({ role: 'host', partyId: '10000' });
+  assert.equal(await evaluation(input('host'), host), {});
+  assert.equal(host.tracker.names(), {});
+  try {
+    await evaluation(input('guest'), new InProcessJob().context({ role: 'guest', partyId: '9999' }));
+    assert.unreachable('should reject');
+  } catch (e) {
+    assert.match((e as Error).message, 'Evaluation: no input data');
+  }
 });
 
 t.run();

@@ -244,7 +244,9 @@ export class JobScheduler {
   }
 
   private async runComponent(plan: JobPlan, component: ComponentPlan, signal: AbortSignal): Promise<string | undefined> {
-    const parties = component.parties.filter((p) => p.needRun);
+    // Parties with need_run false run too, as pass-throughs (FATE 1.4: their task rows exist and
+    // hand the input data on); parties whose role the module does not support are not in the plan.
+    const parties = component.parties;
     if (parties.length === 0 || signal.aborted) return signal.aborted ? 'job stopped' : undefined;
     // A party whose task fails ends its siblings at once: they would otherwise wait for its
     // federation objects until the job times out. The first failure is the component's reason.

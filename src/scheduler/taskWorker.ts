@@ -3,7 +3,7 @@
 // reused (warm pool) and runs the tasks of one job at a time, possibly several at once (the parties
 // of a component wait on each other through the federation, so they interleave at its awaits).
 import { parentPort } from 'node:worker_threads';
-import type { ComponentContext, DataTable, Federation, NamedTable, Tracker } from '../components/contract.js';
+import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, Tracker } from '../components/contract.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { writeOutputTable } from '../store/tables/writeOutputTable.js';
@@ -115,6 +115,12 @@ function tableStoreOf(dir: string): TableStore {
   return store;
 }
 
+/** FATE's pass_data: the first input table, unchanged, or nothing. */
+function passData(data: Record<string, DataTable>): ComponentOutput {
+  const first = data.data ?? data.train_data ?? data.eval_data ?? Object.values(data)[0];
+  return first ? { data: first } : {};
+}
+
 async function runTask(task: number, state: TaskState, request: TaskRequest): Promise<TaskOutput> {
   const component = COMPONENTS[request.module];
   if (!component) throw new Error(`module ${request.module} has no implementation in fedflow yet`);
@@ -134,7 +140,11 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
     if (request.inputList) dataList = request.inputList.map(({ name, input }) => ({ name, table: load(input) }));
   }
   const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
-  const output = await component(
+  // need_run false (FATE's ComponentProperties → ModelBase.pass_data): the party's task runs, does
+  // nothing and hands its first input table downstream, so a later component still gets its data.
+  const output = request.params.need_run === false && !request.tableFiles
+    ? passData(data)
+    : await component(
     {
       jobId: request.jobId, taskId: request.taskId, componentName: request.componentName, module: request.module,
       role: request.role, partyId: request.partyId, roles: request.roles, params: request.params, data, ...(dataList ? { dataList } : {}),

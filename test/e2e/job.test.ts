@@ -74,8 +74,8 @@ t('the job runs to success on every party; evaluation AUC > 0.95', async () => {
   assert.equal(rows.filter((r) => r.f_is_initiator === 1).map((r) => r.f_role), ['guest']);
   const tasks = (await post(url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
   assert.equal(tasks.map((x) => `${x.f_component_name}:${x.f_role}`).sort(), [
-    'dataio_0:guest', 'dataio_0:host', 'evaluation_0:guest', 'intersection_0:guest', 'intersection_0:host', 'local_baseline_0:guest', 'local_baseline_0:host',
-  ], 'host does not run evaluation (need_run false); the arbiter runs none of these modules');
+    'dataio_0:guest', 'dataio_0:host', 'evaluation_0:guest', 'evaluation_0:host', 'intersection_0:guest', 'intersection_0:host', 'local_baseline_0:guest', 'local_baseline_0:host',
+  ], 'host evaluation (need_run false) is a pass-through task, as in FATE 1.4; the arbiter runs none of these modules');
   assert.ok(tasks.every((x) => x.f_status === 'success'));
   const metrics = await post(url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
   const summary = Object.fromEntries(metrics.body.data.train.local_baseline_0.data as [string, number][]);

@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import type { Logger } from 'pino';
 import { IllegalStateError } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../store/eventStore.js';
+import { authenticate } from './auth/authenticate.js';
 import { envelope, type Envelope } from './envelope.js';
 import { ApiError, HttpError } from './errors.js';
 import type { EdgeDeps } from './edgeDeps.js';
@@ -32,8 +33,10 @@ export function createHttpApp(deps: EdgeDeps): Koa {
       answerError(ctx, error, log);
     }
     const body = ctx.body as Envelope | undefined;
-    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, retcode: body?.retcode, ms: Math.round(performance.now() - started) }, 'request');
+    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, retcode: body?.retcode, appKey: ctx.state.appKey, ms: Math.round(performance.now() - started) }, 'request');
   });
+  // Before every route: a refused request never reaches a handler (nor the event log).
+  app.use(authenticate({ appKeys: deps.config.appKeys, bodyLimit: deps.config.jsonBodyLimit }));
   const v1 = new Router({ prefix: '/v1' });
   dataRoutes(v1, deps);
   tableRoutes(v1, deps);

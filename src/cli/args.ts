@@ -114,6 +114,15 @@ export interface CliOptions {
   insecure?: boolean;
   /** node --serving (repeatable): FATE-Serving addresses, `host:port` or `<party_id>=host:port`. */
   servings?: string[];
+  /** node --app-key (repeatable): `<key>:<secret>[:<role>]` for signed /v1 requests. */
+  appKeys?: string[];
+  /** node --insecure-http: serve /v1 unauthenticated in cluster mode or off loopback. */
+  insecureHttp?: boolean;
+  /** node --http-tls-cert/--http-tls-key: HTTPS for /v1. */
+  httpTlsCert?: string;
+  httpTlsKey?: string;
+  /** node --permission on|off. */
+  permission?: string;
 }
 
 export interface ParsedArgs {
@@ -198,6 +207,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'tlsKey', long: ['tls-key'], arg: '<party.key>', commands: ['node'] },
   { key: 'insecure', long: ['insecure'], commands: ['node'] },
   { key: 'servings', long: ['serving', 'servings'], arg: '<[party_id=]host:port>', repeat: true, commands: ['node'] },
+  { key: 'appKeys', long: ['app-key'], arg: '<key:secret[:role]>', repeat: true, commands: ['node'] },
+  { key: 'insecureHttp', long: ['insecure-http'], commands: ['node'] },
+  { key: 'httpTlsCert', long: ['http-tls-cert'], arg: '<cert.pem>', commands: ['node'] },
+  { key: 'httpTlsKey', long: ['http-tls-key'], arg: '<key.pem>', commands: ['node'] },
+  { key: 'permission', long: ['permission'], arg: '<on|off>', commands: ['node'], parse: oneOf(['on', 'off']) },
   { key: 'certDir', long: ['dir'], arg: '<dir>', commands: ['certs init'] },
   { key: 'parties', long: ['party'], arg: '<party_id>', repeat: true, commands: ['certs init'] },
   { key: 'certHosts', long: ['cert-host'], arg: '<host>', repeat: true, commands: ['certs init'] },

@@ -67,6 +67,15 @@ Model serving (node only):
   --serving <[party_id=]host:port>  FATE-Serving address for /v1/model/load and bind; repeatable.
                              Without party_id: every party of the node; with it: that party only
                              (env FEDFLOW_SERVINGS: JSON, or a comma-separated list of either form)
+Security (node only):
+  --app-key <key:secret[:role]>  a client app key for signed /v1 requests (FATE-Flow 1.11 headers
+                             TIMESTAMP, NONCE, APP_KEY, SIGNATURE); role admin (default), user or
+                             reader; repeatable (env FEDFLOW_APP_KEYS, comma-separated). Clients:
+                             FEDFLOW_APP_KEY and FEDFLOW_APP_SECRET make the fedflow CLI sign.
+  --insecure-http            serve /v1 without app keys in cluster mode or off loopback
+  --http-tls-cert, --http-tls-key <file>  HTTPS for /v1 (the key file must be mode 0600)
+  --permission <on|off>      check other parties' privileges on their job commands
+                             (env FEDFLOW_PERMISSION; default on in cluster mode, off standalone)
 Precedence: defaults < config file < environment < flags.
 `;
 

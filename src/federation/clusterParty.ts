@@ -76,6 +76,13 @@ export class ClusterParty {
   }
 
   private async apply(c: PartyCommand): Promise<AckResult> {
+    // A party does only what the job it accepted says, on the word of that job's initiator: the
+    // sender (proven by its certificate, nodeServer.ts) is checked against the job here.
+    const refusal = this.senderRefusal(c);
+    if (refusal) {
+      this.deps.log.warn({ kind: c.kind, jobId: c.request.header?.jobId, source: c.request.header?.sourcePartyId, refusal }, 'party command refused');
+      return refuse(refusal);
+    }
     switch (c.kind) {
       case 'createJob':
         return this.createJob(c.request);
@@ -100,6 +107,38 @@ export class ClusterParty {
         if (r.header!.sourcePartyId !== r.initiatorPartyId) return refuse(`model load for initiator ${r.initiatorPartyId} was sent by party ${r.header!.sourcePartyId}`);
         return this.deps.loadModel(r);
       }
+    }
+  }
+
+  /**
+   * Why the sender may not send this command for its job, if it may not. Job commands (start/stop
+   * a task, save the model, clean, the job's status) come from the job's initiator only; a task
+   * report comes from the party that ran the task, to the initiator; a job's status may go from a
+   * participant to the initiator (a party stopping the job).
+   */
+  private senderRefusal(c: PartyCommand): string | undefined {
+    const h = c.request.header;
+    if (!h) return `${c.kind} without a header`;
+    const source = h.sourcePartyId;
+    if (c.kind === 'createJob' || c.kind === 'loadModel') return undefined; // checked against the job's own conf below
+    const rows = queryJobs(this.deps.views, { job_id: h.jobId });
+    if (rows.length === 0) return undefined; // nothing here to act on: each handler answers for an unknown job
+    const initiator = String(rows[0]!.f_initiator_party_id);
+    const isInitiator = rows.some((row) => Number(row.f_is_initiator) === 1);
+    const participants = new Set(rows.flatMap((row) => Object.values(rolesOf(row)).flat().map(String)));
+    switch (c.kind) {
+      case 'reportTaskStatus':
+        if (!isInitiator) return `job ${h.jobId}: party ${this.deps.partyId} is not its initiator, task reports go to party ${initiator}`;
+        if (c.request.partyId !== source) return `job ${h.jobId}: party ${source} reported a task of party ${c.request.partyId}`;
+        if (!rows.some((row) => (rolesOf(row)[c.request.role] ?? []).map(String).includes(source))) {
+          return `job ${h.jobId}: party ${source} is not ${c.request.role} in the job's role assignment`;
+        }
+        return undefined;
+      case 'syncJobStatus':
+        if (isInitiator) return participants.has(source) ? undefined : `job ${h.jobId}: party ${source} is not one of its parties`;
+        return source === initiator ? undefined : `job ${h.jobId} was initiated by party ${initiator}, not by party ${source}`;
+      default:
+        return source === initiator ? undefined : `job ${h.jobId} was initiated by party ${initiator}, not by party ${source}: ${c.kind} refused`;
     }
   }
 
@@ -169,6 +208,14 @@ export class ClusterParty {
     const outcome = planJob(dsl, conf, { jobId, serverWorkMode: 1, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds, ...(predict ? { trainRuntimeConf } : {}) });
     if (!outcome.ok) return refuse(outcome.message);
     const plan = outcome.plan;
+    // The job's own conf must name the sender as its initiator and this party in its roles.
+    const sender = r.header!.sourcePartyId;
+    if (String(plan.initiator.partyId) !== sender) {
+      return refuse(`job ${jobId} names party ${plan.initiator.partyId} as its initiator but was sent by party ${sender}`);
+    }
+    if (!Object.values(plan.roles).some((ids) => ids.map(String).includes(this.deps.partyId))) {
+      return refuse(`job ${jobId}: party ${this.deps.partyId} has no role in the job's role assignment`);
+    }
     const localOnly = localOnlyModuleRefusal(plan.components.map((c) => c.module));
     if (localOnly) return refuse(localOnly);
     const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
@@ -223,8 +270,12 @@ export class ClusterParty {
   private async startTask(r: StartTaskRequest): Promise<AckResult> {
     const h = r.header!;
     const jobId = h.jobId;
+    if (r.partyId !== this.deps.partyId) return refuse(`job ${jobId}: task for party ${r.partyId} sent to the node of party ${this.deps.partyId}`);
     const row = queryJobs(this.deps.views, { job_id: jobId, role: r.role, party_id: r.partyId })[0];
     if (!row) return refuse(`job ${jobId} does not exist for ${r.role} ${r.partyId} on this node`);
+    if (!(rolesOf(row)[r.role] ?? []).map(String).includes(this.deps.partyId)) {
+      return refuse(`job ${jobId}: party ${this.deps.partyId} is not ${r.role} in the job's role assignment`);
+    }
     if (FINAL.has(String(row.f_status))) return refuse(`job ${jobId} already ended here (${row.f_status})`);
     const plan = this.plan(jobId, row);
     const component = plan.components.find((c) => c.name === r.componentName);
@@ -319,6 +370,16 @@ interface RunningTask {
   readonly taskId: string;
   /** Settles once the party actor has recorded the task's end. */
   readonly ended: Promise<unknown>;
+}
+
+/** The job's role assignment as this node stored it (role → party ids). */
+function rolesOf(row: JobRow): Record<string, (string | number)[]> {
+  try {
+    const roles = JSON.parse(String(row.f_roles ?? '{}')) as unknown;
+    return isPlainObject(roles) ? (roles as Record<string, (string | number)[]>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function commandFor(status: string, reason: string, at: number): JobCommand | undefined {

@@ -14,6 +14,7 @@ import { dataRoutes } from './routes/data.js';
 import { jobRoutes } from './routes/job.js';
 import { modelPublishRoutes } from './routes/modelPublish.js';
 import { modelTransferRoutes } from './routes/modelTransfer.js';
+import { permissionRoutes } from './routes/permission.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
 import { trackingRoutes } from './routes/tracking.js';
@@ -45,6 +46,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   pipelineRoutes(v1, deps);
   modelPublishRoutes(v1, deps);
   modelTransferRoutes(v1, deps);
+  permissionRoutes(v1, deps);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
   return app;

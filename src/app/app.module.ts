@@ -10,6 +10,7 @@ import { UpdateJobNotesHandler } from './handlers/updateJobNotes.handler.js';
 import { BindModelHandler } from './handlers/bindModel.handler.js';
 import { LoadModelHandler } from './handlers/loadModel.handler.js';
 import { LoadModelOnPartyHandler } from './handlers/loadModelOnParty.handler.js';
+import { ChangePermissionHandler } from './handlers/changePermission.handler.js';
 import { NodeServices } from './nodeServices.js';
 
 @Module({})
@@ -19,7 +20,8 @@ export class AppModule {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
       providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler, UpdateJobNotesHandler,
-        SubmitJobHandler, StopJobHandler, LoadModelHandler, LoadModelOnPartyHandler, BindModelHandler],
+        SubmitJobHandler, StopJobHandler, LoadModelHandler, LoadModelOnPartyHandler, BindModelHandler,
+        ChangePermissionHandler],
     };
   }
 }

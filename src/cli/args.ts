@@ -20,7 +20,12 @@ export type CommandName =
   | 'dag-dependency'
   | 'load'
   | 'bind'
+  | PermissionCommandName
   | TrackingCommand;
+
+/** FATE 1.4's party permission functions (-f grant_privilege ...). */
+export type PermissionCommandName = 'grant-privilege' | 'delete-privilege' | 'query-privilege';
+export const PERMISSION_COMMANDS: readonly PermissionCommandName[] = ['grant-privilege', 'delete-privilege', 'query-privilege'];
 
 /** The /v1/tracking/component/* commands: all take -j -cpn [-r -p]. */
 export type TrackingCommand =
@@ -60,6 +65,7 @@ export const COMMANDS: readonly CommandName[] = [
   'dag-dependency',
   'load',
   'bind',
+  ...PERMISSION_COMMANDS,
   ...TRACKING_COMMANDS,
 ];
 
@@ -123,6 +129,12 @@ export interface CliOptions {
   httpTlsKey?: string;
   /** node --permission on|off. */
   permission?: string;
+  /** grant/delete/query-privilege: FATE 1.4's fields. */
+  srcPartyId?: string;
+  srcRole?: string;
+  privilegeRole?: string;
+  privilegeCommand?: string;
+  privilegeComponent?: string;
 }
 
 export interface ParsedArgs {
@@ -183,7 +195,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'server', long: ['server'], arg: '<url>' },
   { key: 'help', long: ['help'], short: 'h' },
   { key: 'function', long: ['function'], short: 'f', arg: '<function>' },
-  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download', 'submit-job', 'dag-dependency', 'load', 'bind'] },
+  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download', 'submit-job', 'dag-dependency', 'load', 'bind', ...PERMISSION_COMMANDS] },
+  { key: 'srcPartyId', long: ['src-party-id'], arg: '<party_id>', commands: PERMISSION_COMMANDS },
+  { key: 'srcRole', long: ['src-role'], arg: '<role>', commands: PERMISSION_COMMANDS },
+  { key: 'privilegeRole', long: ['privilege-role'], arg: '<roles|all>', commands: PERMISSION_COMMANDS },
+  { key: 'privilegeCommand', long: ['privilege-command'], arg: '<commands|all>', commands: PERMISSION_COMMANDS },
+  { key: 'privilegeComponent', long: ['privilege-component'], arg: '<components|all>', commands: PERMISSION_COMMANDS },
   { key: 'dsl', long: ['dsl'], short: 'd', arg: '<dsl.json>', commands: ['submit-job', 'dag-dependency'] },
   { key: 'wait', long: ['wait'], commands: ['submit-job'] },
   { key: 'operate', long: ['operate'], arg: '<kill>', commands: ['stop-job'], parse: oneOf(['kill']) },
@@ -253,6 +270,9 @@ const COMMAND_ALIASES: Readonly<Record<string, CommandName>> = {
   'dag-dependency': 'dag-dependency',
   load: 'load',
   bind: 'bind',
+  'grant-privilege': 'grant-privilege',
+  'delete-privilege': 'delete-privilege',
+  'query-privilege': 'query-privilege',
   'component-parameters': 'component-parameters',
   'component-metrics': 'component-metrics',
   'component-metric-all': 'component-metric-all',

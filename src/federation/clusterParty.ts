@@ -6,7 +6,9 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { COMPONENTS } from '../components/registry.js';
 import { IllegalStateError } from '../domain/decider.js';
-import { planJob, type JobPlan } from '../domain/dsl/plan.js';
+import { planJob, type ComponentPlan, type JobPlan } from '../domain/dsl/plan.js';
+import { permissionRefusal, type CheckedCommand } from '../domain/permission/check.js';
+import { privilegesOf } from '../../projections/permissions/query.js';
 import { localOnlyModuleRefusal } from '../scheduler/localJobs.js';
 import type { JobCommand } from '../domain/job/commands.js';
 import { jobDecider } from '../domain/job/decider.js';
@@ -50,6 +52,8 @@ export interface ClusterPartyDeps {
   readonly loadModel: (request: LoadModelRequest) => Promise<AckResult>;
   /** This party's pipeline models (saved at the end of a training job, read by predict jobs). */
   readonly models?: Pick<PipelineModels, 'save' | 'pipeline'>;
+  /** Party permissions are checked (t_permission) before a job is created or a task started here. */
+  readonly permission?: boolean;
 }
 
 const OK: AckResult = { retcode: 0, retmsg: 'success' };
@@ -178,6 +182,21 @@ export class ClusterParty {
     return failed;
   }
 
+  /**
+   * With permissions on, what the job's initiator lacks to make this party run `components` in
+   * `roles` (the tables they would read here included), as a sentence naming both parties.
+   */
+  private permissionRefusal(plan: JobPlan, command: CheckedCommand, roles: readonly string[], components: readonly ComponentPlan[]): string | undefined {
+    const src = String(plan.initiator.partyId);
+    if (!this.deps.permission || src === this.deps.partyId) return undefined;
+    const datasets = components.flatMap((c) => c.parties.filter((p) => String(p.partyId) === this.deps.partyId && roles.includes(p.role)))
+      .flatMap((p) => Object.values(p.args).filter((t): t is NonNullable<typeof t> => t !== null));
+    const why = permissionRefusal(privilegesOf(this.deps.views, src), {
+      srcPartyId: src, srcRole: plan.initiator.role, command, roles, modules: components.map((c) => c.module), datasets,
+    });
+    return why && `party ${this.deps.partyId} refused ${command} of job ${plan.jobId}: ${why} (grant it on party ${this.deps.partyId} with /v1/permission/grant/privilege or /v1/permission/grant)`;
+  }
+
   private plan(jobId: string, row: JobRow): JobPlan {
     const trainRuntimeConf = JSON.parse(String(row.f_train_runtime_conf ?? '{}')) as unknown;
     const outcome = planJob(JSON.parse(String(row.f_dsl)), JSON.parse(String(row.f_runtime_conf)), {
@@ -216,6 +235,9 @@ export class ClusterParty {
     if (!Object.values(plan.roles).some((ids) => ids.map(String).includes(this.deps.partyId))) {
       return refuse(`job ${jobId}: party ${this.deps.partyId} has no role in the job's role assignment`);
     }
+    const myRoles = Object.entries(plan.roles).filter(([, ids]) => ids.map(String).includes(this.deps.partyId)).map(([role]) => role);
+    const denied = this.permissionRefusal(plan, 'create_job', myRoles, plan.components);
+    if (denied) return refuse(denied);
     const localOnly = localOnlyModuleRefusal(plan.components.map((c) => c.module));
     if (localOnly) return refuse(localOnly);
     const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
@@ -281,6 +303,8 @@ export class ClusterParty {
     const component = plan.components.find((c) => c.name === r.componentName);
     const party = component?.parties.find((p) => p.role === r.role && String(p.partyId) === r.partyId);
     if (!component || !party) return refuse(`job ${jobId} has no task ${r.componentName} for ${r.role} ${r.partyId}`);
+    const denied = this.permissionRefusal(plan, 'run_task', [r.role], [component]);
+    if (denied) return refuse(denied);
     let tasks = this.running.get(jobId);
     if (!tasks) this.running.set(jobId, (tasks = new Map()));
     const abort = new AbortController();
@@ -307,6 +331,11 @@ export class ClusterParty {
   }
 
   private stopTask(r: StopTaskRequest): AckResult {
+    const row = queryJobs(this.deps.views, { job_id: r.header!.jobId, party_id: this.deps.partyId })[0];
+    if (row) {
+      const denied = this.permissionRefusal(this.plan(r.header!.jobId, row), 'stop_task', [String(row.f_role)], []);
+      if (denied) return refuse(denied);
+    }
     this.abortTasks(r.header!.jobId, r.componentName, r.status === 'timeout' ? 'timeout' : 'stopped');
     return OK;
   }

@@ -123,11 +123,29 @@ for (const c of children) {
     break;
   }
 }
+// Party permissions are on in cluster mode (deny by default): the host and the arbiter let the
+// guest's jobs run the demo's components with them, and the host lets them read its breast table.
+async function signedPost(url, path, body) {
+  const json = JSON.stringify(body);
+  const headers = { 'content-type': 'application/json', ...signedHeaders({ appKey: appKey.appKey, secret: appKey.secret }, path, { json }) };
+  return (await fetch(url + path, { method: 'POST', body: json, headers })).json();
+}
+const GRANTS = [
+  ['host', '/v1/permission/grant/privilege', { src_party_id: '9999', src_role: 'guest', privilege_role: 'host', privilege_command: 'all', privilege_component: 'all' }],
+  ['host', '/v1/permission/grant', { party_id: '9999', dataset: [{ namespace: 'experiment', name: 'breast_hetero_host' }] }],
+  ['arbiter', '/v1/permission/grant/privilege', { src_party_id: '9999', src_role: 'guest', privilege_role: 'arbiter', privilege_command: 'all', privilege_component: 'all' }],
+];
+for (const [role, path, body] of stopping ? [] : GRANTS) {
+  const node = children.find((c) => c.role === role);
+  const r = await signedPost(`http://127.0.0.1:${node.httpPort}`, path, body);
+  if (r.retcode !== 0) console.error(`grant on ${role} failed: ${r.retmsg}`);
+}
 if (!stopping) {
   console.log('federation up (mutual TLS, work_mode 1):');
   for (const c of children) console.log(`  ${c.role.padEnd(7)} ${c.partyId.padEnd(5)}  http://127.0.0.1:${c.httpPort}  gRPC 127.0.0.1:${c.grpcPort}  data ${c.dataDir}  (pid ${c.child.pid})`);
   for (const s of servingChildren) console.log(`  serving ${s.role} ${s.partyId}: gRPC 127.0.0.1:${s.servingGrpcPort}, inference http://127.0.0.1:${s.servingHttpPort}/federation/v1/inference  (pid ${s.child.pid})`);
   console.log(`certificates in ${certs}; route table ${routeTable}`);
+  console.log('permissions: party 9999 (guest) may run every component as host on 10000 (reading experiment.breast_hetero_host) and as arbiter on 10001');
   console.log(`/v1 needs signed requests (app key in ${appKeyFile}); for the CLI:\n  export FEDFLOW_APP_KEY=${appKey.appKey} FEDFLOW_APP_SECRET=$(node -p "require('${appKeyFile}').secret")`);
   console.log('next: npm run federation:demo (in another terminal); Ctrl-C here stops the nodes and servings');
 }

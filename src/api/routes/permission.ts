@@ -22,7 +22,8 @@ type Body = Record<string, unknown>;
 function allValues(type: Exclude<PrivilegeType, 'dataset'>): readonly string[] {
   if (type === 'role') return PRIVILEGE_ROLES;
   if (type === 'command') return CHECKED_COMMANDS;
-  return Object.keys(COMPONENTS).map((m) => m.toLowerCase()).sort();
+  // Upload and Download are a party's own local jobs, never another party's to ask for (as FATE).
+  return Object.keys(COMPONENTS).map((m) => m.toLowerCase()).filter((m) => m !== 'upload' && m !== 'download').sort();
 }
 
 /** `"a, b"`, `["a","b"]`, or `all` / `*` (undefined when the field is absent). */

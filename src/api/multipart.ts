@@ -40,6 +40,9 @@ export async function receiveMultipart(ctx: Context, dir: string, limit: number)
     else fields[name] = value;
   });
   bb.on('file', (name, stream, info) => {
+    // A truncated body makes busboy fail the part's stream: without a listener that error would
+    // end the process (found by test/api/fuzz.test.ts).
+    stream.on('error', () => {});
     if (name !== 'file') {
       stream.resume();
       return;
@@ -51,7 +54,10 @@ export async function receiveMultipart(ctx: Context, dir: string, limit: number)
     stream.on('limit', () => {
       tooLarge = true;
     });
-    writes.push(pipeline(stream, createWriteStream(result.file)));
+    const write = pipeline(stream, createWriteStream(result.file));
+    // Awaited below unless the form itself fails first: never an unhandled rejection.
+    write.catch(() => {});
+    writes.push(write);
   });
   await pipeline(ctx.req, bb).catch((error: Error) => {
     throw badRequest(`malformed multipart request: ${error.message}`);

@@ -4,6 +4,7 @@ import { jobsProjection } from './jobs/projection.js';
 import { modelPublishProjection } from './modelPublish/projection.js';
 import { pipelineModelsProjection } from './models/projection.js';
 import { outputsProjection } from './outputs/projection.js';
+import { permissionsProjection } from './permissions/projection.js';
 import type { Projection } from './rowOps.js';
 import { tablesProjection } from './tables/projection.js';
 import { tasksProjection } from './tasks/projection.js';
@@ -18,4 +19,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   outputsProjection,
   modelPublishProjection,
   pipelineModelsProjection,
+  permissionsProjection,
 ];

@@ -21,8 +21,16 @@ const nodes = [
 ];
 const [guest, host, arbiter] = nodes;
 
+// The nodes of federation:up want signed requests (FATE-Flow 1.11's headers) with its app key.
+const base = resolve(process.env.FEDFLOW_FEDERATION_DIR ?? join(root, '.fedflow', 'federation'));
+const appKeyFile = join(base, 'app-key.json');
+const credentials = existsSync(appKeyFile) ? JSON.parse(readFileSync(appKeyFile, 'utf8')) : undefined;
+const { signedHeaders } = await import(join(root, 'dist', 'src', 'api', 'auth', 'signature.js'));
+
 async function post(url, path, body) {
-  const r = await fetch(url + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const json = JSON.stringify(body);
+  const signed = credentials && path.startsWith('/v1/') ? signedHeaders(credentials, path, { json }) : {};
+  const r = await fetch(url + path, { method: 'POST', body: json, headers: { 'content-type': 'application/json', ...signed } });
   return r.json();
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -6,13 +6,18 @@
 // Layout (under FEDFLOW_FEDERATION_DIR, default ./.fedflow/federation):
 //   certs/                 ca.crt, party-<id>.crt/.key
 //   route_table.json       party id -> 127.0.0.1:<grpc port>
+//   app-key.json           the admin app key every node's /v1 accepts (mode 0600): signed requests,
+//                          FATE-Flow 1.11's headers; `source <(node scripts/federation-up.mjs --env)`
+//                          is not needed: federation:demo reads it, and the CLI signs with
+//                          FEDFLOW_APP_KEY / FEDFLOW_APP_SECRET (printed at start)
 //   party-<id>/            the node's data dir; node.log is its log
 //   serving-<id>/          the guest's and host's `fedflow serving` data dir and serving.log
 // Ports: HTTP 9380/9381/9382 and gRPC 9360/9361/9362 (FEDFLOW_FEDERATION_HTTP_BASE / _GRPC_BASE move them);
 // serving nodes of the guest and host: gRPC 9370/9371, online inference HTTP 9390/9391. The servings run
 // plain-text gRPC (`--insecure`): the node's ModelService client is plain text, as fate-flow's is.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +43,15 @@ const hostFeatures = dataRoots.map((d) => join(d, 'breast_hetero_host.csv')).fin
 mkdirSync(base, { recursive: true });
 const certs = join(base, 'certs');
 execFileSync(process.execPath, [cli, 'certs', 'init', '--dir', certs, ...PARTIES.flatMap((p) => ['--party', p.partyId])], { stdio: ['ignore', 'ignore', 'inherit'] });
+// One admin app key for the demo, kept across restarts; given to the nodes and servings by
+// environment (not argv, which every local user can read with ps).
+const appKeyFile = join(base, 'app-key.json');
+if (!existsSync(appKeyFile)) {
+  writeFileSync(appKeyFile, JSON.stringify({ appKey: 'demo-admin', secret: randomBytes(24).toString('base64url') }, null, 2), { mode: 0o600 });
+}
+chmodSync(appKeyFile, 0o600);
+const appKey = JSON.parse(readFileSync(appKeyFile, 'utf8'));
+const keyEnv = { ...process.env, FEDFLOW_APP_KEYS: `${appKey.appKey}:${appKey.secret}:admin`, FEDFLOW_APP_KEY: appKey.appKey, FEDFLOW_APP_SECRET: appKey.secret };
 const routeTable = join(base, 'route_table.json');
 writeFileSync(routeTable, JSON.stringify({ route_table: Object.fromEntries(PARTIES.map((p) => [p.partyId, { default: [{ ip: '127.0.0.1', port: p.grpcPort }] }])) }, null, 2));
 
@@ -51,7 +65,7 @@ const children = PARTIES.map((p) => {
     '--tls-ca', join(certs, 'ca.crt'), '--tls-cert', join(certs, `party-${p.partyId}.crt`), '--tls-key', join(certs, `party-${p.partyId}.key`),
     ...(servingOf(p.partyId) ? ['--serving', `127.0.0.1:${servingOf(p.partyId).servingGrpcPort}`] : []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', log, log], env: keyEnv });
   child.on('exit', (code, signal) => {
     if (!stopping) console.error(`${p.role} ${p.partyId} exited (${signal ?? code}); see ${join(dataDir, 'node.log')}`);
   });
@@ -69,7 +83,7 @@ const servingChildren = SERVINGS.map((s) => {
     ...(s.role === 'host' && hostFeatures ? ['--host-features', hostFeatures] : []),
     ...(s.role === 'guest' ? ['--route', `${host.partyId}=127.0.0.1:${host.servingGrpcPort}`] : []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', log, log], env: keyEnv });
   child.on('exit', (code, signal) => {
     if (!stopping) console.error(`serving ${s.role} ${s.partyId} exited (${signal ?? code}); see ${join(dataDir, 'serving.log')}`);
   });
@@ -86,10 +100,13 @@ const stop = () => {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
+const { signedHeaders } = await import(join(root, 'dist', 'src', 'api', 'auth', 'signature.js'));
 async function ready(url) {
   for (let i = 0; i < 300; i++) {
     try {
-      const r = await fetch(`${url}/v1/job/query`, { method: 'POST', body: '{"job_id":"-"}', headers: { 'content-type': 'application/json' } });
+      const body = '{"job_id":"-"}';
+      const headers = { 'content-type': 'application/json', ...signedHeaders({ appKey: appKey.appKey, secret: appKey.secret }, '/v1/job/query', { json: body }) };
+      const r = await fetch(`${url}/v1/job/query`, { method: 'POST', body, headers });
       if (r.status === 200) return true;
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
@@ -106,11 +123,30 @@ for (const c of children) {
     break;
   }
 }
+// Party permissions are on in cluster mode (deny by default): the host and the arbiter let the
+// guest's jobs run the demo's components with them, and the host lets them read its breast table.
+async function signedPost(url, path, body) {
+  const json = JSON.stringify(body);
+  const headers = { 'content-type': 'application/json', ...signedHeaders({ appKey: appKey.appKey, secret: appKey.secret }, path, { json }) };
+  return (await fetch(url + path, { method: 'POST', body: json, headers })).json();
+}
+const GRANTS = [
+  ['host', '/v1/permission/grant/privilege', { src_party_id: '9999', src_role: 'guest', privilege_role: 'host', privilege_command: 'all', privilege_component: 'all' }],
+  ['host', '/v1/permission/grant', { party_id: '9999', dataset: [{ namespace: 'experiment', name: 'breast_hetero_host' }] }],
+  ['arbiter', '/v1/permission/grant/privilege', { src_party_id: '9999', src_role: 'guest', privilege_role: 'arbiter', privilege_command: 'all', privilege_component: 'all' }],
+];
+for (const [role, path, body] of stopping ? [] : GRANTS) {
+  const node = children.find((c) => c.role === role);
+  const r = await signedPost(`http://127.0.0.1:${node.httpPort}`, path, body);
+  if (r.retcode !== 0) console.error(`grant on ${role} failed: ${r.retmsg}`);
+}
 if (!stopping) {
   console.log('federation up (mutual TLS, work_mode 1):');
   for (const c of children) console.log(`  ${c.role.padEnd(7)} ${c.partyId.padEnd(5)}  http://127.0.0.1:${c.httpPort}  gRPC 127.0.0.1:${c.grpcPort}  data ${c.dataDir}  (pid ${c.child.pid})`);
   for (const s of servingChildren) console.log(`  serving ${s.role} ${s.partyId}: gRPC 127.0.0.1:${s.servingGrpcPort}, inference http://127.0.0.1:${s.servingHttpPort}/federation/v1/inference  (pid ${s.child.pid})`);
   console.log(`certificates in ${certs}; route table ${routeTable}`);
+  console.log('permissions: party 9999 (guest) may run every component as host on 10000 (reading experiment.breast_hetero_host) and as arbiter on 10001');
+  console.log(`/v1 needs signed requests (app key in ${appKeyFile}); for the CLI:\n  export FEDFLOW_APP_KEY=${appKey.appKey} FEDFLOW_APP_SECRET=$(node -p "require('${appKeyFile}').secret")`);
   console.log('next: npm run federation:demo (in another terminal); Ctrl-C here stops the nodes and servings');
 }
 await Promise.all([...children, ...servingChildren].map((c) => new Promise((r) => (c.child.exitCode !== null ? r() : c.child.once('exit', r)))));

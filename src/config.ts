@@ -1,6 +1,7 @@
 // One typed, frozen configuration for a node: defaults < config file < environment < CLI flags.
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseAppKeys, type AppKey } from './api/auth/appKeys.js';
 
 export interface NodeConfig {
   /** Address the /v1 HTTP edge binds to. */
@@ -42,12 +43,26 @@ export interface NodeConfig {
    * list for every party of this node, or per party id (a standalone node hosts several parties).
    */
   readonly servings?: Servings;
+  /** Client app keys for /v1 (FATE-Flow 1.11 signed requests); empty = no client authentication. */
+  readonly appKeys: readonly AppKey[];
+  /** Serve /v1 without client authentication although the node is in cluster mode or not on loopback. */
+  readonly insecureHttp: boolean;
+  /** HTTPS for /v1: PEM certificate and private key (both or neither). */
+  readonly httpTlsCert?: string;
+  readonly httpTlsKey?: string;
+  /** Party permissions checked on other parties' job commands (default: on in cluster mode, off standalone). */
+  readonly permission: boolean;
 }
 
 /** `["127.0.0.1:8000"]` (every party of the node) or `{"9999": ["127.0.0.1:8001"], "10000": [...]}`. */
 export type Servings = readonly string[] | Readonly<Record<string, readonly string[]>>;
 
-export type ConfigInput = Partial<{ -readonly [K in keyof NodeConfig]: NodeConfig[K] }>;
+export type ConfigInput = Partial<{ -readonly [K in Exclude<keyof NodeConfig, 'appKeys' | 'permission'>]: NodeConfig[K] }> & {
+  /** `<key>:<secret>[:<role>]` strings are accepted too (flags, env, config file). */
+  appKeys?: readonly (AppKey | string)[] | string;
+  /** `on`/`off` are accepted too. */
+  permission?: boolean | 'on' | 'off';
+};
 
 const DEFAULTS = {
   host: '127.0.0.1',
@@ -86,6 +101,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
   if (env.FEDFLOW_TLS_CERT) out.tlsCert = env.FEDFLOW_TLS_CERT;
   if (env.FEDFLOW_TLS_KEY) out.tlsKey = env.FEDFLOW_TLS_KEY;
   if (env.FEDFLOW_INSECURE) out.insecure = env.FEDFLOW_INSECURE === '1' || env.FEDFLOW_INSECURE === 'true';
+  if (env.FEDFLOW_APP_KEYS) out.appKeys = env.FEDFLOW_APP_KEYS;
+  if (env.FEDFLOW_INSECURE_HTTP) out.insecureHttp = env.FEDFLOW_INSECURE_HTTP === '1' || env.FEDFLOW_INSECURE_HTTP === 'true';
+  if (env.FEDFLOW_HTTP_TLS_CERT) out.httpTlsCert = env.FEDFLOW_HTTP_TLS_CERT;
+  if (env.FEDFLOW_HTTP_TLS_KEY) out.httpTlsKey = env.FEDFLOW_HTTP_TLS_KEY;
+  if (env.FEDFLOW_PERMISSION) out.permission = env.FEDFLOW_PERMISSION as 'on' | 'off';
   if (env.FEDFLOW_SERVINGS) out.servings = parseServings(env.FEDFLOW_SERVINGS, 'FEDFLOW_SERVINGS');
   return out;
 }
@@ -116,6 +136,9 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
   const grpcPort = Number(merged.grpcPort);
   if (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535) throw new Error(`config grpcPort must be 0..65535, got ${merged.grpcPort}`);
   const file = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(cwd, p));
+  if ((merged.httpTlsCert === undefined) !== (merged.httpTlsKey === undefined)) throw new Error('config httpTlsCert and httpTlsKey go together: give both or neither');
+  const permission: unknown = merged.permission ?? Number(merged.workMode) === 1;
+  if (![true, false, 'on', 'off'].includes(permission as string)) throw new Error(`config permission must be on or off, got ${String(permission)}`);
   return Object.freeze({
     host: merged.host,
     httpPort: port,
@@ -136,6 +159,10 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     ...(merged.tlsKey !== undefined ? { tlsKey: file(merged.tlsKey) } : {}),
     insecure: merged.insecure === true,
     ...(merged.servings !== undefined ? { servings: parseServings(merged.servings, 'config servings') } : {}),
+    appKeys: parseAppKeys(merged.appKeys ?? []),
+    insecureHttp: merged.insecureHttp === true,
+    ...(merged.httpTlsCert !== undefined ? { httpTlsCert: file(merged.httpTlsCert), httpTlsKey: file(merged.httpTlsKey) } : {}),
+    permission: permission === true || permission === 'on',
   });
 }
 

@@ -1,7 +1,9 @@
 // Composition root: config → stores → views → job scheduler → Nest context → Koa edge.
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -12,6 +14,8 @@ import { AppModule } from './app/app.module.js';
 import { jobIdGenerator, systemClock } from './app/clock.js';
 import { NodeServices } from './app/nodeServices.js';
 import { createHttpApp } from './api/httpApp.js';
+import { checkHttpExposure, isLoopback } from './api/auth/httpExposure.js';
+import { readPrivateKey } from './federation/privateKey.js';
 import { openEventStore } from './store/openEventStore.js';
 import { TableStore } from './store/tables/tableStore.js';
 import { JobScheduler } from './scheduler/jobScheduler.js';
@@ -61,6 +65,7 @@ function guardProcess(log: Logger): void {
 
 export async function startNode(config: NodeConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningNode> {
   guardProcess(log);
+  checkHttpExposure(config);
   mkdirSync(config.dataDir, { recursive: true });
   // Cluster mode is checked first: a bad route table or missing certificate stops the start at once.
   const cluster = config.workMode === 1 ? new ClusterRuntime(config, log.child({ part: 'federation' })) : undefined;
@@ -73,7 +78,10 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
 
   // Listen first (the port may be ephemeral) so f_run_ip names the real address; until the edge
   // is ready (crash recovery may take a moment) requests get a clear 503.
-  const server = createServer();
+  const server: Server = config.httpTlsCert && config.httpTlsKey
+    ? createHttpsServer({ cert: readFileSync(config.httpTlsCert), key: readPrivateKey(config.httpTlsKey, 'http TLS key') })
+    : createServer();
+  const scheme = config.httpTlsCert ? 'https' : 'http';
   const starting: RequestListener = (_req, res) => {
     res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ retcode: 100, retmsg: 'node is starting, try again' }));
   };
@@ -112,7 +120,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   });
   await scheduler.start();
   const publisher = new ModelPublisher({
-    store, clock: systemClock, servings: config.servings, gateway: new GrpcServingGateway(), transferUrl: `http://${runIp}/v1/model/transfer`, log: log.child({ part: 'publish' }),
+    store, clock: systemClock, servings: config.servings, gateway: new GrpcServingGateway(), transferUrl: `${scheme}://${runIp}/v1/model/transfer`, log: log.child({ part: 'publish' }),
   });
   const interrupted = openLoads(viewsDb);
   if (interrupted.length) {
@@ -134,7 +142,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models });
   server.off('request', starting);
   server.on('request', app.callback());
-  const url = `http://${config.host}:${port}`;
+  const url = `${scheme}://${config.host}:${port}`;
+  if (config.appKeys.length === 0) log.warn({ url }, 'client authentication is off: anyone who reaches this port may use /v1');
+  else if (scheme === 'http' && !isLoopback(config.host)) log.warn({ url }, 'signed requests travel in clear text: bodies and answers can be read on the network (--http-tls-cert/--http-tls-key)');
   log.info({ url, grpcPort, partyId: config.partyId, workMode: config.workMode, dataDir: config.dataDir, eventStore: redact(config.eventStore) }, 'fedflow node started');
 
   let closing: Promise<void> | undefined;

@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import type { Logger } from 'pino';
 import { IllegalStateError } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../store/eventStore.js';
+import { authenticate } from './auth/authenticate.js';
 import { envelope, type Envelope } from './envelope.js';
 import { ApiError, HttpError } from './errors.js';
 import type { EdgeDeps } from './edgeDeps.js';
@@ -16,6 +17,7 @@ import { downloadRoutes } from './routes/downloads.js';
 import { trackingAdminRoutes } from './routes/trackingAdmin.js';
 import { modelPublishRoutes } from './routes/modelPublish.js';
 import { modelTransferRoutes } from './routes/modelTransfer.js';
+import { permissionRoutes } from './routes/permission.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
 import { trackingRoutes } from './routes/tracking.js';
@@ -36,8 +38,10 @@ export function createHttpApp(deps: EdgeDeps): Koa {
       answerError(ctx, error, log);
     }
     const body = ctx.body as Envelope | undefined;
-    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, retcode: body?.retcode, ms: Math.round(performance.now() - started) }, 'request');
+    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, retcode: body?.retcode, appKey: ctx.state.appKey, ms: Math.round(performance.now() - started) }, 'request');
   });
+  // Before every route: a refused request never reaches a handler (nor the event log).
+  app.use(authenticate({ appKeys: deps.config.appKeys, bodyLimit: deps.config.jsonBodyLimit }));
   // FATE's server merges repeated slashes (/v1/job//task/query) and its own tests rely on it.
   app.use(async (ctx, next) => {
     if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');
@@ -55,6 +59,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   pipelineRoutes(v1, deps);
   modelPublishRoutes(v1, deps);
   modelTransferRoutes(v1, deps);
+  permissionRoutes(v1, deps);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
   return app;

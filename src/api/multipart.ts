@@ -1,11 +1,11 @@
 // multipart/form-data upload (FATE 1.4's default CLI mode): the file part is streamed to disk under
 // the node's data directory (constant memory), other fields come as form fields or query parameters.
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Context } from 'koa';
-import { badRequest, HttpError } from './errors.js';
+import { ApiError, badRequest, HttpError } from './errors.js';
 
 export interface MultipartUpload {
   fields: Record<string, string>;
@@ -31,10 +31,18 @@ export async function receiveMultipart(ctx: Context, dir: string, limit: number)
   const result: MultipartUpload = { fields };
   const writes: Promise<void>[] = [];
   let tooLarge = false;
+  // A signature covers the path and query of a multipart request, not its form fields (FATE's
+  // CLI sends upload's fields in the query string): on a signed request they are refused.
+  const signed = ctx.state.signedRequest === true;
+  let unsigned: string | undefined;
   bb.on('field', (name, value) => {
-    fields[name] = value;
+    if (signed) unsigned ??= name;
+    else fields[name] = value;
   });
   bb.on('file', (name, stream, info) => {
+    // A truncated body makes busboy fail the part's stream: without a listener that error would
+    // end the process (found by test/api/fuzz.test.ts).
+    stream.on('error', () => {});
     if (name !== 'file') {
       stream.resume();
       return;
@@ -46,12 +54,19 @@ export async function receiveMultipart(ctx: Context, dir: string, limit: number)
     stream.on('limit', () => {
       tooLarge = true;
     });
-    writes.push(pipeline(stream, createWriteStream(result.file)));
+    const write = pipeline(stream, createWriteStream(result.file));
+    // Awaited below unless the form itself fails first: never an unhandled rejection.
+    write.catch(() => {});
+    writes.push(write);
   });
   await pipeline(ctx.req, bb).catch((error: Error) => {
     throw badRequest(`malformed multipart request: ${error.message}`);
   });
   await Promise.all(writes);
+  if (unsigned !== undefined) {
+    if (result.file) rmSync(result.file, { force: true });
+    throw new ApiError(109, `multipart field ${unsigned} is not covered by the request signature: send upload parameters in the query string`);
+  }
   if (tooLarge) throw new HttpError(413, `uploaded file is larger than ${limit} bytes`);
   return result;
 }

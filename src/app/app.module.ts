@@ -13,6 +13,7 @@ import { UpdateJobNotesHandler } from './handlers/updateJobNotes.handler.js';
 import { BindModelHandler } from './handlers/bindModel.handler.js';
 import { LoadModelHandler } from './handlers/loadModel.handler.js';
 import { LoadModelOnPartyHandler } from './handlers/loadModelOnParty.handler.js';
+import { ChangePermissionHandler } from './handlers/changePermission.handler.js';
 import { NodeServices } from './nodeServices.js';
 
 @Module({})
@@ -22,7 +23,8 @@ export class AppModule {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
       providers: [{ provide: NodeServices, useValue: services }, SubmitUploadHandler, SubmitDownloadHandler, DeleteTableHandler, UpdateJobNotesHandler,
-        SubmitJobHandler, StopJobHandler, CleanQueueHandler, DeleteMetricsHandler, CleanJobHandler, LoadModelHandler, LoadModelOnPartyHandler, BindModelHandler],
+        SubmitJobHandler, StopJobHandler, CleanQueueHandler, DeleteMetricsHandler, CleanJobHandler, LoadModelHandler, LoadModelOnPartyHandler, BindModelHandler,
+        ChangePermissionHandler],
     };
   }
 }

@@ -21,10 +21,15 @@ export type CommandName =
   | 'load'
   | 'bind'
   | JobAdminCommand
+  | PermissionCommandName
   | TrackingCommand;
 
 /** FATE 1.4's job functions beyond the contract (fate_flow_client.py's names with '-'). */
 export type JobAdminCommand = 'job-log' | 'data-view-query' | 'clean-job' | 'clean-queue' | 'component-metric-delete';
+
+/** FATE 1.4's party permission functions (-f grant_privilege ...). */
+export type PermissionCommandName = 'grant-privilege' | 'delete-privilege' | 'query-privilege';
+export const PERMISSION_COMMANDS: readonly PermissionCommandName[] = ['grant-privilege', 'delete-privilege', 'query-privilege'];
 
 /** The /v1/tracking/component/* commands: all take -j -cpn [-r -p]. */
 export type TrackingCommand =
@@ -69,6 +74,7 @@ export const COMMANDS: readonly CommandName[] = [
   'clean-job',
   'clean-queue',
   'component-metric-delete',
+  ...PERMISSION_COMMANDS,
   ...TRACKING_COMMANDS,
 ];
 
@@ -123,6 +129,21 @@ export interface CliOptions {
   insecure?: boolean;
   /** node --serving (repeatable): FATE-Serving addresses, `host:port` or `<party_id>=host:port`. */
   servings?: string[];
+  /** node --app-key (repeatable): `<key>:<secret>[:<role>]` for signed /v1 requests. */
+  appKeys?: string[];
+  /** node --insecure-http: serve /v1 unauthenticated in cluster mode or off loopback. */
+  insecureHttp?: boolean;
+  /** node --http-tls-cert/--http-tls-key: HTTPS for /v1. */
+  httpTlsCert?: string;
+  httpTlsKey?: string;
+  /** node --permission on|off. */
+  permission?: string;
+  /** grant/delete/query-privilege: FATE 1.4's fields. */
+  srcPartyId?: string;
+  srcRole?: string;
+  privilegeRole?: string;
+  privilegeCommand?: string;
+  privilegeComponent?: string;
 }
 
 export interface ParsedArgs {
@@ -185,7 +206,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'server', long: ['server'], arg: '<url>' },
   { key: 'help', long: ['help'], short: 'h' },
   { key: 'function', long: ['function'], short: 'f', arg: '<function>' },
-  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download', 'submit-job', 'dag-dependency', 'load', 'bind'] },
+  { key: 'config', long: ['config', 'conf'], short: 'c', arg: '<file.json>', commands: [...NODE_CMDS, 'upload', 'download', 'submit-job', 'dag-dependency', 'load', 'bind', ...PERMISSION_COMMANDS] },
+  { key: 'srcPartyId', long: ['src-party-id'], arg: '<party_id>', commands: PERMISSION_COMMANDS },
+  { key: 'srcRole', long: ['src-role'], arg: '<role>', commands: PERMISSION_COMMANDS },
+  { key: 'privilegeRole', long: ['privilege-role'], arg: '<roles|all>', commands: PERMISSION_COMMANDS },
+  { key: 'privilegeCommand', long: ['privilege-command'], arg: '<commands|all>', commands: PERMISSION_COMMANDS },
+  { key: 'privilegeComponent', long: ['privilege-component'], arg: '<components|all>', commands: PERMISSION_COMMANDS },
   { key: 'dsl', long: ['dsl'], short: 'd', arg: '<dsl.json>', commands: ['submit-job', 'dag-dependency'] },
   { key: 'wait', long: ['wait'], commands: ['submit-job'] },
   { key: 'operate', long: ['operate'], arg: '<kill>', commands: ['stop-job'], parse: oneOf(['kill']) },
@@ -209,6 +235,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'tlsKey', long: ['tls-key'], arg: '<party.key>', commands: ['node'] },
   { key: 'insecure', long: ['insecure'], commands: ['node'] },
   { key: 'servings', long: ['serving', 'servings'], arg: '<[party_id=]host:port>', repeat: true, commands: ['node'] },
+  { key: 'appKeys', long: ['app-key'], arg: '<key:secret[:role]>', repeat: true, commands: ['node'] },
+  { key: 'insecureHttp', long: ['insecure-http'], commands: ['node'] },
+  { key: 'httpTlsCert', long: ['http-tls-cert'], arg: '<cert.pem>', commands: ['node'] },
+  { key: 'httpTlsKey', long: ['http-tls-key'], arg: '<key.pem>', commands: ['node'] },
+  { key: 'permission', long: ['permission'], arg: '<on|off>', commands: ['node'], parse: oneOf(['on', 'off']) },
   { key: 'certDir', long: ['dir'], arg: '<dir>', commands: ['certs init'] },
   { key: 'parties', long: ['party'], arg: '<party_id>', repeat: true, commands: ['certs init'] },
   { key: 'certHosts', long: ['cert-host'], arg: '<host>', repeat: true, commands: ['certs init'] },
@@ -255,6 +286,9 @@ const COMMAND_ALIASES: Readonly<Record<string, CommandName>> = {
   'clean-job': 'clean-job',
   'clean-queue': 'clean-queue',
   'component-metric-delete': 'component-metric-delete',
+  'grant-privilege': 'grant-privilege',
+  'delete-privilege': 'delete-privilege',
+  'query-privilege': 'query-privilege',
   'component-parameters': 'component-parameters',
   'component-metrics': 'component-metrics',
   'component-metric-all': 'component-metric-all',

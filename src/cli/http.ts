@@ -11,6 +11,7 @@ import { request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DEFAULT_SERVER } from './usage.js';
+import { signedHeaders, type Credentials } from '../api/auth/signature.js';
 
 export interface Envelope {
   retcode: number;
@@ -55,7 +56,14 @@ export class FlowClient {
   constructor(
     readonly server: string,
     private readonly fetchImpl: typeof globalThis.fetch = globalThis.fetch,
+    /** Signs every request as FATE-Flow 1.11's client does (FEDFLOW_APP_KEY / FEDFLOW_APP_SECRET). */
+    private readonly credentials?: Credentials,
   ) {}
+
+  /** The signature headers for a request to `url` (none without credentials). */
+  private sign(url: URL, json?: string): Record<string, string> {
+    return this.credentials ? signedHeaders(this.credentials, url.pathname + url.search, json === undefined ? {} : { json }) : {};
+  }
 
   url(path: string): string {
     return `${this.server}${path}`;
@@ -63,10 +71,12 @@ export class FlowClient {
 
   /** POST a JSON body. */
   async post(path: string, body: unknown): Promise<Envelope> {
-    return this.send(this.url(path), {
+    const url = this.url(path);
+    const json = JSON.stringify(body ?? {});
+    return this.send(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body ?? {}),
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...this.sign(new URL(url), json) },
+      body: json,
     });
   }
 
@@ -104,7 +114,7 @@ export class FlowClient {
       const req = send(url, {
         method: 'POST',
         agent: false,
-        headers: { 'content-type': contentType, 'content-length': total, accept: 'application/json', connection: 'close' },
+        headers: { 'content-type': contentType, 'content-length': total, accept: 'application/json', connection: 'close', ...this.sign(url) },
       });
       req.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];

@@ -1,4 +1,5 @@
 // `fedflow` entry point: parse, dispatch, map failures to exit statuses (0 ok, 1 failure, 2 usage).
+import { permissionCommand } from './commands/permission.js';
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,9 @@ const HANDLERS: Readonly<Record<CommandName, (ctx: CliContext, o: CliOptions) =>
   'clean-job': cleanJob,
   'clean-queue': cleanQueue,
   'component-metric-delete': metricDelete,
+  'grant-privilege': permissionCommand('grant-privilege'),
+  'delete-privilege': permissionCommand('delete-privilege'),
+  'query-privilege': permissionCommand('query-privilege'),
   'component-parameters': trackingCommand('component-parameters'),
   'component-metrics': trackingCommand('component-metrics'),
   'component-metric-all': trackingCommand('component-metric-all'),

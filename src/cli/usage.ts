@@ -24,6 +24,9 @@ Commands:
   dag-dependency    component order and dependencies of a job (-f dag_dependency)
   load              publish a model to the parties' servings  (-f load)
   bind              bind a service id to the initiator model  (-f bind)
+  grant-privilege   grant another party privileges here  (-f grant_privilege)
+  delete-privilege  revoke them  (-f delete_privilege)
+  query-privilege   list a party's privileges here  (-f query_privilege)
   serving           run a serving node (online inference; 'fedflow serving --help')
   predict           one online inference at a serving node ('fedflow predict --help')
   testsuite         run FATE testsuite files ('fedflow testsuite --help')
@@ -72,6 +75,15 @@ Model serving (node only):
   --serving <[party_id=]host:port>  FATE-Serving address for /v1/model/load and bind; repeatable.
                              Without party_id: every party of the node; with it: that party only
                              (env FEDFLOW_SERVINGS: JSON, or a comma-separated list of either form)
+Security (node only):
+  --app-key <key:secret[:role]>  a client app key for signed /v1 requests (FATE-Flow 1.11 headers
+                             TIMESTAMP, NONCE, APP_KEY, SIGNATURE); role admin (default), user or
+                             reader; repeatable (env FEDFLOW_APP_KEYS, comma-separated). Clients:
+                             FEDFLOW_APP_KEY and FEDFLOW_APP_SECRET make the fedflow CLI sign.
+  --insecure-http            serve /v1 without app keys in cluster mode or off loopback
+  --http-tls-cert, --http-tls-key <file>  HTTPS for /v1 (the key file must be mode 0600)
+  --permission <on|off>      check other parties' privileges on their job commands
+                             (env FEDFLOW_PERMISSION; default on in cluster mode, off standalone)
 Precedence: defaults < config file < environment < flags.
 `;
 
@@ -345,8 +357,28 @@ as an aligned table with its header when stdout is a terminal, else the JSON ans
                                  (needs -r and -p)
 `,
   ),
+  'grant-privilege': privilege('grant', 'Grants another party privileges on this node (its jobs may then create, run and stop\ntasks of those components in those roles here).'),
+  'delete-privilege': privilege('delete', 'Revokes privileges (a value never granted is refused; all revokes every value of the type).'),
+  'query-privilege': privilege('query', "Lists a party's privileges on this node, with who granted each and when."),
   'component-output-data-table': tracking('component-output-data-table', '/v1/tracking/component/output/data/table', "Shows the name and namespace of the component's output data table."),
 };
+
+function privilege(action: string, what: string): string {
+  return `Usage: fedflow ${action}-privilege -src_party_id <id> -src_role <role> [-privilege_role <roles|all>]
+         [-privilege_command <commands|all>] [-privilege_component <components|all>] [-c conf.json]
+       fedflow -f ${action}_privilege ... (FATE 1.4's function)
+
+${what}
+POST /v1/permission/${action}/privilege; a conf with FATE-Flow 1.11's {"party_id", "component",
+"dataset": [{"namespace", "name"}]} goes to /v1/permission/${action}.
+  -src_party_id <id>         the party the privileges are for
+  -src_role <role>           the role that party plays as initiator (guest, host, arbiter)
+  -privilege_role <r,r>      roles this node may play for it: guest, host, arbiter
+  -privilege_command <c,c>   create_job, run_task, stop_task
+  -privilege_component <m,m> component modules, lower case (heterolr, dataio, ...)
+  --server <url>             flow server (env FEDFLOW_SERVER; FEDFLOW_APP_KEY/SECRET sign)
+`;
+}
 
 export function usage(command?: CommandName): string {
   return command ? COMMAND_USAGE[command] : GLOBAL;

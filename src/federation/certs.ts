@@ -2,8 +2,9 @@
 // cannot issue X.509 certificates itself). The party id goes into the certificate twice: as the
 // subject CN `party-<id>` and as the SAN URI `fedflow:party/<id>`, which is what nodes check.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPrivateKey } from './privateKey.js';
 
 export interface PartyCertPaths {
   readonly ca: string;
@@ -51,6 +52,7 @@ export function certsInit(o: CertsInitOptions): Map<string, PartyCertPaths> {
   const caCrt = join(o.dir, 'ca.crt');
   if (o.force || !existsSync(caCrt) || !existsSync(caKey)) {
     openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', caKey], o.dir);
+    chmodSync(caKey, 0o600);
     openssl(['req', '-x509', '-new', '-key', caKey, '-sha256', '-days', days, '-subj', '/O=fedflow/CN=fedflow federation CA', '-out', caCrt], o.dir);
   }
   const alt = ['DNS:localhost', 'IP:127.0.0.1', ...(o.hosts ?? []).map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`))];
@@ -69,6 +71,7 @@ export function certsInit(o: CertsInitOptions): Map<string, PartyCertPaths> {
       '',
     ].join('\n'));
     openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', p.key], o.dir);
+    chmodSync(p.key, 0o600);
     openssl(['req', '-new', '-key', p.key, '-subj', `/O=fedflow/CN=party-${id}`, '-out', csr], o.dir);
     openssl(['x509', '-req', '-in', csr, '-CA', caCrt, '-CAkey', caKey, '-CAcreateserial', '-days', days, '-sha256', '-extfile', ext, '-out', p.cert], o.dir);
   }
@@ -77,5 +80,5 @@ export function certsInit(o: CertsInitOptions): Map<string, PartyCertPaths> {
 
 /** The PEM files of a party, read once at node start. */
 export function readPartyCerts(p: PartyCertPaths): { ca: Buffer; cert: Buffer; key: Buffer } {
-  return { ca: readFileSync(p.ca), cert: readFileSync(p.cert), key: readFileSync(p.key) };
+  return { ca: readFileSync(p.ca), cert: readFileSync(p.cert), key: readPrivateKey(p.key, 'party TLS key') };
 }

@@ -6,7 +6,9 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { COMPONENTS } from '../components/registry.js';
 import { IllegalStateError } from '../domain/decider.js';
-import { planJob, type JobPlan } from '../domain/dsl/plan.js';
+import { planJob, type ComponentPlan, type JobPlan } from '../domain/dsl/plan.js';
+import { permissionRefusal, type CheckedCommand } from '../domain/permission/check.js';
+import { privilegesOf } from '../../projections/permissions/query.js';
 import { localOnlyModuleRefusal } from '../scheduler/localJobs.js';
 import type { JobCommand } from '../domain/job/commands.js';
 import { jobDecider } from '../domain/job/decider.js';
@@ -50,6 +52,8 @@ export interface ClusterPartyDeps {
   readonly loadModel: (request: LoadModelRequest) => Promise<AckResult>;
   /** This party's pipeline models (saved at the end of a training job, read by predict jobs). */
   readonly models?: Pick<PipelineModels, 'save' | 'pipeline'>;
+  /** Party permissions are checked (t_permission) before a job is created or a task started here. */
+  readonly permission?: boolean;
 }
 
 const OK: AckResult = { retcode: 0, retmsg: 'success' };
@@ -76,6 +80,13 @@ export class ClusterParty {
   }
 
   private async apply(c: PartyCommand): Promise<AckResult> {
+    // A party does only what the job it accepted says, on the word of that job's initiator: the
+    // sender (proven by its certificate, nodeServer.ts) is checked against the job here.
+    const refusal = this.senderRefusal(c);
+    if (refusal) {
+      this.deps.log.warn({ kind: c.kind, jobId: c.request.header?.jobId, source: c.request.header?.sourcePartyId, refusal }, 'party command refused');
+      return refuse(refusal);
+    }
     switch (c.kind) {
       case 'createJob':
         return this.createJob(c.request);
@@ -100,6 +111,38 @@ export class ClusterParty {
         if (r.header!.sourcePartyId !== r.initiatorPartyId) return refuse(`model load for initiator ${r.initiatorPartyId} was sent by party ${r.header!.sourcePartyId}`);
         return this.deps.loadModel(r);
       }
+    }
+  }
+
+  /**
+   * Why the sender may not send this command for its job, if it may not. Job commands (start/stop
+   * a task, save the model, clean, the job's status) come from the job's initiator only; a task
+   * report comes from the party that ran the task, to the initiator; a job's status may go from a
+   * participant to the initiator (a party stopping the job).
+   */
+  private senderRefusal(c: PartyCommand): string | undefined {
+    const h = c.request.header;
+    if (!h) return `${c.kind} without a header`;
+    const source = h.sourcePartyId;
+    if (c.kind === 'createJob' || c.kind === 'loadModel') return undefined; // checked against the job's own conf below
+    const rows = queryJobs(this.deps.views, { job_id: h.jobId });
+    if (rows.length === 0) return undefined; // nothing here to act on: each handler answers for an unknown job
+    const initiator = String(rows[0]!.f_initiator_party_id);
+    const isInitiator = rows.some((row) => Number(row.f_is_initiator) === 1);
+    const participants = new Set(rows.flatMap((row) => Object.values(rolesOf(row)).flat().map(String)));
+    switch (c.kind) {
+      case 'reportTaskStatus':
+        if (!isInitiator) return `job ${h.jobId}: party ${this.deps.partyId} is not its initiator, task reports go to party ${initiator}`;
+        if (c.request.partyId !== source) return `job ${h.jobId}: party ${source} reported a task of party ${c.request.partyId}`;
+        if (!rows.some((row) => (rolesOf(row)[c.request.role] ?? []).map(String).includes(source))) {
+          return `job ${h.jobId}: party ${source} is not ${c.request.role} in the job's role assignment`;
+        }
+        return undefined;
+      case 'syncJobStatus':
+        if (isInitiator) return participants.has(source) ? undefined : `job ${h.jobId}: party ${source} is not one of its parties`;
+        return source === initiator ? undefined : `job ${h.jobId} was initiated by party ${initiator}, not by party ${source}`;
+      default:
+        return source === initiator ? undefined : `job ${h.jobId} was initiated by party ${initiator}, not by party ${source}: ${c.kind} refused`;
     }
   }
 
@@ -139,6 +182,21 @@ export class ClusterParty {
     return failed;
   }
 
+  /**
+   * With permissions on, what the job's initiator lacks to make this party run `components` in
+   * `roles` (the tables they would read here included), as a sentence naming both parties.
+   */
+  private permissionRefusal(plan: JobPlan, command: CheckedCommand, roles: readonly string[], components: readonly ComponentPlan[]): string | undefined {
+    const src = String(plan.initiator.partyId);
+    if (!this.deps.permission || src === this.deps.partyId) return undefined;
+    const datasets = components.flatMap((c) => c.parties.filter((p) => String(p.partyId) === this.deps.partyId && roles.includes(p.role)))
+      .flatMap((p) => Object.values(p.args).filter((t): t is NonNullable<typeof t> => t !== null));
+    const why = permissionRefusal(privilegesOf(this.deps.views, src), {
+      srcPartyId: src, srcRole: plan.initiator.role, command, roles, modules: components.map((c) => c.module), datasets,
+    });
+    return why && `party ${this.deps.partyId} refused ${command} of job ${plan.jobId}: ${why} (grant it on party ${this.deps.partyId} with /v1/permission/grant/privilege or /v1/permission/grant)`;
+  }
+
   private plan(jobId: string, row: JobRow): JobPlan {
     const trainRuntimeConf = JSON.parse(String(row.f_train_runtime_conf ?? '{}')) as unknown;
     const outcome = planJob(JSON.parse(String(row.f_dsl)), JSON.parse(String(row.f_runtime_conf)), {
@@ -169,6 +227,17 @@ export class ClusterParty {
     const outcome = planJob(dsl, conf, { jobId, serverWorkMode: 1, defaultTimeoutSeconds: this.deps.defaultTimeoutSeconds, ...(predict ? { trainRuntimeConf } : {}) });
     if (!outcome.ok) return refuse(outcome.message);
     const plan = outcome.plan;
+    // The job's own conf must name the sender as its initiator and this party in its roles.
+    const sender = r.header!.sourcePartyId;
+    if (String(plan.initiator.partyId) !== sender) {
+      return refuse(`job ${jobId} names party ${plan.initiator.partyId} as its initiator but was sent by party ${sender}`);
+    }
+    if (!Object.values(plan.roles).some((ids) => ids.map(String).includes(this.deps.partyId))) {
+      return refuse(`job ${jobId}: party ${this.deps.partyId} has no role in the job's role assignment`);
+    }
+    const myRoles = Object.entries(plan.roles).filter(([, ids]) => ids.map(String).includes(this.deps.partyId)).map(([role]) => role);
+    const denied = this.permissionRefusal(plan, 'create_job', myRoles, plan.components);
+    if (denied) return refuse(denied);
     const localOnly = localOnlyModuleRefusal(plan.components.map((c) => c.module));
     if (localOnly) return refuse(localOnly);
     const missing = [...new Set(plan.components.map((c) => c.module).filter((m) => !COMPONENTS[m]))];
@@ -223,13 +292,19 @@ export class ClusterParty {
   private async startTask(r: StartTaskRequest): Promise<AckResult> {
     const h = r.header!;
     const jobId = h.jobId;
+    if (r.partyId !== this.deps.partyId) return refuse(`job ${jobId}: task for party ${r.partyId} sent to the node of party ${this.deps.partyId}`);
     const row = queryJobs(this.deps.views, { job_id: jobId, role: r.role, party_id: r.partyId })[0];
     if (!row) return refuse(`job ${jobId} does not exist for ${r.role} ${r.partyId} on this node`);
+    if (!(rolesOf(row)[r.role] ?? []).map(String).includes(this.deps.partyId)) {
+      return refuse(`job ${jobId}: party ${this.deps.partyId} is not ${r.role} in the job's role assignment`);
+    }
     if (FINAL.has(String(row.f_status))) return refuse(`job ${jobId} already ended here (${row.f_status})`);
     const plan = this.plan(jobId, row);
     const component = plan.components.find((c) => c.name === r.componentName);
     const party = component?.parties.find((p) => p.role === r.role && String(p.partyId) === r.partyId);
     if (!component || !party) return refuse(`job ${jobId} has no task ${r.componentName} for ${r.role} ${r.partyId}`);
+    const denied = this.permissionRefusal(plan, 'run_task', [r.role], [component]);
+    if (denied) return refuse(denied);
     let tasks = this.running.get(jobId);
     if (!tasks) this.running.set(jobId, (tasks = new Map()));
     const abort = new AbortController();
@@ -256,6 +331,11 @@ export class ClusterParty {
   }
 
   private stopTask(r: StopTaskRequest): AckResult {
+    const row = queryJobs(this.deps.views, { job_id: r.header!.jobId, party_id: this.deps.partyId })[0];
+    if (row) {
+      const denied = this.permissionRefusal(this.plan(r.header!.jobId, row), 'stop_task', [String(row.f_role)], []);
+      if (denied) return refuse(denied);
+    }
     this.abortTasks(r.header!.jobId, r.componentName, r.status === 'timeout' ? 'timeout' : 'stopped');
     return OK;
   }
@@ -319,6 +399,16 @@ interface RunningTask {
   readonly taskId: string;
   /** Settles once the party actor has recorded the task's end. */
   readonly ended: Promise<unknown>;
+}
+
+/** The job's role assignment as this node stored it (role → party ids). */
+function rolesOf(row: JobRow): Record<string, (string | number)[]> {
+  try {
+    const roles = JSON.parse(String(row.f_roles ?? '{}')) as unknown;
+    return isPlainObject(roles) ? (roles as Record<string, (string | number)[]>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function commandFor(status: string, reason: string, at: number): JobCommand | undefined {

@@ -89,7 +89,7 @@ export class ClusterRuntime {
     this.party = new ClusterParty({
       partyId: this.settings.partyId, store: deps.store, views: deps.views, waitForViews: deps.waitForViews, actors: deps.actors,
       remoteTasks: this.taskRouter(deps.actors), outbox: this.outbox, mailbox: this.mailbox, clock: deps.clock, log: this.log,
-      dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds, stopJob: deps.stopJob,
+      dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds, stopJob: deps.stopJob, permission: this.config.permission,
       loadModel: (request) => deps.loadModel(fromLoadModelRequest(request)),
       ...(deps.models ? { models: deps.models } : {}),
     });

@@ -13,6 +13,7 @@ import { createInferenceServer } from './httpEdge.js';
 import { ModelRegistry } from './modelRegistry.js';
 import { modelServiceServer } from './modelService.js';
 import { transferClient, type FetchModel } from './transferClient.js';
+import { credentialsFromEnv } from '../api/auth/signature.js';
 
 export interface ServingConfig {
   readonly partyId: string;
@@ -55,7 +56,7 @@ export async function startServing(c: ServingConfig): Promise<RunningServing> {
   const hosts = new HostClients(c.routes ?? new Map(), c.tls, c.hostDeadlineMs);
 
   const grpc = new Server(SERVER_OPTIONS);
-  grpc.addService(ModelServiceService, modelServiceServer({ registry, fetchModel: c.fetchModel ?? transferClient(c.flowUrl), log }));
+  grpc.addService(ModelServiceService, modelServiceServer({ registry, fetchModel: c.fetchModel ?? transferClient(c.flowUrl, undefined, credentialsFromEnv(process.env)), log }));
   const hostSide = hostInferenceServer({ partyId: c.partyId, registry, features }, c.tls);
   grpc.addService(HostInferenceServiceService, hostSide.service);
   const grpcPort = await new Promise<number>((resolve, reject) => {

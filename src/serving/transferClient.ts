@@ -1,20 +1,24 @@
 // Pulls a party model's buffers from flow's POST /v1/model/transfer (what FATE-Serving does after a
 // publishLoad with loadType FATEFLOW): {name: model_version, namespace: party model id} →
 // {retcode: 0, data: {"<component>.<alias>:<BufferName>": base64}}.
+import { signedHeaders, type Credentials } from '../api/auth/signature.js';
 import type { ModelBuffers } from './servingModel.js';
 import { Status, ServingError } from './statusCodes.js';
 
 export type FetchModel = (tableName: string, namespace: string) => Promise<ModelBuffers>;
 
-export function transferClient(flowUrl: string, timeoutMs = 10_000): FetchModel {
+export function transferClient(flowUrl: string, timeoutMs = 10_000, credentials?: Credentials): FetchModel {
   const url = `${flowUrl.replace(/\/+$/, '')}/v1/model/transfer`;
   return async (tableName, namespace) => {
     let res: Response;
     try {
+      const json = JSON.stringify({ name: tableName, namespace });
+      // A flow node with app keys wants a signed request (FEDFLOW_APP_KEY / FEDFLOW_APP_SECRET of the serving).
+      const signed = credentials ? signedHeaders(credentials, new URL(url).pathname, { json }) : {};
       res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: tableName, namespace }),
+        headers: { 'content-type': 'application/json', ...signed },
+        body: json,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {

@@ -41,6 +41,13 @@ export interface FederationOptions {
   readonly insecure?: boolean;
   /** FEDFLOW_TEST_FAULTS for child processes. */
   readonly faults?: string;
+  /**
+   * App keys (`key:secret[:role]`) of every node's /v1; without them the nodes run --insecure-http
+   * so the tests that are not about client authentication can call /v1 unsigned.
+   */
+  readonly appKeys?: readonly string[];
+  /** Party permissions (a cluster node's default is on; tests not about them turn them off). */
+  readonly permission?: boolean;
 }
 
 /** Per-party settings (also used to restart one node on the same ports and data dir). */
@@ -70,6 +77,8 @@ export async function prepareFederation(o: FederationOptions): Promise<Record<Ro
         FEDFLOW_DATA_ROOTS: [join(o.dir, `party-${partyId}`), SHARED_DATA].join(':'),
         ...(o.insecure ? { FEDFLOW_INSECURE: '1' } : { FEDFLOW_TLS_CA: tls.ca, FEDFLOW_TLS_CERT: tls.cert, FEDFLOW_TLS_KEY: tls.key }),
         ...(o.faults ? { FEDFLOW_TEST_FAULTS: o.faults } : {}),
+        ...(o.appKeys?.length ? { FEDFLOW_APP_KEYS: o.appKeys.join(',') } : { FEDFLOW_INSECURE_HTTP: '1' }),
+        FEDFLOW_PERMISSION: o.permission ? 'on' : 'off',
         ...(process.env.FEDFLOW_TEST_LOG_DIR ? { FEDFLOW_TEST_LOG_FILE: join(process.env.FEDFLOW_TEST_LOG_DIR, `party-${partyId}.log`) } : {}),
       },
     };
@@ -88,6 +97,8 @@ export async function startPartyNode(setup: PartySetup, processes: boolean): Pro
     buildConfig({
       httpPort: 0, logLevel: 'silent', workMode: 1, partyId: setup.partyId, grpcPort, routeTable: e.FEDFLOW_ROUTE_TABLE, dataDir: e.FEDFLOW_DATA_DIR,
       dataRoots: e.FEDFLOW_DATA_ROOTS!.split(':'), insecure: e.FEDFLOW_INSECURE === '1',
+      insecureHttp: e.FEDFLOW_INSECURE_HTTP === '1', permission: e.FEDFLOW_PERMISSION === 'on',
+      ...(e.FEDFLOW_APP_KEYS ? { appKeys: e.FEDFLOW_APP_KEYS } : {}),
       ...(e.FEDFLOW_TLS_CA ? { tlsCa: e.FEDFLOW_TLS_CA, tlsCert: e.FEDFLOW_TLS_CERT, tlsKey: e.FEDFLOW_TLS_KEY } : {}),
     }),
   );

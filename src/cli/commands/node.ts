@@ -21,6 +21,11 @@ export function configFromFlags(o: CliOptions): ConfigInput {
   if (o.tlsKey !== undefined) out.tlsKey = o.tlsKey;
   if (o.insecure) out.insecure = true;
   if (o.servings?.length) out.servings = [...o.servings];
+  if (o.appKeys?.length) out.appKeys = [...o.appKeys];
+  if (o.insecureHttp) out.insecureHttp = true;
+  if (o.httpTlsCert !== undefined) out.httpTlsCert = o.httpTlsCert;
+  if (o.httpTlsKey !== undefined) out.httpTlsKey = o.httpTlsKey;
+  if (o.permission !== undefined) out.permission = o.permission as 'on' | 'off';
   return out;
 }
 

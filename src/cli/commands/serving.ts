@@ -2,6 +2,7 @@
 // own options (node:util parseArgs): their flags (--port is gRPC here, --flow, --route) do not mix
 // with the flow client's option table.
 import { readFileSync } from 'node:fs';
+import { readPrivateKey } from '../../federation/privateKey.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TlsMaterial } from '../../federation/tls.js';
@@ -109,7 +110,7 @@ async function runServing(ctx: CliContext, args: readonly string[]): Promise<num
   let tls: TlsMaterial;
   if (v.insecure) tls = { insecure: true };
   else if (v['tls-ca'] && v['tls-cert'] && v['tls-key']) {
-    tls = { ca: readFileSync(v['tls-ca']), cert: readFileSync(v['tls-cert']), key: readFileSync(v['tls-key']) };
+    tls = { ca: readFileSync(v['tls-ca']), cert: readFileSync(v['tls-cert']), key: readPrivateKey(v['tls-key'], 'serving TLS key') };
   } else throw new ServingUsageError('give --tls-ca, --tls-cert and --tls-key (mutual TLS), or --insecure');
   const timeout = v['host-timeout-ms'];
   if (timeout !== undefined && !/^\d+$/.test(timeout)) throw new ServingUsageError(`option --host-timeout-ms must be a positive integer, got '${timeout}'`);

@@ -1,12 +1,13 @@
 // Helpers shared by the client commands.
 import type { CliOptions } from '../args.js';
 import { printJson, type CliContext } from '../context.js';
+import { credentialsFromEnv } from '../../api/auth/signature.js';
 import { FlowClient, resolveServer, type Envelope } from '../http.js';
 import { createReporter } from '../progress.js';
 import { waitForJob } from '../wait.js';
 
 export function clientFor(ctx: CliContext, options: CliOptions): FlowClient {
-  return new FlowClient(resolveServer(options.server, ctx.env), ctx.fetch);
+  return new FlowClient(resolveServer(options.server, ctx.env), ctx.fetch, credentialsFromEnv(ctx.env));
 }
 
 /** Prints the envelope; exit status 0 iff retcode 0. */

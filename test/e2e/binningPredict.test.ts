@@ -89,4 +89,69 @@ t('DataIO → Intersection → HeteroFeatureBinning (woe) → HeteroLR: the pred
   for (const [id, r] of predicted) assert.ok(Math.abs((r[2] as number) - (trainedScores.get(id)![2] as number)) <= 1e-9, `${id}`);
 });
 
+t('DataIO → Intersection → HeteroFeatureBinning (woe) → HeteroFeatureSelection (IV from the binning model) → HeteroLR: predict reproduces the training scores', async () => {
+  const dsl = example('hetero_lr_dsl.json');
+  dsl.components.hetero_feature_binning_0 = {
+    module: 'HeteroFeatureBinning', input: { data: { data: ['intersection_0.train'] } }, output: { data: ['train'], model: ['binning'] },
+  };
+  dsl.components.hetero_feature_selection_0 = {
+    module: 'HeteroFeatureSelection',
+    input: { data: { data: ['hetero_feature_binning_0.train'] }, isometric_model: ['hetero_feature_binning_0.binning'] },
+    output: { data: ['train'], model: ['selected'] },
+  };
+  dsl.components.hetero_lr_0.input.data.train_data = ['hetero_feature_selection_0.train'];
+  const conf = example('hetero_lr_conf.json');
+  conf.algorithm_parameters.hetero_lr_0.encrypt_param = { method: null };
+  conf.algorithm_parameters.hetero_lr_0.max_iter = 5;
+  conf.algorithm_parameters.hetero_feature_binning_0 = { method: 'quantile', bin_num: 10, encrypt_param: { method: 'Paillier', key_length: 512 }, transform_param: { transform_cols: -1, transform_type: 'woe' } };
+  // Keep the columns of IV ≥ 2 on both sides (the guest judges the host's by the IVs it computed): breast's
+  // IVs at 10 quantile bins are 0.6–6.4 (guest) and 0.07–5.6 (host), so both sides drop some.
+  conf.algorithm_parameters.hetero_feature_selection_0 = {
+    select_col_indexes: -1, filter_methods: ['iv_value_thres'], iv_value_param: { value_threshold: 2, host_thresholds: [2] },
+  };
+  const submit = await post(url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
+  assert.is(submit.body.retcode, 0, submit.body.retmsg);
+  const trainJob = submit.body.jobId as string;
+  const modelId = submit.body.data.model_info.model_id as string;
+  const row = await waitForJob(url, trainJob, 180_000, 100);
+  assert.is(row.f_status, 'success', row.f_reason);
+
+  // The selection really drops columns on both sides, and the IVs it used are the binning model's.
+  const binning = (await post(url, '/v1/tracking/component/output/model', { job_id: trainJob, component_name: 'hetero_feature_binning_0', role: 'guest', party_id: 9999 })).body.data;
+  const guestIv = Object.entries(binning.binningResult.binningResult as Record<string, { iv: number }>);
+  const hostIv = Object.entries(binning.hostResults[0].binningResult as Record<string, { iv: number }>);
+  const guestKept = guestIv.filter(([, c]) => c.iv >= 2).map(([n]) => n);
+  const hostKept = hostIv.filter(([, c]) => c.iv >= 2).length;
+  assert.ok(guestKept.length > 0 && guestKept.length < guestIv.length, `guest keeps ${guestKept.length} of ${guestIv.length}`);
+  assert.ok(hostKept > 0 && hostKept < hostIv.length, `host keeps ${hostKept} of ${hostIv.length}`);
+  const header = async (jobId: string, role: string, partyId: number) =>
+    ((await post(url, '/v1/tracking/component/output/data', { job_id: jobId, component_name: 'hetero_feature_selection_0', role, party_id: partyId })).body.meta.header as string[]).filter((h) => h !== 'id' && h !== 'y');
+  assert.equal([...await header(trainJob, 'guest', 9999)].sort(), [...guestKept].sort());
+  assert.is((await header(trainJob, 'host', 10000)).length, hostKept);
+  const lrHost = await post(url, '/v1/tracking/component/output/model', { job_id: trainJob, component_name: 'hetero_lr_0', role: 'host', party_id: 10000 });
+  assert.is(Object.keys(lrHost.body.data.weight).length, hostKept, 'the host LR trains on its selected columns only');
+
+  const predictConf = {
+    initiator: { role: 'guest', party_id: 9999 },
+    job_parameters: { work_mode: 0, job_type: 'predict', model_id: modelId, model_version: trainJob },
+    role: { guest: [9999], host: [10000], arbiter: [10001] },
+    role_parameters: {
+      guest: { args: { data: { eval_data: [{ name: 'breast_hetero_guest', namespace: 'experiment' }] } } },
+      host: { args: { data: { eval_data: [{ name: 'breast_hetero_host', namespace: 'experiment' }] } } },
+    },
+  };
+  const p = await post(url, '/v1/job/submit', { job_dsl: {}, job_runtime_conf: predictConf });
+  assert.is(p.body.retcode, 0, p.body.retmsg);
+  const predictJob = p.body.jobId as string;
+  const prow = await waitForJob(url, predictJob, 180_000, 100);
+  assert.is(prow.f_status, 'success', prow.f_reason);
+  assert.equal(await header(predictJob, 'guest', 9999), await header(trainJob, 'guest', 9999));
+  assert.equal(await header(predictJob, 'host', 10000), await header(trainJob, 'host', 10000));
+
+  const trainedScores = await rowsOf(trainJob, 'hetero_lr_0', 'guest', 9999);
+  const predicted = await rowsOf(predictJob, 'hetero_lr_0', 'guest', 9999);
+  assert.is(predicted.size, trainedScores.size);
+  for (const [id, r] of predicted) assert.ok(Math.abs((r[2] as number) - (trainedScores.get(id)![2] as number)) <= 1e-9, `${id}: ${r[2]} vs ${trainedScores.get(id)![2]}`);
+});
+
 t.run();

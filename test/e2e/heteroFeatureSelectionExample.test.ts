@@ -2,9 +2,8 @@
 // test runner does (examples/test/run_test.py: guest 10000, hosts 9998, 9999, …, arbiter 9999).
 // 1. The suite's DSL without its HeteroFeatureBinning (local filters only) → HeteroLR → Evaluation,
 //    then a predict job that replays the stored selection and reproduces the training scores.
-// 2. The suite itself, unchanged: every task must end `success`. It needs HeteroFeatureBinning (and
-//    single_predict FederatedSample), built on other branches: until those modules are registered
-//    the suite is skipped, or the tasks needing them are, and the test says which.
+// 2. The suite itself, unchanged: every task must end `success` (HeteroFeatureBinning and, for
+//    single_predict, FederatedSample are registered: a task needing a missing module fails the test).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, rmSync } from 'node:fs';
@@ -143,30 +142,18 @@ local.run();
 const fateSuite = suite('e2e: FATE\'s hetero_feature_selection testsuite, unchanged');
 const tasks = Object.entries(readJson(SUITE_DIR, SUITE_FILE).tasks as Record<string, { conf: string; dsl: string }>);
 const modulesOf = (dslFile: string): string[] => Object.values(readJson(SUITE_DIR, dslFile).components as Record<string, { module: string }>).map((c) => c.module);
-const missing = (dslFile: string): string[] => [...new Set(modulesOf(dslFile))].filter((m) => !(m in components));
-const binningReady = 'HeteroFeatureBinning' in components;
 
-(binningReady ? fateSuite : fateSuite.skip)('every task of the suite ends success on every party (tasks needing unregistered modules are listed and skipped)', async () => {
-  const skipped: string[] = [];
+fateSuite.before(start);
+fateSuite.after(stop);
+fateSuite('every task of the suite ends success on every party', async () => {
   const failed: string[] = [];
   for (const [name, task] of tasks) {
-    const lacking = missing(task.dsl);
-    if (lacking.length) {
-      skipped.push(`${name} (${lacking.join(', ')})`);
-      continue;
-    }
+    for (const m of modulesOf(task.dsl)) assert.ok(m in components, `${name}: module ${m} is not registered`);
     const { jobId, row } = await submit(readJson(SUITE_DIR, task.dsl), render(readJson(SUITE_DIR, task.conf)));
     const rows = (await post(node.url, '/v1/job/query', { job_id: jobId })).body.data as Record<string, any>[];
     if (row.f_status !== 'success' || rows.some((r) => r.f_status !== 'success')) failed.push(`${name} ${jobId}: ${row.f_status} ${row.f_reason ?? ''}`);
   }
-  if (skipped.length) console.log(`    skipped (modules not registered yet): ${skipped.join('; ')}`);
   assert.equal(failed, []);
 });
-if (binningReady) {
-  fateSuite.before(start);
-  fateSuite.after(stop);
-} else {
-  console.log('    hetero_feature_selection testsuite skipped: HeteroFeatureBinning is not in the component registry yet');
-}
 
 fateSuite.run();

@@ -3,7 +3,7 @@
 // under the data set name (`iteration_3`, `train_fold_0`, `fold_1.iteration_2`), namespaces train /
 // validate, exactly as a downstream Evaluation would log them under its upstream's name.
 import type { ComponentContext, DataTable, Tracker } from '../contract.js';
-import { evaluation } from '../evaluation/evaluation.js';
+import { ALL_MULTI_METRICS, evaluation } from '../evaluation/evaluation.js';
 
 export type EvalType = 'binary' | 'regression' | 'multi';
 
@@ -20,9 +20,19 @@ const SINGLE_VALUE: Record<EvalType, string[]> = {
   multi: ['precision', 'recall', 'accuracy'],
 };
 
-/** The metrics a validation evaluates: the given ones (or the defaults) without the banned ones. */
+/**
+ * The metrics a validation evaluates: the given ones (or the defaults) without the banned ones.
+ * A multi-class (one-vs-rest) model keeps only the multi-task metrics of its list, else the multi
+ * defaults: HeteroLR's `metrics` default is the binary ['auc', 'ks'], which FATE 1.4.5 passes on
+ * with eval_type binary even for one-vs-rest (get_metrics_param), scoring class 1 against the rest;
+ * fedflow evaluates such a model as the multi task it is instead of refusing FATE's lr_ovr_cv.
+ */
 export function validationMetrics(evalType: EvalType, metrics: readonly string[]): string[] {
-  const given = metrics.length > 0 ? metrics.map((m) => m.toLowerCase()) : DEFAULTS[evalType];
+  let given = metrics.length > 0 ? metrics.map((m) => m.toLowerCase()) : DEFAULTS[evalType];
+  if (evalType === 'multi') {
+    given = given.filter((m) => ALL_MULTI_METRICS.includes(m));
+    if (given.length === 0) given = DEFAULTS.multi;
+  }
   return given.filter((m) => !BANNED.has(m));
 }
 

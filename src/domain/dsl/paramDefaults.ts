@@ -174,7 +174,9 @@ const DEFAULTS: Readonly<Record<string, JsonObject>> = {
   },
   OneHotEncoder: { transform_col_indexes: -1, transform_col_names: [], need_run: true },
   Union: { need_run: true, allow_missing: false, keep_duplicate: false },
-  FederatedSample: { mode: 'random', method: 'downsample', fractions: null, random_state: null, task_type: 'hetero', need_run: true },
+  // fractions 0.9: FATE-Flow merges default_runtime_conf/sample_param.json over SampleParam() (whose
+  // None leaves random mode without a ratio); FATE's single_predict example relies on it.
+  FederatedSample: { mode: 'random', method: 'downsample', fractions: 0.9, random_state: null, task_type: 'hetero', need_run: true },
   LocalBaseline: {
     model_name: 'LogisticRegression',
     model_opts: null,

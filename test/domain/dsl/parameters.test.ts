@@ -108,6 +108,15 @@ merging('given merging twice, when the first result is mutated, then the conf an
   assert.is((merge(conf, 'host', 0)['init_param'] as JsonObject)['init_method'], 'zeros');
   assert.equal(conf, before);
 });
+merging('given a FederatedSample with no parameters (FATE\'s single_predict example), then fractions is FATE\'s default runtime conf 0.9', () => {
+  // FATE-Flow 1.4 merges federatedml/conf/default_runtime_conf/sample_param.json over SampleParam():
+  // without it random mode would have no ratio (FATE's SampleParam class says None).
+  const conf: JsonObject = { role: { guest: [9999], host: [10000] }, algorithm_parameters: {} };
+  const merged = merge(conf, 'guest', 0, 'FederatedSample', 'sample_0');
+  assert.is(merged['fractions'], 0.9);
+  assert.is(merged['mode'], 'random');
+  assert.is(merge({ ...conf, algorithm_parameters: { sample_0: { fractions: 0.3 } } }, 'host', 0, 'FederatedSample', 'sample_0')['fractions'], 0.3);
+});
 merging.run();
 
 const args = suite('parameters: args inputs and the party bundle (6.3)');

@@ -12,6 +12,7 @@ import { AppModule } from './app/app.module.js';
 import { jobIdGenerator, systemClock } from './app/clock.js';
 import { NodeServices } from './app/nodeServices.js';
 import { createHttpApp } from './api/httpApp.js';
+import type { BoardFeed } from './api/board/feed.js';
 import { openEventStore } from './store/openEventStore.js';
 import { TableStore } from './store/tables/tableStore.js';
 import { JobScheduler } from './scheduler/jobScheduler.js';
@@ -131,7 +132,12 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const nextJobId = jobIdGenerator();
   const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, publisher, cluster, models);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
-  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models });
+  const boardFeed: BoardFeed = {
+    follow: (listener) => views.onApplied(listener),
+    readAfter: async (position, max) => (await store.readAll({ fromPosition: position, maxCount: max + 1 })).filter((e) => e.position > position && e.position <= views.position).slice(0, max),
+    position: () => views.position,
+  };
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, boardFeed });
   server.off('request', starting);
   server.on('request', app.callback());
   const url = `http://${config.host}:${port}`;

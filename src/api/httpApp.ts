@@ -20,6 +20,8 @@ import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { versionRoutes } from './routes/version.js';
+import { boardEventRoutes } from './board/events.js';
+import { serveBoard } from './board/static.js';
 
 export function createHttpApp(deps: EdgeDeps): Koa {
   const app = new Koa();
@@ -55,8 +57,10 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   pipelineRoutes(v1, deps);
   modelPublishRoutes(v1, deps);
   modelTransferRoutes(v1, deps);
+  boardEventRoutes(v1, deps.boardFeed);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
+  app.use(serveBoard());
   return app;
 }
 

@@ -21,6 +21,7 @@ import { tableRoutes } from './routes/table.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { versionRoutes } from './routes/version.js';
 import { boardEventRoutes } from './board/events.js';
+import { boardQueryRoutes } from './board/queries.js';
 import { serveBoard } from './board/static.js';
 
 export function createHttpApp(deps: EdgeDeps): Koa {
@@ -58,6 +59,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   modelPublishRoutes(v1, deps);
   modelTransferRoutes(v1, deps);
   boardEventRoutes(v1, deps.boardFeed);
+  boardQueryRoutes(v1, deps.views);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
   app.use(serveBoard());

@@ -38,7 +38,7 @@ export function ComponentPanel({ jobId, component, tasks, module }) {
       <h3>${component} <small>${module ?? ''}</small></h3>
       <div class="tabs">${parties.map((p, i) => html`
         <button class=${i === current ? 'active' : ''} data-party=${`${p.role}-${p.partyId}`} onClick=${() => setCurrent(i)}>
-          ${p.role} ${p.partyId} <${Status} status=${p.task.f_status} />${withMetrics?.[i] ? ' 📈' : ''}
+          ${p.role} ${p.partyId} <${Status} status=${p.task.f_status} />${withMetrics?.[i] ? html` <small>metrics</small>` : ''}
         </button>`)}
       </div>
       ${party ? html`<${PartyView} key=${`${party.role}-${party.partyId}-${party.task.f_status}`} jobId=${jobId} component=${component} party=${party} />` : html`<p class="empty">No task yet.</p>`}

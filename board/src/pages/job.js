@@ -43,7 +43,8 @@ export function JobPage({ jobId, component }) {
     }, 60));
   }, [jobId]);
 
-  const first = jobs?.[0];
+  // The initiator's row sees every party (datasets, DAG); a node that did not initiate has its own.
+  const first = jobs?.find((r) => Number(r.f_is_initiator) === 1 && r.f_role === 'guest') ?? jobs?.find((r) => Number(r.f_is_initiator) === 1) ?? jobs?.[0];
   useEffect(() => {
     if (!first) return;
     postData('/pipeline/dag/dependency', { job_id: jobId, role: first.f_role, party_id: first.f_party_id }).then((a) => setDependency(a.data));
@@ -113,7 +114,7 @@ function renderDatasets(view) {
 /** Until the audit stream lands, the timeline is what the job and task rows say, in time order. */
 function renderTimeline(jobs, tasks) {
   const items = [];
-  const j = jobs[0];
+  const j = jobs.find((r) => Number(r.f_is_initiator) === 1) ?? jobs[0];
   if (j.f_create_time) items.push([j.f_create_time, `job created`, `initiator ${j.f_initiator_party_id}`]);
   if (j.f_start_time) items.push([j.f_start_time, 'job started', '']);
   for (const t of tasks) {

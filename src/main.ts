@@ -13,6 +13,7 @@ import { jobIdGenerator, systemClock } from './app/clock.js';
 import { NodeServices } from './app/nodeServices.js';
 import { createHttpApp } from './api/httpApp.js';
 import type { BoardFeed } from './api/board/feed.js';
+import { createNodeMetrics } from './api/ops/metrics.js';
 import { openEventStore } from './store/openEventStore.js';
 import { TableStore } from './store/tables/tableStore.js';
 import { JobScheduler } from './scheduler/jobScheduler.js';
@@ -137,7 +138,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     readAfter: async (position, max) => (await store.readAll({ fromPosition: position, maxCount: max + 1 })).filter((e) => e.position > position && e.position <= views.position).slice(0, max),
     position: () => views.position,
   };
-  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, boardFeed });
+  const metrics = createNodeMetrics({ views: viewsDb, feed: boardFeed, headPosition: () => store.headPosition() });
+  const ops = { metrics, readiness: async () => ({ position: views.position, head: await store.headPosition() }) };
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, boardFeed, ops });
   server.off('request', starting);
   server.on('request', app.callback());
   const url = `http://${config.host}:${port}`;
@@ -149,7 +152,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
     close: () =>
-      (closing ??= shutdown(server, [() => scheduler.close(), async () => cluster?.close(), () => pool.close(), () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
+      (closing ??= shutdown(server, [async () => metrics.close(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
   };
 }
 

@@ -7,12 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from '../support/board.js';
 import { example, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
 import { post, waitForJob } from '../support/http.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = join(process.cwd(), 'test-output', 'board');
 
 let fixture: ExampleNode;
 let url: string;
@@ -24,11 +23,7 @@ t.before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   fixture = await startExampleNode('board', ['upload_breast_hetero_guest.json', 'upload_breast_hetero_host.json']);
   url = fixture.node.url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30_000);
 });

@@ -89,7 +89,7 @@ export function JobPage({ jobId, component }) {
         </div>
         <div class="card graph">
           <h3>Graph</h3>
-          <${Dag} dependency=${dependency} statuses=${statuses} selected=${component} onSelect=${select} />
+          <${Dag} dependency=${dependency} statuses=${statuses} selected=${component} onSelect=${select} idle=${running ? 'waiting' : 'not-run'} />
           <p class="hint">Click a component for its parameters, metrics, data, model and log.</p>
         </div>
       </div>

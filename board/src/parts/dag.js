@@ -6,7 +6,8 @@ import { html } from '../html.js';
 const W = 150;
 const H = 36;
 
-export function Dag({ dependency, statuses, selected, onSelect }) {
+/** `idle` is the status of a component with no task on this node (waiting, or not run here). */
+export function Dag({ dependency, statuses, selected, onSelect, idle = 'waiting' }) {
   if (!dependency) return html`<p class="empty">No DAG.</p>`;
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'TB', nodesep: 30, ranksep: 40, marginx: 10, marginy: 10 });
@@ -26,7 +27,7 @@ export function Dag({ dependency, statuses, selected, onSelect }) {
       })}
       ${g.nodes().map((name) => {
         const n = g.node(name);
-        const status = statuses[name] ?? 'waiting';
+        const status = statuses[name] ?? idle;
         return html`
           <g class=${`node status-${status}${selected === name ? ' selected' : ''}`} data-component=${name} data-status=${status}
              transform=${`translate(${n.x - W / 2},${n.y - H / 2})`} onClick=${() => onSelect(name)}>

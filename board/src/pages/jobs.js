@@ -22,7 +22,7 @@ export function JobsPage() {
     get('/board/jobs', { ...filter, page, size: SIZE }).then((r) => (setResult(r), setError(undefined)), (e) => setError(e.message));
   }, [filter, page]);
   useEffect(load, [load]);
-  useEffect(() => onChange(debounce(load, 250)), [load]);
+  useEffect(() => onChange(debounce(load, 150)), [load]);
 
   const set = (key) => (e) => {
     setPage(1);

@@ -1,6 +1,6 @@
 // Prometheus metrics of one node (prom-client, a registry per node so several nodes can share a
 // process in tests): HTTP requests by route and code with durations, jobs by status, events
-// applied by type, and how far the views trail the log.
+// applied by type, task durations by module, and how far the views trail the log.
 import type Koa from 'koa';
 import type { Database } from 'better-sqlite3';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -52,8 +52,40 @@ export function createNodeMetrics(sources: NodeMetricsSources, options: { proces
       this.set(Number(sources.feed.position()));
     },
   });
+  const tasks = new Histogram({
+    name: 'fedflow_task_duration_seconds', help: 'Durations of ended tasks by module and outcome', labelNames: ['module', 'outcome'],
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800], registers: [registry],
+  });
+  // The task events carry ids only: the module comes from the job's DSL (parsed once per job).
+  const dslOf = sources.views.prepare('SELECT f_dsl AS dsl FROM t_job WHERE f_job_id = ? LIMIT 1');
+  const modules = new Map<string, Record<string, string>>();
+  const moduleOf = (jobId: string, component: string): string => {
+    let byComponent = modules.get(jobId);
+    if (!byComponent) {
+      byComponent = {};
+      try {
+        const dsl = JSON.parse(String((dslOf.get(jobId) as { dsl?: string } | undefined)?.dsl ?? '{}')) as { components?: Record<string, { module?: string }> };
+        for (const [name, c] of Object.entries(dsl.components ?? {})) if (typeof c?.module === 'string') byComponent[name] = c.module;
+      } catch {
+        // a job row without a readable DSL: its tasks count as module "unknown"
+      }
+      if (modules.size > 1000) modules.clear();
+      modules.set(jobId, byComponent);
+    }
+    return byComponent[component] ?? 'unknown';
+  };
+  const outcomes: Record<string, string> = { TaskSucceeded: 'success', TaskFailed: 'failed', TaskTimedOut: 'timeout' };
   const stop = sources.feed.follow((applied) => {
-    for (const e of applied) events.inc({ type: e.type });
+    for (const e of applied) {
+      events.inc({ type: e.type });
+      const outcome = outcomes[e.type];
+      if (!outcome) continue;
+      const d = e.data as { jobId?: string; taskId?: string; elapsed?: number };
+      if (typeof d.elapsed !== 'number' || typeof d.jobId !== 'string' || typeof d.taskId !== 'string') continue;
+      // taskIdOf: `${jobId}_${componentName}`.
+      const component = d.taskId.startsWith(`${d.jobId}_`) ? d.taskId.slice(d.jobId.length + 1) : d.taskId;
+      tasks.observe({ module: moduleOf(d.jobId, component), outcome }, d.elapsed / 1000);
+    }
   });
 
   const middleware: Koa.Middleware = async (ctx, next) => {

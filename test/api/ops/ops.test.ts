@@ -38,6 +38,8 @@ t('metrics: requests by route pattern and code, jobs by status, events applied, 
   assert.is(value(text, 'fedflow_jobs{status="success"}'), 1); // the upload
   assert.ok(value(text, 'fedflow_events_applied_total{type="JobSucceeded"}') >= 1);
   assert.is(value(text, 'fedflow_projection_lag_events'), 0);
+  // The upload ran after the node started, so its task is counted.
+  assert.match(text, /fedflow_task_duration_seconds_count\{module="Upload",outcome="success"\} 1/);
   assert.match(text, /fedflow_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/v1\/job\/query"\}/);
 });
 

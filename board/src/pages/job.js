@@ -73,7 +73,7 @@ export function JobPage({ jobId, component }) {
             <dt>Status</dt><dd><${Status} status=${first.f_status} /> ${first.f_reason ? html`<small>${first.f_reason}</small>` : ''}</dd>
             <dt>Progress</dt><dd><${Progress} value=${first.f_progress} /></dd>
             <dt>Initiator</dt><dd>${first.f_initiator_party_id}</dd>
-            <dt>Parties</dt><dd>${Object.entries(roles).map(([role, ids]) => html`<div>${role}: ${ids.map((id) => html`<a href=${`#/jobs`} title="jobs of this party">${id}</a> `)}</div>`)}</dd>
+            <dt>Parties</dt><dd>${Object.entries(roles).map(([role, ids]) => html`<div>${role}: ${ids.join(', ')}</div>`)}</dd>
             <dt>Created</dt><dd>${time(first.f_create_time)}</dd>
             <dt>Start</dt><dd>${time(first.f_start_time)}</dd>
             <dt>End</dt><dd>${time(first.f_end_time)}</dd>

@@ -16,6 +16,8 @@ import { NodeServices } from './app/nodeServices.js';
 import { createHttpApp } from './api/httpApp.js';
 import { checkHttpExposure, isLoopback } from './api/auth/httpExposure.js';
 import { readPrivateKey } from './federation/privateKey.js';
+import type { BoardFeed } from './api/board/feed.js';
+import { createNodeMetrics } from './api/ops/metrics.js';
 import { openEventStore } from './store/openEventStore.js';
 import { TableStore } from './store/tables/tableStore.js';
 import { JobScheduler } from './scheduler/jobScheduler.js';
@@ -139,7 +141,14 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const nextJobId = jobIdGenerator();
   const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, publisher, cluster, models);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
-  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models });
+  const boardFeed: BoardFeed = {
+    follow: (listener) => views.onApplied(listener),
+    readAfter: async (position, max) => (await store.readAll({ fromPosition: position, maxCount: max + 1 })).filter((e) => e.position > position && e.position <= views.position).slice(0, max),
+    position: () => views.position,
+  };
+  const metrics = createNodeMetrics({ views: viewsDb, feed: boardFeed, headPosition: () => store.headPosition() });
+  const ops = { metrics, readiness: async () => ({ position: views.position, head: await store.headPosition() }) };
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, boardFeed, ops });
   server.off('request', starting);
   server.on('request', app.callback());
   const url = `${scheme}://${config.host}:${port}`;
@@ -153,7 +162,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
     close: () =>
-      (closing ??= shutdown(server, [() => scheduler.close(), async () => cluster?.close(), () => pool.close(), () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
+      (closing ??= shutdown(server, [async () => metrics.close(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
   };
 }
 

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { NodeConfig } from '../config.js';
 import type { TableStore } from '../store/tables/tableStore.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
+import type { BoardFeed } from './board/feed.js';
+import type { OpsDeps } from './ops/routes.js';
 
 /** What the routes need: the command bus for writes, the view database and the table store for reads. */
 export interface EdgeDeps {
@@ -16,4 +18,8 @@ export interface EdgeDeps {
   readonly tables: TableStore;
   /** The party's pipeline models (/v1/model/transfer). */
   readonly models?: Pick<PipelineModels, 'read'>;
+  /** The views' applied events, for the board's live stream (/v1/board/events). */
+  readonly boardFeed?: BoardFeed;
+  /** /healthz, /readyz and /metrics. */
+  readonly ops?: OpsDeps;
 }

@@ -22,10 +22,15 @@ import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { versionRoutes } from './routes/version.js';
+import { boardEventRoutes } from './board/events.js';
+import { boardQueryRoutes } from './board/queries.js';
+import { serveBoard } from './board/static.js';
+import { opsMiddleware } from './ops/routes.js';
 
 export function createHttpApp(deps: EdgeDeps): Koa {
   const app = new Koa();
   app.proxy = false;
+  if (deps.ops?.metrics) app.use(deps.ops.metrics.middleware);
   app.use(async (ctx, next) => {
     const requestId = ctx.get('x-request-id') || randomUUID();
     const log = deps.log.child({ requestId });
@@ -47,6 +52,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
     if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');
     await next();
   });
+  app.use(opsMiddleware(deps.ops ?? {}));
   const v1 = new Router({ prefix: '/v1' });
   dataRoutes(v1, deps);
   tableRoutes(v1, deps);
@@ -60,8 +66,11 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   modelPublishRoutes(v1, deps);
   modelTransferRoutes(v1, deps);
   permissionRoutes(v1, deps);
+  boardEventRoutes(v1, deps.boardFeed);
+  boardQueryRoutes(v1, deps.views);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
+  app.use(serveBoard());
   return app;
 }
 

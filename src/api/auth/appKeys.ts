@@ -60,7 +60,11 @@ const QUERIES: readonly RegExp[] = [
   /^\/v1\/job\/(query|config|task\/query|list\/job|list\/task|data_view_query)$/,
   /^\/v1\/data\/upload\/history$/,
   /^\/v1\/table\/(table_info|list)$/,
-  /^\/v1\/tracking\//,
+  // Every tracking read; deleting metrics is work on a job (user).
+  /^\/v1\/tracking\/(?!component\/metric\/delete$)/,
+  /^\/v1\/job\/(log|data\/view\/query)$/,
+  /^\/v1\/version\/get$/,
+  /^\/v1\/board\//,
   /^\/v1\/pipeline\/dag\/dependency$/,
   /^\/v1\/permission\/(query|query\/privilege)$/,
   /^\/v1\/audit(\/|$)/,

@@ -1,5 +1,6 @@
 // `fedflow testsuite`: the I/O around the pure plan — uploads, submits, waits, prints the table.
 // Progress lines go to stderr (FATE's run_test.py prints them), the result tables to stdout.
+import { credentialsFromEnv } from '../../api/auth/signature.js';
 import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CliContext } from '../context.js';
@@ -62,7 +63,7 @@ async function runTestsuites(ctx: CliContext, opts: TestsuiteOptions): Promise<n
   const known = new Set(plans.flatMap(({ plan }) => plan.tasks.map((t) => t.name)));
   const unknown = [...opts.tasks, ...opts.skip].filter((n) => !known.has(n));
   if (unknown.length > 0) throw new SuiteError(`no task named ${unknown.join(', ')} (tasks: ${[...known].join(', ')})`);
-  const run: Run = { ctx, opts, env, server: new FlowClient(resolveServer(opts.server, ctx.env), ctx.fetch), log: (line) => ctx.stderr(`[${stamp()}]${line}\n`) };
+  const run: Run = { ctx, opts, env, server: new FlowClient(resolveServer(opts.server, ctx.env), ctx.fetch, credentialsFromEnv(ctx.env)), log: (line) => ctx.stderr(`[${stamp()}]${line}\n`) };
   ctx.stderr(`testsuites:\n${suites.join('\n')}\n`);
   const all: TaskResult[] = [];
   for (const { path, plan } of plans) {
@@ -108,7 +109,7 @@ async function upload(run: Run, step: UploadStep): Promise<string | undefined> {
   const file = step.candidates.find((p) => existsSync(p) && statSync(p).isFile());
   if (!file) return `${what}: file not found (tried ${step.candidates.join(', ')})`;
   const target = run.env.ipMap[String(step.partyId)];
-  const client = typeof target === 'string' ? new FlowClient(target, run.ctx.fetch) : run.server;
+  const client = typeof target === 'string' ? new FlowClient(target, run.ctx.fetch, credentialsFromEnv(run.ctx.env)) : run.server;
   run.log(`uploading ${what}`);
   const query: Record<string, string> = {
     head: String(step.head),

@@ -58,6 +58,11 @@ test('app keys: key:secret[:role], admin by default, clear refusals', () => {
 test('roles: reader queries, user works, admin grants; unknown paths need admin', () => {
   assert.is(requiredRole('/v1/job/query'), 'reader');
   assert.is(requiredRole('/v1/tracking/component/metric/all'), 'reader');
+  assert.is(requiredRole('/v1/tracking/component/metric/delete'), 'user');
+  assert.is(requiredRole('/v1/job/log'), 'reader');
+  assert.is(requiredRole('/v1/job/clean'), 'user');
+  assert.is(requiredRole('/v1/version/get'), 'reader');
+  assert.is(requiredRole('/v1/board/jobs'), 'reader');
   assert.is(requiredRole('/v1/permission/query/privilege'), 'reader');
   assert.is(requiredRole('/v1/job/submit'), 'user');
   assert.is(requiredRole('/v1/data/upload'), 'user');

@@ -225,7 +225,8 @@ export class PartyActors {
       const first = refs?.[0];
       if (!first) return undefined;
       const parts = first.split('.');
-      if (parts[0] === 'pipeline' && plan.jobType === 'predict') return this.storedModel(plan, ref, parts[1]!, parts[2] ?? 'default');
+      // A component that did not run in training (need_run false) stored no model: it passes its data on.
+      if (parts[0] === 'pipeline' && plan.jobType === 'predict') return party.needRun ? this.storedModel(plan, ref, parts[1]!, parts[2] ?? 'default') : undefined;
       const name = parts[0] === 'pipeline' ? parts[1]! : parts[0]!;
       return outputModel(this.deps.views, { jobId: plan.jobId, componentName: name, ...ref })?.buffers;
     };

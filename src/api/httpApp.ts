@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import type { Logger } from 'pino';
 import { IllegalStateError } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../store/eventStore.js';
+import { runInScope } from '../store/audit/auditScope.js';
 import { envelope, type Envelope } from './envelope.js';
 import { ApiError, HttpError } from './errors.js';
 import type { EdgeDeps } from './edgeDeps.js';
@@ -27,7 +28,9 @@ export function createHttpApp(deps: EdgeDeps): Koa {
     ctx.set('x-request-id', requestId);
     const started = performance.now();
     try {
-      await next();
+      // Who and why for every event this request appends: the client's address, the request id.
+      const address = ctx.req.socket.remoteAddress ?? 'unknown';
+      await runInScope({ correlationId: requestId, causationId: requestId, actor: { kind: 'client', address } }, () => next());
     } catch (error) {
       answerError(ctx, error, log);
     }

@@ -17,6 +17,7 @@ import { taskStreamId } from '../domain/task/events.js';
 import { handleCommand } from '../app/handleCommand.js';
 import type { Clock } from '../app/clock.js';
 import type { EventStore, RecordedEvent } from '../store/eventStore.js';
+import { currentScope, runAsProcess, runInScope, type AuditScope } from '../store/audit/auditScope.js';
 import { jobsInStatus, queryJobs, type JobRow } from '../../projections/jobs/query.js';
 import { queryTasks } from '../../projections/tasks/query.js';
 import type { Mailbox } from './mailbox.js';
@@ -71,13 +72,15 @@ export class JobScheduler {
   /** Queued job ids, oldest first. */
   private readonly queue: string[] = [];
   private readonly running = new Map<string, RunningJob>();
+  /** Each queued job's audit scope: the scheduler, in the conversation of the job's submission. */
+  private readonly scopes = new Map<string, AuditScope>();
   private stopping = false;
 
   constructor(private readonly deps: JobSchedulerDeps) {}
 
   async start(): Promise<void> {
-    await this.recover();
-    this.unfollow = this.deps.follow((e) => this.onEvent(e));
+    await runAsProcess('job-scheduler recovery', () => this.recover());
+    this.unfollow = this.deps.follow((e) => runAsProcess('job-scheduler', () => this.onEvent(e), e));
     this.drain();
   }
 
@@ -99,6 +102,7 @@ export class JobScheduler {
     const queued = this.queue.indexOf(jobId);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
+      this.scopes.delete(jobId);
       await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
       for (const row of rows) this.deps.discardUnrun?.(row);
       return 'cancel job success';
@@ -124,6 +128,8 @@ export class JobScheduler {
     if (event.type !== 'JobCreated' || this.stopping) return;
     const created = event.data as JobCreatedData;
     if (!created.isInitiator) return;
+    const scope = currentScope();
+    if (scope) this.scopes.set(created.jobId, scope);
     this.queue.push(created.jobId);
     this.drain();
     // FATE users could not see why a job waited: say it on every row, once, when it has to wait.
@@ -140,9 +146,12 @@ export class JobScheduler {
     while (!this.stopping && this.running.size < this.deps.maxConcurrentJobs && this.queue.length) {
       const jobId = this.queue.shift()!;
       const abort = new AbortController();
+      const scope = this.scopes.get(jobId);
+      this.scopes.delete(jobId);
+      const run = () => this.run(jobId, abort.signal, () => job);
       const job: RunningJob = {
         abort,
-        done: this.run(jobId, abort.signal, () => job)
+        done: (scope ? runInScope(scope, run) : runAsProcess('job-scheduler', run))
           .catch((error) => this.deps.log.error({ err: error, jobId }, 'job scheduler failed to record a job end'))
           .finally(() => {
             this.running.delete(jobId);

@@ -10,10 +10,11 @@ export interface EventRow {
   readonly data: string;
   readonly metadata: string;
   readonly created: number;
+  readonly hash: string | null;
 }
 
 /** Column list shared by every SELECT so rows always match EventRow. */
-export const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, created';
+export const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, created, hash';
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
@@ -25,5 +26,6 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     revision: BigInt(row.revision),
     position: BigInt(row.position),
     created: row.created,
+    ...(row.hash ? { hash: row.hash } : {}),
   };
 }

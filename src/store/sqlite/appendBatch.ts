@@ -29,6 +29,8 @@ export interface ChainOptions {
   /** Signs checkpoints; without it the chain is kept but no checkpoint is written. */
   readonly signer?: CheckpointSigner;
   readonly checkpointEvery?: number;
+  /** false: no hashes (bench:audit's baseline only; a node always chains). */
+  readonly hashChain?: boolean;
 }
 
 export function appender(db: Db, chain: ChainOptions = {}) {
@@ -40,6 +42,7 @@ export function appender(db: Db, chain: ChainOptions = {}) {
   const selectSequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
   const insert = db.prepare('INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const checkpoints = checkpointWriter(db, chain);
+  const chained = chain.hashChain !== false;
   const appendUnit = (unit: CommitUnit): AppendResult[] => {
     const created = Date.now();
     // Read inside the transaction: the chain continues from what is really committed.
@@ -56,8 +59,8 @@ export function appender(db: Db, chain: ChainOptions = {}) {
         revision += 1n;
         position += 1n;
         const eventId = e.id ?? randomUUID();
-        hash = eventHash(hash, { position, streamId: a.streamId, revision, eventId, type: e.type, created, data: e.data, metadata: e.metadata });
-        insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, hash);
+        if (chained) hash = eventHash(hash, { position, streamId: a.streamId, revision, eventId, type: e.type, created, data: e.data, metadata: e.metadata });
+        insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, chained ? hash : null);
         lastPosition = position;
       }
       return { nextExpectedRevision: revision, position: lastPosition };

@@ -56,7 +56,11 @@ export class SqliteEventStore implements EventStore {
    */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteEventStore {
     const db = openEventsDatabase(file);
-    const chain: ChainOptions = { ...(options.signer ? { signer: options.signer } : {}), ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}) };
+    const chain: ChainOptions = {
+      ...(options.signer ? { signer: options.signer } : {}),
+      ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
+      ...(options.hashChain === false ? { hashChain: false } : {}),
+    };
     const writer = file === ':memory:' ? undefined : new Worker(new URL('./writerWorker.js', import.meta.url), { workerData: { file, chain }, execArgv: [] });
     return new SqliteEventStore(db, writer, options);
   }

@@ -133,7 +133,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const nextJobId = jobIdGenerator();
   const services = new NodeServices(config, store, views, tables, systemClock, nextJobId, runIp, log, () => scheduler, publisher, cluster, models);
   const nest = await NestFactory.createApplicationContext(AppModule.register(services), { logger: ['error', 'warn'] });
-  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models });
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, eventLog: store });
   server.off('request', starting);
   server.on('request', app.callback());
   const url = `http://${config.host}:${port}`;

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { NodeConfig } from '../config.js';
 import type { TableStore } from '../store/tables/tableStore.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
+import type { EventStore } from '../store/eventStore.js';
 
 /** What the routes need: the command bus for writes, the view database and the table store for reads. */
 export interface EdgeDeps {
@@ -16,4 +17,6 @@ export interface EdgeDeps {
   readonly tables: TableStore;
   /** The party's pipeline models (/v1/model/transfer). */
   readonly models?: Pick<PipelineModels, 'read'>;
+  /** The event log itself (/v1/audit): read only. */
+  readonly eventLog?: EventStore;
 }

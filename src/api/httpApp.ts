@@ -10,6 +10,7 @@ import { runInScope } from '../store/audit/auditScope.js';
 import { envelope, type Envelope } from './envelope.js';
 import { ApiError, HttpError } from './errors.js';
 import type { EdgeDeps } from './edgeDeps.js';
+import { auditRoutes } from './routes/audit.js';
 import { dataRoutes } from './routes/data.js';
 import { jobRoutes } from './routes/job.js';
 import { modelPublishRoutes } from './routes/modelPublish.js';
@@ -45,6 +46,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   pipelineRoutes(v1, deps);
   modelPublishRoutes(v1, deps);
   modelTransferRoutes(v1, deps);
+  auditRoutes(v1, deps);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
   return app;

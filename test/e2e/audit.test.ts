@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { buildConfig } from '../../src/config.js';
 import { startNode, type RunningNode } from '../../src/main.js';
 import { SHARED_DATA, tempDir, waitForJob } from '../support/http.js';
+import { main } from '../../src/cli/main.js';
 
 const dir = tempDir('audit');
 let node: RunningNode;
@@ -26,12 +27,12 @@ t.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Row { position: number; stream_id: string; type: string; metadata: string; event_id: string }
+interface Row { position: number; stream_id: string; type: string; metadata: string; event_id: string; data: string }
 
 function logRows(): (Row & { meta: Record<string, any> })[] {
   const db = new Database(join(dir, 'node', 'events.sqlite'), { readonly: true });
   try {
-    return (db.prepare('SELECT position, stream_id, type, metadata, event_id FROM events ORDER BY position').all() as Row[]).map((r) => ({ ...r, meta: JSON.parse(r.metadata) }));
+    return (db.prepare('SELECT position, stream_id, type, metadata, event_id, data FROM events ORDER BY position').all() as Row[]).map((r) => ({ ...r, meta: JSON.parse(r.metadata) }));
   } finally {
     db.close();
   }
@@ -61,5 +62,115 @@ t('an upload: the client and its request id on the submission, the scheduler (sa
   for (const r of rows) assert.ok(r.meta.actor && r.meta.correlationId, `event ${r.position} ${r.type} has an actor and a correlation id`);
 });
 
-export { t };
+async function auditEvents(body: unknown): Promise<any> {
+  const res = await fetch(`${url}/v1/audit/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return res.json();
+}
+
+t('POST /v1/audit/events: a job\'s events in log order with who and why; paging, newest first, type and actor filters', async () => {
+  const all = await auditEvents({ job_id: uploadJobId, limit: 1000 });
+  assert.is(all.retcode, 0, all.retmsg);
+  const events = all.data.events as any[];
+  // The job's own streams, and the events of other streams that name it (the table it loaded).
+  const direct = logRows().filter((r) => r.stream_id.includes(uploadJobId) || JSON.parse(r.data).jobId === uploadJobId);
+  assert.equal(events.map((e) => e.position), direct.map((r) => String(r.position)), 'every event of the job, in log order');
+  assert.ok(events.some((e) => e.stream === 'table-audit/breast_guest'), 'the table the job loaded');
+  assert.is(all.data.next_cursor, null);
+  assert.is(events[0].type, 'JobCreated');
+  assert.is(events[0].actor_label, 'client 127.0.0.1');
+  assert.is(events[0].correlation_id, 'req-audit-1');
+  assert.match(events[0].hash, /^[0-9a-f]{64}$/);
+  // Pages of 2 with the cursor give the same events once each.
+  const paged: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: any = await auditEvents({ job_id: uploadJobId, limit: 2, ...(cursor ? { cursor } : {}) });
+    paged.push(...page.data.events.map((e: any) => e.position));
+    cursor = page.data.next_cursor;
+  } while (cursor);
+  assert.equal(paged, events.map((e) => e.position));
+  const newest: string[] = [];
+  cursor = null;
+  do {
+    const page: any = await auditEvents({ job_id: uploadJobId, limit: 3, order: 'newest', ...(cursor ? { cursor } : {}) });
+    newest.push(...page.data.events.map((e: any) => e.position));
+    cursor = page.data.next_cursor;
+  } while (cursor);
+  assert.equal(newest, [...events.map((e) => e.position)].reverse());
+  const byType = await auditEvents({ job_id: uploadJobId, event_types: ['JobCreated', 'JobSucceeded'] });
+  assert.equal(byType.data.events.map((e: any) => e.type), ['JobCreated', 'JobSucceeded']);
+  const byClient = await auditEvents({ job_id: uploadJobId, actor: 'client' });
+  assert.ok(byClient.data.events.length >= 1 && byClient.data.events.every((e: any) => e.actor.kind === 'client'));
+  const table = await auditEvents({ table: { namespace: 'audit', table_name: 'breast_guest' } });
+  assert.ok(table.data.events.length >= 1 && table.data.events.every((e: any) => e.stream === 'table-audit/breast_guest'));
+  const window = await auditEvents({ from_position: events[1].position, to_position: events[2].position });
+  assert.equal(window.data.events.map((e: any) => e.position), [events[1].position, events[2].position]);
+  const later = await auditEvents({ job_id: uploadJobId, start_time: new Date(Date.now() + 60_000).toISOString() });
+  assert.is(later.data.count, 0);
+});
+
+t('POST /v1/audit/events refuses bad input with retcode 100 and a clear message', async () => {
+  assert.equal(await auditEvents({ limit: 0 }), { retcode: 100, retmsg: 'limit must be an integer 1..1000, got 0' });
+  assert.equal(await auditEvents({ order: 'sideways' }), { retcode: 100, retmsg: 'order must be "oldest" or "newest", got "sideways"' });
+  assert.equal(await auditEvents({ cursor: 'abc' }), { retcode: 100, retmsg: 'cursor must be a log position (a non-negative integer), got "abc"' });
+  assert.equal(await auditEvents({ start_time: 'yesterday-ish' }), { retcode: 100, retmsg: 'start_time must be milliseconds since the epoch or an ISO date-time, got "yesterday-ish"' });
+});
+
+/** Reads server-sent events until `count` data messages arrived. */
+async function sse(path: string, count: number, headers: Record<string, string> = {}): Promise<{ id: string; event: string; data: any }[]> {
+  const abort = new AbortController();
+  const res = await fetch(`${url}${path}`, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
+  assert.is(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  const out: { id: string; event: string; data: any }[] = [];
+  let buffered = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body!) {
+    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+    let end: number;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const lines = buffered.slice(0, end).split('\n');
+      buffered = buffered.slice(end + 2);
+      const field = (k: string) => lines.find((l) => l.startsWith(`${k}: `))?.slice(k.length + 2);
+      if (field('data')) out.push({ id: field('id')!, event: field('event')!, data: JSON.parse(field('data')!) });
+    }
+    if (out.length >= count) break;
+  }
+  abort.abort();
+  return out.slice(0, count);
+}
+
+t('GET /v1/audit/stream: server-sent events from the log, resumed after ?from= or Last-Event-ID, then live', async () => {
+  const events = (await auditEvents({ job_id: uploadJobId, limit: 1000 })).data.events as any[];
+  const first = await sse(`/v1/audit/stream?job_id=${uploadJobId}`, 2);
+  assert.equal(first.map((m) => [m.id, m.event]), [[events[0].position, 'JobCreated'], [events[1].position, events[1].type]]);
+  const resumed = await sse(`/v1/audit/stream?job_id=${uploadJobId}`, 1, { 'last-event-id': events[1].position });
+  assert.is(resumed[0]!.id, events[2].position);
+  const fromQuery = await sse(`/v1/audit/stream?job_id=${uploadJobId}&from=${events[2].position}`, 1);
+  assert.is(fromQuery[0]!.id, events[3].position);
+  // Live: a new job's JobCreated arrives on an open stream.
+  const head = (await auditEvents({ order: 'newest', limit: 1 })).data.events[0].position;
+  const live = sse(`/v1/audit/stream?type=JobCreated&from=${head}`, 1);
+  const again = await fetch(`${url}/v1/data/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...upload, table_name: 'breast_guest_2' }) });
+  const jobId = ((await again.json()) as { jobId: string }).jobId;
+  const [created] = await live;
+  assert.is(created!.data.type, 'JobCreated');
+  assert.is(created!.data.data.jobId, jobId);
+  await waitForJob(url, jobId);
+});
+
+t('fedflow events -j <job>: one line per event with its actor; --json one object per line', async () => {
+  let out = '';
+  const ctx = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (out += s) };
+  assert.is(await main(['events', '-j', uploadJobId, '--server', url], ctx), 0, out);
+  const lines = out.trim().split('\n');
+  const events = (await auditEvents({ job_id: uploadJobId, limit: 1000 })).data.events as any[];
+  assert.is(lines.length, events.length);
+  assert.match(lines[0]!, new RegExp(`^\\s*${events[0].position}  \\S+  JobCreated\\s+job-${uploadJobId}\\S*  by client 127\\.0\\.0\\.1  \\[req-audit-1\\]$`));
+  out = '';
+  assert.is(await main(['events', '-j', uploadJobId, '--type', 'JobCreated', '--json', '--server', url], ctx), 0, out);
+  assert.equal(out.trim().split('\n').map((l) => JSON.parse(l).type), ['JobCreated']);
+  out = '';
+  assert.is(await main(['events', '--limit', 'x', '--server', url], ctx), 2);
+});
+
 t.run();

@@ -3,8 +3,9 @@
 import { parseArgs } from 'node:util';
 import type { CliContext } from '../context.js';
 import { auditVerify } from './verify.js';
+import { eventsCommand } from './events.js';
 
-export const AUDIT_COMMANDS: ReadonlySet<string> = new Set(['audit']);
+export const AUDIT_COMMANDS: ReadonlySet<string> = new Set(['audit', 'events']);
 
 export const AUDIT_USAGE = `Usage: fedflow audit verify [--data-dir <dir>] [--tls-key <party.key>] [--json]
 
@@ -16,6 +17,17 @@ event, or a tail cut after a checkpoint. Run it on a stopped node or a copy of i
                         (default: <data-dir>/node-key.pem when present)
   --json                print the report as JSON
 Exit status: 0 the log is intact, 1 it is not (or cannot be read), 2 command-line error.
+
+Usage: fedflow events [-j <job_id>] [--type <EventType>]... [--actor <text>] [--stream <id>]
+                      [--newest] [--limit <n>] [--follow] [--json] [--server <url>]
+
+The node's event log with who and why (POST /v1/audit/events, every page): one line per event,
+\`position  time  type  stream  by actor  [correlation id]\`, oldest first (--newest: newest
+first). --follow prints the log so far, then every new event as it is recorded (GET
+/v1/audit/stream) until interrupted. --json prints one JSON object per line.
+  -j, --job-id <id>     events of one job (its job, task and tracking streams)
+  --type <T>            only these event types (repeatable or comma-separated)
+  --actor <text>        actor label contains text: 'party 9999', 'client 127.0.0.1', 'node job-scheduler'
 `;
 
 export class AuditUsageError extends Error {}
@@ -36,6 +48,27 @@ export async function auditCli(ctx: CliContext, argv: readonly string[]): Promis
         return 0;
       }
       return await auditVerify(ctx, { dataDir: values['data-dir'] ?? ctx.env.FEDFLOW_DATA_DIR ?? '.fedflow', ...(values['tls-key'] ? { tlsKey: values['tls-key'] } : {}), json: values.json === true });
+    }
+    if (command === 'events') {
+      const { values } = parseArgs({
+        args: [...rest], strict: true,
+        options: {
+          'job-id': { type: 'string', short: 'j' }, type: { type: 'string', multiple: true }, actor: { type: 'string' }, stream: { type: 'string' },
+          newest: { type: 'boolean' }, limit: { type: 'string' }, follow: { type: 'boolean' }, json: { type: 'boolean' }, server: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        },
+      });
+      if (values.help) {
+        ctx.stdout(AUDIT_USAGE);
+        return 0;
+      }
+      const limit = values.limit !== undefined ? Number(values.limit) : undefined;
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new AuditUsageError(`--limit must be a positive integer, got '${values.limit}'`);
+      return await eventsCommand(ctx, {
+        ...(values.server ? { server: values.server } : {}), ...(values['job-id'] ? { jobId: values['job-id'] } : {}),
+        types: (values.type ?? []).flatMap((t) => t.split(',')).filter(Boolean), ...(values.actor ? { actor: values.actor } : {}),
+        ...(values.stream ? { stream: values.stream } : {}), order: values.newest ? 'newest' : 'oldest', ...(limit !== undefined ? { limit } : {}),
+        follow: values.follow === true, json: values.json === true,
+      });
     }
     throw new AuditUsageError(`unknown command '${command}'`);
   } catch (err) {

@@ -173,4 +173,29 @@ t('fedflow events -j <job>: one line per event with its actor; --json one object
   assert.is(await main(['events', '--limit', 'x', '--server', url], ctx), 2);
 });
 
+t('POST /v1/audit/job/timeline and fedflow job-timeline: the job\'s story, submitted by the client, run by the scheduler, the table it loaded', async () => {
+  const answer = await (await fetch(`${url}/v1/audit/job/timeline`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ job_id: uploadJobId }) })).json() as any;
+  assert.is(answer.retcode, 0, answer.retmsg);
+  const steps = answer.data.timeline as any[];
+  assert.equal(steps.map((s) => s.event).filter((e) => /^(Job(Created|Started|Succeeded)|Task(Started|Succeeded)|TableDataLoaded)$/.test(e)),
+    ['JobCreated', 'JobStarted', 'TaskStarted', 'TableDataLoaded', 'TaskSucceeded', 'JobSucceeded'].filter((e) => steps.some((s) => s.event === e)));
+  assert.is(steps[0].event, 'JobCreated');
+  assert.is(steps[0].actor, 'client 127.0.0.1');
+  assert.is(steps[0].party, 'local 0');
+  assert.match(steps[0].details.dsl_sha256, /^[0-9a-f]{64}$/);
+  assert.ok(steps.filter((s) => s.event !== 'JobCreated' && s.event.startsWith('Job')).every((s) => s.actor === 'node job-scheduler'));
+  const done = steps.find((s) => s.event === 'TaskSucceeded');
+  assert.ok(done && typeof done.duration_ms === 'number' && done.duration_ms >= 0, 'a task end carries its duration');
+  for (let i = 1; i < steps.length; i++) assert.ok(BigInt(steps[i].position) > BigInt(steps[i - 1].position), 'in log order');
+  let out = '';
+  const ctx = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (out += s) };
+  assert.is(await main(['job-timeline', '-j', uploadJobId, '--server', url], ctx), 0, out);
+  assert.match(out, new RegExp(`^job ${uploadJobId}: ${steps.length} steps on this node\\n`));
+  assert.match(out, /\+0\.000s  local 0  job created \(this party initiates\); dsl sha256 [0-9a-f]{16}…, conf sha256 [0-9a-f]{16}…  \(by client 127\.0\.0\.1\)/);
+  assert.match(out, /task upload_0 succeeded after [\d.]+ s  \(by node job-scheduler\)/);
+  out = '';
+  assert.is(await main(['job-timeline', '-j', 'nope', '--server', url], ctx), 1);
+  assert.match(out, /no events of job nope on this node/);
+});
+
 t.run();

@@ -6,7 +6,8 @@ import type { Context } from 'koa';
 import type { EventStore, RecordedEvent } from '../../store/eventStore.js';
 import { auditView, matches, queryLog, type LogFilter } from '../../store/audit/logQuery.js';
 import { ok } from '../envelope.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { jobTimeline } from '../../store/audit/jobTimeline.js';
 import type { EdgeDeps } from '../edgeDeps.js';
 import { postJson } from '../route.js';
 
@@ -32,6 +33,26 @@ export function auditRoutes(router: Router, deps: EdgeDeps): void {
   });
 
   router.get('/audit/stream', (ctx) => stream(ctx, log()));
+
+  postJson(router, '/audit/job/timeline', deps, async (body) => {
+    const jobId = optionalString(body, 'job_id');
+    if (!jobId) throw badRequest('job_id is required');
+    const events = await jobEvents(log(), jobId);
+    if (events.length === 0) throw notFound(`no events of job ${jobId} on this node`);
+    return ok({ data: { job_id: jobId, timeline: jobTimeline(events) } });
+  });
+}
+
+/** Every event of the job on this node (its streams, and the tables and models that name it), in log order. */
+async function jobEvents(store: EventStore, jobId: string): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  let cursor: bigint | undefined;
+  for (;;) {
+    const page = await queryLog(store, { jobId }, { limit: MAX_LIMIT, order: 'oldest', ...(cursor !== undefined ? { cursor } : {}) });
+    out.push(...page.events);
+    if (!page.nextCursor) return out;
+    cursor = BigInt(page.nextCursor);
+  }
 }
 
 /** Server-sent events from the log: `id` is the log position, so a reconnect resumes after it. */

@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import type { CliContext } from '../context.js';
 import { auditVerify } from './verify.js';
 import { eventsCommand } from './events.js';
+import { jobTimelineCommand } from './jobTimeline.js';
 
-export const AUDIT_COMMANDS: ReadonlySet<string> = new Set(['audit', 'events']);
+export const AUDIT_COMMANDS: ReadonlySet<string> = new Set(['audit', 'events', 'job-timeline']);
 
 export const AUDIT_USAGE = `Usage: fedflow audit verify [--data-dir <dir>] [--tls-key <party.key>] [--json]
 
@@ -28,6 +29,12 @@ first). --follow prints the log so far, then every new event as it is recorded (
   -j, --job-id <id>     events of one job (its job, task and tracking streams)
   --type <T>            only these event types (repeatable or comma-separated)
   --actor <text>        actor label contains text: 'party 9999', 'client 127.0.0.1', 'node job-scheduler'
+
+Usage: fedflow job-timeline -j <job_id> [--json] [--server <url>]
+
+A job's story on this node (POST /v1/audit/job/timeline): submission with the DSL/conf digests,
+each party's task starts and ends with durations, stops and who asked, failures with reasons,
+models saved with digests, loads and binds — one line per step with its time and actor.
 `;
 
 export class AuditUsageError extends Error {}
@@ -69,6 +76,15 @@ export async function auditCli(ctx: CliContext, argv: readonly string[]): Promis
         ...(values.stream ? { stream: values.stream } : {}), order: values.newest ? 'newest' : 'oldest', ...(limit !== undefined ? { limit } : {}),
         follow: values.follow === true, json: values.json === true,
       });
+    }
+    if (command === 'job-timeline') {
+      const { values } = parseArgs({ args: [...rest], strict: true, options: { 'job-id': { type: 'string', short: 'j' }, json: { type: 'boolean' }, server: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+      if (values.help) {
+        ctx.stdout(AUDIT_USAGE);
+        return 0;
+      }
+      if (!values['job-id']) throw new AuditUsageError('job-timeline needs -j <job_id>');
+      return await jobTimelineCommand(ctx, { jobId: values['job-id'], json: values.json === true, ...(values.server ? { server: values.server } : {}) });
     }
     throw new AuditUsageError(`unknown command '${command}'`);
   } catch (err) {

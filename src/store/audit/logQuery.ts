@@ -39,9 +39,9 @@ function field(data: unknown, key: string): unknown {
   return typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[key] : undefined;
 }
 
-/** Does the event concern this job: its stream names the job, or its data does. */
+/** Does the event concern this job: its stream names the job, or its data does (a model version is its training job's id). */
 export function concernsJob(e: RecordedEvent, jobId: string): boolean {
-  return e.streamId.includes(jobId) || field(e.data, 'jobId') === jobId || field(e.data, 'job_id') === jobId;
+  return e.streamId.includes(jobId) || field(e.data, 'jobId') === jobId || field(e.data, 'job_id') === jobId || field(e.data, 'modelVersion') === jobId;
 }
 
 export function matches(e: RecordedEvent, f: LogFilter): boolean {

@@ -198,4 +198,45 @@ t('POST /v1/audit/job/timeline and fedflow job-timeline: the job\'s story, submi
   assert.match(out, /no events of job nope on this node/);
 });
 
+async function postJson(path: string, body: unknown): Promise<any> {
+  return (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+}
+
+/** What the three as_of endpoints answer now, and the log head they reflect (read until stable). */
+async function moment(jobId: string, table: { namespace: string; table_name: string }): Promise<{ head: string; created: number; answers: unknown[] }> {
+  for (;;) {
+    const before = (await auditEvents({ order: 'newest', limit: 1 })).data.events[0];
+    const answers = [await postJson('/v1/job/query', { job_id: jobId }), await postJson('/v1/job/task/query', { job_id: jobId }), await postJson('/v1/table/table_info', table)];
+    const after = (await auditEvents({ order: 'newest', limit: 1 })).data.events[0];
+    if (before.position === after.position) return { head: after.position, created: after.created, answers };
+  }
+}
+
+t('as_of: /v1/job/query, /v1/job/task/query and /v1/table/table_info answer afterwards exactly what they answered at earlier moments', async () => {
+  const table = { namespace: 'audit', table_name: 'breast_guest_tt' };
+  const res = await fetch(`${url}/v1/data/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...upload, table_name: table.table_name }) });
+  const jobId = ((await res.json()) as { jobId: string }).jobId;
+  const moments = [await moment(jobId, table)];
+  await waitForJob(url, jobId);
+  moments.push(await moment(jobId, table));
+  assert.is((await postJson('/v1/job/update', { job_id: jobId, role: 'local', party_id: '0', notes: 'checked by audit' })).retcode, 0);
+  moments.push(await moment(jobId, table));
+  assert.is((await postJson('/v1/table/delete', table)).retcode, 0);
+  moments.push(await moment(jobId, table));
+  assert.is.not(JSON.stringify(moments[1]!.answers[2]), JSON.stringify(moments[3]!.answers[2]), 'the table changed between the moments');
+  for (const m of moments) {
+    const asOf = [
+      await postJson('/v1/job/query', { job_id: jobId, as_of: m.head }),
+      await postJson('/v1/job/task/query', { job_id: jobId, as_of: Number(m.head) }),
+      await postJson('/v1/table/table_info', { ...table, as_of: m.head }),
+    ];
+    assert.equal(asOf, m.answers, `as_of ${m.head}`);
+  }
+  // An ISO time names the last event recorded at or before it.
+  const last = moments[3]!;
+  assert.equal(await postJson('/v1/table/table_info', { ...table, as_of: new Date(last.created).toISOString() }), last.answers[2]);
+  assert.equal(await postJson('/v1/job/query', { job_id: jobId, as_of: '1970-01-01T00:00:00Z' }), { retcode: 101, retmsg: 'find job failed' });
+  assert.equal(await postJson('/v1/job/query', { job_id: jobId, as_of: 'soon' }), { retcode: 100, retmsg: 'as_of must be a log position or an ISO date-time, got "soon"' });
+});
+
 t.run();

@@ -18,6 +18,7 @@ import {
 } from '../eventStore.js';
 import { eventHash, GENESIS_HASH } from '../audit/chain.js';
 import { stampEvents, type NodeIdentity } from '../audit/stampMetadata.js';
+import { upcast } from '../audit/upcasters.js';
 
 export class MemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
@@ -77,12 +78,12 @@ export class MemoryEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const from = Number(options.fromRevision ?? 0n);
     const stream = this.streams.get(streamId) ?? [];
-    return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount);
+    return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount).map(upcast);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const from = Number(options.fromPosition ?? 0n);
-    return this.log.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount);
+    return this.log.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount).map(upcast);
   }
 
   async headPosition(): Promise<bigint> {
@@ -134,7 +135,7 @@ class MemorySubscription implements Subscription {
       }
       nextIndex += 1;
       try {
-        await this.handler(event);
+        await this.handler(upcast(event));
       } catch (error) {
         this.stop();
         if (this.options.onError) this.options.onError(error);

@@ -1,5 +1,6 @@
 // The shape of one row of `events` and its translation to the port's RecordedEvent.
 import type { EventMetadata, RecordedEvent } from '../eventStore.js';
+import { upcast } from '../audit/upcasters.js';
 
 export interface EventRow {
   readonly position: number;
@@ -17,7 +18,7 @@ export interface EventRow {
 export const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, created, hash';
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  return upcast({
     id: row.event_id,
     streamId: row.stream_id,
     type: row.type,
@@ -27,5 +28,5 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     position: BigInt(row.position),
     created: row.created,
     ...(row.hash ? { hash: row.hash } : {}),
-  };
+  });
 }

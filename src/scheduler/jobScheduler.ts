@@ -62,6 +62,8 @@ interface RunningJob {
   end?: { kind: EndKind; reason: string };
   /** Set by a stop: every party's acknowledgement; the job ends only once they are all in. */
   acks?: Promise<StopAck[]>;
+  /** Who asked for the stop (audit): the job's end is recorded in that scope. */
+  stopScope?: AuditScope;
   readonly done: Promise<void>;
 }
 
@@ -110,6 +112,9 @@ export class JobScheduler {
     const job = this.running.get(jobId);
     if (job) {
       job.end ??= { kind: 'canceled', reason };
+      // Who asked: a client or another party wins over the node's own stop (which may come first).
+      const asked = currentScope();
+      if (asked && (!job.stopScope || (job.stopScope.actor.kind === 'node' && asked.actor.kind !== 'node'))) job.stopScope = asked;
       // No further component starts; then every party ends its tasks and acknowledges.
       job.abort.abort();
       job.acks ??= this.stopParties(jobId, rows, job.end.reason);
@@ -193,9 +198,12 @@ export class JobScheduler {
           (error: unknown) => `pipeline model not saved: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
-      const { end, acks } = current();
+      const { end, acks, stopScope } = current();
       if (end?.kind === 'timeout') await this.forAllRows(rows, { type: 'TimeOutJob', data: { at: now() } });
-      else if (end) await this.cancelAcknowledged(rows, end.reason, acks);
+      else if (end) {
+        const cancel = () => this.cancelAcknowledged(rows, end.reason, acks);
+        await (stopScope ? runInScope(stopScope, cancel) : cancel());
+      }
       else if (failure) await this.forAllRows(rows, { type: 'FailJob', data: { reason: failure, at: now() } });
       else await this.forAllRows(rows, { type: 'SucceedJob', data: { at: now() } });
     } finally {

@@ -39,6 +39,8 @@ import { ModelPublisher } from './publish/modelPublisher.js';
 import { GrpcServingGateway } from './publish/servingGateway.js';
 import { ModelStore } from './store/models/modelStore.js';
 import { PipelineModels } from './models/pipelineModels.js';
+import { nodeKeySigner } from './store/audit/nodeKey.js';
+import type { SqliteStoreOptions } from './store/sqlite/sqliteEventStore.js';
 
 export interface RunningNode {
   /** Base URL of the HTTP edge, e.g. http://127.0.0.1:9380 */
@@ -71,7 +73,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   mkdirSync(config.dataDir, { recursive: true });
   // Cluster mode is checked first: a bad route table or missing certificate stops the start at once.
   const cluster = config.workMode === 1 ? new ClusterRuntime(config, log.child({ part: 'federation' })) : undefined;
-  const store = await openEventStore(config.eventStore, config.dataDir);
+  const store = await openEventStore(config.eventStore, config.dataDir, auditOptions(config));
   const viewsDb = openViewDatabase(viewsFile(config));
   const views = new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store, (error) => log.error({ err: error }, 'views stopped following the log'));
   await views.start();
@@ -148,7 +150,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   };
   const metrics = createNodeMetrics({ views: viewsDb, feed: boardFeed, headPosition: () => store.headPosition() });
   const ops = { metrics, readiness: async () => ({ position: views.position, head: await store.headPosition() }) };
-  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, boardFeed, ops });
+  const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, boardFeed, ops, eventLog: store });
   server.off('request', starting);
   server.on('request', app.callback());
   const url = `${scheme}://${config.host}:${port}`;
@@ -198,6 +200,16 @@ export async function rebuildViews(config: NodeConfig): Promise<{ events: number
     viewsDb.close();
     await store.close();
   }
+}
+
+/**
+ * What the store stamps on every event (the node's party id) and the key that signs the chain's
+ * checkpoints: the party's TLS key in cluster mode, else `<data-dir>/node-key.pem`.
+ */
+function auditOptions(config: NodeConfig): SqliteStoreOptions {
+  const node = { node: config.partyId !== undefined ? { partyId: config.partyId } : {} };
+  if (config.eventStore !== 'sqlite') return node;
+  return { ...node, signer: nodeKeySigner(config.dataDir, config.workMode === 1 ? config.tlsKey : undefined) };
 }
 
 function redact(spec: string): string {

@@ -6,6 +6,7 @@ import type { TableStore } from '../store/tables/tableStore.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
 import type { BoardFeed } from './board/feed.js';
 import type { OpsDeps } from './ops/routes.js';
+import type { EventStore } from '../store/eventStore.js';
 
 /** What the routes need: the command bus for writes, the view database and the table store for reads. */
 export interface EdgeDeps {
@@ -22,4 +23,6 @@ export interface EdgeDeps {
   readonly boardFeed?: BoardFeed;
   /** /healthz, /readyz and /metrics. */
   readonly ops?: OpsDeps;
+  /** The event log itself (/v1/audit): read only. */
+  readonly eventLog?: EventStore;
 }

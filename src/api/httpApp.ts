@@ -7,9 +7,11 @@ import type { Logger } from 'pino';
 import { IllegalStateError } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../store/eventStore.js';
 import { authenticate } from './auth/authenticate.js';
+import { currentScope, runInScope } from '../store/audit/auditScope.js';
 import { envelope, type Envelope } from './envelope.js';
 import { ApiError, HttpError } from './errors.js';
 import type { EdgeDeps } from './edgeDeps.js';
+import { auditRoutes } from './routes/audit.js';
 import { dataRoutes } from './routes/data.js';
 import { jobRoutes } from './routes/job.js';
 import { jobAdminRoutes } from './routes/jobAdmin.js';
@@ -38,7 +40,9 @@ export function createHttpApp(deps: EdgeDeps): Koa {
     ctx.set('x-request-id', requestId);
     const started = performance.now();
     try {
-      await next();
+      // Who and why for every event this request appends: the client's address, the request id.
+      const address = ctx.req.socket.remoteAddress ?? 'unknown';
+      await runInScope({ correlationId: requestId, causationId: requestId, actor: { kind: 'client', address } }, () => next());
     } catch (error) {
       answerError(ctx, error, log);
     }
@@ -47,6 +51,13 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   });
   // Before every route: a refused request never reaches a handler (nor the event log).
   app.use(authenticate({ appKeys: deps.config.appKeys, bodyLimit: deps.config.jsonBodyLimit }));
+  // An authenticated client is named by its app key too in every event its request appends.
+  app.use(async (ctx, next) => {
+    const scope = currentScope();
+    const appKey = ctx.state.appKey as string | undefined;
+    if (!appKey || scope?.actor.kind !== 'client') return next();
+    return runInScope({ ...scope, actor: { ...scope.actor, appKey } }, () => next());
+  });
   // FATE's server merges repeated slashes (/v1/job//task/query) and its own tests rely on it.
   app.use(async (ctx, next) => {
     if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');
@@ -68,6 +79,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   permissionRoutes(v1, deps);
   boardEventRoutes(v1, deps.boardFeed);
   boardQueryRoutes(v1, deps.views);
+  auditRoutes(v1, deps);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
   app.use(serveBoard());

@@ -14,6 +14,7 @@ import { NodeConfigError, runNode, viewsRebuild } from './commands/node.js';
 import { bindModel, loadModel } from './commands/model.js';
 import { tableDelete, tableInfo } from './commands/table.js';
 import { testsuiteCli } from './testsuite/run.js';
+import { AUDIT_COMMANDS, auditCli } from './audit/auditCli.js';
 import { trackingCommand } from './commands/tracking.js';
 import { cleanJob, cleanQueue, dataViewQuery, jobLog, metricDelete } from './commands/jobAdmin.js';
 import { usage, usageHint } from './usage.js';
@@ -72,6 +73,8 @@ export async function main(argv: readonly string[], overrides: Partial<CliContex
   if (argv[0] !== undefined && SERVING_COMMANDS.has(argv[0])) return servingCli(ctx, argv);
   // testsuite's -s/-d/-e/-i are FATE run_test.py's, not the flow client's: its own parser.
   if (argv[0] === 'testsuite') return testsuiteCli(ctx, argv.slice(1));
+  // audit verify, events, job-timeline: their own parser (src/cli/audit).
+  if (argv[0] !== undefined && AUDIT_COMMANDS.has(argv[0])) return auditCli(ctx, argv);
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(argv);

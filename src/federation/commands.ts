@@ -1,5 +1,6 @@
 // The party-to-party commands as one discriminated union over the generated request types, with the
 // codec of each kind (the outbox stores encoded requests; the server decodes nothing itself).
+import { currentScope } from '../store/audit/auditScope.js';
 import {
   CleanRequest,
   CreateJobRequest,
@@ -85,8 +86,9 @@ export function makeHeader(h: { source: string; destination: string; jobId: stri
     sourcePartyId: h.source,
     destinationPartyId: h.destination,
     jobId: h.jobId,
-    causationId: h.causationId ?? '',
-    correlationId: h.correlationId ?? h.jobId,
+    // The conversation goes on at the other party: the scope's ids travel with the message.
+    causationId: h.causationId ?? currentScope()?.causationId ?? '',
+    correlationId: h.correlationId ?? currentScope()?.correlationId ?? h.jobId,
     sentAtMs: BigInt(Date.now()),
   };
 }

@@ -9,6 +9,7 @@ import { FederationServiceService, type PushRequest, type PushResponse } from '.
 import { PartyServiceService, type Header } from '../gen/fedflow/v1/party.js';
 import type { MessageStore } from './messageStore.js';
 import { partyOfCertificate } from './peerIdentity.js';
+import { runInScope } from '../store/audit/auditScope.js';
 import { serverCredentials, type TlsMaterial } from './tls.js';
 import type { PartyAddress } from './transport.js';
 
@@ -76,7 +77,14 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
     if (prior) return { ...prior, duplicate: true };
     const running = inflight.get(id);
     if (running) return { ...(await running), duplicate: true };
-    const p = o.handlers.onCommand(command).then((ack) => {
+    // Who and why for every event the command appends: the party its certificate proved (checked
+    // in `check` before we get here), in the conversation the sender named.
+    const scope = {
+      correlationId: header.correlationId || header.jobId || id,
+      causationId: id,
+      actor: { kind: 'party' as const, partyId: header.sourcePartyId, proven: !o.tls.insecure },
+    };
+    const p = runInScope(scope, () => o.handlers.onCommand(command)).then((ack) => {
       o.store.recordSeen(id, header.sourcePartyId, command.kind, ack);
       return ack;
     });

@@ -17,6 +17,7 @@ import { taskStreamId } from '../domain/task/events.js';
 import { handleCommand } from '../app/handleCommand.js';
 import type { Clock } from '../app/clock.js';
 import type { EventStore, RecordedEvent } from '../store/eventStore.js';
+import { currentScope, runAsProcess, runInScope, type AuditScope } from '../store/audit/auditScope.js';
 import { jobsInStatus, queryJobs, type JobRow } from '../../projections/jobs/query.js';
 import { queryTasks } from '../../projections/tasks/query.js';
 import type { Mailbox } from './mailbox.js';
@@ -61,6 +62,8 @@ interface RunningJob {
   end?: { kind: EndKind; reason: string };
   /** Set by a stop: every party's acknowledgement; the job ends only once they are all in. */
   acks?: Promise<StopAck[]>;
+  /** Who asked for the stop (audit): the job's end is recorded in that scope. */
+  stopScope?: AuditScope;
   readonly done: Promise<void>;
 }
 
@@ -71,13 +74,15 @@ export class JobScheduler {
   /** Queued job ids, oldest first. */
   private readonly queue: string[] = [];
   private readonly running = new Map<string, RunningJob>();
+  /** Each queued job's audit scope: the scheduler, in the conversation of the job's submission. */
+  private readonly scopes = new Map<string, AuditScope>();
   private stopping = false;
 
   constructor(private readonly deps: JobSchedulerDeps) {}
 
   async start(): Promise<void> {
-    await this.recover();
-    this.unfollow = this.deps.follow((e) => this.onEvent(e));
+    await runAsProcess('job-scheduler recovery', () => this.recover());
+    this.unfollow = this.deps.follow((e) => runAsProcess('job-scheduler', () => this.onEvent(e), e));
     this.drain();
   }
 
@@ -99,6 +104,7 @@ export class JobScheduler {
     const queued = this.queue.indexOf(jobId);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
+      this.scopes.delete(jobId);
       await this.forAllRows(rows, { type: 'CancelJob', data: { reason, at: this.deps.clock.now() } });
       for (const row of rows) this.deps.discardUnrun?.(row);
       return 'cancel job success';
@@ -106,6 +112,9 @@ export class JobScheduler {
     const job = this.running.get(jobId);
     if (job) {
       job.end ??= { kind: 'canceled', reason };
+      // Who asked: a client or another party wins over the node's own stop (which may come first).
+      const asked = currentScope();
+      if (asked && (!job.stopScope || (job.stopScope.actor.kind === 'node' && asked.actor.kind !== 'node'))) job.stopScope = asked;
       // No further component starts; then every party ends its tasks and acknowledges.
       job.abort.abort();
       job.acks ??= this.stopParties(jobId, rows, job.end.reason);
@@ -131,6 +140,8 @@ export class JobScheduler {
     if (event.type !== 'JobCreated' || this.stopping) return;
     const created = event.data as JobCreatedData;
     if (!created.isInitiator) return;
+    const scope = currentScope();
+    if (scope) this.scopes.set(created.jobId, scope);
     this.queue.push(created.jobId);
     this.drain();
     // FATE users could not see why a job waited: say it on every row, once, when it has to wait.
@@ -147,9 +158,12 @@ export class JobScheduler {
     while (!this.stopping && this.running.size < this.deps.maxConcurrentJobs && this.queue.length) {
       const jobId = this.queue.shift()!;
       const abort = new AbortController();
+      const scope = this.scopes.get(jobId);
+      this.scopes.delete(jobId);
+      const run = () => this.run(jobId, abort.signal, () => job);
       const job: RunningJob = {
         abort,
-        done: this.run(jobId, abort.signal, () => job)
+        done: (scope ? runInScope(scope, run) : runAsProcess('job-scheduler', run))
           .catch((error) => this.deps.log.error({ err: error, jobId }, 'job scheduler failed to record a job end'))
           .finally(() => {
             this.running.delete(jobId);
@@ -191,9 +205,12 @@ export class JobScheduler {
           (error: unknown) => `pipeline model not saved: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
-      const { end, acks } = current();
+      const { end, acks, stopScope } = current();
       if (end?.kind === 'timeout') await this.forAllRows(rows, { type: 'TimeOutJob', data: { at: now() } });
-      else if (end) await this.cancelAcknowledged(rows, end.reason, acks);
+      else if (end) {
+        const cancel = () => this.cancelAcknowledged(rows, end.reason, acks);
+        await (stopScope ? runInScope(stopScope, cancel) : cancel());
+      }
       else if (failure) await this.forAllRows(rows, { type: 'FailJob', data: { reason: failure, at: now() } });
       else await this.forAllRows(rows, { type: 'SucceedJob', data: { at: now() } });
     } finally {

@@ -11,6 +11,10 @@ export interface NewEvent<Type extends string = string, Data = unknown> {
   readonly id?: string;
 }
 
+/**
+ * Who and why (store/audit): every adapter stamps correlationId, causationId, actor, the node's
+ * partyId, the type's schemaVersion and the codeVersion on append (stampEvents).
+ */
 export interface EventMetadata {
   readonly causationId?: string;
   readonly correlationId?: string;
@@ -30,6 +34,8 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   readonly position: bigint;
   /** Milliseconds since epoch, set by the store. */
   readonly created: number;
+  /** SHA-256 chaining this event to the previous one of the node's log (sqlite and memory adapters; see store/audit/chain.ts). */
+  readonly hash?: string;
 }
 
 /** What the writer expects of the stream before its append. */

@@ -17,6 +17,7 @@ import { parseRouteTable } from '../../src/federation/routeTable.js';
 import type { TlsMaterial } from '../../src/federation/tls.js';
 import { PeerRefusedError, PeerUnreachableError } from '../../src/federation/transport.js';
 import { tempDir } from '../support/http.js';
+import { currentScope, type AuditScope } from '../../src/store/audit/auditScope.js';
 
 const dir = tempDir('federation');
 const certDir = join(dir, 'certs');
@@ -29,6 +30,8 @@ interface TestNode {
   readonly store: MessageStore;
   readonly applied: PartyCommand[];
   readonly objects: IncomingObject[];
+  /** The audit scope each command was applied in (what its events are stamped with). */
+  readonly scopes: (AuditScope | undefined)[];
 }
 
 const open: { close(): unknown }[] = [];
@@ -37,6 +40,7 @@ async function node(partyId: string, o: { port?: number; storePath?: string; tls
   const store = new MessageStore(o.storePath ?? ':memory:');
   const applied: PartyCommand[] = [];
   const objects: IncomingObject[] = [];
+  const scopes: (AuditScope | undefined)[] = [];
   const server = await startNodeServer({
     partyIds: [partyId],
     host: '127.0.0.1',
@@ -46,6 +50,7 @@ async function node(partyId: string, o: { port?: number; storePath?: string; tls
     handlers: {
       onCommand: async (c) => {
         applied.push(c);
+        scopes.push(currentScope());
         if (o.slowMs) await new Promise((r) => setTimeout(r, o.slowMs));
         return o.answer?.(c) ?? { retcode: 0, retmsg: 'success' };
       },
@@ -53,7 +58,7 @@ async function node(partyId: string, o: { port?: number; storePath?: string; tls
     },
   });
   open.push({ close: () => server.close() }, store);
-  return { partyId, server, store, applied, objects };
+  return { partyId, server, store, applied, objects, scopes };
 }
 
 function transport(from: string, routes: Record<string, string>, material: TlsMaterial = tls(from)): GrpcTransport {
@@ -94,6 +99,9 @@ t('a party with a certificate from the federation CA is heard', async () => {
   assert.is(ack.duplicate, false);
   assert.is(host.applied.length, 1);
   assert.is(host.applied[0]!.request.header!.sourcePartyId, '9999');
+  // Who and why for the events the command appends: the party its certificate proved.
+  const header = host.applied[0]!.request.header!;
+  assert.equal(host.scopes[0], { correlationId: 'job1', causationId: header.messageId, actor: { kind: 'party', partyId: '9999', proven: true } });
 });
 
 t('a node holding party 10000\'s certificate cannot send as 9999 (PERMISSION_DENIED naming both)', async () => {

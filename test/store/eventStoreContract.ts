@@ -13,12 +13,25 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../../src/store/eventStore.js';
+import { runAsProcess, runInScope } from '../../src/store/audit/auditScope.js';
+import { codeVersion } from '../../src/store/audit/codeVersion.js';
 
 export interface ContractOptions {
   /** Registers one visible skipped test instead of the suite (e.g. no server configured). */
   readonly skip?: boolean;
   /** Other writers may share the log: assertions that need an empty, private log are left out. */
   readonly sharedLog?: boolean;
+  /** The party id the factory's store was given as its node identity (stamped on every event). */
+  readonly partyId?: string;
+}
+
+function pick(o: object, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, (o as Record<string, unknown>)[k]]));
+}
+
+/** The keys every appended event's metadata carries (store/audit/stampMetadata.ts). */
+function stampedKeys(partyId: string | undefined): string[] {
+  return ['actor', 'codeVersion', 'correlationId', ...(partyId !== undefined ? ['partyId'] : []), 'schemaVersion'].sort();
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -265,6 +278,29 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
     else assert.is(head, last.position);
   }));
 
+  test('who and why: every event keeps the scope it was appended in, the node party, schema and code version', withStore(async (store) => {
+    const stream = newStreamId('audit');
+    const other = newStreamId('audit-other');
+    const scope = { correlationId: randomUUID(), causationId: randomUUID(), actor: { kind: 'party', partyId: '10000', proven: true } } as const;
+    await runInScope(scope, () => store.appendToStream(stream, [newEvent('A'), newEvent('B')]));
+    await runAsProcess('job-scheduler', () => store.appendToStream(stream, [newEvent('C')]), { id: 'cause-1', metadata: { correlationId: scope.correlationId } });
+    await store.appendToStream(other, [newEvent('D'), newEvent('E')]);
+    const [a, b, c] = await store.readStream(stream);
+    for (const e of [a!, b!]) {
+      assert.equal(pick(e.metadata, ['correlationId', 'causationId', 'actor']), scope);
+      assert.is(e.metadata.schemaVersion, 1);
+      assert.is(e.metadata.codeVersion, codeVersion());
+      assert.is.not(codeVersion(), 'unknown');
+      assert.is(e.metadata.partyId, opts.partyId);
+    }
+    assert.equal(pick(c!.metadata, ['correlationId', 'causationId', 'actor']), { correlationId: scope.correlationId, causationId: 'cause-1', actor: { kind: 'node', process: 'job-scheduler' } });
+    const [d, e] = await store.readStream(other);
+    assert.equal(d!.metadata.actor, { kind: 'node', process: 'unscoped' }, 'an append outside any scope is the node\'s own');
+    assert.is(typeof d!.metadata.correlationId, 'string');
+    assert.is(d!.metadata.correlationId, e!.metadata.correlationId, 'one append, one conversation');
+    assert.is(d!.metadata.causationId, undefined);
+  }));
+
   test('id, data and metadata round-trip; created is a number', withStore(async (store) => {
     const stream = newStreamId('round-trip');
     const id = randomUUID();
@@ -277,8 +313,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
     assert.is(full!.id, id);
     assert.is(full!.streamId, stream);
     assert.equal(full!.data, data);
-    assert.equal(full!.metadata, metadata);
-    assert.equal(bare!.metadata, {}, 'absent metadata reads as {}');
+    // The caller's metadata is kept as given; the store adds who and why (store/audit) around it.
+    assert.equal(pick(full!.metadata, Object.keys(metadata)), metadata);
+    assert.equal(Object.keys(bare!.metadata).sort(), stampedKeys(opts.partyId), 'absent metadata reads as the stamps only');
     assert.ok(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(bare!.id), `generated id ${bare!.id}`);
     assert.is.not(bare!.id, full!.id);
     for (const event of [full!, bare!]) {

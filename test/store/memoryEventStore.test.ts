@@ -4,7 +4,7 @@ import { MemoryEventStore } from '../../src/store/memory/memoryEventStore.js';
 import { openEventStore } from '../../src/store/openEventStore.js';
 import { eventStoreContract, newEvent, newStreamId } from './eventStoreContract.js';
 
-eventStoreContract('memory event store: contract', async () => new MemoryEventStore());
+eventStoreContract('memory event store: contract', async () => new MemoryEventStore({ node: { partyId: '9999' } }), { partyId: '9999' });
 
 const test = suite('memory event store: specifics');
 

@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fedflow-sqlite-store-'));
 let files = 0;
 const newFile = (): string => join(dir, `log-${++files}`, 'events.sqlite');
 
-eventStoreContract('sqlite event store: contract', async () => SqliteEventStore.open(newFile()));
+eventStoreContract('sqlite event store: contract', async () => SqliteEventStore.open(newFile(), { node: { partyId: '9999' } }), { partyId: '9999' });
 
 const test = suite('sqlite event store: specifics');
 
@@ -31,7 +31,7 @@ test('open creates the parent directory, a WAL journal and the documented schema
   try {
     assert.is(db.pragma('journal_mode', { simple: true }), 'wal');
     const columns = (db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name);
-    assert.equal(columns, ['position', 'stream_id', 'revision', 'event_id', 'type', 'data', 'metadata', 'created']);
+    assert.equal(columns, ['position', 'stream_id', 'revision', 'event_id', 'type', 'data', 'metadata', 'created', 'hash']);
   } finally {
     db.close();
   }

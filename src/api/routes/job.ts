@@ -8,6 +8,7 @@ import { ok } from '../envelope.js';
 import { badRequest, notFound } from '../errors.js';
 import type { EdgeDeps } from '../edgeDeps.js';
 import { postJson } from '../route.js';
+import { queryViews } from '../asOf.js';
 import { name, optionalString, requiredArgumentsMessage, requireKeys } from '../validate.js';
 
 export function jobRoutes(router: Router, deps: EdgeDeps): void {
@@ -49,16 +50,17 @@ export function jobRoutes(router: Router, deps: EdgeDeps): void {
     });
   });
 
-  postJson(router, '/job/query', deps, (body) => {
+  // `as_of` (a log position or ISO time): the answer as it was then (src/api/asOf.ts).
+  postJson(router, '/job/query', deps, async (body) => {
     // Listing every job is deliberately impossible: at least one recognised filter is required.
     if (recognisedJobFilters(body).length === 0) throw notFound('find job failed');
-    const rows = queryJobs(deps.views, body);
+    const rows = await queryViews(deps, body, queryJobs);
     if (rows.length === 0) throw notFound('find job failed');
     return ok({ data: rows });
   });
 
-  postJson(router, '/job/task/query', deps, (body) => {
-    const rows = queryTasks(deps.views, body);
+  postJson(router, '/job/task/query', deps, async (body) => {
+    const rows = await queryViews(deps, body, queryTasks);
     if (rows.length === 0) throw notFound('find task failed');
     return ok({ data: rows });
   });

@@ -7,14 +7,16 @@ import { ok } from '../envelope.js';
 import { notFound } from '../errors.js';
 import type { EdgeDeps } from '../edgeDeps.js';
 import { postJson } from '../route.js';
+import { queryViews } from '../asOf.js';
 import { name, requireKeys } from '../validate.js';
 
 export function tableRoutes(router: Router, deps: EdgeDeps): void {
-  postJson(router, '/table/table_info', deps, (body) => {
+  postJson(router, '/table/table_info', deps, async (body) => {
     requireKeys(body, ['table_name', 'namespace']);
     const table_name = name(body, 'table_name');
     const namespace = name(body, 'namespace');
-    const table = body.create === true ? undefined : getTable(deps.views, namespace, table_name);
+    // `as_of` (a log position or ISO time): the table as it was then (src/api/asOf.ts).
+    const table = body.create === true ? undefined : await queryViews(deps, body, (views) => getTable(views, namespace, table_name));
     return ok({
       data: {
         table_name, namespace,

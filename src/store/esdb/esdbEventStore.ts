@@ -32,6 +32,7 @@ import {
 } from '../eventStore.js';
 import { commitPositionOf, isSystemEvent, toEsdbPosition, toEventData, toRecordedEvent } from './esdbEvents.js';
 import { EsdbSubscription } from './esdbSubscription.js';
+import { stampEvents, type NodeIdentity } from '../audit/stampMetadata.js';
 
 /** Records fetched per $all round trip. */
 const PAGE_SIZE = 500;
@@ -40,11 +41,14 @@ export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<EsdbSubscription>();
 
   /** `esdb://host:2113?tls=false` or `esdb+discover://…`; the client connects lazily. */
-  static connect(connectionString: string): EsdbEventStore {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static connect(connectionString: string, options: { readonly node?: NodeIdentity } = {}): EsdbEventStore {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString), options);
   }
 
-  constructor(private readonly client: EventStoreDBClient) {}
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly options: { readonly node?: NodeIdentity } = {},
+  ) {}
 
   async appendToStream(
     streamId: string,
@@ -55,7 +59,7 @@ export class EsdbEventStore implements EventStore {
     if (events.length === 0) return this.checkExpectation(streamId, expected);
     try {
       // Our ExpectedRevision values are ESDB's constants ('any', 'no_stream', 'stream_exists', bigint).
-      const result = await this.client.appendToStream(streamId, events.map(toEventData), { expectedRevision: expected });
+      const result = await this.client.appendToStream(streamId, stampEvents(events, this.options.node).map(toEventData), { expectedRevision: expected });
       // Only when the connection string sets throwOnAppendFailure=false.
       if (!result.success) {
         const actual = result.nextExpectedRevision < 0n ? 'no_stream' : result.nextExpectedRevision;

@@ -2,6 +2,7 @@
 // stays inside src/store/esdb/.
 import { jsonEvent, type EventData, type JSONType, type Position, type RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../eventStore.js';
+import { upcast } from '../audit/upcasters.js';
 
 /**
  * Our position is the commit position alone. Events written by appendToStream (implicit
@@ -41,7 +42,7 @@ export function commitPositionOf(event: EsdbRecordedEvent, fallback?: bigint): b
 }
 
 export function toRecordedEvent(event: EsdbRecordedEvent, position: bigint): RecordedEvent {
-  return {
+  return upcast({
     id: event.id,
     streamId: event.streamId,
     type: event.type,
@@ -50,7 +51,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent, position: bigint): Rec
     revision: event.revision,
     position,
     created: event.created.getTime(),
-  };
+  });
 }
 
 /** Metadata written by other tools may be absent or binary; the port always has an object. */

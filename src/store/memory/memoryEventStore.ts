@@ -16,11 +16,17 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from '../eventStore.js';
+import { eventHash, GENESIS_HASH } from '../audit/chain.js';
+import { stampEvents, type NodeIdentity } from '../audit/stampMetadata.js';
+import { upcast } from '../audit/upcasters.js';
 
 export class MemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly subscriptions = new Set<MemorySubscription>();
+  private lastHash = GENESIS_HASH;
+
+  constructor(private readonly options: { readonly node?: NodeIdentity } = {}) {}
 
   async appendToStream(
     streamId: string,
@@ -40,19 +46,18 @@ export class MemoryEventStore implements EventStore {
     const heads = new Map<string, bigint>();
     const headOf = (streamId: string) => heads.get(streamId) ?? BigInt(this.streams.get(streamId)?.length ?? 0) - 1n;
     let position = this.log.length;
+    let hash = this.lastHash;
     const planned = appends.map(({ streamId, events, expectedRevision }) => {
       const current = headOf(streamId);
       assertExpectedRevision(streamId, expectedRevision ?? 'any', current);
-      const recorded = events.map((event, index): RecordedEvent => ({
-        id: event.id ?? randomUUID(),
-        streamId,
-        type: event.type,
-        data: jsonCopy(event.data ?? null),
-        metadata: jsonCopy(event.metadata ?? {}) as EventMetadata,
-        revision: current + 1n + BigInt(index),
-        position: BigInt(++position),
-        created,
-      }));
+      const recorded = stampEvents(events, this.options.node).map((event, index): RecordedEvent => {
+        // Chained over the JSON text, as the sqlite adapter stores it.
+        const data = JSON.stringify(event.data ?? null);
+        const metadata = JSON.stringify(event.metadata ?? {});
+        const fields = { id: event.id ?? randomUUID(), streamId, type: event.type, revision: current + 1n + BigInt(index), position: BigInt(++position), created };
+        hash = eventHash(hash, { ...fields, eventId: fields.id, data, metadata });
+        return { ...fields, data: JSON.parse(data) as unknown, metadata: JSON.parse(metadata) as EventMetadata, hash };
+      });
       heads.set(streamId, current + BigInt(recorded.length));
       return { streamId, current, recorded };
     });
@@ -65,6 +70,7 @@ export class MemoryEventStore implements EventStore {
       const last = recorded.at(-1)!;
       return { nextExpectedRevision: last.revision, position: last.position };
     });
+    this.lastHash = hash;
     if (planned.some((p) => p.recorded.length > 0)) for (const subscription of this.subscriptions) subscription.notify();
     return results;
   }
@@ -72,12 +78,12 @@ export class MemoryEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const from = Number(options.fromRevision ?? 0n);
     const stream = this.streams.get(streamId) ?? [];
-    return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount);
+    return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount).map(upcast);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const from = Number(options.fromPosition ?? 0n);
-    return this.log.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount);
+    return this.log.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount).map(upcast);
   }
 
   async headPosition(): Promise<bigint> {
@@ -93,11 +99,6 @@ export class MemoryEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
   }
-}
-
-/** Stored events go through JSON like in the persistent stores, so tests see the same values. */
-function jsonCopy(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
 class MemorySubscription implements Subscription {
@@ -134,7 +135,7 @@ class MemorySubscription implements Subscription {
       }
       nextIndex += 1;
       try {
-        await this.handler(event);
+        await this.handler(upcast(event));
       } catch (error) {
         this.stop();
         if (this.options.onError) this.options.onError(error);

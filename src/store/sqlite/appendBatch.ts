@@ -1,10 +1,14 @@
 // The write path of the SQLite log, shared by the writer thread (group commit) and the
 // synchronous in-thread path: expectation checks + inserts, one savepoint per commit unit. A unit
 // is one append, or the appends to several streams that must be written together
-// (EventStore.appendToStreams): all of a unit or none of it.
+// (EventStore.appendToStreams): all of a unit or none of it. Each event is hash-chained to the
+// one before it here, inside the write transaction (so the chain follows the log's real order),
+// and every `checkpointEvery` events the chain head is signed (store/audit).
 import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
 import { assertExpectedRevision, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../eventStore.js';
+import { eventHash, GENESIS_HASH } from '../audit/chain.js';
+import { checkpointSigner, DEFAULT_CHECKPOINT_EVERY, type Checkpoint, type CheckpointSigner } from '../audit/checkpoint.js';
 
 /** An append whose data and metadata are already JSON text (serialised by the caller). */
 export interface SerializedAppend {
@@ -21,42 +25,90 @@ export type AppendOutcome =
   | { readonly wrongRevision: { streamId: string; expected: ExpectedRevision; actual: bigint | 'no_stream' } }
   | { readonly failure: string };
 
-export function appender(db: Db) {
+export interface ChainOptions {
+  /** Signs checkpoints; without it the chain is kept but no checkpoint is written. */
+  readonly signer?: CheckpointSigner;
+  readonly checkpointEvery?: number;
+  /** false: no hashes (bench:audit's baseline only; a node always chains). */
+  readonly hashChain?: boolean;
+}
+
+export function appender(db: Db, chain: ChainOptions = {}) {
   const selectHead = db.prepare<[string], { revision: number; position: number }>(
     'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   );
-  const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const appendOne = (a: SerializedAppend, created: number): AppendResult => {
-    const head = selectHead.get(a.streamId);
-    const current = head ? BigInt(head.revision) : -1n;
-    assertExpectedRevision(a.streamId, a.expected, current);
-    let revision = current;
-    let position = head ? BigInt(head.position) : 0n;
-    for (const e of a.events) {
-      revision += 1n;
-      position = BigInt(insert.run(a.streamId, revision, e.id ?? randomUUID(), e.type, e.data, e.metadata, created).lastInsertRowid);
-    }
-    return { nextExpectedRevision: revision, position };
-  };
+  const selectLast = db.prepare<[], { position: number; hash: string | null }>('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
+  // AUTOINCREMENT's counter: positions are never reused, even after the tail was cut.
+  const selectSequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+  const insert = db.prepare('INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const checkpoints = checkpointWriter(db, chain);
+  const chained = chain.hashChain !== false;
   const appendUnit = (unit: CommitUnit): AppendResult[] => {
     const created = Date.now();
-    return unit.map((a) => appendOne(a, created));
+    // Read inside the transaction: the chain continues from what is really committed.
+    const last = selectLast.get();
+    let hash = last?.hash ?? GENESIS_HASH;
+    let position = BigInt(Math.max(selectSequence.get()?.seq ?? 0, last?.position ?? 0));
+    return unit.map((a) => {
+      const head = selectHead.get(a.streamId);
+      const current = head ? BigInt(head.revision) : -1n;
+      assertExpectedRevision(a.streamId, a.expected, current);
+      let revision = current;
+      let lastPosition = head ? BigInt(head.position) : 0n;
+      for (const e of a.events) {
+        revision += 1n;
+        position += 1n;
+        const eventId = e.id ?? randomUUID();
+        if (chained) hash = eventHash(hash, { position, streamId: a.streamId, revision, eventId, type: e.type, created, data: e.data, metadata: e.metadata });
+        insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, chained ? hash : null);
+        lastPosition = position;
+      }
+      return { nextExpectedRevision: revision, position: lastPosition };
+    });
   };
   // Nested inside the batch transaction this is a savepoint: a failed unit rolls back alone.
   const nested = db.transaction(appendUnit);
   // IMMEDIATE takes the write lock before reading heads, so no other connection slips in between.
-  const single = db.transaction(appendUnit).immediate;
-  const batch = db.transaction((units: readonly CommitUnit[]): AppendOutcome[] =>
-    units.map((unit) => {
+  const single = db.transaction((unit: CommitUnit) => {
+    const results = appendUnit(unit);
+    checkpoints.due();
+    return results;
+  }).immediate;
+  const batch = db.transaction((units: readonly CommitUnit[]): AppendOutcome[] => {
+    const outcomes = units.map((unit): AppendOutcome => {
       try {
         return { ok: nested(unit) };
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError) return { wrongRevision: { streamId: error.streamId, expected: error.expected, actual: error.actual } };
         return { failure: error instanceof Error ? error.message : String(error) };
       }
-    }),
-  ).immediate;
-  return { single, batch };
+    });
+    checkpoints.due();
+    return outcomes;
+  }).immediate;
+  /** A checkpoint of the current head now (at shutdown), unless the head has one already. */
+  const checkpointNow = db.transaction(() => checkpoints.now()).immediate;
+  return { single, batch, checkpointNow };
+}
+
+/** Writes signed checkpoints of the chain head (inside the caller's transaction). */
+function checkpointWriter(db: Db, chain: ChainOptions) {
+  const every = BigInt(chain.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
+  const sign = chain.signer ? checkpointSigner(chain.signer) : undefined;
+  const selectLast = db.prepare<[], { position: number; hash: string | null }>('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
+  const selectCheckpoint = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM chain_checkpoints');
+  const insert = db.prepare('INSERT OR IGNORE INTO chain_checkpoints (position, hash, created, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?)');
+  const write = (minimumGap: bigint): Checkpoint | undefined => {
+    if (!sign) return undefined;
+    const last = selectLast.get();
+    if (!last?.hash) return undefined;
+    const since = BigInt(last.position) - BigInt(selectCheckpoint.get()?.position ?? 0);
+    if (since < minimumGap || since <= 0n) return undefined;
+    const cp = sign(BigInt(last.position), last.hash, Date.now());
+    insert.run(cp.position, cp.hash, cp.created, cp.keyId, cp.publicKey, cp.signature);
+    return cp;
+  };
+  return { due: () => write(every), now: () => write(1n) };
 }
 
 export function outcomeToResults(outcome: AppendOutcome): AppendResult[] {

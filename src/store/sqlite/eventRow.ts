@@ -1,5 +1,6 @@
 // The shape of one row of `events` and its translation to the port's RecordedEvent.
 import type { EventMetadata, RecordedEvent } from '../eventStore.js';
+import { upcast } from '../audit/upcasters.js';
 
 export interface EventRow {
   readonly position: number;
@@ -10,13 +11,14 @@ export interface EventRow {
   readonly data: string;
   readonly metadata: string;
   readonly created: number;
+  readonly hash: string | null;
 }
 
 /** Column list shared by every SELECT so rows always match EventRow. */
-export const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, created';
+export const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, created, hash';
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  return upcast({
     id: row.event_id,
     streamId: row.stream_id,
     type: row.type,
@@ -25,5 +27,6 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     revision: BigInt(row.revision),
     position: BigInt(row.position),
     created: row.created,
-  };
+    ...(row.hash ? { hash: row.hash } : {}),
+  });
 }

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database, { type Database as Db } from 'better-sqlite3';
+import { eventHash, GENESIS_HASH } from '../audit/chain.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -13,7 +14,16 @@ CREATE TABLE IF NOT EXISTS events (
   data      TEXT    NOT NULL,
   metadata  TEXT    NOT NULL,
   created   INTEGER NOT NULL,
+  hash      TEXT,
   UNIQUE (stream_id, revision)
+);
+CREATE TABLE IF NOT EXISTS chain_checkpoints (
+  position   INTEGER PRIMARY KEY,
+  hash       TEXT    NOT NULL,
+  created    INTEGER NOT NULL,
+  key_id     TEXT    NOT NULL,
+  public_key TEXT    NOT NULL,
+  signature  TEXT    NOT NULL
 )`;
 
 export function openEventsDatabase(file: string): Db {
@@ -27,9 +37,28 @@ export function openEventsDatabase(file: string): Db {
     // Another connection may hold the write lock for a moment; wait instead of failing at once.
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    addHashChain(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * A log written before the hash chain existed gets the column and its chain, once: the hashes
+ * then prove the log from this moment on, not what happened to it before.
+ */
+function addHashChain(db: Db): void {
+  db.transaction(() => {
+    const columns = (db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name);
+    if (columns.includes('hash')) return;
+    db.exec('ALTER TABLE events ADD COLUMN hash TEXT');
+    const update = db.prepare('UPDATE events SET hash = ? WHERE position = ?');
+    let previous = GENESIS_HASH;
+    for (const r of db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata, created FROM events ORDER BY position').all() as Array<{ position: number; stream_id: string; revision: number; event_id: string; type: string; data: string; metadata: string; created: number }>) {
+      previous = eventHash(previous, { position: r.position, streamId: r.stream_id, revision: r.revision, eventId: r.event_id, type: r.type, created: r.created, data: r.data, metadata: r.metadata });
+      update.run(previous, r.position);
+    }
+  }).immediate();
 }

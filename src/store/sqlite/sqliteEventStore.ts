@@ -17,7 +17,8 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from '../eventStore.js';
-import { appender, outcomeToResults, type AppendOutcome, type CommitUnit, type SerializedAppend } from './appendBatch.js';
+import { appender, outcomeToResults, type AppendOutcome, type ChainOptions, type CommitUnit, type SerializedAppend } from './appendBatch.js';
+import { stampEvents, type NodeIdentity } from '../audit/stampMetadata.js';
 import { openEventsDatabase } from './eventsDatabase.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './eventRow.js';
 import { PollingSubscription } from './pollingSubscription.js';
@@ -26,6 +27,11 @@ import { PollingSubscription } from './pollingSubscription.js';
 const POLL_MS = 250;
 /** SQLite reads a negative LIMIT as "no limit". */
 const NO_LIMIT = -1;
+
+export interface SqliteStoreOptions extends ChainOptions {
+  /** Stamped on every event's metadata (store/audit). */
+  readonly node?: NodeIdentity;
+}
 
 
 export class SqliteEventStore implements EventStore {
@@ -36,6 +42,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectHeadPosition: Statement<[], { head: number | null }>;
   private readonly appendSingle: (unit: CommitUnit) => AppendResult[];
   private readonly appendBatch: (units: readonly CommitUnit[]) => AppendOutcome[];
+  private readonly checkpointNow: () => unknown;
   /** Appends waiting for the next batch, and the batch being committed (one at a time, in order). */
   private pending: PendingAppend[] = [];
   private inFlight: { id: number; batch: PendingAppend[] } | undefined;
@@ -47,15 +54,21 @@ export class SqliteEventStore implements EventStore {
    * committed by a writer thread (so fsync never blocks the caller's event loop); reads use this
    * thread's connection.
    */
-  static open(file: string): SqliteEventStore {
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteEventStore {
     const db = openEventsDatabase(file);
-    const writer = file === ':memory:' ? undefined : new Worker(new URL('./writerWorker.js', import.meta.url), { workerData: { file }, execArgv: [] });
-    return new SqliteEventStore(db, writer);
+    const chain: ChainOptions = {
+      ...(options.signer ? { signer: options.signer } : {}),
+      ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
+      ...(options.hashChain === false ? { hashChain: false } : {}),
+    };
+    const writer = file === ':memory:' ? undefined : new Worker(new URL('./writerWorker.js', import.meta.url), { workerData: { file, chain }, execArgv: [] });
+    return new SqliteEventStore(db, writer, options);
   }
 
   constructor(
     private readonly db: Db,
     private readonly writer?: Worker,
+    private readonly options: SqliteStoreOptions = {},
   ) {
     // Many subscriptions may listen; they are not a leak.
     this.appended.setMaxListeners(0);
@@ -64,9 +77,10 @@ export class SqliteEventStore implements EventStore {
     );
     this.selectAll = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.selectHeadPosition = db.prepare('SELECT MAX(position) AS head FROM events');
-    const { single, batch } = appender(db);
+    const { single, batch, checkpointNow } = appender(db, options);
     this.appendSingle = single;
     this.appendBatch = batch;
+    this.checkpointNow = checkpointNow;
     writer?.on('message', (message: { id: number; outcomes: AppendOutcome[] }) => this.settle(message.id, message.outcomes));
     writer?.on('error', (error) => this.failWriter(error));
     writer?.on('exit', (code) => this.failWriter(new Error(`event log writer exited (${code})`)));
@@ -94,7 +108,7 @@ export class SqliteEventStore implements EventStore {
     return new Promise((resolve, reject) => {
       let unit: CommitUnit;
       try {
-        unit = appends.map((a) => serialize(a.streamId, a.events, a.expectedRevision ?? 'any'));
+        unit = appends.map((a) => serialize(a.streamId, stampEvents(a.events, this.options.node), a.expectedRevision ?? 'any'));
       } catch (error) {
         return reject(error);
       }
@@ -105,7 +119,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Synchronous append on this thread's connection: one transaction, all events or none. */
   appendToStreamSync(streamId: string, events: readonly NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): AppendResult {
-    const [result] = this.appendSingle([serialize(streamId, events, options.expectedRevision ?? 'any')]);
+    const [result] = this.appendSingle([serialize(streamId, stampEvents(events, this.options.node), options.expectedRevision ?? 'any')]);
     if (events.length > 0) this.appended.emit('append');
     return result!;
   }
@@ -200,7 +214,15 @@ export class SqliteEventStore implements EventStore {
       this.writer.removeAllListeners('exit');
       await this.writer.terminate();
     }
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      // The head at shutdown is signed, so a tail cut while the node was down is seen.
+      try {
+        this.checkpointNow();
+      } catch {
+        // A read-only or locked file: the periodic checkpoints stand.
+      }
+      this.db.close();
+    }
   }
 }
 

@@ -2,11 +2,12 @@
 // disk); doing it here keeps the node's event loop free, so /v1 queries answer while jobs write.
 // Batches arrive one at a time and are committed in one transaction each (group commit).
 import { parentPort, workerData } from 'node:worker_threads';
-import { appender, type AppendOutcome, type CommitUnit } from './appendBatch.js';
+import { appender, type AppendOutcome, type ChainOptions, type CommitUnit } from './appendBatch.js';
 import { openEventsDatabase } from './eventsDatabase.js';
 
-const db = openEventsDatabase((workerData as { file: string }).file);
-const { batch } = appender(db);
+const { file, chain } = workerData as { file: string; chain?: ChainOptions };
+const db = openEventsDatabase(file);
+const { batch } = appender(db, chain);
 
 parentPort!.on('message', (message: { id: number; units: CommitUnit[] } | { close: true }) => {
   if ('close' in message) {

@@ -1,0 +1,97 @@
+// `fedflow audit verify`, `fedflow events`, `fedflow job-timeline`: the audit commands, with their
+// own small parser (node:util) so the flow client's option table stays as it is.
+import { parseArgs } from 'node:util';
+import type { CliContext } from '../context.js';
+import { auditVerify } from './verify.js';
+import { eventsCommand } from './events.js';
+import { jobTimelineCommand } from './jobTimeline.js';
+
+export const AUDIT_COMMANDS: ReadonlySet<string> = new Set(['audit', 'events', 'job-timeline']);
+
+export const AUDIT_USAGE = `Usage: fedflow audit verify [--data-dir <dir>] [--tls-key <party.key>] [--json]
+
+Re-hashes the node's whole event log (<data-dir>/events.sqlite), checks every signed checkpoint
+against it and names the first event that does not fit: an edited, removed, inserted or swapped
+event, or a tail cut after a checkpoint. Run it on a stopped node or a copy of its data dir.
+  --data-dir <dir>      the node's data directory (env FEDFLOW_DATA_DIR, default ./.fedflow)
+  --tls-key <file>      cluster mode: the checkpoints must be signed with this party key
+                        (default: <data-dir>/node-key.pem when present)
+  --json                print the report as JSON
+Exit status: 0 the log is intact, 1 it is not (or cannot be read), 2 command-line error.
+
+Usage: fedflow events [-j <job_id>] [--type <EventType>]... [--actor <text>] [--stream <id>]
+                      [--newest] [--limit <n>] [--follow] [--json] [--server <url>]
+
+The node's event log with who and why (POST /v1/audit/events, every page): one line per event,
+\`position  time  type  stream  by actor  [correlation id]\`, oldest first (--newest: newest
+first). --follow prints the log so far, then every new event as it is recorded (GET
+/v1/audit/stream) until interrupted. --json prints one JSON object per line.
+  -j, --job-id <id>     events of one job (its job, task and tracking streams)
+  --type <T>            only these event types (repeatable or comma-separated)
+  --actor <text>        actor label contains text: 'party 9999', 'client 127.0.0.1', 'node job-scheduler'
+
+Usage: fedflow job-timeline -j <job_id> [--json] [--server <url>]
+
+A job's story on this node (POST /v1/audit/job/timeline): submission with the DSL/conf digests,
+each party's task starts and ends with durations, stops and who asked, failures with reasons,
+models saved with digests, loads and binds — one line per step with its time and actor.
+`;
+
+export class AuditUsageError extends Error {}
+
+export async function auditCli(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === 'audit') {
+      const [sub, ...options] = rest;
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        ctx.stdout(AUDIT_USAGE);
+        return sub === undefined ? 2 : 0;
+      }
+      if (sub !== 'verify') throw new AuditUsageError(`unknown subcommand 'audit ${sub}' (expected 'audit verify')`);
+      const { values } = parseArgs({ args: [...options], options: { 'data-dir': { type: 'string' }, 'tls-key': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+      if (values.help) {
+        ctx.stdout(AUDIT_USAGE);
+        return 0;
+      }
+      return await auditVerify(ctx, { dataDir: values['data-dir'] ?? ctx.env.FEDFLOW_DATA_DIR ?? '.fedflow', ...(values['tls-key'] ? { tlsKey: values['tls-key'] } : {}), json: values.json === true });
+    }
+    if (command === 'events') {
+      const { values } = parseArgs({
+        args: [...rest], strict: true,
+        options: {
+          'job-id': { type: 'string', short: 'j' }, type: { type: 'string', multiple: true }, actor: { type: 'string' }, stream: { type: 'string' },
+          newest: { type: 'boolean' }, limit: { type: 'string' }, follow: { type: 'boolean' }, json: { type: 'boolean' }, server: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        },
+      });
+      if (values.help) {
+        ctx.stdout(AUDIT_USAGE);
+        return 0;
+      }
+      const limit = values.limit !== undefined ? Number(values.limit) : undefined;
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new AuditUsageError(`--limit must be a positive integer, got '${values.limit}'`);
+      return await eventsCommand(ctx, {
+        ...(values.server ? { server: values.server } : {}), ...(values['job-id'] ? { jobId: values['job-id'] } : {}),
+        types: (values.type ?? []).flatMap((t) => t.split(',')).filter(Boolean), ...(values.actor ? { actor: values.actor } : {}),
+        ...(values.stream ? { stream: values.stream } : {}), order: values.newest ? 'newest' : 'oldest', ...(limit !== undefined ? { limit } : {}),
+        follow: values.follow === true, json: values.json === true,
+      });
+    }
+    if (command === 'job-timeline') {
+      const { values } = parseArgs({ args: [...rest], strict: true, options: { 'job-id': { type: 'string', short: 'j' }, json: { type: 'boolean' }, server: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+      if (values.help) {
+        ctx.stdout(AUDIT_USAGE);
+        return 0;
+      }
+      if (!values['job-id']) throw new AuditUsageError('job-timeline needs -j <job_id>');
+      return await jobTimelineCommand(ctx, { jobId: values['job-id'], json: values.json === true, ...(values.server ? { server: values.server } : {}) });
+    }
+    throw new AuditUsageError(`unknown command '${command}'`);
+  } catch (err) {
+    if (err instanceof AuditUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      ctx.stderr(`fedflow ${argv[0]}: ${(err as Error).message}\n${AUDIT_USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -14,7 +14,7 @@ child.stdout.on('data', (d) => {
   out += d;
   process.stdout.write(d);
 });
-const timeoutMs = Number(process.env.UVU_TIMEOUT_MS ?? 600_000);
+const timeoutMs = Number(process.env.UVU_TIMEOUT_MS ?? 2_400_000);
 const timer = setTimeout(() => {
   console.error(`uvu: timed out after ${timeoutMs} ms (an open handle?)`);
   child.kill('SIGKILL');

@@ -62,7 +62,7 @@ t('the cluster hetero LR job succeeds on every node, each answering for its own 
   // The initiator lists every party's tasks, as FATE's does (each party's node only its own).
   const all = (await post(fed.guest.url, '/v1/job/task/query', { job_id: jobId })).body.data as any[];
   const byParty = (role: string) => all.filter((x) => x.f_role === role).map((x) => `${x.f_component_name}:${x.f_status}`).sort();
-  assert.equal(byParty('host'), ['dataio_0:success', 'hetero_lr_0:success', 'intersection_0:success']);
+  assert.equal(byParty('host'), ['dataio_0:success', 'evaluation_0:success', 'hetero_lr_0:success', 'intersection_0:success'], 'the host runs evaluation_0 (need_run false) as a pass-through, as FATE does');
   assert.equal(byParty('arbiter'), ['hetero_lr_0:success']);
   assert.equal(byParty('guest'), ['dataio_0:success', 'evaluation_0:success', 'hetero_lr_0:success', 'intersection_0:success']);
   assert.ok(all.filter((x) => x.f_role === 'host').every((x) => x.f_run_ip === `127.0.0.1:${fed.host.grpcPort}`));

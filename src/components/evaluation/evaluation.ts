@@ -309,6 +309,9 @@ export const evaluation: Component = async (input, { tracker, signal }) => {
   }
   const dn = upstream;
   const table = input.data[dataKey]!;
+  // A host whose upstream model did not run there (need_run false: FATE's pass_data hands the
+  // training rows on) has no predictions either: nothing to evaluate, as above.
+  if (input.role !== 'guest' && table.rows.length > 0 && !Array.isArray(table.rows[0]![1])) return {};
 
   // Evaluation.split_data_with_type: group rows by their last column, in order of appearance.
   const byType = new Map<string, Row[]>();

@@ -217,4 +217,18 @@ t('given no predictions on a host (a hetero model outputs none there), then Eval
   }
 });
 
+t('given training rows instead of predictions on a host (its model passed its data on: need_run false), then Evaluation is a no-op; on the guest it fails clearly', async () => {
+  const rows: [string, unknown][] = [['1', { features: [0.1, 0.2], label: 1 }]];
+  const input = (role: string) => componentInput({ module: 'Evaluation', componentName: 'evaluation_1', role, params: { _upstream: DN }, data: { data: { schema: { header: ['x0', 'x1'], sid_name: 'id' }, rows } } });
+  const host = new InProcessJob().context({ role: 'host', partyId: '10000' });
+  assert.equal(await evaluation(input('host'), host), {});
+  assert.equal(host.tracker.names(), {});
+  try {
+    await evaluation(input('guest'), new InProcessJob().context({ role: 'guest', partyId: '9999' }));
+    assert.unreachable('should reject');
+  } catch (e) {
+    assert.match((e as Error).message, /is not \[label, predict_result/);
+  }
+});
+
 t.run();

@@ -4,6 +4,7 @@
 // `shuffle` the order is first permuted by a seeded Fisher–Yates shuffle (fedflow's own PRNG: the
 // folds are reproducible for a seed, but not numpy's permutation for the same seed).
 // Pure: no federation, no tracker. Models call it at the guest (and homo parties on their own rows).
+import { seededRandom } from '../heteroLR/params.js';
 
 export interface CvParam {
   readonly needCv: boolean;
@@ -31,23 +32,12 @@ export interface Fold {
   readonly test: number[];
 }
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The folds of `rowCount` rows. Throws when there are fewer rows than folds. */
 export function kFold(rowCount: number, p: Pick<CvParam, 'nSplits' | 'shuffle' | 'randomSeed'>): Fold[] {
   if (rowCount < p.nSplits) throw new Error(`cross-validation: ${rowCount} rows cannot be split into ${p.nSplits} folds`);
   const order = Array.from({ length: rowCount }, (_, i) => i);
   if (p.shuffle) {
-    const rand = seeded(p.randomSeed);
+    const rand = seededRandom(p.randomSeed);
     for (let i = rowCount - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];

@@ -11,7 +11,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { pino, type Logger } from 'pino';
 import type { NodeConfig } from './config.js';
 import { AppModule } from './app/app.module.js';
-import { jobIdGenerator, systemClock } from './app/clock.js';
+import { jobIdGenerator, systemClock } from './eventSourcing/clock.js';
 import { NodeServices } from './app/nodeServices.js';
 import { createHttpApp } from './api/httpApp.js';
 import { checkHttpExposure, isLoopback } from './api/auth/httpExposure.js';

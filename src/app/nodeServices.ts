@@ -5,7 +5,7 @@ import type { NodeConfig } from '../config.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { TableStore } from '../store/tables/tableStore.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../eventSourcing/clock.js';
 import type { JobScheduler } from '../scheduler/jobScheduler.js';
 import type { JobPlan } from '../domain/dsl/plan.js';
 import type { Outcome } from '../domain/publish/commands.js';

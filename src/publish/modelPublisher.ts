@@ -4,8 +4,8 @@
 // parties publishing in parallel on a standalone node do not race for the stream's revision.
 import type { Logger } from 'pino';
 import { servingsOf, type Servings } from '../config.js';
-import { handleCommand, type HandledCommand } from '../app/handleCommand.js';
-import type { Clock } from '../app/clock.js';
+import { handleCommand, type HandledCommand } from '../eventSourcing/handleCommand.js';
+import type { Clock } from '../eventSourcing/clock.js';
 import type { Outcome, PublishCommand } from '../domain/publish/commands.js';
 import { NO_SERVINGS, publishDecider, type PublishState } from '../domain/publish/decider.js';
 import { modelPublishStreamId, type PublishEvent } from '../domain/publish/events.js';

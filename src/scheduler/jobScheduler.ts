@@ -14,8 +14,8 @@ import { jobStreamId, stopAcknowledgement, type JobCreatedData } from '../domain
 import type { JobCommand } from '../domain/job/commands.js';
 import { taskDecider } from '../domain/task/decider.js';
 import { taskStreamId } from '../domain/task/events.js';
-import { handleCommand } from '../app/handleCommand.js';
-import type { Clock } from '../app/clock.js';
+import { handleCommand } from '../eventSourcing/handleCommand.js';
+import type { Clock } from '../eventSourcing/clock.js';
 import type { EventStore, RecordedEvent } from '../store/eventStore.js';
 import { currentScope, runAsProcess, runInScope, type AuditScope } from '../store/audit/auditScope.js';
 import { jobsInStatus, queryJobs, type JobRow } from '../../projections/jobs/query.js';

@@ -6,7 +6,7 @@
 import type { PartyRef, TableFiles } from '../components/contract.js';
 import type { JobPlan } from '../domain/dsl/plan.js';
 import type { TrackingScope } from '../domain/tracking/events.js';
-import type { StreamCommand } from '../app/handleCommand.js';
+import type { StreamCommand } from '../eventSourcing/handleCommand.js';
 import type { StreamAppend } from '../store/eventStore.js';
 import type { TaskOutput } from './taskProtocol.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatJobId } from '../../src/domain/ids.js';
-import { jobIdGenerator } from '../../src/app/clock.js';
+import { jobIdGenerator } from '../../src/eventSourcing/clock.js';
 
 test('job id = local YYYYMMDDHHMMSS + 6-digit microseconds + counter', () => {
   const ms = new Date(2020, 10, 10, 15, 32, 14).getTime();

@@ -9,7 +9,7 @@ import { modelLoad, servedModels, serviceBindings } from '../../projections/mode
 import { openViewDatabase } from '../../projections/runner.js';
 import { buildConfig } from '../../src/config.js';
 import { rebuildViews, startNode } from '../../src/main.js';
-import { handleCommand } from '../../src/app/handleCommand.js';
+import { handleCommand } from '../../src/eventSourcing/handleCommand.js';
 import { publishDecider } from '../../src/domain/publish/decider.js';
 import { modelPublishStreamId } from '../../src/domain/publish/events.js';
 import { openEventStore } from '../../src/store/openEventStore.js';

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { buildConfig } from '../../src/config.js';
 import { startNode, type RunningNode } from '../../src/main.js';
-import { handleCommand, handleCommands } from '../../src/app/handleCommand.js';
+import { handleCommand, handleCommands } from '../../src/eventSourcing/handleCommand.js';
 import { jobDecider } from '../../src/domain/job/decider.js';
 import { jobStreamId } from '../../src/domain/job/events.js';
 import { taskDecider } from '../../src/domain/task/decider.js';

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { permissionDecider } from '../../domain/permission/decider.js';
 import { permissionStreamId } from '../../domain/permission/events.js';
-import { handleCommand } from '../handleCommand.js';
+import { handleCommand } from '../../eventSourcing/handleCommand.js';
 import { NodeServices } from '../nodeServices.js';
 import { ChangePermission } from '../permissionCommands.js';
 

@@ -8,7 +8,7 @@ import { tableStreamId } from '../../domain/table/events.js';
 import { trackingStreamId, type TrackingEvent } from '../../domain/tracking/events.js';
 import type { StreamAppend } from '../../store/eventStore.js';
 import { CleanJob } from '../commands.js';
-import { handleCommand } from '../handleCommand.js';
+import { handleCommand } from '../../eventSourcing/handleCommand.js';
 import { appendAll, metricDeletions } from '../metricDeletion.js';
 import { NodeServices } from '../nodeServices.js';
 

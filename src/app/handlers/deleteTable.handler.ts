@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { tableDecider } from '../../domain/table/decider.js';
 import { tableStreamId } from '../../domain/table/events.js';
 import { DeleteTable } from '../commands.js';
-import { handleCommand } from '../handleCommand.js';
+import { handleCommand } from '../../eventSourcing/handleCommand.js';
 import { NodeServices } from '../nodeServices.js';
 
 @CommandHandler(DeleteTable)

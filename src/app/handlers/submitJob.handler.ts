@@ -10,7 +10,7 @@ import { jobStreamId } from '../../domain/job/events.js';
 import type { JobCommand } from '../../domain/job/commands.js';
 import { COMPONENTS } from '../../components/registry.js';
 import { SubmitJob } from '../commands.js';
-import { handleCommands } from '../handleCommand.js';
+import { handleCommands } from '../../eventSourcing/handleCommand.js';
 import { writeJobFiles } from '../jobFiles.js';
 import { NodeServices } from '../nodeServices.js';
 import { partiesOf, predictModelOf, predictPlanInputs } from '../../models/predictJob.js';

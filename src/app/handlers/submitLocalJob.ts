@@ -3,7 +3,7 @@
 import { jobDecider } from '../../domain/job/decider.js';
 import { jobStreamId } from '../../domain/job/events.js';
 import { LOCAL_PARTY, LOCAL_ROLE, localJobConf, type LocalJobKind } from '../../scheduler/localJobs.js';
-import { handleCommand } from '../handleCommand.js';
+import { handleCommand } from '../../eventSourcing/handleCommand.js';
 import { writeJobFiles } from '../jobFiles.js';
 import type { NodeServices } from '../nodeServices.js';
 

@@ -3,7 +3,7 @@ import { IllegalStateError } from '../../domain/decider.js';
 import { tableDecider, uploadRefusal } from '../../domain/table/decider.js';
 import { tableStreamId } from '../../domain/table/events.js';
 import { SubmitUpload } from '../commands.js';
-import { loadState } from '../handleCommand.js';
+import { loadState } from '../../eventSourcing/handleCommand.js';
 import { NodeServices } from '../nodeServices.js';
 import { submitLocalJob } from './submitLocalJob.js';
 

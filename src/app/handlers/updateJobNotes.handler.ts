@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { jobDecider } from '../../domain/job/decider.js';
 import { jobStreamId } from '../../domain/job/events.js';
 import { UpdateJobNotes } from '../commands.js';
-import { handleCommand, loadState } from '../handleCommand.js';
+import { handleCommand, loadState } from '../../eventSourcing/handleCommand.js';
 import { NodeServices } from '../nodeServices.js';
 
 /** /v1/job/update: notes on this party's row only. */

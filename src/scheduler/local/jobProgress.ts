@@ -4,8 +4,8 @@
 import type { Logger } from 'pino';
 import { jobDecider } from '../../domain/job/decider.js';
 import { jobStreamId } from '../../domain/job/events.js';
-import { handleCommand } from '../../app/handleCommand.js';
-import type { Clock } from '../../app/clock.js';
+import { handleCommand } from '../../eventSourcing/handleCommand.js';
+import type { Clock } from '../../eventSourcing/clock.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { LOCAL_PARTY, LOCAL_ROLE } from '../localJobs.js';
 

@@ -4,11 +4,19 @@ import { parsePyFloat, parsePyInt } from './values.js';
 export const FLOAT_TYPES = ['float', 'float64', 'double'];
 export const INT_TYPES = ['int', 'int64', 'long'];
 
+/** A cell Python could not read: the column and the text kept, so a caller (online serving) can say it its way. */
+export class CellError extends Error {
+  override name = 'CellError';
+  constructor(message: string, readonly column: string, readonly cell: string) {
+    super(message);
+  }
+}
+
 /** A feature cell as `data_type`; a clear error naming the row and column when Python would raise. */
 export function parseFeatureValue(cell: string, key: string, column: string, dataType: string): number {
   const v = INT_TYPES.includes(dataType) ? parsePyInt(cell) : parsePyFloat(cell);
   if (v === undefined) {
-    throw new Error(`DataIO: row ${JSON.stringify(key)}, column ${JSON.stringify(column)}: cannot read ${JSON.stringify(cell)} as ${dataType}`);
+    throw new CellError(`DataIO: row ${JSON.stringify(key)}, column ${JSON.stringify(column)}: cannot read ${JSON.stringify(cell)} as ${dataType}`, column, cell);
   }
   return v;
 }

@@ -12,19 +12,15 @@
 // "sparse"` changes in FATE's numbers is kept: a dense cell with |v| < 1e-8 is not stored, so it
 // reads 0.
 import type { Component, ComponentInput, DataTable, Instance, Schema } from '../contract.js';
-import { FLOAT_TYPES, INT_TYPES, parseFeature, parseLabelValue } from './cells.js';
+import { FLOAT_TYPES, INT_TYPES, parseLabelValue } from './cells.js';
 import { DEFAULT_MISSING_VALUES, applyFill, fitFill, type Replacement } from './fill.js';
 import { buildModel, loadModel, type LoadedModel } from './model.js';
+import { nanTokensOf, parseRow } from './row.js';
 import { settingsFromParams, type Settings } from './settings.js';
 import { readSparse } from './sparseReader.js';
 import { readTag } from './tagReader.js';
 
 export { DEFAULT_MISSING_VALUES } from './fill.js';
-
-/** Tokens read as NaN when no missing fill runs and `missing_impute` is not given. */
-const PLAIN_NAN_TOKENS = ['', 'NULL', 'null', 'NA'];
-/** consts.FLOAT_ZERO: FATE's sparse output drops float cells smaller than this. */
-const FLOAT_ZERO = 1e-8;
 
 function pickInput(input: ComponentInput): DataTable<string> {
   const table = input.data.data ?? input.data.train_data ?? input.data.eval_data;
@@ -54,12 +50,9 @@ function splitCells(tableRows: DataTable['rows'], width: number, delimitor: stri
 
 function toInstances(keys: string[], rows: string[][], labelCells: string[] | undefined, header: string[], s: Settings, nanTokens: readonly string[]): [string, Instance][] {
   const out: [string, Instance][] = [];
-  const dropTiny = s.outputFormat === 'sparse' && FLOAT_TYPES.includes(s.dataType);
   for (let r = 0; r < rows.length; r++) {
     const key = keys[r]!;
-    const cells = rows[r]!;
-    const features = cells.map((cell, i) => parseFeature(cell, key, header[i]!, s.dataType, nanTokens));
-    if (dropTiny) for (let i = 0; i < features.length; i++) if (Math.abs(features[i]!) < FLOAT_ZERO) features[i] = 0;
+    const features = parseRow(rows[r]!, key, header, s, nanTokens);
     const instance: Instance = labelCells
       ? { features, label: parseLabelValue(labelCells[r]!, key, s.labelName, s.labelType) }
       : { features };
@@ -128,7 +121,7 @@ function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
   }
   signal.throwIfAborted();
 
-  const nanTokens = missingRep ? missingRep.tokens : (s.missing.tokens ?? PLAIN_NAN_TOKENS);
+  const nanTokens = nanTokensOf(s, missingRep);
   const out = toInstances(keys, rows, labelIdx >= 0 ? labelCells : undefined, header, s, nanTokens);
   const schema: Schema = s.withLabel
     ? { header: [...header], sid_name: sidName, label_name: s.labelName }

@@ -59,16 +59,22 @@ export function fitFill(rows: string[][], width: number, rs: ReplaceSettings, to
   return new Array<string>(width).fill(pyStr(value));
 }
 
+/**
+ * Replaces one row's matching cells in place (the step a predict job and online serving share);
+ * counts the replacements per column into `replaced` when given.
+ */
+export function fillRow(cells: string[], rep: Replacement, replaced?: number[]): void {
+  for (let i = 0; i < cells.length; i++) {
+    if (isToken(cells[i]!, rep.tokens)) {
+      cells[i] = rep.fill[i]!;
+      if (replaced) replaced[i]!++;
+    }
+  }
+}
+
 /** Replaces matching cells in place; returns the per-column replaced ratio. */
 export function applyFill(rows: string[][], width: number, rep: Replacement): number[] {
   const replaced = new Array<number>(width).fill(0);
-  for (const cells of rows) {
-    for (let i = 0; i < width; i++) {
-      if (isToken(cells[i]!, rep.tokens)) {
-        cells[i] = rep.fill[i]!;
-        replaced[i]!++;
-      }
-    }
-  }
+  for (const cells of rows) fillRow(cells, rep, replaced);
   return replaced.map((n) => (rows.length === 0 ? 0 : n / rows.length));
 }

@@ -7,7 +7,7 @@ import type { Component, DataTable, Instance, PartyRef } from '../contract.js';
 import { binColumns } from './columns.js';
 import { fitGuest } from './guest.js';
 import { fitHost } from './host.js';
-import { loadModel, toModel } from './model.js';
+import { loadModel, storedTransform, toModel } from './model.js';
 import { readParams } from './params.js';
 import { splitPointsOnly, type PartyResults } from './results.js';
 import { transformTable } from './transform.js';
@@ -20,8 +20,7 @@ export const heteroFeatureBinning: Component = async (input, ctx) => {
   if (input.model) {
     const m = loadModel(input.model);
     if (!m.needRun) return { data: table };
-    const type = input.role === 'host' && m.transformType === 'woe' ? null : m.transformType;
-    return { data: transformTable(table, { type, columns: m.transformColumns, results: m.results }), model: input.model };
+    return { data: transformTable(table, storedTransform(m, input.role)), model: input.model };
   }
 
   const p = readParams(input.params);

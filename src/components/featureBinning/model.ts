@@ -6,6 +6,7 @@
 import type { ModelBuffers } from '../contract.js';
 import type { FeatureBinningParams } from './params.js';
 import type { PartyResults } from './results.js';
+import type { TransformSpec } from './transform.js';
 import type { ColumnResult } from './woe.js';
 
 export const META = 'FeatureBinningMeta';
@@ -89,3 +90,10 @@ export function loadModel(model: ModelBuffers): LoadedModel {
   for (const [name, col] of Object.entries(own ?? {})) results.set(name, columnOf(col));
   return { needRun: meta.needRun !== false, header, transformType: type, transformColumns, results };
 }
+
+/** A stored model's transform at `role`: FATE's host leaves its data unchanged when asked for `woe`. */
+export const storedTransform = (m: LoadedModel, role: string): TransformSpec => ({
+  type: role === 'host' && m.transformType === 'woe' ? null : m.transformType,
+  columns: m.transformColumns,
+  results: m.results,
+});

@@ -12,10 +12,15 @@ export interface TransformSpec {
   readonly results: ReadonlyMap<string, ColumnResult>;
 }
 
-export function transformTable(table: DataTable<Instance>, spec: TransformSpec): DataTable<Instance> {
-  if (spec.type === null || spec.columns.length === 0) return table;
-  const header = table.schema.header;
-  const plan = spec.columns.map((name) => {
+export interface BinningPlan {
+  readonly type: 'bin_num' | 'woe';
+  readonly columns: readonly { readonly at: number; readonly name: string; readonly splitPoints: readonly number[]; readonly woe: readonly number[] }[];
+}
+
+/** The columns to transform in rows over `header`, checked once; undefined when nothing changes. */
+export function binningPlan(header: readonly string[], spec: TransformSpec): BinningPlan | undefined {
+  if (spec.type === null || spec.columns.length === 0) return undefined;
+  const columns = spec.columns.map((name) => {
     const at = header.indexOf(name);
     if (at < 0) throw new Error(`HeteroFeatureBinning: transform column ${JSON.stringify(name)} is not in the data header [${header.join(', ')}]`);
     const r = spec.results.get(name);
@@ -23,17 +28,29 @@ export function transformTable(table: DataTable<Instance>, spec: TransformSpec):
     if (spec.type === 'woe' && r.woeArray.length === 0) throw new Error(`HeteroFeatureBinning: column ${JSON.stringify(name)} has no WOE to transform with`);
     return { at, name, splitPoints: r.splitPoints, woe: r.woeArray };
   });
-  const rows: [string, Instance][] = table.rows.map(([key, inst]) => {
-    const features = [...inst.features];
-    for (const c of plan) {
-      const b = binIndex(features[c.at]!, c.splitPoints);
-      if (spec.type === 'bin_num') features[c.at] = b;
-      else {
-        const w = c.woe[b];
-        if (w === undefined) throw new Error(`HeteroFeatureBinning: value ${features[c.at]} of ${JSON.stringify(c.name)} falls in bin ${b}, which had no rows when fitted (no WOE)`);
-        features[c.at] = w;
-      }
+  return { type: spec.type, columns };
+}
+
+/** One row (a new array): each planned column's value becomes its bin index or its bin's WOE. */
+export function binningRow(plan: BinningPlan, row: readonly number[]): number[] {
+  const features = [...row];
+  for (const c of plan.columns) {
+    const b = binIndex(features[c.at]!, c.splitPoints);
+    if (plan.type === 'bin_num') features[c.at] = b;
+    else {
+      const w = c.woe[b];
+      if (w === undefined) throw new Error(`HeteroFeatureBinning: value ${features[c.at]} of ${JSON.stringify(c.name)} falls in bin ${b}, which had no rows when fitted (no WOE)`);
+      features[c.at] = w;
     }
+  }
+  return features;
+}
+
+export function transformTable(table: DataTable<Instance>, spec: TransformSpec): DataTable<Instance> {
+  const plan = binningPlan(table.schema.header, spec);
+  if (!plan) return table;
+  const rows: [string, Instance][] = table.rows.map(([key, inst]) => {
+    const features = binningRow(plan, inst.features);
     return [key, inst.label === undefined ? { features } : { features, label: inst.label }];
   });
   return { schema: table.schema, rows };

@@ -92,7 +92,7 @@ function scaleColumns(params: ComponentInput['params'], header: string[]): numbe
   return [...set].sort((a, b) => a - b);
 }
 
-interface Fitted {
+export interface Fitted {
   method: 'min_max_scale' | 'standard_scale';
   header: string[];
   columns: number[];
@@ -167,20 +167,47 @@ function clip(features: readonly number[], columns: readonly number[], lower: re
   return out;
 }
 
-function transform(f: Fitted, table: DataTable<Instance>, index: number[]): DataTable<Instance> {
+/** A fitted or stored scale, ready for rows whose header may order the model's columns otherwise. */
+export interface ScalePlan {
+  readonly f: Fitted;
+  /** Model column → its position in the data's header (-1 when absent and not scaled). */
+  readonly index: readonly number[];
+  readonly range: readonly number[];
+}
+
+/** Columns by name: the data may list the model's columns in another order. */
+export function scalePlan(f: Fitted, dataHeader: readonly string[]): ScalePlan {
+  const index = f.header.map((h, i) => {
+    const at = dataHeader.indexOf(h);
+    if (at < 0 && f.columns.includes(i)) {
+      throw new Error(`FeatureScale: column ${JSON.stringify(h)} of the model is not in the data header [${dataHeader.join(', ')}]`);
+    }
+    return at;
+  });
   const range = f.upper.map((u, i) => {
     const scale = u - f.lower[i]!;
     return Math.abs(scale) < 1e-6 ? 1 : scale;
   });
+  return { f, index, range };
+}
+
+/** One row scaled (a new array): clipped to the model's range, then min-max or standard, rounded to 6 places. */
+export function scaleRow(plan: ScalePlan, row: readonly number[]): number[] {
+  const { f, index, range } = plan;
+  const features = [...row];
+  for (const c of f.columns) {
+    const at = index[c]!;
+    let v = features[at]!;
+    if (v > f.upper[c]!) v = f.upper[c]!;
+    else if (v < f.lower[c]!) v = f.lower[c]!;
+    features[at] = f.method === 'min_max_scale' ? round6((v - f.lower[c]!) / range[c]!) : round6((v - f.mean[c]!) / f.std[c]!);
+  }
+  return features;
+}
+
+function transform(plan: ScalePlan, table: DataTable<Instance>): DataTable<Instance> {
   const rows: [string, Instance][] = table.rows.map(([key, inst]) => {
-    const features = [...inst.features];
-    for (const c of f.columns) {
-      const at = index[c]!;
-      let v = features[at]!;
-      if (v > f.upper[c]!) v = f.upper[c]!;
-      else if (v < f.lower[c]!) v = f.lower[c]!;
-      features[at] = f.method === 'min_max_scale' ? round6((v - f.lower[c]!) / range[c]!) : round6((v - f.mean[c]!) / f.std[c]!);
-    }
+    const features = scaleRow(plan, inst.features);
     return [key, inst.label === undefined ? { features } : { features, label: inst.label }];
   });
   return { schema: table.schema, rows };
@@ -213,8 +240,11 @@ function toModel(f: Fitted, params: ComponentInput['params']): ModelBuffers {
   };
 }
 
+/** Whether a stored scale runs (ScaleMeta.need_run). */
+export const storedScaleRuns = (model: ModelBuffers): boolean => (model.ScaleMeta as Record<string, unknown> | undefined)?.needRun !== false;
+
 /** Scale._load_model: statistics by column name; unlisted columns are left alone. */
-function loadModel(model: ModelBuffers): Fitted {
+export function loadScaleModel(model: ModelBuffers): Fitted {
   const meta = model.ScaleMeta as Record<string, unknown> | undefined;
   const param = model.ScaleParam as Record<string, unknown> | undefined;
   if (!meta || !param) throw new Error('FeatureScale: input model has no ScaleMeta/ScaleParam');
@@ -247,23 +277,12 @@ function loadModel(model: ModelBuffers): Fitted {
 export const featureScale: Component = async (input, { tracker, signal }) => {
   const table = (input.data.data ?? input.data.train_data ?? input.data.eval_data) as DataTable<Instance> | undefined;
   if (!table) throw new Error('FeatureScale: no input data (expected data, train_data or eval_data)');
-  const needRun = input.model
-    ? (input.model.ScaleMeta as Record<string, unknown> | undefined)?.needRun !== false
-    : input.params.need_run !== false;
+  const needRun = input.model ? storedScaleRuns(input.model) : input.params.need_run !== false;
   if (!needRun) return { data: table };
 
-  const fitted = input.model ? loadModel(input.model) : fit(input.params, table);
+  const fitted = input.model ? loadScaleModel(input.model) : fit(input.params, table);
   signal.throwIfAborted();
-  // Columns by name: the data may list the model's columns in another order.
-  const dataHeader = table.schema.header;
-  const index = fitted.header.map((h, i) => {
-    const at = dataHeader.indexOf(h);
-    if (at < 0 && fitted.columns.includes(i)) {
-      throw new Error(`FeatureScale: column ${JSON.stringify(h)} of the model is not in the data header [${dataHeader.join(', ')}]`);
-    }
-    return at;
-  });
-  const data = transform(fitted, table, index);
+  const data = transform(scalePlan(fitted, table.schema.header), table);
   tracker.setMetricMeta('train', 'scale', { name: 'scale', metric_type: 'SCALE', method: fitted.method });
   return { data, model: input.model ?? toModel(fitted, input.params) };
 };

@@ -15,7 +15,7 @@ import { uniqueValueFilter } from './filters/uniqueValue.js';
 import { varianceCoeFilter } from './filters/varianceCoe.js';
 import { guestIvFilter } from './guest.js';
 import { hostIvFilter } from './host.js';
-import { exportModel, loadModel } from './model.js';
+import { exportModel, keptIndexes, loadModel } from './model.js';
 import { IV_FILTERS, readSelectionParams, type FeatureSelectionParam, type FilterMethod } from './params.js';
 import { CompletedSelection, SelectionProperties } from './selectionState.js';
 
@@ -111,12 +111,7 @@ async function fit(input: ComponentInput, table: DataTable<Instance>, param: Fea
 
 /** A stored selection replayed on new data: the kept columns, found by name in the data's header. */
 function transform(table: DataTable<Instance>, input: ComponentInput) {
-  const loaded = loadModel(input.model!);
-  const indexes = loaded.left.map((name) => {
-    const at = table.schema.header.indexOf(name);
-    if (at < 0) throw new Error(`${WHO}: column ${name} kept by the model is not in the data header [${table.schema.header.join(', ')}]`);
-    return at;
-  });
+  const indexes = keptIndexes(loadModel(input.model!), table.schema.header);
   return { data: keepColumns(table, indexes), model: input.model! };
 }
 

@@ -54,3 +54,12 @@ export function loadModel(model: ModelBuffers): LoadedSelection {
   }
   return { header, left: header.filter((h) => kept.has(h)) };
 }
+
+/** Where the kept columns are in a data header (by name; the data may order them otherwise). */
+export function keptIndexes(loaded: LoadedSelection, header: readonly string[]): number[] {
+  return loaded.left.map((name) => {
+    const at = header.indexOf(name);
+    if (at < 0) throw new Error(`HeteroFeatureSelection: column ${name} kept by the model is not in the data header [${header.join(', ')}]`);
+    return at;
+  });
+}

@@ -80,31 +80,46 @@ export function fitOneHot(table: DataTable<Instance>, transformNames: readonly s
   return { header, transformNames: [...transformNames], colMap, resultHeader, needRun: true };
 }
 
-/** FATE's transfer_one_instance: kept columns by name, encoded ones as 1 at their value's header. */
-export function transformOneHot(table: DataTable<Instance>, model: OneHotModel): DataTable<Instance> {
-  const header = table.schema.header;
+/** Per input column: where a kept value goes, or each known value's new column. */
+export interface OneHotPlan {
+  readonly width: number;
+  readonly columns: readonly { readonly kept?: number; readonly lookup?: ReadonlyMap<number, number> }[];
+}
+
+/** The plan for rows over `header`, which must be the model's input header. */
+export function oneHotPlan(model: OneHotModel, header: readonly string[]): OneHotPlan {
   if (header.length !== model.header.length || header.some((h, i) => h !== model.header[i])) {
     throw new Error(`OneHotEncoder: data header [${header.join(', ')}] does not match the model header [${model.header.join(', ')}]`);
   }
   const position = new Map(model.resultHeader.map((h, i) => [h, i]));
-  const plan = model.header.map((h) => {
+  const columns = model.header.map((h) => {
     const kept = position.get(h);
     if (kept !== undefined && !model.colMap.has(h)) return { kept };
     const pair = model.colMap.get(h);
     if (!pair) return {};
     return { lookup: new Map(pair.values.map((v, j) => [v, position.get(pair.headers[j]!)!])) };
   });
-  const width = model.resultHeader.length;
+  return { width: model.resultHeader.length, columns };
+}
+
+/** FATE's transfer_one_instance on one row: kept columns by name, encoded ones as 1 at their value's header. */
+export function oneHotRow(plan: OneHotPlan, row: readonly number[]): number[] {
+  const features = new Array<number>(plan.width).fill(0);
+  plan.columns.forEach((p, i) => {
+    const v = row[i]!;
+    if (p.kept !== undefined) features[p.kept] = v;
+    else if (p.lookup) {
+      const at = p.lookup.get(v);
+      if (at !== undefined) features[at] = 1;
+    }
+  });
+  return features;
+}
+
+export function transformOneHot(table: DataTable<Instance>, model: OneHotModel): DataTable<Instance> {
+  const plan = oneHotPlan(model, table.schema.header);
   const rows = table.rows.map(([key, inst]): [string, Instance] => {
-    const features = new Array<number>(width).fill(0);
-    plan.forEach((p, i) => {
-      const v = inst.features[i]!;
-      if (p.kept !== undefined) features[p.kept] = v;
-      else if (p.lookup) {
-        const at = p.lookup.get(v);
-        if (at !== undefined) features[at] = 1;
-      }
-    });
+    const features = oneHotRow(plan, inst.features);
     return [key, inst.label === undefined ? { features } : { features, label: inst.label }];
   });
   return { schema: { ...table.schema, header: [...model.resultHeader] }, rows };

@@ -1,6 +1,7 @@
 // A host's online features: rows looked up by id, loaded once into memory from a CSV whose first
 // column (or a column named "id") is the id and whose other columns are feature names, e.g. the
-// breast_hetero_host.csv the model was trained on.
+// breast_hetero_host.csv the model was trained on. Cells are kept as text: the model's DataIO reads
+// them as the predict job reads the same file (missing and outlier tokens, or a refusal at inference).
 import { readFileSync } from 'node:fs';
 
 export interface FeatureSource {
@@ -8,7 +9,7 @@ export interface FeatureSource {
   readonly idName: string;
   readonly size: number;
   /** The row for the request's ids, or undefined when the id is absent or unknown. */
-  lookup(ids: Readonly<Record<string, string>>): Readonly<Record<string, number>> | undefined;
+  lookup(ids: Readonly<Record<string, string>>): Readonly<Record<string, string>> | undefined;
 }
 
 export class FeatureSourceError extends Error {
@@ -31,18 +32,16 @@ export function parseFeatureCsv(text: string, source = 'host features'): Feature
   const header = lines[0]!.split(',').map((h) => h.trim());
   const idColumn = Math.max(0, header.indexOf('id'));
   const idName = header[idColumn]!;
-  const rows = new Map<string, Record<string, number>>();
+  const rows = new Map<string, Record<string, string>>();
   for (let n = 1; n < lines.length; n++) {
     const cells = lines[n]!.split(',');
     if (cells.length !== header.length) throw new FeatureSourceError(`${source} line ${n + 1} has ${cells.length} fields, the header ${header.length}`);
-    const row: Record<string, number> = {};
+    const row: Record<string, string> = {};
     for (let c = 0; c < header.length; c++) {
       if (c === idColumn) continue;
       const cell = cells[c]!.trim();
-      if (cell === '') continue; // missing: adds nothing to W·x
-      const x = Number(cell);
-      if (!Number.isFinite(x)) throw new FeatureSourceError(`${source} line ${n + 1}: ${header[c]} is not a number: '${cell}'`);
-      row[header[c]!] = x;
+      if (cell === '') continue; // absent: DataIO's missing value
+      row[header[c]!] = cell; // DataIO reads the text as the predict job reads the same file's cell
     }
     rows.set(cells[idColumn]!.trim(), row);
   }

@@ -1,10 +1,12 @@
-// Online inference at the guest's serving: {serviceId, featureData, sendToRemoteFeatureData} →
-// sigmoid(W_g·x_g + b + Σ_hosts W_h·x_h), the hosts' parts asked over gRPC. Answers are
+// Online inference at the guest's serving: {serviceId, featureData, sendToRemoteFeatureData} → the
+// row through the model's feature components (featurePipeline.ts), then sigmoid(W_g·x_g + b +
+// Σ_hosts W_h·x_h) or the trees' walk, the hosts' parts asked over gRPC. Answers are
 // FATE-Serving-like envelopes {retcode, retmsg, data}; a refusal names what is wrong.
 import type { HostClients } from './hostInference.js';
 import type { ModelRegistry } from './modelRegistry.js';
 import { linearPart, sigmoid } from './scoring.js';
-import { guestPrediction, hitRate } from './treeScoring.js';
+import { guestPrediction } from './treeScoring.js';
+import { inputHitRate, transformRow } from './featurePipeline.js';
 import { Status, ServingError } from './statusCodes.js';
 
 export interface InferenceRequest {
@@ -58,7 +60,9 @@ export async function inferOnline(g: GuestSide, req: InferenceRequest): Promise<
   const loaded = g.registry.byService(req.serviceId);
   if (!loaded) throw new ServingError(Status.MODEL_NULL, `no model is bound to service id ${req.serviceId}`);
   if (loaded.role !== 'guest') throw new ServingError(Status.INVALID_ROLE_ERROR, `service id ${req.serviceId} is bound to a host model; ask the guest's serving`);
-  const { lr, sbt } = loaded.model;
+  const { lr, sbt, features } = loaded.model;
+  // The guest's row through DataIO and the feature components first: a bad value is refused before any host is asked.
+  const row = transformRow(features, req.featureData, 'guest');
   const hostIds = loaded.roles['host'] ?? loaded.partners.filter((p) => p.role === 'host').map((p) => p.partyId);
   if (hostIds.length > 0 && Object.keys(req.sendToRemoteFeatureData).length === 0) {
     bad('sendToRemoteFeatureData is required: the hosts look their features up by it (e.g. {"id": "133"})');
@@ -82,22 +86,19 @@ export async function inferOnline(g: GuestSide, req: InferenceRequest): Promise<
     hostHitRates[hostIds[i]!] = a.inputDataHitRate;
   }
   let result: Record<string, unknown>;
-  let guestHitRate: number;
   if (sbt) {
     const directions = new Map(hostIds.map((id, i) => [`host:${id}`, hostAnswers[i]!.splitDirections]));
-    const p = guestPrediction(sbt, `guest:${loaded.partyId}`, req.featureData, directions);
+    const p = guestPrediction(sbt, `guest:${loaded.partyId}`, row, directions);
     // score as FATE-Serving answers it (the probability of class 1, or the value); label and
     // detail as the predict job's predict_result and predict_detail.
     result = { score: p.score, label: p.result, detail: p.detail };
-    guestHitRate = hitRate(sbt, req.featureData);
   } else {
     // Same order as the offline predict: W_g·x_g, + intercept, + each host's part in role order.
-    const guest = linearPart(lr!, req.featureData, 'guest');
-    let z = guest.score + lr!.intercept;
+    let z = linearPart(lr!, row, 'guest').score + lr!.intercept;
     for (const a of hostAnswers) z += a.partialScore;
     result = { score: sigmoid(z) };
-    guestHitRate = guest.hitRate;
   }
+  const guestHitRate = inputHitRate(features, req.featureData);
   return {
     retcode: Status.SUCCESS,
     retmsg: 'success',

@@ -1,5 +1,6 @@
 // Guest → host remote inference (fedflow.serving.v1.HostInferenceService). The host answers its
-// partial score W_h·x_h for the row whose ids the guest forwards; the host's model is the partner
+// partial score W_h·x_h (or its split directions) for the row whose ids the guest forwards, after
+// its own feature components; the host's model is the partner
 // of the guest's model, and under mutual TLS only that guest party may ask.
 import { status, type ClientDuplexStream, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import {
@@ -15,7 +16,8 @@ import { clientCredentials, type TlsMaterial } from '../federation/tls.js';
 import type { FeatureSource } from './featureSource.js';
 import type { ModelRegistry } from './modelRegistry.js';
 import { linearPart } from './scoring.js';
-import { hitRate, hostDirections } from './treeScoring.js';
+import { hostDirections } from './treeScoring.js';
+import { inputHitRate, transformRow } from './featurePipeline.js';
 import { Status, ServingError } from './statusCodes.js';
 
 export interface HostSide {
@@ -64,14 +66,17 @@ export function hostPartialScore(h: HostSide, req: PartialScoreRequest): Partial
   }
   try {
     const found = { hostModelNamespace: model.namespace, hostModelTableName: model.tableName };
-    const trees = model.model.sbt;
+    const { sbt: trees, lr, features } = model.model;
+    // The host's row through its own DataIO and feature components, as its predict job runs them.
+    const transformed = transformRow(features, row, 'host');
+    const inputDataHitRate = inputHitRate(features, row);
     if (trees) {
       // SecureBoost: only which way this host's own split nodes send the row.
-      const splitDirections = hostDirections(trees, `host:${h.partyId}`, row);
-      return { retcode: Status.SUCCESS, retmsg: 'success', partialScore: 0, inputDataHitRate: hitRate(trees, row), ...found, splitDirections };
+      const splitDirections = hostDirections(trees, `host:${h.partyId}`, transformed);
+      return { retcode: Status.SUCCESS, retmsg: 'success', partialScore: 0, inputDataHitRate, ...found, splitDirections };
     }
-    const part = linearPart(model.model.lr!, row, 'host');
-    return { retcode: Status.SUCCESS, retmsg: 'success', partialScore: part.score, inputDataHitRate: part.hitRate, ...found, splitDirections: Buffer.alloc(0) };
+    const part = linearPart(lr!, transformed, 'host');
+    return { retcode: Status.SUCCESS, retmsg: 'success', partialScore: part.score, inputDataHitRate, ...found, splitDirections: Buffer.alloc(0) };
   } catch (err) {
     if (err instanceof ServingError) return answer(err.code, err.message);
     throw err;

@@ -20,7 +20,8 @@ export function linearPart(lr: LinearPart, row: Readonly<Record<string, unknown>
   const { header, weights } = lr;
   for (let i = 0; i < header.length; i++) {
     const raw = row[header[i]!];
-    if (raw === undefined || raw === null || raw === '') continue;
+    // Missing (absent, or NaN after DataIO) adds nothing, as in FATE-Serving.
+    if (raw === undefined || raw === null || raw === '' || (typeof raw === 'number' && Number.isNaN(raw))) continue;
     const x = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
     if (!Number.isFinite(x)) throw new ServingError(Status.FEATURE_ERROR, `${who} feature ${header[i]} is not a number: ${JSON.stringify(raw)}`);
     score += weights[i]! * x;

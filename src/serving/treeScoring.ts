@@ -11,6 +11,7 @@ import { Status, ServingError } from './statusCodes.js';
 function valueOf(row: Readonly<Record<string, unknown>>, name: string, who: string): number {
   const raw = row[name];
   if (raw === undefined || raw === null || raw === '') return Number.NaN;
+  if (typeof raw === 'number' && Number.isNaN(raw)) return raw; // missing after DataIO, as in a predict job
   const x = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
   if (!Number.isFinite(x)) throw new ServingError(Status.FEATURE_ERROR, `${who} feature ${name} is not a number: ${JSON.stringify(raw)}`);
   return x;
@@ -24,14 +25,6 @@ function ownLeft(part: TreePart, tree: number, node: number, row: Readonly<Recor
   if (threshold === undefined) throw new ServingError(Status.LOAD_MODEL_ERROR, `${part.component}: tree ${tree} node ${node} has no threshold in this party's model`);
   const name = part.model.featureNames.get(n.fid) ?? String(n.fid);
   return goesLeft(valueOf(row, name, who), threshold, t.missingDirs.get(node), part.model.useMissing, part.model.zeroAsMissing);
-}
-
-/** Share of the model's features the row has. */
-export function hitRate(part: TreePart, row: Readonly<Record<string, unknown>>): number {
-  if (part.header.length === 0) return 1;
-  let found = 0;
-  for (const name of part.header) if (row[name] !== undefined && row[name] !== null && row[name] !== '') found++;
-  return found / part.header.length;
 }
 
 /** A host's answer: one byte per own split node, in its model's (tree, node) order. */

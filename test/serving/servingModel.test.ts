@@ -63,8 +63,8 @@ model('refusals name what is missing or unsupported (status 107)', () => {
   assert.is(e.code, 107);
   assert.is(e.message, 'the model has no pipeline.pipeline:Pipeline buffer');
 
-  e = refusal(() => decodeServingModel(heteroLrBuffers({ ...GUEST, inferenceDsl: { components: { ...INFERENCE_DSL.components, scale_0: { module: 'FeatureScale' } } } })));
-  assert.is(e.message, 'component scale_0 (FeatureScale) cannot be served online; fedflow serving supports DataIO, Intersection, HeteroFeatureSelection and one HeteroLR or HeteroSecureBoost');
+  e = refusal(() => decodeServingModel(heteroLrBuffers({ ...GUEST, inferenceDsl: { components: { ...INFERENCE_DSL.components, union_0: { module: 'Union' } } } })));
+  assert.is(e.message, 'component union_0 (Union) cannot be served online; fedflow serving supports DataIO, Intersection, FeatureScale, HeteroFeatureBinning, OneHotEncoder, HeteroFeatureSelection and one HeteroLR or HeteroSecureBoost');
 
   const { 'hetero_lr_0.hetero_lr:HeteroLogisticRegressionParam': _w, ...noParam } = base;
   e = refusal(() => decodeServingModel(noParam));
@@ -99,19 +99,18 @@ model.run();
 
 const features = suite('host feature source (CSV)');
 
-features('rows by the id column; missing cells are left out; bad cells refused with their line', () => {
-  const src = parseFeatureCsv('id,x0,x1\n133,0.5,-1\n7,,2\n');
+features('rows by the id column, cells as text (DataIO reads them); missing cells are left out; short lines refused with their line', () => {
+  const src = parseFeatureCsv('id,x0,x1\n133,0.5,-1\n7,,NA\n');
   assert.is(src.idName, 'id');
   assert.is(src.size, 2);
-  assert.equal(src.lookup({ id: '133' }), { x0: 0.5, x1: -1 });
-  assert.equal(src.lookup({ id: '7' }), { x1: 2 });
+  assert.equal(src.lookup({ id: '133' }), { x0: '0.5', x1: '-1' });
+  assert.equal(src.lookup({ id: '7' }), { x1: 'NA' });
   assert.is(src.lookup({ id: '8' }), undefined);
   assert.is(src.lookup({ phone: '133' }), undefined);
   const named = parseFeatureCsv('uid,x0\nabc,1\n');
   assert.is(named.idName, 'uid'); // no "id" column: the first column is the id
-  assert.equal(named.lookup({ uid: 'abc' }), { x0: 1 });
-  assert.equal(named.lookup({ id: 'abc' }), { x0: 1 });
-  assert.throws(() => parseFeatureCsv('id,x0\n1,abc\n', 'f.csv'), /f\.csv line 2: x0 is not a number: 'abc'/);
+  assert.equal(named.lookup({ uid: 'abc' }), { x0: '1' });
+  assert.equal(named.lookup({ id: 'abc' }), { x0: '1' });
   assert.throws(() => parseFeatureCsv('id,x0\n1\n', 'f.csv'), /f\.csv line 2 has 1 fields, the header 2/);
 });
 

@@ -1,7 +1,9 @@
 // npm run bench:serving — online inference through a guest and a host serving node (two child
 // processes running `fedflow serving`, as deployed) on 127.0.0.1: a hetero LR model with 30
 // features (guest x0..x9, host x0..x19 of the breast fixtures) and a HeteroSecureBoost model
-// (trained on breast here, 5 trees of depth 3, plaintext maths), loaded by publishLoad from a real
+// (trained on breast here, 5 trees of depth 3, plaintext maths), and the same LR shape behind the
+// feature components applied online (DataIO fill/outlier, min-max scale, binning, one-hot,
+// selection: test/support/servingPipelineModel.ts), loaded by publishLoad from a real
 // HTTP /v1/model/transfer, bound with publishBind, then POST /federation/v1/inference with
 // keep-alive at a fixed concurrency for BENCH_SECONDS. Prints requests/s and p50/p90/p99 latency.
 // Same-run baseline: a bare node:http server in a child process answering a fixed JSON at the same
@@ -20,6 +22,7 @@ import { certsInit, partyCertPaths, readPartyCerts } from '../src/federation/cer
 import { clientCredentials } from '../src/federation/tls.js';
 import { tempDir } from '../test/support/http.js';
 import { SBT_MODEL_VERSION, trainedBoostTransfer } from '../test/support/servingBoostModel.js';
+import { PIPELINE_MODEL_VERSION, pipelineLrBuffers } from '../test/support/servingPipelineModel.js';
 import {
   GUEST_HEADER,
   HOST_FEATURES_CSV,
@@ -40,6 +43,7 @@ const TLS = process.env.BENCH_TLS === '1';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const SERVICE_ID = 'breast-hetero-lr';
 const SBT_SERVICE_ID = 'breast-hetero-sbt';
+const PIPELINE_SERVICE_ID = 'breast-hetero-lr-pipeline';
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 const dir = tempDir('bench-serving');
@@ -157,6 +161,8 @@ async function main(): Promise<void> {
       [`${partyModelId('host', '10000')}|${MODEL_VERSION}`, heteroLrBuffers(hostSpec)],
       [`${partyModelId('guest', '9999')}|${SBT_MODEL_VERSION}`, boost.guest],
       [`${partyModelId('host', '10000')}|${SBT_MODEL_VERSION}`, boost.host],
+      [`${partyModelId('guest', '9999')}|${PIPELINE_MODEL_VERSION}`, pipelineLrBuffers('guest', GUEST_HEADER, 7)],
+      [`${partyModelId('host', '10000')}|${PIPELINE_MODEL_VERSION}`, pipelineLrBuffers('host', HOST_HEADER, 11)],
     ]),
   );
   const [, hostGrpc] = await serving('10000', ['--host-features', HOST_FEATURES_CSV], transfer.url);
@@ -175,6 +181,9 @@ async function main(): Promise<void> {
     [hostClient, ['publishLoad', loadRequest('host', SBT_MODEL_VERSION)]],
     [guestClient, ['publishLoad', loadRequest('guest', SBT_MODEL_VERSION)]],
     [guestClient, ['publishBind', bindRequest(SBT_SERVICE_ID, SBT_MODEL_VERSION)]],
+    [hostClient, ['publishLoad', loadRequest('host', PIPELINE_MODEL_VERSION)]],
+    [guestClient, ['publishLoad', loadRequest('guest', PIPELINE_MODEL_VERSION)]],
+    [guestClient, ['publishBind', bindRequest(PIPELINE_SERVICE_ID, PIPELINE_MODEL_VERSION)]],
   ] as const) {
     const res = await call(c, req[0], req[1]);
     if (res.statusCode !== 0) throw new Error(`${req[0]} failed: ${res.statusCode} ${res.message}`);
@@ -186,6 +195,7 @@ async function main(): Promise<void> {
   // One body per breast row (569 ids): guest features + the id the host looks its features up by.
   const rows = [...csvRows('breast_hetero_guest.csv')];
   const bodies = rows.map(([id, { y: _label, ...featureData }]) => JSON.stringify({ serviceId: SERVICE_ID, featureData, sendToRemoteFeatureData: { id } }));
+  const pipelineBodies = rows.map(([id, { y: _label, ...featureData }]) => JSON.stringify({ serviceId: PIPELINE_SERVICE_ID, featureData, sendToRemoteFeatureData: { id } }));
   const boostBodies = rows.map(([id, { y: _label, ...featureData }]) => JSON.stringify({ serviceId: SBT_SERVICE_ID, featureData, sendToRemoteFeatureData: { id } }));
   // The SecureBoost service answers every row with the training job's score (a check, not timed).
   for (const [id, { y: _label, ...featureData }] of rows.slice(0, 50)) {
@@ -221,6 +231,11 @@ async function main(): Promise<void> {
   const boosted = await fire(`${guestUrl}/federation/v1/inference`, boostBodies, SECONDS, okAnswer);
   const bcpu1 = [cpuSeconds(guestChild!.pid), cpuSeconds(hostChild!.pid), ownCpuSeconds()];
   const perBoost = (i: number): string => `${(((bcpu1[i]! - bcpu0[i]!) * 1000) / boosted.n).toFixed(3)} ms`;
+  await fire(`${guestUrl}/federation/v1/inference`, pipelineBodies, 1, okAnswer); // warm-up
+  const pcpu0 = [cpuSeconds(guestChild!.pid), cpuSeconds(hostChild!.pid), ownCpuSeconds()];
+  const piped = await fire(`${guestUrl}/federation/v1/inference`, pipelineBodies, SECONDS, okAnswer);
+  const pcpu1 = [cpuSeconds(guestChild!.pid), cpuSeconds(hostChild!.pid), ownCpuSeconds()];
+  const perPiped = (i: number): string => `${(((pcpu1[i]! - pcpu0[i]!) * 1000) / piped.n).toFixed(3)} ms`;
   await fire(baselineUrl!, bodies, 1, okAnswer);
   const baseline = await fire(baselineUrl!, bodies, SECONDS, okAnswer);
 
@@ -228,15 +243,18 @@ async function main(): Promise<void> {
     `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${ms(pct(r.latencies, 50))}   p90 ${ms(pct(r.latencies, 90))}   p99 ${ms(pct(r.latencies, 99))}   max ${ms(r.latencies[r.latencies.length - 1] ?? NaN)}   ${r.n} requests, ${r.errors} errors`;
   console.log(row('online inference (guest + host)', served));
   console.log(row('SecureBoost (5 trees, depth 3)', boosted));
+  console.log(row('LR + fill/scale/bin/one-hot/select', piped));
   console.log(row('baseline: bare node:http, fixed JSON', baseline));
   console.log(`CPU per inference: guest serving ${perRequest(0)}, host serving ${perRequest(1)}, bench client ${perRequest(2)} (less load-sensitive than wall-clock figures)`);
   console.log(`CPU per SecureBoost inference: guest serving ${perBoost(0)}, host serving ${perBoost(1)}, bench client ${perBoost(2)}`);
-  console.log(`ratio inference / baseline: ${(served.rps / baseline.rps).toFixed(2)}, SecureBoost / baseline: ${(boosted.rps / baseline.rps).toFixed(2)} (throughput)`);
+  console.log(`CPU per feature-chain LR inference: guest serving ${perPiped(0)}, host serving ${perPiped(1)}, bench client ${perPiped(2)}`);
+  console.log(`ratio inference / baseline: ${(served.rps / baseline.rps).toFixed(2)}, SecureBoost / baseline: ${(boosted.rps / baseline.rps).toFixed(2)}, feature-chain LR / baseline: ${(piped.rps / baseline.rps).toFixed(2)} (throughput)`);
   console.log(`load average: ${loadBefore} before the inference run, ${loadAfterServing} after it, ${load()} at the end`);
   console.log(`target: >= 1000 req/s with p99 < 20 ms -> ${served.rps >= 1000 && pct(served.latencies, 99) < 20 && served.errors === 0 ? 'met' : 'NOT met'}`);
   console.log(`SecureBoost target: >= 1000 req/s with p99 <= 20 ms -> ${boosted.rps >= 1000 && pct(boosted.latencies, 99) <= 20 && boosted.errors === 0 ? 'met' : 'NOT met'}`);
   if (served.errors > 0) console.log(`first error: ${served.firstError}`);
   if (boosted.errors > 0) console.log(`first SecureBoost error: ${boosted.firstError}`);
+  if (piped.errors > 0) console.log(`first feature-chain LR error: ${piped.firstError}`);
 }
 
 main()

@@ -102,6 +102,8 @@ export function modelOperations(d: ModelServiceDeps) {
         modelId: m.model.modelId,
         modelVersion: m.model.modelVersion,
         components: { dataio: m.model.dataIo.component, ...(m.model.lr ? { lr: m.model.lr.component } : { secureboost: m.model.sbt!.component }) },
+        // The feature components applied online, in the order a row goes through them.
+        transforms: m.model.features.steps.map((s) => ({ component: s.component, module: s.module })),
         features: modelComponentOf(m.model).features,
         partners: m.partners,
         timestamp: m.loadedAt,

@@ -104,6 +104,7 @@ test('publishLoad on each party pulls its own buffers from /v1/model/transfer', 
   assert.is(content.role, 'host');
   assert.equal(content.features, HOST_HEADER);
   assert.equal(content.components, { dataio: 'dataio_0', lr: 'hetero_lr_0' });
+  assert.equal(content.transforms, []);
 });
 
 test('publishBind maps the service id to the guest model; queryModel lists it', async () => {

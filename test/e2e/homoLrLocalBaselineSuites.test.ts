@@ -4,8 +4,10 @@
 // hosts train encrypted (Paillier, 1024-bit keys). A predict task (`deps`) gets the train task's
 // model_id and model_version, as run_test.py does.
 //
+// homo_lr `cv`: the encrypted host (FATE's default encrypt_param) logs its fold metrics from the labels
+// the arbiter decides (see homoLR/crossValidate.ts).
+//
 // Known exceptions, taken automatically and said in the output:
-//  - homo_lr `cv`: the encrypted host (FATE's default encrypt_param) logs no fold metrics (see crossValidate.ts).
 //  - local_baseline's `local_baseline` task also trains HeteroLR on 4 classes; while HeteroLR refuses
 //    multi-class the job fails on hetero_lr_0, and the test then runs the same conf with the DSL minus
 //    hetero_lr_0 and its evaluation, so LocalBaseline's one-vs-rest is still checked in that pipeline.
@@ -135,15 +137,17 @@ t('homo_lr multi_host: two encrypted hosts (9998, and 9999 which is also the arb
   for (const party of [9998, 9999]) assert.equal((await model(jobId, 'homo_lr_0', 'host', party)).weight, {});
 });
 
-t('homo_lr cv: every fold trains and the guest logs train_fold_<k> / validate_fold_<k> metrics', async () => {
+t('homo_lr cv: every fold trains; the guest and the encrypted host log train_fold_<k> / validate_fold_<k> metrics', async () => {
   const conf = confOf(homo, 'cv');
   assert.is(conf.algorithm_parameters.homo_lr_0.cv_param.need_cv, true);
   const jobId = await runTask(homo, 'cv');
-  const r = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'homo_lr_0', role: 'guest', party_id: 10000 });
-  assert.is(r.body.retcode, 0, r.body.retmsg);
-  const namespaces = Object.keys(r.body.data);
-  for (const k of [0, 1, 2, 3, 4].slice(0, Number(conf.algorithm_parameters.homo_lr_0.cv_param.n_splits ?? 5))) {
-    assert.ok(namespaces.some((ns) => ns.includes(`validate_fold_${k}`) || JSON.stringify(r.body.data[ns]).includes(`validate_fold_${k}`)), `fold ${k} in ${namespaces}`);
+  for (const [role, party] of [['guest', 10000], ['host', 9998]] as const) {
+    const r = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'homo_lr_0', role, party_id: party });
+    assert.is(r.body.retcode, 0, r.body.retmsg);
+    const namespaces = Object.keys(r.body.data);
+    for (const k of [0, 1, 2, 3, 4].slice(0, Number(conf.algorithm_parameters.homo_lr_0.cv_param.n_splits ?? 5))) {
+      assert.ok(namespaces.some((ns) => ns.includes(`validate_fold_${k}`) || JSON.stringify(r.body.data[ns]).includes(`validate_fold_${k}`)), `${role} fold ${k} in ${namespaces}`);
+    }
   }
 });
 

@@ -43,7 +43,7 @@ export function centralBoost(params: Record<string, unknown>, guest: DataTable<I
   const labels = guest.rows.map(([, i]) => i.label!);
   const parties = [guest, ...hosts].map((t) => binFeatures(t.rows.map(([, i]) => i.features), t.schema.header.length, p.binNum, p));
   const rands = parties.map((_, k) => seededRandom(p.randomSeed === null ? null : p.randomSeed + (k === 0 ? 0 : 1)));
-  const target = boostingTarget(p, objectiveOf(p.objective), labels);
+  const target = boostingTarget(p, objectiveOf(p.objective, p.objectiveParams), labels);
   const dim = target.treeDim;
   const scores = new Float64Array(n * dim);
   for (let i = 0; i < n; i++) for (let k = 0; k < dim; k++) scores[i * dim + k] = target.initScore[k]!;

@@ -19,6 +19,7 @@ export interface BoostingTarget {
 export function boostingTarget(p: BoostingTreeParam, objective: Objective, labels: readonly number[]): BoostingTarget {
   const n = labels.length;
   if (p.taskType === 'regression') {
+    objective.checkLabels?.(labels);
     const init = objective.initScore(labels);
     return {
       treeDim: 1, numClasses: 1, classes: [], initScore: [init],
@@ -28,6 +29,10 @@ export function boostingTarget(p: BoostingTreeParam, objective: Objective, label
         for (let i = 0; i < n; i++) {
           g[i] = objective.grad(labels[i]!, scores[i]!);
           h[i] = objective.hess(labels[i]!, scores[i]!);
+          // tweedie's exponentials can overflow with a large learning rate: say so, never pack NaN.
+          if (!Number.isFinite(g[i]!) || !Number.isFinite(h[i]!)) {
+            throw new Error(`HeteroSecureBoost: objective ${objective.name}: gradient or hessian of row ${i} is not finite (score ${scores[i]}); lower learning_rate`);
+          }
         }
         return [{ g, h }];
       },

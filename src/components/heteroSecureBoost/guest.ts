@@ -233,7 +233,7 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
     if (typeof inst.label !== 'number') throw new Error(`HeteroSecureBoost: row ${JSON.stringify(key)} has no label`);
     return inst.label;
   });
-  const objective = objectiveOf(p.objective);
+  const objective = objectiveOf(p.objective, p.objectiveParams);
 
   let cipher: GhCipher;
   let paillier: PaillierGhCipher | null = null;
@@ -274,7 +274,7 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   const trees: TreeParam[] = [];
   ctx.tracker.setMetricMeta('train', 'loss', { name: 'train', metric_type: 'LOSS', unit_name: 'iters', curve_name: 'loss' });
 
-  const shape = { taskType: p.taskType, numClasses: target.numClasses, classes: target.classes };
+  const shape = { taskType: p.taskType, objective: p.objective, numClasses: target.numClasses, classes: target.classes };
   const trainRows = (type: string): [string, unknown[]][] =>
     table.rows.map(([key, inst], i) => [key, resultRow(shape, Array.from(scores.subarray(i * dim, (i + 1) * dim)), p.threshold, inst.label, type)]);
   const modelOf = (ts: readonly TreeParam[], ls: readonly number[], bestIteration: number) => ({

@@ -49,7 +49,7 @@ export function metaOf(p: BoostingTreeParam): Record<string, unknown> {
     learningRate: p.learningRate,
     numTrees: p.numTrees,
     quantileMeta: { quantileMethod: 'quantile', binNum: p.binNum },
-    objectiveMeta: { objective: p.objective, param: [] },
+    objectiveMeta: { objective: p.objective, param: [...p.objectiveParams] },
     taskType: p.taskType,
     nIterNoChange: p.nIterNoChange,
     tol: p.tol,

@@ -1,15 +1,23 @@
 // Boosting objectives (FATE 1.x federatedml/loss): the initial score, per-instance gradient and hessian
 // of the loss in the raw score f, the loss logged per tree, and the prediction from the raw score.
+// Classification is cross_entropy only; regression has FATE's six losses (regressionObjectives.ts).
+import { REGRESSION_OBJECTIVES, regressionObjective, type RegressionObjectiveName } from './regressionObjectives.js';
+
+export type ObjectiveName = 'cross_entropy' | RegressionObjectiveName;
 
 export interface Objective {
-  readonly name: 'cross_entropy' | 'lse';
+  readonly name: ObjectiveName;
+  /** FATE's objective_param.params as the model meta stores them (huber δ, fair c, tweedie ρ). */
+  readonly params: readonly number[];
   initScore(labels: readonly number[]): number;
   grad(label: number, score: number): number;
   hess(label: number, score: number): number;
-  /** Mean loss over the instances. */
+  /** Mean loss over the instances, from the raw scores. */
   loss(labels: readonly number[], scores: Float64Array): number;
   /** What the model outputs for a raw score: a probability (binary) or the value (regression). */
   predict(score: number): number;
+  /** Refuses labels the loss is not defined for (tweedie: negative ones); absent: every label is fine. */
+  checkLabels?(labels: readonly number[]): void;
 }
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -19,6 +27,7 @@ const EPS = 1e-15;
 /** SigmoidBinaryCrossEntropyLoss: init 0, g = p − y, h = p(1 − p). */
 export const crossEntropy: Objective = {
   name: 'cross_entropy',
+  params: [],
   initScore: () => 0,
   grad: (y, f) => sigmoid(f) - y,
   hess: (_y, f) => {
@@ -36,20 +45,17 @@ export const crossEntropy: Objective = {
   predict: sigmoid,
 };
 
-/** LeastSquaredErrorLoss: init mean(y), g = 2(f − y), h = 2, loss = mean squared error. */
-export const leastSquares: Objective = {
-  name: 'lse',
-  initScore: (labels) => labels.reduce((s, y) => s + y, 0) / Math.max(1, labels.length),
-  grad: (y, f) => 2 * (f - y),
-  hess: () => 2,
-  loss: (labels, scores) => {
-    let s = 0;
-    for (let i = 0; i < labels.length; i++) s += (scores[i]! - labels[i]!) ** 2;
-    return s / Math.max(1, labels.length);
-  },
-  predict: (f) => f,
-};
+/** Every objective name FATE 1.4's ObjectiveParam accepts. */
+export const OBJECTIVE_NAMES: readonly ObjectiveName[] = ['cross_entropy', ...REGRESSION_OBJECTIVES];
 
-export function objectiveOf(name: 'cross_entropy' | 'lse'): Objective {
-  return name === 'cross_entropy' ? crossEntropy : leastSquares;
+export const isObjectiveName = (name: string): name is ObjectiveName => (OBJECTIVE_NAMES as readonly string[]).includes(name);
+
+/** The objective of a (checked) name and its params; params are checked by params.ts. */
+export function objectiveOf(name: ObjectiveName, params: readonly number[] = []): Objective {
+  return name === 'cross_entropy' ? crossEntropy : regressionObjective(name, params);
+}
+
+/** A regression model's output for a raw score (tweedie's log link: exp; the others: the score). */
+export function regressionPrediction(objective: string, score: number): number {
+  return objective === 'tweedie' ? Math.exp(score) : score;
 }

@@ -1,14 +1,18 @@
 // BoostingTreeParam (FATE 1.x federatedml/param/boosting_param.py) as HeteroSecureBoost reads it from the
 // merged parameter object. Unsupported choices fail loudly instead of silently training something else.
 import type { ObfuscationMode } from '../crypto/paillier.js';
+import type { ObjectiveName } from './objective.js';
+import { REGRESSION_OBJECTIVES, type RegressionObjectiveName } from './regressionObjectives.js';
 
+export type { ObjectiveName } from './objective.js';
 export type TaskType = 'classification' | 'regression';
-export type ObjectiveName = 'cross_entropy' | 'lse';
 export type ImportanceType = 'split' | 'gain';
 
 export interface BoostingTreeParam {
   readonly taskType: TaskType;
   readonly objective: ObjectiveName;
+  /** objective_param.params: [δ] for huber, [c] for fair, [ρ] for tweedie; empty for the others. */
+  readonly objectiveParams: number[];
   readonly learningRate: number;
   readonly numTrees: number;
   readonly binNum: number;
@@ -72,6 +76,36 @@ function obfuscationOf(v: unknown): ObfuscationMode {
   return fail(`encrypt_param.fedflow_obfuscation must be standard or djn, got ${JSON.stringify(v)}`);
 }
 
+/**
+ * FATE 1.4's ObjectiveParam.check: cross_entropy for classification, one of six losses for regression;
+ * huber and fair need params[0] > 0, tweedie params[0] in [1, 2) (its variance power).
+ */
+function readObjective(taskType: TaskType, o: Record<string, unknown>): { name: ObjectiveName; params: number[] } {
+  const raw = o.objective ?? (taskType === 'classification' ? 'cross_entropy' : 'lse');
+  if (typeof raw !== 'string') fail(`objective_param.objective must be a string, got ${JSON.stringify(raw)}`);
+  const name = raw.toLowerCase();
+  if (taskType === 'classification') {
+    if (name !== 'cross_entropy') fail(`objective ${JSON.stringify(raw)} is not a classification objective (use cross_entropy)`);
+    return { name, params: [] };
+  }
+  if (!(REGRESSION_OBJECTIVES as readonly string[]).includes(name)) {
+    fail(`objective ${JSON.stringify(raw)} is not a regression objective (use one of ${REGRESSION_OBJECTIVES.join(', ')})`);
+  }
+  const reg = name as RegressionObjectiveName;
+  const params = o.params ?? null;
+  if (params !== null && (!Array.isArray(params) || params.some((x) => typeof x !== 'number' || !Number.isFinite(x)))) {
+    fail(`objective_param.params must be a list of numbers, got ${JSON.stringify(params)}`);
+  }
+  const list = (params ?? []) as number[];
+  if (reg !== 'huber' && reg !== 'fair' && reg !== 'tweedie') return { name: reg, params: list };
+  const what = reg === 'huber' ? 'delta' : reg === 'fair' ? 'c' : 'variance power rho';
+  if (list.length < 1) fail(`objective ${reg} needs objective_param.params: [${what}]`);
+  const v = list[0]!;
+  if (reg === 'tweedie' && !(v >= 1 && v < 2)) fail(`objective tweedie needs params[0] (${what}) in [1, 2), got ${v}`);
+  if (reg !== 'tweedie' && !(v > 0)) fail(`objective ${reg} needs params[0] (${what}) greater than 0, got ${v}`);
+  return { name: reg, params: list };
+}
+
 export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTreeParam {
   const tree = obj(raw.tree_param, 'tree_param');
   const objective = obj(raw.objective_param, 'objective_param');
@@ -80,9 +114,7 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
 
   const taskType = String(raw.task_type ?? 'classification').toLowerCase();
   if (taskType !== 'classification' && taskType !== 'regression') fail(`task_type must be classification or regression, got ${JSON.stringify(raw.task_type)}`);
-  const objectiveName = String(objective.objective ?? (taskType === 'classification' ? 'cross_entropy' : 'lse')).toLowerCase();
-  if (taskType === 'classification' && objectiveName !== 'cross_entropy') fail(`objective ${objectiveName} is not a classification objective (use cross_entropy)`);
-  if (taskType === 'regression' && objectiveName !== 'lse') fail(`regression objective ${JSON.stringify(objectiveName)} is not implemented (use lse)`);
+  const { name: objectiveName, params: objectiveParams } = readObjective(taskType, objective);
 
   let encryptMethod: 'Paillier' | 'IterativeAffine' | null = 'Paillier';
   if ('method' in enc) {
@@ -107,7 +139,8 @@ export function readParams(raw: Readonly<Record<string, unknown>>): BoostingTree
 
   return {
     taskType,
-    objective: objectiveName as ObjectiveName,
+    objective: objectiveName,
+    objectiveParams,
     learningRate: num(raw, 'learning_rate', 0.3),
     numTrees: positiveInt(raw, 'num_trees', 5),
     binNum: Math.max(2, positiveInt(raw, 'bin_num', 32)),

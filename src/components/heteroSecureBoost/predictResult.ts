@@ -1,10 +1,12 @@
 // A row's prediction from its raw scores, as FATE's HeteroSecureBoostingTreeGuest.predict writes it:
 // [label, predict_result, predict_score, predict_detail, type]. Training, predict jobs and online
 // serving all call this, so the three give the same numbers.
-import { sigmoid } from './objective.js';
+import { regressionPrediction, sigmoid } from './objective.js';
 
 export interface ResultShape {
   readonly taskType: string;
+  /** The objective (FATE's objective_meta): tweedie's log link maps a raw score f to e^f. Absent: lse's identity. */
+  readonly objective?: string;
   readonly numClasses: number;
   /** Class labels as strings (FATE's classes_), ascending. */
   readonly classes: readonly string[];
@@ -28,7 +30,10 @@ export interface Prediction {
 }
 
 export function predictionOf(shape: ResultShape, f: readonly number[], threshold: number): Prediction {
-  if (shape.taskType === 'regression') return { result: f[0]!, score: f[0]!, detail: { label: f[0]! } };
+  if (shape.taskType === 'regression') {
+    const y = regressionPrediction(shape.objective ?? 'lse', f[0]!);
+    return { result: y, score: y, detail: { label: y } };
+  }
   const classes = shape.classes.length ? shape.classes : ['0', '1'];
   if (shape.numClasses <= 2) {
     const p = sigmoid(f[0]!);

@@ -4,6 +4,7 @@
 // only its own buffers: the guest's hold every weight but no host threshold, a host's hold its own
 // thresholds (split_maskdict) and no weight.
 import type { ModelBuffers } from '../contract.js';
+import { isObjectiveName, OBJECTIVE_NAMES } from './objective.js';
 
 export interface StoredNode {
   readonly id: number;
@@ -75,6 +76,10 @@ export function readStoredBoosting(model: ModelBuffers, role: string): StoredBoo
     return { nodes, thresholds: numberMap(tree.splitMaskdict), missingDirs: numberMap(tree.missingDirMaskdict) };
   });
   const treeMeta = obj(meta.treeMeta);
+  // A buffer without objective_meta decodes to '' (proto3 default): the task type's default objective.
+  const taskType = String(meta.taskType || 'classification');
+  const objective = String(obj(meta.objectiveMeta).objective || (taskType === 'regression' ? 'lse' : 'cross_entropy'));
+  if (!isObjectiveName(objective)) fail(`the model's objective ${JSON.stringify(objective)} is not one fedflow knows (${OBJECTIVE_NAMES.join(', ')})`);
   const treeDim = Math.max(1, num(param.treeDim, 1));
   if (trees.length % treeDim !== 0) fail(`the model has ${trees.length} trees, not a multiple of tree_dim ${treeDim}`);
   const initScore = arr(param.initScore).map((x) => num(x));
@@ -86,8 +91,8 @@ export function readStoredBoosting(model: ModelBuffers, role: string): StoredBoo
     numClasses: num(param.numClasses, 0),
     classes: arr(param.classes ?? param.classes_).map(String),
     learningRate: num(meta.learningRate, 0.3),
-    taskType: String(meta.taskType ?? 'classification'),
-    objective: String(obj(meta.objectiveMeta).objective ?? 'cross_entropy'),
+    taskType,
+    objective,
     useMissing: meta.useMissing === true || treeMeta.useMissing === true,
     zeroAsMissing: meta.zeroAsMissing === true || treeMeta.zeroAsMissing === true,
     featureNames: new Map(Object.entries(obj(param.featureNameFidMapping)).map(([k, name]) => [Number(k), String(name)])),

@@ -51,6 +51,8 @@ export interface FitScope {
   readonly scope: string;
   readonly lossName: string;
   readonly curveName: string;
+  /** Prefix of validation data set names (FATE's make_data_set_name: `fold_<k>.` in a cross-validation). */
+  readonly dataSetPrefix?: string;
 }
 export const PLAIN_FIT: FitScope = { scope: '', lossName: 'loss', curveName: 'loss' };
 

@@ -137,7 +137,7 @@ export async function runClient(
       }
       degree += to - from;
     }
-    if (me.role === 'guest' && needsValidation(p, nIter)) await validate(ctx, p, nIter, held, table, evalData);
+    if (me.role === 'guest' && needsValidation(p, nIter)) await validate(ctx, p, nIter, held, table, evalData, fit.dataSetPrefix);
   }
 
   const tables = [{ t: table, type: 'train' }, ...(evalData ? [{ t: alignTo(evalData, table.schema.header), type: 'validate' }] : [])];

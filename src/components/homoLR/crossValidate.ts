@@ -1,19 +1,32 @@
 // HomoLR cross-validation (FATE 1.4 KFold.run in homo mode): every client splits its own rows into
 // folds (crossValidation/kFold.ts; no ids cross), and for each fold all parties run a whole HomoLR fit
-// under the scope `fold<k>.` — with fresh pairwise mask keys, so no mask is ever reused across folds —
-// then each client predicts its fold's train and test rows and logs FATE's evaluation under
-// `train_fold_<k>` / `validate_fold_<k>`. The arbiter's loss curve of fold k is `train`/`loss.<k>`.
-// Like FATE, a CV job outputs no model and no data.
+// under the scope `fold<k>.` — with fresh pairwise mask keys, so no mask is ever reused across folds.
+// As FATE's KFold calls fit(train_data, test_data), each client fits with the fold's test rows as its
+// eval_data, so its fit output holds the fold's train and validate predictions: a plaintext client
+// scores them with its clear model; an encrypted host gets their labels from the arbiter (the
+// predict_wx / predict_result exchange that ends every fit, like FATE's arbiter-assisted predict), and
+// never sees a score or its model. Each client then logs FATE's evaluation under `train_fold_<k>` /
+// `validate_fold_<k>`; the guest's validation_freqs evaluations are `fold_<k>.iteration_<r>`. The
+// arbiter's loss curve of fold k is `train`/`loss.<k>`. Like FATE, a CV job outputs no model and no data.
+//
+// Differences from FATE 1.4.5 (which evaluates folds at the guest only, host_do_evaluate false):
+// hosts log their fold metrics too; an encrypted host has only 0/1 labels, so its metrics are those of
+// the labels as scores (its auc is the AUC of a hard classifier: (TPR + TNR) / 2, its ks TPR − FPR).
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
 import { readValidationParam } from '../validation/validationParam.js';
+import type { FitScope } from './channel.js';
 import { type HomoLROptions, type Parties, runArbiter, runClient } from './homoLR.js';
-import { loadModel, predictRows } from './localModel.js';
 import type { HomoLogisticParam } from './params.js';
 
+type Row = [string, unknown[]];
+
+/** An encrypted host's row [label, label decided by the arbiter, null, …]: its label is its only score. */
+const scoredByLabel = ([key, r]: Row): Row => (r[2] === null && (r[1] === 0 || r[1] === 1) ? [key, [r[0], r[1], r[1], { '0': 1 - r[1], '1': r[1] }, r[4]]] : [key, r]);
+
 export async function crossValidateHomo(input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions, cv: CvParam): Promise<ComponentOutput> {
-  const fitOf = (k: number) => ({ scope: `fold${k}.`, lossName: `loss.${k}`, curveName: String(k) });
+  const fitOf = (k: number): FitScope => ({ scope: `fold${k}.`, lossName: `loss.${k}`, curveName: String(k), dataSetPrefix: `fold_${k}.` });
   // A component name per fold: the pairwise mask keys are bound to it.
   const foldInput = (k: number, data: ComponentInput['data']): ComponentInput => ({ ...input, componentName: `${input.componentName}.fold${k}`, data });
   if (input.role === 'arbiter') {
@@ -26,14 +39,10 @@ export async function crossValidateHomo(input: ComponentInput, ctx: ComponentCon
   for (const [k, fold] of kFold(table.rows.length, cv).entries()) {
     const train: DataTable<Instance> = { schema: table.schema, rows: fold.train.map((i) => table.rows[i]!) };
     const test: DataTable<Instance> = { schema: table.schema, rows: fold.test.map((i) => table.rows[i]!) };
-    const out = await runClient(foldInput(k, { train_data: train }), ctx, p, parties, options, fitOf(k));
-    const { w, encrypted } = loadModel(out.model!);
-    // An encrypted host holds no clear weights (its model stays with the arbiter's key): scoring its
-    // folds would need the arbiter's label service per fold, which is not wired into CV yet, so it
-    // logs no fold metrics rather than metrics of a zero model.
-    if (encrypted) continue;
-    for (const [set, t] of [['train', train], ['validate', test]] as const) {
-      await evaluateRows(ctx, foldDataSetName(set, k), 'binary', metrics, predictRows(t, w, p.threshold, set), table.schema.sid_name);
+    const out = await runClient(foldInput(k, { train_data: train, eval_data: test }), ctx, p, parties, options, fitOf(k));
+    const rows = (out.data!.rows as Row[]).map(scoredByLabel);
+    for (const set of ['train', 'validate'] as const) {
+      await evaluateRows(ctx, foldDataSetName(set, k), 'binary', metrics, rows.filter(([, r]) => r[4] === set), table.schema.sid_name);
     }
   }
   return {};

@@ -2,8 +2,9 @@
 // local epoch n_iter the guest scores its train rows (type "train") and its eval_data rows (type
 // "validate") with the model it holds (the last aggregated one, FATE's self.model_weights) and runs
 // the Evaluation on them, so the metrics land under namespaces train / validate with the name
-// `iteration_<n_iter>`. Hosts and the arbiter do not validate (FATE 1.4.5 has that call commented out
-// in homo_lr_host.py and returns early on the arbiter).
+// `iteration_<n_iter>` (`fold_<k>.iteration_<n_iter>` in a cross-validation). Hosts and the arbiter
+// do not validate (FATE 1.4.5 has that call commented out in homo_lr_host.py and returns early on the
+// arbiter).
 import type { ComponentContext, DataTable, Instance } from '../contract.js';
 import { evaluation } from '../evaluation/evaluation.js';
 import { alignTo, PREDICT_HEADER, predictRows } from './localModel.js';
@@ -22,7 +23,9 @@ export async function validate(
   w: readonly number[],
   train: DataTable<Instance>,
   evalData: DataTable<Instance> | undefined,
+  dataSetPrefix = '',
 ): Promise<void> {
+  const name = `${dataSetPrefix}iteration_${nIter}`;
   const rows = predictRows(train, w, p.threshold, 'train');
   if (evalData) {
     // DTable union: a key already present keeps its train row.
@@ -32,8 +35,8 @@ export async function validate(
   const table = { schema: { header: [...PREDICT_HEADER], sid_name: train.schema.sid_name }, rows };
   await evaluation(
     {
-      jobId: '', taskId: '', componentName: `iteration_${nIter}`, module: 'Evaluation', role: 'guest', partyId: '', roles: {},
-      params: { eval_type: 'binary', pos_label: 1, metrics: [...p.metrics], _upstream: `iteration_${nIter}` },
+      jobId: '', taskId: '', componentName: name, module: 'Evaluation', role: 'guest', partyId: '', roles: {},
+      params: { eval_type: 'binary', pos_label: 1, metrics: [...p.metrics], _upstream: name },
       data: { data: table },
     },
     ctx,

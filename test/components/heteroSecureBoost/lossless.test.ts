@@ -1,6 +1,7 @@
 // Lossless, proven: federated SecureBoost (plaintext and Paillier modes) grows the same trees as a
 // plaintext central trainer on the joined table (test/support/centralBoost.ts), and its training and
-// predict-job scores equal the central ones within 1e-9 — binary, multi-class, regression, two hosts.
+// predict-job scores equal the central ones within 1e-9 — binary, multi-class, regression (every FATE
+// objective: lse, lae, huber, fair, log_cosh, tweedie), two hosts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
@@ -66,7 +67,9 @@ function assertSameTrees(fed: { guest: ComponentOutput; hosts: ComponentOutput[]
   });
 }
 
-function assertScores(out: ComponentOutput, central: ReturnType<typeof centralBoost>, shape: { taskType: string; numClasses: number; classes: string[] }, threshold = 0.5) {
+type Shape = { taskType: string; objective?: string; numClasses: number; classes: string[] };
+
+function assertScores(out: ComponentOutput, central: ReturnType<typeof centralBoost>, shape: Shape, threshold = 0.5) {
   const dim = central.treeDim;
   (out.data!.rows as [string, unknown[]][]).forEach(([key, r], i) => {
     const want = predictionOf(shape, Array.from(central.scores.subarray(i * dim, (i + 1) * dim)), threshold);
@@ -80,7 +83,7 @@ interface Case {
   name: string;
   data: () => Promise<HeteroTables>;
   params: Record<string, unknown>;
-  shape: { taskType: string; numClasses: number; classes: string[] };
+  shape: Shape;
 }
 
 const PLAIN = { method: null, key_length: 512 };
@@ -113,6 +116,16 @@ const cases: Case[] = [
   },
 ];
 
+// FATE's other regression objectives (objective_param.params: huber δ, fair c, tweedie ρ), on student.
+const OBJECTIVES: [string, number[] | undefined][] = [['lae', undefined], ['huber', [2]], ['fair', [1.5]], ['log_cosh', undefined], ['tweedie', [1.5]]];
+for (const [objective, params] of OBJECTIVES) {
+  cases.push({
+    name: `regression ${objective} (student)`, data: () => heteroTables('student_hetero_guest', ['student_hetero_host'], 'y', 'float'),
+    params: { task_type: 'regression', objective_param: { objective, ...(params ? { params } : {}) }, num_trees: 5, learning_rate: 0.1, bin_num: 50, tree_param: { max_depth: 3 } },
+    shape: { taskType: 'regression', objective, numClasses: 1, classes: [] },
+  });
+}
+
 const AFFINE = { method: 'IterativeAffine', key_length: 1024 };
 
 for (const [k, c] of cases.entries()) {
@@ -133,6 +146,9 @@ for (const [k, c] of cases.entries()) {
       assert.equal(gp.classes, c.shape.classes);
       assert.is(gp.numClasses, c.shape.numClasses);
       assert.equal(gp.losses, central.losses);
+      const gm = fed.guest.model!.HeteroSecureBoostingTreeGuestMeta as Record<string, any>;
+      const op = (c.params.objective_param ?? {}) as { objective?: string; params?: number[] };
+      if (op.objective) assert.equal(gm.objectiveMeta, { objective: op.objective, param: op.params ?? [] }, 'FATE\'s objective_meta');
       assertScores(fed.guest, central, c.shape);
       const predicted = await federated(params, data, { guest: stored(fed.guest.model!), hosts: fed.hosts.map((h) => stored(h.model!)) });
       assertScores(predicted.guest, central, c.shape);

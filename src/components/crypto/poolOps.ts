@@ -5,6 +5,7 @@
  * byte buffers are transferred, not copied.
  */
 import type { KeyObject } from 'node:crypto';
+import { PaillierPublicKey } from './paillier.js';
 import { type RsaPrivateKey, type RsaPublicKey, rsaKeyObject } from './rsa.js';
 import { type SlotSigner, blindIds, fixedPower, hostDoubleHashes, signSlots, slotSigner, unblindToDoubleHashes } from './rsaBatch.js';
 
@@ -27,6 +28,7 @@ const powers = lru<(r: bigint) => bigint>(4);
 const signerFor = (key: RsaPrivateKey): SlotSigner =>
   signers(`${key.n}`, () => slotSigner(key, rsaKeyObject(key) as KeyObject | undefined));
 const powerFor = (key: RsaPublicKey) => powers(`${key.n}:${key.e}`, () => fixedPower(key));
+const paillierKeys = lru<PaillierPublicKey>(4);
 
 export interface RsaHashing {
   salt: string;
@@ -43,6 +45,11 @@ export const poolOps = {
     blindIds(a.key, a.ids, a.hashing.salt, a.hashing.hashMethod, a.hashing.randomBit, powerFor(a.key)),
   'rsa.unblind': (a: { key: RsaPublicKey; signed: Uint8Array; rs: Uint8Array; hashing: RsaHashing }) =>
     unblindToDoubleHashes(a.key, a.signed, a.rs, a.hashing.randomBit, a.hashing.salt, a.hashing.finalHashMethod),
+  /** Paillier: [[Σ_i k_ij · a_i]] = Π c_i^k_ij mod n² for each column j (Pippenger; signed k). */
+  'paillier.dots': (a: { n: bigint; cts: bigint[]; columns: bigint[][] }) => {
+    const key = paillierKeys(`${a.n}`, () => new PaillierPublicKey(a.n));
+    return a.columns.map((ks) => key.dotPippenger(a.cts, ks));
+  },
 };
 
 export type PoolOps = typeof poolOps;

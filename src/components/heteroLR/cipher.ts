@@ -2,6 +2,7 @@
 // Paillier (g = n+1, one global fixed-point scale: residuals at 2^40, features at 2^23, products and
 // loss terms at 2^63, spec §4.4) and a plaintext mode for tests only (ciphertexts are the floats).
 import { BackgroundObfuscators } from '../crypto/backgroundObfuscators.js';
+import { cryptoPool } from '../crypto/cryptoPool.js';
 import { randomBits } from '../crypto/bigint.js';
 import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { maxBitLength, pippengerCost, pippengerWindow } from '../crypto/pippenger.js';
@@ -15,6 +16,8 @@ export const FEATURE_BITS = 23;
 export const PRODUCT_BITS = RESIDUAL_BITS + FEATURE_BITS;
 /** Gradient masks are uniform below 2^MASK_BITS, far above any masked value (statistical hiding). */
 const MASK_BITS = 192;
+/** Below this many (row, column) products a dot stays on the calling thread. */
+const PARALLEL_DOTS_MIN = 20_000;
 
 /** Column-major feature matrix prepared for repeated dot products. */
 export interface PreparedColumns {
@@ -49,6 +52,8 @@ export interface HeCipher {
    * array in a row share the per-ciphertext work (so the array must not be modified in between).
    */
   dots(cts: readonly Ct[], columns: PreparedColumns): Ct[];
+  /** The same as {@link dots}; large ones run their columns on the crypto helper threads (cryptoPool.ts). */
+  dotsAsync(cts: readonly Ct[], columns: PreparedColumns, signal?: AbortSignal): Promise<Ct[]>;
   /** [[a_i · f_i]] per row, f_i encoded at `factorBits` (the result's scale: the ciphertexts' + factorBits). */
   scale(cts: readonly Ct[], factors: readonly number[], factorBits: number): Ct[];
   /** Adds a random mask to each ciphertext; returns masked ciphertexts and masks. */
@@ -84,6 +89,9 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
       for (let i = 0; i < col.length; i++) s += (cts[i] as number) * col[i]!;
       return s;
     });
+  }
+  async dotsAsync(cts: readonly Ct[], prepared: PreparedColumns): Promise<Ct[]> {
+    return this.dots(cts, prepared);
   }
   scale(cts: readonly Ct[], factors: readonly number[]): Ct[] {
     return cts.map((c, i) => (c as number) * factors[i]!);
@@ -193,6 +201,26 @@ export class PaillierCipher implements HeCipher {
     prepared.sliced ??= new BitSlicedColumns(prepared.encoded!, rows);
     if (this.lastTables?.cts !== cts) this.lastTables = { cts, tables: new SubsetProductTables(cts as bigint[], this.publicKey.n2) };
     return this.lastTables.tables.multiExp(prepared.sliced!);
+  }
+  /**
+   * Columns split into one group per helper thread, each group's dots by Pippenger there (the same
+   * exact products as {@link dots}, so the same ciphertexts). Why: the gradient dots of a 10,000-row
+   * batch are the parties' largest homomorphic work after encryption, and were on one core.
+   * Small inputs stay here: shipping the ciphertexts costs more than it saves.
+   */
+  async dotsAsync(cts: readonly Ct[], prepared: PreparedColumns, signal?: AbortSignal): Promise<Ct[]> {
+    const columns = prepared.encoded!;
+    const pool = cryptoPool();
+    if (pool.size < 2 || columns.length < 2 || cts.length * columns.length < PARALLEL_DOTS_MIN) return this.dots(cts, prepared);
+    const groups = Math.min(pool.size, columns.length);
+    const per = Math.ceil(columns.length / groups);
+    const n = this.publicKey.n;
+    const parts = await Promise.all(
+      Array.from({ length: groups }, (_, g) =>
+        pool.run('paillier.dots', { n, cts: cts as bigint[], columns: columns.slice(g * per, (g + 1) * per) }, signal),
+      ),
+    );
+    return parts.flat();
   }
   scale(cts: readonly Ct[], factors: readonly number[], factorBits: number): Ct[] {
     return cts.map((c, i) => this.publicKey.mulScalar(c as bigint, scaled(factors[i]!, factorBits)));

@@ -21,4 +21,18 @@ function check(rows: number, columns: number): void {
 t('569 rows × 20 columns (the subset-product branch)', () => check(569, 20));
 t('4,000 rows × 2 columns (the Pippenger branch)', () => check(4000, 2));
 
+t('4,000 rows × 6 columns on the crypto helper threads: the same ciphertexts as on the calling thread', async () => {
+  process.env.FEDFLOW_CRYPTO_WORKERS ??= '2';
+  const { cryptoPool } = await import('../../../src/components/crypto/cryptoPool.js');
+  assert.ok(cryptoPool().size >= 2, 'this test needs the pool path');
+  const cipher = new PaillierCipher(publicKey);
+  const rows = 4000;
+  const features = Array.from({ length: 6 }, (_, j) => Array.from({ length: rows }, (_, i) => Math.cos(i + j) * 2));
+  const cts = Array.from({ length: rows }, (_, i) => publicKey.encrypt(BigInt(i - 2000) << 30n));
+  const prepared = cipher.prepare(features);
+  const parallel = await cipher.dotsAsync(cts, prepared);
+  assert.equal(parallel, cipher.dots(cts, prepared));
+  await cryptoPool().close();
+});
+
 t.run();

@@ -9,6 +9,7 @@
 // BENCH_ROWS below 1,000,000 prints the epoch time scaled linearly to 1,000,000 rows too (an epoch
 // is rows / batch steps of the same cost).
 // The machine may be shared: read the ratios and CPU seconds, not the absolute wall times.
+import { readFileSync } from 'node:fs';
 import type { DataTable, Instance, PartyRef } from '../src/components/contract.js';
 import { PaillierPrivateKey, PaillierPublicKey } from '../src/components/crypto/paillier.js';
 import { PaillierCipher } from '../src/components/heteroLR/cipher.js';
@@ -45,6 +46,7 @@ function dataset(rows: number): { guest: DataTable<Instance>; host: DataTable<In
 
 // Time inside Paillier calls on this thread (the helpers' obfuscators are CPU of other threads).
 let paillierMs = 0;
+const byMethod = new Map<string, number>();
 let depth = 0;
 function timeMethods(proto: Record<string, unknown>, names: string[]): void {
   for (const name of names) {
@@ -56,13 +58,16 @@ function timeMethods(proto: Record<string, unknown>, names: string[]): void {
       try {
         return original.apply(this, args);
       } finally {
-        paillierMs += performance.now() - started;
+        const ms = performance.now() - started;
+        paillierMs += ms;
+        byMethod.set(name, (byMethod.get(name) ?? 0) + ms);
         depth--;
       }
     };
   }
 }
 timeMethods(PaillierCipher.prototype as unknown as Record<string, unknown>, ['add', 'prepare', 'dots', 'scale', 'mask', 'unmask', 'decode']);
+// dotsAsync: only its synchronous part (splitting; or the whole dots when it stays on this thread).
 timeMethods(PaillierPublicKey.prototype as unknown as Record<string, unknown>, ['encrypt', 'add', 'addPlain', 'mulScalar']);
 timeMethods(PaillierPrivateKey.prototype as unknown as Record<string, unknown>, ['decrypt', 'decryptSigned', 'randomObfuscator']);
 
@@ -77,6 +82,8 @@ async function epoch(data: ReturnType<typeof dataset>, encrypt: Record<string, u
   const input = (role: string, train?: DataTable<Instance>) =>
     componentInput({ module: 'HeteroLR', componentName: 'hetero_lr_0', role, partyId: ROLES[role as keyof typeof ROLES][0], roles: ROLES, params, data: train ? { train_data: train } : {} });
   paillierMs = 0;
+  byMethod.clear();
+  const main = mainThreadCpuMs();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all([
@@ -86,7 +93,18 @@ async function epoch(data: ReturnType<typeof dataset>, encrypt: Record<string, u
   ]);
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { ms, cpuMs: (used.user + used.system) / 1000, paillierMs };
+  return { ms, cpuMs: (used.user + used.system) / 1000, mainCpuMs: mainThreadCpuMs() - main, paillierMs, byMethod: new Map(byMethod) };
+}
+
+/** CPU of this (the protocol) thread alone, from /proc (Linux; NaN elsewhere): the rest is the helper threads'. */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
+  } catch {
+    return NaN;
+  }
 }
 
 let peakRss = 0;
@@ -99,7 +117,9 @@ const plain = await epoch(data, { method: null });
 console.log(`  plaintext mode (baseline)      ${sec(plain.ms)} wall ${sec(plain.cpuMs)} CPU`);
 const paillier = await epoch(data, { method: 'Paillier', key_length: KEY });
 console.log(`  Paillier ${KEY}-bit               ${sec(paillier.ms)} wall ${sec(paillier.cpuMs)} CPU`);
-console.log(`    in Paillier calls on the protocol thread: ${sec(paillier.paillierMs)} (${((100 * paillier.paillierMs) / paillier.ms).toFixed(0)} % of the wall time)`);
+console.log(`    protocol thread CPU ${sec(paillier.mainCpuMs)}, helper threads CPU ${sec(paillier.cpuMs - paillier.mainCpuMs)} (obfuscators dealt by the arbiter, gradient dots)`);
+console.log(`    in Paillier calls on the protocol thread: ${sec(paillier.paillierMs)} wall (${((100 * paillier.paillierMs) / paillier.ms).toFixed(0)} % of the epoch)`);
+console.log(`      ${[...paillier.byMethod].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(`    share in Paillier (1 − plaintext / Paillier wall): ${(100 * (1 - plain.ms / paillier.ms)).toFixed(1)} %`);
 if (ROWS < 1_000_000) {
   console.log(`    scaled linearly to 1,000,000 rows: ${sec((paillier.ms * 1_000_000) / ROWS)} wall ${sec((paillier.cpuMs * 1_000_000) / ROWS)} CPU`);

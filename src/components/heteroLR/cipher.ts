@@ -16,6 +16,8 @@ export const FEATURE_BITS = 23;
 export const PRODUCT_BITS = RESIDUAL_BITS + FEATURE_BITS;
 /** Gradient masks are uniform below 2^MASK_BITS, far above any masked value (statistical hiding). */
 const MASK_BITS = 192;
+/** From this many (row, column) values, prepared columns are encoded only while in use. */
+const LAZY_ENCODE_MIN = 50_000;
 /** Below this many (row, column) products a dot stays on the calling thread. */
 const PARALLEL_DOTS_MIN = 20_000;
 
@@ -178,11 +180,37 @@ export class PaillierCipher implements HeCipher {
     return this.publicKey.add(...(cts as bigint[]));
   }
   prepare(columns: number[][]): PreparedColumns {
-    const encoded = columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS)));
-    let bits = 0;
-    for (const col of encoded) bits = Math.max(bits, maxBitLength(col.map((k) => (k < 0n ? -k : k))));
-    return { columns, encoded, bits, sliced: null };
+    const encode = () => {
+      const encoded = columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS)));
+      let bits = 0;
+      for (const col of encoded) bits = Math.max(bits, maxBitLength(col.map((k) => (k < 0n ? -k : k))));
+      return { encoded, bits };
+    };
+    if (columns.length * (columns[0]?.length ?? 0) < LAZY_ENCODE_MIN) return { columns, ...encode(), sliced: null };
+    // Large batches are encoded when used, and only the batch in use is kept encoded: a party
+    // prepares every batch of the epoch up front, and 1,000,000 rows × 30 features as BigInts are
+    // over 1 GB, against ~10 MB for one 10,000-row batch. Re-encoding costs ~2 % of a Paillier step.
+    const cache = this.encodedBatch;
+    const prepared: PreparedColumns = {
+      columns,
+      get encoded() {
+        return cache.of(prepared, encode).encoded;
+      },
+      get bits() {
+        return cache.of(prepared, encode).bits;
+      },
+      sliced: null,
+    };
+    return prepared;
   }
+  /** The one large prepared batch currently encoded (see {@link prepare}). */
+  private readonly encodedBatch = new (class {
+    private slot: { owner: PreparedColumns; value: { encoded: bigint[][]; bits: number } } | null = null;
+    of(owner: PreparedColumns, encode: () => { encoded: bigint[][]; bits: number }) {
+      if (this.slot?.owner !== owner) this.slot = { owner, value: encode() };
+      return this.slot.value;
+    }
+  })();
   /** Subset-product tables of the last `cts` given to {@link dots} (the guest's loss column reuses them). */
   private lastTables: { cts: readonly Ct[]; tables: SubsetProductTables } | null = null;
   dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {

@@ -1,12 +1,19 @@
-// npm run bench:rsa — RSA intersection (spec §1.2) over the breast ids (569 × 569) and over 30,000
-// synthetic ids per side (default_credit's size), at 1024 bits:
-//   1. per phase, each party's work timed alone: key generation, host signing its own ids, guest
-//      blinding, host signing the blinded ids, guest unblinding + hashing, matching — with the BigInt
-//      CRT signer (baseline, the code before issue 4) and the OpenSSL signer (`rsaSigner`) in the same run;
-//   2. the whole protocol (`rsaIntersect`, guest and host concurrently on the in-process federation, i.e.
-//      on one thread), without and with one signing helper thread (FEDFLOW_CRYPTO_WORKERS=0 / 1).
-// The machine may be shared: read the ratios, not the absolute times.
+// npm run bench:rsa — RSA intersection (spec §1.2) at 1024 bits.
+//
+// Scale (issue 17, always): the whole protocol (`rsaIntersect`, guest and host concurrently on the
+// in-process federation) over BENCH_RSA_IDS ids per side (default 1,000,000; half of them common) on
+// the crypto pool (one helper thread per core, mini-batches of 2,048 ids), printing wall time, CPU
+// time (all threads), ids/s and the process's peak RSS. Baseline from the same run: the same
+// protocol on the calling thread only (no helpers) over BENCH_RSA_BASELINE_IDS ids (default 20,000),
+// and the pool over that same size, scaled linearly to the full size.
+//
+// Phases (BENCH_RSA_PHASES=1, the issue-4 bench): per phase, each party's work timed alone over the breast ids
+// and 30,000 synthetic ids — key generation, host signing its own ids, guest blinding, host signing
+// the blinded ids, guest unblinding + hashing, matching — with the BigInt CRT signer and the OpenSSL
+// signer (`rsaSigner`) in the same run.
+// The machine may be shared: read the ratios (and the CPU seconds), not the absolute times.
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import type { PartyRef } from '../src/components/contract.js';
 import {
   finalHash,
@@ -19,6 +26,7 @@ import {
   rsaUnblind,
 } from '../src/components/crypto/rsa.js';
 import { rsaIntersect, rsaSettings } from '../src/components/intersection/rsaIntersection.js';
+import { CryptoPool, defaultCryptoWorkers } from '../src/components/crypto/cryptoPool.js';
 import { InProcessJob } from '../test/support/inProcessFederation.js';
 
 const BITS = 1024;
@@ -74,26 +82,71 @@ function phases(label: string, guestIds: string[], hostIds: string[]): void {
   console.log(`  sum of phases (one core)          ${fmt(total)}   BigInt CRT ${fmt(totalBase)}   ×${(totalBase / total).toFixed(1)}${scaled}`);
 }
 
-async function wholeProtocol(guestIds: string[], hostIds: string[], workers: string): Promise<void> {
-  process.env.FEDFLOW_CRYPTO_WORKERS = workers;
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+sampler.unref();
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+interface Measured {
+  ms: number;
+  cpuMs: number;
+  common: number;
+}
+
+/** Guest ids id0..id(n−1), host ids from n/2: half of each side is common. */
+async function wholeProtocol(n: number, pool: CryptoPool): Promise<Measured> {
+  const guestIds = Array.from({ length: n }, (_, i) => `id${i}`);
+  const hostIds = Array.from({ length: n }, (_, i) => `id${i + Math.floor(n / 2)}`);
   const job = new InProcessJob();
   const guest: PartyRef = { role: 'guest', partyId: '9999' };
   const host: PartyRef = { role: 'host', partyId: '10000' };
   const settings = rsaSettings({ rsa_params: { key_length: BITS } });
   const run = (self: PartyRef, ownIds: string[]) =>
-    rsaIntersect({ role: self.role as 'guest' | 'host', ownIds, guest, hosts: [host], tag: 'fit', sync: true, settings }, job.context(self));
+    rsaIntersect({ role: self.role as 'guest' | 'host', ownIds, guest, hosts: [host], tag: 'fit', sync: true, settings, pool }, job.context(self));
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const [g, h] = await Promise.all([run(guest, guestIds), run(host, hostIds)]);
   const ms = performance.now() - started;
-  console.log(`  rsaIntersect, in-process, ${workers} signing helper thread(s): ${fmt(ms)}  → ${g!.length} ids (host ${h!.length})`);
+  const used = process.cpuUsage(cpu);
+  if (g!.length !== n - Math.floor(n / 2) || h!.length !== g!.length) throw new Error(`wrong intersection: ${g!.length} / ${h!.length}`);
+  return { ms, cpuMs: (used.user + used.system) / 1000, common: g!.length };
 }
 
-const breastGuest = idsOf('breast_hetero_guest.csv');
-const breastHost = idsOf('breast_hetero_host.csv');
-const synthetic = (from: number) => Array.from({ length: 30_000 }, (_, i) => `id${from + i}`);
-phases('breast', breastGuest, breastHost);
-await wholeProtocol(breastGuest, breastHost, '0');
-await wholeProtocol(breastGuest, breastHost, '1');
-phases('synthetic', synthetic(0), synthetic(5_000));
-await wholeProtocol(synthetic(0), synthetic(5_000), '0');
-await wholeProtocol(synthetic(0), synthetic(5_000), '1');
+const s = (ms: number) => `${(ms / 1000).toFixed(1).padStart(7)} s`;
+const line = (label: string, n: number, m: Measured) =>
+  console.log(
+    `  ${label.padEnd(34)} ${String(n).padStart(9)} × ${String(n).padEnd(9)} ${s(m.ms)} wall ${s(m.cpuMs)} CPU  ${Math.round(n / (m.ms / 1000)).toString().padStart(6)} ids/s a side`,
+  );
+
+const FULL = Number(process.env.BENCH_RSA_IDS ?? 1_000_000);
+const SMALL = Math.min(FULL, Number(process.env.BENCH_RSA_BASELINE_IDS ?? 20_000));
+const helpers = defaultCryptoWorkers();
+console.log(`RSA intersection, ${BITS}-bit, whole protocol (guest and host in one process, in-process federation)`);
+console.log(`crypto pool: ${helpers} helper thread(s) (FEDFLOW_CRYPTO_WORKERS); ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}`);
+const inline = await wholeProtocol(SMALL, new CryptoPool(0));
+line('baseline: calling thread only', SMALL, inline);
+const pool = new CryptoPool(helpers);
+const small = await wholeProtocol(SMALL, pool);
+line('crypto pool', SMALL, small);
+console.log(`  → pool vs calling thread at ${SMALL}: ×${(inline.ms / small.ms).toFixed(2)} wall`);
+if (FULL > SMALL) {
+  peakRss = 0;
+  const full = await wholeProtocol(FULL, pool);
+  line('crypto pool', FULL, full);
+  const scaled = (inline.ms * FULL) / SMALL;
+  const scaledCpu = (inline.cpuMs * FULL) / SMALL;
+  console.log(`  baseline scaled linearly to ${FULL}: ${s(scaled)} wall ${s(scaledCpu)} CPU → pool ×${(scaled / full.ms).toFixed(2)} wall, ×${(scaledCpu / full.cpuMs).toFixed(2)} CPU`);
+  const cores = availableParallelism();
+  console.log(`  CPU / ${cores} cores = ${s(full.cpuMs / cores)}: the wall time on an otherwise idle machine, if every core is kept busy`);
+  console.log(`  goal ≤ 240 s at 1,000,000 × 1,000,000: ${full.ms <= 240_000 * (FULL / 1_000_000) ? 'met' : 'NOT met'} in wall time at this size (load average now ${loadavg()[0]!.toFixed(1)})`);
+}
+console.log(`  peak RSS (sampled every 200 ms) during the largest run: ${mb(Math.max(peakRss, process.memoryUsage().rss))}`);
+await pool.close();
+
+if (process.env.BENCH_RSA_PHASES === '1') {
+  const breastGuest = idsOf('breast_hetero_guest.csv');
+  const breastHost = idsOf('breast_hetero_host.csv');
+  const synthetic = (from: number) => Array.from({ length: 30_000 }, (_, i) => `id${from + i}`);
+  phases('breast', breastGuest, breastHost);
+  phases('synthetic', synthetic(0), synthetic(5_000));
+}

@@ -359,7 +359,7 @@ export async function trainHost(
           await ch.send('host_loss_regular', tag, (await cipher.encrypt([reg], PRODUCT_BITS))[0], peers.guest);
         }
         const d = await ch.get<Ct[]>('fore_gradient', tag, peers.guest);
-        const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
+        const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, batch.prepared));
         await ch.send('host_gradient', tag, masked, peers.arbiter);
         const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
         const gradient = unmaskGradient(cipher, decrypted, masks, batch.rows.length);
@@ -459,7 +459,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         //   Σ h_i·(−0.5·y_i + 0.25·g_i) = Σ fwd_i·c_i = Σ d_i·c_i − Σ own_i·c_i.
         const c = gx.map((g, i) => g - 2 * batch.y[i]!);
         const lossCols = withLoss ? cipher.prepare([c]) : null;
-        const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
+        const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, batch.prepared));
         await ch.send('guest_gradient', tag, masked, peers.arbiter);
         if (withLoss) {
           const [cross] = cipher.dots(d, lossCols!);

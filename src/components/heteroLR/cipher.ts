@@ -2,6 +2,7 @@
 // Paillier (g = n+1, one global fixed-point scale: residuals at 2^40, features at 2^23, products and
 // loss terms at 2^63, spec §4.4) and a plaintext mode for tests only (ciphertexts are the floats).
 import { BackgroundObfuscators } from '../crypto/backgroundObfuscators.js';
+import { cryptoPool } from '../crypto/cryptoPool.js';
 import { randomBits } from '../crypto/bigint.js';
 import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { maxBitLength, pippengerCost, pippengerWindow } from '../crypto/pippenger.js';
@@ -15,6 +16,10 @@ export const FEATURE_BITS = 23;
 export const PRODUCT_BITS = RESIDUAL_BITS + FEATURE_BITS;
 /** Gradient masks are uniform below 2^MASK_BITS, far above any masked value (statistical hiding). */
 const MASK_BITS = 192;
+/** From this many (row, column) values, prepared columns are encoded only while in use. */
+const LAZY_ENCODE_MIN = 50_000;
+/** Below this many (row, column) products a dot stays on the calling thread. */
+const PARALLEL_DOTS_MIN = 20_000;
 
 /** Column-major feature matrix prepared for repeated dot products. */
 export interface PreparedColumns {
@@ -49,6 +54,8 @@ export interface HeCipher {
    * array in a row share the per-ciphertext work (so the array must not be modified in between).
    */
   dots(cts: readonly Ct[], columns: PreparedColumns): Ct[];
+  /** The same as {@link dots}; large ones run their columns on the crypto helper threads (cryptoPool.ts). */
+  dotsAsync(cts: readonly Ct[], columns: PreparedColumns, signal?: AbortSignal): Promise<Ct[]>;
   /** [[a_i · f_i]] per row, f_i encoded at `factorBits` (the result's scale: the ciphertexts' + factorBits). */
   scale(cts: readonly Ct[], factors: readonly number[], factorBits: number): Ct[];
   /** Adds a random mask to each ciphertext; returns masked ciphertexts and masks. */
@@ -84,6 +91,9 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
       for (let i = 0; i < col.length; i++) s += (cts[i] as number) * col[i]!;
       return s;
     });
+  }
+  async dotsAsync(cts: readonly Ct[], prepared: PreparedColumns): Promise<Ct[]> {
+    return this.dots(cts, prepared);
   }
   scale(cts: readonly Ct[], factors: readonly number[]): Ct[] {
     return cts.map((c, i) => (c as number) * factors[i]!);
@@ -170,11 +180,37 @@ export class PaillierCipher implements HeCipher {
     return this.publicKey.add(...(cts as bigint[]));
   }
   prepare(columns: number[][]): PreparedColumns {
-    const encoded = columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS)));
-    let bits = 0;
-    for (const col of encoded) bits = Math.max(bits, maxBitLength(col.map((k) => (k < 0n ? -k : k))));
-    return { columns, encoded, bits, sliced: null };
+    const encode = () => {
+      const encoded = columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS)));
+      let bits = 0;
+      for (const col of encoded) bits = Math.max(bits, maxBitLength(col.map((k) => (k < 0n ? -k : k))));
+      return { encoded, bits };
+    };
+    if (columns.length * (columns[0]?.length ?? 0) < LAZY_ENCODE_MIN) return { columns, ...encode(), sliced: null };
+    // Large batches are encoded when used, and only the batch in use is kept encoded: a party
+    // prepares every batch of the epoch up front, and 1,000,000 rows × 30 features as BigInts are
+    // over 1 GB, against ~10 MB for one 10,000-row batch. Re-encoding costs ~2 % of a Paillier step.
+    const cache = this.encodedBatch;
+    const prepared: PreparedColumns = {
+      columns,
+      get encoded() {
+        return cache.of(prepared, encode).encoded;
+      },
+      get bits() {
+        return cache.of(prepared, encode).bits;
+      },
+      sliced: null,
+    };
+    return prepared;
   }
+  /** The one large prepared batch currently encoded (see {@link prepare}). */
+  private readonly encodedBatch = new (class {
+    private slot: { owner: PreparedColumns; value: { encoded: bigint[][]; bits: number } } | null = null;
+    of(owner: PreparedColumns, encode: () => { encoded: bigint[][]; bits: number }) {
+      if (this.slot?.owner !== owner) this.slot = { owner, value: encode() };
+      return this.slot.value;
+    }
+  })();
   /** Subset-product tables of the last `cts` given to {@link dots} (the guest's loss column reuses them). */
   private lastTables: { cts: readonly Ct[]; tables: SubsetProductTables } | null = null;
   dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
@@ -193,6 +229,26 @@ export class PaillierCipher implements HeCipher {
     prepared.sliced ??= new BitSlicedColumns(prepared.encoded!, rows);
     if (this.lastTables?.cts !== cts) this.lastTables = { cts, tables: new SubsetProductTables(cts as bigint[], this.publicKey.n2) };
     return this.lastTables.tables.multiExp(prepared.sliced!);
+  }
+  /**
+   * Columns split into one group per helper thread, each group's dots by Pippenger there (the same
+   * exact products as {@link dots}, so the same ciphertexts). Why: the gradient dots of a 10,000-row
+   * batch are the parties' largest homomorphic work after encryption, and were on one core.
+   * Small inputs stay here: shipping the ciphertexts costs more than it saves.
+   */
+  async dotsAsync(cts: readonly Ct[], prepared: PreparedColumns, signal?: AbortSignal): Promise<Ct[]> {
+    const columns = prepared.encoded!;
+    const pool = cryptoPool();
+    if (pool.size < 2 || columns.length < 2 || cts.length * columns.length < PARALLEL_DOTS_MIN) return this.dots(cts, prepared);
+    const groups = Math.min(pool.size, columns.length);
+    const per = Math.ceil(columns.length / groups);
+    const n = this.publicKey.n;
+    const parts = await Promise.all(
+      Array.from({ length: groups }, (_, g) =>
+        pool.run('paillier.dots', { n, cts: cts as bigint[], columns: columns.slice(g * per, (g + 1) * per) }, signal),
+      ),
+    );
+    return parts.flat();
   }
   scale(cts: readonly Ct[], factors: readonly number[], factorBits: number): Ct[] {
     return cts.map((c, i) => this.publicKey.mulScalar(c as bigint, scaled(factors[i]!, factorBits)));

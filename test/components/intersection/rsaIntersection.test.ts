@@ -11,6 +11,8 @@ import {
   rsaSettings,
 } from '../../../src/components/intersection/rsaIntersection.js';
 import { hashToBigInt, rsaVerify } from '../../../src/components/crypto/rsa.js';
+import { CryptoPool } from '../../../src/components/crypto/cryptoPool.js';
+import { rsaIntersect } from '../../../src/components/intersection/rsaIntersection.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { fixtureTable } from '../dataio/csvTable.js';
 
@@ -214,6 +216,29 @@ t('given a host waiting for a guest that never answers, when the task is aborted
     assert.unreachable('should reject');
   } catch (error) {
     assert.is((error as Error).message, 'task stopped');
+  }
+});
+
+t('given 3,000 ids a side on two helper threads, when intersecting in mini-batches, then the result equals the single-thread run', async () => {
+  const guestIds = Array.from({ length: 3000 }, (_, i) => `u${i * 2}`);
+  const hostIds = Array.from({ length: 3000 }, (_, i) => `u${i * 3}`).concat(['u0']);
+  const settings = rsaSettings({ rsa_params: { key_length: 512, salt: 's' } });
+  const once = async (pool: CryptoPool) => {
+    const job = new InProcessJob();
+    const run = (self: PartyRef, ownIds: string[]) =>
+      rsaIntersect({ role: self.role as 'guest' | 'host', ownIds, guest: GUEST, hosts: [HOST], tag: 'fit', sync: true, settings, pool }, job.context(self));
+    return Promise.all([run(GUEST, guestIds), run(HOST, hostIds)]);
+  };
+  const pool = new CryptoPool(2);
+  try {
+    const [g, h] = await once(pool);
+    const expected = guestIds.filter((id) => hostIds.includes(id));
+    assert.is(expected.length, 1000);
+    assert.equal(g, expected);
+    assert.equal(h, hostIds.filter((id) => expected.includes(id)), 'the host keeps its duplicate id twice');
+    assert.equal(await once(new CryptoPool(0)), [g, h]);
+  } finally {
+    await pool.close();
   }
 });
 

@@ -28,6 +28,7 @@ import { boardEventRoutes } from './board/events.js';
 import { boardQueryRoutes } from './board/queries.js';
 import { serveBoard } from './board/static.js';
 import { opsMiddleware } from './ops/routes.js';
+import { readOnlyGuard } from './readOnly.js';
 
 export function createHttpApp(deps: EdgeDeps): Koa {
   const app = new Koa();
@@ -64,6 +65,8 @@ export function createHttpApp(deps: EdgeDeps): Koa {
     await next();
   });
   app.use(opsMiddleware(deps.ops ?? {}));
+  // A read-only node refuses every write here, before any handler (src/api/readOnly.ts).
+  if (deps.config.readOnly) app.use(readOnlyGuard());
   const v1 = new Router({ prefix: '/v1' });
   dataRoutes(v1, deps);
   tableRoutes(v1, deps);

@@ -19,6 +19,7 @@ import { downloadRoutes } from './routes/downloads.js';
 import { trackingAdminRoutes } from './routes/trackingAdmin.js';
 import { modelPublishRoutes } from './routes/modelPublish.js';
 import { modelTransferRoutes } from './routes/modelTransfer.js';
+import { modelQueryRoutes } from './routes/modelQuery.js';
 import { permissionRoutes } from './routes/permission.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
@@ -79,6 +80,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   pipelineRoutes(v1, deps);
   modelPublishRoutes(v1, deps);
   modelTransferRoutes(v1, deps);
+  modelQueryRoutes(v1, deps);
   permissionRoutes(v1, deps);
   boardEventRoutes(v1, deps.boardFeed);
   boardQueryRoutes(v1, deps.views);

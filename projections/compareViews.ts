@@ -1,7 +1,8 @@
 // Two view databases compared table by table, row by row (`fedflow replay --check`): the live
-// views of a node against views rebuilt from its log in a throwaway place. Rows are read in the
-// same total order on both sides (every column, first to last) and walked side by side, so memory
-// stays flat; the first difference is named with the row's identifying columns.
+// views of a node against views rebuilt from its log in a throwaway place. Each view's rows are
+// read on both sides ordered by the row's identity (its first UNIQUE constraint, else its primary
+// key, else every column) and merged like a sorted join, so memory stays flat and a missing row
+// is told from a changed one; the first difference is named with the row's identifying columns.
 import type { Database as Db } from 'better-sqlite3';
 
 export interface ViewDifference {
@@ -27,6 +28,40 @@ function columnsOf(db: Db, table: string): string[] {
   return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
 }
 
+/** The columns that identify a row: the first UNIQUE constraint, else the primary key, else all. */
+function identityOf(db: Db, table: string, columns: readonly string[]): string[] {
+  const indexes = db.prepare(`PRAGMA index_list(${table})`).all() as { name: string; unique: number; origin: string }[];
+  const unique = indexes.find((i) => i.unique && i.origin === 'u') ?? indexes.find((i) => i.unique && i.origin === 'pk');
+  if (unique) return (db.prepare(`PRAGMA index_info(${unique.name})`).all() as { seqno: number; name: string }[]).sort((a, b) => a.seqno - b.seqno).map((c) => c.name);
+  const pk = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; pk: number }[]).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  return pk.length ? pk : [...columns];
+}
+
+/** SQLite's order of values (NULL, numbers, text, blobs; text by code unit, enough for ids). */
+function rank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'number' || typeof v === 'bigint') return 1;
+  if (typeof v === 'string') return 2;
+  return 3;
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 0) return 0;
+  if (ra === 3) return Buffer.compare(a as Buffer, b as Buffer);
+  return a! < b! ? -1 : a! > b! ? 1 : 0;
+}
+
+function compareKeys(key: readonly string[], a: Record<string, unknown>, b: Record<string, unknown>): number {
+  for (const c of key) {
+    const d = compareValues(a[c], b[c]);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 function describe(row: Readonly<Record<string, unknown>>): string {
   const named = Object.entries(row).filter(([k, v]) => NAMING.test(k) && v !== null && v !== '');
   return named.map(([k, v]) => `${k}=${String(v)}`).join(', ') || JSON.stringify(row).slice(0, 200);
@@ -46,18 +81,22 @@ export function compareViews(live: Db, rebuilt: Db, tables: readonly string[]): 
     if (liveColumns.join(',') !== columns.join(',')) {
       return { tables: tables.length, rows, firstDifference: { table, columns: [], message: `${table}: the live views have columns (${liveColumns.join(', ') || 'no table'}), this fedflow builds (${columns.join(', ')}); run fedflow views rebuild` } };
     }
-    const order = columns.map((_, i) => i + 1).join(', ');
-    const sql = `SELECT * FROM ${table} ORDER BY ${order}`;
+    const key = identityOf(rebuilt, table, columns);
+    // BINARY collation: the order compareValues assumes.
+    const sql = `SELECT * FROM ${table} ORDER BY ${[...key, ...columns].map((c) => `"${c}" COLLATE BINARY`).join(', ')}`;
     const a = live.prepare(sql).iterate() as IterableIterator<Record<string, unknown>>;
     const b = rebuilt.prepare(sql).iterate() as IterableIterator<Record<string, unknown>>;
     try {
-      for (;;) {
-        const x = a.next();
-        const y = b.next();
-        if (x.done && y.done) break;
+      let x = a.next();
+      let y = b.next();
+      while (!x.done || !y.done) {
         rows += 1;
-        const difference = compareRows(table, columns, x.done ? undefined : x.value, y.done ? undefined : y.value);
+        // Merge: the smaller identity is a row the other side lacks.
+        const order = x.done ? 1 : y.done ? -1 : compareKeys(key, x.value, y.value);
+        const difference = compareRows(table, columns, order <= 0 ? x.value as Record<string, unknown> : undefined, order >= 0 ? y.value as Record<string, unknown> : undefined);
         if (difference) return { tables: tables.length, rows, firstDifference: difference };
+        if (order <= 0) x = a.next();
+        if (order >= 0) y = b.next();
       }
     } finally {
       a.return?.();

@@ -24,7 +24,8 @@ export function readOnlyRetmsg(path: string): string {
 /** GET and HEAD read (board, audit stream, file downloads); a POST passes only to a query route. */
 export function readOnlyGuard(): Koa.Middleware {
   return async (ctx, next) => {
-    if (ctx.method === 'GET' || ctx.method === 'HEAD' || !ctx.path.startsWith('/v1/') || QUERY_ROUTES.has(ctx.path)) return next();
+    const reads = ctx.method === 'GET' || ctx.method === 'HEAD' || (ctx.method === 'POST' && QUERY_ROUTES.has(ctx.path));
+    if (reads || !ctx.path.startsWith('/v1/')) return next();
     ctx.status = 200;
     ctx.body = envelope({ retcode: 100, retmsg: readOnlyRetmsg(ctx.path) });
   };

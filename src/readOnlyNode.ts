@@ -4,8 +4,9 @@
 // no scheduler, party actors, workers, federation or publisher start, and the edge refuses every
 // write route (src/api/readOnly.ts). The views are built from the log and follow it, so queries
 // answer what the origin node answers about the same events.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
@@ -22,6 +23,7 @@ import { TableStore } from './store/tables/tableStore.js';
 import { ModelStore } from './store/models/modelStore.js';
 import { PipelineModels } from './models/pipelineModels.js';
 import { systemClock } from './eventSourcing/clock.js';
+import { readPrivateKey } from './federation/privateKey.js';
 
 export interface ReadOnlyNode {
   readonly url: string;
@@ -57,13 +59,15 @@ export async function startReadOnlyNode(config: NodeConfig, log: Logger): Promis
     },
     ...(models ? { models } : {}),
   });
-  const server: Server = createServer(app.callback());
+  const server: Server = config.httpTlsCert && config.httpTlsKey
+    ? createHttpsServer({ cert: readFileSync(config.httpTlsCert), key: readPrivateKey(config.httpTlsKey, 'http TLS key') }, app.callback())
+    : createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.httpPort, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
+  const url = `${config.httpTlsCert ? 'https' : 'http'}://${config.host}:${port}`;
   log.info({ url, dataDir: config.dataDir, position: String(views.position) }, 'fedflow node started read-only');
   let closing: Promise<void> | undefined;
   return {

@@ -34,6 +34,7 @@ first). --follow prints the log so far, then every new event as it is recorded (
 
 Usage: fedflow events export [-j <job_id>] [--type <EventType>]... [--stream <id>]
                              [--from-position <n>] [--to-position <n>] [-o <file>] [--data-dir <dir>]
+                             [--tls-key <party.key>]
 
 The node's event log as NDJSON (stdout, or -o <file>), in log order and streamed: a header line,
 one line per event (position, stream, revision, id, type, time, its hash and the hash before it,
@@ -41,7 +42,9 @@ data and metadata as stored), each signed checkpoint after its event, the sha256
 the events refer to, and an end line with the counts. Without a filter the whole log; -j takes the
 job's streams and every stream of the tables and models it touched. Reads <data-dir>/events.sqlite
 directly (a running node may keep writing) and re-hashes the log as it goes: a broken chain stops
-the export (exit 1, no end line).
+the export (exit 1, no end line). With the node's key (<data-dir>/node-key.pem, or --tls-key in
+cluster mode) the last exported event is signed as a checkpoint, so the tail after the node's last
+checkpoint is pinned too.
 
 Usage: fedflow replay <export.jsonl | -> --data-dir <dir> [--json]
        fedflow replay --check [--data-dir <dir>] [--json]
@@ -88,7 +91,7 @@ export async function auditCli(ctx: CliContext, argv: readonly string[]): Promis
         options: {
           'job-id': { type: 'string', short: 'j' }, type: { type: 'string', multiple: true }, stream: { type: 'string' },
           'from-position': { type: 'string' }, 'to-position': { type: 'string' }, output: { type: 'string', short: 'o' },
-          'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+          'data-dir': { type: 'string' }, 'tls-key': { type: 'string' }, help: { type: 'boolean', short: 'h' },
         },
       });
       if (values.help) {
@@ -106,7 +109,7 @@ export async function auditCli(ctx: CliContext, argv: readonly string[]): Promis
       const to = position('to-position');
       return await exportCommand(ctx, {
         dataDir: values['data-dir'] ?? ctx.env.FEDFLOW_DATA_DIR ?? '.fedflow',
-        ...(values.output ? { output: values.output } : {}),
+        ...(values.output ? { output: values.output } : {}), ...(values['tls-key'] ? { tlsKey: values['tls-key'] } : {}),
         selection: {
           ...(values['job-id'] ? { jobId: values['job-id'] } : {}), ...(types.length ? { types } : {}), ...(values.stream ? { stream: values.stream } : {}),
           ...(from !== undefined ? { fromPosition: from } : {}), ...(to !== undefined ? { toPosition: to } : {}),

@@ -1,18 +1,21 @@
 // `fedflow events export`: the node's log, or a job's part of it, as NDJSON on stdout or in a file
 // (store/audit/exportLog.ts). It reads the data dir's SQLite file directly (read-only; a running
 // node keeps writing), so it works on a stopped node and on a copy of its dir.
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import { BrokenLogError, exportEventLog, type ExportSelection } from '../../store/audit/exportLog.js';
 import { EVENTS_FILE } from '../../store/openEventStore.js';
 import { TableStore } from '../../store/tables/tableStore.js';
+import { NODE_KEY_FILE } from '../../store/audit/nodeKey.js';
 
 export interface ExportOptions {
   readonly dataDir: string;
   readonly output?: string;
   readonly selection: ExportSelection;
+  /** The key that signs the export's last event (cluster mode: the party's TLS key); default <data-dir>/node-key.pem when present. */
+  readonly tlsKey?: string;
 }
 
 /** Lines are gathered into chunks of this size before they are written. */
@@ -35,16 +38,19 @@ export async function exportCommand(ctx: CliContext, o: ExportOptions): Promise<
     // A slow reader at the other end of the pipe holds the export back instead of filling memory.
     if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
   };
+  const keyFile = o.tlsKey ? resolve(ctx.cwd, o.tlsKey) : join(dataDir, NODE_KEY_FILE);
+  // Never made here: without the node's key the tail after its last checkpoint stays unsigned.
+  const signer = existsSync(keyFile) ? { privateKeyPem: readFileSync(keyFile, 'utf8') } : undefined;
   const tablesDir = join(dataDir, 'tables');
   const tables = existsSync(tablesDir) ? new TableStore(tablesDir) : undefined;
   try {
     const summary = await exportEventLog(file, o.selection, async (line) => {
       chunk += line;
       if (chunk.length >= CHUNK) await flush();
-    }, { ...(tables ? { tableFiles: (location: string) => [tables.pathOf(location), tables.packedPathOf(location)] } : {}) });
+    }, { ...(tables ? { tableFiles: (location: string) => [tables.pathOf(location), tables.packedPathOf(location)] } : {}), ...(signer ? { signer } : {}) });
     await flush();
     if (out) await closeStream(out);
-    ctx.stderr(`exported ${summary.events} of ${summary.scanned} events, ${summary.checkpoints} signed checkpoint(s), ${summary.tables} table digest(s)${o.output ? ` to ${o.output}` : ''}\n`);
+    ctx.stderr(`exported ${summary.events} of ${summary.scanned} events, ${summary.checkpoints} signed checkpoint(s), ${summary.tables} table digest(s)${o.output ? ` to ${o.output}` : ''}${signer ? '' : `; no key at ${keyFile}: events after the last checkpoint are unsigned`}\n`);
     return 0;
   } catch (error) {
     await flush().catch(() => {});

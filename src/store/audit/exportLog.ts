@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { ChainVerifier, GENESIS_HASH } from './chain.js';
+import { checkpointSigner, type CheckpointSigner } from './checkpoint.js';
 import { codeVersion } from './codeVersion.js';
 import { checkpointLine, eventLine, EXPORT_FORMAT, EXPORT_VERSION, jsonLine, type ExportedTable, type StoredEventRow } from './exportFormat.js';
 import { readCheckpoints } from './verifyLog.js';
@@ -45,7 +46,7 @@ export async function exportEventLog(
   file: string,
   selection: ExportSelection,
   write: (line: string) => void | Promise<void>,
-  o: { partyId?: string; tableFiles?: TableFiles } = {},
+  o: { partyId?: string; tableFiles?: TableFiles; signer?: CheckpointSigner } = {},
 ): Promise<ExportSummary> {
   if (!existsSync(file)) throw new Error(`no event log at ${file}`);
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -82,6 +83,12 @@ export async function exportEventLog(
         }
       }
       previousHash = row.hash!;
+    }
+    // The events after the log's last checkpoint are pinned by nothing: with the node's key at hand,
+    // the exporter signs the last exported event now (a true statement: the chain had that head).
+    if (o.signer && lastWritten && !byPosition.has(Number(lastWritten.position))) {
+      await write(checkpointLine(checkpointSigner(o.signer)(BigInt(lastWritten.position), lastWritten.hash, Date.now())));
+      written += 1;
     }
     for (const t of tables.values()) await write(jsonLine(tableDigest(t, o.tableFiles)));
     await write(jsonLine({ kind: 'end', events, checkpoints: written, head_position: lastWritten?.position ?? null, head_hash: lastWritten?.hash ?? null }));

@@ -176,6 +176,43 @@ t('when an event is edited and every hash after it recomputed, then the signed c
   assert.match((await replayed(join_(ls))).error!.message, /^the event at position 5 .* is not the one the checkpoint signed at .* \(the log was changed, then re-hashed\)/);
 });
 
+t('given events after the last checkpoint, when exported with the node key, then the tail is signed and a re-hashed edit there is refused; without the key it is not pinned', async () => {
+  const copy = join(dir, 'tail');
+  mkdirSync(copy, { recursive: true });
+  writeFileSync(join(copy, 'events.sqlite'), readFileSync(originLog));
+  // No signer: the chain goes on, no checkpoint is written.
+  const store = SqliteEventStore.open(join(copy, 'events.sqlite'));
+  await store.appendToStream('late', [{ type: 'Late', data: { n: 1 } }, { type: 'Late', data: { n: 2 } }]);
+  await store.close();
+  const exportOf = async (signed: boolean) => {
+    let text = '';
+    await exportEventLog(join(copy, 'events.sqlite'), {}, (l) => void (text += l), signed ? { signer: nodeKeySigner(origin) } : {});
+    return lines(text);
+  };
+  const rehashTail = (ls: string[]) => {
+    let previous = '';
+    for (let i = 0; i < ls.length; i++) {
+      const line = JSON.parse(ls[i]!);
+      if (line.kind === 'end') ls[i] = JSON.stringify({ ...line, head_hash: previous });
+      if (line.kind !== 'event') continue;
+      if (line.position === '12') line.data.n = 100;
+      if (Number(line.position) >= 12) {
+        line.previous_hash = previous;
+        line.hash = eventHash(previous, { position: BigInt(line.position), streamId: line.stream, revision: BigInt(line.revision), eventId: line.id, type: line.type, created: line.created, data: JSON.stringify(line.data), metadata: JSON.stringify(line.metadata) });
+        ls[i] = JSON.stringify(line);
+      }
+      previous = line.hash;
+    }
+    return join_(ls);
+  };
+  const signed = await exportOf(true);
+  assert.equal(JSON.parse(signed.at(-1)!).checkpoints, 4, 'the three of the log and one for its head');
+  assert.is((await replayed(join_(signed))).error, undefined);
+  assert.match((await replayed(rehashTail(signed))).error!.message, /^the event at position 13 .* is not the one the checkpoint signed/);
+  const unsigned = await exportOf(false);
+  assert.is((await replayed(rehashTail(unsigned))).error, undefined, 'the limit the README states: an unsigned tail is only as good as its chain');
+});
+
 t('when a checkpoint is forged, then replay refuses it', async () => {
   const ls = lines(await exported());
   const i = ls.findIndex((l) => l.includes('"kind":"checkpoint"'));

@@ -60,6 +60,8 @@ export async function replayCheckCommand(ctx: CliContext, o: { dataDir: string; 
   }
   const live = new Database(viewsFile, { readonly: true, fileMustExist: true });
   const store = SqliteEventStore.open(eventsFile, { readOnly: true });
+  // One read transaction: a running node goes on applying events, the comparison sees one snapshot.
+  live.exec('BEGIN');
   try {
     const state = live.prepare("SELECT value FROM projection_state WHERE key = 'checkpoint'").get() as { value: string } | undefined;
     const position = BigInt(state?.value ?? '0');
@@ -72,6 +74,7 @@ export async function replayCheckCommand(ctx: CliContext, o: { dataDir: string; 
     else ctx.stdout(`DIFFERENT at position ${position}: ${d.message}\n`);
     return d === null ? 0 : 1;
   } finally {
+    live.exec('COMMIT');
     live.close();
     await store.close();
   }

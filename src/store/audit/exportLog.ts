@@ -16,7 +16,7 @@ import { concernsJob, matches, type LogFilter } from './logQuery.js';
 import type { RecordedEvent } from '../eventStore.js';
 
 /** Which events to export: the whole log, or a job with what it touched, or a filter. */
-export interface ExportSelection extends LogFilter {}
+export type ExportSelection = LogFilter;
 
 export interface ExportSummary {
   readonly events: number;
@@ -50,6 +50,8 @@ export async function exportEventLog(
 ): Promise<ExportSummary> {
   if (!existsSync(file)) throw new Error(`no event log at ${file}`);
   const db = new Database(file, { readonly: true, fileMustExist: true });
+  // One read transaction: every pass and the checkpoints see the same log, however busy the node.
+  db.exec('BEGIN');
   try {
     const checkpoints = readCheckpoints(db);
     const byPosition = new Map(checkpoints.map((c) => [Number(c.position), c]));
@@ -58,7 +60,7 @@ export async function exportEventLog(
     const included = inclusion(selection, selection.jobId !== undefined ? jobStreams(rows(), selection.jobId) : undefined);
     await write(jsonLine({
       kind: 'header', format: EXPORT_FORMAT, version: EXPORT_VERSION, exported_at: new Date().toISOString(),
-      party_id: o.partyId ?? null, code_version: codeVersion(), filter: describeSelection(selection),
+      party_id: o.partyId ?? partyOfLog(db), code_version: codeVersion(), filter: describeSelection(selection),
     }));
     const verifier = new ChainVerifier();
     let previousHash = GENESIS_HASH;
@@ -94,8 +96,16 @@ export async function exportEventLog(
     await write(jsonLine({ kind: 'end', events, checkpoints: written, head_position: lastWritten?.position ?? null, head_hash: lastWritten?.hash ?? null }));
     return { events, checkpoints: written, tables: tables.size, scanned: verifier.events };
   } finally {
+    db.exec('COMMIT');
     db.close();
   }
+}
+
+/** The party the node's newest event names (cluster mode stamps it; a standalone node hosts every party: null). */
+function partyOfLog(db: Database.Database): string | null {
+  const row = db.prepare('SELECT metadata FROM events ORDER BY position DESC LIMIT 1').get() as { metadata: string } | undefined;
+  const party = row ? (JSON.parse(row.metadata) as { partyId?: unknown }).partyId : undefined;
+  return typeof party === 'string' ? party : null;
 }
 
 /** The filter as the header records it (JSON: positions as strings). */

@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js';
 import { eventHash } from '../../../src/store/audit/chain.js';
@@ -219,6 +220,14 @@ t('when a checkpoint is forged, then replay refuses it', async () => {
   const cp = JSON.parse(ls[i]!);
   ls[i] = JSON.stringify({ ...cp, created: cp.created + 1 });
   assert.match((await replayed(join_(ls))).error!.message, /^the checkpoint at position 5 has an invalid signature/);
+});
+
+t('given an export on a stream (fedflow replay - reads stdin), when replayed, then it is the same log', async () => {
+  const text = await exported();
+  const dataDir = join(dir, 'from-stream');
+  const summary = await replayExport(Readable.from([text.slice(0, 1000), text.slice(1000)]), dataDir);
+  assert.is(summary.events, 11);
+  assert.ok(verifyEventLog(join(dataDir, 'events.sqlite')).ok);
 });
 
 t('when the data dir is not fresh, then replay refuses before reading', async () => {

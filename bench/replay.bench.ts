@@ -49,11 +49,17 @@ async function measured(f: () => Promise<void>): Promise<{ seconds: number; rssG
 }
 
 async function exportTo(dataDir: string, file: string, selection = {}): Promise<void> {
+  // As the CLI writes it: lines gathered into 64 KiB chunks.
   const out = createWriteStream(file);
+  let chunk = '';
   await exportEventLog(join(dataDir, 'events.sqlite'), selection, async (line) => {
-    if (!out.write(line)) await once(out, 'drain');
+    chunk += line;
+    if (chunk.length < 1 << 16) return;
+    const full = chunk;
+    chunk = '';
+    if (!out.write(full)) await once(out, 'drain');
   });
-  await new Promise<void>((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(chunk, resolve));
 }
 
 const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en').padStart(9)} events/s`;

@@ -40,7 +40,7 @@ export async function replayExport(exportFile: string | NodeJS.ReadableStream, d
     const writer = new LogWriter(db);
     const checker = new ExportChecker();
     const tables: ExportedTable[] = [];
-    const input = typeof exportFile === 'string' ? createReadStream(exportFile, { encoding: 'utf8' }) : exportFile;
+    const input = typeof exportFile === 'string' ? createReadStream(exportFile, { encoding: 'utf8', highWaterMark: 1 << 20 }) : exportFile;
     let lineNumber = 0;
     for await (const text of createInterface({ input, crlfDelay: Infinity })) {
       lineNumber += 1;

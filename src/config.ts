@@ -52,6 +52,8 @@ export interface NodeConfig {
   readonly httpTlsKey?: string;
   /** Party permissions checked on other parties' job commands (default: on in cluster mode, off standalone). */
   readonly permission: boolean;
+  /** Serve the queries of an existing data dir and refuse every write (a replayed log, an audit copy). */
+  readonly readOnly: boolean;
 }
 
 /** `["127.0.0.1:8000"]` (every party of the node) or `{"9999": ["127.0.0.1:8001"], "10000": [...]}`. */
@@ -105,6 +107,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
   if (env.FEDFLOW_INSECURE_HTTP) out.insecureHttp = env.FEDFLOW_INSECURE_HTTP === '1' || env.FEDFLOW_INSECURE_HTTP === 'true';
   if (env.FEDFLOW_HTTP_TLS_CERT) out.httpTlsCert = env.FEDFLOW_HTTP_TLS_CERT;
   if (env.FEDFLOW_HTTP_TLS_KEY) out.httpTlsKey = env.FEDFLOW_HTTP_TLS_KEY;
+  if (env.FEDFLOW_READ_ONLY) out.readOnly = env.FEDFLOW_READ_ONLY === '1' || env.FEDFLOW_READ_ONLY === 'true';
   if (env.FEDFLOW_PERMISSION) out.permission = env.FEDFLOW_PERMISSION as 'on' | 'off';
   if (env.FEDFLOW_SERVINGS) out.servings = parseServings(env.FEDFLOW_SERVINGS, 'FEDFLOW_SERVINGS');
   return out;
@@ -163,6 +166,7 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     insecureHttp: merged.insecureHttp === true,
     ...(merged.httpTlsCert !== undefined ? { httpTlsCert: file(merged.httpTlsCert), httpTlsKey: file(merged.httpTlsKey) } : {}),
     permission: permission === true || permission === 'on',
+    readOnly: merged.readOnly === true,
   });
 }
 

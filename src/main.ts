@@ -40,6 +40,7 @@ import { GrpcServingGateway } from './publish/servingGateway.js';
 import { ModelStore } from './store/models/modelStore.js';
 import { PipelineModels } from './models/pipelineModels.js';
 import { nodeKeySigner } from './store/audit/nodeKey.js';
+import { startReadOnlyNode } from './readOnlyNode.js';
 import type { SqliteStoreOptions } from './store/sqlite/sqliteEventStore.js';
 
 export interface RunningNode {
@@ -70,6 +71,8 @@ function guardProcess(log: Logger): void {
 export async function startNode(config: NodeConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningNode> {
   guardProcess(log);
   checkHttpExposure(config);
+  // Queries only, over an existing data dir: no scheduler, workers or federation (readOnlyNode.ts).
+  if (config.readOnly) return startReadOnlyNode(config, log);
   mkdirSync(config.dataDir, { recursive: true });
   // Cluster mode is checked first: a bad route table or missing certificate stops the start at once.
   const cluster = config.workMode === 1 ? new ClusterRuntime(config, log.child({ part: 'federation' })) : undefined;

@@ -19,6 +19,7 @@ import { downloadRoutes } from './routes/downloads.js';
 import { trackingAdminRoutes } from './routes/trackingAdmin.js';
 import { modelPublishRoutes } from './routes/modelPublish.js';
 import { modelTransferRoutes } from './routes/modelTransfer.js';
+import { modelQueryRoutes } from './routes/modelQuery.js';
 import { permissionRoutes } from './routes/permission.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { tableRoutes } from './routes/table.js';
@@ -28,6 +29,7 @@ import { boardEventRoutes } from './board/events.js';
 import { boardQueryRoutes } from './board/queries.js';
 import { serveBoard } from './board/static.js';
 import { opsMiddleware } from './ops/routes.js';
+import { readOnlyGuard } from './readOnly.js';
 
 export function createHttpApp(deps: EdgeDeps): Koa {
   const app = new Koa();
@@ -64,6 +66,8 @@ export function createHttpApp(deps: EdgeDeps): Koa {
     await next();
   });
   app.use(opsMiddleware(deps.ops ?? {}));
+  // A read-only node refuses every write here, before any handler (src/api/readOnly.ts).
+  if (deps.config.readOnly) app.use(readOnlyGuard());
   const v1 = new Router({ prefix: '/v1' });
   dataRoutes(v1, deps);
   tableRoutes(v1, deps);
@@ -76,6 +80,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   pipelineRoutes(v1, deps);
   modelPublishRoutes(v1, deps);
   modelTransferRoutes(v1, deps);
+  modelQueryRoutes(v1, deps);
   permissionRoutes(v1, deps);
   boardEventRoutes(v1, deps.boardFeed);
   boardQueryRoutes(v1, deps.views);

@@ -138,6 +138,8 @@ export interface CliOptions {
   httpTlsKey?: string;
   /** node --permission on|off. */
   permission?: string;
+  /** node --read-only: serve an existing data dir's queries, refuse every write. */
+  readOnly?: boolean;
   /** grant/delete/query-privilege: FATE 1.4's fields. */
   srcPartyId?: string;
   srcRole?: string;
@@ -240,6 +242,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'httpTlsCert', long: ['http-tls-cert'], arg: '<cert.pem>', commands: ['node'] },
   { key: 'httpTlsKey', long: ['http-tls-key'], arg: '<key.pem>', commands: ['node'] },
   { key: 'permission', long: ['permission'], arg: '<on|off>', commands: ['node'], parse: oneOf(['on', 'off']) },
+  { key: 'readOnly', long: ['read-only'], commands: ['node'] },
   { key: 'certDir', long: ['dir'], arg: '<dir>', commands: ['certs init'] },
   { key: 'parties', long: ['party'], arg: '<party_id>', repeat: true, commands: ['certs init'] },
   { key: 'certHosts', long: ['cert-host'], arg: '<host>', repeat: true, commands: ['certs init'] },

@@ -33,6 +33,8 @@ Commands:
   events            the event log: filters, --follow, --json (audit)
   job-timeline      one job's story on this node: who did what, in order (-j <job_id>)
   audit verify      re-hash the event log and check its signed checkpoints (--data-dir)
+  events export     the log (or -j a job's part) as NDJSON with hashes and checkpoints
+  replay            a fresh data dir from an export (<export> --data-dir DIR); --check: views vs log
   job-log           download a job's task logs into a dir     (-f job_log)
   data-view-query   show a job's output tables per party      (-f data_view_query)
   clean-job         delete a job's output tables and metrics  (-f clean_job)
@@ -87,6 +89,10 @@ Security (node only):
   --http-tls-cert, --http-tls-key <file>  HTTPS for /v1 (the key file must be mode 0600)
   --permission <on|off>      check other parties' privileges on their job commands
                              (env FEDFLOW_PERMISSION; default on in cluster mode, off standalone)
+Audit (node only):
+  --read-only                serve the queries of an existing data dir (a replayed export) and
+                             refuse every write; no scheduler, workers or federation start, the
+                             log is opened read-only (env FEDFLOW_READ_ONLY)
 Precedence: defaults < config file < environment < flags.
 `;
 

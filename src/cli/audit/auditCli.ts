@@ -5,8 +5,10 @@ import type { CliContext } from '../context.js';
 import { auditVerify } from './verify.js';
 import { eventsCommand } from './events.js';
 import { jobTimelineCommand } from './jobTimeline.js';
+import { exportCommand } from './exportCmd.js';
+import { replayCheckCommand, replayCommand } from './replay.js';
 
-export const AUDIT_COMMANDS: ReadonlySet<string> = new Set(['audit', 'events', 'job-timeline']);
+export const AUDIT_COMMANDS: ReadonlySet<string> = new Set(['audit', 'events', 'job-timeline', 'replay']);
 
 export const AUDIT_USAGE = `Usage: fedflow audit verify [--data-dir <dir>] [--tls-key <party.key>] [--json]
 
@@ -29,6 +31,33 @@ first). --follow prints the log so far, then every new event as it is recorded (
   -j, --job-id <id>     events of one job (its job, task and tracking streams)
   --type <T>            only these event types (repeatable or comma-separated)
   --actor <text>        actor label contains text: 'party 9999', 'client 127.0.0.1', 'node job-scheduler'
+
+Usage: fedflow events export [-j <job_id>] [--type <EventType>]... [--stream <id>]
+                             [--from-position <n>] [--to-position <n>] [-o <file>] [--data-dir <dir>]
+                             [--tls-key <party.key>]
+
+The node's event log as NDJSON (stdout, or -o <file>), in log order and streamed: a header line,
+one line per event (position, stream, revision, id, type, time, its hash and the hash before it,
+data and metadata as stored), each signed checkpoint after its event, the sha256 of every table
+the events refer to, and an end line with the counts. Without a filter the whole log; -j takes the
+job's streams and every stream of the tables and models it touched. Reads <data-dir>/events.sqlite
+directly (a running node may keep writing) and re-hashes the log as it goes: a broken chain stops
+the export (exit 1, no end line). With the node's key (<data-dir>/node-key.pem, or --tls-key in
+cluster mode) the last exported event is signed as a checkpoint, so the tail after the node's last
+checkpoint is pinned too.
+
+Usage: fedflow replay <export.jsonl | -> --data-dir <dir> [--json]
+       fedflow replay --check [--data-dir <dir>] [--json]
+
+replay: builds a fresh data dir whose event log is the export's events (positions, ids, times,
+hashes and checkpoints kept; the holes of a filtered export recorded as such) and rebuilds its
+views from it; then \`fedflow node --data-dir <dir> --read-only\` answers the same queries as the
+origin. Every line is checked first: an event whose hash does not match its content, that does not
+chain to the event before it, a forged checkpoint, a missing or added line, a cut export — the
+replay is refused naming the event, and nothing is written.
+--check: rebuilds the dir's views from its log in a throwaway in-memory database, up to the
+position the live views reached, and compares them view by view, row by row; names the first
+difference. Exit status: 0 same, 1 different (or refused), 2 command-line error.
 
 Usage: fedflow job-timeline -j <job_id> [--json] [--server <url>]
 
@@ -55,6 +84,55 @@ export async function auditCli(ctx: CliContext, argv: readonly string[]): Promis
         return 0;
       }
       return await auditVerify(ctx, { dataDir: values['data-dir'] ?? ctx.env.FEDFLOW_DATA_DIR ?? '.fedflow', ...(values['tls-key'] ? { tlsKey: values['tls-key'] } : {}), json: values.json === true });
+    }
+    if (command === 'events' && rest[0] === 'export') {
+      const { values } = parseArgs({
+        args: rest.slice(1), strict: true,
+        options: {
+          'job-id': { type: 'string', short: 'j' }, type: { type: 'string', multiple: true }, stream: { type: 'string' },
+          'from-position': { type: 'string' }, 'to-position': { type: 'string' }, output: { type: 'string', short: 'o' },
+          'data-dir': { type: 'string' }, 'tls-key': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        },
+      });
+      if (values.help) {
+        ctx.stdout(AUDIT_USAGE);
+        return 0;
+      }
+      const position = (key: 'from-position' | 'to-position'): bigint | undefined => {
+        const v = values[key];
+        if (v === undefined) return undefined;
+        if (!/^\d{1,18}$/.test(v)) throw new AuditUsageError(`--${key} must be a log position (digits), got '${v}'`);
+        return BigInt(v);
+      };
+      const types = (values.type ?? []).flatMap((t) => t.split(',')).filter(Boolean);
+      const from = position('from-position');
+      const to = position('to-position');
+      return await exportCommand(ctx, {
+        dataDir: values['data-dir'] ?? ctx.env.FEDFLOW_DATA_DIR ?? '.fedflow',
+        ...(values.output ? { output: values.output } : {}), ...(values['tls-key'] ? { tlsKey: values['tls-key'] } : {}),
+        selection: {
+          ...(values['job-id'] ? { jobId: values['job-id'] } : {}), ...(types.length ? { types } : {}), ...(values.stream ? { stream: values.stream } : {}),
+          ...(from !== undefined ? { fromPosition: from } : {}), ...(to !== undefined ? { toPosition: to } : {}),
+        },
+      });
+    }
+    if (command === 'replay') {
+      const { values, positionals } = parseArgs({
+        args: [...rest], strict: true, allowPositionals: true,
+        options: { 'data-dir': { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      });
+      if (values.help) {
+        ctx.stdout(AUDIT_USAGE);
+        return 0;
+      }
+      const dataDir = values['data-dir'] ?? ctx.env.FEDFLOW_DATA_DIR;
+      if (values.check) {
+        if (positionals.length) throw new AuditUsageError('replay --check compares a data dir\'s views with its log; it takes no export file');
+        return await replayCheckCommand(ctx, { dataDir: dataDir ?? '.fedflow', json: values.json === true });
+      }
+      if (positionals.length !== 1) throw new AuditUsageError('replay needs one export file (or - for stdin)');
+      if (!dataDir) throw new AuditUsageError('replay needs --data-dir <dir>: the fresh data dir to build');
+      return await replayCommand(ctx, { exportFile: positionals[0]!, dataDir, json: values.json === true });
     }
     if (command === 'events') {
       const { values } = parseArgs({

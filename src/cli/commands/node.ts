@@ -26,6 +26,7 @@ export function configFromFlags(o: CliOptions): ConfigInput {
   if (o.httpTlsCert !== undefined) out.httpTlsCert = o.httpTlsCert;
   if (o.httpTlsKey !== undefined) out.httpTlsKey = o.httpTlsKey;
   if (o.permission !== undefined) out.permission = o.permission as 'on' | 'off';
+  if (o.readOnly) out.readOnly = true;
   return out;
 }
 
@@ -90,7 +91,7 @@ export async function runNode(ctx: CliContext, o: CliOptions): Promise<number> {
   }
   const cfg = running.config ?? config;
   const party = running.grpcPort !== undefined ? `, party ${cfg.partyId}, gRPC port ${running.grpcPort}${cfg.insecure ? ' plain text' : ' mutual TLS'}` : '';
-  ctx.stdout(`fedflow node listening on ${running.url} (work_mode ${cfg.workMode}${party}, data dir ${cfg.dataDir})\n`);
+  ctx.stdout(`fedflow node listening on ${running.url} (work_mode ${cfg.workMode}${party}, data dir ${cfg.dataDir}${cfg.readOnly ? ', read-only' : ''})\n`);
 
   const signal = received ?? (await new Promise<string>((resolve) => (onSignal = resolve)));
   ctx.stderr(`fedflow node: ${signal} received, closing\n`);

@@ -57,8 +57,18 @@ export class ChainVerifier {
   /** Hash of each position that checkpoints name, filled as the events pass. */
   private readonly wanted: Map<number, string | undefined>;
 
-  constructor(checkpointPositions: readonly bigint[] = []) {
+  /** Holes an excerpt leaves on purpose (a replayed filtered export): position → the hash before it. */
+  private readonly excerpt: ReadonlyMap<number, string> | undefined;
+  private gapsSeen = 0;
+
+  constructor(checkpointPositions: readonly bigint[] = [], excerpt?: ReadonlyMap<number, string>) {
     this.wanted = new Map(checkpointPositions.map((p) => [Number(p), undefined]));
+    this.excerpt = excerpt?.size ? excerpt : undefined;
+  }
+
+  /** Declared holes met so far. */
+  get declaredGaps(): number {
+    return this.gapsSeen;
   }
 
   get events(): number {
@@ -80,6 +90,13 @@ export class ChainVerifier {
   push(e: ChainedFields, storedHash: string | null | undefined): void {
     this.count += 1;
     const position = Number(e.position);
+    const declared = this.excerpt?.get(position);
+    if (declared !== undefined && position > (this.previousPosition ?? 0) + 1) {
+      // The excerpt says what came before the hole; the event must still chain to that.
+      this.previous = declared;
+      this.previousPosition = position - 1;
+      this.gapsSeen += 1;
+    }
     // Positions are never reused or skipped: a gap is a removal even where the hashes fit (a tail
     // cut, then new events chained onto the shortened log).
     const expectedPosition = (this.previousPosition ?? 0) + 1;

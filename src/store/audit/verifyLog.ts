@@ -16,6 +16,8 @@ export interface VerifyReport {
   readonly headPosition: string | null;
   readonly headHash: string | null;
   readonly checkpoints: number;
+  /** A replayed excerpt (filtered export): the holes it declares, each checked to chain to its declared predecessor. */
+  readonly excerptGaps: number;
   readonly lastCheckpoint: { readonly position: string; readonly keyId: string; readonly created: number } | null;
   /** The earliest problem: an event that breaks the chain or a checkpoint the log no longer matches. */
   readonly firstBroken: ChainBreak | CheckpointProblem | null;
@@ -33,7 +35,7 @@ export function verifyEventLog(file: string, options: { expectedKeyId?: string }
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const checkpoints = readCheckpoints(db);
-    const verifier = new ChainVerifier(checkpoints.map((c) => c.position));
+    const verifier = new ChainVerifier(checkpoints.map((c) => c.position), readExcerpt(db));
     const rows = db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata, created, hash FROM events ORDER BY position').raw();
     for (const r of rows.iterate() as IterableIterator<RawRow>) {
       verifier.push({ position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7] }, r[8]);
@@ -47,6 +49,7 @@ export function verifyEventLog(file: string, options: { expectedKeyId?: string }
       headPosition: verifier.lastPosition !== undefined ? String(verifier.lastPosition) : null,
       headHash: verifier.events ? verifier.headHash : null,
       checkpoints: checkpoints.length,
+      excerptGaps: verifier.declaredGaps,
       lastCheckpoint: last ? { position: String(last.position), keyId: last.keyId, created: last.created } : null,
       firstBroken,
       breaks: verifier.breaks,
@@ -58,7 +61,16 @@ export function verifyEventLog(file: string, options: { expectedKeyId?: string }
   }
 }
 
-function readCheckpoints(db: Database.Database): Checkpoint[] {
+/** The holes a replayed excerpt declares (table chain_excerpt, written by fedflow replay only). */
+function readExcerpt(db: Database.Database): Map<number, string> | undefined {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain_excerpt'").get();
+  if (!hasTable) return undefined;
+  const rows = db.prepare('SELECT position, previous_hash FROM chain_excerpt').all() as { position: number; previous_hash: string }[];
+  return new Map(rows.map((r) => [r.position, r.previous_hash]));
+}
+
+/** The signed checkpoints of a log file, oldest first (none when the table is absent). */
+export function readCheckpoints(db: Database.Database): Checkpoint[] {
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain_checkpoints'").get();
   if (!hasTable) return [];
   const rows = db.prepare('SELECT position, hash, created, key_id, public_key, signature FROM chain_checkpoints ORDER BY position').all() as {

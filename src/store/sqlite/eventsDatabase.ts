@@ -26,7 +26,13 @@ CREATE TABLE IF NOT EXISTS chain_checkpoints (
   signature  TEXT    NOT NULL
 )`;
 
-export function openEventsDatabase(file: string): Db {
+/** `readOnly`: an existing log, opened so that nothing can be written to it (a read-only node). */
+export function openEventsDatabase(file: string, options: { readOnly?: boolean } = {}): Db {
+  if (options.readOnly) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return db;
+  }
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   try {

@@ -31,6 +31,16 @@ const NO_LIMIT = -1;
 export interface SqliteStoreOptions extends ChainOptions {
   /** Stamped on every event's metadata (store/audit). */
   readonly node?: NodeIdentity;
+  /** A read-only node: the file is opened read-only, every append is refused, nothing is signed at close. */
+  readonly readOnly?: boolean;
+}
+
+/** An append to a log opened read-only. */
+export class ReadOnlyLogError extends Error {
+  override readonly name = 'ReadOnlyLogError';
+  constructor() {
+    super('this node is read-only: its event log takes no appends');
+  }
 }
 
 
@@ -55,6 +65,7 @@ export class SqliteEventStore implements EventStore {
    * thread's connection.
    */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteEventStore {
+    if (options.readOnly) return new SqliteEventStore(openEventsDatabase(file, { readOnly: true }), undefined, options);
     const db = openEventsDatabase(file);
     const chain: ChainOptions = {
       ...(options.signer ? { signer: options.signer } : {}),
@@ -77,7 +88,10 @@ export class SqliteEventStore implements EventStore {
     );
     this.selectAll = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.selectHeadPosition = db.prepare('SELECT MAX(position) AS head FROM events');
-    const { single, batch, checkpointNow } = appender(db, options);
+    const refuse = (): never => {
+      throw new ReadOnlyLogError();
+    };
+    const { single, batch, checkpointNow } = options.readOnly ? { single: refuse, batch: refuse, checkpointNow: () => undefined } : appender(db, options);
     this.appendSingle = single;
     this.appendBatch = batch;
     this.checkpointNow = checkpointNow;
@@ -105,6 +119,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private enqueue(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (this.options.readOnly) return Promise.reject(new ReadOnlyLogError());
     return new Promise((resolve, reject) => {
       let unit: CommitUnit;
       try {

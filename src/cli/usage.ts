@@ -33,6 +33,7 @@ Commands:
   events            the event log: filters, --follow, --json (audit)
   job-timeline      one job's story on this node: who did what, in order (-j <job_id>)
   audit verify      re-hash the event log and check its signed checkpoints (--data-dir)
+  audit job         a cluster job's signed party receipts: verified, agreed? (-j)
   job-log           download a job's task logs into a dir     (-f job_log)
   data-view-query   show a job's output tables per party      (-f data_view_query)
   clean-job         delete a job's output tables and metrics  (-f clean_job)

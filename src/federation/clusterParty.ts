@@ -32,6 +32,7 @@ import type { PipelineModels } from '../models/pipelineModels.js';
 import { partiesOf, predictModelOf, predictPlanInputs } from '../models/predictJob.js';
 import type { SavePipelineModelRequest } from '../gen/fedflow/v1/party.js';
 import type { ReceiptBook } from './receipts/receiptBook.js';
+import { runInScope } from '../store/audit/auditScope.js';
 
 export interface ClusterPartyDeps {
   readonly partyId: string;
@@ -323,7 +324,9 @@ export class ClusterParty {
     const run = ended.then(
       (result) => {
         tasks.delete(key);
-        return this.deps.outbox.send({
+        // A task stopped here (a /v1/job/stop at this party) is reported in the scope of who asked,
+        // so the initiator records that client, not the party that started the task.
+        const report = () => this.deps.outbox.send({
           kind: 'reportTaskStatus',
           request: {
             header: makeHeader({ source: this.deps.partyId, destination: initiator, jobId, causationId: h.messageId, correlationId: h.correlationId }),
@@ -331,6 +334,7 @@ export class ClusterParty {
             status: result.status, reason: result.reason ?? '', outputJson: '',
           },
         });
+        return result.stoppedBy ? runInScope(result.stoppedBy, report) : report();
       },
     );
     this.active.add(run);

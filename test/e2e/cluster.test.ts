@@ -196,12 +196,23 @@ t('progress reaches the other parties; /v1/job/stop at the host stops the job on
     }
     assert.ok(tasks.every((x) => x.f_status !== 'running'), `${role}: ${JSON.stringify(tasks.map((x) => [x.f_component_name, x.f_status]))}`);
   }
-  // Audit: at the initiator, the host's reports carry the host (proven by its certificate) as actor,
-  // and the stop is in the timeline. (Known gap: the guest's acknowledgement is recorded in the
-  // scope of the first stop call, which is the guest's own scheduler, not the host's request.)
+  // Audit: the stop was asked by a client at the host. At the initiator every step of the stop
+  // names that client, through the host's (certificate-proven) party — the host's report of its
+  // stopped task, the guest's own acknowledgement and its cancel — never the guest's scheduler.
+  const byHostClient = 'client 127.0.0.1 at party 10000';
   const steps = (await post(fed.guest.url, '/v1/audit/job/timeline', { job_id: jobId })).body.data.timeline as any[];
-  assert.ok(steps.some((s) => s.event === 'JobStopAcknowledged' && s.party === 'guest 9999'), 'the guest acknowledged the stop');
-  assert.ok(steps.some((s) => s.party === 'host 10000' && s.event === 'TaskFailed' && s.actor === 'party 10000'), 'the host reported its stopped task');
+  const step = (party: string, event: string) => steps.find((s) => s.party === party && s.event === event);
+  assert.is(step('host 10000', 'TaskFailed')?.actor, byHostClient, 'the host reported its stopped task');
+  assert.is(step('guest 9999', 'JobStopAcknowledged')?.actor, byHostClient, 'the guest acknowledged the stop');
+  assert.is(step('guest 9999', 'JobCanceled')?.actor, byHostClient, 'the guest canceled the job');
+  assert.not.ok(steps.some((s) => /^Job(StopAcknowledged|Canceled)$/.test(s.event) && s.actor.startsWith('node ')), JSON.stringify(steps.filter((s) => s.event.startsWith('Job'))));
+  // At the host the stop is its client's own; the arbiter hears of it through the initiator.
+  const hostSteps = (await post(fed.host.url, '/v1/audit/job/timeline', { job_id: jobId })).body.data.timeline as any[];
+  assert.is(hostSteps.find((s) => s.event === 'JobCanceled')?.actor, 'client 127.0.0.1');
+  const arbiterSteps = (await post(fed.arbiter.url, '/v1/audit/job/timeline', { job_id: jobId })).body.data.timeline as any[];
+  assert.is(arbiterSteps.find((s) => s.event === 'JobCanceled')?.actor, 'client 127.0.0.1 at party 10000 via party 9999');
+  // The canceled job's receipts agree too: every party signed "canceled".
+  assert.match((await agreedReceipts(fed.arbiter.url, jobId)).verdict, /outcome canceled$/);
 });
 
 t('work modes: a work_mode 0 job on a cluster node and a work_mode 1 job on a standalone node are refused', async () => {

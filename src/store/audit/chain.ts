@@ -27,8 +27,8 @@ export interface ChainedFields {
  * `audit verify` runs this for every event of the log.)
  */
 export function eventHash(previousHash: string, e: ChainedFields): string {
-  const header = `${previousHash}\n${e.position}\n${e.revision}\n${e.created}\n${e.streamId.length}:${e.streamId}\n${e.eventId.length}:${e.eventId}\n${e.type.length}:${e.type}\n${e.data.length}:${e.metadata.length}\n`;
-  return hash('sha256', header + e.data + e.metadata);
+  // One template, header and texts together: one string built, flattened and encoded once.
+  return hash('sha256', `${previousHash}\n${e.position}\n${e.revision}\n${e.created}\n${e.streamId.length}:${e.streamId}\n${e.eventId.length}:${e.eventId}\n${e.type.length}:${e.type}\n${e.data.length}:${e.metadata.length}\n${e.data}${e.metadata}`);
 }
 
 /** The first event that does not fit the chain, and why. */
@@ -57,8 +57,18 @@ export class ChainVerifier {
   /** Hash of each position that checkpoints name, filled as the events pass. */
   private readonly wanted: Map<number, string | undefined>;
 
-  constructor(checkpointPositions: readonly bigint[] = []) {
+  /** `after`: start mid-log, after this stored event (a range of a parallel verify). */
+  constructor(checkpointPositions: readonly bigint[] = [], after?: { readonly position: number; readonly hash: string | null }) {
     this.wanted = new Map(checkpointPositions.map((p) => [Number(p), undefined]));
+    if (after) {
+      this.previous = after.hash ?? '';
+      this.previousPosition = after.position;
+    }
+  }
+
+  /** The stored hash of every checkpointed position this verifier passed. */
+  checkpointHashes(): [number, string][] {
+    return [...this.wanted].filter((e): e is [number, string] => e[1] !== undefined);
   }
 
   get events(): number {

@@ -12,6 +12,7 @@ import { envelope, type Envelope } from './envelope.js';
 import { ApiError, HttpError } from './errors.js';
 import type { EdgeDeps } from './edgeDeps.js';
 import { auditRoutes } from './routes/audit.js';
+import { auditReceiptRoutes } from './routes/auditReceipts.js';
 import { dataRoutes } from './routes/data.js';
 import { jobRoutes } from './routes/job.js';
 import { jobAdminRoutes } from './routes/jobAdmin.js';
@@ -85,6 +86,7 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   boardEventRoutes(v1, deps.boardFeed);
   boardQueryRoutes(v1, deps.views);
   auditRoutes(v1, deps);
+  auditReceiptRoutes(v1, deps);
   app.use(v1.routes());
   app.use(v1.allowedMethods());
   app.use(serveBoard());

@@ -31,6 +31,8 @@ import { isPlainObject } from '../domain/dsl/json.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
 import { partiesOf, predictModelOf, predictPlanInputs } from '../models/predictJob.js';
 import type { SavePipelineModelRequest } from '../gen/fedflow/v1/party.js';
+import type { ReceiptBook } from './receipts/receiptBook.js';
+import { runInScope } from '../store/audit/auditScope.js';
 
 export interface ClusterPartyDeps {
   readonly partyId: string;
@@ -52,6 +54,8 @@ export interface ClusterPartyDeps {
   readonly loadModel: (request: LoadModelRequest) => Promise<AckResult>;
   /** This party's pipeline models (saved at the end of a training job, read by predict jobs). */
   readonly models?: Pick<PipelineModels, 'save' | 'pipeline'>;
+  /** Signed job receipts (issue 14): checks and records those other parties send. */
+  readonly receipts?: Pick<ReceiptBook, 'onDeliver'>;
   /** Party permissions are checked (t_permission) before a job is created or a task started here. */
   readonly permission?: boolean;
 }
@@ -104,6 +108,8 @@ export class ClusterParty {
       case 'clean':
         this.deps.mailbox.clearJob(c.request.header!.jobId, 'job cleaned');
         return OK;
+      case 'deliverReceipts':
+        return this.deps.receipts ? this.deps.receipts.onDeliver(c.request) : refuse(`party ${this.deps.partyId} keeps no job receipts`);
       case 'loadModel': {
         const r = c.request;
         if (r.partyId !== this.deps.partyId) return refuse(`party ${r.partyId} is not the party of this node (${this.deps.partyId})`);
@@ -138,6 +144,9 @@ export class ClusterParty {
           return `job ${h.jobId}: party ${source} is not ${c.request.role} in the job's role assignment`;
         }
         return undefined;
+      case 'deliverReceipts':
+        // A party's own receipt goes to the initiator, the initiator's set to every party (receiptBook.ts checks which).
+        return participants.has(source) ? undefined : `job ${h.jobId}: party ${source} is not one of its parties`;
       case 'syncJobStatus':
         if (isInitiator) return participants.has(source) ? undefined : `job ${h.jobId}: party ${source} is not one of its parties`;
         return source === initiator ? undefined : `job ${h.jobId} was initiated by party ${initiator}, not by party ${source}`;
@@ -315,7 +324,9 @@ export class ClusterParty {
     const run = ended.then(
       (result) => {
         tasks.delete(key);
-        return this.deps.outbox.send({
+        // A task stopped here (a /v1/job/stop at this party) is reported in the scope of who asked,
+        // so the initiator records that client, not the party that started the task.
+        const report = () => this.deps.outbox.send({
           kind: 'reportTaskStatus',
           request: {
             header: makeHeader({ source: this.deps.partyId, destination: initiator, jobId, causationId: h.messageId, correlationId: h.correlationId }),
@@ -323,6 +334,7 @@ export class ClusterParty {
             status: result.status, reason: result.reason ?? '', outputJson: '',
           },
         });
+        return result.stoppedBy ? runInScope(result.stoppedBy, report) : report();
       },
     );
     this.active.add(run);

@@ -8,7 +8,11 @@ import type { Logger } from 'pino';
 import type { NodeConfig } from '../config.js';
 import type { Clock } from '../eventSourcing/clock.js';
 import type { JobPlan } from '../domain/dsl/plan.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore, RecordedEvent } from '../store/eventStore.js';
+import { runAsProcess } from '../store/audit/auditScope.js';
+import { nodeKeySigner } from '../store/audit/nodeKey.js';
+import { ReceiptBook } from './receipts/receiptBook.js';
+import { receiptSigner } from './receipts/receipt.js';
 import type { PartyActors } from '../scheduler/partyActor.js';
 import { ClusterMailbox } from './clusterMailbox.js';
 import { clusterSettings, type ClusterSettings } from './clusterConfig.js';
@@ -46,6 +50,8 @@ export interface ClusterStartDeps {
   /** Publishes this node's party's model to its servings (a LoadModel from the initiator). */
   readonly loadModel: (load: PartyLoad) => Promise<Outcome>;
   readonly models?: Pick<PipelineModels, 'save' | 'pipeline'>;
+  /** The log, event by event, once the views hold each event (the receipts follow job ends). */
+  readonly follow?: (handler: (event: RecordedEvent) => void) => () => void;
 }
 
 export class ClusterRuntime {
@@ -58,6 +64,8 @@ export class ClusterRuntime {
   private remoteTasks: RemoteTasks | undefined;
   private party: ClusterParty | undefined;
   private server: RunningNodeServer | undefined;
+  private unfollowReceipts: (() => void) | undefined;
+  private readonly receiptWork = new Set<Promise<void>>();
 
   constructor(
     private readonly config: NodeConfig,
@@ -86,12 +94,14 @@ export class ClusterRuntime {
 
   /** Starts the gRPC server and re-sends what a previous run left unacknowledged. */
   async start(deps: ClusterStartDeps): Promise<number> {
+    const receipts = this.receiptBook(deps);
     this.party = new ClusterParty({
       partyId: this.settings.partyId, store: deps.store, views: deps.views, waitForViews: deps.waitForViews, actors: deps.actors,
       remoteTasks: this.taskRouter(deps.actors), outbox: this.outbox, mailbox: this.mailbox, clock: deps.clock, log: this.log,
       dataDir: this.config.dataDir, runIp: deps.runIp, defaultTimeoutSeconds: this.config.jobTimeoutSeconds, stopJob: deps.stopJob, permission: this.config.permission,
       loadModel: (request) => deps.loadModel(fromLoadModelRequest(request)),
       ...(deps.models ? { models: deps.models } : {}),
+      receipts,
     });
     const party = this.party;
     this.server = await startNodeServer({
@@ -102,6 +112,26 @@ export class ClusterRuntime {
     const failedTasks = await party.recover();
     this.log.info({ partyId: this.settings.partyId, grpcPort: this.server.port, tls: !this.settings.tls.insecure, resumed, failedTasks, faults: this.settings.faults }, 'cluster transport started');
     return this.server.port;
+  }
+
+  /**
+   * Job receipts, signed with the party's TLS key and certificate (checked against the federation
+   * CA), or on an insecure federation with the node key (then nothing proves whose they are).
+   */
+  private receiptBook(deps: ClusterStartDeps): ReceiptBook {
+    const tls = this.settings.tls;
+    const key = tls.insecure ? { privateKeyPem: nodeKeySigner(this.config.dataDir).privateKeyPem } : { privateKeyPem: tls.key, certificatePem: tls.cert };
+    const book = new ReceiptBook({
+      partyId: this.settings.partyId, store: deps.store, views: deps.views, outbox: this.outbox, clock: deps.clock, log: this.log,
+      sign: receiptSigner(key), ...(tls.insecure ? {} : { caPem: tls.ca }),
+    });
+    this.unfollowReceipts = deps.follow?.((event) => {
+      const work = runAsProcess('job-receipts', () => book.onEvent(event), event);
+      if (!work) return;
+      this.receiptWork.add(work);
+      void work.finally(() => this.receiptWork.delete(work));
+    });
+    return book;
   }
 
   /** /v1/job/submit at the initiator: create the job on every other party (throws on a refusal). */
@@ -134,6 +164,8 @@ export class ClusterRuntime {
   }
 
   async close(): Promise<void> {
+    this.unfollowReceipts?.();
+    await Promise.allSettled([...this.receiptWork]);
     await this.party?.close();
     await this.outbox.close();
     await this.server?.close();

@@ -1,9 +1,11 @@
 // The party-to-party commands as one discriminated union over the generated request types, with the
 // codec of each kind (the outbox stores encoded requests; the server decodes nothing itself).
 import { currentScope } from '../store/audit/auditScope.js';
+import { originOf } from './originActor.js';
 import {
   CleanRequest,
   CreateJobRequest,
+  DeliverReceiptsRequest,
   LoadModelRequest,
   ReportTaskStatusRequest,
   SavePipelineModelRequest,
@@ -22,6 +24,7 @@ export interface CommandRequests {
   savePipelineModel: SavePipelineModelRequest;
   clean: CleanRequest;
   loadModel: LoadModelRequest;
+  deliverReceipts: DeliverReceiptsRequest;
 }
 
 export type CommandKind = keyof CommandRequests;
@@ -54,6 +57,7 @@ export const COMMAND_CODECS: { readonly [K in CommandKind]: Codec<CommandRequest
   savePipelineModel: SavePipelineModelRequest,
   clean: CleanRequest,
   loadModel: LoadModelRequest,
+  deliverReceipts: DeliverReceiptsRequest,
 };
 
 export const COMMAND_KINDS = Object.keys(COMMAND_CODECS) as CommandKind[];
@@ -90,5 +94,7 @@ export function makeHeader(h: { source: string; destination: string; jobId: stri
     causationId: h.causationId ?? currentScope()?.causationId ?? '',
     correlationId: h.correlationId ?? currentScope()?.correlationId ?? h.jobId,
     sentAtMs: BigInt(Date.now()),
+    // A client's request (e.g. a stop asked at this party) names that client to the other party.
+    ...originOf(currentScope()?.actor, h.source),
   };
 }

@@ -9,6 +9,7 @@ import { FederationServiceService, type PushRequest, type PushResponse } from '.
 import { PartyServiceService, type Header } from '../gen/fedflow/v1/party.js';
 import type { MessageStore } from './messageStore.js';
 import { partyOfCertificate } from './peerIdentity.js';
+import { senderActor } from './originActor.js';
 import { runInScope } from '../store/audit/auditScope.js';
 import { serverCredentials, type TlsMaterial } from './tls.js';
 import type { PartyAddress } from './transport.js';
@@ -82,7 +83,7 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
     const scope = {
       correlationId: header.correlationId || header.jobId || id,
       causationId: id,
-      actor: { kind: 'party' as const, partyId: header.sourcePartyId, proven: !o.tls.insecure },
+      actor: senderActor(header, !o.tls.insecure), // and the client it vouches for (originActor.ts)
     };
     const p = runInScope(scope, () => o.handlers.onCommand(command)).then((ack) => {
       o.store.recordSeen(id, header.sourcePartyId, command.kind, ack);

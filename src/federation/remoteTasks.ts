@@ -5,7 +5,8 @@
 import type { PartyRef } from '../components/contract.js';
 import type { ComponentPlan, JobPlan, PartyPlan } from '../domain/dsl/plan.js';
 import { taskIdOf } from '../domain/task/events.js';
-import type { PartyActors, StopAck, TaskResult } from '../scheduler/partyActor.js';
+import { TASK_STOPPED_REASON, type PartyActors, type StopAck, type TaskResult } from '../scheduler/partyActor.js';
+import { currentScope } from '../store/audit/auditScope.js';
 import type { TaskCommand } from '../domain/task/commands.js';
 import { makeHeader } from './commands.js';
 import type { ReportTaskStatusRequest } from '../gen/fedflow/v1/party.js';
@@ -148,7 +149,9 @@ export class RemoteTasks {
     const finish = this.waiters.get(waiterKey(r.header!.jobId, r.componentName, r.role, r.partyId));
     if (!finish) return;
     const ref = { role: r.role, partyId: r.partyId };
-    if (r.status === 'success') finish({ status: 'success', taskId: r.taskId, party: ref });
-    else if (r.status !== 'running') finish({ status: 'failed', reason: r.reason || r.status, taskId: r.taskId, party: ref });
+    if (r.status === 'success') return finish({ status: 'success', taskId: r.taskId, party: ref });
+    // A task its party stopped: the stop was asked there (the report comes in that scope, naming who asked).
+    const stoppedBy = r.reason === TASK_STOPPED_REASON ? currentScope() : undefined;
+    if (r.status !== 'running') finish({ status: 'failed', reason: r.reason || r.status, taskId: r.taskId, party: ref, ...(stoppedBy ? { stoppedBy } : {}) });
   }
 }

@@ -281,7 +281,9 @@ export class JobScheduler {
             // The party stopped its own task: a /v1/job/stop asked at that party's node, which also
             // passes the stop on to this initiator. The job is being canceled, not failing, whichever
             // of the two messages arrives first.
-            this.stop(plan.jobId).catch((error) => this.deps.log.warn({ err: error, jobId: plan.jobId }, 'stop after a party stopped its task'));
+            // Stopped in the scope of who asked there (a client at that party), not this scheduler's.
+            const stop = () => this.stop(plan.jobId);
+            (r.stoppedBy ? runInScope(r.stoppedBy, stop) : stop()).catch((error) => this.deps.log.warn({ err: error, jobId: plan.jobId }, 'stop after a party stopped its task'));
           } else component_.abort('a party failed');
         }
         return r;

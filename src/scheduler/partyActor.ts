@@ -28,6 +28,7 @@ import type { PreparedTask, TaskHooks } from './taskHooks.js';
 import { partyModelId } from '../domain/dsl/runtimeConf.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
 import { TaskLog, taskLogDir } from './taskLog.js';
+import { currentScope, runInScope, type AuditScope } from '../store/audit/auditScope.js';
 
 export interface PartyActorDeps {
   readonly store: EventStore;
@@ -56,6 +57,8 @@ export interface TaskResult {
   readonly reason?: string;
   readonly taskId: string;
   readonly party: PartyRef;
+  /** A task stopped by a stop of the job: who asked (its end is recorded, and reported on, in that scope). */
+  readonly stoppedBy?: AuditScope;
 }
 
 /** A party's answer to a stop: its tasks of the job have ended and it recorded the stop. */
@@ -91,6 +94,8 @@ export function workerPlacement(jobId: string, component: ComponentPlan, party: 
 export class PartyActors {
   /** This node's running tasks by job and party, so a stop can end exactly one party's tasks. */
   private readonly running = new Map<string, Map<string, RunningTask>>();
+  /** Who stopped a task (by its abort signal), so its end names them and not the task's starter. */
+  private readonly stoppers = new WeakMap<AbortSignal, AuditScope>();
 
   constructor(private readonly deps: PartyActorDeps) {}
 
@@ -121,7 +126,11 @@ export class PartyActors {
   async stopJob(jobId: string, party: PartyRef, reason: string): Promise<StopAck> {
     const ref: PartyRef = { role: party.role, partyId: String(party.partyId) };
     const tasks = [...(this.running.get(runningKey(jobId, ref)) ?? new Map<string, RunningTask>())];
-    for (const [, task] of tasks) task.abort.abort('stopped');
+    const asked = currentScope();
+    for (const [, task] of tasks) {
+      if (asked && !task.abort.signal.aborted) this.stoppers.set(task.abort.signal, asked);
+      task.abort.abort('stopped');
+    }
     await Promise.allSettled(tasks.map(([, task]) => task.ended));
     const stoppedTasks = tasks.map(([taskId]) => taskId);
     await handleCommand(this.deps.store, jobStreamId(jobId, ref.role, ref.partyId), jobDecider, {
@@ -201,8 +210,10 @@ export class PartyActors {
       }
       const reason = signal.aborted ? TASK_STOPPED_REASON : error instanceof Error ? error.message : String(error);
       taskLog?.error(`task ${taskId} failed after ${now() - started} ms: ${reason}${!signal.aborted && error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
-      await this.task(taskId, ref, { type: 'FailTask', data: { reason, at: now() } });
-      return { status: 'failed', reason, taskId, party: ref };
+      const stoppedBy = signal.aborted ? this.stoppers.get(signal) : undefined;
+      const fail = () => this.task(taskId, ref, { type: 'FailTask', data: { reason, at: now() } });
+      await (stoppedBy ? runInScope(stoppedBy, fail) : fail());
+      return { status: 'failed', reason, taskId, party: ref, ...(stoppedBy ? { stoppedBy } : {}) };
     } finally {
       await prepared?.flushProgress();
       prepared?.finish(recorded);

@@ -196,6 +196,15 @@ t('POST /v1/audit/job/timeline and fedflow job-timeline: the job\'s story, submi
   out = '';
   assert.is(await main(['job-timeline', '-j', 'nope', '--server', url], ctx), 1);
   assert.match(out, /no events of job nope on this node/);
+  // Receipts are a federation's: a job that ran on this one node has none, and says why.
+  out = '';
+  assert.is(await main(['audit', 'job', '-j', uploadJobId, '--server', url], ctx), 1);
+  assert.match(out, /ran on this one node \(standalone or local\): there are no other parties, so no receipts/);
+  const none = await postJson('/v1/audit/job/receipts', {});
+  assert.equal([none.retcode, none.retmsg], [100, 'job_id is required']);
+  out = '';
+  assert.is(await main(['audit', 'job'], ctx), 2);
+  assert.match(out, /needs -j <job_id>/);
 });
 
 async function postJson(path: string, body: unknown): Promise<any> {

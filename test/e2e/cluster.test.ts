@@ -11,11 +11,19 @@ import { startNode } from '../../src/main.js';
 import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
 import { post, tempDir, waitForJob } from '../support/http.js';
 import { startFederation, type Federation } from '../support/federation.js';
+import { partyCertPaths, readPartyCerts } from '../../src/federation/certs.js';
+import { GrpcTransport } from '../../src/federation/grpcTransport.js';
+import { loadRouteTable } from '../../src/federation/routeTable.js';
+import { makeHeader } from '../../src/federation/commands.js';
+import { receiptSigner, type SignedReceipt } from '../../src/federation/receipts/receipt.js';
+import { run } from '../cli/helpers.js';
 
 const dir = tempDir('cluster');
 let fed: Federation;
 const example = (file: string) => JSON.parse(readFileSync(join(FIXTURE_EXAMPLES, 'cluster', file), 'utf8'));
 const t = suite('e2e: three cluster nodes in one process');
+/** The hetero LR job of the first test (the receipts test audits it). */
+let trainedJobId = '';
 
 t.before(async () => {
   fed = (await startFederation({ dir })).nodes;
@@ -42,6 +50,7 @@ t('the cluster hetero LR job succeeds on every node, each answering for its own 
   const submit = await post(fed.guest.url, '/v1/job/submit', { job_dsl: example('hetero_lr_dsl.json'), job_runtime_conf: lightConf() });
   assert.is(submit.body.retcode, 0, submit.body.retmsg);
   const jobId = submit.body.jobId as string;
+  trainedJobId = jobId;
   for (const [role, node] of Object.entries(fed)) {
     const row = await waitForJob(node.url, jobId, 120_000, 50);
     assert.is(row.f_status, 'success', `${role}: ${row.f_reason}`);
@@ -67,17 +76,91 @@ t('the cluster hetero LR job succeeds on every node, each answering for its own 
   assert.equal(byParty('guest'), ['dataio_0:success', 'evaluation_0:success', 'hetero_lr_0:success', 'intersection_0:success']);
   assert.ok(all.filter((x) => x.f_role === 'host').every((x) => x.f_run_ip === `127.0.0.1:${fed.host.grpcPort}`));
   // Audit: each node's timeline tells its party's story in order, each step with its actor; the
-  // job came from the client at the initiator and from the initiator's (certificate-proven) party elsewhere.
+  // job came from the client at the initiator, and elsewhere from that client through the initiator's party.
   for (const [role, node] of Object.entries(fed)) {
     const timeline = await post(node.url, '/v1/audit/job/timeline', { job_id: jobId });
     assert.is(timeline.body.retcode, 0, timeline.body.retmsg);
     const own = (timeline.body.data.timeline as any[]).filter((s) => s.party === `${role} ${node.partyId}`);
     assert.is(own[0].event, 'JobCreated', role);
-    assert.is(own[0].actor, role === 'guest' ? 'client 127.0.0.1' : 'party 9999', role);
+    // Elsewhere: the initiator's party (proven by its certificate), vouching for the client that submitted.
+    assert.is(own[0].actor, role === 'guest' ? 'client 127.0.0.1' : 'client 127.0.0.1 at party 9999', role);
     assert.is(own.at(-1).event, 'JobSucceeded', role);
     assert.ok(own.every((s) => s.actor !== 'unknown'), role);
     assert.ok(own.some((s) => s.event === 'TaskSucceeded' && typeof s.duration_ms === 'number'), role);
   }
+});
+
+/** Polls /v1/audit/job/receipts at a node until the parties' receipts agree there. */
+async function agreedReceipts(url: string, jobId: string): Promise<any> {
+  for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 50))) {
+    const r = await post(url, '/v1/audit/job/receipts', { job_id: jobId });
+    if (r.body.retcode === 0 && r.body.data.agreed && r.body.data.receipts.length === 3) return r.body.data;
+    assert.ok(Date.now() < deadline, `receipts never agreed at ${url}: ${JSON.stringify(r.body)}`);
+  }
+}
+
+t('receipts: each party signs one, the initiator shares the set, every node verifies all three against the CA; forged ones are refused', async () => {
+  const jobId = trainedJobId;
+  assert.ok(jobId, 'the hetero LR job ran');
+  for (const [role, node] of Object.entries(fed)) {
+    const report = await agreedReceipts(node.url, jobId);
+    assert.equal(report.parties, ['10000', '10001', '9999'], role);
+    assert.ok(report.same_dsl && report.same_conf && report.same_outcome, role);
+    for (const x of report.receipts) {
+      assert.ok(x.signature_valid && x.proven, `${role}: ${x.party_id} ${x.reason}`);
+      assert.ok(Number(x.chain_head.position) > 0 && /^[0-9a-f]{64}$/.test(x.chain_head.hash), role);
+    }
+    const byParty = Object.fromEntries(report.receipts.map((x: any) => [x.party_id, x]));
+    assert.equal(byParty['9999'].roles, { guest: 'success' });
+    assert.equal(byParty['10000'].roles, { host: 'success' });
+    // Each party's receipt carries the digest of the model it saved (the guest's as in its own log).
+    assert.match(byParty['9999'].models.guest, /^[0-9a-f]{64}$/);
+    assert.match(byParty['10000'].models.host, /^[0-9a-f]{64}$/);
+  }
+  const guestModel = (await post(fed.guest.url, '/v1/audit/events', { job_id: jobId, event_types: ['PipelineModelSaved'] })).body.data.events[0].data.sha256;
+  assert.is((await agreedReceipts(fed.arbiter.url, jobId)).receipts.find((x: any) => x.party_id === '9999').models.guest, guestModel, 'the arbiter holds the guest\'s model digest, signed');
+  // The set reached the other parties from the initiator, who recorded sharing it once.
+  const hostEvents = (await post(fed.host.url, '/v1/audit/events', { job_id: jobId, event_types: ['JobReceiptRecorded'] })).body.data.events as any[];
+  assert.equal(hostEvents.map((e) => [e.data.partyId, e.data.receivedFrom]).sort(), [['10000', '10000'], ['10001', '9999'], ['9999', '9999']]);
+  const shared = (await post(fed.guest.url, '/v1/audit/events', { job_id: jobId, event_types: ['JobReceiptsShared'] })).body.data.events as any[];
+  assert.is(shared.length, 1);
+  // `fedflow audit job` at the host: every signature checked, agreed, exit 0.
+  const cli = await run(['audit', 'job', '-j', jobId, '--server', fed.host.url]);
+  assert.is(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /AGREED: all 3 parties signed: same DSL and conf, outcome success/);
+  assert.match(cli.stdout, /party 10001 +signature ok \(CA\); arbiter success/);
+
+  // Forgeries, sent to the initiator over a real mutual-TLS link with the host's own certificate.
+  const hostTls = readPartyCerts(partyCertPaths(join(dir, 'certs'), '10000'));
+  const transport = new GrpcTransport(loadRouteTable(join(dir, 'route_table.json')), hostTls);
+  const deliver = (receipts: SignedReceipt[]) =>
+    transport.send({ kind: 'deliverReceipts', request: { header: makeHeader({ source: '10000', destination: '9999', jobId }), receipts } }, 5000);
+  try {
+    const recorded = (await post(fed.guest.url, '/v1/audit/events', { job_id: jobId, event_types: ['JobReceiptRecorded'] })).body.data.events as any[];
+    const original = (party: string): SignedReceipt => {
+      const d = recorded.find((e) => e.data.partyId === party).data;
+      return { payload: d.payload, signature: d.signature, signer: d.signer };
+    };
+    const host = original('10000');
+    // 1. The host's receipt, its outcome changed after signing.
+    const altered = await deliver([{ ...host, payload: host.payload.replace('"host":"success"', '"host":"failed"') }]);
+    assert.is(altered.retcode, 100);
+    assert.match(altered.retmsg, /receipt of party 10000: the signature does not match the receipt/);
+    // 2. A receipt in the arbiter's name, signed with the host's key and certificate.
+    const asArbiter = receiptSigner({ privateKeyPem: hostTls.key, certificatePem: hostTls.cert })(JSON.parse(original('10001').payload));
+    const impersonation = await deliver([asArbiter]);
+    assert.is(impersonation.retcode, 100);
+    assert.match(impersonation.retmsg, /party 10000 may send only its own receipt/);
+    // 3. The host signs a second, different story about itself: its first receipt stands.
+    const second = receiptSigner({ privateKeyPem: hostTls.key, certificatePem: hostTls.cert })({ ...JSON.parse(host.payload), roles: { host: 'failed' } });
+    const changedMind = await deliver([second]);
+    assert.is(changedMind.retcode, 100);
+    assert.match(changedMind.retmsg, /party 10000 already gave a different receipt/);
+  } finally {
+    transport.close();
+  }
+  const after = await agreedReceipts(fed.guest.url, jobId);
+  assert.is(after.receipts.length, 3, 'nothing forged was recorded');
 });
 
 t('progress reaches the other parties; /v1/job/stop at the host stops the job on every party', async () => {
@@ -113,12 +196,23 @@ t('progress reaches the other parties; /v1/job/stop at the host stops the job on
     }
     assert.ok(tasks.every((x) => x.f_status !== 'running'), `${role}: ${JSON.stringify(tasks.map((x) => [x.f_component_name, x.f_status]))}`);
   }
-  // Audit: at the initiator, the host's reports carry the host (proven by its certificate) as actor,
-  // and the stop is in the timeline. (Known gap: the guest's acknowledgement is recorded in the
-  // scope of the first stop call, which is the guest's own scheduler, not the host's request.)
+  // Audit: the stop was asked by a client at the host. At the initiator every step of the stop
+  // names that client, through the host's (certificate-proven) party — the host's report of its
+  // stopped task, the guest's own acknowledgement and its cancel — never the guest's scheduler.
+  const byHostClient = 'client 127.0.0.1 at party 10000';
   const steps = (await post(fed.guest.url, '/v1/audit/job/timeline', { job_id: jobId })).body.data.timeline as any[];
-  assert.ok(steps.some((s) => s.event === 'JobStopAcknowledged' && s.party === 'guest 9999'), 'the guest acknowledged the stop');
-  assert.ok(steps.some((s) => s.party === 'host 10000' && s.event === 'TaskFailed' && s.actor === 'party 10000'), 'the host reported its stopped task');
+  const step = (party: string, event: string) => steps.find((s) => s.party === party && s.event === event);
+  assert.is(step('host 10000', 'TaskFailed')?.actor, byHostClient, 'the host reported its stopped task');
+  assert.is(step('guest 9999', 'JobStopAcknowledged')?.actor, byHostClient, 'the guest acknowledged the stop');
+  assert.is(step('guest 9999', 'JobCanceled')?.actor, byHostClient, 'the guest canceled the job');
+  assert.not.ok(steps.some((s) => /^Job(StopAcknowledged|Canceled)$/.test(s.event) && s.actor.startsWith('node ')), JSON.stringify(steps.filter((s) => s.event.startsWith('Job'))));
+  // At the host the stop is its client's own; the arbiter hears of it through the initiator.
+  const hostSteps = (await post(fed.host.url, '/v1/audit/job/timeline', { job_id: jobId })).body.data.timeline as any[];
+  assert.is(hostSteps.find((s) => s.event === 'JobCanceled')?.actor, 'client 127.0.0.1');
+  const arbiterSteps = (await post(fed.arbiter.url, '/v1/audit/job/timeline', { job_id: jobId })).body.data.timeline as any[];
+  assert.is(arbiterSteps.find((s) => s.event === 'JobCanceled')?.actor, 'client 127.0.0.1 at party 10000 via party 9999');
+  // The canceled job's receipts agree too: every party signed "canceled".
+  assert.match((await agreedReceipts(fed.arbiter.url, jobId)).verdict, /outcome canceled$/);
 });
 
 t('work modes: a work_mode 0 job on a cluster node and a work_mode 1 job on a standalone node are refused', async () => {

@@ -125,6 +125,16 @@ test('after the dataset grant the same job succeeds on every party; the grants a
   const r = await submit();
   assert.is(r.retcode, 0, r.retmsg);
   for (const [role, node] of Object.entries(fed)) assert.is((await waitJob(node.url, r.jobId)).f_status, 'success', role);
+  // Who submitted, at every party: the app key of the client at the initiator, vouched for by its party.
+  const hostSteps = (await spost(fed.host.url, '/v1/audit/job/timeline', { job_id: r.jobId }, USER)).data.timeline as any[];
+  assert.is(hostSteps.find((x) => x.event === 'JobCreated')?.actor, 'client 127.0.0.1 (app key analyst) at party 9999');
+  // Every party signed its receipt; the host holds all three, checked against the CA.
+  for (let i = 0; ; i++) {
+    const receipts = await spost(fed.host.url, '/v1/audit/job/receipts', { job_id: r.jobId }, USER);
+    if (receipts.data?.agreed) break;
+    assert.ok(i < 300, JSON.stringify(receipts));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 });
 
 test('a revoked component is refused again', async () => {

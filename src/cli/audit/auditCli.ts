@@ -7,6 +7,7 @@ import { eventsCommand } from './events.js';
 import { jobTimelineCommand } from './jobTimeline.js';
 import { exportCommand } from './exportCmd.js';
 import { replayCheckCommand, replayCommand } from './replay.js';
+import { auditJobCommand } from './auditJob.js';
 
 export const AUDIT_COMMANDS: ReadonlySet<string> = new Set(['audit', 'events', 'job-timeline', 'replay']);
 
@@ -20,6 +21,15 @@ event, or a tail cut after a checkpoint. Run it on a stopped node or a copy of i
                         (default: <data-dir>/node-key.pem when present)
   --json                print the report as JSON
 Exit status: 0 the log is intact, 1 it is not (or cannot be read), 2 command-line error.
+
+Usage: fedflow audit job -j <job_id> [--json] [--server <url>]
+
+A cluster job's signed receipts at this node (POST /v1/audit/job/receipts): when a job ends each
+party signs a receipt (digests of the DSL and conf it ran, its final status, its model digest, its
+log's chain head) with its party key; the initiator collects them and shares the set with every
+party. Each signature is checked against the federation CA; the verdict says whether every party
+signed and all ran the same DSL and conf and agree on the outcome.
+Exit status: 0 agreed, 1 not (a missing or invalid receipt, a disagreement), 2 command-line error.
 
 Usage: fedflow events [-j <job_id>] [--type <EventType>]... [--actor <text>] [--stream <id>]
                       [--newest] [--limit <n>] [--follow] [--json] [--server <url>]
@@ -77,7 +87,8 @@ export async function auditCli(ctx: CliContext, argv: readonly string[]): Promis
         ctx.stdout(AUDIT_USAGE);
         return sub === undefined ? 2 : 0;
       }
-      if (sub !== 'verify') throw new AuditUsageError(`unknown subcommand 'audit ${sub}' (expected 'audit verify')`);
+      if (sub === 'job') return await auditJobCommand(ctx, options, AUDIT_USAGE);
+      if (sub !== 'verify') throw new AuditUsageError(`unknown subcommand 'audit ${sub}' (expected 'audit verify' or 'audit job')`);
       const { values } = parseArgs({ args: [...options], options: { 'data-dir': { type: 'string' }, 'tls-key': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
       if (values.help) {
         ctx.stdout(AUDIT_USAGE);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import { keyIdOf } from '../../store/audit/checkpoint.js';
 import { NODE_KEY_FILE } from '../../store/audit/nodeKey.js';
-import { verifyEventLog } from '../../store/audit/verifyLog.js';
+import { verifyEventLogParallel } from '../../store/audit/verifyLog.js';
 import { EVENTS_FILE } from '../../store/openEventStore.js';
 
 export async function auditVerify(ctx: CliContext, o: { dataDir: string; tlsKey?: string; json: boolean }): Promise<number> {
@@ -15,7 +15,7 @@ export async function auditVerify(ctx: CliContext, o: { dataDir: string; tlsKey?
   let report;
   try {
     const expectedKeyId = existsSync(keyFile) ? keyIdOf(createPublicKey(createPrivateKey(readFileSync(keyFile)))) : undefined;
-    report = verifyEventLog(file, expectedKeyId !== undefined ? { expectedKeyId } : {});
+    report = await verifyEventLogParallel(file, expectedKeyId !== undefined ? { expectedKeyId } : {});
   } catch (err) {
     ctx.stderr(`fedflow audit verify: ${(err as Error).message}\n`);
     return 1;

@@ -9,10 +9,22 @@ import { randomUUID } from 'node:crypto';
 export type Actor =
   /** A client of the /v1 edge: its remote address (and, once client authentication exists, its app key). */
   | { readonly kind: 'client'; readonly address: string; readonly appKey?: string }
-  /** Another party's node: the party id its TLS certificate proves (`proven: false` on an insecure link: only claimed). */
-  | { readonly kind: 'party'; readonly partyId: string; readonly proven: boolean }
+  /**
+   * Another party's node: the party id its TLS certificate proves (`proven: false` on an insecure
+   * link: only claimed). `onBehalfOf`: the client of a party's /v1 that asked (e.g. a stop asked at
+   * a host), as the sending party vouches for it.
+   */
+  | { readonly kind: 'party'; readonly partyId: string; readonly proven: boolean; readonly onBehalfOf?: ClientAtParty }
   /** This node on its own initiative: which process manager (job-scheduler, party-actor, recovery, …). */
   | { readonly kind: 'node'; readonly process: string };
+
+/** A client of some party's /v1, named by that party. */
+export interface ClientAtParty {
+  readonly address: string;
+  readonly appKey?: string;
+  /** The party whose /v1 the client used. */
+  readonly partyId: string;
+}
 
 export interface AuditScope {
   /** The request or party message that started the conversation. */
@@ -48,6 +60,12 @@ export function runAsProcess<T>(process: string, fn: () => T, cause?: { readonly
 export function actorLabel(actor: Actor | undefined): string {
   if (!actor) return 'unknown';
   if (actor.kind === 'client') return `client ${actor.address}${actor.appKey ? ` (app key ${actor.appKey})` : ''}`;
-  if (actor.kind === 'party') return `party ${actor.partyId}${actor.proven ? '' : ' (unproven)'}`;
+  if (actor.kind === 'party') {
+    const party = `party ${actor.partyId}${actor.proven ? '' : ' (unproven)'}`;
+    const c = actor.onBehalfOf;
+    if (!c) return party;
+    const client = `client ${c.address}${c.appKey ? ` (app key ${c.appKey})` : ''} at party ${c.partyId}`;
+    return c.partyId === actor.partyId ? `${client}${actor.proven ? '' : ' (unproven)'}` : `${client} via ${party}`;
+  }
   return `node ${actor.process}`;
 }

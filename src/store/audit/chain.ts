@@ -27,8 +27,8 @@ export interface ChainedFields {
  * `audit verify` runs this for every event of the log.)
  */
 export function eventHash(previousHash: string, e: ChainedFields): string {
-  const header = `${previousHash}\n${e.position}\n${e.revision}\n${e.created}\n${e.streamId.length}:${e.streamId}\n${e.eventId.length}:${e.eventId}\n${e.type.length}:${e.type}\n${e.data.length}:${e.metadata.length}\n`;
-  return hash('sha256', header + e.data + e.metadata);
+  // One template, header and texts together: one string built, flattened and encoded once.
+  return hash('sha256', `${previousHash}\n${e.position}\n${e.revision}\n${e.created}\n${e.streamId.length}:${e.streamId}\n${e.eventId.length}:${e.eventId}\n${e.type.length}:${e.type}\n${e.data.length}:${e.metadata.length}\n${e.data}${e.metadata}`);
 }
 
 /** The first event that does not fit the chain, and why. */
@@ -61,14 +61,30 @@ export class ChainVerifier {
   private readonly excerpt: ReadonlyMap<number, string> | undefined;
   private gapsSeen = 0;
 
-  constructor(checkpointPositions: readonly bigint[] = [], excerpt?: ReadonlyMap<number, string>) {
+  /**
+   * `excerpt`: the holes a replayed excerpt declares. `after`: start mid-log, after this stored
+   * event (a range of a parallel verify).
+   */
+  constructor(
+    checkpointPositions: readonly bigint[] = [],
+    options: { readonly excerpt?: ReadonlyMap<number, string>; readonly after?: { readonly position: number; readonly hash: string | null } } = {},
+  ) {
     this.wanted = new Map(checkpointPositions.map((p) => [Number(p), undefined]));
-    this.excerpt = excerpt?.size ? excerpt : undefined;
+    this.excerpt = options.excerpt?.size ? options.excerpt : undefined;
+    if (options.after) {
+      this.previous = options.after.hash ?? '';
+      this.previousPosition = options.after.position;
+    }
   }
 
   /** Declared holes met so far. */
   get declaredGaps(): number {
     return this.gapsSeen;
+  }
+
+  /** The stored hash of every checkpointed position this verifier passed. */
+  checkpointHashes(): [number, string][] {
+    return [...this.wanted].filter((e): e is [number, string] => e[1] !== undefined);
   }
 
   get events(): number {

@@ -27,7 +27,7 @@ function payload(position: bigint, hash: string, created: number): Buffer {
 }
 
 /** Ed25519 signs without a separate digest; EC and RSA keys (TLS) sign SHA-256. */
-function digestFor(key: KeyObject): string | null {
+export function digestFor(key: KeyObject): string | null {
   return key.asymmetricKeyType === 'ed25519' || key.asymmetricKeyType === 'ed448' ? null : 'sha256';
 }
 

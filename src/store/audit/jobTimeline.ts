@@ -62,6 +62,8 @@ function describe(e: RecordedEvent, d: Data, started: Map<string, number>): Omit
     case 'ModelLoadFinished': return { what: `model load finished: ${d.retmsg}` };
     case 'ModelBound': return { what: `model bound to service ${d.serviceId} at ${d.serving}` };
     case 'ModelBindFailed': return { what: `model bind to service ${d.serviceId} failed: ${d.retmsg}` };
+    case 'JobReceiptRecorded': return { what: `signed receipt of party ${d.partyId} recorded (brought by party ${d.receivedFrom})` };
+    case 'JobReceiptsShared': return { what: `every party's receipt is here (${(d.parties ?? []).join(', ')}): the set goes to each party` };
     default: return undefined;
   }
 }

@@ -2,7 +2,10 @@
 // every signed checkpoint against the chain, and names the first event that does not fit.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { ChainVerifier, type ChainBreak } from './chain.js';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ChainBreak } from './chain.js';
+import { readExcerpt, verifyRange, type RangeResult } from './verifyRange.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
 
 export interface CheckpointProblem {
@@ -26,7 +29,15 @@ export interface VerifyReport {
   readonly ms: number;
 }
 
-type RawRow = [number, string, number, string, string, string, string, number, string | null];
+/** The chain as one pass (or several ranges merged) saw it. */
+interface ChainResult {
+  readonly events: number;
+  readonly breaks: readonly ChainBreak[];
+  readonly lastPosition: bigint | undefined;
+  readonly headHash: string;
+  readonly declaredGaps: number;
+  hashAt(position: bigint): string | undefined;
+}
 
 /** `expectedKeyId`: the checkpoints must be signed by this key (the node's own), not merely by some key. */
 export function verifyEventLog(file: string, options: { expectedKeyId?: string } = {}): VerifyReport {
@@ -35,38 +46,89 @@ export function verifyEventLog(file: string, options: { expectedKeyId?: string }
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const checkpoints = readCheckpoints(db);
-    const verifier = new ChainVerifier(checkpoints.map((c) => c.position), readExcerpt(db));
-    const rows = db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata, created, hash FROM events ORDER BY position').raw();
-    for (const r of rows.iterate() as IterableIterator<RawRow>) {
-      verifier.push({ position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7] }, r[8]);
-    }
-    const problems = checkpointProblems(checkpoints, verifier, options.expectedKeyId);
-    const firstBroken = earliest([...verifier.breaks, ...problems]);
-    const last = checkpoints.at(-1);
-    return {
-      ok: firstBroken === null,
-      events: verifier.events,
-      headPosition: verifier.lastPosition !== undefined ? String(verifier.lastPosition) : null,
-      headHash: verifier.events ? verifier.headHash : null,
-      checkpoints: checkpoints.length,
-      excerptGaps: verifier.declaredGaps,
-      lastCheckpoint: last ? { position: String(last.position), keyId: last.keyId, created: last.created } : null,
-      firstBroken,
-      breaks: verifier.breaks,
-      checkpointProblems: problems,
-      ms: performance.now() - started,
-    };
+    const chain = merged([verifyRange(db, 1, null, checkpoints.map((c) => Number(c.position)), readExcerpt(db))]);
+    return report(checkpoints, chain, options.expectedKeyId, started);
   } finally {
     db.close();
   }
 }
 
-/** The holes a replayed excerpt declares (table chain_excerpt, written by fedflow replay only). */
-function readExcerpt(db: Database.Database): Map<number, string> | undefined {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain_excerpt'").get();
-  if (!hasTable) return undefined;
-  const rows = db.prepare('SELECT position, previous_hash FROM chain_excerpt').all() as { position: number; previous_hash: string }[];
-  return new Map(rows.map((r) => [r.position, r.previous_hash]));
+export interface ParallelOptions {
+  readonly expectedKeyId?: string;
+  /** Threads re-hashing at once (default: the machine's available parallelism, at most 8). */
+  readonly threads?: number;
+  /** Below this many events per thread the log is checked on this thread alone (default 50,000). */
+  readonly minEventsPerThread?: number;
+}
+
+/**
+ * The same verdict as verifyEventLog, the log cut into position ranges re-hashed in parallel (this
+ * thread takes the first, worker threads the others): each event is checked against its stored
+ * predecessor, so a range needs only the event just before it. `fedflow audit verify` uses this.
+ */
+export async function verifyEventLogParallel(file: string, options: ParallelOptions = {}): Promise<VerifyReport> {
+  if (!existsSync(file)) throw new Error(`no event log at ${file}`);
+  const started = performance.now();
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), 8));
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const { count, last } = db.prepare('SELECT COUNT(*) AS count, MAX(position) AS last FROM events').get() as { count: number; last: number | null };
+    const checkpoints = readCheckpoints(db);
+    const positions = checkpoints.map((c) => Number(c.position));
+    const perThread = options.minEventsPerThread ?? 50_000;
+    const parts = Math.min(threads, Math.floor(count / Math.max(1, perThread)));
+    if (parts < 2 || last === null) return report(checkpoints, merged([verifyRange(db, 1, null, positions, readExcerpt(db))]), options.expectedKeyId, started);
+    // Ranges of equal width in positions: 1..b1, b1+1..b2, …, the last open-ended.
+    const bounds = Array.from({ length: parts }, (_, i) => ({ from: i === 0 ? 1 : Math.floor((last * i) / parts) + 1, to: i === parts - 1 ? null : Math.floor((last * (i + 1)) / parts) }));
+    const others = bounds.slice(1).map((b) => inWorker(file, b.from, b.to, positions));
+    const first = verifyRange(db, bounds[0]!.from, bounds[0]!.to, positions, readExcerpt(db));
+    return report(checkpoints, merged([first, ...(await Promise.all(others))]), options.expectedKeyId, started);
+  } finally {
+    db.close();
+  }
+}
+
+function inWorker(file: string, from: number, to: number | null, checkpoints: number[]): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./verifyWorker.js', import.meta.url), { workerData: { file, from, to, checkpoints }, execArgv: [] });
+    worker.once('message', (m: { ok?: RangeResult; error?: string }) => (m.ok ? resolve(m.ok) : reject(new Error(m.error ?? 'verify worker failed'))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`verify worker exited with code ${code}`)));
+  });
+}
+
+/** Ranges in log order, as one pass would have seen them. */
+function merged(ranges: readonly RangeResult[]): ChainResult {
+  const hashes = new Map<number, string>(ranges.flatMap((r) => r.checkpointHashes));
+  const withEvents = ranges.filter((r) => r.events > 0);
+  const last = withEvents.at(-1);
+  return {
+    events: ranges.reduce((n, r) => n + r.events, 0),
+    declaredGaps: ranges.reduce((n, r) => n + r.declaredGaps, 0),
+    breaks: ranges.flatMap((r) => r.breaks).slice(0, 10),
+    lastPosition: last?.lastPosition != null ? BigInt(last.lastPosition) : undefined,
+    headHash: last?.headHash ?? '',
+    hashAt: (position) => hashes.get(Number(position)),
+  };
+}
+
+function report(checkpoints: readonly Checkpoint[], chain: ChainResult, expectedKeyId: string | undefined, started: number): VerifyReport {
+  const problems = checkpointProblems(checkpoints, chain, expectedKeyId);
+  const firstBroken = earliest([...chain.breaks, ...problems]);
+  const last = checkpoints.at(-1);
+  return {
+    ok: firstBroken === null,
+    events: chain.events,
+    headPosition: chain.lastPosition !== undefined ? String(chain.lastPosition) : null,
+    headHash: chain.events ? chain.headHash : null,
+    checkpoints: checkpoints.length,
+    excerptGaps: chain.declaredGaps,
+    lastCheckpoint: last ? { position: String(last.position), keyId: last.keyId, created: last.created } : null,
+    firstBroken,
+    breaks: chain.breaks,
+    checkpointProblems: problems,
+    ms: performance.now() - started,
+  };
 }
 
 /** The signed checkpoints of a log file, oldest first (none when the table is absent). */
@@ -79,7 +141,7 @@ export function readCheckpoints(db: Database.Database): Checkpoint[] {
   return rows.map((r) => ({ position: BigInt(r.position), hash: r.hash, created: r.created, keyId: r.key_id, publicKey: r.public_key, signature: r.signature }));
 }
 
-function checkpointProblems(checkpoints: readonly Checkpoint[], verifier: ChainVerifier, expectedKeyId: string | undefined): CheckpointProblem[] {
+function checkpointProblems(checkpoints: readonly Checkpoint[], verifier: ChainResult, expectedKeyId: string | undefined): CheckpointProblem[] {
   const problems: CheckpointProblem[] = [];
   const end = verifier.lastPosition ?? 0n;
   let cut: Checkpoint | undefined;

@@ -59,7 +59,8 @@ export function appender(db: Db, chain: ChainOptions = {}) {
         revision += 1n;
         position += 1n;
         const eventId = e.id ?? randomUUID();
-        if (chained) hash = eventHash(hash, { position, streamId: a.streamId, revision, eventId, type: e.type, created, data: e.data, metadata: e.metadata });
+        // Numbers, not bigints, into the hash's text (same digits; positions stay far below 2^53).
+        if (chained) hash = eventHash(hash, { position: Number(position), streamId: a.streamId, revision: Number(revision), eventId, type: e.type, created, data: e.data, metadata: e.metadata });
         insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, chained ? hash : null);
         lastPosition = position;
       }

@@ -18,7 +18,7 @@ import {
   type SubscriptionHandler,
 } from '../eventStore.js';
 import { appender, outcomeToResults, type AppendOutcome, type ChainOptions, type CommitUnit, type SerializedAppend } from './appendBatch.js';
-import { stampEvents, type NodeIdentity } from '../audit/stampMetadata.js';
+import { stampedMetadataTexts, type NodeIdentity } from '../audit/stampMetadata.js';
 import { openEventsDatabase } from './eventsDatabase.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './eventRow.js';
 import { PollingSubscription } from './pollingSubscription.js';
@@ -123,7 +123,7 @@ export class SqliteEventStore implements EventStore {
     return new Promise((resolve, reject) => {
       let unit: CommitUnit;
       try {
-        unit = appends.map((a) => serialize(a.streamId, stampEvents(a.events, this.options.node), a.expectedRevision ?? 'any'));
+        unit = appends.map((a) => serialize(a.streamId, a.events, this.options.node, a.expectedRevision ?? 'any'));
       } catch (error) {
         return reject(error);
       }
@@ -134,7 +134,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Synchronous append on this thread's connection: one transaction, all events or none. */
   appendToStreamSync(streamId: string, events: readonly NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): AppendResult {
-    const [result] = this.appendSingle([serialize(streamId, stampEvents(events, this.options.node), options.expectedRevision ?? 'any')]);
+    const [result] = this.appendSingle([serialize(streamId, events, this.options.node, options.expectedRevision ?? 'any')]);
     if (events.length > 0) this.appended.emit('append');
     return result!;
   }
@@ -248,15 +248,17 @@ interface PendingAppend {
 }
 
 /** JSON text is made here, so an unserialisable payload fails its own append only. */
-function serialize(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): SerializedAppend {
+function serialize(streamId: string, events: readonly NewEvent[], node: NodeIdentity | undefined, expected: ExpectedRevision): SerializedAppend {
+  // Metadata is stamped straight into text (one serialisation per scope, see stampedMetadataTexts).
+  const metadata = stampedMetadataTexts(events, node);
   return {
     streamId,
     expected,
-    events: events.map((e) => ({
+    events: events.map((e, i) => ({
       ...(e.id ? { id: e.id } : {}),
       type: e.type,
       data: JSON.stringify(e.data ?? null),
-      metadata: JSON.stringify(e.metadata ?? {}),
+      metadata: metadata[i]!,
     })),
   };
 }

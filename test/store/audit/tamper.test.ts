@@ -10,7 +10,7 @@ import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js'
 import { MemoryEventStore } from '../../../src/store/memory/memoryEventStore.js';
 import { ChainVerifier, eventHash, GENESIS_HASH } from '../../../src/store/audit/chain.js';
 import { nodeKeySigner } from '../../../src/store/audit/nodeKey.js';
-import { verifyEventLog } from '../../../src/store/audit/verifyLog.js';
+import { verifyEventLog as verifyOnOneThread, verifyEventLogParallel, type VerifyReport } from '../../../src/store/audit/verifyLog.js';
 import { main } from '../../../src/cli/main.js';
 import { tempDir } from '../../support/http.js';
 import { cpSync, statSync } from 'node:fs';
@@ -58,12 +58,23 @@ async function cli(dataDir: string): Promise<{ code: number; out: string }> {
   return { code, out };
 }
 
+/**
+ * Every verdict twice: on one thread, and cut into three ranges re-hashed by worker threads (as
+ * `fedflow audit verify` does on big logs); both must say the same, break for break.
+ */
+async function verifyEventLog(file: string, options: { expectedKeyId?: string } = {}): Promise<VerifyReport> {
+  const one = verifyOnOneThread(file, options);
+  const parallel = await verifyEventLogParallel(file, { ...options, threads: 3, minEventsPerThread: 1 });
+  assert.equal({ ...parallel, ms: 0 }, { ...one, ms: 0 }, 'the parallel verify agrees');
+  return one;
+}
+
 const t = suite('audit: hash chain and tamper detection');
 t.after(() => rmSync(dir, { recursive: true, force: true }));
 
 t('an untouched log verifies: every event chained, checkpoints every 5 events and at shutdown, node key 0600', async () => {
   const { dataDir, file } = await writtenLog();
-  const report = verifyEventLog(file);
+  const report = (await verifyEventLog(file));
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
   assert.is(report.events, EVENTS);
   assert.is(report.headPosition, String(EVENTS));
@@ -78,7 +89,7 @@ t('an untouched log verifies: every event chained, checkpoints every 5 events an
 t('one byte of one event changed: that event is named', async () => {
   const { dataDir, file } = await writtenLog();
   edit(file, (db) => db.prepare("UPDATE events SET data = replace(data, 'number 3', 'number 4') WHERE position = 4").run());
-  const report = verifyEventLog(file);
+  const report = (await verifyEventLog(file));
   assert.not.ok(report.ok);
   assert.is(report.firstBroken!.position, '4');
   assert.match(report.firstBroken!.reason, /hash mismatch/);
@@ -91,13 +102,13 @@ t('one byte of one event changed: that event is named', async () => {
 t('a metadata edit (who did it) is caught like a data edit', async () => {
   const { file } = await writtenLog();
   edit(file, (db) => db.prepare("UPDATE events SET metadata = replace(metadata, '\"partyId\":\"9999\"', '\"partyId\":\"6666\"') WHERE position = 11").run());
-  assert.is(verifyEventLog(file).firstBroken!.position, '11');
+  assert.is((await verifyEventLog(file)).firstBroken!.position, '11');
 });
 
 t('an event deleted: the next one is named, with the missing position', async () => {
   const { file } = await writtenLog();
   edit(file, (db) => db.prepare('DELETE FROM events WHERE position = 9').run());
-  const report = verifyEventLog(file);
+  const report = (await verifyEventLog(file));
   assert.is(report.firstBroken!.position, '10');
   assert.match(report.firstBroken!.reason, /1 event\(s\) missing before it \(positions 9\.\.9\)/);
 });
@@ -116,7 +127,7 @@ t('two events swapped (rows exchanged, hashes and all): the first of them is nam
       set.run(...b, 6);
     })();
   });
-  const report = verifyEventLog(file);
+  const report = (await verifyEventLog(file));
   assert.is(report.firstBroken!.position, '6');
   assert.ok(report.breaks.length >= 2, 'a swap breaks more than one event');
 });
@@ -124,7 +135,7 @@ t('two events swapped (rows exchanged, hashes and all): the first of them is nam
 t('the tail cut after a checkpoint: the first missing position is named', async () => {
   const { dataDir, file } = await writtenLog();
   edit(file, (db) => db.prepare('DELETE FROM events WHERE position > 16').run());
-  const report = verifyEventLog(file);
+  const report = (await verifyEventLog(file));
   assert.not.ok(report.ok);
   assert.is(report.firstBroken!.position, '17');
   assert.match(report.firstBroken!.reason, /the log ends at position 16 but a checkpoint .* covers up to position 20: events 17\.\.20 were removed/);
@@ -143,7 +154,7 @@ t('an edit followed by re-hashing the whole chain: the signed checkpoint after i
       update.run(previous, r.position);
     }
   });
-  const report = verifyEventLog(file);
+  const report = (await verifyEventLog(file));
   assert.is(report.breaks.length, 0, 'the chain itself is consistent again');
   assert.not.ok(report.ok);
   assert.match(report.firstBroken!.reason, /is not the one the checkpoint signed/);
@@ -153,12 +164,12 @@ t('an edit followed by re-hashing the whole chain: the signed checkpoint after i
 t('a forged checkpoint (signed by another key, or edited) is refused', async () => {
   const { file } = await writtenLog();
   edit(file, (db) => db.prepare("UPDATE chain_checkpoints SET hash = replace(hash, substr(hash, 1, 1), 'f') WHERE position = (SELECT MIN(position) FROM chain_checkpoints)").run());
-  const report = verifyEventLog(file);
+  const report = (await verifyEventLog(file));
   assert.not.ok(report.ok);
   assert.match(report.firstBroken!.reason, /invalid signature/);
   const other = await writtenLog();
-  assert.ok(verifyEventLog(other.file).ok);
-  assert.match(verifyEventLog(other.file, { expectedKeyId: '0123456789abcdef' }).firstBroken!.reason, /not by this node's key/);
+  assert.ok((await verifyEventLog(other.file)).ok);
+  assert.match((await verifyEventLog(other.file, { expectedKeyId: '0123456789abcdef' })).firstBroken!.reason, /not by this node's key/);
 });
 
 t('a log written before the chain existed gets one when opened, and verifies from then on', async () => {
@@ -172,7 +183,7 @@ t('a log written before the chain existed gets one when opened, and verifies fro
   const store = SqliteEventStore.open(file, { signer: nodeKeySigner(dataDir) });
   await store.appendToStream('s', [{ type: 'New', data: {} }]);
   await store.close();
-  const report = verifyEventLog(file);
+  const report = (await verifyEventLog(file));
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
   assert.is(report.events, 2);
 });

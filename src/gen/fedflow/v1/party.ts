@@ -36,6 +36,20 @@ export interface Header {
   correlationId: string;
   /** Sender's clock, milliseconds since the epoch (informative only). */
   sentAtMs: bigint;
+  /**
+   * Who asked at the sender when it was a client of a node's /v1 (e.g. a /v1/job/stop at a host):
+   * the sender vouches for its client, the receiver records "client … at party …".
+   */
+  origin?: Origin | undefined;
+}
+
+/** A client of a party's /v1, as that party saw it. */
+export interface Origin {
+  address: string;
+  /** The client's app key when the request was signed (empty otherwise). */
+  appKey: string;
+  /** The party whose /v1 the client used (empty = the sender of the message). */
+  partyId: string;
 }
 
 /** What a receiver answers once the message is durably recorded. */
@@ -180,6 +194,28 @@ export interface LoadModelResponse {
   ack?: Ack | undefined;
 }
 
+/** A party's signed statement about a job it took part in (see src/federation/receipts). */
+export interface SignedReceipt {
+  /** The receipt as canonical JSON: exactly the bytes that were signed. */
+  payload: string;
+  /** Signature over payload (base64): ECDSA/RSA over SHA-256, or Ed25519. */
+  signature: string;
+  /**
+   * The signer's certificate (PEM, issued by the federation CA); a bare public key (PEM) on an
+   * insecure federation, where nothing proves whose key it is.
+   */
+  signer: string;
+}
+
+export interface DeliverReceiptsRequest {
+  header?: Header | undefined;
+  receipts: SignedReceipt[];
+}
+
+export interface DeliverReceiptsResponse {
+  ack?: Ack | undefined;
+}
+
 function createBaseHeader(): Header {
   return {
     messageId: "",
@@ -189,6 +225,7 @@ function createBaseHeader(): Header {
     causationId: "",
     correlationId: "",
     sentAtMs: 0n,
+    origin: undefined,
   };
 }
 
@@ -217,6 +254,9 @@ export const Header: MessageFns<Header> = {
         throw new globalThis.Error("value provided for field message.sentAtMs of type int64 too large");
       }
       writer.uint32(56).int64(message.sentAtMs);
+    }
+    if (message.origin !== undefined) {
+      Origin.encode(message.origin, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -290,6 +330,14 @@ export const Header: MessageFns<Header> = {
             message.sentAtMs = reader.int64() as bigint;
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.origin = Origin.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -339,6 +387,7 @@ export const Header: MessageFns<Header> = {
         : isSet(object.sent_at_ms)
         ? BigInt(object.sent_at_ms)
         : 0n,
+      origin: isSet(object.origin) ? Origin.fromJSON(object.origin) : undefined,
     };
   },
 
@@ -365,6 +414,9 @@ export const Header: MessageFns<Header> = {
     if (message.sentAtMs !== 0n) {
       obj.sentAtMs = message.sentAtMs.toString();
     }
+    if (message.origin !== undefined) {
+      obj.origin = Origin.toJSON(message.origin);
+    }
     return obj;
   },
 
@@ -380,6 +432,118 @@ export const Header: MessageFns<Header> = {
     message.causationId = object.causationId ?? "";
     message.correlationId = object.correlationId ?? "";
     message.sentAtMs = (object.sentAtMs !== undefined && object.sentAtMs !== null) ? BigInt(object.sentAtMs) : 0n;
+    message.origin = (object.origin !== undefined && object.origin !== null)
+      ? Origin.fromPartial(object.origin)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseOrigin(): Origin {
+  return { address: "", appKey: "", partyId: "" };
+}
+
+export const Origin: MessageFns<Origin> = {
+  encode(message: Origin, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    if (message.appKey !== "") {
+      writer.uint32(18).string(message.appKey);
+    }
+    if (message.partyId !== "") {
+      writer.uint32(26).string(message.partyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Origin {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrigin();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.appKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.partyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Origin {
+    return {
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      appKey: isSet(object.appKey)
+        ? globalThis.String(object.appKey)
+        : isSet(object.app_key)
+        ? globalThis.String(object.app_key)
+        : "",
+      partyId: isSet(object.partyId)
+        ? globalThis.String(object.partyId)
+        : isSet(object.party_id)
+        ? globalThis.String(object.party_id)
+        : "",
+    };
+  },
+
+  toJSON(message: Origin): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.appKey !== "") {
+      obj.appKey = message.appKey;
+    }
+    if (message.partyId !== "") {
+      obj.partyId = message.partyId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Origin>, I>>(base?: I): Origin {
+    return Origin.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Origin>, I>>(object: I): Origin {
+    const message = createBaseOrigin();
+    message.address = object.address ?? "";
+    message.appKey = object.appKey ?? "";
+    message.partyId = object.partyId ?? "";
     return message;
   },
 };
@@ -2451,6 +2615,263 @@ export const LoadModelResponse: MessageFns<LoadModelResponse> = {
   },
 };
 
+function createBaseSignedReceipt(): SignedReceipt {
+  return { payload: "", signature: "", signer: "" };
+}
+
+export const SignedReceipt: MessageFns<SignedReceipt> = {
+  encode(message: SignedReceipt, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.payload !== "") {
+      writer.uint32(10).string(message.payload);
+    }
+    if (message.signature !== "") {
+      writer.uint32(18).string(message.signature);
+    }
+    if (message.signer !== "") {
+      writer.uint32(26).string(message.signer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignedReceipt {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignedReceipt();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.payload = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signer = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignedReceipt {
+    return {
+      payload: isSet(object.payload) ? globalThis.String(object.payload) : "",
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+      signer: isSet(object.signer) ? globalThis.String(object.signer) : "",
+    };
+  },
+
+  toJSON(message: SignedReceipt): unknown {
+    const obj: any = {};
+    if (message.payload !== "") {
+      obj.payload = message.payload;
+    }
+    if (message.signature !== "") {
+      obj.signature = message.signature;
+    }
+    if (message.signer !== "") {
+      obj.signer = message.signer;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SignedReceipt>, I>>(base?: I): SignedReceipt {
+    return SignedReceipt.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SignedReceipt>, I>>(object: I): SignedReceipt {
+    const message = createBaseSignedReceipt();
+    message.payload = object.payload ?? "";
+    message.signature = object.signature ?? "";
+    message.signer = object.signer ?? "";
+    return message;
+  },
+};
+
+function createBaseDeliverReceiptsRequest(): DeliverReceiptsRequest {
+  return { header: undefined, receipts: [] };
+}
+
+export const DeliverReceiptsRequest: MessageFns<DeliverReceiptsRequest> = {
+  encode(message: DeliverReceiptsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.header !== undefined) {
+      Header.encode(message.header, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.receipts) {
+      SignedReceipt.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeliverReceiptsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeliverReceiptsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.header = Header.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.receipts.push(SignedReceipt.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeliverReceiptsRequest {
+    return {
+      header: isSet(object.header) ? Header.fromJSON(object.header) : undefined,
+      receipts: globalThis.Array.isArray(object?.receipts)
+        ? object.receipts.map((e: any) => SignedReceipt.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DeliverReceiptsRequest): unknown {
+    const obj: any = {};
+    if (message.header !== undefined) {
+      obj.header = Header.toJSON(message.header);
+    }
+    if (message.receipts?.length) {
+      obj.receipts = message.receipts.map((e) => SignedReceipt.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeliverReceiptsRequest>, I>>(base?: I): DeliverReceiptsRequest {
+    return DeliverReceiptsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeliverReceiptsRequest>, I>>(object: I): DeliverReceiptsRequest {
+    const message = createBaseDeliverReceiptsRequest();
+    message.header = (object.header !== undefined && object.header !== null)
+      ? Header.fromPartial(object.header)
+      : undefined;
+    message.receipts = object.receipts?.map((e) => SignedReceipt.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeliverReceiptsResponse(): DeliverReceiptsResponse {
+  return { ack: undefined };
+}
+
+export const DeliverReceiptsResponse: MessageFns<DeliverReceiptsResponse> = {
+  encode(message: DeliverReceiptsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ack !== undefined) {
+      Ack.encode(message.ack, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeliverReceiptsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeliverReceiptsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ack = Ack.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeliverReceiptsResponse {
+    return { ack: isSet(object.ack) ? Ack.fromJSON(object.ack) : undefined };
+  },
+
+  toJSON(message: DeliverReceiptsResponse): unknown {
+    const obj: any = {};
+    if (message.ack !== undefined) {
+      obj.ack = Ack.toJSON(message.ack);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeliverReceiptsResponse>, I>>(base?: I): DeliverReceiptsResponse {
+    return DeliverReceiptsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeliverReceiptsResponse>, I>>(object: I): DeliverReceiptsResponse {
+    const message = createBaseDeliverReceiptsResponse();
+    message.ack = (object.ack !== undefined && object.ack !== null) ? Ack.fromPartial(object.ack) : undefined;
+    return message;
+  },
+};
+
 /**
  * Scheduling commands between parties' nodes (FATE-Flow's federated scheduling API over gRPC).
  * Every request carries a Header: receivers deduplicate by message_id, so senders may retry a
@@ -2546,6 +2967,22 @@ export const PartyServiceService = {
     responseSerialize: (value: LoadModelResponse): Buffer => Buffer.from(LoadModelResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): LoadModelResponse => LoadModelResponse.decode(value),
   },
+  /**
+   * Signed job receipts: a party sends its own to the initiator when the job ended there; the
+   * initiator, once it holds every party's, sends the whole set to every party. The receiver
+   * verifies every signature against the federation CA before recording any.
+   */
+  deliverReceipts: {
+    path: "/fedflow.v1.PartyService/DeliverReceipts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeliverReceiptsRequest): Buffer =>
+      Buffer.from(DeliverReceiptsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeliverReceiptsRequest => DeliverReceiptsRequest.decode(value),
+    responseSerialize: (value: DeliverReceiptsResponse): Buffer =>
+      Buffer.from(DeliverReceiptsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeliverReceiptsResponse => DeliverReceiptsResponse.decode(value),
+  },
 } as const;
 
 export interface PartyServiceServer extends UntypedServiceImplementation {
@@ -2568,6 +3005,12 @@ export interface PartyServiceServer extends UntypedServiceImplementation {
    * serving addresses (FATE-Flow's /v1/model/load/do); the ack carries the party's answer.
    */
   loadModel: handleUnaryCall<LoadModelRequest, LoadModelResponse>;
+  /**
+   * Signed job receipts: a party sends its own to the initiator when the job ended there; the
+   * initiator, once it holds every party's, sends the whole set to every party. The receiver
+   * verifies every signature against the federation CA before recording any.
+   */
+  deliverReceipts: handleUnaryCall<DeliverReceiptsRequest, DeliverReceiptsResponse>;
 }
 
 export interface PartyServiceClient extends Client {
@@ -2701,6 +3144,26 @@ export interface PartyServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: LoadModelResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Signed job receipts: a party sends its own to the initiator when the job ended there; the
+   * initiator, once it holds every party's, sends the whole set to every party. The receiver
+   * verifies every signature against the federation CA before recording any.
+   */
+  deliverReceipts(
+    request: DeliverReceiptsRequest,
+    callback: (error: ServiceError | null, response: DeliverReceiptsResponse) => void,
+  ): ClientUnaryCall;
+  deliverReceipts(
+    request: DeliverReceiptsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeliverReceiptsResponse) => void,
+  ): ClientUnaryCall;
+  deliverReceipts(
+    request: DeliverReceiptsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeliverReceiptsResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -87,6 +87,18 @@ Security (node only):
   --http-tls-cert, --http-tls-key <file>  HTTPS for /v1 (the key file must be mode 0600)
   --permission <on|off>      check other parties' privileges on their job commands
                              (env FEDFLOW_PERMISSION; default on in cluster mode, off standalone)
+Limits (node only; each also FEDFLOW_<NAME> in upper snake case, or "limits": {...} in the config file):
+  --http-headers-timeout-ms <n>     request headers must arrive within n ms (default 20000; answers 408)
+  --http-request-timeout-ms <n>     the whole request within n ms (default 1800000; 0 = none)
+  --http-keep-alive-timeout-ms <n>  idle keep-alive connections close after n ms (default 5000)
+  --grpc-max-message-bytes <n>      largest party message or data-plane chunk (default 8388608)
+  --grpc-max-calls-per-peer <n>     calls one party may have open at once (default 64)
+  --grpc-messages-per-second-per-peer <n>  messages one party may send per second (default 2000)
+  --grpc-max-inflight-bytes-per-peer <n>   unfinished object bytes buffered per party (default 536870912)
+  --grpc-stream-idle-ms <n>         a data-plane stream silent this long is cancelled (default 60000)
+  --party-timeout-seconds <n>       a party of a running job unreachable this long fails it
+                                    (default 120; job_parameters.party_timeout overrides per job)
+  --heartbeat-interval-ms <n>       how often nodes of a running job ping each other (default 5000)
 Precedence: defaults < config file < environment < flags.
 `;
 

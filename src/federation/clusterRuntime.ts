@@ -96,7 +96,11 @@ export class ClusterRuntime {
     const party = this.party;
     this.server = await startNodeServer({
       partyIds: [this.settings.partyId], host: this.settings.host, port: this.settings.grpcPort, tls: this.settings.tls, store: this.messages,
-      handlers: { onCommand: (c) => party.onCommand(c), onObject: (o) => this.mailbox.deliver(o) },
+      handlers: {
+        onCommand: (c) => party.onCommand(c), onObject: (o) => this.mailbox.deliver(o),
+        knowsJob: (jobId) => deps.views.prepare('SELECT 1 FROM t_job WHERE f_job_id = ? LIMIT 1').get(jobId) !== undefined,
+      },
+      limits: this.config.limits,
     });
     const resumed = this.outbox.resume();
     const failedTasks = await party.recover();

@@ -26,6 +26,7 @@ export function configFromFlags(o: CliOptions): ConfigInput {
   if (o.httpTlsCert !== undefined) out.httpTlsCert = o.httpTlsCert;
   if (o.httpTlsKey !== undefined) out.httpTlsKey = o.httpTlsKey;
   if (o.permission !== undefined) out.permission = o.permission as 'on' | 'off';
+  if (o.limits) out.limits = { ...o.limits };
   return out;
 }
 

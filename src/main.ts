@@ -144,7 +144,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   }
   const grpcPort = await cluster?.start({
     store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason),
-    models,
+    models, failJob: (jobId, reason) => scheduler.fail(jobId, reason),
     loadModel: async (load) => {
       const result = await publisher.loadOnParty(load, { requestedBy: `party ${load.initiator.partyId}` });
       return { retcode: result.retcode, retmsg: result.retmsg };

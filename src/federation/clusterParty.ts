@@ -12,7 +12,7 @@ import { privilegesOf } from '../../projections/permissions/query.js';
 import { localOnlyModuleRefusal } from '../scheduler/localJobs.js';
 import type { JobCommand } from '../domain/job/commands.js';
 import { jobDecider } from '../domain/job/decider.js';
-import { jobStreamId, stopAcknowledgement } from '../domain/job/events.js';
+import { jobStreamId, stopAcknowledgement, type UnreachableParty } from '../domain/job/events.js';
 import { handleCommand } from '../eventSourcing/handleCommand.js';
 import type { Clock } from '../eventSourcing/clock.js';
 import { writeJobFiles } from '../app/jobFiles.js';
@@ -144,6 +144,37 @@ export class ClusterParty {
       default:
         return source === initiator ? undefined : `job ${h.jobId} was initiated by party ${initiator}, not by party ${source}: ${c.kind} refused`;
     }
+  }
+
+  /**
+   * Heartbeats lost the job's initiator for its party_timeout: this party's tasks stop and its rows
+   * end `failed` with `reason` (a later status from a returning initiator changes nothing: end states
+   * are sticky).
+   */
+  async failJobHere(jobId: string, reason: string): Promise<void> {
+    this.abortTasks(jobId, '', 'stopped');
+    this.stopped.delete(jobId);
+    const at = this.deps.clock.now();
+    const rows = queryJobs(this.deps.views, { job_id: jobId, party_id: this.deps.partyId });
+    await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(jobId, String(row.f_role), this.deps.partyId), jobDecider, { type: 'FailJob', data: { reason, at } })));
+    this.running.delete(jobId);
+    this.deps.mailbox.clearJob(jobId, 'job failed: initiator lost');
+  }
+
+  /** Heartbeats: which parties of the job this node cannot reach, on each of its rows (f_reason while it runs). */
+  async markUnreachable(jobId: string, parties: readonly UnreachableParty[]): Promise<void> {
+    const at = this.deps.clock.now();
+    const rows = queryJobs(this.deps.views, { job_id: jobId, party_id: this.deps.partyId });
+    await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(jobId, String(row.f_role), this.deps.partyId), jobDecider, { type: 'MarkPartiesUnreachable', data: { parties, at } })));
+  }
+
+  /** A heartbeat from `source`: the status here of each job it asks about, only for jobs it is a party of ('' otherwise). */
+  jobStatusesFor(source: string, jobIds: readonly string[]): { jobId: string; status: string }[] {
+    return jobIds.map((jobId) => {
+      const row = queryJobs(this.deps.views, { job_id: jobId, party_id: this.deps.partyId })[0];
+      const known = row && Object.values(rolesOf(row)).flat().map(String).includes(source);
+      return { jobId, status: known ? String(row.f_status) : '' };
+    });
   }
 
   /** Stops every task (node closing) and waits for their reports to be queued. */

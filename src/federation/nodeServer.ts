@@ -15,6 +15,7 @@ import type { PartyAddress } from './transport.js';
 // --- hardening (limits per peer, stalled streams, unknown jobs): see peerGuard.ts ---
 import { DEFAULT_LIMITS, type Limits } from '../config.js';
 import { PeerGuard } from './peerGuard.js';
+import { LivenessServiceService, type HeartbeatRequest, type HeartbeatResponse } from '../gen/fedflow/v1/liveness.js';
 // --- end hardening ---
 
 /** A federation object as the receiving node hands it on (payload deserialized). */
@@ -35,6 +36,8 @@ export interface NodeServerHandlers {
   onObject(object: IncomingObject): void;
   /** Whether a job exists on this node: objects of any other job are refused (NOT_FOUND) before they are buffered. */
   knowsJob?(jobId: string): boolean;
+  /** A heartbeat of another party (partyLiveness.ts): the status here of each job it asks about ('' = unknown). */
+  onHeartbeat?(sourcePartyId: string, jobIds: readonly string[]): { jobId: string; status: string }[];
 }
 
 export interface NodeServerOptions {
@@ -239,6 +242,24 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
     // --- end hardening ---
   };
 
+  // --- hardening: heartbeats (identity-checked and counted like any message; nothing stored) ---
+  const heartbeat = (call: ServerUnaryCall<HeartbeatRequest, HeartbeatResponse>, callback: sendUnaryData<HeartbeatResponse>): void => {
+    const r = call.request;
+    const denied = check(call, r.sourcePartyId, r.destinationPartyId);
+    if (denied) return callback(denied);
+    const admitted = guard.openCall(peerOf(call));
+    if ('code' in admitted) return callback(admitted);
+    try {
+      const jobs = o.handlers.onHeartbeat?.(r.sourcePartyId, r.jobIds.slice(0, 10_000)) ?? [];
+      callback(null, { partyId: r.destinationPartyId, jobs });
+    } catch (err) {
+      callback({ code: status.INTERNAL, details: `heartbeat failed: ${(err as Error).message}` });
+    } finally {
+      admitted.release();
+    }
+  };
+  server.addService(LivenessServiceService, { heartbeat });
+  // --- end hardening ---
   server.addService(PartyServiceService, partyImpl);
   server.addService(FederationServiceService, { push });
   const port = await new Promise<number>((resolve, reject) =>

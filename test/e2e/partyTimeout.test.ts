@@ -12,6 +12,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
 import { post, tempDir, waitForJob } from '../support/http.js';
+import { jobRow, longJobConf, runningOn } from '../support/lostParty.js';
 import { startFederation, startPartyNode, type Federation, type PartySetup, type RoleName } from '../support/federation.js';
 
 const dir = tempDir('party-timeout');
@@ -22,28 +23,6 @@ const t = suite('e2e: a party that disappears does not freeze a job');
 const PARTY_TIMEOUT_S = 4;
 const ROLES: RoleName[] = ['guest', 'host', 'arbiter'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export function longJobConf(partyTimeout: number): Record<string, any> {
-  const c = example('hetero_lr_conf.json');
-  c.algorithm_parameters.hetero_lr_0.encrypt_param = { method: 'Paillier', key_length: 1024 };
-  c.algorithm_parameters.hetero_lr_0.max_iter = 60;
-  c.job_parameters.party_timeout = partyTimeout;
-  return c;
-}
-
-export async function jobRow(url: string, jobId: string): Promise<Record<string, any> | undefined> {
-  const r = await post(url, '/v1/job/query', { job_id: jobId }).catch(() => undefined);
-  return r?.body.data?.[0];
-}
-
-/** Waits until the component's task runs on every listed node. */
-export async function runningOn(nodes: { url: string }[], jobId: string, component: string): Promise<void> {
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(50)) {
-    const all = await Promise.all(nodes.map((n) => post(n.url, '/v1/job/task/query', { job_id: jobId }).then((r) => (r.body.data ?? []) as Record<string, any>[])));
-    if (all.every((tasks) => tasks.some((x) => x.f_component_name === component && x.f_status === 'running'))) return;
-  }
-  throw new Error(`${component} never ran on every node`);
-}
 
 t.before(async () => {
   ({ nodes: fed, setups } = await startFederation({ dir, processes: true, env: { FEDFLOW_HEARTBEAT_INTERVAL_MS: '300' } }));

@@ -137,10 +137,15 @@ async function main(): Promise<void> {
   // Invariants.
   const failures: string[] = [];
   const statusCount: Record<string, number> = {};
+  const reasons: Record<string, number> = {};
   for (const jobId of jobs) {
     const rows = await Promise.all(ROLES.map((r) => waitForJob(url(r), jobId, 300_000, 200).catch((e: Error) => ({ f_status: `not ended (${e.message.slice(0, 80)})` } as Record<string, any>))));
     const statuses = rows.map((r) => String(r.f_status));
     statusCount[statuses[0]!] = (statusCount[statuses[0]!] ?? 0) + 1;
+    if (statuses[0] === 'failed') {
+      const why = String(rows[0]!.f_reason).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>').replace(/\d{10,}/g, '<id>').slice(0, 110);
+      reasons[why] = (reasons[why] ?? 0) + 1;
+    }
     if (!statuses.every((s) => END.has(s))) failures.push(`job ${jobId} not ended everywhere: ${statuses.join(', ')}`);
     else if (new Set(statuses).size !== 1) failures.push(`job ${jobId}: parties disagree: ${statuses.join(', ')}`);
   }
@@ -191,6 +196,7 @@ async function main(): Promise<void> {
   console.log('\nsoak figures');
   console.log(`  duration              ${ranFor.toFixed(0)} s (FEDFLOW_SOAK_SECONDS=${SECONDS})`);
   console.log(`  jobs submitted        ${jobs.length} (${(jobs.length / ranFor).toFixed(3)} jobs/s), refused at submit ${submitRefused}; end states ${JSON.stringify(statusCount)}`);
+  for (const [why, n] of Object.entries(reasons).sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`    failed ${n}×: ${why}`);
   console.log(`  uploads               ${uploads.length} accepted, ${uploadRefused} refused, ${tablesOk} tables whole or absent as their upload ended`);
   console.log(`  queries               ${queryMs.length}, p50 ${quantile(queryMs, 0.5).toFixed(1)} ms, p99 ${quantile(queryMs, 0.99).toFixed(1)} ms`);
   console.log(`  host restarts         ${restarts} survived`);

@@ -81,6 +81,12 @@ export interface Limits {
   readonly partyTimeoutSeconds: number;
   /** Heartbeats: how often a node pings the other parties of its running jobs. */
   readonly heartbeatIntervalMs: number;
+  /** /v1/job/submit: components one DSL may have. */
+  readonly maxDslComponents: number;
+  /** /v1/job/submit: party ids one job's role assignment may list (all roles together). */
+  readonly maxPartiesPerJob: number;
+  /** /v1/data/upload: uploads received at once (each holds a connection and a temp file). */
+  readonly maxConcurrentUploads: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -94,6 +100,9 @@ export const DEFAULT_LIMITS: Limits = {
   grpcStreamIdleMs: 60_000,
   partyTimeoutSeconds: 120,
   heartbeatIntervalMs: 5_000,
+  maxDslComponents: 200,
+  maxPartiesPerJob: 64,
+  maxConcurrentUploads: 8,
 };
 
 /** The limits' FEDFLOW_* variables and flags: `httpHeadersTimeoutMs` ↔ FEDFLOW_HTTP_HEADERS_TIMEOUT_MS ↔ --http-headers-timeout-ms. */
@@ -155,6 +164,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
   if (env.FEDFLOW_HTTP_TLS_CERT) out.httpTlsCert = env.FEDFLOW_HTTP_TLS_CERT;
   if (env.FEDFLOW_HTTP_TLS_KEY) out.httpTlsKey = env.FEDFLOW_HTTP_TLS_KEY;
   if (env.FEDFLOW_PERMISSION) out.permission = env.FEDFLOW_PERMISSION as 'on' | 'off';
+  if (env.FEDFLOW_JSON_BODY_LIMIT) out.jsonBodyLimit = Number(env.FEDFLOW_JSON_BODY_LIMIT);
+  if (env.FEDFLOW_UPLOAD_LIMIT) out.uploadLimit = Number(env.FEDFLOW_UPLOAD_LIMIT);
   if (env.FEDFLOW_SERVINGS) out.servings = parseServings(env.FEDFLOW_SERVINGS, 'FEDFLOW_SERVINGS');
   const limits: Partial<Record<keyof Limits, number>> = {};
   for (const key of LIMIT_KEYS) {
@@ -188,6 +199,11 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     if (!Number.isInteger(n) || n < 1) throw new Error(`config ${key} must be a positive integer, got ${merged[key]}`);
     return n;
   };
+  const bytes = (key: 'jsonBodyLimit' | 'uploadLimit'): number => {
+    const n = Number(merged[key]);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`config ${key} must be a positive number of bytes, got ${merged[key]}`);
+    return n;
+  };
   const grpcPort = Number(merged.grpcPort);
   if (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535) throw new Error(`config grpcPort must be 0..65535, got ${merged.grpcPort}`);
   const file = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(cwd, p));
@@ -202,8 +218,8 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     dataDir,
     eventStore: merged.eventStore,
     dataRoots: Object.freeze(dataRoots),
-    jsonBodyLimit: Number(merged.jsonBodyLimit),
-    uploadLimit: Number(merged.uploadLimit),
+    jsonBodyLimit: bytes('jsonBodyLimit'),
+    uploadLimit: bytes('uploadLimit'),
     logLevel: merged.logLevel,
     maxConcurrentJobs: positive('maxConcurrentJobs'),
     jobTimeoutSeconds: positive('jobTimeoutSeconds'),

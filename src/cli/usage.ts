@@ -99,6 +99,9 @@ Limits (node only; each also FEDFLOW_<NAME> in upper snake case, or "limits": {.
   --party-timeout-seconds <n>       a party of a running job unreachable this long fails it
                                     (default 120; job_parameters.party_timeout overrides per job)
   --heartbeat-interval-ms <n>       how often nodes of a running job ping each other (default 5000)
+  --max-dsl-components <n>          components per submitted DSL (default 200)
+  --max-parties-per-job <n>         party ids in a job's role assignment (default 64)
+  --max-concurrent-uploads <n>      uploads received at once (default 8)
 Precedence: defaults < config file < environment < flags.
 `;
 

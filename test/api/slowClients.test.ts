@@ -31,7 +31,7 @@ function raw(): { socket: Socket; closed: Promise<{ text: string; afterMs: numbe
 test.before(async () => {
   node = await startNode(buildConfig({
     httpPort: 0, dataDir: join(dir, 'node'), dataRoots: [dir], logLevel: 'silent',
-    limits: { httpHeadersTimeoutMs: 400, httpRequestTimeoutMs: 1000, httpKeepAliveTimeoutMs: 300 },
+    limits: { httpHeadersTimeoutMs: 400, httpRequestTimeoutMs: 1000, httpKeepAliveTimeoutMs: 300, maxDslComponents: 3, maxPartiesPerJob: 2, maxConcurrentUploads: 1 },
   }));
   port = Number(new URL(node.url).port);
   const db = new Database(join(dir, 'node', 'events.sqlite'), { readonly: true, fileMustExist: true });
@@ -88,6 +88,32 @@ test('an idle keep-alive connection is closed after the keep-alive timeout', asy
   const { text, afterMs } = await closed;
   assert.match(text, /^HTTP\/1\.1 200/);
   assert.ok(afterMs < 3000, `closed after ${afterMs} ms`);
+});
+
+test('a job bigger than the node accepts is refused at submit, naming the limit; nothing recorded', async () => {
+  const before = events();
+  const components = Object.fromEntries(['a', 'b', 'c', 'd'].map((n) => [n, { module: 'DataIO' }]));
+  const conf = { initiator: { role: 'guest', party_id: 9999 }, job_parameters: { work_mode: 0 }, role: { guest: [9999] } };
+  const big = await post(node.url, '/v1/job/submit', { job_dsl: { components }, job_runtime_conf: conf });
+  assert.is(big.body.retcode, 100);
+  assert.match(big.body.retmsg, /job_dsl has 4 components, more than this node accepts \(maxDslComponents 3\)/);
+  const many = await post(node.url, '/v1/job/submit', { job_dsl: { components: {} }, job_runtime_conf: { ...conf, role: { guest: [9999], host: [1, 2] } } });
+  assert.match(many.body.retmsg, /role lists 3 parties, more than this node accepts \(maxPartiesPerJob 2\)/);
+  assert.is(events(), before);
+});
+
+test('uploads beyond maxConcurrentUploads are refused while one is being received', async () => {
+  const { socket, closed } = raw();
+  socket.write('POST /v1/data/upload?namespace=n&table_name=t&head=1&partition=1&work_mode=0 HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n');
+  await new Promise((r) => setTimeout(r, 100));
+  const second = await post(node.url, '/v1/data/upload', { file: 'x.csv', head: 1, partition: 1, work_mode: 0, namespace: 'n', table_name: 't2' });
+  assert.is(second.body.retcode, 100);
+  assert.match(second.body.retmsg, /1 uploads are being received at this node \(maxConcurrentUploads 1\); retry later/);
+  socket.destroy();
+  await closed;
+  await new Promise((r) => setTimeout(r, 100));
+  const third = await post(node.url, '/v1/data/upload', { file: 'x.csv', head: 1, partition: 1, work_mode: 0, namespace: 'n', table_name: 't3' });
+  assert.not.match(String(third.body.retmsg), /maxConcurrentUploads/, 'the slot is free again');
 });
 
 test.run();

@@ -190,7 +190,8 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
         if (!chunk.objectId || !chunk.jobId || !chunk.source || !chunk.destination) return fail({ code: status.INVALID_ARGUMENT, details: 'object stream without object id, job id, source or destination' });
         if (o.handlers.knowsJob && !o.handlers.knowsJob(chunk.jobId)) return fail({ code: status.NOT_FOUND, details: `job ${chunk.jobId} does not exist on the node of party ${o.partyIds.join(', ')}` });
         const total = Number(chunk.totalBytes);
-        if (total > limits.grpcMaxInflightBytesPerPeer) return fail({ code: status.RESOURCE_EXHAUSTED, details: `object ${chunk.objectId} of ${total} bytes exceeds the ${limits.grpcMaxInflightBytesPerPeer} bytes a peer may have in flight` });
+        // OUT_OF_RANGE, not RESOURCE_EXHAUSTED: the sender must not retry an object that can never fit.
+        if (total > limits.grpcMaxInflightBytesPerPeer) return fail({ code: status.OUT_OF_RANGE, details: `object ${chunk.objectId} of ${total} bytes exceeds the ${limits.grpcMaxInflightBytesPerPeer} bytes a peer may have in flight` });
       }
       if (chunk.chunkIndex !== chunks.length) return fail({ code: status.INVALID_ARGUMENT, details: `chunk ${chunk.chunkIndex} arrived, expected ${chunks.length}` });
       if (ended) return fail({ code: status.INVALID_ARGUMENT, details: `chunk ${chunk.chunkIndex} arrived after the end marker` });

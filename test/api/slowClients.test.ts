@@ -8,6 +8,8 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { buildConfig, configFromEnv, DEFAULT_LIMITS } from '../../src/config.js';
+import { parseArgs } from '../../src/cli/args.js';
+import { configFromFlags } from '../../src/cli/commands/node.js';
 import { startNode, type RunningNode } from '../../src/main.js';
 import { post, tempDir } from '../support/http.js';
 
@@ -48,6 +50,10 @@ test('limits: defaults < config < FEDFLOW_* env, checked', () => {
   assert.is(c.limits.partyTimeoutSeconds, 30);
   assert.is(c.limits.httpHeadersTimeoutMs, DEFAULT_LIMITS.httpHeadersTimeoutMs);
   assert.is(buildConfig({ limits: { grpcMaxCallsPerPeer: 7 } }).limits.grpcMaxCallsPerPeer, 7);
+  const flags = configFromFlags(parseArgs(['node', '--grpc-max-calls-per-peer', '5', '--party-timeout-seconds', '15']).options);
+  const layered = buildConfig({ limits: { grpcMaxCallsPerPeer: 7 } }, configFromEnv({ FEDFLOW_GRPC_MAX_CALLS_PER_PEER: '9' }), flags);
+  assert.is(layered.limits.grpcMaxCallsPerPeer, 5, 'flags win over env and file');
+  assert.is(layered.limits.partyTimeoutSeconds, 15);
   assert.throws(() => buildConfig({ limits: { grpcMaxCallsPerPeer: 0 } }), /grpcMaxCallsPerPeer must be an integer >= 1, got 0/);
   assert.throws(() => buildConfig({ limits: { nope: 1 } as never }), /unknown limit nope/);
   assert.throws(() => buildConfig({ limits: { httpHeadersTimeoutMs: 5000, httpRequestTimeoutMs: 1000 } }), /must not exceed httpRequestTimeoutMs/);

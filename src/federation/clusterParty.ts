@@ -66,6 +66,12 @@ export class ClusterParty {
   /** Tasks of a job this node stopped on the initiator's word, and their ends: the stop's acknowledgement. */
   private readonly stopped = new Map<string, { taskIds: string[]; ends: Promise<unknown>[] }>();
   private readonly active = new Set<Promise<unknown>>();
+  /**
+   * Jobs this party failed because their initiator was lost (failJobHere), with the reason: the
+   * reports of their tasks say it, so a returning initiator fails the job too instead of reading
+   * "task stopped" as a stop asked here and canceling it.
+   */
+  private readonly lost = new Map<string, string>();
 
   constructor(private readonly deps: ClusterPartyDeps) {}
 
@@ -152,8 +158,8 @@ export class ClusterParty {
    * are sticky).
    */
   async failJobHere(jobId: string, reason: string): Promise<void> {
-    this.abortTasks(jobId, '', 'stopped');
-    this.stopped.delete(jobId);
+    this.lost.set(jobId, reason);
+    this.abortTasks(jobId, '', 'initiator lost');
     const at = this.deps.clock.now();
     const rows = queryJobs(this.deps.views, { job_id: jobId, party_id: this.deps.partyId });
     await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(jobId, String(row.f_role), this.deps.partyId), jobDecider, { type: 'FailJob', data: { reason, at } })));
@@ -351,7 +357,7 @@ export class ClusterParty {
           request: {
             header: makeHeader({ source: this.deps.partyId, destination: initiator, jobId, causationId: h.messageId, correlationId: h.correlationId }),
             componentName: r.componentName, taskId: result.taskId, role: r.role, partyId: r.partyId,
-            status: result.status, reason: result.reason ?? '', outputJson: '',
+            status: this.lost.has(jobId) ? 'failed' : result.status, reason: this.lost.get(jobId) ?? result.reason ?? '', outputJson: '',
           },
         });
       },

@@ -4,7 +4,9 @@
 //     unreachable; then the guest and the arbiter end `failed` naming the host and since when,
 //     within party_timeout + 10 s; the host, restarted later, ends `failed` too;
 //   - the host's process stopped (SIGSTOP: alive but silent, like a cut link) for longer than
-//     party_timeout, then continued: all three rows agree on `failed`.
+//     party_timeout, then continued: all three rows agree on `failed`;
+//   - the same for the initiator: host and arbiter fail on their own word, and the guest, back,
+//     learns it from their task reports and fails too (a stop read as a cancel would disagree).
 // The network-namespace variant (real addresses, a link taken down) is test/e2e/netns.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -88,6 +90,27 @@ t('the host silent (SIGSTOP) beyond party_timeout, then back: all three rows agr
   for (let i = 0; i < 100 && tasks.some((x) => x.f_status === 'running'); i++) await sleep(100);
   const after = (await post(fed.host.url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
   assert.ok(after.every((x) => x.f_status !== 'running'), JSON.stringify(after.map((x) => [x.f_component_name, x.f_status])));
+});
+
+t('the initiator silent (SIGSTOP) beyond party_timeout, then back: host and arbiter fail on their own, and the guest ends failed too (not canceled)', async () => {
+  const submit = await post(fed.guest.url, '/v1/job/submit', { job_dsl: example('hetero_lr_dsl.json'), job_runtime_conf: longJobConf(PARTY_TIMEOUT_S) });
+  assert.is(submit.body.retcode, 0, submit.body.retmsg);
+  const jobId = submit.body.jobId as string;
+  await runningOn(Object.values(fed), jobId, 'hetero_lr_0');
+  const guest = fed.guest.process!.child;
+  guest.kill('SIGSTOP');
+  try {
+    for (const role of ['host', 'arbiter'] as RoleName[]) {
+      const row = await waitForJob(fed[role].url, jobId, (PARTY_TIMEOUT_S + 10) * 1000, 100);
+      assert.is(row.f_status, 'failed', role);
+      assert.match(String(row.f_reason), /party guest 9999 unreachable since .*\(party_timeout 4 s\)/, role);
+    }
+  } finally {
+    guest.kill('SIGCONT');
+  }
+  const row = await waitForJob(fed.guest.url, jobId, 30_000, 100);
+  assert.is(row.f_status, 'failed', String(row.f_reason));
+  assert.match(String(row.f_reason), /unreachable since/);
 });
 
 t.run();

@@ -54,12 +54,70 @@ export interface NodeConfig {
   readonly permission: boolean;
   /** Serve the queries of an existing data dir and refuse every write (a replayed log, an audit copy). */
   readonly readOnly: boolean;
+  /** Limits against hostile or broken clients and peers (see `Limits`, documented in SECURITY.md). */
+  readonly limits: Limits;
 }
+
+/**
+ * What one client or peer may cost a node. Every limit answers with a clear refusal (HTTP 408/413,
+ * gRPC RESOURCE_EXHAUSTED/DEADLINE_EXCEEDED) instead of letting one party starve the others.
+ */
+export interface Limits {
+  /** HTTP: a client must send its request headers within this (slowloris). */
+  readonly httpHeadersTimeoutMs: number;
+  /** HTTP: a client must send its whole request (headers and body) within this (0 = no limit). */
+  readonly httpRequestTimeoutMs: number;
+  /** HTTP: a keep-alive connection idle this long is closed. */
+  readonly httpKeepAliveTimeoutMs: number;
+  /** gRPC: largest single message (a command, one data-plane chunk), bytes. */
+  readonly grpcMaxMessageBytes: number;
+  /** gRPC: calls one peer may have open at once (unary commands and data-plane streams). */
+  readonly grpcMaxCallsPerPeer: number;
+  /** gRPC: messages per second one peer may send (a token bucket holding one second's worth). */
+  readonly grpcMessagesPerSecondPerPeer: number;
+  /** gRPC: bytes of unfinished federation objects one peer may have buffered at this node. */
+  readonly grpcMaxInflightBytesPerPeer: number;
+  /** gRPC: a data-plane stream that sends nothing for this long is cancelled and its bytes freed. */
+  readonly grpcStreamIdleMs: number;
+  /** Heartbeats: a party of a running job unreachable this long fails the job (job_parameters.party_timeout overrides). */
+  readonly partyTimeoutSeconds: number;
+  /** Heartbeats: how often a node pings the other parties of its running jobs. */
+  readonly heartbeatIntervalMs: number;
+  /** /v1/job/submit: components one DSL may have. */
+  readonly maxDslComponents: number;
+  /** /v1/job/submit: party ids one job's role assignment may list (all roles together). */
+  readonly maxPartiesPerJob: number;
+  /** /v1/data/upload: uploads received at once (each holds a connection and a temp file). */
+  readonly maxConcurrentUploads: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  httpHeadersTimeoutMs: 20_000,
+  httpRequestTimeoutMs: 30 * 60_000,
+  httpKeepAliveTimeoutMs: 5_000,
+  grpcMaxMessageBytes: 8 * 1024 * 1024,
+  grpcMaxCallsPerPeer: 64,
+  grpcMessagesPerSecondPerPeer: 2_000,
+  grpcMaxInflightBytesPerPeer: 512 * 1024 * 1024,
+  grpcStreamIdleMs: 60_000,
+  partyTimeoutSeconds: 120,
+  heartbeatIntervalMs: 5_000,
+  maxDslComponents: 200,
+  maxPartiesPerJob: 64,
+  maxConcurrentUploads: 8,
+};
+
+/** The limits' FEDFLOW_* variables and flags: `httpHeadersTimeoutMs` ↔ FEDFLOW_HTTP_HEADERS_TIMEOUT_MS ↔ --http-headers-timeout-ms. */
+export const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
+export const limitEnvName = (key: keyof Limits): string => `FEDFLOW_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+export const limitFlagName = (key: keyof Limits): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** `["127.0.0.1:8000"]` (every party of the node) or `{"9999": ["127.0.0.1:8001"], "10000": [...]}`. */
 export type Servings = readonly string[] | Readonly<Record<string, readonly string[]>>;
 
-export type ConfigInput = Partial<{ -readonly [K in Exclude<keyof NodeConfig, 'appKeys' | 'permission'>]: NodeConfig[K] }> & {
+export type ConfigInput = Partial<{ -readonly [K in Exclude<keyof NodeConfig, 'appKeys' | 'permission' | 'limits'>]: NodeConfig[K] }> & {
+  /** Any subset of the limits; the others keep their defaults. Top-level limit keys are accepted too. */
+  limits?: Partial<Limits>;
   /** `<key>:<secret>[:<role>]` strings are accepted too (flags, env, config file). */
   appKeys?: readonly (AppKey | string)[] | string;
   /** `on`/`off` are accepted too. */
@@ -109,7 +167,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
   if (env.FEDFLOW_HTTP_TLS_KEY) out.httpTlsKey = env.FEDFLOW_HTTP_TLS_KEY;
   if (env.FEDFLOW_READ_ONLY) out.readOnly = env.FEDFLOW_READ_ONLY === '1' || env.FEDFLOW_READ_ONLY === 'true';
   if (env.FEDFLOW_PERMISSION) out.permission = env.FEDFLOW_PERMISSION as 'on' | 'off';
+  if (env.FEDFLOW_JSON_BODY_LIMIT) out.jsonBodyLimit = Number(env.FEDFLOW_JSON_BODY_LIMIT);
+  if (env.FEDFLOW_UPLOAD_LIMIT) out.uploadLimit = Number(env.FEDFLOW_UPLOAD_LIMIT);
   if (env.FEDFLOW_SERVINGS) out.servings = parseServings(env.FEDFLOW_SERVINGS, 'FEDFLOW_SERVINGS');
+  const limits: Partial<Record<keyof Limits, number>> = {};
+  for (const key of LIMIT_KEYS) {
+    const raw = env[limitEnvName(key)];
+    if (raw !== undefined && raw !== '') limits[key] = Number(raw);
+  }
+  if (Object.keys(limits).length) out.limits = limits;
   return out;
 }
 
@@ -136,11 +202,17 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     if (!Number.isInteger(n) || n < 1) throw new Error(`config ${key} must be a positive integer, got ${merged[key]}`);
     return n;
   };
+  const bytes = (key: 'jsonBodyLimit' | 'uploadLimit'): number => {
+    const n = Number(merged[key]);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`config ${key} must be a positive number of bytes, got ${merged[key]}`);
+    return n;
+  };
   const grpcPort = Number(merged.grpcPort);
   if (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535) throw new Error(`config grpcPort must be 0..65535, got ${merged.grpcPort}`);
   const file = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(cwd, p));
   if ((merged.httpTlsCert === undefined) !== (merged.httpTlsKey === undefined)) throw new Error('config httpTlsCert and httpTlsKey go together: give both or neither');
   const permission: unknown = merged.permission ?? Number(merged.workMode) === 1;
+  const limits = buildLimits(layers);
   if (![true, false, 'on', 'off'].includes(permission as string)) throw new Error(`config permission must be on or off, got ${String(permission)}`);
   return Object.freeze({
     host: merged.host,
@@ -149,8 +221,8 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     dataDir,
     eventStore: merged.eventStore,
     dataRoots: Object.freeze(dataRoots),
-    jsonBodyLimit: Number(merged.jsonBodyLimit),
-    uploadLimit: Number(merged.uploadLimit),
+    jsonBodyLimit: bytes('jsonBodyLimit'),
+    uploadLimit: bytes('uploadLimit'),
     logLevel: merged.logLevel,
     maxConcurrentJobs: positive('maxConcurrentJobs'),
     jobTimeoutSeconds: positive('jobTimeoutSeconds'),
@@ -167,7 +239,32 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     ...(merged.httpTlsCert !== undefined ? { httpTlsCert: file(merged.httpTlsCert), httpTlsKey: file(merged.httpTlsKey) } : {}),
     permission: permission === true || permission === 'on',
     readOnly: merged.readOnly === true,
+    limits,
   });
+}
+
+/**
+ * Limits merge key by key across layers (a file may set one, the environment another); each must be
+ * a non-negative integer (0 only where it means "no limit": httpRequestTimeoutMs).
+ */
+function buildLimits(layers: readonly ConfigInput[]): Limits {
+  const merged: Record<string, unknown> = { ...DEFAULT_LIMITS };
+  for (const layer of layers) {
+    for (const key of LIMIT_KEYS) if ((layer as Record<string, unknown>)[key] !== undefined) merged[key] = (layer as Record<string, unknown>)[key];
+    if (layer.limits) for (const [key, value] of Object.entries(layer.limits)) if (value !== undefined) merged[key] = value;
+  }
+  for (const key of Object.keys(merged)) {
+    if (!(LIMIT_KEYS as string[]).includes(key)) throw new Error(`config limits: unknown limit ${key} (known: ${LIMIT_KEYS.join(', ')})`);
+    const n = Number(merged[key]);
+    const min = key === 'httpRequestTimeoutMs' ? 0 : 1;
+    if (!Number.isInteger(n) || n < min) throw new Error(`config ${key} must be an integer >= ${min}, got ${String(merged[key])}`);
+    merged[key] = n;
+  }
+  const limits = merged as unknown as Limits;
+  if (limits.httpRequestTimeoutMs > 0 && limits.httpHeadersTimeoutMs > limits.httpRequestTimeoutMs) {
+    throw new Error(`config httpHeadersTimeoutMs (${limits.httpHeadersTimeoutMs}) must not exceed httpRequestTimeoutMs (${limits.httpRequestTimeoutMs})`);
+  }
+  return Object.freeze(limits);
 }
 
 const ADDRESS = /^[^\s:/]+:\d{1,5}$/;

@@ -68,6 +68,16 @@ function guardProcess(log: Logger): void {
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection (node kept running)'));
 }
 
+/**
+ * Slow clients (slowloris headers, a body trickled byte by byte) are answered 408 and disconnected
+ * instead of holding a socket for ever; node checks the deadlines every connectionsCheckingInterval.
+ */
+function httpTimeouts(config: NodeConfig): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
+  const { httpHeadersTimeoutMs: headersTimeout, httpRequestTimeoutMs: requestTimeout } = config.limits;
+  const shortest = requestTimeout > 0 ? Math.min(headersTimeout, requestTimeout) : headersTimeout;
+  return { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(shortest / 4))) };
+}
+
 export async function startNode(config: NodeConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningNode> {
   guardProcess(log);
   checkHttpExposure(config);
@@ -86,8 +96,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   // Listen first (the port may be ephemeral) so f_run_ip names the real address; until the edge
   // is ready (crash recovery may take a moment) requests get a clear 503.
   const server: Server = config.httpTlsCert && config.httpTlsKey
-    ? createHttpsServer({ cert: readFileSync(config.httpTlsCert), key: readPrivateKey(config.httpTlsKey, 'http TLS key') })
-    : createServer();
+    ? createHttpsServer({ ...httpTimeouts(config), cert: readFileSync(config.httpTlsCert), key: readPrivateKey(config.httpTlsKey, 'http TLS key') })
+    : createServer(httpTimeouts(config));
+  server.keepAliveTimeout = config.limits.httpKeepAliveTimeoutMs;
   const scheme = config.httpTlsCert ? 'https' : 'http';
   const starting: RequestListener = (_req, res) => {
     res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ retcode: 100, retmsg: 'node is starting, try again' }));
@@ -137,6 +148,7 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const grpcPort = await cluster?.start({
     store, views: viewsDb, waitForViews, actors, clock: systemClock, runIp, stopJob: (jobId, reason) => scheduler.stop(jobId, reason),
     models, follow,
+    failJob: (jobId, reason) => scheduler.fail(jobId, reason),
     loadModel: async (load) => {
       const result = await publisher.loadOnParty(load, { requestedBy: `party ${load.initiator.partyId}` });
       return { retcode: result.retcode, retmsg: result.retmsg };

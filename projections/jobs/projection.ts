@@ -1,4 +1,4 @@
-import { JOB_EVENT_TYPES, stopAcknowledgement, type JobEvent } from '../../src/domain/job/events.js';
+import { JOB_EVENT_TYPES, stopAcknowledgement, unreachableReason, type JobEvent } from '../../src/domain/job/events.js';
 import { json, type Projection, type RowOp } from '../rowOps.js';
 import { jobSchema, T_JOB } from './schema.js';
 
@@ -54,6 +54,9 @@ function project(event: JobEvent): RowOp[] {
       return ended('canceled', event.data.elapsed, event.data.reason);
     case 'JobTimedOut':
       return ended('timeout', event.data.elapsed, 'job timeout');
+    case 'JobPartiesUnreachable':
+      // While it runs, the row says which party it waits for; the job's end states its own reason.
+      return update({ f_reason: unreachableReason(event.data.parties) });
   }
 }
 

@@ -35,6 +35,9 @@ import { readOnlyGuard } from './readOnly.js';
 export function createHttpApp(deps: EdgeDeps): Koa {
   const app = new Koa();
   app.proxy = false;
+  // A client that times out, hangs up or sends broken HTTP is not the node's error: Koa would print
+  // it to stderr; it goes to the log instead.
+  app.on('error', (error: Error) => deps.log.debug({ err: error }, 'client request ended abnormally'));
   if (deps.ops?.metrics) app.use(deps.ops.metrics.middleware);
   app.use(async (ctx, next) => {
     const requestId = ctx.get('x-request-id') || randomUUID();

@@ -2,6 +2,8 @@
 // and FATE's fate_flow_client.py style (`fedflow -f upload -c conf.json -drop 1`).
 // No I/O here: parseArgs(argv) either returns a ParsedArgs or throws a UsageError.
 
+import { LIMIT_KEYS, limitFlagName, type Limits } from '../config.js';
+
 export type CommandName =
   | 'node'
   | 'views rebuild'
@@ -140,6 +142,8 @@ export interface CliOptions {
   permission?: string;
   /** node --read-only: serve an existing data dir's queries, refuse every write. */
   readOnly?: boolean;
+  /** node --<limit> <n> (e.g. --grpc-max-calls-per-peer 64): the limits of config.ts, by flag name. */
+  limits?: Partial<Record<keyof Limits, number>>;
   /** grant/delete/query-privilege: FATE 1.4's fields. */
   srcPartyId?: string;
   srcRole?: string;
@@ -179,6 +183,8 @@ interface OptionSpec {
   /** Commands the option is valid for; undefined = every command. */
   commands?: readonly CommandName[];
   parse?: (raw: string, shown: string) => unknown;
+  /** For key 'limits': which limit the option sets. */
+  limit?: keyof Limits;
 }
 
 const NODE_CMDS: readonly CommandName[] = ['node', 'views rebuild'];
@@ -243,6 +249,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'httpTlsKey', long: ['http-tls-key'], arg: '<key.pem>', commands: ['node'] },
   { key: 'permission', long: ['permission'], arg: '<on|off>', commands: ['node'], parse: oneOf(['on', 'off']) },
   { key: 'readOnly', long: ['read-only'], commands: ['node'] },
+  ...LIMIT_KEYS.map((limit): OptionSpec => ({ key: 'limits', limit, long: [limitFlagName(limit)], arg: '<n>', commands: ['node'], parse: int(0, Number.MAX_SAFE_INTEGER) })),
   { key: 'certDir', long: ['dir'], arg: '<dir>', commands: ['certs init'] },
   { key: 'parties', long: ['party'], arg: '<party_id>', repeat: true, commands: ['certs init'] },
   { key: 'certHosts', long: ['cert-host'], arg: '<host>', repeat: true, commands: ['certs init'] },
@@ -429,7 +436,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         throw new UsageError((e as Error).message, command);
       }
     }
-    if (spec.repeat) ((target[spec.key] ??= []) as unknown[]).push(parsed);
+    if (spec.limit) ((target.limits ??= {}) as Record<string, unknown>)[spec.limit] = parsed;
+    else if (spec.repeat) ((target[spec.key] ??= []) as unknown[]).push(parsed);
     else target[spec.key] = parsed; // like argparse: the last occurrence wins
   }
   checkRequired(command, options);

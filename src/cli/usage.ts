@@ -94,6 +94,21 @@ Audit (node only):
   --read-only                serve the queries of an existing data dir (a replayed export) and
                              refuse every write; no scheduler, workers or federation start, the
                              log is opened read-only (env FEDFLOW_READ_ONLY)
+Limits (node only; each also FEDFLOW_<NAME> in upper snake case, or "limits": {...} in the config file):
+  --http-headers-timeout-ms <n>     request headers must arrive within n ms (default 20000; answers 408)
+  --http-request-timeout-ms <n>     the whole request within n ms (default 1800000; 0 = none)
+  --http-keep-alive-timeout-ms <n>  idle keep-alive connections close after n ms (default 5000)
+  --grpc-max-message-bytes <n>      largest party message or data-plane chunk (default 8388608)
+  --grpc-max-calls-per-peer <n>     calls one party may have open at once (default 64)
+  --grpc-messages-per-second-per-peer <n>  messages one party may send per second (default 2000)
+  --grpc-max-inflight-bytes-per-peer <n>   unfinished object bytes buffered per party (default 536870912)
+  --grpc-stream-idle-ms <n>         a data-plane stream silent this long is cancelled (default 60000)
+  --party-timeout-seconds <n>       a party of a running job unreachable this long fails it
+                                    (default 120; job_parameters.party_timeout overrides per job)
+  --heartbeat-interval-ms <n>       how often nodes of a running job ping each other (default 5000)
+  --max-dsl-components <n>          components per submitted DSL (default 200)
+  --max-parties-per-job <n>         party ids in a job's role assignment (default 64)
+  --max-concurrent-uploads <n>      uploads received at once (default 8)
 Precedence: defaults < config file < environment < flags.
 `;
 

@@ -12,7 +12,7 @@ import { privilegesOf } from '../../projections/permissions/query.js';
 import { localOnlyModuleRefusal } from '../scheduler/localJobs.js';
 import type { JobCommand } from '../domain/job/commands.js';
 import { jobDecider } from '../domain/job/decider.js';
-import { jobStreamId, stopAcknowledgement } from '../domain/job/events.js';
+import { jobStreamId, stopAcknowledgement, type UnreachableParty } from '../domain/job/events.js';
 import { handleCommand } from '../eventSourcing/handleCommand.js';
 import type { Clock } from '../eventSourcing/clock.js';
 import { writeJobFiles } from '../app/jobFiles.js';
@@ -70,6 +70,12 @@ export class ClusterParty {
   /** Tasks of a job this node stopped on the initiator's word, and their ends: the stop's acknowledgement. */
   private readonly stopped = new Map<string, { taskIds: string[]; ends: Promise<unknown>[] }>();
   private readonly active = new Set<Promise<unknown>>();
+  /**
+   * Jobs this party failed because their initiator was lost (failJobHere), with the reason: the
+   * reports of their tasks say it, so a returning initiator fails the job too instead of reading
+   * "task stopped" as a stop asked here and canceling it.
+   */
+  private readonly lost = new Map<string, string>();
 
   constructor(private readonly deps: ClusterPartyDeps) {}
 
@@ -153,6 +159,37 @@ export class ClusterParty {
       default:
         return source === initiator ? undefined : `job ${h.jobId} was initiated by party ${initiator}, not by party ${source}: ${c.kind} refused`;
     }
+  }
+
+  /**
+   * Heartbeats lost the job's initiator for its party_timeout: this party's tasks stop and its rows
+   * end `failed` with `reason` (a later status from a returning initiator changes nothing: end states
+   * are sticky).
+   */
+  async failJobHere(jobId: string, reason: string): Promise<void> {
+    this.lost.set(jobId, reason);
+    this.abortTasks(jobId, '', 'initiator lost');
+    const at = this.deps.clock.now();
+    const rows = queryJobs(this.deps.views, { job_id: jobId, party_id: this.deps.partyId });
+    await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(jobId, String(row.f_role), this.deps.partyId), jobDecider, { type: 'FailJob', data: { reason, at } })));
+    this.running.delete(jobId);
+    this.deps.mailbox.clearJob(jobId, 'job failed: initiator lost');
+  }
+
+  /** Heartbeats: which parties of the job this node cannot reach, on each of its rows (f_reason while it runs). */
+  async markUnreachable(jobId: string, parties: readonly UnreachableParty[]): Promise<void> {
+    const at = this.deps.clock.now();
+    const rows = queryJobs(this.deps.views, { job_id: jobId, party_id: this.deps.partyId });
+    await Promise.all(rows.map((row) => handleCommand(this.deps.store, jobStreamId(jobId, String(row.f_role), this.deps.partyId), jobDecider, { type: 'MarkPartiesUnreachable', data: { parties, at } })));
+  }
+
+  /** A heartbeat from `source`: the status here of each job it asks about, only for jobs it is a party of ('' otherwise). */
+  jobStatusesFor(source: string, jobIds: readonly string[]): { jobId: string; status: string }[] {
+    return jobIds.map((jobId) => {
+      const row = queryJobs(this.deps.views, { job_id: jobId, party_id: this.deps.partyId })[0];
+      const known = row && Object.values(rolesOf(row)).flat().map(String).includes(source);
+      return { jobId, status: known ? String(row.f_status) : '' };
+    });
   }
 
   /** Stops every task (node closing) and waits for their reports to be queued. */
@@ -331,7 +368,7 @@ export class ClusterParty {
           request: {
             header: makeHeader({ source: this.deps.partyId, destination: initiator, jobId, causationId: h.messageId, correlationId: h.correlationId }),
             componentName: r.componentName, taskId: result.taskId, role: r.role, partyId: r.partyId,
-            status: result.status, reason: result.reason ?? '', outputJson: '',
+            status: this.lost.has(jobId) ? 'failed' : result.status, reason: this.lost.get(jobId) ?? result.reason ?? '', outputJson: '',
           },
         });
         return result.stoppedBy ? runInScope(result.stoppedBy, report) : report();

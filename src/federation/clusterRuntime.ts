@@ -24,6 +24,8 @@ import { JobDistribution } from './jobDistribution.js';
 import { MessageStore } from './messageStore.js';
 import { startNodeServer, type RunningNodeServer } from './nodeServer.js';
 import { Outbox } from './outbox.js';
+import { HeartbeatClient } from './heartbeatClient.js';
+import { PartyLiveness } from './partyLiveness.js';
 import { RemoteTasks, type TaskMirror } from './remoteTasks.js';
 import { handleCommand } from '../eventSourcing/handleCommand.js';
 import { taskDecider } from '../domain/task/decider.js';
@@ -52,6 +54,8 @@ export interface ClusterStartDeps {
   readonly models?: Pick<PipelineModels, 'save' | 'pipeline'>;
   /** The log, event by event, once the views hold each event (the receipts follow job ends). */
   readonly follow?: (handler: (event: RecordedEvent) => void) => () => void;
+  /** At the initiator: fail a running job on every party (a party lost for its party_timeout). */
+  readonly failJob?: (jobId: string, reason: string) => Promise<unknown>;
 }
 
 export class ClusterRuntime {
@@ -66,6 +70,8 @@ export class ClusterRuntime {
   private server: RunningNodeServer | undefined;
   private unfollowReceipts: (() => void) | undefined;
   private readonly receiptWork = new Set<Promise<void>>();
+  private liveness: PartyLiveness | undefined;
+  private heartbeats: HeartbeatClient | undefined;
 
   constructor(
     private readonly config: NodeConfig,
@@ -106,8 +112,23 @@ export class ClusterRuntime {
     const party = this.party;
     this.server = await startNodeServer({
       partyIds: [this.settings.partyId], host: this.settings.host, port: this.settings.grpcPort, tls: this.settings.tls, store: this.messages,
-      handlers: { onCommand: (c) => party.onCommand(c), onObject: (o) => this.mailbox.deliver(o) },
+      handlers: {
+        onCommand: (c) => party.onCommand(c), onObject: (o) => this.mailbox.deliver(o),
+        onHeartbeat: (source, jobIds) => party.jobStatusesFor(source, jobIds),
+        knowsJob: (jobId) => deps.views.prepare('SELECT 1 FROM t_job WHERE f_job_id = ? LIMIT 1').get(jobId) !== undefined,
+      },
+      limits: this.config.limits,
     });
+    const heartbeats = (this.heartbeats = new HeartbeatClient(this.settings.partyId, this.settings.routes, this.settings.tls));
+    this.liveness = new PartyLiveness({
+      partyId: this.settings.partyId, views: deps.views, intervalMs: this.config.limits.heartbeatIntervalMs,
+      defaultPartyTimeoutSeconds: this.config.limits.partyTimeoutSeconds, now: () => deps.clock.now(), log: this.log,
+      ping: (partyId, jobIds, deadlineMs) => heartbeats.ping(partyId, jobIds, deadlineMs),
+      failJob: deps.failJob ?? (async () => undefined),
+      failLocally: (jobId, reason) => party.failJobHere(jobId, reason),
+      markUnreachable: (jobId, parties) => party.markUnreachable(jobId, parties),
+    });
+    this.liveness.start();
     const resumed = this.outbox.resume();
     const failedTasks = await party.recover();
     this.log.info({ partyId: this.settings.partyId, grpcPort: this.server.port, tls: !this.settings.tls.insecure, resumed, failedTasks, faults: this.settings.faults }, 'cluster transport started');
@@ -163,9 +184,16 @@ export class ClusterRuntime {
     if (failed.length) throw new Error(failed.join('; '));
   }
 
+  /** Heartbeat figures (answered, missed) since start. */
+  get heartbeatCounts(): { answered: number; missed: number } {
+    return this.liveness?.counts ?? { answered: 0, missed: 0 };
+  }
+
   async close(): Promise<void> {
     this.unfollowReceipts?.();
     await Promise.allSettled([...this.receiptWork]);
+    await this.liveness?.close();
+    this.heartbeats?.close();
     await this.party?.close();
     await this.outbox.close();
     await this.server?.close();

@@ -13,6 +13,11 @@ import { senderActor } from './originActor.js';
 import { runInScope } from '../store/audit/auditScope.js';
 import { serverCredentials, type TlsMaterial } from './tls.js';
 import type { PartyAddress } from './transport.js';
+// --- hardening (limits per peer, stalled streams, unknown jobs): see peerGuard.ts ---
+import { DEFAULT_LIMITS, type Limits } from '../config.js';
+import { PeerGuard } from './peerGuard.js';
+import { LivenessServiceService, type HeartbeatRequest, type HeartbeatResponse } from '../gen/fedflow/v1/liveness.js';
+// --- end hardening ---
 
 /** A federation object as the receiving node hands it on (payload deserialized). */
 export interface IncomingObject {
@@ -30,6 +35,10 @@ export interface NodeServerHandlers {
   /** Applies a command (already authenticated and deduplicated); a rejection is retried by the sender. */
   onCommand(command: PartyCommand): Promise<AckResult>;
   onObject(object: IncomingObject): void;
+  /** Whether a job exists on this node: objects of any other job are refused (NOT_FOUND) before they are buffered. */
+  knowsJob?(jobId: string): boolean;
+  /** A heartbeat of another party (partyLiveness.ts): the status here of each job it asks about ('' = unknown). */
+  onHeartbeat?(sourcePartyId: string, jobIds: readonly string[]): { jobId: string; status: string }[];
 }
 
 export interface NodeServerOptions {
@@ -41,19 +50,43 @@ export interface NodeServerOptions {
   readonly tls: TlsMaterial;
   readonly store: MessageStore;
   readonly handlers: NodeServerHandlers;
+  /** Message size, per-peer and stalled-stream limits (config.ts; defaults when absent). */
+  readonly limits?: Partial<Limits>;
 }
 
 export interface RunningNodeServer {
   readonly port: number;
   /** Forgets the data-plane ids of a job (after it ended). */
   forgetJob(jobId: string): void;
+  /** The per-peer limits in force (refusal counts, what each peer holds). */
+  readonly guard: PeerGuard;
   close(): Promise<void>;
 }
 
 type Denial = { code: number; details: string };
 
 export async function startNodeServer(o: NodeServerOptions): Promise<RunningNodeServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
+  // --- hardening: limits ---
+  const limits: Limits = { ...DEFAULT_LIMITS, ...o.limits };
+  const guard = new PeerGuard(limits);
+  const server = new Server({
+    'grpc.max_receive_message_length': limits.grpcMaxMessageBytes,
+    // HTTP/2 streams one connection may open (beyond it the client queues). Above the per-party call
+    // limit, so that a party over it gets the guard's clear refusal rather than a silent queue.
+    'grpc.max_concurrent_streams': 2 * limits.grpcMaxCallsPerPeer,
+    // A peer whose connection went silent (a cut link, a stopped process) is noticed and its calls end.
+    'grpc.keepalive_time_ms': 20_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+  });
+  /** Who is calling, for the per-peer limits: the party its certificate proves, else its address. */
+  const peerOf = (call: { getAuthContext(): { sslPeerCertificate?: unknown } | null; getPeer(): string }): string => {
+    if (!o.tls.insecure) {
+      const party = partyOfCertificate(call.getAuthContext()?.sslPeerCertificate as Parameters<typeof partyOfCertificate>[0]);
+      if (party) return party;
+    }
+    return call.getPeer().replace(/:\d+$/, '');
+  };
+  // --- end hardening ---
   const inflight = new Map<string, Promise<AckResult>>();
   const objectsSeen = new Map<string, Set<string>>();
 
@@ -102,42 +135,80 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
     if (!header?.messageId) return callback({ code: status.INVALID_ARGUMENT, details: `${kind} without a header or message id` });
     const denied = check(call, header.sourcePartyId, header.destinationPartyId);
     if (denied) return callback(denied);
+    const admitted = guard.openCall(peerOf(call));
+    if ('code' in admitted) return callback(admitted);
     apply({ kind, request: call.request } as PartyCommand, header).then(
       (ack) => callback(null, { ack: { messageId: header.messageId, duplicate: ack.duplicate, retcode: ack.retcode, retmsg: ack.retmsg } }),
       (err: Error) => callback({ code: status.INTERNAL, details: `${kind} failed: ${err.message}` }),
-    );
+    ).finally(admitted.release);
   };
 
   const partyImpl = Object.fromEntries(COMMAND_KINDS.map((k) => [k, unary(k)]));
 
   const push = (call: ServerReadableStream<PushRequest, PushResponse>, callback: sendUnaryData<PushResponse>): void => {
-    const chunks: Buffer[] = [];
+    // --- hardening: every way out of a stream (answer, refusal, cancel, stall) frees what it held ---
+    const peer = peerOf(call);
+    const admitted = guard.openCall(peer);
+    if ('code' in admitted) {
+      call.on('error', () => {});
+      return callback(admitted);
+    }
+    let chunks: Buffer[] = [];
     let first: PushRequest | undefined;
     let received = 0;
     let ended = false;
-    let failed = false;
-    const fail = (e: Denial): void => {
-      if (failed) return;
-      failed = true;
-      callback(e);
+    let done = false;
+    let idle: NodeJS.Timeout | undefined;
+    const cleanup = (): void => {
+      done = true;
+      clearTimeout(idle);
+      guard.free(peer, received);
+      chunks = [];
+      admitted.release();
     };
+    const finish = (error: Denial | null, answer?: PushResponse): void => {
+      if (done) return;
+      cleanup();
+      if (error) callback(error);
+      else callback(null, answer);
+    };
+    const fail = (e: Denial): void => finish(e);
+    const touch = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(() => fail({ code: status.DEADLINE_EXCEEDED, details: `object stream from ${peer} stalled: no chunk for ${limits.grpcStreamIdleMs} ms` }), limits.grpcStreamIdleMs);
+      idle.unref();
+    };
+    touch();
     call.on('data', (chunk: PushRequest) => {
-      if (failed) return;
+      if (done) return;
+      touch();
+      const rate = guard.message(peer);
+      if (rate) return fail(rate);
       if (!first) {
         first = chunk;
         const denied = check(call, chunk.source?.partyId ?? '', chunk.destination?.partyId ?? '');
         if (denied) return fail(denied);
+        if (!chunk.objectId || !chunk.jobId || !chunk.source || !chunk.destination) return fail({ code: status.INVALID_ARGUMENT, details: 'object stream without object id, job id, source or destination' });
+        if (o.handlers.knowsJob && !o.handlers.knowsJob(chunk.jobId)) return fail({ code: status.NOT_FOUND, details: `job ${chunk.jobId} does not exist on the node of party ${o.partyIds.join(', ')}` });
+        const total = Number(chunk.totalBytes);
+        // OUT_OF_RANGE, not RESOURCE_EXHAUSTED: the sender must not retry an object that can never fit.
+        if (total > limits.grpcMaxInflightBytesPerPeer) return fail({ code: status.OUT_OF_RANGE, details: `object ${chunk.objectId} of ${total} bytes exceeds the ${limits.grpcMaxInflightBytesPerPeer} bytes a peer may have in flight` });
       }
       if (chunk.chunkIndex !== chunks.length) return fail({ code: status.INVALID_ARGUMENT, details: `chunk ${chunk.chunkIndex} arrived, expected ${chunks.length}` });
+      if (ended) return fail({ code: status.INVALID_ARGUMENT, details: `chunk ${chunk.chunkIndex} arrived after the end marker` });
+      if (received + chunk.payload.byteLength > Number(first.totalBytes)) {
+        return fail({ code: status.INVALID_ARGUMENT, details: `object ${first.objectId}: more than the ${first.totalBytes} bytes announced` });
+      }
+      const held = guard.hold(peer, chunk.payload.byteLength);
+      if (held) return fail(held);
       chunks.push(chunk.payload);
       received += chunk.payload.byteLength;
       if (chunk.end) ended = true;
     });
-    call.on('error', () => {
-      failed = true;
-    });
+    call.on('error', () => cleanup());
+    call.on('cancelled', () => cleanup());
     call.on('end', () => {
-      if (failed) return;
+      if (done) return;
       if (!first || !ended) return fail({ code: status.INVALID_ARGUMENT, details: 'object stream ended without its end marker' });
       const total = Number(first.totalBytes);
       if (total !== received) return fail({ code: status.DATA_LOSS, details: `object ${first.objectId}: ${received} of ${total} bytes` });
@@ -152,21 +223,45 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
           return fail({ code: status.DATA_LOSS, details: `object ${first.objectId} does not deserialize: ${(err as Error).message}` });
         }
         seen.add(first.objectId);
-        o.handlers.onObject({
-          objectId: first.objectId,
-          jobId: first.jobId,
-          componentName: first.componentName,
-          name: first.name,
-          tag: first.tag,
-          source: { role: first.source!.role, partyId: first.source!.partyId },
-          destination: { role: first.destination!.role, partyId: first.destination!.partyId },
-          payload,
-        });
+        try {
+          o.handlers.onObject({
+            objectId: first.objectId,
+            jobId: first.jobId,
+            componentName: first.componentName,
+            name: first.name,
+            tag: first.tag,
+            source: { role: first.source!.role, partyId: first.source!.partyId },
+            destination: { role: first.destination!.role, partyId: first.destination!.partyId },
+            payload,
+          });
+        } catch (err) {
+          seen.delete(first.objectId);
+          return fail({ code: status.INTERNAL, details: `object ${first.objectId} not delivered: ${(err as Error).message}` });
+        }
       }
-      callback(null, { objectId: first.objectId, duplicate, receivedBytes: BigInt(received) });
+      finish(null, { objectId: first.objectId, duplicate, receivedBytes: BigInt(received) });
     });
+    // --- end hardening ---
   };
 
+  // --- hardening: heartbeats (identity-checked and counted like any message; nothing stored) ---
+  const heartbeat = (call: ServerUnaryCall<HeartbeatRequest, HeartbeatResponse>, callback: sendUnaryData<HeartbeatResponse>): void => {
+    const r = call.request;
+    const denied = check(call, r.sourcePartyId, r.destinationPartyId);
+    if (denied) return callback(denied);
+    const admitted = guard.openCall(peerOf(call));
+    if ('code' in admitted) return callback(admitted);
+    try {
+      const jobs = o.handlers.onHeartbeat?.(r.sourcePartyId, r.jobIds.slice(0, 10_000)) ?? [];
+      callback(null, { partyId: r.destinationPartyId, jobs });
+    } catch (err) {
+      callback({ code: status.INTERNAL, details: `heartbeat failed: ${(err as Error).message}` });
+    } finally {
+      admitted.release();
+    }
+  };
+  server.addService(LivenessServiceService, { heartbeat });
+  // --- end hardening ---
   server.addService(PartyServiceService, partyImpl);
   server.addService(FederationServiceService, { push });
   const port = await new Promise<number>((resolve, reject) =>
@@ -175,6 +270,7 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
   return {
     port,
     forgetJob: (jobId) => void objectsSeen.delete(jobId),
+    guard,
     close: () =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

@@ -55,7 +55,7 @@ export interface JobSchedulerDeps {
   readonly discardUnrun?: (row: JobRow) => void;
 }
 
-type EndKind = 'canceled' | 'timeout';
+type EndKind = 'canceled' | 'timeout' | 'failed';
 
 interface RunningJob {
   readonly abort: AbortController;
@@ -127,6 +127,20 @@ export class JobScheduler {
     // states are sticky, so a finished job keeps its status.
     await this.cancelAcknowledged(rows, reason, this.stopParties(jobId, rows, reason));
     return 'kill job success';
+  }
+
+  /**
+   * Fails a job running here with `reason` (a party lost for its party_timeout, see
+   * federation/partyLiveness.ts): its tasks are stopped on every party that can still be reached and
+   * every row ends `failed`. No acknowledgement is awaited: the lost party cannot give one.
+   */
+  async fail(jobId: string, reason: string): Promise<boolean> {
+    const job = this.running.get(jobId);
+    if (!job) return false;
+    job.end ??= { kind: 'failed', reason };
+    job.abort.abort();
+    await job.done;
+    return true;
   }
 
   /** /v1/job/clean/queue (FATE's TaskScheduler.clean_queue): every job still queued here is canceled; running jobs go on. */
@@ -207,6 +221,7 @@ export class JobScheduler {
       }
       const { end, acks, stopScope } = current();
       if (end?.kind === 'timeout') await this.forAllRows(rows, { type: 'TimeOutJob', data: { at: now() } });
+      else if (end?.kind === 'failed') await this.forAllRows(rows, { type: 'FailJob', data: { reason: end.reason, at: now() } });
       else if (end) {
         const cancel = () => this.cancelAcknowledged(rows, end.reason, acks);
         await (stopScope ? runInScope(stopScope, cancel) : cancel());

@@ -108,4 +108,21 @@ test("tasks and statuses of a job only from its initiator, only for the roles it
   assert.is(ack.retcode, 0, ack.retmsg);
 });
 
+test('a job the node does not know: its task is refused naming it, its objects are refused before they are buffered', async () => {
+  const jobId = '202612069999999999999';
+  const ack = await as(PARTIES.guest)({
+    kind: 'startTask',
+    request: { header: makeHeader({ source: PARTIES.guest, destination: PARTIES.host, jobId }), componentName: 'hetero_lr_0', taskId: `${jobId}_hetero_lr_0`, role: 'host', partyId: PARTIES.host, taskJson: '' },
+  });
+  assert.is(ack.retcode, 100);
+  assert.match(ack.retmsg, new RegExp(`job ${jobId} does not exist for host ${PARTIES.host} on this node`));
+  const t = new GrpcTransport(loadRouteTable(setups.guest.env.FEDFLOW_ROUTE_TABLE!), { ...readPartyCerts(partyCertPaths(join(dir, 'certs'), PARTIES.guest)) });
+  transports.push(t);
+  const err = await t
+    .push({ objectId: 'o', jobId, componentName: 'c', name: 'n', tag: 't', source: { role: 'guest', partyId: PARTIES.guest }, destination: { role: 'host', partyId: PARTIES.host }, bytes: Buffer.from([1]) }, 5000)
+    .then(() => undefined, (e: unknown) => e as Error);
+  assert.match(String(err?.message), new RegExp(`job ${jobId} does not exist on the node of party ${PARTIES.host}`));
+  assert.equal(await hostRows(jobId), []);
+});
+
 test.run();

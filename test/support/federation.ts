@@ -48,6 +48,10 @@ export interface FederationOptions {
   readonly appKeys?: readonly string[];
   /** Party permissions (a cluster node's default is on; tests not about them turn them off). */
   readonly permission?: boolean;
+  /** Extra FEDFLOW_* variables for every node (limits, heartbeat interval, party timeout). */
+  readonly env?: Record<string, string>;
+  /** Each party's address (default 127.0.0.1 for all): nodes bind to it and the route table names it. */
+  readonly hosts?: Partial<Record<string, string>>;
 }
 
 /** Per-party settings (also used to restart one node on the same ports and data dir). */
@@ -60,9 +64,10 @@ export async function prepareFederation(o: FederationOptions): Promise<Record<Ro
   const certs = join(o.dir, 'certs');
   if (!o.insecure) certsInit({ dir: certs, partyIds: Object.values(PARTIES) });
   const ports: Record<string, number> = {};
-  for (const id of Object.values(PARTIES)) ports[id] = await freePort();
+  for (const id of Object.values(PARTIES)) ports[id] = o.hosts?.[id] ? 9360 : await freePort();
+  const hostOf = (id: string): string => o.hosts?.[id] ?? '127.0.0.1';
   const routeTable = join(o.dir, 'route_table.json');
-  writeFileSync(routeTable, JSON.stringify({ route_table: Object.fromEntries(Object.entries(ports).map(([id, port]) => [id, { default: [{ ip: '127.0.0.1', port }] }])) }, null, 2));
+  writeFileSync(routeTable, JSON.stringify({ route_table: Object.fromEntries(Object.entries(ports).map(([id, port]) => [id, { default: [{ ip: hostOf(id), port }] }])) }, null, 2));
   const setups = {} as Record<RoleName, PartySetup>;
   for (const [role, partyId] of Object.entries(PARTIES) as [RoleName, string][]) {
     const tls = partyCertPaths(certs, partyId);
@@ -79,6 +84,8 @@ export async function prepareFederation(o: FederationOptions): Promise<Record<Ro
         ...(o.faults ? { FEDFLOW_TEST_FAULTS: o.faults } : {}),
         ...(o.appKeys?.length ? { FEDFLOW_APP_KEYS: o.appKeys.join(',') } : { FEDFLOW_INSECURE_HTTP: '1' }),
         FEDFLOW_PERMISSION: o.permission ? 'on' : 'off',
+        ...(o.hosts?.[partyId] ? { FEDFLOW_HOST: o.hosts[partyId]! } : {}),
+        ...o.env,
         ...(process.env.FEDFLOW_TEST_LOG_DIR ? { FEDFLOW_TEST_LOG_FILE: join(process.env.FEDFLOW_TEST_LOG_DIR, `party-${partyId}.log`) } : {}),
       },
     };
@@ -86,10 +93,10 @@ export async function prepareFederation(o: FederationOptions): Promise<Record<Ro
   return setups;
 }
 
-export async function startPartyNode(setup: PartySetup, processes: boolean): Promise<FederationNode> {
+export async function startPartyNode(setup: PartySetup, processes: boolean, wrap: readonly string[] = []): Promise<FederationNode> {
   const grpcPort = Number(setup.env.FEDFLOW_GRPC_PORT);
   if (processes) {
-    const p = await spawnNode(setup.env);
+    const p = await spawnNode(setup.env, wrap);
     return { partyId: setup.partyId, url: p.url, grpcPort, process: p, close: () => p.kill('SIGTERM') };
   }
   const e = setup.env;

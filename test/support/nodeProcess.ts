@@ -10,10 +10,12 @@ export interface NodeProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnNode(env: Record<string, string>): Promise<NodeProcess> {
+/** `wrap`: a command the node runs under, e.g. `ip netns exec <ns>` (which execs, so the pid is the node's). */
+export function spawnNode(env: Record<string, string>, wrap: readonly string[] = []): Promise<NodeProcess> {
   // FEDFLOW_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const extra = process.env.FEDFLOW_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...args] = [...wrap, process.execPath, ...extra, entry] as unknown as [string, ...string[]];
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let out = '';

@@ -23,8 +23,20 @@ import { intIn, name, optionalInt, optionalString, requireKeys, requiredArgument
 const UPLOAD_KEYS = ['file', 'head', 'partition', 'work_mode', 'namespace', 'table_name'];
 
 export function dataRoutes(router: Router, deps: EdgeDeps): void {
+  // Uploads being received now: each holds a connection, a temp file and disk bandwidth.
+  let receiving = 0;
   router.post('/data/upload', async (ctx) => {
-    ctx.body = envelope(await upload(ctx, deps));
+    const limit = deps.config.limits.maxConcurrentUploads;
+    if (receiving >= limit) {
+      ctx.set('connection', 'close');
+      throw badRequest(`${receiving} uploads are being received at this node (maxConcurrentUploads ${limit}); retry later`);
+    }
+    receiving++;
+    try {
+      ctx.body = envelope(await upload(ctx, deps));
+    } finally {
+      receiving--;
+    }
   });
 
   postJson(router, '/data/download', deps, async (body) => {

@@ -8,8 +8,19 @@ import { ok } from '../envelope.js';
 import { badRequest, notFound } from '../errors.js';
 import type { EdgeDeps } from '../edgeDeps.js';
 import { postJson } from '../route.js';
+import type { Limits } from '../../config.js';
 import { queryViews } from '../asOf.js';
 import { name, optionalString, requiredArgumentsMessage, requireKeys } from '../validate.js';
+
+/** A job bigger than this node accepts is refused before anything is planned or recorded. */
+function checkJobSize(dsl: unknown, conf: object, limits: Pick<Limits, 'maxDslComponents' | 'maxPartiesPerJob'>): void {
+  const components = (dsl as { components?: unknown } | null)?.components;
+  const n = components !== null && typeof components === 'object' ? Object.keys(components).length : 0;
+  if (n > limits.maxDslComponents) throw badRequest(`job_dsl has ${n} components, more than this node accepts (maxDslComponents ${limits.maxDslComponents})`);
+  const roles = (conf as { role?: unknown }).role;
+  const parties = roles !== null && typeof roles === 'object' ? Object.values(roles).reduce((sum: number, ids) => sum + (Array.isArray(ids) ? ids.length : 0), 0) : 0;
+  if (parties > limits.maxPartiesPerJob) throw badRequest(`job_runtime_conf.role lists ${parties} parties, more than this node accepts (maxPartiesPerJob ${limits.maxPartiesPerJob})`);
+}
 
 export function jobRoutes(router: Router, deps: EdgeDeps): void {
   postJson(router, '/job/submit', deps, async (body) => {
@@ -17,6 +28,7 @@ export function jobRoutes(router: Router, deps: EdgeDeps): void {
     if (conf === undefined || conf === null || typeof conf !== 'object' || Array.isArray(conf)) {
       throw badRequest(conf === undefined || conf === null ? requiredArgumentsMessage(['job_runtime_conf'], []) : requiredArgumentsMessage([], ['job_runtime_conf=<object>']));
     }
+    checkJobSize(body.job_dsl, conf, deps.config.limits);
     const jobId = deps.nextJobId();
     const { modelId, modelVersion } = await deps.commands.execute(new SubmitJob(jobId, body.job_dsl ?? {}, conf));
     return ok({

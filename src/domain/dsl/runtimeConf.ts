@@ -114,6 +114,11 @@ function normalize(rawConf: unknown, options: ConfOptions): NormalizedConf {
   if (!initiatorParties.includes(initiatorPartyId)) throw new DslError(`initiator party id error ${initiatorPartyId}`);
 
   const timeoutSeconds = timeoutOf(own(jobParameters, 'timeout'), options.defaultTimeoutSeconds);
+  // fedflow's own: how long a party may be unreachable before the job fails (the node's default when absent).
+  const partyTimeout = own(jobParameters, 'party_timeout');
+  if (partyTimeout !== undefined && partyTimeout !== null && !(typeof partyTimeout === 'number' && Number.isFinite(partyTimeout) && partyTimeout > 0)) {
+    throw new DslError(`job_parameters.party_timeout should be a positive number of seconds, got ${show(partyTimeout)}`);
+  }
 
   return {
     conf,
@@ -145,6 +150,12 @@ function toPartyId(value: unknown, where: string): number {
     if (Number.isSafeInteger(n)) return n;
   }
   throw new DslError(`invalid literal for int() with base 10: ${show(value)} (party id of ${where})`);
+}
+
+/** A stored job conf's job_parameters.party_timeout in seconds (checked at submit), else `fallback`. */
+export function partyTimeoutOf(conf: unknown, fallback: number): number {
+  const value = own(own(conf, 'job_parameters'), 'party_timeout');
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 function timeoutOf(value: unknown, fallback: number): number {

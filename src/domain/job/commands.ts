@@ -1,4 +1,4 @@
-import type { JobCreatedData } from './events.js';
+import type { JobCreatedData, UnreachableParty } from './events.js';
 
 // Time comes with the command (`at`), so the decider stays pure and tests stay deterministic.
 export type JobCommand =
@@ -11,4 +11,6 @@ export type JobCommand =
   | { type: 'FailJob'; data: { reason: string; at: number } }
   | { type: 'AcknowledgeStop'; data: { reason: string; stoppedTasks: readonly string[]; at: number } }
   | { type: 'CancelJob'; data: { reason: string; at: number } }
-  | { type: 'TimeOutJob'; data: { at: number } };
+  | { type: 'TimeOutJob'; data: { at: number } }
+  /** Heartbeats (federation/partyLiveness.ts): which parties of the running job this node cannot reach, since when (empty: all reachable). */
+  | { type: 'MarkPartiesUnreachable'; data: { parties: readonly UnreachableParty[]; at: number } };

@@ -7,7 +7,7 @@ import type { JobEvent, JobKey, JobStatus } from './events.js';
 
 export type JobState =
   | { status: 'absent' }
-  | { status: JobStatus; key: JobKey; startedAt: number | null; progress: number; notes: string; tag: string; stopAcknowledged: boolean };
+  | { status: JobStatus; key: JobKey; startedAt: number | null; progress: number; notes: string; tag: string; stopAcknowledged: boolean; unreachable?: string };
 
 const isEnded = (s: JobState): boolean => s.status !== 'absent' && s.status !== 'waiting' && s.status !== 'running';
 
@@ -46,6 +46,12 @@ export function decideJob(command: JobCommand, state: JobState): JobEvent[] {
       return isEnded(state) ? [] : [{ type: 'JobCanceled', data: { ...key, ...command.data, elapsed: elapsed(state, command.data.at) } }];
     case 'TimeOutJob':
       return isEnded(state) ? [] : [{ type: 'JobTimedOut', data: { ...key, at: command.data.at, elapsed: elapsed(state, command.data.at) } }];
+    case 'MarkPartiesUnreachable': {
+      // Only transitions are events: a heartbeat that changes nothing decides nothing.
+      const now = JSON.stringify(command.data.parties.map((p) => [p.role, p.partyId, p.since]));
+      if (isEnded(state) || now === (state.unreachable ?? '[]')) return [];
+      return [{ type: 'JobPartiesUnreachable', data: { ...key, parties: command.data.parties, at: command.data.at } }];
+    }
     default:
       return assertNever(command);
   }
@@ -76,6 +82,8 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
       return { ...state, status: 'canceled' };
     case 'JobTimedOut':
       return { ...state, status: 'timeout' };
+    case 'JobPartiesUnreachable':
+      return { ...state, unreachable: JSON.stringify(event.data.parties.map((p) => [p.role, p.partyId, p.since])) };
     default:
       return assertNever(event);
   }

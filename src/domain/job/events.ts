@@ -29,6 +29,17 @@ export interface JobKey extends PartyRef {
   readonly jobId: string;
 }
 
+/** A party of a job this node's heartbeats do not reach, and since when (ms). */
+export interface UnreachableParty extends PartyRef {
+  readonly since: number;
+}
+
+/** How an unreachable party reads in a running job's f_reason. */
+export function unreachableReason(parties: readonly UnreachableParty[]): string | null {
+  if (parties.length === 0) return null;
+  return `waiting for ${parties.map((p) => `${p.role} ${p.partyId} (unreachable since ${new Date(p.since).toISOString()})`).join(', ')}`;
+}
+
 export type JobEvent =
   | { type: 'JobCreated'; data: JobCreatedData }
   | { type: 'JobStarted'; data: JobKey & { at: number } }
@@ -41,11 +52,14 @@ export type JobEvent =
   /** This party ended its tasks of the job on a stop request (FATE's per-party kill), listing them. */
   | { type: 'JobStopAcknowledged'; data: JobKey & { reason: string; stoppedTasks: readonly string[]; at: number } }
   | { type: 'JobCanceled'; data: JobKey & { reason: string; at: number; elapsed: number | null } }
-  | { type: 'JobTimedOut'; data: JobKey & { at: number; elapsed: number | null } };
+  | { type: 'JobTimedOut'; data: JobKey & { at: number; elapsed: number | null } }
+  /** The parties this node's heartbeats stopped reaching while the job runs (empty: all reachable again). */
+  | { type: 'JobPartiesUnreachable'; data: JobKey & { parties: readonly UnreachableParty[]; at: number } };
 
 export type JobEventType = JobEvent['type'];
 export const JOB_EVENT_TYPES: readonly JobEventType[] = [
   'JobCreated', 'JobStarted', 'JobTagged', 'JobProgressed', 'JobNotesUpdated', 'JobStopAcknowledged', 'JobSucceeded', 'JobFailed', 'JobCanceled', 'JobTimedOut',
+  'JobPartiesUnreachable',
 ];
 
 /** How a party's acknowledgement of a stop reads in its row's f_reason. */

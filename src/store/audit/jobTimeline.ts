@@ -46,6 +46,7 @@ function describe(e: RecordedEvent, d: Data, started: Map<string, number>): Omit
     case 'JobFailed': return { what: `job failed: ${d.reason}`, ...(d.elapsed != null ? { duration_ms: d.elapsed } : {}) };
     case 'JobCanceled': return { what: `job canceled: ${d.reason}`, ...(d.elapsed != null ? { duration_ms: d.elapsed } : {}) };
     case 'JobTimedOut': return { what: 'job timed out', ...(d.elapsed != null ? { duration_ms: d.elapsed } : {}) };
+    case 'JobPartiesUnreachable': return { what: d.parties?.length ? `parties unreachable: ${d.parties.map((p: Data) => `${p.role} ${p.partyId} since ${new Date(p.since).toISOString()}`).join(', ')}` : 'every party reachable again' };
     case 'TaskStarted':
       started.set(e.streamId, d.at);
       return { what: `task ${d.componentName} started` };

@@ -28,6 +28,7 @@ import { boardEventRoutes } from './board/events.js';
 import { boardQueryRoutes } from './board/queries.js';
 import { serveBoard } from './board/static.js';
 import { opsMiddleware } from './ops/routes.js';
+import { openApiRoutes } from './openapi/route.js';
 
 export function createHttpApp(deps: EdgeDeps): Koa {
   const app = new Koa();
@@ -64,6 +65,15 @@ export function createHttpApp(deps: EdgeDeps): Koa {
     await next();
   });
   app.use(opsMiddleware(deps.ops ?? {}));
+  const v1 = v1Router(deps);
+  app.use(v1.routes());
+  app.use(v1.allowedMethods());
+  app.use(serveBoard());
+  return app;
+}
+
+/** Every /v1 route (exported so a test can check each one is in the OpenAPI document). */
+export function v1Router(deps: EdgeDeps): Router {
   const v1 = new Router({ prefix: '/v1' });
   dataRoutes(v1, deps);
   tableRoutes(v1, deps);
@@ -80,10 +90,8 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   boardEventRoutes(v1, deps.boardFeed);
   boardQueryRoutes(v1, deps.views);
   auditRoutes(v1, deps);
-  app.use(v1.routes());
-  app.use(v1.allowedMethods());
-  app.use(serveBoard());
-  return app;
+  openApiRoutes(v1);
+  return v1;
 }
 
 function answerError(ctx: Koa.Context, error: unknown, log: Logger): void {

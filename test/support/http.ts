@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { FIXTURE_DATA } from './fixtures.js';
+import { checkAnswer } from './openapi.js';
 
 /** The example CSVs (test/fixtures/data, copied from ../shared/data). */
 export const SHARED_DATA = FIXTURE_DATA;
@@ -31,7 +32,15 @@ export function post(base: string, path: string, body: unknown): Promise<Answer>
         try {
           parsed = JSON.parse(text);
         } catch {
-          parsed = { text };
+          resolve({ status: res.statusCode ?? 0, body: { text } });
+          return;
+        }
+        // Every JSON answer an e2e test reads must match the node's OpenAPI document.
+        try {
+          checkAnswer('POST', path, res.statusCode ?? 0, parsed);
+        } catch (error) {
+          reject(error);
+          return;
         }
         resolve({ status: res.statusCode ?? 0, body: parsed });
       });

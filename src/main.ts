@@ -17,7 +17,8 @@ import { createHttpApp } from './api/httpApp.js';
 import { checkHttpExposure, isLoopback } from './api/auth/httpExposure.js';
 import { readPrivateKey } from './federation/privateKey.js';
 import type { BoardFeed } from './api/board/feed.js';
-import { createNodeMetrics } from './api/ops/metrics.js';
+import { createNodeMetrics, createNodeTelemetry } from './api/ops/metrics.js';
+import { timeAppends } from './store/timedAppends.js';
 import { openEventStore } from './store/openEventStore.js';
 import { TableStore } from './store/tables/tableStore.js';
 import { JobScheduler } from './scheduler/jobScheduler.js';
@@ -72,8 +73,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   checkHttpExposure(config);
   mkdirSync(config.dataDir, { recursive: true });
   // Cluster mode is checked first: a bad route table or missing certificate stops the start at once.
-  const cluster = config.workMode === 1 ? new ClusterRuntime(config, log.child({ part: 'federation' })) : undefined;
-  const store = await openEventStore(config.eventStore, config.dataDir, auditOptions(config));
+  const telemetry = createNodeTelemetry();
+  const cluster = config.workMode === 1 ? new ClusterRuntime(config, log.child({ part: 'federation' }), telemetry.federation) : undefined;
+  const store = timeAppends(await openEventStore(config.eventStore, config.dataDir, auditOptions(config)), telemetry.observeAppend);
   const viewsDb = openViewDatabase(viewsFile(config));
   const views = new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store, (error) => log.error({ err: error }, 'views stopped following the log'));
   await views.start();
@@ -148,7 +150,10 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     readAfter: async (position, max) => (await store.readAll({ fromPosition: position, maxCount: max + 1 })).filter((e) => e.position > position && e.position <= views.position).slice(0, max),
     position: () => views.position,
   };
-  const metrics = createNodeMetrics({ views: viewsDb, feed: boardFeed, headPosition: () => store.headPosition() });
+  const metrics = createNodeMetrics(
+    { views: viewsDb, feed: boardFeed, headPosition: () => store.headPosition(), ...(cluster ? { outboxDepth: () => cluster.outboxDepth() } : {}) },
+    { registry: telemetry.registry },
+  );
   const ops = { metrics, readiness: async () => ({ position: views.position, head: await store.headPosition() }) };
   const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, boardFeed, ops, eventLog: store });
   server.off('request', starting);

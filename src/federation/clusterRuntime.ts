@@ -20,6 +20,8 @@ import { JobDistribution } from './jobDistribution.js';
 import { MessageStore } from './messageStore.js';
 import { startNodeServer, type RunningNodeServer } from './nodeServer.js';
 import { Outbox } from './outbox.js';
+import { MeteredTransport } from './meteredTransport.js';
+import { NO_FEDERATION_TELEMETRY, type FederationTelemetry } from './telemetry.js';
 import { RemoteTasks, type TaskMirror } from './remoteTasks.js';
 import { handleCommand } from '../eventSourcing/handleCommand.js';
 import { taskDecider } from '../domain/task/decider.js';
@@ -62,16 +64,23 @@ export class ClusterRuntime {
   constructor(
     private readonly config: NodeConfig,
     private readonly log: Logger,
+    private readonly telemetry: FederationTelemetry = NO_FEDERATION_TELEMETRY,
   ) {
     this.settings = clusterSettings(config);
     this.messages = new MessageStore(config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'federation.sqlite'));
     const grpc = new GrpcTransport(this.settings.routes, this.settings.tls);
-    this.transport = this.settings.faults ? new FaultyTransport(grpc, this.settings.faults) : grpc;
+    this.transport = new MeteredTransport(this.settings.faults ? new FaultyTransport(grpc, this.settings.faults) : grpc, telemetry);
     this.outbox = new Outbox(this.messages, this.transport, {
+      onRetry: (c) => telemetry.retry(c.request.header?.destinationPartyId ?? '', c.kind),
       onGivenUp: (c, error) => log.warn({ err: error, kind: c.kind, to: c.request.header?.destinationPartyId }, 'party command given up'),
     });
     this.mailbox = new ClusterMailbox(this.settings.partyId, new DataPlaneSender(this.transport), log);
     this.distribution = new JobDistribution(this.settings.partyId, this.outbox);
+  }
+
+  /** Unacknowledged commands per destination party. */
+  outboxDepth(): Record<string, number> {
+    return this.messages.outboxDepth();
   }
 
   get partyId(): string {
@@ -96,7 +105,7 @@ export class ClusterRuntime {
     const party = this.party;
     this.server = await startNodeServer({
       partyIds: [this.settings.partyId], host: this.settings.host, port: this.settings.grpcPort, tls: this.settings.tls, store: this.messages,
-      handlers: { onCommand: (c) => party.onCommand(c), onObject: (o) => this.mailbox.deliver(o) },
+      handlers: { onCommand: (c) => party.onCommand(c), onObject: (o) => this.mailbox.deliver(o) }, telemetry: this.telemetry,
     });
     const resumed = this.outbox.resume();
     const failedTasks = await party.recover();

@@ -12,6 +12,7 @@ import { partyOfCertificate } from './peerIdentity.js';
 import { runInScope } from '../store/audit/auditScope.js';
 import { serverCredentials, type TlsMaterial } from './tls.js';
 import type { PartyAddress } from './transport.js';
+import { commandBytes, NO_FEDERATION_TELEMETRY, type FederationTelemetry } from './telemetry.js';
 
 /** A federation object as the receiving node hands it on (payload deserialized). */
 export interface IncomingObject {
@@ -40,6 +41,8 @@ export interface NodeServerOptions {
   readonly tls: TlsMaterial;
   readonly store: MessageStore;
   readonly handlers: NodeServerHandlers;
+  /** Each received call, for /metrics. */
+  readonly telemetry?: FederationTelemetry;
 }
 
 export interface RunningNodeServer {
@@ -50,6 +53,8 @@ export interface RunningNodeServer {
 }
 
 type Denial = { code: number; details: string };
+
+const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k.toLowerCase()]));
 
 export async function startNodeServer(o: NodeServerOptions): Promise<RunningNodeServer> {
   const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
@@ -96,20 +101,42 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
     }
   };
 
-  const unary = (kind: CommandKind) => (call: ServerUnaryCall<{ header?: Header }, unknown>, callback: sendUnaryData<unknown>): void => {
+  const telemetry = o.telemetry ?? NO_FEDERATION_TELEMETRY;
+  const unary = (kind: CommandKind) => (call: ServerUnaryCall<{ header?: Header }, unknown>, answer: sendUnaryData<unknown>): void => {
+    const started = performance.now();
     const header = call.request.header;
+    const command = { kind, request: call.request } as PartyCommand;
+    const callback = (error: { code: number; details: string } | null, value?: { ack: { duplicate: boolean } }): void => {
+      const outcome = error ? (STATUS_NAMES[error.code] ?? String(error.code)) : value?.ack.duplicate ? 'duplicate' : 'ok';
+      let bytes = 0;
+      try {
+        bytes = commandBytes(command);
+      } catch {
+        // a request the codec cannot encode again: counted with 0 bytes
+      }
+      telemetry.message({ side: 'server', method: kind, peer: header?.sourcePartyId ?? '', outcome, bytes, seconds: (performance.now() - started) / 1000 });
+      if (error) answer(error);
+      else answer(null, value);
+    };
     if (!header?.messageId) return callback({ code: status.INVALID_ARGUMENT, details: `${kind} without a header or message id` });
     const denied = check(call, header.sourcePartyId, header.destinationPartyId);
     if (denied) return callback(denied);
-    apply({ kind, request: call.request } as PartyCommand, header).then(
-      (ack) => callback(null, { ack: { messageId: header.messageId, duplicate: ack.duplicate, retcode: ack.retcode, retmsg: ack.retmsg } }),
+    apply(command, header).then(
+      (ack) => callback(null, { ack: { messageId: header.messageId, duplicate: ack.duplicate, retcode: ack.retcode, retmsg: ack.retmsg } } as { ack: { duplicate: boolean } }),
       (err: Error) => callback({ code: status.INTERNAL, details: `${kind} failed: ${err.message}` }),
     );
   };
 
   const partyImpl = Object.fromEntries(COMMAND_KINDS.map((k) => [k, unary(k)]));
 
-  const push = (call: ServerReadableStream<PushRequest, PushResponse>, callback: sendUnaryData<PushResponse>): void => {
+  const push = (call: ServerReadableStream<PushRequest, PushResponse>, answer: sendUnaryData<PushResponse>): void => {
+    const started = performance.now();
+    const callback = (error: Denial | null, value?: PushResponse): void => {
+      const outcome = error ? (STATUS_NAMES[error.code] ?? String(error.code)) : value?.duplicate ? 'duplicate' : 'ok';
+      telemetry.message({ side: 'server', method: 'push', peer: first?.source?.partyId ?? '', outcome, bytes: received, seconds: (performance.now() - started) / 1000 });
+      if (error) answer(error);
+      else answer(null, value);
+    };
     const chunks: Buffer[] = [];
     let first: PushRequest | undefined;
     let received = 0;

@@ -105,6 +105,8 @@ t('every endpoint answers as documented (a real job, model and serving behind th
     ['/v1/permission/query', { party_id: 10000 }],
     ['/v1/permission/delete', { party_id: 10000, component: 'dataio' }],
     ['/v1/version/get', { module: 'FATE' }],
+    ['/v1/board/session', {}],
+    ['/v1/board/session/end', {}],
     ['/v1/audit/events', { job_id: jobId, limit: 5 }],
     ['/v1/audit/job/timeline', { job_id: jobId }],
     ['/v1/job/stop', { job_id: jobId }],
@@ -125,12 +127,15 @@ t('every endpoint answers as documented (a real job, model and serving behind th
   assert.equal(failed, []);
   // Submit and upload went through post() in before().
   for (const [method, path, query] of [
-    ['GET', '/v1/board/jobs', '?size=5'], ['GET', '/v1/board/tables', ''], ['GET', '/v1/board/models', ''],
+    ['GET', '/v1/board/jobs', '?size=5'], ['GET', '/v1/board/tables', ''], ['GET', '/v1/board/models', ''], ['GET', '/v1/board/session', ''],
+    ['GET', '/v1/board/evaluation', `?job_id=${jobId}&component_name=evaluation_0&role=guest&party_id=9999`],
   ] as const) {
     const res = await fetch(`${url}${path}${query}`);
     const body = await res.json();
     checkAnswer(method, path, res.status, body);
     assert.is(body.retcode, 0, path);
+    if (path === '/v1/board/evaluation') assert.is(body.data.models[0].total, 569);
+    if (path === '/v1/board/models') assert.ok(body.data.some((m: any) => m.servings.some((s: any) => s.bind_status === 'bound' && s.service_ids.includes('openapi-test'))), JSON.stringify(body.data));
   }
   for (const [path, type] of [['/v1/job/log?job_id=' + jobId, 'application/gzip'], ['/v1/tracking/component/output/data/download?job_id=' + jobId + '&component_name=hetero_lr_0&role=guest&party_id=9999', 'application/gzip']] as const) {
     const res = await fetch(`${url}${path}`);

@@ -119,6 +119,20 @@ const OPERATIONS: readonly Operation[] = [
     method: 'get', path: '/board/models', tag: 'board', summary: 'Stored party models with their latest load and their bindings per serving',
     answer: envelope({ data: arrayOf(object({ f_model_id: str, f_model_version: str, load_status: { type: ['string', 'null'] }, servings: arrayOf(object({ serving: str, load_status: { type: ['string', 'null'] }, bind_status: { type: ['string', 'null'] }, service_ids: arrayOf(str) }, ['serving'])) }, ['f_model_id', 'f_model_version'])) }),
   },
+  {
+    method: 'get', path: '/board/evaluation', tag: 'board', summary: "Confusion matrix and score distribution of the predictions an Evaluation component read (this party's labels)",
+    query: { job_id: str, component_name: str, role: str, party_id: str },
+    answer: envelope({ data: object({ models: arrayOf(object({ component: str, type: str, total: int, classes: arrayOf(str), confusion: arrayOf(arrayOf(int)), distribution: object({ edges: arrayOf({ type: 'number' }), series: arrayOf(object({ label: str, counts: arrayOf(int) }, ['label', 'counts'])) }, ['edges', 'series']) }, ['component', 'type', 'classes', 'confusion', 'distribution'])) }, ['models']) }),
+  },
+  {
+    method: 'get', path: '/board/session', tag: 'board', summary: "Who the board is logged in as (and the session's CSRF token); auth off when the node has no app keys",
+    answer: envelope({ data: object({ auth: { enum: ['on', 'off'] }, app_key: str, role: str, csrf_token: str, expires: int }, ['auth']) }),
+  },
+  {
+    method: 'post', path: '/board/session', tag: 'board', summary: 'Open a board session: a request signed with the app key sets an HttpOnly session cookie and answers a CSRF token for the x-fedflow-csrf header',
+    request: obj, answer: envelope({ data: object({ auth: { enum: ['on', 'off'] }, app_key: str, role: str, csrf_token: str, expires: int }, ['auth']) }),
+  },
+  { method: 'post', path: '/board/session/end', tag: 'board', summary: 'End the board session (log out)', request: obj, answer: ok },
   { method: 'get', path: '/board/events', tag: 'board', summary: 'Which job and component changed, live (server-sent events fed by the views)', query: { from: str }, content: sse },
   { method: 'get', path: '/openapi.json', tag: 'meta', summary: 'This document', content: { 'application/json': obj } },
 ];

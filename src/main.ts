@@ -181,6 +181,8 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
         ['metrics', async () => metrics.close()],
         // Running jobs end `canceled` with the reason recorded, their tasks stopped on every party.
         ['jobs', () => scheduler.close()],
+        // Tasks of jobs other parties initiate (cluster mode) end with the reason too.
+        ['tasks', () => actors.stopAll('node stopped while the job ran')],
         ['gRPC', async () => cluster?.close()],
         ['workers', () => pool.close()],
         ['models', () => modelBlobs.close()],

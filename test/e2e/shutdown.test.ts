@@ -4,7 +4,7 @@
 // and its head signed (audit verify: the last checkpoint is the last event), exit code 0 within the
 // bound. A restart on the same data dir finds nothing to recover.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -15,6 +15,9 @@ import { SHUTDOWN_BOUND_MS } from '../../src/cli/commands/node.js';
 import { EVENTS_FILE } from '../../src/store/openEventStore.js';
 import { verifyEventLog } from '../../src/store/audit/verifyLog.js';
 import { example } from '../support/exampleNode.js';
+import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
+import { startFederation, startPartyNode } from '../support/federation.js';
+import { readFileSync } from 'node:fs';
 import { SHARED_DATA, post, tempDir, waitForJob } from '../support/http.js';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'fedflow.js');
@@ -106,6 +109,41 @@ t('SIGTERM mid-training: stops accepting, cancels the job with its reason, flush
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+t('cluster mode: a host node shut down mid-training records its tasks as stopped (not lost to a restart)', async () => {
+  const fedDir = join(dir, 'fed');
+  mkdirSync(fedDir, { recursive: true });
+  const { nodes, setups } = await startFederation({ dir: fedDir, insecure: true });
+  const cluster = (file: string) => JSON.parse(readFileSync(join(FIXTURE_EXAMPLES, 'cluster', file), 'utf8'));
+  let host = nodes.host;
+  try {
+    for (const [role, file] of [['guest', 'upload_breast_hetero_guest.json'], ['host', 'upload_breast_hetero_host.json']] as const) {
+      const r = await post(nodes[role].url, '/v1/data/upload', cluster(file));
+      assert.is((await waitForJob(nodes[role].url, r.body.jobId)).f_status, 'success');
+    }
+    const conf = cluster('hetero_lr_conf.json');
+    conf.algorithm_parameters.hetero_lr_0.encrypt_param = { method: null };
+    conf.algorithm_parameters.hetero_lr_0.max_iter = 100_000;
+    const submit = await post(nodes.guest.url, '/v1/job/submit', { job_dsl: cluster('hetero_lr_dsl.json'), job_runtime_conf: conf });
+    assert.is(submit.body.retcode, 0, submit.body.retmsg);
+    const jobId = submit.body.jobId as string;
+    for (const deadline = Date.now() + 90_000; ;) {
+      const tasks = (await post(host.url, '/v1/job/task/query', { job_id: jobId, component_name: 'hetero_lr_0' })).body.data ?? [];
+      if (tasks.some((task: any) => task.f_status === 'running')) break;
+      assert.ok(Date.now() < deadline, 'hetero_lr_0 never ran on the host');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await host.close(); // the same shutdown as SIGTERM
+    host = await startPartyNode(setups.host, false);
+    const task = ((await post(host.url, '/v1/job/task/query', { job_id: jobId, component_name: 'hetero_lr_0' })).body.data as any[])[0];
+    assert.is(task.f_status, 'failed');
+    assert.is(task.f_reason, 'task stopped', `the host's task ended by ${task.f_reason}`);
+    const events = (await post(host.url, '/v1/audit/events', { job_id: jobId, event_types: ['JobStopAcknowledged'] })).body.data.events as any[];
+    assert.ok(events.some((e) => /node stopped while the job ran/.test(JSON.stringify(e.data))), JSON.stringify(events));
+  } finally {
+    await Promise.all([nodes.guest, nodes.arbiter, host].map((n) => n.close().catch(() => {})));
   }
 });
 

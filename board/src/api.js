@@ -20,8 +20,15 @@ function loginRequired(body) {
 
 const headers = (extra = {}) => ({ ...(auth.csrf ? { 'x-fedflow-csrf': auth.csrf } : {}), ...extra });
 
+/**
+ * POSTs wait for the first session check (they need its CSRF token); GETs do not, so the first
+ * page's read runs alongside it.
+ */
+let sessionChecked = Promise.resolve();
+
 /** POSTs to a /v1 endpoint; resolves the envelope, rejects on HTTP errors. retcode != 0 is left to callers. */
 export async function post(path, body = {}) {
+  await sessionChecked.catch(() => {});
   const res = await fetch(`/v1${path}`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
   if (!res.ok) throw new ApiError(`${path}: HTTP ${res.status}`);
   const answer = await res.json();
@@ -39,7 +46,13 @@ export async function get(path, query = {}) {
 }
 
 /** Asks the node who the board is: `off` (no app keys), `on` (a live session) or `required`. */
-export async function checkSession() {
+export function checkSession() {
+  const checked = askSession();
+  sessionChecked = checked;
+  return checked;
+}
+
+async function askSession() {
   const res = await fetch('/v1/board/session', { headers: headers() });
   const body = await res.json().catch(() => ({ retcode: 100 }));
   if (body.retcode === AUTHENTICATION_ERROR) return (auth.state = 'required');

@@ -27,7 +27,7 @@ function route() {
 
 function App() {
   const [current, setCurrent] = useState(route());
-  // 'unknown' until the node says whether it needs a login; 'required' shows the login page.
+  // 'unknown' until the node says whether it needs a login; 'required' (or any 109) shows the login page.
   const [session, setSession] = useState({ state: 'unknown' });
   useEffect(() => {
     const onHash = () => setCurrent(route());
@@ -37,7 +37,7 @@ function App() {
     checkSession().then((state) => setSession({ state }), (e) => setSession({ state: 'off', reason: e.message }));
     return () => (removeEventListener('hashchange', onHash), removeEventListener('fedflow:login-required', onRequired));
   }, []);
-  if (session.state === 'unknown') return html`<p>Loading…</p>`;
+  // Pages render while the session check runs (their GETs go out at once; POSTs wait for it).
   if (session.state === 'required') {
     return html`
       <header class="top"><span class="brand">fedflow <b>board</b></span></header>

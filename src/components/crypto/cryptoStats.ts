@@ -20,15 +20,42 @@ export function cryptoStatsBuffer(): SharedArrayBuffer {
   return buffer;
 }
 
+// Ops are tallied in plain numbers and moved to the shared cells in batches: an Atomics.add of a
+// BigInt per homomorphic addition would cost a noticeable share of the addition itself.
+const pendingCount = new Float64Array(PAILLIER_OPS.length);
+const pendingMs = new Float64Array(PAILLIER_OPS.length);
+let pendingOps = 0;
+let pendingTime = 0;
+const FLUSH_OPS = 512;
+const FLUSH_MS = 20;
+
+function flush(): void {
+  for (let op = 0; op < PAILLIER_OPS.length; op++) {
+    if (pendingCount[op] === 0) continue;
+    Atomics.add(cells, op * 2, BigInt(pendingCount[op]!));
+    Atomics.add(cells, op * 2 + 1, BigInt(Math.round(pendingMs[op]! * 1e6)));
+    pendingCount[op] = 0;
+    pendingMs[op] = 0;
+  }
+  pendingOps = 0;
+  pendingTime = 0;
+}
+// What is left after a burst is moved once the thread is idle (unref: it keeps no thread alive).
+setInterval(() => pendingOps > 0 && flush(), 500).unref();
+
 /** Records `count` operations that took `ms` together (performance.now() differences). */
 export function recordPaillier(op: PaillierOp, ms: number, count = 1): void {
-  const i = INDEX[op] * 2;
-  Atomics.add(cells, i, BigInt(count));
-  Atomics.add(cells, i + 1, BigInt(Math.round(ms * 1e6)));
+  const i = INDEX[op];
+  pendingCount[i]! += count;
+  pendingMs[i]! += ms;
+  pendingOps += count;
+  pendingTime += ms;
+  if (pendingOps >= FLUSH_OPS || pendingTime >= FLUSH_MS) flush();
 }
 
-/** Operations and total nanoseconds so far, per operation. */
+/** Operations and their total time so far, per operation (this thread's pending tally included). */
 export function paillierStats(): Record<PaillierOp, { count: number; seconds: number }> {
+  flush();
   const out = {} as Record<PaillierOp, { count: number; seconds: number }>;
   for (const op of PAILLIER_OPS) {
     const i = INDEX[op] * 2;

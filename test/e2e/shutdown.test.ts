@@ -59,6 +59,7 @@ t('SIGTERM mid-training: stops accepting, cancels the job with its reason, flush
     const conf = example('hetero_lr_conf.json');
     conf.algorithm_parameters.hetero_lr_0.encrypt_param = { method: null };
     conf.algorithm_parameters.hetero_lr_0.max_iter = 100_000;
+    conf.algorithm_parameters.hetero_lr_0.tol = 0; // weight_diff never converges: the job is still training at the signal
     const submit = await post(url, '/v1/job/submit', { job_dsl: example('hetero_lr_dsl.json'), job_runtime_conf: conf });
     assert.is(submit.body.retcode, 0, submit.body.retmsg);
     const jobId = submit.body.jobId as string;
@@ -126,6 +127,7 @@ t('cluster mode: a host node shut down mid-training records its tasks as stopped
     const conf = cluster('hetero_lr_conf.json');
     conf.algorithm_parameters.hetero_lr_0.encrypt_param = { method: null };
     conf.algorithm_parameters.hetero_lr_0.max_iter = 100_000;
+    conf.algorithm_parameters.hetero_lr_0.tol = 0; // weight_diff never converges: the job is still training at the signal
     const submit = await post(nodes.guest.url, '/v1/job/submit', { job_dsl: cluster('hetero_lr_dsl.json'), job_runtime_conf: conf });
     assert.is(submit.body.retcode, 0, submit.body.retmsg);
     const jobId = submit.body.jobId as string;

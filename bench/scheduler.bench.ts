@@ -47,6 +47,18 @@ const percentile = (values: number[], p: number): number => {
 };
 const fmt = (values: number[]): string => `p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms (n=${values.length})`;
 
+/** Sum of every sample of a metric (all label sets), or of one exact series when `name` has labels. */
+function sum(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const series = line.slice(0, line.lastIndexOf(' '));
+    if (series === name || (!name.includes('{') && series.startsWith(`${name}{`))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+const scrape = async (url: string): Promise<string> => (await fetch(`${url}/metrics`)).text();
+
 const node = await spawnNode({ FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dir, FEDFLOW_MAX_CONCURRENT_JOBS: String(IN_FLIGHT) });
 try {
   for (const [file, name] of [['breast_hetero_guest.csv', 'guest'], ['breast_hetero_host.csv', 'host']] as const) {
@@ -72,6 +84,7 @@ try {
   /** [jobs completed, node CPU seconds] every SEGMENT jobs: the first jobs pay for cold JITs in every worker. */
   const SEGMENT = 50;
   const cpuMarks: [number, number][] = [];
+  const metricsBefore = await scrape(node.url);
   const cpuBefore = cpuSeconds(node.child.pid);
   const mainCpuBefore = cpuSeconds(node.child.pid, true);
   cpuMarks.push([0, cpuBefore ?? NaN]);
@@ -97,6 +110,16 @@ try {
   const mainCpuAfter = cpuSeconds(node.child.pid, true);
   running = false;
   await probe;
+  // /metrics scraped before and after the load: the counters an operator would alert on, moving.
+  const metricsAfter = await scrape(node.url);
+  const moved = (series: string) => sum(metricsAfter, series) - sum(metricsBefore, series);
+  const appends = moved('fedflow_event_append_duration_seconds_count');
+  console.log(
+    `/metrics moved during the run: http requests +${moved('fedflow_http_requests_total')}, events appended +${moved('fedflow_events_appended_total')} ` +
+    `in ${appends} appends (mean ${((1000 * moved('fedflow_event_append_duration_seconds_sum')) / Math.max(1, appends)).toFixed(2)} ms), ` +
+    `tasks timed +${moved('fedflow_task_duration_seconds_count')}, jobs success +${moved('fedflow_jobs{status="success"}')}, ` +
+    `events applied +${moved('fedflow_events_applied_total')}, projection lag now ${sum(metricsAfter, 'fedflow_projection_lag_events')}`,
+  );
   console.log(`jobs: ${JOBS} x 4 components (guest + host), ${IN_FLIGHT} in flight, ${failed} not successful`);
   console.log(`submit -> running (f_start_time - f_create_time): ${fmt(submitToRunning)}`);
   console.log(`job wall time (f_end_time - f_create_time): ${fmt(wall)}`);

@@ -17,7 +17,8 @@ import { createHttpApp } from './api/httpApp.js';
 import { checkHttpExposure, isLoopback } from './api/auth/httpExposure.js';
 import { readPrivateKey } from './federation/privateKey.js';
 import type { BoardFeed } from './api/board/feed.js';
-import { createNodeMetrics } from './api/ops/metrics.js';
+import { createNodeMetrics, createNodeTelemetry } from './api/ops/metrics.js';
+import { timeAppends } from './store/timedAppends.js';
 import { openEventStore } from './store/openEventStore.js';
 import { TableStore } from './store/tables/tableStore.js';
 import { JobScheduler } from './scheduler/jobScheduler.js';
@@ -85,8 +86,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   if (config.readOnly) return startReadOnlyNode(config, log);
   mkdirSync(config.dataDir, { recursive: true });
   // Cluster mode is checked first: a bad route table or missing certificate stops the start at once.
-  const cluster = config.workMode === 1 ? new ClusterRuntime(config, log.child({ part: 'federation' })) : undefined;
-  const store = await openEventStore(config.eventStore, config.dataDir, auditOptions(config));
+  const telemetry = createNodeTelemetry();
+  const cluster = config.workMode === 1 ? new ClusterRuntime(config, log.child({ part: 'federation' }), telemetry.federation) : undefined;
+  const store = timeAppends(await openEventStore(config.eventStore, config.dataDir, auditOptions(config)), telemetry.observeAppend);
   const viewsDb = openViewDatabase(viewsFile(config));
   const views = new ProjectionRunner(viewsDb, ALL_PROJECTIONS, store, (error) => log.error({ err: error }, 'views stopped following the log'));
   await views.start();
@@ -163,11 +165,21 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     readAfter: async (position, max) => (await store.readAll({ fromPosition: position, maxCount: max + 1 })).filter((e) => e.position > position && e.position <= views.position).slice(0, max),
     position: () => views.position,
   };
-  const metrics = createNodeMetrics({ views: viewsDb, feed: boardFeed, headPosition: () => store.headPosition() });
+  const metrics = createNodeMetrics(
+    { views: viewsDb, feed: boardFeed, headPosition: () => store.headPosition(), ...(cluster ? { outboxDepth: () => cluster.outboxDepth() } : {}) },
+    { registry: telemetry.registry },
+  );
   const ops = { metrics, readiness: async () => ({ position: views.position, head: await store.headPosition() }) };
   const app = createHttpApp({ commands: nest.get(CommandBus), views: viewsDb, config, log, nextJobId, tables, models, boardFeed, ops, eventLog: store });
   server.off('request', starting);
-  server.on('request', app.callback());
+  const serve = app.callback();
+  // Once shutdown begins, a request on a kept-alive connection gets a clear 503 and the
+  // connection closes (the listening socket itself is closed at once).
+  let draining = false;
+  server.on('request', (req, res) => {
+    if (!draining) return void serve(req, res);
+    res.writeHead(503, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ retcode: 100, retmsg: 'node is shutting down' }));
+  });
   const url = `${scheme}://${config.host}:${port}`;
   if (config.appKeys.length === 0) log.warn({ url }, 'client authentication is off: anyone who reaches this port may use /v1');
   else if (scheme === 'http' && !isLoopback(config.host)) log.warn({ url }, 'signed requests travel in clear text: bodies and answers can be read on the network (--http-tls-cert/--http-tls-key)');
@@ -178,29 +190,61 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
     url,
     config,
     ...(grpcPort !== undefined ? { grpcPort } : {}),
-    close: () =>
-      (closing ??= shutdown(server, [async () => metrics.close(), () => scheduler.close(), async () => cluster?.close(), () => pool.close(), () => modelBlobs.close()], views, nest, store, viewsDb, checkpointer)),
+    close: () => {
+      draining = true;
+      return (closing ??= shutdown(server, [
+        ['metrics', async () => metrics.close()],
+        // Running jobs end `canceled` with the reason recorded, their tasks stopped on every party.
+        ['jobs', () => scheduler.close()],
+        // Tasks of jobs other parties initiate (cluster mode) end with the reason too.
+        ['tasks', () => actors.stopAll('node stopped while the job ran')],
+        ['gRPC', async () => cluster?.close()],
+        ['workers', () => pool.close()],
+        ['models', () => modelBlobs.close()],
+      ], views, nest, store, viewsDb, checkpointer, log));
+    },
   };
 }
 
+/** How long in-flight HTTP requests may take to finish once shutdown begins (streams are cut then). */
+const REQUEST_GRACE_MS = 2000;
+
+/**
+ * Graceful shutdown, in order: stop accepting connections and let in-flight requests end (server-sent
+ * event streams and slow requests are cut after REQUEST_GRACE_MS), end the running jobs with their
+ * reason, close gRPC and the workers, let the views apply the last events, then close the log (which
+ * commits every accepted append and signs a checkpoint of its head) and the views.
+ */
 async function shutdown(
   server: Server,
-  runners: (() => Promise<void>)[],
+  runners: [string, () => Promise<void>][],
   views: ProjectionRunner,
   nest: { close(): Promise<void> },
   store: EventStore,
   viewsDb: { close(): void },
   checkpointer: WalCheckpointer | undefined,
+  log: Logger,
 ): Promise<void> {
+  const started = performance.now();
+  const step = (name: string, since: number) => log.info({ step: name, ms: Math.round(performance.now() - since) }, 'shutdown step done');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
+  server.closeIdleConnections();
+  const grace = setTimeout(() => server.closeAllConnections(), REQUEST_GRACE_MS);
   await closed;
-  for (const stop of runners) await stop();
+  clearTimeout(grace);
+  step('http', started);
+  for (const [name, stop] of runners) {
+    const at = performance.now();
+    await stop();
+    step(name, at);
+  }
+  await views.waitFor(await store.headPosition(), 5000).catch(() => undefined);
   await views.stop();
   await nest.close();
   await store.close();
   await checkpointer?.stop();
   viewsDb.close();
+  log.info({ ms: Math.round(performance.now() - started) }, 'fedflow node stopped');
 }
 
 /** Drops every view and replays the whole event log into them (run it with the node stopped). */

@@ -5,6 +5,8 @@ import { html } from './html.js';
 import { JobsPage } from './pages/jobs.js';
 import { DataPage } from './pages/data.js';
 import { ModelsPage } from './pages/models.js';
+import { LoginPage } from './pages/login.js';
+import { auth, checkSession, logout } from './api.js';
 import './style.css';
 
 // The job page carries ECharts and dagre (most of the bundle): it is loaded on first use, so the
@@ -25,11 +27,22 @@ function route() {
 
 function App() {
   const [current, setCurrent] = useState(route());
+  // 'unknown' until the node says whether it needs a login; 'required' (or any 109) shows the login page.
+  const [session, setSession] = useState({ state: 'unknown' });
   useEffect(() => {
     const onHash = () => setCurrent(route());
     addEventListener('hashchange', onHash);
-    return () => removeEventListener('hashchange', onHash);
+    const onRequired = (e) => setSession({ state: 'required', reason: e.detail });
+    addEventListener('fedflow:login-required', onRequired);
+    checkSession().then((state) => setSession({ state }), (e) => setSession({ state: 'off', reason: e.message }));
+    return () => (removeEventListener('hashchange', onHash), removeEventListener('fedflow:login-required', onRequired));
   }, []);
+  // Pages render while the session check runs (their GETs go out at once; POSTs wait for it).
+  if (session.state === 'required') {
+    return html`
+      <header class="top"><span class="brand">fedflow <b>board</b></span></header>
+      <main><${LoginPage} reason=${session.reason} onLogin=${() => setSession({ state: 'on' })} /></main>`;
+  }
   const tab = (page, label) => html`<a href=${`#/${page}`} class=${current.page === page || (page === 'jobs' && current.page === 'job') ? 'active' : ''}>${label}</a>`;
   let body;
   if (current.page === 'job') body = html`<${LazyJobPage} key=${current.args[0]} jobId=${current.args[0]} component=${current.args[1]} />`;
@@ -40,6 +53,7 @@ function App() {
     <header class="top">
       <span class="brand">fedflow <b>board</b></span>
       <nav>${tab('jobs', 'Jobs')}${tab('data', 'Data')}${tab('models', 'Models')}</nav>
+      ${auth.state === 'on' && html`<span class="who" data-app-key=${auth.appKey}>${auth.appKey} <small>${auth.role}</small> <button class="small" data-action="logout" onClick=${logout}>Sign out</button></span>`}
       <span class="live-dot" title="live updates from /v1/board/events"></span>
     </header>
     <main>${body}</main>`;

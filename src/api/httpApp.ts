@@ -28,9 +28,13 @@ import { trackingRoutes } from './routes/tracking.js';
 import { versionRoutes } from './routes/version.js';
 import { boardEventRoutes } from './board/events.js';
 import { boardQueryRoutes } from './board/queries.js';
+import { boardEvaluationRoutes } from './board/evaluation.js';
+import { boardSessionRoutes } from './board/session.js';
+import { BoardSessions } from './auth/boardSessions.js';
 import { serveBoard } from './board/static.js';
 import { opsMiddleware } from './ops/routes.js';
 import { readOnlyGuard } from './readOnly.js';
+import { openApiRoutes } from './openapi/route.js';
 
 export function createHttpApp(deps: EdgeDeps): Koa {
   const app = new Koa();
@@ -56,7 +60,8 @@ export function createHttpApp(deps: EdgeDeps): Koa {
     log.info({ method: ctx.method, path: ctx.path, status: ctx.status, retcode: body?.retcode, appKey: ctx.state.appKey, ms: Math.round(performance.now() - started) }, 'request');
   });
   // Before every route: a refused request never reaches a handler (nor the event log).
-  app.use(authenticate({ appKeys: deps.config.appKeys, bodyLimit: deps.config.jsonBodyLimit }));
+  const sessions = new BoardSessions();
+  app.use(authenticate({ appKeys: deps.config.appKeys, bodyLimit: deps.config.jsonBodyLimit, sessions }));
   // An authenticated client is named by its app key too in every event its request appends.
   app.use(async (ctx, next) => {
     const scope = currentScope();
@@ -72,6 +77,15 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   app.use(opsMiddleware(deps.ops ?? {}));
   // A read-only node refuses every write here, before any handler (src/api/readOnly.ts).
   if (deps.config.readOnly) app.use(readOnlyGuard());
+  const v1 = v1Router(deps, sessions);
+  app.use(v1.routes());
+  app.use(v1.allowedMethods());
+  app.use(serveBoard());
+  return app;
+}
+
+/** Every /v1 route (exported so a test can check each one is in the OpenAPI document). */
+export function v1Router(deps: EdgeDeps, sessions: BoardSessions = new BoardSessions()): Router {
   const v1 = new Router({ prefix: '/v1' });
   dataRoutes(v1, deps);
   tableRoutes(v1, deps);
@@ -88,12 +102,12 @@ export function createHttpApp(deps: EdgeDeps): Koa {
   permissionRoutes(v1, deps);
   boardEventRoutes(v1, deps.boardFeed);
   boardQueryRoutes(v1, deps.views);
+  boardEvaluationRoutes(v1, deps.views, deps.tables);
+  boardSessionRoutes(v1, sessions, (deps.config?.appKeys.length ?? 0) > 0);
   auditRoutes(v1, deps);
   auditReceiptRoutes(v1, deps);
-  app.use(v1.routes());
-  app.use(v1.allowedMethods());
-  app.use(serveBoard());
-  return app;
+  openApiRoutes(v1);
+  return v1;
 }
 
 function answerError(ctx: Koa.Context, error: unknown, log: Logger): void {

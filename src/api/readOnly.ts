@@ -13,8 +13,10 @@ export const QUERY_ROUTES: ReadonlySet<string> = new Set([
   '/v1/tracking/job/data_view', '/v1/tracking/component/metrics', '/v1/tracking/component/metric_data',
   '/v1/tracking/component/metric/all', '/v1/tracking/component/parameters', '/v1/tracking/component/output/model',
   '/v1/tracking/component/output/data', '/v1/tracking/component/output/data/table',
- '/v1/model/transfer', '/v1/model/query', '/v1/permission/query/privilege', '/v1/permission/query',
-  '/v1/audit/events', '/v1/audit/job/timeline',
+  '/v1/model/transfer', '/v1/model/query', '/v1/permission/query/privilege', '/v1/permission/query',
+  '/v1/audit/events', '/v1/audit/job/timeline', '/v1/audit/job/receipts',
+  // A board sign-in lives in the node's memory only: it appends nothing.
+  '/v1/board/session', '/v1/board/session/end',
 ]);
 
 export function readOnlyRetmsg(path: string): string {

@@ -26,6 +26,8 @@ import { startNodeServer, type RunningNodeServer } from './nodeServer.js';
 import { Outbox } from './outbox.js';
 import { HeartbeatClient } from './heartbeatClient.js';
 import { PartyLiveness } from './partyLiveness.js';
+import { MeteredTransport } from './meteredTransport.js';
+import { NO_FEDERATION_TELEMETRY, type FederationTelemetry } from './telemetry.js';
 import { RemoteTasks, type TaskMirror } from './remoteTasks.js';
 import { handleCommand } from '../eventSourcing/handleCommand.js';
 import { taskDecider } from '../domain/task/decider.js';
@@ -76,16 +78,23 @@ export class ClusterRuntime {
   constructor(
     private readonly config: NodeConfig,
     private readonly log: Logger,
+    private readonly telemetry: FederationTelemetry = NO_FEDERATION_TELEMETRY,
   ) {
     this.settings = clusterSettings(config);
     this.messages = new MessageStore(config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'federation.sqlite'));
     const grpc = new GrpcTransport(this.settings.routes, this.settings.tls);
-    this.transport = this.settings.faults ? new FaultyTransport(grpc, this.settings.faults) : grpc;
+    this.transport = new MeteredTransport(this.settings.faults ? new FaultyTransport(grpc, this.settings.faults) : grpc, telemetry);
     this.outbox = new Outbox(this.messages, this.transport, {
+      onRetry: (c) => telemetry.retry(c.request.header?.destinationPartyId ?? '', c.kind),
       onGivenUp: (c, error) => log.warn({ err: error, kind: c.kind, to: c.request.header?.destinationPartyId }, 'party command given up'),
     });
     this.mailbox = new ClusterMailbox(this.settings.partyId, new DataPlaneSender(this.transport), log);
     this.distribution = new JobDistribution(this.settings.partyId, this.outbox);
+  }
+
+  /** Unacknowledged commands per destination party. */
+  outboxDepth(): Record<string, number> {
+    return this.messages.outboxDepth();
   }
 
   get partyId(): string {
@@ -117,7 +126,7 @@ export class ClusterRuntime {
         onHeartbeat: (source, jobIds) => party.jobStatusesFor(source, jobIds),
         knowsJob: (jobId) => deps.views.prepare('SELECT 1 FROM t_job WHERE f_job_id = ? LIMIT 1').get(jobId) !== undefined,
       },
-      limits: this.config.limits,
+      limits: this.config.limits, telemetry: this.telemetry,
     });
     const heartbeats = (this.heartbeats = new HeartbeatClient(this.settings.partyId, this.settings.routes, this.settings.tls));
     this.liveness = new PartyLiveness({

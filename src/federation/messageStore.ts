@@ -57,6 +57,12 @@ export class MessageStore {
     return rows.map((r) => ({ command: decodeCommand(r.kind, r.body), attempts: r.attempts }));
   }
 
+  /** Unacknowledged commands per destination party (the outbox depth, for /metrics). */
+  outboxDepth(): Record<string, number> {
+    const rows = this.db.prepare('SELECT destination, COUNT(*) AS n FROM outbox GROUP BY destination').all() as { destination: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.destination, r.n]));
+  }
+
   /** The answer given to an already applied message, if any. */
   seen(messageId: string): AckResult | undefined {
     const row = this.db.prepare('SELECT retcode, retmsg FROM seen WHERE message_id = ?').get(messageId) as AckResult | undefined;

@@ -13,6 +13,7 @@ import { senderActor } from './originActor.js';
 import { runInScope } from '../store/audit/auditScope.js';
 import { serverCredentials, type TlsMaterial } from './tls.js';
 import type { PartyAddress } from './transport.js';
+import { commandBytes, NO_FEDERATION_TELEMETRY, type FederationTelemetry } from './telemetry.js';
 // --- hardening (limits per peer, stalled streams, unknown jobs): see peerGuard.ts ---
 import { DEFAULT_LIMITS, type Limits } from '../config.js';
 import { PeerGuard } from './peerGuard.js';
@@ -52,6 +53,8 @@ export interface NodeServerOptions {
   readonly handlers: NodeServerHandlers;
   /** Message size, per-peer and stalled-stream limits (config.ts; defaults when absent). */
   readonly limits?: Partial<Limits>;
+  /** Each received call, for /metrics. */
+  readonly telemetry?: FederationTelemetry;
 }
 
 export interface RunningNodeServer {
@@ -64,6 +67,8 @@ export interface RunningNodeServer {
 }
 
 type Denial = { code: number; details: string };
+
+const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(status).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k.toLowerCase()]));
 
 export async function startNodeServer(o: NodeServerOptions): Promise<RunningNodeServer> {
   // --- hardening: limits ---
@@ -130,22 +135,47 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
     }
   };
 
-  const unary = (kind: CommandKind) => (call: ServerUnaryCall<{ header?: Header }, unknown>, callback: sendUnaryData<unknown>): void => {
+  const telemetry = o.telemetry ?? NO_FEDERATION_TELEMETRY;
+  const unary = (kind: CommandKind) => (call: ServerUnaryCall<{ header?: Header }, unknown>, answer: sendUnaryData<unknown>): void => {
+    const started = performance.now();
     const header = call.request.header;
+    const command = { kind, request: call.request } as PartyCommand;
+    const callback = (error: { code: number; details: string } | null, value?: { ack: { duplicate: boolean } }): void => {
+      const outcome = error ? (STATUS_NAMES[error.code] ?? String(error.code)) : value?.ack.duplicate ? 'duplicate' : 'ok';
+      let bytes = 0;
+      try {
+        bytes = commandBytes(command);
+      } catch {
+        // a request the codec cannot encode again: counted with 0 bytes
+      }
+      telemetry.message({ side: 'server', method: kind, peer: header?.sourcePartyId ?? '', outcome, bytes, seconds: (performance.now() - started) / 1000 });
+      if (error) answer(error);
+      else answer(null, value);
+    };
     if (!header?.messageId) return callback({ code: status.INVALID_ARGUMENT, details: `${kind} without a header or message id` });
     const denied = check(call, header.sourcePartyId, header.destinationPartyId);
     if (denied) return callback(denied);
     const admitted = guard.openCall(peerOf(call));
     if ('code' in admitted) return callback(admitted);
-    apply({ kind, request: call.request } as PartyCommand, header).then(
-      (ack) => callback(null, { ack: { messageId: header.messageId, duplicate: ack.duplicate, retcode: ack.retcode, retmsg: ack.retmsg } }),
+    apply(command, header).then(
+      (ack) => callback(null, { ack: { messageId: header.messageId, duplicate: ack.duplicate, retcode: ack.retcode, retmsg: ack.retmsg } } as { ack: { duplicate: boolean } }),
       (err: Error) => callback({ code: status.INTERNAL, details: `${kind} failed: ${err.message}` }),
     ).finally(admitted.release);
   };
 
   const partyImpl = Object.fromEntries(COMMAND_KINDS.map((k) => [k, unary(k)]));
 
-  const push = (call: ServerReadableStream<PushRequest, PushResponse>, callback: sendUnaryData<PushResponse>): void => {
+  const push = (call: ServerReadableStream<PushRequest, PushResponse>, reply: sendUnaryData<PushResponse>): void => {
+    const started = performance.now();
+    // Declared before the answer that counts them: a refusal can come before the first chunk.
+    let first: PushRequest | undefined;
+    let received = 0;
+    const callback = (error: Denial | null, value?: PushResponse): void => {
+      const outcome = error ? (STATUS_NAMES[error.code] ?? String(error.code)) : value?.duplicate ? 'duplicate' : 'ok';
+      telemetry.message({ side: 'server', method: 'push', peer: first?.source?.partyId ?? '', outcome, bytes: received, seconds: (performance.now() - started) / 1000 });
+      if (error) reply(error);
+      else reply(null, value);
+    };
     // --- hardening: every way out of a stream (answer, refusal, cancel, stall) frees what it held ---
     const peer = peerOf(call);
     const admitted = guard.openCall(peer);
@@ -154,8 +184,6 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningNode
       return callback(admitted);
     }
     let chunks: Buffer[] = [];
-    let first: PushRequest | undefined;
-    let received = 0;
     let ended = false;
     let done = false;
     let idle: NodeJS.Timeout | undefined;

@@ -15,6 +15,8 @@ export interface OutboxOptions extends Partial<BackoffOptions> {
   readonly onAcknowledged?: (command: PartyCommand, ack: Acknowledgement) => void;
   /** Called when a command is given up (refused by the peer, or its giveUpAfterMs elapsed). */
   readonly onGivenUp?: (command: PartyCommand, error: Error) => void;
+  /** Called when an attempt failed and the command will be sent again after a backoff. */
+  readonly onRetry?: (command: PartyCommand, error: Error) => void;
 }
 
 export interface SendOptions {
@@ -87,6 +89,7 @@ export class Outbox {
           this.options.onGivenUp?.(command, error);
           throw error;
         }
+        this.options.onRetry?.(command, error);
         await sleep(delay, this.closing.signal);
       }
     }

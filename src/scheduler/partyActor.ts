@@ -139,6 +139,19 @@ export class PartyActors {
     return { party: ref, stoppedTasks };
   }
 
+  /**
+   * Shutdown: stops every task still running on this node (in cluster mode, those of jobs another
+   * party initiates) so each records its end and the party's stop, instead of dying with its worker.
+   */
+  async stopAll(reason: string): Promise<void> {
+    const keys = [...this.running.keys()];
+    await Promise.allSettled(keys.map((key) => {
+      const [jobId, party] = key.split('\u0000') as [string, string];
+      const cut = party.lastIndexOf(':');
+      return this.stopJob(jobId, { role: party.slice(0, cut), partyId: party.slice(cut + 1) }, reason);
+    }));
+  }
+
   private async execute(plan: JobPlan, component: ComponentPlan, party: PartyPlan, ref: PartyRef, signal: AbortSignal): Promise<TaskResult> {
     const { jobId } = plan;
     const taskId = taskIdOf(jobId, component.name);

@@ -14,6 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, FromWorkerEnvelope, TaskOutput, TaskRequest, ToWorker, ToWorkerEnvelope } from './taskProtocol.js';
+import { cryptoStatsBuffer } from '../components/crypto/cryptoStats.js';
 
 const ENTRY = new URL('./taskWorker.js', import.meta.url);
 
@@ -209,7 +210,8 @@ export class WorkerPool {
   }
 
   private spawn(): PooledWorker {
-    const worker = new Worker(ENTRY);
+    // The crypto counters of /metrics are shared with the worker (cryptoStats.ts).
+    const worker = new Worker(ENTRY, { workerData: { cryptoStats: cryptoStatsBuffer() } });
     worker.unref();
     const pooled: PooledWorker = { worker, tasks: new Map(), affinities: new Set(), shared: false, dead: false, retire: false };
     worker.on('message', ({ task, message }: FromWorkerEnvelope) => {

@@ -11,9 +11,11 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from '../support/board.js';
 import { example, startExampleNode, type ExampleNode } from '../support/exampleNode.js';
 import { post, waitForJob } from '../support/http.js';
+import { startFakeServing, type FakeServing } from '../support/fakeServing.js';
 
 
 let fixture: ExampleNode;
+let serving: FakeServing;
 let url: string;
 let browser: Browser;
 let page: Page;
@@ -21,7 +23,8 @@ const t = suite('board: jobs, DAG, charts and stop in Chromium');
 
 t.before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  fixture = await startExampleNode('board', ['upload_breast_hetero_guest.json', 'upload_breast_hetero_host.json']);
+  serving = await startFakeServing();
+  fixture = await startExampleNode('board', ['upload_breast_hetero_guest.json', 'upload_breast_hetero_host.json'], { servings: { 9999: [serving.address], 10000: [serving.address] } });
   url = fixture.node.url;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -30,6 +33,7 @@ t.before(async () => {
 t.after(async () => {
   await browser?.close();
   await fixture?.close();
+  await serving?.close();
 });
 
 function submit(maxIter: number): Promise<string> {
@@ -75,6 +79,13 @@ t('the job shows up in the list, its DAG turns green live, ROC is drawn and the 
   assert.ok(await page.evaluate(() => (window as any).__noReload === true), 'the page was reloaded');
   assert.is((await waitForJob(url, jobId)).f_status, 'success');
   await page.waitForSelector('section.job[data-status="success"]');
+  // The audit timeline: the job's events in order with their actor, ending with its success.
+  await page.waitForSelector('table[data-timeline="audit"] tr[data-event="JobSucceeded"]', { timeout: 10_000 });
+  const timeline = await page.$$eval('table[data-timeline="audit"] tbody tr', (rows) => rows.map((r) => ({ event: r.getAttribute('data-event'), position: Number(r.getAttribute('data-position')), actor: r.children[3]?.textContent ?? '' })));
+  assert.is(timeline[0]!.event, 'JobCreated');
+  assert.ok(timeline.every((e, i) => i === 0 || e.position > timeline[i - 1]!.position), 'timeline in log order');
+  assert.ok(timeline.some((e) => e.event === 'TaskSucceeded'), 'task ends in the timeline');
+  assert.ok(timeline.every((e) => e.actor.trim().length > 0), 'every event names its actor');
   await page.screenshot({ path: join(SCREENSHOTS, '2-job-dashboard.png'), fullPage: true });
 
   await page.click('svg.dag g[data-component="evaluation_0"]');
@@ -87,7 +98,18 @@ t('the job shows up in the list, its DAG turns green live, ROC is drawn and the 
   assert.ok(ink > 500, `the ROC canvas is blank (${ink} inked pixels)`);
   assert.ok(Number(await page.getAttribute('[data-chart="roc"]', 'data-points')) > 10);
   for (const kind of ['ks', 'lift', 'gain']) assert.ok(await page.$(`[data-chart="${kind}"] canvas`), `no ${kind} chart`);
+  // Confusion matrix and score distribution of the 569 training predictions.
+  await page.waitForSelector('[data-chart="confusion"] canvas', { timeout: 10_000 });
+  await page.waitForSelector('[data-chart="score-distribution"] canvas');
+  await page.waitForTimeout(300);
+  assert.is(await page.getAttribute('[data-chart="confusion"]', 'data-classes'), '2');
+  assert.is(await page.getAttribute('[data-chart="confusion"]', 'data-total'), '569');
+  assert.is(await page.getAttribute('[data-chart="score-distribution"]', 'data-points'), '569');
+  assert.ok((await inkOf('[data-chart="confusion"]')) > 300, 'the confusion matrix is blank');
+  assert.ok((await inkOf('[data-chart="score-distribution"]')) > 300, 'the score distribution is blank');
   await page.screenshot({ path: join(SCREENSHOTS, '3-evaluation-metrics.png'), fullPage: true });
+  await page.locator('[data-chart="confusion"]').screenshot({ path: join(SCREENSHOTS, '3b-confusion-matrix.png') });
+  await page.locator('[data-chart="score-distribution"]').screenshot({ path: join(SCREENSHOTS, '3c-score-distribution.png') });
 
   await page.click('svg.dag g[data-component="hetero_lr_0"]');
   await page.waitForSelector('[data-panel="hetero_lr_0"] [data-chart="loss"]');
@@ -104,8 +126,19 @@ t('the job shows up in the list, its DAG turns green live, ROC is drawn and the 
   await page.waitForSelector('tr[data-table]');
   assert.ok((await page.$$('table[data-history="uploads"] tbody tr')).length >= 2, 'upload history');
   await page.screenshot({ path: join(SCREENSHOTS, '5-data.png'), fullPage: true });
+  // Load the job's model into serving and bind it: the models page shows both per serving.
+  const config = (await post(url, '/v1/job/config', { job_id: jobId })).body.data.model_info;
+  const publish = { initiator: { party_id: '9999', role: 'guest' }, role: { guest: ['9999'], host: ['10000'], arbiter: ['10000'] }, job_parameters: { work_mode: 0, model_id: config.model_id, model_version: config.model_version } };
+  assert.is((await post(url, '/v1/model/load', publish)).body.retcode, 0);
+  assert.is((await post(url, '/v1/model/bind', { ...publish, service_id: 'board-lr' })).body.retcode, 0);
   await page.goto(`${url}/#/models`);
   await page.waitForSelector('tr[data-model]');
+  const guestModel = page.locator(`tr[data-model="${config.model_version}"][data-role="guest"]`);
+  await guestModel.locator(`tr[data-serving="${serving.address}"][data-load="loaded"][data-bind="bound"]`).waitFor();
+  assert.match(await guestModel.locator(`tr[data-serving="${serving.address}"]`).textContent() ?? '', /board-lr/);
+  // The host's model is loaded on its serving but binds go to the initiator's only.
+  const hostModel = page.locator(`tr[data-model="${config.model_version}"][data-role="host"]`);
+  await hostModel.locator(`tr[data-serving="${serving.address}"][data-load="loaded"][data-bind="none"]`).waitFor();
   await page.screenshot({ path: join(SCREENSHOTS, '6-models.png'), fullPage: true });
 });
 

@@ -4,11 +4,18 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { FIXTURE_DATA } from './fixtures.js';
+import { checkAnswer } from './openapi.js';
 
 /** The example CSVs (test/fixtures/data, copied from ../shared/data). */
 export const SHARED_DATA = FIXTURE_DATA;
 
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `fedflow-${prefix}-`));
+
+/**
+ * Whether post() checks each answer against the OpenAPI document: on in tests, off in the
+ * benchmarks (bench/*.bench.ts time round trips through post(); the check would add to them).
+ */
+export const openApiChecks = { enabled: !/[\\/]bench[\\/][^\\/]+\.bench\.js$/.test(process.argv[1] ?? '') };
 
 export interface Answer {
   status: number;
@@ -31,7 +38,15 @@ export function post(base: string, path: string, body: unknown): Promise<Answer>
         try {
           parsed = JSON.parse(text);
         } catch {
-          parsed = { text };
+          resolve({ status: res.statusCode ?? 0, body: { text } });
+          return;
+        }
+        // Every JSON answer an e2e test reads must match the node's OpenAPI document.
+        try {
+          if (openApiChecks.enabled) checkAnswer('POST', path, res.statusCode ?? 0, parsed);
+        } catch (error) {
+          reject(error);
+          return;
         }
         resolve({ status: res.statusCode ?? 0, body: parsed });
       });

@@ -3,10 +3,10 @@
 // table from the output model, the first rows of its output data, and its model summary.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { postData } from '../api.js';
+import { get, postData } from '../api.js';
 import { duration, elapsedOf, time } from '../format.js';
 import { Status } from '../parts/status.js';
-import { BarChartView, LineChartView } from '../parts/chart.js';
+import { BarChartView, ConfusionMatrixView, LineChartView, ScoreDistributionView } from '../parts/chart.js';
 
 const CURVES = {
   LOSS: { kind: 'loss', title: 'Loss', x: 'iteration', y: 'loss' },
@@ -41,11 +41,11 @@ export function ComponentPanel({ jobId, component, tasks, module }) {
           ${p.role} ${p.partyId} <${Status} status=${p.task.f_status} />${withMetrics?.[i] ? html` <small>metrics</small>` : ''}
         </button>`)}
       </div>
-      ${party ? html`<${PartyView} key=${`${party.role}-${party.partyId}-${party.task.f_status}`} jobId=${jobId} component=${component} party=${party} />` : html`<p class="empty">No task yet.</p>`}
+      ${party ? html`<${PartyView} key=${`${party.role}-${party.partyId}-${party.task.f_status}`} jobId=${jobId} component=${component} party=${party} module=${module} />` : html`<p class="empty">No task yet.</p>`}
     </div>`;
 }
 
-function PartyView({ jobId, component, party }) {
+function PartyView({ jobId, component, party, module }) {
   const scope = { job_id: jobId, component_name: component, role: party.role, party_id: party.partyId };
   const [params, setParams] = useState();
   const [metrics, setMetrics] = useState();
@@ -65,6 +65,7 @@ function PartyView({ jobId, component, party }) {
         <h4>Metrics</h4>
         ${metrics === undefined ? html`<p>Loading…</p>` : renderMetrics(metrics)}
         ${model && renderModelCharts(model.data)}
+        ${module === 'Evaluation' && html`<${EvaluationCharts} jobId=${jobId} component=${component} party=${party} />`}
       </div>
       <div class="section output-data">
         <h4>Output data ${output?.meta?.total !== undefined ? html`<small>(${output.meta.total} rows, first ${output.data.length})</small>` : ''}</h4>
@@ -84,6 +85,22 @@ function PartyView({ jobId, component, party }) {
         <a href=${`/v1/job/log?job_id=${encodeURIComponent(jobId)}`}>Download the job's logs (every task, tar.gz)</a>
       </div>
     </div>`;
+}
+
+/**
+ * Evaluation's confusion matrix and score distribution, computed by the node from the predictions
+ * the component read (GET /v1/board/evaluation); only the party holding the labels has them.
+ */
+function EvaluationCharts({ jobId, component, party }) {
+  const [models, setModels] = useState();
+  useEffect(() => {
+    get('/board/evaluation', { job_id: jobId, component_name: component, role: party.role, party_id: party.partyId }).then((d) => setModels(d?.models ?? []), () => setModels([]));
+  }, []);
+  if (!models?.length) return null;
+  return html`<div class="charts evaluation-extra">${models.map((m) => html`
+    <${ConfusionMatrixView} title=${`Confusion matrix (${m.component}, ${m.type}, ${m.total} rows)`} classes=${m.classes} matrix=${m.confusion} />
+    ${m.distribution.series.length > 0 && html`<${ScoreDistributionView} title=${`Score distribution (${m.component}, ${m.type})`} edges=${m.distribution.edges} series=${m.distribution.series} />`}`)}
+  </div>`;
 }
 
 async function loadMetrics(scope) {

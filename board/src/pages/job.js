@@ -1,6 +1,7 @@
 // Job dashboard and detail: summary, parties, datasets per role, the DAG coloured by task status,
-// a timeline from the job and task rows, and the selected component's panel. Live: a change for
-// this job re-reads its rows (one job/query + one task/query), nothing else.
+// the audit timeline (/v1/audit/job/timeline: what happened, to which party, by whom; the job and
+// task rows when the node has no audit log), and the selected component's panel. Live: a change
+// for this job re-reads its rows and its timeline, nothing else.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { debounce, onChange, post, postData } from '../api.js';
@@ -28,12 +29,14 @@ export function JobPage({ jobId, component }) {
   const [dataView, setDataView] = useState();
   const [error, setError] = useState();
   const [stopping, setStopping] = useState(false);
+  const [timeline, setTimeline] = useState();
 
   const refresh = useCallback(async () => {
-    const [j, t] = await Promise.all([post('/job/query', { job_id: jobId }), postData('/job/task/query', { job_id: jobId }, [])]);
+    const [j, t, a] = await Promise.all([post('/job/query', { job_id: jobId }), postData('/job/task/query', { job_id: jobId }, []), postData('/audit/job/timeline', { job_id: jobId })]);
     if (j.retcode !== 0) return setError(j.retmsg ?? `job ${jobId} not found`);
     setJobs(j.data);
     setTasks(t.data ?? []);
+    setTimeline(a.retcode === 0 ? a.data?.timeline : undefined);
   }, [jobId]);
 
   useEffect(() => {
@@ -95,8 +98,8 @@ export function JobPage({ jobId, component }) {
       </div>
       ${component && html`<${ComponentPanel} key=${component} jobId=${jobId} component=${component} tasks=${tasks.filter((t) => t.f_component_name === component)} module=${dependency?.component_module?.[component]} />`}
       <div class="card timeline">
-        <h3>Timeline</h3>
-        ${renderTimeline(jobs, tasks)}
+        <h3>Timeline ${timeline ? html`<small>audit log: ${timeline.length} events</small>` : html`<small>from the job and task rows</small>`}</h3>
+        ${timeline ? renderAuditTimeline(timeline) : renderTimeline(jobs, tasks)}
       </div>
       ${stopping && html`<${Confirm} title="Stop job" text=${`Stop job ${jobId}? Its running tasks are killed and the job ends as canceled.`} action="Stop job" onCancel=${() => setStopping(false)} onConfirm=${stop} />`}
     </section>`;
@@ -111,7 +114,18 @@ function renderDatasets(view) {
   </tbody></table>`;
 }
 
-/** Until the audit stream lands, the timeline is what the job and task rows say, in time order. */
+/** The job's story from the audit log: when, which party, what, who did it, how long it took. */
+function renderAuditTimeline(entries) {
+  return html`<table class="grid small" data-timeline="audit">
+    <thead><tr><th>Time</th><th>Party</th><th>What</th><th>Actor</th><th>Duration</th></tr></thead>
+    <tbody>${entries.map((e) => html`
+      <tr data-event=${e.event} data-position=${e.position}>
+        <td class="mono">${time(e.at)}</td><td>${e.party ?? '—'}</td><td title=${e.event}>${e.what}</td><td class="mono">${e.actor}</td>
+        <td>${e.duration_ms !== undefined ? duration(e.duration_ms) : ''}</td>
+      </tr>`)}</tbody></table>`;
+}
+
+/** Without an audit log (an in-memory node), the timeline is what the job and task rows say, in time order. */
 function renderTimeline(jobs, tasks) {
   const items = [];
   const j = jobs.find((r) => Number(r.f_is_initiator) === 1) ?? jobs[0];

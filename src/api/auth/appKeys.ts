@@ -68,6 +68,7 @@ const QUERIES: readonly RegExp[] = [
   /^\/v1\/pipeline\/dag\/dependency$/,
   /^\/v1\/permission\/(query|query\/privilege)$/,
   /^\/v1\/audit(\/|$)/,
+  /^\/v1\/openapi\.json$/,
 ];
 /** Work on data, jobs and models. */
 const USER: readonly RegExp[] = [/^\/v1\/(data|table|job|model|tracking|pipeline)\//, /^\/v1\/testsuite(\/|$)/];

@@ -9,6 +9,7 @@ import { ApiError } from '../errors.js';
 import { isMultipart } from '../multipart.js';
 import { requiredRole, roleAllows, type AppKey } from './appKeys.js';
 import { NonceCache } from './nonceCache.js';
+import { CSRF_HEADER, csrfMatches, sessionCookieName, type BoardSessions } from './boardSessions.js';
 import { sameSignature, signature, type SignedParts } from './signature.js';
 
 /** FATE's RetCode.AUTHENTICATION_ERROR and RetCode.PERMISSION_ERROR. */
@@ -21,6 +22,8 @@ const REQUIRED = ['TIMESTAMP', 'NONCE', 'APP_KEY', 'SIGNATURE'] as const;
 
 export interface AuthOptions {
   readonly appKeys: readonly AppKey[];
+  /** Board sessions (boardSessions.ts): a request without signature headers may carry one. */
+  readonly sessions?: BoardSessions;
   /** Largest body read to check a signature (the JSON body limit). */
   readonly bodyLimit: number;
   readonly now?: () => number;
@@ -34,6 +37,21 @@ export function authenticate(o: AuthOptions) {
   const now = o.now ?? Date.now;
   return async function authenticateRequest(ctx: Context, next: Next): Promise<void> {
     if (keys.size === 0 || !ctx.path.startsWith('/v1')) return next();
+    // The board's session (cookie) stands in for a signature; a signed request is checked as ever.
+    const session = !ctx.get('APP_KEY') && !ctx.get('SIGNATURE') ? o.sessions?.get(ctx.cookies.get(sessionCookieName(ctx.req.socket.localPort))) : undefined;
+    if (session) {
+      if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !csrfMatches(session, ctx.get(CSRF_HEADER))) {
+        throw refuse(`board session: the ${CSRF_HEADER} header must carry the session's CSRF token`);
+      }
+      const needed = requiredRole(ctx.path);
+      if (!roleAllows(session.role, needed)) {
+        throw new ApiError(PERMISSION_ERROR, `app key ${session.appKey} has role ${session.role}; ${ctx.path} needs role ${needed} or above`);
+      }
+      ctx.state.appKey = session.appKey;
+      ctx.state.appRole = session.role;
+      ctx.state.boardSession = true;
+      return next();
+    }
     const h = Object.fromEntries(REQUIRED.map((name) => [name, ctx.get(name)])) as Record<(typeof REQUIRED)[number], string>;
     const missing = REQUIRED.filter((name) => !h[name]);
     if (missing.length) throw refuse(`authentication required: headers ${REQUIRED.join(', ')} must be set (missing ${missing.join(', ')}); the fedflow CLI signs when FEDFLOW_APP_KEY and FEDFLOW_APP_SECRET are set`);

@@ -54,8 +54,24 @@ export function boardQueryRoutes(router: Router, views: Database): void {
               l.f_status AS load_status, l.f_job_id AS load_job_id
        FROM t_pipeline_model m LEFT JOIN t_model_load l ON l.f_model_id = m.f_model_id AND l.f_model_version = m.f_model_version
        ORDER BY m.f_create_time DESC`,
-    ).all();
-    ctx.body = envelope({ retcode: 0, retmsg: 'success', data: rows });
+    ).all() as Record<string, unknown>[];
+    // Per serving: whether this party model is loaded there and which service ids are bound to it
+    // (binds go to the initiator's servings, so other parties' rows show loads only).
+    const loaded = views.prepare('SELECT f_serving, f_update_time FROM t_model_serving WHERE f_model_id = ? AND f_model_version = ? AND f_role = ? AND f_party_id = ?');
+    const bound = views.prepare('SELECT f_serving, f_service_id, f_update_time FROM t_model_service WHERE f_model_id = ? AND f_model_version = ? AND f_role = ? AND f_party_id = ? ORDER BY f_service_id');
+    const data = rows.map((m) => {
+      const key = [m.f_model_id, m.f_model_version, m.f_role, m.f_party_id];
+      const servings = new Map<string, { serving: string; load_status: string | null; bind_status: string | null; service_ids: string[] }>();
+      const at = (serving: string) => servings.get(serving) ?? servings.set(serving, { serving, load_status: null, bind_status: null, service_ids: [] }).get(serving)!;
+      for (const r of loaded.all(...key) as { f_serving: string }[]) at(r.f_serving).load_status = 'loaded';
+      for (const r of bound.all(...key) as { f_serving: string; f_service_id: string }[]) {
+        const s = at(r.f_serving);
+        s.bind_status = 'bound';
+        s.service_ids.push(r.f_service_id);
+      }
+      return { ...m, servings: [...servings.values()].sort((a, b) => a.serving.localeCompare(b.serving)) };
+    });
+    ctx.body = envelope({ retcode: 0, retmsg: 'success', data });
   });
 }
 

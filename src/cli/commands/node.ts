@@ -63,6 +63,9 @@ async function loadApi(ctx: CliContext, command: string): Promise<NodeApi | unde
   }
 }
 
+/** The longest a SIGTERM/SIGINT shutdown may take before the process exits anyway (code 1). */
+export const SHUTDOWN_BOUND_MS = 30_000;
+
 export async function runNode(ctx: CliContext, o: CliOptions): Promise<number> {
   const config = nodeConfig(ctx, o, 'node');
   const api = await loadApi(ctx, 'node');
@@ -97,11 +100,20 @@ export async function runNode(ctx: CliContext, o: CliOptions): Promise<number> {
   const signal = received ?? (await new Promise<string>((resolve) => (onSignal = resolve)));
   ctx.stderr(`fedflow node: ${signal} received, closing\n`);
   let code = 0;
+  let bound: NodeJS.Timeout | undefined;
   try {
-    await running.close();
+    // A shutdown that hangs (a stuck worker, a peer that never answers) must not keep the process:
+    // after SHUTDOWN_BOUND_MS it exits 1 and the next start recovers as after a crash.
+    await Promise.race([
+      running.close(),
+      new Promise<never>((_, reject) => (bound = setTimeout(() => reject(new Error(`not closed within ${SHUTDOWN_BOUND_MS / 1000} s`)), SHUTDOWN_BOUND_MS))),
+    ]);
+    ctx.stderr('fedflow node: closed\n');
   } catch (err) {
     ctx.stderr(`fedflow node: close failed: ${(err as Error).message}\n`);
     code = 1;
+  } finally {
+    clearTimeout(bound);
   }
   off();
   ctx.exit(code);

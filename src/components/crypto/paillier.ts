@@ -20,6 +20,7 @@ import { bitLength, gcd, modInv, modPow, randomBetween, randomBits, randomUnit }
 import { FixedModPow } from './nativeModPow.js';
 import { maxBitLength, pippengerCost, pippengerMultiExp, pippengerWindow } from './pippenger.js';
 import { generateProbablePrime } from './prime.js';
+import { recordPaillier } from './cryptoStats.js';
 
 export type ObfuscationMode = 'standard' | 'djn';
 
@@ -75,8 +76,11 @@ export class PaillierPublicKey {
    * (e.g. from an {@link ObfuscatorPool} or {@link DjnObfuscator}), else a fresh rⁿ.
    */
   encrypt(m: bigint, obfuscator?: bigint): bigint {
+    const started = performance.now();
     const obf = obfuscator ?? this.randomObfuscator();
-    return (this.rawEncrypt(m) * obf) % this.n2;
+    const c = (this.rawEncrypt(m) * obf) % this.n2;
+    recordPaillier('encrypt', performance.now() - started);
+    return c;
   }
 
   /** Re-randomize a ciphertext. */
@@ -86,8 +90,10 @@ export class PaillierPublicKey {
 
   /** [[a + b + ...]] = Π cᵢ mod n². */
   add(...cs: bigint[]): bigint {
+    const started = performance.now();
     let acc = 1n;
     for (const c of cs) acc = (acc * c) % this.n2;
+    recordPaillier('add', performance.now() - started, Math.max(1, cs.length - 1));
     return acc;
   }
 
@@ -111,9 +117,10 @@ export class PaillierPublicKey {
    * (k = 0 gives 1 = a deterministic encryption of 0; re-randomize before sending if needed.)
    */
   mulScalar(c: bigint, k: bigint): bigint {
-    if (k === 0n) return 1n;
-    if (k > 0n) return modPow(c, k, this.n2);
-    return modPow(modInv(c, this.n2), -k, this.n2);
+    const started = performance.now();
+    const out = k === 0n ? 1n : k > 0n ? modPow(c, k, this.n2) : modPow(modInv(c, this.n2), -k, this.n2);
+    recordPaillier('mul_scalar', performance.now() - started);
+    return out;
   }
 
   /** Precompute Straus tables for ciphertexts reused across several dot products. */
@@ -128,6 +135,13 @@ export class PaillierPublicKey {
    * tables across features.
    */
   dot(cs: readonly bigint[] | StrausTables, ks: readonly bigint[]): bigint {
+    const started = performance.now();
+    const out = this.dotStraus(cs, ks);
+    recordPaillier('dot', performance.now() - started);
+    return out;
+  }
+
+  private dotStraus(cs: readonly bigint[] | StrausTables, ks: readonly bigint[]): bigint {
     const tables = cs instanceof StrausTables ? cs : new StrausTables(cs, this.n2, DEFAULT_STRAUS_WINDOW);
     if (tables.size !== ks.length) throw new RangeError(`dot: ${tables.size} ciphertexts but ${ks.length} scalars`);
     const posIdx: number[] = [];
@@ -178,6 +192,13 @@ export class PaillierPublicKey {
 
   /** [[Σ kᵢ·aᵢ]] for signed kᵢ by Pippenger's method, positive and negative parts split. */
   dotPippenger(cs: readonly bigint[], ks: readonly bigint[]): bigint {
+    const started = performance.now();
+    const out = this.pippenger(cs, ks);
+    recordPaillier('dot', performance.now() - started);
+    return out;
+  }
+
+  private pippenger(cs: readonly bigint[], ks: readonly bigint[]): bigint {
     if (cs.length !== ks.length) throw new RangeError(`dotPippenger: ${cs.length} ciphertexts but ${ks.length} scalars`);
     const posBase: bigint[] = [];
     const posExp: bigint[] = [];
@@ -309,6 +330,13 @@ export class PaillierPrivateKey {
 
   /** Decrypt to the plaintext residue in [0, n) (use the fixed-point codec to get a signed value). */
   decrypt(c: bigint): bigint {
+    const started = performance.now();
+    const m = this.decryptResidue(c);
+    recordPaillier('decrypt', performance.now() - started);
+    return m;
+  }
+
+  private decryptResidue(c: bigint): bigint {
     const n2 = this.publicKey.n2;
     if (c <= 0n || c >= n2) throw new RangeError('PaillierPrivateKey.decrypt: ciphertext out of range');
     const mp = (((this.powP.pow(c) - 1n) / this.p) * this.hp) % this.p;

@@ -84,7 +84,12 @@ const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/model/load', tag: 'model', summary: "Load a model into every party's serving", request: ref('ModelLoadRequest'), answer: envelope({ jobId: true, data: object({ detail: mapOf(mapOf(object({ retcode: int, retmsg: str }))) }, [], { additionalProperties: any }) }) },
   { method: 'post', path: '/model/load/do', tag: 'model', summary: "Load a model into this party's serving (called by the initiator)", request: { allOf: [ref('ModelLoadRequest'), object({ local: ref('Party') }, ['local'])] }, answer: ok },
   { method: 'post', path: '/model/bind', tag: 'model', summary: 'Bind a loaded model to a service id', request: { allOf: [ref('ModelLoadRequest'), object({ service_id: { type: ['string', 'integer'] } }, ['service_id'])] }, answer: ok },
-  { method: 'post', path: '/model/transfer', tag: 'model', summary: "A party model's buffers, base64 protobuf (called by serving)", request: object({ name: str, namespace: str }, ['name', 'namespace']), answer: envelope({ data: mapOf(str) }) },
+  { method: 'post', path: '/model/transfer', tag: 'model', summary: "A party model's buffers, base64 protobuf (called by serving)", request: object({ name: str, namespace: str, as_of: any }, ['name', 'namespace']), answer: envelope({ data: mapOf(str) }) },
+  {
+    method: 'post', path: '/model/query', tag: 'model', summary: "Party models of a model version with their servings, bound service ids and last load (FATE 1.6's filters; as_of)",
+    request: object({ model_version: str, model_id: str, role: str, party_id: partyId, as_of: any }, ['model_version']),
+    answer: envelope({ data: arrayOf(obj) }),
+  },
   // table
   { method: 'post', path: '/table/table_info', tag: 'table', summary: "A table's count, partitions and schema", request: object({ table_name: str, namespace: str, create: bool, as_of: any }), answer: envelope({ data: object({ table_name: str, namespace: str, count: int, partition: { type: ['integer', 'null'] }, schema: obj }, ['table_name', 'namespace']) }) },
   { method: 'post', path: '/table/delete', tag: 'table', summary: 'Delete a table, or the tables of data views', request: object({ table_name: str, namespace: str, job_id: str, role: str, party_id: partyId, component_name: str }), answer: envelope({ data: arrayOf(object({ table_name: str, namespace: str }, ['table_name', 'namespace'])) }) },
@@ -108,6 +113,10 @@ const OPERATIONS: readonly Operation[] = [
     answer: envelope({ data: object({ events: arrayOf(ref('AuditEvent')), count: int, next_cursor: { type: ['string', 'null'] }, order: str }, ['events', 'count']) }),
   },
   { method: 'get', path: '/audit/stream', tag: 'audit', summary: 'The log live as server-sent events (resume with Last-Event-ID or from)', query: { job_id: str, stream: str, actor: str, type: str, from: str }, content: sse },
+  {
+    method: 'post', path: '/audit/job/receipts', tag: 'audit', summary: "A cluster job's signed party receipts, each checked against the federation CA: did every party sign, and do they agree?",
+    request: jobId, answer: envelope({ data: obj }),
+  },
   { method: 'post', path: '/audit/job/timeline', tag: 'audit', summary: "A job's story on this node: what happened, to which party, by whom", request: jobId, answer: envelope({ data: object({ job_id: str, timeline: arrayOf(ref('TimelineEntry')) }, ['job_id', 'timeline']) }) },
   // board
   {

@@ -8,45 +8,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DECIDERS, type RegisteredDecider } from '../../src/domain/deciderRegistry.js';
 import { taskDecider } from '../../src/domain/task/decider.js';
-import { taskStreamId } from '../../src/domain/task/events.js';
 import { tableDecider } from '../../src/domain/table/decider.js';
-import { tableStreamId } from '../../src/domain/table/events.js';
-import { trackingStreamId } from '../../src/domain/tracking/events.js';
-import { handleCommand, handleCommands } from '../../src/eventSourcing/handleCommand.js';
+import { taskStreamId } from '../../src/domain/task/events.js';
 import { redriveLog } from '../../src/eventSourcing/redriveLog.js';
-import type { EventStore } from '../../src/store/eventStore.js';
 import { MemoryEventStore } from '../../src/store/memory/memoryEventStore.js';
 import { SqliteEventStore } from '../../src/store/sqlite/sqliteEventStore.js';
 import { fixtureStore, readFixture } from '../store/audit/fixtureLog.js';
+import { JOB, writeHistory } from '../support/redriveHistory.js';
 import { FIXTURES } from '../support/fixtures.js';
 
 const test = suite('redriveLog');
-const JOB = '202612061700000000001';
-
-/** A small history made by real commands: an upload (2 events), a re-upload, a task's life, a delete. */
-async function writeHistory(store: EventStore): Promise<void> {
-  const table = tableStreamId('ns', 't');
-  const load = (location: string, basedOn: string | null, at: number) => ({
-    type: 'LoadTableData' as const,
-    data: { namespace: 'ns', name: 't', location, mode: 'replace' as const, basedOn, partition: 4, countUpload: 10, countActual: 10, meta: { header: 'x,y' }, jobId: JOB, at },
-  });
-  await handleCommand(store, table, tableDecider, load('loc-1', null, 1000));
-  await handleCommand(store, table, tableDecider, load('loc-2', 'loc-1', 2000));
-  const started = (party: string) => ({
-    streamId: taskStreamId(`${JOB}_reader_0`, 'guest', party), decider: taskDecider, assumeNew: true,
-    command: { type: 'StartTask', data: { jobId: JOB, taskId: `${JOB}_reader_0`, componentName: 'reader_0', role: 'guest', partyId: party, runIp: '127.0.0.1', runPid: 1, at: 3000 } },
-  });
-  // Two decisions and a plain append in one unit (the multi-stream path).
-  await handleCommands(store, [started('9999'), started('10000'), { streamId: trackingStreamId(JOB, 'guest', '9999'), events: [{ type: 'MetricLogged', data: { v: 1 } }] }]);
-  await handleCommand(store, taskStreamId(`${JOB}_reader_0`, 'guest', '9999'), taskDecider, { type: 'SucceedTask', data: { at: 4000 } });
-  await handleCommand(store, table, tableDecider, { type: 'DeleteTable', data: { at: 5000 } });
-}
 
 test('a log written by real commands re-drives to the same events (memory store)', async () => {
   const store = new MemoryEventStore();
   await writeHistory(store);
   const r = await redriveLog(store);
   assert.equal(r.differences, []);
+  assert.is(r.different, 0);
   assert.is(r.redriven, 6);
   assert.is(r.matching, 6);
   assert.is(r.notRedrivable, 0);
@@ -87,6 +65,7 @@ test('a decider that changed behaviour is named: stream, revision, event type, b
   const r = await redriveLog(store, { registry: changed });
   assert.is(r.redriven, 6);
   assert.is(r.matching, 5);
+  assert.is(r.different, 1);
   assert.is(r.differences.length, 1);
   const d = r.differences[0]!;
   assert.is(d.streamId, taskStreamId(`${JOB}_reader_0`, 'guest', '9999'));
@@ -120,6 +99,21 @@ test('events without a recorded command are counted as not re-drivable, not fail
   const r = await redriveLog(store);
   assert.equal(r.differences, []);
   assert.is(r.notRedrivable, 1);
+  assert.is(r.matching, 6);
+});
+
+test('a recorded event today\'s decider cannot fold is a difference, not a crash', async () => {
+  const store = new MemoryEventStore();
+  await writeHistory(store);
+  const task = taskStreamId(`${JOB}_reader_0`, 'guest', '10000');
+  await store.appendToStream(task, [{ type: 'TaskPaused', data: { at: 1 } }]);
+  await store.appendToStream(task, [{ type: 'TaskSucceeded', data: {} }], );
+  const r = await redriveLog(store);
+  assert.is(r.different, 1);
+  assert.is(r.differences[0]!.streamId, task);
+  assert.is(r.differences[0]!.revision, '1');
+  assert.match(r.differences[0]!.message, /^today's task decider cannot fold the recorded TaskPaused \(/);
+  assert.is(r.notRedrivable, 2, 'the unfoldable event and the one after it');
   assert.is(r.matching, 6);
 });
 

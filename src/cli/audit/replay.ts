@@ -75,7 +75,7 @@ export async function replayCheckCommand(ctx: CliContext, o: { dataDir: string; 
     // The log as it is now (a running node may have gone past `position`): a decision's events are
     // appended in one transaction, so any read sees whole decisions.
     const redrive = await redriveLog(store);
-    const commandsOk = redrive.differences.length === 0 && redrive.matching === redrive.redriven;
+    const commandsOk = redrive.different === 0;
     if (o.json) {
       ctx.stdout(`${JSON.stringify({
         ok: d === null && commandsOk, position: String(position), head: String(head), tables: answer.tables, rows: answer.rows, firstDifference: d,
@@ -98,5 +98,8 @@ function describeRedrive(r: RedriveReport, ok: boolean): string {
   const notRedrivable = r.notRedrivable ? `; ${r.notRedrivable} event(s) without a recorded command (older log or plain appends) not re-drivable` : '';
   const undecided = r.undecided ? `; ${r.undecided} event(s) of streams no decider writes (tracking)` : '';
   const head = `${ok ? 'ok' : 'DIFFERENT'}: today's deciders re-drove ${r.redriven} recorded command(s) of ${r.streams} stream(s): ${r.matching} produce the recorded events, ${r.redriven - r.matching} do not${notRedrivable}${undecided}\n`;
-  return head + r.differences.map((x) => `  ${x.streamId} revision ${x.revision} (${x.command}): ${x.message}\n`).join('');
+  const folds = r.different - (r.redriven - r.matching);
+  const more = r.different > r.differences.length ? `  … and ${r.different - r.differences.length} more\n` : '';
+  const unfoldable = folds ? `  ${folds} stream(s) today's deciders cannot fold\n` : '';
+  return head + unfoldable + r.differences.map((x) => `  ${x.streamId} revision ${x.revision} (${x.command}): ${x.message}\n`).join('') + more;
 }

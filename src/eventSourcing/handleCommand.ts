@@ -3,6 +3,7 @@
 // the fresh state (safe because deciders are pure), a few times before giving up.
 import { fold, type Decider } from '../domain/decider.js';
 import { deciderName } from '../domain/deciderRegistry.js';
+import { canonicalJson } from './canonicalJson.js';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
@@ -134,6 +135,8 @@ export async function handleCommands(
  * `decisionEvents`), so `fedflow replay --check` can decide it again with today's code
  * (eventSourcing/redriveLog.ts). One JSON value per decision, not per event; commands are plain
  * data with their times inside, and deciders are pure, so the command is all a re-drive needs.
+ * Many commands carry their first event's data as is (StartTask → TaskStarted, CreateJob →
+ * JobCreated with its DSL and conf): then only `{type, dataFromEvent: true}` is recorded.
  */
 export function withDecision(
   events: readonly { type: string; data: unknown }[],
@@ -142,10 +145,22 @@ export function withDecision(
   metadata?: EventMetadata,
 ): NewEvent[] {
   return events.map((e, i) => {
-    const decision = i === 0 ? { command, decider: deciderName(decider), decisionEvents: events.length } : {};
+    const decision = i === 0 ? { command: commandToRecord(command, e.data), decider: deciderName(decider), decisionEvents: events.length } : {};
     const m = { ...(metadata ?? {}), ...decision };
     return { type: e.type, data: e.data, ...(Object.keys(m).length ? { metadata: m } : {}) };
   });
+}
+
+function commandToRecord(command: unknown, firstEventData: unknown): unknown {
+  const c = command as { type?: unknown; data?: unknown } | null;
+  if (c === null || typeof c !== 'object' || typeof c.data !== 'object' || c.data === null || Object.keys(c).length !== 2) return command;
+  return canonicalJson(c.data) === canonicalJson(firstEventData) ? { type: c.type, dataFromEvent: true } : command;
+}
+
+/** The command a decision recorded (see withDecision), given the decision's first recorded event. */
+export function recordedCommand(recorded: unknown, firstEvent: { data: unknown }): unknown {
+  const c = recorded as { type?: unknown; dataFromEvent?: unknown } | null;
+  return c !== null && typeof c === 'object' && c.dataFromEvent === true ? { type: c.type, data: firstEvent.data } : recorded;
 }
 
 /**

@@ -6,6 +6,8 @@
 // were recorded, or plain appends) cannot be re-driven: they are counted, folded, never failed.
 import { deciderForStream, DECIDERS, type RegisteredDecider } from '../domain/deciderRegistry.js';
 import type { EventStore, RecordedEvent } from '../store/eventStore.js';
+import { canonicalJson } from './canonicalJson.js';
+import { recordedCommand } from './handleCommand.js';
 
 export interface RedriveDifference {
   readonly streamId: string;
@@ -108,7 +110,7 @@ export async function redriveLog(
       redriven += 1;
       let produced: { type: string; data: unknown }[] | { refused: string };
       try {
-        produced = decider.decide(m.command, state).map((e) => ({ type: e.type, data: e.data }));
+        produced = decider.decide(recordedCommand(m.command, recorded[0]!), state).map((e) => ({ type: e.type, data: e.data }));
       } catch (error) {
         produced = { refused: messageOf(error) };
       }
@@ -151,20 +153,4 @@ function compare(expected: readonly { type: string; data: unknown }[], produced:
     if (ja !== jb) return `${a.type}: recorded ${ja}, today ${jb}`;
   }
   return null;
-}
-
-/** JSON with object keys sorted and undefined members dropped (as a stored event has them). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value === undefined ? null : value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value).sort()) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = sortKeys(v);
-  }
-  return out;
 }

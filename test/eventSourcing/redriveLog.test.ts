@@ -34,6 +34,8 @@ test('a log written by real commands re-drives to the same events (memory store)
   assert.is(first.metadata.decider, 'table');
   assert.is(first.metadata.decisionEvents, 2);
   assert.is((await store.readAll())[1]!.metadata.command, undefined, 'one command per decision, on its first event');
+  const started = (await store.readAll()).find((e) => e.type === 'TaskStarted')!;
+  assert.equal(started.metadata.command, { type: 'StartTask', dataFromEvent: true }, 'a command whose data is its event\'s is not recorded twice');
 });
 
 test('the same through sqlite (commands and events round-trip through JSON)', async () => {

@@ -97,7 +97,8 @@ export async function replayCheckCommand(ctx: CliContext, o: { dataDir: string; 
 function describeRedrive(r: RedriveReport, ok: boolean): string {
   const notRedrivable = r.notRedrivable ? `; ${r.notRedrivable} event(s) without a recorded command (older log or plain appends) not re-drivable` : '';
   const undecided = r.undecided ? `; ${r.undecided} event(s) of streams no decider writes (tracking)` : '';
-  const head = `${ok ? 'ok' : 'DIFFERENT'}: today's deciders re-drove ${r.redriven} recorded command(s) of ${r.streams} stream(s): ${r.matching} produce the recorded events, ${r.redriven - r.matching} do not${notRedrivable}${undecided}\n`;
+  const other = r.otherDecider ? `; ${r.otherDecider} decision(s) recorded by another decider than today's for their stream` : '';
+  const head = `${ok ? 'ok' : 'DIFFERENT'}: today's deciders re-drove ${r.redriven} recorded command(s) of ${r.streams} stream(s): ${r.matching} produce the recorded events, ${r.redriven - r.matching} do not${notRedrivable}${undecided}${other}\n`;
   const folds = r.different - (r.redriven - r.matching);
   const more = r.different > r.differences.length ? `  … and ${r.different - r.differences.length} more\n` : '';
   const unfoldable = folds ? `  ${folds} stream(s) today's deciders cannot fold\n` : '';

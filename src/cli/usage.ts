@@ -34,7 +34,7 @@ Commands:
   job-timeline      one job's story on this node: who did what, in order (-j <job_id>)
   audit verify      re-hash the event log and check its signed checkpoints (--data-dir)
   events export     the log (or -j a job's part) as NDJSON with hashes and checkpoints
-  replay            a fresh data dir from an export (<export> --data-dir DIR); --check: views vs log
+  replay            a fresh data dir from an export (<export> --data-dir DIR); --check: views and commands vs log
   audit job         a cluster job's signed party receipts: verified, agreed? (-j)
   job-log           download a job's task logs into a dir     (-f job_log)
   data-view-query   show a job's output tables per party      (-f data_view_query)

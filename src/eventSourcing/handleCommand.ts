@@ -2,11 +2,14 @@
 // that was read. A concurrent writer makes the append fail; the command is then decided again on
 // the fresh state (safe because deciders are pure), a few times before giving up.
 import { fold, type Decider } from '../domain/decider.js';
+import { deciderName } from '../domain/deciderRegistry.js';
+import { canonicalJson } from './canonicalJson.js';
 import {
   WrongExpectedRevisionError,
   type AppendResult,
   type EventMetadata,
   type EventStore,
+  type NewEvent,
   type StreamAppend,
 } from '../store/eventStore.js';
 
@@ -33,7 +36,7 @@ export async function handleCommand<State, Command, Event extends { type: string
     try {
       const appended = await store.appendToStream(
         streamId,
-        events.map((e) => ({ type: e.type, data: e.data, ...(options.metadata ? { metadata: options.metadata } : {}) })),
+        withDecision(events, decider, command, options.metadata),
         { expectedRevision: revision ?? 'no_stream' },
       );
       const next = events.reduce(decider.evolve, state);
@@ -105,7 +108,7 @@ export async function handleCommands(
       const d = decided[nextCommand++]!;
       if (d.events.length === 0) continue;
       slot.set(d, appends.length);
-      appends.push({ streamId: d.c.streamId, events: d.events.map((ev) => ({ type: ev.type, data: ev.data })), expectedRevision: d.revision ?? 'no_stream' });
+      appends.push({ streamId: d.c.streamId, events: withDecision(d.events, d.c.decider, d.c.command), expectedRevision: d.revision ?? 'no_stream' });
     }
     if (appends.length === 0) return { handled: decided.map((d) => ({ events: d.events, state: d.state })) };
     try {
@@ -124,6 +127,40 @@ export async function handleCommands(
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= retries) throw error;
     }
   }
+}
+
+/**
+ * A decision's events as appended: the first one carries the command that produced them, the
+ * decider's name and how many events the decision made (metadata `command`, `decider`,
+ * `decisionEvents`), so `fedflow replay --check` can decide it again with today's code
+ * (eventSourcing/redriveLog.ts). One JSON value per decision, not per event; commands are plain
+ * data with their times inside, and deciders are pure, so the command is all a re-drive needs.
+ * Many commands carry their first event's data as is (StartTask → TaskStarted, CreateJob →
+ * JobCreated with its DSL and conf): then only `{type, dataFromEvent: true}` is recorded.
+ */
+export function withDecision(
+  events: readonly { type: string; data: unknown }[],
+  decider: unknown,
+  command: unknown,
+  metadata?: EventMetadata,
+): NewEvent[] {
+  return events.map((e, i) => {
+    const decision = i === 0 ? { command: commandToRecord(command, e.data), decider: deciderName(decider), decisionEvents: events.length } : {};
+    const m = { ...(metadata ?? {}), ...decision };
+    return { type: e.type, data: e.data, ...(Object.keys(m).length ? { metadata: m } : {}) };
+  });
+}
+
+function commandToRecord(command: unknown, firstEventData: unknown): unknown {
+  const c = command as { type?: unknown; data?: unknown } | null;
+  if (c === null || typeof c !== 'object' || typeof c.data !== 'object' || c.data === null || Object.keys(c).length !== 2) return command;
+  return canonicalJson(c.data) === canonicalJson(firstEventData) ? { type: c.type, dataFromEvent: true } : command;
+}
+
+/** The command a decision recorded (see withDecision), given the decision's first recorded event. */
+export function recordedCommand(recorded: unknown, firstEvent: { data: unknown }): unknown {
+  const c = recorded as { type?: unknown; dataFromEvent?: unknown } | null;
+  return c !== null && typeof c === 'object' && c.dataFromEvent === true ? { type: c.type, data: firstEvent.data } : recorded;
 }
 
 /**

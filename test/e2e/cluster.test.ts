@@ -8,6 +8,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildConfig } from '../../src/config.js';
 import { startNode } from '../../src/main.js';
+import { redriveLog } from '../../src/eventSourcing/redriveLog.js';
+import { EVENTS_FILE } from '../../src/store/openEventStore.js';
+import { SqliteEventStore } from '../../src/store/sqlite/sqliteEventStore.js';
 import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
 import { post, tempDir, waitForJob } from '../support/http.js';
 import { startFederation, type Federation } from '../support/federation.js';
@@ -87,6 +90,16 @@ t('the cluster hetero LR job succeeds on every node, each answering for its own 
     assert.is(own.at(-1).event, 'JobSucceeded', role);
     assert.ok(own.every((s) => s.actor !== 'unknown'), role);
     assert.ok(own.some((s) => s.event === 'TaskSucceeded' && typeof s.duration_ms === 'number'), role);
+  }
+  // Every decision each party's actors recorded re-drives through today's deciders (replay --check).
+  for (const [role, node] of Object.entries(fed)) {
+    const log = SqliteEventStore.open(join(dir, `party-${node.partyId}`, EVENTS_FILE), { readOnly: true });
+    try {
+      const r = await redriveLog(log);
+      assert.ok(r.redriven > 5 && r.different === 0 && r.notRedrivable === 0, `${role}: ${JSON.stringify({ ...r, differences: r.differences.slice(0, 2) })}`);
+    } finally {
+      await log.close();
+    }
   }
 });
 

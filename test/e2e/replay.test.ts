@@ -206,6 +206,12 @@ t('replay --check: the origin\'s live views match its log; a changed view row is
   const live = await cli(['replay', '--check', '--data-dir', originDir]);
   assert.is(live.code, 0, live.out + live.err);
   assert.match(live.out, /^ok: the views match the log: \d+ views, \d+ rows compared at position \d+/);
+  // The job's commands (create, start, tasks, progress, model, publish) re-driven through today's deciders.
+  const redriven = /\nok: today's deciders re-drove (\d+) recorded command\(s\) of \d+ stream\(s\): (\d+) produce the recorded events, 0 do not/.exec(live.out);
+  assert.ok(redriven, live.out);
+  assert.ok(Number(redriven[1]) > 10 && redriven[1] === redriven[2], live.out);
+  const json = JSON.parse((await cli(['replay', '--check', '--data-dir', originDir, '--json'])).out) as { ok: boolean; commands: { redriven: number; differences: unknown[] } };
+  assert.ok(json.ok && json.commands.redriven === Number(redriven[1]) && json.commands.differences.length === 0);
   const replayDir = join(dir, 'replayed-all');
   const db = new Database(join(replayDir, 'views.sqlite'));
   db.prepare("UPDATE t_job SET f_status = 'failed' WHERE f_job_id = ? AND f_role = 'host'").run(jobId);

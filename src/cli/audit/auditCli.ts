@@ -65,9 +65,14 @@ views from it; then \`fedflow node --data-dir <dir> --read-only\` answers the sa
 origin. Every line is checked first: an event whose hash does not match its content, that does not
 chain to the event before it, a forged checkpoint, a missing or added line, a cut export — the
 replay is refused naming the event, and nothing is written.
---check: rebuilds the dir's views from its log in a throwaway in-memory database, up to the
-position the live views reached, and compares them view by view, row by row; names the first
-difference. Exit status: 0 same, 1 different (or refused), 2 command-line error.
+--check: two checks, both always run. (1) Views: rebuilds the dir's views from its log in a
+throwaway in-memory database, up to the position the live views reached, and compares them view by
+view, row by row; names the first difference. (2) Commands, an upgrade safety check: every command
+recorded in the log (since commands are recorded) is decided again by today's decider on the state
+folded from its stream's events before it, and the events it produces (type and data) are compared
+with the recorded ones; names the first differences (stream, revision, command, event, recorded vs
+today). Events without a recorded command are counted as not re-drivable, not failed.
+Exit status: 0 same, 1 different (or refused), 2 command-line error.
 
 Usage: fedflow job-timeline -j <job_id> [--json] [--server <url>]
 

@@ -152,6 +152,11 @@ const conf = {
 };
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+/** CPU seconds (user + system, all threads) the node process has used: steadier than wall time on a shared machine. */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 try {
@@ -175,6 +180,7 @@ try {
       if (row.f_status !== 'success') throw new Error(`upload ${name}: ${row.f_reason}`);
       console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}`);
     }
+    const cpuBeforeJob = cpuSeconds(node.child.pid!);
     const jobStarted = performance.now();
     const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
     if (submit.body.retcode !== 0) throw new Error(submit.body.retmsg);
@@ -182,6 +188,7 @@ try {
     const row = await waitForJob(node.url, jobId, 4 * 3600_000, 50);
     const jobMs = performance.now() - jobStarted;
     const totalMs = performance.now() - started;
+    const jobCpu = cpuSeconds(node.child.pid!) - cpuBeforeJob;
     if (row.f_status !== 'success') throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason}`);
     const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
     for (const component of Object.keys(dsl.components)) {
@@ -191,7 +198,7 @@ try {
     }
     const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
     const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);
-    console.log(`  job wall time (submit → success)  ${s(jobMs)}`);
+    console.log(`  job wall time (submit → success)  ${s(jobMs)}   (node CPU time during the job ${jobCpu.toFixed(1)} s; load average now ${loadavg()[0]!.toFixed(1)})`);
     console.log(`  end to end (uploads + job)        ${s(totalMs)}`);
     console.log(`  node peak RSS (VmHWM)             ${peakRssMb(node.child.pid!).toFixed(0)} MB`);
     console.log(`  AUC                               ${Number(summary.auc).toFixed(6)}   (KS ${Number(summary.ks).toFixed(6)})`);

@@ -83,18 +83,11 @@ function parseRows(tableRows: DataTable['rows'], width: number, labelIdx: number
     if (cells.length !== width) {
       throw new Error(`DataIO: row ${JSON.stringify(key)} has ${cells.length} columns, the header has ${width}`);
     }
-    const features: number[] = [];
-    let label: number | undefined;
-    for (let i = 0, f = 0; i < width; i++) {
-      if (i === labelIdx) {
-        label = parseLabelValue(cells[i]!, key, s.labelName, s.labelType);
-        continue;
-      }
-      let v = parseFeature(cells[i]!, key, header[f]!, s.dataType, nanTokens);
-      if (dropTiny && Math.abs(v) < FLOAT_ZERO) v = 0;
-      features.push(v);
-      f++;
-    }
+    // map over the cells (the label cell cut out): an exact-size packed array, as splitCells+toInstances
+    // built it (push would leave up to twice the capacity: 20 features took 41 slots).
+    const label = labelIdx >= 0 ? parseLabelValue(cells.splice(labelIdx, 1)[0]!, key, s.labelName, s.labelType) : undefined;
+    const features = cells.map((cell, i) => parseFeature(cell, key, header[i]!, s.dataType, nanTokens));
+    if (dropTiny) for (let i = 0; i < features.length; i++) if (Math.abs(features[i]!) < FLOAT_ZERO) features[i] = 0;
     out[r] = [key, labelIdx >= 0 ? { features, label: label! } : { features }];
   }
   return out;

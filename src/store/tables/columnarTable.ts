@@ -121,9 +121,11 @@ export function partitionRows(meta: ColumnarMeta, part: ColumnarPartition, limit
   }
   const features = part.features!;
   const width = features.length;
+  // Copies of one exact-size packed array of doubles (push would leave up to twice the capacity).
+  const template = Array.from({ length: width }, () => 0.5);
   for (let r = 0; r < n; r++) {
-    const row: number[] = [];
-    for (let c = 0; c < width; c++) row.push(features[c]![r]!);
+    const row = template.slice();
+    for (let c = 0; c < width; c++) row[c] = features[c]![r]!;
     const value = !part.labels ? { features: row } : meta.labelFirst ? { label: part.labels[r]!, features: row } : { features: row, label: part.labels[r]! };
     out[r] = [part.keys[r]!, value];
   }

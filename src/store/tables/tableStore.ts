@@ -33,6 +33,8 @@ const FILE_SUFFIX = '.sqlite';
 const SIDE_SUFFIXES = ['-journal', '-wal', '-shm'];
 const TEMP_MARKER = '.tmp';
 const LOCATION_RE = /^[A-Za-z0-9_.-]+$/;
+/** Reads of at most this many rows walk the key index; longer reads sort a scan (see read). */
+const INDEX_READ_MAX_ROWS = 10_000;
 /** Read cache per connection (KiB); reads are sequential in the common case. */
 const READ_CACHE_KIB = 32 * 1024;
 
@@ -132,7 +134,11 @@ export class TableStore {
     const db = this.open(location);
     try {
       db.pragma(`cache_size = -${READ_CACHE_KIB}`);
-      const rows = db.prepare('SELECT k, v FROM rows ORDER BY k LIMIT ?').raw().iterate(limit) as IterableIterator<[string, string]>;
+      // A whole table: SQLite's sorter over a sequential scan, not the key index (a walk of the index
+      // fetches each row by rowid: random reads when the ids were uploaded out of order, measured 3x
+      // slower at a million shuffled ids). The first rows of a table: the index (no sort at all).
+      const sql = limit >= 0 && limit <= INDEX_READ_MAX_ROWS ? 'SELECT k, v FROM rows ORDER BY k LIMIT ?' : 'SELECT k, v FROM rows NOT INDEXED ORDER BY k LIMIT ?';
+      const rows = db.prepare(sql).raw().iterate(limit) as IterableIterator<[string, string]>;
       try {
         yield* rows;
       } finally {

@@ -21,8 +21,17 @@
 // end; the table is invisible until its event is recorded (a crash leaves an orphan that start-up
 // removes, like every table file).
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Utf8, type Data } from 'apache-arrow';
+import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
+
+/**
+ * apache-arrow, loaded on first use: importing it takes ~0.4 s, and every task worker imports the
+ * table store while most jobs never write a table this large (a stop sent during that import would
+ * wait for it).
+ */
+let arrowModule: typeof import('apache-arrow') | undefined;
+const arrow = (): typeof import('apache-arrow') => (arrowModule ??= createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow'));
 
 export const COLUMNAR_SUFFIX = '.arrow';
 const FORMAT = 'fedflow.columnar-table.v1';
@@ -75,7 +84,7 @@ export function writeColumnarTable(dir: string, rows: readonly Row[], partitions
       const to = Math.floor(((p + 1) * count) / parts);
       partitionRows.push(to - from);
       const batch = shape ? instanceBatch(rows, from, to, shape.width, shape.labelled) : jsonBatch(rows, from, to);
-      writeFileSync(partitionFile(tmp, p), tableToIPC(new Table([batch]), 'file'));
+      writeFileSync(partitionFile(tmp, p), arrow().tableToIPC(new (arrow().Table)([batch]), 'file'));
     }
     const meta: ColumnarMeta = {
       format: FORMAT,
@@ -100,7 +109,7 @@ export function readColumnarMeta(dir: string): ColumnarMeta {
 
 /** One partition's columns, zero-copy views of the file's bytes where the alignment allows. */
 export function readColumnarPartition(dir: string, meta: ColumnarMeta, index: number): ColumnarPartition {
-  const table = tableFromIPC(readFileSync(partitionFile(dir, index)));
+  const table = arrow().tableFromIPC(readFileSync(partitionFile(dir, index)));
   if (table.batches.length !== 1) throw new Error(`${partitionFile(dir, index)}: a partition file holds one record batch, found ${table.batches.length}`);
   const columns = table.batches[0]!.data.children;
   const keys = decodeUtf8Column(columns[0]!);
@@ -189,6 +198,7 @@ function shapeOf(value: unknown): InstanceShape | undefined {
 }
 
 function instanceBatch(rows: readonly Row[], from: number, to: number, width: number, labelled: boolean): RecordBatch {
+  const { Field, Float64, Utf8, makeData } = arrow();
   const n = to - from;
   const fields: Field[] = [new Field('key', new Utf8(), false)];
   const children: Data[] = [utf8Data(rows, from, to, (row) => row[0])];
@@ -211,12 +221,14 @@ function instanceBatch(rows: readonly Row[], from: number, to: number, width: nu
 }
 
 function jsonBatch(rows: readonly Row[], from: number, to: number): RecordBatch {
+  const { Field, Utf8 } = arrow();
   const fields = [new Field('key', new Utf8(), false), new Field('json', new Utf8(), false)];
   const children = [utf8Data(rows, from, to, (row) => row[0]), utf8Data(rows, from, to, (row) => JSON.stringify(row[1]))];
   return batchOf(fields, children, to - from);
 }
 
 function batchOf(fields: Field[], children: Data[], length: number): RecordBatch {
+  const { RecordBatch, Schema, Struct, makeData } = arrow();
   const schema = new Schema(fields);
   return new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children }));
 }
@@ -237,6 +249,7 @@ function utf8Data(rows: readonly Row[], from: number, to: number, text: (row: Ro
   const bytes = encoder.encode(strings.join(''));
   const offsets = new Int32Array(n + 1);
   for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + (ascii ? strings[r]!.length : Buffer.byteLength(strings[r]!));
+  const { Utf8, makeData } = arrow();
   return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes });
 }
 

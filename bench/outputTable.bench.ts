@@ -1,14 +1,20 @@
 // npm run bench:output-tables — what writing and reading back a component's output table costs in
-// each format, in one run: JSON text in a SQLite file (large outputs), the generic packed file
-// (any values) and the columnar packed file (plain instances). Tables: DataIO's output of the breast
-// tables (guest 569 × 10 + label, host 569 × 20), the shapes of the scheduler bench's jobs.
+// each format, in one run: JSON text in a SQLite file (large outputs before issue 17), the generic
+// packed file (any values), the columnar packed file (plain instances) and columnar Arrow IPC
+// partitions (large outputs now). Tables: DataIO's output of the breast tables (guest 569 × 10 +
+// label, host 569 × 20), the shapes of the scheduler bench's jobs; then a large table of
+// BENCH_BIG_ROWS (200,000) × 20 features + label, once each (file size, write, read back to rows,
+// and the first 100 rows as the tracking endpoint reads them).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataIO } from '../src/components/dataio/dataIO.js';
 import type { DataTable } from '../src/components/contract.js';
 import { TableStore } from '../src/store/tables/tableStore.js';
+import { statSync, readdirSync } from 'node:fs';
+import { writePackedTable } from '../src/store/tables/packedTable.js';
 import { writeOutputTable } from '../src/store/tables/writeOutputTable.js';
+import { writeTable } from '../src/store/tables/writeTable.js';
 import { fixtureTable } from '../test/components/dataio/csvTable.js';
 import { InProcessJob, componentInput } from '../test/support/inProcessFederation.js';
 
@@ -35,9 +41,10 @@ try {
   ] as const) {
     const generic = table.rows.map(([k, v]) => [k, { ...(v as object), extra: 0 }] as [string, unknown]); // not a plain instance: generic packing
     const formats = [
-      ['SQLite + JSON', (loc: string) => writeOutputTable(tables, loc, table.rows, 0)],
+      ['SQLite + JSON', (loc: string) => writeTable(tables, loc, table.rows.map(([k, v]) => [k, JSON.stringify(v)] as const))],
       ['packed, generic', (loc: string) => writeOutputTable(tables, loc, generic)],
       ['packed, columnar', (loc: string) => writeOutputTable(tables, loc, table.rows)],
+      ['Arrow partitions', (loc: string) => writeOutputTable(tables, loc, table.rows, 0)],
     ] as const;
     console.log(label);
     let baseline: { write: number; read: number } | undefined;
@@ -46,12 +53,33 @@ try {
       const w = time((i) => write(`${prefix}${i}`));
       const r = time((i) => {
         const loc = `${prefix}${i % ROUNDS}`;
-        if (tables.isPacked(loc)) tables.readValues(loc);
+        if (tables.isPacked(loc) || tables.isColumnar(loc)) tables.readValues(loc);
         else for (const [, v] of tables.read(loc)) JSON.parse(v);
       });
       baseline ??= { write: w, read: r };
       console.log(`  ${name.padEnd(18)} write ${w.toFixed(3)} ms (x${(baseline.write / w).toFixed(1)})   read ${r.toFixed(3)} ms (x${(baseline.read / r).toFixed(1)})`);
     }
+  }
+  const BIG = Number(process.env.BENCH_BIG_ROWS ?? 200_000);
+  const big: [string, unknown][] = Array.from({ length: BIG }, (_, i) => [String(i), { features: Array.from({ length: 20 }, (_, c) => Math.sin(i * 31 + c)), label: i % 2 }]);
+  big.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const size = (path: string): number => (statSync(path).isDirectory() ? readdirSync(path).reduce((n, f) => n + statSync(join(path, f)).size, 0) : statSync(path).size);
+  const ms = (f: () => unknown): number => {
+    const started = performance.now();
+    f();
+    return performance.now() - started;
+  };
+  console.log(`large table ${BIG} x 20 + label, once each`);
+  for (const [name, write, path] of [
+    ['SQLite + JSON', () => writeTable(tables, 'big_sqlite', big.map(([k, v]) => [k, JSON.stringify(v)] as const)), () => tables.pathOf('big_sqlite')],
+    ['packed, columnar', () => writePackedTable(tables.packedPathOf('big_packed'), big), () => tables.packedPathOf('big_packed')],
+    ['Arrow partitions', () => writeOutputTable(tables, 'big_arrow', big), () => tables.columnarPathOf('big_arrow')],
+  ] as const) {
+    const loc = name === 'SQLite + JSON' ? 'big_sqlite' : name === 'packed, columnar' ? 'big_packed' : 'big_arrow';
+    const w = ms(write);
+    const r = ms(() => (tables.isPacked(loc) || tables.isColumnar(loc) ? tables.readValues(loc) : [...tables.read(loc)].map(([, v]) => JSON.parse(v))));
+    const first = ms(() => [...tables.read(loc, { limit: 100 })]);
+    console.log(`  ${name.padEnd(18)} ${(size(path()) / 1e6).toFixed(0).padStart(4)} MB   write ${w.toFixed(0).padStart(5)} ms   read ${r.toFixed(0).padStart(5)} ms   first 100 rows ${first.toFixed(1)} ms`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

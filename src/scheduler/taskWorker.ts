@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, Tracker } from '../components/contract.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
+import { restoreNaN } from '../store/tables/columnarTable.js';
 import { writeOutputTable } from '../store/tables/writeOutputTable.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
@@ -94,18 +95,12 @@ function loadTable(tables: TableStore, input: TableInput): DataTable {
   }
   const kept = recent.take(input.location);
   if (kept) return { schema: input.schema, rows: kept };
-  if (tables.isPacked(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };
+  if (tables.isPacked(input.location) || tables.isColumnar(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };
   const rows: [string, unknown][] = [];
   for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
   return { schema: input.schema, rows };
 }
 
-/** JSON has no NaN (a missing cell DataIO did not fill): stored as null, read back as NaN. */
-function restoreNaN(value: unknown): unknown {
-  const features = (value as { features?: unknown[] } | null)?.features;
-  if (Array.isArray(features)) for (let i = 0; i < features.length; i++) if (features[i] === null) features[i] = NaN;
-  return value;
-}
 
 /** One TableStore per directory (its constructor makes sure the directory exists: once is enough). */
 const stores = new Map<string, TableStore>();
@@ -156,9 +151,9 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
-    const { count, packedRows } = writeOutputTable(tables, request.outputLocation, output.data.rows);
-    // A packed table reads back exactly these rows in this order, so the next task may have them.
-    if (packedRows) recent.keep(request.outputLocation, packedRows as [string, unknown][]);
+    const { count, rows } = writeOutputTable(tables, request.outputLocation, output.data.rows);
+    // The table reads back exactly these rows in this order, so the next task may have them.
+    recent.keep(request.outputLocation, rows as [string, unknown][]);
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }
   return {

@@ -101,6 +101,10 @@ t('given a component output (a packed table), when uploading with copyFrom it, t
   await attempt.done.then(() => assert.unreachable('refused'), (e: Error) => assert.match(e.message, /holds a component output.*drop 1 replaces it/));
   assert.not.ok(store.exists(attempt.location));
   assert.equal(store.readValues('an_output'), [['1', { features: [0.5] }]]);
+  writeOutputTable(store, 'a_large_output', [['1', { features: [0.5] }]], 0); // columnar partitions
+  const again = upload(file('d.csv', 'id,v\n1,a\n'), 1, { copyFrom: 'a_large_output' });
+  await again.done.then(() => assert.unreachable('refused'), (e: Error) => assert.match(e.message, /holds a component output/));
+  assert.not.ok(store.exists(again.location));
 });
 
 t('given a missing or empty file, when checked or uploaded, then FATE messages are given and nothing is created', async () => {

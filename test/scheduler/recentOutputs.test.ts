@@ -17,4 +17,15 @@ test('only the last tables are kept', () => {
   assert.ok(recent.take('t_19'));
 });
 
+test('tables of many rows: at most maxRows rows are kept, the oldest leave first', () => {
+  const recent = new RecentOutputs(5);
+  const three = (): [string, unknown][] => [['a', 1], ['b', 2], ['c', 3]];
+  recent.keep('t_1', three());
+  recent.keep('t_2', three());
+  assert.is(recent.take('t_1'), undefined, 'the older table left: 6 rows > 5');
+  assert.ok(recent.take('t_2'));
+  recent.keep('t_big', [...three(), ...three()]);
+  assert.is(recent.take('t_big'), undefined, 'a table above the budget is not kept');
+});
+
 test.run();

@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import { compareUtf8, writePackedTable } from '../../src/store/tables/packedTable.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
+import { writeTable } from '../../src/store/tables/writeTable.js';
+
+/** A large output as it was stored before the columnar tables: a SQLite file of JSON values (still read). */
+const writeSqliteOutput = (store: TableStore, location: string, rows: [string, unknown][]): void => {
+  writeTable(store, location, rows.map(([k, v]) => [k, JSON.stringify(v)] as const));
+};
 
 const t = suite('packed output tables');
 let dir = '';
@@ -31,7 +37,7 @@ const rows: [string, unknown][] = [
 t('given a small output, when written, then it is a packed file read in key order with exact values', () => {
   const written = writeOutputTable(store, 'out1', rows);
   assert.is(written.count, 3);
-  assert.equal(written.packedRows!.map(([k]) => k), ['a', 'b', 'c']);
+  assert.equal(written.rows.map(([k]) => k), ['a', 'b', 'c']);
   assert.ok(store.isPacked('out1'));
   assert.ok(store.exists('out1'));
   assert.not.ok(existsSync(store.pathOf('out1')), 'no SQLite file');
@@ -46,8 +52,7 @@ t('given a small output, when written, then it is a packed file read in key orde
 
 t('given a packed table, when read as text, then values are the JSON a SQLite output table holds', () => {
   writeOutputTable(store, 'out2', rows);
-  const sqliteTwin = writeOutputTable(store, 'out2_sqlite', rows, 0);
-  assert.is(sqliteTwin.packedRows, undefined);
+  writeSqliteOutput(store, 'out2_sqlite', rows);
   assert.not.ok(store.isPacked('out2_sqlite'));
   assert.equal([...store.read('out2')], [...store.read('out2_sqlite')]);
   assert.equal([...store.read('out2', { limit: 2 })], [...store.read('out2_sqlite', { limit: 2 })]);
@@ -73,7 +78,7 @@ t('given a location written already, when written again, then it is refused and 
 
 t('given packed and SQLite tables and orphans, when listed, dropped and cleaned, then both kinds count', () => {
   writeOutputTable(store, 'p1', [['a', 1]]);
-  writeOutputTable(store, 's1', [['a', 1]], 0);
+  writeSqliteOutput(store, 's1', [['a', 1]]);
   writeFileSync(join(dir, 'tables', 'orphan.packed'), 'half written');
   assert.equal(store.listLocations(), ['orphan', 'p1', 's1']);
   assert.equal(store.removeOrphans(new Set(['p1', 's1'])), ['orphan']);

@@ -27,13 +27,27 @@ export function sortByScore(labels: readonly number[], scores: readonly number[]
 /** Counts with "predicted positive" meaning score > threshold (strictly), one entry per threshold. */
 export function confusionMatrix(sorted: Sorted, thresholds: readonly number[]): Confusion {
   const out: Confusion = { tp: [], fp: [], fn: [], tn: [] };
+  const prefix = positivePrefix(sorted);
   for (const t of thresholds) {
     let tp = 0;
     let fp = 0;
-    for (let i = 0; i < sorted.scores.length; i++) {
-      if (!(sorted.scores[i]! > t)) continue;
-      if (sorted.labels[i] === 1) tp++;
-      else fp++;
+    if (prefix) {
+      // Scores descending: the rows with score > t are a prefix; its length by binary search.
+      let lo = 0;
+      let hi = sorted.scores.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted.scores[mid]! > t) lo = mid + 1;
+        else hi = mid;
+      }
+      tp = prefix[lo]!;
+      fp = lo - tp;
+    } else {
+      for (let i = 0; i < sorted.scores.length; i++) {
+        if (!(sorted.scores[i]! > t)) continue;
+        if (sorted.labels[i] === 1) tp++;
+        else fp++;
+      }
     }
     out.tp.push(tp);
     out.fp.push(fp);
@@ -43,12 +57,34 @@ export function confusionMatrix(sorted: Sorted, thresholds: readonly number[]): 
   return out;
 }
 
+/**
+ * prefix[i] = rows among the first i with label 1, when the scores are truly descending (no NaN:
+ * with NaN the comparator sort gives no order and the counts are taken row by row). Kept per
+ * Sorted: a binary evaluation asks for a dozen confusion matrices of 100 thresholds each.
+ */
+const prefixes = new WeakMap<Sorted, Int32Array | null>();
+function positivePrefix(sorted: Sorted): Int32Array | null {
+  let prefix = prefixes.get(sorted);
+  if (prefix !== undefined) return prefix;
+  prefix = new Int32Array(sorted.scores.length + 1);
+  for (let i = 0; i < sorted.scores.length; i++) {
+    const s = sorted.scores[i]!;
+    if (s !== s || (i > 0 && s > sorted.scores[i - 1]!)) {
+      prefix = null;
+      break;
+    }
+    prefix[i + 1] = prefix[i]! + (sorted.labels[i] === 1 ? 1 : 0);
+  }
+  prefixes.set(sorted, prefix);
+  return prefix;
+}
+
 /** numpy.arange(0, 1, 0.01) element i (start + i*step). */
 const stepCut = (i: number): number => i * 0.01;
 
 /** ThresholdCutter.cut_by_step: 100 thresholds picked from the distinct scores, descending. */
 export function cutByStep(sortedScores: readonly number[]): { thresholds: number[]; cuts: number[] } {
-  const distinct = [...new Set(sortedScores)].sort((a, b) => b - a);
+  const distinct = distinctDescending(sortedScores);
   const cuts: number[] = [];
   const thresholds: number[] = [];
   for (let i = 0; i < 100; i++) {
@@ -57,6 +93,18 @@ export function cutByStep(sortedScores: readonly number[]): { thresholds: number
     thresholds.push(distinct[Math.trunc(distinct.length * cut)]!);
   }
   return { thresholds, cuts };
+}
+
+/** The distinct scores, descending: one pass when they are sorted already (no NaN), else a Set and a sort. */
+function distinctDescending(scores: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i]!;
+    if (s !== s || (i > 0 && s > scores[i - 1]!)) return [...new Set(scores)].sort((a, b) => b - a);
+    // -0 and 0 are one value for a Set: the first seen is kept.
+    if (i === 0 || s !== out[out.length - 1]) out.push(s);
+  }
+  return out;
 }
 
 /** ThresholdCutter.cut_by_index: the score at index ⌊N·c/100⌋ of the descending scores. */
@@ -96,6 +144,18 @@ export function cutByQuantile(scores: readonly number[]): number[] {
 
 /** sklearn.metrics.roc_curve(y, s, drop_intermediate=True), with thresholds[0] = max score + 1. */
 export function rocCurve(labels: readonly number[], scores: readonly number[]): { fpr: number[]; tpr: number[]; thresholds: number[] } {
+  // auc and the ROC curve metric ask for the same curve: computed once per (labels, scores).
+  const cached = rocCache.get(scores);
+  if (cached?.labels === labels) return cached.curve;
+  const curve = computeRocCurve(labels, scores);
+  rocCache.set(scores, { labels, curve });
+  return curve;
+}
+
+type RocCurve = { fpr: number[]; tpr: number[]; thresholds: number[] };
+const rocCache = new WeakMap<readonly number[], { labels: readonly number[]; curve: RocCurve }>();
+
+function computeRocCurve(labels: readonly number[], scores: readonly number[]): RocCurve {
   // Stable ascending sort reversed = descending with ties in reverse index order, as sklearn's mergesort[::-1].
   const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]! || a - b).reverse();
   const ys = idx.map((i) => labels[i]!);

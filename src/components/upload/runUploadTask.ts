@@ -108,8 +108,8 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
     // Never overwrite (nor, on failure, delete) a location that is already there.
     if (store.exists(input.location)) throw new Error(`table location ${input.location} already exists`);
     if (input.copyFrom !== undefined && !store.exists(input.copyFrom)) throw new Error(`table location ${input.copyFrom} does not exist`);
-    // A component's output kept as a packed table holds instances, not CSV lines: nothing to append to.
-    if (input.copyFrom !== undefined && store.isPacked(input.copyFrom)) {
+    // A component's output kept as a packed or columnar table holds instances, not CSV lines: nothing to append to.
+    if (input.copyFrom !== undefined && (store.isPacked(input.copyFrom) || store.isColumnar(input.copyFrom))) {
       throw new Error('the table holds a component output, not uploaded lines: drop 0 cannot add rows to it (drop 1 replaces it)');
     }
   } catch (error) {

@@ -129,7 +129,8 @@ function instancesOf(c: InstanceColumns): unknown[] {
   return out;
 }
 
-function inKeyOrder(rows: readonly Row[]): readonly Row[] {
+/** The rows in key order: the same array when they already are, else a sorted copy. */
+export function inKeyOrder(rows: readonly Row[]): readonly Row[] {
   for (let i = 1; i < rows.length; i++) {
     if (compareUtf8(rows[i - 1]![0], rows[i]![0]) > 0) return [...rows].sort((a, b) => compareUtf8(a[0], b[0]));
   }

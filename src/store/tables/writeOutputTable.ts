@@ -1,30 +1,30 @@
 // Where a component's output table goes: a packed file up to PACKED_MAX_ROWS rows (cheap to write
-// and read whole, values exact), a SQLite file of JSON values above (read a page at a time: the
-// tracking endpoint shows the first 100 rows of a table of millions without reading it all).
-import { writePackedTable, type Row } from './packedTable.js';
+// and read whole, values exact), columnar partitions above (columnarTable.ts: typed columns, read a
+// partition at a time, so the tracking endpoint shows the first 100 rows of a table of millions
+// without reading it all). Tables of millions used to be SQLite files of JSON values; those still read.
+import { COLUMNAR_SUFFIX, writeColumnarTable } from './columnarTable.js';
+import { inKeyOrder, writePackedTable, type Row } from './packedTable.js';
 import type { TableStore } from './tableStore.js';
-import { writeTable } from './writeTable.js';
 
 export const PACKED_MAX_ROWS = 100_000;
 
 export interface WrittenOutput {
   readonly count: number;
-  /** The rows in the order a reader of the table gets them (key order); only for packed tables. */
-  readonly packedRows?: readonly Row[];
+  /** The rows in the order a reader of the table gets them (key order), values as written. */
+  readonly rows: readonly Row[];
 }
 
-export function writeOutputTable(tables: TableStore, location: string, rows: readonly Row[], maxPackedRows = PACKED_MAX_ROWS): WrittenOutput {
+export function writeOutputTable(tables: TableStore, location: string, rows: readonly Row[], maxPackedRows = PACKED_MAX_ROWS, partitions?: number): WrittenOutput {
   if (rows.length <= maxPackedRows) {
     const packedRows = writePackedTable(tables.packedPathOf(location), rows);
-    return { count: packedRows.length, packedRows };
+    return { count: packedRows.length, rows: packedRows };
   }
-  return { count: writeTable(tables, location, jsonRows(rows)) };
+  const sorted = inKeyOrder(rows);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]![0] === sorted[i - 1]![0]) throw new Error(`output table has the key ${JSON.stringify(sorted[i]![0])} twice`);
+  }
+  const meta = writeColumnarTable(tables.columnarPathOf(location), sorted, partitions);
+  return { count: meta.count, rows: sorted };
 }
 
-/** Rows as a SQLite table stores them: [key, JSON text of the value]. */
-function* jsonRows(rows: readonly Row[]): Generator<readonly [string, string]> {
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    yield [row[0], JSON.stringify(row[1])];
-  }
-}
+export { COLUMNAR_SUFFIX };

@@ -1,0 +1,211 @@
+// npm run bench:scale — big tables (issue 17): a vertical synthetic data set of BENCH_ROWS ids
+// (default 1,000,000) through a standalone node in a child process, as a user runs it:
+//   upload guest (id,y + 10 features) and host (id + 20 features), then one job
+//   DataIO → Intersection (raw) → FeatureScale → HeteroLR (plaintext, 5 iterations, batch 100,000) → Evaluation
+// printing each stage's time (the task's own elapsed time from the task view), the job's wall time,
+// the node's peak RSS (VmHWM of the child), the AUC, and in the same run the embedded columnar engine's
+// (DuckDB) plain join of the same two CSV files: the practical floor of the intersection.
+//
+// The data: guest ids 0..n-1 in order, host ids n/10..n+n/10-1 shuffled (90 % overlap); every feature a
+// deterministic hash of (id, column) on a 1/1000 grid in [-1, 1]; y = 1 when a fixed linear score of all
+// 30 features plus noise is > 0, so the label is learnable only from both parties together.
+//
+// env: BENCH_ROWS (default 1,000,000), BENCH_KEEP=1 keeps the temporary directory,
+//      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+//
+// Baseline (today's code before issue 17, commit 8f6ccdb, BENCH_ROWS=1000000, 2 shared cores):
+//   see README "Big tables" — figures recorded there from this bench.
+import { once } from 'node:events';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { post, tempDir, waitForJob } from '../test/support/http.js';
+import { spawnNode } from '../test/support/nodeProcess.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const GUEST_FEATURES = 10;
+const HOST_FEATURES = 20;
+const dir = tempDir('bench-scale');
+const guestFile = join(dir, 'scale_guest.csv');
+const hostFile = join(dir, 'scale_host.csv');
+
+/** A 32-bit integer hash of (id, column): the synthetic feature values without storing them. */
+function hash(id: number, column: number): number {
+  let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(column + 1, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+/** Feature j of id as an integer k in [-1000, 1000]; the value is k / 1000. */
+const grid = (id: number, column: number): number => (hash(id, column) % 2001) - 1000;
+const formatted = Array.from({ length: 2001 }, (_, k) => String((k - 1000) / 1000));
+const weights = Array.from({ length: GUEST_FEATURES + HOST_FEATURES }, (_, j) => ((j * 7) % 11) / 5 - 1);
+
+function label(id: number): number {
+  let score = 0;
+  for (let j = 0; j < GUEST_FEATURES + HOST_FEATURES; j++) score += weights[j]! * grid(id, j);
+  score += ((hash(id, 99) % 2001) - 1000) * 1.5; // noise: the AUC stays below 1
+  return score > 0 ? 1 : 0;
+}
+
+async function writeLines(path: string, header: string, count: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  let batch = header + '\n';
+  for (let i = 0; i < count; i++) {
+    batch += line(i) + '\n';
+    if (batch.length > 1 << 20) {
+      if (!out.write(batch)) await once(out, 'drain');
+      batch = '';
+    }
+  }
+  out.end(batch);
+  await once(out, 'finish');
+}
+
+async function generate(): Promise<void> {
+  const names = (prefix: string, n: number) => Array.from({ length: n }, (_, j) => `${prefix}${j}`).join(',');
+  await writeLines(guestFile, `id,y,${names('x', GUEST_FEATURES)}`, ROWS, (id) => {
+    let line = `${id},${label(id)}`;
+    for (let j = 0; j < GUEST_FEATURES; j++) line += ',' + formatted[grid(id, j) + 1000];
+    return line;
+  });
+  // Host ids: a deterministic shuffle (a multiplicative permutation modulo a prime > n) of n/10..n+n/10-1.
+  const offset = Math.floor(ROWS / 10);
+  const prime = nextPrime(ROWS);
+  let k = 0;
+  await writeLines(hostFile, `id,${names('x', HOST_FEATURES)}`, ROWS, () => {
+    let p: number;
+    do p = (k++ * 48271) % prime;
+    while (p >= ROWS);
+    const id = p + offset;
+    let line = String(id);
+    for (let j = 0; j < HOST_FEATURES; j++) line += ',' + formatted[grid(id, GUEST_FEATURES + j) + 1000];
+    return line;
+  });
+}
+
+function nextPrime(n: number): number {
+  const isPrime = (m: number) => {
+    if (m < 2) return false;
+    for (let d = 2; d * d <= m; d++) if (m % d === 0) return false;
+    return true;
+  };
+  let m = n + 1;
+  while (!isPrime(m)) m++;
+  return m;
+}
+
+/** The floor: DuckDB reads both CSV files and joins them on id (count of matches). */
+async function duckdbJoin(): Promise<{ ms: number; matches: number; quantileMs: number }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const started = performance.now();
+    const reader = await connection.runAndReadAll(
+      `SELECT count(*)::BIGINT AS n FROM read_csv('${guestFile}') g JOIN read_csv('${hostFile}') h ON g.id = h.id`,
+    );
+    const ms = performance.now() - started;
+    const matches = Number(reader.getRows()[0]![0]);
+    const q = performance.now();
+    await connection.runAndReadAll(`SELECT quantile_cont(x0, [0.1, 0.25, 0.5, 0.75, 0.9]) FROM read_csv('${hostFile}')`);
+    return { ms, matches, quantileMs: performance.now() - q };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const dsl = {
+  components: {
+    dataio_0: { module: 'DataIO', input: { data: { data: ['args.train_data'] } }, output: { data: ['train'], model: ['dataio'] } },
+    intersection_0: { module: 'Intersection', input: { data: { data: ['dataio_0.train'] } }, output: { data: ['train'] } },
+    feature_scale_0: { module: 'FeatureScale', input: { data: { data: ['intersection_0.train'] } }, output: { data: ['train'], model: ['scale'] } },
+    hetero_lr_0: { module: 'HeteroLR', input: { data: { train_data: ['feature_scale_0.train'] } }, output: { data: ['train'], model: ['hetero_lr'] } },
+    evaluation_0: { module: 'Evaluation', input: { data: { data: ['hetero_lr_0.train'] } }, output: { data: ['evaluate'] } },
+  },
+};
+const table = (name: string) => ({ args: { data: { train_data: [{ name, namespace: 'bench' }] } } });
+const conf = {
+  initiator: { role: 'guest', party_id: 9999 },
+  job_parameters: { work_mode: 0 },
+  role: { guest: [9999], host: [10000], arbiter: [10001] },
+  role_parameters: {
+    guest: {
+      ...table('scale_guest'),
+      dataio_0: { with_label: [true], label_name: ['y'], label_type: ['int'], output_format: ['dense'] },
+      evaluation_0: { eval_type: ['binary'], pos_label: [1] },
+    },
+    host: { ...table('scale_host'), dataio_0: { with_label: [false], output_format: ['dense'] }, evaluation_0: { need_run: [false] } },
+  },
+  algorithm_parameters: {
+    intersection_0: { intersect_method: 'raw' },
+    feature_scale_0: { method: 'standard_scale' },
+    hetero_lr_0: {
+      penalty: 'L2', optimizer: 'rmsprop', alpha: 0.01, learning_rate: 0.15, max_iter: 5, early_stop: 'diff', tol: 0.0001,
+      batch_size: 100_000, init_param: { init_method: 'zeros' }, encrypt_param: { method: null },
+    },
+  },
+};
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+/** CPU seconds (user + system, all threads) the node process has used: steadier than wall time on a shared machine. */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+
+try {
+  const g0 = performance.now();
+  await generate();
+  const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
+  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)`);
+  console.log(`  generated guest ${mb(guestFile)} MB, host ${mb(hostFile)} MB in ${s(performance.now() - g0)}`);
+
+  const duck = await duckdbJoin();
+  console.log(`  floor: DuckDB join of the two CSV files ${s(duck.ms)} (${duck.matches} matches); quantiles of one column ${s(duck.quantileMs)}`);
+
+  const node = await spawnNode({ FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dir, FEDFLOW_LOG_LEVEL: 'warn' });
+  try {
+    const started = performance.now();
+    for (const [file, name] of [[guestFile, 'scale_guest'], [hostFile, 'scale_host']] as const) {
+      const t = performance.now();
+      const r = await post(node.url, '/v1/data/upload', { file, head: 1, partition: 8, work_mode: 0, namespace: 'bench', table_name: name });
+      if (r.body.retcode !== 0) throw new Error(r.body.retmsg);
+      const row = await waitForJob(node.url, r.body.jobId, 3600_000, 20);
+      if (row.f_status !== 'success') throw new Error(`upload ${name}: ${row.f_reason}`);
+      console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}`);
+    }
+    const cpuBeforeJob = cpuSeconds(node.child.pid!);
+    const jobStarted = performance.now();
+    const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
+    if (submit.body.retcode !== 0) throw new Error(submit.body.retmsg);
+    const jobId = submit.body.jobId as string;
+    const row = await waitForJob(node.url, jobId, 4 * 3600_000, 50);
+    const jobMs = performance.now() - jobStarted;
+    const totalMs = performance.now() - started;
+    const jobCpu = cpuSeconds(node.child.pid!) - cpuBeforeJob;
+    if (row.f_status !== 'success') throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason}`);
+    const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
+    for (const component of Object.keys(dsl.components)) {
+      const mine = tasks.filter((t) => t.f_component_name === component);
+      const parts = mine.map((t) => `${t.f_role} ${s(Number(t.f_elapsed))}`).join(', ');
+      console.log(`  ${component.padEnd(29)} ${s(Math.max(...mine.map((t) => Number(t.f_elapsed))))}   (${parts})`);
+    }
+    const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
+    const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);
+    console.log(`  job wall time (submit → success)  ${s(jobMs)}   (node CPU time during the job ${jobCpu.toFixed(1)} s; load average now ${loadavg()[0]!.toFixed(1)})`);
+    console.log(`  end to end (uploads + job)        ${s(totalMs)}`);
+    console.log(`  node peak RSS (VmHWM)             ${peakRssMb(node.child.pid!).toFixed(0)} MB`);
+    console.log(`  AUC                               ${Number(summary.auc).toFixed(6)}   (KS ${Number(summary.ks).toFixed(6)})`);
+  } finally {
+    await node.kill('SIGTERM');
+  }
+} finally {
+  if (process.env.BENCH_KEEP === '1') console.log(`  kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}

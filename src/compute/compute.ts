@@ -1,0 +1,148 @@
+// The computing API over partitioned columnar tables (issue 17): map a kernel over the partitions
+// on worker threads, and the operations built on it — aggregate (column statistics, label counts),
+// exact quantiles (sorted partitions merged), a reproducible sample, a join by key, a bounded
+// collect. Every operation streams: a worker reads one partition at a time and sends back a small
+// result, so a table of ten million rows never becomes ten million row objects.
+//
+// Threads: min(threads, partitions) workers per call (default: the cores), partitions dealt round
+// robin; a table of one partition runs in the calling thread (a worker's start, ~30 ms, would cost
+// more than it saves).
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { partitionRows } from '../store/tables/columnarTable.js';
+import { compareUtf8 } from '../store/tables/packedTable.js';
+import { KERNELS, emptyStats, metaOf, readPartition, type ColumnStats, type KernelArgs, type KernelName, type KernelResult, type TableRef } from './partitions.js';
+import type { PartitionJob, PartitionMessage } from './partitionWorker.js';
+
+const ENTRY = new URL('./partitionWorker.js', import.meta.url);
+
+export interface ComputeOptions {
+  /** Worker threads per call (default: the machine's cores). */
+  readonly threads?: number;
+}
+
+export class PartitionedTable {
+  readonly meta;
+
+  constructor(readonly ref: TableRef, private readonly options: ComputeOptions = {}) {
+    this.meta = metaOf(ref);
+  }
+
+  get partitions(): number {
+    return this.meta.partitionRows.length;
+  }
+
+  get count(): number {
+    return this.meta.count;
+  }
+
+  /** The kernel's result for every partition, in partition order. */
+  async map<K extends KernelName>(kernel: K, ...args: KernelArgs<K>): Promise<KernelResult<K>[]> {
+    const n = this.partitions;
+    const threads = Math.max(1, Math.min(this.options.threads ?? availableParallelism(), n));
+    if (threads === 1 || n === 1) {
+      const f = KERNELS[kernel] as (...a: unknown[]) => KernelResult<K>;
+      return Array.from({ length: n }, (_, p) => f(readPartition(this.ref, this.meta, p), p, ...args));
+    }
+    const results = new Array<KernelResult<K>>(n);
+    await Promise.all(
+      Array.from({ length: threads }, (_, w) => {
+        const partitions = Array.from({ length: n }, (_, p) => p).filter((p) => p % threads === w);
+        return runWorker({ ref: this.ref, kernel, args, partitions }, (p, r) => (results[p] = r as KernelResult<K>));
+      }),
+    );
+    return results;
+  }
+
+  /** Column statistics of every feature column (a map, then a reduce of the partials). */
+  async columnStats(): Promise<ColumnStats> {
+    const partials = await this.map('columnStats');
+    const out = emptyStats(this.meta.width ?? 0);
+    for (const s of partials) {
+      for (let c = 0; c < out.count.length; c++) {
+        out.count[c] += s.count[c]!;
+        out.sum[c] += s.sum[c]!;
+        out.sumSq[c] += s.sumSq[c]!;
+        out.min[c] = Math.min(out.min[c]!, s.min[c]!);
+        out.max[c] = Math.max(out.max[c]!, s.max[c]!);
+      }
+    }
+    return out;
+  }
+
+  /** Counts of each label value (a labelled table). */
+  async labelCounts(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const part of await this.map('labelCounts')) for (const [k, v] of Object.entries(part)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  }
+
+  /**
+   * Exact quantiles of a feature column (NaN cells skipped), numpy's 'lower' method: the value at rank
+   * ⌊q·(n−1)⌋. Each worker sorts its partitions' column; the sorted runs are merged here, holding
+   * one Float64Array per partition (8 bytes a row), never row objects.
+   */
+  async quantiles(column: number, qs: readonly number[]): Promise<number[]> {
+    const runs = await this.map('sortedColumn', column);
+    const total = runs.reduce((n, r) => n + r.length, 0);
+    if (total === 0) return qs.map(() => NaN);
+    const ranks = qs.map((q) => {
+      if (!(q >= 0 && q <= 1)) throw new Error(`quantile ${q} is not in [0, 1]`);
+      return Math.floor(q * (total - 1));
+    });
+    const wanted = [...new Set(ranks)].sort((a, b) => a - b);
+    const found = new Map<number, number>();
+    const at = new Array<number>(runs.length).fill(0);
+    for (let rank = 0, next = 0; next < wanted.length; rank++) {
+      let best = -1;
+      for (let r = 0; r < runs.length; r++) if (at[r]! < runs[r]!.length && (best < 0 || runs[r]![at[r]!]! < runs[best]![at[best]!]!)) best = r;
+      const value = runs[best]![at[best]!++]!;
+      while (next < wanted.length && wanted[next] === rank) found.set(wanted[next++]!, value);
+    }
+    return ranks.map((r) => found.get(r)!);
+  }
+
+  /** A Bernoulli sample of the keys (each kept with probability `fraction`), the same for the same seed. */
+  async sampleKeys(fraction: number, seed: number): Promise<string[]> {
+    if (!(fraction >= 0 && fraction <= 1)) throw new Error(`sample fraction ${fraction} is not in [0, 1]`);
+    return (await this.map('sampleKeys', fraction, seed)).flat();
+  }
+
+  /** The keys of this table that are also in `other` (an inner join on the key), in key order. */
+  async joinKeys(other: readonly string[]): Promise<string[]> {
+    const sorted = isSorted(other) ? other : [...other].sort(compareUtf8);
+    return (await this.map('keysIn', sorted)).flat();
+  }
+
+  /** At most `limit` rows from the start of the table (key order), read a partition at a time. */
+  collect(limit: number): [string, unknown][] {
+    if (!(limit >= 0)) throw new Error(`collect needs a limit >= 0, got ${limit}`);
+    const out: [string, unknown][] = [];
+    for (let p = 0; p < this.partitions && out.length < limit; p++) {
+      for (const row of partitionRows(this.meta, readPartition(this.ref, this.meta, p), limit - out.length)) out.push(row);
+    }
+    return out;
+  }
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareUtf8(keys[i - 1]!, keys[i]!) > 0) return false;
+  return true;
+}
+
+function runWorker(job: PartitionJob, onResult: (partition: number, result: unknown) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(ENTRY, { workerData: job });
+    let failed: Error | undefined;
+    worker.on('message', (m: PartitionMessage) => {
+      if (m.type === 'result') onResult(m.partition, m.result);
+      else failed = new Error(m.message);
+    });
+    worker.on('error', (e) => (failed ??= e));
+    worker.on('exit', (code) => {
+      if (failed) reject(failed);
+      else if (code !== 0) reject(new Error(`partition worker exited with ${code}`));
+      else resolve();
+    });
+  });
+}

@@ -1,0 +1,281 @@
+// Large component output tables as partitioned columnar files: a directory `<location>.arrow/`
+// holding `table.json` (format, row count, partitions, the kind of values) and one Apache Arrow IPC
+// file per partition, `part-00000.arrow`, … Partitions are consecutive ranges of the table's key
+// order, so reading them in turn gives the rows in key order (what every reader of a table expects),
+// and a partition can be read alone: the tracking endpoint's first 100 rows read one partition, and
+// a map over partitions reads each in its own thread.
+//
+// Columns: `key` (Utf8), then for plain instances ({features, label?}, what DataIO and most
+// components produce) `label` (Float64) when labelled and one Float64 column per feature — typed,
+// NaN / ±Infinity / -0 kept exactly, no row objects and no text in the file. Any other values are
+// one `json` column (Utf8 JSON text: NaN reads back as null, exactly as the SQLite JSON tables did).
+//
+// Why Arrow IPC (see README "Big tables"): a column is a contiguous buffer, so writing is one copy
+// of each Float64Array and reading is zero-copy (the column is a view of the file's bytes); the
+// format is the field's standard, read by DuckDB, Polars, pandas and Spark without conversion;
+// today's packed file (v8 serialize) is as fast for a small table but must be read whole and is
+// readable only by Node; SQLite with JSON values costs a JSON text per row both ways plus a unique
+// index (measured in bench/outputTable.bench.ts).
+//
+// Atomic: the partitions are written in `<location>.arrow.tmp` and the directory is renamed at the
+// end; the table is invisible until its event is recorded (a crash leaves an orphan that start-up
+// removes, like every table file).
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
+
+/**
+ * apache-arrow, loaded on first use: importing it takes ~0.4 s, and every task worker imports the
+ * table store while most jobs never write a table this large (a stop sent during that import would
+ * wait for it).
+ */
+let arrowModule: typeof import('apache-arrow') | undefined;
+const arrow = (): typeof import('apache-arrow') => (arrowModule ??= createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow'));
+
+export const COLUMNAR_SUFFIX = '.arrow';
+const FORMAT = 'fedflow.columnar-table.v1';
+/** Rows per partition when the writer is not told a partition count. */
+export const DEFAULT_PARTITION_ROWS = 1 << 17;
+
+type Row = readonly [key: string, value: unknown];
+
+export interface ColumnarMeta {
+  readonly format: typeof FORMAT;
+  readonly count: number;
+  /** Rows of each partition, in key order. */
+  readonly partitionRows: number[];
+  /** `instances`: key, [label], f0..f{width-1}; `json`: key, json. */
+  readonly kind: 'instances' | 'json';
+  readonly width?: number;
+  readonly labelled?: boolean;
+  /** The label key came first in the instance objects (kept, so their JSON text is the same). */
+  readonly labelFirst?: boolean;
+}
+
+/** One partition's columns (typed; no row objects). */
+export interface ColumnarPartition {
+  readonly keys: string[];
+  /** kind `instances`: column c of row r is features[c][r]. */
+  readonly features?: Float64Array[];
+  readonly labels?: Float64Array;
+  /** kind `json`: the value text of each row. */
+  readonly json?: string[];
+}
+
+export const partitionFile = (dir: string, index: number): string => join(dir, `part-${String(index).padStart(5, '0')}.arrow`);
+
+/**
+ * Writes `rows` (already in key order, keys unique: the caller checks) as `partitions` partitions
+ * (default: one per DEFAULT_PARTITION_ROWS rows). The directory must not exist yet.
+ */
+export function writeColumnarTable(dir: string, rows: readonly Row[], partitions?: number): ColumnarMeta {
+  if (existsSync(dir)) throw new Error(`table ${dir} already exists`);
+  const count = rows.length;
+  const parts = Math.max(1, Math.min(count || 1, partitions ?? Math.ceil(count / DEFAULT_PARTITION_ROWS)));
+  const shape = instanceShape(rows);
+  const tmp = `${dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const partitionRows: number[] = [];
+    for (let p = 0; p < parts; p++) {
+      const from = Math.floor((p * count) / parts);
+      const to = Math.floor(((p + 1) * count) / parts);
+      partitionRows.push(to - from);
+      const batch = shape ? instanceBatch(rows, from, to, shape.width, shape.labelled) : jsonBatch(rows, from, to);
+      writeFileSync(partitionFile(tmp, p), arrow().tableToIPC(new (arrow().Table)([batch]), 'file'));
+    }
+    const meta: ColumnarMeta = {
+      format: FORMAT,
+      count,
+      partitionRows,
+      ...(shape ? { kind: 'instances' as const, width: shape.width, labelled: shape.labelled, ...(shape.labelFirst ? { labelFirst: true } : {}) } : { kind: 'json' as const }),
+    };
+    writeFileSync(join(tmp, 'table.json'), JSON.stringify(meta));
+    renameSync(tmp, dir);
+    return meta;
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export function readColumnarMeta(dir: string): ColumnarMeta {
+  const meta = JSON.parse(readFileSync(join(dir, 'table.json'), 'utf8')) as ColumnarMeta;
+  if (meta?.format !== FORMAT || !Array.isArray(meta.partitionRows)) throw new Error(`${dir} is not a columnar table (${FORMAT})`);
+  return meta;
+}
+
+/** One partition's columns, zero-copy views of the file's bytes where the alignment allows. */
+export function readColumnarPartition(dir: string, meta: ColumnarMeta, index: number): ColumnarPartition {
+  const table = arrow().tableFromIPC(readFileSync(partitionFile(dir, index)));
+  if (table.batches.length !== 1) throw new Error(`${partitionFile(dir, index)}: a partition file holds one record batch, found ${table.batches.length}`);
+  const columns = table.batches[0]!.data.children;
+  const keys = decodeUtf8Column(columns[0]!);
+  if (meta.kind === 'json') return { keys, json: decodeUtf8Column(columns[1]!) };
+  const first = meta.labelled ? 2 : 1;
+  const features: Float64Array[] = [];
+  for (let c = 0; c < (meta.width ?? 0); c++) features.push(float64Column(columns[first + c]!));
+  return { keys, features, ...(meta.labelled ? { labels: float64Column(columns[1]!) } : {}) };
+}
+
+/** The rows of a partition as [key, value] (instances rebuilt as plain objects). */
+export function partitionRows(meta: ColumnarMeta, part: ColumnarPartition, limit = Infinity): [string, unknown][] {
+  const n = Math.min(limit, part.keys.length);
+  const out = new Array<[string, unknown]>(n);
+  if (part.json) {
+    for (let r = 0; r < n; r++) out[r] = [part.keys[r]!, restoreNaN(JSON.parse(part.json[r]!))];
+    return out;
+  }
+  const features = part.features!;
+  const width = features.length;
+  // Copies of one exact-size packed array of doubles (push would leave up to twice the capacity).
+  const template = Array.from({ length: width }, () => 0.5);
+  for (let r = 0; r < n; r++) {
+    const row = template.slice();
+    for (let c = 0; c < width; c++) row[c] = features[c]![r]!;
+    const value = !part.labels ? { features: row } : meta.labelFirst ? { label: part.labels[r]!, features: row } : { features: row, label: part.labels[r]! };
+    out[r] = [part.keys[r]!, value];
+  }
+  return out;
+}
+
+/** Every row of the table in key order. */
+export function readColumnarRows(dir: string): [string, unknown][] {
+  const meta = readColumnarMeta(dir);
+  const out: [string, unknown][] = [];
+  for (let p = 0; p < meta.partitionRows.length; p++) {
+    const rows = partitionRows(meta, readColumnarPartition(dir, meta, p));
+    for (let i = 0; i < rows.length; i++) out.push(rows[i]!);
+  }
+  return out;
+}
+
+/** JSON has no NaN (a missing cell DataIO did not fill): stored as null, read back as NaN. */
+export function restoreNaN(value: unknown): unknown {
+  const features = (value as { features?: unknown[] } | null)?.features;
+  if (Array.isArray(features)) for (let i = 0; i < features.length; i++) if (features[i] === null) features[i] = NaN;
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface InstanceShape {
+  readonly width: number;
+  readonly labelled: boolean;
+  readonly labelFirst: boolean;
+}
+
+/** The shape when every value is {features: number[]} or {features, label: number} alike; else undefined. */
+function instanceShape(rows: readonly Row[]): InstanceShape | undefined {
+  if (rows.length === 0) return undefined;
+  const first = shapeOf(rows[0]![1]);
+  if (!first) return undefined;
+  for (let r = 1; r < rows.length; r++) {
+    const v = rows[r]![1] as { features?: unknown[] };
+    const s = shapeOf(v);
+    if (!s || s.labelled !== first.labelled || s.labelFirst !== first.labelFirst || s.width !== first.width) return undefined;
+  }
+  for (let r = 0; r < rows.length; r++) {
+    const f = (rows[r]![1] as { features: unknown[] }).features;
+    for (let i = 0; i < f.length; i++) if (typeof f[i] !== 'number') return undefined;
+  }
+  return first;
+}
+
+function shapeOf(value: unknown): InstanceShape | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const v = value as { features?: unknown; label?: unknown };
+  if (!Array.isArray(v.features)) return undefined;
+  const keys = Object.keys(value);
+  const width = v.features.length;
+  if (keys.length === 1 && keys[0] === 'features') return { width, labelled: false, labelFirst: false };
+  if (keys.length !== 2 || typeof v.label !== 'number') return undefined;
+  if (keys[0] === 'features' && keys[1] === 'label') return { width, labelled: true, labelFirst: false };
+  if (keys[0] === 'label' && keys[1] === 'features') return { width, labelled: true, labelFirst: true };
+  return undefined;
+}
+
+function instanceBatch(rows: readonly Row[], from: number, to: number, width: number, labelled: boolean): RecordBatch {
+  const { Field, Float64, Utf8, makeData } = arrow();
+  const n = to - from;
+  const fields: Field[] = [new Field('key', new Utf8(), false)];
+  const children: Data[] = [utf8Data(rows, from, to, (row) => row[0])];
+  if (labelled) {
+    const labels = new Float64Array(n);
+    for (let r = 0; r < n; r++) labels[r] = (rows[from + r]![1] as { label: number }).label;
+    fields.push(new Field('label', new Float64(), false));
+    children.push(makeData({ type: new Float64(), length: n, data: labels }));
+  }
+  const columns = Array.from({ length: width }, () => new Float64Array(n));
+  for (let r = 0; r < n; r++) {
+    const f = (rows[from + r]![1] as { features: number[] }).features;
+    for (let c = 0; c < width; c++) columns[c]![r] = f[c]!;
+  }
+  for (let c = 0; c < width; c++) {
+    fields.push(new Field(`f${c}`, new Float64(), false));
+    children.push(makeData({ type: new Float64(), length: n, data: columns[c]! }));
+  }
+  return batchOf(fields, children, n);
+}
+
+function jsonBatch(rows: readonly Row[], from: number, to: number): RecordBatch {
+  const { Field, Utf8 } = arrow();
+  const fields = [new Field('key', new Utf8(), false), new Field('json', new Utf8(), false)];
+  const children = [utf8Data(rows, from, to, (row) => row[0]), utf8Data(rows, from, to, (row) => JSON.stringify(row[1]))];
+  return batchOf(fields, children, to - from);
+}
+
+function batchOf(fields: Field[], children: Data[], length: number): RecordBatch {
+  const { RecordBatch, Schema, Struct, makeData } = arrow();
+  const schema = new Schema(fields);
+  return new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children }));
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A Utf8 column encoded in one go: all strings joined, encoded once, offsets from their lengths. */
+function utf8Data(rows: readonly Row[], from: number, to: number, text: (row: Row) => string): Data<Utf8> {
+  const n = to - from;
+  const strings = new Array<string>(n);
+  let ascii = true;
+  for (let r = 0; r < n; r++) {
+    const s = text(rows[from + r]!);
+    strings[r] = s;
+    if (ascii && !isAscii(s)) ascii = false;
+  }
+  const bytes = encoder.encode(strings.join(''));
+  const offsets = new Int32Array(n + 1);
+  for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + (ascii ? strings[r]!.length : Buffer.byteLength(strings[r]!));
+  const { Utf8, makeData } = arrow();
+  return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes });
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** The strings of a Utf8 column: one decode of the whole buffer when it is ASCII (ids are), else one per value. */
+function decodeUtf8Column(data: Data): string[] {
+  const n = data.length;
+  const offsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + n + 1);
+  const bytes = data.values as Uint8Array;
+  const out = new Array<string>(n);
+  const start = offsets[0]!;
+  const all = bytes.subarray(start, offsets[n]);
+  const text = decoder.decode(all);
+  if (text.length === all.length) {
+    for (let r = 0; r < n; r++) out[r] = text.slice(offsets[r]! - start, offsets[r + 1]! - start);
+  } else {
+    for (let r = 0; r < n; r++) out[r] = decoder.decode(bytes.subarray(offsets[r], offsets[r + 1]));
+  }
+  return out;
+}
+
+function float64Column(data: Data): Float64Array {
+  return (data.values as Float64Array).subarray(data.offset, data.offset + data.length);
+}
+

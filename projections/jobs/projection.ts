@@ -1,18 +1,9 @@
 import { JOB_EVENT_TYPES, stopAcknowledgement, unreachableReason, type JobEvent } from '../../src/domain/job/events.js';
 import { json, type Projection, type RowOp } from '../rowOps.js';
 import { jobSchema, T_JOB } from './schema.js';
-
-/**
- * FATE 1.4 runs `backend: 1` jobs on Spark; fedflow has one engine. Such a job runs on it and its
- * row says so from the start (never silently); the note is derived from the stored conf, so a
- * rebuild gives the same row.
- */
-export function engineNote(runtimeConf: unknown): string {
-  const params = (runtimeConf as { job_parameters?: { backend?: unknown } } | null)?.job_parameters;
-  const backend = params?.backend;
-  if (backend === undefined || backend === null || Number(backend) === 0) return '';
-  return `job_parameters.backend ${JSON.stringify(backend)} (FATE: ${Number(backend) === 1 ? 'Spark' : 'unknown engine'}) was asked; fedflow ran this job on its own engine`;
-}
+// A `backend: 1` (Spark) job's row says from the start that fedflow's own engine ran it; the note
+// is derived from the stored conf, so a rebuild gives the same row.
+import { engineNote } from '../../src/domain/dsl/engineNote.js';
 
 function project(event: JobEvent): RowOp[] {
   const d = event.data;

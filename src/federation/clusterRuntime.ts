@@ -66,6 +66,8 @@ export class ClusterRuntime {
   readonly distribution: JobDistribution;
   private readonly messages: MessageStore;
   private readonly transport: PartyTransport;
+  /** Tests only (FEDFLOW_TEST_FAULTS): the fault injector under the metering, for its totals. */
+  private readonly faulty: FaultyTransport | undefined;
   private readonly outbox: Outbox;
   private remoteTasks: RemoteTasks | undefined;
   private party: ClusterParty | undefined;
@@ -83,7 +85,8 @@ export class ClusterRuntime {
     this.settings = clusterSettings(config);
     this.messages = new MessageStore(config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'federation.sqlite'));
     const grpc = new GrpcTransport(this.settings.routes, this.settings.tls);
-    this.transport = new MeteredTransport(this.settings.faults ? new FaultyTransport(grpc, this.settings.faults) : grpc, telemetry);
+    this.faulty = this.settings.faults ? new FaultyTransport(grpc, this.settings.faults) : undefined;
+    this.transport = new MeteredTransport(this.faulty ?? grpc, telemetry);
     this.outbox = new Outbox(this.messages, this.transport, {
       onRetry: (c) => telemetry.retry(c.request.header?.destinationPartyId ?? '', c.kind),
       onGivenUp: (c, error) => log.warn({ err: error, kind: c.kind, to: c.request.header?.destinationPartyId }, 'party command given up'),
@@ -208,10 +211,10 @@ export class ClusterRuntime {
     await this.server?.close();
     this.transport.close();
     this.messages.close();
-    if (this.transport instanceof FaultyTransport) {
+    if (this.faulty) {
       // Test-only: lets a chaos test prove the faults happened.
-      this.log.info({ faults: this.transport.counts }, 'fault injection totals');
-      writeFileSync(join(this.config.dataDir, 'fault-counts.json'), JSON.stringify(this.transport.counts));
+      this.log.info({ faults: this.faulty.counts }, 'fault injection totals');
+      writeFileSync(join(this.config.dataDir, 'fault-counts.json'), JSON.stringify(this.faulty.counts));
     }
   }
 }

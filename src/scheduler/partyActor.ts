@@ -26,6 +26,7 @@ import type { TableInput, TaskOutput, TaskRequest } from './taskProtocol.js';
 import type { WorkerPool } from './workerPool.js';
 import type { PreparedTask, TaskHooks } from './taskHooks.js';
 import { partyModelId } from '../domain/dsl/runtimeConf.js';
+import { engineNote } from '../domain/dsl/engineNote.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
 import { TaskLog, taskLogDir } from './taskLog.js';
 import { currentScope, runInScope, type AuditScope } from '../store/audit/auditScope.js';
@@ -165,6 +166,8 @@ export class PartyActors {
     const taskLog = this.deps.logsDir === undefined ? undefined : new TaskLog(taskLogDir(this.deps.logsDir, jobId, ref.role, ref.partyId, component.name), this.deps.log, now);
     const started = now();
     taskLog?.info(`task ${taskId} started: module ${component.module}, ${ref.role} ${ref.partyId}, job ${jobId} (${plan.jobType}), run on ${this.deps.runIp} pid ${process.pid}`);
+    const engine = engineNote(plan.conf);
+    if (engine) taskLog?.info(`WARNING ${engine}`);
     let prepared: PreparedTask | undefined;
     let recorded: { type: string; data: unknown }[] = [];
     try {

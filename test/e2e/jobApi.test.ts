@@ -64,6 +64,8 @@ t.before(async () => {
   jobId = await submit(renderConf(json('test_intersect_job_raw_conf.json'), DEFAULT_ENV), json('test_intersect_job_dsl.json'));
   const bad = renderConf(json('test_intersect_job_raw_conf.json'), DEFAULT_ENV) as any;
   bad.role_parameters.host.args.data.data = [{ name: 'no_such_table', namespace: 'experiment' }];
+  // It also asks for FATE's Spark backend: it runs on fedflow's engine, and says so (issue 13, item 8).
+  bad.job_parameters = { ...bad.job_parameters, backend: 1 };
   failedJob = await submit(bad, json('test_intersect_job_dsl.json'));
 });
 t.after(async () => {
@@ -113,6 +115,11 @@ t('GET /v1/job/log: a tar.gz of the job\'s log folder, one file per task with re
   assert.match(info, /task \d+_intersect_0 success in \d+ ms/);
   const failed = files((await getWithBody('/v1/job/log', { job_id: failedJob })).bytes);
   assert.match(failed.get('host/9998/dataio_0/ERROR.log')!, /no_such_table .*does not exist on this node/);
+  const spark = /WARNING job_parameters\.backend 1 \(FATE: Spark\) was asked; fedflow ran this job on its own engine/;
+  assert.match(failed.get('host/9998/dataio_0/INFO.log')!, spark);
+  assert.not.match(info, /WARNING job_parameters\.backend/);
+  const row = (await post(node.url, '/v1/job/query', { job_id: failedJob, role: 'host' })).body.data[0];
+  assert.match(String(row.f_description), /backend 1 \(FATE: Spark\) was asked; fedflow ran this job on its own engine/);
   // Query parameters work too (curl); unknown job: 404 with FATE's envelope; no job_id: 100.
   const viaQuery = await fetch(`${node.url}/v1/job/log?job_id=${jobId}`);
   assert.is(files(Buffer.from(await viaQuery.arrayBuffer())).size, 4);

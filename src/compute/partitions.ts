@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { compareUtf8 } from '../store/tables/packedTable.js';
 import { COLUMNAR_SUFFIX, readColumnarMeta, readColumnarPartition, type ColumnarMeta, type ColumnarPartition } from '../store/tables/columnarTable.js';
+import { mulberry32 } from '../random/mulberry32.js';
 
 /** Where a partitioned table lives: the table store's directory and the table's location. */
 export interface TableRef {
@@ -101,14 +102,4 @@ function binarySearch(sorted: readonly string[], key: string): boolean {
   return false;
 }
 
-/** A small seeded PRNG (the same mulberry32 as heteroLR's seededRandom). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };

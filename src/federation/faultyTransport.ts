@@ -3,6 +3,7 @@
 import type { Acknowledgement, PartyCommand } from './commands.js';
 import type { OutgoingObject, PartyTransport, PushReceipt } from './transport.js';
 import { PeerUnreachableError } from './transport.js';
+import { mulberry32 } from '../random/mulberry32.js';
 
 export interface FaultPlan {
   /** Share of messages lost (half before reaching the receiver, half on the way back). */
@@ -29,17 +30,8 @@ export interface FaultCounts {
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A small seeded generator (mulberry32) so a chaos run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a chaos run can be replayed. */
+export const seededRandom = (seed: number): (() => number) => mulberry32(seed);
 
 export class FaultyTransport implements PartyTransport {
   readonly counts: FaultCounts = { sent: 0, dropped: 0, duplicated: 0, delayed: 0, reordered: 0 };

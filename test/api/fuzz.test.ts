@@ -14,6 +14,7 @@ import { buildConfig } from '../../src/config.js';
 import { startNode, type RunningNode } from '../../src/main.js';
 import { signedHeaders } from '../../src/api/auth/signature.js';
 import { tempDir } from '../support/http.js';
+import { mulberry32 } from '../../src/random/mulberry32.js';
 
 const test = suite('api/fuzz');
 const SEED = Number(process.env.FEDFLOW_FUZZ_SEED ?? 20261206);
@@ -31,17 +32,8 @@ const FIELDS = ['job_id', 'role', 'party_id', 'component_name', 'namespace', 'ta
   'job_dsl', 'job_runtime_conf', 'src_party_id', 'src_role', 'privilege_role', 'privilege_component', 'dataset', 'component', 'limit', 'notes',
   'metric_namespace', 'metric_name', 'name', 'drop', 'initiator', 'job_parameters', 'service_id', '__proto__', 'constructor'];
 
-/** mulberry32: a small seeded generator, so a failure replays with its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failure replays with its seed. */
+const rng = mulberry32;
 
 class Gen {
   constructor(readonly r: () => number) {}

@@ -2,6 +2,7 @@
 // parameter object, plus FATE's optimizers (federatedml/optim/optimizer.py) with their exact constants.
 // The optimizer runs at each party on its own unmasked gradient (see heteroLR.ts for why).
 import type { ObfuscationMode } from '../crypto/paillier.js';
+import { mulberry32 } from '../../random/mulberry32.js';
 
 export type Penalty = 'L2' | 'L1' | 'none';
 export type OptimizerName = 'sgd' | 'rmsprop' | 'adam' | 'nesterov_momentum_sgd' | 'adagrad' | 'sqn';
@@ -132,15 +133,7 @@ function readSqn(who: string, o: Record<string, unknown>): SqnParam {
 
 /** mulberry32: a small seeded PRNG in [0, 1) for reproducible init. */
 export function seededRandom(seed: number | null): () => number {
-  if (seed === null) return Math.random;
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seed === null ? Math.random : mulberry32(seed);
 }
 
 /** initialize.py: one value per coefficient (and the intercept, drawn last). */

@@ -71,18 +71,12 @@ export interface ExportEnd {
 
 export type ExportLine = ExportHeader | ExportedEvent | ExportedCheckpoint | ExportedTable | ExportEnd;
 
-/** The stored row the exporter reads; data and metadata are JSON text. */
-export interface StoredEventRow {
+/** The stored row the exporter reads: the chain's fields as numbers, data and metadata as JSON text. */
+export type StoredEventRow = Omit<ChainedFields, 'position' | 'revision'> & {
   readonly position: number;
-  readonly streamId: string;
   readonly revision: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-  readonly created: number;
   readonly hash: string | null;
-}
+};
 
 /**
  * An event line built by splicing the stored JSON text in: no parse and re-serialise on the way

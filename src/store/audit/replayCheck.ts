@@ -5,7 +5,7 @@
 // that fails is named: its position, stream, revision and type.
 import { eventHash, GENESIS_HASH } from './chain.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
-import { chainedFieldsOf, checkpointOf, describeEvent, type ExportedTable, type ExportEnd, type ExportHeader, type ExportLine } from './exportFormat.js';
+import { chainedFieldsOf, checkpointOf, describeEvent, type ExportedTable, type ExportEnd, type ExportHeader, type ExportLine, type StoredEventRow } from './exportFormat.js';
 
 /** The export is not what its origin wrote (or not an export at all). */
 export class ReplayRefusedError extends Error {
@@ -19,18 +19,8 @@ export class ReplayRefusedError extends Error {
   }
 }
 
-/** An event as it will be stored: the chain's fields plus the texts it hashed. */
-export interface ReplayRow {
-  readonly position: number;
-  readonly streamId: string;
-  readonly revision: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-  readonly created: number;
-  readonly hash: string;
-}
+/** An event as it will be stored: an exported row whose hash the check has confirmed. */
+export type ReplayRow = StoredEventRow & { readonly hash: string };
 
 export type ReplayStep =
   | { readonly kind: 'event'; readonly row: ReplayRow; readonly gapBefore?: { readonly previousHash: string } }

@@ -76,6 +76,8 @@ t('an encrypted job moves the gRPC, Paillier and append metrics on every node', 
 
 t('with the arbiter down, createJob waits in the outbox (depth per peer) and is retried', async () => {
   await fed.arbiter.close();
+  // What already waits for the arbiter (the last job's receipts, if the first test's wait ran out).
+  const queuedBefore = value(await scrape(fed.guest.url), 'fedflow_outbox_depth{peer="10001"}');
   const conf = example('hetero_lr_conf.json');
   conf.algorithm_parameters.hetero_lr_0.encrypt_param = { method: null };
   const submitted = post(fed.guest.url, '/v1/job/submit', { job_dsl: example('hetero_lr_dsl.json'), job_runtime_conf: conf });
@@ -89,12 +91,12 @@ t('with the arbiter down, createJob waits in the outbox (depth per peer) and is 
   const answer = await submitted;
   assert.is.not(answer.body.retcode, 0, 'the submit cannot succeed without the arbiter');
   assert.match(answer.body.retmsg, /10001/);
-  assert.ok(depth >= 1, 'the outbox never held the command for the arbiter');
+  assert.ok(depth >= queuedBefore + 1, 'the outbox never held the command for the arbiter');
   const after = await scrape(fed.guest.url);
   assert.ok(value(after, 'fedflow_outbox_retries_total{peer="10001",kind="createJob"}') >= 1, after);
   assert.ok(value(after, 'fedflow_grpc_messages_total{side="client",method="createJob",peer="10001",outcome="unreachable"}') >= 1);
-  // Given up: it left the outbox.
-  assert.is(value(after, 'fedflow_outbox_depth{peer="10001"}'), 0);
+  // Given up: it left the outbox (anything queued before it may still wait for the arbiter).
+  assert.ok(value(after, 'fedflow_outbox_depth{peer="10001"}') <= queuedBefore, after);
 });
 
 t.run();

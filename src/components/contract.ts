@@ -5,6 +5,8 @@
 // Nothing here may import a framework; payloads must be structured-cloneable (v8.serialize-able:
 // JSON values, bigint, typed arrays, Map/Set) because they cross thread and node boundaries.
 
+import type { InstanceColumns } from './columns.js';
+
 export interface PartyRef {
   readonly role: string;
   readonly partyId: string;
@@ -34,6 +36,12 @@ export interface Schema {
 export interface DataTable<V = unknown> {
   readonly schema: Schema;
   readonly rows: [key: string, value: V][];
+  /**
+   * The same instances as typed columns, when the table was read or built that way (columns.ts):
+   * a component that works on columns uses them and never touches `rows`, which are then built
+   * only if someone asks. Never set by hand: `columnarTable()` makes such a table.
+   */
+  readonly columns?: InstanceColumns;
 }
 
 export interface NamedTable {

@@ -68,6 +68,11 @@ export function columnsFromRows(rows: readonly (readonly [string, unknown])[]): 
     const inst = value as Partial<Instance> | null;
     const f = inst?.features;
     if (!Array.isArray(f) || f.length !== width || (typeof inst?.label === 'number') !== labelled) return undefined;
+    // Exactly {features} or {features, label}: anything else (a label that is not a number, extra
+    // fields) would be lost in columns, so such rows stay rows.
+    let fields = 0;
+    for (const _ in inst) fields++;
+    if (fields !== (labelled ? 2 : 1)) return undefined;
     keys[r] = key;
     for (let c = 0; c < width; c++) {
       const v = f[c];

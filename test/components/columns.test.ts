@@ -38,6 +38,8 @@ t('given rows that are not instances alike, when converted, then there are no co
   assert.is(columnsFromRows([['k', 'raw,line']]), undefined);
   assert.is(columnsFromRows([['k', { features: [1] }], ['j', { features: [1, 2] }]]), undefined);
   assert.is(columnsFromRows([['k', { features: [1], label: 1 }], ['j', { features: [1] }]]), undefined);
+  assert.is(columnsFromRows([['k', { features: [1], label: 'yes' }]]), undefined, 'a label that is not a number is not dropped');
+  assert.is(columnsFromRows([['k', { features: [1], weight: 2 }]]), undefined, 'extra fields are not dropped');
 });
 
 t('given indexes, when rows are taken, then keys, features and labels follow them', () => {

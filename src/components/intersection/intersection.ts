@@ -10,6 +10,7 @@
 import { columnarTable, takeRows } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
+import { StringSet } from './stringSet.js';
 
 const TV = 'RawIntersectTransferVariable';
 export const SEND_IDS_HOST = `${TV}.send_ids_host`;
@@ -36,11 +37,10 @@ async function getIds(federation: Federation, name: string, tag: string, from: P
 
 /**
  * The indexes (ascending) of the ids found in every list, among `candidates` (all ids when absent).
- * A JS Set of the received strings is the membership test: ~100 ms for a million ids, and the own
- * ids are never copied into another structure.
+ * The received lists are the sets (stringSet.ts: one table sized once); the own ids are only read.
  */
 function restrict(ids: readonly string[], candidates: Int32Array | undefined, ...lists: readonly (readonly string[])[]): Int32Array {
-  const sets = lists.map((list) => new Set(list));
+  const sets = lists.map((list) => new StringSet(list));
   const total = candidates ? candidates.length : ids.length;
   const out = new Int32Array(total);
   let count = 0;

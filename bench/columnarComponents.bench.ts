@@ -1,10 +1,12 @@
-// npm run bench:columnar — Intersection (raw) and FeatureScale on columns (issue 17), in process.
+// npm run bench:columnar — Intersection (raw), FeatureScale and HeteroFeatureBinning's fit on columns
+// (issue 17), in process.
 //
 // The vertical data set of bench:scale at BENCH_ROWS ids (default 1,000,000): guest label + 10
 // features, ids 0..n-1 in order; host 20 features, ids n/10..n+n/10-1 shuffled (90 % overlap). Each
 // stage runs the component as the runtime calls it (guest and host concurrently on the in-process
 // federation, which clones every payload as a node-to-node message would be copied):
 //   Intersection raw (guest and host)  →  FeatureScale standard_scale (guest's intersected table)
+//   →  HeteroFeatureBinning quantile, bin_num 10, guest local_only (quantile summaries, WOE/IV, woe transform)
 // and prints the time of each run of the same stage, in the same process:
 //   columns   today's code on columnar tables (what DataIO hands over once it produces columns)
 //   rows      today's code on the same tables as row objects (converted with columnsOf)
@@ -24,6 +26,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { columnarTable, instanceRows, untouchedColumns } from '../src/components/columns.js';
 import type { Component, DataTable, PartyRef } from '../src/components/contract.js';
+import { heteroFeatureBinning } from '../src/components/featureBinning/featureBinning.js';
 import { featureScale } from '../src/components/featureScale/featureScale.js';
 import { intersection } from '../src/components/intersection/intersection.js';
 import { InProcessJob, componentInput } from '../test/support/inProcessFederation.js';
@@ -74,6 +77,13 @@ async function scale(component: Component, data: DataTable): Promise<DataTable> 
   return out.data!;
 }
 
+async function bin(component: Component, data: DataTable): Promise<DataTable> {
+  const job = new InProcessJob();
+  const params = { method: 'quantile', bin_num: 10, local_only: true, encrypt_param: { method: null }, transform_param: { transform_type: 'woe' } };
+  const out = await component(componentInput({ module: 'HeteroFeatureBinning', role: 'guest', roles, params, data: { data } }), job.context(GUEST));
+  return out.data!;
+}
+
 /** Keys of the table and the features of a few rows: enough to see two runs did the same work. */
 function fingerprint(table: DataTable): string {
   const n = table.columns && untouchedColumns(table) ? table.columns.keys.length : table.rows.length;
@@ -107,20 +117,21 @@ for (let i = ROWS - 1; i > 0; i--) {
   [hostIds[i], hostIds[j]] = [hostIds[j]!, hostIds[i]!];
 }
 
-type Impl = { name: string; intersection: Component; featureScale: Component; rows: boolean };
+type Impl = { name: string; intersection: Component; featureScale: Component; binning: Component; rows: boolean };
 
 async function implementation(name: string): Promise<Impl> {
-  if (name === 'columns') return { name, intersection, featureScale, rows: false };
-  if (name === 'rows') return { name, intersection, featureScale, rows: true };
+  if (name === 'columns') return { name, intersection, featureScale, binning: heteroFeatureBinning, rows: false };
+  if (name === 'rows') return { name, intersection, featureScale, binning: heteroFeatureBinning, rows: true };
   const base = (path: string) => import(`${BASELINE}/src/components/${path}`);
-  const [i, f] = [await base('intersection/intersection.js'), await base('featureScale/featureScale.js')];
-  return { name, intersection: i.intersection, featureScale: f.featureScale, rows: true };
+  const [i, f, b] = [await base('intersection/intersection.js'), await base('featureScale/featureScale.js'), await base('featureBinning/featureBinning.js')];
+  return { name, intersection: i.intersection, featureScale: f.featureScale, binning: b.heteroFeatureBinning, rows: true };
 }
 
 interface Figures {
   /** Best of the repeats, wall and CPU (each its own minimum). */
   intersect: { wall: number; cpu: number };
   scale: { wall: number; cpu: number };
+  binning: { wall: number; cpu: number };
   columnar: boolean;
   prints: string[];
 }
@@ -130,7 +141,7 @@ async function runOne(impl: Impl): Promise<Figures> {
   const few = Math.min(ROWS, 20_000);
   const [g0, h0] = [generate(guestIds.subarray(0, few), 10, 0, true), generate(hostIds.subarray(0, few), 20, 10, false)];
   const [warm] = await intersect(impl.intersection, impl.rows ? asRows(g0) : g0, impl.rows ? asRows(h0) : h0);
-  await scale(impl.featureScale, warm!);
+  await bin(impl.binning, await scale(impl.featureScale, warm!));
 
   const best = (a: { wall: number; cpu: number } | undefined, b: { wall: number; cpu: number }) =>
     a ? { wall: Math.min(a.wall, b.wall), cpu: Math.min(a.cpu, b.cpu) } : b;
@@ -142,11 +153,13 @@ async function runOne(impl: Impl): Promise<Figures> {
     const [g, h] = impl.rows ? [asRows(guest), asRows(host)] : [guest, host];
     const [[gOut, hOut], intersectTime] = await time(() => intersect(impl.intersection, g, h));
     const [scaled, scaleTime] = await time(() => scale(impl.featureScale, gOut!));
+    const [binned, binTime] = await time(() => bin(impl.binning, scaled));
     figures = {
       intersect: best(figures?.intersect, intersectTime),
       scale: best(figures?.scale, scaleTime),
-      columnar: [gOut!, hOut!, scaled].every((t) => untouchedColumns(t) !== undefined),
-      prints: [fingerprint(gOut!), fingerprint(hOut!), fingerprint(scaled)],
+      binning: best(figures?.binning, binTime),
+      columnar: [gOut!, hOut!, scaled, binned].every((t) => untouchedColumns(t) !== undefined),
+      prints: [fingerprint(gOut!), fingerprint(hOut!), fingerprint(scaled), fingerprint(binned)],
     };
   }
   return figures!;
@@ -169,7 +182,7 @@ if (one) {
     const same = r.prints.every((p, i) => p === expected![i]);
     const both = (f: { wall: number; cpu: number }) => `${s(f.wall).padStart(8)} (cpu ${s(f.cpu).padStart(8)})`;
     console.log(
-      `  ${name.padEnd(9)} Intersection raw ${both(r.intersect)}   FeatureScale ${both(r.scale)}` +
+      `  ${name.padEnd(9)} Intersection raw ${both(r.intersect)}   FeatureScale ${both(r.scale)}   Binning ${both(r.binning)}` +
         `   outputs ${r.columnar ? 'columnar' : 'rows'}${same ? '' : '   OUTPUTS DIFFER from the columns run'}`,
     );
     if (!same) process.exitCode = 1;

@@ -139,7 +139,8 @@ interface Figures {
 /** One implementation's timed runs (in a child): the best figures and the fingerprints of its outputs. */
 async function runOne(impl: Impl): Promise<Figures> {
   const few = Math.min(ROWS, 20_000);
-  const [g0, h0] = [generate(guestIds.subarray(0, few), 10, 0, true), generate(hostIds.subarray(0, few), 20, 10, false)];
+  // (the same ids on both sides: the first ids of each side need not overlap)
+  const [g0, h0] = [generate(guestIds.subarray(0, few), 10, 0, true), generate(guestIds.subarray(0, few), 20, 10, false)];
   const [warm] = await intersect(impl.intersection, impl.rows ? asRows(g0) : g0, impl.rows ? asRows(h0) : h0);
   await bin(impl.binning, await scale(impl.featureScale, warm!));
 

@@ -72,7 +72,12 @@ function keptRows(table: DataTable, ownIds: readonly string[], kept: Int32Array,
     for (let k = 0; k < kept.length; k++) rows[k] = [ownIds[kept[k]!]!, 'intersect_id'];
     return { schema: { header: [], sid_name: table.schema.sid_name }, rows };
   }
-  if (table.columns) return columnarTable(table.schema, takeRows(table.columns, kept));
+  if (table.columns) {
+    // Every row kept (ids aligned beforehand, a common case): the same columns, no copy; columns
+    // are never written in place.
+    const all = kept.length === table.columns.keys.length;
+    return columnarTable(table.schema, all ? table.columns : takeRows(table.columns, kept));
+  }
   const rows = new Array<[string, unknown]>(kept.length);
   for (let k = 0; k < kept.length; k++) rows[k] = table.rows[kept[k]!]!;
   return { schema: table.schema, rows };

@@ -122,6 +122,15 @@ t('given columns with a label first, when intersected, then the output rows keep
   assert.equal(outputs[0]!.data!.columns!.keys, ['a1', 'a2', 'a4', 'a8']);
 });
 
+t('given every id in common, when intersecting columns, then the output shares the input columns (no copy)', async () => {
+  const guest = asColumns(rows(['a1', 'a2', 'a3'], true, 2));
+  const host = asColumns(rows(['a3', 'a1', 'a2'], false, 3));
+  const { outputs } = await runJob([{ self: GUEST, data: guest }, { self: HOST, data: host }], { intersect_method: 'raw' });
+  assert.is(untouchedColumns(outputs[0]!.data!), guest.columns);
+  assert.is(untouchedColumns(outputs[1]!.data!), host.columns);
+  assert.equal(outputs[1]!.data!.rows, host.rows);
+});
+
 t('given columnar tables, when intersecting with rsa, then each party keeps the rows raw keeps, as columns', async () => {
   const params = { intersect_method: 'rsa', rsa_params: { key_length: 512 } };
   const [asRows, asCols] = threeParties();

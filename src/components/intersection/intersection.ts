@@ -63,11 +63,14 @@ function idsAt(ids: readonly string[], indexes: Int32Array): string[] {
 
 /**
  * This party's output: its rows at `kept` (ascending, so in key order as a filter would keep them).
- * A columnar table stays columnar; a row table (instances or raw upload lines) keeps its row objects.
+ * A columnar table stays columnar; a row table (instances or raw upload lines) keeps its row
+ * objects: raw lines have no columns, and instance rows turned into columns here would only be
+ * built back into rows by the next reader that does not know columns (the gather is the only step
+ * with two forms; the ids and the index selection are one).
  */
 function keptRows(table: DataTable, ownIds: readonly string[], kept: Int32Array, onlyKey: boolean): DataTable {
   if (onlyKey) {
-    // FATE's only_output_key: the key with the marker value, no features (a small table of strings).
+    // FATE's only_output_key: the key with the marker value, no features (not instances: rows).
     const rows = new Array<[string, unknown]>(kept.length);
     for (let k = 0; k < kept.length; k++) rows[k] = [ownIds[kept[k]!]!, 'intersect_id'];
     return { schema: { header: [], sid_name: table.schema.sid_name }, rows };

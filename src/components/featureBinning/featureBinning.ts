@@ -3,6 +3,10 @@
 // the encrypted-label protocol (guest.ts, host.ts), then transform the data. With `input.model`
 // (a predict job, or a transform with an upstream model) the stored split points and WOE transform
 // the data instead, with nothing crossing the federation.
+//
+// Big tables (issue 17): fitting and the transform read the table's Float64Array columns (its own,
+// or converted once from instance rows by `columnsOf`), and the transformed table is columnar.
+import { columnsOf } from '../columns.js';
 import type { Component, DataTable, Instance, PartyRef } from '../contract.js';
 import { binColumns } from './columns.js';
 import { fitGuest } from './guest.js';
@@ -26,11 +30,14 @@ export const heteroFeatureBinning: Component = async (input, ctx) => {
   const p = readParams(input.params);
   if (!p.needRun) return { data: table };
   const header = [...table.schema.header];
-  if (table.rows.length === 0) throw new Error('HeteroFeatureBinning: the input table is empty');
+  const instances = columnsOf(table);
+  if (instances?.keys.length === 0) throw new Error('HeteroFeatureBinning: the input table is empty');
+  if (!instances) throw new Error('HeteroFeatureBinning: the input rows are not instances of one width with numeric features (run DataIO first)');
   if (header.length === 0) throw new Error('HeteroFeatureBinning: the input table has no feature columns');
+  if (instances.features.length < header.length) {
+    throw new Error(`HeteroFeatureBinning: the rows have ${instances.features.length} features for the ${header.length} columns of the header`);
+  }
   const cols = binColumns(header, p);
-  const ids = table.rows.map(([k]) => k);
-  const rows = table.rows.map(([, v]) => v);
   const self: PartyRef = { role: input.role, partyId: input.partyId };
   const guestId = input.roles.guest?.[0];
   const guest: PartyRef | undefined = guestId === undefined ? undefined : { role: 'guest', partyId: guestId };
@@ -39,11 +46,11 @@ export const heteroFeatureBinning: Component = async (input, ctx) => {
   let own: PartyResults;
   let hostResults: PartyResults[] = [];
   if (input.role === 'guest') {
-    const fit = await fitGuest(ids, rows, cols, p, self, hosts, ctx);
+    const fit = await fitGuest(instances, cols, p, self, hosts, ctx);
     own = fit.own;
     hostResults = fit.hosts;
   } else {
-    const points = await fitHost(ids, rows, cols, p, guest, ctx);
+    const points = await fitHost(instances, cols, p, guest, ctx);
     const columns = new Map(cols.all.map((c) => [header[c]!, splitPointsOnly(points.get(header[c]!)!)]));
     own = { role: 'host', partyId: input.partyId, columns };
   }

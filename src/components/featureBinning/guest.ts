@@ -2,7 +2,8 @@
 // and compute their WOE/IV in the clear; send every host its labels encrypted (one ciphertext per
 // row); from each host's encrypted per-bin event counts and bin sizes compute the host columns'
 // WOE/IV under their anonymous names. The guest never learns a host's split points or values.
-import type { ComponentContext, Instance, PartyRef } from '../contract.js';
+import type { InstanceColumns } from '../columns.js';
+import type { ComponentContext, PartyRef } from '../contract.js';
 import type { BinColumns } from './columns.js';
 import { binsOf, fitSplitPoints } from './fit.js';
 import { PaillierLabelEncryptor, PlaintextLabelCipherForTestsOnly, type LabelEncryptor } from './labelCipher.js';
@@ -18,12 +19,12 @@ export interface GuestFit {
 }
 
 /** Labels as FATE's load_data sees them: 1 is the event, anything else a non-event. */
-function eventLabels(rows: readonly Instance[]): Uint8Array {
+function eventLabels(labels: Float64Array | undefined): Uint8Array {
+  if (!labels) throw new Error('HeteroFeatureBinning: the guest data has no label (DataIO with_label true is needed for WOE/IV)');
   const distinct = new Set<number>();
-  const out = new Uint8Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const y = rows[i]!.label;
-    if (y === undefined) throw new Error('HeteroFeatureBinning: the guest data has no label (DataIO with_label true is needed for WOE/IV)');
+  const out = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
     distinct.add(y);
     out[i] = y === 1 ? 1 : 0;
   }
@@ -31,15 +32,15 @@ function eventLabels(rows: readonly Instance[]): Uint8Array {
   return out;
 }
 
-function ownColumns(rows: readonly Instance[], labels: Uint8Array, cols: BinColumns, p: FeatureBinningParams): Map<string, ColumnResult> {
+function ownColumns(features: readonly Float64Array[], labels: Uint8Array, cols: BinColumns, p: FeatureBinningParams): Map<string, ColumnResult> {
   const out = new Map<string, ColumnResult>();
   if (p.method === 'optimal') {
     // Start from init_bin_nums buckets, then merge them by the metric (optimal_binning.py).
-    const init = fitSplitPoints(rows, cols, p, p.optimal.initBucketMethod, p.optimal.initBinNums);
+    const init = fitSplitPoints(features, cols, p, p.optimal.initBucketMethod, p.optimal.initBinNums);
     for (const c of cols.all) {
       const name = cols.header[c]!;
       const points = init.get(name)!;
-      const counts = countBins(binsOf(rows, c, points), labels);
+      const counts = countBins(binsOf(features[c]!, points), labels);
       if (cols.category.includes(c)) {
         out.set(name, woeIv(counts, p.adjustmentFactor, points));
         continue;
@@ -50,11 +51,11 @@ function ownColumns(rows: readonly Instance[], labels: Uint8Array, cols: BinColu
     }
     return out;
   }
-  const points = fitSplitPoints(rows, cols, p, p.method, p.binNum);
+  const points = fitSplitPoints(features, cols, p, p.method, p.binNum);
   for (const c of cols.all) {
     const name = cols.header[c]!;
     const sp = points.get(name)!;
-    out.set(name, woeIv(countBins(binsOf(rows, c, sp), labels), p.adjustmentFactor, sp));
+    out.set(name, woeIv(countBins(binsOf(features[c]!, sp), labels), p.adjustmentFactor, sp));
   }
   return out;
 }
@@ -87,17 +88,17 @@ function makeEncryptor(p: FeatureBinningParams): LabelEncryptor {
 }
 
 export async function fitGuest(
-  ids: readonly string[],
-  rows: readonly Instance[],
+  data: InstanceColumns,
   cols: BinColumns,
   p: FeatureBinningParams,
   self: PartyRef,
   hosts: readonly PartyRef[],
   ctx: ComponentContext,
 ): Promise<GuestFit> {
-  const labels = eventLabels(rows);
+  const labels = eventLabels(data.labels);
+  const { keys: ids, features } = data;
   if (p.localOnly || hosts.length === 0) {
-    return { own: { role: 'guest', partyId: self.partyId, columns: ownColumns(rows, labels, cols, p) }, hosts: [] };
+    return { own: { role: 'guest', partyId: self.partyId, columns: ownColumns(features, labels, cols, p) }, hosts: [] };
   }
   const encryptor = makeEncryptor(p);
   try {
@@ -106,14 +107,14 @@ export async function fitGuest(
     await ctx.federation.remote(ENCRYPTED_LABEL, TAG, payload, hosts);
     ctx.tracker.setProgress(30);
     // The guest's own columns while the hosts sum.
-    const own = ownColumns(rows, labels, cols, p);
+    const own = ownColumns(features, labels, cols, p);
     let totalEvents = 0;
     for (const y of labels) totalEvents += y;
     const hostResults: PartyResults[] = [];
     for (const host of hosts) {
       const sums = (await ctx.federation.get(ENCRYPTED_BIN_SUM, TAG, host)) as EncryptedBinSum;
       ctx.signal.throwIfAborted();
-      hostResults.push(await hostColumns(sums, encryptor, p, host, totalEvents, rows.length - totalEvents, ctx));
+      hostResults.push(await hostColumns(sums, encryptor, p, host, totalEvents, ids.length - totalEvents, ctx));
     }
     return { own: { role: 'guest', partyId: self.partyId, columns: own }, hosts: hostResults };
   } finally {

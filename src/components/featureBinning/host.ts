@@ -3,7 +3,8 @@
 // only the re-randomised encrypted sums and the bin sizes, under anonymous column names; it never
 // sees a label, and its split points never leave it. With optimal binning it starts from
 // init_bin_nums quantile buckets and keeps the ones the guest names (bucket indexes, not values).
-import type { ComponentContext, Instance, PartyRef } from '../contract.js';
+import type { InstanceColumns } from '../columns.js';
+import type { ComponentContext, PartyRef } from '../contract.js';
 import type { BinColumns } from './columns.js';
 import { binsOf, fitSplitPoints } from './fit.js';
 import { PaillierBinSummer, PlaintextLabelCipherForTestsOnly, type BinSummer, type Ct } from './labelCipher.js';
@@ -23,16 +24,16 @@ import {
 
 /** Split points of the host's columns by name, as its own model keeps them. */
 export async function fitHost(
-  ids: readonly string[],
-  rows: readonly Instance[],
+  data: InstanceColumns,
   cols: BinColumns,
   p: FeatureBinningParams,
   guest: PartyRef | undefined,
   ctx: ComponentContext,
 ): Promise<Map<string, number[]>> {
+  const { keys: ids, features } = data;
   const optimal = p.method === 'optimal';
   // FATE's host bins an optimal job with init_bin_nums quantiles whatever init_bucket_method says.
-  const points = fitSplitPoints(rows, cols, p, optimal ? 'quantile' : p.method, optimal ? p.optimal.initBinNums : p.binNum);
+  const points = fitSplitPoints(features, cols, p, optimal ? 'quantile' : p.method, optimal ? p.optimal.initBinNums : p.binNum);
   if (p.localOnly || !guest) return points;
 
   const enc = (await ctx.federation.get(ENCRYPTED_LABEL, TAG, guest)) as EncryptedLabels;
@@ -52,9 +53,8 @@ export async function fitHost(
     joined.push(r);
     cts.push(enc.labels[i]!);
   });
-  const joinedRows = joined.map((r) => rows[r]!);
 
-  const bins = cols.all.map((c) => binsOf(joinedRows, c, points.get(cols.header[c]!)!));
+  const bins = cols.all.map((c) => binsOf(features[c]!, points.get(cols.header[c]!)!, joined));
   const tops = bins.map((b) => {
     let top = -1;
     for (const x of b) if (x > top) top = x;

@@ -1,16 +1,19 @@
 // Split points per column (FATE 1.4.5 quantile_binning.py, bucket_binning.py, base_binning.py
 // fit_category_features and get_bin_num). A value falls in the first bin whose split point is ≥ it,
 // values above the last split point in the last bin; so the last split point is the column maximum.
-import type { Instance } from '../contract.js';
+//
+// Each reads the table's Float64Array columns (`features[c][r]`, issue 17): a column's values reach
+// its summary, min/max or set in row order, as they did row by row, so the split points are the same.
 import { QuantileSummaries, type SummaryOptions } from './quantileSummaries.js';
 
 /** Quantile binning: the summary's value at 1/b, 2/b, …, 1, duplicates dropped (allow_duplicate false). */
-export function quantileSplitPoints(rows: readonly Instance[], columns: readonly number[], binNum: number, options: SummaryOptions): number[][] {
-  const summaries = columns.map(() => new QuantileSummaries(options));
-  for (const row of rows) {
-    const f = row.features;
-    for (let c = 0; c < columns.length; c++) summaries[c]!.insert(f[columns[c]!]!);
-  }
+export function quantileSplitPoints(features: readonly Float64Array[], columns: readonly number[], binNum: number, options: SummaryOptions): number[][] {
+  const summaries = columns.map((c) => {
+    const summary = new QuantileSummaries(options);
+    const column = features[c]!;
+    for (let r = 0; r < column.length; r++) summary.insert(column[r]!);
+    return summary;
+  });
   const rates: number[] = [];
   for (let i = 1; i < binNum; i++) rates.push(i * (1 / binNum));
   rates.push(1.0);
@@ -25,12 +28,13 @@ export function quantileSplitPoints(rows: readonly Instance[], columns: readonly
 }
 
 /** Bucket binning: bin_num equal-width buckets between the column's min and max. */
-export function bucketSplitPoints(rows: readonly Instance[], columns: readonly number[], binNum: number): number[][] {
+export function bucketSplitPoints(features: readonly Float64Array[], columns: readonly number[], binNum: number): number[][] {
   return columns.map((c) => {
     let min = Infinity;
     let max = -Infinity;
-    for (const row of rows) {
-      const v = row.features[c]!;
+    const column = features[c]!;
+    for (let r = 0; r < column.length; r++) {
+      const v = column[r]!;
       if (Number.isNaN(v)) continue;
       if (v < min) min = v;
       if (v > max) max = v;
@@ -48,11 +52,12 @@ export function bucketSplitPoints(rows: readonly Instance[], columns: readonly n
 }
 
 /** Category columns: every distinct value, sorted, is a split point (its own bin). */
-export function categorySplitPoints(rows: readonly Instance[], columns: readonly number[]): number[][] {
+export function categorySplitPoints(features: readonly Float64Array[], columns: readonly number[]): number[][] {
   return columns.map((c) => {
     const values = new Set<number>();
-    for (const row of rows) {
-      const v = row.features[c]!;
+    const column = features[c]!;
+    for (let r = 0; r < column.length; r++) {
+      const v = column[r]!;
       if (!Number.isNaN(v)) values.add(v);
     }
     return [...values].sort((a, b) => a - b);

@@ -1,6 +1,8 @@
 // The transform (FATE 1.4.5 base_binning.transform): each transformed column's value becomes its bin
 // index (`bin_num`) or its bin's WOE (`woe`); other columns and the schema are kept. FATE allows
 // WOE on the guest only: a host asked for `woe` leaves its data unchanged, as FATE's host does.
+// The table's columns are transformed (issue 17): the output is a columnar table, no row is built.
+import { columnarTable, columnsOf } from '../columns.js';
 import type { DataTable, Instance } from '../contract.js';
 import { binIndex } from './splitPoints.js';
 import type { ColumnResult } from './woe.js';
@@ -31,27 +33,39 @@ export function binningPlan(header: readonly string[], spec: TransformSpec): Bin
   return { type: spec.type, columns };
 }
 
+/** A planned column's new value for one value: its bin index, or its bin's WOE. */
+function binned(plan: BinningPlan, c: BinningPlan['columns'][number], value: number): number {
+  const b = binIndex(value, c.splitPoints);
+  if (plan.type === 'bin_num') return b;
+  const w = c.woe[b];
+  if (w === undefined) throw new Error(`HeteroFeatureBinning: value ${value} of ${JSON.stringify(c.name)} falls in bin ${b}, which had no rows when fitted (no WOE)`);
+  return w;
+}
+
 /** One row (a new array): each planned column's value becomes its bin index or its bin's WOE. */
 export function binningRow(plan: BinningPlan, row: readonly number[]): number[] {
   const features = [...row];
-  for (const c of plan.columns) {
-    const b = binIndex(features[c.at]!, c.splitPoints);
-    if (plan.type === 'bin_num') features[c.at] = b;
-    else {
-      const w = c.woe[b];
-      if (w === undefined) throw new Error(`HeteroFeatureBinning: value ${features[c.at]} of ${JSON.stringify(c.name)} falls in bin ${b}, which had no rows when fitted (no WOE)`);
-      features[c.at] = w;
-    }
-  }
+  for (const c of plan.columns) features[c.at] = binned(plan, c, features[c.at]!);
   return features;
 }
 
+/**
+ * The table with its planned columns transformed: new Float64Array columns for those, the others
+ * shared (columns are never written in place). The row code gave each row `{features, label}`,
+ * so the label no longer comes first.
+ */
 export function transformTable(table: DataTable<Instance>, spec: TransformSpec): DataTable<Instance> {
   const plan = binningPlan(table.schema.header, spec);
   if (!plan) return table;
-  const rows: [string, Instance][] = table.rows.map(([key, inst]) => {
-    const features = binningRow(plan, inst.features);
-    return [key, inst.label === undefined ? { features } : { features, label: inst.label }];
-  });
-  return { schema: table.schema, rows };
+  const data = columnsOf(table);
+  if (!data) throw new Error('HeteroFeatureBinning: the input rows are not instances of one width with numeric features (run DataIO first)');
+  const features = [...data.features];
+  for (const c of plan.columns) {
+    const source = features[c.at];
+    if (!source) throw new Error(`HeteroFeatureBinning: column ${JSON.stringify(c.name)} has no values in the rows (${features.length} features)`);
+    const out = new Float64Array(source.length);
+    for (let r = 0; r < source.length; r++) out[r] = binned(plan, c, source[r]!);
+    features[c.at] = out;
+  }
+  return columnarTable(table.schema, { keys: data.keys, features, ...(data.labels ? { labels: data.labels } : {}) });
 }

@@ -3,9 +3,14 @@
 // column_upper]; standard_scale subtracts the mean and divides by the (population) std. Results are
 // rounded to 6 places like FATE. The fitted statistics go to ScaleMeta/ScaleParam; with `input.model`
 // the stored statistics transform the data instead.
-import type { Component, ComponentInput, DataTable, Instance, ModelBuffers } from '../contract.js';
-
-const FLOAT_ZERO = 1e-8;
+//
+// Big tables (issue 17): statistics, quantiles and the transform run over the table's Float64Array
+// columns (`columnsOf`: its own, or converted once from instance rows), and the output is a
+// columnar table, so no row object is built. Same operations in the same order as the row-by-row
+// code they replaced: every statistic, scaled value and model number is the same double.
+import { type InstanceColumns, columnarTable, columnsOf } from '../columns.js';
+import type { Component, ComponentInput, DataTable, ModelBuffers } from '../contract.js';
+import { columnStats, nearestRankQuantiles } from './columnStats.js';
 
 /** numpy.around(x, 6). */
 function round6(value: number): number {
@@ -21,47 +26,6 @@ function pyStr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'number' && Number.isInteger(v)) return String(v);
   return String(v);
-}
-
-interface ColumnStats {
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-}
-
-/** MultivariateStatisticalSummary per column: min, max, mean and population std (NaN cells skipped). */
-function columnStats(rows: readonly Instance[], width: number): ColumnStats[] {
-  const out: ColumnStats[] = [];
-  for (let c = 0; c < width; c++) {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    let sumSq = 0;
-    let n = 0;
-    for (const inst of rows) {
-      const v = inst.features[c]!;
-      if (Number.isNaN(v)) continue;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      sum += v;
-      sumSq += v * v;
-      n++;
-    }
-    const mean = n === 0 ? 0 : sum / n;
-    let variance = n === 0 ? 0 : sumSq / n - mean * mean;
-    if (Math.abs(variance) < FLOAT_ZERO) variance = 0;
-    out.push({ min: n === 0 ? 0 : min, max: n === 0 ? 0 : max, mean, std: Math.sqrt(variance) });
-  }
-  return out;
-}
-
-/** The nearest-rank quantile of a column (FATE uses an approximate GK summary here). */
-function quantile(rows: readonly Instance[], col: number, q: number): number {
-  const values = rows.map((r) => r.features[col]!).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (values.length === 0) return 0;
-  const rank = Math.min(values.length - 1, Math.max(0, Math.ceil(q * values.length) - 1));
-  return values[rank]!;
 }
 
 function bound(v: unknown, i: number, width: number, what: string): number | undefined {
@@ -102,18 +66,33 @@ export interface Fitted {
   std: number[];
 }
 
-function fit(params: ComponentInput['params'], table: DataTable<Instance>): Fitted {
+/**
+ * The table's columns with one column per header name at least (bad input gets a clear error, not
+ * NaN statistics): DataIO's instances, as columns.
+ */
+function featureColumns(table: DataTable): InstanceColumns {
+  const columns = columnsOf(table);
+  const width = table.schema.header.length;
+  if (!columns) throw new Error('FeatureScale: the input rows are not instances of one width with numeric features (run DataIO first)');
+  if (columns.keys.length === 0 && columns.features.length < width) {
+    return { ...columns, features: table.schema.header.map((_, c) => columns.features[c] ?? new Float64Array(0)) };
+  }
+  if (columns.features.length < width) {
+    throw new Error(`FeatureScale: the rows have ${columns.features.length} features for the ${width} columns of the header`);
+  }
+  return columns;
+}
+
+function fit(params: ComponentInput['params'], header: readonly string[], features: readonly Float64Array[]): Fitted {
   const method = String(params.method ?? 'standard_scale');
   if (method !== 'min_max_scale' && method !== 'standard_scale') {
     throw new Error(`FeatureScale: method ${method} is not supported (min_max_scale, standard_scale)`);
   }
   const mode = String(params.mode ?? 'normal');
   if (mode !== 'normal' && mode !== 'cap') throw new Error(`FeatureScale: mode ${mode} is not supported (normal, cap)`);
-  const header = [...table.schema.header];
   const width = header.length;
-  const rows = table.rows.map(([, v]) => v);
-  const columns = scaleColumns(params, header);
-  const stats = columnStats(rows, width);
+  const columns = scaleColumns(params, [...header]);
+  const stats = header.map((_, c) => columnStats(features[c]!));
 
   // BaseScale._get_min_max_value
   let lower = stats.map((s) => s.min);
@@ -136,35 +115,29 @@ function fit(params: ComponentInput['params'], table: DataTable<Instance>): Fitt
     const low = params.feat_lower ?? 0;
     if (typeof up !== 'number' || typeof low !== 'number') throw new Error('FeatureScale: cap mode needs numeric feat_upper/feat_lower quantiles');
     if (up < low) throw new Error('FeatureScale: feat_upper should not be less than feat_lower');
-    lower = header.map((_, i) => quantile(rows, i, low));
-    upper = header.map((_, i) => quantile(rows, i, up));
+    const quantiles = header.map((_, i) => nearestRankQuantiles(features[i]!, [low, up]));
+    lower = quantiles.map(([q]) => q!);
+    upper = quantiles.map(([, q]) => q!);
   }
 
   if (method === 'min_max_scale') {
     for (const i of columns) if (upper[i]! - lower[i]! < 0) throw new Error('FeatureScale: scale value should be larger than 0');
-    return { method, header, columns, lower, upper, mean: header.map(() => 0), std: header.map(() => 0) };
+    return { method, header: [...header], columns, lower, upper, mean: header.map(() => 0), std: header.map(() => 0) };
   }
 
-  // StandardScale.fit: clip to the range when bounds were given, then mean/std of the clipped data.
+  // StandardScale.fit: clip the scaled columns to the range when bounds were given, then mean/std
+  // of the clipped data (clipped value by value as the statistics read it: no clipped copy).
   const withMean = params.with_mean !== false;
   const withStd = params.with_std !== false;
   const clipping = params.feat_upper !== undefined && params.feat_upper !== null
     || params.feat_lower !== undefined && params.feat_lower !== null;
-  const basis = clipping ? rows.map((r) => ({ features: clip(r.features, columns, lower, upper) })) : rows;
-  const clipped = clipping ? columnStats(basis, width) : stats;
+  const scaled = new Set(columns);
+  const clipped = clipping
+    ? header.map((_, c) => (scaled.has(c) ? columnStats(features[c]!, lower[c], upper[c]) : stats[c]!))
+    : stats;
   const mean = clipped.map((s) => (withMean ? s.mean : 0));
   const std = clipped.map((s) => (withStd ? (Math.abs(s.std) < 1e-6 ? 1 : s.std) : 1));
-  return { method, header, columns, lower, upper, mean, std };
-}
-
-function clip(features: readonly number[], columns: readonly number[], lower: readonly number[], upper: readonly number[]): number[] {
-  const out = [...features];
-  for (const i of columns) {
-    const v = out[i]!;
-    if (v > upper[i]!) out[i] = upper[i]!;
-    else if (v < lower[i]!) out[i] = lower[i]!;
-  }
-  return out;
+  return { method, header: [...header], columns, lower, upper, mean, std };
 }
 
 /** A fitted or stored scale, ready for rows whose header may order the model's columns otherwise. */
@@ -173,6 +146,8 @@ export interface ScalePlan {
   /** Model column → its position in the data's header (-1 when absent and not scaled). */
   readonly index: readonly number[];
   readonly range: readonly number[];
+  /** Model column c's scaling of one value (see `scaler`). */
+  readonly scale: readonly ((x: number) => number)[];
 }
 
 /** Columns by name: the data may list the model's columns in another order. */
@@ -188,29 +163,53 @@ export function scalePlan(f: Fitted, dataHeader: readonly string[]): ScalePlan {
     const scale = u - f.lower[i]!;
     return Math.abs(scale) < 1e-6 ? 1 : scale;
   });
-  return { f, index, range };
+  return { f, index, range, scale: f.header.map((_, c) => scaler(f, range, c)) };
 }
 
-/** One row scaled (a new array): clipped to the model's range, then min-max or standard, rounded to 6 places. */
+/**
+ * Model column c's scaling of one value: clipped to the model's range, then min-max or standard,
+ * rounded to 6 places. The one formula both the column transform and serving's rows use.
+ */
+function scaler(f: Fitted, ranges: readonly number[], c: number): (x: number) => number {
+  const upper = f.upper[c]!;
+  const lower = f.lower[c]!;
+  const clipped = (x: number) => (x > upper ? upper : x < lower ? lower : x);
+  if (f.method === 'min_max_scale') {
+    const range = ranges[c]!;
+    return (x) => round6((clipped(x) - lower) / range);
+  }
+  const mean = f.mean[c]!;
+  const std = f.std[c]!;
+  return (x) => round6((clipped(x) - mean) / std);
+}
+
+/** One row scaled (a new array), for serving's one-row requests. */
 export function scaleRow(plan: ScalePlan, row: readonly number[]): number[] {
-  const { f, index, range } = plan;
   const features = [...row];
-  for (const c of f.columns) {
-    const at = index[c]!;
-    let v = features[at]!;
-    if (v > f.upper[c]!) v = f.upper[c]!;
-    else if (v < f.lower[c]!) v = f.lower[c]!;
-    features[at] = f.method === 'min_max_scale' ? round6((v - f.lower[c]!) / range[c]!) : round6((v - f.mean[c]!) / f.std[c]!);
+  for (const c of plan.f.columns) {
+    const at = plan.index[c]!;
+    features[at] = plan.scale[c]!(features[at]!);
   }
   return features;
 }
 
-function transform(plan: ScalePlan, table: DataTable<Instance>): DataTable<Instance> {
-  const rows: [string, Instance][] = table.rows.map(([key, inst]) => {
-    const features = scaleRow(plan, inst.features);
-    return [key, inst.label === undefined ? { features } : { features, label: inst.label }];
-  });
-  return { schema: table.schema, rows };
+/**
+ * The table's columns scaled: each scaled column is a new Float64Array, the others are shared
+ * (columns are never written in place); labels and keys as they were. The row code gave each row
+ * `{features, label}`, so the label no longer comes first.
+ */
+function transform(plan: ScalePlan, columns: InstanceColumns): InstanceColumns {
+  const features = [...columns.features];
+  // Model columns in order, each applied to the current column (a data column named twice is scaled twice, as row by row).
+  for (const c of plan.f.columns) {
+    const at = plan.index[c]!;
+    const source = features[at]!;
+    const scale = plan.scale[c]!;
+    const out = new Float64Array(source.length);
+    for (let r = 0; r < source.length; r++) out[r] = scale(source[r]!);
+    features[at] = out;
+  }
+  return { keys: columns.keys, features, ...(columns.labels ? { labels: columns.labels } : {}) };
 }
 
 function toModel(f: Fitted, params: ComponentInput['params']): ModelBuffers {
@@ -275,14 +274,21 @@ export function loadScaleModel(model: ModelBuffers): Fitted {
 }
 
 export const featureScale: Component = async (input, { tracker, signal }) => {
-  const table = (input.data.data ?? input.data.train_data ?? input.data.eval_data) as DataTable<Instance> | undefined;
+  const table = input.data.data ?? input.data.train_data ?? input.data.eval_data;
   if (!table) throw new Error('FeatureScale: no input data (expected data, train_data or eval_data)');
   const needRun = input.model ? storedScaleRuns(input.model) : input.params.need_run !== false;
   if (!needRun) return { data: table };
 
-  const fitted = input.model ? loadScaleModel(input.model) : fit(input.params, table);
+  const columns = featureColumns(table);
+  const fitted = input.model ? loadScaleModel(input.model) : fit(input.params, table.schema.header, columns.features);
   signal.throwIfAborted();
-  const data = transform(scalePlan(fitted, table.schema.header), table);
+  const plan = scalePlan(fitted, table.schema.header);
+  for (const c of fitted.columns) {
+    if (plan.index[c]! >= columns.features.length) {
+      throw new Error(`FeatureScale: column ${JSON.stringify(fitted.header[c])} has no values in the rows (${columns.features.length} features)`);
+    }
+  }
+  const data = columnarTable(table.schema, transform(plan, columns));
   tracker.setMetricMeta('train', 'scale', { name: 'scale', metric_type: 'SCALE', method: fitted.method });
   return { data, model: input.model ?? toModel(fitted, input.params) };
 };

@@ -3,8 +3,14 @@
 // intersects and, with sync, sends the intersection back. Guest and every host take part; the guest
 // intersects with all hosts. Each party outputs its own rows whose key is in the intersection.
 // intersect_method 'rsa' runs the RSA blind-signature PSI in rsaIntersection.ts instead.
+//
+// Big tables (issue 17): every step works on the row indexes of the own ids, so a columnar input
+// (DataIO's output at scale) is intersected from its keys column and its kept rows are copied
+// column by column (`takeRows`): no row object is built, and the output is columnar too.
+import { columnarTable, takeRows } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
-import { rsaIntersect, rsaSettings } from './rsaIntersection.js';
+import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
+import { StringSet } from './stringSet.js';
 
 const TV = 'RawIntersectTransferVariable';
 export const SEND_IDS_HOST = `${TV}.send_ids_host`;
@@ -29,9 +35,55 @@ async function getIds(federation: Federation, name: string, tag: string, from: P
   return payload.map(String);
 }
 
-function restrict(ids: readonly string[], ...others: readonly (readonly string[])[]): string[] {
-  const sets = others.map((o) => new Set(o));
-  return ids.filter((id) => sets.every((s) => s.has(id)));
+/**
+ * The indexes (ascending) of the ids found in every list, among `candidates` (all ids when absent).
+ * The received lists are the sets (stringSet.ts: one table sized once); the own ids are only read.
+ */
+function restrict(ids: readonly string[], candidates: Int32Array | undefined, ...lists: readonly (readonly string[])[]): Int32Array {
+  const sets = lists.map((list) => new StringSet(list));
+  const total = candidates ? candidates.length : ids.length;
+  const out = new Int32Array(total);
+  let count = 0;
+  for (let k = 0; k < total; k++) {
+    const i = candidates ? candidates[k]! : k;
+    const id = ids[i]!;
+    let inAll = true;
+    for (let s = 0; s < sets.length && inAll; s++) inAll = sets[s]!.has(id);
+    if (inAll) out[count++] = i;
+  }
+  return out.subarray(0, count);
+}
+
+/** The ids at `indexes`, in that order (what goes on the wire). */
+function idsAt(ids: readonly string[], indexes: Int32Array): string[] {
+  const out = new Array<string>(indexes.length);
+  for (let k = 0; k < indexes.length; k++) out[k] = ids[indexes[k]!]!;
+  return out;
+}
+
+/**
+ * This party's output: its rows at `kept` (ascending, so in key order as a filter would keep them).
+ * A columnar table stays columnar; a row table (instances or raw upload lines) keeps its row
+ * objects: raw lines have no columns, and instance rows turned into columns here would only be
+ * built back into rows by the next reader that does not know columns (the gather is the only step
+ * with two forms; the ids and the index selection are one).
+ */
+function keptRows(table: DataTable, ownIds: readonly string[], kept: Int32Array, onlyKey: boolean): DataTable {
+  if (onlyKey) {
+    // FATE's only_output_key: the key with the marker value, no features (not instances: rows).
+    const rows = new Array<[string, unknown]>(kept.length);
+    for (let k = 0; k < kept.length; k++) rows[k] = [ownIds[kept[k]!]!, 'intersect_id'];
+    return { schema: { header: [], sid_name: table.schema.sid_name }, rows };
+  }
+  if (table.columns) {
+    // Every row kept (ids aligned beforehand, a common case): the same columns, no copy; columns
+    // are never written in place.
+    const all = kept.length === table.columns.keys.length;
+    return columnarTable(table.schema, all ? table.columns : takeRows(table.columns, kept));
+  }
+  const rows = new Array<[string, unknown]>(kept.length);
+  for (let k = 0; k < kept.length; k++) rows[k] = table.rows[kept[k]!]!;
+  return { schema: table.schema, rows };
 }
 
 export const intersection: Component = async (input, context) => {
@@ -64,54 +116,47 @@ export const intersection: Component = async (input, context) => {
   const hosts: PartyRef[] = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
   if (hosts.length === 0) throw new Error('Intersection: the job has no host');
 
-  const ownIds = table.rows.map(([key]) => key);
-  let intersectIds: string[] | undefined;
+  // The keys column when the table has one: its rows are never built.
+  const ownIds = table.columns?.keys ?? table.rows.map(([key]) => key);
+  let kept: Int32Array | undefined;
 
   if (method === 'rsa') {
-    intersectIds = await rsaIntersect({ role, ownIds, guest, hosts, tag, sync, settings: rsaSettings(params) }, context);
+    kept = await rsaIntersectIndexes({ role, ownIds, guest, hosts, tag, sync, settings: rsaSettings(params) }, context);
   } else if (joinRole === 'guest') {
     if (role === 'host') {
       await federation.remote(SEND_IDS_HOST, tag, ownIds, [guest]);
-      if (sync) intersectIds = restrict(ownIds, await getIds(federation, INTERSECT_IDS_GUEST, tag, guest));
+      if (sync) kept = restrict(ownIds, undefined, await getIds(federation, INTERSECT_IDS_GUEST, tag, guest));
     } else {
       const received = await Promise.all(hosts.map((h) => getIds(federation, SEND_IDS_HOST, tag, h)));
       signal.throwIfAborted();
-      intersectIds = restrict(ownIds, ...received);
-      if (sync) await federation.remote(INTERSECT_IDS_GUEST, tag, intersectIds, hosts);
+      kept = restrict(ownIds, undefined, ...received);
+      if (sync) await federation.remote(INTERSECT_IDS_GUEST, tag, idsAt(ownIds, kept), hosts);
     }
   } else if (role === 'guest') {
     await federation.remote(SEND_IDS_GUEST, tag, ownIds, hosts);
     if (sync) {
       const received = await Promise.all(hosts.map((h) => getIds(federation, INTERSECT_IDS_HOST, tag, h)));
-      intersectIds = restrict(ownIds, ...received);
-      if (hosts.length > 1) await federation.remote(SYNC_INTERSECT_IDS_MULTI_HOSTS, tag, intersectIds, hosts);
+      kept = restrict(ownIds, undefined, ...received);
+      if (hosts.length > 1) await federation.remote(SYNC_INTERSECT_IDS_MULTI_HOSTS, tag, idsAt(ownIds, kept), hosts);
     }
   } else {
     const guestIds = await getIds(federation, SEND_IDS_GUEST, tag, guest);
-    intersectIds = restrict(ownIds, guestIds);
+    kept = restrict(ownIds, undefined, guestIds);
     if (sync) {
-      await federation.remote(INTERSECT_IDS_HOST, tag, intersectIds, [guest]);
+      await federation.remote(INTERSECT_IDS_HOST, tag, idsAt(ownIds, kept), [guest]);
       if (hosts.length > 1) {
-        intersectIds = restrict(intersectIds, await getIds(federation, SYNC_INTERSECT_IDS_MULTI_HOSTS, tag, guest));
+        kept = restrict(ownIds, kept, await getIds(federation, SYNC_INTERSECT_IDS_MULTI_HOSTS, tag, guest));
       }
     }
   }
   signal.throwIfAborted();
 
   // Without sync the sending side learns nothing, and FATE outputs nothing there.
-  if (intersectIds === undefined) return {};
+  if (kept === undefined) return {};
 
-  const count = intersectIds.length;
+  const count = kept.length;
   const rate = ownIds.length === 0 ? 0 : count / ownIds.length;
   tracker.logMetricData('train', 'intersection', [['intersect_count', count], ['intersect_rate', rate]]);
   tracker.setMetricMeta('train', 'intersection', { name: 'intersection', metric_type: 'INTERSECTION' });
-
-  const keep = new Set(intersectIds);
-  const out: DataTable = onlyKey
-    ? {
-        schema: { header: [], sid_name: table.schema.sid_name },
-        rows: table.rows.filter(([key]) => keep.has(key)).map(([key]) => [key, 'intersect_id']),
-      }
-    : { schema: table.schema, rows: table.rows.filter(([key]) => keep.has(key)) };
-  return { data: out };
+  return { data: keptRows(table, ownIds, kept, onlyKey) };
 };

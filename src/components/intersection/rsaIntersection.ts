@@ -126,7 +126,24 @@ async function packedBatches(
 }
 
 /** Runs the RSA PSI; resolves to this party's intersected ids, or undefined when it learns nothing. */
-export async function rsaIntersect(run: RsaRun, { federation, signal }: ComponentContext): Promise<string[] | undefined> {
+export async function rsaIntersect(run: RsaRun, context: ComponentContext): Promise<string[] | undefined> {
+  const kept = await rsaIntersectIndexes(run, context);
+  return kept && Array.from(kept, (i) => run.ownIds[i]!);
+}
+
+/** Indexes where `yes` is set, ascending. */
+function indexesOf(yes: Uint8Array): Int32Array {
+  const out = new Int32Array(yes.length);
+  let count = 0;
+  for (let i = 0; i < yes.length; i++) if (yes[i]) out[count++] = i;
+  return out.subarray(0, count);
+}
+
+/**
+ * The RSA PSI, resolving to the indexes (ascending) of this party's ids in the intersection, or
+ * undefined when it learns nothing: the component keeps its rows (or columns) at them directly.
+ */
+export async function rsaIntersectIndexes(run: RsaRun, { federation, signal }: ComponentContext): Promise<Int32Array | undefined> {
   const { ownIds, guest, hosts, tag, sync, settings } = run;
   const hashing: RsaHashing = {
     salt: settings.salt,
@@ -176,7 +193,9 @@ export async function rsaIntersect(run: RsaRun, { federation, signal }: Componen
     const matched = asStrings(await federation.get(INTERSECT_IDS, tag, guest), 'intersect ids');
     const keep = new DigestSet(dWidth, matched.length);
     for (const t of matched) keep.addHex(t);
-    return ownIds.filter((_, i) => keep.has(own, i * dWidth));
+    const matches = new Uint8Array(ownIds.length);
+    for (let i = 0; i < ownIds.length; i++) matches[i] = keep.has(own, i * dWidth) ? 1 : 0;
+    return indexesOf(matches);
   }
 
   // Guest: one protocol run per host, in parallel; each host's ids are blinded with fresh r.
@@ -224,19 +243,18 @@ export async function rsaIntersect(run: RsaRun, { federation, signal }: Componen
     }),
   );
   signal.throwIfAborted();
-  const inAll = ownIds.map((_, i) => perHost.every(({ ts, hostSet }) => hostSet.has(ts, i * dWidth)));
-  const intersectIds = ownIds.filter((_, i) => inAll[i]);
+  const inAll = new Uint8Array(ownIds.length);
+  for (let i = 0; i < ownIds.length; i++) inAll[i] = perHost.every(({ ts, hostSet }) => hostSet.has(ts, i * dWidth)) ? 1 : 0;
+  const kept = indexesOf(inAll);
   if (sync) {
     await Promise.all(
       perHost.map(({ host, ts }) => {
-        const seen = new DigestSet(dWidth, intersectIds.length);
+        const seen = new DigestSet(dWidth, kept.length);
         const matched: string[] = [];
-        inAll.forEach((yes, i) => {
-          if (yes && seen.add(ts, i * dWidth)) matched.push(hexAt(ts, i, dWidth));
-        });
+        for (const i of kept) if (seen.add(ts, i * dWidth)) matched.push(hexAt(ts, i, dWidth));
         return federation.remote(INTERSECT_IDS, tag, matched, [host]);
       }),
     );
   }
-  return intersectIds;
+  return kept;
 }

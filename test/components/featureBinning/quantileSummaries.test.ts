@@ -2,7 +2,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { QuantileSummaries } from '../../../src/components/featureBinning/quantileSummaries.js';
 import { binIndex, quantileSplitPoints } from '../../../src/components/featureBinning/splitPoints.js';
+import { columnsFromRows } from '../../../src/components/columns.js';
 import { fixtureTable } from '../dataio/csvTable.js';
+
+/** The feature columns of instances (split points read columns). */
+const columnsOf = (rows: { features: number[] }[]) => columnsFromRows(rows.map((r, i) => [String(i), r]))!.features;
 
 const t = suite('featureBinning quantile summaries');
 
@@ -70,13 +74,13 @@ t('given two summaries merged (FATE merges per-partition summaries), then the bo
 
 t('given small data, when split into 4 quantile bins, then the split points are the exact nearest-rank quantiles and the last is the max', () => {
   const rows = [5, 1, 4, 2, 3, 8, 7, 6].map((v) => ({ features: [v] }));
-  const [sp] = quantileSplitPoints(rows, [0], 4, { error: 0.001, headSize: 10000, compressThres: 10000 });
+  const [sp] = quantileSplitPoints(columnsOf(rows), [0], 4, { error: 0.001, headSize: 10000, compressThres: 10000 });
   assert.equal(sp, [2, 4, 6, 8]);
 });
 
 t('given duplicated values, then duplicate split points are dropped (allow_duplicate false)', () => {
   const rows = [0, 0, 0, 0, 0, 0, 1, 1].map((v) => ({ features: [v] }));
-  const [sp] = quantileSplitPoints(rows, [0], 4, { error: 0.001, headSize: 10000, compressThres: 10000 });
+  const [sp] = quantileSplitPoints(columnsOf(rows), [0], 4, { error: 0.001, headSize: 10000, compressThres: 10000 });
   assert.equal(sp, [0, 1]);
 });
 
@@ -102,7 +106,7 @@ t('given the suite’s default_credit guest columns (30,000 rows, head_size 10,0
   const rows = table.rows.map(([, line]) => ({ features: line.split(',').slice(1).map(Number) }));
   const n = rows.length;
   const error = 0.001;
-  const points = quantileSplitPoints(rows, cols.map((_, i) => i), 10, { error, headSize: 10000, compressThres: 10000 });
+  const points = quantileSplitPoints(columnsOf(rows), cols.map((_, i) => i), 10, { error, headSize: 10000, compressThres: 10000 });
   cols.forEach((name, c) => {
     const sorted = Float64Array.from(rows.map((r) => r.features[c]!)).sort();
     const sp = points[c]!;

@@ -91,12 +91,16 @@ t('an idle writer has signed the checkpoint its last batch made due: another con
   const d = dataDir();
   const file = join(d, 'events.sqlite');
   const store = SqliteEventStore.open(file, { signer: nodeKeySigner(d), checkpointEvery: 3, node: { partyId: '9999' } });
-  await store.appendToStream('s', [1, 2, 3].map((i) => ({ type: 'Step', data: { i } })));
-  const started = Date.now();
-  while (checkpointPositions(file).length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(checkpointPositions(file), [3], 'signed after the answer, without waiting for another batch');
-  await store.appendToStream('s', [4, 5, 6].map((i) => ({ type: 'Step', data: { i } })));
-  await store.close();
+  try {
+    await store.appendToStream('s', [1, 2, 3].map((i) => ({ type: 'Step', data: { i } })));
+    const started = Date.now();
+    while (checkpointPositions(file).length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(checkpointPositions(file), [3], 'signed after the answer, without waiting for another batch');
+    await store.appendToStream('s', [4, 5, 6].map((i) => ({ type: 'Step', data: { i } })));
+  } finally {
+    // Also when an assertion failed: an open store's writer thread would keep the run alive.
+    await store.close();
+  }
   assert.equal(checkpointPositions(file), [3, 6]);
   assert.ok(verifyEventLog(file).ok);
 });

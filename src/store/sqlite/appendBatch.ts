@@ -106,7 +106,8 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
    * longer; the events themselves were durable when acknowledged.
    */
   const checkpointDue = (): void => {
-    if (!checkpoints.signs) return;
+    // Most batches make none due: two reads, no transaction, no pragma.
+    if (!checkpoints.isDue()) return;
     db.pragma('synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
     try {
@@ -126,17 +127,23 @@ function checkpointWriter(db: Db, chain: ChainOptions) {
   const selectLast = db.prepare<[], { position: number; hash: string | null }>('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
   const selectCheckpoint = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM chain_checkpoints');
   const insert = db.prepare('INSERT OR IGNORE INTO chain_checkpoints (position, hash, created, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?)');
-  const write = (minimumGap: bigint): Checkpoint | undefined => {
+  /** The head to sign when at least `minimumGap` events follow the last checkpoint. */
+  const headToSign = (minimumGap: bigint): { position: number; hash: string } | undefined => {
     if (!sign) return undefined;
     const last = selectLast.get();
     if (!last?.hash) return undefined;
     const since = BigInt(last.position) - BigInt(selectCheckpoint.get()?.position ?? 0);
     if (since < minimumGap || since <= 0n) return undefined;
+    return { position: last.position, hash: last.hash };
+  };
+  const write = (minimumGap: bigint): Checkpoint | undefined => {
+    const last = headToSign(minimumGap);
+    if (!last || !sign) return undefined;
     const cp = sign(BigInt(last.position), last.hash, Date.now());
     insert.run(cp.position, cp.hash, cp.created, cp.keyId, cp.publicKey, cp.signature);
     return cp;
   };
-  return { signs: sign !== undefined, due: () => write(every), now: () => write(1n) };
+  return { isDue: () => headToSign(every) !== undefined, due: () => write(every), now: () => write(1n) };
 }
 
 /** SQLite's default: a WAL checkpoint when the WAL passes this many pages (restored after checkpointDue). */

@@ -27,8 +27,16 @@ export interface ChainedFields {
  * `audit verify` runs this for every event of the log.)
  */
 export function eventHash(previousHash: string, e: ChainedFields): string {
+  return chainHash(previousHash, e.position, e.revision, e.created, e.streamId, e.eventId, e.type, e.data, e.metadata);
+}
+
+/**
+ * eventHash with the fields as arguments: the sqlite writer's loop calls this for every event it
+ * appends, without building an object per event (same text, same hash: a test holds it).
+ */
+export function chainHash(previousHash: string, position: bigint | number, revision: bigint | number, created: number, streamId: string, eventId: string, type: string, data: string, metadata: string): string {
   // One template, header and texts together: one string built, flattened and encoded once.
-  return hash('sha256', `${previousHash}\n${e.position}\n${e.revision}\n${e.created}\n${e.streamId.length}:${e.streamId}\n${e.eventId.length}:${e.eventId}\n${e.type.length}:${e.type}\n${e.data.length}:${e.metadata.length}\n${e.data}${e.metadata}`);
+  return hash('sha256', `${previousHash}\n${position}\n${revision}\n${created}\n${streamId.length}:${streamId}\n${eventId.length}:${eventId}\n${type.length}:${type}\n${data.length}:${metadata.length}\n${data}${metadata}`);
 }
 
 /** The first event that does not fit the chain, and why. */

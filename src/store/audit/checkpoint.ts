@@ -35,12 +35,27 @@ export function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
 }
 
-/** Signs checkpoints with one key (parsed once). */
-export function checkpointSigner(signer: CheckpointSigner): (position: bigint, hash: string, created: number) => Checkpoint {
+/**
+ * A signing key parsed once, with its public half and id: what the sqlite store hands its writer
+ * thread (a KeyObject crosses to a worker as it is), so the writer does not parse PEM and derive
+ * the public key while the first appends wait for it.
+ */
+export interface PreparedSigner {
+  readonly privateKey: KeyObject;
+  readonly publicKeyPem: string;
+  readonly keyId: string;
+}
+
+export function prepareSigner(signer: CheckpointSigner | PreparedSigner): PreparedSigner {
+  if ('privateKey' in signer) return signer;
   const privateKey = createPrivateKey(signer.privateKeyPem);
   const publicKey = createPublicKey(privateKey);
-  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const keyId = keyIdOf(publicKey);
+  return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: keyIdOf(publicKey) };
+}
+
+/** Signs checkpoints with one key (parsed once). */
+export function checkpointSigner(signer: CheckpointSigner | PreparedSigner): (position: bigint, hash: string, created: number) => Checkpoint {
+  const { privateKey, publicKeyPem, keyId } = prepareSigner(signer);
   const digest = digestFor(privateKey);
   return (position, hash, created) => ({
     position, hash, created, keyId, publicKey: publicKeyPem,

@@ -19,6 +19,7 @@ import {
 } from '../eventStore.js';
 import { appender, outcomeToResults, type AppendOutcome, type ChainOptions, type CommitUnit, type SerializedAppend } from './appendBatch.js';
 import { stampedMetadataTexts, type NodeIdentity } from '../audit/stampMetadata.js';
+import { prepareSigner } from '../audit/checkpoint.js';
 import { openEventsDatabase } from './eventsDatabase.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './eventRow.js';
 import { PollingSubscription } from './pollingSubscription.js';
@@ -58,6 +59,7 @@ export class SqliteEventStore implements EventStore {
   private inFlight: { id: number; batch: PendingAppend[] } | undefined;
   private nextBatchId = 1;
   private drained: (() => void)[] = [];
+  private writerGone = false;
 
   /**
    * Opens (and creates when absent, parent directory included) the log at `file`. Appends are
@@ -67,13 +69,15 @@ export class SqliteEventStore implements EventStore {
   static open(file: string, options: SqliteStoreOptions = {}): SqliteEventStore {
     if (options.readOnly) return new SqliteEventStore(openEventsDatabase(file, { readOnly: true }), undefined, options);
     const db = openEventsDatabase(file);
+    // The key is parsed once, here, for both connections (the writer gets the KeyObject itself).
+    const signer = options.signer ? prepareSigner(options.signer) : undefined;
     const chain: ChainOptions = {
-      ...(options.signer ? { signer: options.signer } : {}),
+      ...(signer ? { signer } : {}),
       ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
       ...(options.hashChain === false ? { hashChain: false } : {}),
     };
     const writer = file === ':memory:' ? undefined : new Worker(new URL('./writerWorker.js', import.meta.url), { workerData: { file, chain }, execArgv: [] });
-    return new SqliteEventStore(db, writer, options);
+    return new SqliteEventStore(db, writer, { ...options, ...(signer ? { signer } : {}) });
   }
 
   constructor(
@@ -97,7 +101,10 @@ export class SqliteEventStore implements EventStore {
     this.checkpointNow = checkpointNow;
     writer?.on('message', (message: { id: number; outcomes: AppendOutcome[] }) => this.settle(message.id, message.outcomes));
     writer?.on('error', (error) => this.failWriter(error));
-    writer?.on('exit', (code) => this.failWriter(new Error(`event log writer exited (${code})`)));
+    writer?.on('exit', (code) => {
+      this.writerGone = true;
+      this.failWriter(new Error(`event log writer exited (${code})`));
+    });
   }
 
   /**
@@ -221,13 +228,29 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
+  /**
+   * Asks the writer to close and waits for it: it finishes what it was doing first (a checkpoint
+   * it signs after answering a batch), closes its connection and exits. Terminated if it hangs.
+   */
+  private stopWriter(writer: Worker): Promise<void> {
+    if (this.writerGone) return Promise.resolve();
+    return new Promise((resolve) => {
+      const stuck = setTimeout(() => void writer.terminate(), 10_000);
+      writer.once('exit', () => {
+        clearTimeout(stuck);
+        resolve();
+      });
+      writer.postMessage({ close: true });
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.unsubscribe()));
     // Appends already accepted are committed before the log closes.
     if (this.inFlight || this.pending.length) await new Promise<void>((resolve) => this.drained.push(resolve));
     if (this.writer) {
       this.writer.removeAllListeners('exit');
-      await this.writer.terminate();
+      await this.stopWriter(this.writer);
     }
     if (this.db.open) {
       // The head at shutdown is signed, so a tail cut while the node was down is seen.

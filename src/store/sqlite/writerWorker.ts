@@ -7,7 +7,7 @@ import { openEventsDatabase } from './eventsDatabase.js';
 
 const { file, chain } = workerData as { file: string; chain?: ChainOptions };
 const db = openEventsDatabase(file);
-const { batch } = appender(db, chain);
+const { batch, checkpointDue } = appender(db, chain, { checkpointsAfterReply: true });
 
 parentPort!.on('message', (message: { id: number; units: CommitUnit[] } | { close: true }) => {
   if ('close' in message) {
@@ -24,4 +24,12 @@ parentPort!.on('message', (message: { id: number; units: CommitUnit[] } | { clos
     outcomes = message.units.map(() => ({ failure }));
   }
   parentPort!.postMessage({ id: message.id, outcomes });
+  // Signed after the answer, while the appenders take it in and gather the next batch: the
+  // signature (and its row) is not on the appends' path. The next batch waits for it, so the
+  // checkpoints are the ones a sign-in-the-batch writer would make, at the same positions.
+  try {
+    checkpointDue();
+  } catch {
+    // Not signed now (a locked file, say): the next batch makes it due again.
+  }
 });

@@ -6,8 +6,9 @@ import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, Tracker } from '../components/contract.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
-import { restoreNaN } from '../store/tables/columnarTable.js';
-import { writeOutputTable } from '../store/tables/writeOutputTable.js';
+import { columnarTable, untouchedColumns } from '../components/columns.js';
+import { readColumnarColumns, restoreNaN } from '../store/tables/columnarTable.js';
+import { writeOutputColumns, writeOutputTable } from '../store/tables/writeOutputTable.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
@@ -94,7 +95,12 @@ function loadTable(tables: TableStore, input: TableInput): DataTable {
     return { schema: input.schema, rows };
   }
   const kept = recent.take(input.location);
-  if (kept) return { schema: input.schema, rows: kept };
+  if (kept) return 'columns' in kept ? columnarTable(input.schema, kept.columns) : { schema: input.schema, rows: kept.rows };
+  if (tables.isColumnar(input.location)) {
+    // Instances stay columns (no row object unless a component asks for rows).
+    const columns = readColumnarColumns(tables.columnarPathOf(input.location));
+    if (columns) return columnarTable(input.schema, columns);
+  }
   if (tables.isPacked(input.location) || tables.isColumnar(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };
   const rows: [string, unknown][] = [];
   for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
@@ -151,9 +157,18 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
-    const { count, rows } = writeOutputTable(tables, request.outputLocation, output.data.rows);
-    // The table reads back exactly these rows in this order, so the next task may have them.
-    recent.keep(request.outputLocation, rows as [string, unknown][]);
+    // The table reads back exactly these rows (columns) in this order, so the next task may have them.
+    const columns = untouchedColumns(output.data);
+    let count: number;
+    if (columns) {
+      const out = writeOutputColumns(tables, request.outputLocation, columns);
+      recent.keepColumns(request.outputLocation, out.columns);
+      count = out.count;
+    } else {
+      const out = writeOutputTable(tables, request.outputLocation, output.data.rows);
+      recent.keep(request.outputLocation, out.rows as [string, unknown][]);
+      count = out.count;
+    }
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }
   return {

@@ -7,6 +7,7 @@ import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTab
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { columnarTable, untouchedColumns } from '../components/columns.js';
+import { rawLinesTable } from '../components/rawLines.js';
 import { readColumnarColumns, restoreNaN } from '../store/tables/columnarTable.js';
 import { writeOutputColumns, writeOutputTable } from '../store/tables/writeOutputTable.js';
 import { RecentOutputs } from './recentOutputs.js';
@@ -89,10 +90,20 @@ function loadTable(tables: TableStore, input: TableInput): DataTable {
   if (input.format === 'raw') {
     const known = uploaded.get(input.location);
     if (known) return { schema: input.schema, rows: known };
-    const rows: [string, string][] = [];
-    for (const [k, v] of tables.read(input.location)) rows.push([k, v]);
-    uploaded.keep(input.location, rows);
-    return { schema: input.schema, rows };
+    // Keys and lines in two arrays, no tuple kept per line: DataIO parses them into columns, any
+    // other reader gets rows built on first use.
+    const keys: string[] = [];
+    const lines: string[] = [];
+    for (const [k, v] of tables.read(input.location)) {
+      keys.push(k);
+      lines.push(v);
+    }
+    if (uploaded.fits(keys.length)) {
+      const rows = keys.map((k, i): [string, string] => [k, lines[i]!]);
+      uploaded.keep(input.location, rows);
+      return { schema: input.schema, rows };
+    }
+    return rawLinesTable(input.schema, { keys, lines });
   }
   const kept = recent.take(input.location);
   if (kept) return 'columns' in kept ? columnarTable(input.schema, kept.columns) : { schema: input.schema, rows: kept.rows };

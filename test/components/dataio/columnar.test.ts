@@ -6,6 +6,8 @@ import * as assert from 'uvu/assert';
 import { untouchedColumns } from '../../../src/components/columns.js';
 import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
+import { plainDecimal } from '../../../src/components/dataio/denseColumns.js';
+import { parsePyFloat } from '../../../src/components/dataio/values.js';
 import { rawLinesOf, rawLinesTable } from '../../../src/components/rawLines.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { csvTable, fixtureTable } from './csvTable.js';
@@ -99,6 +101,24 @@ t('bad lines: the columnar path gives the row path\'s errors (cell count, a cell
       assert.is(await errorOf(true), message);
     }
   }
+});
+
+t('plain decimals are read without a string, to the same double as Python float(); anything else is left to it', () => {
+  const read = (text: string) => plainDecimal(`,${text},`, 1, text.length + 1);
+  let state = 12345;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+  for (let i = 0; i < 200_000; i++) {
+    const digits = String(next()) + String(next()).slice(0, next() % 8);
+    const cut = next() % (digits.length + 1);
+    const sign = ['', '-', '+'][next() % 3]!;
+    const text = sign + (next() % 4 === 0 ? digits : digits.slice(0, cut) + '.' + digits.slice(cut));
+    const want = parsePyFloat(text);
+    const got = read(text);
+    if (Number.isNaN(got)) assert.ok(text.replace(/[^0-9]/g, '').length > 15 || want === undefined, `${text} is plain`);
+    else assert.ok(Object.is(got, want), `${text}: ${got} against ${want}`);
+  }
+  for (const [text, want] of [['-0', -0], ['-0.000', -0], ['0.1', 0.1], ['.5', 0.5], ['5.', 5], ['+7', 7], ['999999999999999', 999999999999999], ['0.00000000000001', 1e-14]] as const) assert.ok(Object.is(read(text), want), text);
+  for (const text of ['', '-', '+', '.', '1.2.3', '1e5', 'inf', 'nan', ' 1', '1_0', '--1', '1-', '9999999999999999', 'NA']) assert.ok(Number.isNaN(read(text)), text);
 });
 
 t.run();

@@ -180,8 +180,7 @@ export function readColumnarColumns(dir: string): InstanceColumns | undefined {
   const meta = readColumnarMeta(dir);
   if (meta.kind !== 'instances') return undefined;
   const width = meta.width ?? 0;
-  // push, not new Array(count): above 100,000 elements V8 makes a preallocated array a slow dictionary.
-  const keys: string[] = [];
+  const keys = new Array<string>(meta.count);
   const features = Array.from({ length: width }, () => new Float64Array(meta.count));
   const labels = meta.labelled ? new Float64Array(meta.count) : undefined;
   let at = 0;
@@ -189,7 +188,7 @@ export function readColumnarColumns(dir: string): InstanceColumns | undefined {
     const part = readColumnarPartition(dir, meta, p);
     const n = part.keys.length;
     if (at + n > meta.count) throw new Error(`${dir}: its partitions hold more rows than its count ${meta.count}`);
-    for (let r = 0; r < n; r++) keys.push(part.keys[r]!);
+    for (let r = 0; r < n; r++) keys[at + r] = part.keys[r]!;
     for (let c = 0; c < width; c++) features[c]!.set(part.features![c]!, at);
     if (labels) labels.set(part.labels!, at);
     at += n;

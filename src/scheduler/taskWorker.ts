@@ -6,10 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, Tracker } from '../components/contract.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
-import { columnarTable, untouchedColumns } from '../components/columns.js';
-import { rawLinesTable } from '../components/rawLines.js';
-import { readColumnarColumns, restoreNaN } from '../store/tables/columnarTable.js';
-import { writeOutputColumns, writeOutputTable } from '../store/tables/writeOutputTable.js';
+import { loadTaskInput, writeTaskOutput } from './taskTables.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
@@ -86,39 +83,6 @@ function federationOf(task: number, state: TaskState): Federation {
   };
 }
 
-function loadTable(tables: TableStore, input: TableInput): DataTable {
-  if (input.format === 'raw') {
-    const known = uploaded.get(input.location);
-    if (known) return { schema: input.schema, rows: known };
-    // Keys and lines in two arrays, no tuple kept per line: DataIO parses them into columns, any
-    // other reader gets rows built on first use.
-    const keys: string[] = [];
-    const lines: string[] = [];
-    for (const [k, v] of tables.read(input.location)) {
-      keys.push(k);
-      lines.push(v);
-    }
-    if (uploaded.fits(keys.length)) {
-      const rows = keys.map((k, i): [string, string] => [k, lines[i]!]);
-      uploaded.keep(input.location, rows);
-      return { schema: input.schema, rows };
-    }
-    return rawLinesTable(input.schema, { keys, lines });
-  }
-  const kept = recent.take(input.location);
-  if (kept) return 'columns' in kept ? columnarTable(input.schema, kept.columns) : { schema: input.schema, rows: kept.rows };
-  if (tables.isColumnar(input.location)) {
-    // Instances stay columns (no row object unless a component asks for rows).
-    const columns = readColumnarColumns(tables.columnarPathOf(input.location));
-    if (columns) return columnarTable(input.schema, columns);
-  }
-  if (tables.isPacked(input.location) || tables.isColumnar(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };
-  const rows: [string, unknown][] = [];
-  for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
-  return { schema: input.schema, rows };
-}
-
-
 /** One TableStore per directory (its constructor makes sure the directory exists: once is enough). */
 const stores = new Map<string, TableStore>();
 function tableStoreOf(dir: string): TableStore {
@@ -145,7 +109,7 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
     const loaded = new Map<string, DataTable>();
     const load = (input: TableInput) => {
       let table = loaded.get(input.location);
-      if (!table) loaded.set(input.location, (table = loadTable(tables, input)));
+      if (!table) loaded.set(input.location, (table = loadTaskInput(tables, input, recent, uploaded)));
       return table;
     };
     for (const [key, input] of Object.entries(request.inputs)) data[key] = load(input);
@@ -168,18 +132,7 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
-    // The table reads back exactly these rows (columns) in this order, so the next task may have them.
-    const columns = untouchedColumns(output.data);
-    let count: number;
-    if (columns) {
-      const out = writeOutputColumns(tables, request.outputLocation, columns);
-      recent.keepColumns(request.outputLocation, out.columns);
-      count = out.count;
-    } else {
-      const out = writeOutputTable(tables, request.outputLocation, output.data.rows);
-      recent.keep(request.outputLocation, out.rows as [string, unknown][]);
-      count = out.count;
-    }
+    const count = writeTaskOutput(tables, request.outputLocation, output.data, recent);
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }
   return {

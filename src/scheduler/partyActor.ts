@@ -82,14 +82,36 @@ export interface WorkerPlacement {
   readonly shared: boolean;
 }
 
+/** A party whose input tables hold at least this many rows runs the job's tasks in a worker of its own. */
+export const BIG_TABLE_ROWS = 100_000;
+
 /**
  * Light components of a job share one warm worker (their parties mostly wait on each other), and
  * light tasks of all jobs share a few workers (see workerPool.ts); crypto-heavy ones get a worker
- * per party so guest, host and arbiter compute in parallel.
+ * per party so guest, host and arbiter compute in parallel. So does every task of a party whose
+ * job reads a big table (`bigTables`, BIG_TABLE_ROWS): a light component is then seconds of work
+ * per party (DataIO of a million lines), and its parties would otherwise take turns on one core.
+ * The choice is the party's for the whole job, so each component's output is still in memory in
+ * the worker of the party's next component (RecentOutputs).
  */
-export function workerPlacement(jobId: string, component: ComponentPlan, party: PartyPlan, ref: PartyRef): WorkerPlacement {
+export function workerPlacement(jobId: string, component: ComponentPlan, party: PartyPlan, ref: PartyRef, bigTables = false): WorkerPlacement {
   const rsa = component.module === 'Intersection' && String(party.parameters.intersect_method ?? 'raw').toLowerCase() === 'rsa';
-  return CRYPTO_HEAVY.has(component.module) || rsa ? { affinity: `${jobId}\u0000${ref.role}\u0000${ref.partyId}`, shared: false } : { affinity: jobId, shared: true };
+  return bigTables || CRYPTO_HEAVY.has(component.module) || rsa ? { affinity: `${jobId}\u0000${ref.role}\u0000${ref.partyId}`, shared: false } : { affinity: jobId, shared: true };
+}
+
+/** The tables a party's job reads (role_parameters.<role>.args.data.*[partyIndex] of the conf). */
+export function partyArgTables(conf: unknown, role: string, partyIndex: number): { namespace: string; name: string }[] {
+  const get = (o: unknown, key: string): unknown => (o !== null && typeof o === 'object' && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined);
+  const data = get(get(get(get(conf, 'role_parameters'), role), 'args'), 'data');
+  const out: { namespace: string; name: string }[] = [];
+  if (data === null || typeof data !== 'object') return out;
+  for (const list of Object.values(data as Record<string, unknown>)) {
+    const item = Array.isArray(list) ? list[partyIndex] : undefined;
+    const namespace = get(item, 'namespace');
+    const name = get(item, 'name');
+    if ((typeof namespace === 'string' || typeof namespace === 'number') && (typeof name === 'string' || typeof name === 'number')) out.push({ namespace: String(namespace), name: String(name) });
+  }
+  return out;
 }
 
 export class PartyActors {
@@ -178,7 +200,7 @@ export class PartyActors {
       if (request.model) taskLog?.info(`input model: ${Object.keys(request.model).join(', ')}`);
       const output = await this.deps.pool.run(request, {
         signal,
-        ...workerPlacement(jobId, component, party, ref),
+        ...workerPlacement(jobId, component, party, ref, this.readsBigTables(plan, party)),
         onMessage: (message, reply) => {
           switch (message.type) {
             case 'metricData':
@@ -235,6 +257,11 @@ export class PartyActors {
       prepared?.finish(recorded);
       await taskLog?.close();
     }
+  }
+
+  /** Whether a table the party's job reads (on this node) holds BIG_TABLE_ROWS rows or more (the table views' counts). */
+  private readsBigTables(plan: JobPlan, party: PartyPlan): boolean {
+    return partyArgTables(plan.conf, party.role, party.partyIndex).some((t) => (getTable(this.deps.views, t.namespace, t.name)?.count ?? 0) >= BIG_TABLE_ROWS);
   }
 
   private request(plan: JobPlan, component: ComponentPlan, party: PartyPlan, ref: PartyRef, taskId: string) {

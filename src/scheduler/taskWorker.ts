@@ -6,8 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, Tracker } from '../components/contract.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
-import { restoreNaN } from '../store/tables/columnarTable.js';
-import { writeOutputTable } from '../store/tables/writeOutputTable.js';
+import { loadTaskInput, writeTaskOutput } from './taskTables.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
@@ -84,24 +83,6 @@ function federationOf(task: number, state: TaskState): Federation {
   };
 }
 
-function loadTable(tables: TableStore, input: TableInput): DataTable {
-  if (input.format === 'raw') {
-    const known = uploaded.get(input.location);
-    if (known) return { schema: input.schema, rows: known };
-    const rows: [string, string][] = [];
-    for (const [k, v] of tables.read(input.location)) rows.push([k, v]);
-    uploaded.keep(input.location, rows);
-    return { schema: input.schema, rows };
-  }
-  const kept = recent.take(input.location);
-  if (kept) return { schema: input.schema, rows: kept };
-  if (tables.isPacked(input.location) || tables.isColumnar(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };
-  const rows: [string, unknown][] = [];
-  for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
-  return { schema: input.schema, rows };
-}
-
-
 /** One TableStore per directory (its constructor makes sure the directory exists: once is enough). */
 const stores = new Map<string, TableStore>();
 function tableStoreOf(dir: string): TableStore {
@@ -128,7 +109,7 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
     const loaded = new Map<string, DataTable>();
     const load = (input: TableInput) => {
       let table = loaded.get(input.location);
-      if (!table) loaded.set(input.location, (table = loadTable(tables, input)));
+      if (!table) loaded.set(input.location, (table = loadTaskInput(tables, input, recent, uploaded)));
       return table;
     };
     for (const [key, input] of Object.entries(request.inputs)) data[key] = load(input);
@@ -151,9 +132,7 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
-    const { count, rows } = writeOutputTable(tables, request.outputLocation, output.data.rows);
-    // The table reads back exactly these rows in this order, so the next task may have them.
-    recent.keep(request.outputLocation, rows as [string, unknown][]);
+    const count = writeTaskOutput(tables, request.outputLocation, output.data, recent);
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }
   return {

@@ -12,8 +12,13 @@ type RawRows = [string, string][];
 export class UploadedRows {
   private readonly tables = new Map<string, RawRows>();
 
+  /** Whether a table of `count` rows would be kept. */
+  fits(count: number): boolean {
+    return count <= MAX_ROWS;
+  }
+
   keep(location: string, rows: RawRows): void {
-    if (rows.length > MAX_ROWS) return;
+    if (!this.fits(rows.length)) return;
     this.tables.delete(location);
     this.tables.set(location, rows.map(([k, v]) => [k, v]));
     if (this.tables.size > MAX_TABLES) this.tables.delete(this.tables.keys().next().value!);

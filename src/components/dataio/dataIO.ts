@@ -11,7 +11,10 @@
 // works unchanged and no second feature type runs through the code base. What `output_format:
 // "sparse"` changes in FATE's numbers is kept: a dense cell with |v| < 1e-8 is not stored, so it
 // reads 0.
+import { columnarTable, type InstanceColumns } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Instance, Schema } from '../contract.js';
+import { rawLinesOf } from '../rawLines.js';
+import { readDenseColumns, type DenseColumnsResult } from './denseColumns.js';
 import { FLOAT_TYPES, INT_TYPES, parseLabelValue } from './cells.js';
 import { DEFAULT_MISSING_VALUES, applyFill, fitFill, type Replacement } from './fill.js';
 import { buildModel, loadModel, type LoadedModel } from './model.js';
@@ -87,13 +90,15 @@ function parseRows(tableRows: DataTable['rows'], width: number, labelIdx: number
 interface ReadResult {
   readonly schema: Schema;
   readonly rows: [string, Instance][];
+  /** The dense columnar path's output (then `rows` is empty and unused). */
+  readonly columns?: InstanceColumns;
   readonly header: string[];
   readonly sidName: string;
   readonly missing: { rep?: Replacement; ratio?: number[] };
   readonly outlier: { rep?: Replacement; ratio?: number[] };
 }
 
-function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, signal: AbortSignal): ReadResult {
+function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, signal: AbortSignal, columnarPath: boolean): ReadResult {
   const inputHeader = [...table.schema.header];
   const sidName = table.schema.sid_name;
   let labelIdx = -1;
@@ -104,6 +109,9 @@ function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
     }
   }
   const dataHeader = inputHeader.filter((_, i) => i !== labelIdx);
+
+  const columnar = columnarPath && readDenseColumnar(table, s, loaded, inputHeader, labelIdx, dataHeader, signal);
+  if (columnar) return columnar;
 
   const sameHeader = !loaded || (loaded.header.length === dataHeader.length && loaded.header.every((h, i) => h === dataHeader[i]));
   if (!s.missing.enabled && !s.outlier.enabled && sameHeader) {
@@ -164,6 +172,54 @@ function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
   };
 }
 
+/**
+ * The dense table read straight into columns (denseColumns.ts), or undefined when the row path
+ * must read it: a layout this path does not cover (no cells, an empty delimiter, a fitted header
+ * that is not a permutation of the data's, or one that does not match: the row path says so), or
+ * a line it cannot read (the row path then reports that line's error as it always did).
+ */
+function readDenseColumnar(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, inputHeader: string[], labelIdx: number, dataHeader: string[], signal: AbortSignal): ReadResult | undefined {
+  const width = inputHeader.length;
+  if (width === 0 || s.delimitor === '') return undefined;
+  const header = loaded ? loaded.header : dataHeader;
+  // Output column of each data cell (by the fitted header's names when predicting).
+  const colOfData = new Int32Array(dataHeader.length).fill(-1);
+  if (header.length !== dataHeader.length) return undefined;
+  for (let c = 0; c < header.length; c++) {
+    const d = header === dataHeader ? c : dataHeader.indexOf(header[c]!);
+    if (d < 0 || colOfData[d] !== -1) return undefined;
+    colOfData[d] = c;
+  }
+  const colOf = new Int32Array(width).fill(-1);
+  for (let j = 0, d = 0; j < width; j++) if (j !== labelIdx) colOf[j] = colOfData[d++]!;
+  // A model that says a fill ran but holds none: the row path's business.
+  if ((s.missing.enabled && loaded && !loaded.missing) || (s.outlier.enabled && loaded && !loaded.outlier)) return undefined;
+  const fill = (enabled: boolean, settings: Settings['missing'], rep: Replacement | undefined) =>
+    enabled ? { settings, ...(loaded ? { loaded: rep! } : {}) } : undefined;
+  const missing = fill(s.missing.enabled, s.missing, loaded?.missing);
+  const outlier = fill(s.outlier.enabled, s.outlier, loaded?.outlier);
+  let read: DenseColumnsResult;
+  try {
+    read = readDenseColumns(
+      rawLinesOf(table), { width, labelIdx, colOf, features: header.length },
+      { delimitor: s.delimitor, dataType: s.dataType, labelType: s.labelType, outputFormat: s.outputFormat, nanTokens: (rep) => nanTokensOf(s, rep) },
+      { ...(missing ? { missing } : {}), ...(outlier ? { outlier } : {}), defaultTokens: DEFAULT_MISSING_VALUES },
+      signal,
+    );
+  } catch (error) {
+    if (signal.aborted) throw error;
+    // The row path reads it again and reports what is wrong, exactly as before.
+    return undefined;
+  }
+  const sidName = table.schema.sid_name;
+  const schema: Schema = s.withLabel ? { header: [...header], sid_name: sidName, label_name: s.labelName } : { header: [...header], sid_name: sidName };
+  return {
+    schema, rows: [], columns: read.columns, header, sidName,
+    missing: read.missing ? { rep: read.missing.rep, ratio: read.missing.ratio } : {},
+    outlier: read.outlier ? { rep: read.outlier.rep, ratio: read.outlier.ratio } : {},
+  };
+}
+
 /** The sparse and tag readers name the id column "sid" and always put a label name in the schema, as FATE does. */
 function readOther(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined): ReadResult {
   if (table.rows.length === 0) throw new Error(`DataIO: the input table is empty (input_format ${s.inputFormat})`);
@@ -181,7 +237,11 @@ function readOther(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
   };
 }
 
-export const dataIO: Component = async (input, { signal }) => {
+/**
+ * The component; `columnar: false` reads dense tables by rows only (the reference the columnar path
+ * is tested against).
+ */
+export const dataIOComponent = ({ columnar }: { columnar: boolean }): Component => async (input, { signal }) => {
   const table = pickInput(input);
   const loaded = input.model ? loadModel(input.model) : undefined;
   const s = loaded ? loaded.s : settingsFromParams(input.params);
@@ -192,9 +252,11 @@ export const dataIO: Component = async (input, { signal }) => {
   if (!['dense', 'sparse', 'tag'].includes(s.inputFormat)) throw new Error(`DataIO: input_format ${s.inputFormat} is not supported (dense, sparse, tag)`);
   if (!['dense', 'sparse'].includes(s.outputFormat)) throw new Error(`DataIO: output format ${s.outputFormat} is not define`);
 
-  const read = s.inputFormat === 'dense' ? readDense(table, s, loaded, signal) : readOther(table, s, loaded);
+  const read = s.inputFormat === 'dense' ? readDense(table, s, loaded, signal, columnar) : readOther(table, s, loaded);
   const model = loaded
     ? input.model!
     : buildModel({ ...s, labelName: read.schema.label_name ?? s.labelName }, read.header, read.sidName, read.missing, read.outlier);
-  return { data: { schema: read.schema, rows: read.rows }, model };
+  return { data: read.columns ? columnarTable(read.schema, read.columns) : { schema: read.schema, rows: read.rows }, model };
 };
+
+export const dataIO: Component = dataIOComponent({ columnar: true });

@@ -26,37 +26,55 @@ export function isToken(cell: string, tokens: readonly string[]): boolean {
 
 /** Fill values per column, computed from the string cells (non-numeric cells are skipped, as FATE does). */
 export function fitFill(rows: string[][], width: number, rs: ReplaceSettings, tokens: readonly string[]): string[] {
+  const fitter = fillFitter(width, rs, tokens);
+  if (fitter.add) for (const cells of rows) for (let i = 0; i < width; i++) fitter.add(i, cells[i]!);
+  return fitter.fill();
+}
+
+/**
+ * fitFill one cell at a time, for a reader that does not keep the cells (DataIO's columnar path):
+ * `add` is absent when the method needs no statistic (designated values).
+ */
+export interface FillFitter {
+  readonly add?: (column: number, cell: string) => void;
+  fill(): string[];
+}
+
+export function fillFitter(width: number, rs: ReplaceSettings, tokens: readonly string[]): FillFitter {
   const m = rs.method;
   if (m === 'min' || m === 'max' || m === 'mean') {
     const acc: number[] = new Array<number>(width).fill(m === 'min' ? Infinity : m === 'max' ? -Infinity : 0);
     const count: number[] = new Array<number>(width).fill(0);
-    for (const cells of rows) {
-      for (let i = 0; i < width; i++) {
-        const cell = cells[i]!;
-        if (isToken(cell, tokens)) continue;
+    return {
+      add: (i, cell) => {
+        if (isToken(cell, tokens)) return;
         const v = parsePyFloat(cell);
-        if (v === undefined || Number.isNaN(v)) continue;
+        if (v === undefined || Number.isNaN(v)) return;
         count[i]!++;
         if (m === 'min') acc[i] = Math.min(acc[i]!, v);
         else if (m === 'max') acc[i] = Math.max(acc[i]!, v);
         else acc[i]! += v;
-      }
-    }
-    return acc.map((a, i) => {
-      // An all-missing column has no statistic; FATE's mean falls back to 0, and so do min/max here.
-      if (count[i] === 0) return '0';
-      return pyFloatStr(m === 'mean' ? round6(a / count[i]!) : a);
-    });
+      },
+      fill: () => acc.map((a, i) => {
+        // An all-missing column has no statistic; FATE's mean falls back to 0, and so do min/max here.
+        if (count[i] === 0) return '0';
+        return pyFloatStr(m === 'mean' ? round6(a / count[i]!) : a);
+      }),
+    };
   }
   // designated, or no method: the configured value, a scalar or one per column.
-  const value = rs.value;
-  if (Array.isArray(value)) {
-    if (value.length !== width) {
-      throw new Error(`DataIO: ${value.length} designated fill values for ${width} columns`);
-    }
-    return value.map((v) => pyStr(v));
-  }
-  return new Array<string>(width).fill(pyStr(value));
+  return {
+    fill: () => {
+      const value = rs.value;
+      if (Array.isArray(value)) {
+        if (value.length !== width) {
+          throw new Error(`DataIO: ${value.length} designated fill values for ${width} columns`);
+        }
+        return value.map((v) => pyStr(v));
+      }
+      return new Array<string>(width).fill(pyStr(value));
+    },
+  };
 }
 
 /**

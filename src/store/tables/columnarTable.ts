@@ -24,6 +24,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
+import type { InstanceColumns } from '../../components/columns.js';
 
 /**
  * apache-arrow, loaded on first use: importing it takes ~0.4 s, and every task worker imports the
@@ -67,13 +68,38 @@ export const partitionFile = (dir: string, index: number): string => join(dir, `
 
 /**
  * Writes `rows` (already in key order, keys unique: the caller checks) as `partitions` partitions
- * (default: one per DEFAULT_PARTITION_ROWS rows). The directory must not exist yet.
+ * (default: one per DEFAULT_PARTITION_ROWS rows). The directory must not exist yet. Rows of plain
+ * instances are turned into columns a partition at a time (the same files writeColumnarColumns writes).
  */
 export function writeColumnarTable(dir: string, rows: readonly Row[], partitions?: number): ColumnarMeta {
-  if (existsSync(dir)) throw new Error(`table ${dir} already exists`);
-  const count = rows.length;
-  const parts = Math.max(1, Math.min(count || 1, partitions ?? Math.ceil(count / DEFAULT_PARTITION_ROWS)));
   const shape = instanceShape(rows);
+  if (!shape) return writePartitions(dir, rows.length, partitions, { kind: 'json' }, (from, to) => jsonBatch(rows, from, to));
+  return writePartitions(dir, rows.length, partitions, instancesKind(shape.width, shape.labelled, shape.labelFirst), (from, to) => instanceBatch(rowColumns(rows, from, to, shape)));
+}
+
+/**
+ * Writes instance columns (already in key order, keys unique: the caller checks) as partitions:
+ * each partition's columns are views of the given ones, so nothing is copied but into the file.
+ */
+export function writeColumnarColumns(dir: string, columns: InstanceColumns, partitions?: number): ColumnarMeta {
+  const { keys, features, labels } = columns;
+  const slice = (from: number, to: number): InstanceColumns => ({
+    keys: keys.slice(from, to),
+    features: features.map((f) => f.subarray(from, to)),
+    ...(labels ? { labels: labels.subarray(from, to) } : {}),
+  });
+  return writePartitions(dir, keys.length, partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(slice(from, to)));
+}
+
+type KindMeta = Pick<ColumnarMeta, 'kind' | 'width' | 'labelled' | 'labelFirst'>;
+
+const instancesKind = (width: number, labelled: boolean, labelFirst: boolean): KindMeta =>
+  ({ kind: 'instances', width, labelled, ...(labelled && labelFirst ? { labelFirst: true } : {}) });
+
+/** The shared writer: `count` rows cut in consecutive partitions, each made a record batch by `batch`, atomically. */
+function writePartitions(dir: string, count: number, partitions: number | undefined, kind: KindMeta, batch: (from: number, to: number) => RecordBatch): ColumnarMeta {
+  if (existsSync(dir)) throw new Error(`table ${dir} already exists`);
+  const parts = Math.max(1, Math.min(count || 1, partitions ?? Math.ceil(count / DEFAULT_PARTITION_ROWS)));
   const tmp = `${dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -83,15 +109,9 @@ export function writeColumnarTable(dir: string, rows: readonly Row[], partitions
       const from = Math.floor((p * count) / parts);
       const to = Math.floor(((p + 1) * count) / parts);
       partitionRows.push(to - from);
-      const batch = shape ? instanceBatch(rows, from, to, shape.width, shape.labelled) : jsonBatch(rows, from, to);
-      writeFileSync(partitionFile(tmp, p), arrow().tableToIPC(new (arrow().Table)([batch]), 'file'));
+      writeFileSync(partitionFile(tmp, p), arrow().tableToIPC(new (arrow().Table)([batch(from, to)]), 'file'));
     }
-    const meta: ColumnarMeta = {
-      format: FORMAT,
-      count,
-      partitionRows,
-      ...(shape ? { kind: 'instances' as const, width: shape.width, labelled: shape.labelled, ...(shape.labelFirst ? { labelFirst: true } : {}) } : { kind: 'json' as const }),
-    };
+    const meta: ColumnarMeta = { format: FORMAT, count, partitionRows, ...kind };
     writeFileSync(join(tmp, 'table.json'), JSON.stringify(meta));
     renameSync(tmp, dir);
     return meta;
@@ -152,6 +172,31 @@ export function readColumnarRows(dir: string): [string, unknown][] {
   return out;
 }
 
+/**
+ * An `instances` table's columns, the partitions concatenated (one Float64Array per feature, no row
+ * objects); undefined for a `json` table.
+ */
+export function readColumnarColumns(dir: string): InstanceColumns | undefined {
+  const meta = readColumnarMeta(dir);
+  if (meta.kind !== 'instances') return undefined;
+  const width = meta.width ?? 0;
+  const keys = new Array<string>(meta.count);
+  const features = Array.from({ length: width }, () => new Float64Array(meta.count));
+  const labels = meta.labelled ? new Float64Array(meta.count) : undefined;
+  let at = 0;
+  for (let p = 0; p < meta.partitionRows.length; p++) {
+    const part = readColumnarPartition(dir, meta, p);
+    const n = part.keys.length;
+    if (at + n > meta.count) throw new Error(`${dir}: its partitions hold more rows than its count ${meta.count}`);
+    for (let r = 0; r < n; r++) keys[at + r] = part.keys[r]!;
+    for (let c = 0; c < width; c++) features[c]!.set(part.features![c]!, at);
+    if (labels) labels.set(part.labels!, at);
+    at += n;
+  }
+  if (at !== meta.count) throw new Error(`${dir}: its partitions hold ${at} rows, its count is ${meta.count}`);
+  return { keys, features, ...(labels ? { labels } : {}), ...(meta.labelFirst ? { labelFirst: true } : {}) };
+}
+
 /** JSON has no NaN (a missing cell DataIO did not fill): stored as null, read back as NaN. */
 export function restoreNaN(value: unknown): unknown {
   const features = (value as { features?: unknown[] } | null)?.features;
@@ -197,33 +242,49 @@ function shapeOf(value: unknown): InstanceShape | undefined {
   return undefined;
 }
 
-function instanceBatch(rows: readonly Row[], from: number, to: number, width: number, labelled: boolean): RecordBatch {
-  const { Field, Float64, Utf8, makeData } = arrow();
+/** One partition of instance rows as columns (the only copy the row path makes). */
+function rowColumns(rows: readonly Row[], from: number, to: number, shape: InstanceShape): InstanceColumns {
   const n = to - from;
-  const fields: Field[] = [new Field('key', new Utf8(), false)];
-  const children: Data[] = [utf8Data(rows, from, to, (row) => row[0])];
-  if (labelled) {
-    const labels = new Float64Array(n);
-    for (let r = 0; r < n; r++) labels[r] = (rows[from + r]![1] as { label: number }).label;
-    fields.push(new Field('label', new Float64(), false));
-    children.push(makeData({ type: new Float64(), length: n, data: labels }));
-  }
-  const columns = Array.from({ length: width }, () => new Float64Array(n));
+  const keys = new Array<string>(n);
+  const labels = shape.labelled ? new Float64Array(n) : undefined;
+  const features = Array.from({ length: shape.width }, () => new Float64Array(n));
   for (let r = 0; r < n; r++) {
-    const f = (rows[from + r]![1] as { features: number[] }).features;
-    for (let c = 0; c < width; c++) columns[c]![r] = f[c]!;
+    const row = rows[from + r]!;
+    keys[r] = row[0];
+    const value = row[1] as { features: number[]; label: number };
+    if (labels) labels[r] = value.label;
+    const f = value.features;
+    for (let c = 0; c < shape.width; c++) features[c]![r] = f[c]!;
   }
-  for (let c = 0; c < width; c++) {
+  return { keys, features, ...(labels ? { labels } : {}) };
+}
+
+function instanceBatch(columns: InstanceColumns): RecordBatch {
+  const { Field, Float64, Utf8, makeData } = arrow();
+  const n = columns.keys.length;
+  const fields: Field[] = [new Field('key', new Utf8(), false)];
+  const children: Data[] = [utf8Data(columns.keys)];
+  if (columns.labels) {
+    fields.push(new Field('label', new Float64(), false));
+    children.push(makeData({ type: new Float64(), length: n, data: columns.labels }));
+  }
+  columns.features.forEach((column, c) => {
     fields.push(new Field(`f${c}`, new Float64(), false));
-    children.push(makeData({ type: new Float64(), length: n, data: columns[c]! }));
-  }
+    children.push(makeData({ type: new Float64(), length: n, data: column }));
+  });
   return batchOf(fields, children, n);
 }
 
 function jsonBatch(rows: readonly Row[], from: number, to: number): RecordBatch {
   const { Field, Utf8 } = arrow();
   const fields = [new Field('key', new Utf8(), false), new Field('json', new Utf8(), false)];
-  const children = [utf8Data(rows, from, to, (row) => row[0]), utf8Data(rows, from, to, (row) => JSON.stringify(row[1]))];
+  const keys = new Array<string>(to - from);
+  const json = new Array<string>(to - from);
+  for (let r = from; r < to; r++) {
+    keys[r - from] = rows[r]![0];
+    json[r - from] = JSON.stringify(rows[r]![1]);
+  }
+  const children = [utf8Data(keys), utf8Data(json)];
   return batchOf(fields, children, to - from);
 }
 
@@ -237,15 +298,10 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** A Utf8 column encoded in one go: all strings joined, encoded once, offsets from their lengths. */
-function utf8Data(rows: readonly Row[], from: number, to: number, text: (row: Row) => string): Data<Utf8> {
-  const n = to - from;
-  const strings = new Array<string>(n);
+function utf8Data(strings: readonly string[]): Data<Utf8> {
+  const n = strings.length;
   let ascii = true;
-  for (let r = 0; r < n; r++) {
-    const s = text(rows[from + r]!);
-    strings[r] = s;
-    if (ascii && !isAscii(s)) ascii = false;
-  }
+  for (let r = 0; r < n && ascii; r++) if (!isAscii(strings[r]!)) ascii = false;
   const bytes = encoder.encode(strings.join(''));
   const offsets = new Int32Array(n + 1);
   for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + (ascii ? strings[r]!.length : Buffer.byteLength(strings[r]!));

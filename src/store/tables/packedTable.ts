@@ -40,14 +40,38 @@ export function writePackedTable(path: string, rows: readonly Row[]): readonly R
     values[i] = sorted[i]![1];
     if (i > 0 && keys[i] === keys[i - 1]) throw new Error(`output table has the key ${JSON.stringify(keys[i])} twice`);
   }
-  const bytes = serialize({ format: FORMAT, keys, ...(instanceColumns(values) ?? { values }) });
+  writeFile(path, serialize({ format: FORMAT, keys, ...(instanceColumns(values) ?? { values }) }));
+  return sorted;
+}
+
+/**
+ * Writes instance columns (already in key order, keys unique: the caller checks) as the same file
+ * writePackedTable makes of their rows: they read back as the rows the columns stand for.
+ */
+export function writePackedColumns(path: string, columns: { readonly keys: readonly string[]; readonly features: readonly Float64Array[]; readonly labels?: Float64Array; readonly labelFirst?: boolean }): void {
+  const count = columns.keys.length;
+  const width = columns.features.length;
+  let body: object;
+  if (count === 0) body = { values: [] };
+  else {
+    const features = new Float64Array(count * width);
+    for (let c = 0; c < width; c++) {
+      const column = columns.features[c]!;
+      for (let r = 0, at = c; r < count; r++, at += width) features[at] = column[r]!;
+    }
+    const labels = columns.labels;
+    body = { instances: { count, width, features, ...(labels ? { labels } : {}), ...(labels && columns.labelFirst ? { labelFirst: true } : {}) } satisfies InstanceColumns };
+  }
+  writeFile(path, serialize({ format: FORMAT, keys: [...columns.keys], ...body }));
+}
+
+function writeFile(path: string, bytes: Buffer): void {
   try {
     writeFileSync(path, bytes, { flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(path, { force: true });
     throw error;
   }
-  return sorted;
 }
 
 export function readPackedTable(path: string): PackedTable {

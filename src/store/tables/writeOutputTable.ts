@@ -2,8 +2,12 @@
 // and read whole, values exact), columnar partitions above (columnarTable.ts: typed columns, read a
 // partition at a time, so the tracking endpoint shows the first 100 rows of a table of millions
 // without reading it all). Tables of millions used to be SQLite files of JSON values; those still read.
-import { COLUMNAR_SUFFIX, writeColumnarTable } from './columnarTable.js';
-import { inKeyOrder, writePackedTable, type Row } from './packedTable.js';
+// A columnar output (components/columns.ts) is written from its columns by the same rule, without
+// building a row object: the files are the ones its rows would have made.
+import type { InstanceColumns } from '../../components/columns.js';
+import { takeRows } from '../../components/columns.js';
+import { COLUMNAR_SUFFIX, writeColumnarColumns, writeColumnarTable } from './columnarTable.js';
+import { compareUtf8, inKeyOrder, writePackedColumns, writePackedTable, type Row } from './packedTable.js';
 import type { TableStore } from './tableStore.js';
 
 export const PACKED_MAX_ROWS = 100_000;
@@ -25,6 +29,35 @@ export function writeOutputTable(tables: TableStore, location: string, rows: rea
   }
   const meta = writeColumnarTable(tables.columnarPathOf(location), sorted, partitions);
   return { count: meta.count, rows: sorted };
+}
+
+export interface WrittenColumns {
+  readonly count: number;
+  /** The columns in the order a reader of the table gets them (key order): the same object when they already were. */
+  readonly columns: InstanceColumns;
+}
+
+/** writeOutputTable for a columnar output: the same files, the same key order and duplicate check. */
+export function writeOutputColumns(tables: TableStore, location: string, columns: InstanceColumns, maxPackedRows = PACKED_MAX_ROWS, partitions?: number): WrittenColumns {
+  const sorted = columnsInKeyOrder(columns);
+  const keys = sorted.keys;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i] === keys[i - 1]) throw new Error(`output table has the key ${JSON.stringify(keys[i])} twice`);
+  }
+  if (keys.length <= maxPackedRows) writePackedColumns(tables.packedPathOf(location), sorted);
+  else writeColumnarColumns(tables.columnarPathOf(location), sorted, partitions);
+  return { count: keys.length, columns: sorted };
+}
+
+/** The columns in key order: the same object when they already are, else the rows taken in sorted order. */
+function columnsInKeyOrder(columns: InstanceColumns): InstanceColumns {
+  const keys = columns.keys;
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) if (compareUtf8(keys[i - 1]!, keys[i]!) > 0) sorted = false;
+  if (sorted) return columns;
+  // A stable sort, like the rows' (equal keys keep their order, so the duplicate check names the key).
+  const order = Array.from({ length: keys.length }, (_, i) => i).sort((a, b) => compareUtf8(keys[a]!, keys[b]!) || a - b);
+  return takeRows(columns, order);
 }
 
 export { COLUMNAR_SUFFIX };

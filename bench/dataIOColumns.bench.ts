@@ -1,0 +1,118 @@
+// npm run bench:dataio — DataIO's stage of bench:scale in one thread, the row path (before issue 17's
+// columnar work) against the columnar path (after), in the same run: the host's table of BENCH_ROWS
+// (default 1,000,000) shuffled ids × 20 features, stored as an upload (SQLite lines), then
+//   load   the upload read from SQLite (rows: a [key, line] tuple each; columns: keys + lines),
+//   parse  DataIO (rows: a row object per line; columns: one Float64Array per feature),
+//   write  the output table (rows: Arrow partitions from row objects; columns: from the columns),
+// each path in a child process of its own (BENCH_KEEP=1 keeps the temporary directory), printing the CPU time (user + system) and wall time of
+// each step and the child's peak RSS (VmHWM). CPU time is the steadier figure on a shared machine.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DataTable } from '../src/components/contract.js';
+import { dataIOComponent } from '../src/components/dataio/dataIO.js';
+import { rawLinesTable } from '../src/components/rawLines.js';
+import { TableStore } from '../src/store/tables/tableStore.js';
+import { writeTable } from '../src/store/tables/writeTable.js';
+import { RecentOutputs } from '../src/scheduler/recentOutputs.js';
+import { writeTaskOutput } from '../src/scheduler/taskTables.js';
+import { tempDir } from '../test/support/http.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const FEATURES = 20;
+const header = Array.from({ length: FEATURES }, (_, j) => `x${j}`);
+
+interface Step { cpu: number; wall: number }
+interface Result { load: Step; parse: Step; write: Step; peakMb: number; rows: number }
+
+function timed<T>(run: () => T): [T, Step] {
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  const out = run();
+  const used = process.cpuUsage(cpu);
+  return [out, { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 }];
+}
+
+async function child(dir: string, mode: 'rows' | 'columns'): Promise<Result> {
+  const store = new TableStore(join(dir, 'tables'));
+  const schema = { header, sid_name: 'id' };
+  const [table, load] = timed((): DataTable<string> => {
+    if (mode === 'rows') {
+      const rows: [string, string][] = [];
+      for (const [k, v] of store.read('upload')) rows.push([k, v]);
+      return { schema, rows };
+    }
+    const keys: string[] = [];
+    const lines: string[] = [];
+    for (const [k, v] of store.read('upload')) {
+      keys.push(k);
+      lines.push(v);
+    }
+    return rawLinesTable(schema, { keys, lines });
+  });
+  const component = dataIOComponent({ columnar: mode === 'columns' });
+  const ctx = { signal: new AbortController().signal, tracker: { logMetricData() {}, setMetricMeta() {}, setProgress() {} }, federation: { remote: async () => {}, get: async () => undefined } };
+  const input = { jobId: 'j', taskId: 't', componentName: 'dataio_0', module: 'DataIO', role: 'host', partyId: '10000', roles: {}, params: { with_label: false, output_format: 'dense' }, data: { data: table } };
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  const output = await component(input as never, ctx as never);
+  const used = process.cpuUsage(cpu);
+  const parse = { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 };
+  const [rows, write] = timed(() => writeTaskOutput(store, `out_${mode}`, output.data!, new RecentOutputs()));
+  const peakMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
+  return { load, parse, write, peakMb, rows };
+}
+
+/** The bench:scale host table (ids n/10.. shuffled, values on a 1/1000 grid), as an upload. */
+function generate(dir: string): void {
+  const store = new TableStore(join(dir, 'tables'));
+  const hash = (id: number, column: number): number => {
+    let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(column + 1, 0xc2b2ae35);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x846ca68b);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  const formatted = Array.from({ length: 2001 }, (_, k) => String((k - 1000) / 1000));
+  writeTable(store, 'upload', (function* () {
+    for (let i = 0; i < ROWS; i++) {
+      const id = ((i * 48271) % ROWS) + Math.floor(ROWS / 10);
+      let line = formatted[hash(id, 10) % 2001]!;
+      for (let j = 1; j < FEATURES; j++) line += ',' + formatted[hash(id, 10 + j) % 2001]!;
+      yield [String(id), line] as const;
+    }
+  })());
+}
+
+const fmt = (s: Step) => `${s.cpu.toFixed(2)} s CPU / ${s.wall.toFixed(2)} s wall`;
+
+async function main(): Promise<void> {
+  const [mode, dir] = process.argv.slice(2);
+  if (mode === 'rows' || mode === 'columns') {
+    process.stdout.write(JSON.stringify(await child(dir!, mode)));
+    return;
+  }
+  const work = tempDir('bench-dataio');
+  try {
+    console.log(`dataio bench: ${ROWS} rows × ${FEATURES} features (host of bench:scale), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    generate(work);
+    const results: Record<string, Result> = {};
+    for (const m of ['rows', 'columns'] as const) {
+      results[m] = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), m, work], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Result;
+    }
+    for (const [m, r] of Object.entries(results)) {
+      const total = r.load.cpu + r.parse.cpu + r.write.cpu;
+      console.log(`  ${m === 'rows' ? 'row path (before)   ' : 'columnar path (after)'}  load ${fmt(r.load)}, parse ${fmt(r.parse)}, write ${fmt(r.write)}; total ${total.toFixed(2)} s CPU; peak RSS ${r.peakMb.toFixed(0)} MB (${r.rows} rows)`);
+    }
+    const cpu = (r: Result) => r.load.cpu + r.parse.cpu + r.write.cpu;
+    console.log(`  columnar / row: CPU ${(cpu(results.columns!) / cpu(results.rows!) * 100).toFixed(0)} %, parse CPU ${(results.columns!.parse.cpu / results.rows!.parse.cpu * 100).toFixed(0)} %, peak RSS ${(results.columns!.peakMb / results.rows!.peakMb * 100).toFixed(0)} %; load average now ${loadavg()[0]!.toFixed(1)}`);
+  } finally {
+    if (process.env.BENCH_KEEP === '1') console.log(`  kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

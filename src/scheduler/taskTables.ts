@@ -1,0 +1,62 @@
+// A task worker's table I/O: how a task's input tables are loaded and its output table written.
+// Instances stay columns on the way (issue 17): a columnar table (Arrow partitions) loads as a
+// columnarTable, a columnar output is written from its columns and handed to the next task as
+// columns, and a big upload loads as keys + lines for DataIO to parse into columns. A component
+// that knows no columns gets rows built on first use; every table reads back as it did.
+import { columnarTable, untouchedColumns } from '../components/columns.js';
+import type { DataTable } from '../components/contract.js';
+import { rawLinesTable } from '../components/rawLines.js';
+import { readColumnarColumns, restoreNaN } from '../store/tables/columnarTable.js';
+import type { TableStore } from '../store/tables/tableStore.js';
+import { writeOutputColumns, writeOutputTable } from '../store/tables/writeOutputTable.js';
+import type { RecentOutputs } from './recentOutputs.js';
+import type { TableInput } from './taskProtocol.js';
+import type { UploadedRows } from './uploadedRows.js';
+
+export function loadTaskInput(tables: TableStore, input: TableInput, recent: RecentOutputs, uploaded: UploadedRows): DataTable {
+  if (input.format === 'raw') {
+    const known = uploaded.get(input.location);
+    if (known) return { schema: input.schema, rows: known };
+    // Keys and lines in two arrays, no tuple kept per line: DataIO parses them into columns, any
+    // other reader gets rows built on first use.
+    const keys: string[] = [];
+    const lines: string[] = [];
+    for (const [k, v] of tables.read(input.location)) {
+      keys.push(k);
+      lines.push(v);
+    }
+    if (uploaded.fits(keys.length)) {
+      const rows = keys.map((k, i): [string, string] => [k, lines[i]!]);
+      uploaded.keep(input.location, rows);
+      return { schema: input.schema, rows };
+    }
+    return rawLinesTable(input.schema, { keys, lines });
+  }
+  const kept = recent.take(input.location);
+  if (kept) return 'columns' in kept ? columnarTable(input.schema, kept.columns) : { schema: input.schema, rows: kept.rows };
+  if (tables.isColumnar(input.location)) {
+    // Instances stay columns (no row object unless a component asks for rows).
+    const columns = readColumnarColumns(tables.columnarPathOf(input.location));
+    if (columns) return columnarTable(input.schema, columns);
+  }
+  if (tables.isPacked(input.location) || tables.isColumnar(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };
+  const rows: [string, unknown][] = [];
+  for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
+  return { schema: input.schema, rows };
+}
+
+/**
+ * Writes a task's output table (from its columns when it is an untouched columnar table) and keeps
+ * what reads back, in that order, for the next task in this worker. Returns the row count.
+ */
+export function writeTaskOutput(tables: TableStore, location: string, table: DataTable, recent: RecentOutputs): number {
+  const columns = untouchedColumns(table);
+  if (columns) {
+    const out = writeOutputColumns(tables, location, columns);
+    recent.keepColumns(location, out.columns);
+    return out.count;
+  }
+  const out = writeOutputTable(tables, location, table.rows);
+  recent.keep(location, out.rows as [string, unknown][]);
+  return out.count;
+}

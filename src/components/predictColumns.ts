@@ -16,6 +16,11 @@ export interface PredictColumns {
   readonly detail: { readonly kind: 'binary' } | { readonly kind: 'classes'; readonly classes: readonly string[]; readonly probs: readonly Float64Array[] };
   /** The type column (train, validate, predict …), one for the whole table. */
   readonly type: string;
+  /**
+   * Rows show the values as a JSON text of them reads back (NaN and ±Infinity null, -0 as 0): set on
+   * columns read from a stored table, whose readers got exactly that when predictions were JSON.
+   */
+  readonly asJson?: boolean;
 }
 
 const PREDICT_COLUMNS = 'predictColumns';
@@ -43,11 +48,9 @@ export function predictColumnsOf(table: DataTable): PredictColumns | undefined {
   return t[PREDICT_COLUMNS] && t[ROWS_BUILT] === false ? t[PREDICT_COLUMNS] : undefined;
 }
 
-/**
- * Rows [from, to) as FATE's rows. `asJson`: the values as a JSON text of them reads back (NaN and
- * ±Infinity are null, -0 is 0), which is what a table written as JSON gave its readers.
- */
-export function predictRowsOf(c: PredictColumns, from = 0, to = c.keys.length, asJson = false): PredictRow[] {
+/** Rows [from, to) as FATE's rows (values as JSON gives them back when `c.asJson`). */
+export function predictRowsOf(c: PredictColumns, from = 0, to = c.keys.length): PredictRow[] {
+  const asJson = c.asJson === true;
   const out = new Array<PredictRow>(Math.max(0, to - from));
   const num = asJson ? jsonNumber : (v: number) => v;
   const detail = c.detail;

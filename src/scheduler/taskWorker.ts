@@ -8,6 +8,7 @@ import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { restoreNaN } from '../store/tables/columnarTable.js';
 import { writeOutputTable } from '../store/tables/writeOutputTable.js';
+import { readPredictTable, writeLargePredictTable } from '../store/tables/predictTableFile.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
@@ -95,6 +96,8 @@ function loadTable(tables: TableStore, input: TableInput): DataTable {
   }
   const kept = recent.take(input.location);
   if (kept) return { schema: input.schema, rows: kept };
+  const predictions = readPredictTable(tables, input.location, input.schema);
+  if (predictions) return predictions;
   if (tables.isPacked(input.location) || tables.isColumnar(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };
   const rows: [string, unknown][] = [];
   for (const [k, v] of tables.read(input.location)) rows.push([k, restoreNaN(JSON.parse(v))]);
@@ -150,7 +153,10 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   );
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
-  if (output.data) {
+  // A large predict table is written from its columns (predictTableFile.ts) and read back as columns.
+  const predictions = output.data && writeLargePredictTable(tables, request.outputLocation, output.data);
+  if (predictions) written = { location: request.outputLocation, count: predictions.count, schema: output.data!.schema };
+  else if (output.data) {
     const { count, rows } = writeOutputTable(tables, request.outputLocation, output.data.rows);
     // The table reads back exactly these rows in this order, so the next task may have them.
     recent.keep(request.outputLocation, rows as [string, unknown][]);

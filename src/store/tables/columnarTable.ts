@@ -24,6 +24,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
+import { predictPartition, type PredictMeta } from './predictTableFile.js';
+import { predictRowsOf, type PredictColumns } from '../../components/predictColumns.js';
 
 /**
  * apache-arrow, loaded on first use: importing it takes ~0.4 s, and every task worker imports the
@@ -31,10 +33,10 @@ import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
  * wait for it).
  */
 let arrowModule: typeof import('apache-arrow') | undefined;
-const arrow = (): typeof import('apache-arrow') => (arrowModule ??= createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow'));
+export const arrow = (): typeof import('apache-arrow') => (arrowModule ??= createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow'));
 
 export const COLUMNAR_SUFFIX = '.arrow';
-const FORMAT = 'fedflow.columnar-table.v1';
+export const FORMAT = 'fedflow.columnar-table.v1';
 /** Rows per partition when the writer is not told a partition count. */
 export const DEFAULT_PARTITION_ROWS = 1 << 17;
 
@@ -45,8 +47,9 @@ export interface ColumnarMeta {
   readonly count: number;
   /** Rows of each partition, in key order. */
   readonly partitionRows: number[];
-  /** `instances`: key, [label], f0..f{width-1}; `json`: key, json. */
-  readonly kind: 'instances' | 'json';
+  /** `instances`: key, [label], f0..f{width-1}; `json`: key, json; `predict`: predictTableFile.ts. */
+  readonly kind: 'instances' | 'json' | 'predict';
+  readonly predict?: PredictMeta;
   readonly width?: number;
   readonly labelled?: boolean;
   /** The label key came first in the instance objects (kept, so their JSON text is the same). */
@@ -61,6 +64,8 @@ export interface ColumnarPartition {
   readonly labels?: Float64Array;
   /** kind `json`: the value text of each row. */
   readonly json?: string[];
+  /** kind `predict`: the partition's predict columns. */
+  readonly predict?: PredictColumns;
 }
 
 export const partitionFile = (dir: string, index: number): string => join(dir, `part-${String(index).padStart(5, '0')}.arrow`);
@@ -113,6 +118,7 @@ export function readColumnarPartition(dir: string, meta: ColumnarMeta, index: nu
   if (table.batches.length !== 1) throw new Error(`${partitionFile(dir, index)}: a partition file holds one record batch, found ${table.batches.length}`);
   const columns = table.batches[0]!.data.children;
   const keys = decodeUtf8Column(columns[0]!);
+  if (meta.kind === 'predict') return { keys, predict: predictPartition(meta, keys, columns) };
   if (meta.kind === 'json') return { keys, json: decodeUtf8Column(columns[1]!) };
   const first = meta.labelled ? 2 : 1;
   const features: Float64Array[] = [];
@@ -123,6 +129,7 @@ export function readColumnarPartition(dir: string, meta: ColumnarMeta, index: nu
 /** The rows of a partition as [key, value] (instances rebuilt as plain objects). */
 export function partitionRows(meta: ColumnarMeta, part: ColumnarPartition, limit = Infinity): [string, unknown][] {
   const n = Math.min(limit, part.keys.length);
+  if (part.predict) return predictRowsOf(part.predict, 0, n);
   const out = new Array<[string, unknown]>(n);
   if (part.json) {
     for (let r = 0; r < n; r++) out[r] = [part.keys[r]!, restoreNaN(JSON.parse(part.json[r]!))];
@@ -227,7 +234,7 @@ function jsonBatch(rows: readonly Row[], from: number, to: number): RecordBatch 
   return batchOf(fields, children, to - from);
 }
 
-function batchOf(fields: Field[], children: Data[], length: number): RecordBatch {
+export function batchOf(fields: Field[], children: Data[], length: number): RecordBatch {
   const { RecordBatch, Schema, Struct, makeData } = arrow();
   const schema = new Schema(fields);
   return new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children }));
@@ -237,7 +244,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** A Utf8 column encoded in one go: all strings joined, encoded once, offsets from their lengths. */
-function utf8Data(rows: readonly Row[], from: number, to: number, text: (row: Row) => string): Data<Utf8> {
+export function utf8Data<T>(rows: readonly T[], from: number, to: number, text: (row: T) => string): Data<Utf8> {
   const n = to - from;
   const strings = new Array<string>(n);
   let ascii = true;
@@ -259,7 +266,7 @@ function isAscii(s: string): boolean {
 }
 
 /** The strings of a Utf8 column: one decode of the whole buffer when it is ASCII (ids are), else one per value. */
-function decodeUtf8Column(data: Data): string[] {
+export function decodeUtf8Column(data: Data): string[] {
   const n = data.length;
   const offsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + n + 1);
   const bytes = data.values as Uint8Array;
@@ -275,7 +282,7 @@ function decodeUtf8Column(data: Data): string[] {
   return out;
 }
 
-function float64Column(data: Data): Float64Array {
+export function float64Column(data: Data): Float64Array {
   return (data.values as Float64Array).subarray(data.offset, data.offset + data.length);
 }
 

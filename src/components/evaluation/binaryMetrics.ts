@@ -55,7 +55,7 @@ function computeGroupedDescending(labels: ArrayLike<number>, scores: ArrayLike<n
   for (let i = 0; i < n; i++) {
     const l = labels[i];
     const s = scores[i]!;
-    if ((l !== 0 && l !== 1) || s !== s || Object.is(s, -0)) return null;
+    if ((l !== 0 && l !== 1) || s !== s || (s === 0 && 1 / s < 0)) return null;
     pos += l;
   }
   const positives = new Float64Array(pos);
@@ -150,16 +150,28 @@ export function cutByStep(sortedScores: ArrayLike<number>): { thresholds: number
   return { thresholds, cuts };
 }
 
-/** The distinct scores, descending: one pass when they are sorted already (no NaN), else a Set and a sort. */
-function distinctDescending(scores: ArrayLike<number>): number[] {
-  const out: number[] = [];
+/**
+ * The distinct scores, descending: one pass when they are sorted already (no NaN), else a Set and a
+ * sort. Kept per scores array: lift, gain, accuracy and precision/recall each cut the same scores.
+ */
+function distinctDescending(scores: ArrayLike<number>): ArrayLike<number> {
+  let distinct = distinctCache.get(scores);
+  if (!distinct) distinctCache.set(scores, (distinct = computeDistinctDescending(scores)));
+  return distinct;
+}
+
+const distinctCache = new WeakMap<ArrayLike<number>, ArrayLike<number>>();
+
+function computeDistinctDescending(scores: ArrayLike<number>): ArrayLike<number> {
+  const out = new Float64Array(scores.length);
+  let m = 0;
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i]!;
     if (s !== s || (i > 0 && s > scores[i - 1]!)) return [...new Set(Array.from(scores))].sort((a, b) => b - a);
     // -0 and 0 are one value for a Set: the first seen is kept.
-    if (i === 0 || s !== out[out.length - 1]) out.push(s);
+    if (i === 0 || s !== out[m - 1]) out[m++] = s;
   }
-  return out;
+  return out.subarray(0, m);
 }
 
 /** ThresholdCutter.cut_by_index: the score at index ⌊N·c/100⌋ of the descending scores. */
@@ -215,7 +227,7 @@ function ascendingOf(scores: ArrayLike<number>): ArrayLike<number> {
 }
 
 /** sklearn.metrics.roc_curve(y, s, drop_intermediate=True), with thresholds[0] = max score + 1. */
-export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): { fpr: number[]; tpr: number[]; thresholds: number[] } {
+export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): RocCurve {
   // auc and the ROC curve metric ask for the same curve: computed once per (labels, scores).
   const cached = rocCache.get(scores);
   if (cached?.labels === labels) return cached.curve;
@@ -224,7 +236,7 @@ export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): 
   return curve;
 }
 
-type RocCurve = { fpr: number[]; tpr: number[]; thresholds: number[] };
+export type RocCurve = { fpr: Float64Array; tpr: Float64Array; thresholds: Float64Array };
 const rocCache = new WeakMap<ArrayLike<number>, { labels: ArrayLike<number>; curve: RocCurve }>();
 
 function computeRocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): RocCurve {
@@ -241,36 +253,50 @@ function computeRocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): 
     ys = idx.map((i) => labels[i]!);
     ss = idx.map((i) => scores[i]!);
   }
-  let tps: number[] = [];
-  let fps: number[] = [];
-  let thr: number[] = [];
+  // Typed arrays with room for a point per row and a leading (0, 0) point: a million distinct
+  // scores are a million points, pushed one by one into arrays they cost seconds.
+  const n = ss.length;
+  const tps = new Float64Array(n + 1);
+  const fps = new Float64Array(n + 1);
+  const thr = new Float64Array(n + 1);
+  let m = 1;
   let cum = 0;
-  for (let i = 0; i < ss.length; i++) {
+  for (let i = 0; i < n; i++) {
     cum += ys[i]!;
-    if (i === ss.length - 1 || ss[i] !== ss[i + 1]) {
-      tps.push(cum);
-      fps.push(i + 1 - cum);
-      thr.push(ss[i]!);
+    if (i === n - 1 || ss[i] !== ss[i + 1]) {
+      tps[m] = cum;
+      fps[m] = i + 1 - cum;
+      thr[m++] = ss[i]!;
     }
   }
-  if (tps.length > 2) {
-    const keep: number[] = [0];
-    for (let i = 1; i < tps.length - 1; i++) {
+  if (m - 1 > 2) {
+    // drop_intermediate: keep the first, the last and every point where the curve bends (in place:
+    // a kept point is never written before it is read).
+    let kept = 2;
+    for (let i = 2; i < m - 1; i++) {
       const d2f = fps[i - 1]! - 2 * fps[i]! + fps[i + 1]!;
       const d2t = tps[i - 1]! - 2 * tps[i]! + tps[i + 1]!;
-      if (d2f !== 0 || d2t !== 0) keep.push(i);
+      if (d2f !== 0 || d2t !== 0) {
+        tps[kept] = tps[i]!;
+        fps[kept] = fps[i]!;
+        thr[kept++] = thr[i]!;
+      }
     }
-    keep.push(tps.length - 1);
-    tps = keep.map((i) => tps[i]!);
-    fps = keep.map((i) => fps[i]!);
-    thr = keep.map((i) => thr[i]!);
+    tps[kept] = tps[m - 1]!;
+    fps[kept] = fps[m - 1]!;
+    thr[kept++] = thr[m - 1]!;
+    m = kept;
   }
-  tps.unshift(0);
-  fps.unshift(0);
-  thr.unshift(thr[0]! + 1);
-  const lastF = fps[fps.length - 1]!;
-  const lastT = tps[tps.length - 1]!;
-  return { fpr: fps.map((f) => f / lastF), tpr: tps.map((t) => t / lastT), thresholds: thr };
+  thr[0] = thr[1]! + 1;
+  const lastF = fps[m - 1]!;
+  const lastT = tps[m - 1]!;
+  const fpr = new Float64Array(m);
+  const tpr = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    fpr[i] = fps[i]! / lastF;
+    tpr[i] = tps[i]! / lastT;
+  }
+  return { fpr, tpr, thresholds: thr.slice(0, m) };
 }
 
 /** sklearn.metrics.roc_auc_score for binary labels: trapezoids under the ROC curve (ties count half). */

@@ -9,6 +9,7 @@ import { rawLinesTable } from '../components/rawLines.js';
 import { readColumnarColumns, restoreNaN } from '../store/tables/columnarTable.js';
 import type { TableStore } from '../store/tables/tableStore.js';
 import { writeOutputColumns, writeOutputTable } from '../store/tables/writeOutputTable.js';
+import { readPredictTable, writeLargePredictTable } from '../store/tables/predictTableFile.js';
 import type { RecentOutputs } from './recentOutputs.js';
 import type { TableInput } from './taskProtocol.js';
 import type { UploadedRows } from './uploadedRows.js';
@@ -34,6 +35,9 @@ export function loadTaskInput(tables: TableStore, input: TableInput, recent: Rec
   }
   const kept = recent.take(input.location);
   if (kept) return 'columns' in kept ? columnarTable(input.schema, kept.columns) : { schema: input.schema, rows: kept.rows };
+  // A large predict table (predictTableFile.ts) loads as its typed columns.
+  const predictions = readPredictTable(tables, input.location, input.schema);
+  if (predictions) return predictions;
   if (tables.isColumnar(input.location)) {
     // Instances stay columns (no row object unless a component asks for rows).
     const columns = readColumnarColumns(tables.columnarPathOf(input.location));
@@ -50,6 +54,9 @@ export function loadTaskInput(tables: TableStore, input: TableInput, recent: Rec
  * what reads back, in that order, for the next task in this worker. Returns the row count.
  */
 export function writeTaskOutput(tables: TableStore, location: string, table: DataTable, recent: RecentOutputs): number {
+  // A large predict table is written from its columns and read back as columns (not kept here).
+  const predictions = writeLargePredictTable(tables, location, table);
+  if (predictions) return predictions.count;
   const columns = untouchedColumns(table);
   if (columns) {
     const out = writeOutputColumns(tables, location, columns);

@@ -4,6 +4,7 @@
 // single values in the `DN` summary (EVALUATION_SUMMARY), curves as `DN_<metric>` series.
 // DN comes from params._upstream, which the runtime sets to the upstream component's name.
 import type { Component, ComponentInput, MetricPoint, Tracker } from '../contract.js';
+import { jsonNumber, predictColumnsOf, type PredictColumns } from '../predictColumns.js';
 import {
   accuracy,
   auc,
@@ -134,7 +135,7 @@ function maxYPerX(xs: readonly number[], ys: readonly number[]): { x: number[]; 
   return { x, y, idx };
 }
 
-function evaluateBinary(e: Emitter, dn: string, ns: string, metrics: string[], labels: number[], scores: number[]): void {
+function evaluateBinary(e: Emitter, dn: string, ns: string, metrics: string[], labels: ArrayLike<number>, scores: ArrayLike<number>): void {
   const sorted: Sorted = sortByScore(labels, scores);
   if (sorted.pos === 0 || sorted.neg === 0) {
     throw new Error(
@@ -287,6 +288,40 @@ function param<T>(params: ComponentInput['params'], key: string, fallback: T): T
   return v === undefined || v === null ? fallback : v;
 }
 
+/**
+ * A predict table as typed columns (predictColumns.ts): binary and regression metrics straight from
+ * the score and label columns, no row objects. The labels are compared with pos_label as the row
+ * path compares them (as text, the label as a reader of the table sees it). False (nothing logged)
+ * when the rows path must decide: multi-class, or a score or (regression) label that is not a
+ * finite number, whose error or skip the rows path gives as before.
+ */
+function evaluateColumns(e: Emitter, dn: string, evalType: string, metrics: string[], posLabel: unknown, c: PredictColumns): boolean {
+  if (evalType === 'multi') return false;
+  const n = c.keys.length;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(c.scores[i])) return false;
+  if (n === 0) return true;
+  const seen = (v: number) => (c.asJson ? jsonNumber(v) : v);
+  if (evalType === 'regression') {
+    if (!c.labels || c.labels.some((l) => !Number.isFinite(l))) return false;
+    evaluateRegression(e, c.type, metrics, Array.from(c.labels, (l) => seen(l)!), Array.from(c.scores));
+    return true;
+  }
+  const positive = String(posLabel);
+  const labels = new Uint8Array(n);
+  if (c.labels) {
+    // Labels are a few distinct values: each compared once.
+    const isPositive = new Map<number, boolean>();
+    for (let i = 0; i < n; i++) {
+      const l = c.labels[i]!;
+      let p = isPositive.get(l);
+      if (p === undefined) isPositive.set(l, (p = String(seen(l)) === positive));
+      labels[i] = p ? 1 : 0;
+    }
+  } else if (String(null) === positive) labels.fill(1);
+  evaluateBinary(e, dn, c.type, metrics, labels, c.scores);
+  return true;
+}
+
 export const evaluation: Component = async (input, { tracker, signal }) => {
   const p = input.params;
   if (param(p, 'need_run', true) === false) return {};
@@ -309,6 +344,8 @@ export const evaluation: Component = async (input, { tracker, signal }) => {
   }
   const dn = upstream;
   const table = input.data[dataKey]!;
+  const predicted = predictColumnsOf(table);
+  if (predicted && evaluateColumns(new Emitter(tracker, dn), dn, evalType, metrics, posLabel, predicted)) return {};
   // A host whose upstream model did not run there (need_run false: FATE's pass_data hands the
   // training rows on) has no predictions either: nothing to evaluate, as above.
   if (input.role !== 'guest' && table.rows.length > 0 && !Array.isArray(table.rows[0]![1])) return {};

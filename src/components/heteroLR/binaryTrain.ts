@@ -27,6 +27,7 @@
 import type { ComponentContext, Instance, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
+import { dotColumns, gatherColumns, rangeColumns, type RowsById } from './lrColumns.js';
 import { ObfuscatorDealer } from './obfuscatorDealer.js';
 import { type HeteroLogisticParam, initWeights, PartyOptimizer, seededRandom } from './params.js';
 import { applyStep, SqnHessian, sqnSample, sqnUpdatesAt, WeightAverage } from './sqn.js';
@@ -283,7 +284,9 @@ async function arbiterSqnStep(
 // ------------------------------------------------------------------------------------------ host / guest
 
 interface Batch {
-  rows: Instance[];
+  n: number;
+  /** The batch's feature columns (no column of ones). */
+  features: Float64Array[];
   prepared: ReturnType<HeCipher['prepare']>;
 }
 
@@ -320,7 +323,7 @@ export async function trainHost(
   p: HeteroLogisticParam,
   peers: Peers,
   featureCount: number,
-  row: (key: string) => Instance,
+  data: RowsById,
   after: AfterIteration,
 ): Promise<BinaryFit> {
   const pubKey = await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter);
@@ -330,8 +333,8 @@ export async function trainHost(
   const batches: Batch[] = [];
   for (let b = 0; b < info.batchNum; b++) {
     const keys = await ch.get<string[]>('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
-    const rows = keys.map(row);
-    batches.push({ rows, prepared: cipher.prepare(columnsOf(rows, featureCount, false)) });
+    const features = data.features(keys);
+    batches.push({ n: keys.length, features, prepared: cipher.prepare(features) });
   }
   let w = initWeights(p.initMethod, featureCount, seededRandom(p.randomSeed === null ? null : p.randomSeed + 1));
   const optimizer = new PartyOptimizer(p, featureCount);
@@ -340,7 +343,7 @@ export async function trainHost(
   let stopped = false;
   let iter = 0;
   // Per iteration: one [[0.25·W_h X_h]] per row, plus the two loss terms with a single host.
-  const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.rows.length, peers.hosts.length === 1), 0);
+  const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.n, peers.hosts.length === 1), 0);
   if (!sqn) cipher.prefetch(p.maxIter * perIteration, perIteration);
   try {
     for (; iter < p.maxIter && !converged && !stopped; iter++) {
@@ -349,8 +352,8 @@ export async function trainHost(
         const tag = `${iter}.${b}`;
         const batch = batches[b]!;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
-        const wx = batch.rows.map((r) => dotRow(w, r.features));
-        await ch.send('host_forward_dict', tag, await cipher.encrypt(wx.map((v) => 0.25 * v), RESIDUAL_BITS), peers.guest);
+        const wx = dotColumns(w, batch.features, batch.n);
+        await ch.send('host_forward_dict', tag, await cipher.encrypt(Array.from(wx, (v) => 0.25 * v), RESIDUAL_BITS), peers.guest);
         if (peers.hosts.length === 1) {
           let sq = 0;
           for (const v of wx) sq += v * v;
@@ -362,7 +365,7 @@ export async function trainHost(
         const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, batch.prepared));
         await ch.send('host_gradient', tag, masked, peers.arbiter);
         const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
-        const gradient = unmaskGradient(cipher, decrypted, masks, batch.rows.length);
+        const gradient = unmaskGradient(cipher, decrypted, masks, batch.n);
         const stepIndex = iter * batches.length + b;
         const step = sqn ? await sqnPartyStep(ch, 'host', peers.arbiter, p, w, gradient, featureCount, tag, optimizer.lr(iter)) : optimizer.step(w, gradient, iter);
         w = step.weights;
@@ -370,11 +373,13 @@ export async function trainHost(
         const point = sqn?.add(w, stepIndex);
         if (point?.s) {
           // The Hessian-vector product on the guest's sample: [[0.25·x_h·s_h]] to the guest, [[Σ f·x_h]] to the arbiter.
-          const rows = (await ch.get<string[]>('sqn_sample_index', tag, peers.guest)).map(row);
-          await ch.send('host_sqn_forwards', tag, await cipher.encrypt(rows.map((r) => 0.25 * dotRow(point.s!, r.features)), RESIDUAL_BITS), peers.guest);
+          const sampleKeys = await ch.get<string[]>('sqn_sample_index', tag, peers.guest);
+          const sample = data.features(sampleKeys);
+          const sx = dotColumns(point.s, sample, sampleKeys.length);
+          await ch.send('host_sqn_forwards', tag, await cipher.encrypt(Array.from(sx, (v) => 0.25 * v), RESIDUAL_BITS), peers.guest);
           const forwardHess = await ch.get<Ct[]>('forward_hess', tag, peers.guest);
-          const ct = cipher.dots(forwardHess, cipher.prepare(columnsOf(rows, featureCount, false)));
-          await ch.send('host_hess_vector', tag, { ct, n: rows.length, reg: point.s.map((v) => (p.penalty === 'L2' ? p.alpha * v : 0)) }, peers.arbiter);
+          const ct = cipher.dots(forwardHess, cipher.prepare(sample));
+          await ch.send('host_hess_vector', tag, { ct, n: sampleKeys.length, reg: point.s.map((v) => (p.penalty === 'L2' ? p.alpha * v : 0)) }, peers.arbiter);
         }
       }
       await ch.send('host_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);
@@ -389,16 +394,16 @@ export async function trainHost(
   return { coef: w, intercept: 0, iters: iter, converged, lossHistory: [], bestIteration: -1 };
 }
 
-/** The guest's training rows: ids, features and labels as 0/1. */
+/** The guest's training rows as columns: ids, feature columns and labels as 0/1. */
 export interface GuestRows {
-  keys: string[];
-  rows: Instance[];
-  labels: number[];
+  keys: readonly string[];
+  features: readonly Float64Array[];
+  labels: ArrayLike<number>;
 }
 
 export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLogisticParam, peers: Peers, featureCount: number, data: GuestRows, after: AfterIteration): Promise<BinaryFit> {
   const k = featureCount;
-  const total = data.rows.length;
+  const total = data.keys.length;
   if (total === 0) throw new Error('HeteroLR: the train data has no rows');
   const pubKey = await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter);
   const dealt = pubKey.dealt === true;
@@ -409,13 +414,16 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   const batchRows = Array.from({ length: batchNum }, (_, b) => Math.min(size, total - b * size));
   const info: BatchInfo = { batchSize: size, batchNum, batchRows };
   await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
-  const batches: (Batch & { y: number[]; keys: string[] })[] = [];
+  const batches: (Batch & { y: Float64Array; keys: string[] })[] = [];
   for (let b = 0; b < batchNum; b++) {
     const keys = data.keys.slice(b * size, (b + 1) * size);
     await ch.send('batch_data_index', `${SETUP_TAG}.${b}`, keys, peers.hosts);
-    const rows = data.rows.slice(b * size, (b + 1) * size);
-    const y = data.labels.slice(b * size, (b + 1) * size).map((l) => (l === 1 ? 1 : -1));
-    batches.push({ keys, rows, y, prepared: cipher.prepare(columnsOf(rows, k, p.fitIntercept)) });
+    const from = b * size;
+    const to = Math.min(total, from + size);
+    const y = new Float64Array(to - from);
+    for (let i = 0; i < y.length; i++) y[i] = data.labels[from + i] === 1 ? 1 : -1;
+    const features = rangeColumns(data.features, from, to, false);
+    batches.push({ n: to - from, keys, features, y, prepared: cipher.prepare(rangeColumns(data.features, from, to, p.fitIntercept)) });
   }
   // Coefficients then the intercept (kept at 0 and never stepped without fit_intercept).
   let w = initWeights(p.initMethod, p.fitIntercept ? k + 1 : k, seededRandom(p.randomSeed));
@@ -428,7 +436,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   let stopped = false;
   let iter = 0;
   // Per iteration: one fresh encryption per row for [[d]], plus the two loss terms with a single host.
-  const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.rows.length, withLoss), 0);
+  const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.n, withLoss), 0);
   if (!sqn) cipher.prefetch(p.maxIter * perIteration, perIteration);
   try {
     for (; iter < p.maxIter && !converged && !stopped; iter++) {
@@ -436,9 +444,11 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
       for (let b = 0; b < batches.length; b++) {
         const tag = `${iter}.${b}`;
         const batch = batches[b]!;
-        const n = batch.rows.length;
+        const n = batch.n;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
-        const gx = batch.rows.map((r) => dotRow(w, r.features) + w[k]!);
+        const wx = dotColumns(w, batch.features, n);
+        const gx = new Array<number>(n);
+        for (let i = 0; i < n; i++) gx[i] = wx[i]! + w[k]!;
         // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y). The guest's own part is
         // encrypted first, while the hosts encrypt theirs, so the two encryption phases overlap.
         const own = gx.map((g, i) => 0.25 * g - 0.5 * batch.y[i]!);
@@ -484,16 +494,17 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
           // The Hessian-vector product: forward_hess = 0.25·(x_g·s_g + s_b) + Σ_hosts [[0.25·x_h·s_h]].
           const sample = sqnSample(n, p.sqn, stepIndex);
           await ch.send('sqn_sample_index', tag, sample.map((i) => batch.keys[i]!), peers.hosts);
-          const rows = sample.map((i) => batch.rows[i]!);
+          const at = Int32Array.from(sample);
           const sg = point.s;
-          let f = await cipher.encrypt(rows.map((r) => 0.25 * (dotRow(sg, r.features) + (p.fitIntercept ? sg[k]! : 0))), RESIDUAL_BITS);
+          const sx = dotColumns(sg, gatherColumns(batch.features, at, false), at.length);
+          let f = await cipher.encrypt(Array.from(sx, (v) => 0.25 * (v + (p.fitIntercept ? sg[k]! : 0))), RESIDUAL_BITS);
           for (const host of peers.hosts) {
             const hf = await ch.get<Ct[]>('host_sqn_forwards', tag, host);
             f = f.map((c, i) => cipher.add(c, hf[i]!));
           }
           await ch.send('forward_hess', tag, f, peers.hosts);
-          const ct = cipher.dots(f, cipher.prepare(columnsOf(rows, k, p.fitIntercept)));
-          await ch.send('guest_hess_vector', tag, { ct, n: rows.length, reg: sg.map((v, j) => (p.penalty === 'L2' && j < k ? p.alpha * v : 0)) }, peers.arbiter);
+          const ct = cipher.dots(f, cipher.prepare(gatherColumns(batch.features, at, p.fitIntercept)));
+          await ch.send('guest_hess_vector', tag, { ct, n: at.length, reg: sg.map((v, j) => (p.penalty === 'L2' && j < k ? p.alpha * v : 0)) }, peers.arbiter);
         }
       }
       await ch.send('guest_delta_norm', String(iter), dotRow(deltaSum, deltaSum), peers.arbiter);

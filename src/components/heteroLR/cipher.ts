@@ -21,9 +21,9 @@ const LAZY_ENCODE_MIN = 50_000;
 /** Below this many (row, column) products a dot stays on the calling thread. */
 const PARALLEL_DOTS_MIN = 20_000;
 
-/** Column-major feature matrix prepared for repeated dot products. */
+/** Column-major feature matrix prepared for repeated dot products (arrays or Float64Array columns). */
 export interface PreparedColumns {
-  readonly columns: number[][];
+  readonly columns: readonly ArrayLike<number>[];
   /** Paillier: the columns at 2^FEATURE_BITS (signed integers) and their largest bit length. */
   readonly encoded: bigint[][] | null;
   readonly bits: number;
@@ -48,7 +48,7 @@ export interface HeCipher {
    */
   receiveObfuscators(obfuscators: readonly bigint[]): void;
   add(...cts: Ct[]): Ct;
-  prepare(columns: number[][]): PreparedColumns;
+  prepare(columns: readonly ArrayLike<number>[]): PreparedColumns;
   /**
    * For each column j: [[Σ_i a_i · x_ij]] (scale: cts scale + FEATURE_BITS). Calls with the same `cts`
    * array in a row share the per-ciphertext work (so the array must not be modified in between).
@@ -82,7 +82,7 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
     for (const c of cts) s += c as number;
     return s;
   }
-  prepare(columns: number[][]): PreparedColumns {
+  prepare(columns: readonly ArrayLike<number>[]): PreparedColumns {
     return { columns, encoded: null, bits: 0, sliced: null };
   }
   dots(cts: readonly Ct[], prepared: PreparedColumns): Ct[] {
@@ -179,9 +179,10 @@ export class PaillierCipher implements HeCipher {
   add(...cts: Ct[]): Ct {
     return this.publicKey.add(...(cts as bigint[]));
   }
-  prepare(columns: number[][]): PreparedColumns {
+  prepare(columns: readonly ArrayLike<number>[]): PreparedColumns {
     const encode = () => {
-      const encoded = columns.map((col) => col.map((x) => scaled(x, FEATURE_BITS)));
+      // Array.from: a Float64Array column's own map would give a Float64Array, which cannot hold bigints.
+      const encoded = columns.map((col) => Array.from(col, (x) => scaled(x, FEATURE_BITS)));
       let bits = 0;
       for (const col of encoded) bits = Math.max(bits, maxBitLength(col.map((k) => (k < 0n ? -k : k))));
       return { encoded, bits };

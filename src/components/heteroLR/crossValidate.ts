@@ -4,16 +4,20 @@
 // `fold<k>.` with the fold's test rows as validate data, then the guest predicts the fold's train
 // rows and test rows and logs FATE's evaluation under `train_fold_<k>` and `validate_fold_<k>`.
 // The loss curve of fold k is `train`/`loss.<k>`. Like FATE, a CV job outputs no model and no data.
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import { columnarTable, type InstanceColumns, takeRows } from '../columns.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, Schema } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
+import { predictRowsOf } from '../predictColumns.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
 import type { ValidationParam } from '../validation/validationParam.js';
-import { Channel, type Peers, rowLookup } from './binaryTrain.js';
-import { classesOf, type FitNaming, fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
+import { Channel, type Peers } from './binaryTrain.js';
+import { type FitNaming, fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
+import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
 import type { HeteroLogisticParam } from './params.js';
-import { answerHostSums, hostSums, predictRows } from './scores.js';
+import { answerHostSumsFrom, hostSums, predictColumns } from './scores.js';
 
-const subset = (t: DataTable<Instance>, idx: readonly number[]): DataTable<Instance> => ({ schema: t.schema, rows: idx.map((i) => t.rows[i]!) });
+/** The rows at `idx` as a columnar table (folds are columns, never row objects). */
+const subset = (schema: Schema, cols: InstanceColumns, idx: ArrayLike<number>): DataTable<Instance> => columnarTable(schema, takeRows(cols, idx));
 
 const naming = (fold: number): FitNaming => ({
   loss: { namespace: 'train', name: `loss.${fold}`, curveName: String(fold) },
@@ -27,34 +31,35 @@ export async function crossValidateLR(input: ComponentInput, ctx: ComponentConte
     return {};
   }
   const table = trainTable(input);
+  const cols = lrColumns(table);
   if (input.role === 'host') {
-    const row = rowLookup(table.rows);
-    const pick = (keys: string[]): DataTable<Instance> => ({ schema: table.schema, rows: keys.map((k) => [k, row(k)]) });
+    const rows = new RowsById(cols);
+    const pick = (keys: string[]): DataTable<Instance> => subset(table.schema, cols, rows.indexes(keys));
     for (let f = 0; f < cv.nSplits; f++) {
       const ch = root.sub(`fold${f}.`);
       const train = pick(await ch.get<string[]>('train_sid', 'cv', peers.guest));
       const test = pick(await ch.get<string[]>('test_sid', 'cv', peers.guest));
       const fit = await fitHost(ctx, ch, p, v, peers, train, test);
       const coefs = fit.fits.map((m) => m.coef);
-      await answerHostSums(ch, 'predict_train', peers.guest, rowLookup(train.rows), coefs);
-      await answerHostSums(ch, 'predict_validate', peers.guest, rowLookup(test.rows), coefs);
+      await answerHostSumsFrom(ch, 'predict_train', peers.guest, new RowsById(train.columns!), coefs);
+      await answerHostSumsFrom(ch, 'predict_validate', peers.guest, new RowsById(test.columns!), coefs);
     }
     return {};
   }
-  const evalType = classesOf(table.rows).length > 2 ? 'multi' : 'binary';
+  const evalType = classesOfColumns(cols).length > 2 ? 'multi' : 'binary';
   const metrics = validationMetrics(evalType, v.metrics);
-  const folds = kFold(table.rows.length, cv);
+  const folds = kFold(cols.keys.length, cv);
   for (let f = 0; f < folds.length; f++) {
     const ch = root.sub(`fold${f}.`);
-    const train = subset(table, folds[f]!.train);
-    const test = subset(table, folds[f]!.test);
-    await ch.send('train_sid', 'cv', train.rows.map(([k]) => k), peers.hosts);
-    await ch.send('test_sid', 'cv', test.rows.map(([k]) => k), peers.hosts);
+    const train = subset(table.schema, cols, folds[f]!.train);
+    const test = subset(table.schema, cols, folds[f]!.test);
+    await ch.send('train_sid', 'cv', train.columns!.keys, peers.hosts);
+    await ch.send('test_sid', 'cv', test.columns!.keys, peers.hosts);
     const models = guestModels(await fitGuest(ctx, ch, p, v, peers, train, test, naming(f)));
     for (const [set, t, tag] of [['train', train, 'predict_train'], ['validate', test, 'predict_validate']] as const) {
-      const keys = t.rows.map(([k]) => k);
-      const sums = await hostSums(ch, tag, peers.hosts, keys, models.coefs.length);
-      const rows = predictRows(models, keys, t.rows.map(([, inst]) => inst), sums, p.threshold, set);
+      const foldCols = t.columns!;
+      const sums = await hostSums(ch, tag, peers.hosts, foldCols.keys, models.coefs.length);
+      const rows = predictRowsOf(predictColumns(models, foldCols, sums, p.threshold, set));
       await evaluateRows(ctx, foldDataSetName(set, f), evalType, metrics, rows, table.schema.sid_name);
     }
   }

@@ -10,13 +10,16 @@
 import type { Component, ComponentContext, ComponentInput, DataTable, Instance, PartyRef } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
 import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName, type Validator } from '../validation/heteroValidation.js';
+import { predictRowsOf, predictTable } from '../predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
-import { type BinaryFit, Channel, dotRow, type LossMetric, type Peers, rowLookup, trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
+import type { InstanceColumns } from '../columns.js';
+import { type BinaryFit, Channel, type LossMetric, type Peers, trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
 import { crossValidateLR } from './crossValidate.js';
+import { classesOfColumns, dotColumns, lrColumns, RowsById } from './lrColumns.js';
 import { lrModelBuffers } from './modelBuffers.js';
 import { type HeteroLogisticParam, readParams } from './params.js';
 import { predictFromModel } from './predict.js';
-import { answerHostSums, type GuestModels, hostSums, predictRows } from './scores.js';
+import { answerHostSumsFrom, type GuestModels, hostSums, predictColumns } from './scores.js';
 
 export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
@@ -45,19 +48,6 @@ export interface FitNaming {
 
 export const PLAIN_NAMING: FitNaming = { loss: { namespace: 'train', name: 'loss', curveName: 'loss' }, dataSetPrefix: '' };
 
-/** The guest's labels: sorted distinct classes; binary fits need 0/1. */
-export function classesOf(rows: readonly [string, Instance][]): number[] {
-  const set = new Set<number>();
-  for (const [key, inst] of rows) {
-    if (inst.label === undefined || inst.label === null || Number.isNaN(inst.label)) throw new Error(`HeteroLR: row ${JSON.stringify(key)} has no label`);
-    set.add(inst.label);
-  }
-  const classes = [...set].sort((a, b) => a - b);
-  if (classes.length <= 2 && classes.some((c) => c !== 0 && c !== 1)) {
-    throw new Error(`HeteroLR: binary labels must be 0/1, got ${classes.join(', ')}`);
-  }
-  return classes;
-}
 
 /** What a fit leaves at a party: its binary models and, at the guest, the one-vs-rest classes. */
 export interface LRFit {
@@ -83,24 +73,24 @@ export async function fitGuest(
   validate: DataTable<Instance> | null,
   naming: FitNaming,
 ): Promise<LRFit> {
-  const classes = classesOf(train.rows);
+  const cols = lrColumns(train);
+  const classes = classesOfColumns(cols);
   await ch.send('aggregate_classes', 'fit', classes.length, [...peers.hosts, peers.arbiter]);
   const k = train.schema.header.length;
-  const keys = train.rows.map(([key]) => key);
-  const rows = train.rows.map(([, inst]) => inst);
-  const labels = rows.map((r) => r.label!);
+  const { keys, features } = cols;
+  const labels = cols.labels ?? new Float64Array(0);
   if (classes.length > 2) {
     // FATE's OneVsRest fits the guest's binary models without its validate data.
     const fits: BinaryFit[] = [];
     for (let c = 0; c < classes.length; c++) {
       const masked = labels.map((l) => (l === classes[c] ? 1 : 0));
-      fits.push(await trainGuest(ctx, ch.sub(`ovr${c}.`), p, peers, k, { keys, rows, labels: masked }, NO_VALIDATION.after));
+      fits.push(await trainGuest(ctx, ch.sub(`ovr${c}.`), p, peers, k, { keys, features, labels: masked }, NO_VALIDATION.after));
     }
     return { fits, classes };
   }
   let validator = NO_VALIDATION;
   if (v.freqs !== null) {
-    const sets: Record<SetName, DataTable<Instance> | null> = { train, validate };
+    const sets: Record<SetName, InstanceColumns | null> = { train: cols, validate: validate ? lrColumns(validate) : null };
     validator = guestValidator(
       ctx,
       ch,
@@ -108,11 +98,10 @@ export async function fitGuest(
       peers.hosts,
       [...peers.hosts, peers.arbiter],
       {
-        keys: { train: keys, ...(validate ? { validate: validate.rows.map(([key]) => key) } : {}) },
+        keys: { train: keys.slice(), ...(sets.validate ? { validate: sets.validate.keys.slice() } : {}) },
         predict: (set, w, sums) => {
-          const t = sets[set]!;
           const m: GuestModels = { coefs: [w.slice(0, k)], intercepts: [w[k]!], classes: null };
-          return predictRows(m, t.rows.map(([key]) => key), t.rows.map(([, inst]) => inst), [sums], p.threshold, set);
+          return predictRowsOf(predictColumns(m, sets[set]!, [sums], p.threshold, set));
         },
       },
       'binary',
@@ -120,7 +109,7 @@ export async function fitGuest(
       naming.dataSetPrefix,
     );
   }
-  const fit = await trainGuest(ctx, ch, p, peers, k, { keys, rows, labels }, (iter, w) => validator.after(iter, w));
+  const fit = await trainGuest(ctx, ch, p, peers, k, { keys, features, labels }, (iter, w) => validator.after(iter, w));
   return { fits: [best(fit, validator, true)], classes: null };
 }
 
@@ -135,21 +124,21 @@ export async function fitHost(
 ): Promise<LRFit> {
   const count = await ch.get<number>('aggregate_classes', 'fit', peers.guest);
   const k = train.schema.header.length;
-  const row = rowLookup(train.rows);
+  const rows = new RowsById(lrColumns(train));
   const fits: BinaryFit[] = [];
   if (count > 2) {
-    for (let c = 0; c < count; c++) fits.push(await trainHost(ctx, ch.sub(`ovr${c}.`), p, peers, k, row, NO_VALIDATION.after));
+    for (let c = 0; c < count; c++) fits.push(await trainHost(ctx, ch.sub(`ovr${c}.`), p, peers, k, rows, NO_VALIDATION.after));
     return { fits, classes: Array.from({ length: count }, (_, c) => c) };
   }
-  const lookups: Record<SetName, ((key: string) => Instance) | null> = { train: row, validate: validate ? rowLookup(validate.rows) : null };
+  const lookups: Record<SetName, RowsById | null> = { train: rows, validate: validate ? new RowsById(lrColumns(validate)) : null };
   const validator = v.freqs === null
     ? NO_VALIDATION
     : hostValidator(ch, v, peers.guest, (set, keys, w) => {
         const look = lookups[set];
         if (!look) throw new Error(`HeteroLR: the guest validates on ${set} data but this host has none (give it eval_data too)`);
-        return keys.map((key) => dotRow(w, look(key).features));
+        return Array.from(dotColumns(w, look.features(keys), keys.length));
       });
-  const fit = await trainHost(ctx, ch, p, peers, k, row, (iter, w) => validator.after(iter, w));
+  const fit = await trainHost(ctx, ch, p, peers, k, rows, (iter, w) => validator.after(iter, w));
   return { fits: [best(fit, validator, false)], classes: null };
 }
 
@@ -178,17 +167,16 @@ async function train(input: ComponentInput, ctx: ComponentContext, p: HeteroLogi
   const header = [...table.schema.header];
   if (input.role === 'host') {
     const fit = await fitHost(ctx, ch, p, v, peers, table, validate);
-    await answerHostSums(ch, 'train', peers.guest, rowLookup(table.rows), fit.fits.map((f) => f.coef));
+    await answerHostSumsFrom(ch, 'train', peers.guest, new RowsById(lrColumns(table)), fit.fits.map((f) => f.coef));
     return { model: lrModelBuffers(p, header, fit.fits, fit.classes), modelModule: 'HeteroLR' };
   }
   const fit = await fitGuest(ctx, ch, p, v, peers, table, validate, PLAIN_NAMING);
   // Predict the training rows: hosts send plain W_h·X_h per row and model (host_prob).
-  const keys = table.rows.map(([key]) => key);
+  const cols = lrColumns(table);
   const models = guestModels(fit);
-  const sums = await hostSums(ch, 'train', peers.hosts, keys, models.coefs.length);
-  const rows = predictRows(models, keys, table.rows.map(([, inst]) => inst), sums, p.threshold, 'train');
+  const sums = await hostSums(ch, 'train', peers.hosts, cols.keys as string[], models.coefs.length);
   return {
-    data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows },
+    data: predictTable({ header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, predictColumns(models, cols, sums, p.threshold, 'train')),
     model: lrModelBuffers(p, header, fit.fits, fit.classes),
     modelModule: 'HeteroLR',
   };

@@ -4,14 +4,16 @@
 // The arbiter has nothing to do. The arithmetic is the training job's own, in the same order, so the
 // scores are the same numbers.
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
-import { Channel, rowLookup } from './binaryTrain.js';
+import { predictTable } from '../predictColumns.js';
+import { Channel } from './binaryTrain.js';
+import { lrColumns, RowsById } from './lrColumns.js';
 import { storedLRModels } from './modelBuffers.js';
 import type { HeteroLogisticParam } from './params.js';
-import { answerHostSums, hostSums, predictRows } from './scores.js';
+import { answerHostSumsFrom, hostSums, predictColumns } from './scores.js';
 
 const TAG = 'predict';
 
-function predictTable(input: ComponentInput): DataTable<Instance> {
+function tableToPredict(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.eval_data ?? input.data.data ?? input.data.train_data) as DataTable<Instance> | undefined;
   if (!t) throw new Error('HeteroLR: no data to predict (expected eval_data)');
   return t;
@@ -26,18 +28,17 @@ export async function predictFromModel(
 ): Promise<ComponentOutput> {
   const model = input.model!;
   if (input.role === 'arbiter') return { model, modelModule: 'HeteroLR' };
-  const table = predictTable(input);
+  const table = tableToPredict(input);
   const stored = storedLRModels(model, table.schema.header);
   const ch = new Channel(ctx);
   if (input.role === 'host') {
-    await answerHostSums(ch, TAG, peers.guest, rowLookup(table.rows), stored.coefs);
+    await answerHostSumsFrom(ch, TAG, peers.guest, new RowsById(lrColumns(table)), stored.coefs);
     return { model, modelModule: 'HeteroLR' };
   }
-  const keys = table.rows.map(([key]) => key);
-  const sums = await hostSums(ch, TAG, peers.hosts, keys, stored.coefs.length);
-  const rows = predictRows(stored, keys, table.rows.map(([, inst]) => inst), sums, p.threshold, 'predict');
+  const cols = lrColumns(table);
+  const sums = await hostSums(ch, TAG, peers.hosts, cols.keys, stored.coefs.length);
   return {
-    data: { schema: { header: [...predictHeader], sid_name: table.schema.sid_name }, rows },
+    data: predictTable({ header: [...predictHeader], sid_name: table.schema.sid_name }, predictColumns(stored, cols, sums, p.threshold, 'predict')),
     model,
     modelModule: 'HeteroLR',
   };

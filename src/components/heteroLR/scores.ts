@@ -2,12 +2,15 @@
 // the guest names ids, each host answers W_h·x for each of its models (one per class in one-vs-rest),
 // in plain, as FATE does. Used after training, in validation-free predictions of cross-validation
 // folds, and in predict jobs.
+import type { InstanceColumns } from '../columns.js';
 import type { Instance, PartyRef } from '../contract.js';
+import type { PredictColumns } from '../predictColumns.js';
 import type { Wire } from '../validation/heteroValidation.js';
 import { dotRow } from './binaryTrain.js';
+import { dotColumns, type RowsById } from './lrColumns.js';
 
 /** Guest: per model, per id: the hosts' partial scores summed. */
-export async function hostSums(wire: Wire, tag: string, hosts: readonly PartyRef[], keys: string[], modelCount: number): Promise<number[][]> {
+export async function hostSums(wire: Wire, tag: string, hosts: readonly PartyRef[], keys: readonly string[], modelCount: number): Promise<number[][]> {
   await wire.send('predict_index', tag, keys, [...hosts]);
   const sums = Array.from({ length: modelCount }, () => new Array<number>(keys.length).fill(0));
   for (const host of hosts) {
@@ -25,6 +28,13 @@ export async function answerHostSums(wire: Wire, tag: string, guest: PartyRef, r
   await wire.send('host_prob', tag, coefs.map((w) => rows.map((inst) => dotRow(w, inst.features))), guest);
 }
 
+/** Host, from columns: answers the guest's ids with W_h·x per model (the same sums as {@link answerHostSums}). */
+export async function answerHostSumsFrom(wire: Wire, tag: string, guest: PartyRef, data: RowsById, coefs: readonly (readonly number[])[]): Promise<void> {
+  const keys = await wire.get<string[]>('predict_index', tag, guest);
+  const features = data.features(keys);
+  await wire.send('host_prob', tag, coefs.map((w) => Array.from(dotColumns(w, features, keys.length))), guest);
+}
+
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** A guest model: binary (one model, classes null) or one-vs-rest (one model per class). */
@@ -34,29 +44,33 @@ export interface GuestModels {
   classes: number[] | null;
 }
 
-/** FATE's predict rows: [label, predict_result, predict_score, predict_detail, type]. */
-export function predictRows(
-  m: GuestModels,
-  keys: readonly string[],
-  rows: readonly Instance[],
-  sums: readonly (readonly number[])[],
-  threshold: number,
-  type: string,
-): [string, unknown[]][] {
-  return rows.map((inst, i) => {
-    const probs = m.coefs.map((w, c) => sigmoid(dotRow(w, inst.features) + m.intercepts[c]! + sums[c]![i]!));
-    const label = inst.label ?? null;
-    if (m.classes === null) {
-      const s = probs[0]!;
-      return [keys[i]!, [label, s > threshold ? 1 : 0, s, { '0': 1 - s, '1': s }, type]];
-    }
-    // OneVsRest.__get_multi_class_res: the class of the highest probability (first on ties).
-    let best = 0;
-    probs.forEach((pr, c) => {
-      if (pr > probs[best]!) best = c;
-    });
-    const detail: Record<string, number> = {};
-    m.classes.forEach((cl, c) => (detail[String(cl)] = probs[c]!));
-    return [keys[i]!, [label, m.classes[best]!, probs[best]!, detail, type]];
+/**
+ * FATE's predictions of the rows of `cols` as predict columns (predictColumns.ts): per model the
+ * sigmoid of W_g·x + b + the hosts' sums; one-vs-rest takes the class of the highest probability
+ * (OneVsRest.__get_multi_class_res: the first on ties).
+ */
+export function predictColumns(m: GuestModels, cols: InstanceColumns, sums: readonly (readonly number[])[], threshold: number, type: string): PredictColumns {
+  const n = cols.keys.length;
+  const probs = m.coefs.map((w, c) => {
+    const z = dotColumns(w, cols.features, n);
+    const s = sums[c]!;
+    for (let i = 0; i < n; i++) z[i] = sigmoid(z[i]! + m.intercepts[c]! + s[i]!);
+    return z;
   });
+  const labels = cols.labels ?? null;
+  if (m.classes === null) {
+    const scores = probs[0]!;
+    const results = new Float64Array(n);
+    for (let i = 0; i < n; i++) results[i] = scores[i]! > threshold ? 1 : 0;
+    return { keys: cols.keys, labels, results, scores, detail: { kind: 'binary' }, type };
+  }
+  const results = new Float64Array(n);
+  const scores = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < probs.length; c++) if (probs[c]![i]! > probs[best]![i]!) best = c;
+    results[i] = m.classes[best]!;
+    scores[i] = probs[best]![i]!;
+  }
+  return { keys: cols.keys, labels, results, scores, detail: { kind: 'classes', classes: m.classes.map(String), probs }, type };
 }

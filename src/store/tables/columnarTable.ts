@@ -25,6 +25,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
 import type { InstanceColumns } from '../../components/columns.js';
+import { predictPartition, type PredictMeta } from './predictTableFile.js';
+import { predictRowsOf, type PredictColumns } from '../../components/predictColumns.js';
 
 /**
  * apache-arrow, loaded on first use: importing it takes ~0.4 s, and every task worker imports the
@@ -32,10 +34,10 @@ import type { InstanceColumns } from '../../components/columns.js';
  * wait for it).
  */
 let arrowModule: typeof import('apache-arrow') | undefined;
-const arrow = (): typeof import('apache-arrow') => (arrowModule ??= createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow'));
+export const arrow = (): typeof import('apache-arrow') => (arrowModule ??= createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow'));
 
 export const COLUMNAR_SUFFIX = '.arrow';
-const FORMAT = 'fedflow.columnar-table.v1';
+export const FORMAT = 'fedflow.columnar-table.v1';
 /** Rows per partition when the writer is not told a partition count. */
 export const DEFAULT_PARTITION_ROWS = 1 << 17;
 
@@ -46,8 +48,9 @@ export interface ColumnarMeta {
   readonly count: number;
   /** Rows of each partition, in key order. */
   readonly partitionRows: number[];
-  /** `instances`: key, [label], f0..f{width-1}; `json`: key, json. */
-  readonly kind: 'instances' | 'json';
+  /** `instances`: key, [label], f0..f{width-1}; `json`: key, json; `predict`: predictTableFile.ts. */
+  readonly kind: 'instances' | 'json' | 'predict';
+  readonly predict?: PredictMeta;
   readonly width?: number;
   readonly labelled?: boolean;
   /** The label key came first in the instance objects (kept, so their JSON text is the same). */
@@ -62,6 +65,8 @@ export interface ColumnarPartition {
   readonly labels?: Float64Array;
   /** kind `json`: the value text of each row. */
   readonly json?: string[];
+  /** kind `predict`: the partition's predict columns. */
+  readonly predict?: PredictColumns;
 }
 
 export const partitionFile = (dir: string, index: number): string => join(dir, `part-${String(index).padStart(5, '0')}.arrow`);
@@ -133,6 +138,7 @@ export function readColumnarPartition(dir: string, meta: ColumnarMeta, index: nu
   if (table.batches.length !== 1) throw new Error(`${partitionFile(dir, index)}: a partition file holds one record batch, found ${table.batches.length}`);
   const columns = table.batches[0]!.data.children;
   const keys = decodeUtf8Column(columns[0]!);
+  if (meta.kind === 'predict') return { keys, predict: predictPartition(meta, keys, columns) };
   if (meta.kind === 'json') return { keys, json: decodeUtf8Column(columns[1]!) };
   const first = meta.labelled ? 2 : 1;
   const features: Float64Array[] = [];
@@ -143,6 +149,7 @@ export function readColumnarPartition(dir: string, meta: ColumnarMeta, index: nu
 /** The rows of a partition as [key, value] (instances rebuilt as plain objects). */
 export function partitionRows(meta: ColumnarMeta, part: ColumnarPartition, limit = Infinity): [string, unknown][] {
   const n = Math.min(limit, part.keys.length);
+  if (part.predict) return predictRowsOf(part.predict, 0, n);
   const out = new Array<[string, unknown]>(n);
   if (part.json) {
     for (let r = 0; r < n; r++) out[r] = [part.keys[r]!, restoreNaN(JSON.parse(part.json[r]!))];
@@ -288,7 +295,7 @@ function jsonBatch(rows: readonly Row[], from: number, to: number): RecordBatch 
   return batchOf(fields, children, to - from);
 }
 
-function batchOf(fields: Field[], children: Data[], length: number): RecordBatch {
+export function batchOf(fields: Field[], children: Data[], length: number): RecordBatch {
   const { RecordBatch, Schema, Struct, makeData } = arrow();
   const schema = new Schema(fields);
   return new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children }));
@@ -298,7 +305,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** A Utf8 column encoded in one go: all strings joined, encoded once, offsets from their lengths. */
-function utf8Data(strings: readonly string[]): Data<Utf8> {
+export function utf8Data(strings: readonly string[]): Data<Utf8> {
   const n = strings.length;
   let ascii = true;
   for (let r = 0; r < n && ascii; r++) if (!isAscii(strings[r]!)) ascii = false;
@@ -315,7 +322,7 @@ function isAscii(s: string): boolean {
 }
 
 /** The strings of a Utf8 column: one decode of the whole buffer when it is ASCII (ids are), else one per value. */
-function decodeUtf8Column(data: Data): string[] {
+export function decodeUtf8Column(data: Data): string[] {
   const n = data.length;
   const offsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + n + 1);
   const bytes = data.values as Uint8Array;
@@ -331,7 +338,7 @@ function decodeUtf8Column(data: Data): string[] {
   return out;
 }
 
-function float64Column(data: Data): Float64Array {
+export function float64Column(data: Data): Float64Array {
   return (data.values as Float64Array).subarray(data.offset, data.offset + data.length);
 }
 

@@ -32,7 +32,7 @@ test('confusion matrices from the sorted scores equal the row-by-row counts (tie
   const all = [...thresholds, -1, 0, 0.5, 1, 2, ...scores.slice(0, 30)];
   assert.equal(confusionMatrix(sorted, all), bruteForce(scores, labels, all));
   assert.equal(thresholds, Array.from({ length: 100 }, (_, i) => {
-    const distinct = [...new Set(sorted.scores)].sort((a, b) => b - a);
+    const distinct = [...new Set(Array.from(sorted.scores))].sort((a, b) => b - a);
     return distinct[Math.trunc(distinct.length * i * 0.01)];
   }));
 });

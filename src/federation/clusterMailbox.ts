@@ -3,6 +3,7 @@
 // which puts them into its own mailbox. Components and party actors see the same Mailbox.
 import type { Logger } from 'pino';
 import { Mailbox, mailboxKey } from '../scheduler/mailbox.js';
+import { unpackPayload } from '../scheduler/packedPayload.js';
 import type { DataPlaneSender } from './dataPlane.js';
 import type { IncomingObject } from './nodeServer.js';
 import type { PartyAddress } from './transport.js';
@@ -33,7 +34,8 @@ export class ClusterMailbox extends Mailbox {
     if (address.destination.partyId === this.localPartyId) return super.put(key, payload);
     let job = this.jobs.get(address.jobId);
     if (!job) this.jobs.set(address.jobId, (job = new AbortController()));
-    this.sender.remote({ ...address, payload }, job.signal).catch((error: Error) => {
+    // A task worker's packed list (packedPayload.ts) goes on the wire as the list the component sent.
+    this.sender.remote({ ...address, payload: unpackPayload(payload) }, job.signal).catch((error: Error) => {
       if (!job.signal.aborted) this.log.error({ err: error, jobId: address.jobId, name: address.name, tag: address.tag, to: address.destination }, 'federation object not delivered');
     });
   }

@@ -10,6 +10,7 @@ import { loadTaskInput, writeTaskOutput } from './taskTables.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
+import { packPayload, unpackPayload } from './packedPayload.js';
 import type { FromWorker, FromWorkerEnvelope, TableInput, TaskOutput, TaskRequest, ToWorkerEnvelope } from './taskProtocol.js';
 
 const port = parentPort!;
@@ -42,7 +43,7 @@ port.on('message', ({ task, message }: ToWorkerEnvelope) => {
       return;
     }
     case 'got':
-      state?.pendingGets.get(message.id)?.resolve(message.payload);
+      state?.pendingGets.get(message.id)?.resolve(unpackPayload(message.payload));
       state?.pendingGets.delete(message.id);
       return;
     case 'getFailed':
@@ -72,7 +73,8 @@ function trackerOf(task: number): Tracker {
 
 function federationOf(task: number, state: TaskState): Federation {
   return {
-    remote: async (name, tag, payload, to) => send(task, { type: 'remote', name, tag, payload, to: [...to] }),
+    // A long list of strings crosses to the main thread packed (packedPayload.ts), a clone of one string.
+    remote: async (name, tag, payload, to) => send(task, { type: 'remote', name, tag, payload: packPayload(payload), to: [...to] }),
     get: (name, tag, from) =>
       new Promise((resolve, reject) => {
         if (state.abort.signal.aborted) return reject(new Error('task stopped'));
@@ -129,6 +131,11 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
     },
     context,
   );
+  // The inputs go before the output is written (issue 17: a worker's peak memory): writing a big
+  // table allocates its file's bytes, and the input tables (hundreds of MB at a million rows) are
+  // garbage by then unless this frame still holds them. An output that is an input keeps its own.
+  for (const key of Object.keys(data)) delete data[key];
+  if (dataList) dataList.length = 0;
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {

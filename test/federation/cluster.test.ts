@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { pino } from 'pino';
 import { mailboxKey } from '../../src/scheduler/mailbox.js';
 import { ClusterMailbox } from '../../src/federation/clusterMailbox.js';
+import { packPayload } from '../../src/scheduler/packedPayload.js';
 import type { DataPlaneSender, RemoteObject } from '../../src/federation/dataPlane.js';
 import { JobDistribution, otherParties } from '../../src/federation/jobDistribution.js';
 import type { Outbox } from '../../src/federation/outbox.js';
@@ -28,6 +29,15 @@ test('objects for this node stay in process; objects for another party are pushe
   const waiting = mailbox.take(mailboxKey('j1', 'c', 'n', 't', host, guest));
   mailbox.deliver({ objectId: 'x', jobId: 'j1', componentName: 'c', name: 'n', tag: 't', source: host, destination: guest, payload: [1, 2] });
   assert.equal(await waiting, [1, 2]);
+});
+
+test('a task worker\'s packed list of ids goes on the wire as the list itself', async () => {
+  const pushed: RemoteObject[] = [];
+  const sender = { remote: async (o: RemoteObject) => void pushed.push(o) } as unknown as DataPlaneSender;
+  const mailbox = new ClusterMailbox('9999', sender, silent);
+  const ids = Array.from({ length: 20_000 }, (_, i) => `id${i}`);
+  mailbox.put(mailboxKey('j1', 'intersection_0', 'RawIntersectTransferVariable.send_ids_guest', 'fit', guest, host), packPayload(ids));
+  assert.equal(pushed.map((o) => o.payload), [ids]);
 });
 
 function recordingOutbox(): { outbox: Outbox; sent: PartyCommand[] } {

@@ -113,6 +113,31 @@ const job = (pool: WorkerPool, mailbox: Mailbox, jobId: string, signal: AbortSig
     pool.run(request(jobId, host, hostTable), hooks(mailbox, jobId, host, signal, shared)),
   ]).then(([g, h]) => [g.data?.count, h.data?.count]);
 
+t('a long list of ids crosses the main thread packed and reaches the other party as the same list (Intersection of 30,000 ids)', async () => {
+  const pool = new WorkerPool();
+  const mailbox = new Mailbox();
+  const never = new AbortController().signal;
+  const big = (from: number) => table(Array.from({ length: 30_000 }, (_, i) => String(from + i)));
+  const [guestBig, hostBig] = [big(0), big(10_000)];
+  const seen: unknown[] = [];
+  const watching = (me: PartyRef): RunHooks => {
+    const inner = hooks(mailbox, 'p', me, never);
+    return { ...inner, onMessage: (message, reply) => (message.type === 'remote' && seen.push(message.payload), inner.onMessage(message, reply)) };
+  };
+  try {
+    const [g, h] = await Promise.all([pool.run(request('p', guest, guestBig), watching(guest)), pool.run(request('p', host, hostBig), watching(host))]);
+    assert.is(g.data?.count, 20_000);
+    assert.is(h.data?.count, 20_000);
+    // The host's 30,000 ids and the guest's 20,000 back: each one string on the main thread.
+    assert.is(seen.length, 2);
+    for (const payload of seen) assert.type((payload as { fedflowPackedStrings?: unknown }).fedflowPackedStrings, 'string');
+    const kept = tables.readValues(h.data!.location).map(([k]) => k).sort((a, b) => Number(a) - Number(b));
+    assert.equal(kept, Array.from({ length: 20_000 }, (_, i) => String(10_000 + i)));
+  } finally {
+    await pool.close();
+  }
+});
+
 t('light (shared) tasks of many jobs run on at most maxShared workers; heavy ones get their own', async () => {
   const pool = new WorkerPool({ maxShared: 2 });
   const mailbox = new Mailbox();

@@ -85,10 +85,10 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
     return s;
   }
   addPairs(a: readonly Ct[], b: readonly Ct[]): Ct[] {
-    const out = new Array<number>(a.length);
-    // 0 + a + b, as add(a, b) sums (0 + -0 is +0): bit for bit the same.
-    for (let i = 0; i < a.length; i++) out[i] = 0 + (a[i] as number) + (b[i] as number);
-    return out;
+    // 0 + a + b, as add(a, b) sums (0 + -0 is +0): bit for bit the same. map(), not new Array(n):
+    // a packed array, which v8's serializer (federation payloads) copies several times faster
+    // than a holey one.
+    return a.map((x, i) => 0 + (x as number) + (b[i] as number));
   }
   prepare(columns: readonly ArrayLike<number>[]): PreparedColumns {
     return { columns, encoded: null, bits: 0, sliced: null };

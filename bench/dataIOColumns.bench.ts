@@ -1,7 +1,8 @@
 // npm run bench:dataio — DataIO's stage of bench:scale in one thread, the row path (before issue 17's
 // columnar work) against the columnar path (after), in the same run: the host's table of BENCH_ROWS
 // (default 1,000,000) shuffled ids × 20 features, stored as an upload (SQLite lines), then
-//   load   the upload read from SQLite (rows: a [key, line] tuple each; columns: keys + lines),
+//   load   the upload read from SQLite (rows: a [key, line] tuple each, sorted row by row; columns:
+//          keys + lines read in chunks, store.readKeysAndLines),
 //   parse  DataIO (rows: a row object per line; columns: one Float64Array per feature),
 //   write  the output table (rows: Arrow partitions from row objects; columns: from the columns),
 // each path in a child process of its own (BENCH_KEEP=1 keeps the temporary directory), printing the CPU time (user + system) and wall time of
@@ -44,13 +45,8 @@ async function child(dir: string, mode: 'rows' | 'columns'): Promise<Result> {
       for (const [k, v] of store.read('upload')) rows.push([k, v]);
       return { schema, rows };
     }
-    const keys: string[] = [];
-    const lines: string[] = [];
-    for (const [k, v] of store.read('upload')) {
-      keys.push(k);
-      lines.push(v);
-    }
-    return rawLinesTable(schema, { keys, lines });
+    // As the runtime loads an upload (taskTables.ts): keys and lines read in chunks.
+    return rawLinesTable(schema, store.readKeysAndLines('upload'));
   });
   const component = dataIOComponent({ columnar: mode === 'columns' });
   const ctx = { signal: new AbortController().signal, tracker: { logMetricData() {}, setMetricMeta() {}, setProgress() {} }, federation: { remote: async () => {}, get: async () => undefined } };

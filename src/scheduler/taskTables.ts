@@ -20,12 +20,7 @@ export function loadTaskInput(tables: TableStore, input: TableInput, recent: Rec
     if (known) return { schema: input.schema, rows: known };
     // Keys and lines in two arrays, no tuple kept per line: DataIO parses them into columns, any
     // other reader gets rows built on first use.
-    const keys: string[] = [];
-    const lines: string[] = [];
-    for (const [k, v] of tables.read(input.location)) {
-      keys.push(k);
-      lines.push(v);
-    }
+    const { keys, lines } = tables.readKeysAndLines(input.location);
     if (uploaded.fits(keys.length)) {
       const rows = keys.map((k, i): [string, string] => [k, lines[i]!]);
       uploaded.keep(input.location, rows);

@@ -117,11 +117,26 @@ export function readDenseColumns(
   const step = o.delimitor.length;
   // Float cells may skip the string when no token (NaN, missing, outlier) looks like a number.
   const fast = !isInt && ![...nanTokens, ...(missing?.tokens ?? []), ...(outlier?.tokens ?? [])].some((t) => /^[0-9.+-]*$/.test(t) && t !== '');
+  // One pass per plain cell with a one-character delimiter that cannot be part of a number: the
+  // digits are read up to the delimiter, no indexOf first (measured ~30 % of the parse).
+  const fused = fast && step === 1 && !/[0-9.+-]/.test(o.delimitor);
+  const delimCode = o.delimitor.charCodeAt(0);
   for (let r = 0; r < n; r++) {
     if ((r & 0xffff) === 0) signal.throwIfAborted();
     const line = String(raw.lines[r]);
     let pos = 0;
     for (let j = 0; j < width; j++) {
+      if (fused && j !== labelIdx) {
+        const quick = scanPlainDecimal(line, pos, delimCode);
+        if (quick === quick) {
+          // The same cell-count checks as cellEnd: the last cell runs to the line's end, others to a delimiter.
+          const last = j === width - 1;
+          if (last ? scanStop !== line.length : scanStop === line.length) throw new NotColumnar(last ? 'too many cells' : 'too few cells');
+          features[colOf[j]!]![r] = sparseZero && Math.abs(quick) < FLOAT_ZERO ? 0 : quick;
+          pos = scanStop + 1;
+          continue;
+        }
+      }
       const end = cellEnd(line, pos, j === width - 1, o.delimitor);
       const start = pos;
       pos = end + step;
@@ -197,6 +212,42 @@ export function plainDecimal(line: string, from: number, to: number): number {
     else return Number.NaN;
   }
   if (digits === 0 || digits > 15) return Number.NaN;
+  const v = fraction > 0 ? m / POW10[fraction]! : m;
+  return negative ? -v : v;
+}
+
+/** Where scanPlainDecimal stopped: the delimiter's index, or the line's length. */
+let scanStop = 0;
+
+/**
+ * plainDecimal(line, from, stop) where stop is the first `delim` at or after `from` (or the line's
+ * end), found while reading the digits; NaN (and scanStop undefined) as soon as a character no
+ * plain decimal holds appears. `delim` must not be a digit, '.', '+' or '-'.
+ */
+export function scanPlainDecimal(line: string, from: number, delim: number): number {
+  const end = line.length;
+  let i = from;
+  let negative = false;
+  let c = i < end ? line.charCodeAt(i) : -1;
+  if (c === 45) {
+    negative = true;
+    i++;
+  } else if (c === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; i < end; i++) {
+    c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === 46 && fraction < 0) fraction = 0;
+    else if (c === delim) break;
+    else return Number.NaN;
+  }
+  if (digits === 0 || digits > 15) return Number.NaN;
+  scanStop = i;
   const v = fraction > 0 ? m / POW10[fraction]! : m;
   return negative ? -v : v;
 }

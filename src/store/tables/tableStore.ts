@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { COLUMNAR_SUFFIX, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
+import { readKeysAndLines, type KeysAndLines } from './uploadLines.js';
 
 /**
  * The table holding the rows; k and v are TEXT (UTF-8), never NULL. No NOT NULL constraint on
@@ -153,6 +154,30 @@ export class TableStore {
     } finally {
       db.close();
     }
+  }
+
+  /**
+   * A whole table's keys and value texts in key order, as two arrays: read(location) collected,
+   * but an upload (SQLite) file is read in chunks (uploadLines.ts), about twice as fast.
+   */
+  readKeysAndLines(location: string): KeysAndLines {
+    if (!this.isPacked(location) && !this.isColumnar(location) && this.exists(location)) {
+      const db = this.open(location);
+      try {
+        db.pragma(`cache_size = -${READ_CACHE_KIB}`);
+        const read = readKeysAndLines(db);
+        if (read) return read;
+      } finally {
+        db.close();
+      }
+    }
+    const keys: string[] = [];
+    const lines: string[] = [];
+    for (const [k, v] of this.read(location)) {
+      keys.push(k);
+      lines.push(v);
+    }
+    return { keys, lines };
   }
 
   /** A packed or columnar table's rows with their values exactly as written, in key order. */

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { untouchedColumns } from '../../../src/components/columns.js';
 import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
-import { plainDecimal } from '../../../src/components/dataio/denseColumns.js';
+import { plainDecimal, scanPlainDecimal } from '../../../src/components/dataio/denseColumns.js';
 import { parsePyFloat } from '../../../src/components/dataio/values.js';
 import { rawLinesOf, rawLinesTable } from '../../../src/components/rawLines.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
@@ -119,6 +119,25 @@ t('plain decimals are read without a string, to the same double as Python float(
   }
   for (const [text, want] of [['-0', -0], ['-0.000', -0], ['0.1', 0.1], ['.5', 0.5], ['5.', 5], ['+7', 7], ['999999999999999', 999999999999999], ['0.00000000000001', 1e-14]] as const) assert.ok(Object.is(read(text), want), text);
   for (const text of ['', '-', '+', '.', '1.2.3', '1e5', 'inf', 'nan', ' 1', '1_0', '--1', '1-', '9999999999999999', 'NA']) assert.ok(Number.isNaN(read(text)), text);
+});
+
+t('the one-pass scan reads each cell as plainDecimal does over [start, next delimiter)', () => {
+  let state = 777;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+  const pieces = ['0', '1', '9', '.', '-', '+', 'e', 'N', ' ', ',', ';', '\t', '12345678', '00'];
+  for (const delim of [',', ';', '\t', ' ']) {
+    const code = delim.charCodeAt(0);
+    for (let i = 0; i < 100_000; i++) {
+      let line = '';
+      for (let k = next() % 12; k > 0; k--) line += pieces[next() % pieces.length];
+      const from = line.length === 0 ? 0 : next() % (line.length + 1);
+      const at = line.indexOf(delim, from);
+      const stop = at < 0 ? line.length : at;
+      const want = plainDecimal(line, from, stop);
+      const got = scanPlainDecimal(line, from, code);
+      assert.ok(Object.is(got, want), `${JSON.stringify(line)} from ${from} (delimiter ${JSON.stringify(delim)}): ${got} against ${want}`);
+    }
+  }
 });
 
 t.run();

@@ -1,0 +1,118 @@
+// An upload's keys and lines in key order, read in chunks (issue 17). Reading a million rows one
+// at a time through better-sqlite3 costs most of DataIO's load: each row is a trip into native
+// code, and `ORDER BY k` sorts the whole table. Here the keys come in key order from the UNIQUE
+// key index (covering: no table lookup, no sort) and the lines in rowid order from a sequential
+// scan of the table, each a few thousand rows joined into one string by SQLite and split here;
+// rowids put each line at its key's place. Measured on bench:scale's host upload (1M shuffled
+// ids × 20 features): 2.0 s CPU against 3.5–4.6 s for the sorted row-by-row read.
+//
+// The file format is unchanged. Whatever this reader cannot vouch for (no key index, a key or
+// line holding the separator, NULLs, rowids far from dense) makes it answer undefined, or read
+// that chunk row by row, so the result is always exactly what the sorted read gives.
+import type Database from 'better-sqlite3';
+import { KEY_INDEX_NAME } from './tableStore.js';
+
+/** Rows per chunk (measured flat between 2k and 32k). */
+const CHUNK = 4096;
+/** Joins a chunk; a key or line holding it is caught by the piece count. */
+const SEP = '\n';
+
+export interface KeysAndLines {
+  readonly keys: string[];
+  readonly lines: string[];
+}
+
+export function readKeysAndLines(db: Database.Database): KeysAndLines | undefined {
+  const count = db.prepare('SELECT count(*) FROM rows').pluck().get() as number;
+  const maxId = (db.prepare('SELECT max(rowid) FROM rows').pluck().get() as number | null) ?? 0;
+  // Positions by rowid in a typed array: only for rowids near 1..count (an upload's are; its
+  // duplicate-key deletions leave a few holes).
+  if (maxId > 2 * count + CHUNK || maxId >= 0x7fffffff) return undefined;
+  const keys = readKeys(db, maxId);
+  if (!keys || keys.keys.length !== count) return undefined;
+  const lines = new Array<string>(count);
+  const filled = new Uint8Array(count);
+  const at = keys.at;
+  let seen = 0;
+  const place = (id: number, line: string): boolean => {
+    const p = id >= 0 && id < at.length ? at[id]! : -1;
+    if (p < 0 || filled[p]) return false;
+    filled[p] = 1;
+    lines[p] = line;
+    seen++;
+    return true;
+  };
+  // Both aggregates step over the same rows in the same order: the i-th line is the i-th rowid's.
+  const chunk = db.prepare("SELECT count(*), count(v), group_concat(v, char(10)), group_concat(rowid, ',') FROM rows WHERE rowid >= ? AND rowid < ?").raw();
+  const rowByRow = db.prepare('SELECT rowid, v FROM rows WHERE rowid >= ? AND rowid < ?').raw();
+  for (let lo = 0; lo <= maxId; lo += CHUNK) {
+    const [n, nonNull, joined, ids] = chunk.get(lo, lo + CHUNK) as [number, number, string | null, string | null];
+    if (n === 0) continue;
+    const pieces = nonNull === n ? String(joined).split(SEP) : undefined;
+    if (pieces && pieces.length === n) {
+      const rowids = parseRowids(String(ids), n);
+      if (!rowids) return undefined;
+      for (let q = 0; q < n; q++) if (!place(rowids[q]!, pieces[q]!)) return undefined;
+      continue;
+    }
+    // A line holding the separator (or a NULL): this chunk one row at a time.
+    for (const [id, v] of rowByRow.iterate(lo, lo + CHUNK) as IterableIterator<[number, string]>) if (!place(id, v)) return undefined;
+  }
+  return seen === count ? { keys: keys.keys, lines } : undefined;
+}
+
+/** The keys in key order and each rowid's position among them (-1: none), or undefined. */
+function readKeys(db: Database.Database, maxId: number): { keys: string[]; at: Int32Array } | undefined {
+  let first: Database.Statement;
+  let next: Database.Statement;
+  const select = `SELECT count(*), count(k), group_concat(k, char(10)), group_concat(rowid, ',') FROM (SELECT k, rowid FROM rows INDEXED BY ${KEY_INDEX_NAME}`;
+  try {
+    first = db.prepare(`${select} ORDER BY k LIMIT ${CHUNK})`).raw();
+    next = db.prepare(`${select} WHERE k > ? ORDER BY k LIMIT ${CHUNK})`).raw();
+  } catch {
+    return undefined; // no key index (a file written before it existed)
+  }
+  const keys: string[] = [];
+  const at = new Int32Array(maxId + 1).fill(-1);
+  let last: string | undefined;
+  for (;;) {
+    const [n, nonNull, joined, ids] = (last === undefined ? first.get() : next.get(last)) as [number, number, string | null, string | null];
+    if (n === 0) break;
+    if (nonNull !== n) return undefined;
+    const pieces = String(joined).split(SEP);
+    if (pieces.length !== n) return undefined;
+    const rowids = parseRowids(String(ids), n);
+    if (!rowids) return undefined;
+    for (let q = 0; q < n; q++) {
+      const id = rowids[q]!;
+      // Key order is checked, not assumed of the aggregate: JS order is UTF-8 byte order (SQLite's
+      // BINARY) but between a surrogate and U+E000..U+FFFF, where the check fails safe.
+      if (id > maxId || at[id] !== -1 || (keys.length > 0 && !(keys[keys.length - 1]! < pieces[q]!))) return undefined;
+      at[id] = keys.length;
+      keys.push(pieces[q]!);
+    }
+    last = pieces[n - 1];
+    if (n < CHUNK) break;
+  }
+  return { keys, at };
+}
+
+/** "12,7,…" (SQLite's text of n non-negative rowids) as numbers, or undefined. */
+function parseRowids(text: string, n: number): Float64Array | undefined {
+  const out = new Float64Array(n);
+  let q = 0;
+  let id = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c >= 48 && c <= 57) {
+      id = id * 10 + (c - 48);
+      digits++;
+    } else if (c === 44 && digits > 0 && q < n) {
+      out[q++] = id;
+      id = 0;
+      digits = 0;
+    } else return undefined;
+  }
+  return q === n ? out : undefined;
+}

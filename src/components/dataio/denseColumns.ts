@@ -192,28 +192,7 @@ const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
  * rounded value, the one Number() and Python's float() give (Clinger's fast path); "-0" is -0.
  */
 export function plainDecimal(line: string, from: number, to: number): number {
-  let i = from;
-  let negative = false;
-  let c = line.charCodeAt(i);
-  if (c === 45) {
-    negative = true;
-    i++;
-  } else if (c === 43) i++;
-  let m = 0;
-  let digits = 0;
-  let fraction = -1;
-  for (; i < to; i++) {
-    c = line.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-      if (fraction >= 0) fraction++;
-    } else if (c === 46 && fraction < 0) fraction = 0;
-    else return Number.NaN;
-  }
-  if (digits === 0 || digits > 15) return Number.NaN;
-  const v = fraction > 0 ? m / POW10[fraction]! : m;
-  return negative ? -v : v;
+  return readDecimal(line, from, to, -1);
 }
 
 /** Where scanPlainDecimal stopped: the delimiter's index, or the line's length. */
@@ -225,7 +204,11 @@ let scanStop = 0;
  * plain decimal holds appears. `delim` must not be a digit, '.', '+' or '-'.
  */
 export function scanPlainDecimal(line: string, from: number, delim: number): number {
-  const end = line.length;
+  return readDecimal(line, from, line.length, delim);
+}
+
+/** The one reader of both: digits up to `end` or the first `delim` (-1: none). */
+function readDecimal(line: string, from: number, end: number, delim: number): number {
   let i = from;
   let negative = false;
   let c = i < end ? line.charCodeAt(i) : -1;

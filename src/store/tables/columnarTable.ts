@@ -96,13 +96,13 @@ export function writeColumnarColumns(dir: string, columns: InstanceColumns, part
   return writePartitions(dir, keys.length, partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(slice(from, to)));
 }
 
-type KindMeta = Pick<ColumnarMeta, 'kind' | 'width' | 'labelled' | 'labelFirst'>;
+export type KindMeta = Pick<ColumnarMeta, 'kind' | 'width' | 'labelled' | 'labelFirst' | 'predict'>;
 
 const instancesKind = (width: number, labelled: boolean, labelFirst: boolean): KindMeta =>
   ({ kind: 'instances', width, labelled, ...(labelled && labelFirst ? { labelFirst: true } : {}) });
 
 /** The shared writer: `count` rows cut in consecutive partitions, each made a record batch by `batch`, atomically. */
-function writePartitions(dir: string, count: number, partitions: number | undefined, kind: KindMeta, batch: (from: number, to: number) => RecordBatch): ColumnarMeta {
+export function writePartitions(dir: string, count: number, partitions: number | undefined, kind: KindMeta, batch: (from: number, to: number) => RecordBatch): ColumnarMeta {
   if (existsSync(dir)) throw new Error(`table ${dir} already exists`);
   const parts = Math.max(1, Math.min(count || 1, partitions ?? Math.ceil(count / DEFAULT_PARTITION_ROWS)));
   const tmp = `${dir}.tmp`;

@@ -6,8 +6,7 @@
 // copy each, against a million JSON texts (`[1,1,0.93,{"0":0.07,"1":0.93},"train"]`) stringified and
 // parsed back; Evaluation reads the score and label columns directly. Readers that want rows (the
 // tracking endpoint's first 100, a download) get exactly the rows the JSON form gave them.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Data, Field } from 'apache-arrow';
 import type { DataTable, Schema } from '../../components/contract.js';
 import { predictColumnsOf, predictTable, type PredictColumns } from '../../components/predictColumns.js';
@@ -15,13 +14,11 @@ import {
   arrow,
   batchOf,
   type ColumnarMeta,
-  DEFAULT_PARTITION_ROWS,
   float64Column,
-  FORMAT,
-  partitionFile,
   readColumnarMeta,
   readColumnarPartition,
   utf8Data,
+  writePartitions,
 } from './columnarTable.js';
 import { compareUtf8 } from './packedTable.js';
 import type { TableStore } from './tableStore.js';
@@ -60,27 +57,8 @@ export function writePredictColumns(dir: string, columns: PredictColumns, partit
   const c = inKeyOrder(columns);
   const count = c.keys.length;
   for (let i = 1; i < count; i++) if (c.keys[i] === c.keys[i - 1]) throw new Error(`output table has the key ${JSON.stringify(c.keys[i])} twice`);
-  const parts = Math.max(1, Math.min(count || 1, partitions ?? Math.ceil(count / DEFAULT_PARTITION_ROWS)));
-  const tmp = `${dir}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
-    const partitionRows: number[] = [];
-    for (let p = 0; p < parts; p++) {
-      const from = Math.floor((p * count) / parts);
-      const to = Math.floor(((p + 1) * count) / parts);
-      partitionRows.push(to - from);
-      writeFileSync(partitionFile(tmp, p), arrow().tableToIPC(new (arrow().Table)([predictBatch(c, from, to)]), 'file'));
-    }
-    const predict: PredictMeta = { labelled: c.labels !== null, type: c.type, ...(c.detail.kind === 'classes' ? { classes: c.detail.classes } : {}) };
-    const meta: ColumnarMeta = { format: FORMAT, count, partitionRows, kind: 'predict', predict };
-    writeFileSync(join(tmp, 'table.json'), JSON.stringify(meta));
-    renameSync(tmp, dir);
-    return meta;
-  } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw error;
-  }
+  const predict: PredictMeta = { labelled: c.labels !== null, type: c.type, ...(c.detail.kind === 'classes' ? { classes: c.detail.classes } : {}) };
+  return writePartitions(dir, count, partitions, { kind: 'predict', predict }, (from, to) => predictBatch(c, from, to));
 }
 
 /** One partition's predict columns from its Arrow columns (after the key); values read as JSON gave them. */

@@ -42,10 +42,21 @@ port.on('message', ({ task, message }: ToWorkerEnvelope) => {
         .finally(() => tasks.delete(task));
       return;
     }
-    case 'got':
-      state?.pendingGets.get(message.id)?.resolve(unpackPayload(message.payload));
+    case 'got': {
+      const pending = state?.pendingGets.get(message.id);
       state?.pendingGets.delete(message.id);
+      if (!pending) return;
+      // A payload that only looks packed (another party can send any shape) fails this get, not the worker.
+      let payload: unknown;
+      try {
+        payload = unpackPayload(message.payload);
+      } catch (error) {
+        pending.reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      pending.resolve(payload);
       return;
+    }
     case 'getFailed':
       state?.pendingGets.get(message.id)?.reject(new Error(message.message));
       state?.pendingGets.delete(message.id);

@@ -138,6 +138,30 @@ t('a long list of ids crosses the main thread packed and reaches the other party
   }
 });
 
+t('a payload that only looks packed (a wrong count) fails that task with a reason; the worker lives on for the next job', async () => {
+  const pool = new WorkerPool();
+  const mailbox = new Mailbox();
+  const never = new AbortController().signal;
+  // The guest's "host ids" arrive forged: a packed list whose count does not match its strings.
+  const forging = (me: PartyRef): RunHooks => ({
+    ...hooks(mailbox, 'f', me, never),
+    onMessage: (message, reply) => {
+      if (message.type === 'get') reply({ type: 'got', id: message.id, payload: { fedflowPackedStrings: 'a\nb', count: 5 } });
+    },
+  });
+  try {
+    await pool.run(request('f', guest, guestTable), forging(guest)).then(
+      () => assert.unreachable('a forged packed list must fail the task'),
+      (error: Error) => assert.match(error.message, /a packed list of 5 strings holds 2/),
+    );
+    assert.is(pool.size, 1, 'the worker that got the forged payload still lives (a throw in its message handler would end it)');
+    const counts = await job(pool, mailbox, 'after-forgery', never, false);
+    assert.equal(counts, [3, 3]);
+  } finally {
+    await pool.close();
+  }
+});
+
 t('light (shared) tasks of many jobs run on at most maxShared workers; heavy ones get their own', async () => {
   const pool = new WorkerPool({ maxShared: 2 });
   const mailbox = new Mailbox();

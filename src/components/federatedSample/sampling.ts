@@ -5,6 +5,7 @@
 // draws with its own seeded generator, so `random_state` makes a run repeatable but does not give
 // the ids FATE's numpy would. Sizes, labels, keys and every rule below are FATE's.
 import type { DataTable, Instance } from '../contract.js';
+import { mulberry32 } from '../../random/mulberry32.js';
 
 export interface SampleSettings {
   readonly mode: 'random' | 'stratified';
@@ -19,16 +20,9 @@ export interface SampleSettings {
 
 export type Metrics = { namespace: string; name: string; points: [string | number, number][]; type: string }[];
 
-/** A small seeded generator (mulberry32); a null seed draws one from Math.random. */
+/** The project's seeded generator (mulberry32); a null seed draws one from Math.random. */
 export function rng(seed: number | null): () => number {
-  let a = (seed ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed ?? Math.floor(Math.random() * 2 ** 32));
 }
 
 /** sklearn.utils.resample: n ids without replacement (a partial shuffle) or with replacement. */

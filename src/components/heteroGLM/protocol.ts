@@ -25,7 +25,7 @@ import {
   type BinaryFit,
   type Channel,
   cipherFrom,
-  columnsOf,
+  featureMatrixOf,
   DEAL_WINDOW_STEPS,
   dotRow,
   drainDealt,
@@ -169,7 +169,7 @@ export async function glmHost(
   for (let b = 0; b < info.batchNum; b++) {
     const keys = await ch.get<string[]>('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
     const rows = keys.map(row);
-    batches.push({ rows, prepared: cipher.prepare(columnsOf(rows, featureCount, false)) });
+    batches.push({ rows, prepared: cipher.prepare(featureMatrixOf(rows, featureCount, false)) });
   }
   let w = initWeights(p.initMethod, featureCount, seededRandom(p.randomSeed === null ? null : p.randomSeed + 1));
   const optimizer = new PartyOptimizer(p, featureCount);
@@ -240,7 +240,7 @@ export async function glmGuest(ctx: ComponentContext, ch: Channel, f: Family, p:
     const range = [b * size, (b + 1) * size] as const;
     await ch.send('batch_data_index', `${SETUP_TAG}.${b}`, data.keys.slice(...range), peers.hosts);
     const rows = data.rows.slice(...range);
-    batches.push({ rows, y: data.labels.slice(...range), offsets: data.offsets.slice(...range), prepared: cipher.prepare(columnsOf(rows, k, p.fitIntercept)) });
+    batches.push({ rows, y: data.labels.slice(...range), offsets: data.offsets.slice(...range), prepared: cipher.prepare(featureMatrixOf(rows, k, p.fitIntercept)) });
   }
   let w = initWeights(p.initMethod, p.fitIntercept ? k + 1 : k, seededRandom(p.randomSeed));
   if (!p.fitIntercept) w.push(0);

@@ -108,7 +108,7 @@ export async function drainDealt(ch: Channel, dealt: boolean, consumedSteps: num
 }
 
 /** Column-major features of the given row indices, plus a column of ones when `intercept`. */
-export function columnsOf(rows: readonly Instance[], featureCount: number, intercept: boolean): number[][] {
+export function featureMatrixOf(rows: readonly Instance[], featureCount: number, intercept: boolean): number[][] {
   const cols: number[][] = [];
   for (let j = 0; j < featureCount; j++) cols.push(rows.map((r) => r.features[j]!));
   if (intercept) cols.push(rows.map(() => 1));

@@ -1,12 +1,25 @@
 // An uploaded table's lines without a row tuple per line (issue 17): the keys and the rest of each
 // line in two arrays. The runtime loads a big upload this way and DataIO parses the lines straight
 // into columns; any other reader of the table gets its `rows` built on first use, as before.
+//
+// The lines may come as UTF-8 bytes instead of strings (`LineBytes`): one buffer and each line's
+// byte range, read from storage without a JS string per line. A reader that can parse bytes (DataIO's
+// dense reader) uses them; `lines` is then decoded on first use, line by line, for any other reader.
 import type { DataTable, Schema } from './contract.js';
+
+/** Lines as UTF-8 bytes: line r (in key order) is `bytes.subarray(start[r], end[r])`. */
+export interface LineBytes {
+  readonly bytes: Uint8Array;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+}
 
 export interface RawLines {
   readonly keys: readonly string[];
   /** The line after the id, as uploaded (delimiter-joined cells). */
   readonly lines: readonly string[];
+  /** The same lines as bytes, when storage gave bytes (then `lines` is decoded on first use). */
+  readonly bytes?: LineBytes;
 }
 
 const RAW = new WeakMap<object, RawLines>();
@@ -19,14 +32,37 @@ export function rawLinesTable(schema: Schema, raw: RawLines): DataTable<string> 
     get rows(): [string, string][] {
       if (!rows) {
         const n = raw.keys.length;
+        const lines = raw.lines;
         rows = new Array<[string, string]>(n);
-        for (let r = 0; r < n; r++) rows[r] = [raw.keys[r]!, raw.lines[r]!];
+        for (let r = 0; r < n; r++) rows[r] = [raw.keys[r]!, lines[r]!];
       }
       return rows;
     },
   };
   RAW.set(table, raw);
   return table;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** RawLines over bytes: `lines` decoded once, on first use (a reader of bytes never pays for it). */
+export function rawLinesFromBytes(keys: readonly string[], bytes: LineBytes): RawLines {
+  if (bytes.start.length !== keys.length || bytes.end.length !== keys.length) {
+    throw new Error(`line bytes: ${bytes.start.length} starts and ${bytes.end.length} ends for ${keys.length} keys`);
+  }
+  let lines: string[] | undefined;
+  return {
+    keys,
+    bytes,
+    get lines(): readonly string[] {
+      if (!lines) {
+        const n = keys.length;
+        lines = new Array<string>(n);
+        for (let r = 0; r < n; r++) lines[r] = utf8.decode(bytes.bytes.subarray(bytes.start[r]!, bytes.end[r]!));
+      }
+      return lines;
+    },
+  };
 }
 
 /** The table's lines: its own when it was loaded as lines, else taken from its rows (values as text). */

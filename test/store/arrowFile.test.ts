@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Data } from 'apache-arrow';
-import { arrow, batchOf, partitionFile, readColumnarMeta, utf8Data, writeArrowFile } from '../../src/store/tables/columnarTable.js';
+import { arrow, batchOf, decodeUtf8Column, partitionFile, readColumnarMeta, utf8Data, writeArrowFile } from '../../src/store/tables/columnarTable.js';
 import { writePredictColumns } from '../../src/store/tables/predictTableFile.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeOutputColumns, writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
@@ -65,6 +65,17 @@ for (const [name, n, width, text] of [
     assert.is(back.schema.fields.length, b.schema.fields.length);
   });
 }
+
+t('given ASCII and other text, when a range of strings is encoded, then it decodes to that range', () => {
+  for (const strings of [
+    Array.from({ length: 40 }, (_, i) => `id${i}`),
+    Array.from({ length: 40 }, (_, i) => (i === 17 ? 'é€😀' : i === 3 ? '' : `k${i}\u007f`)),
+  ]) {
+    for (const [from, to] of [[0, 40], [5, 23], [17, 18], [9, 9]] as const) {
+      assert.equal(decodeUtf8Column(utf8Data(strings, from, to)), strings.slice(from, to));
+    }
+  }
+});
 
 t('given a path that exists, when written, then it is refused and the file is untouched', () => {
   const path = join(dir, 'b.arrow');

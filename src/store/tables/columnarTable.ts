@@ -87,7 +87,7 @@ export const partitionFile = (dir: string, index: number): string => join(dir, `
 export function writeColumnarTable(dir: string, rows: readonly Row[], partitions?: number): ColumnarMeta {
   const shape = instanceShape(rows);
   if (!shape) return writePartitions(dir, rows.length, partitions, { kind: 'json' }, (from, to) => jsonBatch(rows, from, to));
-  return writePartitions(dir, rows.length, partitions, instancesKind(shape.width, shape.labelled, shape.labelFirst), (from, to) => instanceBatch(rowColumns(rows, from, to, shape)));
+  return writePartitions(dir, rows.length, partitions, instancesKind(shape.width, shape.labelled, shape.labelFirst), (from, to) => instanceBatch(rowColumns(rows, from, to, shape), 0, to - from));
 }
 
 /**
@@ -96,12 +96,7 @@ export function writeColumnarTable(dir: string, rows: readonly Row[], partitions
  */
 export function writeColumnarColumns(dir: string, columns: InstanceColumns, partitions?: number): ColumnarMeta {
   const { keys, features, labels } = columns;
-  const slice = (from: number, to: number): InstanceColumns => ({
-    keys: keys.slice(from, to),
-    features: features.map((f) => f.subarray(from, to)),
-    ...(labels ? { labels: labels.subarray(from, to) } : {}),
-  });
-  return writePartitions(dir, keys.length, partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(slice(from, to)));
+  return writePartitions(dir, keys.length, partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(columns, from, to));
 }
 
 export type KindMeta = Pick<ColumnarMeta, 'kind' | 'width' | 'labelled' | 'labelFirst' | 'predict'>;
@@ -198,9 +193,7 @@ export function readColumnarMeta(dir: string): ColumnarMeta {
 
 /** One partition's columns, zero-copy views of the file's bytes where the alignment allows. */
 export function readColumnarPartition(dir: string, meta: ColumnarMeta, index: number): ColumnarPartition {
-  const table = arrow().tableFromIPC(readFileSync(partitionFile(dir, index)));
-  if (table.batches.length !== 1) throw new Error(`${partitionFile(dir, index)}: a partition file holds one record batch, found ${table.batches.length}`);
-  const columns = table.batches[0]!.data.children;
+  const columns = readPartitionColumns(dir, index);
   const keys = decodeUtf8Column(columns[0]!);
   if (meta.kind === 'predict') return { keys, predict: predictPartition(meta, keys, columns) };
   if (meta.kind === 'json') return { keys, json: decodeUtf8Column(columns[1]!) };
@@ -208,6 +201,13 @@ export function readColumnarPartition(dir: string, meta: ColumnarMeta, index: nu
   const features: Float64Array[] = [];
   for (let c = 0; c < (meta.width ?? 0); c++) features.push(float64Column(columns[first + c]!));
   return { keys, features, ...(meta.labelled ? { labels: float64Column(columns[1]!) } : {}) };
+}
+
+/** A partition file's Arrow columns (the key column first), nothing decoded. */
+export function readPartitionColumns(dir: string, index: number): readonly Data[] {
+  const table = arrow().tableFromIPC(readFileSync(partitionFile(dir, index)));
+  if (table.batches.length !== 1) throw new Error(`${partitionFile(dir, index)}: a partition file holds one record batch, found ${table.batches.length}`);
+  return table.batches[0]!.data.children;
 }
 
 /** The rows of a partition as [key, value] (instances rebuilt as plain objects). */
@@ -330,18 +330,19 @@ function rowColumns(rows: readonly Row[], from: number, to: number, shape: Insta
   return { keys, features, ...(labels ? { labels } : {}) };
 }
 
-function instanceBatch(columns: InstanceColumns): RecordBatch {
+/** Rows from..to of `columns` as a batch: each column a view of the given one (nothing copied but the keys' text). */
+function instanceBatch(columns: InstanceColumns, from: number, to: number): RecordBatch {
   const { Field, Float64, Utf8, makeData } = arrow();
-  const n = columns.keys.length;
+  const n = to - from;
   const fields: Field[] = [new Field('key', new Utf8(), false)];
-  const children: Data[] = [utf8Data(columns.keys)];
+  const children: Data[] = [utf8Data(columns.keys, from, to)];
   if (columns.labels) {
     fields.push(new Field('label', new Float64(), false));
-    children.push(makeData({ type: new Float64(), length: n, data: columns.labels }));
+    children.push(makeData({ type: new Float64(), length: n, data: columns.labels.subarray(from, to) }));
   }
   columns.features.forEach((column, c) => {
     fields.push(new Field(`f${c}`, new Float64(), false));
-    children.push(makeData({ type: new Float64(), length: n, data: column }));
+    children.push(makeData({ type: new Float64(), length: n, data: column.subarray(from, to) }));
   });
   return batchOf(fields, children, n);
 }
@@ -368,21 +369,35 @@ export function batchOf(fields: Field[], children: Data[], length: number): Reco
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A Utf8 column encoded in one go: all strings joined, encoded once, offsets from their lengths. */
-export function utf8Data(strings: readonly string[]): Data<Utf8> {
-  const n = strings.length;
-  let ascii = true;
-  for (let r = 0; r < n && ascii; r++) if (!isAscii(strings[r]!)) ascii = false;
-  const bytes = encoder.encode(strings.join(''));
+/**
+ * A Utf8 column of strings[from..to). ASCII text (ids are) is copied code unit by code unit into
+ * the bytes while the offsets are summed, in one pass: ~7x faster than joining the strings and
+ * encoding the join (the join alone cost ~0.3 s per million short keys: a third of a wide table's
+ * write). Any other text is encoded as before (joined once, byte lengths per string).
+ */
+export function utf8Data(strings: readonly string[], from = 0, to = strings.length): Data<Utf8> {
+  const n = to - from;
   const offsets = new Int32Array(n + 1);
-  for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + (ascii ? strings[r]!.length : Buffer.byteLength(strings[r]!));
+  let length = 0;
+  for (let r = 0; r < n; r++) offsets[r + 1] = length += strings[from + r]!.length;
+  let bytes = new Uint8Array(length);
+  let high = 0;
+  let at = 0;
+  for (let r = from; r < to; r++) {
+    const s = strings[r]!;
+    for (let i = 0; i < s.length; i++) {
+      const unit = s.charCodeAt(i);
+      high |= unit;
+      bytes[at++] = unit;
+    }
+  }
+  if (high > 0x7f) {
+    const slice = strings.slice(from, to);
+    bytes = encoder.encode(slice.join(''));
+    for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + Buffer.byteLength(slice[r]!);
+  }
   const { Utf8, makeData } = arrow();
   return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes });
-}
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
 
 /** The strings of a Utf8 column: one decode of the whole buffer when it is ASCII (ids are), else one per value. */

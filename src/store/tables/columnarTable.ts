@@ -101,11 +101,18 @@ export function writeColumnarColumns(dir: string, columns: InstanceColumns, part
 
 export type KindMeta = Pick<ColumnarMeta, 'kind' | 'width' | 'labelled' | 'labelFirst' | 'predict'>;
 
-const instancesKind = (width: number, labelled: boolean, labelFirst: boolean): KindMeta =>
+export const instancesKind = (width: number, labelled: boolean, labelFirst: boolean): KindMeta =>
   ({ kind: 'instances', width, labelled, ...(labelled && labelFirst ? { labelFirst: true } : {}) });
 
 /** The shared writer: `count` rows cut in consecutive partitions, each made a record batch by `batch`, atomically. */
-export function writePartitions(dir: string, count: number, partitions: number | undefined, kind: KindMeta, batch: (from: number, to: number) => RecordBatch): ColumnarMeta {
+export function writePartitions(
+  dir: string,
+  count: number,
+  partitions: number | undefined,
+  kind: KindMeta,
+  batch: (from: number, to: number) => RecordBatch,
+  writeFile: (path: string, batch: RecordBatch) => void = writeArrowFile, // bench:output-tables compares writers
+): ColumnarMeta {
   if (existsSync(dir)) throw new Error(`table ${dir} already exists`);
   const parts = Math.max(1, Math.min(count || 1, partitions ?? Math.ceil(count / DEFAULT_PARTITION_ROWS)));
   const tmp = `${dir}.tmp`;
@@ -117,7 +124,7 @@ export function writePartitions(dir: string, count: number, partitions: number |
       const from = Math.floor((p * count) / parts);
       const to = Math.floor(((p + 1) * count) / parts);
       partitionRows.push(to - from);
-      writeArrowFile(partitionFile(tmp, p), batch(from, to));
+      writeFile(partitionFile(tmp, p), batch(from, to));
     }
     const meta: ColumnarMeta = { format: FORMAT, count, partitionRows, ...kind };
     writeFileSync(join(tmp, 'table.json'), JSON.stringify(meta));
@@ -331,7 +338,7 @@ function rowColumns(rows: readonly Row[], from: number, to: number, shape: Insta
 }
 
 /** Rows from..to of `columns` as a batch: each column a view of the given one (nothing copied but the keys' text). */
-function instanceBatch(columns: InstanceColumns, from: number, to: number): RecordBatch {
+export function instanceBatch(columns: InstanceColumns, from: number, to: number): RecordBatch {
   const { Field, Float64, Utf8, makeData } = arrow();
   const n = to - from;
   const fields: Field[] = [new Field('key', new Utf8(), false)];

@@ -4,7 +4,10 @@
 // partitions (large outputs now). Tables: DataIO's output of the breast tables (guest 569 × 10 +
 // label, host 569 × 20), the shapes of the scheduler bench's jobs; then a large table of
 // BENCH_BIG_ROWS (200,000) × 20 features + label, once each (file size, write, read back to rows,
-// and the first 100 rows as the tracking endpoint reads them).
+// and the first 100 rows as the tracking endpoint reads them). Last, what a component writes at the
+// 1M-row bench's scale: BENCH_COLUMN_ROWS (1,000,000) × 20 feature columns + label as Arrow partitions,
+// written by writev from the writer's chunks (columnarTable.ts writeArrowFile) against the same
+// batches through tableToIPC + writeFileSync (the joined buffer written before), CPU ms, alternated.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +17,8 @@ import { TableStore } from '../src/store/tables/tableStore.js';
 import { statSync, readdirSync } from 'node:fs';
 import { writePackedTable } from '../src/store/tables/packedTable.js';
 import { writeOutputTable } from '../src/store/tables/writeOutputTable.js';
+import { arrow, instanceBatch, instancesKind, writeArrowFile, writePartitions } from '../src/store/tables/columnarTable.js';
+import { writeFileSync } from 'node:fs';
 import { writeTable } from '../src/store/tables/writeTable.js';
 import { fixtureTable } from '../test/components/dataio/csvTable.js';
 import { InProcessJob, componentInput } from '../test/support/inProcessFederation.js';
@@ -81,6 +86,31 @@ try {
     const first = ms(() => [...tables.read(loc, { limit: 100 })]);
     console.log(`  ${name.padEnd(18)} ${(size(path()) / 1e6).toFixed(0).padStart(4)} MB   write ${w.toFixed(0).padStart(5)} ms   read ${r.toFixed(0).padStart(5)} ms   first 100 rows ${first.toFixed(1)} ms`);
   }
+  const N = Number(process.env.BENCH_COLUMN_ROWS ?? 1_000_000);
+  const keys = Array.from({ length: N }, (_, i) => String(i)).sort();
+  const columns = { keys, features: Array.from({ length: 20 }, (_, c) => Float64Array.from(keys, (_, r) => Math.sin(r * 31 + c))), labels: Float64Array.from(keys, (_, r) => r % 2) };
+  const cpuMs = (f: () => unknown): number => {
+    const started = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(started);
+    return (used.user + used.system) / 1000;
+  };
+  // The old write: the same partitions and batches, each file joined by tableToIPC, then written.
+  const joinedWriter = (path: string, batch: Parameters<typeof writeArrowFile>[1]) => writeFileSync(path, arrow().tableToIPC(new (arrow().Table)([batch]), 'file'), { flag: 'wx' });
+  let written = 0;
+  const runs: Record<string, number[]> = { 'tableToIPC + writeFileSync': [], 'writev of the chunks': [] };
+  for (let round = 0; round < 3; round++) {
+    for (const name of Object.keys(runs)) {
+      const loc = `cols_${written++}`;
+      const writer = name === 'writev of the chunks' ? writeArrowFile : joinedWriter;
+      runs[name]!.push(cpuMs(() => writePartitions(tables.columnarPathOf(loc), N, undefined, instancesKind(20, true, false), (from, to) => instanceBatch(columns, from, to), writer)));
+      tables.drop(loc);
+    }
+  }
+  console.log(`columns ${N} x 20 + label as Arrow partitions (what a component writes), CPU ms of 3 alternated runs`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  const base = median(runs['tableToIPC + writeFileSync']!);
+  for (const [name, xs] of Object.entries(runs)) console.log(`  ${name.padEnd(28)} ${xs.map((x) => x.toFixed(0).padStart(5)).join(' ')}   median ${median(xs).toFixed(0)} ms (x${(base / median(xs)).toFixed(2)})`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -2,11 +2,11 @@
 // a download, the next task) sees exactly the rows the same predictions written as JSON rows gave.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { predictColumnsOf, predictRowsOf, predictTable, type PredictColumns } from '../../src/components/predictColumns.js';
-import { readColumnarMeta } from '../../src/store/tables/columnarTable.js';
+import { partitionFile, readColumnarMeta } from '../../src/store/tables/columnarTable.js';
 import { readPredictTable, writeLargePredictTable, writePredictColumns } from '../../src/store/tables/predictTableFile.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
@@ -63,7 +63,16 @@ function assertSameAsJsonRows(columns: PredictColumns, partitions: number) {
   const json = store.readValues('rows');
   assert.equal(store.readValues('cols'), json);
   const loaded = readPredictTable(store, 'cols', SCHEMA)!;
-  assert.ok(predictColumnsOf(loaded), 'read back as columns');
+  const back = predictColumnsOf(loaded)!;
+  assert.ok(back, 'read back as columns');
+  // Keys are decoded on first use (Evaluation never asks): all of them, in key order, once.
+  assert.equal([...back.keys], json.map(([k]) => k));
+  assert.is(back.keys, back.keys);
+  // Written again from the columns read back: the same partition files, byte for byte.
+  writePredictColumns(store.columnarPathOf('again'), back, partitions);
+  for (let p = 0; p < partitions; p++) {
+    assert.ok(readFileSync(partitionFile(store.columnarPathOf('again'), p)).equals(readFileSync(partitionFile(store.columnarPathOf('cols'), p))), `partition ${p}`);
+  }
   assert.equal(loaded.rows, json);
   assert.is(readPredictTable(store, 'rows', SCHEMA), undefined);
 }

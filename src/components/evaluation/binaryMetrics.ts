@@ -2,6 +2,8 @@
 // and metrics/classification_metric.py), including their threshold cuts. Labels are 0/1 (already
 // mapped from pos_label), scores are the positive-class probabilities.
 
+import { sortFinite } from './radixSort.js';
+
 export interface Confusion {
   tp: number[];
   fp: number[];
@@ -64,8 +66,9 @@ function computeGroupedDescending(labels: ArrayLike<number>, scores: ArrayLike<n
     if (labels[i] === 1) positives[p++] = scores[i]!;
     else negatives[q++] = scores[i]!;
   }
-  positives.sort();
-  negatives.sort();
+  // No NaN, no -0 (checked above): the radix sort gives exactly the native sort's order.
+  sortFinite(positives);
+  sortFinite(negatives);
   const outScores = new Float64Array(n);
   const outLabels = new Uint8Array(n);
   for (let i = pos - 1, j = n - pos - 1, k = 0; k < n; k++) {

@@ -297,7 +297,7 @@ function param<T>(params: ComponentInput['params'], key: string, fallback: T): T
  */
 function evaluateColumns(e: Emitter, dn: string, evalType: string, metrics: string[], posLabel: unknown, c: PredictColumns): boolean {
   if (evalType === 'multi') return false;
-  const n = c.keys.length;
+  const n = c.scores.length; // not keys.length: a stored table's keys are decoded only if asked (predictTableFile.ts)
   for (let i = 0; i < n; i++) if (!Number.isFinite(c.scores[i])) return false;
   if (n === 0) return true;
   const seen = (v: number) => (c.asJson ? jsonNumber(v) : v);

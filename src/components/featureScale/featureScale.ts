@@ -168,7 +168,7 @@ export function scalePlan(f: Fitted, dataHeader: readonly string[]): ScalePlan {
 
 /**
  * Model column c's scaling of one value: clipped to the model's range, then min-max or standard,
- * rounded to 6 places. The one formula both the column transform and serving's rows use.
+ * rounded to 6 places: serving's rows (the column transform, scaleColumn, writes the same formula out).
  */
 function scaler(f: Fitted, ranges: readonly number[], c: number): (x: number) => number {
   const upper = f.upper[c]!;
@@ -203,13 +203,36 @@ function transform(plan: ScalePlan, columns: InstanceColumns): InstanceColumns {
   // Model columns in order, each applied to the current column (a data column named twice is scaled twice, as row by row).
   for (const c of plan.f.columns) {
     const at = plan.index[c]!;
-    const source = features[at]!;
-    const scale = plan.scale[c]!;
-    const out = new Float64Array(source.length);
-    for (let r = 0; r < source.length; r++) out[r] = scale(source[r]!);
-    features[at] = out;
+    features[at] = scaleColumn(plan, c, features[at]!);
   }
   return { keys: columns.keys, features, ...(columns.labels ? { labels: columns.labels } : {}) };
+}
+
+/**
+ * Model column c's scaling (`scaler`'s formula, the same operations in the same order) over a whole
+ * column, written out in the loop: calling a closure per value (one per column) cost twice the time
+ * of this loop in the 1M-row bench.
+ */
+function scaleColumn(plan: ScalePlan, c: number, source: Float64Array): Float64Array {
+  const { f } = plan;
+  const upper = f.upper[c]!;
+  const lower = f.lower[c]!;
+  const out = new Float64Array(source.length);
+  if (f.method === 'min_max_scale') {
+    const range = plan.range[c]!;
+    for (let r = 0; r < source.length; r++) {
+      const x = source[r]!;
+      out[r] = round6(((x > upper ? upper : x < lower ? lower : x) - lower) / range);
+    }
+  } else {
+    const mean = f.mean[c]!;
+    const std = f.std[c]!;
+    for (let r = 0; r < source.length; r++) {
+      const x = source[r]!;
+      out[r] = round6(((x > upper ? upper : x < lower ? lower : x) - mean) / std);
+    }
+  }
+  return out;
 }
 
 function toModel(f: Fitted, params: ComponentInput['params']): ModelBuffers {

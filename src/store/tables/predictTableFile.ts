@@ -14,9 +14,10 @@ import {
   arrow,
   batchOf,
   type ColumnarMeta,
+  decodeUtf8Column,
   float64Column,
   readColumnarMeta,
-  readColumnarPartition,
+  readPartitionColumns,
   utf8Data,
   writePartitions,
 } from './columnarTable.js';
@@ -41,14 +42,37 @@ export function writeLargePredictTable(tables: TableStore, location: string, dat
   return { count: writePredictColumns(tables.columnarPathOf(location), columns).count };
 }
 
-/** A stored predict table as a predict-columns table (rows built only if asked), or undefined for any other table. */
+/**
+ * A stored predict table as a predict-columns table (rows built only if asked), or undefined for any
+ * other table. The keys are decoded on first use: Evaluation, the usual reader, needs only the
+ * label and score columns (decoding and gathering a million keys was half of its input's load).
+ */
 export function readPredictTable(tables: TableStore, location: string, schema: Schema): DataTable | undefined {
   if (!tables.isColumnar(location)) return undefined;
   const dir = tables.columnarPathOf(location);
   const meta = readColumnarMeta(dir);
   if (meta.kind !== 'predict') return undefined;
-  const parts = meta.partitionRows.map((_, p) => readColumnarPartition(dir, meta, p).predict!);
-  return predictTable(schema, concatPredict(parts));
+  const keyColumns: Data[] = [];
+  const parts = meta.partitionRows.map((_, p) => {
+    const columns = readPartitionColumns(dir, p);
+    keyColumns.push(columns[0]!);
+    return predictPartition(meta, [], columns);
+  });
+  const columns = concatPredict(parts);
+  let keys: string[] | undefined;
+  const decodeKeys = (): string[] => {
+    if (keys) return keys;
+    const out = new Array<string>(columns.scores.length);
+    let at = 0;
+    for (const data of keyColumns) {
+      const part = decodeUtf8Column(data);
+      for (let i = 0; i < part.length; i++) out[at++] = part[i]!;
+    }
+    if (at !== out.length) throw new Error(`${dir}: ${at} keys for ${out.length} rows`);
+    keyColumns.length = 0;
+    return (keys = out);
+  };
+  return predictTable(schema, Object.defineProperty({ ...columns }, 'keys', { get: decodeKeys, enumerable: true }) as PredictColumns);
 }
 
 /** Writes `columns` (any key order; keys unique) as `partitions` partitions in key order. */
@@ -79,7 +103,7 @@ function predictBatch(c: PredictColumns, from: number, to: number) {
   const { Field, Float64, Utf8, makeData } = arrow();
   const n = to - from;
   const fields: Field[] = [new Field('key', new Utf8(), false)];
-  const children: Data[] = [utf8Data(c.keys.slice(from, to))];
+  const children: Data[] = [utf8Data(c.keys, from, to)];
   const add = (name: string, column: Float64Array) => {
     fields.push(new Field(name, new Float64(), false));
     children.push(makeData({ type: new Float64(), length: n, data: column.subarray(from, to) }));
@@ -108,23 +132,23 @@ function inKeyOrder(c: PredictColumns): PredictColumns {
   };
 }
 
-/** The partitions' columns as one table's (in partition order). */
-function concatPredict(parts: readonly PredictColumns[]): PredictColumns {
+/** The partitions' columns (keys aside: the caller's) as one table's, in partition order. */
+function concatPredict(parts: readonly PredictColumns[]): Omit<PredictColumns, 'keys'> {
   if (parts.length === 1) return parts[0]!;
   const first = parts[0]!;
-  const keys: string[] = [];
-  for (const p of parts) for (let i = 0; i < p.keys.length; i++) keys.push(p.keys[i]!);
+  let count = 0;
+  for (const p of parts) count += p.scores.length;
   const join = (pick: (p: PredictColumns) => Float64Array): Float64Array => {
-    const out = new Float64Array(keys.length);
+    const out = new Float64Array(count);
     let at = 0;
     for (const p of parts) {
       out.set(pick(p), at);
-      at += p.keys.length;
+      at += p.scores.length;
     }
     return out;
   };
   const detail = first.detail.kind === 'classes'
     ? { ...first.detail, probs: first.detail.probs.map((_, k) => join((p) => (p.detail as { probs: readonly Float64Array[] }).probs[k]!)) }
     : first.detail;
-  return { keys, labels: first.labels ? join((p) => p.labels!) : null, results: join((p) => p.results), scores: join((p) => p.scores), detail, type: first.type, asJson: true };
+  return { labels: first.labels ? join((p) => p.labels!) : null, results: join((p) => p.results), scores: join((p) => p.scores), detail, type: first.type, asJson: true };
 }

@@ -82,17 +82,21 @@ export interface KeysAndLineBytes {
 export function readKeysAndLineBytes(db: Database.Database): KeysAndLineBytes | undefined {
   // CAST(text AS BLOB) gives the text in the database's encoding: only UTF-8 is the lines' bytes.
   if (String(db.pragma('encoding', { simple: true })).toUpperCase() !== 'UTF-8') return undefined;
-  const count = db.prepare('SELECT count(*) FROM rows').pluck().get() as number;
   const maxId = (db.prepare('SELECT max(rowid) FROM rows').pluck().get() as number | null) ?? 0;
-  if (maxId > 2 * count + CHUNK || maxId >= 0x7fffffff) return undefined;
+  const fileBytes = (db.pragma('page_size', { simple: true }) as number) * (db.pragma('page_count', { simple: true }) as number);
+  // A row takes more than 4 bytes of the file (its cell and its index entry): rowids past a
+  // quarter of the file's bytes are not dense, and readKeys' rowid map stays below the file's size.
+  if (maxId >= 0x7fffffff || maxId > fileBytes / 4 + CHUNK) return undefined;
+  // The key index has an entry per row (NULL keys included, which readKeys refuses): its keys are
+  // the row count, no count(*) scan needed.
+  const keys = readKeys(db, maxId);
+  if (!keys) return undefined;
+  const count = keys.keys.length;
+  if (maxId > 2 * count + CHUNK) return undefined;
   // Every line's bytes are in the file (SQLite stores text as is), so the file's size bounds their
   // sum; pages of the buffer past the end are never touched (large buffers are mapped lazily).
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const pageCount = db.pragma('page_count', { simple: true }) as number;
-  const capacity = pageSize * pageCount + count;
+  const capacity = fileBytes + count;
   if (!(capacity <= MAX_BUFFER)) return undefined;
-  const keys = readKeys(db, maxId);
-  if (!keys || keys.keys.length !== count) return undefined;
   const bytes = Buffer.allocUnsafeSlow(capacity);
   const start = new Float64Array(count);
   const end = new Float64Array(count);

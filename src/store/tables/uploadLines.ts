@@ -82,6 +82,22 @@ export interface KeysAndLineBytes {
 export function readKeysAndLineBytes(db: Database.Database): KeysAndLineBytes | undefined {
   // CAST(text AS BLOB) gives the text in the database's encoding: only UTF-8 is the lines' bytes.
   if (String(db.pragma('encoding', { simple: true })).toUpperCase() !== 'UTF-8') return undefined;
+  // Both walks read each page once (the key walk re-seeks from the root, whose pages stay): a small
+  // page cache spares touching fresh memory, measured 1.96 → 1.75 s CPU for the host's upload
+  // against 32 MiB. The caller's setting is back for whatever reads next.
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = ${READ_CACHE_KIB}`);
+  try {
+    return readLineBytes(db);
+  } finally {
+    db.pragma(`cache_size = ${Math.trunc(cache)}`);
+  }
+}
+
+/** Page cache for the bytes reader (negative: KiB). */
+const READ_CACHE_KIB = -2048;
+
+function readLineBytes(db: Database.Database): KeysAndLineBytes | undefined {
   const maxId = (db.prepare('SELECT max(rowid) FROM rows').pluck().get() as number | null) ?? 0;
   const fileBytes = (db.pragma('page_size', { simple: true }) as number) * (db.pragma('page_count', { simple: true }) as number);
   // A row takes more than 4 bytes of the file (its cell and its index entry): rowids past a

@@ -30,7 +30,7 @@ const FEATURES = 20;
 const header = Array.from({ length: FEATURES }, (_, j) => `x${j}`);
 
 interface Step { cpu: number; wall: number }
-interface Result { load: Step; parse: Step; write: Step; peakMb: number; rows: number }
+interface Result { load: Step; parse: Step; write: Step; peakMb: number; rows: number; decoded?: boolean }
 
 function timed<T>(run: () => T): [T, Step] {
   const cpu = process.cpuUsage();
@@ -46,6 +46,8 @@ const LABEL: Record<Mode, string> = { rows: 'row path (before)          ', strin
 
 async function child(dir: string, mode: Mode): Promise<Result> {
   const store = new TableStore(join(dir, 'tables'));
+  // Whether anything asked for the lines as strings (the bytes path must not).
+  let decoded = false;
   const schema = { header, sid_name: 'id' };
   const [table, load] = timed((): DataTable<string> => {
     if (mode === 'rows') {
@@ -66,7 +68,7 @@ async function child(dir: string, mode: Mode): Promise<Result> {
     // As the runtime loads an upload (taskTables.ts): keys and line bytes read in chunks.
     const raw = store.readKeysAndLines('upload');
     if (!raw.bytes) throw new Error('no bytes');
-    return rawLinesTable(schema, raw);
+    return rawLinesTable(schema, { keys: raw.keys, bytes: raw.bytes, get lines() { decoded = true; return raw.lines; } });
   });
   const component = dataIOComponent({ columnar: mode !== 'rows' });
   const ctx = { signal: new AbortController().signal, tracker: { logMetricData() {}, setMetricMeta() {}, setProgress() {} }, federation: { remote: async () => {}, get: async () => undefined } };
@@ -78,7 +80,7 @@ async function child(dir: string, mode: Mode): Promise<Result> {
   const parse = { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 };
   const [rows, write] = timed(() => writeTaskOutput(store, `out_${mode}`, output.data!, new RecentOutputs()));
   const peakMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-  return { load, parse, write, peakMb, rows };
+  return { load, parse, write, peakMb, rows, ...(mode === 'bytes' ? { decoded } : {}) };
 }
 
 /** The bench:scale host table (ids n/10.. shuffled, values on a 1/1000 grid), as an upload. */
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
     }
     for (const [m, r] of Object.entries(results)) {
       const total = r.load.cpu + r.parse.cpu + r.write.cpu;
-      console.log(`  ${LABEL[m as Mode]}  load ${fmt(r.load)}, parse ${fmt(r.parse)}, write ${fmt(r.write)}; total ${total.toFixed(2)} s CPU; peak RSS ${r.peakMb.toFixed(0)} MB (${r.rows} rows)`);
+      console.log(`  ${LABEL[m as Mode]}  load ${fmt(r.load)}, parse ${fmt(r.parse)}, write ${fmt(r.write)}; total ${total.toFixed(2)} s CPU; peak RSS ${r.peakMb.toFixed(0)} MB (${r.rows} rows${r.decoded === undefined ? '' : r.decoded ? ', LINES DECODED' : ', no line decoded'})`);
     }
     const cpu = (r: Result) => r.load.cpu + r.parse.cpu + r.write.cpu;
     const ratio = (a: Result, b: Result) => `CPU ${(cpu(a) / cpu(b) * 100).toFixed(0)} % (load ${(a.load.cpu / b.load.cpu * 100).toFixed(0)} %, parse ${(a.parse.cpu / b.parse.cpu * 100).toFixed(0)} %), peak RSS ${(a.peakMb / b.peakMb * 100).toFixed(0)} %`;

@@ -1,9 +1,11 @@
 // npm run bench:dataio — DataIO's stage of bench:scale in one thread, the row path (before issue 17's
-// columnar work) against the columnar path (after), in the same run: the host's table of BENCH_ROWS
-// (default 1,000,000) shuffled ids × 20 features, stored as an upload (SQLite lines), then
-//   load   the upload read from SQLite (rows: a [key, line] tuple each, sorted row by row; columns:
-//          keys + lines read in chunks, store.readKeysAndLines),
-//   parse  DataIO (rows: a row object per line; columns: one Float64Array per feature),
+// columnar work) against the columnar path (after), its lines as strings (stop 13) and as UTF-8
+// bytes (now), in the same run: the host's table of BENCH_ROWS (default 1,000,000) shuffled ids × 20
+// features, stored as an upload (SQLite lines), then
+//   load   the upload read from SQLite (rows: a [key, line] tuple each, sorted row by row; strings:
+//          keys + lines read in chunks as text, uploadLines.readKeysAndLines; bytes: the lines as
+//          one buffer of UTF-8 with per-key ranges, store.readKeysAndLines),
+//   parse  DataIO (rows: a row object per line; strings, bytes: one Float64Array per feature),
 //   write  the output table (rows: Arrow partitions from row objects; columns: from the columns),
 // each path in a child process of its own (BENCH_KEEP=1 keeps the temporary directory), printing the CPU time (user + system) and wall time of
 // each step and the child's peak RSS (VmHWM). CPU time is the steadier figure on a shared machine.
@@ -15,7 +17,9 @@ import { fileURLToPath } from 'node:url';
 import type { DataTable } from '../src/components/contract.js';
 import { dataIOComponent } from '../src/components/dataio/dataIO.js';
 import { rawLinesTable } from '../src/components/rawLines.js';
+import Database from 'better-sqlite3';
 import { TableStore } from '../src/store/tables/tableStore.js';
+import { readKeysAndLines } from '../src/store/tables/uploadLines.js';
 import { writeTable } from '../src/store/tables/writeTable.js';
 import { RecentOutputs } from '../src/scheduler/recentOutputs.js';
 import { writeTaskOutput } from '../src/scheduler/taskTables.js';
@@ -26,7 +30,7 @@ const FEATURES = 20;
 const header = Array.from({ length: FEATURES }, (_, j) => `x${j}`);
 
 interface Step { cpu: number; wall: number }
-interface Result { load: Step; parse: Step; write: Step; peakMb: number; rows: number }
+interface Result { load: Step; parse: Step; write: Step; peakMb: number; rows: number; decoded?: boolean }
 
 function timed<T>(run: () => T): [T, Step] {
   const cpu = process.cpuUsage();
@@ -36,8 +40,14 @@ function timed<T>(run: () => T): [T, Step] {
   return [out, { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 }];
 }
 
-async function child(dir: string, mode: 'rows' | 'columns'): Promise<Result> {
+type Mode = 'rows' | 'strings' | 'bytes';
+const MODES: readonly Mode[] = ['rows', 'strings', 'bytes'];
+const LABEL: Record<Mode, string> = { rows: 'row path (before)          ', strings: 'columnar, lines as strings', bytes: 'columnar, lines as bytes  ' };
+
+async function child(dir: string, mode: Mode): Promise<Result> {
   const store = new TableStore(join(dir, 'tables'));
+  // Whether anything asked for the lines as strings (the bytes path must not).
+  let decoded = false;
   const schema = { header, sid_name: 'id' };
   const [table, load] = timed((): DataTable<string> => {
     if (mode === 'rows') {
@@ -45,10 +55,22 @@ async function child(dir: string, mode: 'rows' | 'columns'): Promise<Result> {
       for (const [k, v] of store.read('upload')) rows.push([k, v]);
       return { schema, rows };
     }
-    // As the runtime loads an upload (taskTables.ts): keys and lines read in chunks.
-    return rawLinesTable(schema, store.readKeysAndLines('upload'));
+    if (mode === 'strings') {
+      // The chunked text reader (the runtime's load before the bytes, and still its fallback).
+      const db = new Database(store.pathOf('upload'), { readonly: true });
+      try {
+        db.pragma('cache_size = -32768');
+        return rawLinesTable(schema, readKeysAndLines(db)!);
+      } finally {
+        db.close();
+      }
+    }
+    // As the runtime loads an upload (taskTables.ts): keys and line bytes read in chunks.
+    const raw = store.readKeysAndLines('upload');
+    if (!raw.bytes) throw new Error('no bytes');
+    return rawLinesTable(schema, { keys: raw.keys, bytes: raw.bytes, get lines() { decoded = true; return raw.lines; } });
   });
-  const component = dataIOComponent({ columnar: mode === 'columns' });
+  const component = dataIOComponent({ columnar: mode !== 'rows' });
   const ctx = { signal: new AbortController().signal, tracker: { logMetricData() {}, setMetricMeta() {}, setProgress() {} }, federation: { remote: async () => {}, get: async () => undefined } };
   const input = { jobId: 'j', taskId: 't', componentName: 'dataio_0', module: 'DataIO', role: 'host', partyId: '10000', roles: {}, params: { with_label: false, output_format: 'dense' }, data: { data: table } };
   const cpu = process.cpuUsage();
@@ -58,7 +80,7 @@ async function child(dir: string, mode: 'rows' | 'columns'): Promise<Result> {
   const parse = { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 };
   const [rows, write] = timed(() => writeTaskOutput(store, `out_${mode}`, output.data!, new RecentOutputs()));
   const peakMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-  return { load, parse, write, peakMb, rows };
+  return { load, parse, write, peakMb, rows, ...(mode === 'bytes' ? { decoded } : {}) };
 }
 
 /** The bench:scale host table (ids n/10.. shuffled, values on a 1/1000 grid), as an upload. */
@@ -87,8 +109,8 @@ const fmt = (s: Step) => `${s.cpu.toFixed(2)} s CPU / ${s.wall.toFixed(2)} s wal
 
 async function main(): Promise<void> {
   const [mode, dir] = process.argv.slice(2);
-  if (mode === 'rows' || mode === 'columns') {
-    process.stdout.write(JSON.stringify(await child(dir!, mode)));
+  if (MODES.includes(mode as Mode)) {
+    process.stdout.write(JSON.stringify(await child(dir!, mode as Mode)));
     return;
   }
   const work = tempDir('bench-dataio');
@@ -96,15 +118,17 @@ async function main(): Promise<void> {
     console.log(`dataio bench: ${ROWS} rows × ${FEATURES} features (host of bench:scale), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     generate(work);
     const results: Record<string, Result> = {};
-    for (const m of ['rows', 'columns'] as const) {
+    for (const m of MODES) {
       results[m] = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), m, work], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Result;
     }
     for (const [m, r] of Object.entries(results)) {
       const total = r.load.cpu + r.parse.cpu + r.write.cpu;
-      console.log(`  ${m === 'rows' ? 'row path (before)   ' : 'columnar path (after)'}  load ${fmt(r.load)}, parse ${fmt(r.parse)}, write ${fmt(r.write)}; total ${total.toFixed(2)} s CPU; peak RSS ${r.peakMb.toFixed(0)} MB (${r.rows} rows)`);
+      console.log(`  ${LABEL[m as Mode]}  load ${fmt(r.load)}, parse ${fmt(r.parse)}, write ${fmt(r.write)}; total ${total.toFixed(2)} s CPU; peak RSS ${r.peakMb.toFixed(0)} MB (${r.rows} rows${r.decoded === undefined ? '' : r.decoded ? ', LINES DECODED' : ', no line decoded'})`);
     }
     const cpu = (r: Result) => r.load.cpu + r.parse.cpu + r.write.cpu;
-    console.log(`  columnar / row: CPU ${(cpu(results.columns!) / cpu(results.rows!) * 100).toFixed(0)} %, parse CPU ${(results.columns!.parse.cpu / results.rows!.parse.cpu * 100).toFixed(0)} %, peak RSS ${(results.columns!.peakMb / results.rows!.peakMb * 100).toFixed(0)} %; load average now ${loadavg()[0]!.toFixed(1)}`);
+    const ratio = (a: Result, b: Result) => `CPU ${(cpu(a) / cpu(b) * 100).toFixed(0)} % (load ${(a.load.cpu / b.load.cpu * 100).toFixed(0)} %, parse ${(a.parse.cpu / b.parse.cpu * 100).toFixed(0)} %), peak RSS ${(a.peakMb / b.peakMb * 100).toFixed(0)} %`;
+    console.log(`  strings / row: ${ratio(results.strings!, results.rows!)}`);
+    console.log(`  bytes / strings: ${ratio(results.bytes!, results.strings!)}; load average now ${loadavg()[0]!.toFixed(1)}`);
   } finally {
     if (process.env.BENCH_KEEP === '1') console.log(`  kept ${work}`);
     else rmSync(work, { recursive: true, force: true });

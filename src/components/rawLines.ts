@@ -43,7 +43,8 @@ export function rawLinesTable(schema: Schema, raw: RawLines): DataTable<string> 
   return table;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM: a line that starts with U+FEFF keeps it (the decoder would strip it otherwise).
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** RawLines over bytes: `lines` decoded once, on first use (a reader of bytes never pays for it). */
 export function rawLinesFromBytes(keys: readonly string[], bytes: LineBytes): RawLines {

@@ -18,15 +18,17 @@ export function loadTaskInput(tables: TableStore, input: TableInput, recent: Rec
   if (input.format === 'raw') {
     const known = uploaded.get(input.location);
     if (known) return { schema: input.schema, rows: known };
-    // Keys and lines in two arrays, no tuple kept per line: DataIO parses them into columns, any
-    // other reader gets rows built on first use.
-    const { keys, lines } = tables.readKeysAndLines(input.location);
+    // Keys and lines (UTF-8 bytes when storage gave them), no tuple kept per line: DataIO parses
+    // them into columns, any other reader gets rows built on first use.
+    const raw = tables.readKeysAndLines(input.location);
+    const keys = raw.keys;
     if (uploaded.fits(keys.length)) {
+      const lines = raw.lines;
       const rows = keys.map((k, i): [string, string] => [k, lines[i]!]);
       uploaded.keep(input.location, rows);
       return { schema: input.schema, rows };
     }
-    return rawLinesTable(input.schema, { keys, lines });
+    return rawLinesTable(input.schema, raw);
   }
   const kept = recent.take(input.location);
   if (kept) return 'columns' in kept ? columnarTable(input.schema, kept.columns) : { schema: input.schema, rows: kept.rows };

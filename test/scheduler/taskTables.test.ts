@@ -91,6 +91,7 @@ t('given uploads, when loaded, then a small one is rows (kept for the next job) 
   const big = loadTaskInput(store, { location: 'up_big', format: 'raw', schema }, new RecentOutputs(), uploaded);
   const raw = rawLinesOf(big);
   assert.is(raw.keys.length, 30_000);
+  assert.ok(raw.bytes, 'its lines as UTF-8 bytes, for DataIO to parse');
   assert.not.ok(uploaded.get('up_big'), 'a big upload is not kept');
   assert.equal(big.rows, [...store.read('up_big')]);
 });

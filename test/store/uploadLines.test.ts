@@ -1,5 +1,6 @@
 // An upload's keys and lines read in chunks (uploadLines.ts) are exactly the sorted row-by-row
-// read's, through rowid holes, separators inside lines, non-ASCII keys and files without a key index.
+// read's, through rowid holes, separators inside lines, non-ASCII keys and files without a key index;
+// read as bytes (TableStore.readKeysAndLines' first choice), they decode to the same lines.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TableStore } from '../../src/store/tables/tableStore.js';
-import { readKeysAndLines } from '../../src/store/tables/uploadLines.js';
+import { readKeysAndLineBytes, readKeysAndLines } from '../../src/store/tables/uploadLines.js';
 import { writeTable } from '../../src/store/tables/writeTable.js';
 
 const t = suite('upload keys and lines in chunks');
@@ -52,18 +53,44 @@ function chunked(location: string) {
   }
 }
 
+function chunkedBytes(location: string) {
+  const db = new Database(store.pathOf(location), { readonly: true });
+  try {
+    return readKeysAndLineBytes(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The bytes reader's lines decoded one by one (fatal: a line that is not UTF-8 fails the test). */
+function decoded(location: string): { keys: string[]; lines: string[] } | undefined {
+  const read = chunkedBytes(location);
+  if (!read) return undefined;
+  const { bytes, start, end } = read.bytes;
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  return { keys: read.keys, lines: read.keys.map((_, r) => utf8.decode(bytes.subarray(start[r]!, end[r]!))) };
+}
+
+/** What the store gives (bytes or strings), as plain arrays; `bytes` says whether it gave bytes. */
+function stored(location: string): { keys: string[]; lines: string[]; bytes: boolean } {
+  const raw = store.readKeysAndLines(location);
+  return { keys: [...raw.keys], lines: [...raw.lines], bytes: raw.bytes !== undefined };
+}
+
 t('a shuffled upload reads in key order, chunked', () => {
   writeTable(store, 'up', rows().filter(([k]) => !k.startsWith('😀') && !k.startsWith('\uE000')));
   const expected = sortedRead('up');
   assert.ok(expected.keys.length > 9_700);
   assert.ok(chunked('up'), 'the chunked reader answered');
   assert.equal(chunked('up'), expected);
-  assert.equal(store.readKeysAndLines('up'), expected);
+  assert.equal(decoded('up'), expected);
+  assert.equal(stored('up'), { ...expected, bytes: true });
 });
 
 t('surrogate keys against U+E000 keys: still the sorted read (the order check falls back)', () => {
   writeTable(store, 'up', rows());
-  assert.equal(store.readKeysAndLines('up'), sortedRead('up'));
+  assert.is(chunkedBytes('up'), undefined);
+  assert.equal(stored('up'), { ...sortedRead('up'), bytes: false });
 });
 
 t('rowid holes (deleted duplicates) and lines holding the separator or nothing', () => {
@@ -71,6 +98,8 @@ t('rowid holes (deleted duplicates) and lines holding the separator or nothing',
   all[5] = [all[5]![0], 'a\nb'];
   all[9000] = [all[9000]![0], ''];
   all[9001] = [all[9001]![0], '\n'];
+  all[9002] = [all[9002]![0], '\uFEFFbom,é,😀'];
+  all[9003] = [all[9003]![0], '\r\n\t 1'];
   writeTable(store, 'up', all);
   const db = new Database(store.pathOf('up'));
   db.exec('DELETE FROM rows WHERE rowid % 7 = 3 OR rowid BETWEEN 4100 AND 8300');
@@ -79,6 +108,37 @@ t('rowid holes (deleted duplicates) and lines holding the separator or nothing',
   assert.ok(expected.lines.includes('a\nb') && expected.lines.includes('\n') && expected.lines.includes(''));
   assert.ok(chunked('up'));
   assert.equal(chunked('up'), expected);
+  assert.equal(decoded('up'), expected);
+  assert.equal(stored('up'), { ...expected, bytes: true });
+});
+
+t('bytes: one buffer, each line its own range (no separator kept), lines of a chunk together', () => {
+  writeTable(store, 'up', [['b', '1,2'], ['a', ''], ['c', 'é']]);
+  const read = chunkedBytes('up')!;
+  assert.equal(read.keys, ['a', 'b', 'c']);
+  // Rowid (upload) order in the buffer, key order in the ranges.
+  assert.is(Buffer.from(read.bytes.bytes).toString('utf8'), '1,2é');
+  assert.equal([...read.bytes.start], [3, 0, 3]);
+  assert.equal([...read.bytes.end], [3, 3, 5]);
+});
+
+t('a NULL line or a UTF-16 file: no bytes, the strings as before', () => {
+  writeTable(store, 'nulls', rows().slice(0, 300));
+  const db = new Database(store.pathOf('nulls'));
+  db.exec('UPDATE rows SET v = NULL WHERE rowid = 7');
+  db.close();
+  assert.is(chunkedBytes('nulls'), undefined);
+  assert.equal(stored('nulls'), { ...sortedRead('nulls'), bytes: false });
+  const wide = new Database(store.pathOf('wide'));
+  wide.pragma('encoding = "UTF-16le"');
+  wide.exec('CREATE TABLE rows(k TEXT, v TEXT); CREATE UNIQUE INDEX rows_k ON rows(k)');
+  const insert = wide.prepare('INSERT INTO rows VALUES (?, ?)');
+  for (const [k, v] of rows().slice(0, 300)) insert.run(k, v);
+  wide.close();
+  assert.is(chunkedBytes('wide'), undefined);
+  const expected = sortedRead('wide');
+  assert.is(expected.keys.length, 300);
+  assert.equal(stored('wide'), { ...expected, bytes: false });
 });
 
 t('a file without the key index, and an empty table, read as before', () => {
@@ -88,9 +148,10 @@ t('a file without the key index, and an empty table, read as before', () => {
   for (const [k, v] of rows().slice(0, 500)) insert.run(k, v);
   db.close();
   assert.is(chunked('noindex'), undefined);
-  assert.equal(store.readKeysAndLines('noindex'), sortedRead('noindex'));
+  assert.is(chunkedBytes('noindex'), undefined);
+  assert.equal(stored('noindex'), { ...sortedRead('noindex'), bytes: false });
   writeTable(store, 'empty', []);
-  assert.equal(store.readKeysAndLines('empty'), { keys: [], lines: [] });
+  assert.equal(stored('empty'), { keys: [], lines: [], bytes: true });
 });
 
 t.run();

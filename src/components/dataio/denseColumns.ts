@@ -6,8 +6,15 @@
 // and the sparse output's zeroing. A line this path cannot read (a wrong cell count, a cell or
 // label Python would refuse) ends it with NotColumnar: the caller runs the row path, which reports
 // the row path's own error, so errors stay exactly what they were.
+//
+// Lines given as UTF-8 bytes (rawLines.ts `LineBytes`, an upload read from storage) are parsed from
+// the bytes when the delimiter is one ASCII character that no number holds: a plain decimal cell
+// (or label) is read from its bytes, any other cell is decoded alone and goes through the string
+// steps above, unchanged. Splitting the bytes at an ASCII byte splits the decoded line at the same
+// character (no UTF-8 sequence holds an ASCII byte, and the decoder's replacement of bad bytes
+// stops at one), so the cells, and so the columns, are the string path's bit for bit.
 import type { InstanceColumns } from '../columns.js';
-import type { RawLines } from '../rawLines.js';
+import type { LineBytes, RawLines } from '../rawLines.js';
 import { FLOAT_TYPES, INT_TYPES } from './cells.js';
 import { fillFitter, isToken, type Replacement, type ReplaceSettings } from './fill.js';
 import { parsePyFloat, parsePyInt } from './values.js';
@@ -87,12 +94,93 @@ function cellEnd(line: string, pos: number, last: boolean, delimitor: string): n
   return next;
 }
 
+/**
+ * The feature cells of every line's bytes, in line order: visit(j, cell) with the cell decoded, or
+ * (when `value` is given) value(j, v) for a plain decimal cell (a token none can be, the caller's
+ * check). Throws NotColumnar at a line with the wrong cell count.
+ */
+function scanCellBytes(lines: LineBytes, n: number, layout: DenseLayout, delim: number, visit: (cellIndex: number, cell: string) => void, value: ((cellIndex: number, v: number) => void) | undefined, signal: AbortSignal): void {
+  const { width, labelIdx } = layout;
+  const { bytes, start, end } = lines;
+  for (let r = 0; r < n; r++) {
+    if ((r & 0xffff) === 0) signal.throwIfAborted();
+    const stop = end[r]!;
+    let pos = start[r]!;
+    for (let j = 0; j < width; j++) {
+      const last = j === width - 1;
+      if (value && j !== labelIdx) {
+        const v = readDecimalBytes(bytes, pos, stop, delim);
+        if (v === v) {
+          if (last ? scanStop !== stop : scanStop === stop) throw new NotColumnar(last ? 'too many cells' : 'too few cells');
+          value(j, v);
+          pos = scanStop + 1;
+          continue;
+        }
+      }
+      const cellStop = cellEndBytes(bytes, pos, stop, last, delim);
+      if (j !== labelIdx) visit(j, decodeCell(bytes, pos, cellStop));
+      pos = cellStop + 1;
+    }
+  }
+}
+
+/** Where the cell starting at `pos` ends (cellEnd over bytes). */
+function cellEndBytes(bytes: Uint8Array, pos: number, stop: number, last: boolean, delim: number): number {
+  let i = pos;
+  while (i < stop && bytes[i] !== delim) i++;
+  if (last) {
+    if (i < stop) throw new NotColumnar('too many cells');
+    return stop;
+  }
+  if (i >= stop) throw new NotColumnar('too few cells');
+  return i;
+}
+
+// As rawLines.ts decodes a line (no BOM stripped, bad bytes replaced): a cell decodes to its slice of the line.
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** The cell's text: ASCII bytes one by one (the usual odd cell: a token), else the UTF-8 decoder. */
+function decodeCell(bytes: Uint8Array, from: number, to: number): string {
+  if (to - from <= 16) {
+    let text = '';
+    for (let i = from; i < to; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80) return utf8.decode(bytes.subarray(from, to));
+      text += String.fromCharCode(b);
+    }
+    return text;
+  }
+  return utf8.decode(bytes.subarray(from, to));
+}
+
+/** The delimiter's byte when the bytes can be split at it (one ASCII character no number holds), else -1. */
+function bytesDelimiter(delimitor: string): number {
+  return delimitor.length === 1 && delimitor.charCodeAt(0) < 0x80 && !/[0-9.+-]/.test(delimitor) ? delimitor.charCodeAt(0) : -1;
+}
+
+/** True when a token could be a plain decimal cell (then no cell may skip the token checks). */
+function numericToken(tokens: readonly string[]): boolean {
+  return tokens.some((t) => /^[0-9.+-]*$/.test(t) && t !== '');
+}
+
 /** Fits (unless loaded) one replacement over the cells as the earlier fills left them. */
 function fitReplacement(raw: RawLines, layout: DenseLayout, o: ParseOptions, fill: DenseFill, defaultTokens: readonly string[], before: readonly Replacement[], signal: AbortSignal): Replacement {
   if (fill.loaded) return fill.loaded;
   const tokens = fill.settings.tokens ?? [...defaultTokens];
   const fitter = fillFitter(layout.features, fill.settings, tokens);
-  if (fitter.add) scanCells(raw, layout, o.delimitor, before, fitter.add, signal);
+  if (!fitter.add) return { tokens, fill: fitter.fill() };
+  const delim = bytesDelimiter(o.delimitor);
+  if (raw.bytes && delim >= 0 && fitter.addValue && !numericToken(tokens) && !before.some((rep) => numericToken(rep.tokens))) {
+    // A plain decimal cell is no token (of this fill or an earlier one): add(c, cell) adds its value.
+    const { colOf } = layout;
+    const add = fitter.add;
+    const addValue = fitter.addValue;
+    scanCellBytes(raw.bytes, raw.keys.length, layout, delim, (j, cell) => {
+      const c = colOf[j]!;
+      for (const rep of before) if (isToken(cell, rep.tokens)) cell = rep.fill[c]!;
+      add(c, cell);
+    }, (j, v) => addValue(colOf[j]!, v), signal);
+  } else scanCells(raw, layout, o.delimitor, before, fitter.add, signal);
   return { tokens, fill: fitter.fill() };
 }
 
@@ -102,7 +190,8 @@ export function readDenseColumns(
 ): DenseColumnsResult {
   const { width, labelIdx, colOf } = layout;
   const n = raw.keys.length;
-  if (raw.lines.length !== n) throw new Error(`DataIO: ${n} keys but ${raw.lines.length} lines`);
+  // Lines given as bytes: their ranges are counted (asking for the lines would decode them).
+  if (raw.bytes ? raw.bytes.start.length !== n || raw.bytes.end.length !== n : raw.lines.length !== n) throw new Error(`DataIO: ${n} keys but ${raw.bytes ? raw.bytes.start.length : raw.lines.length} lines`);
   const missing = fills.missing ? fitReplacement(raw, layout, o, fills.missing, fills.defaultTokens, [], signal) : undefined;
   const outlier = fills.outlier ? fitReplacement(raw, layout, o, fills.outlier, fills.defaultTokens, missing ? [missing] : [], signal) : undefined;
   const missingCount = new Array<number>(layout.features).fill(0);
@@ -115,63 +204,75 @@ export function readDenseColumns(
   const features = Array.from({ length: layout.features }, () => new Float64Array(n));
   const labels = labelIdx >= 0 ? new Float64Array(n) : undefined;
   const step = o.delimitor.length;
+  // No token (NaN, missing, outlier) can be a plain decimal cell: such a cell's value is its number.
+  const noNumericToken = !numericToken([...nanTokens, ...(missing?.tokens ?? []), ...(outlier?.tokens ?? [])]);
   // Float cells may skip the string when no token (NaN, missing, outlier) looks like a number.
-  const fast = !isInt && ![...nanTokens, ...(missing?.tokens ?? []), ...(outlier?.tokens ?? [])].some((t) => /^[0-9.+-]*$/.test(t) && t !== '');
+  const fast = !isInt && noNumericToken;
   // One pass per plain cell with a one-character delimiter that cannot be part of a number: the
   // digits are read up to the delimiter, no indexOf first (measured ~30 % of the parse).
   const fused = fast && step === 1 && !/[0-9.+-]/.test(o.delimitor);
   const delimCode = o.delimitor.charCodeAt(0);
-  for (let r = 0; r < n; r++) {
-    if ((r & 0xffff) === 0) signal.throwIfAborted();
-    const line = String(raw.lines[r]);
-    let pos = 0;
-    for (let j = 0; j < width; j++) {
-      if (fused && j !== labelIdx) {
-        const quick = scanPlainDecimal(line, pos, delimCode);
-        if (quick === quick) {
-          // The same cell-count checks as cellEnd: the last cell runs to the line's end, others to a delimiter.
-          const last = j === width - 1;
-          if (last ? scanStop !== line.length : scanStop === line.length) throw new NotColumnar(last ? 'too many cells' : 'too few cells');
-          features[colOf[j]!]![r] = sparseZero && Math.abs(quick) < FLOAT_ZERO ? 0 : quick;
-          pos = scanStop + 1;
-          continue;
+
+  /** Cell j of line r from its text: the row path's steps (label; fills; NaN tokens; float()/int()). */
+  const readCell = (r: number, j: number, cell: string): void => {
+    if (j === labelIdx) {
+      const v = labelInt ? parsePyInt(cell) : parsePyFloat(cell);
+      if (v === undefined) throw new NotColumnar('label');
+      labels![r] = v;
+      return;
+    }
+    const c = colOf[j]!;
+    if (missing && isToken(cell, missing.tokens)) {
+      cell = missing.fill[c]!;
+      missingCount[c]!++;
+    }
+    if (outlier && isToken(cell, outlier.tokens)) {
+      cell = outlier.fill[c]!;
+      outlierCount[c]!++;
+    }
+    let v: number | undefined;
+    if (nanTokens.includes(cell)) v = Number.NaN;
+    else {
+      v = isInt ? parsePyInt(cell) : parsePyFloat(cell);
+      if (v === undefined) throw new NotColumnar('cell');
+    }
+    if (sparseZero && Math.abs(v) < FLOAT_ZERO) v = 0;
+    features[c]![r] = v;
+  };
+
+  const delimByte = bytesDelimiter(o.delimitor);
+  if (raw.bytes && delimByte >= 0 && noNumericToken) {
+    readLineBytes(raw.bytes, n, width, labelIdx, colOf, delimByte, { isInt, labelInt, sparseZero }, features, labels, readCell, signal);
+  } else {
+    for (let r = 0; r < n; r++) {
+      if ((r & 0xffff) === 0) signal.throwIfAborted();
+      const line = String(raw.lines[r]);
+      let pos = 0;
+      for (let j = 0; j < width; j++) {
+        if (fused && j !== labelIdx) {
+          const quick = scanPlainDecimal(line, pos, delimCode);
+          if (quick === quick) {
+            // The same cell-count checks as cellEnd: the last cell runs to the line's end, others to a delimiter.
+            const last = j === width - 1;
+            if (last ? scanStop !== line.length : scanStop === line.length) throw new NotColumnar(last ? 'too many cells' : 'too few cells');
+            features[colOf[j]!]![r] = sparseZero && Math.abs(quick) < FLOAT_ZERO ? 0 : quick;
+            pos = scanStop + 1;
+            continue;
+          }
         }
-      }
-      const end = cellEnd(line, pos, j === width - 1, o.delimitor);
-      const start = pos;
-      pos = end + step;
-      if (fast && j !== labelIdx) {
-        // A plain decimal cell (no token can be one): its value without a string for it.
-        const quick = plainDecimal(line, start, end);
-        if (quick === quick) {
-          features[colOf[j]!]![r] = sparseZero && Math.abs(quick) < FLOAT_ZERO ? 0 : quick;
-          continue;
+        const end = cellEnd(line, pos, j === width - 1, o.delimitor);
+        const start = pos;
+        pos = end + step;
+        if (fast && j !== labelIdx) {
+          // A plain decimal cell (no token can be one): its value without a string for it.
+          const quick = plainDecimal(line, start, end);
+          if (quick === quick) {
+            features[colOf[j]!]![r] = sparseZero && Math.abs(quick) < FLOAT_ZERO ? 0 : quick;
+            continue;
+          }
         }
+        readCell(r, j, line.slice(start, end));
       }
-      let cell = line.slice(start, end);
-      if (j === labelIdx) {
-        const v = labelInt ? parsePyInt(cell) : parsePyFloat(cell);
-        if (v === undefined) throw new NotColumnar('label');
-        labels![r] = v;
-        continue;
-      }
-      const c = colOf[j]!;
-      if (missing && isToken(cell, missing.tokens)) {
-        cell = missing.fill[c]!;
-        missingCount[c]!++;
-      }
-      if (outlier && isToken(cell, outlier.tokens)) {
-        cell = outlier.fill[c]!;
-        outlierCount[c]!++;
-      }
-      let v: number | undefined;
-      if (nanTokens.includes(cell)) v = Number.NaN;
-      else {
-        v = isInt ? parsePyInt(cell) : parsePyFloat(cell);
-        if (v === undefined) throw new NotColumnar('cell');
-      }
-      if (sparseZero && Math.abs(v) < FLOAT_ZERO) v = 0;
-      features[c]![r] = v;
     }
   }
   const ratio = (counts: number[]) => counts.map((k) => (n === 0 ? 0 : k / n));
@@ -233,4 +334,80 @@ function readDecimal(line: string, from: number, end: number, delim: number): nu
   scanStop = i;
   const v = fraction > 0 ? m / POW10[fraction]! : m;
   return negative ? -v : v;
+}
+
+/**
+ * The main pass over lines as bytes: a plain decimal cell is read from its bytes — a feature when
+ * no token can be one (the caller's condition) and, for int data, when it has no point (Python's
+ * int() of an optional sign and ≤ 15 digits is that number, -0 included, as Number() gives it); a
+ * label likewise (labels know no tokens). Any other cell is decoded and read by `readCell`.
+ */
+function readLineBytes(
+  lines: LineBytes, n: number, width: number, labelIdx: number, colOf: Int32Array, delim: number,
+  o: { readonly isInt: boolean; readonly labelInt: boolean; readonly sparseZero: boolean },
+  features: Float64Array[], labels: Float64Array | undefined, readCell: (r: number, j: number, cell: string) => void, signal: AbortSignal,
+): void {
+  const { bytes, start, end } = lines;
+  const { isInt, labelInt, sparseZero } = o;
+  for (let r = 0; r < n; r++) {
+    if ((r & 0xffff) === 0) signal.throwIfAborted();
+    const stop = end[r]!;
+    let pos = start[r]!;
+    for (let j = 0; j < width; j++) {
+      const last = j === width - 1;
+      const v = readDecimalBytes(bytes, pos, stop, delim);
+      if (v === v && !((j === labelIdx ? labelInt : isInt) && scanPoint)) {
+        // cellEnd's checks: the last cell runs to the line's end, the others to a delimiter.
+        if (last ? scanStop !== stop : scanStop === stop) throw new NotColumnar(last ? 'too many cells' : 'too few cells');
+        if (j === labelIdx) labels![r] = v;
+        else features[colOf[j]!]![r] = sparseZero && Math.abs(v) < FLOAT_ZERO ? 0 : v;
+        pos = scanStop + 1;
+        continue;
+      }
+      const cellStop = cellEndBytes(bytes, pos, stop, last, delim);
+      readCell(r, j, decodeCell(bytes, pos, cellStop));
+      pos = cellStop + 1;
+    }
+  }
+}
+
+/** Whether the last readDecimalBytes that read a number saw a point. */
+let scanPoint = false;
+
+/**
+ * readDecimal over bytes: the plain decimal in bytes[from, …) up to `end` or the first `delim`
+ * (scanStop: where it stopped; scanPoint: a point was read), else NaN (any other byte, non-ASCII
+ * included, or more than 15 digits).
+ */
+export function readDecimalBytes(bytes: Uint8Array, from: number, end: number, delim: number): number {
+  let i = from;
+  let negative = false;
+  let c = i < end ? bytes[i]! : -1;
+  if (c === 45) {
+    negative = true;
+    i++;
+  } else if (c === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; i < end; i++) {
+    c = bytes[i]!;
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (c === 46 && fraction < 0) fraction = 0;
+    else if (c === delim) break;
+    else return Number.NaN;
+  }
+  if (digits === 0 || digits > 15) return Number.NaN;
+  scanStop = i;
+  scanPoint = fraction >= 0;
+  const v = fraction > 0 ? m / POW10[fraction]! : m;
+  return negative ? -v : v;
+}
+
+/** Where readDecimalBytes stopped (tests). */
+export function lastScanStop(): number {
+  return scanStop;
 }

@@ -37,6 +37,8 @@ export function fitFill(rows: string[][], width: number, rs: ReplaceSettings, to
  */
 export interface FillFitter {
   readonly add?: (column: number, cell: string) => void;
+  /** add(column, cell) for a cell known to be no token and to read as `value` (not NaN): the same statistic. */
+  readonly addValue?: (column: number, value: number) => void;
   fill(): string[];
 }
 
@@ -45,16 +47,20 @@ export function fillFitter(width: number, rs: ReplaceSettings, tokens: readonly 
   if (m === 'min' || m === 'max' || m === 'mean') {
     const acc: number[] = new Array<number>(width).fill(m === 'min' ? Infinity : m === 'max' ? -Infinity : 0);
     const count: number[] = new Array<number>(width).fill(0);
+    const addValue = (i: number, v: number): void => {
+      count[i]!++;
+      if (m === 'min') acc[i] = Math.min(acc[i]!, v);
+      else if (m === 'max') acc[i] = Math.max(acc[i]!, v);
+      else acc[i]! += v;
+    };
     return {
       add: (i, cell) => {
         if (isToken(cell, tokens)) return;
         const v = parsePyFloat(cell);
         if (v === undefined || Number.isNaN(v)) return;
-        count[i]!++;
-        if (m === 'min') acc[i] = Math.min(acc[i]!, v);
-        else if (m === 'max') acc[i] = Math.max(acc[i]!, v);
-        else acc[i]! += v;
+        addValue(i, v);
       },
+      addValue,
       fill: () => acc.map((a, i) => {
         // An all-missing column has no statistic; FATE's mean falls back to 0, and so do min/max here.
         if (count[i] === 0) return '0';

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { COLUMNAR_SUFFIX, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
-import { readKeysAndLines, type KeysAndLines } from './uploadLines.js';
+import { rawLinesFromBytes, type RawLines } from '../../components/rawLines.js';
+import { readKeysAndLineBytes, readKeysAndLines } from './uploadLines.js';
 
 /**
  * The table holding the rows; k and v are TEXT (UTF-8), never NULL. No NOT NULL constraint on
@@ -157,14 +158,17 @@ export class TableStore {
   }
 
   /**
-   * A whole table's keys and value texts in key order, as two arrays: read(location) collected,
-   * but an upload (SQLite) file is read in chunks (uploadLines.ts), about twice as fast.
+   * A whole table's keys and value texts in key order: read(location) collected, but an upload
+   * (SQLite) file is read in chunks (uploadLines.ts), its lines as UTF-8 bytes (decoded only if a
+   * reader asks for the strings), else as strings.
    */
-  readKeysAndLines(location: string): KeysAndLines {
+  readKeysAndLines(location: string): RawLines {
     if (!this.isPacked(location) && !this.isColumnar(location) && this.exists(location)) {
       const db = this.open(location);
       try {
         db.pragma(`cache_size = -${READ_CACHE_KIB}`);
+        const bytes = readKeysAndLineBytes(db);
+        if (bytes) return rawLinesFromBytes(bytes.keys, bytes.bytes);
         const read = readKeysAndLines(db);
         if (read) return read;
       } finally {

@@ -1,0 +1,31 @@
+// How an event's chain hash sits in the SQLite log. New events store the 32 raw bytes of the
+// SHA-256 (a BLOB); logs written before hold the same hash as 64 lowercase hex characters (TEXT),
+// and one file may hold both (an old log that kept taking appends). SQLite records each value's
+// storage class, so the value itself says which form it is: no version marker is needed, and the
+// chain's definition (chain.ts, hex text of the previous hash) is the same for both forms.
+// Why bytes: the hash column was the chain's main cost on durable appends (bench:audit): 64 hex
+// characters made every row and every fsynced WAL page heavier; 32 bytes halve that.
+// Everything that shows a hash (verify, export, receipts, queries) shows hex.
+
+/** A stored hash in either form as hex; null when the event has none (written outside the chain). */
+export function storedHashHex(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+  // Any other storage class (a number written behind the log's back) is no hash: verify names it.
+  return String(value);
+}
+
+/** The form new events are stored in: the hash's 32 bytes. */
+export function hashBytes(hex: string): Buffer {
+  return Buffer.from(hex, 'hex');
+}
+
+/**
+ * hashBytes into one reused buffer, for the writer's loop: better-sqlite3 copies a bound BLOB
+ * (SQLITE_TRANSIENT), so the same 32 bytes can be refilled for every insert without an allocation.
+ */
+export function hashBytesInto(scratch: Buffer, hex: string): Buffer {
+  scratch.write(hex, 0, 'hex');
+  return scratch;
+}

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { ChainVerifier, GENESIS_HASH } from './chain.js';
-import { storedHashHex } from './storedHash.js';
+import { HASH_AS_HEX, storedHashHex } from './storedHash.js';
 import { checkpointSigner, type CheckpointSigner } from './checkpoint.js';
 import { codeVersion } from './codeVersion.js';
 import { checkpointLine, eventLine, EXPORT_FORMAT, EXPORT_VERSION, jsonLine, type ExportedTable, type StoredEventRow } from './exportFormat.js';
@@ -57,7 +57,7 @@ export async function exportEventLog(
   try {
     const checkpoints = readCheckpoints(db);
     const byPosition = new Map(checkpoints.map((c) => [Number(c.position), c]));
-    const select = db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata, created, hash FROM events ORDER BY position').raw();
+    const select = db.prepare(`SELECT position, stream_id, revision, event_id, type, data, metadata, created, ${HASH_AS_HEX} FROM events ORDER BY position`).raw();
     const rows = () => select.iterate() as IterableIterator<RawRow>;
     const included = inclusion(selection, selection.jobId !== undefined ? jobStreams(rows(), selection.jobId) : undefined);
     await write(jsonLine({

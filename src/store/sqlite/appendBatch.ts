@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
 import { assertExpectedRevision, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../eventStore.js';
 import { chainHash, GENESIS_HASH } from '../audit/chain.js';
-import { hashBytesInto, storedHashHex } from '../audit/storedHash.js';
+import { HASH_AS_HEX, hashBytesInto, storedHashHex } from '../audit/storedHash.js';
 import { checkpointSigner, DEFAULT_CHECKPOINT_EVERY, type Checkpoint, type CheckpointSigner, type PreparedSigner } from '../audit/checkpoint.js';
 
 /** An append whose data and metadata are already JSON text (serialised by the caller). */
@@ -43,7 +43,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const selectHead = db.prepare<[string], { revision: number; position: number }>(
     'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   );
-  const selectLast = db.prepare<[], { position: number; hash: unknown }>('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
+  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
   // AUTOINCREMENT's counter: positions are never reused, even after the tail was cut.
   const selectSequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
   const insert = db.prepare('INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
@@ -129,7 +129,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
 function checkpointWriter(db: Db, chain: ChainOptions) {
   const every = BigInt(chain.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
   const sign = chain.signer ? checkpointSigner(chain.signer) : undefined;
-  const selectLast = db.prepare<[], { position: number; hash: unknown }>('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
+  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
   const selectCheckpoint = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM chain_checkpoints');
   const insert = db.prepare('INSERT OR IGNORE INTO chain_checkpoints (position, hash, created, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?)');
   /** The head to sign when at least `minimumGap` events follow the last checkpoint. */

@@ -1,7 +1,7 @@
 // The shape of one row of `events` and its translation to the port's RecordedEvent.
 import type { EventMetadata, RecordedEvent } from '../eventStore.js';
 import { upcast } from '../audit/upcasters.js';
-import { storedHashHex } from '../audit/storedHash.js';
+import { HASH_AS_HEX, storedHashHex } from '../audit/storedHash.js';
 
 export interface EventRow {
   readonly position: number;
@@ -17,7 +17,7 @@ export interface EventRow {
 }
 
 /** Column list shared by every SELECT so rows always match EventRow. */
-export const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, created, hash';
+export const EVENT_COLUMNS = `position, stream_id, revision, event_id, type, data, metadata, created, ${HASH_AS_HEX}`;
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
   return upcast({

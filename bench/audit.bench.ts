@@ -8,7 +8,7 @@
 //   2. `fedflow audit verify` speed over a log of BENCH_AUDIT_EVENTS events (default 200,000), on
 //      one thread and as the command runs it (ranges on every core), next to only reading the rows.
 // Goals: verify ≥ 200,000 events/s; appends with the chain ≤ 10 % slower.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../src/store/sqlite/sqliteEventStore.js';
@@ -34,6 +34,22 @@ const scope = { correlationId: 'bench-correlation', causationId: 'bench-cause', 
 interface Run {
   readonly eventsPerSecond: number;
   readonly cpuMicrosPerEvent: number;
+  /** Bytes the process handed to write() per event (WAL frames, checkpoints into the db): durable runs on Linux only. */
+  readonly bytesPerEvent?: number;
+}
+
+/**
+ * Bytes written so far by every thread of this process (/proc/self/io `wchar`), or undefined where
+ * there is no such file. Unlike wall time, it does not move with the machine's load: it shows what
+ * the chain adds to every commit's WAL writes.
+ */
+function bytesWritten(): number | undefined {
+  try {
+    const m = /^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Times `f` (which appends `events` events) by the wall clock and by the process's CPU time. */
@@ -51,6 +67,7 @@ async function durable(hashChain: boolean): Promise<Run> {
   const dataDir = join(dir, `run-${++runs}`);
   mkdirSync(dataDir, { recursive: true });
   const store = SqliteEventStore.open(join(dataDir, 'events.sqlite'), { hashChain, ...(hashChain ? { signer: nodeKeySigner(dataDir) } : {}), node: { partyId: '9999' } });
+  const before = bytesWritten();
   const run = await timed(2 * APPENDS, () => runInScope(scope, async () => {
     let next = 0;
     const lane = async (): Promise<void> => {
@@ -61,8 +78,9 @@ async function durable(hashChain: boolean): Promise<Run> {
     };
     await Promise.all(Array.from({ length: 64 }, lane));
   }));
+  const after = bytesWritten();
   await store.close();
-  return run;
+  return before === undefined || after === undefined ? run : { ...run, bytesPerEvent: (after - before) / (2 * APPENDS) };
 }
 
 type Audit = 'bare' | 'metadata' | 'metadata + chain';
@@ -106,13 +124,14 @@ const pct = (a: number, b: number) => {
 
 /** Each mode's best wall throughput and lowest CPU per event over ROUNDS rounds, modes alternated so noise hits all alike. */
 async function rounds<M extends string>(modes: readonly M[], f: (mode: M) => Promise<Run>): Promise<Record<M, Run>> {
-  const best = {} as Record<M, { eventsPerSecond: number; cpuMicrosPerEvent: number }>;
+  const best = {} as Record<M, { eventsPerSecond: number; cpuMicrosPerEvent: number; bytesPerEvent?: number }>;
   for (let r = 0; r < ROUNDS; r++) {
     for (const m of modes) {
       const run = await f(m);
       const b = (best[m] ??= { eventsPerSecond: 0, cpuMicrosPerEvent: Infinity });
       b.eventsPerSecond = Math.max(b.eventsPerSecond, run.eventsPerSecond);
       b.cpuMicrosPerEvent = Math.min(b.cpuMicrosPerEvent, run.cpuMicrosPerEvent);
+      if (run.bytesPerEvent !== undefined) b.bytesPerEvent = Math.min(b.bytesPerEvent ?? Infinity, run.bytesPerEvent);
     }
   }
   return best;
@@ -139,6 +158,10 @@ async function compareAppends(): Promise<void> {
   line('metadata + hash chain', d.chain, d.none);
   const slower = (d.none.eventsPerSecond / d.chain.eventsPerSecond - 1) * 100;
   console.log(`  → hash chain: ${slower >= 0 ? '+' : ''}${slower.toFixed(1)} % wall time per append (goal ≤ ${goal} %: ${slower <= goal ? 'met' : 'NOT met'})`);
+  if (d.none.bytesPerEvent !== undefined && d.chain.bytesPerEvent !== undefined) {
+    const extra = d.chain.bytesPerEvent - d.none.bytesPerEvent;
+    console.log(`  → bytes written per event (fewest of the rounds): ${Math.round(d.none.bytesPerEvent)} without the chain, ${Math.round(d.chain.bytesPerEvent)} with it (${extra >= 0 ? '+' : ''}${Math.round(extra)}, ${pct(d.chain.bytesPerEvent, d.none.bytesPerEvent)})`);
+  }
 }
 
 async function verifySpeed(): Promise<void> {

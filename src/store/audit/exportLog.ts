@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { ChainVerifier, GENESIS_HASH } from './chain.js';
+import { HASH_AS_HEX, storedHashHex } from './storedHash.js';
 import { checkpointSigner, type CheckpointSigner } from './checkpoint.js';
 import { codeVersion } from './codeVersion.js';
 import { checkpointLine, eventLine, EXPORT_FORMAT, EXPORT_VERSION, jsonLine, type ExportedTable, type StoredEventRow } from './exportFormat.js';
@@ -33,7 +34,8 @@ export class BrokenLogError extends Error {
   override readonly name = 'BrokenLogError';
 }
 
-type RawRow = [number, string, number, string, string, string, string, number, string | null];
+/** A stored row as read; the hash in either stored form (storedHash.ts). */
+type RawRow = [number, string, number, string, string, string, string, number, unknown];
 
 const TABLE_EVENTS = new Set(['TableCreated', 'TableDataLoaded', 'TableDeleted']);
 
@@ -55,7 +57,7 @@ export async function exportEventLog(
   try {
     const checkpoints = readCheckpoints(db);
     const byPosition = new Map(checkpoints.map((c) => [Number(c.position), c]));
-    const select = db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata, created, hash FROM events ORDER BY position').raw();
+    const select = db.prepare(`SELECT position, stream_id, revision, event_id, type, data, metadata, created, ${HASH_AS_HEX} FROM events ORDER BY position`).raw();
     const rows = () => select.iterate() as IterableIterator<RawRow>;
     const included = inclusion(selection, selection.jobId !== undefined ? jobStreams(rows(), selection.jobId) : undefined);
     await write(jsonLine({
@@ -69,7 +71,7 @@ export async function exportEventLog(
     let lastWritten: { position: string; hash: string } | undefined;
     const tables = new Map<string, { namespace: string; name: string; location: string | null }>();
     for (const r of rows()) {
-      const row: StoredEventRow = { position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7], hash: r[8] };
+      const row: StoredEventRow = { position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7], hash: storedHashHex(r[8]) };
       verifier.push(row, row.hash);
       const broken = verifier.firstBreak;
       if (broken) throw new BrokenLogError(`the log is broken at position ${broken.position} (stream ${broken.streamId}, revision ${broken.revision}, ${broken.type}): ${broken.reason}; run fedflow audit verify`);
@@ -145,7 +147,7 @@ function jobStreams(rows: Iterable<RawRow>, jobId: string): Set<string> {
   for (const r of rows) {
     // Cheap test first: most events of a busy log mention another job.
     if (!r[1].includes(jobId) && !r[5].includes(jobId)) continue;
-    const event = recorded({ position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7], hash: r[8] });
+    const event = recorded({ position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7], hash: storedHashHex(r[8]) });
     if (!concernsJob(event, jobId)) continue;
     streams.add(r[1]);
     collectTables(event.data, tables, 0);

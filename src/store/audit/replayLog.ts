@@ -10,6 +10,7 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { openEventsDatabase } from '../sqlite/eventsDatabase.js';
 import { parseExportLine, type ExportedTable, type ExportEnd, type ExportHeader } from './exportFormat.js';
 import { ExportChecker, ReplayRefusedError, type ReplayRow } from './replayCheck.js';
+import { hashBytes } from './storedHash.js';
 
 /** The events file of a data dir (openEventStore's EVENTS_FILE; not imported to keep this free of the adapters' index). */
 const EVENTS_FILE = 'events.sqlite';
@@ -99,7 +100,7 @@ class LogWriter {
 
   event(r: ReplayRow, gapPreviousHash: string | undefined): void {
     if (gapPreviousHash !== undefined) this.queue(this.insertGap, [r.position, gapPreviousHash]);
-    this.queue(this.insertEvent, [r.position, r.streamId, r.revision, r.eventId, r.type, r.data, r.metadata, r.created, r.hash]);
+    this.queue(this.insertEvent, [r.position, r.streamId, r.revision, r.eventId, r.type, r.data, r.metadata, r.created, hashBytes(r.hash)]);
   }
 
   checkpoint(cp: { position: bigint; hash: string; created: number; keyId: string; publicKey: string; signature: string }): void {

@@ -3,6 +3,7 @@
 // stored predecessor, so slices need nothing from each other but the event just before them.
 import type { Database } from 'better-sqlite3';
 import { ChainVerifier, type ChainBreak } from './chain.js';
+import { HASH_AS_HEX, storedHashHex } from './storedHash.js';
 
 export interface RangeResult {
   readonly events: number;
@@ -15,19 +16,21 @@ export interface RangeResult {
   readonly declaredGaps: number;
 }
 
-type RawRow = [number, string, number, string, string, string, string, number, string | null];
+/** The hash in either stored form (storedHash.ts). */
+type RawRow = [number, string, number, string, string, string, string, number, unknown];
 
-const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, created, hash';
+const COLUMNS = `position, stream_id, revision, event_id, type, data, metadata, created, ${HASH_AS_HEX}`;
 
 /** Positions from..to (inclusive; to = null: to the end). */
 export function verifyRange(db: Database, from: number, to: number | null, checkpointPositions: readonly number[], excerpt?: ReadonlyMap<number, string>): RangeResult {
-  const before = from > 1 ? (db.prepare('SELECT position, hash FROM events WHERE position < ? ORDER BY position DESC LIMIT 1').get(from) as { position: number; hash: string | null } | undefined) : undefined;
+  const row = from > 1 ? (db.prepare(`SELECT position, ${HASH_AS_HEX} FROM events WHERE position < ? ORDER BY position DESC LIMIT 1`).get(from) as { position: number; hash: unknown } | undefined) : undefined;
+  const before = row ? { position: row.position, hash: storedHashHex(row.hash) } : undefined;
   const verifier = new ChainVerifier(checkpointPositions.filter((p) => p >= from && (to === null || p <= to)).map(BigInt), { excerpt, after: before });
   const rows = to === null
     ? db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position`).raw().bind(from)
     : db.prepare(`SELECT ${COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`).raw().bind(from, to);
   for (const r of rows.iterate() as IterableIterator<RawRow>) {
-    verifier.push({ position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7] }, r[8]);
+    verifier.push({ position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7] }, storedHashHex(r[8]));
   }
   const last = verifier.lastPosition;
   return {

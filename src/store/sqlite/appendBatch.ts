@@ -3,11 +3,13 @@
 // is one append, or the appends to several streams that must be written together
 // (EventStore.appendToStreams): all of a unit or none of it. Each event is hash-chained to the
 // one before it here, inside the write transaction (so the chain follows the log's real order),
-// and every `checkpointEvery` events the chain head is signed (store/audit).
+// and stored as its 32 bytes (audit/storedHash.ts); every `checkpointEvery` events the chain head
+// is signed (store/audit).
 import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
 import { assertExpectedRevision, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../eventStore.js';
 import { chainHash, GENESIS_HASH } from '../audit/chain.js';
+import { HASH_AS_HEX, hashBytesInto, storedHashHex } from '../audit/storedHash.js';
 import { checkpointSigner, DEFAULT_CHECKPOINT_EVERY, type Checkpoint, type CheckpointSigner, type PreparedSigner } from '../audit/checkpoint.js';
 
 /** An append whose data and metadata are already JSON text (serialised by the caller). */
@@ -41,17 +43,20 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const selectHead = db.prepare<[string], { revision: number; position: number }>(
     'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   );
-  const selectLast = db.prepare<[], { position: number; hash: string | null }>('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
+  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
   // AUTOINCREMENT's counter: positions are never reused, even after the tail was cut.
   const selectSequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
   const insert = db.prepare('INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const checkpoints = checkpointWriter(db, chain);
   const chained = chain.hashChain !== false;
+  // Refilled for every insert (the BLOB is copied when bound).
+  const scratch = Buffer.alloc(32);
   const appendUnit = (unit: CommitUnit): AppendResult[] => {
     const created = Date.now();
     // Read inside the transaction: the chain continues from what is really committed.
     const last = selectLast.get();
-    let hash = last?.hash ?? GENESIS_HASH;
+    // Hex whatever the stored form: the chain's text names the previous hash in hex.
+    let hash = storedHashHex(last?.hash) ?? GENESIS_HASH;
     // Bigints for the rows and the results, the same counts as numbers for the hash's text (same
     // digits; positions stay far below 2^53): no conversion per event.
     let at = Math.max(selectSequence.get()?.seq ?? 0, last?.position ?? 0);
@@ -70,7 +75,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
         at += 1;
         const eventId = e.id ?? randomUUID();
         if (chained) hash = chainHash(hash, at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata);
-        insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, chained ? hash : null);
+        insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, chained ? hashBytesInto(scratch, hash) : null);
         lastPosition = position;
       }
       return { nextExpectedRevision: revision, position: lastPosition };
@@ -124,7 +129,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
 function checkpointWriter(db: Db, chain: ChainOptions) {
   const every = BigInt(chain.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
   const sign = chain.signer ? checkpointSigner(chain.signer) : undefined;
-  const selectLast = db.prepare<[], { position: number; hash: string | null }>('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1');
+  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
   const selectCheckpoint = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM chain_checkpoints');
   const insert = db.prepare('INSERT OR IGNORE INTO chain_checkpoints (position, hash, created, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?)');
   /** The head to sign when at least `minimumGap` events follow the last checkpoint. */
@@ -134,7 +139,8 @@ function checkpointWriter(db: Db, chain: ChainOptions) {
     if (!last?.hash) return undefined;
     const since = BigInt(last.position) - BigInt(selectCheckpoint.get()?.position ?? 0);
     if (since < minimumGap || since <= 0n) return undefined;
-    return { position: last.position, hash: last.hash };
+    // Checkpoints sign (and keep) the head in hex, as before: they are read and printed.
+    return { position: last.position, hash: storedHashHex(last.hash)! };
   };
   const write = (minimumGap: bigint): Checkpoint | undefined => {
     const last = headToSign(minimumGap);

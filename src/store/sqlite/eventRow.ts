@@ -1,6 +1,7 @@
 // The shape of one row of `events` and its translation to the port's RecordedEvent.
 import type { EventMetadata, RecordedEvent } from '../eventStore.js';
 import { upcast } from '../audit/upcasters.js';
+import { HASH_AS_HEX, storedHashHex } from '../audit/storedHash.js';
 
 export interface EventRow {
   readonly position: number;
@@ -11,11 +12,12 @@ export interface EventRow {
   readonly data: string;
   readonly metadata: string;
   readonly created: number;
-  readonly hash: string | null;
+  /** Hex text (logs written before the compact form) or the 32 bytes (storedHash.ts). */
+  readonly hash: string | Uint8Array | null;
 }
 
 /** Column list shared by every SELECT so rows always match EventRow. */
-export const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, created, hash';
+export const EVENT_COLUMNS = `position, stream_id, revision, event_id, type, data, metadata, created, ${HASH_AS_HEX}`;
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
   return upcast({
@@ -27,6 +29,6 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     revision: BigInt(row.revision),
     position: BigInt(row.position),
     created: row.created,
-    ...(row.hash ? { hash: row.hash } : {}),
+    ...(row.hash ? { hash: storedHashHex(row.hash)! } : {}),
   });
 }

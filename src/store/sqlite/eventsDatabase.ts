@@ -3,7 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database, { type Database as Db } from 'better-sqlite3';
 import { eventHash, GENESIS_HASH } from '../audit/chain.js';
+import { hashBytes } from '../audit/storedHash.js';
 
+// `hash`: the chain hash's 32 bytes, a BLOB (TEXT affinity keeps a BLOB as it is); logs written
+// before hold 64 hex characters there, and may go on taking appends (audit/storedHash.ts).
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -64,7 +67,7 @@ function addHashChain(db: Db): void {
     let previous = GENESIS_HASH;
     for (const r of db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata, created FROM events ORDER BY position').all() as Array<{ position: number; stream_id: string; revision: number; event_id: string; type: string; data: string; metadata: string; created: number }>) {
       previous = eventHash(previous, { position: r.position, streamId: r.stream_id, revision: r.revision, eventId: r.event_id, type: r.type, created: r.created, data: r.data, metadata: r.metadata });
-      update.run(previous, r.position);
+      update.run(hashBytes(previous), r.position);
     }
   }).immediate();
 }

@@ -84,7 +84,7 @@ t('given a whole log, when exported and replayed, then the replayed log is the s
   const text = await exported();
   const ls = lines(text);
   assert.equal(JSON.parse(ls[0]!).kind, 'header');
-  assert.equal(JSON.parse(ls.at(-1)!), { kind: 'end', events: 11, checkpoints: 3, head_position: '11', head_hash: (rows(originLog, 'SELECT hash FROM events WHERE position = 11')[0] as { hash: string }).hash });
+  assert.equal(JSON.parse(ls.at(-1)!), { kind: 'end', events: 11, checkpoints: 3, head_position: '11', head_hash: (rows(originLog, 'SELECT hex(hash) AS hash FROM events WHERE position = 11')[0] as { hash: string }).hash.toLowerCase() });
   const { dataDir, error } = await replayed(text);
   assert.is(error, undefined);
   const all = 'SELECT position, stream_id, revision, event_id, type, data, metadata, created, hash FROM events ORDER BY position';

@@ -142,6 +142,25 @@ t('the tail cut after a checkpoint: the first missing position is named', async 
   assert.is((await cli(dataDir)).code, 1);
 });
 
+// The hashes alone cannot see this one: the new events chain correctly onto the shortened log,
+// and the checkpoints that named the cut events went with them. Positions are never reused, so the
+// hole left in them is the evidence (the test fails if verify stops checking for gaps).
+t('the tail cut with its checkpoints, then new events appended (hashes that fit): the hole in the positions is named', async () => {
+  const { dataDir, file } = await writtenLog();
+  edit(file, (db) => {
+    db.prepare('DELETE FROM events WHERE position > 16').run();
+    db.prepare('DELETE FROM chain_checkpoints WHERE position > 16').run();
+  });
+  const store = SqliteEventStore.open(file, { signer: nodeKeySigner(dataDir), checkpointEvery: 5, node: { partyId: '9999' } });
+  await store.appendToStream('job-2', [{ type: 'After', data: { i: 1 } }, { type: 'After', data: { i: 2 } }]);
+  await store.close();
+  const report = (await verifyEventLog(file));
+  assert.not.ok(report.ok);
+  assert.is(report.firstBroken!.position, '21');
+  assert.match(report.firstBroken!.reason, /4 event\(s\) missing before it \(positions 17\.\.20\)/);
+  assert.is(report.breaks.length, 1, 'the new events themselves chain');
+});
+
 t('an edit followed by re-hashing the whole chain: the signed checkpoint after it no longer matches', async () => {
   const { file } = await writtenLog();
   edit(file, (db) => {

@@ -1,0 +1,150 @@
+// The chain hash as the sqlite log stores it: new events keep its 32 bytes (a BLOB), logs written
+// before keep 64 hex characters, and one file may hold both (an old log that goes on taking
+// appends). Verify, export, replay and reads accept both forms and show hex; a changed byte of a
+// stored BLOB is found and named like any other edit.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js';
+import { nodeKeySigner } from '../../../src/store/audit/nodeKey.js';
+import { verifyEventLog, verifyEventLogParallel, type VerifyReport } from '../../../src/store/audit/verifyLog.js';
+import { exportEventLog } from '../../../src/store/audit/exportLog.js';
+import { replayExport } from '../../../src/store/audit/replayLog.js';
+import { storedHashHex } from '../../../src/store/audit/storedHash.js';
+import { main } from '../../../src/cli/main.js';
+import { tempDir } from '../../support/http.js';
+
+const dir = tempDir('stored-hash');
+let dirs = 0;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function sql<T>(file: string, f: (db: Database.Database) => T): T {
+  const db = new Database(file);
+  try {
+    return f(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Storage class of each event's hash, in log order. */
+const forms = (file: string): string[] => sql(file, (db) => (db.prepare('SELECT typeof(hash) AS t, length(hash) AS n FROM events ORDER BY position').all() as { t: string; n: number }[]).map((r) => `${r.t}:${r.n}`));
+
+/** A data dir whose log got `n` events through the writer thread (checkpoints every 4). */
+async function appended(dataDir: string, n: number, from = 0): Promise<void> {
+  const store = SqliteEventStore.open(join(dataDir, 'events.sqlite'), { signer: nodeKeySigner(dataDir), checkpointEvery: 4, node: { partyId: '9999' } });
+  for (let i = from; i < from + n; i++) await store.appendToStream(`job-${i % 3}`, [{ type: 'Step', data: { i, text: `step ${i} ü` } }]);
+  await store.close();
+}
+
+function freshDir(): { dataDir: string; file: string } {
+  const dataDir = join(dir, `d-${++dirs}`);
+  mkdirSync(dataDir, { recursive: true });
+  return { dataDir, file: join(dataDir, 'events.sqlite') };
+}
+
+/** One thread and three ranges in workers: the same verdict. */
+async function verified(file: string): Promise<VerifyReport> {
+  const one = verifyEventLog(file);
+  const parallel = await verifyEventLogParallel(file, { threads: 3, minEventsPerThread: 1 });
+  assert.equal({ ...parallel, ms: 0 }, { ...one, ms: 0 }, 'the parallel verify agrees');
+  return one;
+}
+
+/**
+ * A log in the old form (every hash as hex text, as fedflow wrote before the compact form), which
+ * then takes 6 more appends with today's code: 8 text hashes, then 6 BLOBs, in one file.
+ */
+async function mixedLog(): Promise<{ dataDir: string; file: string }> {
+  const d = freshDir();
+  await appended(d.dataDir, 8);
+  sql(d.file, (db) => db.exec('UPDATE events SET hash = lower(hex(hash))'));
+  assert.equal(forms(d.file), Array(8).fill('text:64'), 'the old form, as written before');
+  assert.ok((await verified(d.file)).ok, 'an old-form log verifies');
+  await appended(d.dataDir, 6, 8);
+  return d;
+}
+
+const t = suite('audit: the stored form of the chain hash');
+t.after(() => rmSync(dir, { recursive: true, force: true }));
+
+t('new events store their hash as 32 bytes; reads, verify and checkpoints show it as hex', async () => {
+  const { dataDir, file } = freshDir();
+  await appended(dataDir, 10);
+  assert.equal(forms(file), Array(10).fill('blob:32'));
+  const stored = sql(file, (db) => (db.prepare('SELECT hash FROM events ORDER BY position').all() as { hash: Buffer }[]).map((r) => r.hash.toString('hex')));
+  const store = SqliteEventStore.open(file, { readOnly: true });
+  const events = await store.readAll();
+  await store.close();
+  assert.equal(events.map((e) => e.hash), stored, 'a read event carries the hex of its stored bytes');
+  const report = await verified(file);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  assert.is(report.headHash, stored[9]);
+  const checkpoints = sql(file, (db) => db.prepare('SELECT position, hash FROM chain_checkpoints ORDER BY position').all() as { position: number; hash: string }[]);
+  assert.ok(checkpoints.length >= 2);
+  for (const cp of checkpoints) assert.is(cp.hash, stored[cp.position - 1], 'a checkpoint signs the hex of the stored head');
+});
+
+t('an old-form log (hex text) that took new appends verifies across both forms, on one thread and in ranges', async () => {
+  const { dataDir, file } = await mixedLog();
+  assert.equal(forms(file), [...Array(8).fill('text:64'), ...Array(6).fill('blob:32')]);
+  const report = await verified(file);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  assert.is(report.events, 14);
+  assert.match(report.headHash!, HEX64);
+  let out = '';
+  assert.is(await main(['audit', 'verify', '--data-dir', dataDir], { stdout: (s) => void (out += s), stderr: (s) => void (out += s) }), 0, out);
+  assert.match(out, new RegExp(`^ok: 14 events, chain head ${report.headHash} at position 14`));
+});
+
+t('a mixed log exports hex hashes and replays to a log that verifies, with the same hashes', async () => {
+  const { file } = await mixedLog();
+  let text = '';
+  await exportEventLog(file, {}, (line) => void (text += line), { partyId: '9999' });
+  const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; hash?: string; previous_hash?: string; head_hash?: string });
+  const events = lines.filter((l) => l.kind === 'event');
+  assert.is(events.length, 14);
+  assert.ok(events.every((e) => HEX64.test(e.hash!) && HEX64.test(e.previous_hash!)), 'every hash in the export is hex');
+  assert.is(events[8]!.previous_hash, events[7]!.hash, 'the first new event chains to the last old one');
+  assert.match(lines.at(-1)!.head_hash!, HEX64);
+  const exportFile = join(dir, 'mixed.jsonl');
+  writeFileSync(exportFile, text);
+  const target = freshDir();
+  await replayExport(exportFile, target.dataDir);
+  assert.ok((await verified(target.file)).ok);
+  const hexes = (f: string) => sql(f, (db) => (db.prepare('SELECT hash FROM events ORDER BY position').all() as { hash: unknown }[]).map((r) => storedHashHex(r.hash)));
+  assert.equal(hexes(target.file), hexes(file));
+  assert.equal(forms(target.file), Array(14).fill('blob:32'), 'a replayed log is written in the compact form');
+});
+
+t('one byte of a stored 32-byte hash flipped: that event is named, in a new log and in a mixed one', async () => {
+  for (const { file } of [await (async () => { const d = freshDir(); await appended(d.dataDir, 10); return d; })(), await mixedLog()]) {
+    const position = 10;
+    sql(file, (db) => {
+      const hash = (db.prepare('SELECT hash FROM events WHERE position = ?').get(position) as { hash: Buffer }).hash;
+      assert.is(hash.length, 32, 'a BLOB hash');
+      hash[17] ^= 0x01;
+      db.prepare('UPDATE events SET hash = ? WHERE position = ?').run(hash, position);
+    });
+    const report = await verified(file);
+    assert.not.ok(report.ok);
+    assert.is(report.firstBroken!.position, String(position));
+    assert.match(report.firstBroken!.reason, /hash mismatch/);
+  }
+});
+
+t('a stored hash in neither form (a shortened BLOB, a number) is a break at that event', async () => {
+  const d = freshDir();
+  await appended(d.dataDir, 6);
+  sql(d.file, (db) => {
+    db.prepare('UPDATE events SET hash = substr(hash, 1, 31) WHERE position = 3').run();
+    db.prepare('UPDATE events SET hash = 42 WHERE position = 5').run();
+  });
+  const report = await verified(d.file);
+  assert.is(report.firstBroken!.position, '3');
+  assert.ok(report.breaks.some((b) => b.position === '5'));
+});
+
+t.run();

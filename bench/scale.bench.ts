@@ -158,6 +158,21 @@ const cpuSeconds = (pid: number): number => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+/** VmRSS of the child every 50 ms (wall-clock ms, MB): which stage the peak falls in. */
+function sampleRss(pid: number): { samples: [number, number][]; stop: () => void } {
+  const samples: [number, number][] = [];
+  const timer = setInterval(() => {
+    try {
+      samples.push([Date.now(), rssMb(pid)]);
+    } catch {
+      /* the child has exited */
+    }
+  }, 50);
+  return { samples, stop: () => clearInterval(timer) };
+}
+const peakBetween = (samples: readonly [number, number][], from: number, to: number): number =>
+  samples.reduce((m, [t, v]) => (t >= from && t <= to && v > m ? v : m), 0);
 
 try {
   const g0 = performance.now();
@@ -181,6 +196,7 @@ try {
       console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}`);
     }
     const cpuBeforeJob = cpuSeconds(node.child.pid!);
+    const rss = sampleRss(node.child.pid!);
     const jobStarted = performance.now();
     const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
     if (submit.body.retcode !== 0) throw new Error(submit.body.retmsg);
@@ -189,12 +205,14 @@ try {
     const jobMs = performance.now() - jobStarted;
     const totalMs = performance.now() - started;
     const jobCpu = cpuSeconds(node.child.pid!) - cpuBeforeJob;
+    rss.stop();
     if (row.f_status !== 'success') throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason}`);
     const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
     for (const component of Object.keys(dsl.components)) {
       const mine = tasks.filter((t) => t.f_component_name === component);
       const parts = mine.map((t) => `${t.f_role} ${s(Number(t.f_elapsed))}`).join(', ');
-      console.log(`  ${component.padEnd(29)} ${s(Math.max(...mine.map((t) => Number(t.f_elapsed))))}   (${parts})`);
+      const peak = peakBetween(rss.samples, Math.min(...mine.map((t) => Number(t.f_start_time))), Math.max(...mine.map((t) => Number(t.f_end_time))));
+      console.log(`  ${component.padEnd(29)} ${s(Math.max(...mine.map((t) => Number(t.f_elapsed))))}   (${parts}; RSS ≤ ${peak.toFixed(0)} MB)`);
     }
     const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
     const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);

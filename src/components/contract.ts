@@ -131,6 +131,11 @@ export interface Federation {
   remote(name: string, tag: string, payload: unknown, to: readonly PartyRef[]): Promise<void>;
   /** Receives the object a party sent under (name, tag); waits until it arrives or the task is canceled. */
   get(name: string, tag: string, from: PartyRef): Promise<unknown>;
+  /**
+   * Optional (a task worker's federation has it): as `get`, but a long list of strings that crossed
+   * threads packed (packedIds.ts) is handed over packed, for components that read ids in place.
+   */
+  getPacked?(name: string, tag: string, from: PartyRef): Promise<unknown>;
 }
 
 export interface ComponentContext {

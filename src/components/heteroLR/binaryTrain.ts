@@ -28,6 +28,7 @@ import type { ComponentContext, Instance, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
 import { dotColumns, gatherColumns, packedDoubles, rangeColumns, type RowsById } from './lrColumns.js';
+import { getMaybePacked, type IdList, PackedIds } from '../packedIds.js';
 import { ObfuscatorDealer } from './obfuscatorDealer.js';
 import { type HeteroLogisticParam, initWeights, PartyOptimizer, seededRandom } from './params.js';
 import { applyStep, SqnHessian, sqnSample, sqnUpdatesAt, WeightAverage } from './sqn.js';
@@ -59,6 +60,13 @@ export class Channel {
   async get<T>(name: string, tag: string, from: PartyRef): Promise<T> {
     this.ctx.signal.throwIfAborted();
     return (await this.ctx.federation.get(this.prefix + name, this.scope + tag, from)) as T;
+  }
+  /** A list of ids, packed (read in place, packedIds.ts) when it crossed threads so. */
+  async getIds(name: string, tag: string, from: PartyRef): Promise<IdList> {
+    this.ctx.signal.throwIfAborted();
+    const payload = await getMaybePacked(this.ctx.federation, this.prefix + name, this.scope + tag, from);
+    if (payload instanceof PackedIds || Array.isArray(payload)) return payload as IdList;
+    throw new Error(`HeteroLR: ${this.prefix + name} from ${from.role} ${from.partyId} is not a list of ids`);
   }
 }
 
@@ -332,7 +340,7 @@ export async function trainHost(
   const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
   const batches: Batch[] = [];
   for (let b = 0; b < info.batchNum; b++) {
-    const keys = await ch.get<string[]>('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
+    const keys = await ch.getIds('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
     const features = data.features(keys);
     batches.push({ n: keys.length, features, prepared: cipher.prepare(features) });
   }

@@ -4,6 +4,7 @@
 // folds, and in predict jobs.
 import type { InstanceColumns } from '../columns.js';
 import type { Instance, PartyRef } from '../contract.js';
+import type { IdList } from '../packedIds.js';
 import type { PredictColumns } from '../predictColumns.js';
 import type { Wire } from '../validation/heteroValidation.js';
 import { dotRow } from './binaryTrain.js';
@@ -21,6 +22,11 @@ export async function hostSums(wire: Wire, tag: string, hosts: readonly PartyRef
   return sums;
 }
 
+/** A wire that can hand a list of ids over packed (binaryTrain.ts's Channel). */
+interface IdWire {
+  getIds?(name: string, tag: string, from: PartyRef): Promise<IdList>;
+}
+
 /** Host: answers the guest's ids with W_h·x per model. */
 export async function answerHostSums(wire: Wire, tag: string, guest: PartyRef, row: (key: string) => Instance, coefs: readonly (readonly number[])[]): Promise<void> {
   const keys = await wire.get<string[]>('predict_index', tag, guest);
@@ -29,8 +35,8 @@ export async function answerHostSums(wire: Wire, tag: string, guest: PartyRef, r
 }
 
 /** Host, from columns: answers the guest's ids with W_h·x per model (the same sums as {@link answerHostSums}). */
-export async function answerHostSumsFrom(wire: Wire, tag: string, guest: PartyRef, data: RowsById, coefs: readonly (readonly number[])[]): Promise<void> {
-  const keys = await wire.get<string[]>('predict_index', tag, guest);
+export async function answerHostSumsFrom(wire: Wire & IdWire, tag: string, guest: PartyRef, data: RowsById, coefs: readonly (readonly number[])[]): Promise<void> {
+  const keys = wire.getIds ? await wire.getIds('predict_index', tag, guest) : await wire.get<string[]>('predict_index', tag, guest);
   const features = data.features(keys);
   await wire.send('host_prob', tag, coefs.map((w) => Array.from(dotColumns(w, features, keys.length))), guest);
 }

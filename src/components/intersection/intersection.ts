@@ -6,9 +6,12 @@
 //
 // Big tables (issue 17): every step works on the row indexes of the own ids, so a columnar input
 // (DataIO's output at scale) is intersected from its keys column and its kept rows are copied
-// column by column (`takeRows`): no row object is built, and the output is columnar too.
-import { columnarTable, takeRows } from '../columns.js';
+// column by column (`takeRows`): no row object is built, and the output is columnar too. When the
+// runtime hands the task its input alone (`consumableColumns`), the kept rows are moved down within
+// the input's own columns instead (`compactRows`): no new column memory at all.
+import { columnarTable, compactRows, consumableColumns, takeRows } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
+import { getMaybePacked, type IdList, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
 import { StringSet } from './stringSet.js';
 
@@ -29,8 +32,10 @@ function flag(params: ComponentInput['params'], keys: string[], fallback: boolea
   return fallback;
 }
 
-async function getIds(federation: Federation, name: string, tag: string, from: PartyRef): Promise<string[]> {
-  const payload = await federation.get(name, tag, from);
+/** A list of ids from a party: packed (read in place, packedIds.ts) when it crossed threads so. */
+async function getIds(federation: Federation, name: string, tag: string, from: PartyRef): Promise<IdList> {
+  const payload = await getMaybePacked(federation, name, tag, from);
+  if (payload instanceof PackedIds) return payload;
   if (!Array.isArray(payload)) throw new Error(`Intersection: ${name} from ${from.role} ${from.partyId} is not a list of ids`);
   return payload.map(String);
 }
@@ -39,7 +44,7 @@ async function getIds(federation: Federation, name: string, tag: string, from: P
  * The indexes (ascending) of the ids found in every list, among `candidates` (all ids when absent).
  * The received lists are the sets (stringSet.ts: one table sized once); the own ids are only read.
  */
-function restrict(ids: readonly string[], candidates: Int32Array | undefined, ...lists: readonly (readonly string[])[]): Int32Array {
+function restrict(ids: readonly string[], candidates: Int32Array | undefined, ...lists: readonly IdList[]): Int32Array {
   const sets = lists.map((list) => new StringSet(list));
   const total = candidates ? candidates.length : ids.length;
   const out = new Int32Array(total);
@@ -79,7 +84,9 @@ function keptRows(table: DataTable, ownIds: readonly string[], kept: Int32Array,
     // Every row kept (ids aligned beforehand, a common case): the same columns, no copy; columns
     // are never written in place.
     const all = kept.length === table.columns.keys.length;
-    return columnarTable(table.schema, all ? table.columns : takeRows(table.columns, kept));
+    if (all) return columnarTable(table.schema, table.columns);
+    const own = consumableColumns(table);
+    return columnarTable(table.schema, own ? compactRows(own, kept) : takeRows(table.columns, kept));
   }
   const rows = new Array<[string, unknown]>(kept.length);
   for (let k = 0; k < kept.length; k++) rows[k] = table.rows[kept[k]!]!;

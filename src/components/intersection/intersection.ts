@@ -13,6 +13,7 @@ import { columnarTable, compactRows, consumableColumns, takeRows } from '../colu
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
 import { getMaybePacked, type IdList, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
+import { isSortedList, isSortedStrings, sortedMembership } from './sortedMembership.js';
 import { StringSet } from './stringSet.js';
 
 const TV = 'RawIntersectTransferVariable';
@@ -42,10 +43,20 @@ async function getIds(federation: Federation, name: string, tag: string, from: P
 
 /**
  * The indexes (ascending) of the ids found in every list, among `candidates` (all ids when absent).
- * The received lists are the sets (stringSet.ts: one table sized once); the own ids are only read.
+ * Sorted lists (the usual case: tables and the lists parties send are in key order) meet the own
+ * ids in one merge pass (sortedMembership.ts); any other list becomes a set (stringSet.ts: one table
+ * sized once). The own ids are only read.
  */
 function restrict(ids: readonly string[], candidates: Int32Array | undefined, ...lists: readonly IdList[]): Int32Array {
-  const sets = lists.map((list) => new StringSet(list));
+  const ownSorted = isSortedStrings(ids);
+  const tests = lists.map((list): ((i: number, id: string) => boolean) => {
+    if (ownSorted && isSortedList(list)) {
+      const member = sortedMembership(ids, list);
+      return (i) => member[i] === 1;
+    }
+    const set = new StringSet(list);
+    return (_, id) => set.has(id);
+  });
   const total = candidates ? candidates.length : ids.length;
   const out = new Int32Array(total);
   let count = 0;
@@ -53,7 +64,7 @@ function restrict(ids: readonly string[], candidates: Int32Array | undefined, ..
     const i = candidates ? candidates[k]! : k;
     const id = ids[i]!;
     let inAll = true;
-    for (let s = 0; s < sets.length && inAll; s++) inAll = sets[s]!.has(id);
+    for (let s = 0; s < tests.length && inAll; s++) inAll = tests[s]!(i, id);
     if (inAll) out[count++] = i;
   }
   return out.subarray(0, count);

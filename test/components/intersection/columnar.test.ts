@@ -165,10 +165,16 @@ t('given long id lists as task workers pass them (packed, read in place) and inp
   const guestKeys = Array.from({ length: 30_000 }, (_, i) => `id${i}`).sort();
   const hostKeys = Array.from({ length: 25_000 }, (_, i) => `id${5_000 + ((i * 7_919) % 30_000)}`);
   const host2Keys = guestKeys.filter((_, i) => i % 3 !== 1);
-  for (const params of [{ intersect_method: 'raw' }, { intersect_method: 'raw', join_role: 'host' }]) {
+  // Lists in key order meet by a merge, others by a hash set: the host's ids shuffled, then sorted.
+  for (const [params, hostIds] of [
+    [{ intersect_method: 'raw' }, hostKeys],
+    [{ intersect_method: 'raw', join_role: 'host' }, hostKeys],
+    [{ intersect_method: 'raw' }, [...hostKeys].sort()],
+    [{ intersect_method: 'raw', join_role: 'host' }, [...hostKeys].sort()],
+  ] as const) {
     const make = (): Party[] => [
       { self: GUEST, data: asColumns(rows(guestKeys, true, 3)) },
-      { self: HOST, data: asColumns(rows(hostKeys, false, 2)) },
+      { self: HOST, data: asColumns(rows([...hostIds], false, 2)) },
       { self: HOST2, data: asColumns(rows(host2Keys, false, 4)) },
     ];
     const plain = await runJob(make(), params);

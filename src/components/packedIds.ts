@@ -70,6 +70,58 @@ export class PackedIds {
   }
 }
 
+/** Shorter lists go as they are (scheduler/packedPayload.ts packs from the same length). */
+const PACK_MIN = 10_000;
+const joinedOf = new WeakMap<readonly string[], JoinedIds>();
+
+/**
+ * A party's ids joined once, so that runs of them go out packed, a substring each, where the
+ * federation takes packed lists (`remotePacked`): HeteroLR's guest names its batches' ids and then
+ * all its ids again (predictions), which a worker would otherwise join into a packed list each time.
+ * One per ids array ({@link joinedIds}), so every sender of the same ids shares the join.
+ */
+export class JoinedIds {
+  /** Undefined: not joined yet; null: an id holds '\n', so the ids cannot be packed. */
+  private joined: string | null | undefined;
+  private starts: Float64Array | undefined;
+
+  constructor(readonly keys: readonly string[]) {}
+
+  /** Sends keys[from, to) as `federation.remote` would send that list. */
+  send(federation: Federation, name: string, tag: string, from: number, to: number, targets: readonly PartyRef[]): Promise<void> {
+    const count = to - from;
+    if (!federation.remotePacked || count < PACK_MIN || this.join() === null) {
+      return federation.remote(name, tag, from === 0 && to === this.keys.length ? this.keys : this.keys.slice(from, to), targets);
+    }
+    const starts = this.starts!;
+    const ids: PackedStrings = { fedflowPackedStrings: this.joined!.slice(starts[from]!, starts[to]! - 1), count };
+    return federation.remotePacked(name, tag, ids, targets);
+  }
+
+  private join(): string | null {
+    if (this.joined !== undefined) return this.joined;
+    const keys = this.keys;
+    const starts = new Float64Array(keys.length + 1);
+    let at = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key: unknown = keys[i];
+      if (typeof key !== 'string' || key.includes('\n')) return (this.joined = null);
+      starts[i] = at;
+      at += key.length + 1;
+    }
+    starts[keys.length] = at;
+    this.starts = starts;
+    return (this.joined = keys.join('\n'));
+  }
+}
+
+/** The joined form of an ids array (built on first send, shared by every sender of that array). */
+export function joinedIds(keys: readonly string[]): JoinedIds {
+  let joined = joinedOf.get(keys);
+  if (!joined) joinedOf.set(keys, (joined = new JoinedIds(keys)));
+  return joined;
+}
+
 /** Ids as received: a list of strings, or packed. */
 export type IdList = readonly string[] | PackedIds;
 

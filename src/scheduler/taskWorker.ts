@@ -88,6 +88,8 @@ function federationOf(task: number, state: TaskState): Federation {
   return {
     // A long list of strings crosses to the main thread packed (packedPayload.ts), a clone of one string.
     remote: async (name, tag, payload, to) => send(task, { type: 'remote', name, tag, payload: packPayload(payload), to: [...to] }),
+    // Already packed by the component (packedIds.ts): crosses as it is, like a list packPayload packed.
+    remotePacked: async (name, tag, ids, to) => send(task, { type: 'remote', name, tag, payload: ids, to: [...to] }),
     get: (name, tag, from) => getFrom(task, state, name, tag, from, false),
     getPacked: (name, tag, from) => getFrom(task, state, name, tag, from, true),
   };

@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Federation, PartyRef } from '../../src/components/contract.js';
-import { getMaybePacked, idAt, PackedIds } from '../../src/components/packedIds.js';
+import { getMaybePacked, idAt, joinedIds, PackedIds } from '../../src/components/packedIds.js';
+import { unpackPayload } from '../../src/scheduler/packedPayload.js';
 import { packPayload } from '../../src/scheduler/packedPayload.js';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => (i % 997 === 0 ? '' : `id-${i}-é𝄞`));
@@ -51,6 +52,32 @@ test('getMaybePacked: packed when the federation hands it so, else the payload a
   } catch (error) {
     assert.match((error as Error).message, /^RawIntersectTransferVariable.send_ids_host from host 10000: a packed list of 2 strings holds 1/);
   }
+});
+
+test('joined ids: runs go packed (a substring of one join) where the federation takes it, else as lists', async () => {
+  const list = ids(30_000);
+  const sent: [string, unknown][] = [];
+  const worker: Federation = {
+    remote: async (name, _t, payload) => void sent.push([`remote ${name}`, payload]),
+    remotePacked: async (name, _t, packed) => void sent.push([`packed ${name}`, packed]),
+    get: async () => null,
+  };
+  const joined = joinedIds(list);
+  assert.is(joinedIds(list), joined, 'one join per ids array');
+  await joined.send(worker, 'a', 't', 0, 12_000, [HOST]);
+  await joined.send(worker, 'b', 't', 12_000, 30_000, [HOST]);
+  await joined.send(worker, 'c', 't', 29_000, 30_000, [HOST]);
+  await joined.send({ ...worker, remotePacked: undefined }, 'd', 't', 0, 30_000, [HOST]);
+  assert.equal(sent.map(([what]) => what), ['packed a', 'packed b', 'remote c', 'remote d']);
+  assert.equal(unpackPayload(sent[0]![1]), list.slice(0, 12_000));
+  assert.equal(unpackPayload(sent[1]![1]), list.slice(12_000));
+  assert.equal(sent[2]![1], list.slice(29_000));
+  assert.is(sent[3]![1], list);
+  const newline = [...list];
+  newline[3] = 'a\nb';
+  sent.length = 0;
+  await joinedIds(newline).send(worker, 'e', 't', 0, 20_000, [HOST]);
+  assert.equal(sent, [['remote e', newline.slice(0, 20_000)]], 'an id with a newline: never packed');
 });
 
 test.run();

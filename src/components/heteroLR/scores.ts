@@ -4,15 +4,17 @@
 // folds, and in predict jobs.
 import type { InstanceColumns } from '../columns.js';
 import type { Instance, PartyRef } from '../contract.js';
-import type { IdList } from '../packedIds.js';
+import { type IdList, type JoinedIds, joinedIds } from '../packedIds.js';
 import type { PredictColumns } from '../predictColumns.js';
 import type { Wire } from '../validation/heteroValidation.js';
 import { dotRow } from './binaryTrain.js';
 import { dotColumns, type RowsById } from './lrColumns.js';
 
 /** Guest: per model, per id: the hosts' partial scores summed. */
-export async function hostSums(wire: Wire, tag: string, hosts: readonly PartyRef[], keys: readonly string[], modelCount: number): Promise<number[][]> {
-  await wire.send('predict_index', tag, keys, [...hosts]);
+export async function hostSums(wire: Wire & IdWire, tag: string, hosts: readonly PartyRef[], keys: readonly string[], modelCount: number): Promise<number[][]> {
+  // The ids joined for the batches already (training on the same keys) are sent packed from that join.
+  if (wire.sendIds) await wire.sendIds('predict_index', tag, joinedIds(keys), 0, keys.length, [...hosts]);
+  else await wire.send('predict_index', tag, keys, [...hosts]);
   const sums = Array.from({ length: modelCount }, () => new Array<number>(keys.length).fill(0));
   for (const host of hosts) {
     const parts = await wire.get<number[][]>('host_prob', tag, host);
@@ -25,6 +27,7 @@ export async function hostSums(wire: Wire, tag: string, hosts: readonly PartyRef
 /** A wire that can hand a list of ids over packed (binaryTrain.ts's Channel). */
 interface IdWire {
   getIds?(name: string, tag: string, from: PartyRef): Promise<IdList>;
+  sendIds?(name: string, tag: string, ids: JoinedIds, from: number, to: number, targets: PartyRef[]): Promise<void>;
 }
 
 /** Host: answers the guest's ids with W_h·x per model. */

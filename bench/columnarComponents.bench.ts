@@ -14,6 +14,7 @@
 //             the kept rows are copied (takeRows)
 //   inPlace   as today's task workers: the lists are read packed where they stand (getPacked) and
 //             each party's input is its task's alone, so the kept rows are compacted within it
+// BENCH_KEY_ORDER=1 puts both tables in key order first, as the job's tables are.
 //   rows      (BENCH_ROWS_TOO=1) today's code on the same tables as row objects (converted with columnsOf)
 //   baseline  the code before issue 17 on row objects, when BENCH_BASELINE names the dist/ of a
 //             build of that commit, e.g.
@@ -145,6 +146,20 @@ const hostIds = Int32Array.from({ length: ROWS }, (_, i) => i + offset);
 for (let i = ROWS - 1; i > 0; i--) {
   const j = Math.floor(((grid(i, 7) + 1) / 2.001) * (i + 1));
   [hostIds[i], hostIds[j]] = [hostIds[j]!, hostIds[i]!];
+}
+
+/**
+ * BENCH_KEY_ORDER=1: both tables in key order (string order of the ids), as the job's tables are
+ * (uploads are read in key order and outputs written so): the id lists then meet by a merge.
+ */
+if (process.env.BENCH_KEY_ORDER === '1') {
+  for (const ids of [guestIds, hostIds]) {
+    const sorted = Array.from(ids).sort((a, b) => {
+      const [x, y] = [String(a), String(b)];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    ids.set(sorted);
+  }
 }
 
 type Impl = { name: string; intersection: Component; featureScale: Component; binning: Component; rows: boolean; transport?: Transport };

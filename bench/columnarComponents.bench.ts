@@ -9,7 +9,13 @@
 //   →  HeteroFeatureBinning quantile, bin_num 10, guest local_only (quantile summaries, WOE/IV, woe transform)
 // and prints the time of each run of the same stage, in the same process:
 //   columns   today's code on columnar tables (what DataIO hands over once it produces columns)
-//   rows      today's code on the same tables as row objects (converted with columnsOf)
+//   threads   the same, with the parties' federation as a task worker's before the in-place reads:
+//             long id lists cross packed and are split back into strings for the component, and
+//             the kept rows are copied (takeRows)
+//   inPlace   as today's task workers: the lists are read packed where they stand (getPacked) and
+//             each party's input is its task's alone, so the kept rows are compacted within it
+// BENCH_KEY_ORDER=1 puts both tables in key order first, as the job's tables are.
+//   rows      (BENCH_ROWS_TOO=1) today's code on the same tables as row objects (converted with columnsOf)
 //   baseline  the code before issue 17 on row objects, when BENCH_BASELINE names the dist/ of a
 //             build of that commit, e.g.
 //               git archive 5789e9a | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
@@ -24,11 +30,12 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { columnarTable, instanceRows, untouchedColumns } from '../src/components/columns.js';
-import type { Component, DataTable, PartyRef } from '../src/components/contract.js';
+import { columnarTable, instanceRows, markConsumable, untouchedColumns } from '../src/components/columns.js';
+import type { Component, ComponentContext, DataTable, Federation, PartyRef } from '../src/components/contract.js';
 import { heteroFeatureBinning } from '../src/components/featureBinning/featureBinning.js';
 import { featureScale } from '../src/components/featureScale/featureScale.js';
 import { intersection } from '../src/components/intersection/intersection.js';
+import { packPayload, unpackPayload } from '../src/scheduler/packedPayload.js';
 import { InProcessJob, componentInput } from '../test/support/inProcessFederation.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -63,11 +70,35 @@ const asRows = (table: DataTable): DataTable => ({ schema: table.schema, rows: i
 
 const roles = { guest: [GUEST.partyId], host: [HOST.partyId] };
 
-async function intersect(component: Component, guest: DataTable, host: DataTable): Promise<DataTable[]> {
+/**
+ * How the parties' federation behaves: `threads` as a task worker's (long id lists cross packed,
+ * packedPayload.ts, and are unpacked for the component), plus `inPlace` as today's workers (the
+ * component may take a list packed, `getPacked`, and each input is the task's alone, so its kept
+ * rows are compacted within it).
+ */
+type Transport = 'plain' | 'threads' | 'inPlace';
+
+function contextOf(job: InProcessJob, self: PartyRef, transport: Transport): ComponentContext {
+  const ctx = job.context(self);
+  if (transport === 'plain') return ctx;
+  const inner = ctx.federation;
+  const federation: Federation = {
+    remote: (name, tag, payload, to) => inner.remote(name, tag, packPayload(payload), to),
+    get: async (name, tag, from) => unpackPayload(await inner.get(name, tag, from)),
+    ...(transport === 'inPlace' ? { getPacked: (name: string, tag: string, from: PartyRef) => inner.get(name, tag, from) } : {}),
+  };
+  return { ...ctx, federation };
+}
+
+async function intersect(component: Component, guest: DataTable, host: DataTable, transport: Transport = 'plain'): Promise<DataTable[]> {
   const job = new InProcessJob();
   const input = (self: PartyRef, data: DataTable) =>
     componentInput({ module: 'Intersection', role: self.role, partyId: self.partyId, roles, params: { intersect_method: 'raw' }, data: { data } });
-  const outs = await Promise.all([component(input(GUEST, guest), job.context(GUEST)), component(input(HOST, host), job.context(HOST))]);
+  if (transport === 'inPlace') [guest, host].forEach(markConsumable);
+  const outs = await Promise.all([
+    component(input(GUEST, guest), contextOf(job, GUEST, transport)),
+    component(input(HOST, host), contextOf(job, HOST, transport)),
+  ]);
   return outs.map((o) => o.data!);
 }
 
@@ -117,11 +148,26 @@ for (let i = ROWS - 1; i > 0; i--) {
   [hostIds[i], hostIds[j]] = [hostIds[j]!, hostIds[i]!];
 }
 
-type Impl = { name: string; intersection: Component; featureScale: Component; binning: Component; rows: boolean };
+/**
+ * BENCH_KEY_ORDER=1: both tables in key order (string order of the ids), as the job's tables are
+ * (uploads are read in key order and outputs written so): the id lists then meet by a merge.
+ */
+if (process.env.BENCH_KEY_ORDER === '1') {
+  for (const ids of [guestIds, hostIds]) {
+    const sorted = Array.from(ids).sort((a, b) => {
+      const [x, y] = [String(a), String(b)];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    ids.set(sorted);
+  }
+}
+
+type Impl = { name: string; intersection: Component; featureScale: Component; binning: Component; rows: boolean; transport?: Transport };
 
 async function implementation(name: string): Promise<Impl> {
   if (name === 'columns') return { name, intersection, featureScale, binning: heteroFeatureBinning, rows: false };
   if (name === 'rows') return { name, intersection, featureScale, binning: heteroFeatureBinning, rows: true };
+  if (name === 'threads' || name === 'inPlace') return { name, intersection, featureScale, binning: heteroFeatureBinning, rows: false, transport: name };
   const base = (path: string) => import(`${BASELINE}/src/components/${path}`);
   const [i, f, b] = [await base('intersection/intersection.js'), await base('featureScale/featureScale.js'), await base('featureBinning/featureBinning.js')];
   return { name, intersection: i.intersection, featureScale: f.featureScale, binning: b.heteroFeatureBinning, rows: true };
@@ -152,7 +198,7 @@ async function runOne(impl: Impl): Promise<Figures> {
     const guest = generate(guestIds, 10, 0, true);
     const host = generate(hostIds, 20, 10, false);
     const [g, h] = impl.rows ? [asRows(guest), asRows(host)] : [guest, host];
-    const [[gOut, hOut], intersectTime] = await time(() => intersect(impl.intersection, g, h));
+    const [[gOut, hOut], intersectTime] = await time(() => intersect(impl.intersection, g, h, impl.transport));
     const [scaled, scaleTime] = await time(() => scale(impl.featureScale, gOut!));
     const [binned, binTime] = await time(() => bin(impl.binning, scaled));
     figures = {
@@ -172,7 +218,7 @@ if (one) {
 } else {
   console.log(`columnar components bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: read ratios)`);
   let expected: string[] | undefined;
-  for (const name of ['columns', 'rows', ...(BASELINE ? ['baseline'] : [])]) {
+  for (const name of ['columns', 'threads', 'inPlace', ...(process.env.BENCH_ROWS_TOO === '1' ? ['rows'] : []), ...(BASELINE ? ['baseline'] : [])]) {
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url)], {
       env: { ...process.env, BENCH_COLUMNAR_IMPL: name },
       encoding: 'utf8',

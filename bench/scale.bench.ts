@@ -11,12 +11,14 @@
 // 30 features plus noise is > 0, so the label is learnable only from both parties together.
 //
 // env: BENCH_ROWS (default 1,000,000), BENCH_KEEP=1 keeps the temporary directory,
-//      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+//      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+//      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window.
+// Per stage it prints the node's CPU seconds (all threads) in the stage's window and its peak VmRSS there.
 //
 // Baseline (today's code before issue 17, commit 8f6ccdb, BENCH_ROWS=1000000, 2 shared cores):
 //   see README "Big tables" — figures recorded there from this bench.
 import { once } from 'node:events';
-import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -158,6 +160,26 @@ const cpuSeconds = (pid: number): number => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 const peakRssMb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+/** VmRSS and CPU seconds of the child every 50 ms (wall-clock ms, MB, s): where the peak and the CPU fall by stage. */
+function sampleRss(pid: number): { samples: [number, number, number][]; stop: () => void } {
+  const samples: [number, number, number][] = [];
+  const timer = setInterval(() => {
+    try {
+      samples.push([Date.now(), rssMb(pid), cpuSeconds(pid)]);
+    } catch {
+      /* the child has exited */
+    }
+  }, 50);
+  return { samples, stop: () => clearInterval(timer) };
+}
+const peakBetween = (samples: readonly [number, number, number][], from: number, to: number): number =>
+  samples.reduce((m, [t, v]) => (t >= from && t <= to && v > m ? v : m), 0);
+/** The node's CPU seconds (all threads) between two times: steadier than a stage's wall time under load. */
+const cpuBetween = (samples: readonly [number, number, number][], from: number, to: number): number => {
+  const inside = samples.filter(([t]) => t >= from && t <= to);
+  return inside.length < 2 ? NaN : inside[inside.length - 1]![2] - inside[0]![2];
+};
 
 try {
   const g0 = performance.now();
@@ -181,6 +203,7 @@ try {
       console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}`);
     }
     const cpuBeforeJob = cpuSeconds(node.child.pid!);
+    const rss = sampleRss(node.child.pid!);
     const jobStarted = performance.now();
     const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
     if (submit.body.retcode !== 0) throw new Error(submit.body.retmsg);
@@ -189,13 +212,20 @@ try {
     const jobMs = performance.now() - jobStarted;
     const totalMs = performance.now() - started;
     const jobCpu = cpuSeconds(node.child.pid!) - cpuBeforeJob;
+    rss.stop();
     if (row.f_status !== 'success') throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason}`);
     const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
+    const stages: string[] = [];
     for (const component of Object.keys(dsl.components)) {
       const mine = tasks.filter((t) => t.f_component_name === component);
       const parts = mine.map((t) => `${t.f_role} ${s(Number(t.f_elapsed))}`).join(', ');
-      console.log(`  ${component.padEnd(29)} ${s(Math.max(...mine.map((t) => Number(t.f_elapsed))))}   (${parts})`);
+      const [from, to] = [Math.min(...mine.map((t) => Number(t.f_start_time))), Math.max(...mine.map((t) => Number(t.f_end_time)))];
+      const cpu = cpuBetween(rss.samples, from, to).toFixed(1);
+      console.log(`  ${component.padEnd(29)} ${s(Math.max(...mine.map((t) => Number(t.f_elapsed))))}   (${parts}; node CPU ${cpu} s, RSS ≤ ${peakBetween(rss.samples, from, to).toFixed(0)} MB)`);
+      stages.push(`${component} ${from} ${to}`);
     }
+    // BENCH_RSS_TRACE=<file>: the samples (ms, MB, CPU s) and the stages' windows, for a closer look.
+    if (process.env.BENCH_RSS_TRACE) writeFileSync(process.env.BENCH_RSS_TRACE, [...stages, ...rss.samples.map((x) => x.join(' '))].join('\n'));
     const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
     const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);
     console.log(`  job wall time (submit → success)  ${s(jobMs)}   (node CPU time during the job ${jobCpu.toFixed(1)} s; load average now ${loadavg()[0]!.toFixed(1)})`);

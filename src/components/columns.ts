@@ -127,3 +127,46 @@ export function featuresAt(columns: InstanceColumns, r: number): number[] {
   for (let c = 0; c < width; c++) out[c] = columns.features[c]![r]!;
   return out;
 }
+
+const CONSUMABLE = Symbol('consumable');
+
+/**
+ * Marks a columnar table as its task's alone: the runtime loaded it for this one task, nobody else
+ * holds its columns and it is dropped when the task ends, so the task may reuse the columns' memory
+ * for its output ({@link compactRows}). Tables a test or a caller builds are never marked.
+ */
+export function markConsumable(table: DataTable): void {
+  if (table.columns) Object.defineProperty(table, CONSUMABLE, { value: true, enumerable: false });
+}
+
+/** The columns of a table marked consumable whose rows were never built; undefined otherwise. */
+export function consumableColumns(table: DataTable): InstanceColumns | undefined {
+  return (table as DataTable & { [CONSUMABLE]?: boolean })[CONSUMABLE] === true ? untouchedColumns(table) : undefined;
+}
+
+/**
+ * The rows at `indexes` (strictly ascending), as {@link takeRows} gives them, but moved down within
+ * the same typed arrays: each column becomes a view of its first indexes.length values. No new
+ * column memory (on this machine a fresh page costs ~20 µs to fault in: 150 MB of new columns
+ * cost ~1 s) and no second copy alive at once. The given columns are spent: only for
+ * {@link consumableColumns}. The keys are a new array (small: references to the same strings).
+ */
+export function compactRows(columns: InstanceColumns, indexes: Int32Array): InstanceColumns {
+  const n = indexes.length;
+  for (let i = 1; i < n; i++) {
+    if (indexes[i]! <= indexes[i - 1]!) throw new Error('compactRows: indexes must be strictly ascending');
+  }
+  const keys = new Array<string>(n);
+  for (let i = 0; i < n; i++) keys[i] = columns.keys[indexes[i]!]!;
+  // indexes[i] >= i, so moving forward never overwrites a value still to be read.
+  const compact = (column: Float64Array): Float64Array => {
+    for (let i = 0; i < n; i++) column[i] = column[indexes[i]!]!;
+    return column.subarray(0, n);
+  };
+  return {
+    keys,
+    features: columns.features.map(compact),
+    ...(columns.labels ? { labels: compact(columns.labels) } : {}),
+    ...(columns.labelFirst ? { labelFirst: true } : {}),
+  };
+}

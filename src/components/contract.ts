@@ -6,6 +6,7 @@
 // JSON values, bigint, typed arrays, Map/Set) because they cross thread and node boundaries.
 
 import type { InstanceColumns } from './columns.js';
+import type { PackedStrings } from './packedIds.js';
 
 export interface PartyRef {
   readonly role: string;
@@ -131,6 +132,16 @@ export interface Federation {
   remote(name: string, tag: string, payload: unknown, to: readonly PartyRef[]): Promise<void>;
   /** Receives the object a party sent under (name, tag); waits until it arrives or the task is canceled. */
   get(name: string, tag: string, from: PartyRef): Promise<unknown>;
+  /**
+   * Optional (a task worker's federation has it): as `get`, but a long list of strings that crossed
+   * threads packed (packedIds.ts) is handed over packed, for components that read ids in place.
+   */
+  getPacked?(name: string, tag: string, from: PartyRef): Promise<unknown>;
+  /**
+   * Optional (a task worker's federation has it): sends the list of strings a packed form stands for
+   * (packedIds.ts), as `remote` of that list; a sender that has its ids joined already skips a join.
+   */
+  remotePacked?(name: string, tag: string, ids: PackedStrings, to: readonly PartyRef[]): Promise<void>;
 }
 
 export interface ComponentContext {

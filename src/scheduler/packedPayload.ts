@@ -4,24 +4,16 @@
 // into one string it crosses as a single copy of its characters. Only the in-process hops see the
 // packed form: the receiving worker unpacks it before the component gets it, and an object for
 // another node is unpacked before it goes on the wire (clusterMailbox.ts), so what parties exchange
-// is the same list either way.
+// is the same list either way. A component that reads ids in place (the raw Intersection, a HeteroLR
+// host) asks its federation for the packed form itself (`getPacked`, components/packedIds.ts).
+import { isPackedStrings, type PackedStrings } from '../components/packedIds.js';
+
+export type { PackedStrings };
 
 /** Lists shorter than this cross as they are (the clone is cheap; packing would only add a step). */
 const MIN_PACKED = 10_000;
 /** The separator: upload lines end at '\n', so no uploaded key holds one; a list where one does is not packed. */
 const SEPARATOR = '\n';
-
-/** The packed form of a list of strings: their join and how many there are (an empty string is a member too). */
-export interface PackedStrings {
-  readonly fedflowPackedStrings: string;
-  readonly count: number;
-}
-
-function isPacked(payload: unknown): payload is PackedStrings {
-  return typeof payload === 'object' && payload !== null && !Array.isArray(payload)
-    && typeof (payload as PackedStrings).fedflowPackedStrings === 'string' && typeof (payload as PackedStrings).count === 'number'
-    && Object.keys(payload).length === 2;
-}
 
 /** The payload to post to another thread: a long list of strings without a separator packed, anything else as it is. */
 export function packPayload(payload: unknown): unknown {
@@ -35,7 +27,7 @@ export function packPayload(payload: unknown): unknown {
 
 /** The payload as the sending component gave it: a packed list back to its strings, anything else as it is. */
 export function unpackPayload(payload: unknown): unknown {
-  if (!isPacked(payload)) return payload;
+  if (!isPackedStrings(payload)) return payload;
   const list = payload.fedflowPackedStrings.split(SEPARATOR);
   if (list.length !== payload.count) throw new Error(`a packed list of ${payload.count} strings holds ${list.length}`);
   return list;

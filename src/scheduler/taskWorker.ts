@@ -3,7 +3,8 @@
 // reused (warm pool) and runs the tasks of one job at a time, possibly several at once (the parties
 // of a component wait on each other through the federation, so they interleave at its awaits).
 import { parentPort } from 'node:worker_threads';
-import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, Tracker } from '../components/contract.js';
+import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, PartyRef, Tracker } from '../components/contract.js';
+import { markConsumable } from '../components/columns.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { loadTaskInput, writeTaskOutput } from './taskTables.js';
@@ -18,7 +19,8 @@ lowerThisThreadPriority();
 
 interface TaskState {
   readonly abort: AbortController;
-  readonly pendingGets: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
+  /** `packed`: a packed list is handed over as it came (the component reads it in place). */
+  readonly pendingGets: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; packed?: boolean }>;
   nextGetId: number;
 }
 
@@ -49,7 +51,7 @@ port.on('message', ({ task, message }: ToWorkerEnvelope) => {
       // A payload that only looks packed (another party can send any shape) fails this get, not the worker.
       let payload: unknown;
       try {
-        payload = unpackPayload(message.payload);
+        payload = pending.packed ? message.payload : unpackPayload(message.payload);
       } catch (error) {
         pending.reject(error instanceof Error ? error : new Error(String(error)));
         return;
@@ -86,14 +88,20 @@ function federationOf(task: number, state: TaskState): Federation {
   return {
     // A long list of strings crosses to the main thread packed (packedPayload.ts), a clone of one string.
     remote: async (name, tag, payload, to) => send(task, { type: 'remote', name, tag, payload: packPayload(payload), to: [...to] }),
-    get: (name, tag, from) =>
-      new Promise((resolve, reject) => {
-        if (state.abort.signal.aborted) return reject(new Error('task stopped'));
-        const id = state.nextGetId++;
-        state.pendingGets.set(id, { resolve, reject });
-        send(task, { type: 'get', id, name, tag, from });
-      }),
+    // Already packed by the component (packedIds.ts): crosses as it is, like a list packPayload packed.
+    remotePacked: async (name, tag, ids, to) => send(task, { type: 'remote', name, tag, payload: ids, to: [...to] }),
+    get: (name, tag, from) => getFrom(task, state, name, tag, from, false),
+    getPacked: (name, tag, from) => getFrom(task, state, name, tag, from, true),
   };
+}
+
+function getFrom(task: number, state: TaskState, name: string, tag: string, from: PartyRef, packed: boolean): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    if (state.abort.signal.aborted) return reject(new Error('task stopped'));
+    const id = state.nextGetId++;
+    state.pendingGets.set(id, { resolve, reject, packed });
+    send(task, { type: 'get', id, name, tag, from });
+  });
 }
 
 /** One TableStore per directory (its constructor makes sure the directory exists: once is enough). */
@@ -127,6 +135,10 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
     };
     for (const [key, input] of Object.entries(request.inputs)) data[key] = load(input);
     if (request.inputList) dataList = request.inputList.map(({ name, input }) => ({ name, table: load(input) }));
+    // A table loaded for one input name only is this task's alone (dropped below once the component
+    // returns): the component may reuse its columns' memory (columns.ts, consumableColumns).
+    const names = [...Object.values(request.inputs), ...(request.inputList ?? []).map((i) => i.input)];
+    for (const [location, table] of loaded) if (names.filter((i) => i.location === location).length === 1) markConsumable(table);
   }
   const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
   // need_run false (FATE's ComponentProperties → ModelBase.pass_data): the party's task runs, does

@@ -2,7 +2,7 @@
 // not follow a derived table, and rows convert to columns only when they are instances alike.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows, columnsOf, instanceRows, takeRows, untouchedColumns } from '../../src/components/columns.js';
+import { columnarTable, columnsFromRows, columnsOf, compactRows, consumableColumns, instanceRows, markConsumable, takeRows, untouchedColumns } from '../../src/components/columns.js';
 
 const t = suite('columnar instance tables');
 const schema = { header: ['x0', 'x1'], sid_name: 'id', label_name: 'y' };
@@ -47,6 +47,40 @@ t('given indexes, when rows are taken, then keys, features and labels follow the
   assert.equal(taken.keys, ['c', 'a']);
   assert.equal(Array.from(taken.labels!), [1, 0]);
   assert.equal(Array.from(taken.features[1]!), [6, -0]);
+});
+
+t('given ascending indexes, when rows are compacted, then they equal takeRows\' copy and live in the same arrays', () => {
+  const make = () => ({
+    keys: ['a', 'b', 'c', 'd', 'e'],
+    features: [Float64Array.of(1, 2, NaN, 4, 5), Float64Array.of(-0, 5, 6, 7, 8)],
+    labels: Float64Array.of(0, 1, 1, 0, 1),
+    labelFirst: true,
+  });
+  for (const kept of [[0, 2, 4], [1, 2, 3], [4], [], [0, 1, 2, 3, 4]]) {
+    const expected = takeRows(make(), kept);
+    const own = make();
+    const compacted = compactRows(own, Int32Array.from(kept));
+    assert.equal(JSON.stringify(instanceRows(compacted)), JSON.stringify(instanceRows(expected)), `kept ${kept}`);
+    assert.is(compacted.features[1]!.buffer, own.features[1]!.buffer, 'no new column memory');
+    assert.is(compacted.labels!.length, kept.length);
+    assert.ok(compacted.labelFirst);
+  }
+  assert.ok(Number.isNaN(compactRows(make(), Int32Array.of(0, 2, 4)).features[0]![1]!), 'NaN moves as a value');
+  assert.throws(() => compactRows(make(), Int32Array.of(2, 1)), /strictly ascending/);
+  assert.throws(() => compactRows(make(), Int32Array.of(1, 1)), /strictly ascending/);
+});
+
+t('given tables, when asked for consumable columns, then only a marked columnar table whose rows were never built has them', () => {
+  const plain = columnarTable(schema, columns);
+  assert.is(consumableColumns(plain), undefined, 'not marked: a caller may still hold it');
+  const marked = columnarTable(schema, columns);
+  markConsumable(marked);
+  assert.is(consumableColumns(marked), columns);
+  void marked.rows;
+  assert.is(consumableColumns(marked), undefined, 'rows handed out: the columns are no longer the table');
+  const rowsTable = { schema, rows: [] };
+  markConsumable(rowsTable);
+  assert.is(consumableColumns(rowsTable), undefined);
 });
 
 t.run();

@@ -28,6 +28,7 @@ import type { ComponentContext, Instance, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
 import { dotColumns, gatherColumns, packedDoubles, rangeColumns, type RowsById } from './lrColumns.js';
+import { getMaybePacked, type IdList, type JoinedIds, joinedIds, PackedIds } from '../packedIds.js';
 import { ObfuscatorDealer } from './obfuscatorDealer.js';
 import { type HeteroLogisticParam, initWeights, PartyOptimizer, seededRandom } from './params.js';
 import { applyStep, SqnHessian, sqnSample, sqnUpdatesAt, WeightAverage } from './sqn.js';
@@ -59,6 +60,17 @@ export class Channel {
   async get<T>(name: string, tag: string, from: PartyRef): Promise<T> {
     this.ctx.signal.throwIfAborted();
     return (await this.ctx.federation.get(this.prefix + name, this.scope + tag, from)) as T;
+  }
+  /** keys[from, to) of `ids` (packed where the federation takes it: packedIds.ts), as send of that list. */
+  sendIds(name: string, tag: string, ids: JoinedIds, from: number, to: number, targets: PartyRef[]): Promise<void> {
+    return ids.send(this.ctx.federation, this.prefix + name, this.scope + tag, from, to, targets);
+  }
+  /** A list of ids, packed (read in place, packedIds.ts) when it crossed threads so. */
+  async getIds(name: string, tag: string, from: PartyRef): Promise<IdList> {
+    this.ctx.signal.throwIfAborted();
+    const payload = await getMaybePacked(this.ctx.federation, this.prefix + name, this.scope + tag, from);
+    if (payload instanceof PackedIds || Array.isArray(payload)) return payload as IdList;
+    throw new Error(`HeteroLR: ${this.prefix + name} from ${from.role} ${from.partyId} is not a list of ids`);
   }
 }
 
@@ -332,7 +344,7 @@ export async function trainHost(
   const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
   const batches: Batch[] = [];
   for (let b = 0; b < info.batchNum; b++) {
-    const keys = await ch.get<string[]>('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
+    const keys = await ch.getIds('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
     const features = data.features(keys);
     batches.push({ n: keys.length, features, prepared: cipher.prepare(features) });
   }
@@ -417,11 +429,12 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   const info: BatchInfo = { batchSize: size, batchNum, batchRows };
   await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
   const batches: (Batch & { y: Float64Array; keys: string[] })[] = [];
+  const joined = joinedIds(data.keys);
   for (let b = 0; b < batchNum; b++) {
     const keys = data.keys.slice(b * size, (b + 1) * size);
-    await ch.send('batch_data_index', `${SETUP_TAG}.${b}`, keys, peers.hosts);
     const from = b * size;
     const to = Math.min(total, from + size);
+    await ch.sendIds('batch_data_index', `${SETUP_TAG}.${b}`, joined, from, to, peers.hosts);
     const y = new Float64Array(to - from);
     for (let i = 0; i < y.length; i++) y[i] = data.labels[from + i] === 1 ? 1 : -1;
     const features = rangeColumns(data.features, from, to, false);

@@ -7,6 +7,7 @@
 // feature order), so scores, gradients and models are the same numbers to the last bit.
 import { columnsOf, type InstanceColumns } from '../columns.js';
 import type { DataTable, Instance } from '../contract.js';
+import { type IdList, PackedIds } from '../packedIds.js';
 
 /** The table's columns, checked against its header. */
 export function lrColumns(table: DataTable<Instance>, who = 'HeteroLR'): InstanceColumns {
@@ -98,14 +99,18 @@ export class RowsById {
     private readonly who = 'HeteroLR',
   ) {}
 
-  /** The feature columns of the rows named by `keys`, in that order (+ ones when `intercept`). */
-  features(keys: readonly string[], intercept = false): Float64Array[] {
+  /**
+   * The feature columns of the rows named by `keys`, in that order (+ ones when `intercept`). The
+   * ids may be packed (packedIds.ts): a run of this table's ids is recognised in place, without a
+   * string per id.
+   */
+  features(keys: IdList, intercept = false): Float64Array[] {
     const start = this.rangeStart(keys);
     if (start >= 0) {
       this.next = start + keys.length;
       return rangeColumns(this.columns.features, start, start + keys.length, intercept);
     }
-    return gatherColumns(this.columns.features, this.indexes(keys), intercept);
+    return gatherColumns(this.columns.features, this.indexes(keys instanceof PackedIds ? keys.toArray() : keys), intercept);
   }
 
   /** Row indexes of `keys`; throws naming the first unknown id. */
@@ -121,14 +126,16 @@ export class RowsById {
   }
 
   /** The start of `keys` as a run of this table's ids, or -1. */
-  private rangeStart(keys: readonly string[]): number {
+  private rangeStart(keys: IdList): number {
     const own = this.columns.keys;
-    if (keys.length === 0) return this.next <= own.length ? this.next : 0;
+    const n = keys.length;
+    if (n === 0) return this.next <= own.length ? this.next : 0;
     for (const start of [this.next, 0]) {
-      if (start + keys.length > own.length || own[start] !== keys[0]) continue;
-      let i = 1;
-      while (i < keys.length && own[start + i] === keys[i]) i++;
-      if (i === keys.length) return start;
+      if (start + n > own.length) continue;
+      let i = 0;
+      if (keys instanceof PackedIds) while (i < n && keys.equals(i, own[start + i]!)) i++;
+      else while (i < n && own[start + i] === keys[i]) i++;
+      if (i === n) return start;
     }
     return -1;
   }

@@ -4,14 +4,17 @@
 // folds, and in predict jobs.
 import type { InstanceColumns } from '../columns.js';
 import type { Instance, PartyRef } from '../contract.js';
+import { type IdList, type JoinedIds, joinedIds } from '../packedIds.js';
 import type { PredictColumns } from '../predictColumns.js';
 import type { Wire } from '../validation/heteroValidation.js';
 import { dotRow } from './binaryTrain.js';
 import { dotColumns, type RowsById } from './lrColumns.js';
 
 /** Guest: per model, per id: the hosts' partial scores summed. */
-export async function hostSums(wire: Wire, tag: string, hosts: readonly PartyRef[], keys: readonly string[], modelCount: number): Promise<number[][]> {
-  await wire.send('predict_index', tag, keys, [...hosts]);
+export async function hostSums(wire: Wire & IdWire, tag: string, hosts: readonly PartyRef[], keys: readonly string[], modelCount: number): Promise<number[][]> {
+  // The ids joined for the batches already (training on the same keys) are sent packed from that join.
+  if (wire.sendIds) await wire.sendIds('predict_index', tag, joinedIds(keys), 0, keys.length, [...hosts]);
+  else await wire.send('predict_index', tag, keys, [...hosts]);
   const sums = Array.from({ length: modelCount }, () => new Array<number>(keys.length).fill(0));
   for (const host of hosts) {
     const parts = await wire.get<number[][]>('host_prob', tag, host);
@@ -19,6 +22,12 @@ export async function hostSums(wire: Wire, tag: string, hosts: readonly PartyRef
     parts.forEach((part, m) => part.forEach((x, i) => (sums[m]![i] += x)));
   }
   return sums;
+}
+
+/** A wire that can hand a list of ids over packed (binaryTrain.ts's Channel). */
+interface IdWire {
+  getIds?(name: string, tag: string, from: PartyRef): Promise<IdList>;
+  sendIds?(name: string, tag: string, ids: JoinedIds, from: number, to: number, targets: PartyRef[]): Promise<void>;
 }
 
 /** Host: answers the guest's ids with W_h·x per model. */
@@ -29,8 +38,8 @@ export async function answerHostSums(wire: Wire, tag: string, guest: PartyRef, r
 }
 
 /** Host, from columns: answers the guest's ids with W_h·x per model (the same sums as {@link answerHostSums}). */
-export async function answerHostSumsFrom(wire: Wire, tag: string, guest: PartyRef, data: RowsById, coefs: readonly (readonly number[])[]): Promise<void> {
-  const keys = await wire.get<string[]>('predict_index', tag, guest);
+export async function answerHostSumsFrom(wire: Wire & IdWire, tag: string, guest: PartyRef, data: RowsById, coefs: readonly (readonly number[])[]): Promise<void> {
+  const keys = wire.getIds ? await wire.getIds('predict_index', tag, guest) : await wire.get<string[]>('predict_index', tag, guest);
   const features = data.features(keys);
   await wire.send('host_prob', tag, coefs.map((w) => Array.from(dotColumns(w, features, keys.length))), guest);
 }

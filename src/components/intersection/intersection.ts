@@ -6,10 +6,14 @@
 //
 // Big tables (issue 17): every step works on the row indexes of the own ids, so a columnar input
 // (DataIO's output at scale) is intersected from its keys column and its kept rows are copied
-// column by column (`takeRows`): no row object is built, and the output is columnar too.
-import { columnarTable, takeRows } from '../columns.js';
+// column by column (`takeRows`): no row object is built, and the output is columnar too. When the
+// runtime hands the task its input alone (`consumableColumns`), the kept rows are moved down within
+// the input's own columns instead (`compactRows`): no new column memory at all.
+import { columnarTable, compactRows, consumableColumns, takeRows } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
+import { getMaybePacked, type IdList, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
+import { isSortedList, isSortedStrings, sortedMembership } from './sortedMembership.js';
 import { StringSet } from './stringSet.js';
 
 const TV = 'RawIntersectTransferVariable';
@@ -29,18 +33,30 @@ function flag(params: ComponentInput['params'], keys: string[], fallback: boolea
   return fallback;
 }
 
-async function getIds(federation: Federation, name: string, tag: string, from: PartyRef): Promise<string[]> {
-  const payload = await federation.get(name, tag, from);
+/** A list of ids from a party: packed (read in place, packedIds.ts) when it crossed threads so. */
+async function getIds(federation: Federation, name: string, tag: string, from: PartyRef): Promise<IdList> {
+  const payload = await getMaybePacked(federation, name, tag, from);
+  if (payload instanceof PackedIds) return payload;
   if (!Array.isArray(payload)) throw new Error(`Intersection: ${name} from ${from.role} ${from.partyId} is not a list of ids`);
   return payload.map(String);
 }
 
 /**
  * The indexes (ascending) of the ids found in every list, among `candidates` (all ids when absent).
- * The received lists are the sets (stringSet.ts: one table sized once); the own ids are only read.
+ * Sorted lists (the usual case: tables and the lists parties send are in key order) meet the own
+ * ids in one merge pass (sortedMembership.ts); any other list becomes a set (stringSet.ts: one table
+ * sized once). The own ids are only read.
  */
-function restrict(ids: readonly string[], candidates: Int32Array | undefined, ...lists: readonly (readonly string[])[]): Int32Array {
-  const sets = lists.map((list) => new StringSet(list));
+function restrict(ids: readonly string[], candidates: Int32Array | undefined, ...lists: readonly IdList[]): Int32Array {
+  const ownSorted = isSortedStrings(ids);
+  const tests = lists.map((list): ((i: number, id: string) => boolean) => {
+    if (ownSorted && isSortedList(list)) {
+      const member = sortedMembership(ids, list);
+      return (i) => member[i] === 1;
+    }
+    const set = new StringSet(list);
+    return (_, id) => set.has(id);
+  });
   const total = candidates ? candidates.length : ids.length;
   const out = new Int32Array(total);
   let count = 0;
@@ -48,7 +64,7 @@ function restrict(ids: readonly string[], candidates: Int32Array | undefined, ..
     const i = candidates ? candidates[k]! : k;
     const id = ids[i]!;
     let inAll = true;
-    for (let s = 0; s < sets.length && inAll; s++) inAll = sets[s]!.has(id);
+    for (let s = 0; s < tests.length && inAll; s++) inAll = tests[s]!(i, id);
     if (inAll) out[count++] = i;
   }
   return out.subarray(0, count);
@@ -79,7 +95,9 @@ function keptRows(table: DataTable, ownIds: readonly string[], kept: Int32Array,
     // Every row kept (ids aligned beforehand, a common case): the same columns, no copy; columns
     // are never written in place.
     const all = kept.length === table.columns.keys.length;
-    return columnarTable(table.schema, all ? table.columns : takeRows(table.columns, kept));
+    if (all) return columnarTable(table.schema, table.columns);
+    const own = consumableColumns(table);
+    return columnarTable(table.schema, own ? compactRows(own, kept) : takeRows(table.columns, kept));
   }
   const rows = new Array<[string, unknown]>(kept.length);
   for (let k = 0; k < kept.length; k++) rows[k] = table.rows[kept[k]!]!;

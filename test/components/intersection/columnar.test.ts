@@ -1,8 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows, untouchedColumns } from '../../../src/components/columns.js';
+import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from '../../../src/components/columns.js';
 import type { ComponentContext, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
 import { intersection } from '../../../src/components/intersection/intersection.js';
+import { packPayload, unpackPayload } from '../../../src/scheduler/packedPayload.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 
 const t = suite('Intersection on columns');
@@ -30,23 +31,37 @@ interface Party {
   data: DataTable;
 }
 
-/** Runs every party; records each payload a party receives, in order. */
-async function runJob(parties: Party[], params: Record<string, unknown>) {
+/**
+ * Runs every party; records each payload a party receives, in order. `asWorkers`: as task workers
+ * run it — long id lists cross packed (a structured clone of the packed form), the federation offers
+ * `getPacked`, and each input is the task's alone (marked consumable).
+ */
+async function runJob(parties: Party[], params: Record<string, unknown>, asWorkers = false) {
   const job = new InProcessJob();
   const roles: Record<string, string[]> = {};
   for (const p of parties) (roles[p.self.role] ??= []).push(p.self.partyId);
   const received: unknown[][] = parties.map(() => []);
+  let packedGets = 0;
   const contexts = parties.map((p, i) => {
     const ctx = job.context(p.self);
     const inner = ctx.federation;
     const federation: ComponentContext['federation'] = {
-      remote: (name, tag, payload, to) => inner.remote(name, tag, payload, to),
+      remote: (name, tag, payload, to) => inner.remote(name, tag, asWorkers ? structuredClone(packPayload(payload)) : payload, to),
       get: async (name, tag, from) => {
-        const payload = await inner.get(name, tag, from);
+        const payload = asWorkers ? unpackPayload(await inner.get(name, tag, from)) : await inner.get(name, tag, from);
         received[i]!.push([name, from.partyId, structuredClone(payload)]);
         return payload;
       },
     };
+    if (asWorkers) {
+      federation.getPacked = async (name, tag, from) => {
+        const payload = await inner.get(name, tag, from);
+        received[i]!.push([name, from.partyId, unpackPayload(structuredClone(payload))]);
+        packedGets++;
+        return payload;
+      };
+      markConsumable(p.data);
+    }
     return { ...ctx, federation };
   });
   const outputs = await Promise.all(
@@ -58,7 +73,7 @@ async function runJob(parties: Party[], params: Record<string, unknown>) {
     ),
   );
   const metrics = contexts.map((c) => (c.tracker.get('train', 'intersection') as { data?: unknown }).data);
-  return { outputs, received, metrics, sent: job.sent, undelivered: job.undelivered() };
+  return { outputs, received, metrics, sent: job.sent, undelivered: job.undelivered(), packedGets };
 }
 
 const exact = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? `#${v}` : v));
@@ -142,6 +157,61 @@ t('given columnar tables, when intersecting with rsa, then each party keeps the 
     assert.is(exact(out.data!.rows), exact(raw.outputs[i]!.data!.rows));
   });
   assert.equal(rsa.metrics, raw.metrics);
+});
+
+t('given long id lists as task workers pass them (packed, read in place) and inputs that are the task\'s alone, when intersecting, then outputs, messages and metrics are the same, and the kept rows reuse the input memory', async () => {
+  // Over the packing threshold (10,000): guest 0..29,999 in key order, host a shuffled 25,000 of
+  // 5,000..34,999 (ids past the guest's too), a second host every third id.
+  const guestKeys = Array.from({ length: 30_000 }, (_, i) => `id${i}`).sort();
+  const hostKeys = Array.from({ length: 25_000 }, (_, i) => `id${5_000 + ((i * 7_919) % 30_000)}`);
+  const host2Keys = guestKeys.filter((_, i) => i % 3 !== 1);
+  // Lists in key order meet by a merge, others by a hash set: the host's ids shuffled, then sorted.
+  for (const [params, hostIds] of [
+    [{ intersect_method: 'raw' }, hostKeys],
+    [{ intersect_method: 'raw', join_role: 'host' }, hostKeys],
+    [{ intersect_method: 'raw' }, [...hostKeys].sort()],
+    [{ intersect_method: 'raw', join_role: 'host' }, [...hostKeys].sort()],
+  ] as const) {
+    const make = (): Party[] => [
+      { self: GUEST, data: asColumns(rows(guestKeys, true, 3)) },
+      { self: HOST, data: asColumns(rows([...hostIds], false, 2)) },
+      { self: HOST2, data: asColumns(rows(host2Keys, false, 4)) },
+    ];
+    const plain = await runJob(make(), params);
+    const parties = make();
+    const inputs = parties.map((p) => p.data.columns!.features[0]!.buffer);
+    const workers = await runJob(parties, params, true);
+    assert.ok(workers.packedGets >= 3, `lists crossed packed and were read so (${workers.packedGets})`);
+    assert.is(exact(workers.received), exact(plain.received), 'every party receives the same lists');
+    assert.equal(workers.metrics, plain.metrics);
+    assert.is(workers.undelivered, 0);
+    workers.outputs.forEach((out, i) => {
+      const expected = plain.outputs[i]!.data!;
+      assert.ok(untouchedColumns(out.data!), 'the output is columnar');
+      assert.is(exact(out.data!.rows), exact(expected.rows));
+      assert.ok(out.data!.rows.length < parties[i]!.data.columns!.keys.length, 'some rows were dropped');
+      assert.is(out.data!.columns!.features[0]!.buffer, inputs[i], 'the kept rows were moved within the input columns');
+    });
+  }
+});
+
+t('given a packed list whose count does not match, when intersecting, then the task fails naming the sender', async () => {
+  const guest = asColumns(rows(Array.from({ length: 20_000 }, (_, i) => `id${i}`), true, 2));
+  const job = new InProcessJob();
+  const ctx = job.context(GUEST);
+  const federation: ComponentContext['federation'] = {
+    remote: async () => {},
+    get: async () => [],
+    getPacked: async () => ({ fedflowPackedStrings: 'a\nb', count: 20_000 }),
+  };
+  const roles = { guest: [GUEST.partyId], host: [HOST.partyId] };
+  const input = componentInput({ module: 'Intersection', role: 'guest', partyId: GUEST.partyId, roles, params: { intersect_method: 'raw' }, data: { data: guest } });
+  try {
+    await intersection(input, { ...ctx, federation });
+    assert.unreachable('a malformed packed list must fail');
+  } catch (error) {
+    assert.match((error as Error).message, /send_ids_host from host 10000: a packed list of 20000 strings holds 2/);
+  }
 });
 
 t.run();

@@ -1,0 +1,145 @@
+// A long list of ids as it crosses threads (scheduler/packedPayload.ts): one string, the ids joined
+// by '\n', and their count. A component that only looks ids up or compares them with its own (the
+// raw Intersection's sets, HeteroLR's batch and predict ids on a host) reads them in that form:
+// splitting a million ids into a million strings costs ~0.2–0.5 s and as much again in GC, for
+// strings that are only hashed and compared once. What the parties exchange is the same list either
+// way: the packed form exists only between the threads of one node.
+import type { Federation, PartyRef } from './contract.js';
+
+/** The packed form: the ids joined by '\n' (no id holds one) and how many there are. */
+export interface PackedStrings {
+  readonly fedflowPackedStrings: string;
+  readonly count: number;
+}
+
+export function isPackedStrings(payload: unknown): payload is PackedStrings {
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+    && typeof (payload as PackedStrings).fedflowPackedStrings === 'string' && typeof (payload as PackedStrings).count === 'number'
+    && Object.keys(payload).length === 2;
+}
+
+const NEWLINE = 10;
+
+/** A packed list read in place: id i is joined[start(i), end(i)), no string per id unless asked. */
+export class PackedIds {
+  readonly length: number;
+  readonly joined: string;
+  /** starts[i] is where id i begins; starts[length] is joined.length + 1 (one past a final separator). */
+  private readonly starts: Int32Array;
+
+  /** Throws when the count does not match the separators (another party can send any shape). */
+  constructor(packed: PackedStrings) {
+    const joined = packed.fedflowPackedStrings;
+    const count = packed.count;
+    if (!Number.isInteger(count) || count < 1 || joined.length >= 0x7fff_ffff) throw new Error(`a packed list of ${count} strings is not a list`);
+    const starts = new Int32Array(count + 1);
+    let k = 1;
+    for (let at = joined.indexOf('\n'); at !== -1; at = joined.indexOf('\n', at + 1)) {
+      if (k === count) throw new Error(`a packed list of ${count} strings holds more`);
+      starts[k++] = at + 1;
+    }
+    if (k !== count) throw new Error(`a packed list of ${count} strings holds ${k}`);
+    starts[count] = joined.length + 1;
+    this.joined = joined;
+    this.length = count;
+    this.starts = starts;
+  }
+
+  start(i: number): number {
+    return this.starts[i]!;
+  }
+
+  /** One past id i's last character. */
+  end(i: number): number {
+    return this.starts[i + 1]! - 1;
+  }
+
+  at(i: number): string {
+    return this.joined.slice(this.starts[i]!, this.starts[i + 1]! - 1);
+  }
+
+  /** Whether id i is `s`. */
+  equals(i: number, s: string): boolean {
+    const start = this.starts[i]!;
+    return this.starts[i + 1]! - 1 - start === s.length && this.joined.startsWith(s, start);
+  }
+
+  /** The ids as strings (for the rare caller that needs them all). */
+  toArray(): string[] {
+    return this.joined.split('\n');
+  }
+}
+
+/** Shorter lists go as they are (scheduler/packedPayload.ts packs from the same length). */
+const PACK_MIN = 10_000;
+const joinedOf = new WeakMap<readonly string[], JoinedIds>();
+
+/**
+ * A party's ids joined once, so that runs of them go out packed, a substring each, where the
+ * federation takes packed lists (`remotePacked`): HeteroLR's guest names its batches' ids and then
+ * all its ids again (predictions), which a worker would otherwise join into a packed list each time.
+ * One per ids array ({@link joinedIds}), so every sender of the same ids shares the join.
+ */
+export class JoinedIds {
+  /** Undefined: not joined yet; null: an id holds '\n', so the ids cannot be packed. */
+  private joined: string | null | undefined;
+  private starts: Float64Array | undefined;
+
+  constructor(readonly keys: readonly string[]) {}
+
+  /** Sends keys[from, to) as `federation.remote` would send that list. */
+  send(federation: Federation, name: string, tag: string, from: number, to: number, targets: readonly PartyRef[]): Promise<void> {
+    const count = to - from;
+    if (!federation.remotePacked || count < PACK_MIN || this.join() === null) {
+      return federation.remote(name, tag, from === 0 && to === this.keys.length ? this.keys : this.keys.slice(from, to), targets);
+    }
+    const starts = this.starts!;
+    const ids: PackedStrings = { fedflowPackedStrings: this.joined!.slice(starts[from]!, starts[to]! - 1), count };
+    return federation.remotePacked(name, tag, ids, targets);
+  }
+
+  private join(): string | null {
+    if (this.joined !== undefined) return this.joined;
+    const keys = this.keys;
+    const starts = new Float64Array(keys.length + 1);
+    let at = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key: unknown = keys[i];
+      if (typeof key !== 'string' || key.includes('\n')) return (this.joined = null);
+      starts[i] = at;
+      at += key.length + 1;
+    }
+    starts[keys.length] = at;
+    this.starts = starts;
+    return (this.joined = keys.join('\n'));
+  }
+}
+
+/** The joined form of an ids array (built on first send, shared by every sender of that array). */
+export function joinedIds(keys: readonly string[]): JoinedIds {
+  let joined = joinedOf.get(keys);
+  if (!joined) joinedOf.set(keys, (joined = new JoinedIds(keys)));
+  return joined;
+}
+
+/** Ids as received: a list of strings, or packed. */
+export type IdList = readonly string[] | PackedIds;
+
+export const idCount = (ids: IdList): number => ids.length;
+
+/** Id i of either form. */
+export const idAt = (ids: IdList, i: number): string => (ids instanceof PackedIds ? ids.at(i) : ids[i]!);
+
+/**
+ * The payload of (name, tag) from a party, where a packed list of strings stays packed when the
+ * federation can hand it over so (a task worker's: `getPacked`); any other payload as `get` gives it.
+ */
+export async function getMaybePacked(federation: Federation, name: string, tag: string, from: PartyRef): Promise<unknown> {
+  const payload = federation.getPacked ? await federation.getPacked(name, tag, from) : await federation.get(name, tag, from);
+  if (!isPackedStrings(payload)) return payload;
+  try {
+    return new PackedIds(payload);
+  } catch (error) {
+    throw new Error(`${name} from ${from.role} ${from.partyId}: ${(error as Error).message}`);
+  }
+}

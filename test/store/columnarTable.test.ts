@@ -97,4 +97,15 @@ t('given columnar tables and a half-written one, when listed, dropped and cleane
   assert.equal(readdirSync(join(dir, 'tables')), []);
 });
 
+t('given tables in each format, when their files are listed for an audit digest, then a columnar output lists its table.json and every partition', () => {
+  writeOutputTable(store, 'big', instances(30), 10, 3);
+  writeOutputTable(store, 'small', instances(5));
+  writeTable(store, 'up', [['a', '1'], ['b', '2']]);
+  const big = store.filesOf('big');
+  assert.equal(big.map((f) => f.slice(store.columnarPathOf('big').length)), ['/table.json', '/part-00000.arrow', '/part-00001.arrow', '/part-00002.arrow']);
+  assert.equal(store.filesOf('small'), [store.packedPathOf('small')]);
+  assert.equal(store.filesOf('up'), [store.pathOf('up')]);
+  assert.equal(store.filesOf('nothing'), []);
+});
+
 t.run();

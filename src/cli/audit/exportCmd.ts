@@ -47,7 +47,7 @@ export async function exportCommand(ctx: CliContext, o: ExportOptions): Promise<
     const summary = await exportEventLog(file, o.selection, async (line) => {
       chunk += line;
       if (chunk.length >= CHUNK) await flush();
-    }, { ...(tables ? { tableFiles: (location: string) => [tables.pathOf(location), tables.packedPathOf(location)] } : {}), ...(signer ? { signer } : {}) });
+    }, { ...(tables ? { tableFiles: (location: string) => tables.filesOf(location) } : {}), ...(signer ? { signer } : {}) });
     await flush();
     if (out) await closeStream(out);
     ctx.stderr(`exported ${summary.events} of ${summary.scanned} events, ${summary.checkpoints} signed checkpoint(s), ${summary.tables} table digest(s)${o.output ? ` to ${o.output}` : ''}${signer ? '' : `; no key at ${keyFile}: events after the last checkpoint are unsigned`}\n`);

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { COLUMNAR_SUFFIX, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
+import { COLUMNAR_SUFFIX, partitionFile, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
 import { rawLinesFromBytes, type RawLines } from '../../components/rawLines.js';
 import { readKeysAndLineBytes, readKeysAndLines } from './uploadLines.js';
@@ -191,6 +191,20 @@ export class TableStore {
     const rows = new Array<[string, unknown]>(keys.length);
     for (let i = 0; i < keys.length; i++) rows[i] = [keys[i]!, values[i]];
     return rows;
+  }
+
+  /**
+   * The files holding a location's rows, in a fixed order (what an audit export digests): the SQLite
+   * file, the packed file, or a columnar directory's table.json and partitions; only those that exist.
+   */
+  filesOf(location: string): string[] {
+    const files = [this.pathOf(location), this.packedPathOf(location)];
+    if (this.isColumnar(location)) {
+      const dir = this.columnarPathOf(location);
+      const meta = readColumnarMeta(dir);
+      files.push(join(dir, 'table.json'), ...meta.partitionRows.map((_, p) => partitionFile(dir, p)));
+    }
+    return files.filter((f) => existsSync(f));
   }
 
   /** Deletes the location's file and its leftovers; idempotent. */

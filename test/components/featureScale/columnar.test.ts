@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows, untouchedColumns } from '../../../src/components/columns.js';
+import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from '../../../src/components/columns.js';
 import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
 import { featureScale } from '../../../src/components/featureScale/featureScale.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
@@ -129,6 +129,32 @@ t('given an empty table, when scaled, then the output is empty and the model has
   const after = await run(featureScale, { ...empty, rows: [] }, { method: 'standard_scale' });
   assert.equal(after.out.data!.rows, []);
   assert.is(exact(after.out.model), exact(before.out.model));
+});
+
+t('given an input the runtime handed this task alone (consumable), when scaled, then the columns are written in place with the values of a fresh copy', async () => {
+  for (const given of PARAMS) {
+    for (const make of [breast, withNaN]) {
+      const width = make().schema.header.length;
+      const params = given.feat_upper === 'per column' ? { ...given, feat_upper: Array.from({ length: width }, (_, i) => 3 - (i % 4)) } : given;
+      const fresh = await run(featureScale, columnar(make()), params);
+      const owned = columnar(make());
+      const arrays = [...owned.columns!.features];
+      markConsumable(owned);
+      const inPlace = await run(featureScale, owned, params);
+      const out = untouchedColumns(inPlace.out.data!)!;
+      assert.is(exact(inPlace.out.data!.rows), exact(fresh.out.data!.rows), JSON.stringify(params));
+      // Every scaled column is its input array (no new column memory); a column not scaled is shared as before.
+      assert.ok(out.features.every((f, c) => f === arrays[c]), `in place: ${JSON.stringify(params)}`);
+    }
+  }
+  // Two feature positions sharing one array: scaling one in place would change the other, so it copies.
+  const shared = columnar(withNaN());
+  const cols = shared.columns!;
+  const aliased = columnarTable(shared.schema, { ...cols, features: [cols.features[0]!, cols.features[0]!, cols.features[2]!, cols.features[3]!] });
+  markConsumable(aliased);
+  const before = Float64Array.from(cols.features[0]!);
+  await run(featureScale, aliased, { method: 'min_max_scale' });
+  assert.equal([...cols.features[0]!].map(String), [...before].map(String), 'the shared input array is untouched');
 });
 
 t.run();

@@ -53,6 +53,10 @@ t('each node\'s board follows the job live and ends with its own components gree
     await page.waitForSelector(`tr[data-job-id="${jobId}"]`, { timeout: 30_000 });
     await page.click(`tr[data-job-id="${jobId}"] a`);
     await page.waitForSelector('section.job[data-status="success"]', { timeout: 90_000 });
+    // The DAG and the components' statuses come from their own queries: the job's status can be
+    // drawn first (CI once saw 0 components right after "success" on a loaded machine).
+    await page.waitForFunction(() => document.querySelectorAll('svg.dag g[data-component]').length >= 4, undefined, { timeout: 30_000 }).catch(() => undefined);
+    await page.waitForSelector('svg.dag g[data-component="hetero_lr_0"][data-status="success"]', { timeout: 30_000 }).catch(() => undefined);
     assert.is((await page.$$('svg.dag g[data-component]')).length, 4, roles[i]);
     const green = await page.$$eval('svg.dag g[data-status="success"]', (nodes) => nodes.map((n) => n.getAttribute('data-component')));
     assert.ok(green.includes('hetero_lr_0'), `${roles[i]}: green ${JSON.stringify(green)}`);

@@ -118,6 +118,9 @@ function passData(data: Record<string, DataTable>): ComponentOutput {
   return first ? { data: first } : {};
 }
 
+/** One turn of the event loop: messages that arrived during synchronous work (a stop) are handled. */
+const yieldToMessages = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 async function runTask(task: number, state: TaskState, request: TaskRequest): Promise<TaskOutput> {
   const component = COMPONENTS[request.module];
   if (!component) throw new Error(`module ${request.module} has no implementation in fedflow yet`);
@@ -140,6 +143,12 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
     const names = [...Object.values(request.inputs), ...(request.inputList ?? []).map((i) => i.input)];
     for (const [location, table] of loaded) if (names.filter((i) => i.location === location).length === 1) markConsumable(table);
   }
+  // Loading a big table and a component's synchronous work keep this thread from reading its
+  // messages: a stop (or a job timeout) sent meanwhile is only seen here, at the next yield. Yielding
+  // after the load and after the component, before the checks, makes a stopped task end stopped
+  // instead of running on or reporting success after it was asked to stop.
+  await yieldToMessages();
+  state.abort.signal.throwIfAborted();
   const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
   // need_run false (FATE's ComponentProperties → ModelBase.pass_data): the party's task runs, does
   // nothing and hands its first input table downstream, so a later component still gets its data.
@@ -159,6 +168,7 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   // garbage by then unless this frame still holds them. An output that is an input keeps its own.
   for (const key of Object.keys(data)) delete data[key];
   if (dataList) dataList.length = 0;
+  await yieldToMessages();
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {

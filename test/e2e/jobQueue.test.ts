@@ -66,7 +66,7 @@ t('a second job waits with the reason in f_tag; the first times out on every par
   assert.equal(rows.map((r) => r.f_status), ['timeout', 'timeout']);
   assert.ok(rows.every((r) => r.f_tag === 'job_end' && r.f_end_time > 0));
   const tasks = (await post(node.url, '/v1/job/task/query', { job_id: slow.body.jobId })).body.data as Record<string, any>[];
-  assert.ok(tasks.some((x) => x.f_status === 'timeout') && tasks.every((x) => x.f_status !== 'running'), JSON.stringify(tasks.map((x) => x.f_status)));
+  assert.ok(tasks.some((x) => x.f_status === 'timeout') && tasks.every((x) => x.f_status !== 'running'), JSON.stringify(tasks.map((x) => [x.f_component_name, x.f_role, x.f_status, x.f_start_time, x.f_end_time, slowRow.f_start_time, slowRow.f_end_time])));
   assert.is((await waitForJob(node.url, queued.body.jobId, 30_000)).f_status, 'success');
 });
 

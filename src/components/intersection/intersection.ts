@@ -92,8 +92,9 @@ function keptRows(table: DataTable, ownIds: readonly string[], kept: Int32Array,
     return { schema: { header: [], sid_name: table.schema.sid_name }, rows };
   }
   if (table.columns) {
-    // Every row kept (ids aligned beforehand, a common case): the same columns, no copy; columns
-    // are never written in place.
+    // Every row kept (ids aligned beforehand, a common case): the same columns, no copy. They stay
+    // this task's input's alone: the runtime hands them to the next task only (which may then
+    // write them in place, as FeatureScale does with a consumable input).
     const all = kept.length === table.columns.keys.length;
     if (all) return columnarTable(table.schema, table.columns);
     const own = consumableColumns(table);

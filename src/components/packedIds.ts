@@ -18,8 +18,6 @@ export function isPackedStrings(payload: unknown): payload is PackedStrings {
     && Object.keys(payload).length === 2;
 }
 
-const NEWLINE = 10;
-
 /** A packed list read in place: id i is joined[start(i), end(i)), no string per id unless asked. */
 export class PackedIds {
   readonly length: number;
@@ -70,8 +68,10 @@ export class PackedIds {
   }
 }
 
-/** Shorter lists go as they are (scheduler/packedPayload.ts packs from the same length). */
-const PACK_MIN = 10_000;
+/** Lists shorter than this cross threads as they are (the clone is cheap; packing would only add a step). */
+export const PACK_MIN = 10_000;
+/** The separator of a packed list: upload lines end at '\n', so no uploaded key holds one. */
+export const PACK_SEPARATOR = '\n';
 const joinedOf = new WeakMap<readonly string[], JoinedIds>();
 
 /**
@@ -124,11 +124,6 @@ export function joinedIds(keys: readonly string[]): JoinedIds {
 
 /** Ids as received: a list of strings, or packed. */
 export type IdList = readonly string[] | PackedIds;
-
-export const idCount = (ids: IdList): number => ids.length;
-
-/** Id i of either form. */
-export const idAt = (ids: IdList, i: number): string => (ids instanceof PackedIds ? ids.at(i) : ids[i]!);
 
 /**
  * The payload of (name, tag) from a party, where a packed list of strings stays packed when the

@@ -6,18 +6,13 @@
 // another node is unpacked before it goes on the wire (clusterMailbox.ts), so what parties exchange
 // is the same list either way. A component that reads ids in place (the raw Intersection, a HeteroLR
 // host) asks its federation for the packed form itself (`getPacked`, components/packedIds.ts).
-import { isPackedStrings, type PackedStrings } from '../components/packedIds.js';
+import { isPackedStrings, PACK_MIN, PACK_SEPARATOR as SEPARATOR, type PackedStrings } from '../components/packedIds.js';
 
 export type { PackedStrings };
 
-/** Lists shorter than this cross as they are (the clone is cheap; packing would only add a step). */
-const MIN_PACKED = 10_000;
-/** The separator: upload lines end at '\n', so no uploaded key holds one; a list where one does is not packed. */
-const SEPARATOR = '\n';
-
 /** The payload to post to another thread: a long list of strings without a separator packed, anything else as it is. */
 export function packPayload(payload: unknown): unknown {
-  if (!Array.isArray(payload) || payload.length < MIN_PACKED) return payload;
+  if (!Array.isArray(payload) || payload.length < PACK_MIN) return payload;
   for (let i = 0; i < payload.length; i++) {
     const s: unknown = payload[i];
     if (typeof s !== 'string' || s.includes(SEPARATOR)) return payload;

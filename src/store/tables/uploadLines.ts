@@ -88,7 +88,7 @@ export function readKeysAndLineBytes(db: Database.Database): KeysAndLineBytes | 
   const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${READ_CACHE_KIB}`);
   try {
-    return readLineBytes(db);
+    return readChunksAsBytes(db);
   } finally {
     db.pragma(`cache_size = ${Math.trunc(cache)}`);
   }
@@ -97,7 +97,7 @@ export function readKeysAndLineBytes(db: Database.Database): KeysAndLineBytes | 
 /** Page cache for the bytes reader (negative: KiB). */
 const READ_CACHE_KIB = -2048;
 
-function readLineBytes(db: Database.Database): KeysAndLineBytes | undefined {
+function readChunksAsBytes(db: Database.Database): KeysAndLineBytes | undefined {
   const maxId = (db.prepare('SELECT max(rowid) FROM rows').pluck().get() as number | null) ?? 0;
   const fileBytes = (db.pragma('page_size', { simple: true }) as number) * (db.pragma('page_count', { simple: true }) as number);
   // A row takes more than 4 bytes of the file (its cell and its index entry): rowids past a

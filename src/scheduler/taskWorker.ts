@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, PartyRef, Tracker } from '../components/contract.js';
 import { markConsumable } from '../components/columns.js';
+import { flushPaillierStats } from '../components/crypto/cryptoStats.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
 import { loadTaskInput, writeTaskOutput } from './taskTables.js';
@@ -38,8 +39,8 @@ port.on('message', ({ task, message }: ToWorkerEnvelope) => {
       tasks.set(task, fresh);
       void runTask(task, fresh, message.request)
         .then(
-          (output) => send(task, { type: 'done', output }),
-          (error: unknown) => send(task, { type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+          (output) => (flushPaillierStats(), send(task, { type: 'done', output })),
+          (error: unknown) => (flushPaillierStats(), send(task, { type: 'failed', message: error instanceof Error ? error.message : String(error) })),
         )
         .finally(() => tasks.delete(task));
       return;

@@ -29,6 +29,15 @@ let pendingTime = 0;
 const FLUSH_OPS = 512;
 const FLUSH_MS = 20;
 
+/**
+ * Moves this thread's pending tally to the shared cells now. A task worker calls it before it reports
+ * a task's end: an idle worker may be terminated right after, and a short task's few operations
+ * (under FLUSH_OPS and FLUSH_MS) would otherwise be lost with it.
+ */
+export function flushPaillierStats(): void {
+  flush();
+}
+
 function flush(): void {
   for (let op = 0; op < PAILLIER_OPS.length; op++) {
     if (pendingCount[op] === 0) continue;

@@ -42,7 +42,11 @@ export function bisectLeft(points: readonly number[], x: number): number {
 }
 
 export function quantileSplitPoints(values: readonly number[] | Float64Array, binNum: number): number[] {
-  const sorted = Float64Array.from(values).sort();
+  return splitPointsOfSorted(Float64Array.from(values).sort(), binNum);
+}
+
+/** quantileSplitPoints of values already sorted ascending. */
+function splitPointsOfSorted(sorted: Float64Array, binNum: number): number[] {
   const n = sorted.length;
   const points: number[] = [];
   for (let k = 1; k <= binNum; k++) {
@@ -73,7 +77,8 @@ export function binColumn(column: Float64Array, f: number, binNum: number, missi
   }
   const values = new Float64Array(present);
   for (let i = 0, j = 0; i < n; i++) if (!isMissing(column[i]!, missing)) values[j++] = column[i]!;
-  const points = present === 0 ? [0] : quantileSplitPoints(values, binNum);
+  // Sorted in place: the copy of the present values is this function's own.
+  const points = present === 0 ? [0] : splitPointsOfSorted(values.sort(), binNum);
   const bins = binIndexes(binNum, n);
   for (let i = 0; i < n; i++) {
     const x = column[i]!;

@@ -16,9 +16,9 @@ import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam }
 import { boostingTarget } from './boostingTarget.js';
 import { objectiveOf } from './objective.js';
 import { PREDICT_HEADER } from './predict.js';
-import { classValue, predictionOf, type ResultShape, resultRow } from './predictResult.js';
+import { predictColumnsFor, type ResultShape, resultRow } from './predictResult.js';
 import { guestInput } from './trainData.js';
-import { predictTable, type PredictColumns } from '../predictColumns.js';
+import { predictTable } from '../predictColumns.js';
 import { NO_HOOK, type RoundHook } from './validation.js';
 import type { BoostingTreeParam } from './params.js';
 import {
@@ -373,32 +373,13 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
 }
 
 /**
- * The training predictions. Classification's are typed predict columns (predictColumns.ts: no array
- * and detail object per row; the rows, built only when asked for, are resultRow's to the last bit);
- * regression's detail ({label}) has no column form, and a class label that is not a number cannot
- * be a result column, so those stay rows.
+ * The training predictions: typed predict columns where they have a column form (predictResult.ts
+ * predictColumnsFor: classification with numeric classes), whose rows are resultRow's; else rows.
  */
 function trainOutput(
   schema: Schema, keys: readonly string[], labels: Float64Array, scores: Float64Array, shape: ResultShape, threshold: number, rows: (type: string) => [string, unknown[]][],
 ): DataTable {
-  const n = keys.length;
-  const dim = n === 0 ? 1 : scores.length / n;
-  if (shape.taskType === 'regression' || shape.classes.length < 2 || !shape.classes.every((c) => typeof classValue(c) === 'number')) {
-    return { schema, rows: rows('train') };
-  }
-  const results = new Float64Array(n);
-  const best = new Float64Array(n);
-  const multi = shape.numClasses > 2;
-  const probs = multi ? shape.classes.map(() => new Float64Array(n)) : [];
-  for (let i = 0; i < n; i++) {
-    const pr = predictionOf(shape, Array.from(scores.subarray(i * dim, (i + 1) * dim)), threshold);
-    results[i] = pr.result as number;
-    best[i] = pr.score;
-    for (let k = 0; k < probs.length; k++) probs[k]![i] = pr.detail[shape.classes[k]!]!;
-  }
-  const columns: PredictColumns = {
-    keys, labels, results, scores: best, type: 'train',
-    detail: multi ? { kind: 'classes', classes: shape.classes, probs } : { kind: 'binary' },
-  };
-  return predictTable(schema, columns);
+  const dim = keys.length === 0 ? 1 : scores.length / keys.length;
+  const columns = predictColumnsFor(shape, keys, labels, (i) => Array.from(scores.subarray(i * dim, (i + 1) * dim)), threshold, 'train');
+  return columns ? predictTable(schema, columns) : { schema, rows: rows('train') };
 }

@@ -34,19 +34,26 @@ function sealedColumns(table: DataTable<Instance>): DataTable<Instance> {
   return sealed;
 }
 
-async function train(params: Record<string, unknown>, data: HeteroTables, model?: { guest: ModelBuffers; hosts: ModelBuffers[] }) {
+async function train(params: Record<string, unknown>, data: HeteroTables, model?: { guest: ModelBuffers; hosts: ModelBuffers[] }, evalData?: HeteroTables) {
   const hosts = hostRefs(data.hosts.length);
   const roles = { guest: [GUEST.partyId], host: hosts.map((h) => h.partyId) };
   const job = new InProcessJob();
-  const input = (self: PartyRef, table: DataTable<Instance>, m?: ModelBuffers) =>
-    componentInput({ module: 'HeteroSecureBoost', componentName: 'hetero_secureboost_0', role: self.role, partyId: self.partyId, roles, params, data: m ? { data: table } : { train_data: table }, ...(m ? { model: m } : {}) });
+  const input = (self: PartyRef, table: DataTable<Instance>, m?: ModelBuffers, e?: DataTable<Instance>) =>
+    componentInput({
+      module: 'HeteroSecureBoost', componentName: 'hetero_secureboost_0', role: self.role, partyId: self.partyId, roles, params,
+      data: m ? { data: table } : { train_data: table, ...(e ? { eval_data: e } : {}) }, ...(m ? { model: m } : {}),
+    });
   const gctx = job.context(GUEST);
   const [guest, ...hostOuts] = await Promise.all([
-    heteroSecureBoost(input(GUEST, data.guest, model?.guest), gctx),
-    ...hosts.map((h, j) => heteroSecureBoost(input(h, data.hosts[j]!, model?.hosts[j]), job.context(h))),
+    heteroSecureBoost(input(GUEST, data.guest, model?.guest, evalData?.guest), gctx),
+    ...hosts.map((h, j) => heteroSecureBoost(input(h, data.hosts[j]!, model?.hosts[j], evalData?.hosts[j]), job.context(h))),
   ]);
   assert.is(job.undelivered(), 0);
-  return { guest: guest!, hosts: hostOuts, loss: () => (gctx.tracker as RecordingTracker).get('train', 'loss') };
+  return {
+    guest: guest!, hosts: hostOuts,
+    loss: () => (gctx.tracker as RecordingTracker).get('train', 'loss'),
+    metrics: () => JSON.stringify((gctx.tracker as RecordingTracker).metrics),
+  };
 }
 
 /** Every model buffer as its protobuf bytes (hex): equal bytes, equal models. */
@@ -120,6 +127,40 @@ t('classification training output is predict columns whose rows are exactly the 
     const asTrain = (predicted.guest.data!.rows as [string, unknown[]][]).map(([k, r]) => [k, [...r.slice(0, 4), 'train']]);
     assert.equal(fitted.guest.data!.rows, asTrain, s.name);
   }
+});
+
+const sealedAll = (d: HeteroTables): HeteroTables => ({ guest: sealedColumns(d.guest), hosts: d.hosts.map(sealedColumns) });
+
+t('a predict job on columns (a host in another row order) gives the same rows as on rows, predict columns where they have a form', async () => {
+  for (const s of [SCENARIOS[0]!, SCENARIOS[1]!, SCENARIOS[2]!, SCENARIOS[4]!]) {
+    const data = await s.data();
+    const fitted = await train(s.params, data);
+    const model = { guest: fitted.guest.model!, hosts: fitted.hosts.map((h) => h.model!) };
+    const shuffled = { guest: data.guest, hosts: data.hosts.map(reversedRows) };
+    const asRows = await train(s.params, shuffled, model);
+    const asColumns = await train(s.params, sealedAll(shuffled), model);
+    assert.is(predictColumnsOf(asColumns.guest.data!) !== undefined, s.params.task_type === 'classification', `${s.name}: columnar output`);
+    assert.equal(asColumns.guest.data!.rows, asRows.guest.data!.rows, s.name);
+    assert.equal(asColumns.guest.data!.schema, asRows.guest.data!.schema);
+  }
+});
+
+t('eval_data with validation_freqs and early stopping on columns: the same models, rows and validation metrics as on rows', async () => {
+  const data = await SCENARIOS[0]!.data();
+  const cut = 400;
+  const part = (d: HeteroTables, from: number, to?: number): HeteroTables => ({
+    guest: { schema: d.guest.schema, rows: d.guest.rows.slice(from, to) },
+    hosts: d.hosts.map((h) => ({ schema: h.schema, rows: h.rows.slice(from, to) })),
+  });
+  const params = { ...SCENARIOS[0]!.params, num_trees: 6, validation_freqs: 1, early_stopping_rounds: 2, metrics: ['auc', 'ks'] };
+  const asRows = await train(params, part(data, 0, cut), undefined, part(data, cut));
+  const asColumns = await train(params, sealedAll(part(data, 0, cut)), undefined, sealedAll(part(data, cut)));
+  assert.equal(bufferBytes(asColumns.guest), bufferBytes(asRows.guest));
+  asColumns.hosts.forEach((h, j) => assert.equal(bufferBytes(h), bufferBytes(asRows.hosts[j]!)));
+  assert.equal(asColumns.guest.data!.rows, asRows.guest.data!.rows);
+  assert.is(asColumns.guest.data!.rows.length, data.guest.rows.length);
+  assert.equal(asColumns.metrics(), asRows.metrics());
+  assert.ok(asColumns.metrics().includes('iteration_0'), 'validation ran');
 });
 
 t('regression keeps row output (its detail has no column form)', async () => {

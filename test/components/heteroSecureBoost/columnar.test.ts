@@ -163,6 +163,17 @@ t('eval_data with validation_freqs and early stopping on columns: the same model
   assert.ok(asColumns.metrics().includes('iteration_0'), 'validation ran');
 });
 
+t('cross-validation on columns: the same fold metrics and loss curves as on rows', async () => {
+  for (const s of [SCENARIOS[0]!, SCENARIOS[1]!]) {
+    const data = await s.data();
+    const params = { ...s.params, num_trees: 2, cv_param: { need_cv: true, n_splits: 3, shuffle: true, random_seed: 7 } };
+    const asRows = await train(params, data);
+    const asColumns = await train(params, sealedAll(data));
+    assert.ok(asRows.metrics().includes('validate_fold_2'), 'the folds were evaluated');
+    assert.equal(asColumns.metrics(), asRows.metrics(), s.name);
+  }
+});
+
 t('regression keeps row output (its detail has no column form)', async () => {
   const s = SCENARIOS[2]!;
   const data = await s.data();

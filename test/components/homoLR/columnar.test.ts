@@ -122,6 +122,15 @@ t('a predict job on columns (features in another order) gives the same rows as o
   assert.equal(asColumns.guest.data!.rows.map(([k, r]) => [k, (r as unknown[])[2]]), trained.guest.data!.rows.map(([k, r]) => [k, (r as unknown[])[2]]), 'the trained scores');
 });
 
+t('cross-validation on columns: the same fold metrics and loss curves as on rows', async () => {
+  const { guest, host } = await breast();
+  const params = { ...BASE, max_iter: 4, batch_size: 100, metrics: ['auc', 'ks'], cv_param: { n_splits: 3, shuffle: true, random_seed: 1, need_cv: true } };
+  const asRows = await run(params, { train_data: guest }, { train_data: host });
+  const asColumns = await run(params, { train_data: sealedColumns(guest) }, { train_data: sealedColumns(host) });
+  assert.ok(asRows.metrics[0]!.includes('validate_fold_2'), 'the folds were evaluated');
+  assert.equal(asColumns.metrics, asRows.metrics);
+});
+
 t('an encrypted host (Paillier 512) on columns trains without touching rows', async () => {
   const { guest, host } = await breast();
   const params = { ...BASE, encrypt_param: { method: 'Paillier', key_length: 512 }, batch_size: 200, max_iter: 2 };

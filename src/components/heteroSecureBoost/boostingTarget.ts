@@ -16,7 +16,7 @@ export interface BoostingTarget {
   loss(scores: Float64Array): number;
 }
 
-export function boostingTarget(p: BoostingTreeParam, objective: Objective, labels: readonly number[]): BoostingTarget {
+export function boostingTarget(p: BoostingTreeParam, objective: Objective, labels: ArrayLike<number>): BoostingTarget {
   const n = labels.length;
   if (p.taskType === 'regression') {
     objective.checkLabels?.(labels);
@@ -39,11 +39,13 @@ export function boostingTarget(p: BoostingTreeParam, objective: Objective, label
       loss: (scores) => objective.loss(labels, scores),
     };
   }
-  const values = [...new Set(labels)].sort((a, b) => a - b);
+  const distinct = new Set<number>();
+  for (let i = 0; i < n; i++) distinct.add(labels[i]!);
+  const values = [...distinct].sort((a, b) => a - b);
   if (values.length < 2) throw new Error(`HeteroSecureBoost: classification needs at least 2 classes, the labels have ${values.length}`);
   const classes = values.map(String);
   const index = new Map(values.map((v, k) => [v, k]));
-  const y = labels.map((l) => index.get(l)!);
+  const y = Float64Array.from(labels, (l) => index.get(l)!);
   if (values.length === 2) {
     // Binary: one tree per round on the sigmoid of the class-1 score (labels mapped to 0/1 by class order).
     const init = objective.initScore(y);

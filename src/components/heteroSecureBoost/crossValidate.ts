@@ -4,6 +4,7 @@
 // `fold<k>.`, then predict the fold's train rows and test rows, and the guest logs FATE's evaluation
 // under `train_fold_<k>` and `validate_fold_<k>`. Fold k's loss curve is `train`/`loss.<k>`. Like
 // FATE, a CV task outputs no model and no data.
+import { columnarTable, takeRows } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { scoped } from './scope.js';
 import { boostingValidator } from './validation.js';
@@ -16,22 +17,44 @@ import type { BoostingTreeParam } from './params.js';
 import { predictFromModel } from './predict.js';
 import { BOOSTING, type Peers } from './protocol.js';
 
-const subset = (t: DataTable<Instance>, keys: readonly string[], byKey: Map<string, Instance>): DataTable<Instance> => ({
-  schema: t.schema,
-  rows: keys.map((k) => {
-    const inst = byKey.get(k);
-    if (!inst) throw new Error(`HeteroSecureBoost: cross-validation fold names id ${JSON.stringify(k)} that this party does not have (intersect first)`);
-    return [k, inst];
-  }),
-});
+const unknownId = (k: string) => new Error(`HeteroSecureBoost: cross-validation fold names id ${JSON.stringify(k)} that this party does not have (intersect first)`);
+
+/**
+ * The rows of a fold, by id: from a columnar table a columnar table of those rows (takeRows: its
+ * rows are never built, issue 17), from a row table the same row objects.
+ */
+function foldTable(t: DataTable<Instance>): (keys: readonly string[]) => DataTable<Instance> {
+  const cols = t.columns;
+  if (cols) {
+    const at = new Map(cols.keys.map((k, i) => [k, i]));
+    return (keys) => {
+      const index = Int32Array.from(keys, (k) => {
+        const i = at.get(k);
+        if (i === undefined) throw unknownId(k);
+        return i;
+      });
+      return columnarTable(t.schema, takeRows(cols, index));
+    };
+  }
+  const byKey = new Map(t.rows);
+  return (keys) => ({
+    schema: t.schema,
+    rows: keys.map((k) => {
+      const inst = byKey.get(k);
+      if (!inst) throw unknownId(k);
+      return [k, inst];
+    }),
+  });
+}
 
 export async function crossValidateBoost(input: ComponentInput, ctx: ComponentContext, p: BoostingTreeParam, cv: CvParam, peers: Peers): Promise<ComponentOutput> {
   const table = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!table) throw new Error('HeteroSecureBoost: cross-validation needs train_data');
-  const byKey = new Map(table.rows);
-  const keys = table.rows.map(([k]) => k);
+  const subset = foldTable(table);
+  const keys = table.columns ? table.columns.keys : table.rows.map(([k]) => k);
   const folds = input.role === 'guest' ? kFold(keys.length, cv) : [];
-  const evalType: EvalType = p.taskType === 'regression' ? 'regression' : new Set(table.rows.map(([, i]) => i.label)).size > 2 ? 'multi' : 'binary';
+  const labels = table.columns ? (table.columns.labels ?? (keys.length ? [undefined] : [])) : table.rows.map(([, i]) => i.label);
+  const evalType: EvalType = p.taskType === 'regression' ? 'regression' : new Set(labels).size > 2 ? 'multi' : 'binary';
   const metrics = validationMetrics(evalType, p.metrics);
   for (let f = 0; f < cv.nSplits; f++) {
     ctx.signal.throwIfAborted();
@@ -44,11 +67,11 @@ export async function crossValidateBoost(input: ComponentInput, ctx: ComponentCo
       const testIds = folds[f]!.test.map((i) => keys[i]!);
       await fold.federation.remote(BOOSTING + 'train_sid', 'cv', trainIds, peers.hosts);
       await fold.federation.remote(BOOSTING + 'test_sid', 'cv', testIds, peers.hosts);
-      train = subset(table, trainIds, byKey);
-      test = subset(table, testIds, byKey);
+      train = subset(trainIds);
+      test = subset(testIds);
     } else {
-      train = subset(table, (await fold.federation.get(BOOSTING + 'train_sid', 'cv', peers.guest)) as string[], byKey);
-      test = subset(table, (await fold.federation.get(BOOSTING + 'test_sid', 'cv', peers.guest)) as string[], byKey);
+      train = subset((await fold.federation.get(BOOSTING + 'train_sid', 'cv', peers.guest)) as string[]);
+      test = subset((await fold.federation.get(BOOSTING + 'test_sid', 'cv', peers.guest)) as string[]);
     }
     const fitInput: ComponentInput = { ...input, data: { train_data: train, eval_data: test } };
     const hook = boostingValidator(fitInput, fold, p, readValidationParam(input.params, 'HeteroSecureBoost'), peers, evalType, `fold_${f}.`);

@@ -3,10 +3,10 @@
 // plaintext histograms, the hosts' from their encrypted, compressed cumulative sums, which only the
 // guest can decrypt — but whose (feature, threshold) only the host knows. The best split of each node
 // wins; for a host split the host returns the partition of the node's instances.
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef, Schema } from '../contract.js';
 import { generatePaillierKeyPair } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
-import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
+import { type FeatureBins, MISSING_BIN } from './binning.js';
 import { nodeWeight, splitGain } from './criterion.js';
 import { sampleFeatures } from './featureSampling.js';
 import { generateIterativeAffineKey } from '../crypto/iterativeAffine.js';
@@ -16,7 +16,9 @@ import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam }
 import { boostingTarget } from './boostingTarget.js';
 import { objectiveOf } from './objective.js';
 import { PREDICT_HEADER } from './predict.js';
-import { resultRow } from './predictResult.js';
+import { predictColumnsFor, type ResultShape, resultRow } from './predictResult.js';
+import { guestInput } from './trainData.js';
+import { predictTable } from '../predictColumns.js';
 import { NO_HOOK, type RoundHook } from './validation.js';
 import type { BoostingTreeParam } from './params.js';
 import {
@@ -28,7 +30,8 @@ import {
 interface GrowNode {
   id: number;
   depth: number;
-  members: number[];
+  /** The node's instances, ascending. */
+  members: Int32Array;
   g: number;
   h: number;
   isLeaf: boolean;
@@ -65,7 +68,9 @@ function ownBest(p: BoostingTreeParam, node: GrowNode, g: Float64Array, h: Float
     let gm = 0;
     let hm = 0;
     let cm = 0;
-    for (const i of node.members) {
+    const members = node.members;
+    for (let j = 0; j < members.length; j++) {
+      const i = members[j]!;
       const b = binOf[i]!;
       if (b === MISSING_BIN) {
         gm += g[i]!;
@@ -143,9 +148,14 @@ interface TreeContext {
 async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64Array, layout: GhLayout, features: number[], signal: AbortSignal): Promise<{ nodes: GrowNode[]; leafOf: Int32Array }> {
   const { ch, peers, p } = tc;
   const n = g.length;
-  const all = Array.from({ length: n }, (_, i) => i);
-  const sum = (xs: Float64Array, members: number[]) => members.reduce((s, i) => s + xs[i]!, 0);
-  const newNode = (id: number, depth: number, members: number[]): GrowNode => ({
+  const all = new Int32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  const sum = (xs: Float64Array, members: Int32Array) => {
+    let s = 0;
+    for (let j = 0; j < members.length; j++) s += xs[members[j]!]!;
+    return s;
+  };
+  const newNode = (id: number, depth: number, members: Int32Array): GrowNode => ({
     id, depth, members, g: sum(g, members), h: sum(h, members), isLeaf: true, left: -1, right: -1, sitename: sitename(tc.self), fid: -1, bid: -1, threshold: null, missingDir: 1,
   });
   const nodes: GrowNode[] = [newNode(0, 0, all)];
@@ -175,7 +185,7 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
       }
     }
     const splitting = active.filter((node) => (best.get(node.id)?.gain ?? -Infinity) > p.minImpuritySplit);
-    const goLeft = new Map<number, boolean[]>();
+    const goLeft = new Map<number, ArrayLike<boolean>>();
     for (let k = 0; k < peers.hosts.length; k++) {
       const mine: BestSplit[] = splitting.filter((node) => best.get(node.id)!.host === k).map((node) => ({ nodeId: node.id, split: best.get(node.id)!.split }));
       await ch.send(TREE + 'federated_best_splitinfo_host', tag, mine, peers.hosts[k]!);
@@ -194,10 +204,12 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
     const next: GrowNode[] = [];
     for (const node of splitting) {
       const cand = best.get(node.id)!;
-      let left: boolean[];
+      let left: ArrayLike<boolean>;
       if (cand.host === -1) {
         const binOf = tc.bins.binOf[cand.fid]!;
-        left = node.members.map((i) => (binOf[i] === MISSING_BIN ? cand.missingDir === -1 : binOf[i]! <= cand.bid));
+        const goes = new Array<boolean>(node.members.length);
+        node.members.forEach((i, j) => (goes[j] = binOf[i] === MISSING_BIN ? cand.missingDir === -1 : binOf[i]! <= cand.bid));
+        left = goes;
         node.missingDir = cand.missingDir;
         node.fid = cand.fid;
         node.bid = cand.bid;
@@ -208,7 +220,7 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
         if (!l) throw new Error(`HeteroSecureBoost: host ${peers.hosts[cand.host]!.partyId} did not dispatch node ${node.id}`);
         left = l;
       }
-      const l = newNode(nodes.length, depth + 1, node.members.filter((_, j) => left[j]));
+      const l = newNode(nodes.length, depth + 1, node.members.filter((_, j) => Boolean(left[j])));
       nodes.push(l);
       const r = newNode(nodes.length, depth + 1, node.members.filter((_, j) => !left[j]));
       nodes.push(r);
@@ -219,7 +231,7 @@ async function growTree(tc: TreeContext, t: number, g: Float64Array, h: Float64A
     }
     layer = next;
   }
-  for (const node of nodes) if (node.isLeaf) for (const i of node.members) leafOf[i] = node.id;
+  for (const node of nodes) if (node.isLeaf) node.members.forEach((i) => (leafOf[i] = node.id));
   return { nodes, leafOf };
 }
 
@@ -228,11 +240,10 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
   const self: PartyRef = peers.guest;
   const table = guestTable(input);
   const header = [...table.schema.header];
-  const n = table.rows.length;
-  const labels = table.rows.map(([key, inst]) => {
-    if (typeof inst.label !== 'number') throw new Error(`HeteroSecureBoost: row ${JSON.stringify(key)} has no label`);
-    return inst.label;
-  });
+  // Ids, labels and bins; a columnar table's rows are never built (trainData.ts).
+  const data = guestInput(table, p.binNum, p);
+  const n = data.keys.length;
+  const labels = data.labels!;
   const objective = objectiveOf(p.objective, p.objectiveParams);
 
   let cipher: GhCipher;
@@ -257,9 +268,9 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
     decryptor = plain;
   }
   await ch.send(BOOSTING + 'paillier_pubkey', SETUP_TAG, { n: keyN, keyBits: cipher.keyBits, ...(p.encryptMethod === 'IterativeAffine' ? { scheme: 'IterativeAffine' as const } : {}) } satisfies PubKeyPayload, peers.hosts);
-  await ch.send(BOOSTING + 'sample_ids', SETUP_TAG, table.rows.map(([key]) => key), peers.hosts);
+  await ch.send(BOOSTING + 'sample_ids', SETUP_TAG, data.keys, peers.hosts);
 
-  const bins = binFeatures(table.rows.map(([, inst]) => inst.features), header.length, p.binNum, p);
+  const bins = data.bins;
   const rand = seededRandom(p.randomSeed);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const tc: TreeContext = { ch, peers, self, p, bins, header, cipher, decryptor, importance };
@@ -276,7 +287,7 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
 
   const shape = { taskType: p.taskType, objective: p.objective, numClasses: target.numClasses, classes: target.classes };
   const trainRows = (type: string): [string, unknown[]][] =>
-    table.rows.map(([key, inst], i) => [key, resultRow(shape, Array.from(scores.subarray(i * dim, (i + 1) * dim)), p.threshold, inst.label, type)]);
+    data.keys.map((key, i) => [key, resultRow(shape, Array.from(scores.subarray(i * dim, (i + 1) * dim)), p.threshold, labels[i], type)]);
   const modelOf = (ts: readonly TreeParam[], ls: readonly number[], bestIteration: number) => ({
     HeteroSecureBoostingTreeGuestMeta: metaOf(p),
     HeteroSecureBoostingTreeGuestParam: {
@@ -355,8 +366,20 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
     bestIteration = best.round;
   }
   return {
-    data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows: trainRows('train') },
+    data: trainOutput({ header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, data.keys, labels, scores, shape, p.threshold, trainRows),
     model: modelOf(trees, losses, bestIteration),
     modelModule: 'HeteroSecureBoost',
   };
+}
+
+/**
+ * The training predictions: typed predict columns where they have a column form (predictResult.ts
+ * predictColumnsFor: classification with numeric classes), whose rows are resultRow's; else rows.
+ */
+function trainOutput(
+  schema: Schema, keys: readonly string[], labels: Float64Array, scores: Float64Array, shape: ResultShape, threshold: number, rows: (type: string) => [string, unknown[]][],
+): DataTable {
+  const dim = keys.length === 0 ? 1 : scores.length / keys.length;
+  const columns = predictColumnsFor(shape, keys, labels, (i) => Array.from(scores.subarray(i * dim, (i + 1) * dim)), threshold, 'train');
+  return columns ? predictTable(schema, columns) : { schema, rows: rows('train') };
 }

@@ -7,7 +7,8 @@ import { randomFillSync, randomInt } from 'node:crypto';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, ModelBuffers } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
-import { binFeatures, type FeatureBins, MISSING_BIN } from './binning.js';
+import { type FeatureBins, MISSING_BIN } from './binning.js';
+import { hostInput } from './trainData.js';
 import { type GhCipher, IterativeAffineSums, PaillierGhCipher, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
 import type { BoostingTreeParam } from './params.js';
@@ -49,7 +50,7 @@ export function instanceTags(n: number): InstanceTags {
 export function nodeCandidates(
   cipher: GhCipher,
   gh: readonly bigint[],
-  members: readonly number[],
+  members: ArrayLike<number>,
   features: readonly number[],
   bins: FeatureBins,
   minLeafNode: number,
@@ -71,7 +72,8 @@ export function nodeCandidates(
     let cm = 0;
     let mSum = 0;
     let mXor = 0;
-    for (const i of members) {
+    for (let j = 0; j < total; j++) {
+      const i = members[j]!;
       const b = binOf[i]!;
       if (b === MISSING_BIN) {
         missing = cipher.add(missing, gh[i]!);
@@ -134,6 +136,29 @@ export function compress(cipher: GhCipher, sums: readonly bigint[], slotBits: nu
   return out;
 }
 
+/** Each queued node's instances (ascending), from the guest's position of every instance. */
+function membersOf(queue: NodeQueuePayload): Map<number, Int32Array> {
+  const counts = new Map<number, number>(queue.nodes.map((id) => [id, 0]));
+  for (const node of queue.positions) {
+    const c = counts.get(node);
+    if (c !== undefined) counts.set(node, c + 1);
+  }
+  const members = new Map<number, Int32Array>();
+  const filled = new Map<number, number>();
+  for (const [id, c] of counts) {
+    members.set(id, new Int32Array(c));
+    filled.set(id, 0);
+  }
+  queue.positions.forEach((node, i) => {
+    const m = members.get(node);
+    if (!m) return;
+    const at = filled.get(node)!;
+    m[at] = i;
+    filled.set(node, at + 1);
+  });
+  return members;
+}
+
 function hostTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!t) throw new Error('HeteroSecureBoost: no train_data');
@@ -150,14 +175,9 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
     : key.n === null ? new PlaintextGhCipherForTestsOnly(key.keyBits) : new PaillierGhCipher(new PaillierPublicKey(key.n));
   const ids = await ch.get<string[]>(BOOSTING + 'sample_ids', SETUP_TAG, peers.guest);
   const dim = await ch.get<number>(BOOSTING + 'tree_dim', SETUP_TAG, peers.guest);
-  const byKey = new Map(table.rows);
-  const rows = ids.map((id) => {
-    const inst = byKey.get(id);
-    if (!inst) throw new Error(`HeteroSecureBoost: host has no row for id ${JSON.stringify(id)} (intersect first)`);
-    return inst.features;
-  });
-  const bins = binFeatures(rows, header.length, p.binNum, p);
-  const tags = instanceTags(rows.length);
+  // Its bins of the guest's ids, in the guest's order; a columnar table's rows are never built.
+  const { bins } = hostInput(table, ids, p.binNum, p);
+  const tags = instanceTags(ids.length);
   const rand = seededRandom(p.randomSeed === null ? null : p.randomSeed + 1);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const trees: TreeParam[] = [];
@@ -173,8 +193,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
       const tag = `${t}.${depth}`;
       const queue = await ch.get<NodeQueuePayload>(TREE + 'tree_node_queue', tag, peers.guest);
       if (queue.nodes.length === 0) break;
-      const members = new Map<number, number[]>(queue.nodes.map((id) => [id, []]));
-      queue.positions.forEach((node, i) => members.get(node)?.push(i));
+      const members = membersOf(queue);
       const lookup = new Map<number, SplitRef[]>();
       // One message per node, so the guest decrypts a node while the host compresses the next.
       for (const [j, nodeId] of queue.nodes.entries()) {
@@ -191,7 +210,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
         if (!ref) throw new Error(`HeteroSecureBoost: guest chose an unknown split ${split} of node ${nodeId}`);
         own.set(nodeId, { ...ref, threshold: bins.splitPoints[ref.fid]![ref.bid]! });
         const binOf = bins.binOf[ref.fid]!;
-        return { nodeId, fid: ref.fid, goLeft: members.get(nodeId)!.map((i) => (binOf[i] === MISSING_BIN ? ref.missingDir === -1 : binOf[i]! <= ref.bid)) };
+        return { nodeId, fid: ref.fid, goLeft: Array.from(members.get(nodeId)!, (i) => (binOf[i] === MISSING_BIN ? ref.missingDir === -1 : binOf[i]! <= ref.bid)) };
       });
       await ch.send(TREE + 'dispatch_node_host_result', tag, dispatch, peers.guest);
     }

@@ -9,15 +9,15 @@ export interface Objective {
   readonly name: ObjectiveName;
   /** FATE's objective_param.params as the model meta stores them (huber δ, fair c, tweedie ρ). */
   readonly params: readonly number[];
-  initScore(labels: readonly number[]): number;
+  initScore(labels: ArrayLike<number>): number;
   grad(label: number, score: number): number;
   hess(label: number, score: number): number;
   /** Mean loss over the instances, from the raw scores. */
-  loss(labels: readonly number[], scores: Float64Array): number;
+  loss(labels: ArrayLike<number>, scores: Float64Array): number;
   /** What the model outputs for a raw score: a probability (binary) or the value (regression). */
   predict(score: number): number;
   /** Refuses labels the loss is not defined for (tweedie: negative ones); absent: every label is fine. */
-  checkLabels?(labels: readonly number[]): void;
+  checkLabels?(labels: ArrayLike<number>): void;
 }
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

@@ -3,9 +3,12 @@
 // tree, which way each row goes (one byte per row) — nothing else, and it receives nothing but the
 // ids, which it holds already (intersection). The guest then walks every tree with its own splits and
 // those answers, and adds the leaf weights, which only it holds.
+import { columnsFromRows, type InstanceColumns } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
+import { RowsById } from '../heteroLR/lrColumns.js';
+import { predictTable as predictColumnsTable } from '../predictColumns.js';
 import type { BoostingTreeParam } from './params.js';
-import { resultRow } from './predictResult.js';
+import { predictColumnsFor, resultRow } from './predictResult.js';
 import { BOOSTING, type Peers, sitename } from './protocol.js';
 import { columnsOf, readStoredBoosting, type StoredBoosting } from './storedModel.js';
 import { nodeKey, ownDirections, rawScores } from './treeWalk.js';
@@ -27,10 +30,26 @@ export function directionsFor(model: StoredBoosting, site: string, header: reado
   return ownDirections(model, site, rows.length, (r, fid) => rows[r]![cols.get(fid) ?? -1]);
 }
 
+/**
+ * A party's directions for `n` instances from its feature columns (issue 17: no row objects):
+ * instance r is row index[r] of the columns, or row r without an index.
+ */
+export function directionsOfColumns(model: StoredBoosting, site: string, header: readonly string[], columns: readonly Float64Array[], n: number, index?: Int32Array): HostDirections {
+  const cols = columnsOf(model, header);
+  return ownDirections(model, site, n, (r, fid) => {
+    const c = cols.get(fid);
+    return c === undefined ? undefined : columns[c]?.[index ? index[r]! : r];
+  });
+}
+
 /** Raw scores of every row: the guest's own splits from its rows, the hosts' from their answers. */
 export function guestScores(model: StoredBoosting, self: string, header: readonly string[], rows: readonly (readonly number[])[], hosts: ReadonlyMap<string, HostDirections>): number[][] {
-  const own = directionsFor(model, self, header, rows);
-  return rows.map((_, r) =>
+  return scoresFrom(model, self, directionsFor(model, self, header, rows), rows.length, hosts);
+}
+
+/** Raw scores of n rows from the guest's own directions and the hosts' answers. */
+function scoresFrom(model: StoredBoosting, self: string, own: HostDirections, n: number, hosts: ReadonlyMap<string, HostDirections>): number[][] {
+  return Array.from({ length: n }, (_, r) =>
     rawScores(model, (site, tree, node) => {
       const dirs = site === self ? own : hosts.get(site);
       const bits = dirs?.get(nodeKey(tree, node));
@@ -45,9 +64,21 @@ export async function predictFromModel(input: ComponentInput, ctx: ComponentCont
   const model = readStoredBoosting(buffers, input.role);
   const table = predictTable(input);
   const tag = `predict.${input.componentName}`;
+  // The table's columns (a columnar table's own; its rows are never built), or undefined for rows
+  // that are not plain instances of one shape, which keep the row code.
+  const cols: InstanceColumns | undefined = table.columns ?? columnsFromRows(table.rows);
   if (input.role === 'host') {
     const self: PartyRef = { role: 'host', partyId: input.partyId };
     const ids = (await ctx.federation.get(BOOSTING + 'predict_data', tag, peers.guest)) as string[];
+    if (cols) {
+      const own = cols.keys;
+      let same = ids.length === own.length;
+      for (let i = 0; same && i < ids.length; i++) same = ids[i] === own[i];
+      const index = same ? undefined : new RowsById(cols, 'HeteroSecureBoost').indexes(ids);
+      const dirs = directionsOfColumns(model, sitename(self), table.schema.header, cols.features, ids.length, index);
+      await ctx.federation.remote(BOOSTING + 'predict_data_by_host', tag, dirs, [peers.guest]);
+      return { model: buffers, modelModule: 'HeteroSecureBoost' };
+    }
     const byKey = new Map(table.rows);
     const rows = ids.map((id) => {
       const inst = byKey.get(id);
@@ -57,11 +88,22 @@ export async function predictFromModel(input: ComponentInput, ctx: ComponentCont
     await ctx.federation.remote(BOOSTING + 'predict_data_by_host', tag, directionsFor(model, sitename(self), table.schema.header, rows), [peers.guest]);
     return { model: buffers, modelModule: 'HeteroSecureBoost' };
   }
-  await ctx.federation.remote(BOOSTING + 'predict_data', tag, table.rows.map(([key]) => key), peers.hosts);
+  await ctx.federation.remote(BOOSTING + 'predict_data', tag, cols ? cols.keys : table.rows.map(([key]) => key), peers.hosts);
   const hosts = new Map<string, HostDirections>();
   for (const host of peers.hosts) {
     ctx.signal.throwIfAborted();
     hosts.set(sitename(host), (await ctx.federation.get(BOOSTING + 'predict_data_by_host', tag, host)) as HostDirections);
+  }
+  const schema = { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name };
+  if (cols) {
+    const self = sitename(peers.guest);
+    const n = cols.keys.length;
+    const scores = scoresFrom(model, self, directionsOfColumns(model, self, table.schema.header, cols.features, n), n, hosts);
+    const columns = predictColumnsFor(model, cols.keys, cols.labels ?? null, (i) => scores[i]!, p.threshold, type);
+    const data: DataTable = columns
+      ? predictColumnsTable(schema, columns)
+      : { schema, rows: cols.keys.map((key, i) => [key, resultRow(model, scores[i]!, p.threshold, cols.labels?.[i], type)]) };
+    return { data, model: buffers, modelModule: 'HeteroSecureBoost' };
   }
   const scores = guestScores(model, sitename(peers.guest), table.schema.header, table.rows.map(([, inst]) => inst.features), hosts);
   const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => [key, resultRow(model, scores[i]!, p.threshold, inst.label, type)]);

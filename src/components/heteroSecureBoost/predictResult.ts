@@ -1,6 +1,7 @@
 // A row's prediction from its raw scores, as FATE's HeteroSecureBoostingTreeGuest.predict writes it:
 // [label, predict_result, predict_score, predict_detail, type]. Training, predict jobs and online
 // serving all call this, so the three give the same numbers.
+import type { PredictColumns } from '../predictColumns.js';
 import { regressionPrediction, sigmoid } from './objective.js';
 
 export interface ResultShape {
@@ -48,4 +49,28 @@ export function predictionOf(shape: ResultShape, f: readonly number[], threshold
 export function resultRow(shape: ResultShape, f: readonly number[], threshold: number, label: unknown, type: string): unknown[] {
   const p = predictionOf(shape, f, threshold);
   return [label ?? null, p.result, p.score, p.detail, type];
+}
+
+/**
+ * The predictions of rows 0..keys.length−1 as typed predict columns (predictColumns.ts), whose rows
+ * are resultRow's to the last bit (issue 17: no array and detail object per row). `raw(i)` gives row
+ * i's raw scores. Undefined where there is no column form: regression's detail ({label}), or a class
+ * label that is not a number (the result column is numeric).
+ */
+export function predictColumnsFor(
+  shape: ResultShape, keys: readonly string[], labels: Float64Array | null, raw: (i: number) => readonly number[], threshold: number, type: string,
+): PredictColumns | undefined {
+  if (shape.taskType === 'regression' || shape.classes.length < 2 || !shape.classes.every((c) => typeof classValue(c) === 'number')) return undefined;
+  const n = keys.length;
+  const results = new Float64Array(n);
+  const scores = new Float64Array(n);
+  const multi = shape.numClasses > 2;
+  const probs = multi ? shape.classes.map(() => new Float64Array(n)) : [];
+  for (let i = 0; i < n; i++) {
+    const p = predictionOf(shape, raw(i), threshold);
+    results[i] = p.result as number;
+    scores[i] = p.score;
+    for (let k = 0; k < probs.length; k++) probs[k]![i] = p.detail[shape.classes[k]!]!;
+  }
+  return { keys, labels, results, scores, type, detail: multi ? { kind: 'classes', classes: shape.classes, probs } : { kind: 'binary' } };
 }

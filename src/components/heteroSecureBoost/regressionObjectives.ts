@@ -16,16 +16,21 @@ export type RegressionObjectiveName = (typeof REGRESSION_OBJECTIVES)[number];
 /** FATE's consts.FLOAT_ZERO: lae's dead band around 0, the floor of huber's δ and fair's c. */
 const FLOAT_ZERO = 1e-6;
 
-const mean = (labels: readonly number[]): number => labels.reduce((s, y) => s + y, 0) / Math.max(1, labels.length);
+/** Labels are a plain array or a table's Float64Array column (issue 17); sums run in row order either way. */
+function mean(labels: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < labels.length; i++) s += labels[i]!;
+  return s / Math.max(1, labels.length);
+}
 
 /** FATE's MultivariateStatisticalSummary.get_median: a 2-bin quantile binning's split point (FeatureBinningParam defaults). */
-export function fateMedian(labels: readonly number[]): number {
+export function fateMedian(labels: ArrayLike<number>): number {
   const s = new QuantileSummaries({ compressThres: 10000, headSize: 10000, error: 0.001 });
-  for (const y of labels) s.insert(y);
+  for (let i = 0; i < labels.length; i++) s.insert(labels[i]!);
   return s.query(0.5);
 }
 
-function meanLoss(labels: readonly number[], scores: Float64Array, each: (d: number, y: number, f: number) => number): number {
+function meanLoss(labels: ArrayLike<number>, scores: Float64Array, each: (d: number, y: number, f: number) => number): number {
   let s = 0;
   for (let i = 0; i < labels.length; i++) s += each(scores[i]! - labels[i]!, labels[i]!, scores[i]!);
   return s / Math.max(1, labels.length);
@@ -113,7 +118,8 @@ function tweedie(rho: number): Objective {
       return (-y * p ** (1 - rho)) / (1 - rho) + p ** (2 - rho) / (2 - rho);
     }),
     checkLabels: (labels) => {
-      const bad = labels.findIndex((y) => !(y >= 0));
+      let bad = -1;
+      for (let i = 0; i < labels.length && bad < 0; i++) if (!(labels[i]! >= 0)) bad = i;
       if (bad >= 0) throw new Error(`HeteroSecureBoost: objective tweedie needs non-negative labels, label ${labels[bad]} (row ${bad}) is not`);
     },
   };

@@ -32,7 +32,9 @@ export const NO_HOOK: RoundHook = { after: async () => NOTHING };
 export function evalTypeOf(p: BoostingTreeParam, input: ComponentInput): EvalType {
   if (p.taskType === 'regression') return 'regression';
   const table = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
-  return new Set(table?.rows.map(([, i]) => i.label) ?? []).size > 2 ? 'multi' : 'binary';
+  // A columnar table's labels are read from its column (issue 17: its rows are never built).
+  const labels = table?.columns ? (table.columns.labels ?? (table.columns.keys.length ? [undefined] : [])) : (table?.rows.map(([, i]) => i.label) ?? []);
+  return new Set(labels).size > 2 ? 'multi' : 'binary';
 }
 
 export function boostingValidator(input: ComponentInput, ctx: ComponentContext, p: BoostingTreeParam, v: ValidationParam, peers: Peers, evalType: EvalType, dataSetPrefix = ''): RoundHook {

@@ -23,7 +23,7 @@ import {
   applyAffine, type CipherVector, decayedRate, encryptVector, maskCiphertexts, maxBatchesBetweenRefresh, scaleBy, taylorStep,
 } from './encryptedModel.js';
 import {
-  alignTo, encryptedPredictRows, localLoss, localRows, meanGradient, modelBuffers, PREDICT_HEADER, predictRows,
+  alignTo, encryptedPredictRows, featureRows, isEmpty, localLoss, localRows, meanGradient, modelBuffers, PREDICT_HEADER, predictOutput, predictRows,
 } from './localModel.js';
 import { cipherVector, optIn, requestLabels, requestRefresh, sendRefreshPlan } from './paillierMode.js';
 import type { HomoLogisticParam } from './params.js';
@@ -54,7 +54,7 @@ async function agreeOnMasks(input: ComponentInput, ch: Channel, parties: Parties
 function trainTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!t) throw new Error('HomoLR: no train_data');
-  if (t.rows.length === 0) throw new Error('HomoLR: train_data is empty');
+  if (isEmpty(t)) throw new Error('HomoLR: train_data is empty');
   return t;
 }
 
@@ -72,7 +72,7 @@ export async function runClient(
   const upload = (values: number[], round: number, stream: number) => (masker ? masker.mask(values, round, stream) : values);
   const pads = (count: number, round: number) => (masker ? masker.mask(new Array<number>(count).fill(0), round, MODEL_STREAM) : new Array<bigint>(count).fill(0n));
 
-  const n = rows.x.length;
+  const n = rows.n;
   const size = p.batchSize === -1 || p.batchSize >= n ? n : p.batchSize;
   const batches = Math.ceil(n / size);
   // The guest never encrypts (FATE's guest ignores encrypt_param); each host decides for itself.
@@ -140,13 +140,16 @@ export async function runClient(
     if (me.role === 'guest' && needsValidation(p, nIter)) await validate(ctx, p, nIter, held, table, evalData, fit.dataSetPrefix);
   }
 
+  const model = modelBuffers(p, { header: table.schema.header, w, iters: Math.min(nIter, p.maxIter), lossHistory, converged, encrypted: pk !== null });
+  // Without eval_data, a plaintext party's predictions are typed columns of its own (no row built).
+  if (!pk && !evalData) return { data: predictOutput(table, w, p.threshold, 'train'), model, modelModule: 'HomoLR' };
   const tables = [{ t: table, type: 'train' }, ...(evalData ? [{ t: alignTo(evalData, table.schema.header), type: 'validate' }] : [])];
   let out: [string, unknown[]][];
   if (pk && wEnc) {
-    const all = tables.flatMap(({ t }) => t.rows.map(([, inst]) => inst.features));
-    const labels = await requestLabels(ch, parties.arbiter, pk, wEnc, all, p.threshold, 'predict');
+    const parts = tables.map(({ t }) => featureRows(t));
+    const labels = await requestLabels(ch, parties.arbiter, pk, wEnc, parts.flat(), p.threshold, 'predict');
     let at = 0;
-    out = tables.flatMap(({ t, type }) => encryptedPredictRows(t, labels.slice(at, (at += t.rows.length)), type));
+    out = tables.flatMap(({ t, type }, j) => encryptedPredictRows(t, labels.slice(at, (at += parts[j]!.length)), type));
   } else {
     out = tables.flatMap(({ t, type }) => predictRows(t, w, p.threshold, type));
   }
@@ -155,7 +158,7 @@ export async function runClient(
   out = out.filter(([key]) => (seen.has(key) ? false : (seen.add(key), true)));
   return {
     data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows: out },
-    model: modelBuffers(p, { header: table.schema.header, w, iters: Math.min(nIter, p.maxIter), lossHistory, converged, encrypted: pk !== null }),
+    model,
     modelModule: 'HomoLR',
   };
 }

@@ -12,6 +12,7 @@
 // Differences from FATE 1.4.5 (which evaluates folds at the guest only, host_do_evaluate false):
 // hosts log their fold metrics too; an encrypted host has only 0/1 labels, so its metrics are those of
 // the labels as scores (its auc is the AUC of a hard classifier: (TPR + TNR) / 2, its ks TPR − FPR).
+import { columnarTable, takeRows } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
@@ -36,9 +37,13 @@ export async function crossValidateHomo(input: ComponentInput, ctx: ComponentCon
   const table = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!table) throw new Error('HomoLR: no train_data');
   const metrics = validationMetrics('binary', readValidationParam(input.params, 'HomoLR').metrics);
-  for (const [k, fold] of kFold(table.rows.length, cv).entries()) {
-    const train: DataTable<Instance> = { schema: table.schema, rows: fold.train.map((i) => table.rows[i]!) };
-    const test: DataTable<Instance> = { schema: table.schema, rows: fold.test.map((i) => table.rows[i]!) };
+  // A columnar table's folds are columnar tables of their rows (takeRows): its rows are never built (issue 17).
+  const cols = table.columns;
+  const pick = (index: readonly number[]): DataTable<Instance> =>
+    cols ? columnarTable(table.schema, takeRows(cols, index)) : { schema: table.schema, rows: index.map((i) => table.rows[i]!) };
+  for (const [k, fold] of kFold(cols ? cols.keys.length : table.rows.length, cv).entries()) {
+    const train = pick(fold.train);
+    const test = pick(fold.test);
     const out = await runClient(foldInput(k, { train_data: train, eval_data: test }), ctx, p, parties, options, fitOf(k));
     const rows = (out.data!.rows as Row[]).map(scoredByLabel);
     for (const set of ['train', 'validate'] as const) {

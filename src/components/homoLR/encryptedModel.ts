@@ -71,14 +71,14 @@ export function decayedRate(p: { learningRate: number; decay: number; decaySqrt:
 
 /** A and c of the module comment for rows [from, to): plain numbers, from the host's own rows only. */
 export function taylorStep(rows: LocalRows, from: number, to: number, lr: number, l2Alpha: number): { a: number[][]; c: number[] } {
-  const k = rows.x[0]!.length;
+  const cols = rows.columns;
+  const k = cols.length;
   const d = k + 1;
   const m = Array.from({ length: d }, () => new Array<number>(d).fill(0));
   const sy = new Array<number>(d).fill(0);
   const xt = new Array<number>(d);
   for (let i = from; i < to; i++) {
-    const x = rows.x[i]!;
-    for (let j = 0; j < k; j++) xt[j] = x[j]!;
+    for (let j = 0; j < k; j++) xt[j] = cols[j]![i]!;
     xt[k] = 1;
     const y = rows.y[i]!;
     for (let j = 0; j < d; j++) {

@@ -1,27 +1,82 @@
 // The maths one HomoLR client runs on its own rows (FATE 1.x optim/gradient/homo_lr_gradient.py
 // LogisticGradient, homo_lr_base.py): the exact logistic loss and gradient with labels as ±1, the
 // model as [coefficients…, intercept], and FATE's predict rows and LRModelMeta/LRModelParam JSON.
+//
+// The rows are typed columns (issue 17): a columnar table's own Float64Arrays, never its `rows`
+// (a row table is converted once). Every sum is taken in the order a per-row loop takes it — per
+// row: the intercept, then w_0·x_0, w_1·x_1, …; per gradient entry: rows in order — so models,
+// losses and scores are the same numbers to the last bit as the row code's.
+import { columnarTable, columnsFromRows, type InstanceColumns } from '../columns.js';
 import type { DataTable, Instance, ModelBuffers } from '../contract.js';
+import { type PredictColumns, predictRowsOf, predictTable } from '../predictColumns.js';
 import type { HomoLogisticParam } from './params.js';
 
 export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
-/** Rows ready for the maths: features and the label as +1 (label 1) / −1 (anything else). */
+/** Rows ready for the maths: feature columns (columns[j][i]) and the label as +1 (label 1) / −1 (anything else). */
 export interface LocalRows {
-  readonly x: readonly (readonly number[])[];
-  readonly y: readonly number[];
+  readonly n: number;
+  readonly columns: readonly Float64Array[];
+  readonly y: Float64Array;
 }
 
+/** Rows per block of the column loops: their scores stay in cache, and a big table needs no n-sized scratch. */
+const BLOCK = 8192;
+
+/**
+ * The table's instances as columns: a columnar table's own (its rows are never built), a row table's
+ * converted; rows that are not plain instances of one shape (extra fields, some labelled and some
+ * not) are read one by one, a missing label as NaN.
+ */
+export function instanceColumns(table: DataTable<Instance>): InstanceColumns {
+  const own = table.columns ?? columnsFromRows(table.rows);
+  if (own) return own;
+  const rows = table.rows;
+  const n = rows.length;
+  const width = table.schema.header.length;
+  const features = Array.from({ length: width }, () => new Float64Array(n));
+  const labels = new Float64Array(n);
+  rows.forEach(([, inst], i) => {
+    for (let j = 0; j < width; j++) features[j]![i] = inst.features[j]!;
+    labels[i] = typeof inst.label === 'number' ? inst.label : NaN;
+  });
+  return { keys: rows.map(([key]) => key), features, labels };
+}
+
+/** Whether a table holds no rows, without building a columnar table's rows. */
+export const isEmpty = (table: DataTable<Instance>): boolean => (table.columns ? table.columns.keys.length : table.rows.length) === 0;
+
 export function localRows(table: DataTable<Instance>): LocalRows {
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (const [key, inst] of table.rows) {
-    if (inst.label === undefined || inst.label === null) throw new Error(`HomoLR: row ${JSON.stringify(key)} has no label (DataIO with_label true on every party)`);
-    if (inst.label !== 0 && inst.label !== 1) throw new Error('HomoLR: multi-class (one-vs-rest) is not implemented; labels must be 0/1');
-    x.push(inst.features);
-    y.push(inst.label === 1 ? 1 : -1);
+  const cols = instanceColumns(table);
+  const n = cols.keys.length;
+  const labels = cols.labels;
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const label = labels?.[i];
+    if (label === undefined || (Number.isNaN(label) && !hasNumericLabel(table, i))) {
+      throw new Error(`HomoLR: row ${JSON.stringify(cols.keys[i])} has no label (DataIO with_label true on every party)`);
+    }
+    if (label !== 0 && label !== 1) throw new Error('HomoLR: multi-class (one-vs-rest) is not implemented; labels must be 0/1');
+    y[i] = label === 1 ? 1 : -1;
   }
-  return { x, y };
+  return { n, columns: cols.features, y };
+}
+
+/** Row i of a row table has a numeric label (NaN included): tells a NaN label from a missing one. */
+function hasNumericLabel(table: DataTable<Instance>, i: number): boolean {
+  return !table.columns && typeof table.rows[i]?.[1].label === 'number';
+}
+
+/** z_i = w_k + Σ_j w_j·x_ij for rows [from, from + out.length), into `out` (column by column, per row in feature order). */
+function scoresInto(out: Float64Array, w: readonly number[], columns: readonly Float64Array[], from: number): void {
+  const k = columns.length;
+  out.fill(w[k]!);
+  const m = out.length;
+  for (let j = 0; j < k; j++) {
+    const col = columns[j]!;
+    const wj = w[j]!;
+    for (let i = 0; i < m; i++) out[i] += wj * col[from + i]!;
+  }
 }
 
 function wx(w: readonly number[], features: readonly number[]): number {
@@ -40,12 +95,26 @@ function softplus(z: number): number {
 export function meanGradient(rows: LocalRows, w: readonly number[], from: number, to: number): number[] {
   const grad = new Array<number>(w.length).fill(0);
   const k = w.length - 1;
-  for (let i = from; i < to; i++) {
-    const x = rows.x[i]!;
-    const y = rows.y[i]!;
-    const d = (1 / (1 + Math.exp(-y * wx(w, x))) - 1) * y;
-    for (let j = 0; j < k; j++) grad[j]! += d * x[j]!;
-    grad[k]! += d;
+  const cols = rows.columns;
+  const d = new Float64Array(Math.min(BLOCK, Math.max(0, to - from)));
+  for (let start = from; start < to; start += BLOCK) {
+    const m = Math.min(BLOCK, to - start);
+    const z = d.subarray(0, m);
+    scoresInto(z, w, cols, start);
+    for (let i = 0; i < m; i++) {
+      const y = rows.y[start + i]!;
+      z[i] = (1 / (1 + Math.exp(-y * z[i]!)) - 1) * y;
+    }
+    // Each entry adds its rows in row order, as the per-row loop did.
+    for (let j = 0; j < k; j++) {
+      const col = cols[j]!;
+      let g = grad[j]!;
+      for (let i = 0; i < m; i++) g += z[i]! * col[start + i]!;
+      grad[j] = g;
+    }
+    let g = grad[k]!;
+    for (let i = 0; i < m; i++) g += z[i]!;
+    grad[k] = g;
   }
   const n = to - from;
   return grad.map((g) => g / n);
@@ -54,15 +123,53 @@ export function meanGradient(rows: LocalRows, w: readonly number[], from: number
 /** FATE's _compute_loss: (Σ logistic loss + the penalty term) / row count. */
 export function localLoss(rows: LocalRows, w: readonly number[], p: HomoLogisticParam): number {
   let sum = 0;
-  for (let i = 0; i < rows.x.length; i++) sum += softplus(-rows.y[i]! * wx(w, rows.x[i]!));
+  const z = new Float64Array(Math.min(BLOCK, rows.n));
+  for (let start = 0; start < rows.n; start += BLOCK) {
+    const m = Math.min(BLOCK, rows.n - start);
+    const block = z.subarray(0, m);
+    scoresInto(block, w, rows.columns, start);
+    for (let i = 0; i < m; i++) sum += softplus(-rows.y[start + i]! * block[i]!);
+  }
   const coef = w.slice(0, -1);
   if (p.penalty === 'L2') sum += 0.5 * p.alpha * coef.reduce((s, c) => s + c * c, 0);
   else if (p.penalty === 'L1') sum += p.alpha * coef.reduce((s, c) => s + Math.abs(c), 0);
-  return sum / rows.x.length;
+  return sum / rows.n;
+}
+
+/**
+ * ModelBase's predictions for two classes, with FATE's type column, as typed predict columns: the
+ * rows they stand for (predictRowsOf) are [label, score > threshold ? 1 : 0, score, {"0": 1 − score,
+ * "1": score}, type]. Undefined when the rows' labels are not all there or all absent.
+ */
+export function predictColumnsFor(table: DataTable<Instance>, w: readonly number[], threshold: number, type: string): PredictColumns | undefined {
+  const cols = table.columns ?? columnsFromRows(table.rows);
+  if (!cols) return undefined;
+  const n = cols.keys.length;
+  const scores = new Float64Array(n);
+  const results = new Float64Array(n);
+  for (let start = 0; start < n; start += BLOCK) {
+    const block = scores.subarray(start, Math.min(n, start + BLOCK));
+    scoresInto(block, w, cols.features, start);
+    for (let i = 0; i < block.length; i++) {
+      const score = 1 / (1 + Math.exp(-block[i]!));
+      block[i] = score;
+      results[start + i] = score > threshold ? 1 : 0;
+    }
+  }
+  return { keys: cols.keys, labels: cols.labels ?? null, results, scores, detail: { kind: 'binary' }, type };
+}
+
+/** The predictions as a predict table: typed columns when the rows allow (predictColumnsFor), else rows. */
+export function predictOutput(table: DataTable<Instance>, w: readonly number[], threshold: number, type: string): DataTable {
+  const schema = { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name };
+  const columns = predictColumnsFor(table, w, threshold, type);
+  return columns ? predictTable(schema, columns) : { schema, rows: predictRows(table, w, threshold, type) };
 }
 
 /** ModelBase's predict rows for two classes, with FATE's type column. */
 export function predictRows(table: DataTable<Instance>, w: readonly number[], threshold: number, type: string): [string, unknown[]][] {
+  const columns = predictColumnsFor(table, w, threshold, type);
+  if (columns) return predictRowsOf(columns);
   return table.rows.map(([key, inst]) => {
     const z = wx(w, inst.features);
     const score = 1 / (1 + Math.exp(-z));
@@ -75,8 +182,17 @@ export function predictRows(table: DataTable<Instance>, w: readonly number[], th
  * labels; the host never holds its score, so predict_score and the detail are null.
  */
 export function encryptedPredictRows(table: DataTable<Instance>, labels: readonly number[], type: string): [string, unknown[]][] {
-  if (labels.length !== table.rows.length) throw new Error(`HomoLR: the arbiter answered ${labels.length} labels for ${table.rows.length} rows`);
-  return table.rows.map(([key, inst], i) => [key, [inst.label ?? null, labels[i], null, { '0': null, '1': null }, type]]);
+  const cols = table.columns ?? columnsFromRows(table.rows);
+  const n = cols ? cols.keys.length : table.rows.length;
+  if (labels.length !== n) throw new Error(`HomoLR: the arbiter answered ${labels.length} labels for ${n} rows`);
+  if (!cols) return table.rows.map(([key, inst], i) => [key, [inst.label ?? null, labels[i], null, { '0': null, '1': null }, type]]);
+  return cols.keys.map((key, i) => [key, [cols.labels ? cols.labels[i]! : null, labels[i], null, { '0': null, '1': null }, type]]);
+}
+
+/** Every row's features as an array (for the encrypted host's per-row Paillier scores), from the columns. */
+export function featureRows(table: DataTable<Instance>): number[][] {
+  const cols = instanceColumns(table);
+  return cols.keys.map((_, i) => cols.features.map((col) => col[i]!));
 }
 
 export interface TrainedModel {
@@ -146,6 +262,8 @@ export function alignTo(table: DataTable<Instance>, header: readonly string[]): 
     if (at < 0) throw new Error(`HomoLR: model feature ${JSON.stringify(h)} is not in the data header`);
     return at;
   });
+  // A columnar table: the same column arrays, picked in the model's order (no rows built).
+  if (table.columns) return columnarTable({ ...table.schema, header: [...header] }, { ...table.columns, features: index.map((i) => table.columns!.features[i]!) });
   return {
     schema: { ...table.schema, header: [...header] },
     rows: table.rows.map(([key, inst]) => [key, { ...inst, features: index.map((i) => inst.features[i]!) }]),

@@ -7,7 +7,7 @@
 // arbiter).
 import type { ComponentContext, DataTable, Instance } from '../contract.js';
 import { evaluation } from '../evaluation/evaluation.js';
-import { alignTo, PREDICT_HEADER, predictRows } from './localModel.js';
+import { alignTo, PREDICT_HEADER, predictOutput, predictRows } from './localModel.js';
 import type { HomoLogisticParam } from './params.js';
 
 export function needsValidation(p: HomoLogisticParam, nIter: number): boolean {
@@ -26,13 +26,17 @@ export async function validate(
   dataSetPrefix = '',
 ): Promise<void> {
   const name = `${dataSetPrefix}iteration_${nIter}`;
-  const rows = predictRows(train, w, p.threshold, 'train');
+  let table: DataTable;
   if (evalData) {
+    const rows = predictRows(train, w, p.threshold, 'train');
     // DTable union: a key already present keeps its train row.
     const seen = new Set(rows.map(([key]) => key));
     for (const row of predictRows(alignTo(evalData, train.schema.header), w, p.threshold, 'validate')) if (!seen.has(row[0])) rows.push(row);
+    table = { schema: { header: [...PREDICT_HEADER], sid_name: train.schema.sid_name }, rows };
+  } else {
+    // The train predictions alone: typed columns, which Evaluation reads without rows.
+    table = predictOutput(train, w, p.threshold, 'train');
   }
-  const table = { schema: { header: [...PREDICT_HEADER], sid_name: train.schema.sid_name }, rows };
   await evaluation(
     {
       jobId: '', taskId: '', componentName: name, module: 'Evaluation', role: 'guest', partyId: '', roles: {},

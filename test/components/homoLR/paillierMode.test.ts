@@ -94,7 +94,7 @@ t('the ciphertext update equals the Taylor update in clear; refreshes and masked
   const direct = w0.map((wj, j) => {
     let g = 0;
     for (let i = 0; i < 50; i++) {
-      const x = [...rows.x[i]!, 1];
+      const x = [...rows.columns.map((col) => col[i]!), 1];
       const wx = x.reduce((s, v, l) => s + v * w0[l]!, 0);
       g += (0.25 * wx - 0.5 * rows.y[i]!) * x[j]!;
     }
@@ -140,7 +140,7 @@ function reference(guest: DataTable<Instance>, hosts: { table: DataTable<Instanc
       if (nIter === p.maxIter) break;
     }
     for (const q of parties) {
-      const n = q.rows.x.length;
+      const n = q.rows.n;
       for (let from = 0; from < n; from += p.batchSize) {
         const to = Math.min(n, from + p.batchSize);
         if (q.encrypted) {

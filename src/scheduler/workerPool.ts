@@ -120,9 +120,10 @@ export class WorkerPool {
         },
         onMessage: (message) => hooks.onMessage(message, reply),
       });
+      // The run goes first: a cancel that reached the worker before its task would find nothing to stop.
+      reply({ type: 'run', request });
       if (hooks.signal.aborted) onAbort();
       else hooks.signal.addEventListener('abort', onAbort, { once: true });
-      reply({ type: 'run', request });
     });
   }
 

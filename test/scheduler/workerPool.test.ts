@@ -106,6 +106,22 @@ const bigDataIO = (jobId: string, rows = 100_000): TaskRequest => {
   };
 };
 
+t('a stop that arrives during a task\'s synchronous load and parse ends it stopped, not done (the worker yields before its checks)', async () => {
+  const pool = new WorkerPool({ maxIdle: 8, graceMs: 60_000 });
+  const stop = new AbortController();
+  stop.abort();
+  try {
+    // A fresh worker gets the run and the cancel queued together. DataIO loads and parses without a
+    // single await, so without a yield the cancel would only be read after 'done' had been sent.
+    await pool.run(bigDataIO('stopped-sync', 2_000), hooks(new Mailbox(), 'stopped-sync', host, stop.signal)).then(
+      () => assert.unreachable('a task stopped before it ran must not report success'),
+      (error: Error) => assert.match(error.message, /task stopped/),
+    );
+  } finally {
+    await pool.close();
+  }
+});
+
 /** Both parties of an intersection job; resolves to their output counts. */
 const job = (pool: WorkerPool, mailbox: Mailbox, jobId: string, signal: AbortSignal, shared: boolean) =>
   Promise.all([

@@ -66,6 +66,11 @@ export function rawLinesFromBytes(keys: readonly string[], bytes: LineBytes): Ra
   };
 }
 
+/** The lines a table was loaded as (rawLinesTable), without building anything; else undefined. */
+export function rawLinesIfAny(table: DataTable): RawLines | undefined {
+  return RAW.get(table);
+}
+
 /** The table's lines: its own when it was loaded as lines, else taken from its rows (values as text). */
 export function rawLinesOf(table: DataTable): RawLines {
   const own = RAW.get(table);

@@ -18,9 +18,10 @@ export function loadTaskInput(tables: TableStore, input: TableInput, recent: Rec
   if (input.format === 'raw') {
     const known = uploaded.get(input.location);
     if (known) return { schema: input.schema, rows: known };
-    // Keys and lines (UTF-8 bytes when storage gave them), no tuple kept per line: DataIO parses
-    // them into columns, any other reader gets rows built on first use.
-    const raw = tables.readKeysAndLines(input.location);
+    // Keys now and lines as byte chunks read on demand (issue 17), no tuple kept per line: DataIO
+    // parses each chunk's lines into their rows, so the table's text is never whole in memory; any
+    // other reader gets the whole text, and rows built from it, on first use.
+    const raw = tables.readKeysAndLineChunks(input.location);
     const keys = raw.keys;
     if (uploaded.fits(keys.length)) {
       const lines = raw.lines;

@@ -83,6 +83,14 @@ t('given kept rows of a lazily read table, when written, then they are copied fi
   for (const f of files('eager')) {
     assert.ok(readFileSync(join(store.columnarPathOf('lazy'), f)).equals(readFileSync(join(store.columnarPathOf('eager'), f))), `${f}: the same bytes`);
   }
+  // All rows kept (Intersection's common case): the whole input copied through, partitions crossed.
+  const all = loadTaskInput(store, { location: 'in', format: 'json', schema }, new RecentOutputs(100), new UploadedRows()).columns!;
+  writeOutputColumns(store, 'all', all, 100, 3);
+  assert.ok(unloadedSource(all), 'copied without reading it whole');
+  writeOutputColumns(store, 'alleager', readColumnarColumns(store.columnarPathOf('in'))!, 100, 3);
+  for (const f of files('alleager')) {
+    assert.ok(readFileSync(join(store.columnarPathOf('all'), f)).equals(readFileSync(join(store.columnarPathOf('alleager'), f))), `${f}: the same bytes`);
+  }
   assert.is(text([...again.features[0]!]), text([0, 15, 999].map((i) => i / 3)));
   assert.equal([...again.labels!], [0, 1, 1]);
 });

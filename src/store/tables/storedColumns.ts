@@ -58,11 +58,23 @@ export function readStoredRows(source: StoredRows, from: number, to: number): { 
   // partition is read once (the one in hand is kept until a row past it is asked for).
   const starts = [0];
   for (const count of meta.partitionRows) starts.push(starts[starts.length - 1]! + count);
+  if (!rows) {
+    // Every row in order: each partition's part of [from, to) copied column by column.
+    for (let q = partitionOf(starts, Math.min(from, starts[starts.length - 1]! - 1)); n > 0 && q < meta.partitionRows.length && starts[q]! < to; q++) {
+      const data = readPartitionColumns(dir, q);
+      const lo = Math.max(from, starts[q]!);
+      const hi = Math.min(to, starts[q + 1]!);
+      const local = (column: Float64Array) => column.subarray(lo - starts[q]!, hi - starts[q]!);
+      for (let c = 0; c < width; c++) features[c]!.set(local(float64Column(data[first + c]!)), lo - from);
+      if (labels) labels.set(local(float64Column(data[1]!)), lo - from);
+    }
+    return { features, ...(labels ? { labels } : {}) };
+  }
   let p = -1;
   let columns: Float64Array[] = [];
   let labelColumn: Float64Array | undefined;
   for (let i = 0; i < n; i++) {
-    const r = rows ? rows[from + i]! : from + i;
+    const r = rows[from + i]!;
     if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
       p = partitionOf(starts, r);
       const data = readPartitionColumns(dir, p);

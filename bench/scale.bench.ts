@@ -220,11 +220,11 @@ async function whileAlive<T>(node: NodeProcess, logFile: string, work: Promise<T
 }
 
 /**
- * waitForJob that survives a failed poll: node 20's global agent reuses keep-alive sockets, and
- * a poll sent on one the server is closing (its 5 s keep-alive timer fired late because its event
- * loop was busy) fails with ECONNRESET. Two 10M-row runs ended that way at the same step, and
- * the bench's `finally` then stopped the node, which looked like the node dying silently. A failed
- * poll is retried while the node lives (whileAlive reports a real death).
+ * waitForJob that survives a failed poll. Two 10M-row runs ended with `read ECONNRESET` on a status
+ * poll (at HeteroLR's end, the node's main thread busy with big payloads; node 20's global agent
+ * reuses keep-alive sockets), and the bench's `finally` then stopped the node, which looked like
+ * the node dying silently. A failed poll is retried while the node lives (whileAlive reports a
+ * real death with its exit code or signal).
  */
 async function pollJob(url: string, jobId: string, timeoutMs: number, pollMs: number): Promise<Record<string, any>> {
   for (let failures = 0; ; ) {

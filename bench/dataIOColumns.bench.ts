@@ -4,7 +4,8 @@
 // features, stored as an upload (SQLite lines), then
 //   load   the upload read from SQLite (rows: a [key, line] tuple each, sorted row by row; strings:
 //          keys + lines read in chunks as text, uploadLines.readKeysAndLines; bytes: the lines as
-//          one buffer of UTF-8 with per-key ranges, store.readKeysAndLines),
+//          one buffer of UTF-8 with per-key ranges, store.readKeysAndLines; chunks: the keys, then the
+//          line bytes a chunk at a time in storage order, store.readKeysAndLineChunks, as the runtime now),
 //   parse  DataIO (rows: a row object per line; strings, bytes: one Float64Array per feature),
 //   write  the output table (rows: Arrow partitions from row objects; columns: from the columns),
 // each path in a child process of its own (BENCH_KEEP=1 keeps the temporary directory), printing the CPU time (user + system) and wall time of
@@ -40,9 +41,9 @@ function timed<T>(run: () => T): [T, Step] {
   return [out, { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 }];
 }
 
-type Mode = 'rows' | 'strings' | 'bytes';
-const MODES: readonly Mode[] = ['rows', 'strings', 'bytes'];
-const LABEL: Record<Mode, string> = { rows: 'row path (before)          ', strings: 'columnar, lines as strings', bytes: 'columnar, lines as bytes  ' };
+type Mode = 'rows' | 'strings' | 'bytes' | 'chunks';
+const MODES: readonly Mode[] = ['rows', 'strings', 'bytes', 'chunks'];
+const LABEL: Record<Mode, string> = { rows: 'row path (before)          ', strings: 'columnar, lines as strings', bytes: 'columnar, lines as bytes  ', chunks: 'columnar, bytes in chunks ' };
 
 async function child(dir: string, mode: Mode): Promise<Result> {
   const store = new TableStore(join(dir, 'tables'));
@@ -65,7 +66,13 @@ async function child(dir: string, mode: Mode): Promise<Result> {
         db.close();
       }
     }
-    // As the runtime loads an upload (taskTables.ts): keys and line bytes read in chunks.
+    if (mode === 'chunks') {
+      // As the runtime loads a big upload (taskTables.ts): keys now, line bytes a chunk at a time.
+      const raw = store.readKeysAndLineChunks('upload');
+      if (!raw.byteChunks) throw new Error('no chunks');
+      return rawLinesTable(schema, { keys: raw.keys, byteChunks: raw.byteChunks, get lines() { decoded = true; return raw.lines; } });
+    }
+    // The whole line bytes at once (stop 14's runtime load).
     const raw = store.readKeysAndLines('upload');
     if (!raw.bytes) throw new Error('no bytes');
     return rawLinesTable(schema, { keys: raw.keys, bytes: raw.bytes, get lines() { decoded = true; return raw.lines; } });
@@ -80,7 +87,7 @@ async function child(dir: string, mode: Mode): Promise<Result> {
   const parse = { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 };
   const [rows, write] = timed(() => writeTaskOutput(store, `out_${mode}`, output.data!, new RecentOutputs()));
   const peakMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-  return { load, parse, write, peakMb, rows, ...(mode === 'bytes' ? { decoded } : {}) };
+  return { load, parse, write, peakMb, rows, ...(mode === 'bytes' || mode === 'chunks' ? { decoded } : {}) };
 }
 
 /** The bench:scale host table (ids n/10.. shuffled, values on a 1/1000 grid), as an upload. */
@@ -128,7 +135,8 @@ async function main(): Promise<void> {
     const cpu = (r: Result) => r.load.cpu + r.parse.cpu + r.write.cpu;
     const ratio = (a: Result, b: Result) => `CPU ${(cpu(a) / cpu(b) * 100).toFixed(0)} % (load ${(a.load.cpu / b.load.cpu * 100).toFixed(0)} %, parse ${(a.parse.cpu / b.parse.cpu * 100).toFixed(0)} %), peak RSS ${(a.peakMb / b.peakMb * 100).toFixed(0)} %`;
     console.log(`  strings / row: ${ratio(results.strings!, results.rows!)}`);
-    console.log(`  bytes / strings: ${ratio(results.bytes!, results.strings!)}; load average now ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`  bytes / strings: ${ratio(results.bytes!, results.strings!)}`);
+    console.log(`  chunks / bytes: ${ratio(results.chunks!, results.bytes!)}; load average now ${loadavg()[0]!.toFixed(1)}`);
   } finally {
     if (process.env.BENCH_KEEP === '1') console.log(`  kept ${work}`);
     else rmSync(work, { recursive: true, force: true });

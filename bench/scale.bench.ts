@@ -11,26 +11,33 @@
 // 30 features plus noise is > 0, so the label is learnable only from both parties together.
 //
 // env: BENCH_ROWS (default 1,000,000), BENCH_KEEP=1 keeps the temporary directory,
+//      BENCH_DATA_DIR=<dir> keeps the generated CSV files there (scale_{guest,host}_<rows>.csv) and reuses
+//        them in later runs (10M rows take minutes to generate; the files are the same every time),
+//      BENCH_FLOOR=0 skips the DuckDB floor (it reads both files again: ~50 s at 10M rows),
 //      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
-//      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window.
+//      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window
+//        (also when the job fails or the node dies).
+// If the node dies, the bench says how (exit code or signal) and prints the tail of its stderr and log.
 // Per stage it prints the node's CPU seconds (all threads) in the stage's window and its peak VmRSS there.
 //
 // Baseline (today's code before issue 17, commit 8f6ccdb, BENCH_ROWS=1000000, 2 shared cores):
 //   see README "Big tables" — figures recorded there from this bench.
 import { once } from 'node:events';
-import { createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { post, tempDir, waitForJob } from '../test/support/http.js';
-import { spawnNode } from '../test/support/nodeProcess.js';
+import { spawnNode, type NodeProcess } from '../test/support/nodeProcess.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const GUEST_FEATURES = 10;
 const HOST_FEATURES = 20;
 const dir = tempDir('bench-scale');
-const guestFile = join(dir, 'scale_guest.csv');
-const hostFile = join(dir, 'scale_host.csv');
+const dataDir = process.env.BENCH_DATA_DIR || dir;
+mkdirSync(dataDir, { recursive: true });
+const guestFile = join(dataDir, `scale_guest_${ROWS}.csv`);
+const hostFile = join(dataDir, `scale_host_${ROWS}.csv`);
 
 /** A 32-bit integer hash of (id, column): the synthetic feature values without storing them. */
 function hash(id: number, column: number): number {
@@ -54,8 +61,9 @@ function label(id: number): number {
   return score > 0 ? 1 : 0;
 }
 
+/** Writes to `path`.tmp and renames it when complete, so a file found in BENCH_DATA_DIR is whole. */
 async function writeLines(path: string, header: string, count: number, line: (i: number) => string): Promise<void> {
-  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  const out = createWriteStream(`${path}.tmp`, { highWaterMark: 1 << 20 });
   let batch = header + '\n';
   for (let i = 0; i < count; i++) {
     batch += line(i) + '\n';
@@ -66,9 +74,11 @@ async function writeLines(path: string, header: string, count: number, line: (i:
   }
   out.end(batch);
   await once(out, 'finish');
+  renameSync(`${path}.tmp`, path);
 }
 
-async function generate(): Promise<void> {
+async function generate(): Promise<boolean> {
+  if (existsSync(guestFile) && existsSync(hostFile)) return false;
   const names = (prefix: string, n: number) => Array.from({ length: n }, (_, j) => `${prefix}${j}`).join(',');
   await writeLines(guestFile, `id,y,${names('x', GUEST_FEATURES)}`, ROWS, (id) => {
     let line = `${id},${label(id)}`;
@@ -88,6 +98,7 @@ async function generate(): Promise<void> {
     for (let j = 0; j < HOST_FEATURES; j++) line += ',' + formatted[grid(id, GUEST_FEATURES + j) + 1000];
     return line;
   });
+  return true;
 }
 
 function nextPrime(n: number): number {
@@ -181,51 +192,108 @@ const cpuBetween = (samples: readonly [number, number, number][], from: number, 
   return inside.length < 2 ? NaN : inside[inside.length - 1]![2] - inside[0]![2];
 };
 
+/** The last `n` lines of a file, or '' when it does not exist. */
+const tailOf = (file: string, n: number): string =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-n - 1).join('\n') : '';
+
+/**
+ * `work` raced against the node's death: if the node exits first, the error says how (its exit
+ * code or signal) and carries the tail of its stderr and of its log, instead of a bare refused connection.
+ */
+async function whileAlive<T>(node: NodeProcess, logFile: string, work: Promise<T>): Promise<T> {
+  const death = async (): Promise<never> => {
+    const { code, signal } = await node.exited;
+    const stderr = node.stderrTail().trim();
+    const log = tailOf(logFile, 20).trim();
+    throw new Error(`the node exited (code ${code}, signal ${signal})\n--- node stderr (tail) ---\n${stderr || '(empty)'}\n--- node log (tail) ---\n${log || '(empty)'}`);
+  };
+  try {
+    return await Promise.race([work, death()]);
+  } catch (error) {
+    // A request cut by the node's death (ECONNRESET, ECONNREFUSED) fails before the exit is seen
+    // (a process of GBs takes a while to go): when the node is gone within 5 s, its exit is the
+    // error to show.
+    const gone = await Promise.race([node.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
+    if (gone) return death();
+    throw error;
+  }
+}
+
+/**
+ * waitForJob that survives a failed poll. Two 10M-row runs ended with `read ECONNRESET` on a status
+ * poll (at HeteroLR's end, the node's main thread busy with big payloads; node 20's global agent
+ * reuses keep-alive sockets), and the bench's `finally` then stopped the node, which looked like
+ * the node dying silently. A failed poll is retried while the node lives (whileAlive reports a
+ * real death with its exit code or signal).
+ */
+async function pollJob(url: string, jobId: string, timeoutMs: number, pollMs: number): Promise<Record<string, any>> {
+  for (let failures = 0; ; ) {
+    try {
+      return await waitForJob(url, jobId, timeoutMs, pollMs);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (!['ECONNRESET', 'EPIPE', 'ECONNREFUSED'].includes(code ?? '') || ++failures > 20) throw error;
+      console.log(`  (a status poll failed with ${code}; retrying)`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+const stages: string[] = [];
+let rss: ReturnType<typeof sampleRss> | undefined;
 try {
   const g0 = performance.now();
-  await generate();
+  const generated = await generate();
   const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
   console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)`);
-  console.log(`  generated guest ${mb(guestFile)} MB, host ${mb(hostFile)} MB in ${s(performance.now() - g0)}`);
+  console.log(`  ${generated ? 'generated' : 'reused'} guest ${mb(guestFile)} MB, host ${mb(hostFile)} MB in ${s(performance.now() - g0)}`);
 
-  const duck = await duckdbJoin();
-  console.log(`  floor: DuckDB join of the two CSV files ${s(duck.ms)} (${duck.matches} matches); quantiles of one column ${s(duck.quantileMs)}`);
+  if (process.env.BENCH_FLOOR !== '0') {
+    const duck = await duckdbJoin();
+    console.log(`  floor: DuckDB join of the two CSV files ${s(duck.ms)} (${duck.matches} matches); quantiles of one column ${s(duck.quantileMs)}`);
+  }
 
-  const node = await spawnNode({ FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dir, FEDFLOW_LOG_LEVEL: 'warn' });
+  // The node's log (warnings and errors: a task worker's death, a failed task) goes to a file the bench can show.
+  const logFile = join(dir, 'node.log');
+  const node = await spawnNode({
+    FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dataDir, FEDFLOW_LOG_LEVEL: 'warn', FEDFLOW_TEST_LOG_FILE: logFile,
+  });
+  const alive = <T>(work: Promise<T>) => whileAlive(node, logFile, work);
   try {
     const started = performance.now();
+    rss = sampleRss(node.child.pid!);
     for (const [file, name] of [[guestFile, 'scale_guest'], [hostFile, 'scale_host']] as const) {
       const t = performance.now();
-      const r = await post(node.url, '/v1/data/upload', { file, head: 1, partition: 8, work_mode: 0, namespace: 'bench', table_name: name });
+      const from = Date.now();
+      const r = await alive(post(node.url, '/v1/data/upload', { file, head: 1, partition: 8, work_mode: 0, namespace: 'bench', table_name: name }));
       if (r.body.retcode !== 0) throw new Error(r.body.retmsg);
-      const row = await waitForJob(node.url, r.body.jobId, 3600_000, 20);
+      const row = await alive(pollJob(node.url, r.body.jobId, 3600_000, 20));
+      stages.push(`upload_${name} ${from} ${Date.now()}`);
       if (row.f_status !== 'success') throw new Error(`upload ${name}: ${row.f_reason}`);
-      console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}`);
+      console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}   (RSS ≤ ${peakBetween(rss.samples, from, Date.now()).toFixed(0)} MB)`);
     }
     const cpuBeforeJob = cpuSeconds(node.child.pid!);
-    const rss = sampleRss(node.child.pid!);
     const jobStarted = performance.now();
-    const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
+    const submit = await alive(post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf }));
     if (submit.body.retcode !== 0) throw new Error(submit.body.retmsg);
     const jobId = submit.body.jobId as string;
-    const row = await waitForJob(node.url, jobId, 4 * 3600_000, 50);
+    const row = await alive(pollJob(node.url, jobId, 4 * 3600_000, 50));
     const jobMs = performance.now() - jobStarted;
     const totalMs = performance.now() - started;
     const jobCpu = cpuSeconds(node.child.pid!) - cpuBeforeJob;
-    rss.stop();
-    if (row.f_status !== 'success') throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason}`);
     const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId })).body.data as Record<string, any>[];
-    const stages: string[] = [];
     for (const component of Object.keys(dsl.components)) {
-      const mine = tasks.filter((t) => t.f_component_name === component);
+      const mine = tasks.filter((t) => t.f_component_name === component && t.f_start_time);
+      if (mine.length === 0) continue;
       const parts = mine.map((t) => `${t.f_role} ${s(Number(t.f_elapsed))}`).join(', ');
-      const [from, to] = [Math.min(...mine.map((t) => Number(t.f_start_time))), Math.max(...mine.map((t) => Number(t.f_end_time)))];
+      const [from, to] = [Math.min(...mine.map((t) => Number(t.f_start_time))), Math.max(...mine.map((t) => Number(t.f_end_time) || Date.now()))];
       const cpu = cpuBetween(rss.samples, from, to).toFixed(1);
       console.log(`  ${component.padEnd(29)} ${s(Math.max(...mine.map((t) => Number(t.f_elapsed))))}   (${parts}; node CPU ${cpu} s, RSS ≤ ${peakBetween(rss.samples, from, to).toFixed(0)} MB)`);
       stages.push(`${component} ${from} ${to}`);
     }
-    // BENCH_RSS_TRACE=<file>: the samples (ms, MB, CPU s) and the stages' windows, for a closer look.
-    if (process.env.BENCH_RSS_TRACE) writeFileSync(process.env.BENCH_RSS_TRACE, [...stages, ...rss.samples.map((x) => x.join(' '))].join('\n'));
+    if (row.f_status !== 'success') {
+      throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason ?? ''}\n--- node log (tail) ---\n${tailOf(logFile, 20)}`);
+    }
     const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
     const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);
     console.log(`  job wall time (submit → success)  ${s(jobMs)}   (node CPU time during the job ${jobCpu.toFixed(1)} s; load average now ${loadavg()[0]!.toFixed(1)})`);
@@ -233,9 +301,12 @@ try {
     console.log(`  node peak RSS (VmHWM)             ${peakRssMb(node.child.pid!).toFixed(0)} MB`);
     console.log(`  AUC                               ${Number(summary.auc).toFixed(6)}   (KS ${Number(summary.ks).toFixed(6)})`);
   } finally {
+    rss?.stop();
     await node.kill('SIGTERM');
   }
 } finally {
+  // BENCH_RSS_TRACE=<file>: the samples (ms, MB, CPU s) and the stages' windows, for a closer look.
+  if (process.env.BENCH_RSS_TRACE && rss) writeFileSync(process.env.BENCH_RSS_TRACE, [...stages, ...rss.samples.map((x) => x.join(' '))].join('\n'));
   if (process.env.BENCH_KEEP === '1') console.log(`  kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
 }

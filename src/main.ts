@@ -118,7 +118,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const tables = new TableStore(tablesDir);
   removeLeftovers({ views: viewsDb, tables, dataDir: config.dataDir, log });
 
-  const pool = new WorkerPool();
+  const pool = new WorkerPool({
+    onWorkerLost: (reason, tasks) => log.error({ part: 'worker-pool', tasks }, `a task worker died: ${reason}`),
+  });
   const mailbox = cluster?.mailbox ?? new Mailbox();
   const waitForViews = (position: bigint) => views.waitFor(position);
   const modelBlobs = new ModelStore(config.eventStore === 'memory' ? ':memory:' : join(config.dataDir, 'models.sqlite'));

@@ -128,6 +128,22 @@ export function featuresAt(columns: InstanceColumns, r: number): number[] {
   return out;
 }
 
+/**
+ * Columns whose values the runtime reads lazily from a stored table (store/tables/storedColumns.ts)
+ * carry this function: the rows at `indexes` (strictly ascending), their values still unread, or
+ * undefined once they were read.
+ */
+export const TAKE_UNLOADED = Symbol('takeUnloaded');
+
+/**
+ * The rows at `indexes` (strictly ascending) of columns still unread from storage, unread too (the
+ * output writer then copies them file to file, issue 17); undefined for any other columns (then
+ * use compactRows or takeRows). Only on a task's own input ({@link consumableColumns}).
+ */
+export function takeUnloaded(columns: InstanceColumns, indexes: Int32Array): InstanceColumns | undefined {
+  return (columns as { [TAKE_UNLOADED]?: (indexes: Int32Array) => InstanceColumns | undefined })[TAKE_UNLOADED]?.(indexes);
+}
+
 const CONSUMABLE = Symbol('consumable');
 
 /**

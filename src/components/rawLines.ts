@@ -14,12 +14,24 @@ export interface LineBytes {
   readonly end: Float64Array;
 }
 
+/** Some lines as bytes (a chunk of an upload, in storage order): line q goes to key position rows[q]. */
+export interface LineByteChunk extends LineBytes {
+  readonly rows: Int32Array;
+}
+
 export interface RawLines {
   readonly keys: readonly string[];
   /** The line after the id, as uploaded (delimiter-joined cells). */
   readonly lines: readonly string[];
   /** The same lines as bytes, when storage gave bytes (then `lines` is decoded on first use). */
   readonly bytes?: LineBytes;
+  /**
+   * The same lines as bytes a chunk at a time, read again from storage at each call (issue 17: a
+   * reader that parses each line into its place never holds the table's text). Every key position
+   * comes exactly once; a call throws when storage cannot vouch for the lines (the reader then
+   * falls back on `lines`). Asking for `bytes` or `lines` instead reads the whole text once.
+   */
+  readonly byteChunks?: () => Iterable<LineByteChunk>;
 }
 
 const RAW = new WeakMap<object, RawLines>();
@@ -64,6 +76,29 @@ export function rawLinesFromBytes(keys: readonly string[], bytes: LineBytes): Ra
       return lines;
     },
   };
+}
+
+/**
+ * RawLines over chunks: the keys now, the lines chunk by chunk at each byteChunks() call, and the
+ * whole text (`whole`, read once, on first use) only for a reader that asks for bytes or lines.
+ */
+export function rawLinesFromChunks(keys: readonly string[], byteChunks: () => Iterable<LineByteChunk>, whole: () => RawLines): RawLines {
+  let all: RawLines | undefined;
+  return {
+    keys,
+    byteChunks,
+    get bytes(): LineBytes | undefined {
+      return (all ??= whole()).bytes;
+    },
+    get lines(): readonly string[] {
+      return (all ??= whole()).lines;
+    },
+  };
+}
+
+/** The lines a table was loaded as (rawLinesTable), without building anything; else undefined. */
+export function rawLinesIfAny(table: DataTable): RawLines | undefined {
+  return RAW.get(table);
 }
 
 /** The table's lines: its own when it was loaded as lines, else taken from its rows (values as text). */

@@ -24,6 +24,11 @@ export class RecentOutputs {
 
   constructor(private readonly maxRows = MAX_ROWS) {}
 
+  /** Whether a table of `count` rows would be kept. */
+  fits(count: number): boolean {
+    return count <= this.maxRows;
+  }
+
   keep(location: string, rows: Rows): void {
     this.keepTable(location, { rows });
   }

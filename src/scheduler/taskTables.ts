@@ -6,7 +6,8 @@
 import { columnarTable, untouchedColumns } from '../components/columns.js';
 import type { DataTable } from '../components/contract.js';
 import { rawLinesTable } from '../components/rawLines.js';
-import { readColumnarColumns, restoreNaN } from '../store/tables/columnarTable.js';
+import { readColumnarColumns, readColumnarMeta, restoreNaN } from '../store/tables/columnarTable.js';
+import { storedColumns } from '../store/tables/storedColumns.js';
 import type { TableStore } from '../store/tables/tableStore.js';
 import { writeOutputColumns, writeOutputTable } from '../store/tables/writeOutputTable.js';
 import { readPredictTable, writeLargePredictTable } from '../store/tables/predictTableFile.js';
@@ -18,9 +19,10 @@ export function loadTaskInput(tables: TableStore, input: TableInput, recent: Rec
   if (input.format === 'raw') {
     const known = uploaded.get(input.location);
     if (known) return { schema: input.schema, rows: known };
-    // Keys and lines (UTF-8 bytes when storage gave them), no tuple kept per line: DataIO parses
-    // them into columns, any other reader gets rows built on first use.
-    const raw = tables.readKeysAndLines(input.location);
+    // Keys now and lines as byte chunks read on demand (issue 17), no tuple kept per line: DataIO
+    // parses each chunk's lines into their rows, so the table's text is never whole in memory; any
+    // other reader gets the whole text, and rows built from it, on first use.
+    const raw = tables.readKeysAndLineChunks(input.location);
     const keys = raw.keys;
     if (uploaded.fits(keys.length)) {
       const lines = raw.lines;
@@ -36,8 +38,11 @@ export function loadTaskInput(tables: TableStore, input: TableInput, recent: Rec
   const predictions = readPredictTable(tables, input.location, input.schema);
   if (predictions) return predictions;
   if (tables.isColumnar(input.location)) {
-    // Instances stay columns (no row object unless a component asks for rows).
-    const columns = readColumnarColumns(tables.columnarPathOf(input.location));
+    // Instances stay columns (no row object unless a component asks for rows). A table too big to
+    // be kept between tasks has its values read on first use (storedColumns.ts: a component that
+    // only keeps rows never reads them).
+    const dir = tables.columnarPathOf(input.location);
+    const columns = recent.fits(readColumnarMeta(dir).count) ? readColumnarColumns(dir) : storedColumns(dir);
     if (columns) return columnarTable(input.schema, columns);
   }
   if (tables.isPacked(input.location) || tables.isColumnar(input.location)) return { schema: input.schema, rows: tables.readValues(input.location) };

@@ -59,13 +59,20 @@ export class WorkerPool {
   private closed = false;
 
   private readonly options: { maxIdle: number; graceMs: number; stuckMs: number; maxShared: number };
+  private readonly onWorkerLost: (reason: string, tasks: number) => void;
 
   /**
    * graceMs: how long a stopped task has to end by itself; stuckMs: how long after that a stopped
-   * task that did not end may still hold a worker other jobs' tasks share.
+   * task that did not end may still hold a worker other jobs' tasks share. onWorkerLost: told
+   * when a worker dies by itself (an error thrown outside a task, running out of heap, exit), with
+   * the reason its tasks fail with, so the node's log says why (issue 17: a big job's silent end).
    */
-  constructor(options: { maxIdle?: number; graceMs?: number; stuckMs?: number; maxShared?: number } = {}) {
+  constructor(options: {
+    maxIdle?: number; graceMs?: number; stuckMs?: number; maxShared?: number;
+    onWorkerLost?: (reason: string, tasks: number) => void;
+  } = {}) {
     const graceMs = options.graceMs ?? 1000;
+    this.onWorkerLost = options.onWorkerLost ?? (() => {});
     this.options = {
       maxIdle: options.maxIdle ?? Math.max(8, availableParallelism()),
       graceMs,
@@ -222,8 +229,16 @@ export class WorkerPool {
       else if (message.type === 'failed') running.settle(new Error(message.message));
       else running.onMessage(message);
     });
-    worker.once('error', (error) => this.kill(pooled, error.message));
-    worker.once('exit', (code) => this.kill(pooled, `task worker exited with code ${code}`));
+    // Not after terminate() (pooled.dead): then the pool ended the worker itself.
+    const lost = (reason: string) => {
+      if (!pooled.dead) this.onWorkerLost(reason, pooled.tasks.size);
+      this.kill(pooled, reason);
+    };
+    worker.once('error', (error) => {
+      const code = (error as { code?: string }).code;
+      lost(`task worker failed: ${code ? `${code} ` : ''}${error.message}`);
+    });
+    worker.once('exit', (code) => lost(`task worker exited with code ${code}`));
     this.workers.add(pooled);
     return pooled;
   }

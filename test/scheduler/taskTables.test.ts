@@ -6,11 +6,14 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { columnarTable, columnsFromRows, untouchedColumns } from '../../src/components/columns.js';
+import { columnarTable, columnsFromRows, markConsumable, consumableColumns, takeRows, takeUnloaded, untouchedColumns } from '../../src/components/columns.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readColumnarColumns } from '../../src/store/tables/columnarTable.js';
+import { unloadedSource } from '../../src/store/tables/storedColumns.js';
 import type { DataTable } from '../../src/components/contract.js';
 import { rawLinesOf } from '../../src/components/rawLines.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
-import { writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
+import { writeOutputColumns, writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
 import { writeTable } from '../../src/store/tables/writeTable.js';
 import { RecentOutputs } from '../../src/scheduler/recentOutputs.js';
 import { loadTaskInput, writeTaskOutput } from '../../src/scheduler/taskTables.js';
@@ -42,6 +45,54 @@ t('given a columnar output table of instances, when loaded, then it is a columna
   assert.ok(table.columns!.features[0] instanceof Float64Array);
   assert.is(table.columns!.keys.length, 300);
   assert.is(text(table.rows), text(store.readValues('big')));
+});
+
+t('given a columnar table too big to keep between tasks, when loaded, then its keys are read now and its values on first use', () => {
+  writeOutputTable(store, 'big', instances(300), 100, 3);
+  // A RecentOutputs that keeps at most 100 rows: 300 rows are "too big" here.
+  const table = loadTaskInput(store, { location: 'big', format: 'json', schema }, new RecentOutputs(100), new UploadedRows());
+  const columns = table.columns!;
+  assert.ok(unloadedSource(columns), 'nothing read but the keys');
+  assert.is(columns.keys.length, 300);
+  const eager = readColumnarColumns(store.columnarPathOf('big'))!;
+  assert.is(text(columns.features.map((c) => [...c])), text(eager.features.map((c) => [...c])));
+  assert.equal([...columns.labels!], [...eager.labels!]);
+  assert.is(unloadedSource(columns), undefined, 'read now');
+  assert.is(takeUnloaded(columns, Int32Array.of(1, 2)), undefined, 'values read: rows are taken the usual way');
+  assert.is(text(table.rows), text(store.readValues('big')));
+});
+
+t('given kept rows of a lazily read table, when written, then they are copied file to file (values never read) into the files the in-memory rows make', () => {
+  writeOutputTable(store, 'in', instances(1000), 100, 7);
+  const table = loadTaskInput(store, { location: 'in', format: 'json', schema }, new RecentOutputs(100), new UploadedRows());
+  markConsumable(table);
+  const own = consumableColumns(table)!;
+  // Every third row, across all partitions, and the last one.
+  const kept = Int32Array.from({ length: 334 }, (_, i) => Math.min(999, i * 3));
+  const taken = takeUnloaded(own, kept)!;
+  assert.ok(unloadedSource(taken), 'the kept rows are still unread');
+  const again = takeUnloaded(taken, Int32Array.of(0, 5, 333))!;
+  assert.equal([...again.keys], [0, 15, 999].map((i) => `k${String(i).padStart(7, '0')}`));
+  // What writeTaskOutput does with a columnar output, with 100 rows as the packed files' limit.
+  writeOutputColumns(store, 'lazy', taken, 100);
+  assert.ok(unloadedSource(taken), 'written without reading them whole');
+  const eager = takeRows(readColumnarColumns(store.columnarPathOf('in'))!, kept);
+  writeOutputColumns(store, 'eager', eager, 100);
+  const files = (location: string) => readdirSync(store.columnarPathOf(location)).sort();
+  assert.equal(files('lazy'), files('eager'));
+  for (const f of files('eager')) {
+    assert.ok(readFileSync(join(store.columnarPathOf('lazy'), f)).equals(readFileSync(join(store.columnarPathOf('eager'), f))), `${f}: the same bytes`);
+  }
+  // All rows kept (Intersection's common case): the whole input copied through, partitions crossed.
+  const all = loadTaskInput(store, { location: 'in', format: 'json', schema }, new RecentOutputs(100), new UploadedRows()).columns!;
+  writeOutputColumns(store, 'all', all, 100, 3);
+  assert.ok(unloadedSource(all), 'copied without reading it whole');
+  writeOutputColumns(store, 'alleager', readColumnarColumns(store.columnarPathOf('in'))!, 100, 3);
+  for (const f of files('alleager')) {
+    assert.ok(readFileSync(join(store.columnarPathOf('all'), f)).equals(readFileSync(join(store.columnarPathOf('alleager'), f))), `${f}: the same bytes`);
+  }
+  assert.is(text([...again.features[0]!]), text([0, 15, 999].map((i) => i / 3)));
+  assert.equal([...again.labels!], [0, 1, 1]);
 });
 
 t('given small (packed) and non-instance outputs, when loaded, then they are rows as before', () => {

@@ -94,6 +94,26 @@ t('a stopped task that waits for a peer ends at once, and its worker is not hand
   }
 });
 
+t('a worker that dies by itself is reported with the reason its tasks fail with (a big job must not end silently)', async () => {
+  const lost: [string, number][] = [];
+  const pool = new WorkerPool({ onWorkerLost: (reason, tasks) => lost.push([reason, tasks]) });
+  try {
+    // The guest never comes: the host waits in its worker, which then ends without the pool asking
+    // (as an out-of-memory worker does).
+    const waiting = pool.run(request('lost', host, hostTable), hooks(new Mailbox(), 'lost', host, new AbortController().signal));
+    await new Promise((r) => setTimeout(r, 200));
+    const [pooled] = [...(pool as unknown as { workers: Set<{ worker: { terminate(): Promise<number> } }> }).workers];
+    await pooled!.worker.terminate();
+    await waiting.then(() => assert.unreachable('its task must fail'), (error: Error) => assert.match(error.message, /task worker exited with code 1/));
+    assert.equal(lost, [['task worker exited with code 1', 1]]);
+    assert.is(pool.size, 0);
+  } finally {
+    await pool.close();
+  }
+  // A worker the pool ends itself (close, a stop) is not reported.
+  assert.is(lost.length, 1);
+});
+
 /** A DataIO task over `rows` rows × 10 columns: parsed (and written) without a pause. */
 const bigDataIO = (jobId: string, rows = 100_000): TaskRequest => {
   const location = tables.newLocation();

@@ -141,6 +141,59 @@ t('a NULL line or a UTF-16 file: no bytes, the strings as before', () => {
   assert.equal(stored('wide'), { ...expected, bytes: false });
 });
 
+/** The store's chunked read, every chunk walked and put back in key order (decoded strictly). */
+function walked(location: string): { keys: string[]; lines: string[]; chunks: number } {
+  const raw = store.readKeysAndLineChunks(location);
+  assert.ok(raw.byteChunks, 'an upload the bytes reader takes is read in chunks');
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const lines = new Array<string>(raw.keys.length);
+  let chunks = 0;
+  for (const chunk of raw.byteChunks!()) {
+    chunks++;
+    chunk.rows.forEach((r, q) => {
+      assert.is(lines[r], undefined, `position ${r} comes once`);
+      lines[r] = utf8.decode(chunk.bytes.subarray(chunk.start[q]!, chunk.end[q]!));
+    });
+  }
+  return { keys: [...raw.keys], lines, chunks };
+}
+
+/** rows() without the keys whose order the key reader does not vouch for (surrogates against U+E000). */
+const plainRows = () => rows().filter(([k]) => !/[\uD800-\uDFFF\uE000]/.test(k));
+
+t('chunks (a big upload for DataIO): every key position once, the sorted read\'s lines, walked again on each call', () => {
+  writeTable(store, 'up', plainRows());
+  const expected = sortedRead('up');
+  const first = walked('up');
+  assert.equal({ keys: first.keys, lines: first.lines }, expected);
+  assert.ok(first.chunks >= 3, `${first.chunks} chunks`);
+  const raw = store.readKeysAndLineChunks('up');
+  const twice = [...raw.byteChunks!(), ...raw.byteChunks!()].reduce((n, c) => n + c.rows.length, 0);
+  assert.is(twice, 2 * expected.keys.length);
+  // A reader that asks for the whole text gets readKeysAndLines' answer.
+  assert.equal([...raw.lines], expected.lines);
+  assert.ok(raw.bytes);
+});
+
+t('chunks: a NULL line fails the walk (the reader falls back on lines); a UTF-16 file is read whole as before', () => {
+  writeTable(store, 'nulls', plainRows().slice(0, 300));
+  const db = new Database(store.pathOf('nulls'));
+  db.exec('UPDATE rows SET v = NULL WHERE rowid = 7');
+  db.close();
+  const raw = store.readKeysAndLineChunks('nulls');
+  assert.throws(() => [...raw.byteChunks!()], /upload nulls: a NULL line/);
+  assert.equal({ keys: [...raw.keys], lines: [...raw.lines] }, sortedRead('nulls'));
+  const wide = new Database(store.pathOf('wide'));
+  wide.pragma('encoding = "UTF-16le"');
+  wide.exec('CREATE TABLE rows(k TEXT, v TEXT); CREATE UNIQUE INDEX rows_k ON rows(k)');
+  const insert = wide.prepare('INSERT INTO rows VALUES (?, ?)');
+  for (const [k, v] of rows().slice(0, 300)) insert.run(k, v);
+  wide.close();
+  const whole = store.readKeysAndLineChunks('wide');
+  assert.is(whole.byteChunks, undefined);
+  assert.equal({ keys: [...whole.keys], lines: [...whole.lines] }, sortedRead('wide'));
+});
+
 t('a file without the key index, and an empty table, read as before', () => {
   const db = new Database(store.pathOf('noindex'));
   db.exec('CREATE TABLE rows(k TEXT, v TEXT)');

@@ -4,10 +4,17 @@ import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('./nodeMain.js', import.meta.url));
 
+/** How much of the child's stderr is kept for `stderrTail()` (it is also passed through as it comes). */
+const STDERR_TAIL = 16_384;
+
 export interface NodeProcess {
   url: string;
   child: ChildProcess;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** The last STDERR_TAIL characters the child wrote on stderr (a crash's message, a fatal V8 error). */
+  stderrTail(): string;
+  /** Resolves when the child has exited, with its exit code or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** `wrap`: a command the node runs under, e.g. `ip netns exec <ns>` (which execs, so the pid is the node's). */
@@ -15,8 +22,15 @@ export function spawnNode(env: Record<string, string>, wrap: readonly string[] =
   // FEDFLOW_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const extra = process.env.FEDFLOW_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const [command, ...args] = [...wrap, process.execPath, ...extra, entry] as unknown as [string, ...string[]];
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // stderr is piped (and passed through) rather than inherited, so that a caller can say why a child died.
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    process.stderr.write(d);
+    tail = (tail + d.toString()).slice(-STDERR_TAIL);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
@@ -25,9 +39,12 @@ export function spawnNode(env: Record<string, string>, wrap: readonly string[] =
       if (!m) return;
       child.stdout!.off('data', onData);
       child.stdout!.resume();
-      resolve({ url: m[1]!, child, kill: async (signal = 'SIGKILL') => { child.kill(signal); await exited; } });
+      resolve({
+        url: m[1]!, child, exited, stderrTail: () => tail,
+        kill: async (signal = 'SIGKILL') => { child.kill(signal); await exited; },
+      });
     };
     child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`node exited early with ${code}: ${out}`)));
+    child.once('exit', (code, signal) => reject(new Error(`node exited early with ${code ?? signal}: ${out}${tail}`)));
   });
 }

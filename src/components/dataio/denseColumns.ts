@@ -191,7 +191,8 @@ export function readDenseColumns(
   const { width, labelIdx, colOf } = layout;
   const n = raw.keys.length;
   // Lines given as bytes: their ranges are counted (asking for the lines would decode them).
-  if (raw.bytes ? raw.bytes.start.length !== n || raw.bytes.end.length !== n : raw.lines.length !== n) throw new Error(`DataIO: ${n} keys but ${raw.bytes ? raw.bytes.start.length : raw.lines.length} lines`);
+  // Lines in chunks (a big upload) are checked by their reader: every key position exactly once.
+  if (!raw.byteChunks && (raw.bytes ? raw.bytes.start.length !== n || raw.bytes.end.length !== n : raw.lines.length !== n)) throw new Error(`DataIO: ${n} keys but ${raw.bytes ? raw.bytes.start.length : raw.lines.length} lines`);
   const missing = fills.missing ? fitReplacement(raw, layout, o, fills.missing, fills.defaultTokens, [], signal) : undefined;
   const outlier = fills.outlier ? fitReplacement(raw, layout, o, fills.outlier, fills.defaultTokens, missing ? [missing] : [], signal) : undefined;
   const missingCount = new Array<number>(layout.features).fill(0);
@@ -241,7 +242,12 @@ export function readDenseColumns(
   };
 
   const delimByte = bytesDelimiter(o.delimitor);
-  if (raw.bytes && delimByte >= 0 && noNumericToken) {
+  if (raw.byteChunks && !fills.missing && !fills.outlier && delimByte >= 0 && noNumericToken) {
+    // Issue 17: each chunk's lines parsed into their rows, the table's text never whole in memory.
+    for (const chunk of raw.byteChunks()) {
+      readLineBytes(chunk, chunk.rows.length, width, labelIdx, colOf, delimByte, { isInt, labelInt, sparseZero }, features, labels, readCell, signal, chunk.rows);
+    }
+  } else if (raw.bytes && delimByte >= 0 && noNumericToken) {
     readLineBytes(raw.bytes, n, width, labelIdx, colOf, delimByte, { isInt, labelInt, sparseZero }, features, labels, readCell, signal);
   } else {
     for (let r = 0; r < n; r++) {
@@ -341,18 +347,22 @@ function readDecimal(line: string, from: number, end: number, delim: number): nu
  * no token can be one (the caller's condition) and, for int data, when it has no point (Python's
  * int() of an optional sign and ≤ 15 digits is that number, -0 included, as Number() gives it); a
  * label likewise (labels know no tokens). Any other cell is decoded and read by `readCell`.
+ * `rows`: line q of `lines` is row rows[q] (a chunk of an upload in storage order).
  */
 function readLineBytes(
   lines: LineBytes, n: number, width: number, labelIdx: number, colOf: Int32Array, delim: number,
   o: { readonly isInt: boolean; readonly labelInt: boolean; readonly sparseZero: boolean },
   features: Float64Array[], labels: Float64Array | undefined, readCell: (r: number, j: number, cell: string) => void, signal: AbortSignal,
+  rows?: Int32Array,
 ): void {
   const { bytes, start, end } = lines;
   const { isInt, labelInt, sparseZero } = o;
-  for (let r = 0; r < n; r++) {
-    if ((r & 0xffff) === 0) signal.throwIfAborted();
-    const stop = end[r]!;
-    let pos = start[r]!;
+  for (let q = 0; q < n; q++) {
+    if ((q & 0xffff) === 0) signal.throwIfAborted();
+    // Line q's row: itself, or its key position when the lines are a chunk in storage order.
+    const r = rows ? rows[q]! : q;
+    const stop = end[q]!;
+    let pos = start[q]!;
     for (let j = 0; j < width; j++) {
       const last = j === width - 1;
       const v = readDecimalBytes(bytes, pos, stop, delim);

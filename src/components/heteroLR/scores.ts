@@ -17,9 +17,15 @@ export async function hostSums(wire: Wire & IdWire, tag: string, hosts: readonly
   else await wire.send('predict_index', tag, keys, [...hosts]);
   const sums = Array.from({ length: modelCount }, () => new Array<number>(keys.length).fill(0));
   for (const host of hosts) {
-    const parts = await wire.get<number[][]>('host_prob', tag, host);
+    const parts = await wire.get<ArrayLike<number>[]>('host_prob', tag, host);
     if (parts.length !== modelCount) throw new Error(`HeteroLR: host ${host.partyId} answered for ${parts.length} models, the guest has ${modelCount}`);
-    parts.forEach((part, m) => part.forEach((x, i) => (sums[m]![i] += x)));
+    for (const part of parts) {
+      if (part?.length !== keys.length) throw new Error(`HeteroLR: host ${host.partyId} answered ${part?.length} scores for ${keys.length} ids`);
+    }
+    parts.forEach((part, m) => {
+      const sum = sums[m]!;
+      for (let i = 0; i < part.length; i++) sum[i] += part[i]!;
+    });
   }
   return sums;
 }
@@ -41,7 +47,9 @@ export async function answerHostSums(wire: Wire, tag: string, guest: PartyRef, r
 export async function answerHostSumsFrom(wire: Wire & IdWire, tag: string, guest: PartyRef, data: RowsById, coefs: readonly (readonly number[])[]): Promise<void> {
   const keys = wire.getIds ? await wire.getIds('predict_index', tag, guest) : await wire.get<string[]>('predict_index', tag, guest);
   const features = data.features(keys);
-  await wire.send('host_prob', tag, coefs.map((w) => Array.from(dotColumns(w, features, keys.length))), guest);
+  // As typed arrays: one copy of their bytes across threads (and v8-serialized between nodes), where
+  // a JS array of 9M doubles cost the main thread seconds of structured clone each way (issue 17).
+  await wire.send('host_prob', tag, coefs.map((w) => dotColumns(w, features, keys.length)), guest);
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

@@ -9,7 +9,7 @@
 // column by column (`takeRows`): no row object is built, and the output is columnar too. When the
 // runtime hands the task its input alone (`consumableColumns`), the kept rows are moved down within
 // the input's own columns instead (`compactRows`): no new column memory at all.
-import { columnarTable, compactRows, consumableColumns, takeRows } from '../columns.js';
+import { columnarTable, compactRows, consumableColumns, takeRows, takeUnloaded } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
 import { getMaybePacked, type IdList, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
@@ -98,7 +98,9 @@ function keptRows(table: DataTable, ownIds: readonly string[], kept: Int32Array,
     const all = kept.length === table.columns.keys.length;
     if (all) return columnarTable(table.schema, table.columns);
     const own = consumableColumns(table);
-    return columnarTable(table.schema, own ? compactRows(own, kept) : takeRows(table.columns, kept));
+    // Values still unread (a big table the runtime reads lazily): the kept rows stay unread and
+    // are copied from the input's files to the output's (issue 17), else moved down in place.
+    return columnarTable(table.schema, own ? (takeUnloaded(own, kept) ?? compactRows(own, kept)) : takeRows(table.columns, kept));
   }
   const rows = new Array<[string, unknown]>(kept.length);
   for (let k = 0; k < kept.length; k++) rows[k] = table.rows[kept[k]!]!;

@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
 import type { InstanceColumns } from '../../components/columns.js';
 import { predictPartition, type PredictMeta } from './predictTableFile.js';
+import { readStoredRows, unloadedSource } from './storedColumns.js';
 import { predictRowsOf, type PredictColumns } from '../../components/predictColumns.js';
 
 /**
@@ -95,6 +96,17 @@ export function writeColumnarTable(dir: string, rows: readonly Row[], partitions
  * each partition's columns are views of the given ones, so nothing is copied but into the file.
  */
 export function writeColumnarColumns(dir: string, columns: InstanceColumns, partitions?: number): ColumnarMeta {
+  // Values never read from the input table (storedColumns.ts): copied file to file, a partition's
+  // rows at a time, so they are never whole in memory.
+  const source = unloadedSource(columns);
+  if (source) {
+    const { keys } = columns;
+    const kind = instancesKind(source.meta.width ?? 0, source.meta.labelled === true, columns.labelFirst === true);
+    return writePartitions(dir, keys.length, partitions, kind, (from, to) => {
+      const values = readStoredRows(source, from, to);
+      return instanceBatch({ keys: keys.slice(from, to), ...values }, 0, to - from);
+    });
+  }
   const { keys, features, labels } = columns;
   return writePartitions(dir, keys.length, partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(columns, from, to));
 }

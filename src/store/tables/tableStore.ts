@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { COLUMNAR_SUFFIX, partitionFile, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
-import { rawLinesFromBytes, type RawLines } from '../../components/rawLines.js';
-import { readKeysAndLineBytes, readKeysAndLines } from './uploadLines.js';
+import { rawLinesFromBytes, rawLinesFromChunks, type LineByteChunk, type RawLines } from '../../components/rawLines.js';
+import { lineByteChunks, NotDense, readKeysAndLineBytes, readKeysAndLines, readKeysForBytes, uploadBytesReadable } from './uploadLines.js';
 
 /**
  * The table holding the rows; k and v are TEXT (UTF-8), never NULL. No NOT NULL constraint on
@@ -182,6 +182,37 @@ export class TableStore {
       lines.push(v);
     }
     return { keys, lines };
+  }
+
+  /**
+   * readKeysAndLines for a big upload (issue 17): the keys now, the lines as byte chunks each time
+   * a reader walks them (the file is opened again for each walk), so the table's text is never in
+   * memory whole unless a reader asks for `bytes` or `lines` (then readKeysAndLines' result). Any
+   * table the chunked reader cannot take is readKeysAndLines'.
+   */
+  readKeysAndLineChunks(location: string): RawLines {
+    if (this.isPacked(location) || this.isColumnar(location) || !this.exists(location)) return this.readKeysAndLines(location);
+    const db = this.open(location);
+    let keyed: ReturnType<typeof readKeysForBytes>;
+    try {
+      keyed = uploadBytesReadable(db) ? readKeysForBytes(db) : undefined;
+    } finally {
+      db.close();
+    }
+    if (!keyed) return this.readKeysAndLines(location);
+    const { keys, at } = keyed;
+    const open = () => this.open(location);
+    function* chunks(): Generator<LineByteChunk> {
+      const walk = open();
+      try {
+        yield* lineByteChunks(walk, at, keys.length);
+      } catch (error) {
+        throw error instanceof NotDense ? new Error(`upload ${location}: ${error.message}`) : error;
+      } finally {
+        walk.close();
+      }
+    }
+    return rawLinesFromChunks(keys, chunks, () => this.readKeysAndLines(location));
   }
 
   /** A packed or columnar table's rows with their values exactly as written, in key order. */

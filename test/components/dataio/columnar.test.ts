@@ -9,7 +9,7 @@ import type { ComponentOutput, DataTable, Instance } from '../../../src/componen
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
 import { lastScanStop, plainDecimal, readDecimalBytes, scanPlainDecimal } from '../../../src/components/dataio/denseColumns.js';
 import { parsePyFloat } from '../../../src/components/dataio/values.js';
-import { rawLinesFromBytes, rawLinesOf, rawLinesTable, type RawLines } from '../../../src/components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromChunks, rawLinesOf, rawLinesTable, type LineByteChunk, type RawLines } from '../../../src/components/rawLines.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { csvTable, fixtureTable } from './csvTable.js';
 
@@ -52,7 +52,38 @@ function asBytes(table: DataTable<string>): { table: DataTable<string>; decoded:
 }
 
 /**
- * Runs both paths, and the columnar one on the lines as bytes; asserts the columnar runs produced
+ * The table's lines as a big upload gives them (storage order, a chunk at a time): chunks of 3
+ * lines in reverse key order, a junk byte before each line; `whole()` says whether a reader asked
+ * for the whole text (bytes or lines) instead of walking the chunks.
+ */
+function asChunks(table: DataTable<string>): { table: DataTable<string>; whole: () => boolean } {
+  const raw = rawLinesOf(table);
+  const n = raw.keys.length;
+  const chunks: LineByteChunk[] = [];
+  for (let hi = n; hi > 0; hi -= 3) {
+    const rows = Int32Array.from({ length: Math.min(3, hi) }, (_, q) => hi - 1 - q);
+    const parts: Buffer[] = [];
+    const start = new Float64Array(rows.length);
+    const end = new Float64Array(rows.length);
+    let at = 0;
+    rows.forEach((r, q) => {
+      const line = Buffer.from(raw.lines[r]!, 'utf8');
+      parts.push(Buffer.from('#'), line);
+      start[q] = at + 1;
+      end[q] = at += 1 + line.length;
+    });
+    chunks.push({ bytes: new Uint8Array(Buffer.concat(parts)), start, end, rows });
+  }
+  let whole = false;
+  const chunked = rawLinesFromChunks(raw.keys, () => chunks, () => {
+    whole = true;
+    return rawLinesOf(asBytes(table).table);
+  });
+  return { table: rawLinesTable(table.schema, chunked), whole: () => whole };
+}
+
+/**
+ * Runs both paths, and the columnar one on the lines as bytes and as chunks; asserts the columnar runs produced
  * columns and all give the same table and model, and that the bytes were parsed as bytes (no line
  * decoded) unless `bytesPath` is false (a token that looks like a number: the string path).
  */
@@ -61,6 +92,16 @@ async function same(table: () => DataTable<string>, params: Record<string, unkno
   const byRows = await run(false, table(), params, model);
   const viaBytes = asBytes(table());
   const byBytes = await run(true, viaBytes.table, params, model);
+  const viaChunks = asChunks(table());
+  const byChunks = await run(true, viaChunks.table, params, model);
+  // Chunks are walked (the whole text never read) on the bytes path unless a fill is fitted or
+  // replayed (a model's fills are not looked into here: no check then).
+  const fills = params.missing_fill === true || params.outlier_replace === true;
+  if (!model) assert.is(viaChunks.whole(), !bytesPath || fills, bytesPath && !fills ? 'the chunks were parsed' : 'the whole text was read');
+  assert.ok(untouchedColumns(byChunks.data!), 'the chunks made a columnar table');
+  assert.equal(byChunks.data!.schema, byRows.data!.schema);
+  assert.is(exact(byChunks.data!.rows), exact(byRows.data!.rows));
+  assert.is(exact(byChunks.model), exact(byRows.model));
   const data = byColumns.data as DataTable<Instance>;
   assert.ok(untouchedColumns(data), 'the columnar path made a columnar table');
   assert.ok(untouchedColumns(byBytes.data!), 'the bytes made a columnar table');
@@ -234,6 +275,7 @@ t('awkward int cells given as bytes: the same columns (int() takes no point, -0 
   const message = await run(false, bad(), { with_label: true, data_type: 'int' }).then(() => 'no error', (e: Error) => e.message);
   assert.match(message, /cannot read "2.5" as int/);
   assert.is(await run(true, asBytes(bad()).table, { with_label: true, data_type: 'int' }).then(() => 'no error', (e: Error) => e.message), message);
+  assert.is(await run(true, asChunks(bad()).table, { with_label: true, data_type: 'int' }).then(() => 'no error', (e: Error) => e.message), message);
 });
 
 t('readDecimalBytes reads the bytes of a line as scanPlainDecimal reads its text (non-ASCII bytes: not plain)', () => {

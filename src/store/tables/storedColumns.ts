@@ -1,0 +1,130 @@
+// A big stored instance table's columns, read lazily (issue 17). The keys are read at once; the
+// feature and label columns only when a component first asks for them. A component that keeps a
+// subset of the rows without reading any value (Intersection) takes them with `takeUnloaded`
+// (columns.ts), and the output writer then copies the kept rows from the input's partition files
+// to the output's a partition at a time: the table's features are never whole in memory for that
+// step (at 10M rows × 20 features, 1.6 GB per party that Intersection used to load only to write
+// back 90 % of it).
+//
+// Only tables too big for a task worker to hand to the next task in memory (RecentOutputs'
+// limit) are read this way: the next task reads them back from their files anyway, and smaller
+// tables keep the plain path (one read of each partition, no second one for the values).
+import type { InstanceColumns } from '../../components/columns.js';
+import { TAKE_UNLOADED } from '../../components/columns.js';
+import { decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumns, type ColumnarMeta } from './columnarTable.js';
+
+/** Where lazily read columns come from: the input table and its rows (ascending; all when undefined). */
+export interface StoredRows {
+  readonly dir: string;
+  readonly meta: ColumnarMeta;
+  readonly rows: Int32Array | undefined;
+}
+
+const SOURCE = Symbol('storedRows');
+
+/** An instances table's columns with the values read on first use; undefined for any other kind. */
+export function storedColumns(dir: string): InstanceColumns | undefined {
+  const meta = readColumnarMeta(dir);
+  if (meta.kind !== 'instances') return undefined;
+  const keys = new Array<string>(meta.count);
+  let at = 0;
+  for (let p = 0; p < meta.partitionRows.length; p++) {
+    const part = decodeUtf8Column(readPartitionColumns(dir, p)[0]!);
+    if (at + part.length > meta.count) throw new Error(`${dir}: its partitions hold more rows than its count ${meta.count}`);
+    for (let r = 0; r < part.length; r++) keys[at + r] = part[r]!;
+    at += part.length;
+  }
+  if (at !== meta.count) throw new Error(`${dir}: its partitions hold ${at} rows, its count is ${meta.count}`);
+  return lazyColumns(keys, { dir, meta, rows: undefined });
+}
+
+/**
+ * The source of columns whose values were never read (the writer then copies them file to file),
+ * else undefined.
+ */
+export function unloadedSource(columns: InstanceColumns): StoredRows | undefined {
+  return (columns as { [SOURCE]?: () => StoredRows | undefined })[SOURCE]?.();
+}
+
+/** Rows [from, to) of the source's rows, read from its partition files: features and labels. */
+export function readStoredRows(source: StoredRows, from: number, to: number): { features: Float64Array[]; labels?: Float64Array } {
+  const { dir, meta, rows } = source;
+  const width = meta.width ?? 0;
+  const n = to - from;
+  const features = Array.from({ length: width }, () => new Float64Array(n));
+  const labels = meta.labelled ? new Float64Array(n) : undefined;
+  const first = meta.labelled ? 2 : 1;
+  // Partition p holds input rows [starts[p], starts[p + 1]); the rows asked for ascend, so each
+  // partition is read once (the one in hand is kept until a row past it is asked for).
+  const starts = [0];
+  for (const count of meta.partitionRows) starts.push(starts[starts.length - 1]! + count);
+  if (!rows) {
+    // Every row in order: each partition's part of [from, to) copied column by column.
+    for (let q = partitionOf(starts, Math.min(from, starts[starts.length - 1]! - 1)); n > 0 && q < meta.partitionRows.length && starts[q]! < to; q++) {
+      const data = readPartitionColumns(dir, q);
+      const lo = Math.max(from, starts[q]!);
+      const hi = Math.min(to, starts[q + 1]!);
+      const local = (column: Float64Array) => column.subarray(lo - starts[q]!, hi - starts[q]!);
+      for (let c = 0; c < width; c++) features[c]!.set(local(float64Column(data[first + c]!)), lo - from);
+      if (labels) labels.set(local(float64Column(data[1]!)), lo - from);
+    }
+    return { features, ...(labels ? { labels } : {}) };
+  }
+  let p = -1;
+  let columns: Float64Array[] = [];
+  let labelColumn: Float64Array | undefined;
+  for (let i = 0; i < n; i++) {
+    const r = rows[from + i]!;
+    if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
+      p = partitionOf(starts, r);
+      const data = readPartitionColumns(dir, p);
+      columns = Array.from({ length: width }, (_, c) => float64Column(data[first + c]!));
+      labelColumn = meta.labelled ? float64Column(data[1]!) : undefined;
+    }
+    const local = r - starts[p]!;
+    for (let c = 0; c < width; c++) features[c]![i] = columns[c]![local]!;
+    if (labels) labels[i] = labelColumn![local]!;
+  }
+  return { features, ...(labels ? { labels } : {}) };
+}
+
+function partitionOf(starts: readonly number[], r: number): number {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= r) lo = mid;
+    else hi = mid - 1;
+  }
+  if (!(r >= starts[lo]! && r < starts[lo + 1]!)) throw new Error(`row ${r} is past the table's ${starts[starts.length - 1]} rows`);
+  return lo;
+}
+
+/**
+ * Columns of `keys` whose values are `source`'s rows, read on first use of `features` or `labels`
+ * (then kept). `[TAKE_UNLOADED]` keeps a subset without reading them; `[SOURCE]` names the source
+ * while nothing was read.
+ */
+function lazyColumns(keys: readonly string[], source: StoredRows): InstanceColumns {
+  let values: { features: Float64Array[]; labels?: Float64Array } | undefined;
+  const load = () => (values ??= readStoredRows(source, 0, keys.length));
+  const columns = { keys } as { keys: readonly string[]; features: Float64Array[]; labels?: Float64Array; labelFirst?: boolean };
+  Object.defineProperty(columns, 'features', { get: () => load().features, enumerable: true });
+  if (source.meta.labelled) Object.defineProperty(columns, 'labels', { get: () => load().labels, enumerable: true });
+  if (source.meta.labelFirst) columns.labelFirst = true;
+  Object.defineProperty(columns, SOURCE, { value: () => (values ? undefined : source), enumerable: false });
+  Object.defineProperty(columns, TAKE_UNLOADED, {
+    enumerable: false,
+    value: (indexes: Int32Array): InstanceColumns | undefined => {
+      if (values) return undefined;
+      const taken = new Array<string>(indexes.length);
+      const rows = new Int32Array(indexes.length);
+      for (let i = 0; i < indexes.length; i++) {
+        taken[i] = keys[indexes[i]!]!;
+        rows[i] = source.rows ? source.rows[indexes[i]!]! : indexes[i]!;
+      }
+      return lazyColumns(taken, { ...source, rows });
+    },
+  });
+  return columns;
+}

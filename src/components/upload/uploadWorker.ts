@@ -19,12 +19,14 @@
 //     lock, 64 KiB pages (fewest page splits for appends), and fdatasync running in the
 //     background so the final fsync does not have to write out the whole file at once.
 // Memory is constant: SLOTS chunk buffers, SQLite's page cache, and index sorts spill to temp files.
-import { closeSync, constants, copyFileSync, fdatasync, fsyncSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fdatasync, fsyncSync, ftruncateSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
+import { countKeys, KEYS_INDEX_NAME, KEYS_INDEX_SQL, KEYS_TABLE_SQL, LINE_FILE_VERSION, LINES_META_SQL, readLinesMeta } from '../../store/tables/lineFile.js';
+import { KEY_INDEX_NAME, KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
+import { LineFileWriter } from './lineFileWriter.js';
 import { LineSplitter, NotUtf8Error, type RowBatch } from './parseLines.js';
 import {
   CANCEL_FLAG,
@@ -299,12 +301,12 @@ function configure(db: Database.Database, fresh: boolean): void {
 }
 
 /**
- * The UNIQUE key index, built once after the rows are in. Duplicate keys (also between copied rows
- * and new ones) keep the row inserted last, like INSERT OR REPLACE would.
+ * The UNIQUE key index of `table` (rows / keys), built once after the rows are in. Duplicate keys
+ * (also between copied rows and new ones) keep the row inserted last, like INSERT OR REPLACE would.
  */
-function buildKeyIndex(db: Database.Database): void {
+function buildKeyIndex(db: Database.Database, table: 'rows' | 'keys', indexSql: string): void {
   try {
-    db.exec(KEY_INDEX_SQL);
+    db.exec(indexSql);
     return;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
@@ -313,15 +315,107 @@ function buildKeyIndex(db: Database.Database): void {
   // (cheap when duplicates are few: one scan of the index), collected first, and deleted once the
   // helper index is gone, so that the deletes do not have to maintain it. 1M duplicates out of
   // 2M rows: ~4 s, memory bounded by the page cache (the deletes are journaled to a file).
-  db.exec('CREATE INDEX rows_dup ON rows(k)');
+  db.exec(`CREATE INDEX ${table}_dup ON ${table}(k)`);
   db.exec(`CREATE TEMP TABLE losers AS
     SELECT b.rowid AS r
-    FROM (SELECT k, max(rowid) AS last FROM rows INDEXED BY rows_dup GROUP BY k HAVING count(*) > 1) AS g
-    JOIN rows AS b INDEXED BY rows_dup ON b.k = g.k AND b.rowid < g.last`);
-  db.exec('DROP INDEX rows_dup');
-  db.exec('DELETE FROM rows WHERE rowid IN (SELECT r FROM temp.losers)');
+    FROM (SELECT k, max(rowid) AS last FROM ${table} INDEXED BY ${table}_dup GROUP BY k HAVING count(*) > 1) AS g
+    JOIN ${table} AS b INDEXED BY ${table}_dup ON b.k = g.k AND b.rowid < g.last`);
+  db.exec(`DROP INDEX ${table}_dup`);
+  db.exec(`DELETE FROM ${table} WHERE rowid IN (SELECT r FROM temp.losers)`);
   db.exec('DROP TABLE temp.losers');
-  db.exec(KEY_INDEX_SQL);
+  db.exec(indexSql);
+}
+
+/** Where a load puts a chunk's rows. */
+interface ChunkWriter {
+  insertChunk(ab: ArrayBuffer, offs: Int32Array, count: number): void;
+}
+
+/**
+ * The table's format and writer. A new upload, or drop 0 onto a format-2 upload: the lines file
+ * and the keys (lineFile.ts). Drop 0 onto an older upload appends to its rows table as before.
+ */
+interface Target {
+  readonly writer: ChunkWriter;
+  /** Called by the loop with the bytes read so far. */
+  progress(bytesRead: number): void;
+  /** After the last chunk: index, count; the caller closes the db, then calls durable(). */
+  finish(): number;
+  durable(): Promise<void>;
+  /** On failure, after the db is closed. */
+  close(): Promise<void>;
+}
+
+function rowsTarget(db: Database.Database, path: string, fresh: boolean): Target {
+  const sync = new BackgroundSync(path);
+  configure(db, fresh);
+  db.exec(ROWS_TABLE_SQL);
+  // Appending to copied rows: drop their index so that inserts stay appends; rebuilt at the end.
+  db.exec(`DROP INDEX IF EXISTS ${KEY_INDEX_NAME}`);
+  let read = 0;
+  return {
+    writer: new RowWriter(db),
+    progress: (bytesRead) => {
+      read = bytesRead;
+      sync.progress(bytesRead);
+    },
+    finish: () => {
+      // The rows go to disk while the keys are sorted.
+      sync.start(read);
+      buildKeyIndex(db, 'rows', KEY_INDEX_SQL);
+      return (db.prepare('SELECT count(*) AS n FROM rows').get() as { n: number }).n;
+    },
+    durable: () => sync.finish(),
+    close: () => sync.close(),
+  };
+}
+
+function lineFileTarget(db: Database.Database, path: string, linesPath: string, fresh: boolean): Target {
+  const sync = new BackgroundSync(path);
+  const linesSync = new BackgroundSync(linesPath);
+  const fd = openSync(linesPath, 'r+');
+  try {
+    configure(db, fresh);
+    if (fresh) db.pragma(`user_version = ${LINE_FILE_VERSION}`);
+    db.exec(KEYS_TABLE_SQL);
+    db.exec(LINES_META_SQL);
+    db.exec(`DROP INDEX IF EXISTS ${KEYS_INDEX_NAME}`);
+    const start = fresh ? { bytes: 0, lines: 0 } : readLinesMeta(db, linesPath);
+    // A copied lines file holds exactly its recorded bytes; new lines go after them.
+    ftruncateSync(fd, start.bytes);
+    const writer = new LineFileWriter(db, fd, start);
+    let read = 0;
+    return {
+      writer,
+      progress: (bytesRead) => {
+        read = bytesRead;
+        sync.progress(bytesRead);
+        linesSync.progress(writer.bytes);
+      },
+      finish: () => {
+        writer.finish(db);
+        linesSync.start(writer.bytes);
+        sync.start(read);
+        buildKeyIndex(db, 'keys', KEYS_INDEX_SQL);
+        return countKeys(db);
+      },
+      durable: async () => {
+        closeSync(fd);
+        await linesSync.finish();
+        await sync.finish();
+      },
+      close: async () => {
+        closeSync(fd);
+        await linesSync.close();
+        await sync.close();
+      },
+    };
+  } catch (error) {
+    closeSync(fd);
+    void linesSync.close();
+    void sync.close();
+    throw error;
+  }
 }
 
 async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadWorkerMessage) => void): Promise<UploadTaskResult> {
@@ -331,21 +425,24 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
   const size = statSync(data.file).size;
   const store = new TableStore(data.tablesDir);
   const path = store.pathOf(data.location);
+  const linesPath = store.linesPathOf(data.location);
+  const lineFile = data.copyFrom === undefined || store.isLineFile(data.copyFrom);
   // EXCL: never write over an existing location.
-  if (data.copyFrom !== undefined) copyFileSync(store.pathOf(data.copyFrom), path, constants.COPYFILE_EXCL);
-  else closeSync(openSync(path, 'wx'));
+  if (data.copyFrom !== undefined) {
+    copyFileSync(store.pathOf(data.copyFrom), path, constants.COPYFILE_EXCL);
+    if (lineFile) copyFileSync(store.linesPathOf(data.copyFrom), linesPath, constants.COPYFILE_EXCL);
+  } else {
+    closeSync(openSync(path, 'wx'));
+    closeSync(openSync(linesPath, 'wx'));
+  }
 
   const db = new Database(path);
-  const sync = new BackgroundSync(path);
+  let target: Target | undefined;
   let closed = false;
   let end: Extract<ReaderMessage, { type: 'end' }> | undefined;
   try {
-    configure(db, data.copyFrom === undefined);
-    db.exec(ROWS_TABLE_SQL);
-    // Appending to copied rows: drop their index so that inserts stay appends; rebuilt at the end.
-    db.exec('DROP INDEX IF EXISTS rows_k');
-    const writer = new RowWriter(db);
-    let bytes = 0;
+    target = lineFile ? lineFileTarget(db, path, linesPath, data.copyFrom === undefined) : rowsTarget(db, path, false);
+    const writer = target.writer;
     let lines = 0;
     let lastPercent = -1;
     while (end === undefined) {
@@ -358,23 +455,19 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
       }
       writer.insertChunk(m.buf, m.offs, m.count);
       port.postMessage({ type: 'free', buf: m.buf, offs: m.offs } satisfies WriterMessage, [m.buf, m.offs.buffer as ArrayBuffer]);
-      bytes = m.bytesRead;
       lines += m.count;
-      sync.progress(bytes);
+      target.progress(m.bytesRead);
       // Bytes read, capped at 99: the key index is still to come.
-      const percent = Math.min(99, Math.floor((bytes * 100) / size));
+      const percent = Math.min(99, Math.floor((m.bytesRead * 100) / size));
       if (percent > lastPercent) {
         lastPercent = percent;
         post({ type: 'progress', percent, lines });
       }
     }
-    // The rows go to disk while the keys are sorted.
-    sync.start(bytes);
-    buildKeyIndex(db);
-    const countActual = (db.prepare('SELECT count(*) AS n FROM rows').get() as { n: number }).n;
+    const countActual = target.finish();
     db.close();
     closed = true;
-    await sync.finish();
+    await target.durable();
     return {
       countUpload: end.lines,
       countActual,
@@ -385,7 +478,7 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
     port.close();
     if (!closed) {
       db.close();
-      await sync.close();
+      await target?.close();
     }
   }
 }

@@ -191,7 +191,8 @@ export function readDenseColumns(
   const { width, labelIdx, colOf } = layout;
   const n = raw.keys.length;
   // Lines given as bytes: their ranges are counted (asking for the lines would decode them).
-  if (raw.bytes ? raw.bytes.start.length !== n || raw.bytes.end.length !== n : raw.lines.length !== n) throw new Error(`DataIO: ${n} keys but ${raw.bytes ? raw.bytes.start.length : raw.lines.length} lines`);
+  // Streamed lines (raw.chunks) come with their rows; asking for `bytes` would read them whole.
+  if (!raw.chunks && (raw.bytes ? raw.bytes.start.length !== n || raw.bytes.end.length !== n : raw.lines.length !== n)) throw new Error(`DataIO: ${n} keys but ${raw.bytes ? raw.bytes.start.length : raw.lines.length} lines`);
   const missing = fills.missing ? fitReplacement(raw, layout, o, fills.missing, fills.defaultTokens, [], signal) : undefined;
   const outlier = fills.outlier ? fitReplacement(raw, layout, o, fills.outlier, fills.defaultTokens, missing ? [missing] : [], signal) : undefined;
   const missingCount = new Array<number>(layout.features).fill(0);
@@ -241,8 +242,13 @@ export function readDenseColumns(
   };
 
   const delimByte = bytesDelimiter(o.delimitor);
-  if (raw.bytes && delimByte >= 0 && noNumericToken) {
-    readLineBytes(raw.bytes, n, width, labelIdx, colOf, delimByte, { isInt, labelInt, sparseZero }, features, labels, readCell, signal);
+  const bytesOptions = { isInt, labelInt, sparseZero };
+  if (raw.chunks && delimByte >= 0 && noNumericToken) {
+    // In storage order, each line to its row: no buffer of the whole table.
+    raw.chunks.forEach((c) => readLineBytes(c.bytes, c.start, c.end, c.row, c.count, width, labelIdx, colOf, delimByte, bytesOptions, features, labels, readCell, signal));
+  } else if (raw.bytes && delimByte >= 0 && noNumericToken) {
+    const { bytes, start, end } = raw.bytes;
+    readLineBytes(bytes, start, end, undefined, n, width, labelIdx, colOf, delimByte, bytesOptions, features, labels, readCell, signal);
   } else {
     for (let r = 0; r < n; r++) {
       if ((r & 0xffff) === 0) signal.throwIfAborted();
@@ -337,22 +343,23 @@ function readDecimal(line: string, from: number, end: number, delim: number): nu
 }
 
 /**
- * The main pass over lines as bytes: a plain decimal cell is read from its bytes — a feature when
+ * The main pass over lines as bytes (line i at bytes[start[i], end[i]), row rowOf[i], or i): a plain decimal cell is read from its bytes — a feature when
  * no token can be one (the caller's condition) and, for int data, when it has no point (Python's
  * int() of an optional sign and ≤ 15 digits is that number, -0 included, as Number() gives it); a
  * label likewise (labels know no tokens). Any other cell is decoded and read by `readCell`.
  */
 function readLineBytes(
-  lines: LineBytes, n: number, width: number, labelIdx: number, colOf: Int32Array, delim: number,
+  bytes: Uint8Array, start: Float64Array, end: Float64Array, rowOf: Int32Array | undefined, n: number, width: number, labelIdx: number, colOf: Int32Array, delim: number,
   o: { readonly isInt: boolean; readonly labelInt: boolean; readonly sparseZero: boolean },
   features: Float64Array[], labels: Float64Array | undefined, readCell: (r: number, j: number, cell: string) => void, signal: AbortSignal,
 ): void {
-  const { bytes, start, end } = lines;
   const { isInt, labelInt, sparseZero } = o;
-  for (let r = 0; r < n; r++) {
-    if ((r & 0xffff) === 0) signal.throwIfAborted();
-    const stop = end[r]!;
-    let pos = start[r]!;
+  for (let i = 0; i < n; i++) {
+    if ((i & 0xffff) === 0) signal.throwIfAborted();
+    // Line i is row r: the same line in key order, or a streamed line put at its key's place.
+    const r = rowOf === undefined ? i : rowOf[i]!;
+    const stop = end[i]!;
+    let pos = start[i]!;
     for (let j = 0; j < width; j++) {
       const last = j === width - 1;
       const v = readDecimalBytes(bytes, pos, stop, delim);

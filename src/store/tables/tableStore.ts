@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { COLUMNAR_SUFFIX, partitionFile, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
-import { rawLinesFromBytes, type RawLines } from '../../components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromChunks, type RawLines } from '../../components/rawLines.js';
 import { readKeysAndLineBytes, readKeysAndLines } from './uploadLines.js';
 import { countKeys, isLineFile, LINES_SUFFIX, readLineFile, readLineFileRows } from './lineFile.js';
 
@@ -191,7 +191,7 @@ export class TableStore {
         db.pragma(`cache_size = -${READ_CACHE_KIB}`);
         if (isLineFile(db)) {
           const read = readLineFile(db, this.linesPathOf(location));
-          return rawLinesFromBytes(read.keys, read.bytes);
+          return rawLinesFromChunks(read.keys, read.chunks);
         }
         const bytes = readKeysAndLineBytes(db);
         if (bytes) return rawLinesFromBytes(bytes.keys, bytes.bytes);

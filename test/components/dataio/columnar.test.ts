@@ -9,7 +9,7 @@ import type { ComponentOutput, DataTable, Instance } from '../../../src/componen
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
 import { lastScanStop, plainDecimal, readDecimalBytes, scanPlainDecimal } from '../../../src/components/dataio/denseColumns.js';
 import { parsePyFloat } from '../../../src/components/dataio/values.js';
-import { rawLinesFromBytes, rawLinesOf, rawLinesTable, type RawLines } from '../../../src/components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromChunks, rawLinesOf, rawLinesTable, type LineChunks, type RawLines } from '../../../src/components/rawLines.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { csvTable, fixtureTable } from './csvTable.js';
 
@@ -52,7 +52,45 @@ function asBytes(table: DataTable<string>): { table: DataTable<string>; decoded:
 }
 
 /**
- * Runs both paths, and the columnar one on the lines as bytes; asserts the columnar runs produced
+ * The table's lines streamed as an upload in format 2 gives them (rawLines.ts `LineChunks`): in
+ * storage order, here reversed key order, two lines per chunk, junk between lines; `whole()` says
+ * whether a reader asked for all the bytes at once (the fallback).
+ */
+function asChunks(table: DataTable<string>): { table: DataTable<string>; whole: () => boolean } {
+  const raw = rawLinesOf(table);
+  const n = raw.keys.length;
+  const reference = asBytes(table);
+  const all = rawLinesOf(reference.table).bytes!;
+  let whole = false;
+  const chunks: LineChunks = {
+    forEach(visit) {
+      for (let first = n - 1; first >= 0; first -= 2) {
+        const rows = first >= 1 ? [first, first - 1] : [first];
+        // Each chunk its own buffer: its lines at new offsets, after a few junk bytes.
+        const parts: Buffer[] = [Buffer.from('x,\n')];
+        let at = 3;
+        const start = new Float64Array(rows.length);
+        const end = new Float64Array(rows.length);
+        rows.forEach((r, i) => {
+          const line = Buffer.from(all.bytes.subarray(all.start[r]!, all.end[r]!));
+          start[i] = at;
+          end[i] = at + line.length;
+          parts.push(line, Buffer.from('\n'));
+          at += line.length + 1;
+        });
+        visit({ bytes: new Uint8Array(Buffer.concat(parts)), start, end, row: Int32Array.from(rows), count: rows.length });
+      }
+    },
+    whole() {
+      whole = true;
+      return all;
+    },
+  };
+  return { table: rawLinesTable(table.schema, rawLinesFromChunks(raw.keys, chunks)), whole: () => whole };
+}
+
+/**
+ * Runs both paths, and the columnar one on the lines as bytes and as streamed chunks; asserts the columnar runs produced
  * columns and all give the same table and model, and that the bytes were parsed as bytes (no line
  * decoded) unless `bytesPath` is false (a token that looks like a number: the string path).
  */
@@ -61,6 +99,8 @@ async function same(table: () => DataTable<string>, params: Record<string, unkno
   const byRows = await run(false, table(), params, model);
   const viaBytes = asBytes(table());
   const byBytes = await run(true, viaBytes.table, params, model);
+  const viaChunks = asChunks(table());
+  const byChunks = await run(true, viaChunks.table, params, model);
   const data = byColumns.data as DataTable<Instance>;
   assert.ok(untouchedColumns(data), 'the columnar path made a columnar table');
   assert.ok(untouchedColumns(byBytes.data!), 'the bytes made a columnar table');
@@ -72,6 +112,11 @@ async function same(table: () => DataTable<string>, params: Record<string, unkno
   assert.is(exact(byBytes.data!.rows), exact(byRows.data!.rows));
   assert.is(exact(byColumns.model), exact(byRows.model));
   assert.is(exact(byBytes.model), exact(byRows.model));
+  assert.ok(untouchedColumns(byChunks.data!), 'the chunks made a columnar table');
+  assert.is(exact(byChunks.data!.rows), exact(byRows.data!.rows));
+  assert.is(exact(byChunks.model), exact(byRows.model));
+  // The plain case is parsed chunk by chunk; fills, int data with points, odd delimiters read the whole bytes.
+  if (bytesPath && !params.missing_fill && !params.outlier_replace) assert.not.ok(viaChunks.whole(), 'the lines were parsed chunk by chunk');
   return byColumns;
 }
 

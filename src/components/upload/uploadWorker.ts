@@ -19,14 +19,14 @@
 //     lock, 64 KiB pages (fewest page splits for appends), and fdatasync running in the
 //     background so the final fsync does not have to write out the whole file at once.
 // Memory is constant: SLOTS chunk buffers, SQLite's page cache, and index sorts spill to temp files.
-import { closeSync, constants, copyFileSync, fdatasync, fsyncSync, ftruncateSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fdatasync, fsyncSync, openSync, readSync, statSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { countKeys, KEYS_INDEX_NAME, KEYS_INDEX_SQL, KEYS_TABLE_SQL, LINE_FILE_VERSION, LINES_META_SQL, readLinesMeta } from '../../store/tables/lineFile.js';
+import { countKeys, KEYS_INDEX_NAME, KEYS_INDEX_SQL, KEYS_TABLE_SQL, LINE_FILE_VERSION, LINES_META_SQL, readLinesMeta, type LinesMeta } from '../../store/tables/lineFile.js';
 import { KEY_INDEX_NAME, KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
-import { LineFileWriter } from './lineFileWriter.js';
+import { LineFileWriter, LinesOut } from './lineFileWriter.js';
 import { LineSplitter, NotUtf8Error, type RowBatch } from './parseLines.js';
 import {
   CANCEL_FLAG,
@@ -55,11 +55,18 @@ const BIND_AS_TEXT = '(CAST(? AS TEXT),CAST(? AS TEXT))';
 /** Reader → writer. Row i of a chunk: key = buf[offs[3i], offs[3i+1]), value as in RowBatch. */
 type ReaderMessage =
   | { type: 'chunk'; buf: ArrayBuffer; offs: Int32Array; count: number; bytesRead: number }
-  | { type: 'end'; lines: number; sid?: string; header?: string }
+  | { type: 'end'; lines: number; sid?: string; header?: string; linesBytes: number }
   | { type: 'error'; message: string };
 
-/** Writer → reader: a chunk's memory back, or stop reading (the load failed or was canceled). */
-type WriterMessage = { type: 'free'; buf: ArrayBuffer; offs: Int32Array } | { type: 'stop' };
+/**
+ * Writer → reader: where the lines go (sent once, first: a format-2 table's lines file and the
+ * offset to write from, or none), a chunk's memory back, or stop reading (the load failed or was
+ * canceled).
+ */
+type WriterMessage =
+  | { type: 'lines'; path: string | null; position: number }
+  | { type: 'free'; buf: ArrayBuffer; offs: Int32Array }
+  | { type: 'stop' };
 
 class Canceled extends Error {
   constructor() {
@@ -83,8 +90,10 @@ async function runReader(data: UploadReaderData): Promise<void> {
   for (let i = 0; i < SLOTS; i++) free.push({ buf: Buffer.allocUnsafeSlow(size), offs: new Int32Array(3 * 4096) });
   let stopped = false;
   let wake: (() => void) | undefined;
+  let target: { path: string | null; position: number } | undefined;
   port.on('message', (m: WriterMessage) => {
     if (m.type === 'free') free.push({ buf: Buffer.from(m.buf), offs: m.offs });
+    else if (m.type === 'lines') target = { path: m.path, position: m.position };
     else stopped = true;
     wake?.();
   });
@@ -95,11 +104,14 @@ async function runReader(data: UploadReaderData): Promise<void> {
   });
 
   let fd: number | undefined;
+  let lines: LinesOut | undefined;
   try {
     fd = openSync(data.file, 'r');
     const splitter = new LineSplitter(data.head);
     let carry: Buffer = Buffer.alloc(0);
     let position = 0;
+    while (target === undefined && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+    if (target?.path) lines = new LinesOut(target.path, target.position);
     for (;;) {
       while (free.length === 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
       if (stopped || Atomics.load(data.cancel, CANCEL_FLAG) === 1) return;
@@ -121,6 +133,8 @@ async function runReader(data: UploadReaderData): Promise<void> {
         count += b.count;
       });
       carry = Buffer.from(buf.subarray(end, len));
+      // A format-2 table: the lines file is written here, on the reader's core, not the writer's.
+      if (lines && count > 0) lines.write(buf, slot.offs, count);
       if (count > 0) {
         // allocUnsafeSlow: the buffer owns its whole ArrayBuffer (not a pool slice), so it can move.
         const memory = buf.buffer as ArrayBuffer;
@@ -129,7 +143,9 @@ async function runReader(data: UploadReaderData): Promise<void> {
         free.push(slot);
       }
       if (eof) {
-        post({ type: 'end', lines: splitter.lines, ...(splitter.sid !== undefined ? { sid: splitter.sid, header: splitter.header ?? '' } : {}) });
+        const linesBytes = lines?.close() ?? 0;
+        lines = undefined;
+        post({ type: 'end', lines: splitter.lines, linesBytes, ...(splitter.sid !== undefined ? { sid: splitter.sid, header: splitter.header ?? '' } : {}) });
         return;
       }
     }
@@ -138,6 +154,7 @@ async function runReader(data: UploadReaderData): Promise<void> {
     post({ type: 'error', message });
   } finally {
     if (fd !== undefined) closeSync(fd);
+    lines?.close();
     port.close();
   }
 }
@@ -339,8 +356,8 @@ interface Target {
   readonly writer: ChunkWriter;
   /** Called by the loop with the bytes read so far. */
   progress(bytesRead: number): void;
-  /** After the last chunk: index, count; the caller closes the db, then calls durable(). */
-  finish(): number;
+  /** After the last chunk (`linesBytes`: the lines file's size): index, count; the caller closes the db, then calls durable(). */
+  finish(linesBytes: number): number;
   durable(): Promise<void>;
   /** On failure, after the db is closed. */
   close(): Promise<void>;
@@ -370,52 +387,59 @@ function rowsTarget(db: Database.Database, path: string, fresh: boolean): Target
   };
 }
 
-function lineFileTarget(db: Database.Database, path: string, linesPath: string, fresh: boolean): Target {
+function lineFileTarget(db: Database.Database, path: string, linesPath: string, start: LinesMeta): Target {
+  const fresh = start.lines === 0 && start.bytes === 0;
   const sync = new BackgroundSync(path);
   const linesSync = new BackgroundSync(linesPath);
-  const fd = openSync(linesPath, 'r+');
   try {
     configure(db, fresh);
-    if (fresh) db.pragma(`user_version = ${LINE_FILE_VERSION}`);
+    db.pragma(`user_version = ${LINE_FILE_VERSION}`);
     db.exec(KEYS_TABLE_SQL);
     db.exec(LINES_META_SQL);
     db.exec(`DROP INDEX IF EXISTS ${KEYS_INDEX_NAME}`);
-    const start = fresh ? { bytes: 0, lines: 0 } : readLinesMeta(db, linesPath);
-    // A copied lines file holds exactly its recorded bytes; new lines go after them.
-    ftruncateSync(fd, start.bytes);
-    const writer = new LineFileWriter(db, fd, start);
+    const writer = new LineFileWriter(db, start);
     let read = 0;
     return {
       writer,
       progress: (bytesRead) => {
         read = bytesRead;
         sync.progress(bytesRead);
-        linesSync.progress(writer.bytes);
+        linesSync.progress(start.bytes + bytesRead);
       },
-      finish: () => {
-        writer.finish(db);
-        linesSync.start(writer.bytes);
+      finish: (linesBytes) => {
+        writer.finish(db, linesBytes);
+        linesSync.start(linesBytes);
         sync.start(read);
         buildKeyIndex(db, 'keys', KEYS_INDEX_SQL);
         return countKeys(db);
       },
       durable: async () => {
-        closeSync(fd);
         await linesSync.finish();
         await sync.finish();
       },
       close: async () => {
-        closeSync(fd);
         await linesSync.close();
         await sync.close();
       },
     };
   } catch (error) {
-    closeSync(fd);
     void linesSync.close();
     void sync.close();
     throw error;
   }
+}
+
+/** A copied format-2 table's recorded lines; its lines file cut to them (new lines go after). */
+function readCopiedMeta(path: string, linesPath: string): LinesMeta {
+  const db = new Database(path, { readonly: true });
+  let meta: LinesMeta;
+  try {
+    meta = readLinesMeta(db, linesPath);
+  } finally {
+    db.close();
+  }
+  truncateSync(linesPath, meta.bytes);
+  return meta;
 }
 
 async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadWorkerMessage) => void): Promise<UploadTaskResult> {
@@ -436,12 +460,16 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
     closeSync(openSync(linesPath, 'wx'));
   }
 
+  // The reader writes the lines file (format 2) from the copy's end on, or no lines file at all.
+  const startLines = lineFile && data.copyFrom !== undefined ? readCopiedMeta(path, linesPath) : { bytes: 0, lines: 0 };
+  port.postMessage({ type: 'lines', path: lineFile ? linesPath : null, position: startLines.bytes } satisfies WriterMessage);
+
   const db = new Database(path);
   let target: Target | undefined;
   let closed = false;
   let end: Extract<ReaderMessage, { type: 'end' }> | undefined;
   try {
-    target = lineFile ? lineFileTarget(db, path, linesPath, data.copyFrom === undefined) : rowsTarget(db, path, false);
+    target = lineFile ? lineFileTarget(db, path, linesPath, startLines) : rowsTarget(db, path, false);
     const writer = target.writer;
     let lines = 0;
     let lastPercent = -1;
@@ -464,7 +492,7 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
         post({ type: 'progress', percent, lines });
       }
     }
-    const countActual = target.finish();
+    const countActual = target.finish(end.linesBytes);
     db.close();
     closed = true;
     await target.durable();

@@ -13,7 +13,8 @@
 // env: BENCH_ROWS (default 1,000,000), BENCH_KEEP=1 keeps the temporary directory,
 //      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
 //      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window.
-// Per stage it prints the node's CPU seconds (all threads) in the stage's window and its peak VmRSS there.
+// Per stage it prints the node's CPU seconds (all threads) in the stage's window and its peak VmRSS there;
+// the uploads' CPU seconds likewise (steadier than their wall time on a shared machine).
 //
 // Baseline (today's code before issue 17, commit 8f6ccdb, BENCH_ROWS=1000000, 2 shared cores):
 //   see README "Big tables" — figures recorded there from this bench.
@@ -194,6 +195,7 @@ try {
   const node = await spawnNode({ FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dir, FEDFLOW_LOG_LEVEL: 'warn' });
   try {
     const started = performance.now();
+    const cpuBeforeUploads = cpuSeconds(node.child.pid!);
     for (const [file, name] of [[guestFile, 'scale_guest'], [hostFile, 'scale_host']] as const) {
       const t = performance.now();
       const r = await post(node.url, '/v1/data/upload', { file, head: 1, partition: 8, work_mode: 0, namespace: 'bench', table_name: name });
@@ -203,6 +205,7 @@ try {
       console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}`);
     }
     const cpuBeforeJob = cpuSeconds(node.child.pid!);
+    console.log(`  uploads: node CPU ${(cpuBeforeJob - cpuBeforeUploads).toFixed(1)} s (all threads)`);
     const rss = sampleRss(node.child.pid!);
     const jobStarted = performance.now();
     const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });

@@ -24,7 +24,20 @@ const EMPTY = new Uint8Array(0);
  */
 const ROW_SQL = '(CAST(? AS TEXT))';
 
-/** The reader's side: appends each chunk's lines to the lines file. */
+/** Where a chunk's lines go in the lines file: buf[from, from + length) at `at`, then a '\n' if `newline`. */
+export interface LinesPiece {
+  readonly at: number;
+  readonly from: number;
+  readonly length: number;
+  readonly newline: boolean;
+}
+
+/**
+ * The lines file as both threads see it: the reader lays each chunk's lines out (compact) and
+ * reserves their place, then writes them itself when it is ahead of the writer, or leaves the
+ * write to the writer when the writer keeps up (a wide file with sorted keys: reading and
+ * splitting is then the slower half). Positional writes, so the two never need an order.
+ */
 export class LinesOut {
   private fd: number | undefined;
 
@@ -32,12 +45,12 @@ export class LinesOut {
     this.fd = openSync(path, 'r+');
   }
 
-  /** Writes rows 0..count-1 of the chunk as lines; the offsets then point at the written rows. */
-  write(buf: Buffer, offs: Int32Array, count: number): void {
+  /** Lays rows 0..count-1 of the chunk out as lines (the offsets then point at them) and reserves their place. */
+  compact(buf: Uint8Array, offs: Int32Array, count: number): LinesPiece {
     const first = offs[0]!;
     let dst = first;
     /** The last line reaches the buffer's end (a file without a final '\n'): its '\n' is written apart. */
-    let newlineApart = false;
+    let newline = false;
     for (let i = 0; i < count; i++) {
       const start = offs[3 * i]!;
       const keyEnd = offs[3 * i + 1]!;
@@ -51,10 +64,15 @@ export class LinesOut {
       dst += end - start;
       // Later rows only move to places after this '\n'.
       if (dst < buf.length) buf[dst++] = NL;
-      else newlineApart = true;
+      else newline = true;
     }
-    this.append(buf, first, dst - first);
-    if (newlineApart) this.append(NL_BYTE, 0, 1);
+    const piece = { at: this.position, from: first, length: dst - first, newline };
+    this.position += piece.length + (newline ? 1 : 0);
+    return piece;
+  }
+
+  write(buf: Uint8Array, piece: LinesPiece): void {
+    writeLines(this.fd!, buf, piece);
   }
 
   /** Closes the file (idempotent); returns its size. */
@@ -63,15 +81,18 @@ export class LinesOut {
     this.fd = undefined;
     return this.position;
   }
+}
 
-  private append(buf: Uint8Array, offset: number, length: number): void {
-    while (length > 0) {
-      const n = writeSync(this.fd!, buf, offset, length, this.position);
-      this.position += n;
-      offset += n;
-      length -= n;
-    }
+/** Writes a piece of lines at its place. */
+export function writeLines(fd: number, buf: Uint8Array, piece: LinesPiece): void {
+  let { at, from: offset, length } = piece;
+  while (length > 0) {
+    const n = writeSync(fd, buf, offset, length, at);
+    at += n;
+    offset += n;
+    length -= n;
   }
+  if (piece.newline) writeSync(fd, NL_BYTE, 0, 1, at);
 }
 
 /** The writer's side: each row's key, the line number as rowid. */

@@ -6,6 +6,11 @@
 // only when the orchestrator records an event naming it; anything else found here at start-up is
 // an orphan of a crash and is removed by removeOrphans.
 //
+// An upload is written in format 2 since stop 15 (lineFile.ts): the lines in a flat file
+// `<location>.sqlite-lines` next to the SQLite file, which holds only the keys, their key index and
+// `PRAGMA user_version = 2`; read(), count() and readKeysAndLines() tell the formats apart by that
+// marker, and the layout below (format 1: rows in SQLite) still reads as before.
+//
 // Layout (measured, see bench/tableLoad.bench.ts): rows are appended to a plain rowid table and a
 // UNIQUE index on k is built once at the end of a load. A `WITHOUT ROWID` table keyed by k loads
 // 2x slower with sequential ids and ~10x slower with shuffled ids (random B-tree inserts), while

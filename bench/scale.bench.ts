@@ -18,7 +18,8 @@
 //      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window
 //        (also when the job fails or the node dies).
 // If the node dies, the bench says how (exit code or signal) and prints the tail of its stderr and log.
-// Per stage it prints the node's CPU seconds (all threads) in the stage's window and its peak VmRSS there.
+// Per stage it prints the node's CPU seconds (all threads) in the stage's window and its peak VmRSS there;
+// the uploads' CPU seconds likewise (steadier than their wall time on a shared machine).
 //
 // Baseline (today's code before issue 17, commit 8f6ccdb, BENCH_ROWS=1000000, 2 shared cores):
 //   see README "Big tables" — figures recorded there from this bench.
@@ -262,6 +263,7 @@ try {
   try {
     const started = performance.now();
     rss = sampleRss(node.child.pid!);
+    const cpuBeforeUploads = cpuSeconds(node.child.pid!);
     for (const [file, name] of [[guestFile, 'scale_guest'], [hostFile, 'scale_host']] as const) {
       const t = performance.now();
       const from = Date.now();
@@ -273,6 +275,7 @@ try {
       console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}   (RSS ≤ ${peakBetween(rss.samples, from, Date.now()).toFixed(0)} MB)`);
     }
     const cpuBeforeJob = cpuSeconds(node.child.pid!);
+    console.log(`  uploads: node CPU ${(cpuBeforeJob - cpuBeforeUploads).toFixed(1)} s (all threads)`);
     const jobStarted = performance.now();
     const submit = await alive(post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf }));
     if (submit.body.retcode !== 0) throw new Error(submit.body.retmsg);

@@ -19,6 +19,29 @@ export interface LineByteChunk extends LineBytes {
   readonly rows: Int32Array;
 }
 
+/**
+ * A piece of the lines in storage order (not key order): line i is `bytes.subarray(start[i],
+ * end[i])` and is row `row[i]` of the table (its key's position). Valid only during the visit.
+ */
+export interface LineChunk {
+  readonly bytes: Uint8Array;
+  readonly start: Float64Array;
+  readonly end: Float64Array;
+  readonly row: Int32Array;
+  readonly count: number;
+}
+
+/**
+ * The lines streamed from storage in pieces through one small buffer, every call a new pass (an
+ * upload in format 2, store/tables/lineFile.ts): a reader that puts each line at its row needs
+ * no buffer of the whole table (at 1M rows its 135 MB of fresh memory cost ~0.7 s here).
+ */
+export interface LineChunks {
+  forEach(visit: (chunk: LineChunk) => void): void;
+  /** All the lines in one buffer, in key order (for readers that need them so). */
+  whole(): LineBytes;
+}
+
 export interface RawLines {
   readonly keys: readonly string[];
   /** The line after the id, as uploaded (delimiter-joined cells). */
@@ -32,6 +55,8 @@ export interface RawLines {
    * falls back on `lines`). Asking for `bytes` or `lines` instead reads the whole text once.
    */
   readonly byteChunks?: () => Iterable<LineByteChunk>;
+  /** The same lines in storage order, when storage can stream them (then `bytes` is read on first use). */
+  readonly chunks?: LineChunks;
 }
 
 const RAW = new WeakMap<object, RawLines>();
@@ -92,6 +117,27 @@ export function rawLinesFromChunks(keys: readonly string[], byteChunks: () => It
     },
     get lines(): readonly string[] {
       return (all ??= whole()).lines;
+    },
+  };
+}
+
+/**
+ * RawLines over a format-2 upload's streamed lines (store/tables/lineFile.ts): `bytes` read whole
+ * on first use, `lines` decoded from them on first use. (Format 1's SQLite chunks come through
+ * rawLinesFromChunks: the two streams differ in who owns the buffer — one reused 4 MiB piece here.)
+ */
+export function rawLinesFromStream(keys: readonly string[], chunks: LineChunks): RawLines {
+  let bytes: LineBytes | undefined;
+  let decoded: RawLines | undefined;
+  const whole = (): LineBytes => (bytes ??= chunks.whole());
+  return {
+    keys,
+    chunks,
+    get bytes(): LineBytes {
+      return whole();
+    },
+    get lines(): readonly string[] {
+      return (decoded ??= rawLinesFromBytes(keys, whole())).lines;
     },
   };
 }

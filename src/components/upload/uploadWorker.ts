@@ -1,8 +1,13 @@
 // Worker threads of the upload task. An upload runs two threads, joined by a MessageChannel:
 //   reader: reads the file into a few recycled buffers, splits the lines (parseLines.ts), checks
-//           UTF-8, and hands each chunk with its row offsets to the writer (transferred, no copy);
-//   writer: inserts the rows into the new table location, gives the buffers back, builds the key
-//           index and makes the file durable.
+//           UTF-8, writes the lines to the table's lines file (format 2, lineFileWriter.ts), and
+//           hands each chunk with its row offsets to the writer (transferred, no copy);
+//   writer: inserts the keys (format 2; drop 0 onto a format-1 upload: the rows) into the new
+//           table location, gives the buffers back, builds the key index and makes both files
+//           durable.
+// Format 2 (store/tables/lineFile.ts) keeps the lines out of SQLite: the writer's b-tree holds ~10
+// bytes a row instead of the whole line, and DataIO streams the lines file instead of reading
+// every line back through SQLite. The figures below are format 1's.
 //
 // Speed (1M rows x 31 columns, ~280 MiB; see bench/tableLoad.bench.ts): the writer's time goes to
 // SQLite's per-row insert work (~1 µs), the key index (~0.5 s per million rows, sorted once at the
@@ -19,12 +24,14 @@
 //     lock, 64 KiB pages (fewest page splits for appends), and fdatasync running in the
 //     background so the final fsync does not have to write out the whole file at once.
 // Memory is constant: SLOTS chunk buffers, SQLite's page cache, and index sorts spill to temp files.
-import { closeSync, constants, copyFileSync, fdatasync, fsyncSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fdatasync, fsyncSync, openSync, readSync, statSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
+import { countKeys, KEYS_INDEX_NAME, KEYS_INDEX_SQL, KEYS_TABLE_SQL, LINE_FILE_VERSION, LINES_META_SQL, readLinesMeta, type LinesMeta } from '../../store/tables/lineFile.js';
+import { KEY_INDEX_NAME, KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
+import { LineFileWriter, LinesOut, writeLines, type LinesPiece } from './lineFileWriter.js';
 import { LineSplitter, NotUtf8Error, type RowBatch } from './parseLines.js';
 import {
   CANCEL_FLAG,
@@ -52,12 +59,19 @@ const BIND_AS_TEXT = '(CAST(? AS TEXT),CAST(? AS TEXT))';
 
 /** Reader → writer. Row i of a chunk: key = buf[offs[3i], offs[3i+1]), value as in RowBatch. */
 type ReaderMessage =
-  | { type: 'chunk'; buf: ArrayBuffer; offs: Int32Array; count: number; bytesRead: number }
-  | { type: 'end'; lines: number; sid?: string; header?: string }
+  | { type: 'chunk'; buf: ArrayBuffer; offs: Int32Array; count: number; bytesRead: number; lines?: LinesPiece }
+  | { type: 'end'; lines: number; sid?: string; header?: string; linesBytes: number }
   | { type: 'error'; message: string };
 
-/** Writer → reader: a chunk's memory back, or stop reading (the load failed or was canceled). */
-type WriterMessage = { type: 'free'; buf: ArrayBuffer; offs: Int32Array } | { type: 'stop' };
+/**
+ * Writer → reader: where the lines go (sent once, first: a format-2 table's lines file and the
+ * offset to write from, or none), a chunk's memory back, or stop reading (the load failed or was
+ * canceled).
+ */
+type WriterMessage =
+  | { type: 'lines'; path: string | null; position: number }
+  | { type: 'free'; buf: ArrayBuffer; offs: Int32Array }
+  | { type: 'stop' };
 
 class Canceled extends Error {
   constructor() {
@@ -81,8 +95,10 @@ async function runReader(data: UploadReaderData): Promise<void> {
   for (let i = 0; i < SLOTS; i++) free.push({ buf: Buffer.allocUnsafeSlow(size), offs: new Int32Array(3 * 4096) });
   let stopped = false;
   let wake: (() => void) | undefined;
+  let target: { path: string | null; position: number } | undefined;
   port.on('message', (m: WriterMessage) => {
     if (m.type === 'free') free.push({ buf: Buffer.from(m.buf), offs: m.offs });
+    else if (m.type === 'lines') target = { path: m.path, position: m.position };
     else stopped = true;
     wake?.();
   });
@@ -93,11 +109,14 @@ async function runReader(data: UploadReaderData): Promise<void> {
   });
 
   let fd: number | undefined;
+  let lines: LinesOut | undefined;
   try {
     fd = openSync(data.file, 'r');
     const splitter = new LineSplitter(data.head);
     let carry: Buffer = Buffer.alloc(0);
     let position = 0;
+    while (target === undefined && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+    if (target?.path) lines = new LinesOut(target.path, target.position);
     for (;;) {
       while (free.length === 0 && !stopped) await new Promise<void>((resolve) => (wake = resolve));
       if (stopped || Atomics.load(data.cancel, CANCEL_FLAG) === 1) return;
@@ -119,15 +138,27 @@ async function runReader(data: UploadReaderData): Promise<void> {
         count += b.count;
       });
       carry = Buffer.from(buf.subarray(end, len));
+      // A format-2 table: the lines laid out here; written here when the writer is behind (it
+      // holds every other buffer), else by the writer (then reading is the slower half).
+      let piece: LinesPiece | undefined;
+      if (lines && count > 0) {
+        piece = lines.compact(buf, slot.offs, count);
+        if (free.length === 0) {
+          lines.write(buf, piece);
+          piece = undefined;
+        }
+      }
       if (count > 0) {
         // allocUnsafeSlow: the buffer owns its whole ArrayBuffer (not a pool slice), so it can move.
         const memory = buf.buffer as ArrayBuffer;
-        post({ type: 'chunk', buf: memory, offs: slot.offs, count, bytesRead: position }, [memory, slot.offs.buffer as ArrayBuffer]);
+        post({ type: 'chunk', buf: memory, offs: slot.offs, count, bytesRead: position, ...(piece ? { lines: piece } : {}) }, [memory, slot.offs.buffer as ArrayBuffer]);
       } else {
         free.push(slot);
       }
       if (eof) {
-        post({ type: 'end', lines: splitter.lines, ...(splitter.sid !== undefined ? { sid: splitter.sid, header: splitter.header ?? '' } : {}) });
+        const linesBytes = lines?.close() ?? 0;
+        lines = undefined;
+        post({ type: 'end', lines: splitter.lines, linesBytes, ...(splitter.sid !== undefined ? { sid: splitter.sid, header: splitter.header ?? '' } : {}) });
         return;
       }
     }
@@ -136,6 +167,7 @@ async function runReader(data: UploadReaderData): Promise<void> {
     post({ type: 'error', message });
   } finally {
     if (fd !== undefined) closeSync(fd);
+    lines?.close();
     port.close();
   }
 }
@@ -299,12 +331,12 @@ function configure(db: Database.Database, fresh: boolean): void {
 }
 
 /**
- * The UNIQUE key index, built once after the rows are in. Duplicate keys (also between copied rows
- * and new ones) keep the row inserted last, like INSERT OR REPLACE would.
+ * The UNIQUE key index of `table` (rows / keys), built once after the rows are in. Duplicate keys
+ * (also between copied rows and new ones) keep the row inserted last, like INSERT OR REPLACE would.
  */
-function buildKeyIndex(db: Database.Database): void {
+function buildKeyIndex(db: Database.Database, table: 'rows' | 'keys', indexSql: string): void {
   try {
-    db.exec(KEY_INDEX_SQL);
+    db.exec(indexSql);
     return;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
@@ -313,15 +345,121 @@ function buildKeyIndex(db: Database.Database): void {
   // (cheap when duplicates are few: one scan of the index), collected first, and deleted once the
   // helper index is gone, so that the deletes do not have to maintain it. 1M duplicates out of
   // 2M rows: ~4 s, memory bounded by the page cache (the deletes are journaled to a file).
-  db.exec('CREATE INDEX rows_dup ON rows(k)');
+  db.exec(`CREATE INDEX ${table}_dup ON ${table}(k)`);
   db.exec(`CREATE TEMP TABLE losers AS
     SELECT b.rowid AS r
-    FROM (SELECT k, max(rowid) AS last FROM rows INDEXED BY rows_dup GROUP BY k HAVING count(*) > 1) AS g
-    JOIN rows AS b INDEXED BY rows_dup ON b.k = g.k AND b.rowid < g.last`);
-  db.exec('DROP INDEX rows_dup');
-  db.exec('DELETE FROM rows WHERE rowid IN (SELECT r FROM temp.losers)');
+    FROM (SELECT k, max(rowid) AS last FROM ${table} INDEXED BY ${table}_dup GROUP BY k HAVING count(*) > 1) AS g
+    JOIN ${table} AS b INDEXED BY ${table}_dup ON b.k = g.k AND b.rowid < g.last`);
+  db.exec(`DROP INDEX ${table}_dup`);
+  db.exec(`DELETE FROM ${table} WHERE rowid IN (SELECT r FROM temp.losers)`);
   db.exec('DROP TABLE temp.losers');
-  db.exec(KEY_INDEX_SQL);
+  db.exec(indexSql);
+}
+
+/** Where a load puts a chunk's rows. */
+interface ChunkWriter {
+  insertChunk(ab: ArrayBuffer, offs: Int32Array, count: number): void;
+}
+
+/**
+ * The table's format and writer. A new upload, or drop 0 onto a format-2 upload: the lines file
+ * and the keys (lineFile.ts). Drop 0 onto an older upload appends to its rows table as before.
+ */
+interface Target {
+  readonly writer: ChunkWriter;
+  /** Writes a chunk's lines the reader left to the writer (format 2). */
+  writeLines?(buf: Uint8Array, piece: LinesPiece): void;
+  /** Called by the loop with the bytes read so far. */
+  progress(bytesRead: number): void;
+  /** After the last chunk (`linesBytes`: the lines file's size): index, count; the caller closes the db, then calls durable(). */
+  finish(linesBytes: number): number;
+  durable(): Promise<void>;
+  /** On failure, after the db is closed. */
+  close(): Promise<void>;
+}
+
+function rowsTarget(db: Database.Database, path: string, fresh: boolean): Target {
+  const sync = new BackgroundSync(path);
+  configure(db, fresh);
+  db.exec(ROWS_TABLE_SQL);
+  // Appending to copied rows: drop their index so that inserts stay appends; rebuilt at the end.
+  db.exec(`DROP INDEX IF EXISTS ${KEY_INDEX_NAME}`);
+  let read = 0;
+  return {
+    writer: new RowWriter(db),
+    progress: (bytesRead) => {
+      read = bytesRead;
+      sync.progress(bytesRead);
+    },
+    finish: () => {
+      // The rows go to disk while the keys are sorted.
+      sync.start(read);
+      buildKeyIndex(db, 'rows', KEY_INDEX_SQL);
+      return (db.prepare('SELECT count(*) AS n FROM rows').get() as { n: number }).n;
+    },
+    durable: () => sync.finish(),
+    close: () => sync.close(),
+  };
+}
+
+function lineFileTarget(db: Database.Database, path: string, linesPath: string, start: LinesMeta): Target {
+  const fresh = start.lines === 0 && start.bytes === 0;
+  const sync = new BackgroundSync(path);
+  const linesSync = new BackgroundSync(linesPath);
+  const fd = openSync(linesPath, 'r+');
+  try {
+    configure(db, fresh);
+    db.pragma(`user_version = ${LINE_FILE_VERSION}`);
+    db.exec(KEYS_TABLE_SQL);
+    db.exec(LINES_META_SQL);
+    db.exec(`DROP INDEX IF EXISTS ${KEYS_INDEX_NAME}`);
+    const writer = new LineFileWriter(db, start);
+    let read = 0;
+    return {
+      writer,
+      writeLines: (buf, piece) => writeLines(fd, buf, piece),
+      progress: (bytesRead) => {
+        read = bytesRead;
+        sync.progress(bytesRead);
+        linesSync.progress(start.bytes + bytesRead);
+      },
+      finish: (linesBytes) => {
+        writer.finish(db, linesBytes);
+        linesSync.start(linesBytes);
+        sync.start(read);
+        buildKeyIndex(db, 'keys', KEYS_INDEX_SQL);
+        return countKeys(db);
+      },
+      durable: async () => {
+        closeSync(fd);
+        await linesSync.finish();
+        await sync.finish();
+      },
+      close: async () => {
+        closeSync(fd);
+        await linesSync.close();
+        await sync.close();
+      },
+    };
+  } catch (error) {
+    closeSync(fd);
+    void linesSync.close();
+    void sync.close();
+    throw error;
+  }
+}
+
+/** A copied format-2 table's recorded lines; its lines file cut to them (new lines go after). */
+function readCopiedMeta(path: string, linesPath: string): LinesMeta {
+  const db = new Database(path, { readonly: true });
+  let meta: LinesMeta;
+  try {
+    meta = readLinesMeta(db, linesPath);
+  } finally {
+    db.close();
+  }
+  truncateSync(linesPath, meta.bytes);
+  return meta;
 }
 
 async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadWorkerMessage) => void): Promise<UploadTaskResult> {
@@ -331,21 +469,28 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
   const size = statSync(data.file).size;
   const store = new TableStore(data.tablesDir);
   const path = store.pathOf(data.location);
+  const linesPath = store.linesPathOf(data.location);
+  const lineFile = data.copyFrom === undefined || store.isLineFile(data.copyFrom);
   // EXCL: never write over an existing location.
-  if (data.copyFrom !== undefined) copyFileSync(store.pathOf(data.copyFrom), path, constants.COPYFILE_EXCL);
-  else closeSync(openSync(path, 'wx'));
+  if (data.copyFrom !== undefined) {
+    copyFileSync(store.pathOf(data.copyFrom), path, constants.COPYFILE_EXCL);
+    if (lineFile) copyFileSync(store.linesPathOf(data.copyFrom), linesPath, constants.COPYFILE_EXCL);
+  } else {
+    closeSync(openSync(path, 'wx'));
+    closeSync(openSync(linesPath, 'wx'));
+  }
+
+  // The reader writes the lines file (format 2) from the copy's end on, or no lines file at all.
+  const startLines = lineFile && data.copyFrom !== undefined ? readCopiedMeta(path, linesPath) : { bytes: 0, lines: 0 };
+  port.postMessage({ type: 'lines', path: lineFile ? linesPath : null, position: startLines.bytes } satisfies WriterMessage);
 
   const db = new Database(path);
-  const sync = new BackgroundSync(path);
+  let target: Target | undefined;
   let closed = false;
   let end: Extract<ReaderMessage, { type: 'end' }> | undefined;
   try {
-    configure(db, data.copyFrom === undefined);
-    db.exec(ROWS_TABLE_SQL);
-    // Appending to copied rows: drop their index so that inserts stay appends; rebuilt at the end.
-    db.exec('DROP INDEX IF EXISTS rows_k');
-    const writer = new RowWriter(db);
-    let bytes = 0;
+    target = lineFile ? lineFileTarget(db, path, linesPath, startLines) : rowsTarget(db, path, false);
+    const writer = target.writer;
     let lines = 0;
     let lastPercent = -1;
     while (end === undefined) {
@@ -356,25 +501,22 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
         end = m;
         break;
       }
+      if (m.lines) target.writeLines?.(new Uint8Array(m.buf), m.lines);
       writer.insertChunk(m.buf, m.offs, m.count);
       port.postMessage({ type: 'free', buf: m.buf, offs: m.offs } satisfies WriterMessage, [m.buf, m.offs.buffer as ArrayBuffer]);
-      bytes = m.bytesRead;
       lines += m.count;
-      sync.progress(bytes);
+      target.progress(m.bytesRead);
       // Bytes read, capped at 99: the key index is still to come.
-      const percent = Math.min(99, Math.floor((bytes * 100) / size));
+      const percent = Math.min(99, Math.floor((m.bytesRead * 100) / size));
       if (percent > lastPercent) {
         lastPercent = percent;
         post({ type: 'progress', percent, lines });
       }
     }
-    // The rows go to disk while the keys are sorted.
-    sync.start(bytes);
-    buildKeyIndex(db);
-    const countActual = (db.prepare('SELECT count(*) AS n FROM rows').get() as { n: number }).n;
+    const countActual = target.finish(end.linesBytes);
     db.close();
     closed = true;
-    await sync.finish();
+    await target.durable();
     return {
       countUpload: end.lines,
       countActual,
@@ -385,7 +527,7 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
     port.close();
     if (!closed) {
       db.close();
-      await sync.close();
+      await target?.close();
     }
   }
 }

@@ -6,6 +6,11 @@
 // only when the orchestrator records an event naming it; anything else found here at start-up is
 // an orphan of a crash and is removed by removeOrphans.
 //
+// An upload is written in format 2 since stop 15 (lineFile.ts): the lines in a flat file
+// `<location>.sqlite-lines` next to the SQLite file, which holds only the keys, their key index and
+// `PRAGMA user_version = 2`; read(), count() and readKeysAndLines() tell the formats apart by that
+// marker, and the layout below (format 1: rows in SQLite) still reads as before.
+//
 // Layout (measured, see bench/tableLoad.bench.ts): rows are appended to a plain rowid table and a
 // UNIQUE index on k is built once at the end of a load. A `WITHOUT ROWID` table keyed by k loads
 // 2x slower with sequential ids and ~10x slower with shuffled ids (random B-tree inserts), while
@@ -17,8 +22,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { COLUMNAR_SUFFIX, partitionFile, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
-import { rawLinesFromBytes, rawLinesFromChunks, type LineByteChunk, type RawLines } from '../../components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromChunks, rawLinesFromStream, type LineByteChunk, type RawLines } from '../../components/rawLines.js';
 import { lineByteChunks, NotDense, readKeysAndLineBytes, readKeysAndLines, readKeysForBytes, uploadBytesReadable } from './uploadLines.js';
+import { countKeys, isLineFile, LINES_SUFFIX, readLineFile, readLineFileRows } from './lineFile.js';
 
 /**
  * The table holding the rows; k and v are TEXT (UTF-8), never NULL. No NOT NULL constraint on
@@ -31,8 +37,8 @@ export const KEY_INDEX_NAME = 'rows_k';
 export const KEY_INDEX_SQL = `CREATE UNIQUE INDEX ${KEY_INDEX_NAME} ON rows(k)`;
 
 const FILE_SUFFIX = '.sqlite';
-/** Files SQLite (or a writer) may leave next to a table file. */
-const SIDE_SUFFIXES = ['-journal', '-wal', '-shm'];
+/** Files SQLite (or a writer) may leave next to a table file, and an upload's lines file (lineFile.ts). */
+const SIDE_SUFFIXES = ['-journal', '-wal', '-shm', LINES_SUFFIX];
 const TEMP_MARKER = '.tmp';
 const LOCATION_RE = /^[A-Za-z0-9_.-]+$/;
 /** Reads of at most this many rows walk the key index; longer reads sort a scan (see read). */
@@ -61,6 +67,22 @@ export class TableStore {
   pathOf(location: string): string {
     assertLocation(location);
     return join(this.dir, location + FILE_SUFFIX);
+  }
+
+  /** The lines file of an upload in format 2 (lineFile.ts), next to its SQLite file. */
+  linesPathOf(location: string): string {
+    return this.pathOf(location) + LINES_SUFFIX;
+  }
+
+  /** True when the location is an upload in format 2 (lines file + key index, lineFile.ts). */
+  isLineFile(location: string): boolean {
+    if (this.isPacked(location) || this.isColumnar(location) || !existsSync(this.pathOf(location))) return false;
+    const db = this.open(location);
+    try {
+      return isLineFile(db);
+    } finally {
+      db.close();
+    }
   }
 
   /** The packed file of a location. */
@@ -101,6 +123,7 @@ export class TableStore {
     if (!this.exists(location)) return 0;
     const db = this.open(location);
     try {
+      if (isLineFile(db)) return countKeys(db);
       return (db.prepare('SELECT count(*) AS n FROM rows').get() as { n: number }).n;
     } finally {
       db.close();
@@ -136,6 +159,10 @@ export class TableStore {
     const db = this.open(location);
     try {
       db.pragma(`cache_size = -${READ_CACHE_KIB}`);
+      if (isLineFile(db)) {
+        yield* readLineFileRows(db, this.linesPathOf(location), limit);
+        return;
+      }
       // A whole table: SQLite's sorter over a sequential scan, not the key index (a walk of the index
       // fetches each row by rowid: random reads when the ids were uploaded out of order, measured 3x
       // slower at a million shuffled ids). The first rows of a table: the index (no sort at all).
@@ -167,6 +194,10 @@ export class TableStore {
       const db = this.open(location);
       try {
         db.pragma(`cache_size = -${READ_CACHE_KIB}`);
+        if (isLineFile(db)) {
+          const read = readLineFile(db, this.linesPathOf(location));
+          return rawLinesFromStream(read.keys, read.chunks);
+        }
         const bytes = readKeysAndLineBytes(db);
         if (bytes) return rawLinesFromBytes(bytes.keys, bytes.bytes);
         const read = readKeysAndLines(db);
@@ -195,7 +226,8 @@ export class TableStore {
     const db = this.open(location);
     let keyed: ReturnType<typeof readKeysForBytes>;
     try {
-      keyed = uploadBytesReadable(db) ? readKeysForBytes(db) : undefined;
+      // A format-2 upload (lineFile.ts) streams its own lines file: readKeysAndLines gives that stream.
+      keyed = !isLineFile(db) && uploadBytesReadable(db) ? readKeysForBytes(db) : undefined;
     } finally {
       db.close();
     }
@@ -226,10 +258,10 @@ export class TableStore {
 
   /**
    * The files holding a location's rows, in a fixed order (what an audit export digests): the SQLite
-   * file, the packed file, or a columnar directory's table.json and partitions; only those that exist.
+   * file and an upload's lines file, the packed file, or a columnar directory's table.json and partitions; only those that exist.
    */
   filesOf(location: string): string[] {
-    const files = [this.pathOf(location), this.packedPathOf(location)];
+    const files = [this.pathOf(location), this.linesPathOf(location), this.packedPathOf(location)];
     if (this.isColumnar(location)) {
       const dir = this.columnarPathOf(location);
       const meta = readColumnarMeta(dir);

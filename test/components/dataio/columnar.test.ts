@@ -9,7 +9,7 @@ import type { ComponentOutput, DataTable, Instance } from '../../../src/componen
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
 import { lastScanStop, plainDecimal, readDecimalBytes, scanPlainDecimal } from '../../../src/components/dataio/denseColumns.js';
 import { parsePyFloat } from '../../../src/components/dataio/values.js';
-import { rawLinesFromBytes, rawLinesFromChunks, rawLinesOf, rawLinesTable, type LineByteChunk, type RawLines } from '../../../src/components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromChunks, rawLinesFromStream, rawLinesOf, rawLinesTable, type LineByteChunk, type LineChunks, type RawLines } from '../../../src/components/rawLines.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { csvTable, fixtureTable } from './csvTable.js';
 
@@ -83,7 +83,45 @@ function asChunks(table: DataTable<string>): { table: DataTable<string>; whole: 
 }
 
 /**
- * Runs both paths, and the columnar one on the lines as bytes and as chunks; asserts the columnar runs produced
+ * The table's lines streamed as an upload in format 2 gives them (rawLines.ts `LineChunks`): in
+ * storage order, here reversed key order, two lines per chunk, junk between lines; `whole()` says
+ * whether a reader asked for all the bytes at once (the fallback).
+ */
+function asStream(table: DataTable<string>): { table: DataTable<string>; whole: () => boolean } {
+  const raw = rawLinesOf(table);
+  const n = raw.keys.length;
+  const reference = asBytes(table);
+  const all = rawLinesOf(reference.table).bytes!;
+  let whole = false;
+  const chunks: LineChunks = {
+    forEach(visit) {
+      for (let first = n - 1; first >= 0; first -= 2) {
+        const rows = first >= 1 ? [first, first - 1] : [first];
+        // Each chunk its own buffer: its lines at new offsets, after a few junk bytes.
+        const parts: Buffer[] = [Buffer.from('x,\n')];
+        let at = 3;
+        const start = new Float64Array(rows.length);
+        const end = new Float64Array(rows.length);
+        rows.forEach((r, i) => {
+          const line = Buffer.from(all.bytes.subarray(all.start[r]!, all.end[r]!));
+          start[i] = at;
+          end[i] = at + line.length;
+          parts.push(line, Buffer.from('\n'));
+          at += line.length + 1;
+        });
+        visit({ bytes: new Uint8Array(Buffer.concat(parts)), start, end, row: Int32Array.from(rows), count: rows.length });
+      }
+    },
+    whole() {
+      whole = true;
+      return all;
+    },
+  };
+  return { table: rawLinesTable(table.schema, rawLinesFromStream(raw.keys, chunks)), whole: () => whole };
+}
+
+/**
+ * Runs both paths, and the columnar one on the lines as bytes, as chunks (format 1) and as a stream (format 2); asserts the columnar runs produced
  * columns and all give the same table and model, and that the bytes were parsed as bytes (no line
  * decoded) unless `bytesPath` is false (a token that looks like a number: the string path).
  */
@@ -94,6 +132,8 @@ async function same(table: () => DataTable<string>, params: Record<string, unkno
   const byBytes = await run(true, viaBytes.table, params, model);
   const viaChunks = asChunks(table());
   const byChunks = await run(true, viaChunks.table, params, model);
+  const viaStream = asStream(table());
+  const byStream = await run(true, viaStream.table, params, model);
   // Chunks are walked (the whole text never read) on the bytes path unless a fill is fitted or
   // replayed (a model's fills are not looked into here: no check then).
   const fills = params.missing_fill === true || params.outlier_replace === true;
@@ -113,6 +153,11 @@ async function same(table: () => DataTable<string>, params: Record<string, unkno
   assert.is(exact(byBytes.data!.rows), exact(byRows.data!.rows));
   assert.is(exact(byColumns.model), exact(byRows.model));
   assert.is(exact(byBytes.model), exact(byRows.model));
+  assert.ok(untouchedColumns(byStream.data!), 'the stream made a columnar table');
+  assert.is(exact(byStream.data!.rows), exact(byRows.data!.rows));
+  assert.is(exact(byStream.model), exact(byRows.model));
+  // The plain case is parsed as it streams; fills, int data with points, odd delimiters read the whole bytes.
+  if (bytesPath && !params.missing_fill && !params.outlier_replace) assert.not.ok(viaStream.whole(), 'the lines were parsed as they streamed');
   return byColumns;
 }
 

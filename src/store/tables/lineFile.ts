@@ -1,0 +1,367 @@
+// Upload tables, format 2 (issue 17): the lines in a flat file, the keys in SQLite.
+//
+// An upload writes each data line (tabs made commas, the trailing '\r' and empty lines dropped, as
+// the splitter gives it) with a '\n' to `<location>.sqlite-lines`, in upload order, and only its
+// key to the SQLite file: a `keys` table whose rowid is the line's number (1-based) in the lines
+// file, and a UNIQUE index on k built once at the end (key order, the last duplicate wins, as
+// before). `lines_meta` holds the lines file's size and line count; `PRAGMA user_version = 2`
+// marks the format (an older upload file has user_version 0 and a `rows(k, v)` table, and is
+// read by uploadLines.ts as before).
+//
+// Why: the format-1 file keeps every line in the SQLite table, so a load inserts ~135 bytes per
+// row into a b-tree and DataIO reads them back through SQLite (measured on bench:scale's host
+// upload of 1M shuffled ids: 1.2–1.9 s CPU for the lines, 1.1–1.6 s for the keys as strings).
+// Here the lines file is written as the reader thread split it (no copy when the file has no
+// '\r' and no empty line), and DataIO reads it sequentially in one read; SQLite only sorts the
+// keys and gives their order as rowids (the permutation), the keys themselves are taken from the
+// lines. A line's key is the bytes before its first comma, which is exactly what the key index
+// holds.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { LineChunk, LineChunks } from '../../components/rawLines.js';
+
+/** `PRAGMA user_version` of a format-2 upload file. */
+export const LINE_FILE_VERSION = 2;
+/** The lines file's name: the SQLite file's path + this suffix. */
+export const LINES_SUFFIX = '-lines';
+export const KEYS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS keys(k TEXT)';
+export const KEYS_INDEX_NAME = 'keys_k';
+export const KEYS_INDEX_SQL = `CREATE UNIQUE INDEX ${KEYS_INDEX_NAME} ON keys(k)`;
+export const LINES_META_SQL = 'CREATE TABLE IF NOT EXISTS lines_meta(bytes INTEGER, lines INTEGER)';
+
+const NL = 0x0a;
+const COMMA = 0x2c;
+/** Rowids per chunk of the key-order walk. */
+const ORDER_CHUNK = 65536;
+/** Buffer's limit in this Node (and a bound on one table's lines in memory). */
+const MAX_BUFFER = 2 ** 32 - 1;
+
+export interface LinesMeta {
+  /** Bytes of the lines file that belong to the table. */
+  readonly bytes: number;
+  /** Lines in it (the rowids of `keys` are 1..lines). */
+  readonly lines: number;
+}
+
+/** True for a format-2 upload file. */
+export function isLineFile(db: Database.Database): boolean {
+  return db.pragma('user_version', { simple: true }) === LINE_FILE_VERSION;
+}
+
+/** The recorded size of the lines file; throws when the lines file is shorter (a damaged table). */
+export function readLinesMeta(db: Database.Database, linesPath: string): LinesMeta {
+  const row = db.prepare('SELECT bytes, lines FROM lines_meta').raw().get() as [number, number] | undefined;
+  if (!row) throw new Error(`table ${linesPath}: no lines_meta (an unfinished upload)`);
+  const [bytes, lines] = row;
+  const fd = openSync(linesPath, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size < bytes) throw new Error(`table lines file ${linesPath} holds ${size} bytes, ${bytes} expected`);
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, lines };
+}
+
+/** The row count (distinct keys). */
+export function countKeys(db: Database.Database): number {
+  return db.prepare('SELECT count(*) FROM keys').pluck().get() as number;
+}
+
+/**
+ * Each line number's position in key order (-1: a line that lost to a later duplicate), and the
+ * count of positions. The rowids come in chunks from the key index (covering: no table lookup, no
+ * sort), `WHERE k > last` between chunks. Whether the aggregate kept the index's order is checked
+ * by the caller on the keys (orderedByRows is the fallback).
+ */
+function positionsByLine(db: Database.Database, lines: number): { at: Int32Array; count: number } {
+  const chunk = db.prepare(
+    `SELECT count(*), group_concat(rowid, ','), max(k) FROM (SELECT rowid, k FROM keys INDEXED BY ${KEYS_INDEX_NAME} WHERE k > ? ORDER BY k LIMIT ${ORDER_CHUNK})`,
+  ).raw();
+  const first = db.prepare(
+    `SELECT count(*), group_concat(rowid, ','), max(k) FROM (SELECT rowid, k FROM keys INDEXED BY ${KEYS_INDEX_NAME} ORDER BY k LIMIT ${ORDER_CHUNK})`,
+  ).raw();
+  const at = new Int32Array(lines + 1).fill(-1);
+  let count = 0;
+  let last: string | undefined;
+  for (;;) {
+    const [n, ids, max] = (last === undefined ? first.get() : chunk.get(last)) as [number, string | null, string | null];
+    if (n === 0) break;
+    if (!placeRowids(String(ids), n, at, count)) throw new Error('upload table: key index rowids out of range');
+    count += n;
+    last = String(max);
+    if (n < ORDER_CHUNK) break;
+  }
+  return { at, count };
+}
+
+/** The same positions one row at a time, in SQLite's own key order (no aggregate involved). */
+function orderedByRows(db: Database.Database, lines: number): { at: Int32Array; count: number } {
+  const at = new Int32Array(lines + 1).fill(-1);
+  let count = 0;
+  const rows = db.prepare(`SELECT rowid FROM keys INDEXED BY ${KEYS_INDEX_NAME} ORDER BY k`).pluck().iterate() as IterableIterator<number>;
+  for (const id of rows) {
+    if (!(id >= 1 && id <= lines) || at[id] !== -1) throw new Error('upload table: key index rowids out of range');
+    at[id] = count++;
+  }
+  return { at, count };
+}
+
+/** "12,7,…" (n rowids) into at[id] = base, base + 1, …; false when malformed or out of range. */
+function placeRowids(text: string, n: number, at: Int32Array, base: number): boolean {
+  let q = 0;
+  let id = 0;
+  let digits = 0;
+  const max = at.length - 1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c >= 48 && c <= 57) {
+      id = id * 10 + (c - 48);
+      digits++;
+    } else if (c === 44 && digits > 0 && q < n) {
+      if (id < 1 || id > max || at[id] !== -1) return false;
+      at[id] = base + q++;
+      id = 0;
+      digits = 0;
+    } else return false;
+  }
+  return q === n;
+}
+
+/** Bytes read from the lines file at a time (the buffer grows for a longer line). */
+const CHUNK_BYTES = 4 << 20;
+/** Lines per visit at most (bounds the chunk's arrays whatever the line length). */
+const CHUNK_LINES = 32768;
+
+export interface LineFileRead {
+  /** The keys in key order. */
+  readonly keys: string[];
+  readonly chunks: LineChunks;
+}
+
+/** A chunk with its lines' keys: line i's key is bytes[keyStart[i], keyEnd[i]). */
+interface KeyedChunk extends LineChunk {
+  readonly keyStart: Float64Array;
+  readonly keyEnd: Float64Array;
+  /** The file offset of bytes[0]. */
+  readonly base: number;
+}
+
+/** Closes a source's file once nothing holds the source any more. */
+const closeWhenCollected = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+/**
+ * The table's keys in key order (decoded from the lines: ASCII keys as Latin-1, the cheap copy,
+ * others as UTF-8) and its lines as LineChunks: each pass streams the lines file through one 4 MiB
+ * buffer, every line with its key's position. The file stays open (a reader may pass again after
+ * the location was dropped) until the source is collected.
+ */
+export function readLineFile(db: Database.Database, linesPath: string): LineFileRead {
+  const meta = readLinesMeta(db, linesPath);
+  if (meta.bytes > MAX_BUFFER) throw new Error(`table lines file ${linesPath}: ${meta.bytes} bytes is more than one buffer holds`);
+  const fd = openSync(linesPath, 'r');
+  try {
+    let { at, count } = positionsByLine(db, meta.lines);
+    let keys = readKeys(fd, linesPath, meta, at, count, true);
+    if (!keys) {
+      // Key order as JS compares strings differs from SQLite's (UTF-8 bytes) only between a
+      // surrogate pair and U+E000..U+FFFF, or the aggregate did not keep the index's order: take
+      // SQLite's order row by row, which needs no check.
+      ({ at, count } = orderedByRows(db, meta.lines));
+      keys = readKeys(fd, linesPath, meta, at, count, false);
+    }
+    if (!keys) throw new Error(`table lines file ${linesPath} does not match its keys`);
+    const chunks = lineChunks(fd, linesPath, meta, at, count);
+    closeWhenCollected.register(chunks, fd);
+    return { keys, chunks };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** Node's Buffer slicers without toString's argument checks (public on Buffer.prototype, untyped). */
+interface Slicers {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** The keys by position, from one pass; undefined when a position has no line or (checkOrder) the keys are not in rising JS order. */
+function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, count: number, checkOrder: boolean): string[] | undefined {
+  // The strings are made in file order and then put in key order by a gather: storing a million
+  // new strings at random places of the array measured twice the CPU (GC write barriers).
+  const inFileOrder = new Array<string>(count);
+  const lineAt = new Int32Array(count).fill(-1);
+  let placed = 0;
+  forEachChunk(fd, path, meta, at, (chunk) => {
+    const bytes = chunk.bytes;
+    const slice = bytes as unknown as Slicers;
+    const { keyStart, keyEnd, row } = chunk;
+    for (let i = 0; i < chunk.count; i++) {
+      const from = keyStart[i]!;
+      const to = keyEnd[i]!;
+      let high = 0;
+      for (let j = from; j < to; j++) high |= bytes[j]!;
+      if (placed >= count) return;
+      inFileOrder[placed] = high < 0x80 ? slice.latin1Slice(from, to) : slice.utf8Slice(from, to);
+      lineAt[row[i]!] = placed++;
+    }
+  });
+  if (placed !== count) return undefined;
+  const keys = new Array<string>(count);
+  for (let p = 0; p < count; p++) {
+    const j = lineAt[p]!;
+    if (j < 0) return undefined;
+    keys[p] = inFileOrder[j]!;
+  }
+  if (checkOrder) for (let p = 1; p < count; p++) if (!(keys[p - 1]! < keys[p]!)) return undefined;
+  return keys;
+}
+
+function lineChunks(fd: number, path: string, meta: LinesMeta, at: Int32Array, count: number): LineChunks {
+  return {
+    forEach: (visit) => forEachChunk(fd, path, meta, at, visit),
+    whole: () => {
+      const bytes = Buffer.allocUnsafeSlow(meta.bytes);
+      readFully(fd, bytes, meta.bytes, 0);
+      const start = new Float64Array(count);
+      const end = new Float64Array(count);
+      forEachChunk(fd, path, meta, at, (chunk) => {
+        const { base, row } = chunk;
+        for (let i = 0; i < chunk.count; i++) {
+          start[row[i]!] = base + chunk.start[i]!;
+          end[row[i]!] = base + chunk.end[i]!;
+        }
+      });
+      return { bytes, start, end };
+    },
+  };
+}
+
+/**
+ * One pass over the lines file: visit(chunk) with up to CHUNK_LINES kept lines at a time (a line
+ * whose position is -1 lost to a later duplicate and is skipped). Throws when the file does not
+ * hold `meta.lines` lines of '\n'-ended text in `meta.bytes` bytes.
+ */
+function forEachChunk(fd: number, path: string, meta: LinesMeta, at: Int32Array, visit: (chunk: KeyedChunk) => void): void {
+  let buf = Buffer.allocUnsafeSlow(Math.min(CHUNK_BYTES, Math.max(1, meta.bytes)));
+  const keyStart = new Float64Array(CHUNK_LINES);
+  const keyEnd = new Float64Array(CHUNK_LINES);
+  const start = new Float64Array(CHUNK_LINES);
+  const end = new Float64Array(CHUNK_LINES);
+  const row = new Int32Array(CHUNK_LINES);
+  let base = 0;
+  let have = 0;
+  let line = 1;
+  while (base + have < meta.bytes) {
+    if (have === buf.length) {
+      // A line longer than the buffer.
+      const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
+      buf.copy(bigger, 0, 0, have);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, have, Math.min(buf.length - have, meta.bytes - base - have), base + have);
+    if (n === 0) throw new Error(`table lines file ${path} ended at ${base + have} of ${meta.bytes} bytes`);
+    have += n;
+    const bytes = buf;
+    let pos = 0;
+    let count = 0;
+    for (;;) {
+      let i = pos;
+      let c = -1;
+      while (i < have && (c = bytes[i]!) !== COMMA && c !== NL) i++;
+      if (i >= have) break;
+      const kEnd = i;
+      if (c === COMMA) {
+        // The rest of the line: memchr (measured 2–4x the JS loop); bytes past `have` are stale.
+        i = bytes.indexOf(NL, i + 1);
+        if (i < 0 || i >= have) break;
+      }
+      if (line > meta.lines) throw new Error(`table lines file ${path} holds more than ${meta.lines} lines`);
+      const p = at[line++]!;
+      if (p >= 0) {
+        keyStart[count] = pos;
+        keyEnd[count] = kEnd;
+        start[count] = c === COMMA ? kEnd + 1 : i;
+        end[count] = i;
+        row[count] = p;
+        if (++count === CHUNK_LINES) {
+          visit({ bytes, start, end, row, count, keyStart, keyEnd, base });
+          count = 0;
+        }
+      }
+      pos = i + 1;
+    }
+    if (count > 0) visit({ bytes, start, end, row, count, keyStart, keyEnd, base });
+    buf.copyWithin(0, pos, have);
+    base += pos;
+    have -= pos;
+  }
+  if (have !== 0 || line !== meta.lines + 1) throw new Error(`table lines file ${path} does not hold its ${meta.lines} lines`);
+}
+
+/**
+ * Rows [key, value] in key order, at most `limit` (-1: all), reading each line from the lines file
+ * (offsets from one sequential scan, 8 bytes a line; the lines themselves are read one by one).
+ */
+export function* readLineFileRows(db: Database.Database, linesPath: string, limit: number): IterableIterator<[string, string]> {
+  const meta = readLinesMeta(db, linesPath);
+  const fd = openSync(linesPath, 'r');
+  try {
+    const offsets = lineOffsets(fd, meta);
+    const sql = `SELECT rowid, k FROM keys INDEXED BY ${KEYS_INDEX_NAME} ORDER BY k${limit >= 0 ? ' LIMIT ?' : ''}`;
+    const statement = db.prepare(sql).raw();
+    const rows = (limit >= 0 ? statement.iterate(limit) : statement.iterate()) as IterableIterator<[number, string]>;
+    let buf = Buffer.alloc(4096);
+    try {
+      for (const [id, key] of rows) {
+        if (!(id >= 1 && id <= meta.lines)) throw new Error(`table lines file ${linesPath} does not match its keys`);
+        const from = offsets[id - 1]!;
+        const length = offsets[id]! - 1 - from;
+        if (buf.length < length) buf = Buffer.alloc(2 * length);
+        readFully(fd, buf, length, from);
+        const comma = buf.subarray(0, length).indexOf(COMMA);
+        yield [key, comma < 0 ? '' : buf.toString('utf8', comma + 1, length)];
+      }
+    } finally {
+      rows.return?.();
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** offsets[i]: where line i + 1 starts; offsets[lines]: the end. */
+function lineOffsets(fd: number, meta: LinesMeta): Float64Array {
+  const offsets = new Float64Array(meta.lines + 1);
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let line = 1;
+  let at = 0;
+  while (at < meta.bytes && line <= meta.lines) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, meta.bytes - at), at);
+    if (n === 0) break;
+    const view = buf.subarray(0, n);
+    for (let i = view.indexOf(NL, 0); i >= 0; i = view.indexOf(NL, i + 1)) {
+      if (line > meta.lines) break;
+      offsets[line++] = at + i + 1;
+    }
+    at += n;
+  }
+  if (line !== meta.lines + 1) throw new Error(`table lines file holds fewer than ${meta.lines} lines`);
+  return offsets;
+}
+
+function readFully(fd: number, buf: Buffer, length: number, position: number): void {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) throw new Error('table lines file ended early');
+    got += n;
+  }
+}

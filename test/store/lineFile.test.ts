@@ -1,0 +1,203 @@
+// Uploads in format 2 (store/tables/lineFile.ts): the lines in a flat file, the keys in SQLite.
+// What a user sees is what format 1 gave: the same rows in key order, the last duplicate winning,
+// '\r', tabs and empty lines handled as before; a crash or cancel leaves nothing behind; older
+// files and drop 0 across both formats still read.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runUploadTask, type UploadTaskInput } from '../../src/components/upload/runUploadTask.js';
+import type { LineChunk } from '../../src/components/rawLines.js';
+import { TableStore } from '../../src/store/tables/tableStore.js';
+import { writeTable } from '../../src/store/tables/writeTable.js';
+
+const t = suite('upload format 2: lines file + key index');
+let dir = '';
+let store: TableStore;
+
+t.before.each(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fedflow-linefile-'));
+  store = new TableStore(join(dir, 'tables'));
+});
+t.after.each(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function upload(content: string | Buffer, head: 0 | 1 = 1, extra: Partial<UploadTaskInput> = {}): Promise<string> {
+  const location = store.newLocation();
+  await runUploadTask({ tablesDir: store.dir, location, file: file(`${location}.csv`, content), head, ...extra });
+  return location;
+}
+
+/** Everything a reader can get from the location, as plain values. */
+function views(location: string) {
+  const raw = store.readKeysAndLines(location);
+  const streamed: [number, string][] = [];
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  raw.chunks?.forEach((c: LineChunk) => {
+    for (let i = 0; i < c.count; i++) streamed.push([c.row[i]!, utf8.decode(c.bytes.subarray(c.start[i]!, c.end[i]!))]);
+  });
+  streamed.sort((a, b) => a[0] - b[0]);
+  const whole = raw.bytes!;
+  return {
+    read: [...store.read(location)],
+    keysLines: raw.keys.map((k, r) => [k, raw.lines[r]!]),
+    streamed: streamed.map(([r, line]) => [raw.keys[r]!, line]),
+    whole: raw.keys.map((k, r) => [k, utf8.decode(whole.bytes.subarray(whole.start[r]!, whole.end[r]!))]),
+    chunks: raw.chunks !== undefined,
+  };
+}
+
+function assertRows(location: string, rows: [string, string][]): void {
+  const v = views(location);
+  assert.ok(v.chunks, 'format 2 streams its lines');
+  assert.equal(v.read, rows, 'read()');
+  assert.equal(v.keysLines, rows, 'readKeysAndLines: keys and lines');
+  assert.equal(v.streamed, rows, 'readKeysAndLines: streamed chunks');
+  assert.equal(v.whole, rows, 'readKeysAndLines: whole bytes');
+  assert.is(store.count(location), rows.length);
+  const limit = Math.min(2, rows.length);
+  assert.equal([...store.read(location, { limit })], rows.slice(0, limit), 'read(limit)');
+}
+
+function userVersion(location: string): number {
+  const db = new Database(store.pathOf(location), { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
+
+t('a new upload is format 2: user_version 2, the lines as split in the lines file, only keys in SQLite', async () => {
+  const location = await upload('id,y,x\n3,0,0.5\n1,1,0.25\n2,0,x\n');
+  assert.is(userVersion(location), 2);
+  assert.ok(store.isLineFile(location));
+  assert.is(readFileSync(store.linesPathOf(location), 'utf8'), '3,0,0.5\n1,1,0.25\n2,0,x\n');
+  const db = new Database(store.pathOf(location), { readonly: true });
+  try {
+    assert.equal(db.prepare('SELECT rowid, k FROM keys ORDER BY rowid').raw().all(), [[1, '3'], [2, '1'], [3, '2']]);
+    assert.equal(db.prepare('SELECT bytes, lines FROM lines_meta').raw().get(), [Buffer.byteLength('3,0,0.5\n1,1,0.25\n2,0,x\n'), 3]);
+  } finally {
+    db.close();
+  }
+  assertRows(location, [['1', '1,0.25'], ['2', '0,x'], ['3', '0,0.5']]);
+  assert.equal(store.filesOf(location), [store.pathOf(location), store.linesPathOf(location)]);
+});
+
+t('CRLF, tabs, empty lines, a line of a key alone, a key with an empty value, no final newline', async () => {
+  for (const highWaterMark of [3, 7, 64 * 1024]) {
+    const location = await upload('id\tv\r\n\r\nb\t1\t2\r\n\n\r\nonly\r\na,\r\nc\tx\r\r\nd\t9', 1, { highWaterMark });
+    assert.is(readFileSync(store.linesPathOf(location), 'utf8'), 'b,1,2\nonly\na,\nc,x\r\nd,9\n', `highWaterMark ${highWaterMark}`);
+    assertRows(location, [['a', ''], ['b', '1,2'], ['c', 'x\r'], ['d', '9'], ['only', '']]);
+  }
+});
+
+t('duplicate keys: the last line wins, across chunks; the losing lines stay in the file and are skipped', async () => {
+  let text = 'id,v\n';
+  for (let i = 0; i < 3000; i++) text += `${i % 1000},v${i}\n`;
+  const location = await upload(text, 1, { highWaterMark: 4096 });
+  const expected: [string, string][] = Array.from({ length: 1000 }, (_, k) => [String(k), `v${k + 2000}`]);
+  expected.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  assertRows(location, expected);
+  assert.is(readFileSync(store.linesPathOf(location), 'utf8').split('\n').length, 3001);
+});
+
+t('non-ASCII keys, and keys whose JS order is not SQLite\'s (a surrogate pair against U+E000): SQLite\'s order', async () => {
+  const location = await upload('id,v\n\uE000a,1\n😀,2\né,3\nz,4\n日本,5\n,6\n');
+  const db = new Database(store.pathOf(location), { readonly: true });
+  let sqliteOrder: string[];
+  try {
+    sqliteOrder = db.prepare('SELECT k FROM keys ORDER BY k').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+  assert.equal(sqliteOrder, ['', 'z', 'é', '日本', '\uE000a', '😀']);
+  const byKey = new Map([['\uE000a', '1'], ['😀', '2'], ['é', '3'], ['z', '4'], ['日本', '5'], ['', '6']]);
+  assertRows(location, sqliteOrder.map((k) => [k, byKey.get(k)!]));
+});
+
+t('a line longer than the stream buffer (4 MiB) is read whole', async () => {
+  const long = 'x'.repeat(5 << 20);
+  const location = await upload(`id,v\nb,${long}\na,1\n`);
+  assertRows(location, [['a', '1'], ['b', long]]);
+});
+
+t('a canceled upload leaves neither file; leftovers of a crash are orphans that go at start-up', async () => {
+  let text = 'id,v\n';
+  for (let i = 0; i < 200_000; i++) text += `${i},0.5\n`;
+  const controller = new AbortController();
+  const location = store.newLocation();
+  let reports = 0;
+  const done = runUploadTask(
+    { tablesDir: store.dir, location, file: file('big.csv', text), head: 1, highWaterMark: 16 * 1024 },
+    { signal: controller.signal, onProgress: () => ++reports === 3 && controller.abort() },
+  );
+  await done.then(() => assert.unreachable('canceled'), (e: Error) => assert.is(e.message, 'upload canceled'));
+  assert.not.ok(existsSync(store.pathOf(location)));
+  assert.not.ok(existsSync(store.linesPathOf(location)));
+  // A crash mid-upload: both files left, unrecorded.
+  const crashed = await upload('id,v\n1,a\n');
+  const kept = await upload('id,v\n2,b\n');
+  assert.equal(store.listLocations(), [crashed, kept].sort());
+  assert.equal(store.removeOrphans(new Set([kept])), [crashed]);
+  assert.not.ok(existsSync(store.pathOf(crashed)));
+  assert.not.ok(existsSync(store.linesPathOf(crashed)));
+  assert.equal(store.listLocations(), [kept]);
+  store.drop(kept);
+  assert.not.ok(existsSync(store.linesPathOf(kept)));
+});
+
+t('a lines file shorter than recorded: a clear error, not wrong rows', async () => {
+  const location = await upload('id,v\n1,a\n2,b\n');
+  truncateSync(store.linesPathOf(location), 5);
+  assert.throws(() => store.readKeysAndLines(location), /lines file .* holds 5 bytes, 8 expected/);
+  assert.throws(() => [...store.read(location)], /holds 5 bytes, 8 expected/);
+});
+
+t('drop 0 onto a format-2 upload: lines appended, later duplicates win, the old location unchanged', async () => {
+  const first = await upload('id,v\n1,a\n2,b\n3,c\n');
+  const oldSqlite = readFileSync(store.pathOf(first));
+  const oldLines = readFileSync(store.linesPathOf(first));
+  const second = await upload('id,v\n3,C\n4,D\n4,DD\n', 1, { copyFrom: first });
+  assert.is(userVersion(second), 2);
+  assertRows(second, [['1', 'a'], ['2', 'b'], ['3', 'C'], ['4', 'DD']]);
+  assertRows(first, [['1', 'a'], ['2', 'b'], ['3', 'c']]);
+  assert.ok(readFileSync(store.pathOf(first)).equals(oldSqlite));
+  assert.ok(readFileSync(store.linesPathOf(first)).equals(oldLines));
+  // And once more on top (line numbers go on from the copy's).
+  const third = await upload('id,v\n1,A\n', 1, { copyFrom: second });
+  assertRows(third, [['1', 'A'], ['2', 'b'], ['3', 'C'], ['4', 'DD']]);
+});
+
+t('an older upload (format 1, rows in SQLite) still reads, and drop 0 onto it stays format 1', async () => {
+  writeTable(store, 'old_upload', [['2', 'b'], ['1', 'a']]);
+  assert.is(userVersion('old_upload'), 0);
+  assert.not.ok(store.isLineFile('old_upload'));
+  const raw = store.readKeysAndLines('old_upload');
+  assert.is(raw.chunks, undefined);
+  assert.equal(raw.keys, ['1', '2']);
+  assert.equal([...raw.lines], ['a', 'b']);
+  const appended = await upload('id,v\n2,B\n3,c\n', 1, { copyFrom: 'old_upload' });
+  assert.is(userVersion(appended), 0);
+  assert.not.ok(existsSync(store.linesPathOf(appended)));
+  assert.equal([...store.read(appended)], [['1', 'a'], ['2', 'B'], ['3', 'c']]);
+  assert.equal([...store.readKeysAndLines(appended).lines], ['a', 'B', 'c']);
+});
+
+t('an upload of a header alone: an empty table that reads as one', async () => {
+  const location = await upload('id,v\n');
+  assertRows(location, []);
+  const more = await upload('id,v\n1,a\n', 1, { copyFrom: location });
+  assertRows(more, [['1', 'a']]);
+});
+
+t.run();

@@ -5,7 +5,8 @@
 // whose rows are exactly the predict job's (resultRow) numbers.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows } from '../../../src/components/columns.js';
+import { columnsFromRows } from '../../../src/components/columns.js';
+import { sealedColumns } from '../../support/sealedColumns.js';
 import type { ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
 import { binColumns, binFeatures } from '../../../src/components/heteroSecureBoost/binning.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
@@ -20,19 +21,6 @@ const GUEST: PartyRef = { role: 'guest', partyId: '9999' };
 const hostRefs = (k: number): PartyRef[] => Array.from({ length: k }, (_, j) => ({ role: 'host', partyId: String(10000 + j) }));
 const PLAIN = { method: null };
 
-/** A columnar table of the rows' content whose rows cannot be read: any touch fails the test. */
-function sealedColumns(table: DataTable<Instance>): DataTable<Instance> {
-  const cols = columnsFromRows(table.rows);
-  assert.ok(cols, 'the rows convert to columns');
-  const sealed = columnarTable(table.schema, cols);
-  Object.defineProperty(sealed, 'rows', {
-    enumerable: true,
-    get() {
-      throw new Error('the rows of a columnar input were touched');
-    },
-  });
-  return sealed;
-}
 
 async function train(params: Record<string, unknown>, data: HeteroTables, model?: { guest: ModelBuffers; hosts: ModelBuffers[] }, evalData?: HeteroTables) {
   const hosts = hostRefs(data.hosts.length);

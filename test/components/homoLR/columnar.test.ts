@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { columnarTable, columnsFromRows } from '../../../src/components/columns.js';
+import { sealedColumns } from '../../support/sealedColumns.js';
 import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
 import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { homoLR } from '../../../src/components/homoLR/homoLR.js';
@@ -37,19 +38,6 @@ async function breast(): Promise<{ guest: DataTable<Instance>; host: DataTable<I
   return { guest: await read('guest', 'breast_homo_guest', GUEST), host: await read('host', 'breast_homo_host', HOST) };
 }
 
-/** A columnar table of the rows' content whose rows cannot be read: any touch fails the test. */
-function sealedColumns(table: DataTable<Instance>): DataTable<Instance> {
-  const cols = columnsFromRows(table.rows);
-  assert.ok(cols, 'the rows convert to columns');
-  const sealed = columnarTable(table.schema, cols);
-  Object.defineProperty(sealed, 'rows', {
-    enumerable: true,
-    get() {
-      throw new Error('the rows of a columnar input were touched');
-    },
-  });
-  return sealed;
-}
 
 type Data = Record<string, DataTable<Instance>>;
 

@@ -1,6 +1,9 @@
 // The chain as the sqlite writer makes it: the writer's per-event hash (chainHash, fields as
 // arguments) is the canonical eventHash, and the checkpoints it signs after answering a batch
-// (off the appends' path) land where signing inside the batch put them, and survive close.
+// (off the appends' path) land where signing inside the batch put them, and survive close. The
+// appender carries the log's end (position, hash, last checkpoint) from one commit to the next:
+// another connection writing to the file, a unit rolled back inside a group commit, or a tail cut
+// behind the open store's back must not make it continue from a stale end.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +106,103 @@ t('an idle writer has signed the checkpoint its last batch made due: another con
   }
   assert.equal(checkpointPositions(file), [3, 6]);
   assert.ok(verifyEventLog(file).ok);
+});
+
+/** Positions of a log's events, oldest first. */
+function positions(file: string): number[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT position FROM events ORDER BY position').all() as { position: number }[]).map((r) => r.position);
+  } finally {
+    db.close();
+  }
+}
+
+t('connections taking turns on one file (writer threads, in-thread appends): each continues the chain from the other\'s last event, checkpoints included', async () => {
+  const d = dataDir();
+  const file = join(d, 'events.sqlite');
+  const options = { signer: nodeKeySigner(d), checkpointEvery: 3, node: { partyId: '9999' } };
+  // Four connections: a's and b's writer threads, a's and b's own (appendToStreamSync).
+  const a = SqliteEventStore.open(file, options);
+  const b = SqliteEventStore.open(file, options);
+  try {
+    for (let i = 0; i < 6; i++) {
+      await a.appendToStream('s-a', [{ type: 'Step', data: { i, by: 'a writer' } }]);
+      b.appendToStreamSync('s-b', [{ type: 'Step', data: { i, by: 'b in-thread' } }, { type: 'Step', data: { i, by: 'b in-thread' } }]);
+      await b.appendToStream('s-b', [{ type: 'Step', data: { i, by: 'b writer' } }]);
+      a.appendToStreamSync('s-a', [{ type: 'Step', data: { i, by: 'a in-thread' } }]);
+    }
+    // Both writers in one burst: their group commits interleave.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).appendToStream(`burst-${i}`, [{ type: 'Burst', data: { i } }])));
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  const events = 6 * 5 + 8;
+  assert.equal(positions(file), Array.from({ length: events }, (_, i) => i + 1), 'no position reused, none skipped');
+  const report = verifyEventLog(file);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  assert.is(report.events, events);
+  // Every checkpoint names the hash its event really has (verify checks it), and each connection
+  // knew of the others' checkpoints: none signed fewer than 3 events after the one before it
+  // (but the head signed at close).
+  const cps = checkpointPositions(file);
+  assert.ok(cps.length >= 8, String(cps));
+  assert.ok(cps.slice(0, -1).every((p, i) => i === 0 || p - cps[i - 1]! >= 3), String(cps));
+});
+
+t('a unit rolled back inside a group commit after some of its events were inserted: the next unit chains from the unit before it', async () => {
+  const d = dataDir();
+  const file = join(d, 'events.sqlite');
+  const store = SqliteEventStore.open(file, { signer: nodeKeySigner(d), checkpointEvery: 4, node: { partyId: '9999' } });
+  let refused: unknown;
+  try {
+    await store.appendToStream('taken', [{ type: 'Step', data: {} }]);
+    // One tick, one batch: the middle unit inserts into `fresh-1`, then fails its expectation on
+    // `taken`, and its savepoint takes both back.
+    const results = await Promise.allSettled([
+      store.appendToStream('before', [{ type: 'Step', data: { n: 1 } }, { type: 'Step', data: { n: 2 } }]),
+      store.appendToStreams([
+        { streamId: 'fresh-1', events: [{ type: 'Step', data: { n: 3 } }, { type: 'Step', data: { n: 4 } }] },
+        { streamId: 'taken', events: [{ type: 'Step', data: { n: 5 } }], expectedRevision: 'no_stream' },
+      ]),
+      store.appendToStream('after', [{ type: 'Step', data: { n: 6 } }]),
+    ]);
+    assert.equal(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    refused = (results[1] as PromiseRejectedResult).reason;
+    await store.appendToStream('after', [{ type: 'Step', data: { n: 7 } }]);
+  } finally {
+    await store.close();
+  }
+  assert.match(String(refused), /taken/);
+  assert.equal(positions(file), [1, 2, 3, 4, 5], 'the rolled-back events took no position');
+  const report = verifyEventLog(file);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  assert.equal(checkpointPositions(file), [4, 5]);
+});
+
+t('the tail cut by another connection while the store is open: the next append names the hole, and the checkpoint it signs is the real head', async () => {
+  const d = dataDir();
+  const file = join(d, 'events.sqlite');
+  const store = SqliteEventStore.open(file, { signer: nodeKeySigner(d), checkpointEvery: 100, node: { partyId: '9999' } });
+  try {
+    for (let i = 0; i < 5; i++) await store.appendToStream('s', [{ type: 'Step', data: { i } }]);
+    const db = new Database(file);
+    try {
+      db.prepare('DELETE FROM events WHERE position > 3').run();
+    } finally {
+      db.close();
+    }
+    await store.appendToStream('s', [{ type: 'Late', data: {} }]);
+  } finally {
+    await store.close();
+  }
+  assert.equal(positions(file), [1, 2, 3, 6], 'positions are not reused after the cut');
+  const report = verifyEventLog(file);
+  assert.not.ok(report.ok);
+  assert.is(report.firstBroken?.position, '6');
+  assert.match(report.firstBroken!.reason, /2 event\(s\) missing before it \(positions 4\.\.5\)/);
+  assert.equal(checkpointPositions(file), [6], 'signed at close: the head the file really has');
 });
 
 t.run();

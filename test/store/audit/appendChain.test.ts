@@ -4,6 +4,7 @@
 // appender carries the log's end (position, hash, last checkpoint) from one commit to the next:
 // another connection writing to the file, a unit rolled back inside a group commit, or a tail cut
 // behind the open store's back must not make it continue from a stale end.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,15 +28,32 @@ const dataDir = (): string => {
 const t = suite('audit: the chain as the sqlite writer appends it');
 t.after(() => rmSync(dir, { recursive: true, force: true }));
 
-t('chainHash is eventHash: same text, numbers or bigints, any characters', () => {
+/**
+ * The chain's definition, written out plainly: SHA-256 of one UTF-8 string holding every field.
+ * Whatever chainHash does to be fast, it must hash these bytes (old logs are verified with it).
+ */
+function definedHash(previous: string, f: { position: bigint | number; streamId: string; revision: bigint | number; eventId: string; type: string; created: number; data: string; metadata: string }): string {
+  const text = `${previous}\n${f.position}\n${f.revision}\n${f.created}\n${f.streamId.length}:${f.streamId}\n${f.eventId.length}:${f.eventId}\n${f.type.length}:${f.type}\n${f.data.length}:${f.metadata.length}\n${f.data}${f.metadata}`;
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+t('chainHash is the defined hash: same text, numbers or bigints, any characters, any length', () => {
   const fields = [
     { position: 1, streamId: 'job-1', revision: 0, eventId: 'e-1', type: 'JobCreated', created: 1765000000000, data: '{"a":1}', metadata: '{}' },
     { position: 9_007_199_254, streamId: 'tâche-ü', revision: 41, eventId: 'x'.repeat(36), type: 'Tâche', created: 1, data: '{"s":"日本語 \\ud800 é"}', metadata: '{"actor":"🙂"}' },
     { position: 3n, streamId: 's', revision: 2n, eventId: 'e', type: 'T', created: 0, data: '', metadata: '' },
+    // Lone surrogates (a crafted export can hold them): one ending the data pairs with one
+    // starting the metadata in the one-string text; encoded field by field they would not.
+    { position: 4, streamId: '\ud83d', revision: 3, eventId: '\ude42', type: '\ud800', created: 2, data: '{"x":"\ud83d', metadata: '\ude42"}' },
+    { position: 5, streamId: 's\ud83d', revision: 4, eventId: 'e', type: 'T', created: 3, data: '\ude42', metadata: '\ud83d' },
+    // Long texts (a job's DSL), then a short one again.
+    { position: 6, streamId: 's', revision: 5, eventId: 'e', type: 'Big', created: 4, data: JSON.stringify({ dsl: 'é'.repeat(40_000) }), metadata: '{"m":"' + '日'.repeat(9_000) + '"}' },
+    { position: 7, streamId: 's', revision: 6, eventId: 'e', type: 'Small again', created: 5, data: '{"a":2}', metadata: '{}' },
   ];
   let previous = GENESIS_HASH;
   for (const f of fields) {
-    const expected = eventHash(previous, f);
+    const expected = definedHash(previous, f);
+    assert.is(eventHash(previous, f), expected, `${f.type}: eventHash`);
     assert.is(chainHash(previous, f.position, f.revision, f.created, f.streamId, f.eventId, f.type, f.data, f.metadata), expected);
     assert.is(chainHash(previous, Number(f.position), Number(f.revision), f.created, f.streamId, f.eventId, f.type, f.data, f.metadata), expected, 'a number prints the same digits as a bigint');
     previous = expected;

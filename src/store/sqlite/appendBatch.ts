@@ -38,7 +38,8 @@ export interface ChainOptions {
 
 /**
  * `checkpointsAfterReply` (the writer thread): a batch does not sign; the writer calls
- * `checkpointDue` after it has answered, so signing stays off the appends' path (see writerWorker).
+ * `checkpointDue` after it has answered, so signing stays off the appends' path, and the next
+ * batch stores what it signed (see writerWorker).
  */
 export function appender(db: Db, chain: ChainOptions = {}, options: { readonly checkpointsAfterReply?: boolean } = {}) {
   const selectHead = db.prepare<[string], { revision: number; position: number }>(
@@ -100,7 +101,15 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
     checkpoints.due();
     return results;
   }).immediate);
-  const batch = forgettingOnFailure(db.transaction((units: readonly CommitUnit[]): AppendOutcome[] => {
+  /**
+   * The writer thread's checkpoint: signed right after a batch was answered (checkpointDue, off
+   * the appends' path), then stored by the next batch's transaction, so the checkpoint costs that
+   * commit one more row and no transaction of its own; when no batch follows soon, the writer
+   * stores it alone (storeSignedCheckpoint). Same positions as signing inside the batch.
+   */
+  let signed: Checkpoint | undefined;
+  const batchTransaction = db.transaction((units: readonly CommitUnit[], carried: Checkpoint | undefined): AppendOutcome[] => {
+    if (carried) checkpoints.store(carried);
     let head = heads.get();
     const outcomes = units.map((unit): AppendOutcome => {
       try {
@@ -115,10 +124,17 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
     heads.set(head);
     if (!options.checkpointsAfterReply) checkpoints.due();
     return outcomes;
-  }).immediate);
+  }).immediate;
+  const batch = forgettingOnFailure((units: readonly CommitUnit[]): AppendOutcome[] => {
+    const carried = signed;
+    const outcomes = batchTransaction(units, carried);
+    // Kept until a commit holds it: a failed batch leaves it for the next one.
+    if (carried === signed) signed = undefined;
+    return outcomes;
+  });
   /** A checkpoint of the current head now (at shutdown), unless the head has one already. */
   const checkpointNow = forgettingOnFailure(db.transaction(() => checkpoints.now()).immediate);
-  const dueNow = forgettingOnFailure(db.transaction(() => checkpoints.due()).immediate);
+  const storeAlone = forgettingOnFailure(db.transaction((cp: Checkpoint) => checkpoints.store(cp)).immediate);
   // Prepared once: db.pragma() would prepare each of them at every checkpoint.
   // (Setting wal_autocheckpoint answers a row, synchronous none: each is run the way it allows.)
   const pragma = (text: string) => {
@@ -127,24 +143,33 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   };
   const [unsynced, noWalCheckpoint, synced, walCheckpoint] = ['synchronous = NORMAL', 'wal_autocheckpoint = 0', 'synchronous = FULL', `wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`].map(pragma);
   /**
-   * The checkpoint the last batch made due, in a transaction of its own. Committed without an
-   * fsync and without a WAL checkpoint: its row is made durable by the next append's commit (or
-   * by close). A checkpoint lost to a power cut in between is the one before it standing a moment
-   * longer; the events themselves were durable when acknowledged.
+   * Signs the checkpoint the last batch made due, if any (no transaction: the remembered head says
+   * whether one is due, and the signature is CPU only). True when a signed checkpoint waits to be
+   * stored.
    */
-  const checkpointDue = (): void => {
-    // Most batches make none due: the remembered head says so, no query, no transaction.
-    if (!checkpoints.isDue()) return;
+  const checkpointDue = (): boolean => {
+    signed ??= checkpoints.signDue();
+    return signed !== undefined;
+  };
+  /**
+   * The signed checkpoint no batch took, in a transaction of its own (an idle writer, or close).
+   * Committed without an fsync and without a WAL checkpoint: its row is made durable by the next
+   * append's commit (or by close). A checkpoint lost to a power cut in between is the one before it
+   * standing a moment longer; the events themselves were durable when acknowledged.
+   */
+  const storeSignedCheckpoint = (): void => {
+    if (!signed) return;
     unsynced!();
     noWalCheckpoint!();
     try {
-      dueNow();
+      storeAlone(signed);
+      signed = undefined;
     } finally {
       synced!();
       walCheckpoint!();
     }
   };
-  return { single, batch, checkpointNow, checkpointDue };
+  return { single, batch, checkpointNow, checkpointDue, storeSignedCheckpoint };
 }
 
 /** Writes signed checkpoints of the chain head (inside the caller's transaction). */
@@ -162,18 +187,25 @@ function checkpointWriter(db: Db, chain: ChainOptions, heads: LogHeadCache) {
     // Checkpoints sign (and keep) the head in hex, as before: they are read and printed.
     return head as LogHead & { lastHash: string };
   };
-  const write = (minimumGap: number): Checkpoint | undefined => {
-    const head = headToSign(minimumGap);
-    if (!head || !sign) return undefined;
-    const cp = sign(BigInt(head.lastPosition), head.lastHash, Date.now());
+  /** Keeps a signed checkpoint (inside the caller's transaction). */
+  const store = (cp: Checkpoint): void => {
     insert.run(cp.position, cp.hash, cp.created, cp.keyId, cp.publicKey, cp.signature);
-    heads.set({ ...head, checkpointed: head.lastPosition });
+    const head = heads.get();
+    if (Number(cp.position) > head.checkpointed) heads.set({ ...head, checkpointed: Number(cp.position) });
+  };
+  const signed = (minimumGap: number): Checkpoint | undefined => {
+    const head = headToSign(minimumGap);
+    return head && sign ? sign(BigInt(head.lastPosition), head.lastHash, Date.now()) : undefined;
+  };
+  const write = (minimumGap: number): Checkpoint | undefined => {
+    const cp = signed(minimumGap);
+    if (cp) store(cp);
     return cp;
   };
-  return { isDue: () => headToSign(every) !== undefined, due: () => write(every), now: () => write(1) };
+  return { signDue: () => signed(every), store, due: () => write(every), now: () => write(1) };
 }
 
-/** SQLite's default: a WAL checkpoint when the WAL passes this many pages (restored after checkpointDue). */
+/** SQLite's default: a WAL checkpoint when the WAL passes this many pages (restored after storeSignedCheckpoint). */
 const WAL_AUTOCHECKPOINT = 1000;
 
 export function outcomeToResults(outcome: AppendOutcome): AppendResult[] {

@@ -22,52 +22,21 @@ export interface ChainedFields {
 /**
  * SHA-256 (hex) of a canonical encoding, one line per field: the previous hash, position, revision
  * and time (digits), then stream id, event id and type each prefixed by its length, then the
- * lengths of the data and metadata texts, then those two texts; all of it UTF-8. Every length is
- * given, so no character can move from one field to another unnoticed. (`audit verify` runs this
- * for every event of the log, the sqlite writer for every event it appends.)
+ * lengths of the data and metadata texts, then those two texts. Every length is given, so no
+ * character can move from one field to another unnoticed. (A template string and one-shot hash:
+ * `audit verify` runs this for every event of the log.)
  */
 export function eventHash(previousHash: string, e: ChainedFields): string {
   return chainHash(previousHash, e.position, e.revision, e.created, e.streamId, e.eventId, e.type, e.data, e.metadata);
 }
 
-/** Where the canonical text is encoded before it is hashed: reused, grown when an event needs more. */
-let encoded = Buffer.allocUnsafe(16 * 1024);
-/** `encoded`'s first n bytes, by n: hash takes a view of the exact length, one view per length made once. */
-let prefixes = new Map<number, Buffer>();
-/** Longer texts (rare: a job's DSL and conf) get a view of their own, so the map stays small. */
-const CACHED_PREFIXES = 16 * 1024;
-
 /**
  * eventHash with the fields as arguments: the sqlite writer's loop calls this for every event it
- * appends, without building an object per event (same bytes, same hash: a test holds it against
- * the definition written out as one string). The data and metadata texts, already made for the
- * row, are encoded straight into a reused buffer after a short header: building the whole text as
- * one string made V8 allocate it twice more (the pieces, then the flat copy hashed), about 1.4 KB
- * per event against 1.1 KB this way, on the writer thread that takes turns with the appenders.
+ * appends, without building an object per event (same text, same hash: a test holds it).
  */
 export function chainHash(previousHash: string, position: bigint | number, revision: bigint | number, created: number, streamId: string, eventId: string, type: string, data: string, metadata: string): string {
-  const header = `\n${position}\n${revision}\n${created}\n${streamId.length}:${streamId}\n${eventId.length}:${eventId}\n${type.length}:${type}\n${data.length}:${metadata.length}\n`;
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: room for the longest text these strings can make.
-  const room = 3 * (previousHash.length + header.length + data.length + metadata.length);
-  if (room > encoded.length) {
-    encoded = Buffer.allocUnsafe(Math.max(room, 2 * encoded.length));
-    prefixes = new Map();
-  }
-  let n = encoded.write(previousHash, 0);
-  n += encoded.write(header, n);
-  // Encoded apart, the texts must make the bytes they make together: a lone high surrogate ending
-  // the data pairs with a low one starting the metadata (never in JSON.stringify's output;
-  // possible in a crafted export), so then they go as one string. (The header ends with a newline.)
-  const last = data.charCodeAt(data.length - 1);
-  if (last >= 0xd800 && last <= 0xdbff) n += encoded.write(data + metadata, n);
-  else {
-    n += encoded.write(data, n);
-    n += encoded.write(metadata, n);
-  }
-  if (n > CACHED_PREFIXES) return hash('sha256', encoded.subarray(0, n));
-  let text = prefixes.get(n);
-  if (text === undefined) prefixes.set(n, (text = encoded.subarray(0, n)));
-  return hash('sha256', text);
+  // One template, header and texts together: one string built, flattened and encoded once.
+  return hash('sha256', `${previousHash}\n${position}\n${revision}\n${created}\n${streamId.length}:${streamId}\n${eventId.length}:${eventId}\n${type.length}:${type}\n${data.length}:${metadata.length}\n${data}${metadata}`);
 }
 
 /** The first event that does not fit the chain, and why. */

@@ -30,8 +30,7 @@ t.after(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * The chain's definition, written out plainly: SHA-256 of one UTF-8 string holding every field.
- * chainHash encodes the pieces into a reused buffer instead; it must hash these bytes (old logs
- * are verified with it).
+ * Whatever chainHash does to be fast, it must hash these bytes (old logs are verified with it).
  */
 function definedHash(previous: string, f: { position: bigint | number; streamId: string; revision: bigint | number; eventId: string; type: string; created: number; data: string; metadata: string }): string {
   const text = `${previous}\n${f.position}\n${f.revision}\n${f.created}\n${f.streamId.length}:${f.streamId}\n${f.eventId.length}:${f.eventId}\n${f.type.length}:${f.type}\n${f.data.length}:${f.metadata.length}\n${f.data}${f.metadata}`;
@@ -44,11 +43,10 @@ t('chainHash is the defined hash: same text, numbers or bigints, any characters,
     { position: 9_007_199_254, streamId: 'tâche-ü', revision: 41, eventId: 'x'.repeat(36), type: 'Tâche', created: 1, data: '{"s":"日本語 \\ud800 é"}', metadata: '{"actor":"🙂"}' },
     { position: 3n, streamId: 's', revision: 2n, eventId: 'e', type: 'T', created: 0, data: '', metadata: '' },
     // Lone surrogates (a crafted export can hold them): one ending the data pairs with one
-    // starting the metadata in the one-string text, and must in chainHash too.
+    // starting the metadata in the one-string text; encoded field by field they would not.
     { position: 4, streamId: '\ud83d', revision: 3, eventId: '\ude42', type: '\ud800', created: 2, data: '{"x":"\ud83d', metadata: '\ude42"}' },
     { position: 5, streamId: 's\ud83d', revision: 4, eventId: 'e', type: 'T', created: 3, data: '\ude42', metadata: '\ud83d' },
-    // Longer than the reused buffer's first size and than the views it keeps per length (a job's
-    // DSL), then a short one again.
+    // Long texts (a job's DSL), then a short one again.
     { position: 6, streamId: 's', revision: 5, eventId: 'e', type: 'Big', created: 4, data: JSON.stringify({ dsl: 'é'.repeat(40_000) }), metadata: '{"m":"' + '日'.repeat(9_000) + '"}' },
     { position: 7, streamId: 's', revision: 6, eventId: 'e', type: 'Small again', created: 5, data: '{"a":2}', metadata: '{}' },
   ];
@@ -60,7 +58,7 @@ t('chainHash is the defined hash: same text, numbers or bigints, any characters,
     assert.is(chainHash(previous, Number(f.position), Number(f.revision), f.created, f.streamId, f.eventId, f.type, f.data, f.metadata), expected, 'a number prints the same digits as a bigint');
     previous = expected;
   }
-  // The same length twice in a row hashes through one kept view of the buffer: each its own bytes.
+  // The same length twice in a row: each its own bytes.
   const one = { position: 1, streamId: 's', revision: 0, eventId: 'e', type: 'T', created: 0, data: '{"a":1}', metadata: '{}' };
   assert.is(eventHash(GENESIS_HASH, one), definedHash(GENESIS_HASH, one));
   assert.is(eventHash(GENESIS_HASH, { ...one, data: '{"a":2}' }), definedHash(GENESIS_HASH, { ...one, data: '{"a":2}' }));

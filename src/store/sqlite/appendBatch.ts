@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
 import { assertExpectedRevision, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../eventStore.js';
 import { chainHash, GENESIS_HASH } from '../audit/chain.js';
-import { HASH_AS_HEX, hashBytesInto, storedHashHex } from '../audit/storedHash.js';
+import { hashBytesInto } from '../audit/storedHash.js';
+import { logHeadCache, type LogHead, type LogHeadCache } from './logHead.js';
 import { checkpointSigner, DEFAULT_CHECKPOINT_EVERY, type Checkpoint, type CheckpointSigner, type PreparedSigner } from '../audit/checkpoint.js';
 
 /** An append whose data and metadata are already JSON text (serialised by the caller). */
@@ -37,31 +38,30 @@ export interface ChainOptions {
 
 /**
  * `checkpointsAfterReply` (the writer thread): a batch does not sign; the writer calls
- * `checkpointDue` after it has answered, so signing stays off the appends' path (see writerWorker).
+ * `checkpointDue` after it has answered, so signing stays off the appends' path, and the next
+ * batch stores what it signed (see writerWorker).
  */
 export function appender(db: Db, chain: ChainOptions = {}, options: { readonly checkpointsAfterReply?: boolean } = {}) {
   const selectHead = db.prepare<[string], { revision: number; position: number }>(
     'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   );
-  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
-  // AUTOINCREMENT's counter: positions are never reused, even after the tail was cut.
-  const selectSequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
   const insert = db.prepare('INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const checkpoints = checkpointWriter(db, chain);
+  // The log's end, carried from one commit to the next (read back only when another connection wrote).
+  const heads = logHeadCache(db);
+  const checkpoints = checkpointWriter(db, chain, heads);
   const chained = chain.hashChain !== false;
   // Refilled for every insert (the BLOB is copied when bound).
   const scratch = Buffer.alloc(32);
-  const appendUnit = (unit: CommitUnit): AppendResult[] => {
+  /** One unit's inserts after `from`; the head they leave, which the caller keeps once they are in. */
+  const appendUnit = (unit: CommitUnit, from: LogHead): { results: AppendResult[]; head: LogHead } => {
     const created = Date.now();
-    // Read inside the transaction: the chain continues from what is really committed.
-    const last = selectLast.get();
     // Hex whatever the stored form: the chain's text names the previous hash in hex.
-    let hash = storedHashHex(last?.hash) ?? GENESIS_HASH;
+    let hash = from.lastHash ?? GENESIS_HASH;
     // Bigints for the rows and the results, the same counts as numbers for the hash's text (same
     // digits; positions stay far below 2^53): no conversion per event.
-    let at = Math.max(selectSequence.get()?.seq ?? 0, last?.position ?? 0);
+    let at = from.at;
     let position = BigInt(at);
-    return unit.map((a) => {
+    const results = unit.map((a) => {
       const head = selectHead.get(a.streamId);
       const current = head ? BigInt(head.revision) : -1n;
       assertExpectedRevision(a.streamId, a.expected, current);
@@ -80,79 +80,132 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
       }
       return { nextExpectedRevision: revision, position: lastPosition };
     });
+    return { results, head: at === from.at ? from : { at, lastPosition: at, lastHash: chained ? hash : null, checkpointed: from.checkpointed } };
   };
-  // Nested inside the batch transaction this is a savepoint: a failed unit rolls back alone.
+  /** A transaction whose failure (its commit included) leaves the remembered head unknown. */
+  const forgettingOnFailure = <A extends unknown[], R>(transaction: (...args: A) => R) => (...args: A): R => {
+    try {
+      return transaction(...args);
+    } catch (error) {
+      heads.forget();
+      throw error;
+    }
+  };
+  // Nested inside the batch transaction this is a savepoint: a failed unit rolls back alone (and
+  // its head is not kept).
   const nested = db.transaction(appendUnit);
   // IMMEDIATE takes the write lock before reading heads, so no other connection slips in between.
-  const single = db.transaction((unit: CommitUnit) => {
-    const results = appendUnit(unit);
+  const single = forgettingOnFailure(db.transaction((unit: CommitUnit) => {
+    const { results, head } = appendUnit(unit, heads.get());
+    heads.set(head);
     checkpoints.due();
     return results;
-  }).immediate;
-  const batch = db.transaction((units: readonly CommitUnit[]): AppendOutcome[] => {
+  }).immediate);
+  /**
+   * The writer thread's checkpoint: signed right after a batch was answered (checkpointDue, off
+   * the appends' path), then stored by the next batch's transaction, so the checkpoint costs that
+   * commit one more row and no transaction of its own; when no batch follows soon, the writer
+   * stores it alone (storeSignedCheckpoint). Same positions as signing inside the batch.
+   */
+  let signed: Checkpoint | undefined;
+  const batchTransaction = db.transaction((units: readonly CommitUnit[], carried: Checkpoint | undefined): AppendOutcome[] => {
+    if (carried) checkpoints.store(carried);
+    let head = heads.get();
     const outcomes = units.map((unit): AppendOutcome => {
       try {
-        return { ok: nested(unit) };
+        const done = nested(unit, head);
+        head = done.head;
+        return { ok: done.results };
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError) return { wrongRevision: { streamId: error.streamId, expected: error.expected, actual: error.actual } };
         return { failure: error instanceof Error ? error.message : String(error) };
       }
     });
+    heads.set(head);
     if (!options.checkpointsAfterReply) checkpoints.due();
     return outcomes;
   }).immediate;
+  const batch = forgettingOnFailure((units: readonly CommitUnit[]): AppendOutcome[] => {
+    const carried = signed;
+    const outcomes = batchTransaction(units, carried);
+    // Kept until a commit holds it: a failed batch leaves it for the next one.
+    if (carried === signed) signed = undefined;
+    return outcomes;
+  });
   /** A checkpoint of the current head now (at shutdown), unless the head has one already. */
-  const checkpointNow = db.transaction(() => checkpoints.now()).immediate;
-  const dueNow = db.transaction(() => checkpoints.due()).immediate;
+  const checkpointNow = forgettingOnFailure(db.transaction(() => checkpoints.now()).immediate);
+  const storeAlone = forgettingOnFailure(db.transaction((cp: Checkpoint) => checkpoints.store(cp)).immediate);
+  // Prepared once: db.pragma() would prepare each of them at every checkpoint.
+  // (Setting wal_autocheckpoint answers a row, synchronous none: each is run the way it allows.)
+  const pragma = (text: string) => {
+    const statement = db.prepare(`PRAGMA ${text}`);
+    return statement.reader ? () => void statement.get() : () => void statement.run();
+  };
+  const [unsynced, noWalCheckpoint, synced, walCheckpoint] = ['synchronous = NORMAL', 'wal_autocheckpoint = 0', 'synchronous = FULL', `wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`].map(pragma);
   /**
-   * The checkpoint the last batch made due, in a transaction of its own. Committed without an
-   * fsync and without a WAL checkpoint: its row is made durable by the next append's commit (or
-   * by close). A checkpoint lost to a power cut in between is the one before it standing a moment
-   * longer; the events themselves were durable when acknowledged.
+   * Signs the checkpoint the last batch made due, if any (no transaction: the remembered head says
+   * whether one is due, and the signature is CPU only). True when a signed checkpoint waits to be
+   * stored.
    */
-  const checkpointDue = (): void => {
-    // Most batches make none due: two reads, no transaction, no pragma.
-    if (!checkpoints.isDue()) return;
-    db.pragma('synchronous = NORMAL');
-    db.pragma('wal_autocheckpoint = 0');
+  const checkpointDue = (): boolean => {
+    signed ??= checkpoints.signDue();
+    return signed !== undefined;
+  };
+  /**
+   * The signed checkpoint no batch took, in a transaction of its own (an idle writer, or close).
+   * Committed without an fsync and without a WAL checkpoint: its row is made durable by the next
+   * append's commit (or by close). A checkpoint lost to a power cut in between is the one before it
+   * standing a moment longer; the events themselves were durable when acknowledged.
+   */
+  const storeSignedCheckpoint = (): void => {
+    if (!signed) return;
+    unsynced!();
+    noWalCheckpoint!();
     try {
-      dueNow();
+      storeAlone(signed);
+      signed = undefined;
     } finally {
-      db.pragma('synchronous = FULL');
-      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+      synced!();
+      walCheckpoint!();
     }
   };
-  return { single, batch, checkpointNow, checkpointDue };
+  return { single, batch, checkpointNow, checkpointDue, storeSignedCheckpoint };
 }
 
 /** Writes signed checkpoints of the chain head (inside the caller's transaction). */
-function checkpointWriter(db: Db, chain: ChainOptions) {
-  const every = BigInt(chain.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
+function checkpointWriter(db: Db, chain: ChainOptions, heads: LogHeadCache) {
+  const every = chain.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   const sign = chain.signer ? checkpointSigner(chain.signer) : undefined;
-  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
-  const selectCheckpoint = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM chain_checkpoints');
   const insert = db.prepare('INSERT OR IGNORE INTO chain_checkpoints (position, hash, created, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?)');
   /** The head to sign when at least `minimumGap` events follow the last checkpoint. */
-  const headToSign = (minimumGap: bigint): { position: number; hash: string } | undefined => {
+  const headToSign = (minimumGap: number): (LogHead & { lastHash: string }) | undefined => {
     if (!sign) return undefined;
-    const last = selectLast.get();
-    if (!last?.hash) return undefined;
-    const since = BigInt(last.position) - BigInt(selectCheckpoint.get()?.position ?? 0);
-    if (since < minimumGap || since <= 0n) return undefined;
+    const head = heads.get();
+    if (!head.lastHash) return undefined;
+    const since = head.lastPosition - head.checkpointed;
+    if (since < minimumGap || since <= 0) return undefined;
     // Checkpoints sign (and keep) the head in hex, as before: they are read and printed.
-    return { position: last.position, hash: storedHashHex(last.hash)! };
+    return head as LogHead & { lastHash: string };
   };
-  const write = (minimumGap: bigint): Checkpoint | undefined => {
-    const last = headToSign(minimumGap);
-    if (!last || !sign) return undefined;
-    const cp = sign(BigInt(last.position), last.hash, Date.now());
+  /** Keeps a signed checkpoint (inside the caller's transaction). */
+  const store = (cp: Checkpoint): void => {
     insert.run(cp.position, cp.hash, cp.created, cp.keyId, cp.publicKey, cp.signature);
+    const head = heads.get();
+    if (Number(cp.position) > head.checkpointed) heads.set({ ...head, checkpointed: Number(cp.position) });
+  };
+  const signed = (minimumGap: number): Checkpoint | undefined => {
+    const head = headToSign(minimumGap);
+    return head && sign ? sign(BigInt(head.lastPosition), head.lastHash, Date.now()) : undefined;
+  };
+  const write = (minimumGap: number): Checkpoint | undefined => {
+    const cp = signed(minimumGap);
+    if (cp) store(cp);
     return cp;
   };
-  return { isDue: () => headToSign(every) !== undefined, due: () => write(every), now: () => write(1n) };
+  return { signDue: () => signed(every), store, due: () => write(every), now: () => write(1) };
 }
 
-/** SQLite's default: a WAL checkpoint when the WAL passes this many pages (restored after checkpointDue). */
+/** SQLite's default: a WAL checkpoint when the WAL passes this many pages (restored after storeSignedCheckpoint). */
 const WAL_AUTOCHECKPOINT = 1000;
 
 export function outcomeToResults(outcome: AppendOutcome): AppendResult[] {

@@ -7,10 +7,23 @@ import { openEventsDatabase } from './eventsDatabase.js';
 
 const { file, chain } = workerData as { file: string; chain?: ChainOptions };
 const db = openEventsDatabase(file);
-const { batch, checkpointDue } = appender(db, chain, { checkpointsAfterReply: true });
+const { batch, checkpointDue, storeSignedCheckpoint } = appender(db, chain, { checkpointsAfterReply: true });
+
+/** How long a signed checkpoint waits for the next batch to carry it before it is stored alone. */
+const IDLE_MS = 50;
+let idle: NodeJS.Timeout | undefined;
+const storeWhenIdle = (): void => {
+  try {
+    storeSignedCheckpoint();
+  } catch {
+    // Not stored now (a locked file, say): the next batch carries it.
+  }
+};
 
 parentPort!.on('message', (message: { id: number; units: CommitUnit[] } | { close: true }) => {
   if ('close' in message) {
+    clearTimeout(idle);
+    storeWhenIdle();
     db.close();
     parentPort!.close();
     return;
@@ -25,11 +38,15 @@ parentPort!.on('message', (message: { id: number; units: CommitUnit[] } | { clos
   }
   parentPort!.postMessage({ id: message.id, outcomes });
   // Signed after the answer, while the appenders take it in and gather the next batch: the
-  // signature (and its row) is not on the appends' path. The next batch waits for it, so the
-  // checkpoints are the ones a sign-in-the-batch writer would make, at the same positions.
+  // signature is not on the appends' path, and its row rides in the next batch's commit (or is
+  // stored alone if none comes soon). The checkpoints are the ones a sign-in-the-batch writer
+  // would make, at the same positions.
   try {
-    checkpointDue();
+    if (checkpointDue()) {
+      clearTimeout(idle);
+      idle = setTimeout(storeWhenIdle, IDLE_MS);
+    }
   } catch {
-    // Not signed now (a locked file, say): the next batch makes it due again.
+    // Not signed now: the next batch makes it due again.
   }
 });

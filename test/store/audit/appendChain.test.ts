@@ -1,6 +1,10 @@
 // The chain as the sqlite writer makes it: the writer's per-event hash (chainHash, fields as
 // arguments) is the canonical eventHash, and the checkpoints it signs after answering a batch
-// (off the appends' path) land where signing inside the batch put them, and survive close.
+// (off the appends' path) land where signing inside the batch put them, and survive close. The
+// appender carries the log's end (position, hash, last checkpoint) from one commit to the next:
+// another connection writing to the file, a unit rolled back inside a group commit, or a tail cut
+// behind the open store's back must not make it continue from a stale end.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,19 +28,40 @@ const dataDir = (): string => {
 const t = suite('audit: the chain as the sqlite writer appends it');
 t.after(() => rmSync(dir, { recursive: true, force: true }));
 
-t('chainHash is eventHash: same text, numbers or bigints, any characters', () => {
+/**
+ * The chain's definition, written out plainly: SHA-256 of one UTF-8 string holding every field.
+ * Whatever chainHash does to be fast, it must hash these bytes (old logs are verified with it).
+ */
+function definedHash(previous: string, f: { position: bigint | number; streamId: string; revision: bigint | number; eventId: string; type: string; created: number; data: string; metadata: string }): string {
+  const text = `${previous}\n${f.position}\n${f.revision}\n${f.created}\n${f.streamId.length}:${f.streamId}\n${f.eventId.length}:${f.eventId}\n${f.type.length}:${f.type}\n${f.data.length}:${f.metadata.length}\n${f.data}${f.metadata}`;
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+t('chainHash is the defined hash: same text, numbers or bigints, any characters, any length', () => {
   const fields = [
     { position: 1, streamId: 'job-1', revision: 0, eventId: 'e-1', type: 'JobCreated', created: 1765000000000, data: '{"a":1}', metadata: '{}' },
     { position: 9_007_199_254, streamId: 'tâche-ü', revision: 41, eventId: 'x'.repeat(36), type: 'Tâche', created: 1, data: '{"s":"日本語 \\ud800 é"}', metadata: '{"actor":"🙂"}' },
     { position: 3n, streamId: 's', revision: 2n, eventId: 'e', type: 'T', created: 0, data: '', metadata: '' },
+    // Lone surrogates (a crafted export can hold them): one ending the data pairs with one
+    // starting the metadata in the one-string text; encoded field by field they would not.
+    { position: 4, streamId: '\ud83d', revision: 3, eventId: '\ude42', type: '\ud800', created: 2, data: '{"x":"\ud83d', metadata: '\ude42"}' },
+    { position: 5, streamId: 's\ud83d', revision: 4, eventId: 'e', type: 'T', created: 3, data: '\ude42', metadata: '\ud83d' },
+    // Long texts (a job's DSL), then a short one again.
+    { position: 6, streamId: 's', revision: 5, eventId: 'e', type: 'Big', created: 4, data: JSON.stringify({ dsl: 'é'.repeat(40_000) }), metadata: '{"m":"' + '日'.repeat(9_000) + '"}' },
+    { position: 7, streamId: 's', revision: 6, eventId: 'e', type: 'Small again', created: 5, data: '{"a":2}', metadata: '{}' },
   ];
   let previous = GENESIS_HASH;
   for (const f of fields) {
-    const expected = eventHash(previous, f);
+    const expected = definedHash(previous, f);
+    assert.is(eventHash(previous, f), expected, `${f.type}: eventHash`);
     assert.is(chainHash(previous, f.position, f.revision, f.created, f.streamId, f.eventId, f.type, f.data, f.metadata), expected);
     assert.is(chainHash(previous, Number(f.position), Number(f.revision), f.created, f.streamId, f.eventId, f.type, f.data, f.metadata), expected, 'a number prints the same digits as a bigint');
     previous = expected;
   }
+  // The same length twice in a row: each its own bytes.
+  const one = { position: 1, streamId: 's', revision: 0, eventId: 'e', type: 'T', created: 0, data: '{"a":1}', metadata: '{}' };
+  assert.is(eventHash(GENESIS_HASH, one), definedHash(GENESIS_HASH, one));
+  assert.is(eventHash(GENESIS_HASH, { ...one, data: '{"a":2}' }), definedHash(GENESIS_HASH, { ...one, data: '{"a":2}' }));
   // The stored text decides: one character moved between data and metadata changes the hash.
   const f = fields[0]!;
   assert.is.not(eventHash(GENESIS_HASH, { ...f, data: '{"a":1}{', metadata: '}' }), eventHash(GENESIS_HASH, { ...f, data: '{"a":1}', metadata: '{}' }));
@@ -103,6 +128,103 @@ t('an idle writer has signed the checkpoint its last batch made due: another con
   }
   assert.equal(checkpointPositions(file), [3, 6]);
   assert.ok(verifyEventLog(file).ok);
+});
+
+/** Positions of a log's events, oldest first. */
+function positions(file: string): number[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT position FROM events ORDER BY position').all() as { position: number }[]).map((r) => r.position);
+  } finally {
+    db.close();
+  }
+}
+
+t('connections taking turns on one file (writer threads, in-thread appends): each continues the chain from the other\'s last event, checkpoints included', async () => {
+  const d = dataDir();
+  const file = join(d, 'events.sqlite');
+  const options = { signer: nodeKeySigner(d), checkpointEvery: 3, node: { partyId: '9999' } };
+  // Four connections: a's and b's writer threads, a's and b's own (appendToStreamSync).
+  const a = SqliteEventStore.open(file, options);
+  const b = SqliteEventStore.open(file, options);
+  try {
+    for (let i = 0; i < 6; i++) {
+      await a.appendToStream('s-a', [{ type: 'Step', data: { i, by: 'a writer' } }]);
+      b.appendToStreamSync('s-b', [{ type: 'Step', data: { i, by: 'b in-thread' } }, { type: 'Step', data: { i, by: 'b in-thread' } }]);
+      await b.appendToStream('s-b', [{ type: 'Step', data: { i, by: 'b writer' } }]);
+      a.appendToStreamSync('s-a', [{ type: 'Step', data: { i, by: 'a in-thread' } }]);
+    }
+    // Both writers in one burst: their group commits interleave.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).appendToStream(`burst-${i}`, [{ type: 'Burst', data: { i } }])));
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  const events = 6 * 5 + 8;
+  assert.equal(positions(file), Array.from({ length: events }, (_, i) => i + 1), 'no position reused, none skipped');
+  const report = verifyEventLog(file);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  assert.is(report.events, events);
+  // Every checkpoint names the hash its event really has (verify checks each one and its
+  // signature). (A writer thread's checkpoint waits up to a moment for its next batch, so another
+  // connection may sign a head or two later meanwhile: more checkpoints, never a wrong one.)
+  const cps = checkpointPositions(file);
+  assert.ok(cps.length >= 8, String(cps));
+  assert.is(report.checkpoints, cps.length);
+});
+
+t('a unit rolled back inside a group commit after some of its events were inserted: the next unit chains from the unit before it', async () => {
+  const d = dataDir();
+  const file = join(d, 'events.sqlite');
+  const store = SqliteEventStore.open(file, { signer: nodeKeySigner(d), checkpointEvery: 4, node: { partyId: '9999' } });
+  let refused: unknown;
+  try {
+    await store.appendToStream('taken', [{ type: 'Step', data: {} }]);
+    // One tick, one batch: the middle unit inserts into `fresh-1`, then fails its expectation on
+    // `taken`, and its savepoint takes both back.
+    const results = await Promise.allSettled([
+      store.appendToStream('before', [{ type: 'Step', data: { n: 1 } }, { type: 'Step', data: { n: 2 } }]),
+      store.appendToStreams([
+        { streamId: 'fresh-1', events: [{ type: 'Step', data: { n: 3 } }, { type: 'Step', data: { n: 4 } }] },
+        { streamId: 'taken', events: [{ type: 'Step', data: { n: 5 } }], expectedRevision: 'no_stream' },
+      ]),
+      store.appendToStream('after', [{ type: 'Step', data: { n: 6 } }]),
+    ]);
+    assert.equal(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    refused = (results[1] as PromiseRejectedResult).reason;
+    await store.appendToStream('after', [{ type: 'Step', data: { n: 7 } }]);
+  } finally {
+    await store.close();
+  }
+  assert.match(String(refused), /taken/);
+  assert.equal(positions(file), [1, 2, 3, 4, 5], 'the rolled-back events took no position');
+  const report = verifyEventLog(file);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  assert.equal(checkpointPositions(file), [4, 5]);
+});
+
+t('the tail cut by another connection while the store is open: the next append names the hole, and the checkpoint it signs is the real head', async () => {
+  const d = dataDir();
+  const file = join(d, 'events.sqlite');
+  const store = SqliteEventStore.open(file, { signer: nodeKeySigner(d), checkpointEvery: 100, node: { partyId: '9999' } });
+  try {
+    for (let i = 0; i < 5; i++) await store.appendToStream('s', [{ type: 'Step', data: { i } }]);
+    const db = new Database(file);
+    try {
+      db.prepare('DELETE FROM events WHERE position > 3').run();
+    } finally {
+      db.close();
+    }
+    await store.appendToStream('s', [{ type: 'Late', data: {} }]);
+  } finally {
+    await store.close();
+  }
+  assert.equal(positions(file), [1, 2, 3, 6], 'positions are not reused after the cut');
+  const report = verifyEventLog(file);
+  assert.not.ok(report.ok);
+  assert.is(report.firstBroken?.position, '6');
+  assert.match(report.firstBroken!.reason, /2 event\(s\) missing before it \(positions 4\.\.5\)/);
+  assert.equal(checkpointPositions(file), [6], 'signed at close: the head the file really has');
 });
 
 t.run();

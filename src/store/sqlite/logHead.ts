@@ -1,0 +1,64 @@
+// The end of the log as one connection's appender knows it: the last position handed out, the
+// last event's position and chain hash, the newest checkpoint. Kept in memory between commits
+// instead of read back for every commit unit (two queries and a hash converted to hex per unit
+// were a fifth of what the chain cost the writer thread: bench:audit), and read again whenever the
+// file may hold something this connection did not write: another connection committed since
+// (SQLite's `data_version` says so), or this connection's own commit failed.
+import type { Database as Db } from 'better-sqlite3';
+import { HASH_AS_HEX, storedHashHex } from '../audit/storedHash.js';
+
+export interface LogHead {
+  /** The last position handed out: AUTOINCREMENT's counter, never reused, even after a tail cut. */
+  readonly at: number;
+  /** The last stored event's position (0: an empty log). */
+  readonly lastPosition: number;
+  /** That event's chain hash in hex; null: an empty log, or an event stored without one. */
+  readonly lastHash: string | null;
+  /** The newest checkpoint's position (0: none). */
+  readonly checkpointed: number;
+}
+
+export interface LogHeadCache {
+  /** The head, read from the file when it may have changed. Call it inside the transaction that uses it. */
+  get(): LogHead;
+  /** What this connection's transaction made the head (it must call `forget` if that transaction fails). */
+  set(head: LogHead): void;
+  /** Read it again next time: this connection's commit failed, or rolled back. */
+  forget(): void;
+}
+
+export function logHeadCache(db: Db): LogHeadCache {
+  // Changes when another connection (another thread's, another process's) commits to the file; a
+  // connection's own commits leave it as it is.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
+  const selectSequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+  const selectCheckpoint = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM chain_checkpoints');
+  let head: LogHead | undefined;
+  let seenVersion: unknown;
+  const read = (): LogHead => {
+    const last = selectLast.get();
+    return {
+      at: Math.max(selectSequence.get()?.seq ?? 0, last?.position ?? 0),
+      lastPosition: last?.position ?? 0,
+      lastHash: storedHashHex(last?.hash),
+      checkpointed: selectCheckpoint.get()?.position ?? 0,
+    };
+  };
+  return {
+    get() {
+      const version = dataVersion.get();
+      if (head === undefined || version !== seenVersion) {
+        head = read();
+        seenVersion = version;
+      }
+      return head;
+    },
+    set(next) {
+      head = next;
+    },
+    forget() {
+      head = undefined;
+    },
+  };
+}

@@ -33,7 +33,7 @@ const NL = 0x0a;
 const COMMA = 0x2c;
 /** Rowids per chunk of the key-order walk. */
 const ORDER_CHUNK = 65536;
-/** Buffer's limit in this Node (and a bound on one table's lines in memory). */
+/** Buffer's limit in this Node: the bound of a table's lines read whole (`whole()`), not of a stream. */
 const MAX_BUFFER = 2 ** 32 - 1;
 
 export interface LinesMeta {
@@ -164,7 +164,6 @@ const closeWhenCollected = new FinalizationRegistry<number>((fd) => {
  */
 export function readLineFile(db: Database.Database, linesPath: string): LineFileRead {
   const meta = readLinesMeta(db, linesPath);
-  if (meta.bytes > MAX_BUFFER) throw new Error(`table lines file ${linesPath}: ${meta.bytes} bytes is more than one buffer holds`);
   const fd = openSync(linesPath, 'r');
   try {
     let { at, count } = positionsByLine(db, meta.lines);
@@ -227,7 +226,9 @@ function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, cou
 function lineChunks(fd: number, path: string, meta: LinesMeta, at: Int32Array, count: number): LineChunks {
   return {
     forEach: (visit) => forEachChunk(fd, path, meta, at, visit),
+    // Only a reader that wants every line at once is bound by one buffer; streaming passes are not.
     whole: () => {
+      if (meta.bytes > MAX_BUFFER) throw new Error(`table lines file ${path}: ${meta.bytes} bytes is more than one buffer holds (read it as a stream)`);
       const bytes = Buffer.allocUnsafeSlow(meta.bytes);
       readFully(fd, bytes, meta.bytes, 0);
       const start = new Float64Array(count);

@@ -37,20 +37,13 @@ import { featureScale } from '../src/components/featureScale/featureScale.js';
 import { intersection } from '../src/components/intersection/intersection.js';
 import { packPayload, unpackPayload } from '../src/scheduler/packedPayload.js';
 import { InProcessJob, componentInput } from '../test/support/inProcessFederation.js';
+import { grid } from './syntheticGrid.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BASELINE = process.env.BENCH_BASELINE;
 const GUEST: PartyRef = { role: 'guest', partyId: '9999' };
 const HOST: PartyRef = { role: 'host', partyId: '10000' };
 
-/** A deterministic value in [-1, 1] on a 1/1000 grid for (id, column). */
-function grid(id: number, column: number): number {
-  let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(column + 1, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  return (((h >>> 0) % 2001) - 1000) / 1000;
-}
 
 function generate(ids: Int32Array, width: number, firstColumn: number, labelled: boolean): DataTable {
   const n = ids.length;

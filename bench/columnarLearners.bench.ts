@@ -27,6 +27,7 @@ import { columnarTable, instanceRows } from '../src/components/columns.js';
 import type { Component, ComponentOutput, DataTable, Instance, PartyRef } from '../src/components/contract.js';
 import { encodeBuffer } from '../src/models/bufferCodec.js';
 import { InProcessJob, componentInput } from '../test/support/inProcessFederation.js';
+import { grid } from './syntheticGrid.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
 const BASELINE = process.env.BENCH_BASELINE;
@@ -37,14 +38,6 @@ const ARBITER: PartyRef = { role: 'arbiter', partyId: '10001' };
 type Path = 'columns' | 'rows' | 'baseline';
 type Learner = 'secureboost' | 'homolr';
 
-/** A deterministic value in [-1, 1] on a 1/1000 grid for (id, column). */
-function grid(id: number, column: number): number {
-  let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(column + 1, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  return (((h >>> 0) % 2001) - 1000) / 1000;
-}
 
 /** Columns for ids [first, first + n): `width` features from column `firstColumn`, and a label that depends on columns 0..3. */
 function generate(first: number, n: number, width: number, firstColumn: number, labelled: boolean): DataTable<Instance> {

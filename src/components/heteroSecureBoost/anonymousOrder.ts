@@ -11,7 +11,11 @@
 // The key is a digest of what only the host has: its split points (raw quantiles of its features)
 // and every instance's bin index. The guest, which never receives either, cannot compute the order;
 // a party that could has the host's features already, which is what the order hides. Each node
-// draws its own permutation from HMAC(key, tree.depth.node) as an AES-256-CTR stream.
+// draws its own permutation from HMAC(key, tree.depth.node) as an AES-256-CTR stream. The price of
+// determinism: two jobs on the same host data give a node with the same tag (and the same
+// candidates, e.g. every tree's root) the same order, so a guest that runs several jobs against one
+// host can match those candidates across the jobs; fresh randomness hid that pairing (the counts in
+// ΣH often revealed it anyway).
 import { createCipheriv, createHash, createHmac } from 'node:crypto';
 import type { FeatureBins } from './binning.js';
 

@@ -1,5 +1,6 @@
-// npm run bench:columnar-learners — HeteroSecureBoost training and HomoLR on columns (issue 17) next
-// to the same code on the same tables as row objects, in one run.
+// npm run bench:columnar-learners — HeteroSecureBoost training, HomoLR and HeteroLinR on columns (issue
+// 17) next to the same code on the same tables as row objects, in one run (BENCH_LEARNERS: a comma
+// list of secureboost, homolr, linr; default all).
 //
 // Data (BENCH_ROWS, default 200,000), on the grid of bench:columnar (a value in [-1, 1] per id and
 // column, the label a function of a few columns so the models learn something):
@@ -8,6 +9,8 @@
 //                histograms and compression with an identity cipher), 3 trees, depth 3, bin_num 32.
 //   HomoLR       guest and host each BENCH_ROWS rows of 20 features with labels, arbiter; plaintext,
 //                5 epochs, batch 20,000, sgd.
+//   HeteroLinR   guest a continuous label + 10 features, host 20 features, arbiter; plaintext, 5
+//                iterations, batch 20,000, sgd.
 // Each (component, path) runs in a child process of its own (a cold heap each, so the peak RSS is
 // that path's):
 //   columns   the tables as columnar tables (columns.ts), as the runtime hands them over
@@ -36,18 +39,21 @@ const HOST: PartyRef = { role: 'host', partyId: '10000' };
 const ARBITER: PartyRef = { role: 'arbiter', partyId: '10001' };
 
 type Path = 'columns' | 'rows' | 'baseline';
-type Learner = 'secureboost' | 'homolr';
+type Learner = 'secureboost' | 'homolr' | 'linr';
+const LEARNERS = (process.env.BENCH_LEARNERS ?? 'secureboost,homolr,linr').split(',') as Learner[];
 
 
 /** Columns for ids [first, first + n): `width` features from column `firstColumn`, and a label that depends on columns 0..3. */
-function generate(first: number, n: number, width: number, firstColumn: number, labelled: boolean): DataTable<Instance> {
+function generate(first: number, n: number, width: number, firstColumn: number, labelled: boolean | 'continuous'): DataTable<Instance> {
   const keys = Array.from({ length: n }, (_, r) => `id${String(first + r).padStart(9, '0')}`);
   const features = Array.from({ length: width }, (_, c) => {
     const column = new Float64Array(n);
     for (let r = 0; r < n; r++) column[r] = grid(first + r, firstColumn + c);
     return column;
   });
-  const labels = labelled
+  const labels = labelled === 'continuous'
+    ? Float64Array.from({ length: n }, (_, r) => grid(first + r, 0) + 0.8 * grid(first + r, 1) - 0.6 * grid(first + r, 12) + 0.1 * grid(first + r, 99))
+    : labelled
     ? Float64Array.from({ length: n }, (_, r) => (grid(first + r, 0) + 0.8 * grid(first + r, 1) - 0.6 * grid(first + r, 12) + 0.5 * grid(first + r, 99) > 0 ? 1 : 0))
     : undefined;
   const header = Array.from({ length: width }, (_, c) => `x${firstColumn + c}`);
@@ -83,6 +89,14 @@ async function child(learner: Learner, path: Path): Promise<void> {
     const input = (self: PartyRef, t: DataTable<Instance>) =>
       componentInput({ module: 'HeteroSecureBoost', componentName: 'hetero_secureboost_0', role: self.role, roles: { guest: ['9999'], host: ['10000'] }, params, data: { train_data: t } });
     run = () => Promise.all([component(input(GUEST, guest), job.context(GUEST)), component(input(HOST, host), job.context(HOST))]);
+  } else if (learner === 'linr') {
+    const component = await load('heteroGLM/heteroGLM.js', 'heteroLinR');
+    const guest = table(generate(0, ROWS, 10, 0, 'continuous'));
+    const host = table(generate(0, ROWS, 20, 10, false));
+    const params = { encrypt_param: { method: null }, penalty: 'L2', optimizer: 'sgd', alpha: 0.01, max_iter: 5, batch_size: 20_000, learning_rate: 0.15, init_param: { init_method: 'zeros' } };
+    const roles = { guest: ['9999'], host: ['10000'], arbiter: ['10001'] };
+    const input = (self: PartyRef, t?: DataTable<Instance>) => componentInput({ module: 'HeteroLinR', componentName: 'hetero_linr_0', role: self.role, roles, params, data: t ? { train_data: t } : {} });
+    run = () => Promise.all([component(input(GUEST, guest), job.context(GUEST)), component(input(HOST, host), job.context(HOST)), component(input(ARBITER), job.context(ARBITER))]);
   } else {
     const component = await load('homoLR/homoLR.js', 'homoLR');
     const guest = table(generate(0, ROWS, 20, 0, true));
@@ -108,9 +122,11 @@ function parent(): void {
   const self = fileURLToPath(import.meta.url);
   console.log(`bench:columnar-learners, ${ROWS.toLocaleString('en')} rows, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   let agree = true;
-  for (const learner of ['secureboost', 'homolr'] as const) {
+  for (const learner of LEARNERS) {
     console.log(learner === 'secureboost'
       ? `HeteroSecureBoost training, plaintext, guest 10 + host 20 features, 3 trees, depth 3, bin_num 32 (guest and host in one process):`
+      : learner === 'linr'
+      ? `HeteroLinR training, plaintext, guest 10 + host 20 features, 5 iterations, batch 20,000, sgd (three parties in one process):`
       : `HomoLR training, plaintext, guest and host ${ROWS.toLocaleString('en')} rows × 20 features each, 5 epochs, batch 20,000 (three parties in one process):`);
     const digests = new Set<string>();
     for (const path of paths) {

@@ -2,11 +2,16 @@
 // around it, as for HeteroLR: validation (validation_freqs with validate data, early stopping on
 // regression metrics), cross-validation (cv_param: train_fold_<k> / validate_fold_<k>), the final
 // predictions of the training rows (hosts send W_h·x per row in plain, FATE's host_prob), predict
-// jobs from a stored model, and FATE's model buffers (modelBuffers.ts).
+// jobs from a stored model, and FATE's model buffers (modelBuffers.ts). Every party reads its tables
+// as typed columns (issue 17, heteroLR/lrColumns.ts): a columnar table's rows are never built, the
+// folds of cross-validation are columnar tables of their rows, and W·x runs column by column with the
+// terms of the per-row sum in its order, so results are those of row tables to the last bit.
+import { columnarTable, takeRows } from '../columns.js';
 import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
-import { type BinaryFit, Channel, dotRow, type LossMetric, type Peers, rowLookup } from '../heteroLR/binaryTrain.js';
-import { answerHostSums, hostSums } from '../heteroLR/scores.js';
+import { type BinaryFit, Channel, type LossMetric, type Peers } from '../heteroLR/binaryTrain.js';
+import { dotColumns, lrColumns, RowsById } from '../heteroLR/lrColumns.js';
+import { answerHostSumsFrom, hostSums } from '../heteroLR/scores.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
 import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName, type Validator } from '../validation/heteroValidation.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
@@ -55,10 +60,11 @@ async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmPar
     validator = guestValidator(
       ctx, ch, v, peers.hosts, [...peers.hosts, peers.arbiter],
       {
-        keys: { train: train.keys, ...(validate ? { validate: validate.keys } : {}) },
+        keys: { train: train.keys.slice(), ...(validate ? { validate: validate.keys.slice() } : {}) },
         predict: (set, w, sums) => {
           const g = sets[set]!;
-          return regressionRows(g, (i) => link(f)(dotRow(w, g.rows[i]!.features) + w[k]! + g.offsets[i]! + sums[i]!), set);
+          const dot = dotColumns(w, g.features, g.keys.length);
+          return regressionRows(g, (i) => link(f)(dot[i]! + w[k]! + g.offsets[i]! + sums[i]!), set);
         },
       },
       'regression', train.sidName, naming.dataSetPrefix,
@@ -69,16 +75,16 @@ async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmPar
 }
 
 async function fitHost(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: DataTable<Instance>, validate: DataTable<Instance> | null): Promise<BinaryFit> {
-  const row = rowLookup(train.rows);
-  const lookups: Record<SetName, ((key: string) => Instance) | null> = { train: row, validate: validate ? rowLookup(validate.rows) : null };
+  const rows = hostRows(train, p.who);
+  const lookups: Record<SetName, RowsById | null> = { train: rows, validate: validate ? hostRows(validate, p.who) : null };
   const validator = v.freqs === null
     ? NO_VALIDATION
     : hostValidator(ch, v, peers.guest, (set, keys, w) => {
         const look = lookups[set];
         if (!look) throw new Error(`${p.who}: the guest validates on ${set} data but this host has none (give it eval_data too)`);
-        return keys.map((key) => dotRow(w, look(key).features));
+        return Array.from(dotColumns(w, look.features(keys), keys.length));
       });
-  const fit = await glmHost(ctx, ch, f, p, peers, train.schema.header.length, row, (iter, w) => validator.after(iter, w));
+  const fit = await glmHost(ctx, ch, f, p, peers, train.schema.header.length, rows, (iter, w) => validator.after(iter, w));
   return withBest(fit, validator, false);
 }
 
@@ -88,10 +94,14 @@ async function fitArbiter(ctx: ComponentContext, ch: Channel, f: Family, p: GlmP
   return withBest(fit, validator, false);
 }
 
+/** A host's table by id, from its columns (a row table is converted once). */
+const hostRows = (t: DataTable<Instance>, who: string) => new RowsById(lrColumns(t, who), who);
+
 /** Guest: predictions of a table's rows with the hosts' partial scores (asked under `tag`). */
 async function guestPredict(ch: Channel, f: Family, peers: Peers, g: GuestTable, coef: readonly number[], intercept: number, tag: string, type: string) {
   const [sums] = await hostSums(ch, tag, peers.hosts, g.keys, 1);
-  return regressionRows(g, (i) => link(f)(dotRow(coef, g.rows[i]!.features) + intercept + g.offsets[i]! + sums![i]!), type);
+  const dot = dotColumns(coef, g.features, g.keys.length);
+  return regressionRows(g, (i) => link(f)(dot[i]! + intercept + g.offsets[i]! + sums![i]!), type);
 }
 
 function table(input: ComponentInput, key: 'train' | 'validate'): DataTable<Instance> | null {
@@ -108,7 +118,7 @@ async function train(input: ComponentInput, ctx: ComponentContext, f: Family, p:
   const validate = table(input, 'validate');
   if (input.role === 'host') {
     const fit = await fitHost(ctx, ch, f, p, v, peers, t, validate);
-    await answerHostSums(ch, 'train', peers.guest, rowLookup(t.rows), [fit.coef]);
+    await answerHostSumsFrom(ch, 'train', peers.guest, hostRows(t, module), [fit.coef]);
     return { model: glmModelBuffers(f, p, t.schema.header, fit), modelModule: module };
   }
   const g = guestTable(t, p.exposureColname, module);
@@ -126,24 +136,27 @@ async function crossValidate(input: ComponentInput, ctx: ComponentContext, f: Fa
   }
   const t = table(input, 'train');
   if (!t) throw new Error(`${p.who}: no train_data`);
+  // A fold is a columnar table of its rows (takeRows): the rows are never built.
+  const cols = lrColumns(t, p.who);
+  const subset = (index: ArrayLike<number>): DataTable<Instance> => columnarTable(t.schema, takeRows(cols, index));
   if (input.role === 'host') {
-    const row = rowLookup(t.rows);
-    const pick = (keys: string[]): DataTable<Instance> => ({ schema: t.schema, rows: keys.map((key) => [key, row(key)]) });
+    const rows = new RowsById(cols, p.who);
+    const pick = (keys: string[]) => subset(rows.indexes(keys));
     for (let k = 0; k < cv.nSplits; k++) {
       const ch = root.sub(`fold${k}.`);
       const tr = pick(await ch.get<string[]>('train_sid', 'cv', peers.guest));
       const te = pick(await ch.get<string[]>('test_sid', 'cv', peers.guest));
       const fit = await fitHost(ctx, ch, f, p, v, peers, tr, te);
-      await answerHostSums(ch, 'predict_train', peers.guest, rowLookup(tr.rows), [fit.coef]);
-      await answerHostSums(ch, 'predict_validate', peers.guest, rowLookup(te.rows), [fit.coef]);
+      await answerHostSumsFrom(ch, 'predict_train', peers.guest, hostRows(tr, p.who), [fit.coef]);
+      await answerHostSumsFrom(ch, 'predict_validate', peers.guest, hostRows(te, p.who), [fit.coef]);
     }
     return {};
   }
   const metrics = validationMetrics('regression', v.metrics);
-  for (const [k, fold] of kFold(t.rows.length, cv).entries()) {
+  for (const [k, fold] of kFold(cols.keys.length, cv).entries()) {
     const ch = root.sub(`fold${k}.`);
-    const tr = guestTable({ schema: t.schema, rows: fold.train.map((i) => t.rows[i]!) }, p.exposureColname, p.who);
-    const te = guestTable({ schema: t.schema, rows: fold.test.map((i) => t.rows[i]!) }, p.exposureColname, p.who);
+    const tr = guestTable(subset(fold.train), p.exposureColname, p.who);
+    const te = guestTable(subset(fold.test), p.exposureColname, p.who);
     await ch.send('train_sid', 'cv', tr.keys, peers.hosts);
     await ch.send('test_sid', 'cv', te.keys, peers.hosts);
     const fit = await fitGuest(ctx, ch, f, p, v, peers, tr, te, foldNaming(k));
@@ -163,7 +176,7 @@ async function predict(input: ComponentInput, ctx: ComponentContext, f: Family, 
   const ch = new Channel(ctx, '', TRANSFER[f]);
   if (input.role === 'host') {
     const stored = storedGlm(f, model, t.schema.header);
-    await answerHostSums(ch, 'predict', peers.guest, rowLookup(t.rows), [stored.coef]);
+    await answerHostSumsFrom(ch, 'predict', peers.guest, hostRows(t, p.who), [stored.coef]);
     return { model, modelModule: p.who };
   }
   const e = f === 'poisson' ? model.HeteroPoissonRegressionMeta?.exposureColname : null;

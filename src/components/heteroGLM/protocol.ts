@@ -18,14 +18,13 @@
 // then {guest,host}_delta_norm and converge_flag as HeteroLR. Labels, raw features and weights stay at
 // their party; the host sees only ciphertexts; the arbiter sees masked sums and the aggregate loss.
 // With standard obfuscation the arbiter deals each party its obfuscators (heteroLR/obfuscatorDealer.ts).
-import type { ComponentContext, Instance, PartyRef } from '../contract.js';
+import type { ComponentContext, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair, type PaillierPrivateKey } from '../crypto/paillier.js';
 import {
   type BatchInfo,
   type BinaryFit,
   type Channel,
   cipherFrom,
-  featureMatrixOf,
   DEAL_WINDOW_STEPS,
   dotRow,
   drainDealt,
@@ -38,6 +37,7 @@ import {
   type AfterIteration,
 } from '../heteroLR/binaryTrain.js';
 import { type Ct, decryptor, FEATURE_BITS, type HeCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../heteroLR/cipher.js';
+import { dotColumns, rangeColumns, type RowsById } from '../heteroLR/lrColumns.js';
 import { ObfuscatorDealer } from '../heteroLR/obfuscatorDealer.js';
 import { initWeights, PartyOptimizer, seededRandom } from '../heteroLR/params.js';
 import type { GlmParam } from './params.js';
@@ -158,18 +158,19 @@ export async function glmHost(
   p: GlmParam,
   peers: Peers,
   featureCount: number,
-  row: (key: string) => Instance,
+  data: RowsById,
   after: AfterIteration,
 ): Promise<BinaryFit> {
   const pubKey = await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter);
   const dealt = pubKey.dealt === true;
   const cipher = cipherFrom(pubKey, p);
   const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
-  const batches: { rows: Instance[]; prepared: ReturnType<HeCipher['prepare']> }[] = [];
+  const batches: { n: number; features: Float64Array[]; prepared: ReturnType<HeCipher['prepare']> }[] = [];
   for (let b = 0; b < info.batchNum; b++) {
-    const keys = await ch.get<string[]>('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
-    const rows = keys.map(row);
-    batches.push({ rows, prepared: cipher.prepare(featureMatrixOf(rows, featureCount, false)) });
+    const keys = await ch.getIds('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
+    // The batch's rows of every feature column: a range of the columns when the ids run in table order.
+    const features = data.features(keys);
+    batches.push({ n: keys.length, features, prepared: cipher.prepare(features) });
   }
   let w = initWeights(p.initMethod, featureCount, seededRandom(p.randomSeed === null ? null : p.randomSeed + 1));
   const optimizer = new PartyOptimizer(p, featureCount);
@@ -185,7 +186,8 @@ export async function glmHost(
         const tag = `${iter}.${b}`;
         const batch = batches[b]!;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
-        const wx = batch.rows.map((r) => dotRow(w, r.features));
+        // W_h·x per row, column by column: the terms of the per-row sum, in its order (lrColumns.ts).
+        const wx = Array.from(dotColumns(w, batch.features, batch.n));
         const forward = f === 'linr' ? wx : wx.map(Math.exp);
         await ch.send('host_forward', tag, await cipher.encrypt(forward, RESIDUAL_BITS), peers.guest);
         if (withLoss) {
@@ -197,7 +199,7 @@ export async function glmHost(
         const { masked, masks } = cipher.mask(cipher.dots(d, batch.prepared));
         await ch.send('host_gradient', tag, masked, peers.arbiter);
         const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
-        const step = optimizer.step(w, unmask(cipher, decrypted, masks, gradBits, batch.rows.length), iter);
+        const step = optimizer.step(w, unmask(cipher, decrypted, masks, gradBits, batch.n), iter);
         w = step.weights;
         deltaSum = deltaSum.map((s, j) => s + step.delta[j]!);
       }
@@ -215,16 +217,16 @@ export async function glmHost(
 
 // ------------------------------------------------------------------------------------------------ guest
 
-/** The guest's rows: ids, features (exposure column removed), labels and Poisson offsets ln(exposure). */
+/** The guest's rows as columns: ids, feature columns (exposure column removed), labels and Poisson offsets ln(exposure). */
 export interface GlmRows {
-  keys: string[];
-  rows: Instance[];
-  labels: number[];
-  offsets: number[];
+  keys: readonly string[];
+  features: readonly Float64Array[];
+  labels: Float64Array;
+  offsets: Float64Array;
 }
 
 export async function glmGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, peers: Peers, k: number, data: GlmRows, after: AfterIteration): Promise<BinaryFit> {
-  const total = data.rows.length;
+  const total = data.keys.length;
   if (total === 0) throw new Error(`${p.who}: the train data has no rows`);
   if (f === 'poisson' && peers.hosts.length > 1) throw new Error('HeteroPoisson: more than one host is not supported (as in FATE)');
   const pubKey = await ch.get<PubKeyPayload>('paillier_pubkey', SETUP_TAG, peers.arbiter);
@@ -235,12 +237,17 @@ export async function glmGuest(ctx: ComponentContext, ch: Channel, f: Family, p:
   const batchNum = Math.max(1, Math.ceil(total / size));
   const info: BatchInfo = { batchSize: size, batchNum, batchRows: Array.from({ length: batchNum }, (_, b) => Math.min(size, total - b * size)) };
   await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
-  const batches: { rows: Instance[]; y: number[]; offsets: number[]; prepared: ReturnType<HeCipher['prepare']> }[] = [];
+  const batches: { n: number; features: Float64Array[]; y: number[]; offsets: number[]; prepared: ReturnType<HeCipher['prepare']> }[] = [];
   for (let b = 0; b < batchNum; b++) {
-    const range = [b * size, (b + 1) * size] as const;
-    await ch.send('batch_data_index', `${SETUP_TAG}.${b}`, data.keys.slice(...range), peers.hosts);
-    const rows = data.rows.slice(...range);
-    batches.push({ rows, y: data.labels.slice(...range), offsets: data.offsets.slice(...range), prepared: cipher.prepare(featureMatrixOf(rows, k, p.fitIntercept)) });
+    const from = b * size;
+    const to = Math.min(total, (b + 1) * size);
+    await ch.send('batch_data_index', `${SETUP_TAG}.${b}`, data.keys.slice(from, to), peers.hosts);
+    // Views of the columns (no copy); the prepared matrix has a column of ones for the intercept.
+    const features = rangeColumns(data.features, from, to, false);
+    batches.push({
+      n: to - from, features, y: Array.from(data.labels.subarray(from, to)), offsets: Array.from(data.offsets.subarray(from, to)),
+      prepared: cipher.prepare(rangeColumns(data.features, from, to, p.fitIntercept)),
+    });
   }
   let w = initWeights(p.initMethod, p.fitIntercept ? k + 1 : k, seededRandom(p.randomSeed));
   if (!p.fitIntercept) w.push(0);
@@ -257,9 +264,10 @@ export async function glmGuest(ctx: ComponentContext, ch: Channel, f: Family, p:
       for (let b = 0; b < batches.length; b++) {
         const tag = `${iter}.${b}`;
         const batch = batches[b]!;
-        const n = batch.rows.length;
+        const n = batch.n;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
-        const gx = batch.rows.map((r) => dotRow(w, r.features) + w[k]!);
+        const dot = dotColumns(w, batch.features, n);
+        const gx = Array.from(dot, (v) => v + w[k]!);
         const forwards: Ct[][] = [];
         const hostLoss: (Ct | Ct[])[] = [];
         const regulars: Ct[] = [];

@@ -3,10 +3,10 @@
 // shuffles them under anonymous indices (keeping the index → (feature, bin) table to itself),
 // compresses and sends them. When the guest picks one of its splits it answers with the partition of
 // the node's instances only. Thresholds stay in the host's model (splitMaskdict).
-import { randomFillSync, randomInt } from 'node:crypto';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, ModelBuffers } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
+import { anonymousOrder, hostOrderKey, keyedWords } from './anonymousOrder.js';
 import { type FeatureBins, MISSING_BIN } from './binning.js';
 import { hostInput } from './trainData.js';
 import { type GhCipher, IterativeAffineSums, PaillierGhCipher, PlaintextGhCipherForTestsOnly } from './ghCipher.js';
@@ -27,23 +27,20 @@ interface SplitRef {
 }
 
 /**
- * Random tags of the instances, to recognise candidate splits that send the same instances left
+ * Tags of the instances, to recognise candidate splits that send the same instances left
  * (features that order the rows alike, e.g. radius and area): only the first of those, in
  * feature/bin order, is a candidate. Otherwise equal gains would tie among anonymous, shuffled
- * candidates and the guest's pick among them would be random; now the tie goes to the first feature,
- * as it does for the guest's own features, and fewer candidates cost fewer ciphertexts.
+ * candidates; now the tie goes to the first feature, as it does for the guest's own features, and
+ * fewer candidates cost fewer ciphertexts. Drawn from the host's ordering key (anonymousOrder.ts), so
+ * the same inputs keep the same candidates; the tags never leave the host.
  */
 export interface InstanceTags {
   readonly a: Uint32Array;
   readonly b: Uint32Array;
 }
 
-export function instanceTags(n: number): InstanceTags {
-  const a = new Uint32Array(n);
-  const b = new Uint32Array(n);
-  randomFillSync(a);
-  randomFillSync(b);
-  return { a, b };
+export function instanceTags(n: number, key: Buffer): InstanceTags {
+  return { a: keyedWords(key, 'tags.a', n), b: keyedWords(key, 'tags.b', n) };
 }
 
 /** Cumulative encrypted left sums of every admissible split of one node, in feature/bin order. */
@@ -114,16 +111,6 @@ export function nodeCandidates(
   return { sums, refs };
 }
 
-/** Fisher–Yates with node:crypto randomness: the anonymous order of a node's candidates. */
-function shuffledOrder(n: number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
-}
-
 /** Horner-compresses consecutive slots: [[s₀·2^(k·(c−1)) + … + s_(c−1)]] per group of c. */
 export function compress(cipher: GhCipher, sums: readonly bigint[], slotBits: number): bigint[] {
   const per = cipher.slotsFor(slotBits);
@@ -177,7 +164,10 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
   const dim = await ch.get<number>(BOOSTING + 'tree_dim', SETUP_TAG, peers.guest);
   // Its bins of the guest's ids, in the guest's order; a columnar table's rows are never built.
   const { bins } = hostInput(table, ids, p.binNum, p);
-  const tags = instanceTags(ids.length);
+  // The anonymous order and the tags come from this key: a deterministic function of the host's own
+  // data, which the guest cannot compute (anonymousOrder.ts).
+  const orderKey = hostOrderKey(bins);
+  const tags = instanceTags(ids.length, orderKey);
   const rand = seededRandom(p.randomSeed === null ? null : p.randomSeed + 1);
   const importance = new ImportanceCounter(p.featureImportanceType);
   const trees: TreeParam[] = [];
@@ -199,7 +189,7 @@ export async function runHost(input: ComponentInput, ctx: ComponentContext, p: B
       for (const [j, nodeId] of queue.nodes.entries()) {
         ctx.signal.throwIfAborted();
         const { sums, refs } = nodeCandidates(cipher, gh.cts, members.get(nodeId)!, features, bins, p.minLeafNode, tags);
-        const order = shuffledOrder(sums.length);
+        const order = anonymousOrder(orderKey, `${tag}.${nodeId}`, sums.length);
         lookup.set(nodeId, order.map((k) => refs[k]!));
         const info: HostSplitInfo = { nodeId, candidates: sums.length, packed: compress(cipher, order.map((k) => sums[k]!), gh.slotBits) };
         await ch.send(TREE + 'encrypted_splitinfo_host', `${tag}.${j}`, info, peers.guest);

@@ -1,10 +1,12 @@
 // npm run bench:audit — the cost of the audit trail, in one run:
-//   1. append cost through the sqlite adapter, modes alternated over BENCH_AUDIT_ROUNDS rounds
-//      (default 5), each mode's best wall rate and lowest CPU time per event (CPU is what the
-//      chain costs; it is also steadier than wall time on a shared machine): the in-thread path on
-//      an in-memory database (no fsync: the worst case for the chain's relative cost) without any
-//      audit, with metadata, with metadata + chain; then durable group commits through the writer
-//      thread with and without the chain;
+//   1. append cost through the sqlite adapter, the modes interleaved over BENCH_AUDIT_ROUNDS rounds
+//      (default 9; each round runs its modes in the reverse order of the round before, so a load
+//      that drifts over the run falls on every mode alike). Every repetition is printed, then each
+//      mode's median; the chain's cost is the median of the rounds' own ratios (each round's two
+//      runs sit next to each other in time, so they share the machine's load). Modes: the in-thread
+//      path on an in-memory database (no fsync: the worst case for the chain's relative cost)
+//      without any audit, with metadata, with metadata + chain; then durable group commits through
+//      the writer thread with and without the chain — the goal's figure.
 //   2. `fedflow audit verify` speed over a log of BENCH_AUDIT_EVENTS events (default 200,000), on
 //      one thread and as the command runs it (ranges on every core), next to only reading the rows.
 // Goals: verify ≥ 200,000 events/s; appends with the chain ≤ 10 % slower.
@@ -62,24 +64,40 @@ async function timed(events: number, f: () => Promise<void> | void): Promise<Run
   return { eventsPerSecond: events / seconds, cpuMicrosPerEvent: (used.user + used.system) / events };
 }
 
-/** APPENDS appends of 2 events, 64 in flight at a time (group commit), durable. */
+/** Untimed appends before each durable repetition's clock starts (BENCH_AUDIT_WARMUP, default 1,000). */
+const WARMUP = Number(process.env.BENCH_AUDIT_WARMUP ?? 1_000);
+
+/** `count` appends of 2 events to `prefix`-named streams, 64 in flight at a time (group commit). */
+async function appendMany(store: SqliteEventStore, prefix: string, count: number): Promise<void> {
+  await runInScope(scope, async () => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < count) {
+        const i = next++;
+        await store.appendToStream(`${prefix}-${i % 500}`, [event(2 * i), event(2 * i + 1)]);
+      }
+    };
+    await Promise.all(Array.from({ length: 64 }, lane));
+  });
+}
+
+/**
+ * APPENDS appends of 2 events, durable, timed once the writer thread is up and warm: a node's
+ * writer runs for as long as the node, so its start (a new thread loading its modules: 90–240 ms,
+ * a tenth to a quarter of a repetition) and the first thousand appends through code the JIT has not
+ * optimised yet are not what an append costs. Timing them added the same start-up to both modes,
+ * which made the chain's share look smaller, and their spread to both.
+ */
 async function durable(hashChain: boolean): Promise<Run> {
   const dataDir = join(dir, `run-${++runs}`);
   mkdirSync(dataDir, { recursive: true });
   const store = SqliteEventStore.open(join(dataDir, 'events.sqlite'), { hashChain, ...(hashChain ? { signer: nodeKeySigner(dataDir) } : {}), node: { partyId: '9999' } });
+  await appendMany(store, 'warmup', WARMUP);
   const before = bytesWritten();
-  const run = await timed(2 * APPENDS, () => runInScope(scope, async () => {
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < APPENDS) {
-        const i = next++;
-        await store.appendToStream(`task-${i % 500}`, [event(2 * i), event(2 * i + 1)]);
-      }
-    };
-    await Promise.all(Array.from({ length: 64 }, lane));
-  }));
+  const run = await timed(2 * APPENDS, () => appendMany(store, 'task', APPENDS));
   const after = bytesWritten();
   await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
   return before === undefined || after === undefined ? run : { ...run, bytesPerEvent: (after - before) / (2 * APPENDS) };
 }
 
@@ -115,26 +133,42 @@ async function bestOf(n: number, f: () => Promise<number>): Promise<number> {
   return best;
 }
 
-const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 9);
 const rate = (n: number) => Math.round(n).toLocaleString('en').padStart(9);
+/** How much slower `a` is than `b`, as a percentage (negative: faster, i.e. noise). */
+const slowdown = (a: number, b: number) => (a / b - 1) * 100;
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
 const pct = (a: number, b: number) => {
-  const slower = (a / b - 1) * 100;
+  const slower = slowdown(a, b);
   return slower >= 0 ? `+${slower.toFixed(1)} %` : `${slower.toFixed(1)} % (noise)`;
 };
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
-/** Each mode's best wall throughput and lowest CPU per event over ROUNDS rounds, modes alternated so noise hits all alike. */
-async function rounds<M extends string>(modes: readonly M[], f: (mode: M) => Promise<Run>): Promise<Record<M, Run>> {
-  const best = {} as Record<M, { eventsPerSecond: number; cpuMicrosPerEvent: number; bytesPerEvent?: number }>;
+/**
+ * Every mode once per round, the order reversed from one round to the next (A B, B A, …), so a
+ * load that rises or falls during the run weighs on every mode alike. Returns each mode's runs in
+ * round order.
+ */
+async function rounds<M extends string>(modes: readonly M[], f: (mode: M) => Promise<Run>): Promise<Record<M, Run[]>> {
+  const runsOf = Object.fromEntries(modes.map((m) => [m, [] as Run[]])) as Record<M, Run[]>;
   for (let r = 0; r < ROUNDS; r++) {
-    for (const m of modes) {
-      const run = await f(m);
-      const b = (best[m] ??= { eventsPerSecond: 0, cpuMicrosPerEvent: Infinity });
-      b.eventsPerSecond = Math.max(b.eventsPerSecond, run.eventsPerSecond);
-      b.cpuMicrosPerEvent = Math.min(b.cpuMicrosPerEvent, run.cpuMicrosPerEvent);
-      if (run.bytesPerEvent !== undefined) b.bytesPerEvent = Math.min(b.bytesPerEvent ?? Infinity, run.bytesPerEvent);
-    }
+    for (const m of r % 2 ? [...modes].reverse() : modes) runsOf[m].push(await f(m));
   }
-  return best;
+  return runsOf;
+}
+
+/** A mode's median figures over its runs. */
+function medianRun(runs: readonly Run[]): Run {
+  const bytes = runs.map((r) => r.bytesPerEvent).filter((b): b is number => b !== undefined);
+  return {
+    eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
+    cpuMicrosPerEvent: median(runs.map((r) => r.cpuMicrosPerEvent)),
+    ...(bytes.length === runs.length ? { bytesPerEvent: median(bytes) } : {}),
+  };
 }
 
 function line(name: string, r: Run, baseline?: Run): void {
@@ -142,25 +176,36 @@ function line(name: string, r: Run, baseline?: Run): void {
   console.log(`  ${name.padEnd(34)} ${rate(r.eventsPerSecond)} ev/s  ${r.cpuMicrosPerEvent.toFixed(2).padStart(6)} µs CPU/event${vs}`);
 }
 
+/** One repetition, as printed under its round. */
+const cell = (r: Run) => `${rate(r.eventsPerSecond)} ev/s ${r.cpuMicrosPerEvent.toFixed(1).padStart(5)} µs CPU${r.bytesPerEvent !== undefined ? ` ${Math.round(r.bytesPerEvent).toLocaleString('en').padStart(6)} B` : ''}`;
+
 async function compareAppends(): Promise<void> {
   const goal = 10;
-  console.log('in-thread appends (in-memory db, no fsync: the chain\'s worst case, CPU only)');
+  console.log(`in-thread appends (in-memory db, no fsync: the chain's worst case, CPU only); medians of ${ROUNDS} rounds`);
   const t = await rounds(['bare', 'metadata', 'metadata + chain'] as const, inThread);
-  line('no audit (bare write path)', t.bare);
-  line('metadata only', t.metadata, t.bare);
-  line('metadata + hash chain', t['metadata + chain'], t.metadata);
-  const chainCost = (t['metadata + chain'].cpuMicrosPerEvent / t.metadata.cpuMicrosPerEvent - 1) * 100;
-  const auditCost = (t['metadata + chain'].cpuMicrosPerEvent / t.bare.cpuMicrosPerEvent - 1) * 100;
-  console.log(`  → hash chain: +${chainCost.toFixed(1)} % CPU per append (goal ≤ ${goal} %: ${chainCost <= goal ? 'met' : 'NOT met'}); chain + metadata vs no audit: +${auditCost.toFixed(1)} % (${auditCost <= goal ? 'met' : 'NOT met'})`);
-  console.log('durable appends (writer thread, group commit, fsync: what a node does)');
-  const d = await rounds([false, true].map((c) => (c ? 'chain' : 'none')) as ('none' | 'chain')[], (m) => durable(m === 'chain'));
-  line('metadata, no chain', d.none);
-  line('metadata + hash chain', d.chain, d.none);
-  const slower = (d.none.eventsPerSecond / d.chain.eventsPerSecond - 1) * 100;
-  console.log(`  → hash chain: ${slower >= 0 ? '+' : ''}${slower.toFixed(1)} % wall time per append (goal ≤ ${goal} %: ${slower <= goal ? 'met' : 'NOT met'})`);
-  if (d.none.bytesPerEvent !== undefined && d.chain.bytesPerEvent !== undefined) {
-    const extra = d.chain.bytesPerEvent - d.none.bytesPerEvent;
-    console.log(`  → bytes written per event (fewest of the rounds): ${Math.round(d.none.bytesPerEvent)} without the chain, ${Math.round(d.chain.bytesPerEvent)} with it (${extra >= 0 ? '+' : ''}${Math.round(extra)}, ${pct(d.chain.bytesPerEvent, d.none.bytesPerEvent)})`);
+  const [bare, metadata, chained] = [medianRun(t.bare), medianRun(t.metadata), medianRun(t['metadata + chain'])];
+  line('no audit (bare write path)', bare);
+  line('metadata only', metadata, bare);
+  line('metadata + hash chain', chained, metadata);
+  const chainCost = slowdown(chained.cpuMicrosPerEvent, metadata.cpuMicrosPerEvent);
+  const auditCost = slowdown(chained.cpuMicrosPerEvent, bare.cpuMicrosPerEvent);
+  console.log(`  → hash chain: ${signed(chainCost)} CPU per append (goal ≤ ${goal} %: ${chainCost <= goal ? 'met' : 'NOT met'}); chain + metadata vs no audit: ${signed(auditCost)} (${auditCost <= goal ? 'met' : 'NOT met'})`);
+  console.log(`durable appends (writer thread, group commit, fsync: what a node does); per repetition ${APPENDS.toLocaleString('en')} appends timed after ${WARMUP.toLocaleString('en')} untimed ones`);
+  const d = await rounds(['none', 'chain'] as const, (m) => durable(m === 'chain'));
+  // Each round's own cost of the chain: its two runs were next to each other in time.
+  const wallCosts = d.none.map((none, r) => slowdown(none.eventsPerSecond, d.chain[r]!.eventsPerSecond));
+  const cpuCosts = d.none.map((none, r) => slowdown(d.chain[r]!.cpuMicrosPerEvent, none.cpuMicrosPerEvent));
+  for (let r = 0; r < ROUNDS; r++) {
+    console.log(`  round ${String(r + 1).padStart(2)}${r % 2 ? ' (chain first)' : '              '}  no chain ${cell(d.none[r]!)} | chain ${cell(d.chain[r]!)} | wall ${signed(wallCosts[r]!).padStart(8)}, CPU ${signed(cpuCosts[r]!).padStart(8)}`);
+  }
+  const [none, chain] = [medianRun(d.none), medianRun(d.chain)];
+  line('metadata, no chain (median)', none);
+  line('metadata + hash chain (median)', chain, none);
+  const slower = median(wallCosts);
+  console.log(`  → hash chain: ${signed(slower)} wall time per append, median of the ${ROUNDS} rounds' own figures (goal ≤ ${goal} %: ${slower <= goal ? 'met' : 'NOT met'}); ratio of the medians ${signed(slowdown(none.eventsPerSecond, chain.eventsPerSecond))}; CPU ${signed(median(cpuCosts))} (${median(d.none.map((n, r) => d.chain[r]!.cpuMicrosPerEvent - n.cpuMicrosPerEvent)).toFixed(1)} µs per event, median of the rounds); rounds within the goal: ${wallCosts.filter((c) => c <= goal).length} of ${ROUNDS}`);
+  if (none.bytesPerEvent !== undefined && chain.bytesPerEvent !== undefined) {
+    const extra = chain.bytesPerEvent - none.bytesPerEvent;
+    console.log(`  → bytes written per event (median): ${Math.round(none.bytesPerEvent)} without the chain, ${Math.round(chain.bytesPerEvent)} with it (${extra >= 0 ? '+' : ''}${Math.round(extra)}, ${pct(chain.bytesPerEvent, none.bytesPerEvent)})`);
   }
 }
 
@@ -203,9 +248,10 @@ async function verifySpeed(): Promise<void> {
 }
 
 try {
-  console.log(`bench:audit — ${APPENDS.toLocaleString('en')} appends of 2 events per run, ${ROUNDS} rounds, modes alternated; best wall rate and lowest CPU per mode (load average ${loadavg()[0]!.toFixed(1)} at start)`);
+  console.log(`bench:audit — ${APPENDS.toLocaleString('en')} appends of 2 events per run, ${ROUNDS} rounds, modes interleaved (order reversed every round); every repetition and the medians (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start)`);
   await compareAppends();
   await verifySpeed();
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

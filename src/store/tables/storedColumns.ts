@@ -10,8 +10,8 @@
 // limit) are read this way: the next task reads them back from their files anyway, and smaller
 // tables keep the plain path (one read of each partition, no second one for the values).
 import type { InstanceColumns } from '../../components/columns.js';
-import { TAKE_UNLOADED } from '../../components/columns.js';
-import { decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumns, type ColumnarMeta } from './columnarTable.js';
+import { STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
+import { decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumnsTransient, type ColumnarMeta } from './columnarTable.js';
 
 /** Where lazily read columns come from: the input table and its rows (ascending; all when undefined). */
 export interface StoredRows {
@@ -29,7 +29,7 @@ export function storedColumns(dir: string): InstanceColumns | undefined {
   const keys = new Array<string>(meta.count);
   let at = 0;
   for (let p = 0; p < meta.partitionRows.length; p++) {
-    const part = decodeUtf8Column(readPartitionColumns(dir, p)[0]!);
+    const part = decodeUtf8Column(readPartitionColumnsTransient(dir, p)[0]!);
     if (at + part.length > meta.count) throw new Error(`${dir}: its partitions hold more rows than its count ${meta.count}`);
     for (let r = 0; r < part.length; r++) keys[at + r] = part[r]!;
     at += part.length;
@@ -46,13 +46,23 @@ export function unloadedSource(columns: InstanceColumns): StoredRows | undefined
   return (columns as { [SOURCE]?: () => StoredRows | undefined })[SOURCE]?.();
 }
 
-/** Rows [from, to) of the source's rows, read from its partition files: features and labels. */
-export function readStoredRows(source: StoredRows, from: number, to: number): { features: Float64Array[]; labels?: Float64Array } {
+/** Where {@link readStoredRows} may put its rows: one array per feature (and labels), each at least `to - from` long. */
+export interface StoredRowsBuffers {
+  readonly features: readonly Float64Array[];
+  readonly labels?: Float64Array;
+}
+
+/**
+ * Rows [from, to) of the source's rows, read from its partition files: features and labels. Into
+ * `into` when given (the result is views of its first `to - from` values: a reader that goes through a
+ * table in pieces reuses the same memory, issue 17), else into new arrays.
+ */
+export function readStoredRows(source: StoredRows, from: number, to: number, into?: StoredRowsBuffers): { features: Float64Array[]; labels?: Float64Array } {
   const { dir, meta, rows } = source;
   const width = meta.width ?? 0;
   const n = to - from;
-  const features = Array.from({ length: width }, () => new Float64Array(n));
-  const labels = meta.labelled ? new Float64Array(n) : undefined;
+  const features = Array.from({ length: width }, (_, c) => (into ? into.features[c]!.subarray(0, n) : new Float64Array(n)));
+  const labels = meta.labelled ? (into?.labels ? into.labels.subarray(0, n) : new Float64Array(n)) : undefined;
   const first = meta.labelled ? 2 : 1;
   // Partition p holds input rows [starts[p], starts[p + 1]); the rows asked for ascend, so each
   // partition is read once (the one in hand is kept until a row past it is asked for).
@@ -61,7 +71,7 @@ export function readStoredRows(source: StoredRows, from: number, to: number): { 
   if (!rows) {
     // Every row in order: each partition's part of [from, to) copied column by column.
     for (let q = partitionOf(starts, Math.min(from, starts[starts.length - 1]! - 1)); n > 0 && q < meta.partitionRows.length && starts[q]! < to; q++) {
-      const data = readPartitionColumns(dir, q);
+      const data = readPartitionColumnsTransient(dir, q);
       const lo = Math.max(from, starts[q]!);
       const hi = Math.min(to, starts[q + 1]!);
       const local = (column: Float64Array) => column.subarray(lo - starts[q]!, hi - starts[q]!);
@@ -77,7 +87,7 @@ export function readStoredRows(source: StoredRows, from: number, to: number): { 
     const r = rows[from + i]!;
     if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
       p = partitionOf(starts, r);
-      const data = readPartitionColumns(dir, p);
+      const data = readPartitionColumnsTransient(dir, p);
       columns = Array.from({ length: width }, (_, c) => float64Column(data[first + c]!));
       labelColumn = meta.labelled ? float64Column(data[1]!) : undefined;
     }
@@ -86,6 +96,27 @@ export function readStoredRows(source: StoredRows, from: number, to: number): { 
     if (labels) labels[i] = labelColumn![local]!;
   }
   return { features, ...(labels ? { labels } : {}) };
+}
+
+/** The source's labels alone (the features are not copied); undefined when it is not labelled. */
+export function readStoredLabels(source: StoredRows): Float64Array | undefined {
+  const { dir, meta, rows } = source;
+  if (!meta.labelled) return undefined;
+  const starts = [0];
+  for (const count of meta.partitionRows) starts.push(starts[starts.length - 1]! + count);
+  const n = rows ? rows.length : meta.count;
+  const out = new Float64Array(n);
+  let p = -1;
+  let column: Float64Array = new Float64Array(0);
+  for (let i = 0; i < n; i++) {
+    const r = rows ? rows[i]! : i;
+    if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
+      p = partitionOf(starts, r);
+      column = float64Column(readPartitionColumnsTransient(dir, p)[1]!);
+    }
+    out[i] = column[r - starts[p]!]!;
+  }
+  return out;
 }
 
 function partitionOf(starts: readonly number[], r: number): number {
@@ -113,6 +144,13 @@ function lazyColumns(keys: readonly string[], source: StoredRows): InstanceColum
   if (source.meta.labelled) Object.defineProperty(columns, 'labels', { get: () => load().labels, enumerable: true });
   if (source.meta.labelFirst) columns.labelFirst = true;
   Object.defineProperty(columns, SOURCE, { value: () => (values ? undefined : source), enumerable: false });
+  const reader: StoredRowsReader = {
+    width: source.meta.width ?? 0,
+    labelled: source.meta.labelled === true,
+    rows: (from, to, into) => readStoredRows(source, from, to, into),
+    labels: () => readStoredLabels(source),
+  };
+  Object.defineProperty(columns, STORED_ROWS, { value: () => (values ? undefined : reader), enumerable: false });
   Object.defineProperty(columns, TAKE_UNLOADED, {
     enumerable: false,
     value: (indexes: Int32Array): InstanceColumns | undefined => {

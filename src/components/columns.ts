@@ -208,3 +208,30 @@ export const STORED_ROWS = Symbol('storedRows');
 export function storedRowsReader(columns: InstanceColumns): StoredRowsReader | undefined {
   return (columns as { [STORED_ROWS]?: () => StoredRowsReader | undefined })[STORED_ROWS]?.();
 }
+
+/**
+ * Columns read from storage may leave their keys unread (issue 17): a component that only passes
+ * them on (FeatureScale) never makes a string per row, and the output writer copies the key bytes
+ * from the input's partitions. `keys` is still there and decodes them on first use. These columns
+ * carry their row count, and {@link withValues} carries the unread keys over to a derived table.
+ */
+export const ROW_COUNT = Symbol('rowCount');
+export const KEYS_UNREAD = Symbol('keysUnread');
+
+/** The number of rows, without decoding keys that are still unread. */
+export function rowCountOf(columns: InstanceColumns): number {
+  return (columns as { [ROW_COUNT]?: number })[ROW_COUNT] ?? columns.keys.length;
+}
+
+/** The same rows (the same keys, unread ones included) with other feature (and label) columns. */
+export function withValues(columns: InstanceColumns, values: { features: Float64Array[]; labels?: Float64Array }): InstanceColumns {
+  const keys = Object.getOwnPropertyDescriptor(columns, 'keys');
+  if (!keys?.get) return { keys: columns.keys, features: values.features, ...(values.labels ? { labels: values.labels } : {}) };
+  const out = { features: values.features, ...(values.labels ? { labels: values.labels } : {}) } as { features: Float64Array[]; labels?: Float64Array };
+  Object.defineProperty(out, 'keys', { get: keys.get, enumerable: true });
+  for (const symbol of [ROW_COUNT, KEYS_UNREAD]) {
+    const d = Object.getOwnPropertyDescriptor(columns, symbol);
+    if (d) Object.defineProperty(out, symbol, d);
+  }
+  return out as unknown as InstanceColumns;
+}

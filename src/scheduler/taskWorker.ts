@@ -4,7 +4,7 @@
 // of a component wait on each other through the federation, so they interleave at its awaits).
 import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, PartyRef, Tracker } from '../components/contract.js';
-import { markConsumable } from '../components/columns.js';
+import { markConsumable, rowCountOf } from '../components/columns.js';
 import { rawLinesIfAny } from '../components/rawLines.js';
 import { flushPaillierStats } from '../components/crypto/cryptoStats.js';
 import { COMPONENTS } from '../components/registry.js';
@@ -132,7 +132,7 @@ function passData(data: Record<string, DataTable>): ComponentOutput {
  * rows' when they are already built (a getter that would build them is not called: 0).
  */
 function rowCount(table: DataTable): number {
-  if (table.columns) return table.columns.keys.length;
+  if (table.columns) return rowCountOf(table.columns);
   const raw = rawLinesIfAny(table);
   if (raw) return raw.keys.length;
   const rows = Object.getOwnPropertyDescriptor(table, 'rows')?.value as unknown[] | undefined;

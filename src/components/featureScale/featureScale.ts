@@ -8,7 +8,7 @@
 // columns (`columnsOf`: its own, or converted once from instance rows), and the output is a
 // columnar table, so no row object is built. Same operations in the same order as the row-by-row
 // code they replaced: every statistic, scaled value and model number is the same double.
-import { type InstanceColumns, columnarTable, columnsOf, consumableColumns } from '../columns.js';
+import { type InstanceColumns, columnarTable, columnsOf, consumableColumns, rowCountOf, withValues } from '../columns.js';
 import type { Component, ComponentInput, DataTable, ModelBuffers } from '../contract.js';
 import { columnStats, nearestRankQuantiles } from './columnStats.js';
 
@@ -74,7 +74,7 @@ function featureColumns(table: DataTable): InstanceColumns {
   const columns = columnsOf(table);
   const width = table.schema.header.length;
   if (!columns) throw new Error('FeatureScale: the input rows are not instances of one width with numeric features (run DataIO first)');
-  if (columns.keys.length === 0 && columns.features.length < width) {
+  if (rowCountOf(columns) === 0 && columns.features.length < width) {
     return { ...columns, features: table.schema.header.map((_, c) => columns.features[c] ?? new Float64Array(0)) };
   }
   if (columns.features.length < width) {
@@ -207,7 +207,8 @@ function transform(plan: ScalePlan, columns: InstanceColumns, inPlace: boolean):
     const at = plan.index[c]!;
     features[at] = scaleColumn(plan, c, features[at]!, inPlace);
   }
-  return { keys: columns.keys, features, ...(columns.labels ? { labels: columns.labels } : {}) };
+  // The same keys, unread ones included (a big stored table's: the writer copies their bytes).
+  return withValues(columns, { features, ...(columns.labels ? { labels: columns.labels } : {}) });
 }
 
 /**

@@ -32,9 +32,9 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, re
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
-import type { InstanceColumns } from '../../components/columns.js';
+import { rowCountOf, type InstanceColumns } from '../../components/columns.js';
 import { predictPartition, type PredictMeta } from './predictTableFile.js';
-import { readStoredRows, unloadedSource } from './storedColumns.js';
+import { readStoredKeys, readStoredRows, unloadedSource, unreadKeysSource } from './storedColumns.js';
 import { predictRowsOf, type PredictColumns } from '../../components/predictColumns.js';
 
 /**
@@ -99,23 +99,27 @@ export function writeColumnarColumns(dir: string, columns: InstanceColumns, part
   // Values never read from the input table (storedColumns.ts): copied file to file, a partition's
   // rows at a time, so they are never whole in memory.
   const source = unloadedSource(columns);
+  // Keys never read from the input table: their bytes copied from its partitions (no string per row).
+  const keySource = unreadKeysSource(columns);
+  const keyData = keySource ? (from: number, to: number) => readStoredKeys(keySource, from, to) : undefined;
   if (source) {
-    const { keys } = columns;
+    const count = rowCountOf(columns);
     const kind = instancesKind(source.meta.width ?? 0, source.meta.labelled === true, columns.labelFirst === true);
     // One set of partition-sized buffers for all partitions (each batch is written before the next
     // is read): no fresh memory per partition (see `scratch` on why that matters with big heaps).
     let into: { size: number; features: Float64Array[]; labels?: Float64Array } | undefined;
-    return writePartitions(dir, keys.length, partitions, kind, (from, to) => {
+    return writePartitions(dir, count, partitions, kind, (from, to) => {
       if (!into || into.size < to - from) {
-        const size = Math.max(to - from, Math.min(keys.length, DEFAULT_PARTITION_ROWS));
+        const size = Math.max(to - from, Math.min(count, DEFAULT_PARTITION_ROWS));
         into = { size, features: Array.from({ length: source.meta.width ?? 0 }, () => new Float64Array(size)), ...(source.meta.labelled ? { labels: new Float64Array(size) } : {}) };
       }
       const values = readStoredRows(source, from, to, into);
-      return instanceBatch({ keys: keys.slice(from, to), ...values }, 0, to - from);
+      const keys = keyData ? [] : columns.keys.slice(from, to);
+      return instanceBatch({ keys, ...values }, 0, to - from, keyData?.(from, to));
     });
   }
-  const { keys, features, labels } = columns;
-  return writePartitions(dir, keys.length, partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(columns, from, to));
+  const { features, labels } = columns;
+  return writePartitions(dir, rowCountOf(columns), partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(columns, from, to, keyData?.(from, to)));
 }
 
 export type KindMeta = Pick<ColumnarMeta, 'kind' | 'width' | 'labelled' | 'labelFirst' | 'predict'>;
@@ -401,11 +405,11 @@ function rowColumns(rows: readonly Row[], from: number, to: number, shape: Insta
 }
 
 /** Rows from..to of `columns` as a batch: each column a view of the given one (nothing copied but the keys' text). */
-export function instanceBatch(columns: InstanceColumns, from: number, to: number): RecordBatch {
+export function instanceBatch(columns: InstanceColumns, from: number, to: number, keys?: Data<Utf8>): RecordBatch {
   const { Field, Float64, Utf8, makeData } = arrow();
   const n = to - from;
   const fields: Field[] = [new Field('key', new Utf8(), false)];
-  const children: Data[] = [utf8Data(columns.keys, from, to)];
+  const children: Data[] = [keys ?? utf8Data(columns.keys, from, to)];
   if (columns.labels) {
     fields.push(new Field('label', new Float64(), false));
     children.push(makeData({ type: new Float64(), length: n, data: columns.labels.subarray(from, to) }));

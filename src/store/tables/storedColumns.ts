@@ -1,5 +1,6 @@
-// A big stored instance table's columns, read lazily (issue 17). The keys are read at once; the
-// feature and label columns only when a component first asks for them. A component that keeps a
+// A big stored instance table's columns, read lazily (issue 17). The keys, and the feature and
+// label columns, only when a component first asks for them (a component that passes the keys on
+// never makes their strings: the writer copies their bytes, `readStoredKeys`). A component that keeps a
 // subset of the rows without reading any value (Intersection) takes them with `takeUnloaded`
 // (columns.ts), and the output writer then copies the kept rows from the input's partition files
 // to the output's a partition at a time: the table's features are never whole in memory for that
@@ -10,8 +11,9 @@
 // limit) are read this way: the next task reads them back from their files anyway, and smaller
 // tables keep the plain path (one read of each partition, no second one for the values).
 import type { InstanceColumns } from '../../components/columns.js';
-import { STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
-import { decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumnsTransient, type ColumnarMeta } from './columnarTable.js';
+import { KEYS_UNREAD, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
+import type { Data, Utf8 } from 'apache-arrow';
+import { arrow, decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumnsTransient, type ColumnarMeta } from './columnarTable.js';
 
 /** Where lazily read columns come from: the input table and its rows (ascending; all when undefined). */
 export interface StoredRows {
@@ -22,20 +24,74 @@ export interface StoredRows {
 
 const SOURCE = Symbol('storedRows');
 
-/** An instances table's columns with the values read on first use; undefined for any other kind. */
+/**
+ * An instances table's columns with the values read on first use, and the keys too (their strings
+ * are made when `keys` is first read: a component that passes them on never makes them); undefined
+ * for any other kind.
+ */
 export function storedColumns(dir: string): InstanceColumns | undefined {
   const meta = readColumnarMeta(dir);
   if (meta.kind !== 'instances') return undefined;
-  const keys = new Array<string>(meta.count);
-  let at = 0;
-  for (let p = 0; p < meta.partitionRows.length; p++) {
-    const part = decodeUtf8Column(readPartitionColumnsTransient(dir, p)[0]!);
-    if (at + part.length > meta.count) throw new Error(`${dir}: its partitions hold more rows than its count ${meta.count}`);
-    for (let r = 0; r < part.length; r++) keys[at + r] = part[r]!;
-    at += part.length;
+  let total = 0;
+  for (const count of meta.partitionRows) total += count;
+  if (total !== meta.count) throw new Error(`${dir}: its partitions hold ${total} rows, its count is ${meta.count}`);
+  const readKeys = (): string[] => {
+    const keys = new Array<string>(meta.count);
+    let at = 0;
+    for (let p = 0; p < meta.partitionRows.length; p++) {
+      const part = decodeUtf8Column(readPartitionColumnsTransient(dir, p)[0]!);
+      if (at + part.length > meta.count) throw new Error(`${dir}: its partitions hold more rows than its count ${meta.count}`);
+      for (let r = 0; r < part.length; r++) keys[at + r] = part[r]!;
+      at += part.length;
+    }
+    if (at !== meta.count) throw new Error(`${dir}: its partitions hold ${at} rows, its count is ${meta.count}`);
+    return keys;
+  };
+  return lazyColumns(readKeys, meta.count, { dir, meta, rows: undefined });
+}
+
+/**
+ * The source of columns whose keys were never read (the writer then copies their bytes from the
+ * source's partitions, {@link readStoredKeys}), else undefined.
+ */
+export function unreadKeysSource(columns: InstanceColumns): StoredRows | undefined {
+  return (columns as { [KEYS_UNREAD]?: () => StoredRows | undefined })[KEYS_UNREAD]?.();
+}
+
+/** Rows [from, to) of the source's keys as a Utf8 column: their bytes copied, no string made. */
+export function readStoredKeys(source: StoredRows, from: number, to: number): Data<Utf8> {
+  const { dir, meta, rows } = source;
+  const n = to - from;
+  const starts = [0];
+  for (const count of meta.partitionRows) starts.push(starts[starts.length - 1]! + count);
+  const offsets = new Int32Array(n + 1);
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  let p = -1;
+  let partOffsets: Int32Array = new Int32Array(0);
+  let partBytes: Uint8Array = new Uint8Array(0);
+  for (let i = 0; i < n; i++) {
+    const r = rows ? rows[from + i]! : from + i;
+    if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
+      p = partitionOf(starts, r);
+      const data = readPartitionColumnsTransient(dir, p)[0]!;
+      partOffsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + data.length + 1);
+      partBytes = data.values as Uint8Array;
+    }
+    const local = r - starts[p]!;
+    // The bytes are copied now (the partition's buffer is reused by the next read).
+    const bytes = partBytes.slice(partOffsets[local]!, partOffsets[local + 1]!);
+    pieces.push(bytes);
+    offsets[i + 1] = length += bytes.length;
   }
-  if (at !== meta.count) throw new Error(`${dir}: its partitions hold ${at} rows, its count is ${meta.count}`);
-  return lazyColumns(keys, { dir, meta, rows: undefined });
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  const { Utf8, makeData } = arrow();
+  return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: out });
 }
 
 /**
@@ -136,13 +192,18 @@ function partitionOf(starts: readonly number[], r: number): number {
  * (then kept). `[TAKE_UNLOADED]` keeps a subset without reading them; `[SOURCE]` names the source
  * while nothing was read.
  */
-function lazyColumns(keys: readonly string[], source: StoredRows): InstanceColumns {
+function lazyColumns(keysOf: readonly string[] | (() => string[]), count: number, source: StoredRows): InstanceColumns {
   let values: { features: Float64Array[]; labels?: Float64Array } | undefined;
-  const load = () => (values ??= readStoredRows(source, 0, keys.length));
-  const columns = { keys } as { keys: readonly string[]; features: Float64Array[]; labels?: Float64Array; labelFirst?: boolean };
+  let keys = typeof keysOf === 'function' ? undefined : keysOf;
+  const keysNow = (): readonly string[] => (keys ??= (keysOf as () => string[])());
+  const load = () => (values ??= readStoredRows(source, 0, count));
+  const columns = {} as { keys: readonly string[]; features: Float64Array[]; labels?: Float64Array; labelFirst?: boolean };
+  Object.defineProperty(columns, 'keys', { get: keysNow, enumerable: true });
   Object.defineProperty(columns, 'features', { get: () => load().features, enumerable: true });
   if (source.meta.labelled) Object.defineProperty(columns, 'labels', { get: () => load().labels, enumerable: true });
   if (source.meta.labelFirst) columns.labelFirst = true;
+  Object.defineProperty(columns, ROW_COUNT, { value: count, enumerable: false });
+  Object.defineProperty(columns, KEYS_UNREAD, { value: () => (keys ? undefined : source), enumerable: false });
   Object.defineProperty(columns, SOURCE, { value: () => (values ? undefined : source), enumerable: false });
   const reader: StoredRowsReader = {
     width: source.meta.width ?? 0,
@@ -155,13 +216,14 @@ function lazyColumns(keys: readonly string[], source: StoredRows): InstanceColum
     enumerable: false,
     value: (indexes: Int32Array): InstanceColumns | undefined => {
       if (values) return undefined;
+      const all = keysNow();
       const taken = new Array<string>(indexes.length);
       const rows = new Int32Array(indexes.length);
       for (let i = 0; i < indexes.length; i++) {
-        taken[i] = keys[indexes[i]!]!;
+        taken[i] = all[indexes[i]!]!;
         rows[i] = source.rows ? source.rows[indexes[i]!]! : indexes[i]!;
       }
-      return lazyColumns(taken, { ...source, rows });
+      return lazyColumns(taken, taken.length, { ...source, rows });
     },
   });
   return columns;

@@ -235,3 +235,17 @@ export function withValues(columns: InstanceColumns, values: { features: Float64
   }
   return out as unknown as InstanceColumns;
 }
+
+export const MAP_STORED = Symbol('mapStored');
+
+/**
+ * Columns still unread from storage with `map` applied to each piece of feature columns as it is
+ * read (in place, value by value: the same rows, other values), still unread: the writer then reads,
+ * maps and writes the table a partition at a time (issue 17, FeatureScale's transform). Undefined
+ * for any other columns or once their values were read. `labelFirst`: the result's (rows made from
+ * it put the label first or not).
+ */
+export function mapStoredFeatures(columns: InstanceColumns, map: (features: Float64Array[]) => void, labelFirst: boolean): InstanceColumns | undefined {
+  type Map = (map: (features: Float64Array[]) => void, labelFirst: boolean) => InstanceColumns | undefined;
+  return (columns as { [MAP_STORED]?: Map })[MAP_STORED]?.(map, labelFirst);
+}

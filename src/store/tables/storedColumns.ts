@@ -11,7 +11,7 @@
 // limit) are read this way: the next task reads them back from their files anyway, and smaller
 // tables keep the plain path (one read of each partition, no second one for the values).
 import type { InstanceColumns } from '../../components/columns.js';
-import { KEYS_UNREAD, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
+import { KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
 import type { Data, Utf8 } from 'apache-arrow';
 import { arrow, decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumnsTransient, type ColumnarMeta } from './columnarTable.js';
 
@@ -20,6 +20,8 @@ export interface StoredRows {
   readonly dir: string;
   readonly meta: ColumnarMeta;
   readonly rows: Int32Array | undefined;
+  /** Applied in place to the feature columns of every piece read (columns.ts `mapStoredFeatures`). */
+  readonly mapFeatures?: (features: Float64Array[]) => void;
 }
 
 const SOURCE = Symbol('storedRows');
@@ -134,6 +136,7 @@ export function readStoredRows(source: StoredRows, from: number, to: number, int
       for (let c = 0; c < width; c++) features[c]!.set(local(float64Column(data[first + c]!)), lo - from);
       if (labels) labels.set(local(float64Column(data[1]!)), lo - from);
     }
+    source.mapFeatures?.(features);
     return { features, ...(labels ? { labels } : {}) };
   }
   let p = -1;
@@ -151,6 +154,7 @@ export function readStoredRows(source: StoredRows, from: number, to: number, int
     for (let c = 0; c < width; c++) features[c]![i] = columns[c]![local]!;
     if (labels) labels[i] = labelColumn![local]!;
   }
+  source.mapFeatures?.(features);
   return { features, ...(labels ? { labels } : {}) };
 }
 
@@ -212,6 +216,16 @@ function lazyColumns(keysOf: readonly string[] | (() => string[]), count: number
     labels: () => readStoredLabels(source),
   };
   Object.defineProperty(columns, STORED_ROWS, { value: () => (values ? undefined : reader), enumerable: false });
+  Object.defineProperty(columns, MAP_STORED, {
+    enumerable: false,
+    value: (map: (features: Float64Array[]) => void, labelFirst: boolean): InstanceColumns | undefined => {
+      if (values) return undefined;
+      const before = source.mapFeatures;
+      const mapFeatures = before ? (features: Float64Array[]) => (before(features), map(features)) : map;
+      const { labelFirst: _, ...meta } = source.meta;
+      return lazyColumns(keys ?? keysOf, count, { ...source, meta: labelFirst ? { ...meta, labelFirst: true } : meta, mapFeatures });
+    },
+  });
   Object.defineProperty(columns, TAKE_UNLOADED, {
     enumerable: false,
     value: (indexes: Int32Array): InstanceColumns | undefined => {

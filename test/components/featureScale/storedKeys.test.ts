@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows, untouchedColumns } from '../../../src/components/columns.js';
-import type { DataTable, Instance } from '../../../src/components/contract.js';
+import { columnarTable, columnsFromRows, storedRowsReader, untouchedColumns } from '../../../src/components/columns.js';
+import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
 import { featureScale } from '../../../src/components/featureScale/featureScale.js';
 import { readColumnarRows } from '../../../src/store/tables/columnarTable.js';
 import { storedColumns, unreadKeysSource } from '../../../src/store/tables/storedColumns.js';
@@ -36,9 +36,11 @@ function breast(): DataTable<Instance> {
   };
 }
 
-async function scale(data: DataTable) {
+const CAP = { method: 'standard_scale', mode: 'cap', feat_upper: 0.9, feat_lower: 0.1 };
+
+async function scale(data: DataTable, params: Record<string, unknown> = CAP, model?: ComponentOutput['model']) {
   const ctx = new InProcessJob().context({ role: 'guest', partyId: '9999' });
-  return featureScale(componentInput({ module: 'FeatureScale', role: 'guest', params: { method: 'standard_scale', mode: 'cap', feat_upper: 0.9, feat_lower: 0.1 }, data: { data } }), ctx);
+  return featureScale(componentInput({ module: 'FeatureScale', role: 'guest', params, data: { data }, ...(model ? { model } : {}) }), ctx);
 }
 
 t('given a table read from stored partitions, when scaled and written, then its keys are never decoded and the table is the in-memory one', async () => {
@@ -58,5 +60,38 @@ t('given a table read from stored partitions, when scaled and written, then its 
   assert.equal([...out.keys], [...untouchedColumns(inMemory.data!)!.keys]);
   assert.is(unreadKeysSource(stored), undefined);
 });
+
+/** Exact JSON (-0, NaN, ±Infinity visible) of a stored table's rows. */
+const exact = (dir: string) =>
+  JSON.stringify(readColumnarRows(dir), (_, v) => (typeof v === 'number' && (Object.is(v, -0) || !Number.isFinite(v)) ? `#${Object.is(v, -0) ? '-0' : v}` : v));
+
+const STREAMED: Record<string, unknown>[] = [
+  { method: 'standard_scale' },
+  { method: 'standard_scale', feat_upper: 0.5, feat_lower: -0.25 },
+  { method: 'min_max_scale', feat_upper: 0.8, feat_lower: 0.05, scale_col_indexes: [0, 3, 5] },
+];
+
+for (const params of STREAMED) {
+  t(`given a stored table, when scaled with ${JSON.stringify(params)} (not cap), then it is read a piece at a time, never whole, and the written table and model are the in-memory ones`, async () => {
+    const table = breast();
+    writeOutputColumns(store, 'input', columnsFromRows(table.rows)!, 0, 4);
+    const stored = storedColumns(store.columnarPathOf('input'))!;
+    const inMemory = await scale(columnarTable(table.schema, columnsFromRows(table.rows)!), params);
+    const fromStore = await scale(columnarTable(table.schema, stored), params);
+    assert.equal(fromStore.model, inMemory.model);
+    writeOutputColumns(store, 'expected', untouchedColumns(inMemory.data!)!, 0, 3);
+    writeOutputColumns(store, 'actual', untouchedColumns(fromStore.data!)!, 0, 3);
+    assert.ok(storedRowsReader(stored), 'the input values were loaded whole');
+    assert.ok(unreadKeysSource(stored), 'the keys were decoded');
+    assert.is(exact(store.columnarPathOf('actual')), exact(store.columnarPathOf('expected')));
+    // The model applied to the stored table (predict): the rows the same model gives in memory.
+    const predicted = await scale(columnarTable(table.schema, stored), {}, inMemory.model);
+    const predictedInMemory = await scale(columnarTable(table.schema, columnsFromRows(table.rows)!), {}, inMemory.model);
+    writeOutputColumns(store, 'predicted', untouchedColumns(predicted.data!)!, 0, 2);
+    writeOutputColumns(store, 'predictedInMemory', untouchedColumns(predictedInMemory.data!)!, 0, 5);
+    assert.is(exact(store.columnarPathOf('predicted')), exact(store.columnarPathOf('predictedInMemory')));
+    assert.ok(storedRowsReader(stored));
+  });
+}
 
 t.run();

@@ -67,7 +67,8 @@ export function readStoredKeys(source: StoredRows, from: number, to: number): Da
   const starts = [0];
   for (const count of meta.partitionRows) starts.push(starts[starts.length - 1]! + count);
   const offsets = new Int32Array(n + 1);
-  const pieces: Uint8Array[] = [];
+  // Bytes copied one by one into a buffer grown by doubling (ids are short: no view or slice per row).
+  let out = new Uint8Array(Math.max(16, n * 12));
   let length = 0;
   let p = -1;
   let partOffsets: Int32Array = new Int32Array(0);
@@ -81,19 +82,18 @@ export function readStoredKeys(source: StoredRows, from: number, to: number): Da
       partBytes = data.values as Uint8Array;
     }
     const local = r - starts[p]!;
-    // The bytes are copied now (the partition's buffer is reused by the next read).
-    const bytes = partBytes.slice(partOffsets[local]!, partOffsets[local + 1]!);
-    pieces.push(bytes);
-    offsets[i + 1] = length += bytes.length;
-  }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
+    const a = partOffsets[local]!;
+    const b = partOffsets[local + 1]!;
+    if (length + (b - a) > out.length) {
+      const grown = new Uint8Array(Math.max(out.length * 2, length + (b - a)));
+      grown.set(out.subarray(0, length));
+      out = grown;
+    }
+    for (let k = a; k < b; k++) out[length++] = partBytes[k]!;
+    offsets[i + 1] = length;
   }
   const { Utf8, makeData } = arrow();
-  return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: out });
+  return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: out.subarray(0, length) });
 }
 
 /**

@@ -38,7 +38,8 @@ for (const scenario of LR_SCENARIOS) {
     assert.ok(stored.length >= 2);
     if (STREAMED.has(scenario)) stored.forEach((c, i) => assert.ok(storedRowsReader(c), `table ${i}: its values were loaded whole`));
     const plain = scenario !== 'paillier-batches';
-    assert.is(lrRunText(asStored, plain), lrRunText(asRows, plain));
+    // Compared without a diff (uvu's diff of two texts this long takes minutes).
+    assert.ok(lrRunText(asStored, plain) === lrRunText(asRows, plain), 'the run on stored partitions differs from the run on rows');
   });
 }
 

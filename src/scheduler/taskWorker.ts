@@ -9,6 +9,7 @@ import { rawLinesIfAny } from '../components/rawLines.js';
 import { flushPaillierStats } from '../components/crypto/cryptoStats.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
+import { releasePartitionScratch } from '../store/tables/columnarTable.js';
 import { loadTaskInput, writeTaskOutput } from './taskTables.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
@@ -48,6 +49,8 @@ port.on('message', ({ task, message }: ToWorkerEnvelope) => {
         )
         .finally(() => {
           tasks.delete(task);
+          // Idle: the partition read buffer goes too (it is as big as a wide table's partition file).
+          if (tasks.size === 0) releasePartitionScratch();
           // Idle after a big task: its dead tables are freed now, not when this worker next allocates.
           if (fresh.big && tasks.size === 0) collectGarbage();
         });

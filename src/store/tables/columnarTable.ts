@@ -281,6 +281,15 @@ export function readPartitionColumnsTransient(dir: string, index: number): reado
   }
 }
 
+/**
+ * Drops this thread's scratch buffer (a partition of a wide table can be hundreds of MB): a task
+ * worker calls it when it goes idle.
+ */
+export function releasePartitionScratch(): void {
+  scratch = undefined;
+  scratchHolds = undefined;
+}
+
 /** The rows of a partition as [key, value] (instances rebuilt as plain objects). */
 export function partitionRows(meta: ColumnarMeta, part: ColumnarPartition, limit = Infinity): [string, unknown][] {
   const n = Math.min(limit, part.keys.length);

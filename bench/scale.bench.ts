@@ -15,6 +15,7 @@
 //        them in later runs (10M rows take minutes to generate; the files are the same every time),
 //      BENCH_FLOOR=0 skips the DuckDB floor (it reads both files again: ~50 s at 10M rows),
 //      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+//      FEDFLOW_NODE_STDOUT=<file> keeps the child's stdout there (e.g. its `--trace-gc` lines),
 //      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window
 //        (also when the job fails or the node dies).
 // If the node dies, the bench says how (exit code or signal) and prints the tail of its stderr and log.

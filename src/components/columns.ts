@@ -186,3 +186,66 @@ export function compactRows(columns: InstanceColumns, indexes: Int32Array): Inst
     ...(columns.labelFirst ? { labelFirst: true } : {}),
   };
 }
+
+/**
+ * Reads a stored table's rows a piece at a time (issue 17): what columns whose values the runtime
+ * reads lazily (store/tables/storedColumns.ts) offer while their values are unread. A component
+ * that goes through the rows in order (HeteroLR's mini-batches) reads each piece into the same
+ * buffers instead of loading the whole table (at 10M rows × 20 features, 1.6 GB).
+ */
+export interface StoredRowsReader {
+  readonly width: number;
+  readonly labelled: boolean;
+  /** Rows [from, to): into `into`'s arrays when given (views of their first to − from values), else new arrays. */
+  rows(from: number, to: number, into?: { readonly features: readonly Float64Array[]; readonly labels?: Float64Array }): { features: Float64Array[]; labels?: Float64Array };
+  /** The labels alone (undefined when the table has none). */
+  labels(): Float64Array | undefined;
+}
+
+export const STORED_ROWS = Symbol('storedRows');
+
+/** The reader of columns still unread from storage; undefined for any other columns or once they were read. */
+export function storedRowsReader(columns: InstanceColumns): StoredRowsReader | undefined {
+  return (columns as { [STORED_ROWS]?: () => StoredRowsReader | undefined })[STORED_ROWS]?.();
+}
+
+/**
+ * Columns read from storage may leave their keys unread (issue 17): a component that only passes
+ * them on (FeatureScale) never makes a string per row, and the output writer copies the key bytes
+ * from the input's partitions. `keys` is still there and decodes them on first use. These columns
+ * carry their row count, and {@link withValues} carries the unread keys over to a derived table.
+ */
+export const ROW_COUNT = Symbol('rowCount');
+export const KEYS_UNREAD = Symbol('keysUnread');
+
+/** The number of rows, without decoding keys that are still unread. */
+export function rowCountOf(columns: InstanceColumns): number {
+  return (columns as { [ROW_COUNT]?: number })[ROW_COUNT] ?? columns.keys.length;
+}
+
+/** The same rows (the same keys, unread ones included) with other feature (and label) columns. */
+export function withValues(columns: InstanceColumns, values: { features: Float64Array[]; labels?: Float64Array }): InstanceColumns {
+  const keys = Object.getOwnPropertyDescriptor(columns, 'keys');
+  if (!keys?.get) return { keys: columns.keys, features: values.features, ...(values.labels ? { labels: values.labels } : {}) };
+  const out = { features: values.features, ...(values.labels ? { labels: values.labels } : {}) } as { features: Float64Array[]; labels?: Float64Array };
+  Object.defineProperty(out, 'keys', { get: keys.get, enumerable: true });
+  for (const symbol of [ROW_COUNT, KEYS_UNREAD]) {
+    const d = Object.getOwnPropertyDescriptor(columns, symbol);
+    if (d) Object.defineProperty(out, symbol, d);
+  }
+  return out as unknown as InstanceColumns;
+}
+
+export const MAP_STORED = Symbol('mapStored');
+
+/**
+ * Columns still unread from storage with `map` applied to each piece of feature columns as it is
+ * read (in place, value by value: the same rows, other values), still unread: the writer then reads,
+ * maps and writes the table a partition at a time (issue 17, FeatureScale's transform). Undefined
+ * for any other columns or once their values were read. `labelFirst`: the result's (rows made from
+ * it put the label first or not).
+ */
+export function mapStoredFeatures(columns: InstanceColumns, map: (features: Float64Array[]) => void, labelFirst: boolean): InstanceColumns | undefined {
+  type Map = (map: (features: Float64Array[]) => void, labelFirst: boolean) => InstanceColumns | undefined;
+  return (columns as { [MAP_STORED]?: Map })[MAP_STORED]?.(map, labelFirst);
+}

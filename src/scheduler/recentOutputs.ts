@@ -6,7 +6,7 @@
 // kept as its columns, so the next task gets a columnar table again and no row object is built.
 // At most MAX_TABLES tables and MAX_ROWS rows in all are kept (the oldest leave first), so a
 // worker's memory stays bounded with tables of millions.
-import type { InstanceColumns } from '../components/columns.js';
+import { rowCountOf, type InstanceColumns } from '../components/columns.js';
 
 const MAX_TABLES = 8;
 const MAX_ROWS = 2_500_000;
@@ -16,7 +16,7 @@ type Rows = [string, unknown][];
 /** What was kept of a table: its rows, or its columns. */
 export type KeptTable = { readonly rows: Rows } | { readonly columns: InstanceColumns };
 
-const countOf = (table: KeptTable): number => ('rows' in table ? table.rows.length : table.columns.keys.length);
+const countOf = (table: KeptTable): number => ('rows' in table ? table.rows.length : rowCountOf(table.columns));
 
 export class RecentOutputs {
   private readonly tables = new Map<string, KeptTable>();

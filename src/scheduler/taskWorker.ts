@@ -4,11 +4,12 @@
 // of a component wait on each other through the federation, so they interleave at its awaits).
 import { parentPort } from 'node:worker_threads';
 import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, PartyRef, Tracker } from '../components/contract.js';
-import { markConsumable } from '../components/columns.js';
+import { markConsumable, rowCountOf } from '../components/columns.js';
 import { rawLinesIfAny } from '../components/rawLines.js';
 import { flushPaillierStats } from '../components/crypto/cryptoStats.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';
+import { releasePartitionScratch } from '../store/tables/columnarTable.js';
 import { loadTaskInput, writeTaskOutput } from './taskTables.js';
 import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
@@ -48,6 +49,8 @@ port.on('message', ({ task, message }: ToWorkerEnvelope) => {
         )
         .finally(() => {
           tasks.delete(task);
+          // Idle: the partition read buffer goes too (it is as big as a wide table's partition file).
+          if (tasks.size === 0) releasePartitionScratch();
           // Idle after a big task: its dead tables are freed now, not when this worker next allocates.
           if (fresh.big && tasks.size === 0) collectGarbage();
         });
@@ -132,7 +135,7 @@ function passData(data: Record<string, DataTable>): ComponentOutput {
  * rows' when they are already built (a getter that would build them is not called: 0).
  */
 function rowCount(table: DataTable): number {
-  if (table.columns) return table.columns.keys.length;
+  if (table.columns) return rowCountOf(table.columns);
   const raw = rawLinesIfAny(table);
   if (raw) return raw.keys.length;
   const rows = Object.getOwnPropertyDescriptor(table, 'rows')?.value as unknown[] | undefined;

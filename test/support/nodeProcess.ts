@@ -1,5 +1,6 @@
 // Starts a real node in a child process (for crash tests: it can be SIGKILLed).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('./nodeMain.js', import.meta.url));
@@ -38,7 +39,9 @@ export function spawnNode(env: Record<string, string>, wrap: readonly string[] =
       const m = out.match(/^listening (\S+)$/m);
       if (!m) return;
       child.stdout!.off('data', onData);
-      child.stdout!.resume();
+      // FEDFLOW_NODE_STDOUT=<file>: keep the child's later stdout (e.g. `--trace-gc` lines) instead of dropping it.
+      if (process.env.FEDFLOW_NODE_STDOUT) child.stdout!.pipe(createWriteStream(process.env.FEDFLOW_NODE_STDOUT));
+      else child.stdout!.resume();
       resolve({
         url: m[1]!, child, exited, stderrTail: () => tail,
         kill: async (signal = 'SIGKILL') => { child.kill(signal); await exited; },

@@ -16,26 +16,52 @@ export interface ColumnStats {
  * first clipped to [lower, upper] (StandardScale fits on the clipped data).
  */
 export function columnStats(column: Float64Array, lower = -Infinity, upper = Infinity): ColumnStats {
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let sumSq = 0;
-  let n = 0;
-  for (let r = 0; r < column.length; r++) {
-    let v = column[r]!;
-    if (Number.isNaN(v)) continue;
-    if (v > upper) v = upper;
-    else if (v < lower) v = lower;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    sumSq += v * v;
-    n++;
+  const sums = new StatsSums(lower, upper);
+  sums.add(column);
+  return sums.stats();
+}
+
+/**
+ * columnStats's sums over a column given in consecutive pieces (issue 17: a stored table's
+ * partitions, never whole in memory): the same operations in the same order, so the same doubles.
+ */
+export class StatsSums {
+  private min = Infinity;
+  private max = -Infinity;
+  private sum = 0;
+  private sumSq = 0;
+  private n = 0;
+
+  constructor(
+    private readonly lower = -Infinity,
+    private readonly upper = Infinity,
+  ) {}
+
+  /** The next piece of the column. */
+  add(column: Float64Array): void {
+    const { lower, upper } = this;
+    let { min, max, sum, sumSq, n } = this;
+    for (let r = 0; r < column.length; r++) {
+      let v = column[r]!;
+      if (Number.isNaN(v)) continue;
+      if (v > upper) v = upper;
+      else if (v < lower) v = lower;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      sumSq += v * v;
+      n++;
+    }
+    Object.assign(this, { min, max, sum, sumSq, n });
   }
-  const mean = n === 0 ? 0 : sum / n;
-  let variance = n === 0 ? 0 : sumSq / n - mean * mean;
-  if (Math.abs(variance) < FLOAT_ZERO) variance = 0;
-  return { min: n === 0 ? 0 : min, max: n === 0 ? 0 : max, mean, std: Math.sqrt(variance) };
+
+  stats(): ColumnStats {
+    const { min, max, sum, sumSq, n } = this;
+    const mean = n === 0 ? 0 : sum / n;
+    let variance = n === 0 ? 0 : sumSq / n - mean * mean;
+    if (Math.abs(variance) < FLOAT_ZERO) variance = 0;
+    return { min: n === 0 ? 0 : min, max: n === 0 ? 0 : max, mean, std: Math.sqrt(variance) };
+  }
 }
 
 /**

@@ -8,9 +8,9 @@
 // columns (`columnsOf`: its own, or converted once from instance rows), and the output is a
 // columnar table, so no row object is built. Same operations in the same order as the row-by-row
 // code they replaced: every statistic, scaled value and model number is the same double.
-import { type InstanceColumns, columnarTable, columnsOf, consumableColumns } from '../columns.js';
+import { type InstanceColumns, type StoredRowsReader, columnarTable, columnsOf, consumableColumns, mapStoredFeatures, rowCountOf, storedRowsReader, withValues } from '../columns.js';
 import type { Component, ComponentInput, DataTable, ModelBuffers } from '../contract.js';
-import { columnStats, nearestRankQuantiles } from './columnStats.js';
+import { type ColumnStats, columnStats, nearestRankQuantiles, StatsSums } from './columnStats.js';
 
 /** numpy.around(x, 6). */
 function round6(value: number): number {
@@ -74,16 +74,61 @@ function featureColumns(table: DataTable): InstanceColumns {
   const columns = columnsOf(table);
   const width = table.schema.header.length;
   if (!columns) throw new Error('FeatureScale: the input rows are not instances of one width with numeric features (run DataIO first)');
-  if (columns.keys.length === 0 && columns.features.length < width) {
+  // A big stored table's width from its metadata (`features` would load it whole).
+  const have = storedRowsReader(columns)?.width ?? columns.features.length;
+  if (rowCountOf(columns) === 0 && have < width) {
     return { ...columns, features: table.schema.header.map((_, c) => columns.features[c] ?? new Float64Array(0)) };
   }
-  if (columns.features.length < width) {
-    throw new Error(`FeatureScale: the rows have ${columns.features.length} features for the ${width} columns of the header`);
+  if (have < width) {
+    throw new Error(`FeatureScale: the rows have ${have} features for the ${width} columns of the header`);
   }
   return columns;
 }
 
-function fit(params: ComponentInput['params'], header: readonly string[], features: readonly Float64Array[]): Fitted {
+/**
+ * What a fit reads of the table: the statistics of some columns (clipped to bounds when given), and
+ * the columns themselves (cap mode's quantiles).
+ */
+interface FitData {
+  stats(columns: readonly number[], lower?: readonly number[], upper?: readonly number[]): ColumnStats[];
+  features(): readonly Float64Array[];
+}
+
+/** A fit over columns in memory. */
+const inMemory = (features: readonly Float64Array[]): FitData => ({
+  stats: (columns, lower, upper) => {
+    const out: ColumnStats[] = [];
+    for (const c of columns) out[c] = lower && upper ? columnStats(features[c]!, lower[c], upper[c]) : columnStats(features[c]!);
+    return out;
+  },
+  features: () => features,
+});
+
+/** Rows per piece when a stored table's statistics are summed a piece at a time. */
+const PIECE_ROWS = 1 << 17;
+
+/**
+ * A fit over a big stored table (issue 17): each statistics pass reads the partitions a piece at a
+ * time into the same buffers and sums every asked column (StatsSums: columnStats's operations in its
+ * order, so the same doubles); the columns are loaded whole only for cap mode's quantiles.
+ */
+const fromStorage = (reader: StoredRowsReader, count: number, columns: InstanceColumns): FitData => ({
+  stats: (asked, lower, upper) => {
+    const sums = new Map(asked.map((c) => [c, lower && upper ? new StatsSums(lower[c], upper[c]) : new StatsSums()]));
+    const size = Math.min(count, PIECE_ROWS);
+    const into = { features: Array.from({ length: reader.width }, () => new Float64Array(size)), ...(reader.labelled ? { labels: new Float64Array(size) } : {}) };
+    for (let from = 0; from < count; from += PIECE_ROWS) {
+      const piece = reader.rows(from, Math.min(count, from + PIECE_ROWS), into).features;
+      for (const [c, s] of sums) s.add(piece[c]!);
+    }
+    const out: ColumnStats[] = [];
+    for (const [c, s] of sums) out[c] = s.stats();
+    return out;
+  },
+  features: () => columns.features,
+});
+
+function fit(params: ComponentInput['params'], header: readonly string[], data: FitData): Fitted {
   const method = String(params.method ?? 'standard_scale');
   if (method !== 'min_max_scale' && method !== 'standard_scale') {
     throw new Error(`FeatureScale: method ${method} is not supported (min_max_scale, standard_scale)`);
@@ -92,7 +137,7 @@ function fit(params: ComponentInput['params'], header: readonly string[], featur
   if (mode !== 'normal' && mode !== 'cap') throw new Error(`FeatureScale: mode ${mode} is not supported (normal, cap)`);
   const width = header.length;
   const columns = scaleColumns(params, [...header]);
-  const stats = header.map((_, c) => columnStats(features[c]!));
+  const stats = data.stats(header.map((_, c) => c));
 
   // BaseScale._get_min_max_value
   let lower = stats.map((s) => s.min);
@@ -115,6 +160,7 @@ function fit(params: ComponentInput['params'], header: readonly string[], featur
     const low = params.feat_lower ?? 0;
     if (typeof up !== 'number' || typeof low !== 'number') throw new Error('FeatureScale: cap mode needs numeric feat_upper/feat_lower quantiles');
     if (up < low) throw new Error('FeatureScale: feat_upper should not be less than feat_lower');
+    const features = data.features();
     const quantiles = header.map((_, i) => nearestRankQuantiles(features[i]!, [low, up]));
     lower = quantiles.map(([q]) => q!);
     upper = quantiles.map(([, q]) => q!);
@@ -132,8 +178,9 @@ function fit(params: ComponentInput['params'], header: readonly string[], featur
   const clipping = params.feat_upper !== undefined && params.feat_upper !== null
     || params.feat_lower !== undefined && params.feat_lower !== null;
   const scaled = new Set(columns);
+  const bounded = clipping ? data.stats(columns, lower, upper) : [];
   const clipped = clipping
-    ? header.map((_, c) => (scaled.has(c) ? columnStats(features[c]!, lower[c], upper[c]) : stats[c]!))
+    ? header.map((_, c) => (scaled.has(c) ? bounded[c]! : stats[c]!))
     : stats;
   const mean = clipped.map((s) => (withMean ? s.mean : 0));
   const std = clipped.map((s) => (withStd ? (Math.abs(s.std) < 1e-6 ? 1 : s.std) : 1));
@@ -200,6 +247,14 @@ export function scaleRow(plan: ScalePlan, row: readonly number[]): number[] {
  * (a fresh page costs ~20 µs to fault in here: 160 MB of new columns ≈ 0.8 s), the same values. The
  * row code gave each row `{features, label}`, so the label no longer comes first.
  */
+/** transform's scaling of feature columns, each written over itself (a stored table's piece as it is read). */
+function transformInPlace(plan: ScalePlan, features: Float64Array[]): void {
+  for (const c of plan.f.columns) {
+    const at = plan.index[c]!;
+    features[at] = scaleColumn(plan, c, features[at]!, true);
+  }
+}
+
 function transform(plan: ScalePlan, columns: InstanceColumns, inPlace: boolean): InstanceColumns {
   const features = [...columns.features];
   // Model columns in order, each applied to the current column (a data column named twice is scaled twice, as row by row).
@@ -207,7 +262,8 @@ function transform(plan: ScalePlan, columns: InstanceColumns, inPlace: boolean):
     const at = plan.index[c]!;
     features[at] = scaleColumn(plan, c, features[at]!, inPlace);
   }
-  return { keys: columns.keys, features, ...(columns.labels ? { labels: columns.labels } : {}) };
+  // The same keys, unread ones included (a big stored table's: the writer copies their bytes).
+  return withValues(columns, { features, ...(columns.labels ? { labels: columns.labels } : {}) });
 }
 
 /**
@@ -317,15 +373,23 @@ export const featureScale: Component = async (input, { tracker, signal }) => {
   if (!needRun) return { data: table };
 
   const columns = featureColumns(table);
-  const fitted = input.model ? loadScaleModel(input.model) : fit(input.params, table.schema.header, columns.features);
+  // A big stored table (storedColumns.ts) is never loaded whole unless cap mode's quantiles need it:
+  // its statistics are summed a piece at a time, and its scaled values are made as the writer reads
+  // it, a partition at a time (issue 17).
+  const reader = storedRowsReader(columns);
+  const streamed = reader && (input.model || String(input.params.mode ?? 'normal') !== 'cap') ? reader : undefined;
+  const fitData = streamed ? fromStorage(streamed, rowCountOf(columns), columns) : inMemory(columns.features);
+  const fitted = input.model ? loadScaleModel(input.model) : fit(input.params, table.schema.header, fitData);
   signal.throwIfAborted();
   const plan = scalePlan(fitted, table.schema.header);
+  const width = streamed ? streamed.width : columns.features.length;
   for (const c of fitted.columns) {
-    if (plan.index[c]! >= columns.features.length) {
-      throw new Error(`FeatureScale: column ${JSON.stringify(fitted.header[c])} has no values in the rows (${columns.features.length} features)`);
+    if (plan.index[c]! >= width) {
+      throw new Error(`FeatureScale: column ${JSON.stringify(fitted.header[c])} has no values in the rows (${width} features)`);
     }
   }
-  const data = columnarTable(table.schema, transform(plan, columns, writableInPlace(table, columns)));
+  const mapped = streamed ? mapStoredFeatures(columns, (features) => void transformInPlace(plan, features), false) : undefined;
+  const data = columnarTable(table.schema, mapped ?? transform(plan, columns, writableInPlace(table, columns)));
   tracker.setMetricMeta('train', 'scale', { name: 'scale', metric_type: 'SCALE', method: fitted.method });
   return { data, model: input.model ?? toModel(fitted, input.params) };
 };

@@ -30,6 +30,7 @@ import { decryptor, type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly, 
 import { dotColumns, gatherColumns, packedDoubles, rangeColumns, type RowsById } from './lrColumns.js';
 import { getMaybePacked, type IdList, type JoinedIds, joinedIds, PackedIds } from '../packedIds.js';
 import { ObfuscatorDealer } from './obfuscatorDealer.js';
+import type { RowSource } from './rowSource.js';
 import { type HeteroLogisticParam, initWeights, PartyOptimizer, seededRandom } from './params.js';
 import { applyStep, SqnHessian, sqnSample, sqnUpdatesAt, WeightAverage } from './sqn.js';
 
@@ -297,9 +298,23 @@ async function arbiterSqnStep(
 
 interface Batch {
   n: number;
-  /** The batch's feature columns (no column of ones). */
-  features: Float64Array[];
-  prepared: ReturnType<HeCipher['prepare']>;
+  /**
+   * The batch's feature columns (no column of ones) and their prepared form, kept for the whole fit;
+   * null when the rows are read from storage at each step (rowSource.ts), from row `from` on.
+   */
+  features: Float64Array[] | null;
+  prepared: ReturnType<HeCipher['prepare']> | null;
+  from: number;
+}
+
+/**
+ * A batch's feature columns and prepared form for this step: the kept ones, or its rows read again
+ * from storage into the source's buffers (valid until the next read) and prepared for this step.
+ */
+function stepColumns(cipher: HeCipher, batch: Batch, read: (from: number, to: number, intercept: boolean) => Float64Array[], featureCount: number, intercept: boolean) {
+  if (batch.features && batch.prepared) return { features: batch.features, prepared: batch.prepared };
+  const columns = read(batch.from, batch.from + batch.n, intercept);
+  return { features: columns.slice(0, featureCount), prepared: cipher.prepare(columns) };
 }
 
 /**
@@ -345,8 +360,9 @@ export async function trainHost(
   const batches: Batch[] = [];
   for (let b = 0; b < info.batchNum; b++) {
     const keys = await ch.getIds('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
-    const features = data.features(keys);
-    batches.push({ n: keys.length, features, prepared: cipher.prepare(features) });
+    // A big stored table: the batch's rows are read at each step (rowSource.ts), not held.
+    const at = data.batchOf(keys);
+    batches.push(at.features ? { n: keys.length, features: at.features, prepared: cipher.prepare(at.features), from: -1 } : { n: keys.length, features: null, prepared: null, from: at.from });
   }
   let w = initWeights(p.initMethod, featureCount, seededRandom(p.randomSeed === null ? null : p.randomSeed + 1));
   const optimizer = new PartyOptimizer(p, featureCount);
@@ -364,7 +380,8 @@ export async function trainHost(
         const tag = `${iter}.${b}`;
         const batch = batches[b]!;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
-        const wx = dotColumns(w, batch.features, batch.n);
+        const { features, prepared } = stepColumns(cipher, batch, (from, to) => data.source.range(from, to, false), featureCount, false);
+        const wx = dotColumns(w, features, batch.n);
         const quarter = packedDoubles(batch.n);
         for (let i = 0; i < batch.n; i++) quarter[i] = 0.25 * wx[i]!;
         await ch.send('host_forward_dict', tag, await cipher.encrypt(quarter, RESIDUAL_BITS), peers.guest);
@@ -376,7 +393,7 @@ export async function trainHost(
           await ch.send('host_loss_regular', tag, (await cipher.encrypt([reg], PRODUCT_BITS))[0], peers.guest);
         }
         const d = await ch.get<Ct[]>('fore_gradient', tag, peers.guest);
-        const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, batch.prepared));
+        const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, prepared));
         await ch.send('host_gradient', tag, masked, peers.arbiter);
         const decrypted = await ch.get<Ct[]>('host_optim_gradient', tag, peers.arbiter);
         const gradient = unmaskGradient(cipher, decrypted, masks, batch.n);
@@ -411,7 +428,9 @@ export async function trainHost(
 /** The guest's training rows as columns: ids, feature columns and labels as 0/1. */
 export interface GuestRows {
   keys: readonly string[];
-  features: readonly Float64Array[];
+  /** The feature columns; or `source`, a big stored table's rows read a batch at a time (rowSource.ts). */
+  features?: readonly Float64Array[];
+  source?: RowSource;
   labels: ArrayLike<number>;
 }
 
@@ -430,6 +449,10 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
   const batches: (Batch & { y: Float64Array; keys: string[] })[] = [];
   const joined = joinedIds(data.keys);
+  const read = (from: number, to: number, intercept: boolean): Float64Array[] =>
+    data.source ? data.source.range(from, to, intercept) : rangeColumns(data.features ?? [], from, to, intercept);
+  // Rows read from storage (rowSource.ts) are read again at each step; views of columns in memory are kept.
+  const kept = !data.source || data.source.stable;
   for (let b = 0; b < batchNum; b++) {
     const keys = data.keys.slice(b * size, (b + 1) * size);
     const from = b * size;
@@ -437,8 +460,12 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
     await ch.sendIds('batch_data_index', `${SETUP_TAG}.${b}`, joined, from, to, peers.hosts);
     const y = new Float64Array(to - from);
     for (let i = 0; i < y.length; i++) y[i] = data.labels[from + i] === 1 ? 1 : -1;
-    const features = rangeColumns(data.features, from, to, false);
-    batches.push({ n: to - from, keys, features, y, prepared: cipher.prepare(rangeColumns(data.features, from, to, p.fitIntercept)) });
+    if (!kept) {
+      batches.push({ n: to - from, keys, features: null, y, prepared: null, from });
+      continue;
+    }
+    const features = read(from, to, false);
+    batches.push({ n: to - from, keys, features, y, prepared: cipher.prepare(read(from, to, p.fitIntercept)), from });
   }
   // Coefficients then the intercept (kept at 0 and never stepped without fit_intercept).
   let w = initWeights(p.initMethod, p.fitIntercept ? k + 1 : k, seededRandom(p.randomSeed));
@@ -461,7 +488,8 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         const batch = batches[b]!;
         const n = batch.n;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
-        const wx = dotColumns(w, batch.features, n);
+        const { features, prepared } = stepColumns(cipher, batch, read, k, p.fitIntercept);
+        const wx = dotColumns(w, features, n);
         // Plain loops over typed arrays, not map() closures: at 100,000 rows a batch these were most
         // of the guest's own time (bench:columnar-lr). Same operations in the same order.
         const y = batch.y;
@@ -491,7 +519,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         const c = new Float64Array(n);
         for (let i = 0; i < n; i++) c[i] = gx[i]! - 2 * y[i]!;
         const lossCols = withLoss ? cipher.prepare([c]) : null;
-        const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, batch.prepared));
+        const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, prepared));
         await ch.send('guest_gradient', tag, masked, peers.arbiter);
         if (withLoss) {
           const [cross] = cipher.dots(d, lossCols!);
@@ -518,14 +546,14 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
           await ch.send('sqn_sample_index', tag, sample.map((i) => batch.keys[i]!), peers.hosts);
           const at = Int32Array.from(sample);
           const sg = point.s;
-          const sx = dotColumns(sg, gatherColumns(batch.features, at, false), at.length);
+          const sx = dotColumns(sg, gatherColumns(features, at, false), at.length);
           let f = await cipher.encrypt(Array.from(sx, (v) => 0.25 * (v + (p.fitIntercept ? sg[k]! : 0))), RESIDUAL_BITS);
           for (const host of peers.hosts) {
             const hf = await ch.get<Ct[]>('host_sqn_forwards', tag, host);
             f = f.map((c, i) => cipher.add(c, hf[i]!));
           }
           await ch.send('forward_hess', tag, f, peers.hosts);
-          const ct = cipher.dots(f, cipher.prepare(gatherColumns(batch.features, at, p.fitIntercept)));
+          const ct = cipher.dots(f, cipher.prepare(gatherColumns(features, at, p.fitIntercept)));
           await ch.send('guest_hess_vector', tag, { ct, n: at.length, reg: sg.map((v, j) => (p.penalty === 'L2' && j < k ? p.alpha * v : 0)) }, peers.arbiter);
         }
       }

@@ -17,6 +17,7 @@ import { type BinaryFit, Channel, type LossMetric, type Peers, trainArbiter, tra
 import { crossValidateLR } from './crossValidate.js';
 import { classesOfColumns, dotColumns, lrColumns, RowsById } from './lrColumns.js';
 import { lrModelBuffers } from './modelBuffers.js';
+import { rowSourceOf } from './rowSource.js';
 import { type HeteroLogisticParam, readParams } from './params.js';
 import { predictFromModel } from './predict.js';
 import { answerHostSumsFrom, type GuestModels, hostSums, predictColumns } from './scores.js';
@@ -74,17 +75,19 @@ export async function fitGuest(
   naming: FitNaming,
 ): Promise<LRFit> {
   const cols = lrColumns(train);
-  const classes = classesOfColumns(cols);
+  // A big stored table is read a batch at a time (rowSource.ts): its labels alone now, no features.
+  const source = rowSourceOf(cols);
+  const { keys } = cols;
+  const labels = source.labels ?? new Float64Array(0);
+  const classes = classesOfColumns({ keys, features: [], ...(source.labels ? { labels: source.labels } : {}) });
   await ch.send('aggregate_classes', 'fit', classes.length, [...peers.hosts, peers.arbiter]);
   const k = train.schema.header.length;
-  const { keys, features } = cols;
-  const labels = cols.labels ?? new Float64Array(0);
   if (classes.length > 2) {
     // FATE's OneVsRest fits the guest's binary models without its validate data.
     const fits: BinaryFit[] = [];
     for (let c = 0; c < classes.length; c++) {
       const masked = labels.map((l) => (l === classes[c] ? 1 : 0));
-      fits.push(await trainGuest(ctx, ch.sub(`ovr${c}.`), p, peers, k, { keys, features, labels: masked }, NO_VALIDATION.after));
+      fits.push(await trainGuest(ctx, ch.sub(`ovr${c}.`), p, peers, k, { keys, source, labels: masked }, NO_VALIDATION.after));
     }
     return { fits, classes };
   }
@@ -109,7 +112,7 @@ export async function fitGuest(
       naming.dataSetPrefix,
     );
   }
-  const fit = await trainGuest(ctx, ch, p, peers, k, { keys, features, labels }, (iter, w) => validator.after(iter, w));
+  const fit = await trainGuest(ctx, ch, p, peers, k, { keys, source, labels }, (iter, w) => validator.after(iter, w));
   return { fits: [best(fit, validator, true)], classes: null };
 }
 
@@ -176,7 +179,7 @@ async function train(input: ComponentInput, ctx: ComponentContext, p: HeteroLogi
   const models = guestModels(fit);
   const sums = await hostSums(ch, 'train', peers.hosts, cols.keys as string[], models.coefs.length);
   return {
-    data: predictTable({ header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, predictColumns(models, cols, sums, p.threshold, 'train')),
+    data: predictTable({ header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, predictColumns(models, cols, sums, p.threshold, 'train', rowSourceOf(cols))),
     model: lrModelBuffers(p, header, fit.fits, fit.classes),
     modelModule: 'HeteroLR',
   };

@@ -5,9 +5,10 @@
 //
 // Every sum is taken in the order the row code took it (per row: 0, then w_0·x_0, w_1·x_1, … in
 // feature order), so scores, gradients and models are the same numbers to the last bit.
-import { columnsOf, type InstanceColumns } from '../columns.js';
+import { columnsOf, storedRowsReader, type InstanceColumns } from '../columns.js';
 import type { DataTable, Instance } from '../contract.js';
 import { type IdList, PackedIds } from '../packedIds.js';
+import { rowSourceOf, type RowSource } from './rowSource.js';
 
 /** The table's columns, checked against its header. */
 export function lrColumns(table: DataTable<Instance>, who = 'HeteroLR'): InstanceColumns {
@@ -25,8 +26,10 @@ export function lrColumns(table: DataTable<Instance>, who = 'HeteroLR'): Instanc
     }
     throw new Error(`${who}: the rows are not instances of one shape`);
   }
-  if (cols.keys.length > 0 && cols.features.length !== width) {
-    throw new Error(`${who}: the rows have ${cols.features.length} features, the header names ${width}`);
+  // A stored table's width from its metadata: `features` would load the whole table (rowSource.ts).
+  const have = storedRowsReader(cols)?.width ?? cols.features.length;
+  if (cols.keys.length > 0 && have !== width) {
+    throw new Error(`${who}: the rows have ${have} features, the header names ${width}`);
   }
   return cols;
 }
@@ -93,11 +96,44 @@ export class RowsById {
   private byKey: Map<string, number> | null = null;
   /** Where the last range ended: the next batch usually starts there. */
   private next = 0;
+  /** The rows' features a range at a time (read from storage for a big stored table: rowSource.ts). */
+  readonly source: RowSource;
 
   constructor(
     readonly columns: InstanceColumns,
     private readonly who = 'HeteroLR',
-  ) {}
+  ) {
+    this.source = rowSourceOf(columns);
+  }
+
+  /**
+   * The rows named by `keys` as a range of the source to read at each use (`from`), when they are a
+   * run of this table's ids and the source is read from storage; else their feature columns now
+   * (as {@link features}).
+   */
+  batchOf(keys: IdList): { readonly from: number; readonly features: null } | { readonly from: -1; readonly features: Float64Array[] } {
+    if (!this.source.stable) {
+      const start = this.rangeStart(keys);
+      if (start >= 0) {
+        this.next = start + keys.length;
+        return { from: start, features: null };
+      }
+    }
+    return { from: -1, features: this.features(keys) };
+  }
+
+  /** Per model w: W·x of the rows named by `keys` (dotColumns's sums; read a piece at a time from storage). */
+  dots(keys: IdList, coefs: readonly (readonly number[])[]): Float64Array[] {
+    if (!this.source.stable) {
+      const start = this.rangeStart(keys);
+      if (start >= 0) {
+        this.next = start + keys.length;
+        return coefs.map((w) => this.source.dot(w, start, start + keys.length));
+      }
+    }
+    const features = this.features(keys);
+    return coefs.map((w) => dotColumns(w, features, keys.length));
+  }
 
   /**
    * The feature columns of the rows named by `keys`, in that order (+ ones when `intercept`). The

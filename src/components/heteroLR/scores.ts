@@ -9,6 +9,7 @@ import type { PredictColumns } from '../predictColumns.js';
 import type { Wire } from '../validation/heteroValidation.js';
 import { dotRow } from './binaryTrain.js';
 import { dotColumns, type RowsById } from './lrColumns.js';
+import type { RowSource } from './rowSource.js';
 
 /** Guest: per model, per id: the hosts' partial scores summed. */
 export async function hostSums(wire: Wire & IdWire, tag: string, hosts: readonly PartyRef[], keys: readonly string[], modelCount: number): Promise<number[][]> {
@@ -46,10 +47,10 @@ export async function answerHostSums(wire: Wire, tag: string, guest: PartyRef, r
 /** Host, from columns: answers the guest's ids with W_h·x per model (the same sums as {@link answerHostSums}). */
 export async function answerHostSumsFrom(wire: Wire & IdWire, tag: string, guest: PartyRef, data: RowsById, coefs: readonly (readonly number[])[]): Promise<void> {
   const keys = wire.getIds ? await wire.getIds('predict_index', tag, guest) : await wire.get<string[]>('predict_index', tag, guest);
-  const features = data.features(keys);
   // As typed arrays: one copy of their bytes across threads (and v8-serialized between nodes), where
   // a JS array of 9M doubles cost the main thread seconds of structured clone each way (issue 17).
-  await wire.send('host_prob', tag, coefs.map((w) => dotColumns(w, features, keys.length)), guest);
+  // A big stored table is scored a piece at a time from its partitions (rowSource.ts).
+  await wire.send('host_prob', tag, data.dots(keys, coefs), guest);
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -66,15 +67,17 @@ export interface GuestModels {
  * sigmoid of W_g·x + b + the hosts' sums; one-vs-rest takes the class of the highest probability
  * (OneVsRest.__get_multi_class_res: the first on ties).
  */
-export function predictColumns(m: GuestModels, cols: InstanceColumns, sums: readonly (readonly number[])[], threshold: number, type: string): PredictColumns {
+export function predictColumns(m: GuestModels, cols: InstanceColumns, sums: readonly (readonly number[])[], threshold: number, type: string, source?: RowSource): PredictColumns {
   const n = cols.keys.length;
+  // `source` read from storage (rowSource.ts): W·x a piece at a time, the labels read alone.
+  const stored = source && !source.stable ? source : undefined;
   const probs = m.coefs.map((w, c) => {
-    const z = dotColumns(w, cols.features, n);
+    const z = stored ? stored.dot(w, 0, n) : dotColumns(w, cols.features, n);
     const s = sums[c]!;
     for (let i = 0; i < n; i++) z[i] = sigmoid(z[i]! + m.intercepts[c]! + s[i]!);
     return z;
   });
-  const labels = cols.labels ?? null;
+  const labels = (stored ? stored.labels : cols.labels) ?? null;
   if (m.classes === null) {
     const scores = probs[0]!;
     const results = new Float64Array(n);

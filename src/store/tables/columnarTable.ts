@@ -28,13 +28,13 @@
 // bench); `writeArrowFile` runs the same RecordBatchFileWriter but collects its chunks (small
 // headers, padding and views of the columns' own Float64Arrays) and hands them to one writev, so
 // the files are byte for byte tableToIPC's (tested) with no copy in JavaScript.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writevSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
-import type { InstanceColumns } from '../../components/columns.js';
+import { rowCountOf, type InstanceColumns } from '../../components/columns.js';
 import { predictPartition, type PredictMeta } from './predictTableFile.js';
-import { readStoredRows, unloadedSource } from './storedColumns.js';
+import { readStoredKeys, readStoredRows, unloadedSource, unreadKeysSource } from './storedColumns.js';
 import { predictRowsOf, type PredictColumns } from '../../components/predictColumns.js';
 
 /**
@@ -99,16 +99,27 @@ export function writeColumnarColumns(dir: string, columns: InstanceColumns, part
   // Values never read from the input table (storedColumns.ts): copied file to file, a partition's
   // rows at a time, so they are never whole in memory.
   const source = unloadedSource(columns);
+  // Keys never read from the input table: their bytes copied from its partitions (no string per row).
+  const keySource = unreadKeysSource(columns);
+  const keyData = keySource ? (from: number, to: number) => readStoredKeys(keySource, from, to) : undefined;
   if (source) {
-    const { keys } = columns;
+    const count = rowCountOf(columns);
     const kind = instancesKind(source.meta.width ?? 0, source.meta.labelled === true, columns.labelFirst === true);
-    return writePartitions(dir, keys.length, partitions, kind, (from, to) => {
-      const values = readStoredRows(source, from, to);
-      return instanceBatch({ keys: keys.slice(from, to), ...values }, 0, to - from);
+    // One set of partition-sized buffers for all partitions (each batch is written before the next
+    // is read): no fresh memory per partition (see `scratch` on why that matters with big heaps).
+    let into: { size: number; features: Float64Array[]; labels?: Float64Array } | undefined;
+    return writePartitions(dir, count, partitions, kind, (from, to) => {
+      if (!into || into.size < to - from) {
+        const size = Math.max(to - from, Math.min(count, DEFAULT_PARTITION_ROWS));
+        into = { size, features: Array.from({ length: source.meta.width ?? 0 }, () => new Float64Array(size)), ...(source.meta.labelled ? { labels: new Float64Array(size) } : {}) };
+      }
+      const values = readStoredRows(source, from, to, into);
+      const keys = keyData ? [] : columns.keys.slice(from, to);
+      return instanceBatch({ keys, ...values }, 0, to - from, keyData?.(from, to));
     });
   }
-  const { keys, features, labels } = columns;
-  return writePartitions(dir, keys.length, partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(columns, from, to));
+  const { features, labels } = columns;
+  return writePartitions(dir, rowCountOf(columns), partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(columns, from, to, keyData?.(from, to)));
 }
 
 export type KindMeta = Pick<ColumnarMeta, 'kind' | 'width' | 'labelled' | 'labelFirst' | 'predict'>;
@@ -229,6 +240,56 @@ export function readPartitionColumns(dir: string, index: number): readonly Data[
   return table.batches[0]!.data.children;
 }
 
+/**
+ * This thread's scratch buffer for {@link readPartitionColumnsTransient}, and which file it holds.
+ * Issue 17: every new ArrayBuffer counts as V8 external memory, and each ~64 MB of it starts a full
+ * mark-compact collection, which marks the whole heap: with millions of key strings alive, reading
+ * a table's partitions each into fresh memory cost more in collections than the reads themselves
+ * (measured at 3M rows: 2.4 GB allocated in 24 MB arrays took 4.2 s with 3M strings in the heap,
+ * 0.9 s with none).
+ */
+let scratch: Buffer | undefined;
+let scratchHolds: { readonly id: string; readonly data: readonly Data[] } | undefined;
+
+/**
+ * A partition file's Arrow columns read into this thread's scratch buffer: the views are valid only
+ * until the next transient read (copy what you keep). The file last read is not read again (tables
+ * are written once; the file's identity includes its inode, size and mtime).
+ */
+export function readPartitionColumnsTransient(dir: string, index: number): readonly Data[] {
+  const path = partitionFile(dir, index);
+  const fd = openSync(path, 'r');
+  try {
+    const stat = fstatSync(fd);
+    const id = `${path}\0${stat.ino}\0${stat.size}\0${stat.mtimeMs}`;
+    if (scratchHolds?.id === id) return scratchHolds.data;
+    scratchHolds = undefined;
+    const size = stat.size;
+    if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, Math.ceil((scratch?.length ?? 0) * 1.25)));
+    for (let at = 0; at < size; ) {
+      const n = readSync(fd, scratch, at, size - at, null);
+      if (n === 0) throw new Error(`${path}: the file ended at ${at} of its ${size} bytes`);
+      at += n;
+    }
+    const table = arrow().tableFromIPC(scratch.subarray(0, size));
+    if (table.batches.length !== 1) throw new Error(`${path}: a partition file holds one record batch, found ${table.batches.length}`);
+    const data = table.batches[0]!.data.children;
+    scratchHolds = { id, data };
+    return data;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Drops this thread's scratch buffer (a partition of a wide table can be hundreds of MB): a task
+ * worker calls it when it goes idle.
+ */
+export function releasePartitionScratch(): void {
+  scratch = undefined;
+  scratchHolds = undefined;
+}
+
 /** The rows of a partition as [key, value] (instances rebuilt as plain objects). */
 export function partitionRows(meta: ColumnarMeta, part: ColumnarPartition, limit = Infinity): [string, unknown][] {
   const n = Math.min(limit, part.keys.length);
@@ -274,13 +335,16 @@ export function readColumnarColumns(dir: string): InstanceColumns | undefined {
   const features = Array.from({ length: width }, () => new Float64Array(meta.count));
   const labels = meta.labelled ? new Float64Array(meta.count) : undefined;
   let at = 0;
+  const first = meta.labelled ? 2 : 1;
   for (let p = 0; p < meta.partitionRows.length; p++) {
-    const part = readColumnarPartition(dir, meta, p);
-    const n = part.keys.length;
+    // Read into the scratch buffer and copied out (no fresh buffer per partition: see `scratch`).
+    const data = readPartitionColumnsTransient(dir, p);
+    const partKeys = decodeUtf8Column(data[0]!);
+    const n = partKeys.length;
     if (at + n > meta.count) throw new Error(`${dir}: its partitions hold more rows than its count ${meta.count}`);
-    for (let r = 0; r < n; r++) keys[at + r] = part.keys[r]!;
-    for (let c = 0; c < width; c++) features[c]!.set(part.features![c]!, at);
-    if (labels) labels.set(part.labels!, at);
+    for (let r = 0; r < n; r++) keys[at + r] = partKeys[r]!;
+    for (let c = 0; c < width; c++) features[c]!.set(float64Column(data[first + c]!), at);
+    if (labels) labels.set(float64Column(data[1]!), at);
     at += n;
   }
   if (at !== meta.count) throw new Error(`${dir}: its partitions hold ${at} rows, its count is ${meta.count}`);
@@ -350,11 +414,11 @@ function rowColumns(rows: readonly Row[], from: number, to: number, shape: Insta
 }
 
 /** Rows from..to of `columns` as a batch: each column a view of the given one (nothing copied but the keys' text). */
-export function instanceBatch(columns: InstanceColumns, from: number, to: number): RecordBatch {
+export function instanceBatch(columns: InstanceColumns, from: number, to: number, keys?: Data<Utf8>): RecordBatch {
   const { Field, Float64, Utf8, makeData } = arrow();
   const n = to - from;
   const fields: Field[] = [new Field('key', new Utf8(), false)];
-  const children: Data[] = [utf8Data(columns.keys, from, to)];
+  const children: Data[] = [keys ?? utf8Data(columns.keys, from, to)];
   if (columns.labels) {
     fields.push(new Field('label', new Float64(), false));
     children.push(makeData({ type: new Float64(), length: n, data: columns.labels.subarray(from, to) }));

@@ -5,7 +5,8 @@
 // A columnar output (components/columns.ts) is written from its columns by the same rule, without
 // building a row object: the files are the ones its rows would have made.
 import type { InstanceColumns } from '../../components/columns.js';
-import { takeRows } from '../../components/columns.js';
+import { rowCountOf, takeRows } from '../../components/columns.js';
+import { unreadKeysSource } from './storedColumns.js';
 import { COLUMNAR_SUFFIX, writeColumnarColumns, writeColumnarTable } from './columnarTable.js';
 import { compareUtf8, inKeyOrder, writePackedColumns, writePackedTable, type Row } from './packedTable.js';
 import type { TableStore } from './tableStore.js';
@@ -39,6 +40,13 @@ export interface WrittenColumns {
 
 /** writeOutputTable for a columnar output: the same files, the same key order and duplicate check. */
 export function writeOutputColumns(tables: TableStore, location: string, columns: InstanceColumns, maxPackedRows = PACKED_MAX_ROWS, partitions?: number): WrittenColumns {
+  // Keys still unread from a stored table (storedColumns.ts) are that table's rows in its order: in
+  // key order and unique already (its writer checked), and their bytes are copied, not decoded.
+  const count = rowCountOf(columns);
+  if (unreadKeysSource(columns) && count > maxPackedRows) {
+    writeColumnarColumns(tables.columnarPathOf(location), columns, partitions);
+    return { count, columns };
+  }
   const sorted = columnsInKeyOrder(columns);
   const keys = sorted.keys;
   for (let i = 1; i < keys.length; i++) {

@@ -304,6 +304,8 @@ try {
       const cpu = cpuBetween(rss.samples, from, to).toFixed(1);
       console.log(`  ${component.padEnd(29)} ${s(Math.max(...mine.map((t) => Number(t.f_elapsed))))}   (${parts}; node CPU ${cpu} s, RSS ≤ ${peakBetween(rss.samples, from, to).toFixed(0)} MB)`);
       stages.push(`${component} ${from} ${to}`);
+      // Each party's own window too (the gaps between stages are read from these).
+      for (const t of mine) stages.push(`${component}:${t.f_role} ${Number(t.f_start_time)} ${Number(t.f_end_time) || Date.now()}`);
     }
     if (row.f_status !== 'success') {
       throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason ?? ''}\n--- node log (tail) ---\n${tailOf(logFile, 20)}`);

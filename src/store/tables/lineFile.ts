@@ -18,7 +18,7 @@
 // holds.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { LineChunk, LineChunks } from '../../components/rawLines.js';
+import type { LineBytes, LineChunk, LineChunks } from '../../components/rawLines.js';
 
 /** `PRAGMA user_version` of a format-2 upload file. */
 export const LINE_FILE_VERSION = 2;
@@ -137,6 +137,8 @@ export interface LineFileRead {
   /** The keys in key order. */
   readonly keys: string[];
   readonly chunks: LineChunks;
+  /** All the lines in one buffer, in key order (for readers that need them so). */
+  readonly whole: () => LineBytes;
 }
 
 /** A chunk with its lines' keys: line i's key is bytes[keyStart[i], keyEnd[i]). */
@@ -176,9 +178,10 @@ export function readLineFile(db: Database.Database, linesPath: string): LineFile
       keys = readKeys(fd, linesPath, meta, at, count, false);
     }
     if (!keys) throw new Error(`table lines file ${linesPath} does not match its keys`);
-    const chunks = lineChunks(fd, linesPath, meta, at, count);
+    const chunks: LineChunks = { forEach: (visit) => forEachChunk(fd, linesPath, meta, at, visit) };
+    const whole = (): LineBytes => wholeLines(fd, linesPath, meta, at, count);
     closeWhenCollected.register(chunks, fd);
-    return { keys, chunks };
+    return { keys, chunks, whole };
   } catch (error) {
     closeSync(fd);
     throw error;
@@ -269,26 +272,22 @@ function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, cou
   return keys;
 }
 
-function lineChunks(fd: number, path: string, meta: LinesMeta, at: Int32Array, count: number): LineChunks {
-  return {
-    forEach: (visit) => forEachChunk(fd, path, meta, at, visit),
-    // Only a reader that wants every line at once is bound by one buffer; streaming passes are not.
-    whole: () => {
-      if (meta.bytes > MAX_BUFFER) throw new Error(`table lines file ${path}: ${meta.bytes} bytes is more than one buffer holds (read it as a stream)`);
-      const bytes = Buffer.allocUnsafeSlow(meta.bytes);
-      readFully(fd, bytes, meta.bytes, 0);
-      const start = new Float64Array(count);
-      const end = new Float64Array(count);
-      forEachChunk(fd, path, meta, at, (chunk) => {
-        const { base, row } = chunk;
-        for (let i = 0; i < chunk.count; i++) {
-          start[row[i]!] = base + chunk.start[i]!;
-          end[row[i]!] = base + chunk.end[i]!;
-        }
-      });
-      return { bytes, start, end };
-    },
-  };
+/** All the lines in one buffer (the file's), each line's range at its key's position. */
+function wholeLines(fd: number, path: string, meta: LinesMeta, at: Int32Array, count: number): LineBytes {
+  // Only a reader that wants every line at once is bound by one buffer; streaming passes are not.
+  if (meta.bytes > MAX_BUFFER) throw new Error(`table lines file ${path}: ${meta.bytes} bytes is more than one buffer holds (read it as a stream)`);
+  const bytes = Buffer.allocUnsafeSlow(meta.bytes);
+  readFully(fd, bytes, meta.bytes, 0);
+  const start = new Float64Array(count);
+  const end = new Float64Array(count);
+  forEachChunk(fd, path, meta, at, (chunk) => {
+    const { base, row } = chunk;
+    for (let i = 0; i < chunk.count; i++) {
+      start[row[i]!] = base + chunk.start[i]!;
+      end[row[i]!] = base + chunk.end[i]!;
+    }
+  });
+  return { bytes, start, end };
 }
 
 /**

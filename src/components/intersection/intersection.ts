@@ -11,7 +11,7 @@
 // the input's own columns instead (`compactRows`): no new column memory at all.
 import { columnarTable, compactRows, consumableColumns, takeRows, takeUnloaded } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
-import { getMaybePacked, type IdList, PackedIds } from '../packedIds.js';
+import { getMaybePacked, type IdList, joinedIds, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
 import { isSortedList, isSortedStrings, sortedMembership } from './sortedMembership.js';
 import { StringSet } from './stringSet.js';
@@ -145,7 +145,7 @@ export const intersection: Component = async (input, context) => {
     kept = await rsaIntersectIndexes({ role, ownIds, guest, hosts, tag, sync, settings: rsaSettings(params) }, context);
   } else if (joinRole === 'guest') {
     if (role === 'host') {
-      await federation.remote(SEND_IDS_HOST, tag, ownIds, [guest]);
+      await joinedIds(ownIds).send(federation, SEND_IDS_HOST, tag, 0, ownIds.length, [guest]);
       if (sync) kept = restrict(ownIds, undefined, await getIds(federation, INTERSECT_IDS_GUEST, tag, guest));
     } else {
       const received = await Promise.all(hosts.map((h) => getIds(federation, SEND_IDS_HOST, tag, h)));
@@ -154,7 +154,7 @@ export const intersection: Component = async (input, context) => {
       if (sync) await federation.remote(INTERSECT_IDS_GUEST, tag, idsAt(ownIds, kept), hosts);
     }
   } else if (role === 'guest') {
-    await federation.remote(SEND_IDS_GUEST, tag, ownIds, hosts);
+    await joinedIds(ownIds).send(federation, SEND_IDS_GUEST, tag, 0, ownIds.length, hosts);
     if (sync) {
       const received = await Promise.all(hosts.map((h) => getIds(federation, INTERSECT_IDS_HOST, tag, h)));
       kept = restrict(ownIds, undefined, ...received);

@@ -105,6 +105,35 @@ export class JoinedIds {
     return federation.remotePacked(name, tag, ids, targets);
   }
 
+  /**
+   * The ids at `indexes` (ascending) joined with '\n', or null when the ids cannot be packed. Runs of
+   * consecutive indexes are cut from the whole join, one substring a run, when the runs are few
+   * (the raw Intersection's kept ids mostly are: sorted lists that overlap in long stretches);
+   * otherwise the picked ids are joined one by one.
+   */
+  joinAt(indexes: Int32Array): string | null {
+    if (this.join() === null) return null;
+    const n = indexes.length;
+    let runs = n === 0 ? 0 : 1;
+    for (let k = 1; k < n; k++) if (indexes[k] !== indexes[k - 1]! + 1) runs++;
+    const keys = this.keys;
+    if (runs * 4 > n) {
+      const picked = new Array<string>(n);
+      for (let k = 0; k < n; k++) picked[k] = keys[indexes[k]!]!;
+      return picked.join('\n');
+    }
+    const starts = this.startsOf();
+    const joined = this.joined!;
+    const pieces = new Array<string>(runs);
+    for (let k = 0, r = 0; k < n; r++) {
+      let end = k + 1;
+      while (end < n && indexes[end] === indexes[end - 1]! + 1) end++;
+      pieces[r] = joined.slice(starts[indexes[k]!]!, starts[indexes[end - 1]! + 1]! - 1);
+      k = end;
+    }
+    return pieces.join('\n');
+  }
+
   private join(): string | null {
     if (this.joined !== undefined) return this.joined;
     const keys = this.keys;

@@ -13,6 +13,7 @@
 // env: BENCH_ROWS (default 1,000,000), BENCH_KEEP=1 keeps the temporary directory,
 //      BENCH_DATA_DIR=<dir> keeps the generated CSV files there (scale_{guest,host}_<rows>.csv) and reuses
 //        them in later runs (10M rows take minutes to generate; the files are the same every time),
+//      BENCH_HUGEPAGES=0 runs the node without GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (said in the output),
 //      BENCH_UPLOADS=concurrent uploads both tables at once (said in the output; default: one after the other),
 //      BENCH_FLOOR=0 skips the DuckDB floor (it reads both files again: ~50 s at 10M rows),
 //      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
@@ -39,6 +40,13 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
  * after the other, as the figures before stop 16 were taken. The output says which.
  */
 const CONCURRENT_UPLOADS = process.env.BENCH_UPLOADS === 'concurrent';
+/**
+ * The node runs with glibc's malloc on transparent huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`,
+ * as deploy/Dockerfile sets for a node): a million-row table's typed columns and buffers are fresh
+ * memory, which this VM faults in at ~20-25 µs a 4 KiB page. BENCH_HUGEPAGES=0 runs it without (the
+ * figures before stop 16 were). The output says which.
+ */
+const HUGE_PAGES = process.env.BENCH_HUGEPAGES === '0' ? undefined : 'glibc.malloc.hugetlb=1';
 const GUEST_FEATURES = 10;
 const HOST_FEATURES = 20;
 const dir = tempDir('bench-scale');
@@ -254,7 +262,7 @@ try {
   const g0 = performance.now();
   const generated = await generate();
   const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
-  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)${CONCURRENT_UPLOADS ? '; uploads CONCURRENT' : ''}`);
+  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)${CONCURRENT_UPLOADS ? '; uploads CONCURRENT' : ''}; node ${HUGE_PAGES ? `GLIBC_TUNABLES=${HUGE_PAGES}` : 'without GLIBC_TUNABLES (BENCH_HUGEPAGES=0)'}`);
   console.log(`  ${generated ? 'generated' : 'reused'} guest ${mb(guestFile)} MB, host ${mb(hostFile)} MB in ${s(performance.now() - g0)}`);
 
   if (process.env.BENCH_FLOOR !== '0') {
@@ -266,6 +274,7 @@ try {
   const logFile = join(dir, 'node.log');
   const node = await spawnNode({
     FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dataDir, FEDFLOW_LOG_LEVEL: 'warn', FEDFLOW_TEST_LOG_FILE: logFile,
+    ...(HUGE_PAGES ? { GLIBC_TUNABLES: HUGE_PAGES } : {}),
   });
   const alive = <T>(work: Promise<T>) => whileAlive(node, logFile, work);
   try {

@@ -208,8 +208,12 @@ function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, cou
   let fileBytes = Buffer.allocUnsafeSlow(Math.max(1024, Math.min(meta.bytes, count * 12)));
   /** The position of the j-th key copied (file order). */
   const posOf = new Int32Array(count);
-  /** A key's length by position, then (below) where it starts in key order; -1: no line. */
-  const startAt = new Float64Array(count + 1).fill(-1);
+  /**
+   * A key's length by position, then (below) where it starts in key order; -1: no line. The keys'
+   * bytes and separators are at most the file's bytes, so 32-bit offsets do below 2 GiB (at 10M rows
+   * 40 MB instead of 80).
+   */
+  const startAt = (meta.bytes + count < 2 ** 31 ? new Int32Array(count + 1) : new Float64Array(count + 1)).fill(-1);
   let placed = 0;
   let used = 0;
   let high = 0;
@@ -246,7 +250,7 @@ function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, cou
     total += length + 1;
   }
   startAt[count] = total;
-  const ordered = Buffer.allocUnsafeSlow(Math.max(1, total));
+  let ordered = Buffer.allocUnsafeSlow(Math.max(1, total));
   for (let j = 0, from = 0; j < count; j++) {
     const p = posOf[j]!;
     const to = startAt[p]!;
@@ -257,7 +261,6 @@ function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, cou
   }
   // Released before the strings are made (at 10M rows the file-order copy is ~80 MB).
   fileBytes = Buffer.alloc(0);
-  const slice = ordered as unknown as Slicers;
   const keys = new Array<string>(count);
   // ASCII keys (all of them, in the usual case) as Latin-1, the cheap copy; others as UTF-8.
   if (high < 0x80) {
@@ -265,10 +268,12 @@ function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, cou
     // measured ~20 % cheaper than a latin1Slice per key for 1M keys of 6-7 characters. That string
     // is the keys joined with '\n', the packed form a list of ids crosses threads in: the raw
     // Intersection sends its own ids as it (packedIds.ts knownJoinedIds), not a join of 1M keys.
-    const all = slice.latin1Slice(0, Math.max(0, total - 1));
+    const all = (ordered as unknown as Slicers).latin1Slice(0, Math.max(0, total - 1));
+    ordered = Buffer.alloc(0); // released: the strings are in `all`
     for (let p = 0; p < count; p++) keys[p] = all.slice(startAt[p]!, startAt[p + 1]! - 1);
     knownJoinedIds(keys, all);
   } else {
+    const slice = ordered as unknown as Slicers;
     for (let p = 0; p < count; p++) {
       const from = startAt[p]!;
       const to = startAt[p + 1]! - 1;

@@ -69,8 +69,8 @@ async function child(dir: string, mode: Mode): Promise<Result> {
     if (mode === 'chunks') {
       // As the runtime loads a big upload (taskTables.ts): keys now, line bytes a chunk at a time.
       const raw = store.readKeysAndLineChunks('upload');
-      if (!raw.byteChunks) throw new Error('no chunks');
-      return rawLinesTable(schema, { keys: raw.keys, byteChunks: raw.byteChunks, get lines() { decoded = true; return raw.lines; } });
+      if (!raw.chunks) throw new Error('no chunks');
+      return rawLinesTable(schema, { keys: raw.keys, chunks: raw.chunks, get lines() { decoded = true; return raw.lines; } });
     }
     // The whole line bytes at once (stop 14's runtime load).
     const raw = store.readKeysAndLines('upload');

@@ -13,6 +13,8 @@
 // env: BENCH_ROWS (default 1,000,000), BENCH_KEEP=1 keeps the temporary directory,
 //      BENCH_DATA_DIR=<dir> keeps the generated CSV files there (scale_{guest,host}_<rows>.csv) and reuses
 //        them in later runs (10M rows take minutes to generate; the files are the same every time),
+//      BENCH_HUGEPAGES=0 runs the node without GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (said in the output),
+//      BENCH_UPLOADS=concurrent uploads both tables at once (said in the output; default: one after the other),
 //      BENCH_FLOOR=0 skips the DuckDB floor (it reads both files again: ~50 s at 10M rows),
 //      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
 //      FEDFLOW_NODE_STDOUT=<file> keeps the child's stdout there (e.g. its `--trace-gc` lines),
@@ -33,6 +35,19 @@ import { post, tempDir, waitForJob } from '../test/support/http.js';
 import { spawnNode, type NodeProcess } from '../test/support/nodeProcess.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+/**
+ * BENCH_UPLOADS=concurrent uploads the two parties' tables at the same time (each party uploads on
+ * its own node in a real federation, so neither waits for the other); the default uploads them one
+ * after the other, as the figures before stop 16 were taken. The output says which.
+ */
+const CONCURRENT_UPLOADS = process.env.BENCH_UPLOADS === 'concurrent';
+/**
+ * The node runs with glibc's malloc on transparent huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`,
+ * as deploy/Dockerfile sets for a node): a million-row table's typed columns and buffers are fresh
+ * memory, which this VM faults in at ~20-25 µs a 4 KiB page. BENCH_HUGEPAGES=0 runs it without (the
+ * figures before stop 16 were). The output says which.
+ */
+const HUGE_PAGES = process.env.BENCH_HUGEPAGES === '0' ? undefined : 'glibc.malloc.hugetlb=1';
 const GUEST_FEATURES = 10;
 const HOST_FEATURES = 20;
 const dir = tempDir('bench-scale');
@@ -242,12 +257,13 @@ async function pollJob(url: string, jobId: string, timeoutMs: number, pollMs: nu
 }
 
 const stages: string[] = [];
+let uploadsMs = 0;
 let rss: ReturnType<typeof sampleRss> | undefined;
 try {
   const g0 = performance.now();
   const generated = await generate();
   const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
-  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)`);
+  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)${CONCURRENT_UPLOADS ? '; uploads CONCURRENT' : ''}; node ${HUGE_PAGES ? `GLIBC_TUNABLES=${HUGE_PAGES}` : 'without GLIBC_TUNABLES (BENCH_HUGEPAGES=0)'}`);
   console.log(`  ${generated ? 'generated' : 'reused'} guest ${mb(guestFile)} MB, host ${mb(hostFile)} MB in ${s(performance.now() - g0)}`);
 
   if (process.env.BENCH_FLOOR !== '0') {
@@ -259,13 +275,14 @@ try {
   const logFile = join(dir, 'node.log');
   const node = await spawnNode({
     FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dataDir, FEDFLOW_LOG_LEVEL: 'warn', FEDFLOW_TEST_LOG_FILE: logFile,
+    ...(HUGE_PAGES ? { GLIBC_TUNABLES: HUGE_PAGES } : {}),
   });
   const alive = <T>(work: Promise<T>) => whileAlive(node, logFile, work);
   try {
     const started = performance.now();
     rss = sampleRss(node.child.pid!);
     const cpuBeforeUploads = cpuSeconds(node.child.pid!);
-    for (const [file, name] of [[guestFile, 'scale_guest'], [hostFile, 'scale_host']] as const) {
+    const upload = async (file: string, name: string): Promise<void> => {
       const t = performance.now();
       const from = Date.now();
       const r = await alive(post(node.url, '/v1/data/upload', { file, head: 1, partition: 8, work_mode: 0, namespace: 'bench', table_name: name }));
@@ -273,10 +290,13 @@ try {
       const row = await alive(pollJob(node.url, r.body.jobId, 3600_000, 20));
       stages.push(`upload_${name} ${from} ${Date.now()}`);
       if (row.f_status !== 'success') throw new Error(`upload ${name}: ${row.f_reason}`);
-      console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}   (RSS ≤ ${peakBetween(rss.samples, from, Date.now()).toFixed(0)} MB)`);
-    }
+      console.log(`  upload ${name.padEnd(22)} ${s(performance.now() - t)}   (RSS ≤ ${peakBetween(rss!.samples, from, Date.now()).toFixed(0)} MB)`);
+    };
+    if (CONCURRENT_UPLOADS) await Promise.all([upload(guestFile, 'scale_guest'), upload(hostFile, 'scale_host')]);
+    else for (const [file, name] of [[guestFile, 'scale_guest'], [hostFile, 'scale_host']] as const) await upload(file, name);
+    uploadsMs = performance.now() - started;
     const cpuBeforeJob = cpuSeconds(node.child.pid!);
-    console.log(`  uploads: node CPU ${(cpuBeforeJob - cpuBeforeUploads).toFixed(1)} s (all threads)`);
+    console.log(`  uploads: ${s(uploadsMs)} ${CONCURRENT_UPLOADS ? 'CONCURRENT (BENCH_UPLOADS=concurrent: both parties at once on this one node)' : 'one after the other'}; node CPU ${(cpuBeforeJob - cpuBeforeUploads).toFixed(1)} s (all threads)`);
     const jobStarted = performance.now();
     const submit = await alive(post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf }));
     if (submit.body.retcode !== 0) throw new Error(submit.body.retmsg);
@@ -294,6 +314,8 @@ try {
       const cpu = cpuBetween(rss.samples, from, to).toFixed(1);
       console.log(`  ${component.padEnd(29)} ${s(Math.max(...mine.map((t) => Number(t.f_elapsed))))}   (${parts}; node CPU ${cpu} s, RSS ≤ ${peakBetween(rss.samples, from, to).toFixed(0)} MB)`);
       stages.push(`${component} ${from} ${to}`);
+      // Each party's own window too (the gaps between stages are read from these).
+      for (const t of mine) stages.push(`${component}:${t.f_role} ${Number(t.f_start_time)} ${Number(t.f_end_time) || Date.now()}`);
     }
     if (row.f_status !== 'success') {
       throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason ?? ''}\n--- node log (tail) ---\n${tailOf(logFile, 20)}`);
@@ -301,7 +323,7 @@ try {
     const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
     const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);
     console.log(`  job wall time (submit → success)  ${s(jobMs)}   (node CPU time during the job ${jobCpu.toFixed(1)} s; load average now ${loadavg()[0]!.toFixed(1)})`);
-    console.log(`  end to end (uploads + job)        ${s(totalMs)}`);
+    console.log(`  end to end (uploads + job)        ${s(totalMs)}${CONCURRENT_UPLOADS ? '   (uploads CONCURRENT)' : ''}`);
     console.log(`  node peak RSS (VmHWM)             ${peakRssMb(node.child.pid!).toFixed(0)} MB`);
     console.log(`  AUC                               ${Number(summary.auc).toFixed(6)}   (KS ${Number(summary.ks).toFixed(6)})`);
   } finally {

@@ -85,7 +85,10 @@ export class JoinedIds {
   private joined: string | null | undefined;
   private starts: Float64Array | undefined;
 
-  constructor(readonly keys: readonly string[]) {}
+  /** `joined`: the keys joined with '\n', when the caller already holds that string (knownJoinedIds). */
+  constructor(readonly keys: readonly string[], joined?: string) {
+    this.joined = joined;
+  }
 
   /** Sends keys[from, to) as `federation.remote` would send that list. */
   send(federation: Federation, name: string, tag: string, from: number, to: number, targets: readonly PartyRef[]): Promise<void> {
@@ -93,26 +96,77 @@ export class JoinedIds {
     if (!federation.remotePacked || count < PACK_MIN || this.join() === null) {
       return federation.remote(name, tag, from === 0 && to === this.keys.length ? this.keys : this.keys.slice(from, to), targets);
     }
-    const starts = this.starts!;
-    const ids: PackedStrings = { fedflowPackedStrings: this.joined!.slice(starts[from]!, starts[to]! - 1), count };
+    let packed = this.joined!;
+    if (from !== 0 || to !== this.keys.length) {
+      const starts = this.startsOf();
+      packed = packed.slice(starts[from]!, starts[to]! - 1);
+    }
+    const ids: PackedStrings = { fedflowPackedStrings: packed, count };
     return federation.remotePacked(name, tag, ids, targets);
+  }
+
+  /**
+   * The ids at `indexes` (ascending) joined with '\n', or null when the ids cannot be packed. Runs of
+   * consecutive indexes are cut from the whole join, one substring a run, when the runs are few
+   * (the raw Intersection's kept ids mostly are: sorted lists that overlap in long stretches);
+   * otherwise the picked ids are joined one by one.
+   */
+  joinAt(indexes: Int32Array): string | null {
+    if (this.join() === null) return null;
+    const n = indexes.length;
+    let runs = n === 0 ? 0 : 1;
+    for (let k = 1; k < n; k++) if (indexes[k] !== indexes[k - 1]! + 1) runs++;
+    const keys = this.keys;
+    if (runs * 4 > n) {
+      const picked = new Array<string>(n);
+      for (let k = 0; k < n; k++) picked[k] = keys[indexes[k]!]!;
+      return picked.join('\n');
+    }
+    const starts = this.startsOf();
+    const joined = this.joined!;
+    const pieces = new Array<string>(runs);
+    for (let k = 0, r = 0; k < n; r++) {
+      let end = k + 1;
+      while (end < n && indexes[end] === indexes[end - 1]! + 1) end++;
+      pieces[r] = joined.slice(starts[indexes[k]!]!, starts[indexes[end - 1]! + 1]! - 1);
+      k = end;
+    }
+    return pieces.join('\n');
   }
 
   private join(): string | null {
     if (this.joined !== undefined) return this.joined;
     const keys = this.keys;
-    const starts = new Float64Array(keys.length + 1);
-    let at = 0;
     for (let i = 0; i < keys.length; i++) {
       const key: unknown = keys[i];
       if (typeof key !== 'string' || key.includes('\n')) return (this.joined = null);
-      starts[i] = at;
-      at += key.length + 1;
     }
-    starts[keys.length] = at;
-    this.starts = starts;
     return (this.joined = keys.join('\n'));
   }
+
+  /** Where each id starts in the join (made on the first send of a part of the ids). */
+  private startsOf(): Float64Array {
+    if (this.starts) return this.starts;
+    const keys = this.keys;
+    const starts = new Float64Array(keys.length + 1);
+    let at = 0;
+    for (let i = 0; i < keys.length; i++) {
+      starts[i] = at;
+      at += keys[i]!.length + 1;
+    }
+    starts[keys.length] = at;
+    return (this.starts = starts);
+  }
+}
+
+/**
+ * Records that `joined` is `keys` joined with '\n' (no key holds one): a store that made the keys
+ * as pieces of one string (store/tables/lineFile.ts) gives it here, and a send of all those ids
+ * (the raw Intersection's own ids) goes out as that string, with no join of a million keys.
+ * Like every JoinedIds it relies on the keys array never changing (column keys are never written).
+ */
+export function knownJoinedIds(keys: readonly string[], joined: string): void {
+  if (!joinedOf.has(keys)) joinedOf.set(keys, new JoinedIds(keys, joined));
 }
 
 /** The joined form of an ids array (built on first send, shared by every sender of that array). */

@@ -14,11 +14,6 @@ export interface LineBytes {
   readonly end: Float64Array;
 }
 
-/** Some lines as bytes (a chunk of an upload, in storage order): line q goes to key position rows[q]. */
-export interface LineByteChunk extends LineBytes {
-  readonly rows: Int32Array;
-}
-
 /**
  * A piece of the lines in storage order (not key order): line i is `bytes.subarray(start[i],
  * end[i])` and is row `row[i]` of the table (its key's position). Valid only during the visit.
@@ -32,14 +27,14 @@ export interface LineChunk {
 }
 
 /**
- * The lines streamed from storage in pieces through one small buffer, every call a new pass (an
- * upload in format 2, store/tables/lineFile.ts): a reader that puts each line at its row needs
- * no buffer of the whole table (at 1M rows its 135 MB of fresh memory cost ~0.7 s here).
+ * The lines streamed from storage in pieces, every call a new pass, in storage order: an upload in
+ * format 2 (store/tables/lineFile.ts: through one reused 4 MiB buffer) or in format 1
+ * (uploadLines.ts: a SQLite chunk of rows at a time). A reader that puts each line at its row
+ * needs no buffer of the whole table (at 1M rows its 135 MB of fresh memory cost ~0.7 s here).
+ * A pass throws when storage cannot vouch for the lines (the reader then falls back on `lines`).
  */
 export interface LineChunks {
   forEach(visit: (chunk: LineChunk) => void): void;
-  /** All the lines in one buffer, in key order (for readers that need them so). */
-  whole(): LineBytes;
 }
 
 export interface RawLines {
@@ -49,13 +44,10 @@ export interface RawLines {
   /** The same lines as bytes, when storage gave bytes (then `lines` is decoded on first use). */
   readonly bytes?: LineBytes;
   /**
-   * The same lines as bytes a chunk at a time, read again from storage at each call (issue 17: a
-   * reader that parses each line into its place never holds the table's text). Every key position
-   * comes exactly once; a call throws when storage cannot vouch for the lines (the reader then
-   * falls back on `lines`). Asking for `bytes` or `lines` instead reads the whole text once.
+   * The same lines in storage order a chunk at a time, read again from storage at each pass (issue
+   * 17: a reader that parses each line into its place never holds the table's text); then `bytes`
+   * and `lines` read the whole text once, on first use.
    */
-  readonly byteChunks?: () => Iterable<LineByteChunk>;
-  /** The same lines in storage order, when storage can stream them (then `bytes` is read on first use). */
   readonly chunks?: LineChunks;
 }
 
@@ -104,40 +96,20 @@ export function rawLinesFromBytes(keys: readonly string[], bytes: LineBytes): Ra
 }
 
 /**
- * RawLines over chunks: the keys now, the lines chunk by chunk at each byteChunks() call, and the
- * whole text (`whole`, read once, on first use) only for a reader that asks for bytes or lines.
+ * RawLines over streamed lines (one type for both upload formats): the keys now, the lines a chunk
+ * at a time at each `chunks.forEach`, and the whole text (`whole`, read once, on first use) only for
+ * a reader that asks for `bytes` or `lines`.
  */
-export function rawLinesFromChunks(keys: readonly string[], byteChunks: () => Iterable<LineByteChunk>, whole: () => RawLines): RawLines {
+export function rawLinesFromStream(keys: readonly string[], chunks: LineChunks, whole: () => RawLines): RawLines {
   let all: RawLines | undefined;
   return {
     keys,
-    byteChunks,
+    chunks,
     get bytes(): LineBytes | undefined {
       return (all ??= whole()).bytes;
     },
     get lines(): readonly string[] {
       return (all ??= whole()).lines;
-    },
-  };
-}
-
-/**
- * RawLines over a format-2 upload's streamed lines (store/tables/lineFile.ts): `bytes` read whole
- * on first use, `lines` decoded from them on first use. (Format 1's SQLite chunks come through
- * rawLinesFromChunks: the two streams differ in who owns the buffer — one reused 4 MiB piece here.)
- */
-export function rawLinesFromStream(keys: readonly string[], chunks: LineChunks): RawLines {
-  let bytes: LineBytes | undefined;
-  let decoded: RawLines | undefined;
-  const whole = (): LineBytes => (bytes ??= chunks.whole());
-  return {
-    keys,
-    chunks,
-    get bytes(): LineBytes {
-      return whole();
-    },
-    get lines(): readonly string[] {
-      return (decoded ??= rawLinesFromBytes(keys, whole())).lines;
     },
   };
 }

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Federation, PartyRef } from '../../src/components/contract.js';
-import { getMaybePacked, joinedIds, PackedIds } from '../../src/components/packedIds.js';
+import { getMaybePacked, joinedIds, knownJoinedIds, PackedIds } from '../../src/components/packedIds.js';
 import { unpackPayload } from '../../src/scheduler/packedPayload.js';
 import { packPayload } from '../../src/scheduler/packedPayload.js';
 
@@ -78,6 +78,21 @@ test('joined ids: runs go packed (a substring of one join) where the federation 
   sent.length = 0;
   await joinedIds(newline).send(worker, 'e', 't', 0, 20_000, [HOST]);
   assert.equal(sent, [['remote e', newline.slice(0, 20_000)]], 'an id with a newline: never packed');
+});
+
+test('joinAt: the ids at ascending indexes joined, by runs or one by one; an id with a newline: null', () => {
+  const list = ids(30_000);
+  let seed = 7;
+  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  // Long runs (few cuts), no runs (every other id), random picks, none, all, the first and the last alone.
+  const runs = Int32Array.from(list.keys()).filter((i) => i % 5000 < 4000);
+  const picks = [runs, Int32Array.from(list.keys()).filter((i) => i % 2 === 0), Int32Array.from(list.keys()).filter(() => random() < 0.3), new Int32Array(0), Int32Array.from(list.keys()), Int32Array.of(0), Int32Array.of(list.length - 1)];
+  for (const at of picks) assert.is(joinedIds(list).joinAt(at), Array.from(at, (i) => list[i]).join('\n'), `${at.length} ids`);
+  // A known join (a store's) is cut the same way.
+  const known = ids(20_000).map((x) => `k${x}`);
+  knownJoinedIds(known, known.join('\n'));
+  assert.is(joinedIds(known).joinAt(runs.subarray(0, 12_000)), Array.from(runs.subarray(0, 12_000), (i) => known[i]).join('\n'));
+  assert.is(joinedIds(['a', 'b\nc', 'd']).joinAt(Int32Array.of(0, 2)), null);
 });
 
 test.run();

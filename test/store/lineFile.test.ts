@@ -11,6 +11,8 @@ import Database from 'better-sqlite3';
 import { runUploadTask, type UploadTaskInput } from '../../src/components/upload/runUploadTask.js';
 import type { LineChunk } from '../../src/components/rawLines.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
+import { joinedIds, PACK_MIN, type PackedStrings } from '../../src/components/packedIds.js';
+import type { Federation } from '../../src/components/contract.js';
 import { writeTable } from '../../src/store/tables/writeTable.js';
 
 const t = suite('upload format 2: lines file + key index');
@@ -123,6 +125,29 @@ t('non-ASCII keys, and keys whose JS order is not SQLite\'s (a surrogate pair ag
   assert.equal(sqliteOrder, ['', 'z', 'é', '日本', '\uE000a', '😀']);
   const byKey = new Map([['\uE000a', '1'], ['😀', '2'], ['é', '3'], ['z', '4'], ['日本', '5'], ['', '6']]);
   assertRows(location, sqliteOrder.map((k) => [k, byKey.get(k)!]));
+});
+
+t('the keys are made in key order from one string, which is their packed form: a send of all or part of them packs exactly those ids', async () => {
+  for (const mark of ['', 'é']) {
+    // Shuffled keys (made in key order from file order), more than PACK_MIN so that they go packed.
+    const n = PACK_MIN + 1234;
+    const ids = Array.from({ length: n }, (_, i) => `${mark}k${(i * 7919) % n}`);
+    const location = await upload(`id,a\n${ids.map((k, i) => `${k},${i}`).join('\n')}\n`);
+    const keys = store.readKeysAndLines(location).keys;
+    const sorted = [...ids].sort();
+    assert.equal([...keys], sorted);
+    let sent: PackedStrings | undefined;
+    const federation = {
+      remote: async () => assert.unreachable('a list this long goes packed'),
+      remotePacked: async (_name: string, _tag: string, packed: PackedStrings) => {
+        sent = packed;
+      },
+    } as unknown as Federation;
+    await joinedIds(keys).send(federation, 'ids', 't', 0, keys.length, []);
+    assert.equal(sent, { fedflowPackedStrings: sorted.join('\n'), count: n }, `all keys${mark ? ', non-ASCII' : ''}`);
+    await joinedIds(keys).send(federation, 'ids', 't', 17, 17 + PACK_MIN, []);
+    assert.equal(sent, { fedflowPackedStrings: sorted.slice(17, 17 + PACK_MIN).join('\n'), count: PACK_MIN }, 'a part of them');
+  }
 });
 
 t('a line longer than the stream buffer (4 MiB) is read whole', async () => {

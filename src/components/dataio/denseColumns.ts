@@ -191,9 +191,9 @@ export function readDenseColumns(
   const { width, labelIdx, colOf } = layout;
   const n = raw.keys.length;
   // Lines given as bytes: their ranges are counted (asking for the lines would decode them).
-  // Streamed lines (raw.chunks: a format-2 upload; raw.byteChunks: a format-1 upload read in chunks)
-  // come with their rows, checked by their readers; asking for `bytes` would read them whole.
-  if (!raw.chunks && !raw.byteChunks && (raw.bytes ? raw.bytes.start.length !== n || raw.bytes.end.length !== n : raw.lines.length !== n)) throw new Error(`DataIO: ${n} keys but ${raw.bytes ? raw.bytes.start.length : raw.lines.length} lines`);
+  // Streamed lines (raw.chunks: an upload of either format) come with their rows, checked by their
+  // readers; asking for `bytes` would read them whole.
+  if (!raw.chunks && (raw.bytes ? raw.bytes.start.length !== n || raw.bytes.end.length !== n : raw.lines.length !== n)) throw new Error(`DataIO: ${n} keys but ${raw.bytes ? raw.bytes.start.length : raw.lines.length} lines`);
   const missing = fills.missing ? fitReplacement(raw, layout, o, fills.missing, fills.defaultTokens, [], signal) : undefined;
   const outlier = fills.outlier ? fitReplacement(raw, layout, o, fills.outlier, fills.defaultTokens, missing ? [missing] : [], signal) : undefined;
   const missingCount = new Array<number>(layout.features).fill(0);
@@ -268,11 +268,6 @@ export function readDenseColumns(
     };
     for (let c = 0; c < features.length; c++) features[c] = gather(features[c]!);
     if (labels) labelsOut = gather(labels);
-  } else if (raw.byteChunks && !fills.missing && !fills.outlier && delimByte >= 0 && noNumericToken) {
-    // Issue 17: each chunk's lines parsed into their rows, the table's text never whole in memory.
-    for (const chunk of raw.byteChunks()) {
-      readLineBytes(chunk.bytes, chunk.start, chunk.end, chunk.rows, chunk.rows.length, width, labelIdx, colOf, delimByte, bytesOptions, features, labels, 0, readCell, signal);
-    }
   } else if (raw.bytes && delimByte >= 0 && noNumericToken) {
     const { bytes, start, end } = raw.bytes;
     readLineBytes(bytes, start, end, undefined, n, width, labelIdx, colOf, delimByte, bytesOptions, features, labels, 0, readCell, signal);

@@ -11,7 +11,7 @@
 // the input's own columns instead (`compactRows`): no new column memory at all.
 import { columnarTable, compactRows, consumableColumns, takeRows, takeUnloaded } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
-import { getMaybePacked, type IdList, PackedIds } from '../packedIds.js';
+import { getMaybePacked, type IdList, joinedIds, knownJoinedIds, PACK_MIN, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
 import { isSortedList, isSortedStrings, sortedMembership } from './sortedMembership.js';
 import { StringSet } from './stringSet.js';
@@ -76,6 +76,22 @@ function idsAt(ids: readonly string[], indexes: Int32Array): string[] {
   for (let k = 0; k < indexes.length; k++) out[k] = ids[indexes[k]!]!;
   return out;
 }
+
+/**
+ * Sends the ids at `kept` as `federation.remote(name, tag, idsAt(ids, kept), targets)` would. Where
+ * the federation takes packed lists, the list goes as its join, cut from the own ids' join by runs
+ * (JoinedIds.joinAt), and that join is remembered for the kept rows' keys (keptJoins): HeteroLR's
+ * guest then sends its batches' ids out of it without joining them again.
+ */
+async function sendIdsAt(federation: Federation, name: string, tag: string, ids: readonly string[], kept: Int32Array, targets: readonly PartyRef[]): Promise<void> {
+  const joined = federation.remotePacked && kept.length >= PACK_MIN ? joinedIds(ids).joinAt(kept) : null;
+  if (joined === null) return federation.remote(name, tag, idsAt(ids, kept), targets);
+  keptJoins.set(kept, joined);
+  return federation.remotePacked!(name, tag, { fedflowPackedStrings: joined, count: kept.length }, targets);
+}
+
+/** The join of the ids at a `kept` selection that was sent packed (sendIdsAt), for the output's keys. */
+const keptJoins = new WeakMap<Int32Array, string>();
 
 /**
  * This party's output: its rows at `kept` (ascending, so in key order as a filter would keep them).
@@ -145,26 +161,26 @@ export const intersection: Component = async (input, context) => {
     kept = await rsaIntersectIndexes({ role, ownIds, guest, hosts, tag, sync, settings: rsaSettings(params) }, context);
   } else if (joinRole === 'guest') {
     if (role === 'host') {
-      await federation.remote(SEND_IDS_HOST, tag, ownIds, [guest]);
+      await joinedIds(ownIds).send(federation, SEND_IDS_HOST, tag, 0, ownIds.length, [guest]);
       if (sync) kept = restrict(ownIds, undefined, await getIds(federation, INTERSECT_IDS_GUEST, tag, guest));
     } else {
       const received = await Promise.all(hosts.map((h) => getIds(federation, SEND_IDS_HOST, tag, h)));
       signal.throwIfAborted();
       kept = restrict(ownIds, undefined, ...received);
-      if (sync) await federation.remote(INTERSECT_IDS_GUEST, tag, idsAt(ownIds, kept), hosts);
+      if (sync) await sendIdsAt(federation, INTERSECT_IDS_GUEST, tag, ownIds, kept, hosts);
     }
   } else if (role === 'guest') {
-    await federation.remote(SEND_IDS_GUEST, tag, ownIds, hosts);
+    await joinedIds(ownIds).send(federation, SEND_IDS_GUEST, tag, 0, ownIds.length, hosts);
     if (sync) {
       const received = await Promise.all(hosts.map((h) => getIds(federation, INTERSECT_IDS_HOST, tag, h)));
       kept = restrict(ownIds, undefined, ...received);
-      if (hosts.length > 1) await federation.remote(SYNC_INTERSECT_IDS_MULTI_HOSTS, tag, idsAt(ownIds, kept), hosts);
+      if (hosts.length > 1) await sendIdsAt(federation, SYNC_INTERSECT_IDS_MULTI_HOSTS, tag, ownIds, kept, hosts);
     }
   } else {
     const guestIds = await getIds(federation, SEND_IDS_GUEST, tag, guest);
     kept = restrict(ownIds, undefined, guestIds);
     if (sync) {
-      await federation.remote(INTERSECT_IDS_HOST, tag, idsAt(ownIds, kept), [guest]);
+      await sendIdsAt(federation, INTERSECT_IDS_HOST, tag, ownIds, kept, [guest]);
       if (hosts.length > 1) {
         kept = restrict(ownIds, kept, await getIds(federation, SYNC_INTERSECT_IDS_MULTI_HOSTS, tag, guest));
       }
@@ -179,5 +195,9 @@ export const intersection: Component = async (input, context) => {
   const rate = ownIds.length === 0 ? 0 : count / ownIds.length;
   tracker.logMetricData('train', 'intersection', [['intersect_count', count], ['intersect_rate', rate]]);
   tracker.setMetricMeta('train', 'intersection', { name: 'intersection', metric_type: 'INTERSECTION' });
-  return { data: keptRows(table, ownIds, kept, onlyKey) };
+  const out = keptRows(table, ownIds, kept, onlyKey);
+  // The kept rows' keys are the ids sent packed: their join is known (the same ids, in that order).
+  const sent = keptJoins.get(kept);
+  if (sent !== undefined && out.columns) knownJoinedIds(out.columns.keys, sent);
+  return { data: out };
 };

@@ -18,7 +18,8 @@
 // holds.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { LineChunk, LineChunks } from '../../components/rawLines.js';
+import type { LineBytes, LineChunk, LineChunks } from '../../components/rawLines.js';
+import { knownJoinedIds } from '../../components/packedIds.js';
 
 /** `PRAGMA user_version` of a format-2 upload file. */
 export const LINE_FILE_VERSION = 2;
@@ -137,6 +138,8 @@ export interface LineFileRead {
   /** The keys in key order. */
   readonly keys: string[];
   readonly chunks: LineChunks;
+  /** All the lines in one buffer, in key order (for readers that need them so). */
+  readonly whole: () => LineBytes;
 }
 
 /** A chunk with its lines' keys: line i's key is bytes[keyStart[i], keyEnd[i]). */
@@ -176,9 +179,10 @@ export function readLineFile(db: Database.Database, linesPath: string): LineFile
       keys = readKeys(fd, linesPath, meta, at, count, false);
     }
     if (!keys) throw new Error(`table lines file ${linesPath} does not match its keys`);
-    const chunks = lineChunks(fd, linesPath, meta, at, count);
+    const chunks: LineChunks = { forEach: (visit) => forEachChunk(fd, linesPath, meta, at, visit) };
+    const whole = (): LineBytes => wholeLines(fd, linesPath, meta, at, count);
     closeWhenCollected.register(chunks, fd);
-    return { keys, chunks };
+    return { keys, chunks, whole };
   } catch (error) {
     closeSync(fd);
     throw error;
@@ -193,56 +197,116 @@ interface Slicers {
 
 /** The keys by position, from one pass; undefined when a position has no line or (checkOrder) the keys are not in rising JS order. */
 function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, count: number, checkOrder: boolean): string[] | undefined {
-  // The strings are made in file order and then put in key order by a gather: storing a million
-  // new strings at random places of the array measured twice the CPU (GC write barriers).
-  const inFileOrder = new Array<string>(count);
-  const lineAt = new Int32Array(count).fill(-1);
+  // The strings are made in key order, from the key bytes laid out in key order. Strings made in
+  // file order (the host's file is shuffled) and then gathered into key order sit at random places
+  // of the heap, so every later walk of the keys in key order (the Intersection's merge and id
+  // lists, the writers' order checks and UTF-8 copies, HeteroLR's ids) touches memory at random:
+  // on bench:scale's host upload a walk took 3-4x as long (the sorted check 37 against 9-13 ms, the
+  // id join 0.40 against 0.23 s). The pass copies each key's bytes in file order into one small
+  // buffer (~8 bytes a key) and notes its length at its position; the bytes are then scattered to
+  // their key-order places and the strings sliced off in order.
+  let fileBytes = Buffer.allocUnsafeSlow(Math.max(1024, Math.min(meta.bytes, count * 12)));
+  /** The position of the j-th key copied (file order). */
+  const posOf = new Int32Array(count);
+  /**
+   * A key's length by position, then (below) where it starts in key order; -1: no line. The keys'
+   * bytes and separators are at most the file's bytes, so 32-bit offsets do below 2 GiB (at 10M rows
+   * 40 MB instead of 80).
+   */
+  const startAt = (meta.bytes + count < 2 ** 31 ? new Int32Array(count + 1) : new Float64Array(count + 1)).fill(-1);
   let placed = 0;
+  let used = 0;
+  let high = 0;
+  let bad = false;
   forEachChunk(fd, path, meta, at, (chunk) => {
     const bytes = chunk.bytes;
-    const slice = bytes as unknown as Slicers;
     const { keyStart, keyEnd, row } = chunk;
     for (let i = 0; i < chunk.count; i++) {
       const from = keyStart[i]!;
-      const to = keyEnd[i]!;
-      let high = 0;
-      for (let j = from; j < to; j++) high |= bytes[j]!;
-      if (placed >= count) return;
-      inFileOrder[placed] = high < 0x80 ? slice.latin1Slice(from, to) : slice.utf8Slice(from, to);
-      lineAt[row[i]!] = placed++;
+      const length = keyEnd[i]! - from;
+      const p = row[i]!;
+      if (placed >= count || startAt[p] !== -1) {
+        bad = true;
+        return;
+      }
+      if (used + length > fileBytes.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(2 * fileBytes.length, used + length));
+        fileBytes.copy(bigger, 0, 0, used);
+        fileBytes = bigger;
+      }
+      for (let j = 0; j < length; j++) high |= fileBytes[used + j] = bytes[from + j]!;
+      used += length;
+      startAt[p] = length;
+      posOf[placed++] = p;
     }
   });
-  if (placed !== count) return undefined;
-  const keys = new Array<string>(count);
+  if (bad || placed !== count) return undefined;
+  // Key p is ordered[startAt[p], startAt[p + 1] - 1), each key followed by a '\n' (no key holds
+  // one: a line ends at it), so that the keys joined are one string too (below).
+  let total = 0;
   for (let p = 0; p < count; p++) {
-    const j = lineAt[p]!;
-    if (j < 0) return undefined;
-    keys[p] = inFileOrder[j]!;
+    const length = startAt[p]!;
+    startAt[p] = total;
+    total += length + 1;
   }
-  if (checkOrder) for (let p = 1; p < count; p++) if (!(keys[p - 1]! < keys[p]!)) return undefined;
+  startAt[count] = total;
+  let ordered = Buffer.allocUnsafeSlow(Math.max(1, total));
+  for (let j = 0, from = 0; j < count; j++) {
+    const p = posOf[j]!;
+    const to = startAt[p]!;
+    const length = startAt[p + 1]! - 1 - to;
+    for (let b = 0; b < length; b++) ordered[to + b] = fileBytes[from + b]!;
+    ordered[to + length] = NL;
+    from += length;
+  }
+  // Released before the strings are made (at 10M rows the file-order copy is ~80 MB).
+  fileBytes = Buffer.alloc(0);
+  const keys = new Array<string>(count);
+  // ASCII keys (all of them, in the usual case) as Latin-1, the cheap copy; others as UTF-8.
+  if (high < 0x80) {
+    // One Latin-1 string of them all and a substring per key (a builtin, no call into C++ per key):
+    // measured ~20 % cheaper than a latin1Slice per key for 1M keys of 6-7 characters. That string
+    // is the keys joined with '\n', the packed form a list of ids crosses threads in: the raw
+    // Intersection sends its own ids as it (packedIds.ts knownJoinedIds), not a join of 1M keys.
+    const all = (ordered as unknown as Slicers).latin1Slice(0, Math.max(0, total - 1));
+    ordered = Buffer.alloc(0); // released: the strings are in `all`
+    for (let p = 0; p < count; p++) keys[p] = all.slice(startAt[p]!, startAt[p + 1]! - 1);
+    knownJoinedIds(keys, all);
+  } else {
+    const slice = ordered as unknown as Slicers;
+    for (let p = 0; p < count; p++) {
+      const from = startAt[p]!;
+      const to = startAt[p + 1]! - 1;
+      let h = 0;
+      for (let b = from; b < to; b++) h |= ordered[b]!;
+      keys[p] = h < 0x80 ? slice.latin1Slice(from, to) : slice.utf8Slice(from, to);
+    }
+  }
+  if (checkOrder && !isRising(keys)) return undefined;
   return keys;
 }
 
-function lineChunks(fd: number, path: string, meta: LinesMeta, at: Int32Array, count: number): LineChunks {
-  return {
-    forEach: (visit) => forEachChunk(fd, path, meta, at, visit),
-    // Only a reader that wants every line at once is bound by one buffer; streaming passes are not.
-    whole: () => {
-      if (meta.bytes > MAX_BUFFER) throw new Error(`table lines file ${path}: ${meta.bytes} bytes is more than one buffer holds (read it as a stream)`);
-      const bytes = Buffer.allocUnsafeSlow(meta.bytes);
-      readFully(fd, bytes, meta.bytes, 0);
-      const start = new Float64Array(count);
-      const end = new Float64Array(count);
-      forEachChunk(fd, path, meta, at, (chunk) => {
-        const { base, row } = chunk;
-        for (let i = 0; i < chunk.count; i++) {
-          start[row[i]!] = base + chunk.start[i]!;
-          end[row[i]!] = base + chunk.end[i]!;
-        }
-      });
-      return { bytes, start, end };
-    },
-  };
+function isRising(keys: readonly string[]): boolean {
+  for (let p = 1; p < keys.length; p++) if (!(keys[p - 1]! < keys[p]!)) return false;
+  return true;
+}
+
+/** All the lines in one buffer (the file's), each line's range at its key's position. */
+function wholeLines(fd: number, path: string, meta: LinesMeta, at: Int32Array, count: number): LineBytes {
+  // Only a reader that wants every line at once is bound by one buffer; streaming passes are not.
+  if (meta.bytes > MAX_BUFFER) throw new Error(`table lines file ${path}: ${meta.bytes} bytes is more than one buffer holds (read it as a stream)`);
+  const bytes = Buffer.allocUnsafeSlow(meta.bytes);
+  readFully(fd, bytes, meta.bytes, 0);
+  const start = new Float64Array(count);
+  const end = new Float64Array(count);
+  forEachChunk(fd, path, meta, at, (chunk) => {
+    const { base, row } = chunk;
+    for (let i = 0; i < chunk.count; i++) {
+      start[row[i]!] = base + chunk.start[i]!;
+      end[row[i]!] = base + chunk.end[i]!;
+    }
+  });
+  return { bytes, start, end };
 }
 
 /**

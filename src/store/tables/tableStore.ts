@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { COLUMNAR_SUFFIX, partitionFile, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
-import { rawLinesFromBytes, rawLinesFromChunks, rawLinesFromStream, type LineByteChunk, type RawLines } from '../../components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromStream, type LineChunks, type RawLines } from '../../components/rawLines.js';
 import { lineByteChunks, NotDense, readKeysAndLineBytes, readKeysAndLines, readKeysForBytes, uploadBytesReadable } from './uploadLines.js';
 import { countKeys, isLineFile, LINES_SUFFIX, readLineFile, readLineFileRows } from './lineFile.js';
 
@@ -196,7 +196,7 @@ export class TableStore {
         db.pragma(`cache_size = -${READ_CACHE_KIB}`);
         if (isLineFile(db)) {
           const read = readLineFile(db, this.linesPathOf(location));
-          return rawLinesFromStream(read.keys, read.chunks);
+          return rawLinesFromStream(read.keys, read.chunks, () => rawLinesFromBytes(read.keys, read.whole()));
         }
         const bytes = readKeysAndLineBytes(db);
         if (bytes) return rawLinesFromBytes(bytes.keys, bytes.bytes);
@@ -233,18 +233,21 @@ export class TableStore {
     }
     if (!keyed) return this.readKeysAndLines(location);
     const { keys, at } = keyed;
+    // Format 1's SQLite chunks, as the same LineChunks a format-2 upload streams (rawLines.ts).
     const open = () => this.open(location);
-    function* chunks(): Generator<LineByteChunk> {
-      const walk = open();
-      try {
-        yield* lineByteChunks(walk, at, keys.length);
-      } catch (error) {
-        throw error instanceof NotDense ? new Error(`upload ${location}: ${error.message}`) : error;
-      } finally {
-        walk.close();
-      }
-    }
-    return rawLinesFromChunks(keys, chunks, () => this.readKeysAndLines(location));
+    const chunks: LineChunks = {
+      forEach(visit) {
+        const walk = open();
+        try {
+          for (const chunk of lineByteChunks(walk, at, keys.length)) visit(chunk);
+        } catch (error) {
+          throw error instanceof NotDense ? new Error(`upload ${location}: ${error.message}`) : error;
+        } finally {
+          walk.close();
+        }
+      },
+    };
+    return rawLinesFromStream(keys, chunks, () => this.readKeysAndLines(location));
   }
 
   /** A packed or columnar table's rows with their values exactly as written, in key order. */

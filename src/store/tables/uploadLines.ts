@@ -17,7 +17,7 @@
 // split were most of the load (measured on bench:scale's host upload: the chunks as text 1.1 s
 // CPU, as blobs 0.4–0.5 s).
 import type Database from 'better-sqlite3';
-import type { LineByteChunk, LineBytes } from '../../components/rawLines.js';
+import type { LineBytes, LineChunk } from '../../components/rawLines.js';
 import { KEY_INDEX_NAME } from './tableStore.js';
 
 /** Rows per chunk (measured flat between 2k and 32k). */
@@ -117,9 +117,9 @@ function readChunksAsBytes(db: Database.Database): KeysAndLineBytes | undefined 
       if (used + chunk.bytes.length > capacity) return undefined;
       // The chunk's lines stay together, in rowid order: one copy per chunk.
       bytes.set(chunk.bytes, used);
-      for (let q = 0; q < chunk.rows.length; q++) {
-        start[chunk.rows[q]!] = used + chunk.start[q]!;
-        end[chunk.rows[q]!] = used + chunk.end[q]!;
+      for (let q = 0; q < chunk.count; q++) {
+        start[chunk.row[q]!] = used + chunk.start[q]!;
+        end[chunk.row[q]!] = used + chunk.end[q]!;
       }
       used += chunk.bytes.length;
     }
@@ -158,7 +158,7 @@ export function readKeysForBytes(db: Database.Database): { keys: string[]; at: I
  * (1.4 GB at 10M rows × 20 features). Throws NotDense where readKeysAndLineBytes gives up: a NULL
  * line, rowids or lengths that do not parse or add up, a position given twice or never.
  */
-export function* lineByteChunks(db: Database.Database, at: Int32Array, count: number): Generator<LineByteChunk> {
+export function* lineByteChunks(db: Database.Database, at: Int32Array, count: number): Generator<LineChunk> {
   const maxId = at.length - 1;
   const filled = new Uint8Array(count);
   let seen = 0;
@@ -188,7 +188,7 @@ export function* lineByteChunks(db: Database.Database, at: Int32Array, count: nu
       end[q] = from += sizes[q]!;
     }
     if (from !== blob.length) throw new NotDense('line lengths');
-    yield { bytes: blob, start, end, rows };
+    yield { bytes: blob, start, end, row: rows, count: n };
   }
   if (seen !== count) throw new NotDense('lines missing');
 }

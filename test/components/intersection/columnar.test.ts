@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from '../../../src/components/columns.js';
 import type { ComponentContext, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
 import { intersection } from '../../../src/components/intersection/intersection.js';
+import { joinedIds } from '../../../src/components/packedIds.js';
 import { packPayload, unpackPayload } from '../../../src/scheduler/packedPayload.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 
@@ -42,6 +43,7 @@ async function runJob(parties: Party[], params: Record<string, unknown>, asWorke
   for (const p of parties) (roles[p.self.role] ??= []).push(p.self.partyId);
   const received: unknown[][] = parties.map(() => []);
   let packedGets = 0;
+  let packedSends = 0;
   const contexts = parties.map((p, i) => {
     const ctx = job.context(p.self);
     const inner = ctx.federation;
@@ -60,6 +62,11 @@ async function runJob(parties: Party[], params: Record<string, unknown>, asWorke
         packedGets++;
         return payload;
       };
+      // A packed list a component sends itself (JoinedIds) crosses as it is.
+      federation.remotePacked = (name, tag, ids, to) => {
+        packedSends++;
+        return inner.remote(name, tag, structuredClone(ids), to);
+      };
       markConsumable(p.data);
     }
     return { ...ctx, federation };
@@ -73,7 +80,7 @@ async function runJob(parties: Party[], params: Record<string, unknown>, asWorke
     ),
   );
   const metrics = contexts.map((c) => (c.tracker.get('train', 'intersection') as { data?: unknown }).data);
-  return { outputs, received, metrics, sent: job.sent, undelivered: job.undelivered(), packedGets };
+  return { outputs, received, metrics, sent: job.sent, undelivered: job.undelivered(), packedGets, packedSends };
 }
 
 const exact = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? `#${v}` : v));
@@ -182,6 +189,7 @@ t('given long id lists as task workers pass them (packed, read in place) and inp
     const inputs = parties.map((p) => p.data.columns!.features[0]!.buffer);
     const workers = await runJob(parties, params, true);
     assert.ok(workers.packedGets >= 3, `lists crossed packed and were read so (${workers.packedGets})`);
+    assert.ok(workers.packedSends >= 2, `own ids and kept ids went out packed without a list (${workers.packedSends})`);
     assert.is(exact(workers.received), exact(plain.received), 'every party receives the same lists');
     assert.equal(workers.metrics, plain.metrics);
     assert.is(workers.undelivered, 0);
@@ -191,6 +199,9 @@ t('given long id lists as task workers pass them (packed, read in place) and inp
       assert.is(exact(out.data!.rows), exact(expected.rows));
       assert.ok(out.data!.rows.length < parties[i]!.data.columns!.keys.length, 'some rows were dropped');
       assert.is(out.data!.columns!.features[0]!.buffer, inputs[i], 'the kept rows were moved within the input columns');
+      // The kept keys' join (remembered from the packed send, when there was one) is theirs.
+      const keys = out.data!.columns!.keys;
+      assert.is(joinedIds(keys).joinAt(Int32Array.from(keys.keys())), keys.join('\n'), 'the kept keys\' join');
     });
   }
 });

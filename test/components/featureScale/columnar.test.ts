@@ -4,22 +4,10 @@ import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from
 import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
 import { featureScale } from '../../../src/components/featureScale/featureScale.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
-import { fixtureTable } from '../dataio/csvTable.js';
+import { breastInstances } from './breastInstances.js';
 import { rowFeatureScale } from './rowReference.js';
 
 const t = suite('FeatureScale on columns');
-
-/** Breast (guest side) as DataIO's instances: y, then the features. */
-function breast(): DataTable<Instance> {
-  const csv = fixtureTable('breast_hetero_guest');
-  return {
-    schema: { header: csv.schema.header.slice(1), sid_name: csv.schema.sid_name, label_name: 'y' },
-    rows: csv.rows.map(([key, line]) => {
-      const [y, ...cells] = line.split(',').map(Number);
-      return [key, { features: cells, label: y! }];
-    }),
-  };
-}
 
 /** A small table with NaN cells, both zeros, ties and a column that is NaN throughout. */
 function withNaN(): DataTable<Instance> {
@@ -59,7 +47,7 @@ const PARAMS: Record<string, unknown>[] = [
   { method: 'standard_scale', with_mean: false },
 ];
 
-for (const [name, make] of [['breast', breast], ['a table with NaN cells and signed zeros', withNaN]] as const) {
+for (const [name, make] of [['breast', breastInstances], ['a table with NaN cells and signed zeros', withNaN]] as const) {
   for (const given of PARAMS) {
     // A list of bounds has one per column: 3, 2, 1, 0, 3, …
     const width = make().schema.header.length;
@@ -84,8 +72,8 @@ for (const [name, make] of [['breast', breast], ['a table with NaN cells and sig
 }
 
 t('given a stored standard model, when transforming columns in another header order (predict), then the values are the row code’s', async () => {
-  const fitted = await run(rowFeatureScale, breast(), { method: 'standard_scale', feat_upper: 1, feat_lower: -1 });
-  const table = breast();
+  const fitted = await run(rowFeatureScale, breastInstances(), { method: 'standard_scale', feat_upper: 1, feat_lower: -1 });
+  const table = breastInstances();
   const header = [...table.schema.header].reverse();
   const reordered: DataTable<Instance> = {
     schema: { ...table.schema, header },
@@ -133,7 +121,7 @@ t('given an empty table, when scaled, then the output is empty and the model has
 
 t('given an input the runtime handed this task alone (consumable), when scaled, then the columns are written in place with the values of a fresh copy', async () => {
   for (const given of PARAMS) {
-    for (const make of [breast, withNaN]) {
+    for (const make of [breastInstances, withNaN]) {
       const width = make().schema.header.length;
       const params = given.feat_upper === 'per column' ? { ...given, feat_upper: Array.from({ length: width }, (_, i) => 3 - (i % 4)) } : given;
       const fresh = await run(featureScale, columnar(make()), params);

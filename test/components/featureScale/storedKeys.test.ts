@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { columnarTable, columnsFromRows, storedRowsReader, untouchedColumns } from '../../../src/components/columns.js';
-import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
+import type { ComponentOutput, DataTable } from '../../../src/components/contract.js';
 import { featureScale } from '../../../src/components/featureScale/featureScale.js';
 import { readColumnarRows } from '../../../src/store/tables/columnarTable.js';
 import { storedColumns, unreadKeysSource } from '../../../src/store/tables/storedColumns.js';
 import { TableStore } from '../../../src/store/tables/tableStore.js';
 import { writeOutputColumns } from '../../../src/store/tables/writeOutputTable.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
-import { fixtureTable } from '../dataio/csvTable.js';
+import { breastInstances } from './breastInstances.js';
 
 const t = suite('FeatureScale on stored keys');
 let dir = '';
@@ -25,17 +25,6 @@ t.before.each(() => {
 });
 t.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
-function breast(): DataTable<Instance> {
-  const csv = fixtureTable('breast_hetero_guest');
-  return {
-    schema: { header: csv.schema.header.slice(1), sid_name: csv.schema.sid_name, label_name: 'y' },
-    rows: csv.rows.map(([key, line]) => {
-      const [y, ...cells] = line.split(',').map(Number);
-      return [key, { features: cells, label: y! }];
-    }),
-  };
-}
-
 const CAP = { method: 'standard_scale', mode: 'cap', feat_upper: 0.9, feat_lower: 0.1 };
 
 async function scale(data: DataTable, params: Record<string, unknown> = CAP, model?: ComponentOutput['model']) {
@@ -44,7 +33,7 @@ async function scale(data: DataTable, params: Record<string, unknown> = CAP, mod
 }
 
 t('given a table read from stored partitions, when scaled and written, then its keys are never decoded and the table is the in-memory one', async () => {
-  const table = breast();
+  const table = breastInstances();
   // The input as a stored table (4 partitions, key order), read back lazily.
   writeOutputColumns(store, 'input', columnsFromRows(table.rows)!, 0, 4);
   const stored = storedColumns(store.columnarPathOf('input'))!;
@@ -73,7 +62,7 @@ const STREAMED: Record<string, unknown>[] = [
 
 for (const params of STREAMED) {
   t(`given a stored table, when scaled with ${JSON.stringify(params)} (not cap), then it is read a piece at a time, never whole, and the written table and model are the in-memory ones`, async () => {
-    const table = breast();
+    const table = breastInstances();
     writeOutputColumns(store, 'input', columnsFromRows(table.rows)!, 0, 4);
     const stored = storedColumns(store.columnarPathOf('input'))!;
     const inMemory = await scale(columnarTable(table.schema, columnsFromRows(table.rows)!), params);

@@ -31,6 +31,11 @@ export const KEYS_INDEX_SQL = `CREATE UNIQUE INDEX ${KEYS_INDEX_NAME} ON keys(k)
 export const LINES_META_SQL = 'CREATE TABLE IF NOT EXISTS lines_meta(bytes INTEGER, lines INTEGER)';
 
 const NL = 0x0a;
+/**
+ * The longest text of all the keys joined that is made as one string: V8 refuses strings over
+ * ~2^29 characters (~50M keys of 9 characters); past this the keys are sliced one by one.
+ */
+const MAX_JOINED_KEYS = 2 ** 28;
 const COMMA = 0x2c;
 /** Rowids per chunk of the key-order walk. */
 const ORDER_CHUNK = 65536;
@@ -263,7 +268,7 @@ function readKeys(fd: number, path: string, meta: LinesMeta, at: Int32Array, cou
   fileBytes = Buffer.alloc(0);
   const keys = new Array<string>(count);
   // ASCII keys (all of them, in the usual case) as Latin-1, the cheap copy; others as UTF-8.
-  if (high < 0x80) {
+  if (high < 0x80 && total <= MAX_JOINED_KEYS) {
     // One Latin-1 string of them all and a substring per key (a builtin, no call into C++ per key):
     // measured ~20 % cheaper than a latin1Slice per key for 1M keys of 6-7 characters. That string
     // is the keys joined with '\n', the packed form a list of ids crosses threads in: the raw

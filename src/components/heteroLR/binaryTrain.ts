@@ -318,6 +318,21 @@ function stepColumns(cipher: HeCipher, batch: Batch, read: (from: number, to: nu
 }
 
 /**
+ * A step's own batch-sized arrays (W·x, the guest's g and loss column), the same buffers step after
+ * step (issue 17). Fresh ones were ~0.8 MB each a step: off-heap memory that counts towards V8's
+ * external limit, whose whole-heap marks cost more the more ids the worker holds (10M rows). Each
+ * view is only used within its step, every value written before it is read.
+ */
+class StepScratch {
+  private readonly buffers = new Map<string, Float64Array>();
+  view(name: string, n: number): Float64Array {
+    let buffer = this.buffers.get(name);
+    if (!buffer || buffer.length < n) this.buffers.set(name, (buffer = new Float64Array(n)));
+    return buffer.subarray(0, n);
+  }
+}
+
+/**
  * A party's sqn step: its mean gradient (+ alpha·w for L2, coefficients only) to the arbiter in clear
  * (as FATE's arbiter sees it), the arbiter's lr·H·g back, applied as FATE's regularization_update.
  */
@@ -373,6 +388,7 @@ export async function trainHost(
   // Per iteration: one [[0.25·W_h X_h]] per row, plus the two loss terms with a single host.
   const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.n, peers.hosts.length === 1), 0);
   if (!sqn) cipher.prefetch(p.maxIter * perIteration, perIteration);
+  const scratch = new StepScratch();
   try {
     for (; iter < p.maxIter && !converged && !stopped; iter++) {
       let deltaSum = new Array<number>(w.length).fill(0);
@@ -381,7 +397,7 @@ export async function trainHost(
         const batch = batches[b]!;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
         const { features, prepared } = stepColumns(cipher, batch, (from, to) => data.source.range(from, to, false), featureCount, false);
-        const wx = dotColumns(w, features, batch.n);
+        const wx = dotColumns(w, features, batch.n, scratch.view('wx', batch.n));
         const quarter = packedDoubles(batch.n);
         for (let i = 0; i < batch.n; i++) quarter[i] = 0.25 * wx[i]!;
         await ch.send('host_forward_dict', tag, await cipher.encrypt(quarter, RESIDUAL_BITS), peers.guest);
@@ -480,6 +496,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   // Per iteration: one fresh encryption per row for [[d]], plus the two loss terms with a single host.
   const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.n, withLoss), 0);
   if (!sqn) cipher.prefetch(p.maxIter * perIteration, perIteration);
+  const scratch = new StepScratch();
   try {
     for (; iter < p.maxIter && !converged && !stopped; iter++) {
       let deltaSum = new Array<number>(stepped).fill(0);
@@ -489,12 +506,12 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         const n = batch.n;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
         const { features, prepared } = stepColumns(cipher, batch, read, k, p.fitIntercept);
-        const wx = dotColumns(w, features, n);
+        const wx = dotColumns(w, features, n, scratch.view('wx', n));
         // Plain loops over typed arrays, not map() closures: at 100,000 rows a batch these were most
         // of the guest's own time (bench:columnar-lr). Same operations in the same order.
         const y = batch.y;
         const bias = w[k]!;
-        const gx = new Float64Array(n);
+        const gx = scratch.view('gx', n);
         for (let i = 0; i < n; i++) gx[i] = wx[i]! + bias;
         // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y). The guest's own part is
         // encrypted first, while the hosts encrypt theirs, so the two encryption phases overlap.
@@ -516,7 +533,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         await ch.send('fore_gradient', tag, d, peers.hosts);
         // Gradient columns plus, for the loss, the column c_i = g_i − 2·y_i:
         //   Σ h_i·(−0.5·y_i + 0.25·g_i) = Σ fwd_i·c_i = Σ d_i·c_i − Σ own_i·c_i.
-        const c = new Float64Array(n);
+        const c = scratch.view('c', n);
         for (let i = 0; i < n; i++) c[i] = gx[i]! - 2 * y[i]!;
         const lossCols = withLoss ? cipher.prepare([c]) : null;
         const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, prepared));

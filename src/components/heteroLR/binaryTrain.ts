@@ -463,25 +463,24 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   const batchRows = Array.from({ length: batchNum }, (_, b) => Math.min(size, total - b * size));
   const info: BatchInfo = { batchSize: size, batchNum, batchRows };
   await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
-  const batches: (Batch & { y: Float64Array; keys: string[] })[] = [];
+  const batches: (Batch & { y: Float64Array })[] = [];
   const joined = joinedIds(data.keys);
   const read = (from: number, to: number, intercept: boolean): Float64Array[] =>
     data.source ? data.source.range(from, to, intercept) : rangeColumns(data.features ?? [], from, to, intercept);
   // Rows read from storage (rowSource.ts) are read again at each step; views of columns in memory are kept.
   const kept = !data.source || data.source.stable;
   for (let b = 0; b < batchNum; b++) {
-    const keys = data.keys.slice(b * size, (b + 1) * size);
     const from = b * size;
     const to = Math.min(total, from + size);
     await ch.sendIds('batch_data_index', `${SETUP_TAG}.${b}`, joined, from, to, peers.hosts);
     const y = new Float64Array(to - from);
     for (let i = 0; i < y.length; i++) y[i] = data.labels[from + i] === 1 ? 1 : -1;
     if (!kept) {
-      batches.push({ n: to - from, keys, features: null, y, prepared: null, from });
+      batches.push({ n: to - from, features: null, y, prepared: null, from });
       continue;
     }
     const features = read(from, to, false);
-    batches.push({ n: to - from, keys, features, y, prepared: cipher.prepare(read(from, to, p.fitIntercept)), from });
+    batches.push({ n: to - from, features, y, prepared: cipher.prepare(read(from, to, p.fitIntercept)), from });
   }
   // Coefficients then the intercept (kept at 0 and never stepped without fit_intercept).
   let w = initWeights(p.initMethod, p.fitIntercept ? k + 1 : k, seededRandom(p.randomSeed));
@@ -560,7 +559,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         if (point?.s) {
           // The Hessian-vector product: forward_hess = 0.25·(x_g·s_g + s_b) + Σ_hosts [[0.25·x_h·s_h]].
           const sample = sqnSample(n, p.sqn, stepIndex);
-          await ch.send('sqn_sample_index', tag, sample.map((i) => batch.keys[i]!), peers.hosts);
+          await ch.send('sqn_sample_index', tag, sample.map((i) => data.keys[batch.from + i]!), peers.hosts);
           const at = Int32Array.from(sample);
           const sg = point.s;
           const sx = dotColumns(sg, gatherColumns(features, at, false), at.length);

@@ -325,11 +325,30 @@ function stepColumns(cipher: HeCipher, batch: Batch, read: (from: number, to: nu
  */
 class StepScratch {
   private readonly buffers = new Map<string, Float64Array>();
+  private readonly lists = new Map<number, number[]>();
   view(name: string, n: number): Float64Array {
     let buffer = this.buffers.get(name);
     if (!buffer || buffer.length < n) this.buffers.set(name, (buffer = new Float64Array(n)));
     return buffer.subarray(0, n);
   }
+  /**
+   * A packed array of exactly n numbers, the same one for every step with n rows (the full batches
+   * and the last one): a fresh 100,000-number array is a large object, new pages every step.
+   */
+  numbers(n: number): number[] {
+    let list = this.lists.get(n);
+    if (!list) this.lists.set(n, (list = packedDoubles(n)));
+    return list;
+  }
+}
+
+/**
+ * Encrypts values the caller never modifies afterwards. The plaintext mode's "ciphertexts" are the
+ * values themselves (its encrypt is a copy): handed over as they are, one batch-sized copy less a
+ * step. Within its step only: a scratch array passed here must not be sent.
+ */
+function encryptOwned(cipher: HeCipher, values: number[], scaleBits: number): Promise<Ct[]> {
+  return cipher.plaintext ? Promise.resolve(values) : cipher.encrypt(values, scaleBits);
 }
 
 /**
@@ -400,7 +419,7 @@ export async function trainHost(
         const wx = dotColumns(w, features, batch.n, scratch.view('wx', batch.n));
         const quarter = packedDoubles(batch.n);
         for (let i = 0; i < batch.n; i++) quarter[i] = 0.25 * wx[i]!;
-        await ch.send('host_forward_dict', tag, await cipher.encrypt(quarter, RESIDUAL_BITS), peers.guest);
+        await ch.send('host_forward_dict', tag, await encryptOwned(cipher, quarter, RESIDUAL_BITS), peers.guest);
         if (peers.hosts.length === 1) {
           let sq = 0;
           for (const v of wx) sq += v * v;
@@ -515,9 +534,10 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y). The guest's own part is
         // encrypted first, while the hosts encrypt theirs, so the two encryption phases overlap.
         // A packed array (packedDoubles): the plaintext mode's "ciphertexts" are these numbers.
-        const own = packedDoubles(n);
+        // `own` is the step's scratch (never sent: [[d]] below is a new array), reused step after step.
+        const own = scratch.numbers(n);
         for (let i = 0; i < n; i++) own[i] = 0.25 * gx[i]! - 0.5 * y[i]!;
-        let d = await cipher.encrypt(own, RESIDUAL_BITS);
+        let d = await encryptOwned(cipher, own, RESIDUAL_BITS);
         let fwd: Ct[] | null = null;
         const hostLoss: Ct[] = [];
         for (const host of peers.hosts) {

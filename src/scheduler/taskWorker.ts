@@ -15,7 +15,7 @@ import { RecentOutputs } from './recentOutputs.js';
 import { UploadedRows } from './uploadedRows.js';
 import { lowerThisThreadPriority } from './threadPriority.js';
 import { collectGarbage, COLLECT_AFTER_ROWS } from './collectGarbage.js';
-import { packPayload, unpackPayload } from './packedPayload.js';
+import { packPayload, transferablesOf, unpackPayload } from './packedPayload.js';
 import type { FromWorker, FromWorkerEnvelope, TableInput, TaskOutput, TaskRequest, ToWorkerEnvelope } from './taskProtocol.js';
 
 const port = parentPort!;
@@ -63,7 +63,7 @@ port.on('message', ({ task, message }: ToWorkerEnvelope) => {
       // A payload that only looks packed (another party can send any shape) fails this get, not the worker.
       let payload: unknown;
       try {
-        payload = pending.packed ? message.payload : unpackPayload(message.payload);
+        payload = unpackPayload(message.payload, pending.packed === true);
       } catch (error) {
         pending.reject(error instanceof Error ? error : new Error(String(error)));
         return;
@@ -84,8 +84,9 @@ port.on('message', ({ task, message }: ToWorkerEnvelope) => {
   }
 });
 
-function send(task: number, message: FromWorker): void {
-  port.postMessage({ task, message } satisfies FromWorkerEnvelope);
+/** `transfer`: buffers of the message handed over, not copied (packed doubles made for this send). */
+function send(task: number, message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage({ task, message } satisfies FromWorkerEnvelope, transfer);
 }
 
 function trackerOf(task: number): Tracker {
@@ -99,7 +100,11 @@ function trackerOf(task: number): Tracker {
 function federationOf(task: number, state: TaskState): Federation {
   return {
     // A long list of strings crosses to the main thread packed (packedPayload.ts), a clone of one string.
-    remote: async (name, tag, payload, to) => send(task, { type: 'remote', name, tag, payload: packPayload(payload), to: [...to] }),
+    // A long list of numbers crosses as doubles, its buffer moved to the main thread, not copied.
+    remote: async (name, tag, payload, to) => {
+      const packed = packPayload(payload);
+      send(task, { type: 'remote', name, tag, payload: packed, to: [...to] }, transferablesOf(packed));
+    },
     // Already packed by the component (packedIds.ts): crosses as it is, like a list packPayload packed.
     remotePacked: async (name, tag, ids, to) => send(task, { type: 'remote', name, tag, payload: ids, to: [...to] }),
     get: (name, tag, from) => getFrom(task, state, name, tag, from, false),

@@ -318,6 +318,40 @@ function stepColumns(cipher: HeCipher, batch: Batch, read: (from: number, to: nu
 }
 
 /**
+ * A step's own batch-sized arrays (W·x, the guest's g and loss column), the same buffers step after
+ * step (issue 17). Fresh ones were ~0.8 MB each a step: off-heap memory that counts towards V8's
+ * external limit, whose whole-heap marks cost more the more ids the worker holds (10M rows). Each
+ * view is only used within its step, every value written before it is read.
+ */
+class StepScratch {
+  private readonly buffers = new Map<string, Float64Array>();
+  private readonly lists = new Map<number, number[]>();
+  view(name: string, n: number): Float64Array {
+    let buffer = this.buffers.get(name);
+    if (!buffer || buffer.length < n) this.buffers.set(name, (buffer = new Float64Array(n)));
+    return buffer.subarray(0, n);
+  }
+  /**
+   * A packed array of exactly n numbers, the same one for every step with n rows (the full batches
+   * and the last one): a fresh 100,000-number array is a large object, new pages every step.
+   */
+  numbers(n: number): number[] {
+    let list = this.lists.get(n);
+    if (!list) this.lists.set(n, (list = packedDoubles(n)));
+    return list;
+  }
+}
+
+/**
+ * Encrypts values the caller never modifies afterwards. The plaintext mode's "ciphertexts" are the
+ * values themselves (its encrypt is a copy): handed over as they are, one batch-sized copy less a
+ * step. Within its step only: a scratch array passed here must not be sent.
+ */
+function encryptOwned(cipher: HeCipher, values: number[], scaleBits: number): Promise<Ct[]> {
+  return cipher.plaintext ? Promise.resolve(values) : cipher.encrypt(values, scaleBits);
+}
+
+/**
  * A party's sqn step: its mean gradient (+ alpha·w for L2, coefficients only) to the arbiter in clear
  * (as FATE's arbiter sees it), the arbiter's lr·H·g back, applied as FATE's regularization_update.
  */
@@ -373,6 +407,7 @@ export async function trainHost(
   // Per iteration: one [[0.25·W_h X_h]] per row, plus the two loss terms with a single host.
   const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.n, peers.hosts.length === 1), 0);
   if (!sqn) cipher.prefetch(p.maxIter * perIteration, perIteration);
+  const scratch = new StepScratch();
   try {
     for (; iter < p.maxIter && !converged && !stopped; iter++) {
       let deltaSum = new Array<number>(w.length).fill(0);
@@ -381,10 +416,10 @@ export async function trainHost(
         const batch = batches[b]!;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
         const { features, prepared } = stepColumns(cipher, batch, (from, to) => data.source.range(from, to, false), featureCount, false);
-        const wx = dotColumns(w, features, batch.n);
+        const wx = dotColumns(w, features, batch.n, scratch.view('wx', batch.n));
         const quarter = packedDoubles(batch.n);
         for (let i = 0; i < batch.n; i++) quarter[i] = 0.25 * wx[i]!;
-        await ch.send('host_forward_dict', tag, await cipher.encrypt(quarter, RESIDUAL_BITS), peers.guest);
+        await ch.send('host_forward_dict', tag, await encryptOwned(cipher, quarter, RESIDUAL_BITS), peers.guest);
         if (peers.hosts.length === 1) {
           let sq = 0;
           for (const v of wx) sq += v * v;
@@ -447,25 +482,24 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   const batchRows = Array.from({ length: batchNum }, (_, b) => Math.min(size, total - b * size));
   const info: BatchInfo = { batchSize: size, batchNum, batchRows };
   await ch.send('batch_info', SETUP_TAG, info, [...peers.hosts, peers.arbiter]);
-  const batches: (Batch & { y: Float64Array; keys: string[] })[] = [];
+  const batches: (Batch & { y: Float64Array })[] = [];
   const joined = joinedIds(data.keys);
   const read = (from: number, to: number, intercept: boolean): Float64Array[] =>
     data.source ? data.source.range(from, to, intercept) : rangeColumns(data.features ?? [], from, to, intercept);
   // Rows read from storage (rowSource.ts) are read again at each step; views of columns in memory are kept.
   const kept = !data.source || data.source.stable;
   for (let b = 0; b < batchNum; b++) {
-    const keys = data.keys.slice(b * size, (b + 1) * size);
     const from = b * size;
     const to = Math.min(total, from + size);
     await ch.sendIds('batch_data_index', `${SETUP_TAG}.${b}`, joined, from, to, peers.hosts);
     const y = new Float64Array(to - from);
     for (let i = 0; i < y.length; i++) y[i] = data.labels[from + i] === 1 ? 1 : -1;
     if (!kept) {
-      batches.push({ n: to - from, keys, features: null, y, prepared: null, from });
+      batches.push({ n: to - from, features: null, y, prepared: null, from });
       continue;
     }
     const features = read(from, to, false);
-    batches.push({ n: to - from, keys, features, y, prepared: cipher.prepare(read(from, to, p.fitIntercept)), from });
+    batches.push({ n: to - from, features, y, prepared: cipher.prepare(read(from, to, p.fitIntercept)), from });
   }
   // Coefficients then the intercept (kept at 0 and never stepped without fit_intercept).
   let w = initWeights(p.initMethod, p.fitIntercept ? k + 1 : k, seededRandom(p.randomSeed));
@@ -480,6 +514,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
   // Per iteration: one fresh encryption per row for [[d]], plus the two loss terms with a single host.
   const perIteration = batches.reduce((s, b) => s + perStepEncryptions(b.n, withLoss), 0);
   if (!sqn) cipher.prefetch(p.maxIter * perIteration, perIteration);
+  const scratch = new StepScratch();
   try {
     for (; iter < p.maxIter && !converged && !stopped; iter++) {
       let deltaSum = new Array<number>(stepped).fill(0);
@@ -489,19 +524,20 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         const n = batch.n;
         await receiveDealt(ch, cipher, dealt, tag, peers.arbiter);
         const { features, prepared } = stepColumns(cipher, batch, read, k, p.fitIntercept);
-        const wx = dotColumns(w, features, n);
+        const wx = dotColumns(w, features, n, scratch.view('wx', n));
         // Plain loops over typed arrays, not map() closures: at 100,000 rows a batch these were most
         // of the guest's own time (bench:columnar-lr). Same operations in the same order.
         const y = batch.y;
         const bias = w[k]!;
-        const gx = new Float64Array(n);
+        const gx = scratch.view('gx', n);
         for (let i = 0; i < n; i++) gx[i] = wx[i]! + bias;
         // [[d]] = Σ_hosts [[0.25·W_h X_h]] + Enc(0.25·(W_g X_g + b) − 0.5·y). The guest's own part is
         // encrypted first, while the hosts encrypt theirs, so the two encryption phases overlap.
         // A packed array (packedDoubles): the plaintext mode's "ciphertexts" are these numbers.
-        const own = packedDoubles(n);
+        // `own` is the step's scratch (never sent: [[d]] below is a new array), reused step after step.
+        const own = scratch.numbers(n);
         for (let i = 0; i < n; i++) own[i] = 0.25 * gx[i]! - 0.5 * y[i]!;
-        let d = await cipher.encrypt(own, RESIDUAL_BITS);
+        let d = await encryptOwned(cipher, own, RESIDUAL_BITS);
         let fwd: Ct[] | null = null;
         const hostLoss: Ct[] = [];
         for (const host of peers.hosts) {
@@ -516,7 +552,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         await ch.send('fore_gradient', tag, d, peers.hosts);
         // Gradient columns plus, for the loss, the column c_i = g_i − 2·y_i:
         //   Σ h_i·(−0.5·y_i + 0.25·g_i) = Σ fwd_i·c_i = Σ d_i·c_i − Σ own_i·c_i.
-        const c = new Float64Array(n);
+        const c = scratch.view('c', n);
         for (let i = 0; i < n; i++) c[i] = gx[i]! - 2 * y[i]!;
         const lossCols = withLoss ? cipher.prepare([c]) : null;
         const { masked, masks } = cipher.mask(await cipher.dotsAsync(d, prepared));
@@ -543,7 +579,7 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
         if (point?.s) {
           // The Hessian-vector product: forward_hess = 0.25·(x_g·s_g + s_b) + Σ_hosts [[0.25·x_h·s_h]].
           const sample = sqnSample(n, p.sqn, stepIndex);
-          await ch.send('sqn_sample_index', tag, sample.map((i) => batch.keys[i]!), peers.hosts);
+          await ch.send('sqn_sample_index', tag, sample.map((i) => data.keys[batch.from + i]!), peers.hosts);
           const at = Int32Array.from(sample);
           const sg = point.s;
           const sx = dotColumns(sg, gatherColumns(features, at, false), at.length);

@@ -77,8 +77,9 @@ export function gatherColumns(features: readonly Float64Array[], index: Int32Arr
  * column by column into one accumulator per row, which adds the same terms in the same order as a
  * per-row loop, while reading each column once in memory order.
  */
-export function dotColumns(w: readonly number[], features: readonly Float64Array[], n: number): Float64Array {
-  const out = new Float64Array(n);
+export function dotColumns(w: readonly number[], features: readonly Float64Array[], n: number, into?: Float64Array): Float64Array {
+  // `into`: a caller's scratch of n values, reused step after step (zeroed here: the same sums).
+  const out = into ? into.fill(0) : new Float64Array(n);
   for (let j = 0; j < features.length; j++) {
     const col = features[j]!;
     const wj = w[j]!;
@@ -177,20 +178,5 @@ export class RowsById {
   }
 }
 
-const packedTemplates = new Map<number, number[]>();
-
-/**
- * A fresh array of n doubles (values to be overwritten) that V8 keeps packed: a cached template's
- * slice, a memcpy. `new Array(n)` is holey, which v8's serializer (federation payloads) copies ~6x
- * slower, and growing one by push cost ~50 ns a value at 100,000 rows (bench:columnar-lr).
- */
-export function packedDoubles(n: number): number[] {
-  let template = packedTemplates.get(n);
-  if (!template) {
-    template = [];
-    for (let i = 0; i < n; i++) template.push(0.5);
-    if (packedTemplates.size >= 8) packedTemplates.clear();
-    packedTemplates.set(n, template);
-  }
-  return template.slice();
-}
+// Moved beside the federation's packed payloads (the scheduler unpacks doubles into one): same function.
+export { packedDoubles } from '../packedDoubles.js';

@@ -203,23 +203,26 @@ export function readStoredRows(source: StoredRows, from: number, to: number, int
     source.mapFeatures?.(features);
     return { features, ...(labels ? { labels } : {}) };
   }
-  let p = -1;
-  let columns: Float64Array[] = [];
-  let labelColumn: Float64Array | undefined;
-  for (let i = 0; i < n; i++) {
-    const r = rows[from + i]!;
-    if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
-      p = partitionOf(starts, r);
-      const data = readPartitionColumnsTransient(dir, p);
-      columns = Array.from({ length: width }, (_, c) => float64Column(data[first + c]!));
-      labelColumn = meta.labelled ? float64Column(data[1]!) : undefined;
-    }
-    const local = r - starts[p]!;
-    for (let c = 0; c < width; c++) features[c]![i] = columns[c]![local]!;
-    if (labels) labels[i] = labelColumn![local]!;
+  // The rows asked for, a partition's run at a time, gathered column by column (one column's
+  // values and one output array in hand at a time: a row at a time touched every column per row).
+  for (let i = 0; i < n; ) {
+    const p = partitionOf(starts, rows[from + i]!);
+    const lo = starts[p]!;
+    const hi = starts[p + 1]!;
+    let end = i + 1;
+    while (end < n && rows[from + end]! >= lo && rows[from + end]! < hi) end++;
+    const data = readPartitionColumnsTransient(dir, p);
+    for (let c = 0; c < width; c++) gather(float64Column(data[first + c]!), features[c]!, rows, from, i, end, lo);
+    if (labels) gather(float64Column(data[1]!), labels, rows, from, i, end, lo);
+    i = end;
   }
   source.mapFeatures?.(features);
   return { features, ...(labels ? { labels } : {}) };
+}
+
+/** out[i] = column[rows[from + i] - base] for i in [i0, i1). */
+function gather(column: Float64Array, out: Float64Array, rows: Int32Array, from: number, i0: number, i1: number, base: number): void {
+  for (let i = i0; i < i1; i++) out[i] = column[rows[from + i]! - base]!;
 }
 
 /** The source's labels alone (the features are not copied); undefined when it is not labelled. */

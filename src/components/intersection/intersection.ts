@@ -9,8 +9,7 @@
 // column by column (`takeRows`): no row object is built, and the output is columnar too. When the
 // runtime hands the task its input alone (`consumableColumns`), the kept rows are moved down within
 // the input's own columns instead (`compactRows`): no new column memory at all.
-import { columnarTable, compactRows, consumableColumns, rowCountOf, takeRows, takeUnloaded } from '../columns.js';
-import { unreadKeysPacked, unreadKeysSource } from '../../store/tables/storedColumns.js';
+import { columnarTable, compactRows, consumableColumns, keysUnread, rowCountOf, takeRows, takeUnloaded, unreadKeysPacked } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
 import { getMaybePacked, type IdList, joinedIds, knownJoinedIds, PACK_MIN, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
@@ -169,7 +168,7 @@ export const intersection: Component = async (input, context) => {
   if (hosts.length === 0) throw new Error('Intersection: the job has no host');
 
   // The keys column when the table has one: its rows are never built. A big stored table's keys
-  // are read packed (storedColumns.ts unreadKeysPacked): one string, compared where the ids stand,
+  // are read packed (columns.ts unreadKeysPacked): one string, compared where the ids stand,
   // sent as it is, no string per key (issue 17: 10M key strings were the part of this step that
   // grew faster than the rows, in their decoding, their join for the send and the GC of a heap
   // holding them).
@@ -219,6 +218,6 @@ export const intersection: Component = async (input, context) => {
   // The kept rows' keys are the ids sent packed: their join is known (the same ids, in that order).
   const sent = keptJoins.get(kept);
   // (Keys still unread are not made for that: whoever reads them gets their join from the store.)
-  if (sent !== undefined && out.columns && !unreadKeysSource(out.columns)) knownJoinedIds(out.columns.keys, sent);
+  if (sent !== undefined && out.columns && !keysUnread(out.columns)) knownJoinedIds(out.columns.keys, sent);
   return { data: out };
 };

@@ -11,7 +11,7 @@
 // limit) are read this way: the next task reads them back from their files anyway, and smaller
 // tables keep the plain path (one read of each partition, no second one for the values).
 import type { InstanceColumns } from '../../components/columns.js';
-import { KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
+import { KEYS_PACKED, KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
 import type { Data, Utf8 } from 'apache-arrow';
 import { knownJoinedIds, type PackedStrings } from '../../components/packedIds.js';
 import { arrow, decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumnsTransient, type ColumnarMeta } from './columnarTable.js';
@@ -104,17 +104,6 @@ function keysOfSource(source: StoredRows, count: number, joined: string | undefi
   }
   return decodeUtf8Column(readStoredKeys(source, 0, count));
 }
-
-/**
- * The keys of columns whose keys were never read, as one string joined by '\n' and their count
- * (packedIds.ts PackedStrings), made without a string per key; undefined when the keys were read,
- * the columns are not stored ones, a key holds a '\n', or there are none.
- */
-export function unreadKeysPacked(columns: InstanceColumns): PackedStrings | undefined {
-  return (columns as { [KEYS_PACKED]?: () => PackedStrings | undefined })[KEYS_PACKED]?.();
-}
-
-const KEYS_PACKED = Symbol('keysPacked');
 
 /**
  * The source of columns whose keys were never read (the writer then copies their bytes from the

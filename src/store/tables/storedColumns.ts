@@ -41,8 +41,8 @@ export function storedColumns(dir: string): InstanceColumns | undefined {
   return lazyColumns(undefined, meta.count, { dir, meta, rows: undefined });
 }
 
-/** Past this many bytes the keys are decoded partition by partition (a V8 string holds < 2^29 code units). */
-const JOIN_MAX_BYTES = 400_000_000;
+/** Past this many bytes the keys are decoded one by one (V8 refuses strings over ~2^29 characters; lineFile.ts stops at 2^28 too). */
+const JOIN_MAX_BYTES = 2 ** 28;
 
 /**
  * The source's keys (at its rows) as one string: their bytes with '\n' between them, decoded once.

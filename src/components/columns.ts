@@ -8,6 +8,7 @@
 // columns are a non-enumerable property, so `{...table, rows: other}` (a component deriving a new
 // table) does not carry columns that no longer describe its rows.
 import type { DataTable, Instance, Schema } from './contract.js';
+import type { PackedStrings } from './packedIds.js';
 
 export interface InstanceColumns {
   readonly keys: readonly string[];
@@ -217,6 +218,22 @@ export function storedRowsReader(columns: InstanceColumns): StoredRowsReader | u
  */
 export const ROW_COUNT = Symbol('rowCount');
 export const KEYS_UNREAD = Symbol('keysUnread');
+
+export const KEYS_PACKED = Symbol('keysPacked');
+
+/** Whether the columns' keys are still unread from storage (the writer then copies their bytes). */
+export function keysUnread(columns: InstanceColumns): boolean {
+  return (columns as { [KEYS_UNREAD]?: () => unknown })[KEYS_UNREAD]?.() !== undefined;
+}
+
+/**
+ * Keys still unread from storage as one string joined by '\n' and their count (packedIds.ts), made
+ * without a string per key (the raw Intersection reads its own ids so); undefined for any other
+ * columns, once the keys were read, or when a key holds a '\n' or there are none.
+ */
+export function unreadKeysPacked(columns: InstanceColumns): PackedStrings | undefined {
+  return (columns as { [KEYS_PACKED]?: () => PackedStrings | undefined })[KEYS_PACKED]?.();
+}
 
 /** The number of rows, without decoding keys that are still unread. */
 export function rowCountOf(columns: InstanceColumns): number {

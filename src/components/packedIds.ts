@@ -62,6 +62,22 @@ export class PackedIds {
     return this.starts[i + 1]! - 1 - start === s.length && this.joined.startsWith(s, start);
   }
 
+  /**
+   * The ids at `indexes` (ascending) joined with '\n': runs of consecutive ids cut from the join, a
+   * substring a run (see JoinedIds.joinAt).
+   */
+  joinAt(indexes: Int32Array): string {
+    const n = indexes.length;
+    const pieces: string[] = [];
+    for (let k = 0; k < n; ) {
+      let end = k + 1;
+      while (end < n && indexes[end] === indexes[end - 1]! + 1) end++;
+      pieces.push(this.joined.slice(this.starts[indexes[k]!]!, this.starts[indexes[end - 1]! + 1]! - 1));
+      k = end;
+    }
+    return pieces.join('\n');
+  }
+
   /** The ids as strings (for the rare caller that needs them all). */
   toArray(): string[] {
     return this.joined.split('\n');

@@ -9,11 +9,11 @@
 // column by column (`takeRows`): no row object is built, and the output is columnar too. When the
 // runtime hands the task its input alone (`consumableColumns`), the kept rows are moved down within
 // the input's own columns instead (`compactRows`): no new column memory at all.
-import { columnarTable, compactRows, consumableColumns, takeRows, takeUnloaded } from '../columns.js';
+import { columnarTable, compactRows, consumableColumns, keysUnread, rowCountOf, takeRows, takeUnloaded, unreadKeysPacked } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
 import { getMaybePacked, type IdList, joinedIds, knownJoinedIds, PACK_MIN, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
-import { isSortedList, isSortedStrings, sortedMembership } from './sortedMembership.js';
+import { isSortedList, sortedMembership } from './sortedMembership.js';
 import { StringSet } from './stringSet.js';
 
 const TV = 'RawIntersectTransferVariable';
@@ -47,17 +47,21 @@ async function getIds(federation: Federation, name: string, tag: string, from: P
  * ids in one merge pass (sortedMembership.ts); any other list becomes a set (stringSet.ts: one table
  * sized once). The own ids are only read.
  */
-function restrict(ids: readonly string[], candidates: Int32Array | undefined, ...lists: readonly IdList[]): Int32Array {
-  const ownSorted = isSortedStrings(ids);
+function restrict(own: IdList, candidates: Int32Array | undefined, ...lists: readonly IdList[]): Int32Array {
+  const ownSorted = isSortedList(own);
+  let strings: readonly string[] | undefined = own instanceof PackedIds ? undefined : own;
   const tests = lists.map((list): ((i: number, id: string) => boolean) => {
     if (ownSorted && isSortedList(list)) {
-      const member = sortedMembership(ids, list);
+      const member = sortedMembership(own, list);
       return (i) => member[i] === 1;
     }
+    // Any other order: a set of the list, probed with the own ids as strings (made here if packed).
+    strings ??= (own as PackedIds).toArray();
     const set = new StringSet(list);
     return (_, id) => set.has(id);
   });
-  const total = candidates ? candidates.length : ids.length;
+  const ids = strings ?? [];
+  const total = candidates ? candidates.length : own.length;
   const out = new Int32Array(total);
   let count = 0;
   for (let k = 0; k < total; k++) {
@@ -71,9 +75,10 @@ function restrict(ids: readonly string[], candidates: Int32Array | undefined, ..
 }
 
 /** The ids at `indexes`, in that order (what goes on the wire). */
-function idsAt(ids: readonly string[], indexes: Int32Array): string[] {
+function idsAt(ids: IdList, indexes: Int32Array): string[] {
   const out = new Array<string>(indexes.length);
-  for (let k = 0; k < indexes.length; k++) out[k] = ids[indexes[k]!]!;
+  if (ids instanceof PackedIds) for (let k = 0; k < indexes.length; k++) out[k] = ids.at(indexes[k]!);
+  else for (let k = 0; k < indexes.length; k++) out[k] = ids[indexes[k]!]!;
   return out;
 }
 
@@ -83,11 +88,19 @@ function idsAt(ids: readonly string[], indexes: Int32Array): string[] {
  * (JoinedIds.joinAt), and that join is remembered for the kept rows' keys (keptJoins): HeteroLR's
  * guest then sends its batches' ids out of it without joining them again.
  */
-async function sendIdsAt(federation: Federation, name: string, tag: string, ids: readonly string[], kept: Int32Array, targets: readonly PartyRef[]): Promise<void> {
-  const joined = federation.remotePacked && kept.length >= PACK_MIN ? joinedIds(ids).joinAt(kept) : null;
+async function sendIdsAt(federation: Federation, name: string, tag: string, ids: IdList, kept: Int32Array, targets: readonly PartyRef[]): Promise<void> {
+  const packs = federation.remotePacked && kept.length >= PACK_MIN;
+  const joined = !packs ? null : ids instanceof PackedIds ? ids.joinAt(kept) : joinedIds(ids).joinAt(kept);
   if (joined === null) return federation.remote(name, tag, idsAt(ids, kept), targets);
   keptJoins.set(kept, joined);
   return federation.remotePacked!(name, tag, { fedflowPackedStrings: joined, count: kept.length }, targets);
+}
+
+/** Sends all the own ids (packed own ids as their join, which they are). */
+function sendAll(federation: Federation, name: string, tag: string, ids: IdList, targets: readonly PartyRef[]): Promise<void> {
+  if (!(ids instanceof PackedIds)) return joinedIds(ids).send(federation, name, tag, 0, ids.length, targets);
+  if (!federation.remotePacked || ids.length < PACK_MIN) return federation.remote(name, tag, ids.toArray(), targets);
+  return federation.remotePacked(name, tag, { fedflowPackedStrings: ids.joined, count: ids.length }, targets);
 }
 
 /** The join of the ids at a `kept` selection that was sent packed (sendIdsAt), for the output's keys. */
@@ -100,18 +113,19 @@ const keptJoins = new WeakMap<Int32Array, string>();
  * built back into rows by the next reader that does not know columns (the gather is the only step
  * with two forms; the ids and the index selection are one).
  */
-function keptRows(table: DataTable, ownIds: readonly string[], kept: Int32Array, onlyKey: boolean): DataTable {
+function keptRows(table: DataTable, ownIds: IdList, kept: Int32Array, onlyKey: boolean): DataTable {
   if (onlyKey) {
     // FATE's only_output_key: the key with the marker value, no features (not instances: rows).
     const rows = new Array<[string, unknown]>(kept.length);
-    for (let k = 0; k < kept.length; k++) rows[k] = [ownIds[kept[k]!]!, 'intersect_id'];
+    const keys = idsAt(ownIds, kept);
+    for (let k = 0; k < kept.length; k++) rows[k] = [keys[k]!, 'intersect_id'];
     return { schema: { header: [], sid_name: table.schema.sid_name }, rows };
   }
   if (table.columns) {
     // Every row kept (ids aligned beforehand, a common case): the same columns, no copy. They stay
     // this task's input's alone: the runtime hands them to the next task only (which may then
     // write them in place, as FeatureScale does with a consumable input).
-    const all = kept.length === table.columns.keys.length;
+    const all = kept.length === rowCountOf(table.columns);
     if (all) return columnarTable(table.schema, table.columns);
     const own = consumableColumns(table);
     // Values still unread (a big table the runtime reads lazily): the kept rows stay unread and
@@ -153,15 +167,20 @@ export const intersection: Component = async (input, context) => {
   const hosts: PartyRef[] = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
   if (hosts.length === 0) throw new Error('Intersection: the job has no host');
 
-  // The keys column when the table has one: its rows are never built.
-  const ownIds = table.columns?.keys ?? table.rows.map(([key]) => key);
+  // The keys column when the table has one: its rows are never built. A big stored table's keys
+  // are read packed (columns.ts unreadKeysPacked): one string, compared where the ids stand,
+  // sent as it is, no string per key (issue 17: 10M key strings were the part of this step that
+  // grew faster than the rows, in their decoding, their join for the send and the GC of a heap
+  // holding them).
+  const packedOwn = table.columns && method === 'raw' ? unreadKeysPacked(table.columns) : undefined;
+  const ownIds: IdList = packedOwn ? new PackedIds(packedOwn) : (table.columns?.keys ?? table.rows.map(([key]) => key));
   let kept: Int32Array | undefined;
 
   if (method === 'rsa') {
-    kept = await rsaIntersectIndexes({ role, ownIds, guest, hosts, tag, sync, settings: rsaSettings(params) }, context);
+    kept = await rsaIntersectIndexes({ role, ownIds: ownIds as readonly string[], guest, hosts, tag, sync, settings: rsaSettings(params) }, context);
   } else if (joinRole === 'guest') {
     if (role === 'host') {
-      await joinedIds(ownIds).send(federation, SEND_IDS_HOST, tag, 0, ownIds.length, [guest]);
+      await sendAll(federation, SEND_IDS_HOST, tag, ownIds, [guest]);
       if (sync) kept = restrict(ownIds, undefined, await getIds(federation, INTERSECT_IDS_GUEST, tag, guest));
     } else {
       const received = await Promise.all(hosts.map((h) => getIds(federation, SEND_IDS_HOST, tag, h)));
@@ -170,7 +189,7 @@ export const intersection: Component = async (input, context) => {
       if (sync) await sendIdsAt(federation, INTERSECT_IDS_GUEST, tag, ownIds, kept, hosts);
     }
   } else if (role === 'guest') {
-    await joinedIds(ownIds).send(federation, SEND_IDS_GUEST, tag, 0, ownIds.length, hosts);
+    await sendAll(federation, SEND_IDS_GUEST, tag, ownIds, hosts);
     if (sync) {
       const received = await Promise.all(hosts.map((h) => getIds(federation, INTERSECT_IDS_HOST, tag, h)));
       kept = restrict(ownIds, undefined, ...received);
@@ -198,6 +217,7 @@ export const intersection: Component = async (input, context) => {
   const out = keptRows(table, ownIds, kept, onlyKey);
   // The kept rows' keys are the ids sent packed: their join is known (the same ids, in that order).
   const sent = keptJoins.get(kept);
-  if (sent !== undefined && out.columns) knownJoinedIds(out.columns.keys, sent);
+  // (Keys still unread are not made for that: whoever reads them gets their join from the store.)
+  if (sent !== undefined && out.columns && !keysUnread(out.columns)) knownJoinedIds(out.columns.keys, sent);
   return { data: out };
 };

@@ -30,11 +30,34 @@ export function isSortedList(list: IdList): boolean {
  * For sorted `ids` and a sorted `list` (both checked by the caller): out[i] = 1 when ids[i] is in
  * the list. Duplicates on either side are fine (the list pointer never passes an equal id).
  */
-export function sortedMembership(ids: readonly string[], list: IdList): Uint8Array {
+export function sortedMembership(ids: IdList, list: IdList): Uint8Array {
   const n = ids.length;
   const m = list.length;
   const out = new Uint8Array(n);
   let j = 0;
+  if (ids instanceof PackedIds) {
+    // The own ids packed too (a big stored table's keys, never made strings: issue 17).
+    const o = ids.joined;
+    if (list instanceof PackedIds) {
+      const s = list.joined;
+      for (let i = 0; i < n; i++) {
+        const a = ids.start(i);
+        const aEnd = ids.end(i);
+        let c = -1;
+        while (j < m && (c = compareAcross(s, list.start(j), list.end(j), o, a, aEnd)) < 0) j++;
+        if (j < m && c === 0) out[i] = 1;
+      }
+      return out;
+    }
+    for (let i = 0; i < n; i++) {
+      const a = ids.start(i);
+      const aEnd = ids.end(i);
+      let c = -1;
+      while (j < m && (c = -compareRangeTo(o, a, aEnd, list[j]!)) < 0) j++;
+      if (j < m && c === 0) out[i] = 1;
+    }
+    return out;
+  }
   if (list instanceof PackedIds) {
     const s = list.joined;
     for (let i = 0; i < n; i++) {
@@ -60,6 +83,18 @@ function compareRanges(s: string, a: number, aEnd: number, b: number, bEnd: numb
   const l = la < lb ? la : lb;
   for (let k = 0; k < l; k++) {
     const d = s.charCodeAt(a + k) - s.charCodeAt(b + k);
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+/** s[a, aEnd) against t[b, bEnd), by code units: negative, 0 or positive. */
+function compareAcross(s: string, a: number, aEnd: number, t: string, b: number, bEnd: number): number {
+  const la = aEnd - a;
+  const lb = bEnd - b;
+  const l = la < lb ? la : lb;
+  for (let k = 0; k < l; k++) {
+    const d = s.charCodeAt(a + k) - t.charCodeAt(b + k);
     if (d !== 0) return d;
   }
   return la - lb;

@@ -11,8 +11,9 @@
 // limit) are read this way: the next task reads them back from their files anyway, and smaller
 // tables keep the plain path (one read of each partition, no second one for the values).
 import type { InstanceColumns } from '../../components/columns.js';
-import { KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
+import { KEYS_PACKED, KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
 import type { Data, Utf8 } from 'apache-arrow';
+import { knownJoinedIds, type PackedStrings } from '../../components/packedIds.js';
 import { arrow, decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumnsTransient, type ColumnarMeta } from './columnarTable.js';
 
 /** Where lazily read columns come from: the input table and its rows (ascending; all when undefined). */
@@ -37,19 +38,71 @@ export function storedColumns(dir: string): InstanceColumns | undefined {
   let total = 0;
   for (const count of meta.partitionRows) total += count;
   if (total !== meta.count) throw new Error(`${dir}: its partitions hold ${total} rows, its count is ${meta.count}`);
-  const readKeys = (): string[] => {
-    const keys = new Array<string>(meta.count);
-    let at = 0;
-    for (let p = 0; p < meta.partitionRows.length; p++) {
-      const part = decodeUtf8Column(readPartitionColumnsTransient(dir, p)[0]!);
-      if (at + part.length > meta.count) throw new Error(`${dir}: its partitions hold more rows than its count ${meta.count}`);
-      for (let r = 0; r < part.length; r++) keys[at + r] = part[r]!;
-      at += part.length;
+  return lazyColumns(undefined, meta.count, { dir, meta, rows: undefined });
+}
+
+/** Past this many bytes the keys are decoded one by one (V8 refuses strings over ~2^29 characters; lineFile.ts stops at 2^28 too). */
+const JOIN_MAX_BYTES = 2 ** 28;
+
+/**
+ * The source's keys (at its rows) as one string: their bytes with '\n' between them, decoded once.
+ * Undefined when a key holds a '\n' or the keys are too long for one string. What the raw
+ * Intersection reads its own ids from (packedIds.ts PackedIds: compared where they stand, no string
+ * per key, issue 17) and what the keys are split from when a component asks for them: decoding and
+ * then joining 10M key strings cost more than the rows' growth (a string per key on a heap that
+ * holds them all, and the join again for the send).
+ */
+function joinedKeysOf(source: StoredRows, count: number): string | undefined {
+  const { dir, meta, rows } = source;
+  const starts = [0];
+  for (const n of meta.partitionRows) starts.push(starts[starts.length - 1]! + n);
+  // Bytes copied one by one into a buffer grown by doubling (partition reads are transient: their
+  // views die at the next read; ids are short: no view or slice per row).
+  let out = new Uint8Array(Math.max(16, Math.min(JOIN_MAX_BYTES, count * 10)));
+  let length = 0;
+  let p = -1;
+  let offsets: Int32Array = new Int32Array(0);
+  let bytes: Uint8Array = new Uint8Array(0);
+  for (let i = 0; i < count; i++) {
+    const r = rows ? rows[i]! : i;
+    if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
+      p = partitionOf(starts, r);
+      const data = readPartitionColumnsTransient(dir, p)[0]!;
+      offsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + data.length + 1);
+      bytes = data.values as Uint8Array;
     }
-    if (at !== meta.count) throw new Error(`${dir}: its partitions hold ${at} rows, its count is ${meta.count}`);
+    const local = r - starts[p]!;
+    const a = offsets[local]!;
+    const b = offsets[local + 1]!;
+    if (length + (b - a) + 1 > out.length) {
+      if (length + (b - a) + 1 > JOIN_MAX_BYTES) return undefined;
+      const grown = new Uint8Array(Math.min(JOIN_MAX_BYTES, Math.max(out.length * 2, length + (b - a) + 1)));
+      grown.set(out.subarray(0, length));
+      out = grown;
+    }
+    for (let k = a; k < b; k++) {
+      const byte = bytes[k]!;
+      if (byte === 0x0a) return undefined;
+      out[length++] = byte;
+    }
+    out[length++] = 0x0a;
+  }
+  return keyDecoder.decode(out.subarray(0, Math.max(0, length - 1)));
+}
+
+// ignoreBOM: a key that begins with U+FEFF keeps it (the stream's start is a key's start, not a file's).
+const keyDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** The source's keys as strings: split from their join (then recorded as their join), else decoded one by one. */
+function keysOfSource(source: StoredRows, count: number, joined: string | undefined): string[] {
+  if (count === 0) return [];
+  if (joined !== undefined) {
+    const keys = joined.split('\n');
+    if (keys.length !== count) throw new Error(`${source.dir}: ${keys.length} keys read for ${count} rows`);
+    knownJoinedIds(keys, joined);
     return keys;
-  };
-  return lazyColumns(readKeys, meta.count, { dir, meta, rows: undefined });
+  }
+  return decodeUtf8Column(readStoredKeys(source, 0, count));
 }
 
 /**
@@ -139,23 +192,26 @@ export function readStoredRows(source: StoredRows, from: number, to: number, int
     source.mapFeatures?.(features);
     return { features, ...(labels ? { labels } : {}) };
   }
-  let p = -1;
-  let columns: Float64Array[] = [];
-  let labelColumn: Float64Array | undefined;
-  for (let i = 0; i < n; i++) {
-    const r = rows[from + i]!;
-    if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
-      p = partitionOf(starts, r);
-      const data = readPartitionColumnsTransient(dir, p);
-      columns = Array.from({ length: width }, (_, c) => float64Column(data[first + c]!));
-      labelColumn = meta.labelled ? float64Column(data[1]!) : undefined;
-    }
-    const local = r - starts[p]!;
-    for (let c = 0; c < width; c++) features[c]![i] = columns[c]![local]!;
-    if (labels) labels[i] = labelColumn![local]!;
+  // The rows asked for, a partition's run at a time, gathered column by column (one column's
+  // values and one output array in hand at a time: a row at a time touched every column per row).
+  for (let i = 0; i < n; ) {
+    const p = partitionOf(starts, rows[from + i]!);
+    const lo = starts[p]!;
+    const hi = starts[p + 1]!;
+    let end = i + 1;
+    while (end < n && rows[from + end]! >= lo && rows[from + end]! < hi) end++;
+    const data = readPartitionColumnsTransient(dir, p);
+    for (let c = 0; c < width; c++) gather(float64Column(data[first + c]!), features[c]!, rows, from, i, end, lo);
+    if (labels) gather(float64Column(data[1]!), labels, rows, from, i, end, lo);
+    i = end;
   }
   source.mapFeatures?.(features);
   return { features, ...(labels ? { labels } : {}) };
+}
+
+/** out[i] = column[rows[from + i] - base] for i in [i0, i1). */
+function gather(column: Float64Array, out: Float64Array, rows: Int32Array, from: number, i0: number, i1: number, base: number): void {
+  for (let i = i0; i < i1; i++) out[i] = column[rows[from + i]! - base]!;
 }
 
 /** The source's labels alone (the features are not copied); undefined when it is not labelled. */
@@ -196,10 +252,13 @@ function partitionOf(starts: readonly number[], r: number): number {
  * (then kept). `[TAKE_UNLOADED]` keeps a subset without reading them; `[SOURCE]` names the source
  * while nothing was read.
  */
-function lazyColumns(keysOf: readonly string[] | (() => string[]), count: number, source: StoredRows): InstanceColumns {
+function lazyColumns(keysOf: readonly string[] | undefined, count: number, source: StoredRows, keysAreSources = false): InstanceColumns {
   let values: { features: Float64Array[]; labels?: Float64Array } | undefined;
-  let keys = typeof keysOf === 'function' ? undefined : keysOf;
-  const keysNow = (): readonly string[] => (keys ??= (keysOf as () => string[])());
+  let keys = keysOf;
+  // The keys' join, read once (null: they cannot be joined); keys read later are split from it.
+  let joined: string | null | undefined;
+  const joinedNow = (): string | undefined => (joined === undefined ? (joined = joinedKeysOf(source, count) ?? null) : joined) ?? undefined;
+  const keysNow = (): readonly string[] => (keys ??= keysOfSource(source, count, joinedNow()));
   const load = () => (values ??= readStoredRows(source, 0, count));
   const columns = {} as { keys: readonly string[]; features: Float64Array[]; labels?: Float64Array; labelFirst?: boolean };
   Object.defineProperty(columns, 'keys', { get: keysNow, enumerable: true });
@@ -207,7 +266,17 @@ function lazyColumns(keysOf: readonly string[] | (() => string[]), count: number
   if (source.meta.labelled) Object.defineProperty(columns, 'labels', { get: () => load().labels, enumerable: true });
   if (source.meta.labelFirst) columns.labelFirst = true;
   Object.defineProperty(columns, ROW_COUNT, { value: count, enumerable: false });
-  Object.defineProperty(columns, KEYS_UNREAD, { value: () => (keys ? undefined : source), enumerable: false });
+  Object.defineProperty(columns, KEYS_PACKED, {
+    enumerable: false,
+    value: (): PackedStrings | undefined => {
+      if (keys || count === 0) return undefined;
+      const all = joinedNow();
+      return all === undefined ? undefined : { fedflowPackedStrings: all, count };
+    },
+  });
+  // keysAreSources: the keys were read, but they are the source's at its rows (ascending), so the
+  // writer may still copy their bytes and trust their order and uniqueness (TAKE_UNLOADED below).
+  Object.defineProperty(columns, KEYS_UNREAD, { value: () => (keys && !keysAreSources ? undefined : source), enumerable: false });
   Object.defineProperty(columns, SOURCE, { value: () => (values ? undefined : source), enumerable: false });
   const reader: StoredRowsReader = {
     width: source.meta.width ?? 0,
@@ -223,21 +292,31 @@ function lazyColumns(keysOf: readonly string[] | (() => string[]), count: number
       const before = source.mapFeatures;
       const mapFeatures = before ? (features: Float64Array[]) => (before(features), map(features)) : map;
       const { labelFirst: _, ...meta } = source.meta;
-      return lazyColumns(keys ?? keysOf, count, { ...source, meta: labelFirst ? { ...meta, labelFirst: true } : meta, mapFeatures });
+      return lazyColumns(keys ?? keysOf, count, { ...source, meta: labelFirst ? { ...meta, labelFirst: true } : meta, mapFeatures }, keysAreSources);
     },
   });
   Object.defineProperty(columns, TAKE_UNLOADED, {
     enumerable: false,
     value: (indexes: Int32Array): InstanceColumns | undefined => {
       if (values) return undefined;
-      const all = keysNow();
-      const taken = new Array<string>(indexes.length);
+      // Keys never read stay unread: the taken ones are read from the source at their rows if asked.
+      // (Rows taken out of order are not in key order: their keys are read, so the writer sorts them.)
       const rows = new Int32Array(indexes.length);
+      let ascending = true;
       for (let i = 0; i < indexes.length; i++) {
-        taken[i] = all[indexes[i]!]!;
         rows[i] = source.rows ? source.rows[indexes[i]!]! : indexes[i]!;
+        if (i > 0 && rows[i]! <= rows[i - 1]!) ascending = false;
       }
-      return lazyColumns(taken, taken.length, { ...source, rows });
+      const all = keys ?? (ascending ? undefined : keysNow());
+      let taken: string[] | undefined;
+      if (all) {
+        taken = new Array<string>(indexes.length);
+        for (let i = 0; i < indexes.length; i++) taken[i] = all[indexes[i]!]!;
+      }
+      // Rows of a stored table (key order, unique keys: its writer checked) taken in ascending order
+      // are in key order and unique too: the output writer copies their keys' bytes and skips its
+      // sort check and duplicate check (issue 17: two passes of string comparisons over 9M keys).
+      return lazyColumns(taken, indexes.length, { ...source, rows }, ascending);
     },
   });
   return columns;

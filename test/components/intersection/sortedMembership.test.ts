@@ -30,6 +30,13 @@ t('given sorted lists (duplicates, empty ids, prefixes, surrogates), when merged
     const expected = own.map((id) => (set.has(id) ? 1 : 0));
     assert.equal(Array.from(sortedMembership(own, list)), expected, `strings, round ${round}`);
     assert.equal(Array.from(sortedMembership(own, packed(list))), expected, `packed, round ${round}`);
+    // Own ids packed too (a big stored table's keys, issue 17), against a list as strings and packed.
+    if (own.length > 0) {
+      assert.equal(Array.from(sortedMembership(packed(own), list)), expected, `own packed, round ${round}`);
+      assert.equal(Array.from(sortedMembership(packed(own), packed(list))), expected, `both packed, round ${round}`);
+      const kept = Int32Array.from(expected.flatMap((m, i) => (m ? [i] : [])));
+      if (kept.length > 0) assert.is(packed(own).joinAt(kept), Array.from(kept, (i) => own[i]).join('\n'), `joinAt, round ${round}`);
+    }
   }
 });
 

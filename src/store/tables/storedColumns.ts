@@ -53,41 +53,58 @@ const JOIN_MAX_BYTES = 2 ** 28;
  * holds them all, and the join again for the send).
  */
 function joinedKeysOf(source: StoredRows, count: number): string | undefined {
+  const copied = copyKeyBytes(source, 0, count, { separated: true, maxBytes: JOIN_MAX_BYTES });
+  return copied && keyDecoder.decode(copied.subarray(0, Math.max(0, copied.length - 1)));
+}
+
+/**
+ * Rows [from, to) of the source's key bytes, copied one by one into a buffer grown by doubling
+ * (partition reads are transient: their views die at the next read; ids are short: no view or
+ * slice per row). `separated`: a '\n' after each key, and undefined when a key holds one.
+ * `offsets`: where each key ends is written at [i + 1]. Undefined past `maxBytes`.
+ */
+function copyKeyBytes(source: StoredRows, from: number, to: number, how: { readonly separated: boolean; readonly maxBytes: number; readonly offsets?: Int32Array }): Uint8Array | undefined {
   const { dir, meta, rows } = source;
+  const { separated, maxBytes, offsets } = how;
   const starts = [0];
   for (const n of meta.partitionRows) starts.push(starts[starts.length - 1]! + n);
-  // Bytes copied one by one into a buffer grown by doubling (partition reads are transient: their
-  // views die at the next read; ids are short: no view or slice per row).
-  let out = new Uint8Array(Math.max(16, Math.min(JOIN_MAX_BYTES, count * 10)));
+  const n = to - from;
+  let out = new Uint8Array(Math.max(16, Math.min(maxBytes, n * 12)));
   let length = 0;
   let p = -1;
-  let offsets: Int32Array = new Int32Array(0);
-  let bytes: Uint8Array = new Uint8Array(0);
-  for (let i = 0; i < count; i++) {
-    const r = rows ? rows[i]! : i;
+  let partOffsets: Int32Array = new Int32Array(0);
+  let partBytes: Uint8Array = new Uint8Array(0);
+  for (let i = 0; i < n; i++) {
+    const r = rows ? rows[from + i]! : from + i;
     if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
       p = partitionOf(starts, r);
       const data = readPartitionColumnsTransient(dir, p)[0]!;
-      offsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + data.length + 1);
-      bytes = data.values as Uint8Array;
+      partOffsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + data.length + 1);
+      partBytes = data.values as Uint8Array;
     }
     const local = r - starts[p]!;
-    const a = offsets[local]!;
-    const b = offsets[local + 1]!;
-    if (length + (b - a) + 1 > out.length) {
-      if (length + (b - a) + 1 > JOIN_MAX_BYTES) return undefined;
-      const grown = new Uint8Array(Math.min(JOIN_MAX_BYTES, Math.max(out.length * 2, length + (b - a) + 1)));
+    const a = partOffsets[local]!;
+    const b = partOffsets[local + 1]!;
+    const need = length + (b - a) + (separated ? 1 : 0);
+    if (need > out.length) {
+      if (need > maxBytes) return undefined;
+      const grown = new Uint8Array(Math.min(maxBytes, Math.max(out.length * 2, need)));
       grown.set(out.subarray(0, length));
       out = grown;
     }
-    for (let k = a; k < b; k++) {
-      const byte = bytes[k]!;
-      if (byte === 0x0a) return undefined;
-      out[length++] = byte;
+    if (separated) {
+      for (let k = a; k < b; k++) {
+        const byte = partBytes[k]!;
+        if (byte === 0x0a) return undefined;
+        out[length++] = byte;
+      }
+      out[length++] = 0x0a;
+    } else {
+      for (let k = a; k < b; k++) out[length++] = partBytes[k]!;
+      offsets![i + 1] = length;
     }
-    out[length++] = 0x0a;
   }
-  return keyDecoder.decode(out.subarray(0, Math.max(0, length - 1)));
+  return out.subarray(0, length);
 }
 
 // ignoreBOM: a key that begins with U+FEFF keeps it (the stream's start is a key's start, not a file's).
@@ -115,38 +132,11 @@ export function unreadKeysSource(columns: InstanceColumns): StoredRows | undefin
 
 /** Rows [from, to) of the source's keys as a Utf8 column: their bytes copied, no string made. */
 export function readStoredKeys(source: StoredRows, from: number, to: number): Data<Utf8> {
-  const { dir, meta, rows } = source;
   const n = to - from;
-  const starts = [0];
-  for (const count of meta.partitionRows) starts.push(starts[starts.length - 1]! + count);
   const offsets = new Int32Array(n + 1);
-  // Bytes copied one by one into a buffer grown by doubling (ids are short: no view or slice per row).
-  let out = new Uint8Array(Math.max(16, n * 12));
-  let length = 0;
-  let p = -1;
-  let partOffsets: Int32Array = new Int32Array(0);
-  let partBytes: Uint8Array = new Uint8Array(0);
-  for (let i = 0; i < n; i++) {
-    const r = rows ? rows[from + i]! : from + i;
-    if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
-      p = partitionOf(starts, r);
-      const data = readPartitionColumnsTransient(dir, p)[0]!;
-      partOffsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + data.length + 1);
-      partBytes = data.values as Uint8Array;
-    }
-    const local = r - starts[p]!;
-    const a = partOffsets[local]!;
-    const b = partOffsets[local + 1]!;
-    if (length + (b - a) > out.length) {
-      const grown = new Uint8Array(Math.max(out.length * 2, length + (b - a)));
-      grown.set(out.subarray(0, length));
-      out = grown;
-    }
-    for (let k = a; k < b; k++) out[length++] = partBytes[k]!;
-    offsets[i + 1] = length;
-  }
+  const data = copyKeyBytes(source, from, to, { separated: false, maxBytes: Number.MAX_SAFE_INTEGER, offsets })!;
   const { Utf8, makeData } = arrow();
-  return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: out.subarray(0, length) });
+  return makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data });
 }
 
 /**

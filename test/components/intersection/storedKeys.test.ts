@@ -110,4 +110,18 @@ t('given kept rows out of order from a stored table, when taken, then their keys
   assert.equal([...written.columns.keys], ['k0', 'k2']);
 });
 
+t('given a stored table whose keys hold a newline, when its keys are read packed or as strings, then packing is refused and the strings are exact', () => {
+  // The packed form separates keys with '\n': a key holding one cannot be packed (storedColumns.ts
+  // joinedKeysOf), and the keys are then decoded one by one, bytes and all (UTF-8 included).
+  const keys = ['a', 'b\nc', 'd', 'é\n😀'].sort();
+  writeOutputTable(store, 'nl', instances(keys, true), 1, 2);
+  const table = loadTaskInput(store, { location: 'nl', format: 'json', schema }, new RecentOutputs(1), new UploadedRows());
+  assert.is(unreadKeysPacked(table.columns!), undefined, 'no packed form');
+  assert.equal([...table.columns!.keys], keys);
+  writeOutputTable(store, 'plain', instances(['a', 'é', '😀'], true), 1, 2);
+  const plain = loadTaskInput(store, { location: 'plain', format: 'json', schema }, new RecentOutputs(1), new UploadedRows());
+  assert.equal(unreadKeysPacked(plain.columns!), { fedflowPackedStrings: 'a\né\n😀', count: 3 }, 'the packed form of keys without a newline');
+  assert.equal([...plain.columns!.keys], ['a', 'é', '😀']);
+});
+
 t.run();

@@ -35,7 +35,10 @@ t.before(async () => {
   const out = createWriteStream(big);
   out.write('id,' + Array.from({ length: 20 }, (_, i) => `x${i}`).join(',') + '\n');
   const floats = Array.from({ length: 20 }, (_, i) => (i / 3).toFixed(6)).join(',');
-  for (let i = 0; i < 600_000; i++) if (!out.write(`${i},${floats}\n`)) await once(out, 'drain');
+  // Big enough that the host's DataIO is still at work when a 1 s timeout fires, on a quiet machine
+  // too: at 600,000 rows it finished 0.3 s after the timeout once DataIO got faster (stop 16), and
+  // a task that ends before its stop reaches it rightly ends success.
+  for (let i = 0; i < 1_500_000; i++) if (!out.write(`${i},${floats}\n`)) await once(out, 'drain');
   out.end();
   await once(out, 'finish');
   for (const [file, name] of [['breast_hetero_guest.csv', 'guest'], ['breast_hetero_host.csv', 'host'], ['big.csv', 'big']]) {

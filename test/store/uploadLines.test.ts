@@ -34,6 +34,24 @@ function rows(): [string, string][] {
   return out;
 }
 
+/** An upload whose 7th line is NULL (a file edited by hand: the readers must refuse or fall back). */
+function writeWithNullLine(location: string, data: [string, string][]): void {
+  writeTable(store, location, data);
+  const db = new Database(store.pathOf(location));
+  db.exec('UPDATE rows SET v = NULL WHERE rowid = 7');
+  db.close();
+}
+
+/** An upload table in a UTF-16 SQLite file (no UTF-8 bytes to read in place). */
+function writeUtf16Table(location: string, data: [string, string][]): void {
+  const wide = new Database(store.pathOf(location));
+  wide.pragma('encoding = "UTF-16le"');
+  wide.exec('CREATE TABLE rows(k TEXT, v TEXT); CREATE UNIQUE INDEX rows_k ON rows(k)');
+  const insert = wide.prepare('INSERT INTO rows VALUES (?, ?)');
+  for (const [k, v] of data) insert.run(k, v);
+  wide.close();
+}
+
 function sortedRead(location: string): { keys: string[]; lines: string[] } {
   const keys: string[] = [];
   const lines: string[] = [];
@@ -123,18 +141,10 @@ t('bytes: one buffer, each line its own range (no separator kept), lines of a ch
 });
 
 t('a NULL line or a UTF-16 file: no bytes, the strings as before', () => {
-  writeTable(store, 'nulls', rows().slice(0, 300));
-  const db = new Database(store.pathOf('nulls'));
-  db.exec('UPDATE rows SET v = NULL WHERE rowid = 7');
-  db.close();
+  writeWithNullLine('nulls', rows().slice(0, 300));
   assert.is(chunkedBytes('nulls'), undefined);
   assert.equal(stored('nulls'), { ...sortedRead('nulls'), bytes: false });
-  const wide = new Database(store.pathOf('wide'));
-  wide.pragma('encoding = "UTF-16le"');
-  wide.exec('CREATE TABLE rows(k TEXT, v TEXT); CREATE UNIQUE INDEX rows_k ON rows(k)');
-  const insert = wide.prepare('INSERT INTO rows VALUES (?, ?)');
-  for (const [k, v] of rows().slice(0, 300)) insert.run(k, v);
-  wide.close();
+  writeUtf16Table('wide', rows().slice(0, 300));
   assert.is(chunkedBytes('wide'), undefined);
   const expected = sortedRead('wide');
   assert.is(expected.keys.length, 300);
@@ -178,19 +188,11 @@ t('chunks (a big upload for DataIO): every key position once, the sorted read\'s
 });
 
 t('chunks: a NULL line fails the walk (the reader falls back on lines); a UTF-16 file is read whole as before', () => {
-  writeTable(store, 'nulls', plainRows().slice(0, 300));
-  const db = new Database(store.pathOf('nulls'));
-  db.exec('UPDATE rows SET v = NULL WHERE rowid = 7');
-  db.close();
+  writeWithNullLine('nulls', plainRows().slice(0, 300));
   const raw = store.readKeysAndLineChunks('nulls');
   assert.throws(() => raw.chunks!.forEach(() => {}), /upload nulls: a NULL line/);
   assert.equal({ keys: [...raw.keys], lines: [...raw.lines] }, sortedRead('nulls'));
-  const wide = new Database(store.pathOf('wide'));
-  wide.pragma('encoding = "UTF-16le"');
-  wide.exec('CREATE TABLE rows(k TEXT, v TEXT); CREATE UNIQUE INDEX rows_k ON rows(k)');
-  const insert = wide.prepare('INSERT INTO rows VALUES (?, ?)');
-  for (const [k, v] of rows().slice(0, 300)) insert.run(k, v);
-  wide.close();
+  writeUtf16Table('wide', rows().slice(0, 300));
   const whole = store.readKeysAndLineChunks('wide');
   assert.is(whole.chunks, undefined);
   assert.equal({ keys: [...whole.keys], lines: [...whole.lines] }, sortedRead('wide'));

@@ -18,6 +18,22 @@ export function isPackedStrings(payload: unknown): payload is PackedStrings {
     && Object.keys(payload).length === 2;
 }
 
+/**
+ * The ids at `indexes` (ascending) joined with '\n', cut from their whole join (`starts[i]`: where
+ * id i begins in it) one substring per run of consecutive indexes.
+ */
+function joinRuns(joined: string, starts: Int32Array | Float64Array, indexes: Int32Array): string {
+  const n = indexes.length;
+  const pieces: string[] = [];
+  for (let k = 0; k < n; ) {
+    let end = k + 1;
+    while (end < n && indexes[end] === indexes[end - 1]! + 1) end++;
+    pieces.push(joined.slice(starts[indexes[k]!]!, starts[indexes[end - 1]! + 1]! - 1));
+    k = end;
+  }
+  return pieces.join('\n');
+}
+
 /** A packed list read in place: id i is joined[start(i), end(i)), no string per id unless asked. */
 export class PackedIds {
   readonly length: number;
@@ -67,15 +83,7 @@ export class PackedIds {
    * substring a run (see JoinedIds.joinAt).
    */
   joinAt(indexes: Int32Array): string {
-    const n = indexes.length;
-    const pieces: string[] = [];
-    for (let k = 0; k < n; ) {
-      let end = k + 1;
-      while (end < n && indexes[end] === indexes[end - 1]! + 1) end++;
-      pieces.push(this.joined.slice(this.starts[indexes[k]!]!, this.starts[indexes[end - 1]! + 1]! - 1));
-      k = end;
-    }
-    return pieces.join('\n');
+    return joinRuns(this.joined, this.starts, indexes);
   }
 
   /** The ids as strings (for the rare caller that needs them all). */
@@ -138,16 +146,7 @@ export class JoinedIds {
       for (let k = 0; k < n; k++) picked[k] = keys[indexes[k]!]!;
       return picked.join('\n');
     }
-    const starts = this.startsOf();
-    const joined = this.joined!;
-    const pieces = new Array<string>(runs);
-    for (let k = 0, r = 0; k < n; r++) {
-      let end = k + 1;
-      while (end < n && indexes[end] === indexes[end - 1]! + 1) end++;
-      pieces[r] = joined.slice(starts[indexes[k]!]!, starts[indexes[end - 1]! + 1]! - 1);
-      k = end;
-    }
-    return pieces.join('\n');
+    return joinRuns(this.joined!, this.startsOf(), indexes);
   }
 
   private join(): string | null {

@@ -13,7 +13,8 @@
 //             the path every table took in cap mode before this stop)
 //   baseline  when BENCH_BASELINE names the dist/ of another build (e.g. main's): that build's code
 //             on the stored table, as the runtime would hand it over
-// and prints each one's wall and CPU time (user + system, all threads), its peak RSS (the child's
+// (BENCH_WAYS=baseline,stored,… picks the ways and their order; a way may repeat) and prints each
+// one's wall and CPU time (user + system, all threads), its peak RSS (the child's
 // maxRSS: the table, the fit and the write) and the digests of the model and of the written
 // output files: equal digests mean the same bytes.
 import { execFileSync } from 'node:child_process';
@@ -76,7 +77,8 @@ async function main(): Promise<void> {
       const features = Array.from({ length: WIDTH }, (_, c) => Float64Array.from({ length: ROWS }, (_, r) => grid(r, c)));
       writeColumnarColumns(join(dir, 'input.arrow'), { keys, features });
     }
-    const ways: Way[] = ['stored', 'loaded', ...(BASELINE ? (['baseline'] as const) : [])];
+    const ways = (process.env.BENCH_WAYS?.split(',') ?? ['stored', 'loaded', ...(BASELINE ? ['baseline'] : [])]) as Way[];
+    if (ways.includes('baseline') && !BASELINE) throw new Error('the baseline way needs BENCH_BASELINE=<dist of another build>');
     const self = fileURLToPath(import.meta.url);
     for (const way of ways) {
       const line = execFileSync(process.execPath, [self, 'child', way, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });

@@ -17,8 +17,6 @@ import { knownJoinedIds, type PackedStrings } from '../../components/packedIds.j
 import { partitionOf, partitionStarts, readStoredRows, type StoredRows } from '../../compute/pieces.js';
 import { arrow, decodeUtf8Column, readColumnarMeta, readPartitionColumnsTransient } from './columnarTable.js';
 
-export type { StoredRows };
-
 const SOURCE = Symbol('storedRows');
 
 /**

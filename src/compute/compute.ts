@@ -123,7 +123,10 @@ export class PartitionedTable {
     return takeUnloaded(this.lazyColumns(), indexes);
   }
 
-  /** Whether the keys were never made strings (the writer then copies their bytes): a reader who would make them only to note something may skip it. */
+  /**
+   * Whether the keys were never made strings (the writer then copies their bytes): a reader that
+   * would make them only to note something about them skips it.
+   */
   keysUnread(): boolean {
     return keysUnread(this.lazyColumns());
   }

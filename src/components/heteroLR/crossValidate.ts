@@ -7,8 +7,7 @@
 import { columnarTable, type InstanceColumns, takeRows, takeUnloaded } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, Schema } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
-import { predictRowsOf } from '../predictColumns.js';
-import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
+import { evaluatePredictions, validationMetrics } from '../validation/evaluate.js';
 import type { ValidationParam } from '../validation/validationParam.js';
 import { Channel, type Peers } from './binaryTrain.js';
 import { type FitNaming, fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
@@ -69,8 +68,8 @@ export async function crossValidateLR(input: ComponentInput, ctx: ComponentConte
     for (const [set, t, tag] of [['train', train, 'predict_train'], ['validate', test, 'predict_validate']] as const) {
       const foldCols = t.columns!;
       const sums = await hostSums(ch, tag, peers.hosts, foldCols.keys, models.coefs.length);
-      const rows = predictRowsOf(predictColumns(models, foldCols, sums, p.threshold, set, rowSourceOf(foldCols)));
-      await evaluateRows(ctx, foldDataSetName(set, f), evalType, metrics, rows, table.schema.sid_name);
+      const predicted = predictColumns(models, foldCols, sums, p.threshold, set, rowSourceOf(foldCols));
+      await evaluatePredictions(ctx, foldDataSetName(set, f), evalType, metrics, [predicted], table.schema.sid_name);
     }
   }
   return {};

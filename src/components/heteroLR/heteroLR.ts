@@ -10,7 +10,7 @@
 import type { Component, ComponentContext, ComponentInput, DataTable, Instance, PartyRef } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
 import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName, type Validator } from '../validation/heteroValidation.js';
-import { predictRowsOf, predictTable } from '../predictColumns.js';
+import { predictTable } from '../predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import type { InstanceColumns } from '../columns.js';
 import { type BinaryFit, Channel, type LossMetric, type Peers, trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
@@ -105,7 +105,7 @@ export async function fitGuest(
         predict: (set, w, sums) => {
           const m: GuestModels = { coefs: [w.slice(0, k)], intercepts: [w[k]!], classes: null };
           // A big stored set is scored a piece at a time from its partitions (rowSource.ts), never loaded.
-          return predictRowsOf(predictColumns(m, sets[set]!, [sums], p.threshold, set, rowSourceOf(sets[set]!)));
+          return predictColumns(m, sets[set]!, [sums], p.threshold, set, rowSourceOf(sets[set]!));
         },
       },
       'binary',

@@ -41,7 +41,9 @@ export async function crossValidateLR(input: ComponentInput, ctx: ComponentConte
   const cols = lrColumns(table);
   if (input.role === 'host') {
     const rows = new RowsById(cols);
-    const pick = (keys: string[]): DataTable<Instance> => subset(table.schema, cols, rows.indexes(keys));
+    // The guest's fold ids are usually this table's in its order (both intersected, in key order):
+    // found by a walk, without a map of every id; else looked up.
+    const pick = (keys: string[]): DataTable<Instance> => subset(table.schema, cols, rows.positionsIn(keys, 0, cols.keys.length) ?? rows.indexes(keys));
     for (let f = 0; f < cv.nSplits; f++) {
       const ch = root.sub(`fold${f}.`);
       const train = pick(await ch.get<string[]>('train_sid', 'cv', peers.guest));

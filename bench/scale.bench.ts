@@ -18,8 +18,8 @@
 //      BENCH_FLOOR=0 skips the DuckDB floor (it reads both files again: ~50 s at 10M rows),
 //      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
 //      FEDFLOW_NODE_STDOUT=<file> keeps the child's stdout there (e.g. its `--trace-gc` lines),
-//      BENCH_LR=validate|cv|sqn runs HeteroLR with validate data, cross-validation or sqn (scaleLRMode.ts;
-//        prints a digest of HeteroLR's metrics to compare builds),
+//      BENCH_LR=validate|cv|sqn (or several: cv,sqn) runs HeteroLR with validate data, cross-validation or sqn
+//        (scaleLRMode.ts; prints a digest of HeteroLR's metrics to compare builds),
 //      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window
 //        (also when the job fails or the node dies).
 // If the node dies, the bench says how (exit code or signal) and prints the tail of its stderr and log.
@@ -328,8 +328,8 @@ try {
       throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason ?? ''}\n--- node log (tail) ---\n${tailOf(logFile, 20)}`);
     }
     if (LR_MODE) {
-      const lrMetrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'hetero_lr_0' });
-      console.log(`  HeteroLR's metrics (sha256)       ${createHash('sha256').update(JSON.stringify(lrMetrics.body.data)).digest('hex').slice(0, 16)}   (${Object.keys(lrMetrics.body.data ?? {}).join(', ')})`);
+      const lrMetrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'hetero_lr_0', role: 'guest', party_id: 9999 });
+      console.log(`  HeteroLR's metrics (sha256)       ${createHash('sha256').update(JSON.stringify(lrMetrics.body.data ?? lrMetrics.body)).digest('hex').slice(0, 16)}   (${Object.keys(lrMetrics.body.data ?? {}).join(', ')})`);
     }
     const metrics = dsl.components.evaluation_0 ? await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' }) : undefined;
     const summary: Record<string, number> = metrics ? Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]) : {};

@@ -1,5 +1,5 @@
 // BENCH_LR for bench:scale (issue 17): HeteroLR's paths beside the mini-batches, on the same job.
-//   validate — validate_data: the same scaled table, validated at the last iteration (validation_freqs 5:
+//   validate — validate_data: the same scaled table, validated after every iteration (validation_freqs 1:
 //              the guest scores its train and validate rows, the host its partial sums of both);
 //   cv       — cv_param.need_cv with 3 folds (no model, no data: Evaluation is left out);
 //   sqn      — the sqn optimizer (update_interval_L 3, memory_M 5, sample_size 5,000).
@@ -27,7 +27,7 @@ export function withLRMode<D extends Dsl, C extends Conf>(mode: string | undefin
   const modes = mode?.split(',') ?? [];
   if (modes.includes('validate')) {
     lr.input.data.validate_data = [...lr.input.data.train_data!];
-    Object.assign(params, { validation_freqs: 5, metrics: ['auc', 'ks'] });
+    Object.assign(params, { validation_freqs: 1, metrics: ['auc', 'ks'] });
   }
   if (modes.includes('cv')) {
     Object.assign(params, { cv_param: { need_cv: true, n_splits: 3, shuffle: true, random_seed: 1 } });

@@ -138,8 +138,9 @@ export const TAKE_UNLOADED = Symbol('takeUnloaded');
 
 /**
  * The rows at `indexes` (strictly ascending) of columns still unread from storage, unread too (the
- * output writer then copies them file to file, issue 17); undefined for any other columns (then
- * use compactRows or takeRows). Only on a task's own input ({@link consumableColumns}).
+ * output writer then copies them file to file, issue 17; HeteroLR's cross-validation folds read them
+ * a batch at a time); undefined for any other columns (then use compactRows or takeRows). Only on a
+ * task's own input ({@link consumableColumns}). Indexes out of order are read too, their keys then read.
  */
 export function takeUnloaded(columns: InstanceColumns, indexes: Int32Array): InstanceColumns | undefined {
   return (columns as { [TAKE_UNLOADED]?: (indexes: Int32Array) => InstanceColumns | undefined })[TAKE_UNLOADED]?.(indexes);

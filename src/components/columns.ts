@@ -189,26 +189,13 @@ export function compactRows(columns: InstanceColumns, indexes: Int32Array): Inst
 }
 
 /**
- * Reads a stored table's rows a piece at a time (issue 17): what columns whose values the runtime
- * reads lazily (store/tables/storedColumns.ts) offer while their values are unread. A component
- * that goes through the rows in order (HeteroLR's mini-batches) reads each piece into the same
- * buffers instead of loading the whole table (at 10M rows × 20 features, 1.6 GB).
+ * Columns whose values the runtime reads lazily from a stored table carry this function: where their
+ * rows are stored (storedColumns.ts `StoredRows`) while their values are unread, else undefined. A
+ * component reads such a table a piece at a time through the computing API
+ * (compute/compute.ts `partitionedTableOf`) instead of loading it whole (issue 17: at 10M rows × 20
+ * features, 1.6 GB).
  */
-export interface StoredRowsReader {
-  readonly width: number;
-  readonly labelled: boolean;
-  /** Rows [from, to): into `into`'s arrays when given (views of their first to − from values), else new arrays. */
-  rows(from: number, to: number, into?: { readonly features: readonly Float64Array[]; readonly labels?: Float64Array }): { features: Float64Array[]; labels?: Float64Array };
-  /** The labels alone (undefined when the table has none). */
-  labels(): Float64Array | undefined;
-}
-
 export const STORED_ROWS = Symbol('storedRows');
-
-/** The reader of columns still unread from storage; undefined for any other columns or once they were read. */
-export function storedRowsReader(columns: InstanceColumns): StoredRowsReader | undefined {
-  return (columns as { [STORED_ROWS]?: () => StoredRowsReader | undefined })[STORED_ROWS]?.();
-}
 
 /**
  * Columns read from storage may leave their keys unread (issue 17): a component that only passes

@@ -1,18 +1,26 @@
-// The computing API over partitioned columnar tables (issue 17): map a kernel over the partitions
-// on worker threads, and the operations built on it — aggregate (column statistics, label counts),
-// exact quantiles (sorted partitions merged), a reproducible sample, a join by key, a bounded
-// collect. Every operation streams: a worker reads one partition at a time and sends back a small
-// result, so a table of ten million rows never becomes ten million row objects.
+// The computing API over partitioned columnar tables (issue 17), the one way components read a
+// stored table without loading it whole:
+// - in the calling thread (components already run on their party's own worker thread): the rows a
+//   range or a piece at a time into reused buffers (`rows`, `forEachPiece`, pieces.ts) and exact
+//   nearest-rank quantiles in a few streamed passes (`nearestRankQuantiles`, rankSelect.ts);
+// - on worker threads: map a kernel over the partitions and the operations built on it — aggregate
+//   (column statistics, label counts), exact quantiles (sorted partitions merged), a reproducible
+//   sample, a join by key, a bounded collect.
+// Every operation streams: one partition at a time is read and a small result kept, so a table of
+// ten million rows never becomes ten million row objects.
 //
 // Threads: min(threads, partitions) workers per call (default: the cores), partitions dealt round
 // robin; a table of one partition runs in the calling thread (a worker's start, ~30 ms, would cost
 // more than it saves).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { partitionRows } from '../store/tables/columnarTable.js';
+import { STORED_ROWS, type InstanceColumns } from '../components/columns.js';
+import { partitionRows, type ColumnarMeta } from '../store/tables/columnarTable.js';
 import { compareUtf8 } from '../store/tables/packedTable.js';
-import { KERNELS, emptyStats, metaOf, readPartition, type ColumnStats, type KernelArgs, type KernelName, type KernelResult, type TableRef } from './partitions.js';
+import { KERNELS, emptyStats, metaOf, readPartition, tableDir, type ColumnStats, type KernelArgs, type KernelName, type KernelResult, type TableRef } from './partitions.js';
 import type { PartitionJob, PartitionMessage } from './partitionWorker.js';
+import { forEachPiece, readStoredLabels, readStoredRows, type Piece, type StoredRows, type StoredRowsBuffers } from './pieces.js';
+import { nearestRankQuantiles } from './rankSelect.js';
 
 const ENTRY = new URL('./partitionWorker.js', import.meta.url);
 
@@ -21,11 +29,27 @@ export interface ComputeOptions {
   readonly threads?: number;
 }
 
-export class PartitionedTable {
-  readonly meta;
+/**
+ * The partitioned table behind columns whose values the runtime reads lazily from storage
+ * (storedColumns.ts; columns.ts `STORED_ROWS`) while they are unread; undefined for any other columns
+ * (then they are in memory: use them).
+ */
+export function partitionedTableOf(columns: InstanceColumns, options: ComputeOptions = {}): PartitionedTable | undefined {
+  const source = (columns as { [STORED_ROWS]?: () => StoredRows | undefined })[STORED_ROWS]?.();
+  return source && new PartitionedTable(source, options);
+}
 
-  constructor(readonly ref: TableRef, private readonly options: ComputeOptions = {}) {
-    this.meta = metaOf(ref);
+export class PartitionedTable {
+  readonly meta: ColumnarMeta;
+  private readonly source: StoredRows;
+
+  /**
+   * A whole table of the store (`TableRef`), or stored rows as lazily read columns hold them: a
+   * table, perhaps some of its rows (ascending) and a map applied to each piece read.
+   */
+  constructor(table: TableRef | StoredRows, private readonly options: ComputeOptions = {}) {
+    this.source = 'dir' in table ? table : { dir: tableDir(table), meta: metaOf(table), rows: undefined };
+    this.meta = this.source.meta;
   }
 
   get partitions(): number {
@@ -33,25 +57,66 @@ export class PartitionedTable {
   }
 
   get count(): number {
-    return this.meta.count;
+    return this.source.rows ? this.source.rows.length : this.meta.count;
+  }
+
+  /** Feature columns per row (an instances table). */
+  get width(): number {
+    return this.meta.width ?? 0;
+  }
+
+  get labelled(): boolean {
+    return this.meta.labelled === true;
+  }
+
+  /** Rows [from, to): features and labels, into `into`'s arrays when given (views of their first to − from values). */
+  rows(from: number, to: number, into?: StoredRowsBuffers): { features: Float64Array[]; labels?: Float64Array } {
+    if (from < 0 || to > this.count || from > to) throw new Error(`rows [${from}, ${to}) are outside the table's ${this.count}`);
+    return readStoredRows(this.source, from, to, into);
+  }
+
+  /** The labels alone (undefined when the table has none). */
+  labels(): Float64Array | undefined {
+    return readStoredLabels(this.source);
+  }
+
+  /** Every row in order, a piece at a time in this thread, each read into the same buffers (`visit` must not keep them). */
+  forEachPiece(visit: (piece: Piece) => void, pieceRows?: number): void {
+    forEachPiece(this.source, visit, pieceRows);
+  }
+
+  /**
+   * Exact nearest-rank quantiles of feature columns, as columnStats.ts `nearestRankQuantiles` gives
+   * them over the columns in memory (signed zeros included), in a few passes over the pieces: for
+   * each column, its value at each `qs` (0 when the column has no non-NaN value).
+   */
+  nearestRankQuantiles(columns: readonly number[], qs: readonly number[]): number[][] {
+    return nearestRankQuantiles((visit) => this.forEachPiece((piece) => visit(piece.features)), columns, qs);
   }
 
   /** The kernel's result for every partition, in partition order. */
   async map<K extends KernelName>(kernel: K, ...args: KernelArgs<K>): Promise<KernelResult<K>[]> {
+    const dir = this.wholeTableDir();
     const n = this.partitions;
     const threads = Math.max(1, Math.min(this.options.threads ?? availableParallelism(), n));
     if (threads === 1 || n === 1) {
       const f = KERNELS[kernel] as (...a: unknown[]) => KernelResult<K>;
-      return Array.from({ length: n }, (_, p) => f(readPartition(this.ref, this.meta, p), p, ...args));
+      return Array.from({ length: n }, (_, p) => f(readPartition(dir, this.meta, p), p, ...args));
     }
     const results = new Array<KernelResult<K>>(n);
     await Promise.all(
       Array.from({ length: threads }, (_, w) => {
         const partitions = Array.from({ length: n }, (_, p) => p).filter((p) => p % threads === w);
-        return runWorker({ ref: this.ref, kernel, args, partitions }, (p, r) => (results[p] = r as KernelResult<K>));
+        return runWorker({ dir, kernel, args, partitions }, (p, r) => (results[p] = r as KernelResult<K>));
       }),
     );
     return results;
+  }
+
+  /** The table's directory when its partitions are its rows (kernels read whole partitions, unmapped). */
+  private wholeTableDir(): string {
+    if (this.source.rows || this.source.mapFeatures) throw new Error('partition kernels run over a whole stored table, not some of its rows or mapped values');
+    return this.source.dir;
   }
 
   /** Column statistics of every feature column (a map, then a reduce of the partials). */
@@ -118,8 +183,9 @@ export class PartitionedTable {
   collect(limit: number): [string, unknown][] {
     if (!(limit >= 0)) throw new Error(`collect needs a limit >= 0, got ${limit}`);
     const out: [string, unknown][] = [];
+    const dir = this.wholeTableDir();
     for (let p = 0; p < this.partitions && out.length < limit; p++) {
-      for (const row of partitionRows(this.meta, readPartition(this.ref, this.meta, p), limit - out.length)) out.push(row);
+      for (const row of partitionRows(this.meta, readPartition(dir, this.meta, p), limit - out.length)) out.push(row);
     }
     return out;
   }

@@ -2,10 +2,12 @@
 // from its own Arrow file, and posts each result back as soon as it is computed (typed arrays are
 // transferred, not copied). Started per call by compute.ts; it ends when its partitions are done.
 import { parentPort, workerData } from 'node:worker_threads';
-import { KERNELS, metaOf, readPartition, type KernelName, type TableRef } from './partitions.js';
+import { readColumnarMeta } from '../store/tables/columnarTable.js';
+import { KERNELS, readPartition, type KernelName } from './partitions.js';
 
 export interface PartitionJob {
-  readonly ref: TableRef;
+  /** The table's directory (its partitions are its rows). */
+  readonly dir: string;
   readonly kernel: KernelName;
   readonly args: readonly unknown[];
   readonly partitions: readonly number[];
@@ -15,10 +17,10 @@ export type PartitionMessage = { type: 'result'; partition: number; result: unkn
 
 const job = workerData as PartitionJob;
 try {
-  const meta = metaOf(job.ref);
+  const meta = readColumnarMeta(job.dir);
   const kernel = KERNELS[job.kernel] as (...a: unknown[]) => unknown;
   for (const p of job.partitions) {
-    const result = kernel(readPartition(job.ref, meta, p), p, ...job.args);
+    const result = kernel(readPartition(job.dir, meta, p), p, ...job.args);
     parentPort!.postMessage({ type: 'result', partition: p, result } satisfies PartitionMessage, transferablesOf(result));
   }
 } catch (error) {

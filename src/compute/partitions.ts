@@ -15,7 +15,7 @@ export interface TableRef {
 
 export const tableDir = (ref: TableRef): string => join(ref.tablesDir, ref.location + COLUMNAR_SUFFIX);
 export const metaOf = (ref: TableRef): ColumnarMeta => readColumnarMeta(tableDir(ref));
-export const readPartition = (ref: TableRef, meta: ColumnarMeta, index: number): ColumnarPartition => readColumnarPartition(tableDir(ref), meta, index);
+export const readPartition = (dir: string, meta: ColumnarMeta, index: number): ColumnarPartition => readColumnarPartition(dir, meta, index);
 
 /** Per column: count of non-NaN values, sum, sum of squares, min, max (NaN cells skipped). */
 export interface ColumnStats {

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PartitionedTable } from '../../src/compute/compute.js';
-import { mulberry32 } from '../../src/compute/partitions.js';
+import { mulberry32, tableDir } from '../../src/compute/partitions.js';
+import { readColumnarMeta } from '../../src/store/tables/columnarTable.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
 
@@ -71,6 +72,48 @@ t('collect is bounded and reads the rows in key order', () => {
   assert.equal(first.map(([k]) => k), ['k0', 'k1', 'k10']);
   assert.is(t4.collect(5000).length, 1000);
   assert.throws(() => t4.collect(-1), /limit/);
+});
+
+/** The rows' features in key order (the table's order), column by column. */
+const keyOrdered = () => [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+t('pieces: every row in key order, a piece at a time into the same buffers, in this thread', () => {
+  const t4 = table(1, 4);
+  const seen: number[][] = [[], [], []];
+  const labels: number[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  t4.forEachPiece((piece) => {
+    assert.is(piece.to - piece.from, piece.features[0]!.length);
+    piece.features.forEach((c, i) => seen[i]!.push(...c));
+    labels.push(...piece.labels!);
+    buffers.add(piece.features[0]!.buffer);
+  }, 37);
+  const sorted = keyOrdered();
+  for (let c = 0; c < 3; c++) assert.equal(seen[c], sorted.map(([, v]) => v.features[c]!));
+  assert.equal(labels, sorted.map(([, v]) => v.label));
+  assert.is(buffers.size, 1, 'each piece was read into new memory');
+  const { features } = t4.rows(250, 260);
+  assert.equal([...features[2]!], sorted.slice(250, 260).map(([, v]) => v.features[2]!));
+  assert.equal([...t4.labels()!], sorted.map(([, v]) => v.label));
+  assert.throws(() => t4.rows(990, 1001), /outside/);
+});
+
+t('some rows of a stored table: read as their own table; partition kernels refuse them (their partitions are not their rows)', async () => {
+  table(1, 4);
+  const dir = tableDir({ tablesDir: store.dir, location: 't1_4' });
+  const some = new PartitionedTable({ dir, meta: readColumnarMeta(dir), rows: Int32Array.from([3, 500, 501, 999]) });
+  assert.is(some.count, 4);
+  const sorted = keyOrdered();
+  assert.equal([...some.rows(0, 4).features[0]!], [3, 500, 501, 999].map((r) => sorted[r]![1].features[0]!));
+  const q = some.nearestRankQuantiles([0], [0, 1]);
+  const values = [3, 500, 501, 999].map((r) => sorted[r]![1].features[0]!).sort((a, b) => a - b);
+  assert.equal(q, [[values[0], values[3]]]);
+  try {
+    await some.columnStats();
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /whole stored table/);
+  }
 });
 
 t('bad input gets a clear error', async () => {

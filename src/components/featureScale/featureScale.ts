@@ -6,9 +6,12 @@
 //
 // Big tables (issue 17): statistics, quantiles and the transform run over the table's Float64Array
 // columns (`columnsOf`: its own, or converted once from instance rows), and the output is a
-// columnar table, so no row object is built. Same operations in the same order as the row-by-row
-// code they replaced: every statistic, scaled value and model number is the same double.
-import { type InstanceColumns, type StoredRowsReader, columnarTable, columnsOf, consumableColumns, mapStoredFeatures, rowCountOf, storedRowsReader, withValues } from '../columns.js';
+// columnar table, so no row object is built; a big stored table is read a piece at a time through
+// the computing API (src/compute/) and never loaded whole, cap mode included. Same operations in the
+// same order as the row-by-row code they replaced: every statistic, scaled value and model number
+// is the same double.
+import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
+import { type InstanceColumns, columnarTable, columnsOf, consumableColumns, mapStoredFeatures, rowCountOf, withValues } from '../columns.js';
 import type { Component, ComponentInput, DataTable, ModelBuffers } from '../contract.js';
 import { type ColumnStats, columnStats, nearestRankQuantiles, StatsSums } from './columnStats.js';
 
@@ -75,7 +78,7 @@ function featureColumns(table: DataTable): InstanceColumns {
   const width = table.schema.header.length;
   if (!columns) throw new Error('FeatureScale: the input rows are not instances of one width with numeric features (run DataIO first)');
   // A big stored table's width from its metadata (`features` would load it whole).
-  const have = storedRowsReader(columns)?.width ?? columns.features.length;
+  const have = partitionedTableOf(columns)?.width ?? columns.features.length;
   if (rowCountOf(columns) === 0 && have < width) {
     return { ...columns, features: table.schema.header.map((_, c) => columns.features[c] ?? new Float64Array(0)) };
   }
@@ -87,11 +90,11 @@ function featureColumns(table: DataTable): InstanceColumns {
 
 /**
  * What a fit reads of the table: the statistics of some columns (clipped to bounds when given), and
- * the columns themselves (cap mode's quantiles).
+ * cap mode's nearest-rank quantiles of some columns.
  */
 interface FitData {
   stats(columns: readonly number[], lower?: readonly number[], upper?: readonly number[]): ColumnStats[];
-  features(): readonly Float64Array[];
+  quantiles(columns: readonly number[], qs: readonly number[]): number[][];
 }
 
 /** A fit over columns in memory. */
@@ -101,31 +104,27 @@ const inMemory = (features: readonly Float64Array[]): FitData => ({
     for (const c of columns) out[c] = lower && upper ? columnStats(features[c]!, lower[c], upper[c]) : columnStats(features[c]!);
     return out;
   },
-  features: () => features,
+  quantiles: (columns, qs) => columns.map((c) => nearestRankQuantiles(features[c]!, qs)),
 });
 
-/** Rows per piece when a stored table's statistics are summed a piece at a time. */
-const PIECE_ROWS = 1 << 17;
-
 /**
- * A fit over a big stored table (issue 17): each statistics pass reads the partitions a piece at a
- * time into the same buffers and sums every asked column (StatsSums: columnStats's operations in its
- * order, so the same doubles); the columns are loaded whole only for cap mode's quantiles.
+ * A fit over a big stored table through the computing API (issue 17), never whole in memory: each
+ * statistics pass reads the table a piece at a time into the same buffers and sums every asked
+ * column (StatsSums: columnStats's operations in its order, so the same doubles); cap mode's
+ * quantiles are the exact nearest-rank ones found in a few passes (compute/rankSelect.ts: the same
+ * values, signed zeros included).
  */
-const fromStorage = (reader: StoredRowsReader, count: number, columns: InstanceColumns): FitData => ({
+const fromStorage = (table: PartitionedTable): FitData => ({
   stats: (asked, lower, upper) => {
     const sums = new Map(asked.map((c) => [c, lower && upper ? new StatsSums(lower[c], upper[c]) : new StatsSums()]));
-    const size = Math.min(count, PIECE_ROWS);
-    const into = { features: Array.from({ length: reader.width }, () => new Float64Array(size)), ...(reader.labelled ? { labels: new Float64Array(size) } : {}) };
-    for (let from = 0; from < count; from += PIECE_ROWS) {
-      const piece = reader.rows(from, Math.min(count, from + PIECE_ROWS), into).features;
-      for (const [c, s] of sums) s.add(piece[c]!);
-    }
+    table.forEachPiece(({ features }) => {
+      for (const [c, s] of sums) s.add(features[c]!);
+    });
     const out: ColumnStats[] = [];
     for (const [c, s] of sums) out[c] = s.stats();
     return out;
   },
-  features: () => columns.features,
+  quantiles: (columns, qs) => table.nearestRankQuantiles(columns, qs),
 });
 
 function fit(params: ComponentInput['params'], header: readonly string[], data: FitData): Fitted {
@@ -160,8 +159,7 @@ function fit(params: ComponentInput['params'], header: readonly string[], data: 
     const low = params.feat_lower ?? 0;
     if (typeof up !== 'number' || typeof low !== 'number') throw new Error('FeatureScale: cap mode needs numeric feat_upper/feat_lower quantiles');
     if (up < low) throw new Error('FeatureScale: feat_upper should not be less than feat_lower');
-    const features = data.features();
-    const quantiles = header.map((_, i) => nearestRankQuantiles(features[i]!, [low, up]));
+    const quantiles = data.quantiles(header.map((_, i) => i), [low, up]);
     lower = quantiles.map(([q]) => q!);
     upper = quantiles.map(([, q]) => q!);
   }
@@ -372,22 +370,21 @@ export const featureScale: Component = async (input, { tracker, signal }) => {
   if (!needRun) return { data: table };
 
   const columns = featureColumns(table);
-  // A big stored table (storedColumns.ts) is never loaded whole unless cap mode's quantiles need it:
-  // its statistics are summed a piece at a time, and its scaled values are made as the writer reads
-  // it, a partition at a time (issue 17).
-  const reader = storedRowsReader(columns);
-  const streamed = reader && (input.model || String(input.params.mode ?? 'normal') !== 'cap') ? reader : undefined;
-  const fitData = streamed ? fromStorage(streamed, rowCountOf(columns), columns) : inMemory(columns.features);
+  // A big stored table (storedColumns.ts) is never loaded whole: the computing API reads it a piece
+  // at a time for the statistics and cap mode's quantiles, and its scaled values are made as the
+  // writer reads it, a partition at a time (issue 17).
+  const stored = partitionedTableOf(columns);
+  const fitData = stored ? fromStorage(stored) : inMemory(columns.features);
   const fitted = input.model ? loadScaleModel(input.model) : fit(input.params, table.schema.header, fitData);
   signal.throwIfAborted();
   const plan = scalePlan(fitted, table.schema.header);
-  const width = streamed ? streamed.width : columns.features.length;
+  const width = stored ? stored.width : columns.features.length;
   for (const c of fitted.columns) {
     if (plan.index[c]! >= width) {
       throw new Error(`FeatureScale: column ${JSON.stringify(fitted.header[c])} has no values in the rows (${width} features)`);
     }
   }
-  const mapped = streamed ? mapStoredFeatures(columns, (features) => scaleFeatures(plan, features, true), false) : undefined;
+  const mapped = stored ? mapStoredFeatures(columns, (features) => scaleFeatures(plan, features, true), false) : undefined;
   const data = columnarTable(table.schema, mapped ?? transform(plan, columns, writableInPlace(table, columns)));
   tracker.setMetricMeta('train', 'scale', { name: 'scale', metric_type: 'SCALE', method: fitted.method });
   return { data, model: input.model ?? toModel(fitted, input.params) };

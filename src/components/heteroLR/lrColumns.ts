@@ -5,7 +5,8 @@
 //
 // Every sum is taken in the order the row code took it (per row: 0, then w_0·x_0, w_1·x_1, … in
 // feature order), so scores, gradients and models are the same numbers to the last bit.
-import { columnsOf, storedRowsReader, type InstanceColumns } from '../columns.js';
+import { partitionedTableOf } from '../../compute/compute.js';
+import { columnsOf, type InstanceColumns } from '../columns.js';
 import type { DataTable, Instance } from '../contract.js';
 import { type IdList, PackedIds } from '../packedIds.js';
 import { rowSourceOf, type RowSource } from './rowSource.js';
@@ -27,7 +28,7 @@ export function lrColumns(table: DataTable<Instance>, who = 'HeteroLR'): Instanc
     throw new Error(`${who}: the rows are not instances of one shape`);
   }
   // A stored table's width from its metadata: `features` would load the whole table (rowSource.ts).
-  const have = storedRowsReader(cols)?.width ?? cols.features.length;
+  const have = partitionedTableOf(cols)?.width ?? cols.features.length;
   if (cols.keys.length > 0 && have !== width) {
     throw new Error(`${who}: the rows have ${have} features, the header names ${width}`);
   }

@@ -1,6 +1,6 @@
 // HeteroLR's feature rows a range at a time (issue 17). A table the runtime hands over in memory is
 // read through views of its own columns, as before. A big table read from its stored partitions
-// (columns.ts `storedRowsReader`: values not loaded yet) is never loaded whole: each mini-batch's
+// (values not loaded yet: the computing API's `partitionedTableOf`) is never loaded whole: each mini-batch's
 // rows are read from the partition files into the same few batch-sized buffers, step after step, and
 // the final scores are computed a partition-sized piece at a time. At 10M rows the host's 20 features
 // were 1.6 GB held for the whole fit (and the guest's 10, 0.8 GB): the node's peak was at HeteroLR.
@@ -9,11 +9,10 @@
 //
 // The values are the same doubles in the same order, so scores and models are bit for bit those of
 // the in-memory path.
-import { storedRowsReader, type InstanceColumns, type StoredRowsReader } from '../columns.js';
+import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
+import { PIECE_ROWS } from '../../compute/pieces.js';
+import type { InstanceColumns } from '../columns.js';
 import { rangeColumns } from './lrColumns.js';
-
-/** Rows per piece when a whole table is scored from storage (the store's partition size). */
-const PIECE_ROWS = 1 << 17;
 
 export interface RowSource {
   readonly count: number;
@@ -36,8 +35,8 @@ const sources = new WeakMap<InstanceColumns, RowSource>();
 export function rowSourceOf(columns: InstanceColumns): RowSource {
   let source = sources.get(columns);
   if (!source) {
-    const reader = storedRowsReader(columns);
-    source = reader ? new StoredRowSource(reader, columns.keys.length) : new MemoryRowSource(columns);
+    const stored = partitionedTableOf(columns);
+    source = stored ? new StoredRowSource(stored) : new MemoryRowSource(columns);
     sources.set(columns, source);
   }
   return source;
@@ -76,13 +75,14 @@ class StoredRowSource implements RowSource {
   private buffers: { size: number; features: Float64Array[]; labels?: Float64Array; ones: Float64Array } | undefined;
   private labelColumn: Float64Array | undefined | null = null;
 
-  constructor(
-    private readonly reader: StoredRowsReader,
-    readonly count: number,
-  ) {}
+  constructor(private readonly table: PartitionedTable) {}
+
+  get count(): number {
+    return this.table.count;
+  }
 
   get labels(): Float64Array | undefined {
-    if (this.labelColumn === null) this.labelColumn = this.reader.labels();
+    if (this.labelColumn === null) this.labelColumn = this.table.labels();
     return this.labelColumn;
   }
 
@@ -93,12 +93,12 @@ class StoredRowSource implements RowSource {
       const size = Math.max(n, this.buffers?.size ?? 0);
       this.buffers = {
         size,
-        features: Array.from({ length: this.reader.width }, () => new Float64Array(size)),
-        ...(this.reader.labelled ? { labels: new Float64Array(size) } : {}),
+        features: Array.from({ length: this.table.width }, () => new Float64Array(size)),
+        ...(this.table.labelled ? { labels: new Float64Array(size) } : {}),
         ones: new Float64Array(size).fill(1),
       };
     }
-    const { features } = this.reader.rows(from, to, this.buffers);
+    const { features } = this.table.rows(from, to, this.buffers);
     if (intercept) features.push(this.buffers.ones.subarray(0, n));
     return features;
   }

@@ -34,7 +34,8 @@ import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
 import { DEFAULT_PARTITION_ROWS, partitionBounds, rowCountOf, rowRangesOf, type InstanceColumns } from '../../components/columns.js';
 import { predictPartition, type PredictMeta } from './predictTableFile.js';
-import { readStoredKeys, readStoredRows, unloadedSource, unreadKeysSource } from './storedColumns.js';
+import { readStoredRows } from '../../compute/pieces.js';
+import { readStoredKeys, unloadedSource, unreadKeysSource } from './storedColumns.js';
 import { predictRowsOf, type PredictColumns } from '../../components/predictColumns.js';
 
 /**

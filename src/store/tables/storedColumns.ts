@@ -11,19 +11,11 @@
 // limit) are read this way: the next task reads them back from their files anyway, and smaller
 // tables keep the plain path (one read of each partition, no second one for the values).
 import type { InstanceColumns } from '../../components/columns.js';
-import { KEYS_PACKED, KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED, type StoredRowsReader } from '../../components/columns.js';
+import { KEYS_PACKED, KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED } from '../../components/columns.js';
 import type { Data, Utf8 } from 'apache-arrow';
 import { knownJoinedIds, type PackedStrings } from '../../components/packedIds.js';
-import { arrow, decodeUtf8Column, float64Column, readColumnarMeta, readPartitionColumnsTransient, type ColumnarMeta } from './columnarTable.js';
-
-/** Where lazily read columns come from: the input table and its rows (ascending; all when undefined). */
-export interface StoredRows {
-  readonly dir: string;
-  readonly meta: ColumnarMeta;
-  readonly rows: Int32Array | undefined;
-  /** Applied in place to the feature columns of every piece read (columns.ts `mapStoredFeatures`). */
-  readonly mapFeatures?: (features: Float64Array[]) => void;
-}
+import { partitionOf, partitionStarts, readStoredRows, type StoredRows } from '../../compute/pieces.js';
+import { arrow, decodeUtf8Column, readColumnarMeta, readPartitionColumnsTransient } from './columnarTable.js';
 
 const SOURCE = Symbol('storedRows');
 
@@ -66,8 +58,7 @@ function joinedKeysOf(source: StoredRows, count: number): string | undefined {
 function copyKeyBytes(source: StoredRows, from: number, to: number, how: { readonly separated: boolean; readonly maxBytes: number; readonly offsets?: Int32Array }): Uint8Array | undefined {
   const { dir, meta, rows } = source;
   const { separated, maxBytes, offsets } = how;
-  const starts = [0];
-  for (const n of meta.partitionRows) starts.push(starts[starts.length - 1]! + n);
+  const starts = partitionStarts(meta);
   const n = to - from;
   let out = new Uint8Array(Math.max(16, Math.min(maxBytes, n * 12)));
   let length = 0;
@@ -147,96 +138,6 @@ export function unloadedSource(columns: InstanceColumns): StoredRows | undefined
   return (columns as { [SOURCE]?: () => StoredRows | undefined })[SOURCE]?.();
 }
 
-/** Where {@link readStoredRows} may put its rows: one array per feature (and labels), each at least `to - from` long. */
-export interface StoredRowsBuffers {
-  readonly features: readonly Float64Array[];
-  readonly labels?: Float64Array;
-}
-
-/**
- * Rows [from, to) of the source's rows, read from its partition files: features and labels. Into
- * `into` when given (the result is views of its first `to - from` values: a reader that goes through a
- * table in pieces reuses the same memory, issue 17), else into new arrays.
- */
-export function readStoredRows(source: StoredRows, from: number, to: number, into?: StoredRowsBuffers): { features: Float64Array[]; labels?: Float64Array } {
-  const { dir, meta, rows } = source;
-  const width = meta.width ?? 0;
-  const n = to - from;
-  const features = Array.from({ length: width }, (_, c) => (into ? into.features[c]!.subarray(0, n) : new Float64Array(n)));
-  const labels = meta.labelled ? (into?.labels ? into.labels.subarray(0, n) : new Float64Array(n)) : undefined;
-  const first = meta.labelled ? 2 : 1;
-  // Partition p holds input rows [starts[p], starts[p + 1]); the rows asked for ascend, so each
-  // partition is read once (the one in hand is kept until a row past it is asked for).
-  const starts = [0];
-  for (const count of meta.partitionRows) starts.push(starts[starts.length - 1]! + count);
-  if (!rows) {
-    // Every row in order: each partition's part of [from, to) copied column by column.
-    for (let q = partitionOf(starts, Math.min(from, starts[starts.length - 1]! - 1)); n > 0 && q < meta.partitionRows.length && starts[q]! < to; q++) {
-      const data = readPartitionColumnsTransient(dir, q);
-      const lo = Math.max(from, starts[q]!);
-      const hi = Math.min(to, starts[q + 1]!);
-      const local = (column: Float64Array) => column.subarray(lo - starts[q]!, hi - starts[q]!);
-      for (let c = 0; c < width; c++) features[c]!.set(local(float64Column(data[first + c]!)), lo - from);
-      if (labels) labels.set(local(float64Column(data[1]!)), lo - from);
-    }
-    source.mapFeatures?.(features);
-    return { features, ...(labels ? { labels } : {}) };
-  }
-  // The rows asked for, a partition's run at a time, gathered column by column (one column's
-  // values and one output array in hand at a time: a row at a time touched every column per row).
-  for (let i = 0; i < n; ) {
-    const p = partitionOf(starts, rows[from + i]!);
-    const lo = starts[p]!;
-    const hi = starts[p + 1]!;
-    let end = i + 1;
-    while (end < n && rows[from + end]! >= lo && rows[from + end]! < hi) end++;
-    const data = readPartitionColumnsTransient(dir, p);
-    for (let c = 0; c < width; c++) gather(float64Column(data[first + c]!), features[c]!, rows, from, i, end, lo);
-    if (labels) gather(float64Column(data[1]!), labels, rows, from, i, end, lo);
-    i = end;
-  }
-  source.mapFeatures?.(features);
-  return { features, ...(labels ? { labels } : {}) };
-}
-
-/** out[i] = column[rows[from + i] - base] for i in [i0, i1). */
-function gather(column: Float64Array, out: Float64Array, rows: Int32Array, from: number, i0: number, i1: number, base: number): void {
-  for (let i = i0; i < i1; i++) out[i] = column[rows[from + i]! - base]!;
-}
-
-/** The source's labels alone (the features are not copied); undefined when it is not labelled. */
-export function readStoredLabels(source: StoredRows): Float64Array | undefined {
-  const { dir, meta, rows } = source;
-  if (!meta.labelled) return undefined;
-  const starts = [0];
-  for (const count of meta.partitionRows) starts.push(starts[starts.length - 1]! + count);
-  const n = rows ? rows.length : meta.count;
-  const out = new Float64Array(n);
-  let p = -1;
-  let column: Float64Array = new Float64Array(0);
-  for (let i = 0; i < n; i++) {
-    const r = rows ? rows[i]! : i;
-    if (p < 0 || r >= starts[p + 1]! || r < starts[p]!) {
-      p = partitionOf(starts, r);
-      column = float64Column(readPartitionColumnsTransient(dir, p)[1]!);
-    }
-    out[i] = column[r - starts[p]!]!;
-  }
-  return out;
-}
-
-function partitionOf(starts: readonly number[], r: number): number {
-  let lo = 0;
-  let hi = starts.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= r) lo = mid;
-    else hi = mid - 1;
-  }
-  if (!(r >= starts[lo]! && r < starts[lo + 1]!)) throw new Error(`row ${r} is past the table's ${starts[starts.length - 1]} rows`);
-  return lo;
-}
-
 /**
  * Columns of `keys` whose values are `source`'s rows, read on first use of `features` or `labels`
  * (then kept). `[TAKE_UNLOADED]` keeps a subset without reading them; `[SOURCE]` names the source
@@ -268,13 +169,8 @@ function lazyColumns(keysOf: readonly string[] | undefined, count: number, sourc
   // writer may still copy their bytes and trust their order and uniqueness (TAKE_UNLOADED below).
   Object.defineProperty(columns, KEYS_UNREAD, { value: () => (keys && !keysAreSources ? undefined : source), enumerable: false });
   Object.defineProperty(columns, SOURCE, { value: () => (values ? undefined : source), enumerable: false });
-  const reader: StoredRowsReader = {
-    width: source.meta.width ?? 0,
-    labelled: source.meta.labelled === true,
-    rows: (from, to, into) => readStoredRows(source, from, to, into),
-    labels: () => readStoredLabels(source),
-  };
-  Object.defineProperty(columns, STORED_ROWS, { value: () => (values ? undefined : reader), enumerable: false });
+  // The stored rows, for the computing API to read a piece at a time (compute.ts `partitionedTableOf`).
+  Object.defineProperty(columns, STORED_ROWS, { value: () => (values ? undefined : source), enumerable: false });
   Object.defineProperty(columns, MAP_STORED, {
     enumerable: false,
     value: (map: (features: Float64Array[]) => void, labelFirst: boolean): InstanceColumns | undefined => {

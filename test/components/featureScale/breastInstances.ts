@@ -1,4 +1,5 @@
-// Breast (guest side) as DataIO's instances — y, then the features — for the FeatureScale tests.
+// The FeatureScale tests' tables: breast (guest side) as DataIO's instances — y, then the
+// features — and a small table with NaN cells and signed zeros.
 import type { DataTable, Instance } from '../../../src/components/contract.js';
 import { fixtureTable } from '../dataio/csvTable.js';
 
@@ -11,4 +12,17 @@ export function breastInstances(): DataTable<Instance> {
       return [key, { features: cells, label: y! }];
     }),
   };
+}
+
+/** A small table with NaN cells, both zeros, ties and a column that is NaN throughout. */
+export function withNaN(): DataTable<Instance> {
+  const cells = [
+    [NaN, -0, 3.25, NaN],
+    [1.5, 0, NaN, NaN],
+    [-2, 0, 3.25, NaN],
+    [NaN, -0, -7.125, NaN],
+    [0.1, 2, 0.3, NaN],
+    [1e-7, 0, 0.2, NaN],
+  ];
+  return { schema: { header: ['a', 'b', 'c', 'd'], sid_name: 'id' }, rows: cells.map((features, i) => [`k${i}`, { features }]) };
 }

@@ -4,23 +4,10 @@ import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from
 import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
 import { featureScale } from '../../../src/components/featureScale/featureScale.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
-import { breastInstances } from './breastInstances.js';
+import { breastInstances, withNaN } from './breastInstances.js';
 import { rowFeatureScale } from './rowReference.js';
 
 const t = suite('FeatureScale on columns');
-
-/** A small table with NaN cells, both zeros, ties and a column that is NaN throughout. */
-function withNaN(): DataTable<Instance> {
-  const cells = [
-    [NaN, -0, 3.25, NaN],
-    [1.5, 0, NaN, NaN],
-    [-2, 0, 3.25, NaN],
-    [NaN, -0, -7.125, NaN],
-    [0.1, 2, 0.3, NaN],
-    [1e-7, 0, 0.2, NaN],
-  ];
-  return { schema: { header: ['a', 'b', 'c', 'd'], sid_name: 'id' }, rows: cells.map((features, i) => [`k${i}`, { features }]) };
-}
 
 const columnar = (table: DataTable<Instance>) => columnarTable(table.schema, columnsFromRows(table.rows)!);
 

@@ -1,12 +1,14 @@
 // npm run bench:dataio — DataIO's stage of bench:scale in one thread, the row path (before issue 17's
 // columnar work) against the columnar path (after), its lines as strings (stop 13) and as UTF-8
-// bytes (now), in the same run: the host's table of BENCH_ROWS (default 1,000,000) shuffled ids × 20
+// bytes (stop 14), streamed in chunks (stop 15) and a partition at a time (stop 17), in the same run: the host's table of BENCH_ROWS (default 1,000,000) shuffled ids × 20
 // features, stored as an upload (SQLite lines), then
 //   load   the upload read from SQLite (rows: a [key, line] tuple each, sorted row by row; strings:
 //          keys + lines read in chunks as text, uploadLines.readKeysAndLines; bytes: the lines as
 //          one buffer of UTF-8 with per-key ranges, store.readKeysAndLines; chunks: the keys, then the
-//          line bytes a chunk at a time in storage order, store.readKeysAndLineChunks, as the runtime now),
-//   parse  DataIO (rows: a row object per line; strings, bytes: one Float64Array per feature),
+//          line bytes a chunk at a time in storage order, store.readKeysAndLineChunks, as the runtime now;
+//          partitions: the same load),
+//   parse  DataIO (rows: a row object per line; strings, bytes: one Float64Array per feature;
+//          partitions: nothing yet, the lines are parsed a partition at a time in the write),
 //   write  the output table (rows: Arrow partitions from row objects; columns: from the columns),
 // each path in a child process of its own (BENCH_KEEP=1 keeps the temporary directory), printing the CPU time (user + system) and wall time of
 // each step and the child's peak RSS (VmHWM). CPU time is the steadier figure on a shared machine.
@@ -41,9 +43,14 @@ function timed<T>(run: () => T): [T, Step] {
   return [out, { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 }];
 }
 
-type Mode = 'rows' | 'strings' | 'bytes' | 'chunks';
-const MODES: readonly Mode[] = ['rows', 'strings', 'bytes', 'chunks'];
-const LABEL: Record<Mode, string> = { rows: 'row path (before)          ', strings: 'columnar, lines as strings', bytes: 'columnar, lines as bytes  ', chunks: 'columnar, bytes in chunks ' };
+type Mode = 'rows' | 'strings' | 'bytes' | 'chunks' | 'partitions';
+const MODES: readonly Mode[] = ['rows', 'strings', 'bytes', 'chunks', 'partitions'];
+const LABEL: Record<Mode, string> = {
+  rows: 'row path (before)          ', strings: 'columnar, lines as strings', bytes: 'columnar, lines as bytes  ', chunks: 'columnar, bytes in chunks ',
+  partitions: 'a partition at a time     ',
+};
+/** BENCH_DATAIO_MODES=chunks,partitions runs only those paths (the row path takes minutes at 3M rows). */
+const RUN: readonly Mode[] = process.env.BENCH_DATAIO_MODES ? (process.env.BENCH_DATAIO_MODES.split(',') as Mode[]) : MODES;
 
 async function child(dir: string, mode: Mode): Promise<Result> {
   const store = new TableStore(join(dir, 'tables'));
@@ -66,18 +73,20 @@ async function child(dir: string, mode: Mode): Promise<Result> {
         db.close();
       }
     }
-    if (mode === 'chunks') {
+    if (mode === 'chunks' || mode === 'partitions') {
       // As the runtime loads a big upload (taskTables.ts): keys now, line bytes a chunk at a time.
       const raw = store.readKeysAndLineChunks('upload');
       if (!raw.chunks) throw new Error('no chunks');
-      return rawLinesTable(schema, { keys: raw.keys, chunks: raw.chunks, get lines() { decoded = true; return raw.lines; } });
+      return rawLinesTable(schema, { keys: raw.keys, chunks: raw.chunks, ...(raw.ranges ? { ranges: raw.ranges } : {}), get lines() { decoded = true; return raw.lines; } });
     }
     // The whole line bytes at once (stop 14's runtime load).
     const raw = store.readKeysAndLines('upload');
     if (!raw.bytes) throw new Error('no bytes');
     return rawLinesTable(schema, { keys: raw.keys, bytes: raw.bytes, get lines() { decoded = true; return raw.lines; } });
   });
-  const component = dataIOComponent({ columnar: mode !== 'rows' });
+  // partitions: the chunks' load, DataIO's output made a partition at a time whatever the size (stop 17).
+  // The others the whole-table paths whatever the size.
+  const component = dataIOComponent({ columnar: mode !== 'rows', partitionedMinRows: mode === 'partitions' ? 1 : Infinity });
   const ctx = { signal: new AbortController().signal, tracker: { logMetricData() {}, setMetricMeta() {}, setProgress() {} }, federation: { remote: async () => {}, get: async () => undefined } };
   const input = { jobId: 'j', taskId: 't', componentName: 'dataio_0', module: 'DataIO', role: 'host', partyId: '10000', roles: {}, params: { with_label: false, output_format: 'dense' }, data: { data: table } };
   const cpu = process.cpuUsage();
@@ -85,9 +94,9 @@ async function child(dir: string, mode: Mode): Promise<Result> {
   const output = await component(input as never, ctx as never);
   const used = process.cpuUsage(cpu);
   const parse = { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 };
-  const [rows, write] = timed(() => writeTaskOutput(store, `out_${mode}`, output.data!, new RecentOutputs()));
+  const [rows, write] = timed(() => writeTaskOutput(store, `out_${mode}_${process.pid}`, output.data!, new RecentOutputs()));
   const peakMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-  return { load, parse, write, peakMb, rows, ...(mode === 'bytes' || mode === 'chunks' ? { decoded } : {}) };
+  return { load, parse, write, peakMb, rows, ...(mode === 'bytes' || mode === 'chunks' || mode === 'partitions' ? { decoded } : {}) };
 }
 
 /** The bench:scale host table (ids n/10.. shuffled, values on a 1/1000 grid), as an upload. */
@@ -125,18 +134,20 @@ async function main(): Promise<void> {
     console.log(`dataio bench: ${ROWS} rows × ${FEATURES} features (host of bench:scale), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     generate(work);
     const results: Record<string, Result> = {};
-    for (const m of MODES) {
-      results[m] = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), m, work], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Result;
-    }
-    for (const [m, r] of Object.entries(results)) {
+    // A mode named twice runs twice (alternated runs); the ratios below take its last run.
+    for (const m of RUN) {
+      const r = (results[m] = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), m, work], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Result);
       const total = r.load.cpu + r.parse.cpu + r.write.cpu;
-      console.log(`  ${LABEL[m as Mode]}  load ${fmt(r.load)}, parse ${fmt(r.parse)}, write ${fmt(r.write)}; total ${total.toFixed(2)} s CPU; peak RSS ${r.peakMb.toFixed(0)} MB (${r.rows} rows${r.decoded === undefined ? '' : r.decoded ? ', LINES DECODED' : ', no line decoded'})`);
+      console.log(`  ${LABEL[m]}  load ${fmt(r.load)}, parse ${fmt(r.parse)}, write ${fmt(r.write)}; total ${total.toFixed(2)} s CPU; peak RSS ${r.peakMb.toFixed(0)} MB (${r.rows} rows${r.decoded === undefined ? '' : r.decoded ? ', LINES DECODED' : ', no line decoded'})`);
     }
     const cpu = (r: Result) => r.load.cpu + r.parse.cpu + r.write.cpu;
     const ratio = (a: Result, b: Result) => `CPU ${(cpu(a) / cpu(b) * 100).toFixed(0)} % (load ${(a.load.cpu / b.load.cpu * 100).toFixed(0)} %, parse ${(a.parse.cpu / b.parse.cpu * 100).toFixed(0)} %), peak RSS ${(a.peakMb / b.peakMb * 100).toFixed(0)} %`;
-    console.log(`  strings / row: ${ratio(results.strings!, results.rows!)}`);
-    console.log(`  bytes / strings: ${ratio(results.bytes!, results.strings!)}`);
-    console.log(`  chunks / bytes: ${ratio(results.chunks!, results.bytes!)}; load average now ${loadavg()[0]!.toFixed(1)}`);
+    const compare = (a: Mode, b: Mode) => results[a] && results[b] && console.log(`  ${a} / ${b}: ${ratio(results[a], results[b])}`);
+    compare('strings', 'rows');
+    compare('bytes', 'strings');
+    compare('chunks', 'bytes');
+    compare('partitions', 'chunks');
+    console.log(`  load average now ${loadavg()[0]!.toFixed(1)}`);
   } finally {
     if (process.env.BENCH_KEEP === '1') console.log(`  kept ${work}`);
     else rmSync(work, { recursive: true, force: true });

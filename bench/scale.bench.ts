@@ -18,6 +18,8 @@
 //      BENCH_FLOOR=0 skips the DuckDB floor (it reads both files again: ~50 s at 10M rows),
 //      FEDFLOW_NODE_ARGS (extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
 //      FEDFLOW_NODE_STDOUT=<file> keeps the child's stdout there (e.g. its `--trace-gc` lines),
+//      BENCH_LR=validate|cv|sqn (or several: cv,sqn) runs HeteroLR with validate data, cross-validation or sqn
+//        (scaleLRMode.ts; prints a digest of HeteroLR's metrics to compare builds),
 //      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window
 //        (also when the job fails or the node dies).
 // If the node dies, the bench says how (exit code or signal) and prints the tail of its stderr and log.
@@ -26,6 +28,7 @@
 //
 // Baseline (today's code before issue 17, commit 8f6ccdb, BENCH_ROWS=1000000, 2 shared cores):
 //   see README "Big tables" — figures recorded there from this bench.
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -33,6 +36,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { post, tempDir, waitForJob } from '../test/support/http.js';
 import { spawnNode, type NodeProcess } from '../test/support/nodeProcess.js';
+import { lrMode, withLRMode } from './scaleLRMode.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 /**
@@ -149,7 +153,7 @@ async function duckdbJoin(): Promise<{ ms: number; matches: number; quantileMs: 
   }
 }
 
-const dsl = {
+const plainDsl = {
   components: {
     dataio_0: { module: 'DataIO', input: { data: { data: ['args.train_data'] } }, output: { data: ['train'], model: ['dataio'] } },
     intersection_0: { module: 'Intersection', input: { data: { data: ['dataio_0.train'] } }, output: { data: ['train'] } },
@@ -159,7 +163,7 @@ const dsl = {
   },
 };
 const table = (name: string) => ({ args: { data: { train_data: [{ name, namespace: 'bench' }] } } });
-const conf = {
+const plainConf = {
   initiator: { role: 'guest', party_id: 9999 },
   job_parameters: { work_mode: 0 },
   role: { guest: [9999], host: [10000], arbiter: [10001] },
@@ -180,6 +184,9 @@ const conf = {
     },
   },
 };
+
+const LR_MODE = lrMode();
+const { dsl, conf } = withLRMode(LR_MODE, plainDsl, plainConf);
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 /** CPU seconds (user + system, all threads) the node process has used: steadier than wall time on a shared machine. */
@@ -263,7 +270,7 @@ try {
   const g0 = performance.now();
   const generated = await generate();
   const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
-  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)${CONCURRENT_UPLOADS ? '; uploads CONCURRENT' : ''}; node ${HUGE_PAGES ? `GLIBC_TUNABLES=${HUGE_PAGES}` : 'without GLIBC_TUNABLES (BENCH_HUGEPAGES=0)'}`);
+  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)${LR_MODE ? `; HeteroLR with BENCH_LR=${LR_MODE}` : ''}${CONCURRENT_UPLOADS ? '; uploads CONCURRENT' : ''}; node ${HUGE_PAGES ? `GLIBC_TUNABLES=${HUGE_PAGES}` : 'without GLIBC_TUNABLES (BENCH_HUGEPAGES=0)'}`);
   console.log(`  ${generated ? 'generated' : 'reused'} guest ${mb(guestFile)} MB, host ${mb(hostFile)} MB in ${s(performance.now() - g0)}`);
 
   if (process.env.BENCH_FLOOR !== '0') {
@@ -320,8 +327,12 @@ try {
     if (row.f_status !== 'success') {
       throw new Error(`job ${jobId}: ${row.f_status} ${row.f_reason ?? ''}\n--- node log (tail) ---\n${tailOf(logFile, 20)}`);
     }
-    const metrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' });
-    const summary = Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]);
+    if (LR_MODE) {
+      const lrMetrics = await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'hetero_lr_0', role: 'guest', party_id: 9999 });
+      console.log(`  HeteroLR's metrics (sha256)       ${createHash('sha256').update(JSON.stringify(lrMetrics.body.data ?? lrMetrics.body)).digest('hex').slice(0, 16)}   (${Object.keys(lrMetrics.body.data ?? {}).join(', ')})`);
+    }
+    const metrics = dsl.components.evaluation_0 ? await post(node.url, '/v1/tracking/component/metric/all', { job_id: jobId, component_name: 'evaluation_0' }) : undefined;
+    const summary: Record<string, number> = metrics ? Object.fromEntries(metrics.body.data.train.hetero_lr_0.data as [string, number][]) : {};
     console.log(`  job wall time (submit → success)  ${s(jobMs)}   (node CPU time during the job ${jobCpu.toFixed(1)} s; load average now ${loadavg()[0]!.toFixed(1)})`);
     console.log(`  end to end (uploads + job)        ${s(totalMs)}${CONCURRENT_UPLOADS ? '   (uploads CONCURRENT)' : ''}`);
     console.log(`  node peak RSS (VmHWM)             ${peakRssMb(node.child.pid!).toFixed(0)} MB`);

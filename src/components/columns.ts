@@ -138,8 +138,9 @@ export const TAKE_UNLOADED = Symbol('takeUnloaded');
 
 /**
  * The rows at `indexes` (strictly ascending) of columns still unread from storage, unread too (the
- * output writer then copies them file to file, issue 17); undefined for any other columns (then
- * use compactRows or takeRows). Only on a task's own input ({@link consumableColumns}).
+ * output writer then copies them file to file, issue 17; HeteroLR's cross-validation folds read them
+ * a batch at a time); undefined for any other columns (then use compactRows or takeRows). Only on a
+ * task's own input ({@link consumableColumns}). Indexes out of order are read too, their keys then read.
  */
 export function takeUnloaded(columns: InstanceColumns, indexes: Int32Array): InstanceColumns | undefined {
   return (columns as { [TAKE_UNLOADED]?: (indexes: Int32Array) => InstanceColumns | undefined })[TAKE_UNLOADED]?.(indexes);
@@ -252,4 +253,67 @@ export const MAP_STORED = Symbol('mapStored');
 export function mapStoredFeatures(columns: InstanceColumns, map: (features: Float64Array[]) => void, labelFirst: boolean): InstanceColumns | undefined {
   type Map = (map: (features: Float64Array[]) => void, labelFirst: boolean) => InstanceColumns | undefined;
   return (columns as { [MAP_STORED]?: Map })[MAP_STORED]?.(map, labelFirst);
+}
+
+/** Rows per partition of a stored columnar table when its writer is not told a partition count. */
+export const DEFAULT_PARTITION_ROWS = 1 << 17;
+
+/**
+ * Where a table of `count` rows is cut into partitions (store/tables/columnarTable.ts): partition p
+ * holds rows [bounds[p], bounds[p + 1]) of the key order; `partitions` rows-balanced parts, by
+ * default one per DEFAULT_PARTITION_ROWS rows (at least one, at most one per row).
+ */
+export function partitionBounds(count: number, partitions?: number): number[] {
+  const parts = Math.max(1, Math.min(count || 1, partitions ?? Math.ceil(count / DEFAULT_PARTITION_ROWS)));
+  return Array.from({ length: parts + 1 }, (_, p) => Math.floor((p * count) / parts));
+}
+
+/**
+ * Values made a range of rows at a time (issue 17: DataIO over a big upload parses each output
+ * partition's lines when the writer asks for that partition, so the table's columns are never
+ * whole in memory). A reader says first how it cuts the rows (`cut`: its partitions' bounds), then
+ * asks for those ranges, in order.
+ */
+export interface RowRanges {
+  readonly width: number;
+  readonly labelled: boolean;
+  /** The ranges the next `rows` calls ask for: rows [bounds[p], bounds[p + 1]). */
+  cut(bounds: readonly number[]): void;
+  /** Rows [from, to)'s values (one of the cut's ranges): views valid until the next call. */
+  rows(from: number, to: number): { features: Float64Array[]; labels?: Float64Array };
+}
+
+const ROW_RANGES = Symbol('rowRanges');
+
+/**
+ * Columns of `keys` whose values `ranges` makes: the writer writes them a partition at a time
+ * (rowRangesOf); any other reader of `features` or `labels` gets them whole, made range by range
+ * on first use and kept.
+ */
+export function rangedColumns(keys: readonly string[], ranges: RowRanges): InstanceColumns {
+  let values: { features: Float64Array[]; labels?: Float64Array } | undefined;
+  const load = () => {
+    if (values) return values;
+    const n = keys.length;
+    const features = Array.from({ length: ranges.width }, () => new Float64Array(n));
+    const labels = ranges.labelled ? new Float64Array(n) : undefined;
+    const bounds = partitionBounds(n);
+    ranges.cut(bounds);
+    for (let p = 0; p + 1 < bounds.length; p++) {
+      const part = ranges.rows(bounds[p]!, bounds[p + 1]!);
+      for (let c = 0; c < features.length; c++) features[c]!.set(part.features[c]!, bounds[p]!);
+      if (labels) labels.set(part.labels!, bounds[p]!);
+    }
+    return (values = { features, ...(labels ? { labels } : {}) });
+  };
+  const columns = { keys } as { keys: readonly string[]; features: Float64Array[]; labels?: Float64Array };
+  Object.defineProperty(columns, 'features', { get: () => load().features, enumerable: true });
+  if (ranges.labelled) Object.defineProperty(columns, 'labels', { get: () => load().labels, enumerable: true });
+  Object.defineProperty(columns, ROW_RANGES, { value: () => (values ? undefined : ranges), enumerable: false });
+  return columns;
+}
+
+/** The maker of columns' values while they were never made whole (rangedColumns); else undefined. */
+export function rowRangesOf(columns: InstanceColumns): RowRanges | undefined {
+  return (columns as { [ROW_RANGES]?: () => RowRanges | undefined })[ROW_RANGES]?.();
 }

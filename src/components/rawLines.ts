@@ -37,6 +37,19 @@ export interface LineChunks {
   forEach(visit: (chunk: LineChunk) => void): void;
 }
 
+/**
+ * The lines cut into ranges of key positions (issue 17): range i is the lines of rows
+ * [bounds[i], bounds[i + 1]), given in key order, so a reader makes a table's output partitions one
+ * at a time from the lines of each. Storage sorts the lines into their ranges in one pass and keeps
+ * them aside (not in memory) until asked.
+ */
+export interface LineRanges {
+  /** Range i's lines as bytes, line r of the range (row bounds[i] + r) at bytes[start[r], end[r]): valid until the next call. */
+  lines(i: number): LineBytes;
+  /** Frees what the ranges hold (a later call of `lines` is an error). */
+  close(): void;
+}
+
 export interface RawLines {
   readonly keys: readonly string[];
   /** The line after the id, as uploaded (delimiter-joined cells). */
@@ -49,6 +62,8 @@ export interface RawLines {
    * and `lines` read the whole text once, on first use.
    */
   readonly chunks?: LineChunks;
+  /** The lines by ranges of rows (see LineRanges), when storage can sort them aside. */
+  readonly ranges?: (bounds: readonly number[]) => LineRanges;
 }
 
 const RAW = new WeakMap<object, RawLines>();
@@ -100,11 +115,12 @@ export function rawLinesFromBytes(keys: readonly string[], bytes: LineBytes): Ra
  * at a time at each `chunks.forEach`, and the whole text (`whole`, read once, on first use) only for
  * a reader that asks for `bytes` or `lines`.
  */
-export function rawLinesFromStream(keys: readonly string[], chunks: LineChunks, whole: () => RawLines): RawLines {
+export function rawLinesFromStream(keys: readonly string[], chunks: LineChunks, whole: () => RawLines, ranges?: (bounds: readonly number[]) => LineRanges): RawLines {
   let all: RawLines | undefined;
   return {
     keys,
     chunks,
+    ...(ranges ? { ranges } : {}),
     get bytes(): LineBytes | undefined {
       return (all ??= whole()).bytes;
     },

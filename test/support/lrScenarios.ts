@@ -1,6 +1,6 @@
 // HeteroLR runs over breast_hetero in the shapes the component supports (mini-batches in plaintext
 // and Paillier, validation with early stopping, one-vs-rest, sqn, cross-validation, a predict job
-// from the stored model), with every output, metric and (plaintext) message kept: the columnar
+// from the stored model; validation, sqn and cross-validation under Paillier too), with every output, metric and (plaintext) message kept: the columnar
 // test runs them on row tables and on columnar tables and compares everything.
 import type { ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../../src/components/contract.js';
 import { heteroLR } from '../../src/components/heteroLR/heteroLR.js';
@@ -22,6 +22,8 @@ const BASE = {
   init_param: { init_method: 'random_uniform', fit_intercept: true, random_seed: 103 },
   encrypt_param: { method: null },
 };
+
+const PAILLIER = { encrypt_param: { method: 'Paillier', key_length: 512 } };
 
 export interface LRRun {
   guest: ComponentOutput;
@@ -70,7 +72,7 @@ function threeClasses(t: DataTable<Instance>): DataTable<Instance> {
   return { schema: t.schema, rows: t.rows.map(([k, inst]) => [k, { ...inst, label: inst.label! + (inst.features[0]! > 0.3 ? 1 : 0) }]) };
 }
 
-export const LR_SCENARIOS = ['plain-batches', 'paillier-batches', 'validation', 'ovr', 'sqn', 'cv', 'predict'] as const;
+export const LR_SCENARIOS = ['plain-batches', 'paillier-batches', 'validation', 'ovr', 'sqn', 'cv', 'predict', 'paillier-validation', 'paillier-sqn', 'paillier-cv'] as const;
 export type LRScenario = (typeof LR_SCENARIOS)[number];
 
 /** Runs one scenario, with `shape` applied to every input table (identity: row tables). */
@@ -82,7 +84,7 @@ export async function runLRScenario(name: LRScenario, shape: Shape): Promise<LRR
     case 'plain-batches':
       return runParties({ ...BASE, max_iter: 5, batch_size: 200 }, g, h);
     case 'paillier-batches':
-      return runParties({ ...BASE, max_iter: 2, batch_size: 300, encrypt_param: { method: 'Paillier', key_length: 512 } }, g, h);
+      return runParties({ ...BASE, ...PAILLIER, max_iter: 2, batch_size: 300 }, g, h);
     case 'validation':
       return runParties({ ...BASE, max_iter: 6, batch_size: -1, validation_freqs: 1, early_stopping_rounds: 2, metrics: ['auc', 'ks'], use_first_metric_only: true }, g, h, { validate: [shape(guest), shape(host)] });
     case 'ovr':
@@ -91,6 +93,13 @@ export async function runLRScenario(name: LRScenario, shape: Shape): Promise<LRR
       return runParties({ ...BASE, optimizer: 'sqn', max_iter: 4, batch_size: 200, sqn_param: { update_interval_L: 2, memory_M: 3, sample_size: 100, random_seed: 7 } }, g, h);
     case 'cv':
       return runParties({ ...BASE, max_iter: 2, batch_size: -1, cv_param: { need_cv: true, n_splits: 3, shuffle: true, random_seed: 5 } }, g, h);
+    case 'paillier-validation':
+      return runParties({ ...BASE, ...PAILLIER, max_iter: 2, batch_size: 300, validation_freqs: 1, metrics: ['auc', 'ks'] }, g, h, { validate: [shape(guest), shape(host)] });
+    case 'paillier-sqn':
+      // Batches of 300: 2 a iteration, the first curvature pair at step 4.
+      return runParties({ ...BASE, ...PAILLIER, optimizer: 'sqn', max_iter: 2, batch_size: 300, sqn_param: { update_interval_L: 2, memory_M: 3, sample_size: 50, random_seed: 7 } }, g, h);
+    case 'paillier-cv':
+      return runParties({ ...BASE, ...PAILLIER, max_iter: 1, batch_size: -1, cv_param: { need_cv: true, n_splits: 2, shuffle: true, random_seed: 5 } }, g, h);
     case 'predict': {
       const trained = await runParties({ ...BASE, max_iter: 3, batch_size: -1 }, guest, host);
       return runParties({ ...BASE }, g, h, { model: [trained.guest, trained.host, trained.arbiter] });

@@ -11,10 +11,10 @@
 // works unchanged and no second feature type runs through the code base. What `output_format:
 // "sparse"` changes in FATE's numbers is kept: a dense cell with |v| < 1e-8 is not stored, so it
 // reads 0.
-import { columnarTable, type InstanceColumns } from '../columns.js';
+import { columnarTable, rangedColumns, type InstanceColumns, type RowRanges } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Instance, Schema } from '../contract.js';
-import { rawLinesOf } from '../rawLines.js';
-import { readDenseColumns, type DenseColumnsResult } from './denseColumns.js';
+import { rawLinesIfAny, rawLinesOf, type LineBytes, type LineRanges } from '../rawLines.js';
+import { denseRangeReader, NotColumnar, readDenseColumns, type DenseColumnsResult, type DenseLayout } from './denseColumns.js';
 import { FLOAT_TYPES, INT_TYPES, parseLabelValue } from './cells.js';
 import { DEFAULT_MISSING_VALUES, applyFill, fitFill, type Replacement } from './fill.js';
 import { buildModel, loadModel, type LoadedModel } from './model.js';
@@ -98,7 +98,7 @@ interface ReadResult {
   readonly outlier: { rep?: Replacement; ratio?: number[] };
 }
 
-function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, signal: AbortSignal, columnarPath: boolean): ReadResult {
+function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, signal: AbortSignal, columnarPath: boolean, partitionedMinRows = PARTITIONED_MIN_ROWS): ReadResult {
   const inputHeader = [...table.schema.header];
   const sidName = table.schema.sid_name;
   let labelIdx = -1;
@@ -110,7 +110,7 @@ function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
   }
   const dataHeader = inputHeader.filter((_, i) => i !== labelIdx);
 
-  const columnar = columnarPath && readDenseColumnar(table, s, loaded, inputHeader, labelIdx, dataHeader, signal);
+  const columnar = columnarPath && (readDensePartitioned(table, s, loaded, inputHeader, labelIdx, dataHeader, partitionedMinRows, signal) ?? readDenseColumnar(table, s, loaded, inputHeader, labelIdx, dataHeader, signal));
   if (columnar) return columnar;
 
   const sameHeader = !loaded || (loaded.header.length === dataHeader.length && loaded.header.every((h, i) => h === dataHeader[i]));
@@ -179,6 +179,41 @@ function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
  * a line it cannot read (the row path then reports that line's error as it always did).
  */
 function readDenseColumnar(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, inputHeader: string[], labelIdx: number, dataHeader: string[], signal: AbortSignal): ReadResult | undefined {
+  const dense = denseLayoutOf(s, loaded, inputHeader, labelIdx, dataHeader);
+  if (!dense) return undefined;
+  const { layout, header } = dense;
+  // A model that says a fill ran but holds none: the row path's business.
+  if ((s.missing.enabled && loaded && !loaded.missing) || (s.outlier.enabled && loaded && !loaded.outlier)) return undefined;
+  const fill = (enabled: boolean, settings: Settings['missing'], rep: Replacement | undefined) =>
+    enabled ? { settings, ...(loaded ? { loaded: rep! } : {}) } : undefined;
+  const missing = fill(s.missing.enabled, s.missing, loaded?.missing);
+  const outlier = fill(s.outlier.enabled, s.outlier, loaded?.outlier);
+  let read: DenseColumnsResult;
+  try {
+    read = readDenseColumns(
+      rawLinesOf(table), layout, parseOptionsOf(s),
+      { ...(missing ? { missing } : {}), ...(outlier ? { outlier } : {}), defaultTokens: DEFAULT_MISSING_VALUES },
+      signal,
+    );
+  } catch (error) {
+    if (signal.aborted) throw error;
+    // The row path reads it again and reports what is wrong, exactly as before.
+    return undefined;
+  }
+  const sidName = table.schema.sid_name;
+  return {
+    schema: denseSchema(s, header, sidName), rows: [], columns: read.columns, header, sidName,
+    missing: read.missing ? { rep: read.missing.rep, ratio: read.missing.ratio } : {},
+    outlier: read.outlier ? { rep: read.outlier.rep, ratio: read.outlier.ratio } : {},
+  };
+}
+
+/**
+ * Where each cell of a line goes (the fitted header's order when predicting), or undefined when the
+ * columnar paths do not cover the layout: no cells, an empty delimiter, a fitted header that is not
+ * a permutation of the data's.
+ */
+function denseLayoutOf(s: Settings, loaded: LoadedModel | undefined, inputHeader: string[], labelIdx: number, dataHeader: string[]): { layout: DenseLayout; header: string[] } | undefined {
   const width = inputHeader.length;
   if (width === 0 || s.delimitor === '') return undefined;
   const header = loaded ? loaded.header : dataHeader;
@@ -192,32 +227,83 @@ function readDenseColumnar(table: DataTable<string>, s: Settings, loaded: Loaded
   }
   const colOf = new Int32Array(width).fill(-1);
   for (let j = 0, d = 0; j < width; j++) if (j !== labelIdx) colOf[j] = colOfData[d++]!;
-  // A model that says a fill ran but holds none: the row path's business.
-  if ((s.missing.enabled && loaded && !loaded.missing) || (s.outlier.enabled && loaded && !loaded.outlier)) return undefined;
-  const fill = (enabled: boolean, settings: Settings['missing'], rep: Replacement | undefined) =>
-    enabled ? { settings, ...(loaded ? { loaded: rep! } : {}) } : undefined;
-  const missing = fill(s.missing.enabled, s.missing, loaded?.missing);
-  const outlier = fill(s.outlier.enabled, s.outlier, loaded?.outlier);
-  let read: DenseColumnsResult;
-  try {
-    read = readDenseColumns(
-      rawLinesOf(table), { width, labelIdx, colOf, features: header.length },
-      { delimitor: s.delimitor, dataType: s.dataType, labelType: s.labelType, outputFormat: s.outputFormat, nanTokens: (rep) => nanTokensOf(s, rep) },
-      { ...(missing ? { missing } : {}), ...(outlier ? { outlier } : {}), defaultTokens: DEFAULT_MISSING_VALUES },
-      signal,
-    );
-  } catch (error) {
-    if (signal.aborted) throw error;
-    // The row path reads it again and reports what is wrong, exactly as before.
-    return undefined;
-  }
-  const sidName = table.schema.sid_name;
-  const schema: Schema = s.withLabel ? { header: [...header], sid_name: sidName, label_name: s.labelName } : { header: [...header], sid_name: sidName };
-  return {
-    schema, rows: [], columns: read.columns, header, sidName,
-    missing: read.missing ? { rep: read.missing.rep, ratio: read.missing.ratio } : {},
-    outlier: read.outlier ? { rep: read.outlier.rep, ratio: read.outlier.ratio } : {},
+  return { layout: { width, labelIdx, colOf, features: header.length }, header };
+}
+
+const parseOptionsOf = (s: Settings) =>
+  ({ delimitor: s.delimitor, dataType: s.dataType, labelType: s.labelType, outputFormat: s.outputFormat, nanTokens: (rep: Replacement | undefined) => nanTokensOf(s, rep) });
+
+const denseSchema = (s: Settings, header: string[], sidName: string): Schema =>
+  s.withLabel ? { header: [...header], sid_name: sidName, label_name: s.labelName } : { header: [...header], sid_name: sidName };
+
+/**
+ * Above this many rows a big upload (one that storage can sort into ranges, rawLines.ts LineRanges)
+ * is read a partition at a time: its output's values are made by partition as the writer asks
+ * (columns.ts rangedColumns), so they are never whole in memory (issue 17: at 10M rows × 20
+ * features, 1.6 GB in the host's DataIO). The runtime's bound for handing a table to the next task
+ * in memory (scheduler/recentOutputs.ts, 2,500,000 rows): a smaller output is kept whole for the
+ * next task anyway, a bigger one is read back from its partitions by the next task.
+ */
+export const PARTITIONED_MIN_ROWS = 2_500_001;
+
+/**
+ * A big dense upload with no fill read a partition at a time (see PARTITIONED_MIN_ROWS), or
+ * undefined when this path does not cover it (then readDenseColumnar): fills (their fit needs
+ * every row first), lines that cannot be read as bytes, a layout the columnar paths do not cover.
+ * The lines are read when the writer asks for each partition: a line the byte reader cannot read
+ * is then read again by the row path, with that partition's rows, which throws the row path's own
+ * error (the first bad row in key order, as when the whole table is read: partitions come in key
+ * order, and the rows of an earlier one were read by both paths alike).
+ */
+function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, inputHeader: string[], labelIdx: number, dataHeader: string[], minRows: number, signal: AbortSignal): ReadResult | undefined {
+  const raw = rawLinesIfAny(table);
+  const n = raw?.keys.length ?? 0;
+  if (!raw?.ranges || n < minRows || s.missing.enabled || s.outlier.enabled) return undefined;
+  const dense = denseLayoutOf(s, loaded, inputHeader, labelIdx, dataHeader);
+  if (!dense) return undefined;
+  const { layout, header } = dense;
+  const read = denseRangeReader(layout, parseOptionsOf(s), signal);
+  if (!read) return undefined;
+  const sliceRanges = raw.ranges;
+  let bounds: readonly number[] = [];
+  let ranges: LineRanges | undefined;
+  const values: RowRanges = {
+    width: layout.features,
+    labelled: layout.labelIdx >= 0,
+    cut(cut) {
+      ranges?.close();
+      ranges = undefined;
+      bounds = cut;
+    },
+    rows(from, to) {
+      const p = bounds.indexOf(from);
+      if (p < 0 || bounds[p + 1] !== to) throw new Error(`DataIO: rows ${from}..${to} are not one of the ranges cut`);
+      // The lines sorted into the cut's ranges on the first ask (the writer's first partition).
+      ranges ??= sliceRanges(bounds);
+      const lines = ranges.lines(p);
+      try {
+        return read(lines, to - from);
+      } catch (error) {
+        if (!(error instanceof NotColumnar)) throw error;
+        const rows = rowsOfRange(raw.keys, from, lines, to - from);
+        readDense({ schema: table.schema, rows }, s, loaded, signal, false);
+        throw new Error(`DataIO: rows ${from}..${to} could not be read into columns (${error.message}), though the row path reads them`);
+      }
+    },
   };
+  return {
+    schema: denseSchema(s, header, table.schema.sid_name), rows: [], columns: rangedColumns(raw.keys, values), header,
+    sidName: table.schema.sid_name, missing: {}, outlier: {},
+  };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** A range's rows as the row path reads them: [key, line text] (decoded as rawLines.ts decodes a line). */
+function rowsOfRange(keys: readonly string[], from: number, lines: LineBytes, n: number): [string, string][] {
+  const rows = new Array<[string, string]>(n);
+  for (let r = 0; r < n; r++) rows[r] = [keys[from + r]!, utf8.decode(lines.bytes.subarray(lines.start[r]!, lines.end[r]!))];
+  return rows;
 }
 
 /** The sparse and tag readers name the id column "sid" and always put a label name in the schema, as FATE does. */
@@ -239,9 +325,10 @@ function readOther(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
 
 /**
  * The component; `columnar: false` reads dense tables by rows only (the reference the columnar path
- * is tested against).
+ * is tested against); `partitionedMinRows` (tests) the size from which a big upload is read a
+ * partition at a time.
  */
-export const dataIOComponent = ({ columnar }: { columnar: boolean }): Component => async (input, { signal }) => {
+export const dataIOComponent = ({ columnar, partitionedMinRows }: { columnar: boolean; partitionedMinRows?: number }): Component => async (input, { signal }) => {
   const table = pickInput(input);
   const loaded = input.model ? loadModel(input.model) : undefined;
   const s = loaded ? loaded.s : settingsFromParams(input.params);
@@ -252,7 +339,7 @@ export const dataIOComponent = ({ columnar }: { columnar: boolean }): Component 
   if (!['dense', 'sparse', 'tag'].includes(s.inputFormat)) throw new Error(`DataIO: input_format ${s.inputFormat} is not supported (dense, sparse, tag)`);
   if (!['dense', 'sparse'].includes(s.outputFormat)) throw new Error(`DataIO: output format ${s.outputFormat} is not define`);
 
-  const read = s.inputFormat === 'dense' ? readDense(table, s, loaded, signal, columnar) : readOther(table, s, loaded);
+  const read = s.inputFormat === 'dense' ? readDense(table, s, loaded, signal, columnar, partitionedMinRows) : readOther(table, s, loaded);
   const model = loaded
     ? input.model!
     : buildModel({ ...s, labelName: read.schema.label_name ?? s.labelName }, read.header, read.sidName, read.missing, read.outlier);

@@ -200,9 +200,8 @@ export function readDenseColumns(
   const outlierCount = new Array<number>(layout.features).fill(0);
   const nanTokens = o.nanTokens(missing);
 
-  const isInt = INT_TYPES.includes(o.dataType);
-  const sparseZero = o.outputFormat === 'sparse' && FLOAT_TYPES.includes(o.dataType);
-  const labelInt = o.labelType === 'int' || INT_TYPES.includes(o.labelType);
+  const kinds = cellKinds(o);
+  const { isInt, sparseZero } = kinds;
   const features = Array.from({ length: layout.features }, () => new Float64Array(n));
   const labels = labelIdx >= 0 ? new Float64Array(n) : undefined;
   /** The labels in key order (the streamed path fills `labels` in storage order first). */
@@ -217,35 +216,11 @@ export function readDenseColumns(
   const fused = fast && step === 1 && !/[0-9.+-]/.test(o.delimitor);
   const delimCode = o.delimitor.charCodeAt(0);
 
-  /** Cell j of line r from its text: the row path's steps (label; fills; NaN tokens; float()/int()). */
-  const readCell = (r: number, j: number, cell: string): void => {
-    if (j === labelIdx) {
-      const v = labelInt ? parsePyInt(cell) : parsePyFloat(cell);
-      if (v === undefined) throw new NotColumnar('label');
-      labels![r] = v;
-      return;
-    }
-    const c = colOf[j]!;
-    if (missing && isToken(cell, missing.tokens)) {
-      cell = missing.fill[c]!;
-      missingCount[c]!++;
-    }
-    if (outlier && isToken(cell, outlier.tokens)) {
-      cell = outlier.fill[c]!;
-      outlierCount[c]!++;
-    }
-    let v: number | undefined;
-    if (nanTokens.includes(cell)) v = Number.NaN;
-    else {
-      v = isInt ? parsePyInt(cell) : parsePyFloat(cell);
-      if (v === undefined) throw new NotColumnar('cell');
-    }
-    if (sparseZero && Math.abs(v) < FLOAT_ZERO) v = 0;
-    features[c]![r] = v;
-  };
+  const readCell = cellReader(layout, kinds, nanTokens, { features, labels }, {
+    ...(missing ? { missing } : {}), ...(outlier ? { outlier } : {}), missingCount, outlierCount,
+  });
 
   const delimByte = bytesDelimiter(o.delimitor);
-  const bytesOptions = { isInt, labelInt, sparseZero };
   if (raw.chunks && delimByte >= 0 && noNumericToken) {
     // In storage order (no buffer of the whole table): the columns are filled in that order, then
     // each is put in key order by a gather through one spare column. Writing each line's cells at
@@ -253,7 +228,7 @@ export function readDenseColumns(
     const lineOf = new Int32Array(n);
     let line = 0;
     raw.chunks.forEach((c) => {
-      readLineBytes(c.bytes, c.start, c.end, undefined, c.count, width, labelIdx, colOf, delimByte, bytesOptions, features, labels, line, readCell, signal);
+      readLineBytes(c.bytes, c.start, c.end, undefined, c.count, width, labelIdx, colOf, delimByte, kinds, features, labels, line, readCell, signal);
       const { row, count } = c;
       for (let i = 0; i < count; i++) lineOf[row[i]!] = line + i;
       line += count;
@@ -270,7 +245,7 @@ export function readDenseColumns(
     if (labels) labelsOut = gather(labels);
   } else if (raw.bytes && delimByte >= 0 && noNumericToken) {
     const { bytes, start, end } = raw.bytes;
-    readLineBytes(bytes, start, end, undefined, n, width, labelIdx, colOf, delimByte, bytesOptions, features, labels, 0, readCell, signal);
+    readLineBytes(bytes, start, end, undefined, n, width, labelIdx, colOf, delimByte, kinds, features, labels, 0, readCell, signal);
   } else {
     for (let r = 0; r < n; r++) {
       if ((r & 0xffff) === 0) signal.throwIfAborted();
@@ -308,6 +283,88 @@ export function readDenseColumns(
     columns: { keys: raw.keys, features, ...(labelsOut ? { labels: labelsOut } : {}) },
     ...(missing ? { missing: { rep: missing, ratio: ratio(missingCount) } } : {}),
     ...(outlier ? { outlier: { rep: outlier, ratio: ratio(outlierCount) } } : {}),
+  };
+}
+
+interface CellKinds {
+  readonly isInt: boolean;
+  readonly labelInt: boolean;
+  readonly sparseZero: boolean;
+}
+
+/** The kinds of cells `o` reads: int data, an int label, the sparse output's zeroing. */
+function cellKinds(o: ParseOptions): CellKinds {
+  return {
+    isInt: INT_TYPES.includes(o.dataType),
+    labelInt: o.labelType === 'int' || INT_TYPES.includes(o.labelType),
+    sparseZero: o.outputFormat === 'sparse' && FLOAT_TYPES.includes(o.dataType),
+  };
+}
+
+/**
+ * Cell j of line r from its text, into `into`'s columns: the row path's steps (label; fills, each
+ * replaced cell counted; NaN tokens; float()/int()). Throws NotColumnar where Python would refuse.
+ */
+function cellReader(
+  layout: DenseLayout, kinds: CellKinds, nanTokens: readonly string[], into: { readonly features: readonly Float64Array[]; readonly labels: Float64Array | undefined },
+  fills: { readonly missing?: Replacement; readonly outlier?: Replacement; readonly missingCount: number[]; readonly outlierCount: number[] },
+): (r: number, j: number, cell: string) => void {
+  const { labelIdx, colOf } = layout;
+  const { isInt, labelInt, sparseZero } = kinds;
+  const { missing, outlier, missingCount, outlierCount } = fills;
+  return (r, j, cell) => {
+    if (j === labelIdx) {
+      const v = labelInt ? parsePyInt(cell) : parsePyFloat(cell);
+      if (v === undefined) throw new NotColumnar('label');
+      into.labels![r] = v;
+      return;
+    }
+    const c = colOf[j]!;
+    if (missing && isToken(cell, missing.tokens)) {
+      cell = missing.fill[c]!;
+      missingCount[c]!++;
+    }
+    if (outlier && isToken(cell, outlier.tokens)) {
+      cell = outlier.fill[c]!;
+      outlierCount[c]!++;
+    }
+    let v: number | undefined;
+    if (nanTokens.includes(cell)) v = Number.NaN;
+    else {
+      v = isInt ? parsePyInt(cell) : parsePyFloat(cell);
+      if (v === undefined) throw new NotColumnar('cell');
+    }
+    if (sparseZero && Math.abs(v) < FLOAT_ZERO) v = 0;
+    into.features[c]![r] = v;
+  };
+}
+
+/**
+ * A reader of line ranges (rawLines.ts LineRanges) into columns, for tables no fill runs on: each
+ * range's lines (in key order) parsed by the byte reader below into the same buffers (as long as
+ * the longest range yet), the result views of their first n values (issue 17: one partition's
+ * columns in memory, no fresh memory per partition). The values are readDenseColumns' for the same lines. Undefined when
+ * the lines cannot be read as bytes (a delimiter a number may hold, a NaN token that looks like a
+ * number): readDenseColumns' other paths. A line it cannot read throws NotColumnar.
+ */
+export function denseRangeReader(layout: DenseLayout, o: ParseOptions, signal: AbortSignal): ((lines: LineBytes, n: number) => { features: Float64Array[]; labels?: Float64Array }) | undefined {
+  const delimByte = bytesDelimiter(o.delimitor);
+  const nanTokens = o.nanTokens(undefined);
+  if (delimByte < 0 || numericToken(nanTokens)) return undefined;
+  const kinds = cellKinds(o);
+  const into = { features: [] as Float64Array[], labels: undefined as Float64Array | undefined };
+  const readCell = cellReader(layout, kinds, nanTokens, into, { missingCount: [], outlierCount: [] });
+  let capacity = -1;
+  return (lines, n) => {
+    // Buffers as long as the longest range yet (the ranges of one cut differ by one row at most).
+    if (n > capacity) {
+      into.features = Array.from({ length: layout.features }, () => new Float64Array(n));
+      into.labels = layout.labelIdx >= 0 ? new Float64Array(n) : undefined;
+      capacity = n;
+    }
+    readLineBytes(lines.bytes, lines.start, lines.end, undefined, n, layout.width, layout.labelIdx, layout.colOf, delimByte, kinds, into.features, into.labels, 0, readCell, signal);
+    const features = into.features.map((column) => column.subarray(0, n));
+    return { features, ...(into.labels ? { labels: into.labels.subarray(0, n) } : {}) };
   };
 }
 
@@ -372,7 +429,7 @@ function readDecimal(line: string, from: number, end: number, delim: number): nu
  */
 function readLineBytes(
   bytes: Uint8Array, start: Float64Array, end: Float64Array, rowOf: Int32Array | undefined, n: number, width: number, labelIdx: number, colOf: Int32Array, delim: number,
-  o: { readonly isInt: boolean; readonly labelInt: boolean; readonly sparseZero: boolean },
+  o: CellKinds,
   features: Float64Array[], labels: Float64Array | undefined, base: number, readCell: (r: number, j: number, cell: string) => void, signal: AbortSignal,
 ): void {
   const { isInt, labelInt, sparseZero } = o;

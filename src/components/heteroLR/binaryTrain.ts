@@ -440,7 +440,10 @@ export async function trainHost(
         if (point?.s) {
           // The Hessian-vector product on the guest's sample: [[0.25·x_h·s_h]] to the guest, [[Σ f·x_h]] to the arbiter.
           const sampleKeys = await ch.get<string[]>('sqn_sample_index', tag, peers.guest);
-          const sample = data.features(sampleKeys);
+          // The sample is rows of this step's batch: gathered from the batch in hand (a big stored
+          // table's rows read for this step, rowSource.ts), not looked up over the whole table.
+          const at = batch.from >= 0 ? data.positionsIn(sampleKeys, batch.from, batch.from + batch.n) : undefined;
+          const sample = at ? gatherColumns(features, at, false) : data.features(sampleKeys);
           const sx = dotColumns(point.s, sample, sampleKeys.length);
           await ch.send('host_sqn_forwards', tag, await cipher.encrypt(Array.from(sx, (v) => 0.25 * v), RESIDUAL_BITS), peers.guest);
           const forwardHess = await ch.get<Ct[]>('forward_hess', tag, peers.guest);

@@ -4,20 +4,27 @@
 // `fold<k>.` with the fold's test rows as validate data, then the guest predicts the fold's train
 // rows and test rows and logs FATE's evaluation under `train_fold_<k>` and `validate_fold_<k>`.
 // The loss curve of fold k is `train`/`loss.<k>`. Like FATE, a CV job outputs no model and no data.
-import { columnarTable, type InstanceColumns, takeRows } from '../columns.js';
+import { columnarTable, type InstanceColumns, takeRows, takeUnloaded } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, Schema } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
-import { predictRowsOf } from '../predictColumns.js';
-import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
+import { evaluatePredictions, validationMetrics } from '../validation/evaluate.js';
 import type { ValidationParam } from '../validation/validationParam.js';
 import { Channel, type Peers } from './binaryTrain.js';
 import { type FitNaming, fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
 import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
 import type { HeteroLogisticParam } from './params.js';
+import { rowSourceOf } from './rowSource.js';
 import { answerHostSumsFrom, hostSums, predictColumns } from './scores.js';
 
-/** The rows at `idx` as a columnar table (folds are columns, never row objects). */
-const subset = (schema: Schema, cols: InstanceColumns, idx: ArrayLike<number>): DataTable<Instance> => columnarTable(schema, takeRows(cols, idx));
+/**
+ * The rows at `idx` as a columnar table (folds are columns, never row objects). A big stored table's
+ * rows stay unread (issue 17): the fold is the row indexes over the stored partitions, and its fit,
+ * validation and predictions read them a batch or a piece at a time (rowSource.ts), the same values.
+ */
+function subset(schema: Schema, cols: InstanceColumns, idx: ArrayLike<number>): DataTable<Instance> {
+  const at = Int32Array.from(idx);
+  return columnarTable(schema, takeUnloaded(cols, at) ?? takeRows(cols, at));
+}
 
 const naming = (fold: number): FitNaming => ({
   loss: { namespace: 'train', name: `loss.${fold}`, curveName: String(fold) },
@@ -34,7 +41,9 @@ export async function crossValidateLR(input: ComponentInput, ctx: ComponentConte
   const cols = lrColumns(table);
   if (input.role === 'host') {
     const rows = new RowsById(cols);
-    const pick = (keys: string[]): DataTable<Instance> => subset(table.schema, cols, rows.indexes(keys));
+    // The guest's fold ids are usually this table's in its order (both intersected, in key order):
+    // found by a walk, without a map of every id; else looked up.
+    const pick = (keys: string[]): DataTable<Instance> => subset(table.schema, cols, rows.positionsIn(keys, 0, cols.keys.length) ?? rows.indexes(keys));
     for (let f = 0; f < cv.nSplits; f++) {
       const ch = root.sub(`fold${f}.`);
       const train = pick(await ch.get<string[]>('train_sid', 'cv', peers.guest));
@@ -46,7 +55,9 @@ export async function crossValidateLR(input: ComponentInput, ctx: ComponentConte
     }
     return {};
   }
-  const evalType = classesOfColumns(cols).length > 2 ? 'multi' : 'binary';
+  // The labels alone (rowSource.ts): `cols.labels` would load a big stored table's values whole.
+  const labels = rowSourceOf(cols).labels;
+  const evalType = classesOfColumns({ keys: cols.keys, features: [], ...(labels ? { labels } : {}) }).length > 2 ? 'multi' : 'binary';
   const metrics = validationMetrics(evalType, v.metrics);
   const folds = kFold(cols.keys.length, cv);
   for (let f = 0; f < folds.length; f++) {
@@ -59,8 +70,8 @@ export async function crossValidateLR(input: ComponentInput, ctx: ComponentConte
     for (const [set, t, tag] of [['train', train, 'predict_train'], ['validate', test, 'predict_validate']] as const) {
       const foldCols = t.columns!;
       const sums = await hostSums(ch, tag, peers.hosts, foldCols.keys, models.coefs.length);
-      const rows = predictRowsOf(predictColumns(models, foldCols, sums, p.threshold, set));
-      await evaluateRows(ctx, foldDataSetName(set, f), evalType, metrics, rows, table.schema.sid_name);
+      const predicted = predictColumns(models, foldCols, sums, p.threshold, set, rowSourceOf(foldCols));
+      await evaluatePredictions(ctx, foldDataSetName(set, f), evalType, metrics, [predicted], table.schema.sid_name);
     }
   }
   return {};

@@ -10,12 +10,12 @@
 import type { Component, ComponentContext, ComponentInput, DataTable, Instance, PartyRef } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
 import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName, type Validator } from '../validation/heteroValidation.js';
-import { predictRowsOf, predictTable } from '../predictColumns.js';
+import { predictTable } from '../predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import type { InstanceColumns } from '../columns.js';
 import { type BinaryFit, Channel, type LossMetric, type Peers, trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
 import { crossValidateLR } from './crossValidate.js';
-import { classesOfColumns, dotColumns, lrColumns, RowsById } from './lrColumns.js';
+import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
 import { lrModelBuffers } from './modelBuffers.js';
 import { rowSourceOf } from './rowSource.js';
 import { type HeteroLogisticParam, readParams } from './params.js';
@@ -104,7 +104,8 @@ export async function fitGuest(
         keys: { train: keys.slice(), ...(sets.validate ? { validate: sets.validate.keys.slice() } : {}) },
         predict: (set, w, sums) => {
           const m: GuestModels = { coefs: [w.slice(0, k)], intercepts: [w[k]!], classes: null };
-          return predictRowsOf(predictColumns(m, sets[set]!, [sums], p.threshold, set));
+          // A big stored set is scored a piece at a time from its partitions (rowSource.ts), never loaded.
+          return predictColumns(m, sets[set]!, [sums], p.threshold, set, rowSourceOf(sets[set]!));
         },
       },
       'binary',
@@ -139,7 +140,8 @@ export async function fitHost(
     : hostValidator(ch, v, peers.guest, (set, keys, w) => {
         const look = lookups[set];
         if (!look) throw new Error(`HeteroLR: the guest validates on ${set} data but this host has none (give it eval_data too)`);
-        return Array.from(dotColumns(w, look.features(keys), keys.length));
+        // dots: a big stored table's W·x a piece at a time from its partitions (the same sums as in memory).
+        return Array.from(look.dots(keys, [w])[0]!);
       });
   const fit = await trainHost(ctx, ch, p, peers, k, rows, (iter, w) => validator.after(iter, w));
   return { fits: [best(fit, validator, false)], classes: null };

@@ -151,6 +151,23 @@ export class RowsById {
     return gatherColumns(this.columns.features, this.indexes(keys instanceof PackedIds ? keys.toArray() : keys), intercept);
   }
 
+  /**
+   * Where the ids `keys` stand among rows [from, to) of this table, relative to `from`, when they are
+   * in the table's order there (an sqn sample of a batch); undefined when they are not. A walk over
+   * the run: no index of every id (and no read of a big stored table's values).
+   */
+  positionsIn(keys: readonly string[], from: number, to: number): Int32Array | undefined {
+    const own = this.columns.keys;
+    const out = new Int32Array(keys.length);
+    let r = from;
+    for (let i = 0; i < keys.length; i++) {
+      while (r < to && own[r] !== keys[i]) r++;
+      if (r === to) return undefined;
+      out[i] = r++ - from;
+    }
+    return out;
+  }
+
   /** Row indexes of `keys`; throws naming the first unknown id. */
   indexes(keys: readonly string[]): Int32Array {
     const byKey = (this.byKey ??= new Map(this.columns.keys.map((k, i) => [k, i])));

@@ -4,6 +4,7 @@
 // validate, exactly as a downstream Evaluation would log them under its upstream's name.
 import type { ComponentContext, DataTable, Tracker } from '../contract.js';
 import { ALL_MULTI_METRICS, evaluation } from '../evaluation/evaluation.js';
+import { type PredictColumns, predictTable } from '../predictColumns.js';
 
 export type EvalType = 'binary' | 'regression' | 'multi';
 
@@ -57,6 +58,33 @@ export async function evaluateRows(
   sidName: string,
 ): Promise<EvalResults> {
   const results: EvalResults = {};
+  await evaluateTable(ctx, dataSetName, evalType, metrics, { schema: predictSchema(sidName), rows }, results);
+  return results;
+}
+
+/**
+ * {@link evaluateRows} of predictions given as columns, one set after the other (each its own type,
+ * in order): the same metrics logged in the same order as their rows concatenated, but the
+ * Evaluation component reads the score and label columns, with no row object per prediction
+ * (issue 17: millions of rows validated or cross-validated).
+ */
+export async function evaluatePredictions(
+  ctx: Pick<ComponentContext, 'tracker' | 'signal'>,
+  dataSetName: string,
+  evalType: EvalType,
+  metrics: readonly string[],
+  sets: readonly PredictColumns[],
+  sidName: string,
+): Promise<EvalResults> {
+  const results: EvalResults = {};
+  for (const set of sets) await evaluateTable(ctx, dataSetName, evalType, metrics, predictTable(predictSchema(sidName), set), results);
+  return results;
+}
+
+const predictSchema = (sidName: string) => ({ header: ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'], sid_name: sidName });
+
+/** Runs the Evaluation component on `data`, adding the single values it logs under `dataSetName` to `results`. */
+async function evaluateTable(ctx: Pick<ComponentContext, 'tracker' | 'signal'>, dataSetName: string, evalType: EvalType, metrics: readonly string[], data: DataTable, results: EvalResults): Promise<void> {
   const capture: Tracker = {
     logMetricData(ns, name, points) {
       if (name === dataSetName) for (const [k, v] of points) if (typeof v === 'number') (results[ns] ??= {})[String(k)] = v;
@@ -75,11 +103,10 @@ export async function evaluateRows(
       partyId: '',
       roles: {},
       params: { eval_type: evalType, metrics: [...metrics], pos_label: 1, _upstream: dataSetName },
-      data: { data: { schema: { header: ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'], sid_name: sidName }, rows } },
+      data: { data },
     },
     { tracker: capture, federation: null as never, signal: ctx.signal },
   );
-  return results;
 }
 
 /** Evaluation.callback_metric_data(return_single_val_metrics): validate's values, else train's. */

@@ -6,7 +6,8 @@
 // (validation_status) whether the best performance improved (each party then keeps its own weights
 // as the best model) and whether to stop. Hosts learn only these two flags.
 import type { ComponentContext, DataTable, PartyRef } from '../contract.js';
-import { decisiveResults, type EvalType, evaluateRows, firstSingleValueMetric, validationMetrics } from './evaluate.js';
+import { type PredictColumns, predictRowsOf } from '../predictColumns.js';
+import { decisiveResults, type EvalType, evaluatePredictions, evaluateRows, firstSingleValueMetric, validationMetrics } from './evaluate.js';
 import { PerformanceRecorder } from './performanceRecorder.js';
 import { needValidation, type ValidationParam } from './validationParam.js';
 
@@ -36,10 +37,13 @@ export interface Validator {
 
 export const NO_VALIDATION: Validator = { after: async () => false, best: () => null };
 
-/** Guest: how its model predicts a set's rows given the hosts' summed partial scores per row. */
+/**
+ * Guest: how its model predicts a set's rows given the hosts' summed partial scores per row: as rows,
+ * or as predict columns (evaluated without a row object per prediction, the same metrics).
+ */
 export interface GuestSets {
   keys: Partial<Record<SetName, string[]>>;
-  predict(set: SetName, weights: readonly number[], hostSums: readonly number[]): DataTable['rows'];
+  predict(set: SetName, weights: readonly number[], hostSums: readonly number[]): DataTable['rows'] | PredictColumns;
 }
 
 export function guestValidator(
@@ -65,14 +69,16 @@ export function guestValidator(
       const tag = `validate.${iter}`;
       const names = (['train', 'validate'] as const).filter((s) => sets.keys[s] !== undefined);
       await wire.send('validation_index', tag, Object.fromEntries(names.map((s) => [s, sets.keys[s]])), [...hosts]);
-      const rows: DataTable['rows'] = [];
       const sums = Object.fromEntries(names.map((s) => [s, new Array<number>(sets.keys[s]!.length).fill(0)]));
       for (const host of hosts) {
         const part = await wire.get<Record<string, number[]>>('validation_host_sums', tag, host);
         for (const s of names) part[s]!.forEach((x, i) => (sums[s]![i] += x));
       }
-      for (const s of names) rows.push(...sets.predict(s, weights, sums[s]!));
-      const results = await evaluateRows(ctx, `${dataSetPrefix}iteration_${iter}`, evalType, metrics, rows, sidName);
+      const predicted = names.map((s) => sets.predict(s, weights, sums[s]!));
+      const name = `${dataSetPrefix}iteration_${iter}`;
+      const results = predicted.every((p) => !Array.isArray(p))
+        ? await evaluatePredictions(ctx, name, evalType, metrics, predicted as PredictColumns[], sidName)
+        : await evaluateRows(ctx, name, evalType, metrics, predicted.flatMap((p) => (Array.isArray(p) ? p : predictRowsOf(p as PredictColumns))), sidName);
       if (v.earlyStoppingRounds === null) return false;
       let decisive = decisiveResults(results);
       if (first !== null && first in decisive) decisive = { [first]: decisive[first]! };

@@ -32,7 +32,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, re
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
-import { rowCountOf, type InstanceColumns } from '../../components/columns.js';
+import { DEFAULT_PARTITION_ROWS, partitionBounds, rowCountOf, rowRangesOf, type InstanceColumns } from '../../components/columns.js';
 import { predictPartition, type PredictMeta } from './predictTableFile.js';
 import { readStoredRows } from '../../compute/pieces.js';
 import { readStoredKeys, unloadedSource, unreadKeysSource } from './storedColumns.js';
@@ -48,8 +48,8 @@ export const arrow = (): typeof import('apache-arrow') => (arrowModule ??= creat
 
 export const COLUMNAR_SUFFIX = '.arrow';
 export const FORMAT = 'fedflow.columnar-table.v1';
-/** Rows per partition when the writer is not told a partition count. */
-export const DEFAULT_PARTITION_ROWS = 1 << 17;
+/** Rows per partition when the writer is not told a partition count (where a table is cut: columns.ts partitionBounds). */
+export { DEFAULT_PARTITION_ROWS };
 
 type Row = readonly [key: string, value: unknown];
 
@@ -119,6 +119,16 @@ export function writeColumnarColumns(dir: string, columns: InstanceColumns, part
       return instanceBatch({ keys, ...values }, 0, to - from, keyData?.(from, to));
     });
   }
+  // Values made a range at a time (DataIO over a big upload): each partition's made as it is written.
+  const ranges = rowRangesOf(columns);
+  if (ranges) {
+    const kind = instancesKind(ranges.width, ranges.labelled, columns.labelFirst === true);
+    ranges.cut(partitionBounds(rowCountOf(columns), partitions));
+    return writePartitions(dir, rowCountOf(columns), partitions, kind, (from, to) => {
+      const values = ranges.rows(from, to);
+      return instanceBatch({ keys: [], ...values }, 0, to - from, keyData?.(from, to) ?? utf8Data(columns.keys, from, to));
+    });
+  }
   const { features, labels } = columns;
   return writePartitions(dir, rowCountOf(columns), partitions, instancesKind(features.length, labels !== undefined, columns.labelFirst === true), (from, to) => instanceBatch(columns, from, to, keyData?.(from, to)));
 }
@@ -138,15 +148,15 @@ export function writePartitions(
   writeFile: (path: string, batch: RecordBatch) => void = writeArrowFile, // bench:output-tables compares writers
 ): ColumnarMeta {
   if (existsSync(dir)) throw new Error(`table ${dir} already exists`);
-  const parts = Math.max(1, Math.min(count || 1, partitions ?? Math.ceil(count / DEFAULT_PARTITION_ROWS)));
+  const bounds = partitionBounds(count, partitions);
   const tmp = `${dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
     const partitionRows: number[] = [];
-    for (let p = 0; p < parts; p++) {
-      const from = Math.floor((p * count) / parts);
-      const to = Math.floor(((p + 1) * count) / parts);
+    for (let p = 0; p + 1 < bounds.length; p++) {
+      const from = bounds[p]!;
+      const to = bounds[p + 1]!;
       partitionRows.push(to - from);
       writeFile(partitionFile(tmp, p), batch(from, to));
     }

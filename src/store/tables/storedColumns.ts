@@ -139,6 +139,15 @@ export function unloadedSource(columns: InstanceColumns): StoredRows | undefined
   return (columns as { [SOURCE]?: () => StoredRows | undefined })[SOURCE]?.();
 }
 
+let rowsLoadedWhole = 0;
+
+/**
+ * How many rows lazily read columns have loaded whole in this thread (their `features` or `labels`
+ * read): what the streamed paths (HeteroLR's batches, validation, folds and sqn samples) must keep
+ * at 0; tests read it before and after a run.
+ */
+export const storedRowsLoadedWhole = (): number => rowsLoadedWhole;
+
 /**
  * Columns of `keys` whose values are `source`'s rows, read on first use of `features` or `labels`
  * (then kept). `[TAKE_UNLOADED]` keeps a subset without reading them; `[SOURCE]` names the source
@@ -151,7 +160,10 @@ function lazyColumns(keysOf: readonly string[] | undefined, count: number, sourc
   let joined: string | null | undefined;
   const joinedNow = (): string | undefined => (joined === undefined ? (joined = joinedKeysOf(source, count) ?? null) : joined) ?? undefined;
   const keysNow = (): readonly string[] => (keys ??= keysOfSource(source, count, joinedNow()));
-  const load = () => (values ??= readStoredRows(source, 0, count));
+  const load = () => {
+    if (!values) rowsLoadedWhole += count;
+    return (values ??= readStoredRows(source, 0, count));
+  };
   const columns = {} as { keys: readonly string[]; features: Float64Array[]; labels?: Float64Array; labelFirst?: boolean };
   Object.defineProperty(columns, 'keys', { get: keysNow, enumerable: true });
   Object.defineProperty(columns, 'features', { get: () => load().features, enumerable: true });

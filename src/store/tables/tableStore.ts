@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { COLUMNAR_SUFFIX, partitionFile, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
-import { rawLinesFromBytes, rawLinesFromStream, type LineChunks, type RawLines } from '../../components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromStream, type LineChunks, type LineRanges, type RawLines } from '../../components/rawLines.js';
+import { spillLineRanges } from './lineRanges.js';
 import { lineByteChunks, NotDense, readKeysAndLineBytes, readKeysAndLines, readKeysForBytes, uploadBytesReadable } from './uploadLines.js';
 import { countKeys, isLineFile, LINES_SUFFIX, readLineFile, readLineFileRows } from './lineFile.js';
 
@@ -196,7 +197,7 @@ export class TableStore {
         db.pragma(`cache_size = -${READ_CACHE_KIB}`);
         if (isLineFile(db)) {
           const read = readLineFile(db, this.linesPathOf(location));
-          return rawLinesFromStream(read.keys, read.chunks, () => rawLinesFromBytes(read.keys, read.whole()));
+          return rawLinesFromStream(read.keys, read.chunks, () => rawLinesFromBytes(read.keys, read.whole()), this.rangesOf(read.chunks));
         }
         const bytes = readKeysAndLineBytes(db);
         if (bytes) return rawLinesFromBytes(bytes.keys, bytes.bytes);
@@ -247,7 +248,12 @@ export class TableStore {
         }
       },
     };
-    return rawLinesFromStream(keys, chunks, () => this.readKeysAndLines(location));
+    return rawLinesFromStream(keys, chunks, () => this.readKeysAndLines(location), this.rangesOf(chunks));
+  }
+
+  /** Streamed lines sorted aside by ranges of rows (lineRanges.ts), in a scratch file of this store's directory. */
+  private rangesOf(chunks: LineChunks): (bounds: readonly number[]) => LineRanges {
+    return (bounds) => spillLineRanges(chunks, this.dir, bounds);
   }
 
   /** A packed or columnar table's rows with their values exactly as written, in key order. */

@@ -30,4 +30,15 @@ test('given packed ids in another order or with an unknown id, then they are gat
   assert.throws(() => rows.features(packed([keys[0]!, 'id00'])), /host has no row for id "id00"/);
 });
 
+test('given ids in the table\'s order within a range (an sqn sample, a fold), then positionsIn gives their places from the range\'s start; out of order, outside the range or unknown, undefined', () => {
+  const rows = new RowsById(columns);
+  assert.equal(Array.from(rows.positionsIn([keys[200]!, keys[203]!, keys[299]!], 200, 300)!), [0, 3, 99]);
+  assert.equal(Array.from(rows.positionsIn([keys[0]!, keys[999]!], 0, n)!), [0, 999]);
+  assert.equal(Array.from(rows.positionsIn([], 5, 10)!), []);
+  assert.is(rows.positionsIn([keys[203]!, keys[200]!], 200, 300), undefined);
+  assert.is(rows.positionsIn([keys[200]!, keys[300]!], 200, 300), undefined);
+  assert.is(rows.positionsIn([keys[199]!], 200, 300), undefined);
+  assert.is(rows.positionsIn(['nope'], 0, n), undefined);
+});
+
 test.run();

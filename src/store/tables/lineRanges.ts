@@ -1,0 +1,159 @@
+// An upload's lines sorted aside into ranges of key positions (issue 17, rawLines.ts LineRanges):
+// what lets DataIO make a big table's output one partition at a time. The lines file is in upload
+// order and a partition is a range of the key order, so the lines of one partition are spread over
+// the whole file (shuffled ids: one line in every ~80). Reading each at its offset is a system call
+// per line; reading the whole file again per partition is the file's size per partition. Instead
+// one pass over the lines (the reader's own stream, LineChunks) copies each line into its range's
+// 128 KiB bucket, and a full bucket is appended to one scratch file, its extent noted; a range is
+// then its extents read back (plus the bucket's tail) and laid out by position. Memory: a bucket
+// per range (77 at 10M rows: ~10 MB) and the range read last; the scratch file holds the lines once
+// more (page cache first), and is unlinked as soon as it is open, so nothing is left behind by a
+// crash and its space goes with its descriptor (closed after the last range, or when collected).
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LineBytes, LineChunks, LineRanges } from '../../components/rawLines.js';
+
+/** A range's bucket in memory before it is appended to the scratch file. */
+const BUCKET_BYTES = 128 << 10;
+/** Each line in a bucket: its position in the range (u32), its byte length (u32), its bytes. */
+const HEADER = 8;
+
+/** Closes a scratch file once nothing holds its ranges (a writer that stopped half way). */
+const closeWhenCollected = new FinalizationRegistry<{ fd: number }>((file) => closeFd(file));
+
+function closeFd(file: { fd: number }): void {
+  if (file.fd < 0) return;
+  try {
+    closeSync(file.fd);
+  } catch {
+    // already closed
+  }
+  file.fd = -1;
+}
+
+/**
+ * The lines of `chunks` (one pass now) sorted into the ranges of rows that `bounds` cuts (ascending,
+ * bounds[0] = 0, the last = the row count), kept in an unlinked scratch file in `dir`. Throws when
+ * a chunk's row is out of bounds or a range does not get exactly its rows.
+ */
+export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonly number[]): LineRanges {
+  const parts = bounds.length - 1;
+  const rows = bounds[parts]!;
+  const path = join(dir, `.line-ranges-${randomBytes(8).toString('hex')}.tmp`);
+  const file = { fd: openSync(path, 'wx+') };
+  unlinkSync(path);
+  try {
+    const buckets = new Array<Uint8Array | undefined>(parts);
+    const used = new Int32Array(parts);
+    const counts = new Float64Array(parts);
+    /** Per range: offset, length, offset, length, … of its extents in the scratch file. */
+    const extents = Array.from({ length: parts }, () => [] as number[]);
+    let fileEnd = 0;
+    const flush = (p: number): void => {
+      writeFully(file.fd, buckets[p]!, used[p]!, fileEnd);
+      extents[p]!.push(fileEnd, used[p]!);
+      fileEnd += used[p]!;
+      used[p] = 0;
+    };
+    chunks.forEach((chunk) => {
+      const { bytes, start, end, row } = chunk;
+      for (let i = 0; i < chunk.count; i++) {
+        const r = row[i]!;
+        if (!(r >= 0 && r < rows)) throw new Error(`line ranges: row ${r} is past the ${rows} rows`);
+        // The bounds are rows-balanced (columns.ts partitionBounds): the estimate is at most one off.
+        let p = Math.min(parts - 1, Math.floor((r * parts) / rows));
+        while (r < bounds[p]!) p--;
+        while (r >= bounds[p + 1]!) p++;
+        const from = start[i]!;
+        const length = end[i]! - from;
+        const need = HEADER + length;
+        let bucket = buckets[p];
+        if (!bucket || used[p]! + need > bucket.length) {
+          if (bucket && used[p]! > 0) flush(p);
+          if (!bucket || need > bucket.length) bucket = buckets[p] = new Uint8Array(Math.max(BUCKET_BYTES, need));
+        }
+        const at = used[p]!;
+        const local = r - bounds[p]!;
+        bucket[at] = local & 0xff;
+        bucket[at + 1] = (local >>> 8) & 0xff;
+        bucket[at + 2] = (local >>> 16) & 0xff;
+        bucket[at + 3] = local >>> 24;
+        bucket[at + 4] = length & 0xff;
+        bucket[at + 5] = (length >>> 8) & 0xff;
+        bucket[at + 6] = (length >>> 16) & 0xff;
+        bucket[at + 7] = length >>> 24;
+        bucket.set(bytes.subarray(from, from + length), at + HEADER);
+        used[p] = at + need;
+        counts[p]!++;
+      }
+    });
+    for (let p = 0; p < parts; p++) {
+      if (counts[p] !== bounds[p + 1]! - bounds[p]!) throw new Error(`line ranges: range ${p} got ${counts[p]} lines for rows ${bounds[p]}..${bounds[p + 1]}`);
+    }
+    let text = new Uint8Array(0);
+    let start = new Float64Array(0);
+    let end = new Float64Array(0);
+    let left = parts;
+    const done = new Uint8Array(parts);
+    const ranges: LineRanges = {
+      lines(i: number): LineBytes {
+        if (file.fd < 0) throw new Error('line ranges: read after close');
+        if (!(i >= 0 && i < parts)) throw new Error(`line ranges: no range ${i} of ${parts}`);
+        const spans = extents[i]!;
+        let size = used[i]!;
+        for (let k = 1; k < spans.length; k += 2) size += spans[k]!;
+        if (text.length < size) text = new Uint8Array(Math.max(size, Math.ceil(text.length * 1.25)));
+        let at = 0;
+        for (let k = 0; k < spans.length; k += 2) {
+          readFully(file.fd, text, at, spans[k + 1]!, spans[k]!);
+          at += spans[k + 1]!;
+        }
+        if (used[i]! > 0) text.set(buckets[i]!.subarray(0, used[i]!), at);
+        const n = bounds[i + 1]! - bounds[i]!;
+        if (start.length < n) {
+          start = new Float64Array(n);
+          end = new Float64Array(n);
+        }
+        const s = start.subarray(0, n).fill(-1);
+        const e = end.subarray(0, n);
+        for (let q = 0; q < size; ) {
+          const local = text[q]! | (text[q + 1]! << 8) | (text[q + 2]! << 16) | (text[q + 3]! << 24);
+          const length = (text[q + 4]! | (text[q + 5]! << 8) | (text[q + 6]! << 16) | (text[q + 7]! << 24)) >>> 0;
+          if (!(local >= 0 && local < n) || s[local] !== -1) throw new Error(`line ranges: range ${i} holds row ${local} twice or out of range`);
+          s[local] = q + HEADER;
+          e[local] = q + HEADER + length;
+          q += HEADER + length;
+        }
+        if (!done[i]) {
+          done[i] = 1;
+          // Every range read once (the writer's pass): the scratch file and the buckets go.
+          if (--left === 0) ranges.close();
+        }
+        return { bytes: text, start: s, end: e };
+      },
+      close(): void {
+        closeFd(file);
+        buckets.fill(undefined);
+        closeWhenCollected.unregister(file);
+      },
+    };
+    closeWhenCollected.register(ranges, file, file);
+    return ranges;
+  } catch (error) {
+    closeFd(file);
+    throw error;
+  }
+}
+
+function writeFully(fd: number, bytes: Uint8Array, length: number, position: number): void {
+  for (let done = 0; done < length; ) done += writeSync(fd, bytes, done, length - done, position + done);
+}
+
+function readFully(fd: number, into: Uint8Array, offset: number, length: number, position: number): void {
+  for (let got = 0; got < length; ) {
+    const n = readSync(fd, into, offset + got, length - got, position + got);
+    if (n === 0) throw new Error('line ranges: the scratch file ended early');
+    got += n;
+  }
+}

@@ -2,7 +2,9 @@
 // stored table without loading it whole:
 // - in the calling thread (components already run on their party's own worker thread): the rows a
 //   range or a piece at a time into reused buffers (`rows`, `forEachPiece`, pieces.ts) and exact
-//   nearest-rank quantiles in a few streamed passes (`nearestRankQuantiles`, rankSelect.ts);
+//   nearest-rank quantiles in a few streamed passes (`nearestRankQuantiles`, rankSelect.ts), the keys
+//   packed in one string (`packedKeys`) and some rows kept unread (`take`: the output writer copies
+//   them file to file), what Intersection reads and keeps of a big table;
 // - on worker threads: map a kernel over the partitions and the operations built on it — aggregate
 //   (column statistics, label counts), exact quantiles (sorted partitions merged), a reproducible
 //   sample, a join by key, a bounded collect.
@@ -14,9 +16,11 @@
 // more than it saves).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { STORED_ROWS, type InstanceColumns } from '../components/columns.js';
+import { keysUnread, STORED_ROWS, takeUnloaded, unreadKeysPacked, type InstanceColumns } from '../components/columns.js';
+import type { PackedStrings } from '../components/packedIds.js';
 import { partitionRows, type ColumnarMeta } from '../store/tables/columnarTable.js';
 import { compareUtf8 } from '../store/tables/packedTable.js';
+import { storedColumns } from '../store/tables/storedColumns.js';
 import { KERNELS, emptyStats, metaOf, readPartition, tableDir, type ColumnStats, type KernelArgs, type KernelName, type KernelResult, type TableRef } from './partitions.js';
 import type { PartitionJob, PartitionMessage } from './partitionWorker.js';
 import { forEachPiece, readStoredLabels, readStoredRows, type Piece, type StoredRows, type StoredRowsBuffers } from './pieces.js';
@@ -36,7 +40,7 @@ export interface ComputeOptions {
  */
 export function partitionedTableOf(columns: InstanceColumns, options: ComputeOptions = {}): PartitionedTable | undefined {
   const source = (columns as { [STORED_ROWS]?: () => StoredRows | undefined })[STORED_ROWS]?.();
-  return source && new PartitionedTable(source, options);
+  return source && new PartitionedTable(source, options, columns);
 }
 
 export class PartitionedTable {
@@ -45,9 +49,15 @@ export class PartitionedTable {
 
   /**
    * A whole table of the store (`TableRef`), or stored rows as lazily read columns hold them: a
-   * table, perhaps some of its rows (ascending) and a map applied to each piece read.
+   * table, perhaps some of its rows (ascending) and a map applied to each piece read. `columns`: those
+   * lazily read columns ({@link partitionedTableOf}), whose keys `packedKeys` and `take` read or
+   * carry over (a whole table gets its own on first use).
    */
-  constructor(table: TableRef | StoredRows, private readonly options: ComputeOptions = {}) {
+  constructor(
+    table: TableRef | StoredRows,
+    private readonly options: ComputeOptions = {},
+    private columns?: InstanceColumns,
+  ) {
     this.source = 'dir' in table ? table : { dir: tableDir(table), meta: metaOf(table), rows: undefined };
     this.meta = this.source.meta;
   }
@@ -92,6 +102,40 @@ export class PartitionedTable {
    */
   nearestRankQuantiles(columns: readonly number[], qs: readonly number[]): number[][] {
     return nearestRankQuantiles((visit) => this.forEachPiece((piece) => visit(piece.features)), columns, qs);
+  }
+
+  /**
+   * The keys (at the table's rows) as one string joined by '\n' and their count (packedIds.ts), made
+   * without a string per key (the raw Intersection compares and sends its own ids so, issue 17);
+   * undefined once the keys were read as strings, when a key holds a '\n' or there are none.
+   */
+  packedKeys(): PackedStrings | undefined {
+    return unreadKeysPacked(this.lazyColumns());
+  }
+
+  /**
+   * The rows at `indexes` (strictly ascending) as columns still unread: a table behind them too, and
+   * the output writer copies them from this table's files to the output's, keys included (issue 17,
+   * Intersection's kept rows). Undefined once the values were read (then take them from the columns
+   * in memory). Only on a task's own input (columns.ts `consumableColumns`).
+   */
+  take(indexes: Int32Array): InstanceColumns | undefined {
+    return takeUnloaded(this.lazyColumns(), indexes);
+  }
+
+  /**
+   * Whether the keys were never made strings (the writer then copies their bytes): a reader that
+   * would make them only to note something about them skips it.
+   */
+  keysUnread(): boolean {
+    return keysUnread(this.lazyColumns());
+  }
+
+  /** The lazily read columns this table stands behind: the ones it was made from, else a whole table's. */
+  private lazyColumns(): InstanceColumns {
+    if (!this.columns && !this.source.rows && !this.source.mapFeatures) this.columns = storedColumns(this.source.dir);
+    if (!this.columns) throw new Error('keys and unread rows are read from an instances table, or the lazily read columns of one');
+    return this.columns;
   }
 
   /** The kernel's result for every partition, in partition order. */

@@ -5,9 +5,11 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PartitionedTable } from '../../src/compute/compute.js';
+import { takeRows } from '../../src/components/columns.js';
+import { PartitionedTable, partitionedTableOf } from '../../src/compute/compute.js';
 import { mulberry32, tableDir } from '../../src/compute/partitions.js';
-import { readColumnarMeta } from '../../src/store/tables/columnarTable.js';
+import { readColumnarColumns, readColumnarMeta } from '../../src/store/tables/columnarTable.js';
+import { storedColumns } from '../../src/store/tables/storedColumns.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
 
@@ -114,6 +116,36 @@ t('some rows of a stored table: read as their own table; partition kernels refus
   } catch (e) {
     assert.match((e as Error).message, /whole stored table/);
   }
+});
+
+t('keys packed and rows taken unread (what Intersection reads and keeps): those of the columns in memory, nothing loaded', () => {
+  table(1, 4);
+  const dir = tableDir({ tablesDir: store.dir, location: 't1_4' });
+  const lazy = storedColumns(dir)!;
+  const stored = partitionedTableOf(lazy)!;
+  const keys = keyOrdered().map(([k]) => k);
+  assert.equal(stored.packedKeys(), { fedflowPackedStrings: keys.join('\n'), count: 1000 });
+  assert.ok(stored.keysUnread(), 'no key string made');
+  const kept = Int32Array.from([3, 500, 501, 999]);
+  const inMemory = takeRows(readColumnarColumns(dir)!, kept);
+  const taken = stored.take(kept)!;
+  const keptTable = partitionedTableOf(taken)!;
+  assert.ok(keptTable, 'the kept rows are still unread');
+  assert.ok(keptTable.keysUnread(), 'and so are their keys');
+  assert.equal(keptTable.packedKeys(), { fedflowPackedStrings: inMemory.keys.join('\n'), count: 4 });
+  assert.equal([...taken.keys], [...inMemory.keys]);
+  assert.equal(taken.features.map((f) => [...f]), inMemory.features.map((f) => [...f]));
+  assert.equal([...taken.labels!], [...inMemory.labels!]);
+  // A whole table named by its place in the store reads its keys the same way.
+  assert.equal(new PartitionedTable({ tablesDir: store.dir, location: 't1_4' }).packedKeys(), stored.packedKeys());
+  // Once read, the columns are in memory: no packed keys, nothing taken unread.
+  void lazy.keys;
+  assert.is(stored.packedKeys(), undefined, 'keys read: no packed form');
+  assert.not.ok(stored.keysUnread());
+  void lazy.features;
+  assert.is(stored.take(kept), undefined, 'values read: rows are taken the usual way');
+  // Some rows named directly have no keys to read this way.
+  assert.throws(() => new PartitionedTable({ dir, meta: readColumnarMeta(dir), rows: kept }).packedKeys(), /instances table/);
 });
 
 t('bad input gets a clear error', async () => {

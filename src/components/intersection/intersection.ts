@@ -8,8 +8,11 @@
 // (DataIO's output at scale) is intersected from its keys column and its kept rows are copied
 // column by column (`takeRows`): no row object is built, and the output is columnar too. When the
 // runtime hands the task its input alone (`consumableColumns`), the kept rows are moved down within
-// the input's own columns instead (`compactRows`): no new column memory at all.
-import { columnarTable, compactRows, consumableColumns, keysUnread, rowCountOf, takeRows, takeUnloaded, unreadKeysPacked } from '../columns.js';
+// the input's own columns instead (`compactRows`): no new column memory at all. A big stored table
+// (lazily read columns) is read and kept through the computing API (compute.ts `PartitionedTable`:
+// `packedKeys`, `take`), its values never loaded.
+import { partitionedTableOf } from '../../compute/compute.js';
+import { columnarTable, compactRows, consumableColumns, rowCountOf, takeRows } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
 import { getMaybePacked, type IdList, joinedIds, knownJoinedIds, PACK_MIN, PackedIds } from '../packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
@@ -130,7 +133,7 @@ function keptRows(table: DataTable, ownIds: IdList, kept: Int32Array, onlyKey: b
     const own = consumableColumns(table);
     // Values still unread (a big table the runtime reads lazily): the kept rows stay unread and
     // are copied from the input's files to the output's (issue 17), else moved down in place.
-    return columnarTable(table.schema, own ? (takeUnloaded(own, kept) ?? compactRows(own, kept)) : takeRows(table.columns, kept));
+    return columnarTable(table.schema, own ? (partitionedTableOf(own)?.take(kept) ?? compactRows(own, kept)) : takeRows(table.columns, kept));
   }
   const rows = new Array<[string, unknown]>(kept.length);
   for (let k = 0; k < kept.length; k++) rows[k] = table.rows[kept[k]!]!;
@@ -168,11 +171,11 @@ export const intersection: Component = async (input, context) => {
   if (hosts.length === 0) throw new Error('Intersection: the job has no host');
 
   // The keys column when the table has one: its rows are never built. A big stored table's keys
-  // are read packed (columns.ts unreadKeysPacked): one string, compared where the ids stand,
+  // are read packed (compute.ts PartitionedTable.packedKeys): one string, compared where the ids stand,
   // sent as it is, no string per key (issue 17: 10M key strings were the part of this step that
   // grew faster than the rows, in their decoding, their join for the send and the GC of a heap
   // holding them).
-  const packedOwn = table.columns && method === 'raw' ? unreadKeysPacked(table.columns) : undefined;
+  const packedOwn = table.columns && method === 'raw' ? partitionedTableOf(table.columns)?.packedKeys() : undefined;
   const ownIds: IdList = packedOwn ? new PackedIds(packedOwn) : (table.columns?.keys ?? table.rows.map(([key]) => key));
   let kept: Int32Array | undefined;
 
@@ -218,6 +221,6 @@ export const intersection: Component = async (input, context) => {
   // The kept rows' keys are the ids sent packed: their join is known (the same ids, in that order).
   const sent = keptJoins.get(kept);
   // (Keys still unread are not made for that: whoever reads them gets their join from the store.)
-  if (sent !== undefined && out.columns && !keysUnread(out.columns)) knownJoinedIds(out.columns.keys, sent);
+  if (sent !== undefined && out.columns && !partitionedTableOf(out.columns)?.keysUnread()) knownJoinedIds(out.columns.keys, sent);
   return { data: out };
 };

@@ -2,7 +2,8 @@
 // label columns, only when a component first asks for them (a component that passes the keys on
 // never makes their strings: the writer copies their bytes, `readStoredKeys`). A component that keeps a
 // subset of the rows without reading any value (Intersection) takes them with `takeUnloaded`
-// (columns.ts), and the output writer then copies the kept rows from the input's partition files
+// (columns.ts; components reach it, and the packed keys, through compute.ts `PartitionedTable`:
+// `take`, `packedKeys`), and the output writer then copies the kept rows from the input's partition files
 // to the output's a partition at a time: the table's features are never whole in memory for that
 // step (at 10M rows × 20 features, 1.6 GB per party that Intersection used to load only to write
 // back 90 % of it).

@@ -21,6 +21,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PaillierPrivateKey, type PaillierPublicKey } from './paillier.js';
 import type { ObfuscatorRequest } from './obfuscatorWorker.js';
+import { pushAll } from '../pushAll.js';
 
 const ENTRY = new URL('./obfuscatorWorker.js', import.meta.url);
 /** Values asked of one helper at a time: small enough to stop soon after the budget is met. */
@@ -110,7 +111,8 @@ export class BackgroundObfuscators {
       if (this.failure) throw this.failure;
       if (this.closed) throw new Error('BackgroundObfuscators: closed');
       if (this.ready.length > 0) {
-        out.push(...this.ready.splice(0, count - out.length));
+        // A row-sized take (the dealer's window is the largest batch): no spread into push.
+        pushAll(out, this.ready.splice(0, count - out.length));
         continue;
       }
       // Nothing ready: help on this thread, then let the helpers' batches in.

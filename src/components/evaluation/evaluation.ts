@@ -272,7 +272,8 @@ function evaluateMulti(e: Emitter, dn: string, ns: string, metrics: string[], la
       let ys: number[] = values;
       if (intLabels) {
         const byLabel = new Map(pr.labels.map((l, i) => [Number(l), values[i]!]));
-        const size = Math.max(...pr.labels.map(Number)) + 1;
+        // A loop, not Math.max(...labels): distinct integer labels are not bounded by anything but the rows.
+        const size = pr.labels.reduce<number>((m, l) => Math.max(m, Number(l)), -Infinity) + 1;
         xs = Array.from({ length: size }, (_, i) => i);
         ys = xs.map((i) => byLabel.get(i as number) ?? 0.0);
       }

@@ -6,6 +6,7 @@
 // the ids FATE's numpy would. Sizes, labels, keys and every rule below are FATE's.
 import type { DataTable, Instance } from '../contract.js';
 import { mulberry32 } from '../../random/mulberry32.js';
+import { pushAll } from '../pushAll.js';
 
 export interface SampleSettings {
   readonly mode: 'random' | 'stratified';
@@ -87,7 +88,7 @@ export function chooseIds(table: DataTable, s: SampleSettings, random: () => num
       return;
     }
     const chosen = resample(members, Math.max(1, Math.trunc(f * members.length)), upsample, random);
-    ids.push(...chosen);
+    pushAll(ids, chosen);
     sampled.push([name, chosen.length]);
   });
   shuffle(ids, random);

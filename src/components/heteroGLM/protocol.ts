@@ -304,7 +304,8 @@ export async function glmGuest(ctx: ComponentContext, ch: Channel, f: Family, p:
             for (let i = 0; i < n; i++) plain -= batch.y[i]! * (gx[i]! + batch.offsets[i]!);
             const [plainCt] = await cipher.encrypt([plain], 2 * RESIDUAL_BITS);
             const [yhScaled] = cipher.scale([yh!], [-(2 ** (2 * RESIDUAL_BITS - PRODUCT_BITS))], 0);
-            lossSum = cipher.add(...muCt, plainCt!, yhScaled!);
+            // sum, not add(...muCt): a full batch (batch_size -1) is every row, too many call arguments.
+            lossSum = cipher.sum([...muCt, plainCt!, yhScaled!]);
           }
         }
         await ch.send('fore_gradient', tag, d, peers.hosts);

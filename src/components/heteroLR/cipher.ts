@@ -49,6 +49,8 @@ export interface HeCipher {
    */
   receiveObfuscators(obfuscators: readonly bigint[]): void;
   add(...cts: Ct[]): Ct;
+  /** add(...cts) of an array that may be row-sized: no spread (V8 overflows the stack past ~150,000 arguments). */
+  sum(cts: readonly Ct[]): Ct;
   /** add(a[i], b[i]) for every i: one call per batch instead of one per row. */
   addPairs(a: readonly Ct[], b: readonly Ct[]): Ct[];
   prepare(columns: readonly ArrayLike<number>[]): PreparedColumns;
@@ -81,6 +83,9 @@ export class PlaintextCipherForTestsOnly implements HeCipher {
     throw new Error('HeteroLR: plaintext mode has no obfuscators');
   }
   add(...cts: Ct[]): Ct {
+    return this.sum(cts);
+  }
+  sum(cts: readonly Ct[]): Ct {
     let s = 0;
     for (const c of cts) s += c as number;
     return s;
@@ -187,7 +192,10 @@ export class PaillierCipher implements HeCipher {
     return values.map((v, i) => this.publicKey.encrypt(scaled(v, scaleBits), obf[i]!));
   }
   add(...cts: Ct[]): Ct {
-    return this.publicKey.add(...(cts as bigint[]));
+    return this.publicKey.sum(cts as bigint[]);
+  }
+  sum(cts: readonly Ct[]): Ct {
+    return this.publicKey.sum(cts as bigint[]);
   }
   addPairs(a: readonly Ct[], b: readonly Ct[]): Ct[] {
     return a.map((c, i) => this.publicKey.add(c as bigint, b[i] as bigint));

@@ -16,14 +16,11 @@
 // (BENCH_WAYS=baseline,stored,… picks the ways and their order; a way may repeat) and prints each
 // one's wall and CPU time (user + system, all threads), its peak RSS (the child's
 // maxRSS: the table, the fit and the write) and the digests of the model and of the written
-// output files: equal digests mean the same bytes.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+// output files: equal digests mean the same bytes (the harness: storedBench.ts).
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { grid } from './syntheticGrid.js';
+import { fileURLToPath } from 'node:url';
+import { digestOf, digestOfDir, loaderOf, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_000_000);
 const WIDTH = 20;
@@ -31,65 +28,32 @@ const PARAMS: Record<string, unknown> = JSON.parse(process.env.BENCH_PARAMS ?? '
 const BASELINE = process.env.BENCH_BASELINE;
 const DIST = fileURLToPath(new URL('..', import.meta.url));
 
-type Way = 'stored' | 'loaded' | 'baseline';
-
-/** One way's run, in this (child) process: prints its figures as one JSON line. */
+/** One way's run, in this (child) process. */
 async function child(way: Way, dir: string): Promise<void> {
-  const root = way === 'baseline' ? BASELINE! : DIST;
-  const load = (path: string) => import(pathToFileURL(join(root, path)).href);
+  const load = loaderOf(way === 'baseline' ? BASELINE! : DIST);
   const { storedColumns } = await load('src/store/tables/storedColumns.js');
   const { writeColumnarColumns } = await load('src/store/tables/columnarTable.js');
   const { columnarTable } = await load('src/components/columns.js');
   const { featureScale } = await load('src/components/featureScale/featureScale.js');
   const { InProcessJob, componentInput } = await load('test/support/inProcessFederation.js');
   const header = Array.from({ length: WIDTH }, (_, c) => `x${c}`);
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const columns = storedColumns(join(dir, 'input.arrow'));
-  if (way === 'loaded') void columns.features;
-  const ctx = new InProcessJob().context({ role: 'host', partyId: '10000' });
-  const data = columnarTable({ header, sid_name: 'id' }, columns);
-  const out = await featureScale(componentInput({ module: 'FeatureScale', role: 'host', params: PARAMS, data: { data } }), ctx);
-  const outDir = join(dir, `out-${way}.arrow`);
-  writeColumnarColumns(outDir, out.data.columns);
-  const used = process.cpuUsage(cpu);
-  const wall = performance.now() - started;
-  const files = readdirSync(outDir).sort();
-  const output = createHash('sha256');
-  for (const f of files) output.update(f).update(readFileSync(join(outDir, f)));
-  rmSync(outDir, { recursive: true, force: true });
-  console.log(JSON.stringify({
-    wall,
-    cpu: (used.user + used.system) / 1e3,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
-    model: createHash('sha256').update(JSON.stringify(out.model)).digest('hex').slice(0, 16),
-    output: output.digest('hex').slice(0, 16),
-  }));
+  await measureChild(async () => {
+    const columns = storedColumns(join(dir, 'input.arrow'));
+    if (way === 'loaded') void columns.features;
+    const ctx = new InProcessJob().context({ role: 'host', partyId: '10000' });
+    const data = columnarTable({ header, sid_name: 'id' }, columns);
+    const out = await featureScale(componentInput({ module: 'FeatureScale', role: 'host', params: PARAMS, data: { data } }), ctx);
+    const outDir = join(dir, `out-${way}.arrow`);
+    writeColumnarColumns(outDir, out.data.columns);
+    const output = digestOfDir(outDir);
+    rmSync(outDir, { recursive: true, force: true });
+    return { model: digestOf(out.model), output };
+  });
 }
 
-async function main(): Promise<void> {
-  const { writeColumnarColumns } = await import('../src/store/tables/columnarTable.js');
-  const dir = mkdtempSync(join(tmpdir(), 'fedflow-scale-stored-'));
-  try {
-    console.log(`scale-stored bench: ${ROWS} rows × ${WIDTH} features, params ${JSON.stringify(PARAMS)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores)`);
-    {
-      const keys = Array.from({ length: ROWS }, (_, r) => String(r).padStart(9, '0'));
-      const features = Array.from({ length: WIDTH }, (_, c) => Float64Array.from({ length: ROWS }, (_, r) => grid(r, c)));
-      writeColumnarColumns(join(dir, 'input.arrow'), { keys, features });
-    }
-    const ways = (process.env.BENCH_WAYS?.split(',') ?? ['stored', 'loaded', ...(BASELINE ? ['baseline'] : [])]) as Way[];
-    if (ways.includes('baseline') && !BASELINE) throw new Error('the baseline way needs BENCH_BASELINE=<dist of another build>');
-    const self = fileURLToPath(import.meta.url);
-    for (const way of ways) {
-      const line = execFileSync(process.execPath, [self, 'child', way, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-      const r = JSON.parse(line.trim().split('\n').pop()!) as { wall: number; cpu: number; maxRssMB: number; model: string; output: string };
-      console.log(`  ${way.padEnd(8)} wall ${(r.wall / 1e3).toFixed(2)} s, cpu ${(r.cpu / 1e3).toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB, model ${r.model}, output ${r.output}`);
-    }
-    console.log(`  load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
+const self = fileURLToPath(import.meta.url);
 if (process.argv[2] === 'child') await child(process.argv[3] as Way, process.argv[4]!);
-else await main();
+else {
+  await runWays(self, `scale-stored bench: ${ROWS} rows × ${WIDTH} features, params ${JSON.stringify(PARAMS)}`, ['stored', 'loaded', ...(BASELINE ? ['baseline' as const] : [])], BASELINE,
+    (dir) => writeSyntheticTable(join(dir, 'input.arrow'), ROWS, WIDTH));
+}

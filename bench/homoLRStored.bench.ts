@@ -14,12 +14,13 @@
 //             on the stored tables, as the runtime would hand them over
 // (BENCH_WAYS=baseline,stored,… picks the ways and their order) and prints each one's wall and CPU
 // time, its peak RSS (both parties' tables, fits and predictions in one process) and the digests of
-// the three parties' models, of the arbiter's loss curve and of the two parties' predictions (scores,
-// results and labels): equal digests mean the same numbers (the harness: storedBench.ts).
-import { createHash } from 'node:crypto';
+// the three parties' models, of the arbiter's loss curve and of the two parties' predictions as their
+// tasks write them (the predict table's partition files, written in the way's time): equal digests
+// mean the same bytes (the harness: storedBench.ts).
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { digestOf, loaderOf, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
+import { digestOf, digestOfDir, loaderOf, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
 import { grid } from './syntheticGrid.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_000_000);
@@ -42,15 +43,6 @@ async function writeHostTable(dir: string, rows: number, width: number): Promise
   writeColumnarColumns(dir, { keys, features, labels });
 }
 
-/** A predict table's numbers (scores, results, labels), not its keys. */
-function predictionDigest(data: { rows: unknown } | undefined, columnsOf: (t: unknown) => { scores: Float64Array; results: Float64Array; labels: Float64Array | null } | undefined): string {
-  const c = data && columnsOf(data);
-  if (!c) return 'rows';
-  const hash = createHash('sha256');
-  for (const a of [c.scores, c.results, c.labels ?? new Float64Array(0)]) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return hash.digest('hex').slice(0, 16);
-}
-
 /** One way's run, in this (child) process. */
 async function child(way: Way, dir: string): Promise<void> {
   const load = loaderOf(way === 'baseline' ? BASELINE! : DIST);
@@ -58,6 +50,7 @@ async function child(way: Way, dir: string): Promise<void> {
   const { columnarTable } = await load('src/components/columns.js');
   const { homoLR } = await load('src/components/homoLR/homoLR.js');
   const { predictColumnsOf } = await load('src/components/predictColumns.js');
+  const { writePredictColumns } = await load('src/store/tables/predictTableFile.js');
   const { InProcessJob, componentInput } = await load('test/support/inProcessFederation.js');
   const header = Array.from({ length: WIDTH }, (_, c) => `x${c}`);
   await measureChild(async () => {
@@ -74,11 +67,19 @@ async function child(way: Way, dir: string): Promise<void> {
       homoLR(input('host', { train_data: table('host.arrow') }), job.context({ role: 'host', partyId: '10000' })),
       homoLR(input('arbiter', {}), arbiter),
     ]);
+    // Each party's predictions written as its task writes them (a predict table's partitions: the keys are read then).
+    const written = (party: string, data: unknown) => {
+      const out = join(dir, `${party}-${way}.predict`);
+      writePredictColumns(out, predictColumnsOf(data));
+      const digest = digestOfDir(out);
+      rmSync(out, { recursive: true, force: true });
+      return digest;
+    };
     return {
       models: digestOf([guest.model, host.model, arb.model]),
       loss: digestOf(arbiter.tracker.get('train', 'loss').data),
-      guest: predictionDigest(guest.data, predictColumnsOf),
-      host: predictionDigest(host.data, predictColumnsOf),
+      guest: written('guest', guest.data),
+      host: written('host', host.data),
     };
   });
 }

@@ -13,7 +13,9 @@
 //    the arbiter decides (scores stay unknown to both). Its loss upload is a masked zero.
 // Because every client adds its pads in either form, the pads cancel in the arbiter's sum whatever
 // the mix of modes: the arbiter learns the average model (as in FATE) and no single party's model.
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
+import { rowCountOf } from '../columns.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../contract.js';
+import { type PredictColumns, predictRowsOf, predictTable } from '../predictColumns.js';
 import type { PaillierPublicKey } from '../crypto/paillier.js';
 import { initWeights, PartyOptimizer, seededRandom } from '../heteroLR/params.js';
 import {
@@ -23,8 +25,9 @@ import {
   applyAffine, type CipherVector, decayedRate, encryptVector, maskCiphertexts, maxBatchesBetweenRefresh, scaleBy, taylorStep,
 } from './encryptedModel.js';
 import {
-  alignTo, encryptedPredictRows, featureRows, isEmpty, localLoss, localRows, meanGradient, modelBuffers, PREDICT_HEADER, predictOutput, predictRows,
+  encryptedPredictRows, featureRowPieces, isEmpty, localLoss, localRows, meanGradient, modelBuffers, orderOf, PREDICT_HEADER,
 } from './localModel.js';
+import { firstRowPerKey, predictionRows, predictionSets } from './predictions.js';
 import { cipherVector, optIn, requestLabels, requestRefresh, sendRefreshPlan } from './paillierMode.js';
 import type { HomoLogisticParam } from './params.js';
 import { KeyAgreement, PairwiseMasker } from './secureAggregation.js';
@@ -58,9 +61,37 @@ function trainTable(input: ComponentInput): DataTable<Instance> {
   return t;
 }
 
+/**
+ * What a client's fit predicts of its train rows and eval_data rows: typed predict columns per set
+ * (a plaintext party: predictions.ts), or FATE's rows (an encrypted host, whose labels the arbiter
+ * decides, or rows not of one shape), already a union when there are both sets.
+ */
+export type ClientPredictions = { readonly sets: PredictColumns[] } | { readonly rows: Row[] };
+
+type Row = [string, unknown[]];
+
+/** A key's first row only, in order (the union of a DTable). */
+function firstRows(rows: readonly Row[]): Row[] {
+  const seen = new Set<string>();
+  return rows.filter(([key]) => (seen.has(key) ? false : (seen.add(key), true)));
+}
+
 export async function runClient(
   input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions, fit: FitScope = PLAIN_FIT,
 ): Promise<ComponentOutput> {
+  const { model, predictions, table } = await fitClient(input, ctx, p, parties, options, fit);
+  const schema = { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name };
+  if ('rows' in predictions) return { data: { schema, rows: predictions.rows }, model, modelModule: 'HomoLR' };
+  const { sets } = predictions;
+  // Without eval_data, a plaintext party's predictions are typed columns of its own (no row built).
+  if (sets.length === 1) return { data: predictTable(schema, sets[0]!), model, modelModule: 'HomoLR' };
+  return { data: { schema, rows: firstRowPerKey(sets).flatMap((set) => predictRowsOf(set)) }, model, modelModule: 'HomoLR' };
+}
+
+/** A client's fit: its model and its predictions of its train (and eval_data) rows with it. */
+export async function fitClient(
+  input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions, fit: FitScope = PLAIN_FIT,
+): Promise<{ model: ModelBuffers; predictions: ClientPredictions; table: DataTable<Instance> }> {
   const ch = new Channel(ctx, fit.scope);
   const { secureAggregation } = options;
   const me: PartyRef = { role: input.role, partyId: input.partyId };
@@ -141,24 +172,20 @@ export async function runClient(
   }
 
   const model = modelBuffers(p, { header: table.schema.header, w, iters: Math.min(nIter, p.maxIter), lossHistory, converged, encrypted: pk !== null });
-  // Without eval_data, a plaintext party's predictions are typed columns of its own (no row built).
-  if (!pk && !evalData) return { data: predictOutput(table, w, p.threshold, 'train'), model, modelModule: 'HomoLR' };
-  const tables = [{ t: table, type: 'train' }, ...(evalData ? [{ t: alignTo(evalData, table.schema.header), type: 'validate' }] : [])];
-  let out: [string, unknown[]][];
   if (pk && wEnc) {
-    const parts = tables.map(({ t }) => featureRows(t));
-    const labels = await requestLabels(ch, parties.arbiter, pk, wEnc, parts.flat(), p.threshold, 'predict');
+    const header = table.schema.header;
+    const tables = [{ t: table, type: 'train' }, ...(evalData ? [{ t: evalData, type: 'validate' }] : [])];
+    // Every row's blinded score, read a piece at a time (one message, as before).
+    const pieces = { *[Symbol.iterator]() { for (const { t } of tables) yield* featureRowPieces(t, header); } };
+    const counts = tables.map(({ t }) => (t.columns ? rowCountOf(t.columns) : t.rows.length));
+    if (evalData) orderOf(evalData.schema.header, header);
+    const labels = await requestLabels(ch, parties.arbiter, pk, wEnc, pieces, p.threshold, 'predict');
     let at = 0;
-    out = tables.flatMap(({ t, type }, j) => encryptedPredictRows(t, labels.slice(at, (at += parts[j]!.length)), type));
-  } else {
-    out = tables.flatMap(({ t, type }) => predictRows(t, w, p.threshold, type));
+    const predicted = tables.flatMap(({ t, type }, j) => encryptedPredictRows(t, labels.slice(at, (at += counts[j]!)), type));
+    return { model, predictions: { rows: firstRows(predicted) }, table };
   }
-  // Table union: a key already present keeps its train row.
-  const seen = new Set<string>();
-  out = out.filter(([key]) => (seen.has(key) ? false : (seen.add(key), true)));
-  return {
-    data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows: out },
-    model,
-    modelModule: 'HomoLR',
-  };
+  const sets = predictionSets(table, evalData, w, p.threshold);
+  if (sets) return { model, predictions: { sets }, table };
+  const predicted = predictionRows(table, evalData, w, p.threshold);
+  return { model, predictions: { rows: evalData ? firstRows(predicted.flat()) : predicted[0]! }, table };
 }

@@ -12,13 +12,15 @@
 // Differences from FATE 1.4.5 (which evaluates folds at the guest only, host_do_evaluate false):
 // hosts log their fold metrics too; an encrypted host has only 0/1 labels, so its metrics are those of
 // the labels as scores (its auc is the AUC of a hard classifier: (TPR + TNR) / 2, its ks TPR − FPR).
-import { columnarTable, takeRows } from '../columns.js';
+import { columnarTable, rowCountOf, takeRows, takeUnloaded } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
-import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
+import { evaluatePredictions, evaluateRows, validationMetrics } from '../validation/evaluate.js';
 import { readValidationParam } from '../validation/validationParam.js';
 import type { FitScope } from './channel.js';
-import { type HomoLROptions, type Parties, runArbiter, runClient } from './homoLR.js';
+import { fitClient } from './client.js';
+import { type HomoLROptions, type Parties, runArbiter } from './homoLR.js';
+import { firstRowPerKey } from './predictions.js';
 import type { HomoLogisticParam } from './params.js';
 
 type Row = [string, unknown[]];
@@ -37,15 +39,28 @@ export async function crossValidateHomo(input: ComponentInput, ctx: ComponentCon
   const table = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!table) throw new Error('HomoLR: no train_data');
   const metrics = validationMetrics('binary', readValidationParam(input.params, 'HomoLR').metrics);
-  // A columnar table's folds are columnar tables of their rows (takeRows): its rows are never built (issue 17).
+  // A columnar table's folds are columnar tables of their rows (takeRows), a big stored table's the
+  // row indexes over its partitions (takeUnloaded: read a batch or a piece at a time by the fit, its
+  // validation and its predictions), so its rows are never built nor its values loaded whole (issue 17).
   const cols = table.columns;
-  const pick = (index: readonly number[]): DataTable<Instance> =>
-    cols ? columnarTable(table.schema, takeRows(cols, index)) : { schema: table.schema, rows: index.map((i) => table.rows[i]!) };
-  for (const [k, fold] of kFold(cols ? cols.keys.length : table.rows.length, cv).entries()) {
+  const pick = (index: readonly number[]): DataTable<Instance> => {
+    if (!cols) return { schema: table.schema, rows: index.map((i) => table.rows[i]!) };
+    const at = Int32Array.from(index);
+    return columnarTable(table.schema, takeUnloaded(cols, at) ?? takeRows(cols, at));
+  };
+  for (const [k, fold] of kFold(cols ? rowCountOf(cols) : table.rows.length, cv).entries()) {
     const train = pick(fold.train);
     const test = pick(fold.test);
-    const out = await runClient(foldInput(k, { train_data: train, eval_data: test }), ctx, p, parties, options, fitOf(k));
-    const rows = (out.data!.rows as Row[]).map(scoredByLabel);
+    const { predictions } = await fitClient(foldInput(k, { train_data: train, eval_data: test }), ctx, p, parties, options, fitOf(k));
+    if ('sets' in predictions) {
+      // A plaintext client's predictions as typed columns, each set evaluated from its columns.
+      const [trainSet, validateSet] = firstRowPerKey(predictions.sets);
+      for (const [set, columns] of [['train', trainSet!], ['validate', validateSet!]] as const) {
+        await evaluatePredictions(ctx, foldDataSetName(set, k), 'binary', metrics, [columns], table.schema.sid_name);
+      }
+      continue;
+    }
+    const rows = predictions.rows.map(scoredByLabel);
     for (const set of ['train', 'validate'] as const) {
       await evaluateRows(ctx, foldDataSetName(set, k), 'binary', metrics, rows.filter(([, r]) => r[4] === set), table.schema.sid_name);
     }

@@ -27,6 +27,7 @@ import { randomBits } from '../crypto/bigint.js';
 import type { PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { SCALE_BITS } from './secureAggregation.js';
 import type { LocalRows } from './localModel.js';
+import { forEachPiece } from './tableRows.js';
 
 /** Scale of a fresh encrypted model: 2^-53, a double's resolution near 1. */
 export const WEIGHT_BITS = 53;
@@ -71,23 +72,25 @@ export function decayedRate(p: { learningRate: number; decay: number; decaySqrt:
 
 /** A and c of the module comment for rows [from, to): plain numbers, from the host's own rows only. */
 export function taylorStep(rows: LocalRows, from: number, to: number, lr: number, l2Alpha: number): { a: number[][]; c: number[] } {
-  const cols = rows.columns;
-  const k = cols.length;
+  const k = rows.rows.width;
   const d = k + 1;
   const m = Array.from({ length: d }, () => new Array<number>(d).fill(0));
   const sy = new Array<number>(d).fill(0);
   const xt = new Array<number>(d);
-  for (let i = from; i < to; i++) {
-    for (let j = 0; j < k; j++) xt[j] = cols[j]![i]!;
-    xt[k] = 1;
-    const y = rows.y[i]!;
-    for (let j = 0; j < d; j++) {
-      const xj = xt[j]!;
-      sy[j]! += y * xj;
-      const row = m[j]!;
-      for (let l = j; l < d; l++) row[l]! += xj * xt[l]!;
+  // The rows a piece at a time (a big stored table's read from storage), summed in row order.
+  forEachPiece(rows.rows, from, to, (first, count, cols) => {
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < k; j++) xt[j] = cols[j]![i]!;
+      xt[k] = 1;
+      const y = rows.y[first + i]!;
+      for (let j = 0; j < d; j++) {
+        const xj = xt[j]!;
+        sy[j]! += y * xj;
+        const row = m[j]!;
+        for (let l = j; l < d; l++) row[l]! += xj * xt[l]!;
+      }
     }
-  }
+  });
   const n = to - from;
   const a = m.map((row, j) =>
     row.map((_, l) => {

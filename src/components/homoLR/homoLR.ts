@@ -20,7 +20,7 @@ import type { Component, ComponentContext, ComponentInput, ComponentOutput, Data
 import { runArbiter } from './arbiter.js';
 import { Channel, type HomoLROptions, partiesOf } from './channel.js';
 import { runClient } from './client.js';
-import { alignTo, encryptedPredictRows, featureRows, loadModel, PREDICT_HEADER, predictOutput } from './localModel.js';
+import { encryptedPredictRows, featureRowPieces, loadModel, orderOf, PREDICT_HEADER, predictOutput } from './localModel.js';
 import { arbiterPredict, hostPredict, optIn } from './paillierMode.js';
 import { readHomoParams } from './params.js';
 import { readCvParam } from '../crossValidation/kFold.js';
@@ -54,14 +54,15 @@ async function predictFromModel(input: ComponentInput, ctx: ComponentContext): P
   }
   const table = (input.data.eval_data ?? input.data.data ?? input.data.train_data) as DataTable<Instance> | undefined;
   if (!table) throw new Error('HomoLR: no input data to predict');
-  const aligned = alignTo(table, header);
+  // The table's features in the model's order (a missing one fails here); a big stored table is read a piece at a time.
+  orderOf(table.schema.header, header);
   if (input.role === 'host' && encrypted) {
-    const labels = await hostPredict(ch, parties.arbiter, header.length, featureRows(aligned), threshold);
-    const rows = encryptedPredictRows(aligned, labels, 'test');
+    const labels = await hostPredict(ch, parties.arbiter, header.length, featureRowPieces(table, header), threshold);
+    const rows = encryptedPredictRows(table, labels, 'test');
     return { data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows }, model: input.model, modelModule: 'HomoLR' };
   }
   if (input.role === 'host') await optIn(ch, parties.arbiter, false, 'predict');
-  return { data: predictOutput(aligned, w, threshold, 'test'), model: input.model, modelModule: 'HomoLR' };
+  return { data: predictOutput(table, w, threshold, 'test', header), model: input.model, modelModule: 'HomoLR' };
 }
 
 export function homoLRWith(options: HomoLROptions): Component {

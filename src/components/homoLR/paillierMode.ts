@@ -113,22 +113,35 @@ export async function requestRefresh(ch: Channel, arbiter: PartyRef, pk: Paillie
   return unblind(pk, cipherVector(await ch.get('model_re_encrypted', tag, arbiter), w.values.length, 'the arbiter'), blinds);
 }
 
-/** The labels of `features` under the encrypted model: the arbiter decides them from blinded scores. */
+/**
+ * The labels of the rows under the encrypted model: the arbiter decides them from blinded scores.
+ * `pieces`: the rows' features, a piece of rows at a time (localModel.ts featureRowPieces): one
+ * message of every row's score, as before, but no array per row of the whole table held at once.
+ */
 export async function requestLabels(
-  ch: Channel, arbiter: PartyRef, pk: PaillierPublicKey, w: CipherVector, features: readonly (readonly number[])[], threshold: number, tag: string,
+  ch: Channel, arbiter: PartyRef, pk: PaillierPublicKey, w: CipherVector, pieces: Iterable<readonly (readonly number[])[]>, threshold: number, tag: string,
 ): Promise<number[]> {
-  await ch.send('predict_wx', tag, blindedScores(pk, w, features, threshold), arbiter);
+  const values: bigint[] = [];
+  let scale: number | undefined;
+  for (const piece of pieces) {
+    const scores = blindedScores(pk, w, piece, threshold);
+    for (const v of scores.values) values.push(v);
+    scale = scores.scale;
+  }
+  // No rows: the empty vector at the scores' scale (and the threshold checked), as for any rows.
+  scale ??= blindedScores(pk, w, [], threshold).scale;
+  await ch.send('predict_wx', tag, { values, scale } satisfies CipherVector, arbiter);
   const labels = await ch.get<unknown>('predict_result', tag, arbiter);
-  if (!Array.isArray(labels) || labels.length !== features.length || !labels.every((l) => l === 0 || l === 1)) {
+  if (!Array.isArray(labels) || labels.length !== values.length || !labels.every((l) => l === 0 || l === 1)) {
     throw new Error('HomoLR: the arbiter sent no labels for the rows');
   }
   return labels as number[];
 }
 
 /** A predict job at an encrypted host: the stored model stays with the arbiter; the host gets labels. */
-export async function hostPredict(ch: Channel, arbiter: PartyRef, k: number, features: readonly (readonly number[])[], threshold: number): Promise<number[]> {
+export async function hostPredict(ch: Channel, arbiter: PartyRef, k: number, pieces: Iterable<readonly (readonly number[])[]>, threshold: number): Promise<number[]> {
   const tag = 'predict';
   const pk = (await optIn(ch, arbiter, true, tag))!;
   const w = cipherVector(await ch.get('aggregated_model', tag, arbiter), k + 1, 'the arbiter');
-  return requestLabels(ch, arbiter, pk, w, features, threshold, tag);
+  return requestLabels(ch, arbiter, pk, w, pieces, threshold, tag);
 }

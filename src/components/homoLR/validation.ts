@@ -7,7 +7,9 @@
 // arbiter).
 import type { ComponentContext, DataTable, Instance } from '../contract.js';
 import { evaluation } from '../evaluation/evaluation.js';
-import { alignTo, PREDICT_HEADER, predictOutput, predictRows } from './localModel.js';
+import { PREDICT_HEADER } from './localModel.js';
+import { predictTable } from '../predictColumns.js';
+import { predictionRows, predictionSets, withoutTrainKeys } from './predictions.js';
 import type { HomoLogisticParam } from './params.js';
 
 export function needsValidation(p: HomoLogisticParam, nIter: number): boolean {
@@ -26,23 +28,31 @@ export async function validate(
   dataSetPrefix = '',
 ): Promise<void> {
   const name = `${dataSetPrefix}iteration_${nIter}`;
-  let table: DataTable;
-  if (evalData) {
-    const rows = predictRows(train, w, p.threshold, 'train');
-    // DTable union: a key already present keeps its train row.
-    const seen = new Set(rows.map(([key]) => key));
-    for (const row of predictRows(alignTo(evalData, train.schema.header), w, p.threshold, 'validate')) if (!seen.has(row[0])) rows.push(row);
-    table = { schema: { header: [...PREDICT_HEADER], sid_name: train.schema.sid_name }, rows };
+  const schema = { header: [...PREDICT_HEADER], sid_name: train.schema.sid_name };
+  // Typed columns, which Evaluation reads without rows: each set evaluated in turn logs what their
+  // rows concatenated did (Evaluation splits rows by type, in order of appearance).
+  const sets = predictionSets(train, evalData, w, p.threshold);
+  let tables: DataTable[];
+  if (sets) {
+    const [t, v] = sets;
+    tables = [t!, ...(v ? [withoutTrainKeys(t!, v)] : [])].map((set) => predictTable(schema, set));
   } else {
-    // The train predictions alone: typed columns, which Evaluation reads without rows.
-    table = predictOutput(train, w, p.threshold, 'train');
+    const [rows, validateRows] = predictionRows(train, evalData, w, p.threshold);
+    if (validateRows) {
+      // DTable union: a key already present keeps its train row.
+      const seen = new Set(rows!.map(([key]) => key));
+      for (const row of validateRows) if (!seen.has(row[0])) rows!.push(row);
+    }
+    tables = [{ schema, rows: rows! }];
   }
-  await evaluation(
-    {
-      jobId: '', taskId: '', componentName: name, module: 'Evaluation', role: 'guest', partyId: '', roles: {},
-      params: { eval_type: 'binary', pos_label: 1, metrics: [...p.metrics], _upstream: name },
-      data: { data: table },
-    },
-    ctx,
-  );
+  for (const table of tables) {
+    await evaluation(
+      {
+        jobId: '', taskId: '', componentName: name, module: 'Evaluation', role: 'guest', partyId: '', roles: {},
+        params: { eval_type: 'binary', pos_label: 1, metrics: [...p.metrics], _upstream: name },
+        data: { data: table },
+      },
+      ctx,
+    );
+  }
 }

@@ -91,10 +91,11 @@ t('the ciphertext update equals the Taylor update in clear; refreshes and masked
   decrypted.forEach((v, j) => assert.ok(Math.abs(v - clear[j]!) < 1e-12, `w${j}: ${v} vs ${clear[j]}`));
   // The same step from FATE's definition: w − lr·(mean (0.25·wx − 0.5·y)·x̃ + α·w).
   const { a, c } = taylorStep(rows, 0, 50, 0.1, 0.01);
+  const columns = rows.rows.range(0, 50).features;
   const direct = w0.map((wj, j) => {
     let g = 0;
     for (let i = 0; i < 50; i++) {
-      const x = [...rows.columns.map((col) => col[i]!), 1];
+      const x = [...columns.map((col) => col[i]!), 1];
       const wx = x.reduce((s, v, l) => s + v * w0[l]!, 0);
       g += (0.25 * wx - 0.5 * rows.y[i]!) * x[j]!;
     }

@@ -17,6 +17,9 @@ import { MessageStore } from '../../src/federation/messageStore.js';
 import { Outbox } from '../../src/federation/outbox.js';
 import { PeerUnreachableError, type PartyTransport } from '../../src/federation/transport.js';
 import { MemoryEventStore } from '../../src/store/memory/memoryEventStore.js';
+import { handleCommand } from '../../src/eventSourcing/handleCommand.js';
+import { taskDecider } from '../../src/domain/task/decider.js';
+import { taskStreamId } from '../../src/domain/task/events.js';
 import type { TaskResult } from '../../src/scheduler/partyActor.js';
 import { FIXTURE_EXAMPLES } from '../support/fixtures.js';
 import { tempDir } from '../support/http.js';
@@ -45,52 +48,98 @@ const t = suite('federation: a party node stops while its task report is unackno
 const dir = tempDir('cluster-shutdown');
 t.after(() => rmSync(dir, { recursive: true, force: true }));
 
-t('close() returns with the report still queued for the next start (it does not wait for the lost initiator)', async () => {
+interface HostNode {
+  readonly party: ClusterParty;
+  readonly store: MemoryEventStore;
+  readonly views: ProjectionRunner;
+  readonly messages: MessageStore;
+  readonly outbox: Outbox;
+  readonly guest: GuestGone;
+  readonly tasksRun: TaskResult[];
+  stop(): Promise<void>;
+}
+
+/** The host's cluster party on an in-memory log and views, its outbox facing a guest that is gone; the job created by the guest. */
+async function hostWithJob(): Promise<HostNode> {
   const store = new MemoryEventStore();
   const views = new ProjectionRunner(openViewDatabase(':memory:'), ALL_PROJECTIONS, store);
   await views.start();
   const messages = new MessageStore(':memory:');
   const guest = new GuestGone();
   const outbox = new Outbox(messages, guest, { baseDelayMs: 5, maxDelayMs: 20 });
-  const taskEnded: TaskResult[] = [];
+  const tasksRun: TaskResult[] = [];
   const party = new ClusterParty({
     partyId: HOST, store, views: views.db, waitForViews: (p) => views.waitFor(p), outbox, clock: { now: () => Date.now() },
     log: pino({ level: 'silent' }), dataDir: dir, runIp: '127.0.0.1', defaultTimeoutSeconds: 60, permission: false,
     actors: {
       runTask: async (plan, component, p) => {
         const result: TaskResult = { status: 'success', taskId: `${plan.jobId}_${component.name}`, party: { role: p.role, partyId: String(p.partyId) } };
-        taskEnded.push(result);
+        tasksRun.push(result);
         return result;
       },
     },
   } as Partial<ClusterPartyDeps> as ClusterPartyDeps);
+  const created = await party.onCommand({
+    kind: 'createJob',
+    request: { header: header(), dslJson: JSON.stringify(example('hetero_lr_dsl.json')), runtimeConfJson: JSON.stringify(example('hetero_lr_conf.json')), initiatorRole: 'guest', initiatorPartyId: GUEST, roles: ['host'] },
+  });
+  assert.is(created.retcode, 0, created.retmsg);
+  return {
+    party, store, views, messages, outbox, guest, tasksRun,
+    stop: async () => {
+      await outbox.close();
+      await views.stop();
+      views.db.close();
+      messages.close();
+      await store.close();
+    },
+  };
+}
+
+const header = () => makeHeader({ source: GUEST, destination: HOST, jobId: JOB });
+
+/** The guest's node was tried at least `n` times (the first answer lost, then the node stopped). */
+const triedTimes = (node: HostNode, n: number) => within(2000, `${n} attempts to send the report`, (async () => {
+  while (node.guest.sent.length < n) await new Promise((r) => setTimeout(r, 5));
+})());
+
+/** After close(), the report is still in the outbox: resume() sends it when the node starts again. */
+async function closesLeavingReportQueued(node: HostNode, status: string): Promise<void> {
+  await within(3000, 'ClusterParty.close() (it must not wait for an acknowledgement the stopped initiator cannot give)', node.party.close());
+  await within(3000, 'Outbox.close()', node.outbox.close());
+  const queued = node.messages.pendingOutbox().map((e) => e.command);
+  assert.equal(queued.map((c) => c.kind), ['reportTaskStatus'], 'the report stays in the outbox, sent again when the node starts');
+  assert.is((queued[0]!.request as { status: string }).status, status);
+}
+
+t('a task\'s report: close() returns with it still queued (it does not wait for the lost initiator)', async () => {
+  const node = await hostWithJob();
   try {
-    const header = () => makeHeader({ source: GUEST, destination: HOST, jobId: JOB });
-    const created = await party.onCommand({
-      kind: 'createJob',
-      request: { header: header(), dslJson: JSON.stringify(example('hetero_lr_dsl.json')), runtimeConfJson: JSON.stringify(example('hetero_lr_conf.json')), initiatorRole: 'guest', initiatorPartyId: GUEST, roles: ['host'] },
-    });
-    assert.is(created.retcode, 0, created.retmsg);
-    const started = await party.onCommand({ kind: 'startTask', request: { header: header(), componentName: 'dataio_0', taskId: `${JOB}_dataio_0`, role: 'host', partyId: HOST, taskJson: '' } });
+    const started = await node.party.onCommand({ kind: 'startTask', request: { header: header(), componentName: 'dataio_0', taskId: `${JOB}_dataio_0`, role: 'host', partyId: HOST, taskJson: '' } });
     assert.is(started.retcode, 0, started.retmsg);
     // The task ended, its report went out, its answer was lost and the retry finds no guest.
-    await within(2000, 'the report to be sent and retried', (async () => {
-      while (guest.sent.length < 2) await new Promise((r) => setTimeout(r, 5));
-    })());
-    assert.is(taskEnded.length, 1);
-    assert.equal(guest.sent.map((c) => c.kind), guest.sent.map(() => 'reportTaskStatus'));
-
-    await within(3000, 'ClusterParty.close() (it must not wait for an acknowledgement the stopped initiator cannot give)', party.close());
-    await within(3000, 'Outbox.close()', outbox.close());
-    const queued = messages.pendingOutbox().map((e) => e.command);
-    assert.equal(queued.map((c) => c.kind), ['reportTaskStatus'], 'the report stays in the outbox, sent again when the node starts');
-    assert.is((queued[0]!.request as { status: string }).status, 'success');
+    await triedTimes(node, 2);
+    assert.is(node.tasksRun.length, 1);
+    assert.equal(node.guest.sent.map((c) => c.kind), ['reportTaskStatus', 'reportTaskStatus']);
+    await closesLeavingReportQueued(node, 'success');
   } finally {
-    await outbox.close();
-    await views.stop();
-    views.db.close();
-    messages.close();
-    await store.close();
+    await node.stop();
+  }
+});
+
+t('after a restart, the report of a task that died with the node: close() does not wait for it either', async () => {
+  const node = await hostWithJob();
+  try {
+    // The node stopped while its task ran: the task's row is still running when it starts again.
+    const started = await handleCommand(node.store, taskStreamId(`${JOB}_dataio_0`, 'host', HOST), taskDecider, {
+      type: 'StartTask', data: { jobId: JOB, taskId: `${JOB}_dataio_0`, componentName: 'dataio_0', role: 'host', partyId: HOST, runIp: '127.0.0.1', runPid: 1, at: Date.now() },
+    });
+    await node.views.waitFor(started.appended!.position);
+    assert.is(await node.party.recover(), 1);
+    await triedTimes(node, 2);
+    await closesLeavingReportQueued(node, 'failed');
+  } finally {
+    await node.stop();
   }
 });
 

@@ -192,7 +192,11 @@ export class ClusterParty {
     });
   }
 
-  /** Stops every task (node closing) and waits for their reports to be queued. */
+  /**
+   * Stops every task (node closing) and waits for their reports to be queued: queued, not
+   * acknowledged. The initiator's node may already be gone (the job over, its answer to a report
+   * lost); the outbox keeps an unacknowledged report and sends it again when this node starts.
+   */
   async close(): Promise<void> {
     for (const tasks of this.running.values()) for (const task of tasks.values()) task.abort.abort();
     await Promise.allSettled([...this.active]);
@@ -215,15 +219,14 @@ export class ClusterParty {
       const taskId = String(task.f_task_id);
       await handleCommand(this.deps.store, taskStreamId(taskId, role, partyId), taskDecider, { type: 'FailTask', data: { reason, at: this.deps.clock.now() } });
       failed++;
-      const report = this.deps.outbox.send({
+      // Queued once send() returns; its delivery is the outbox's (not awaited: see close()).
+      void this.deps.outbox.send({
         kind: 'reportTaskStatus',
         request: {
           header: makeHeader({ source: this.deps.partyId, destination: String(job.f_initiator_party_id), jobId }),
           componentName: String(task.f_component_name), taskId, role, partyId, status: 'failed', reason, outputJson: '',
         },
-      });
-      this.active.add(report);
-      report.catch(() => {}).finally(() => this.active.delete(report));
+      }).catch(() => {});
     }
     return failed;
   }
@@ -371,7 +374,10 @@ export class ClusterParty {
             status: this.lost.has(jobId) ? 'failed' : result.status, reason: this.lost.get(jobId) ?? result.reason ?? '', outputJson: '',
           },
         });
-        return result.stoppedBy ? runInScope(result.stoppedBy, report) : report();
+        // Settles once the report is queued (send() persists it before it returns); the outbox
+        // delivers it, logs a give-up, and keeps what a closing node left for the next start.
+        const acknowledged = result.stoppedBy ? runInScope(result.stoppedBy, report) : report();
+        acknowledged.catch(() => {});
       },
     );
     this.active.add(run);

@@ -112,8 +112,31 @@ export async function startPartyNode(setup: PartySetup, processes: boolean, wrap
   return { partyId: setup.partyId, url: node.url, grpcPort, close: () => node.close() };
 }
 
+/**
+ * Tries of a federation start when a node could not bind its gRPC port: freePort() only names a port
+ * that was free a moment ago, and another process (or an outgoing connection) may take it first.
+ */
+const PORT_RACE_TRIES = 3;
+
 export async function startFederation(o: FederationOptions): Promise<{ nodes: Federation; setups: Record<RoleName, PartySetup> }> {
-  const setups = await prepareFederation(o);
-  const entries = await Promise.all((Object.keys(PARTIES) as RoleName[]).map(async (role) => [role, await startPartyNode(setups[role], o.processes === true)] as const));
-  return { nodes: Object.fromEntries(entries) as Federation, setups };
+  const roles = Object.keys(PARTIES) as RoleName[];
+  for (let attempt = 1; ; attempt++) {
+    const setups = await prepareFederation(o);
+    const started = await Promise.allSettled(roles.map((role) => startPartyNode(setups[role], o.processes === true)));
+    const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failure) {
+      const nodes = Object.fromEntries(roles.map((role, i) => [role, (started[i] as PromiseFulfilledResult<FederationNode>).value]));
+      return { nodes: nodes as Federation, setups };
+    }
+    // The nodes that did start must not outlive the failure: a child left running keeps the test
+    // process alive for ever (uvu then never exits), with nobody left to stop it.
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? stopAtOnce(r.value) : undefined)));
+    if (attempt < PORT_RACE_TRIES && /EADDRINUSE/.test(String((failure.reason as Error)?.message))) continue;
+    throw failure.reason;
+  }
+}
+
+/** A child process is killed outright; an in-process node is closed. */
+export function stopAtOnce(node: FederationNode): Promise<void> {
+  return node.process ? node.process.kill('SIGKILL') : node.close().catch(() => {});
 }

@@ -24,7 +24,9 @@ export function spawnNode(env: Record<string, string>, wrap: readonly string[] =
   const extra = process.env.FEDFLOW_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const [command, ...args] = [...wrap, process.execPath, ...extra, entry] as unknown as [string, ...string[]];
   // stderr is piped (and passed through) rather than inherited, so that a caller can say why a child died.
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe the child only watches: it ends when this process dies, however it dies (a test
+  // runner SIGKILLed on a timeout runs no finally), and the child then exits instead of running on.
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let tail = '';
   child.stderr!.on('data', (d: Buffer) => {
     process.stderr.write(d);

@@ -21,7 +21,7 @@ export function isSortedList(list: IdList): boolean {
   if (!(list instanceof PackedIds)) return isSortedStrings(list);
   const s = list.joined;
   for (let i = 1; i < list.length; i++) {
-    if (compareRanges(s, list.start(i - 1), list.end(i - 1), list.start(i), list.end(i)) > 0) return false;
+    if (compareAcross(s, list.start(i - 1), list.end(i - 1), s, list.start(i), list.end(i)) > 0) return false;
   }
   return true;
 }
@@ -53,7 +53,7 @@ export function sortedMembership(ids: IdList, list: IdList): Uint8Array {
       const a = ids.start(i);
       const aEnd = ids.end(i);
       let c = -1;
-      while (j < m && (c = -compareRangeTo(o, a, aEnd, list[j]!)) < 0) j++;
+      while (j < m && (c = compareAcross(list[j]!, 0, list[j]!.length, o, a, aEnd)) < 0) j++;
       if (j < m && c === 0) out[i] = 1;
     }
     return out;
@@ -63,7 +63,7 @@ export function sortedMembership(ids: IdList, list: IdList): Uint8Array {
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
       let c = -1;
-      while (j < m && (c = compareRangeTo(s, list.start(j), list.end(j), id)) < 0) j++;
+      while (j < m && (c = compareAcross(s, list.start(j), list.end(j), id, 0, id.length)) < 0) j++;
       if (j < m && c === 0) out[i] = 1;
     }
     return out;
@@ -76,37 +76,13 @@ export function sortedMembership(ids: IdList, list: IdList): Uint8Array {
   return out;
 }
 
-/** s[a, aEnd) against s[b, bEnd), by code units: negative, 0 or positive. */
-function compareRanges(s: string, a: number, aEnd: number, b: number, bEnd: number): number {
-  const la = aEnd - a;
-  const lb = bEnd - b;
-  const l = la < lb ? la : lb;
-  for (let k = 0; k < l; k++) {
-    const d = s.charCodeAt(a + k) - s.charCodeAt(b + k);
-    if (d !== 0) return d;
-  }
-  return la - lb;
-}
-
-/** s[a, aEnd) against t[b, bEnd), by code units: negative, 0 or positive. */
+/** s[a, aEnd) against t[b, bEnd), by code units: negative, 0 or positive (s and t may be the same string). */
 function compareAcross(s: string, a: number, aEnd: number, t: string, b: number, bEnd: number): number {
   const la = aEnd - a;
   const lb = bEnd - b;
   const l = la < lb ? la : lb;
   for (let k = 0; k < l; k++) {
     const d = s.charCodeAt(a + k) - t.charCodeAt(b + k);
-    if (d !== 0) return d;
-  }
-  return la - lb;
-}
-
-/** s[from, to) against t, by code units: negative, 0 or positive. */
-function compareRangeTo(s: string, from: number, to: number, t: string): number {
-  const la = to - from;
-  const lb = t.length;
-  const l = la < lb ? la : lb;
-  for (let k = 0; k < l; k++) {
-    const d = s.charCodeAt(from + k) - t.charCodeAt(k);
     if (d !== 0) return d;
   }
   return la - lb;

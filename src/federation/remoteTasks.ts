@@ -16,6 +16,12 @@ import type { Outbox } from './outbox.js';
 export const START_TASK_GIVE_UP_MS = 60_000;
 
 /**
+ * How long a StopTask may stay unacknowledged: a party that never answers (its node gone for good)
+ * must not keep /v1/job/stop waiting, nor the job running, until this node restarts.
+ */
+export const STOP_TASK_GIVE_UP_MS = 60_000;
+
+/**
  * Records a remote party's task on the initiator's own log too, so the initiator's
  * /v1/job/task/query lists every party's tasks as FATE's does (the party's node records its own).
  */
@@ -36,8 +42,8 @@ interface ComponentGroup {
 export class RemoteTasks {
   private readonly waiters = new Map<string, (result: TaskResult) => void>();
   private readonly groups = new Map<string, ComponentGroup>();
-  /** StopTask commands sent to each remote party of a job (job + party → task ids and their acks). */
-  private readonly stopsSent = new Map<string, { taskIds: string[]; acks: Promise<unknown>[] }>();
+  /** StopTask commands sent to each remote party of a job (job + party → task ids and whether each was acknowledged). */
+  private readonly stopsSent = new Map<string, { taskIds: string[]; acks: Promise<boolean>[] }>();
 
   constructor(
     private readonly localPartyId: string,
@@ -46,6 +52,7 @@ export class RemoteTasks {
     private readonly mirror?: TaskMirror,
     private readonly addressOf: (partyId: string) => string = () => '',
     private readonly now: () => number = Date.now,
+    private readonly stopGiveUpMs: number = STOP_TASK_GIVE_UP_MS,
   ) {}
 
   async runTask(plan: JobPlan, component: ComponentPlan, party: PartyPlan, jobSignal: AbortSignal): Promise<TaskResult> {
@@ -100,8 +107,8 @@ export class RemoteTasks {
       const onAbort = (): void => {
         const timeout = signal.reason === 'timeout';
         const acked = this.outbox
-          .send({ kind: 'stopTask', request: { header: header(), componentName: component.name, status: timeout ? 'timeout' : 'canceled', reason: timeout ? 'task timeout' : 'task stopped' } })
-          .catch(() => {});
+          .send({ kind: 'stopTask', request: { header: header(), componentName: component.name, status: timeout ? 'timeout' : 'canceled', reason: timeout ? 'task timeout' : 'task stopped' } }, { giveUpAfterMs: this.stopGiveUpMs })
+          .then((ack) => ack.retcode === 0, () => false);
         const stopKey = `${plan.jobId}\u0000${partyId}`;
         const sent = this.stopsSent.get(stopKey) ?? { taskIds: [], acks: [] };
         sent.taskIds.push(taskId);
@@ -140,8 +147,10 @@ export class RemoteTasks {
     const stopKey = `${jobId}\u0000${partyId}`;
     const sent = this.stopsSent.get(stopKey);
     this.stopsSent.delete(stopKey);
-    await Promise.allSettled(sent?.acks ?? []);
-    return { party: { role: party.role, partyId }, stoppedTasks: sent?.taskIds ?? [] };
+    const answered = await Promise.all(sent?.acks ?? []);
+    const taskIds = sent?.taskIds ?? [];
+    const unanswered = taskIds.filter((_, i) => !answered[i]);
+    return { party: { role: party.role, partyId }, stoppedTasks: taskIds.filter((_, i) => answered[i]), ...(unanswered.length ? { unansweredTasks: unanswered } : {}) };
   }
 
   /** A party's report of its task (at the initiator). */

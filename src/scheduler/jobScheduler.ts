@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { isPlainObject } from '../domain/dsl/json.js';
 import { planJob, type ComponentPlan, type JobPlan } from '../domain/dsl/plan.js';
 import { jobDecider } from '../domain/job/decider.js';
-import { jobStreamId, stopAcknowledgement, type JobCreatedData } from '../domain/job/events.js';
+import { jobStreamId, stopOutcome, type JobCreatedData } from '../domain/job/events.js';
 import type { JobCommand } from '../domain/job/commands.js';
 import { taskDecider } from '../domain/task/decider.js';
 import { taskStreamId } from '../domain/task/events.js';
@@ -353,7 +353,7 @@ export class JobScheduler {
     const at = this.deps.clock.now();
     await Promise.all(rows.map((r) => {
       const ack = acknowledged.find((a) => a.party.role === String(r.f_role) && a.party.partyId === String(r.f_party_id));
-      const rowReason = ack ? `${reason}; ${stopAcknowledgement(ack.stoppedTasks)}` : reason;
+      const rowReason = ack ? `${reason}; ${stopOutcome(ack.stoppedTasks, ack.unansweredTasks)}` : reason;
       return handleCommand(this.deps.store, jobStreamId(String(r.f_job_id), String(r.f_role), String(r.f_party_id)), jobDecider, { type: 'CancelJob', data: { reason: rowReason, at } });
     }));
     // Cluster mode: the other parties' nodes learn the end like any other job status change.

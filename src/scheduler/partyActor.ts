@@ -66,6 +66,8 @@ export interface TaskResult {
 export interface StopAck {
   readonly party: PartyRef;
   readonly stoppedTasks: string[];
+  /** Tasks whose stop the party never acknowledged (a remote party unreachable until the stop gave up). */
+  readonly unansweredTasks?: string[];
 }
 
 interface RunningTask {

@@ -12,6 +12,7 @@ import type { Outbox } from '../../src/federation/outbox.js';
 import type { PartyCommand } from '../../src/federation/commands.js';
 import { RemoteTasks } from '../../src/federation/remoteTasks.js';
 import type { JobRow } from '../../projections/jobs/query.js';
+import { stopOutcome } from '../../src/domain/job/events.js';
 
 const silent = pino({ level: 'silent' });
 const guest = { role: 'guest', partyId: '9999' };
@@ -120,6 +121,31 @@ test('a stop is acknowledged per party: the local party by its actor, a remote p
   assert.equal(sent.filter((c) => c.kind === 'stopTask').map((c) => c.request.header!.destinationPartyId), ['10000']);
   assert.equal(hostAck, { party: { role: 'host', partyId: '10000' }, stoppedTasks: ['j1_hetero_lr_0'] });
   assert.equal(arbiterAck.stoppedTasks, [], 'a party that ran nothing acknowledges with no task');
+});
+
+test('a stop a remote party never acknowledges gives up: the stop ends, and its answer names the unanswered tasks', async () => {
+  // An outbox that never gets an answer for StopTask: it gives up when the sender's limit elapses, as the real one does.
+  const options: unknown[] = [];
+  const outbox = {
+    send: (c: PartyCommand, o: { giveUpAfterMs?: number } = {}) => {
+      if (c.kind !== 'stopTask') return Promise.resolve({ messageId: '', duplicate: false, retcode: 0, retmsg: 'success' });
+      options.push(o);
+      return o.giveUpAfterMs === undefined ? new Promise(() => {}) : new Promise((_, reject) => setTimeout(() => reject(new Error('gave up')), o.giveUpAfterMs));
+    },
+  } as unknown as Outbox;
+  const local = { runTask: async () => ({}) as any, stopJob: async () => ({ party: guest, stoppedTasks: [] }) };
+  const tasks = new RemoteTasks('9999', local, outbox, undefined, undefined, undefined, 30);
+  const job = new AbortController();
+  const running = tasks.runTask({ jobId: 'j1' } as any, { name: 'hetero_lr_0' } as any, { role: 'host', partyId: 10000 } as any, job.signal);
+  await new Promise((r) => setTimeout(r, 10));
+  job.abort();
+  await running;
+  const ack = await Promise.race([tasks.stopJob('j1', host, 'stopped by user'), new Promise((r) => setTimeout(() => r('still waiting'), 2_000))]);
+  assert.equal(options, [{ giveUpAfterMs: 30 }]);
+  assert.equal(ack, { party: host, stoppedTasks: [], unansweredTasks: ['j1_hetero_lr_0'] });
+  assert.is(stopOutcome([], ['j1_hetero_lr_0']), 'stop not acknowledged: tasks j1_hetero_lr_0 (the party did not acknowledge them)');
+  assert.is(stopOutcome(['a'], ['b']), 'stop acknowledged: tasks a stopped; stop not acknowledged: tasks b (the party did not acknowledge them)');
+  assert.is(stopOutcome(['a']), 'stop acknowledged: tasks a stopped');
 });
 
 test.run();

@@ -67,6 +67,13 @@ export function stopAcknowledgement(stoppedTasks: readonly string[]): string {
   return `stop acknowledged: ${stoppedTasks.length ? `tasks ${stoppedTasks.join(', ')} stopped` : 'no task was running'}`;
 }
 
+/** What a party answered to a stop, including the tasks whose stop it never acknowledged. */
+export function stopOutcome(stoppedTasks: readonly string[], unansweredTasks: readonly string[] = []): string {
+  if (!unansweredTasks.length) return stopAcknowledgement(stoppedTasks);
+  const answered = stoppedTasks.length ? `${stopAcknowledgement(stoppedTasks)}; ` : '';
+  return `${answered}stop not acknowledged: tasks ${unansweredTasks.join(', ')} (the party did not acknowledge them)`;
+}
+
 export function jobStreamId(jobId: string, role: string, partyId: string | number): string {
   return `job-${jobId}-${role}-${partyId}`;
 }

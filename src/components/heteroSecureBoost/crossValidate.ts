@@ -8,6 +8,7 @@ import { partitionedTableOf } from '../../compute/compute.js';
 import { columnarTable, takeRows, takeUnloaded } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { scoped } from './scope.js';
+import { storedLabels } from './storedBinning.js';
 import { boostingValidator } from './validation.js';
 import { readValidationParam } from '../validation/validationParam.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
@@ -56,7 +57,7 @@ export async function crossValidateBoost(input: ComponentInput, ctx: ComponentCo
   const keys = table.columns ? table.columns.keys : table.rows.map(([k]) => k);
   const folds = input.role === 'guest' ? kFold(keys.length, cv) : [];
   const stored = table.columns && partitionedTableOf(table.columns);
-  const labels = stored ? (stored.labels() ?? (keys.length ? [undefined] : []))
+  const labels = stored ? (storedLabels(table.columns!, stored) ?? (keys.length ? [undefined] : []))
     : table.columns ? (table.columns.labels ?? (keys.length ? [undefined] : [])) : table.rows.map(([, i]) => i.label);
   const evalType: EvalType = p.taskType === 'regression' ? 'regression' : new Set(labels).size > 2 ? 'multi' : 'binary';
   const metrics = validationMetrics(evalType, p.metrics);

@@ -14,7 +14,7 @@ import type { BoostingTreeParam } from './params.js';
 import { predictColumnsFor, resultRow } from './predictResult.js';
 import { BOOSTING, type Peers, sitename } from './protocol.js';
 import { columnsOf, readStoredBoosting, type StoredBoosting } from './storedModel.js';
-import { placesOf } from './storedBinning.js';
+import { placesOf, storedLabels } from './storedBinning.js';
 import { sameIds } from './trainData.js';
 import { nodeKey, ownDirections, rawScores } from './treeWalk.js';
 
@@ -137,7 +137,7 @@ export async function predictFromModel(input: ComponentInput, ctx: ComponentCont
     // A big stored table: its own directions a piece at a time, its labels alone (never its features).
     const stored = table.columns && partitionedTableOf(table.columns);
     const own = stored ? directionsOfStored(model, self, table.schema.header, stored, n) : directionsOfColumns(model, self, table.schema.header, cols.features, n);
-    const labels = stored ? stored.labels() : cols.labels;
+    const labels = stored ? storedLabels(table.columns!, stored) : cols.labels;
     const scores = scoresFrom(model, self, own, n, hosts);
     const columns = predictColumnsFor(model, cols.keys, labels ?? null, (i) => scores[i]!, p.threshold, type);
     const data: DataTable = columns

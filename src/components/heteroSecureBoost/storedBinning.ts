@@ -2,16 +2,17 @@
 // computing API: the table's doubles are never whole in memory, only its bins (one byte per value at
 // bin_num ≤ 127: 10M rows × 20 features are 200 MB of bins against 1.6 GB of doubles). The split
 // points are binColumn's to the bit:
-//   pass 1     checks every value (the same error for the same first bad feature) and counts, per
-//              feature, the present values, the negative ones and the -0s;
-//   passes 2–5 the present values at binColumn's ranks ⌈k·n/bin_num⌉ − 1 (rankSelect.ts
-//              `valuesAtRanks`: a radix select over the pieces); a zero there takes the sign a
+//   passes 1–4 the present values at binColumn's ranks ⌈k·n/bin_num⌉ − 1 (rankSelect.ts
+//              `valuesAtRanks`: a radix select over the pieces); its first pass also checks every
+//              value (the same error for the same first bad feature) and counts, per feature, the
+//              present values, the negative ones and the -0s: a zero at a rank takes the sign a
 //              typed-array sort gives that rank (all -0s before all +0s);
 //   last pass  every value binned against those points into the narrow bin columns.
 // With `index` (a host whose rows are in another order than the guest's ids), instance i is stored
 // row index[i]: the rows no instance names are left out of the quantiles, as binColumns's gather
 // leaves them out.
 import type { PartitionedTable } from '../../compute/compute.js';
+import type { InstanceColumns } from '../columns.js';
 import { valuesAtRanks } from '../../compute/rankSelect.js';
 import { binIndexes, bisectLeft, isMissing, MISSING_BIN, notNumeric, type FeatureBins, type MissingSettings } from './binning.js';
 
@@ -48,7 +49,8 @@ export function binStoredTable(table: PartitionedTable, width: number, binNum: n
   const negativeZeros = new Float64Array(width);
   const bad = new Uint8Array(width);
   const kept = (r: number) => !place || place[r]! >= 0;
-  table.forEachPiece(({ from, to, features }) => {
+  /** binColumn's check of every value, and the counts: on the first scan only (rankSelect's counting pass). */
+  const check = (from: number, to: number, features: readonly Float64Array[]) => {
     for (let f = 0; f < width; f++) {
       const column = features[f]!;
       let n = 0;
@@ -67,17 +69,17 @@ export function binStoredTable(table: PartitionedTable, width: number, binNum: n
       negative[f] += neg;
       negativeZeros[f] += negZero;
     }
-  }, pieceRows);
-  // binColumns checks feature after feature: the first bad one is the one it names.
-  const firstBad = bad.indexOf(1);
-  if (firstBad >= 0) throw notNumeric(firstBad);
+  };
 
   // The scan rankSelect reads: each piece's values with the missing ones (and rows no instance
   // names) as NaN, which it skips. NaN is already NaN: only those cases need a copy.
   const masks = missing.zeroAsMissing && missing.useMissing || place !== undefined;
   let scratch: Float64Array[] = [];
-  const scan = (visit: (features: readonly Float64Array[]) => void) =>
+  let scans = 0;
+  const scan = (visit: (features: readonly Float64Array[]) => void) => {
+    const first = scans++ === 0;
     table.forEachPiece(({ from, to, features }) => {
+      if (first) check(from, to, features);
       if (!masks) return visit(features);
       if (scratch.length === 0 || scratch[0]!.length < to - from) scratch = Array.from({ length: width }, () => new Float64Array(to - from));
       const out = scratch.map((s) => s.subarray(0, to - from));
@@ -88,10 +90,17 @@ export function binStoredTable(table: PartitionedTable, width: number, binNum: n
       }
       visit(out);
     }, pieceRows);
+  };
+  // After the first scan (rankSelect asks for the ranks then, before any value is used): binColumns
+  // checks feature after feature, so the first bad one is the one it names.
+  const checked = () => {
+    const firstBad = bad.indexOf(1);
+    if (firstBad >= 0) throw notNumeric(firstBad);
+  };
   const columns = Array.from({ length: width }, (_, f) => f);
   // binColumn's ranks of its sorted present values: ⌈k·n/bin_num⌉ − 1, k = 1..bin_num.
   const ranksOf = (_: number, n: number) => (n === 0 ? [] : Array.from({ length: binNum }, (_, k) => Math.max(0, Math.ceil(((k + 1) * n) / binNum) - 1)));
-  const { values, counts } = valuesAtRanks(scan, columns, ranksOf, collectLimit);
+  const { values, counts } = valuesAtRanks(scan, columns, (i, n) => (checked(), ranksOf(i, n)), collectLimit);
   const splitPoints = columns.map((f) => {
     const n = present[f]!;
     if (counts[f] !== n) throw new Error(`HeteroSecureBoost: feature ${f} has ${counts[f]} values in the quantile passes, ${n} in the first`);
@@ -121,4 +130,15 @@ export function binStoredTable(table: PartitionedTable, width: number, binNum: n
     }
   }, pieceRows);
   return { splitPoints, binOf };
+}
+
+const labelsRead = new WeakMap<InstanceColumns, Float64Array | undefined>();
+
+/**
+ * The labels of a stored table's columns, read once per columns (a pass over every partition): the
+ * evaluation type, the guest's training and the predict output read the same ones.
+ */
+export function storedLabels(columns: InstanceColumns, table: PartitionedTable): Float64Array | undefined {
+  if (!labelsRead.has(columns)) labelsRead.set(columns, table.labels());
+  return labelsRead.get(columns);
 }

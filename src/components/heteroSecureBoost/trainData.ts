@@ -11,7 +11,7 @@ import type { DataTable, Instance } from '../contract.js';
 import { RowsById } from '../heteroLR/lrColumns.js';
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
 import { binColumns, binFeatures, notNumeric, type FeatureBins, type MissingSettings } from './binning.js';
-import { binStoredTable, placesOf } from './storedBinning.js';
+import { binStoredTable, placesOf, storedLabels } from './storedBinning.js';
 
 export interface BoostInput {
   readonly keys: readonly string[];
@@ -45,7 +45,7 @@ export function guestInput(table: DataTable<Instance>, binNum: number, missing: 
   const width = table.schema.header.length;
   const stored = storedTableOf(table, width);
   if (stored && (stored.labelled || stored.count === 0)) {
-    return { keys: table.columns!.keys, labels: stored.labels() ?? new Float64Array(0), bins: binStoredTable(stored, width, binNum, missing) };
+    return { keys: table.columns!.keys, labels: storedLabels(table.columns!, stored) ?? new Float64Array(0), bins: binStoredTable(stored, width, binNum, missing) };
   }
   const cols = instanceColumns(table);
   if (cols && (cols.labels || cols.keys.length === 0)) {

@@ -14,6 +14,7 @@ import type { BoostingTreeParam } from './params.js';
 import { predictFromModel } from './predict.js';
 import { BOOSTING, type Peers } from './protocol.js';
 import { scoped } from './scope.js';
+import { storedLabels } from './storedBinning.js';
 
 export interface RoundStatus {
   improved: boolean;
@@ -36,7 +37,7 @@ export function evalTypeOf(p: BoostingTreeParam, input: ComponentInput): EvalTyp
   // A columnar table's labels are read from its column (issue 17: its rows are never built); a big
   // stored table's from its partitions, without its features.
   const stored = table?.columns && partitionedTableOf(table.columns);
-  const labels = stored ? (stored.labels() ?? (stored.count ? [undefined] : []))
+  const labels = stored ? (storedLabels(table!.columns!, stored) ?? (stored.count ? [undefined] : []))
     : table?.columns ? (table.columns.labels ?? (table.columns.keys.length ? [undefined] : [])) : (table?.rows.map(([, i]) => i.label) ?? []);
   return new Set(labels).size > 2 ? 'multi' : 'binary';
 }

@@ -166,3 +166,41 @@ function valueOfKey(high: number, low: number): number {
   word[0] = negative ? ~low : low;
   return double[0]!;
 }
+
+/**
+ * For each of `columns`, its values at the ranks `ranksOf(i, n)` names once its count n of non-NaN
+ * values is known (each rank in [0, n)), with that count: nearestRankQuantiles's passes for a caller
+ * whose ranks are not ⌈q·n⌉ − 1 of a shared q (HeteroSecureBoost's ⌈k·n/bin_num⌉ − 1, which q = k/bin_num
+ * rounds differently). A rank among the zeros gives the zero of that rank in column order.
+ */
+export function valuesAtRanks(scan: Scan, columns: readonly number[], ranksOf: (i: number, n: number) => readonly number[], collectLimit = COLLECT_LIMIT): { values: number[][]; counts: number[] } {
+  const first = columns.map(() => ({ counts: new Uint32Array(DIGITS), n: 0, negative: 0, zeros: 0 }));
+  scan((features) => {
+    columns.forEach((c, i) => countTopDigits(features[c]!, first[i]!));
+  });
+  const values = columns.map(() => [] as number[]);
+  const pending: Target[] = [];
+  columns.forEach((column, i) => {
+    const { counts, n, negative, zeros } = first[i]!;
+    ranksOf(i, n).forEach((rank, k) => {
+      if (!(Number.isInteger(rank) && rank >= 0 && rank < n)) throw new Error(`rankSelect: rank ${rank} of column ${column} is not in [0, ${n})`);
+      const target: Target = { column, slot: [i, k], rank, mode: 'zero', digits: 0, high: 0, low: 0, filled: 0 };
+      if (rank >= negative && rank < negative + zeros) target.rank = rank - negative;
+      else narrow(target, counts, collectLimit);
+      pending.push(target);
+    });
+  });
+  while (pending.some((t) => t.value === undefined)) {
+    const open = pending.filter((t) => t.value === undefined);
+    scan((features) => {
+      for (const t of open) if (t.value === undefined) visitTarget(t, features[t.column]!);
+    });
+    for (const t of open) {
+      if (t.mode === 'collect') t.value = t.collected!.sort()[t.rank]!;
+      else if (t.mode === 'count') narrow(t, t.counts!, collectLimit);
+      else if (t.value === undefined) throw new Error(`rankSelect: zero ${t.rank} of column ${t.column} not found`);
+    }
+  }
+  for (const { slot: [i, k], value } of pending) values[i]![k] = value!;
+  return { values, counts: first.map((f) => f.n) };
+}

@@ -57,11 +57,11 @@ function splitPointsOfSorted(sorted: Float64Array, binNum: number): number[] {
 }
 
 /** An empty bin-index array of the narrowest type for bins 0..binNum−1 and MISSING_BIN. */
-function binIndexes(binNum: number, n: number): BinIndexes {
+export function binIndexes(binNum: number, n: number): BinIndexes {
   return binNum <= 127 ? new Int8Array(n) : binNum <= 32767 ? new Int16Array(n) : new Int32Array(n);
 }
 
-const notNumeric = (f: number) => new Error(`HeteroSecureBoost: feature ${f} has a missing or non-numeric value (set use_missing to learn where missing values go)`);
+export const notNumeric = (f: number) => new Error(`HeteroSecureBoost: feature ${f} has a missing or non-numeric value (set use_missing to learn where missing values go)`);
 
 /**
  * Split points and bin indexes of one feature column (feature `f`, for the error): the values are

@@ -4,9 +4,11 @@
 // `fold<k>.`, then predict the fold's train rows and test rows, and the guest logs FATE's evaluation
 // under `train_fold_<k>` and `validate_fold_<k>`. Fold k's loss curve is `train`/`loss.<k>`. Like
 // FATE, a CV task outputs no model and no data.
-import { columnarTable, takeRows } from '../columns.js';
+import { partitionedTableOf } from '../../compute/compute.js';
+import { columnarTable, takeRows, takeUnloaded } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { scoped } from './scope.js';
+import { storedLabels } from './storedBinning.js';
 import { boostingValidator } from './validation.js';
 import { readValidationParam } from '../validation/validationParam.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
@@ -33,7 +35,8 @@ function foldTable(t: DataTable<Instance>): (keys: readonly string[]) => DataTab
         if (i === undefined) throw unknownId(k);
         return i;
       });
-      return columnarTable(t.schema, takeRows(cols, index));
+      // A big stored table's fold stays unread (its rows read a piece at a time when trained on).
+      return columnarTable(t.schema, takeUnloaded(cols, index) ?? takeRows(cols, index));
     };
   }
   const byKey = new Map(t.rows);
@@ -53,7 +56,9 @@ export async function crossValidateBoost(input: ComponentInput, ctx: ComponentCo
   const subset = foldTable(table);
   const keys = table.columns ? table.columns.keys : table.rows.map(([k]) => k);
   const folds = input.role === 'guest' ? kFold(keys.length, cv) : [];
-  const labels = table.columns ? (table.columns.labels ?? (keys.length ? [undefined] : [])) : table.rows.map(([, i]) => i.label);
+  const stored = table.columns && partitionedTableOf(table.columns);
+  const labels = stored ? (storedLabels(table.columns!, stored) ?? (keys.length ? [undefined] : []))
+    : table.columns ? (table.columns.labels ?? (keys.length ? [undefined] : [])) : table.rows.map(([, i]) => i.label);
   const evalType: EvalType = p.taskType === 'regression' ? 'regression' : new Set(labels).size > 2 ? 'multi' : 'binary';
   const metrics = validationMetrics(evalType, p.metrics);
   for (let f = 0; f < cv.nSplits; f++) {

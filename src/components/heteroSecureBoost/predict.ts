@@ -2,7 +2,10 @@
 // The guest sends the ids to predict; each host answers, for every split node of its own in every
 // tree, which way each row goes (one byte per row) — nothing else, and it receives nothing but the
 // ids, which it holds already (intersection). The guest then walks every tree with its own splits and
-// those answers, and adds the leaf weights, which only it holds.
+// those answers, and adds the leaf weights, which only it holds. A big stored table (values unread,
+// storedColumns.ts) is walked a piece at a time through the computing API: only the directions (a
+// byte per row and split node), the scores and the labels are whole, never the features.
+import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
 import { columnsFromRows, type InstanceColumns } from '../columns.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
 import { RowsById } from '../heteroLR/lrColumns.js';
@@ -11,6 +14,8 @@ import type { BoostingTreeParam } from './params.js';
 import { predictColumnsFor, resultRow } from './predictResult.js';
 import { BOOSTING, type Peers, sitename } from './protocol.js';
 import { columnsOf, readStoredBoosting, type StoredBoosting } from './storedModel.js';
+import { placesOf, storedLabels } from './storedBinning.js';
+import { sameIds } from './trainData.js';
 import { nodeKey, ownDirections, rawScores } from './treeWalk.js';
 
 export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
@@ -42,6 +47,29 @@ export function directionsOfColumns(model: StoredBoosting, site: string, header:
   });
 }
 
+/**
+ * directionsOfColumns over a stored table read a piece at a time: instance place[r] is stored row r
+ * (rows at −1 are no instance's), or instance r without `place`.
+ */
+export function directionsOfStored(model: StoredBoosting, site: string, header: readonly string[], table: PartitionedTable, n: number, place?: Int32Array): HostDirections {
+  const cols = columnsOf(model, header);
+  const out: HostDirections = new Map();
+  for (const key of ownDirections(model, site, 0, () => undefined).keys()) out.set(key, new Uint8Array(n));
+  if (out.size === 0) return out;
+  table.forEachPiece(({ from, to, features }) => {
+    const piece = ownDirections(model, site, to - from, (r, fid) => {
+      const c = cols.get(fid);
+      return c === undefined ? undefined : features[c]?.[r];
+    });
+    for (const [key, bits] of piece) {
+      const all = out.get(key)!;
+      if (!place) all.set(bits, from);
+      else for (let r = from; r < to; r++) if (place[r]! >= 0) all[place[r]!] = bits[r - from]!;
+    }
+  });
+  return out;
+}
+
 /** Raw scores of every row: the guest's own splits from its rows, the hosts' from their answers. */
 export function guestScores(model: StoredBoosting, self: string, header: readonly string[], rows: readonly (readonly number[])[], hosts: ReadonlyMap<string, HostDirections>): number[][] {
   return scoresFrom(model, self, directionsFor(model, self, header, rows), rows.length, hosts);
@@ -70,11 +98,19 @@ export async function predictFromModel(input: ComponentInput, ctx: ComponentCont
   if (input.role === 'host') {
     const self: PartyRef = { role: 'host', partyId: input.partyId };
     const ids = (await ctx.federation.get(BOOSTING + 'predict_data', tag, peers.guest)) as string[];
+    const stored = table.columns && partitionedTableOf(table.columns);
+    if (stored) {
+      const same = sameIds(ids, table.columns!.keys);
+      // An id named twice (never by an intersected guest) is answered from the columns loaded whole.
+      const place = same ? undefined : placesOf(new RowsById(table.columns!, 'HeteroSecureBoost').indexes(ids), stored.count);
+      if (same || place) {
+        const dirs = directionsOfStored(model, sitename(self), table.schema.header, stored, ids.length, place);
+        await ctx.federation.remote(BOOSTING + 'predict_data_by_host', tag, dirs, [peers.guest]);
+        return { model: buffers, modelModule: 'HeteroSecureBoost' };
+      }
+    }
     if (cols) {
-      const own = cols.keys;
-      let same = ids.length === own.length;
-      for (let i = 0; same && i < ids.length; i++) same = ids[i] === own[i];
-      const index = same ? undefined : new RowsById(cols, 'HeteroSecureBoost').indexes(ids);
+      const index = sameIds(ids, cols.keys) ? undefined : new RowsById(cols, 'HeteroSecureBoost').indexes(ids);
       const dirs = directionsOfColumns(model, sitename(self), table.schema.header, cols.features, ids.length, index);
       await ctx.federation.remote(BOOSTING + 'predict_data_by_host', tag, dirs, [peers.guest]);
       return { model: buffers, modelModule: 'HeteroSecureBoost' };
@@ -98,11 +134,15 @@ export async function predictFromModel(input: ComponentInput, ctx: ComponentCont
   if (cols) {
     const self = sitename(peers.guest);
     const n = cols.keys.length;
-    const scores = scoresFrom(model, self, directionsOfColumns(model, self, table.schema.header, cols.features, n), n, hosts);
-    const columns = predictColumnsFor(model, cols.keys, cols.labels ?? null, (i) => scores[i]!, p.threshold, type);
+    // A big stored table: its own directions a piece at a time, its labels alone (never its features).
+    const stored = table.columns && partitionedTableOf(table.columns);
+    const own = stored ? directionsOfStored(model, self, table.schema.header, stored, n) : directionsOfColumns(model, self, table.schema.header, cols.features, n);
+    const labels = stored ? storedLabels(table.columns!, stored) : cols.labels;
+    const scores = scoresFrom(model, self, own, n, hosts);
+    const columns = predictColumnsFor(model, cols.keys, labels ?? null, (i) => scores[i]!, p.threshold, type);
     const data: DataTable = columns
       ? predictColumnsTable(schema, columns)
-      : { schema, rows: cols.keys.map((key, i) => [key, resultRow(model, scores[i]!, p.threshold, cols.labels?.[i], type)]) };
+      : { schema, rows: cols.keys.map((key, i) => [key, resultRow(model, scores[i]!, p.threshold, labels?.[i], type)]) };
     return { data, model: buffers, modelModule: 'HeteroSecureBoost' };
   }
   const scores = guestScores(model, sitename(peers.guest), table.schema.header, table.rows.map(([, inst]) => inst.features), hosts);

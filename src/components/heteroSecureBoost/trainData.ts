@@ -3,11 +3,15 @@
 // columns — no row object, no array per row — into one narrow typed array of bin indexes per feature
 // (binning.ts); histograms and splits then run on those and the gradient arrays only. A row table is
 // turned into columns first (`columnsFromRows`), so both kinds train the same trees to the last bit;
-// rows that are not plain instances of one width keep the row reader and its errors.
+// rows that are not plain instances of one width keep the row reader and its errors. A big stored
+// table (its values unread: storedColumns.ts) is binned a piece at a time through the computing API
+// (storedBinning.ts): its values are never loaded whole, only its bins and labels are kept.
 import { columnsFromRows, type InstanceColumns } from '../columns.js';
 import type { DataTable, Instance } from '../contract.js';
 import { RowsById } from '../heteroLR/lrColumns.js';
-import { binColumns, binFeatures, type FeatureBins, type MissingSettings } from './binning.js';
+import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
+import { binColumns, binFeatures, notNumeric, type FeatureBins, type MissingSettings } from './binning.js';
+import { binStoredTable, placesOf, storedLabels } from './storedBinning.js';
 
 export interface BoostInput {
   readonly keys: readonly string[];
@@ -29,9 +33,20 @@ function headerColumns(cols: InstanceColumns, width: number): readonly Float64Ar
   return cols.features.length === width ? cols.features : cols.features.slice(0, width);
 }
 
+/** The stored table behind a table's columns whose values are unread, with at least the header's width (else the error headerColumns gives). */
+function storedTableOf(table: DataTable<Instance>, width: number): PartitionedTable | undefined {
+  const stored = table.columns && partitionedTableOf(table.columns);
+  if (stored && stored.count > 0 && stored.width < width) throw notNumeric(stored.width);
+  return stored;
+}
+
 /** The guest's ids, labels and bins, in its table's order. */
 export function guestInput(table: DataTable<Instance>, binNum: number, missing: MissingSettings): BoostInput {
   const width = table.schema.header.length;
+  const stored = storedTableOf(table, width);
+  if (stored && (stored.labelled || stored.count === 0)) {
+    return { keys: table.columns!.keys, labels: storedLabels(table.columns!, stored) ?? new Float64Array(0), bins: binStoredTable(stored, width, binNum, missing) };
+  }
   const cols = instanceColumns(table);
   if (cols && (cols.labels || cols.keys.length === 0)) {
     return { keys: cols.keys, labels: cols.labels ?? new Float64Array(0), bins: binColumns(headerColumns(cols, width), binNum, missing) };
@@ -48,13 +63,19 @@ export function guestInput(table: DataTable<Instance>, binNum: number, missing: 
 /** A host's bins of the instances the guest names, in the guest's order. */
 export function hostInput(table: DataTable<Instance>, ids: readonly string[], binNum: number, missing: MissingSettings): BoostInput {
   const width = table.schema.header.length;
+  const stored = storedTableOf(table, width);
+  if (stored) {
+    const own = table.columns!.keys;
+    if (sameIds(ids, own)) return { keys: ids, bins: binStoredTable(stored, width, binNum, missing) };
+    const index = new RowsById(table.columns!, 'HeteroSecureBoost').indexes(ids);
+    const place = placesOf(index, stored.count);
+    // An id named twice (never by an intersected guest) is binned from the columns loaded whole.
+    if (place) return { keys: ids, bins: binStoredTable(stored, width, binNum, missing, place, ids.length) };
+  }
   const cols = instanceColumns(table);
   if (cols) {
     // Intersected tables are in the same key order on both sides: then the columns are used as they are.
-    const own = cols.keys;
-    let same = ids.length === own.length;
-    for (let i = 0; same && i < ids.length; i++) same = ids[i] === own[i];
-    const index = same ? undefined : new RowsById(cols, 'HeteroSecureBoost').indexes(ids);
+    const index = sameIds(ids, cols.keys) ? undefined : new RowsById(cols, 'HeteroSecureBoost').indexes(ids);
     return { keys: ids, bins: binColumns(headerColumns(cols, width), binNum, missing, index) };
   }
   const byKey = new Map(table.rows);
@@ -64,4 +85,11 @@ export function hostInput(table: DataTable<Instance>, ids: readonly string[], bi
     return inst.features;
   });
   return { keys: ids, bins: binFeatures(rows, width, binNum, missing) };
+}
+
+/** Whether the guest's ids are the host's own, in its order. */
+export function sameIds(ids: readonly string[], own: readonly string[]): boolean {
+  let same = ids.length === own.length;
+  for (let i = 0; same && i < ids.length; i++) same = ids[i] === own[i];
+  return same;
 }

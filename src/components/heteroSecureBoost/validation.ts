@@ -5,6 +5,7 @@
 // name `iteration_r` (`fold_k.iteration_r` in cross-validation). With early_stopping_rounds the
 // guest keeps FATE's performance recorder and tells each host (validation_status) only whether the
 // best performance improved and whether to stop; every party then keeps its model of the best round.
+import { partitionedTableOf } from '../../compute/compute.js';
 import type { ComponentContext, ComponentInput, DataTable, Instance, ModelBuffers } from '../contract.js';
 import { decisiveResults, type EvalType, evaluateRows, firstSingleValueMetric, validationMetrics } from '../validation/evaluate.js';
 import { PerformanceRecorder } from '../validation/performanceRecorder.js';
@@ -13,6 +14,7 @@ import type { BoostingTreeParam } from './params.js';
 import { predictFromModel } from './predict.js';
 import { BOOSTING, type Peers } from './protocol.js';
 import { scoped } from './scope.js';
+import { storedLabels } from './storedBinning.js';
 
 export interface RoundStatus {
   improved: boolean;
@@ -32,8 +34,11 @@ export const NO_HOOK: RoundHook = { after: async () => NOTHING };
 export function evalTypeOf(p: BoostingTreeParam, input: ComponentInput): EvalType {
   if (p.taskType === 'regression') return 'regression';
   const table = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
-  // A columnar table's labels are read from its column (issue 17: its rows are never built).
-  const labels = table?.columns ? (table.columns.labels ?? (table.columns.keys.length ? [undefined] : [])) : (table?.rows.map(([, i]) => i.label) ?? []);
+  // A columnar table's labels are read from its column (issue 17: its rows are never built); a big
+  // stored table's from its partitions, without its features.
+  const stored = table?.columns && partitionedTableOf(table.columns);
+  const labels = stored ? (storedLabels(table!.columns!, stored) ?? (stored.count ? [undefined] : []))
+    : table?.columns ? (table.columns.labels ?? (table.columns.keys.length ? [undefined] : [])) : (table?.rows.map(([, i]) => i.label) ?? []);
   return new Set(labels).size > 2 ? 'multi' : 'binary';
 }
 

@@ -45,38 +45,11 @@ interface Target {
  * order (0 when n is 0). `collectLimit` is for tests (a small one forces the counting passes).
  */
 export function nearestRankQuantiles(scan: Scan, columns: readonly number[], qs: readonly number[], collectLimit = COLLECT_LIMIT): number[][] {
-  const out = columns.map(() => qs.map(() => 0));
-  const first = columns.map(() => ({ counts: new Uint32Array(DIGITS), n: 0, negative: 0, zeros: 0 }));
-  scan((features) => {
-    columns.forEach((c, i) => countTopDigits(features[c]!, first[i]!));
-  });
-  const pending: Target[] = [];
-  columns.forEach((column, i) => {
-    const { counts, n, negative, zeros } = first[i]!;
-    if (n === 0) return;
-    qs.forEach((q, k) => {
-      const rank = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
-      // A q that is not a number has no rank: nearestRankQuantiles reads values[NaN], undefined.
-      if (Number.isNaN(rank)) return void (out[i]![k] = undefined as unknown as number);
-      const target: Target = { column, slot: [i, k], rank, mode: 'zero', digits: 0, high: 0, low: 0, filled: 0 };
-      if (rank >= negative && rank < negative + zeros) target.rank = rank - negative;
-      else narrow(target, counts, collectLimit);
-      pending.push(target);
-    });
-  });
-  while (pending.some((t) => t.value === undefined)) {
-    const open = pending.filter((t) => t.value === undefined);
-    scan((features) => {
-      for (const t of open) if (t.value === undefined) visitTarget(t, features[t.column]!);
-    });
-    for (const t of open) {
-      if (t.mode === 'collect') t.value = t.collected!.sort()[t.rank]!;
-      else if (t.mode === 'count') narrow(t, t.counts!, collectLimit);
-      else if (t.value === undefined) throw new Error(`rankSelect: zero ${t.rank} of column ${t.column} not found`);
-    }
-  }
-  for (const { slot: [i, k], value } of pending) out[i]![k] = value!;
-  return out;
+  // A q that is not a number has no rank: the in-memory code reads values[NaN], undefined.
+  const ranked = qs.flatMap((q, k) => (Number.isNaN(q) ? [] : [k]));
+  const rankOf = (q: number, n: number): number => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+  const { values, counts } = valuesAtRanks(scan, columns, (_, n) => (n === 0 ? [] : ranked.map((k) => rankOf(qs[k]!, n))), collectLimit);
+  return columns.map((_, i) => qs.map((q, k) => (counts[i] === 0 ? 0 : Number.isNaN(q) ? (undefined as unknown as number) : values[i]![ranked.indexOf(k)]!)));
 }
 
 /** The first pass over a piece of one column: counts by the key's top digit, negatives, zeros. */

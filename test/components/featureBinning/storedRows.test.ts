@@ -44,6 +44,9 @@ function withNaN(table: DataTable<Instance>): DataTable<Instance> {
   };
 }
 
+/** Equal texts, told without a diff (uvu's diff of two long texts takes minutes). */
+const same = (actual: string, expected: string, what: string) => assert.ok(actual === expected, `${what} differ from the in-memory run's`);
+
 type Binning = typeof heteroFeatureBinning;
 
 async function run(component: Binning, params: Record<string, unknown>, guest: DataTable, host: DataTable, model?: { guest: ComponentOutput['model']; host: ComponentOutput['model'] }) {
@@ -94,11 +97,11 @@ for (const [nan, prepare] of [['', (x: DataTable<Instance>) => x], [' with NaN c
       const host = stored('host', hostRows);
       const loadedBefore = storedRowsLoadedWhole();
       const fromStore = await run(streamed, params, guest.table, host.table);
-      assert.is(exact(fromStore.log), exact(inMemory.log));
-      assert.is(exact(fromStore.guest.model), exact(inMemory.guest.model));
-      assert.is(exact(fromStore.host.model), exact(inMemory.host.model));
-      assert.is(written('guestOut', fromStore.guest), written('guestExpected', inMemory.guest));
-      assert.is(written('hostOut', fromStore.host), written('hostExpected', inMemory.host));
+      same(exact(fromStore.log), exact(inMemory.log), 'messages');
+      same(exact(fromStore.guest.model), exact(inMemory.guest.model), "the guest's models");
+      same(exact(fromStore.host.model), exact(inMemory.host.model), "the host's models");
+      same(written('guestOut', fromStore.guest), written('guestExpected', inMemory.guest), 'the guest output rows');
+      same(written('hostOut', fromStore.host), written('hostExpected', inMemory.host), 'the host output rows');
       assert.is(storedRowsLoadedWhole(), loadedBefore, 'a stored input was loaded whole');
       assert.ok(partitionedTableOf(guest.columns) && partitionedTableOf(host.columns), 'a stored input was loaded whole');
 
@@ -107,8 +110,8 @@ for (const [nan, prepare] of [['', (x: DataTable<Instance>) => x], [' with NaN c
       const predicted = await run(streamed, {}, guest.table, host.table, model);
       const predictedInMemory = await run(heteroFeatureBinning, {}, guestRows, hostRows, model);
       assert.is(predicted.log.length, 0);
-      assert.is(written('guestPredicted', predicted.guest), written('guestPredictedExpected', predictedInMemory.guest));
-      assert.is(written('hostPredicted', predicted.host), written('hostPredictedExpected', predictedInMemory.host));
+      same(written('guestPredicted', predicted.guest), written('guestPredictedExpected', predictedInMemory.guest), 'the guest predicted rows');
+      same(written('hostPredicted', predicted.host), written('hostPredictedExpected', predictedInMemory.host), 'the host predicted rows');
       assert.is(storedRowsLoadedWhole(), loadedBefore, 'a stored input was loaded whole');
     });
   }
@@ -122,13 +125,13 @@ t('given breast stored, when binned under Paillier a piece at a time, then both 
   const host = stored('host', tables.host);
   const loadedBefore = storedRowsLoadedWhole();
   const fromStore = await run(streamed, params, guest.table, host.table);
-  assert.is(exact(fromStore.guest.model), exact(inMemory.guest.model));
-  assert.is(exact(fromStore.host.model), exact(inMemory.host.model));
-  assert.is(written('guestOut', fromStore.guest), written('guestExpected', inMemory.guest));
+  same(exact(fromStore.guest.model), exact(inMemory.guest.model), "the guest's models");
+  same(exact(fromStore.host.model), exact(inMemory.host.model), "the host's models");
+  same(written('guestOut', fromStore.guest), written('guestExpected', inMemory.guest), 'the guest output rows');
   assert.is(storedRowsLoadedWhole(), loadedBefore, 'a stored input was loaded whole');
   // Bin sizes cross in the clear: the same as in memory.
   const sizes = (log: Sent[]) => exact(log.filter((m) => m.name.endsWith('encrypted_bin_sum')).map((m) => Object.values((m.payload as any).encrypted_bin_sum).map((b: any) => b.sizes)));
-  assert.is(sizes(fromStore.log), sizes(inMemory.log));
+  same(sizes(fromStore.log), sizes(inMemory.log), 'bin sizes');
 });
 
 t('given a host stored with rows the guest has no label for, when binned a piece at a time, then those rows are left out of the sums as in memory', async () => {
@@ -138,9 +141,9 @@ t('given a host stored with rows the guest has no label for, when binned a piece
   const params = { encrypt_param: PLAIN, transform_param: { transform_type: 'bin_num' } };
   const inMemory = await run(heteroFeatureBinning, params, guestRows, tables.host);
   const fromStore = await run(streamed, params, stored('guest', guestRows).table, stored('host', tables.host).table);
-  assert.is(exact(fromStore.log), exact(inMemory.log));
-  assert.is(exact(fromStore.guest.model), exact(inMemory.guest.model));
-  assert.is(exact(fromStore.host.model), exact(inMemory.host.model));
+  same(exact(fromStore.log), exact(inMemory.log), 'messages');
+  same(exact(fromStore.guest.model), exact(inMemory.guest.model), "the guest's models");
+  same(exact(fromStore.host.model), exact(inMemory.host.model), "the host's models");
 });
 
 t.run();

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { columnarTable, columnsFromRows, columnsOf, type InstanceColumns } from '../../../src/components/columns.js';
 import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
 import { featureBinningComponent, heteroFeatureBinning } from '../../../src/components/featureBinning/featureBinning.js';
+import { labelIndexes } from '../../../src/components/featureBinning/hostSums.js';
 import { partitionedTableOf } from '../../../src/compute/compute.js';
 import { readColumnarRows } from '../../../src/store/tables/columnarTable.js';
 import { storedColumns, storedRowsLoadedWhole } from '../../../src/store/tables/storedColumns.js';
@@ -144,6 +145,15 @@ t('given a host stored with rows the guest has no label for, when binned a piece
   same(exact(fromStore.log), exact(inMemory.log), 'messages');
   same(exact(fromStore.guest.model), exact(inMemory.guest.model), "the guest's models");
   same(exact(fromStore.host.model), exact(inMemory.host.model), "the host's models");
+});
+
+t('given the host keys and the guest ids, then each row finds the position of its id as a map of the ids would (the last when twice, -1 when absent), in order or not', () => {
+  assert.equal([...labelIndexes(['a', 'b', 'c'], ['a', 'b', 'c'])], [0, 1, 2]);
+  assert.equal([...labelIndexes(['a', 'a'], ['a', 'a'])], [1, 1]);
+  assert.equal([...labelIndexes(['b', 'a'], ['b', 'a'])], [0, 1]);
+  assert.equal([...labelIndexes(['b', 'a'], ['a', 'b'])], [1, 0]);
+  assert.equal([...labelIndexes(['a', 'c'], ['a', 'b'])], [0, -1]);
+  assert.equal([...labelIndexes(['a', 'b', 'c'], ['c', 'a'])], [1, -1, 0]);
 });
 
 t.run();

@@ -10,14 +10,6 @@ import type { RowPieces } from './rowPieces.js';
 
 /** For each row (by its key), the position of its id in the guest's `ids`, -1 when the guest sent none (the last one when twice). */
 export function labelIndexes(keys: readonly string[], ids: readonly string[]): Int32Array {
-  // After intersection both parties usually hold the same ids in the same (key) order: then row r's
-  // label is the guest's r-th, found by one walk. Keys strictly ascending are unique, so that is what
-  // the map below would answer; anything else takes the map (3M ids: ~200 MB of map not made).
-  if (ids.length === keys.length) {
-    let r = 0;
-    while (r < keys.length && keys[r] === ids[r] && (r === 0 || keys[r - 1]! < keys[r]!)) r++;
-    if (r === keys.length) return Int32Array.from({ length: r }, (_, i) => i);
-  }
   const at = new Map<string, number>();
   ids.forEach((id, i) => at.set(id, i));
   const out = new Int32Array(keys.length);

@@ -5,7 +5,10 @@
 // the data instead, with nothing crossing the federation.
 //
 // Big tables (issue 17): fitting and the transform read the table's Float64Array columns (its own,
-// or converted once from instance rows by `columnsOf`), and the transformed table is columnar.
+// or converted once from instance rows by `columnsOf`), and the transformed table is columnar. A big
+// stored table is read through the computing API a piece at a time (rowPieces.ts): its split points,
+// counts and sums come from passes over the pieces and its output is mapped as it is written, so its
+// features are never whole in memory.
 import { columnsOf } from '../columns.js';
 import type { Component, DataTable, Instance, PartyRef } from '../contract.js';
 import { binColumns } from './columns.js';
@@ -14,9 +17,16 @@ import { fitHost } from './host.js';
 import { loadModel, storedTransform, toModel } from './model.js';
 import { readParams } from './params.js';
 import { splitPointsOnly, type PartyResults } from './results.js';
+import { rowPiecesOf } from './rowPieces.js';
 import { transformTable } from './transform.js';
 
-export const heteroFeatureBinning: Component = async (input, ctx) => {
+export interface FeatureBinningOptions {
+  /** Rows per piece when a big stored table is read a piece at a time (tests force small pieces). */
+  readonly pieceRows?: number;
+}
+
+/** The component; `options` for tests (the piece size of a stored table). */
+export const featureBinningComponent = ({ pieceRows }: FeatureBinningOptions = {}): Component => async (input, ctx) => {
   const table = (input.data.data ?? input.data.train_data ?? input.data.eval_data) as DataTable<Instance> | undefined;
   if (!table) throw new Error('HeteroFeatureBinning: no input data (expected data, train_data or eval_data)');
   if (input.role !== 'guest' && input.role !== 'host') throw new Error(`HeteroFeatureBinning: runs on guest and host, not ${input.role}`);
@@ -30,12 +40,13 @@ export const heteroFeatureBinning: Component = async (input, ctx) => {
   const p = readParams(input.params);
   if (!p.needRun) return { data: table };
   const header = [...table.schema.header];
-  const instances = columnsOf(table);
-  if (instances?.keys.length === 0) throw new Error('HeteroFeatureBinning: the input table is empty');
+  const columns = columnsOf(table);
+  const instances = columns && rowPiecesOf(columns, pieceRows);
+  if (instances?.count === 0) throw new Error('HeteroFeatureBinning: the input table is empty');
   if (!instances) throw new Error('HeteroFeatureBinning: the input rows are not instances of one width with numeric features (run DataIO first)');
   if (header.length === 0) throw new Error('HeteroFeatureBinning: the input table has no feature columns');
-  if (instances.features.length < header.length) {
-    throw new Error(`HeteroFeatureBinning: the rows have ${instances.features.length} features for the ${header.length} columns of the header`);
+  if (instances.width < header.length) {
+    throw new Error(`HeteroFeatureBinning: the rows have ${instances.width} features for the ${header.length} columns of the header`);
   }
   const cols = binColumns(header, p);
   const self: PartyRef = { role: input.role, partyId: input.partyId };
@@ -60,3 +71,5 @@ export const heteroFeatureBinning: Component = async (input, ctx) => {
   const model = toModel(p, header, cols.all.map((c) => header[c]!), cols.transform, own, hostResults);
   return { data, model };
 };
+
+export const heteroFeatureBinning: Component = featureBinningComponent();

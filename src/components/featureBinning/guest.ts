@@ -2,16 +2,16 @@
 // and compute their WOE/IV in the clear; send every host its labels encrypted (one ciphertext per
 // row); from each host's encrypted per-bin event counts and bin sizes compute the host columns'
 // WOE/IV under their anonymous names. The guest never learns a host's split points or values.
-import type { InstanceColumns } from '../columns.js';
 import type { ComponentContext, PartyRef } from '../contract.js';
 import type { BinColumns } from './columns.js';
-import { binsOf, fitSplitPoints } from './fit.js';
+import { countBinsOf, fitSplitPoints } from './fit.js';
 import { PaillierLabelEncryptor, PlaintextLabelCipherForTestsOnly, type LabelEncryptor } from './labelCipher.js';
 import { optimalFromBuckets, type BucketCounts } from './optimal.js';
 import type { FeatureBinningParams } from './params.js';
 import { BUCKET_IDX, ENCRYPTED_BIN_SUM, ENCRYPTED_LABEL, TAG, type EncryptedBinSum, type EncryptedLabels } from './protocol.js';
 import type { PartyResults } from './results.js';
-import { countBins, woeIv, type ColumnResult } from './woe.js';
+import type { RowPieces } from './rowPieces.js';
+import { woeIv, type ColumnResult } from './woe.js';
 
 export interface GuestFit {
   readonly own: PartyResults;
@@ -32,31 +32,30 @@ function eventLabels(labels: Float64Array | undefined): Uint8Array {
   return out;
 }
 
-function ownColumns(features: readonly Float64Array[], labels: Uint8Array, cols: BinColumns, p: FeatureBinningParams): Map<string, ColumnResult> {
+function ownColumns(data: RowPieces, labels: Uint8Array, cols: BinColumns, p: FeatureBinningParams): Map<string, ColumnResult> {
   const out = new Map<string, ColumnResult>();
+  const names = cols.all.map((c) => cols.header[c]!);
   if (p.method === 'optimal') {
     // Start from init_bin_nums buckets, then merge them by the metric (optimal_binning.py).
-    const init = fitSplitPoints(features, cols, p, p.optimal.initBucketMethod, p.optimal.initBinNums);
-    for (const c of cols.all) {
-      const name = cols.header[c]!;
+    const init = fitSplitPoints(data, cols, p, p.optimal.initBucketMethod, p.optimal.initBinNums);
+    const counted = countBinsOf(data, cols.all, names.map((name) => init.get(name)!), labels);
+    cols.all.forEach((c, k) => {
+      const name = names[k]!;
       const points = init.get(name)!;
-      const counts = countBins(binsOf(features[c]!, points), labels);
+      const counts = counted[k]!;
       if (cols.category.includes(c)) {
         out.set(name, woeIv(counts, p.adjustmentFactor, points));
-        continue;
+        return;
       }
       const keep = optimalFromBuckets(bucketsOf(counts), p, p.binNum);
       const merged = mergeCounts(counts.events, counts.nonEvents, keep);
       out.set(name, woeIv(merged, p.adjustmentFactor, keep.map((i) => points[i]!)));
-    }
+    });
     return out;
   }
-  const points = fitSplitPoints(features, cols, p, p.method, p.binNum);
-  for (const c of cols.all) {
-    const name = cols.header[c]!;
-    const sp = points.get(name)!;
-    out.set(name, woeIv(countBins(binsOf(features[c]!, sp), labels), p.adjustmentFactor, sp));
-  }
+  const points = fitSplitPoints(data, cols, p, p.method, p.binNum);
+  const counted = countBinsOf(data, cols.all, names.map((name) => points.get(name)!), labels);
+  names.forEach((name, k) => out.set(name, woeIv(counted[k]!, p.adjustmentFactor, points.get(name)!)));
   return out;
 }
 
@@ -88,18 +87,19 @@ function makeEncryptor(p: FeatureBinningParams): LabelEncryptor {
 }
 
 export async function fitGuest(
-  data: InstanceColumns,
+  data: RowPieces,
   cols: BinColumns,
   p: FeatureBinningParams,
   self: PartyRef,
   hosts: readonly PartyRef[],
   ctx: ComponentContext,
 ): Promise<GuestFit> {
-  const labels = eventLabels(data.labels);
-  const { keys: ids, features } = data;
+  // The labels alone (a stored table's values stay unread: its features are read a piece at a time).
+  const labels = eventLabels(data.labels());
   if (p.localOnly || hosts.length === 0) {
-    return { own: { role: 'guest', partyId: self.partyId, columns: ownColumns(features, labels, cols, p) }, hosts: [] };
+    return { own: { role: 'guest', partyId: self.partyId, columns: ownColumns(data, labels, cols, p) }, hosts: [] };
   }
+  const ids = data.keys();
   const encryptor = makeEncryptor(p);
   try {
     const payload: EncryptedLabels = { n: encryptor.publicN, ids: [...ids], labels: await encryptor.encryptLabels(labels) };
@@ -107,7 +107,7 @@ export async function fitGuest(
     await ctx.federation.remote(ENCRYPTED_LABEL, TAG, payload, hosts);
     ctx.tracker.setProgress(30);
     // The guest's own columns while the hosts sum.
-    const own = ownColumns(features, labels, cols, p);
+    const own = ownColumns(data, labels, cols, p);
     let totalEvents = 0;
     for (const y of labels) totalEvents += y;
     const hostResults: PartyResults[] = [];

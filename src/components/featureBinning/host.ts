@@ -3,11 +3,11 @@
 // only the re-randomised encrypted sums and the bin sizes, under anonymous column names; it never
 // sees a label, and its split points never leave it. With optimal binning it starts from
 // init_bin_nums quantile buckets and keeps the ones the guest names (bucket indexes, not values).
-import type { InstanceColumns } from '../columns.js';
 import type { ComponentContext, PartyRef } from '../contract.js';
 import type { BinColumns } from './columns.js';
-import { binsOf, fitSplitPoints } from './fit.js';
-import { PaillierBinSummer, PlaintextLabelCipherForTestsOnly, type BinSummer, type Ct } from './labelCipher.js';
+import { fitSplitPoints } from './fit.js';
+import { binSums, labelIndexes } from './hostSums.js';
+import { PaillierBinSummer, PlaintextLabelCipherForTestsOnly, type BinSummer } from './labelCipher.js';
 import type { FeatureBinningParams } from './params.js';
 import {
   anonymousIndex,
@@ -21,19 +21,19 @@ import {
   type EncryptedBins,
   type EncryptedLabels,
 } from './protocol.js';
+import type { RowPieces } from './rowPieces.js';
 
 /** Split points of the host's columns by name, as its own model keeps them. */
 export async function fitHost(
-  data: InstanceColumns,
+  data: RowPieces,
   cols: BinColumns,
   p: FeatureBinningParams,
   guest: PartyRef | undefined,
   ctx: ComponentContext,
 ): Promise<Map<string, number[]>> {
-  const { keys: ids, features } = data;
   const optimal = p.method === 'optimal';
   // FATE's host bins an optimal job with init_bin_nums quantiles whatever init_bucket_method says.
-  const points = fitSplitPoints(features, cols, p, optimal ? 'quantile' : p.method, optimal ? p.optimal.initBinNums : p.binNum);
+  const points = fitSplitPoints(data, cols, p, optimal ? 'quantile' : p.method, optimal ? p.optimal.initBinNums : p.binNum);
   if (p.localOnly || !guest) return points;
 
   const enc = (await ctx.federation.get(ENCRYPTED_LABEL, TAG, guest)) as EncryptedLabels;
@@ -43,30 +43,12 @@ export async function fitHost(
   }
   const summer: BinSummer = enc.n === null ? new PlaintextLabelCipherForTestsOnly() : new PaillierBinSummer(enc.n);
   // Join by id, as FATE's join of the bin table with the label table: rows without a label are left out.
-  const at = new Map<string, number>();
-  enc.ids.forEach((id, i) => at.set(id, i));
-  const joined: number[] = [];
-  const cts: Ct[] = [];
-  ids.forEach((id, r) => {
-    const i = at.get(id);
-    if (i === undefined) return;
-    joined.push(r);
-    cts.push(enc.labels[i]!);
-  });
-
-  const bins = cols.all.map((c) => binsOf(features[c]!, points.get(cols.header[c]!)!, joined));
-  const tops = bins.map((b) => {
-    let top = -1;
-    for (const x of b) if (x > top) top = x;
-    return top;
-  });
+  const labelOf = labelIndexes(data.keys(), enc.ids);
   const sums: Record<string, EncryptedBins> = {};
-  const products = await summer.sumBins(cts, bins, tops, ctx.signal);
+  const { products, sizes } = await binSums(data, cols.all, cols.all.map((c) => points.get(cols.header[c]!)!), labelOf, enc.labels, summer, ctx.signal);
   ctx.signal.throwIfAborted();
   cols.all.forEach((c, k) => {
-    const sizes = new Array<number>(tops[k]! + 1).fill(0);
-    for (const b of bins[k]!) sizes[b] = sizes[b]! + 1;
-    sums[anonymousName(c)] = { events: products[k]!.map((e) => summer.rerandomize(e)), sizes };
+    sums[anonymousName(c)] = { events: products[k]!.map((e) => summer.rerandomize(e)), sizes: sizes[k]! };
   });
   const payload: EncryptedBinSum = {
     encrypted_bin_sum: sums,

@@ -25,6 +25,8 @@ export interface LabelEncryptor {
 export interface BinSummer {
   /** out[column][bin] = [[Σ labels of the rows in the bin]]; `bins[column][row]`, `tops[column]` the highest bin. */
   sumBins(cts: readonly Ct[], bins: readonly Int32Array[], tops: readonly number[], signal: AbortSignal): Promise<Ct[][]>;
+  /** [[a + b]] from [[a]] and [[b]]: two pieces' sums of one bin added (hostSums.ts). */
+  addSums(a: Ct, b: Ct): Ct;
   rerandomize(c: Ct): Ct;
 }
 
@@ -73,6 +75,9 @@ export class PaillierBinSummer implements BinSummer {
     }
     return encryptedBinSums(this.n2, cts as bigint[], bins, tops, signal);
   }
+  addSums(a: Ct, b: Ct): Ct {
+    return ((a as bigint) * (b as bigint)) % this.n2;
+  }
   rerandomize(c: Ct): Ct {
     return this.publicKey.rerandomize(c as bigint);
   }
@@ -93,6 +98,9 @@ export class PlaintextLabelCipherForTestsOnly implements LabelEncryptor, BinSumm
       col.forEach((b, i) => (acc[b] = acc[b]! + Number(cts[i])));
       return acc;
     });
+  }
+  addSums(a: Ct, b: Ct): Ct {
+    return Number(a) + Number(b);
   }
   rerandomize(c: Ct): Ct {
     return c;

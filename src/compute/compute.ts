@@ -23,7 +23,7 @@ import { compareUtf8 } from '../store/tables/packedTable.js';
 import { storedColumns } from '../store/tables/storedColumns.js';
 import { KERNELS, emptyStats, metaOf, readPartition, tableDir, type ColumnStats, type KernelArgs, type KernelName, type KernelResult, type TableRef } from './partitions.js';
 import type { PartitionJob, PartitionMessage } from './partitionWorker.js';
-import { forEachPiece, readStoredLabels, readStoredRows, type Piece, type StoredRows, type StoredRowsBuffers } from './pieces.js';
+import { forEachPiece, readStoredLabels, readStoredRows, rowBuffers, type Piece, type SizedRowBuffers, type StoredRowsBuffers, type StoredRows } from './pieces.js';
 import { nearestRankQuantiles } from './rankSelect.js';
 
 const ENTRY = new URL('./partitionWorker.js', import.meta.url);
@@ -83,6 +83,11 @@ export class PartitionedTable {
   rows(from: number, to: number, into?: StoredRowsBuffers): { features: Float64Array[]; labels?: Float64Array } {
     if (from < 0 || to > this.count || from > to) throw new Error(`rows [${from}, ${to}) are outside the table's ${this.count}`);
     return readStoredRows(this.source, from, to, into);
+  }
+
+  /** Buffers `rows` can read `n` rows of this table into: `held` when big enough (pieces.ts rowBuffers). */
+  rowBuffers(n: number, held?: SizedRowBuffers): SizedRowBuffers {
+    return rowBuffers(this.width, this.labelled, n, held);
   }
 
   /** The labels alone (undefined when the table has none). */

@@ -22,6 +22,26 @@ export interface StoredRowsBuffers {
   readonly labels?: Float64Array;
 }
 
+/** Reusable row buffers and how many rows they hold. */
+export interface SizedRowBuffers extends StoredRowsBuffers {
+  readonly size: number;
+}
+
+/**
+ * Buffers for `n` rows of `width` features (and labels when `labelled`): `held` itself when it is big
+ * enough, else new ones of at least `n` and `held`'s size (a reader going through a table reuses the
+ * same memory: fresh pages are what costs at 10M rows).
+ */
+export function rowBuffers(width: number, labelled: boolean, n: number, held?: SizedRowBuffers): SizedRowBuffers {
+  if (held && held.size >= n) return held;
+  const size = Math.max(n, held?.size ?? 0);
+  return {
+    size,
+    features: Array.from({ length: width }, () => new Float64Array(size)),
+    ...(labelled ? { labels: new Float64Array(size) } : {}),
+  };
+}
+
 /**
  * Rows [from, to) of the source's rows, read from its partition files: features and labels. Into
  * `into` when given (the result is views of its first `to - from` values: a reader that goes through a
@@ -129,11 +149,7 @@ export interface Piece {
  */
 export function forEachPiece(source: StoredRows, visit: (piece: Piece) => void, pieceRows = PIECE_ROWS): void {
   const count = source.rows ? source.rows.length : source.meta.count;
-  const size = Math.min(count, pieceRows);
-  const into = {
-    features: Array.from({ length: source.meta.width ?? 0 }, () => new Float64Array(size)),
-    ...(source.meta.labelled ? { labels: new Float64Array(size) } : {}),
-  };
+  const into = rowBuffers(source.meta.width ?? 0, source.meta.labelled === true, Math.min(count, pieceRows));
   for (let from = 0; from < count; from += pieceRows) {
     const to = Math.min(count, from + pieceRows);
     visit({ from, to, ...readStoredRows(source, from, to, into) });

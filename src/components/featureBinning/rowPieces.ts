@@ -53,10 +53,7 @@ export function rowPiecesOf(columns: InstanceColumns, pieceRows?: number): RowPi
     forEachPieceAsync: async (visit) => {
       // compute.ts forEachPiece's loop, with a wait between pieces (the host's sums use helper threads).
       const size = Math.min(stored.count, pieceRows ?? PIECE_ROWS);
-      const into = {
-        features: Array.from({ length: stored.width }, () => new Float64Array(size)),
-        ...(stored.labelled ? { labels: new Float64Array(size) } : {}),
-      };
+      const into = stored.rowBuffers(size);
       for (let from = 0; from < stored.count; from += size) {
         await visit(from, stored.rows(from, Math.min(stored.count, from + size), into).features);
       }

@@ -10,7 +10,7 @@
 // The values are the same doubles in the same order, so scores and models are bit for bit those of
 // the in-memory path.
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
-import { PIECE_ROWS } from '../../compute/pieces.js';
+import { PIECE_ROWS, type SizedRowBuffers } from '../../compute/pieces.js';
 import type { InstanceColumns } from '../columns.js';
 import { rangeColumns } from './lrColumns.js';
 
@@ -72,7 +72,8 @@ class MemoryRowSource implements RowSource {
 
 class StoredRowSource implements RowSource {
   readonly stable = false;
-  private buffers: { size: number; features: Float64Array[]; labels?: Float64Array; ones: Float64Array } | undefined;
+  private buffers: SizedRowBuffers | undefined;
+  private ones = new Float64Array(0);
   private labelColumn: Float64Array | undefined | null = null;
 
   constructor(private readonly table: PartitionedTable) {}
@@ -89,17 +90,12 @@ class StoredRowSource implements RowSource {
   range(from: number, to: number, intercept: boolean): Float64Array[] {
     if (from < 0 || to > this.count || from > to) throw new Error(`HeteroLR: rows [${from}, ${to}) are outside the table's ${this.count}`);
     const n = to - from;
-    if (!this.buffers || this.buffers.size < n) {
-      const size = Math.max(n, this.buffers?.size ?? 0);
-      this.buffers = {
-        size,
-        features: Array.from({ length: this.table.width }, () => new Float64Array(size)),
-        ...(this.table.labelled ? { labels: new Float64Array(size) } : {}),
-        ones: new Float64Array(size).fill(1),
-      };
-    }
+    this.buffers = this.table.rowBuffers(n, this.buffers);
     const { features } = this.table.rows(from, to, this.buffers);
-    if (intercept) features.push(this.buffers.ones.subarray(0, n));
+    if (intercept) {
+      if (this.ones.length < n) this.ones = new Float64Array(this.buffers.size).fill(1);
+      features.push(this.ones.subarray(0, n));
+    }
     return features;
   }
 

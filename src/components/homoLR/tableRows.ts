@@ -8,7 +8,7 @@
 // The values are the same doubles in the same order, so every sum taken over the pieces in row order
 // is the number the whole columns gave.
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
-import { PIECE_ROWS } from '../../compute/pieces.js';
+import { PIECE_ROWS, type SizedRowBuffers } from '../../compute/pieces.js';
 import { type InstanceColumns, rowCountOf } from '../columns.js';
 
 export interface TableRows {
@@ -89,7 +89,7 @@ class MemoryRows implements TableRows {
 
 class StoredRows implements TableRows {
   readonly inMemory = false;
-  private buffers: { size: number; features: Float64Array[]; labels?: Float64Array } | undefined;
+  private buffers: SizedRowBuffers | undefined;
 
   constructor(
     private readonly table: PartitionedTable,
@@ -113,15 +113,7 @@ class StoredRows implements TableRows {
     return this.table.labels();
   }
   range(from: number, to: number): { features: readonly Float64Array[]; labels?: Float64Array } {
-    const n = to - from;
-    if (!this.buffers || this.buffers.size < n) {
-      const size = Math.max(n, this.buffers?.size ?? 0);
-      this.buffers = {
-        size,
-        features: Array.from({ length: this.table.width }, () => new Float64Array(size)),
-        ...(this.table.labelled ? { labels: new Float64Array(size) } : {}),
-      };
-    }
+    this.buffers = this.table.rowBuffers(to - from, this.buffers);
     const read = this.table.rows(from, to, this.buffers);
     const features = this.order ? this.order.map((j) => read.features[j]!) : read.features;
     return { features, ...(read.labels ? { labels: read.labels } : {}) };

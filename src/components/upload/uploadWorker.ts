@@ -29,9 +29,10 @@ import { dirname } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { countKeys, KEYS_INDEX_NAME, KEYS_INDEX_SQL, KEYS_TABLE_SQL, LINE_FILE_VERSION, LINES_META_SQL, readLinesMeta, type LinesMeta } from '../../store/tables/lineFile.js';
+import { ORDER_FILE_VERSION, ORDER_META_SQL, readLinesMeta, type LinesMeta } from '../../store/tables/lineFile.js';
+import type { KeyOrderLimits } from '../../store/tables/keyOrder.js';
 import { KEY_INDEX_NAME, KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
-import { LineFileWriter, LinesOut, writeLines, type LinesPiece } from './lineFileWriter.js';
+import { KeyOrderWriter, LinesOut, writeLines, type LinesPiece } from './lineFileWriter.js';
 import { LineSplitter, NotUtf8Error, type RowBatch } from './parseLines.js';
 import {
   CANCEL_FLAG,
@@ -402,56 +403,55 @@ function rowsTarget(db: Database.Database, path: string, fresh: boolean): Target
   };
 }
 
-function lineFileTarget(db: Database.Database, path: string, linesPath: string, start: LinesMeta): Target {
-  const fresh = start.lines === 0 && start.bytes === 0;
+function lineFileTarget(db: Database.Database, path: string, linesPath: string, orderPath: string, scratchDir: string, start: LinesMeta, limits: KeyOrderLimits): Target {
   const sync = new BackgroundSync(path);
   const linesSync = new BackgroundSync(linesPath);
   const fd = openSync(linesPath, 'r+');
+  const writer = new KeyOrderWriter(scratchDir, start, limits);
+  let orderSync: BackgroundSync | undefined;
   try {
-    configure(db, fresh);
-    db.pragma(`user_version = ${LINE_FILE_VERSION}`);
-    db.exec(KEYS_TABLE_SQL);
-    db.exec(LINES_META_SQL);
-    db.exec(`DROP INDEX IF EXISTS ${KEYS_INDEX_NAME}`);
-    const writer = new LineFileWriter(db, start);
-    let read = 0;
+    // The SQLite file holds only the metadata: default pages.
+    configure(db, false);
+    db.pragma(`user_version = ${ORDER_FILE_VERSION}`);
+    db.exec(ORDER_META_SQL);
+    if (start.lines > 0) writer.addCopied(linesPath);
     return {
       writer,
       writeLines: (buf, piece) => writeLines(fd, buf, piece),
-      progress: (bytesRead) => {
-        read = bytesRead;
-        sync.progress(bytesRead);
-        linesSync.progress(start.bytes + bytesRead);
-      },
+      progress: (bytesRead) => linesSync.progress(start.bytes + bytesRead),
       finish: (linesBytes) => {
-        writer.finish(db, linesBytes);
+        // The lines go to disk while the keys are sorted.
         linesSync.start(linesBytes);
-        sync.start(read);
-        buildKeyIndex(db, 'keys', KEYS_INDEX_SQL);
-        return countKeys(db);
+        const { keys } = writer.finish(db, linesBytes, orderPath);
+        orderSync = new BackgroundSync(orderPath);
+        return keys;
       },
       durable: async () => {
         closeSync(fd);
         await linesSync.finish();
+        await orderSync!.finish();
         await sync.finish();
       },
       close: async () => {
         closeSync(fd);
+        writer.close();
         await linesSync.close();
+        await orderSync?.close();
         await sync.close();
       },
     };
   } catch (error) {
     closeSync(fd);
+    writer.close();
     void linesSync.close();
     void sync.close();
     throw error;
   }
 }
 
-/** A copied format-2 table's recorded lines; its lines file cut to them (new lines go after). */
-function readCopiedMeta(path: string, linesPath: string): LinesMeta {
-  const db = new Database(path, { readonly: true });
+/** A copied format-2 or format-3 table's recorded lines (read from its own SQLite file); the copied lines file cut to them (new lines go after). */
+function readCopiedMeta(fromPath: string, linesPath: string): LinesMeta {
+  const db = new Database(fromPath, { readonly: true });
   let meta: LinesMeta;
   try {
     meta = readLinesMeta(db, linesPath);
@@ -471,17 +471,18 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
   const path = store.pathOf(data.location);
   const linesPath = store.linesPathOf(data.location);
   const lineFile = data.copyFrom === undefined || store.isLineFile(data.copyFrom);
-  // EXCL: never write over an existing location.
-  if (data.copyFrom !== undefined) {
+  // EXCL: never write over an existing location. Drop 0 onto a format-2 or -3 upload copies its
+  // lines file alone (the new key order covers both); onto a format-1 upload, its SQLite file.
+  if (data.copyFrom !== undefined && !lineFile) {
     copyFileSync(store.pathOf(data.copyFrom), path, constants.COPYFILE_EXCL);
-    if (lineFile) copyFileSync(store.linesPathOf(data.copyFrom), linesPath, constants.COPYFILE_EXCL);
   } else {
     closeSync(openSync(path, 'wx'));
-    closeSync(openSync(linesPath, 'wx'));
+    if (data.copyFrom !== undefined) copyFileSync(store.linesPathOf(data.copyFrom), linesPath, constants.COPYFILE_EXCL);
+    else closeSync(openSync(linesPath, 'wx'));
   }
 
-  // The reader writes the lines file (format 2) from the copy's end on, or no lines file at all.
-  const startLines = lineFile && data.copyFrom !== undefined ? readCopiedMeta(path, linesPath) : { bytes: 0, lines: 0 };
+  // The reader writes the lines file (format 3) from the copy's end on, or no lines file at all.
+  const startLines = lineFile && data.copyFrom !== undefined ? readCopiedMeta(store.pathOf(data.copyFrom), linesPath) : { bytes: 0, lines: 0 };
   port.postMessage({ type: 'lines', path: lineFile ? linesPath : null, position: startLines.bytes } satisfies WriterMessage);
 
   const db = new Database(path);
@@ -489,7 +490,9 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
   let closed = false;
   let end: Extract<ReaderMessage, { type: 'end' }> | undefined;
   try {
-    target = lineFile ? lineFileTarget(db, path, linesPath, startLines) : rowsTarget(db, path, false);
+    target = lineFile
+      ? lineFileTarget(db, path, linesPath, store.orderPathOf(data.location), data.tablesDir, startLines, data.keyRunKeys !== undefined ? { runKeys: data.keyRunKeys } : {})
+      : rowsTarget(db, path, false);
     const writer = target.writer;
     let lines = 0;
     let lastPercent = -1;

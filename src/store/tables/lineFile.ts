@@ -40,10 +40,8 @@ export const LINES_SUFFIX = '-lines';
 export const ORDER_SUFFIX = '-order';
 /** Format 3's metadata: the lines file's size and line count, the distinct keys (entries of the order file). */
 export const ORDER_META_SQL = 'CREATE TABLE IF NOT EXISTS lines_meta(bytes INTEGER, lines INTEGER, keys INTEGER)';
-export const KEYS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS keys(k TEXT)';
-export const KEYS_INDEX_NAME = 'keys_k';
-export const KEYS_INDEX_SQL = `CREATE UNIQUE INDEX ${KEYS_INDEX_NAME} ON keys(k)`;
-export const LINES_META_SQL = 'CREATE TABLE IF NOT EXISTS lines_meta(bytes INTEGER, lines INTEGER)';
+/** Format 2's key index (read only now). */
+const KEYS_INDEX_NAME = 'keys_k';
 
 const NL = 0x0a;
 /**

@@ -333,7 +333,7 @@ function configure(db: Database.Database, fresh: boolean): void {
 }
 
 /**
- * The UNIQUE key index of `table` (rows / keys), built once after the rows are in. Duplicate keys
+ * The UNIQUE key index of `table` (format 1's rows), built once after the rows are in. Duplicate keys
  * (also between copied rows and new ones) keep the row inserted last, like INSERT OR REPLACE would.
  */
 function buildKeyIndex(db: Database.Database, table: 'rows' | 'keys', indexSql: string): void {
@@ -369,7 +369,7 @@ interface ChunkWriter {
  */
 interface Target {
   readonly writer: ChunkWriter;
-  /** Writes a chunk's lines the reader left to the writer (format 2). */
+  /** Writes a chunk's lines the reader left to the writer (format 3). */
   writeLines?(buf: Uint8Array, piece: LinesPiece): void;
   /** Called by the loop with the bytes read so far. */
   progress(bytesRead: number): void;
@@ -510,7 +510,7 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
       port.postMessage({ type: 'free', buf: m.buf, offs: m.offs } satisfies WriterMessage, [m.buf, m.offs.buffer as ArrayBuffer]);
       lines += m.count;
       target.progress(m.bytesRead);
-      // Bytes read, capped at 99: the key index is still to come.
+      // Bytes read, capped at 99: the key order (or format 1's key index) is still to come.
       const percent = Math.min(99, Math.floor((m.bytesRead * 100) / size));
       if (percent > lastPercent) {
         lastPercent = percent;

@@ -6,10 +6,11 @@
 // only when the orchestrator records an event naming it; anything else found here at start-up is
 // an orphan of a crash and is removed by removeOrphans.
 //
-// An upload is written in format 2 since stop 15 (lineFile.ts): the lines in a flat file
-// `<location>.sqlite-lines` next to the SQLite file, which holds only the keys, their key index and
-// `PRAGMA user_version = 2`; read(), count() and readKeysAndLines() tell the formats apart by that
-// marker, and the layout below (format 1: rows in SQLite) still reads as before.
+// An upload is written in format 3 since stop 19 (lineFile.ts): the lines in a flat file
+// `<location>.sqlite-lines` and the key order in `<location>.sqlite-order` next to the SQLite file,
+// which holds only the metadata and `PRAGMA user_version = 3`; format 2 (stops 15–18: keys and their
+// key index in SQLite, user_version 2) still reads. read(), count() and readKeysAndLines() tell the
+// formats apart by that marker, and the layout below (format 1: rows in SQLite) still reads as before.
 //
 // Layout (measured, see bench/tableLoad.bench.ts): rows are appended to a plain rowid table and a
 // UNIQUE index on k is built once at the end of a load. A `WITHOUT ROWID` table keyed by k loads
@@ -70,7 +71,7 @@ export class TableStore {
     return join(this.dir, location + FILE_SUFFIX);
   }
 
-  /** The lines file of an upload in format 2 (lineFile.ts), next to its SQLite file. */
+  /** The lines file of an upload in format 2 or 3 (lineFile.ts), next to its SQLite file. */
   linesPathOf(location: string): string {
     return this.pathOf(location) + LINES_SUFFIX;
   }

@@ -2,7 +2,8 @@
 // (little-endian) each, the last line of a duplicated key only. Built as the upload goes by copying
 // each line's key bytes into a run; a full run (RUN_KEYS keys or RUN_BYTES of key bytes) is sorted
 // (sortKeyBytes.ts) and spilled to an unlinked scratch file, and the runs are merged at the end, so
-// memory is bounded by one run (~24 bytes a key + its bytes: ≤ ~85 MB) whatever the table's size.
+// memory is bounded by one run (8 bytes a key and its bytes while collecting, 24 more while sorting:
+// ≤ ~100 MB at 2M keys and 32 MiB of key bytes) whatever the table's size.
 // An upload that fits one run (≤ 2M keys) is sorted once and never spilled.
 //
 // Duplicates: a run holds lines in line order and the sort is stable, so among equal keys the
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { equalKeys, sortKeyBytes } from './sortKeyBytes.js';
 
-/** Keys per run at most (~24 bytes each while sorting). */
+/** Keys per run at most (32 bytes each while sorting, besides their bytes). */
 export const RUN_KEYS = 1 << 21;
 /** Key bytes per run at most. */
 const RUN_BYTES = 32 << 20;
@@ -53,8 +54,10 @@ export class KeyOrderBuilder {
     const length = to - from;
     if (this.count > 0 && (this.count === this.runKeys || this.used + length > this.runBytes)) this.spill();
     if (this.count + 1 >= this.starts.length) {
-      this.starts = grownInts(this.starts, 2 * this.starts.length);
-      this.lines = grownInts(this.lines, 2 * this.lines.length);
+      // Doubling, but no further than a full run needs.
+      const size = Math.max(this.count + 2, Math.min(2 * this.starts.length, this.runKeys + 1));
+      this.starts = grownInts(this.starts, size);
+      this.lines = grownInts(this.lines, size);
     }
     if (this.used + length > this.bytes.length) {
       const bigger = new Uint8Array(Math.max(2 * this.bytes.length, this.used + length));

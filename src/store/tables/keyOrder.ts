@@ -154,9 +154,18 @@ export class KeyOrderBuilder {
         this.scratchSize += record.length;
         continue;
       }
-      buf.writeUInt32LE(length, fill);
-      buf.writeUInt32LE(this.lines[k]!, fill + 4);
-      buf.set(this.bytes.subarray(s, s + length), fill + 8);
+      // Byte by byte: writeUInt32LE and a subarray per key measured ~350 ns a record, most of a spill.
+      const line = this.lines[k]!;
+      buf[fill] = length & 0xff;
+      buf[fill + 1] = (length >>> 8) & 0xff;
+      buf[fill + 2] = (length >>> 16) & 0xff;
+      buf[fill + 3] = length >>> 24;
+      buf[fill + 4] = line & 0xff;
+      buf[fill + 5] = (line >>> 8) & 0xff;
+      buf[fill + 6] = (line >>> 16) & 0xff;
+      buf[fill + 7] = line >>> 24;
+      const bytes = this.bytes;
+      for (let b = 0; b < length; b++) buf[fill + 8 + b] = bytes[s + b]!;
       fill += 8 + length;
     }
     flush();
@@ -195,7 +204,9 @@ export class KeyOrderBuilder {
       } else {
         if (lastLength >= 0) out.push(lastLine);
         if (top.keyLength > last.length) last = Buffer.allocUnsafe(2 * top.keyLength);
-        top.buf.copy(last, 0, top.keyAt, top.keyAt + top.keyLength);
+        // A loop, not Buffer#copy (its argument checks cost more than copying a short key).
+        const from = top.buf;
+        for (let b = 0; b < top.keyLength; b++) last[b] = from[top.keyAt + b]!;
         lastLength = top.keyLength;
         lastLine = top.line;
       }
@@ -230,8 +241,10 @@ class RunCursor {
     if (this.left === 0) return false;
     this.left--;
     this.ensure(8);
-    const length = this.buf.readUInt32LE(this.pos);
-    this.line = this.buf.readUInt32LE(this.pos + 4);
+    const b = this.buf;
+    const p = this.pos;
+    const length = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    this.line = b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24);
     this.ensure(8 + length);
     this.keyAt = this.pos + 8;
     this.keyLength = length;

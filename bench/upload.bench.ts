@@ -60,9 +60,17 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-async function viaHttp(): Promise<{ rowsPerSecond: number; peakMb: number; seconds: number }> {
+/** The process's user + system CPU so far, seconds (/proc/<pid>/stat utime and stime, 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function viaHttp(): Promise<{ rowsPerSecond: number; peakMb: number; seconds: number; cpu: number }> {
   const node = await spawnNode({ FEDFLOW_DATA_DIR: join(dir, 'node'), FEDFLOW_DATA_ROOTS: dir });
   try {
+    const cpuBefore = cpuSeconds(node.child.pid!);
     const started = performance.now();
     const answer = await post(node.url, '/v1/data/upload', { file, head: 1, partition: 16, work_mode: 0, namespace: 'bench', table_name: 'rows' });
     if (answer.body.retcode !== 0) throw new Error(answer.body.retmsg);
@@ -77,7 +85,7 @@ async function viaHttp(): Promise<{ rowsPerSecond: number; peakMb: number; secon
       `  server side: created→started ${row.f_start_time - row.f_create_time} ms, task ${task.f_elapsed} ms, ` +
         `started→job end ${row.f_end_time - row.f_start_time} ms`,
     );
-    return { rowsPerSecond: ROWS / seconds, peakMb: peakRssMb(node.child.pid!), seconds };
+    return { rowsPerSecond: ROWS / seconds, peakMb: peakRssMb(node.child.pid!), seconds, cpu: cpuSeconds(node.child.pid!) - cpuBefore };
   } finally {
     await node.kill('SIGTERM');
   }
@@ -91,7 +99,7 @@ try {
   const http = await viaHttp();
   console.log(`upload via POST /v1/data/upload (JSON, server path): ${Math.round(http.rowsPerSecond)} rows/s (${http.seconds.toFixed(2)} s from request to job success)`);
   console.log(`ratio upload / plain loop: ${((http.rowsPerSecond / plain) * 100).toFixed(1)} %`);
-  console.log(`node peak RSS (VmHWM): ${http.peakMb.toFixed(0)} MB`);
+  console.log(`node peak RSS (VmHWM): ${http.peakMb.toFixed(0)} MB; node CPU during the upload (user + system, all threads): ${http.cpu.toFixed(2)} s`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

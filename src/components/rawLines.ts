@@ -28,7 +28,7 @@ export interface LineChunk {
 
 /**
  * The lines streamed from storage in pieces, every call a new pass, in storage order: an upload in
- * format 2 (store/tables/lineFile.ts: through one reused 4 MiB buffer) or in format 1
+ * format 2 or 3 (store/tables/lineFile.ts: through one reused 4 MiB buffer) or in format 1
  * (uploadLines.ts: a SQLite chunk of rows at a time). A reader that puts each line at its row
  * needs no buffer of the whole table (at 1M rows its 135 MB of fresh memory cost ~0.7 s here).
  * A pass throws when storage cannot vouch for the lines (the reader then falls back on `lines`).

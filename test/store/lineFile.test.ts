@@ -1,10 +1,10 @@
-// Uploads in format 2 (store/tables/lineFile.ts): the lines in a flat file, the keys in SQLite.
-// What a user sees is what format 1 gave: the same rows in key order, the last duplicate winning,
+// Uploads in format 3 (store/tables/lineFile.ts): the lines in a flat file, the key order in a file
+// of line numbers (format 2, keys in SQLite, still reads). What a user sees is what format 1 gave: the same rows in key order, the last duplicate winning,
 // '\r', tabs and empty lines handled as before; a crash or cancel leaves nothing behind; older
 // files and drop 0 across both formats still read.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +15,7 @@ import { joinedIds, PACK_MIN, type PackedStrings } from '../../src/components/pa
 import type { Federation } from '../../src/components/contract.js';
 import { writeTable } from '../../src/store/tables/writeTable.js';
 
-const t = suite('upload format 2: lines file + key index');
+const t = suite('upload format 3: lines file + key order file');
 let dir = '';
 let store: TableStore;
 
@@ -60,7 +60,7 @@ function views(location: string) {
 
 function assertRows(location: string, rows: [string, string][]): void {
   const v = views(location);
-  assert.ok(v.chunks, 'format 2 streams its lines');
+  assert.ok(v.chunks, 'formats 2 and 3 stream their lines');
   assert.equal(v.read, rows, 'read()');
   assert.equal(v.keysLines, rows, 'readKeysAndLines: keys and lines');
   assert.equal(v.streamed, rows, 'readKeysAndLines: streamed chunks');
@@ -79,20 +79,27 @@ function userVersion(location: string): number {
   }
 }
 
-t('a new upload is format 2: user_version 2, the lines as split in the lines file, only keys in SQLite', async () => {
+/** The order file's line numbers. */
+function orderOf(location: string): number[] {
+  const bytes = readFileSync(store.orderPathOf(location));
+  return Array.from(new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
+}
+
+t('a new upload is format 3: user_version 3, the lines as split in the lines file, the key order as line numbers, no keys in SQLite', async () => {
   const location = await upload('id,y,x\n3,0,0.5\n1,1,0.25\n2,0,x\n');
-  assert.is(userVersion(location), 2);
+  assert.is(userVersion(location), 3);
   assert.ok(store.isLineFile(location));
   assert.is(readFileSync(store.linesPathOf(location), 'utf8'), '3,0,0.5\n1,1,0.25\n2,0,x\n');
+  assert.equal(orderOf(location), [2, 3, 1]);
   const db = new Database(store.pathOf(location), { readonly: true });
   try {
-    assert.equal(db.prepare('SELECT rowid, k FROM keys ORDER BY rowid').raw().all(), [[1, '3'], [2, '1'], [3, '2']]);
-    assert.equal(db.prepare('SELECT bytes, lines FROM lines_meta').raw().get(), [Buffer.byteLength('3,0,0.5\n1,1,0.25\n2,0,x\n'), 3]);
+    assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(), ['lines_meta']);
+    assert.equal(db.prepare('SELECT bytes, lines, keys FROM lines_meta').raw().get(), [Buffer.byteLength('3,0,0.5\n1,1,0.25\n2,0,x\n'), 3, 3]);
   } finally {
     db.close();
   }
   assertRows(location, [['1', '1,0.25'], ['2', '0,x'], ['3', '0,0.5']]);
-  assert.equal(store.filesOf(location), [store.pathOf(location), store.linesPathOf(location)]);
+  assert.equal(store.filesOf(location), [store.pathOf(location), store.linesPathOf(location), store.orderPathOf(location)]);
 });
 
 t('CRLF, tabs, empty lines, a line of a key alone, a key with an empty value, no final newline', async () => {
@@ -111,13 +118,19 @@ t('duplicate keys: the last line wins, across chunks; the losing lines stay in t
   expected.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   assertRows(location, expected);
   assert.is(readFileSync(store.linesPathOf(location), 'utf8').split('\n').length, 3001);
+  // The same with the key order sorted in runs of 7 keys, spilled and merged (duplicates across runs).
+  const spilled = await upload(text, 1, { highWaterMark: 4096, keyRunKeys: 7 });
+  assertRows(spilled, expected);
+  assert.equal(orderOf(spilled), orderOf(location));
 });
 
 t('non-ASCII keys, and keys whose JS order is not SQLite\'s (a surrogate pair against U+E000): SQLite\'s order', async () => {
   const location = await upload('id,v\n\uE000a,1\n😀,2\né,3\nz,4\n日本,5\n,6\n');
-  const db = new Database(store.pathOf(location), { readonly: true });
+  const db = new Database(':memory:');
   let sqliteOrder: string[];
   try {
+    db.exec('CREATE TABLE keys(k TEXT)');
+    for (const k of ['\uE000a', '😀', 'é', 'z', '日本', '']) db.prepare('INSERT INTO keys VALUES (?)').run(k);
     sqliteOrder = db.prepare('SELECT k FROM keys ORDER BY k').pluck().all() as string[];
   } finally {
     db.close();
@@ -169,16 +182,29 @@ t('a canceled upload leaves neither file; leftovers of a crash are orphans that 
   await done.then(() => assert.unreachable('canceled'), (e: Error) => assert.is(e.message, 'upload canceled'));
   assert.not.ok(existsSync(store.pathOf(location)));
   assert.not.ok(existsSync(store.linesPathOf(location)));
-  // A crash mid-upload: both files left, unrecorded.
+  assert.not.ok(existsSync(store.orderPathOf(location)));
+  // A crash mid-upload: the files left, unrecorded (here a whole upload, and a key order file
+  // without its metadata, as a crash while sorting leaves it).
   const crashed = await upload('id,v\n1,a\n');
   const kept = await upload('id,v\n2,b\n');
   assert.equal(store.listLocations(), [crashed, kept].sort());
-  assert.equal(store.removeOrphans(new Set([kept])), [crashed]);
-  assert.not.ok(existsSync(store.pathOf(crashed)));
-  assert.not.ok(existsSync(store.linesPathOf(crashed)));
+  const halfway = await upload('id,v\n3,c\n');
+  const half = new Database(store.pathOf(halfway));
+  half.exec('DELETE FROM lines_meta');
+  half.close();
+  assert.throws(() => store.readKeysAndLines(halfway), /unfinished upload/);
+  assert.equal(store.listLocations(), [crashed, halfway, kept].sort());
+  assert.equal(store.removeOrphans(new Set([kept])), [crashed, halfway].sort());
+  for (const gone of [crashed, halfway]) {
+    assert.not.ok(existsSync(store.pathOf(gone)));
+    assert.not.ok(existsSync(store.linesPathOf(gone)));
+    assert.not.ok(existsSync(store.orderPathOf(gone)));
+  }
   assert.equal(store.listLocations(), [kept]);
+  assert.equal(readdirSync(store.dir).sort(), [store.pathOf(kept), store.linesPathOf(kept), store.orderPathOf(kept)].map((f) => f.slice(store.dir.length + 1)).sort(), 'no scratch file left');
   store.drop(kept);
   assert.not.ok(existsSync(store.linesPathOf(kept)));
+  assert.not.ok(existsSync(store.orderPathOf(kept)));
 });
 
 t('a lines file shorter than recorded: a clear error, not wrong rows', async () => {
@@ -188,19 +214,62 @@ t('a lines file shorter than recorded: a clear error, not wrong rows', async () 
   assert.throws(() => [...store.read(location)], /holds 5 bytes, 8 expected/);
 });
 
-t('drop 0 onto a format-2 upload: lines appended, later duplicates win, the old location unchanged', async () => {
+t('a key order file that does not match its lines: a clear error, not wrong rows', async () => {
+  const location = await upload('id,v\n1,a\n2,b\n');
+  const order = store.orderPathOf(location);
+  writeFileSync(order, Buffer.from(new Int32Array([1, 3]).buffer));
+  assert.throws(() => store.readKeysAndLines(location), /does not match its 2 lines/);
+  writeFileSync(order, Buffer.from(new Int32Array([1, 1]).buffer));
+  assert.throws(() => store.readKeysAndLines(location), /does not match/);
+  writeFileSync(order, Buffer.from(new Int32Array([1]).buffer));
+  assert.throws(() => store.readKeysAndLines(location), /holds 1 keys, 2 expected/);
+  assert.throws(() => [...store.read(location)], /fewer than 2 keys/);
+  rmSync(order);
+  assert.throws(() => store.readKeysAndLines(location), /ENOENT/);
+});
+
+t('drop 0 onto a format-3 upload: lines appended, later duplicates win, the old location unchanged', async () => {
   const first = await upload('id,v\n1,a\n2,b\n3,c\n');
   const oldSqlite = readFileSync(store.pathOf(first));
   const oldLines = readFileSync(store.linesPathOf(first));
+  const oldOrder = readFileSync(store.orderPathOf(first));
   const second = await upload('id,v\n3,C\n4,D\n4,DD\n', 1, { copyFrom: first });
-  assert.is(userVersion(second), 2);
+  assert.is(userVersion(second), 3);
   assertRows(second, [['1', 'a'], ['2', 'b'], ['3', 'C'], ['4', 'DD']]);
   assertRows(first, [['1', 'a'], ['2', 'b'], ['3', 'c']]);
   assert.ok(readFileSync(store.pathOf(first)).equals(oldSqlite));
   assert.ok(readFileSync(store.linesPathOf(first)).equals(oldLines));
+  assert.ok(readFileSync(store.orderPathOf(first)).equals(oldOrder));
   // And once more on top (line numbers go on from the copy's).
   const third = await upload('id,v\n1,A\n', 1, { copyFrom: second });
   assertRows(third, [['1', 'A'], ['2', 'b'], ['3', 'C'], ['4', 'DD']]);
+});
+
+/** A format-2 upload as stops 15 to 18 wrote it: keys in SQLite by line number, a UNIQUE index, lines_meta(bytes, lines). */
+function writeFormat2(location: string, lines: string, keys: [number, string][]): void {
+  writeFileSync(store.linesPathOf(location), lines);
+  const db = new Database(store.pathOf(location));
+  try {
+    db.pragma('user_version = 2');
+    db.exec('CREATE TABLE keys(k TEXT); CREATE TABLE lines_meta(bytes INTEGER, lines INTEGER)');
+    for (const [rowid, k] of keys) db.prepare('INSERT INTO keys(rowid, k) VALUES (?, ?)').run(rowid, k);
+    db.exec('CREATE UNIQUE INDEX keys_k ON keys(k)');
+    db.prepare('INSERT INTO lines_meta VALUES (?, ?)').run(Buffer.byteLength(lines), lines.split('\n').length - 1);
+  } finally {
+    db.close();
+  }
+}
+
+t('a format-2 upload (keys in SQLite) still reads, and drop 0 onto it makes a format-3 upload', async () => {
+  // Line 1 lost to line 3 (same key): format 2 had deleted its key row.
+  writeFormat2('v2_upload', 'b,old\nc,3\nb,new\na,1\n', [[2, 'c'], [3, 'b'], [4, 'a']]);
+  assert.is(userVersion('v2_upload'), 2);
+  assert.ok(store.isLineFile('v2_upload'));
+  assertRows('v2_upload', [['a', '1'], ['b', 'new'], ['c', '3']]);
+  const appended = await upload('id,v\nc,C\nd,4\n', 1, { copyFrom: 'v2_upload' });
+  assert.is(userVersion(appended), 3);
+  assertRows(appended, [['a', '1'], ['b', 'new'], ['c', 'C'], ['d', '4']]);
+  assertRows('v2_upload', [['a', '1'], ['b', 'new'], ['c', '3']]);
 });
 
 t('an older upload (format 1, rows in SQLite) still reads, and drop 0 onto it stays format 1', async () => {

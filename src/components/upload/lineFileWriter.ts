@@ -1,7 +1,7 @@
-// The upload's format-2 halves (store/tables/lineFile.ts): the reader thread writes each chunk's
-// lines to the lines file (LinesOut), the writer thread inserts only their keys, with the line
-// numbers as rowids, into SQLite (LineFileWriter). Writing the lines on the reader's core keeps
-// them off the writer's, which also builds the key index.
+// The upload's format-3 halves (store/tables/lineFile.ts): the reader thread writes each chunk's
+// lines to the lines file (LinesOut), the writer thread copies their keys with the line numbers
+// into the key order's runs (KeyOrderWriter, store/tables/keyOrder.ts). Writing the lines on the
+// reader's core keeps them off the writer's, which also sorts the keys.
 //
 // A chunk arrives as the splitter left it: row i is buf[offs[3i], offs[3i+2]) with its key up to
 // offs[3i+1]. When the rows are contiguous with one '\n' after each (a file without '\r' and empty
@@ -10,19 +10,11 @@
 // lines, the header) inside the chunk itself, and the offsets are moved with it.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { LinesMeta } from '../../store/tables/lineFile.js';
+import { forEachLineKey, type LinesMeta } from '../../store/tables/lineFile.js';
+import { KeyOrderBuilder, type KeyOrderLimits } from '../../store/tables/keyOrder.js';
 
 const NL = 0x0a;
 const NL_BYTE = new Uint8Array([NL]);
-const ROWS_PER_STATEMENT = 100;
-const EMPTY = new Uint8Array(0);
-/**
- * Key bytes arrive as a blob; CAST stores them as TEXT (same bytes, no conversion). The rowid is
- * SQLite's own, max(rowid) + 1: the line's number, since lines are inserted in order and the last
- * line always stays (a duplicate loses to a later line, never the last); finish() checks it.
- * Binding the numbers instead measured slower (a JS number binds as a double).
- */
-const ROW_SQL = '(CAST(? AS TEXT))';
 
 /** Where a chunk's lines go in the lines file: buf[from, from + length) at `at`, then a '\n' if `newline`. */
 export interface LinesPiece {
@@ -95,51 +87,40 @@ export function writeLines(fd: number, buf: Uint8Array, piece: LinesPiece): void
   if (piece.newline) writeSync(fd, NL_BYTE, 0, 1, at);
 }
 
-/** The writer's side: each row's key, the line number as rowid. */
-export class LineFileWriter {
-  /** Lines so far: the last line's number (its rowid in `keys`). */
+/** The writer's side: each row's key with its line number into the key order (format 3). */
+export class KeyOrderWriter {
+  /** Lines so far: the last line's number. */
   lines: number;
-  private readonly many: Database.Statement;
-  private readonly one: Database.Statement;
-  private readonly begin: Database.Statement;
-  private readonly commit: Database.Statement;
-  /** Key bytes of the rows of the statement being filled. */
-  private readonly args: Uint8Array[] = new Array<Uint8Array>(ROWS_PER_STATEMENT).fill(EMPTY);
+  private readonly order: KeyOrderBuilder;
 
-  /** Line numbers go on from `start.lines` (a copied table's). */
-  constructor(db: Database.Database, start: LinesMeta) {
-    this.lines = start.lines;
-    this.many = db.prepare(`INSERT INTO keys(k) VALUES ${new Array<string>(ROWS_PER_STATEMENT).fill(ROW_SQL).join(',')}`);
-    this.one = db.prepare(`INSERT INTO keys(k) VALUES ${ROW_SQL}`);
-    this.begin = db.prepare('BEGIN');
-    this.commit = db.prepare('COMMIT');
+  /** Line numbers go on from `start.lines` (a copied table's, whose keys are added first: addCopied). */
+  constructor(scratchDir: string, private readonly start: LinesMeta, limits: KeyOrderLimits = {}) {
+    this.lines = 0;
+    this.order = new KeyOrderBuilder(scratchDir, limits);
+  }
+
+  /** A copied table's lines (drop 0): their keys, lines 1..start.lines, before the new ones. */
+  addCopied(linesPath: string): void {
+    forEachLineKey(linesPath, this.start, (bytes, from, to) => this.order.add(bytes, from, to, ++this.lines));
+    if (this.lines !== this.start.lines) throw new Error(`upload: the copied lines file holds ${this.lines} lines, ${this.start.lines} recorded`);
   }
 
   insertChunk(ab: ArrayBuffer, offs: Int32Array, count: number): void {
-    const args = this.args;
-    let n = 0;
-    this.begin.run();
-    for (let i = 0; i < count; i++) {
-      const start = offs[3 * i]!;
-      args[n] = new Uint8Array(ab, start, offs[3 * i + 1]! - start);
-      if (++n === ROWS_PER_STATEMENT) {
-        this.many.run(...args);
-        n = 0;
-      }
-    }
-    for (let i = 0; i < n; i++) this.one.run(args[i]);
-    this.commit.run();
-    // The chunk goes back to the reader (detached here): no view may outlive this call.
-    args.fill(EMPTY);
-    this.lines += count;
+    const bytes = new Uint8Array(ab);
+    const order = this.order;
+    for (let i = 0; i < count; i++) order.add(bytes, offs[3 * i]!, offs[3 * i + 1]!, ++this.lines);
   }
 
-  /** The lines file's size and line count, recorded last (readers check the file against them). */
-  finish(db: Database.Database, bytes: number): LinesMeta {
-    const last = (db.prepare('SELECT max(rowid) FROM keys').pluck().get() as number | null) ?? 0;
-    if (last !== this.lines) throw new Error(`upload: the last key's rowid is ${last}, the lines file holds ${this.lines} lines`);
+  /** Writes the order file, then the metadata (readers check the files against it). */
+  finish(db: Database.Database, bytes: number, orderPath: string): LinesMeta & { keys: number } {
+    const keys = this.order.finish(orderPath);
     db.exec('DELETE FROM lines_meta');
-    db.prepare('INSERT INTO lines_meta(bytes, lines) VALUES (?, ?)').run(bytes, this.lines);
-    return { bytes, lines: this.lines };
+    db.prepare('INSERT INTO lines_meta(bytes, lines, keys) VALUES (?, ?, ?)').run(bytes, this.lines, keys);
+    return { bytes, lines: this.lines, keys };
+  }
+
+  /** Releases the scratch file after a failure. */
+  close(): void {
+    this.order.close();
   }
 }

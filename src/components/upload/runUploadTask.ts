@@ -15,6 +15,8 @@ export interface UploadTaskInput {
   copyFrom?: string;
   /** Read size in bytes; tests use tiny values to cut characters and lines between chunks. */
   highWaterMark?: number;
+  /** Keys per sorted run of the key order (store/tables/keyOrder.ts); tests use tiny values to spill and merge runs. */
+  keyRunKeys?: number;
 }
 
 export interface UploadTaskResult {
@@ -45,6 +47,7 @@ export interface UploadWriterData {
   location: string;
   file: string;
   copyFrom?: string;
+  keyRunKeys?: number;
   port: MessagePort;
   /** Shared cancel flag (see CANCEL_FLAG). */
   cancel: Int32Array;
@@ -128,6 +131,7 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
       location: input.location,
       file: input.file,
       ...(input.copyFrom !== undefined ? { copyFrom: input.copyFrom } : {}),
+      ...(input.keyRunKeys !== undefined ? { keyRunKeys: input.keyRunKeys } : {}),
       port: port1,
       cancel,
     };

@@ -1,13 +1,14 @@
 // Worker threads of the upload task. An upload runs two threads, joined by a MessageChannel:
 //   reader: reads the file into a few recycled buffers, splits the lines (parseLines.ts), checks
-//           UTF-8, writes the lines to the table's lines file (format 2, lineFileWriter.ts), and
+//           UTF-8, writes the lines to the table's lines file (format 3, lineFileWriter.ts), and
 //           hands each chunk with its row offsets to the writer (transferred, no copy);
-//   writer: inserts the keys (format 2; drop 0 onto a format-1 upload: the rows) into the new
-//           table location, gives the buffers back, builds the key index and makes both files
-//           durable.
-// Format 2 (store/tables/lineFile.ts) keeps the lines out of SQLite: the writer's b-tree holds ~10
-// bytes a row instead of the whole line, and DataIO streams the lines file instead of reading
-// every line back through SQLite. The figures below are format 1's.
+//   writer: copies each line's key into the key order's runs (format 3; drop 0 onto a format-1
+//           upload: inserts the rows into SQLite), gives the buffers back, sorts the keys into the
+//           key order file at the end and makes the files durable.
+// Format 3 (store/tables/lineFile.ts, keyOrder.ts) keeps lines and keys out of SQLite: on
+// bench:scale's host upload (1M rows) the writer's SQLite key inserts (0.25–0.4 s) and UNIQUE
+// index (0.6 s) became a copy of the key bytes (~0.1 s) and a radix sort (~0.2 s CPU); the SQLite
+// file holds only the metadata. The figures below are format 1's, whose writer is still here.
 //
 // Speed (1M rows x 31 columns, ~280 MiB; see bench/tableLoad.bench.ts): the writer's time goes to
 // SQLite's per-row insert work (~1 µs), the key index (~0.5 s per million rows, sorted once at the
@@ -29,9 +30,10 @@ import { dirname } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { countKeys, KEYS_INDEX_NAME, KEYS_INDEX_SQL, KEYS_TABLE_SQL, LINE_FILE_VERSION, LINES_META_SQL, readLinesMeta, type LinesMeta } from '../../store/tables/lineFile.js';
+import { ORDER_FILE_VERSION, ORDER_META_SQL, readLinesMeta, type LinesMeta } from '../../store/tables/lineFile.js';
+import type { KeyOrderLimits } from '../../store/tables/keyOrder.js';
 import { KEY_INDEX_NAME, KEY_INDEX_SQL, ROWS_TABLE_SQL, TableStore } from '../../store/tables/tableStore.js';
-import { LineFileWriter, LinesOut, writeLines, type LinesPiece } from './lineFileWriter.js';
+import { KeyOrderWriter, LinesOut, writeLines, type LinesPiece } from './lineFileWriter.js';
 import { LineSplitter, NotUtf8Error, type RowBatch } from './parseLines.js';
 import {
   CANCEL_FLAG,
@@ -331,7 +333,7 @@ function configure(db: Database.Database, fresh: boolean): void {
 }
 
 /**
- * The UNIQUE key index of `table` (rows / keys), built once after the rows are in. Duplicate keys
+ * The UNIQUE key index of `table` (format 1's rows), built once after the rows are in. Duplicate keys
  * (also between copied rows and new ones) keep the row inserted last, like INSERT OR REPLACE would.
  */
 function buildKeyIndex(db: Database.Database, table: 'rows' | 'keys', indexSql: string): void {
@@ -367,7 +369,7 @@ interface ChunkWriter {
  */
 interface Target {
   readonly writer: ChunkWriter;
-  /** Writes a chunk's lines the reader left to the writer (format 2). */
+  /** Writes a chunk's lines the reader left to the writer (format 3). */
   writeLines?(buf: Uint8Array, piece: LinesPiece): void;
   /** Called by the loop with the bytes read so far. */
   progress(bytesRead: number): void;
@@ -402,56 +404,55 @@ function rowsTarget(db: Database.Database, path: string, fresh: boolean): Target
   };
 }
 
-function lineFileTarget(db: Database.Database, path: string, linesPath: string, start: LinesMeta): Target {
-  const fresh = start.lines === 0 && start.bytes === 0;
+function lineFileTarget(db: Database.Database, path: string, linesPath: string, orderPath: string, scratchDir: string, start: LinesMeta, limits: KeyOrderLimits): Target {
   const sync = new BackgroundSync(path);
   const linesSync = new BackgroundSync(linesPath);
   const fd = openSync(linesPath, 'r+');
+  const writer = new KeyOrderWriter(scratchDir, start, limits);
+  let orderSync: BackgroundSync | undefined;
   try {
-    configure(db, fresh);
-    db.pragma(`user_version = ${LINE_FILE_VERSION}`);
-    db.exec(KEYS_TABLE_SQL);
-    db.exec(LINES_META_SQL);
-    db.exec(`DROP INDEX IF EXISTS ${KEYS_INDEX_NAME}`);
-    const writer = new LineFileWriter(db, start);
-    let read = 0;
+    // The SQLite file holds only the metadata: default pages.
+    configure(db, false);
+    db.pragma(`user_version = ${ORDER_FILE_VERSION}`);
+    db.exec(ORDER_META_SQL);
+    if (start.lines > 0) writer.addCopied(linesPath);
     return {
       writer,
       writeLines: (buf, piece) => writeLines(fd, buf, piece),
-      progress: (bytesRead) => {
-        read = bytesRead;
-        sync.progress(bytesRead);
-        linesSync.progress(start.bytes + bytesRead);
-      },
+      progress: (bytesRead) => linesSync.progress(start.bytes + bytesRead),
       finish: (linesBytes) => {
-        writer.finish(db, linesBytes);
+        // The lines go to disk while the keys are sorted.
         linesSync.start(linesBytes);
-        sync.start(read);
-        buildKeyIndex(db, 'keys', KEYS_INDEX_SQL);
-        return countKeys(db);
+        const { keys } = writer.finish(db, linesBytes, orderPath);
+        orderSync = new BackgroundSync(orderPath);
+        return keys;
       },
       durable: async () => {
         closeSync(fd);
         await linesSync.finish();
+        await orderSync!.finish();
         await sync.finish();
       },
       close: async () => {
         closeSync(fd);
+        writer.close();
         await linesSync.close();
+        await orderSync?.close();
         await sync.close();
       },
     };
   } catch (error) {
     closeSync(fd);
+    writer.close();
     void linesSync.close();
     void sync.close();
     throw error;
   }
 }
 
-/** A copied format-2 table's recorded lines; its lines file cut to them (new lines go after). */
-function readCopiedMeta(path: string, linesPath: string): LinesMeta {
-  const db = new Database(path, { readonly: true });
+/** A copied format-2 or format-3 table's recorded lines (read from its own SQLite file); the copied lines file cut to them (new lines go after). */
+function readCopiedMeta(fromPath: string, linesPath: string): LinesMeta {
+  const db = new Database(fromPath, { readonly: true });
   let meta: LinesMeta;
   try {
     meta = readLinesMeta(db, linesPath);
@@ -471,17 +472,18 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
   const path = store.pathOf(data.location);
   const linesPath = store.linesPathOf(data.location);
   const lineFile = data.copyFrom === undefined || store.isLineFile(data.copyFrom);
-  // EXCL: never write over an existing location.
-  if (data.copyFrom !== undefined) {
+  // EXCL: never write over an existing location. Drop 0 onto a format-2 or -3 upload copies its
+  // lines file alone (the new key order covers both); onto a format-1 upload, its SQLite file.
+  if (data.copyFrom !== undefined && !lineFile) {
     copyFileSync(store.pathOf(data.copyFrom), path, constants.COPYFILE_EXCL);
-    if (lineFile) copyFileSync(store.linesPathOf(data.copyFrom), linesPath, constants.COPYFILE_EXCL);
   } else {
     closeSync(openSync(path, 'wx'));
-    closeSync(openSync(linesPath, 'wx'));
+    if (data.copyFrom !== undefined) copyFileSync(store.linesPathOf(data.copyFrom), linesPath, constants.COPYFILE_EXCL);
+    else closeSync(openSync(linesPath, 'wx'));
   }
 
-  // The reader writes the lines file (format 2) from the copy's end on, or no lines file at all.
-  const startLines = lineFile && data.copyFrom !== undefined ? readCopiedMeta(path, linesPath) : { bytes: 0, lines: 0 };
+  // The reader writes the lines file (format 3) from the copy's end on, or no lines file at all.
+  const startLines = lineFile && data.copyFrom !== undefined ? readCopiedMeta(store.pathOf(data.copyFrom), linesPath) : { bytes: 0, lines: 0 };
   port.postMessage({ type: 'lines', path: lineFile ? linesPath : null, position: startLines.bytes } satisfies WriterMessage);
 
   const db = new Database(path);
@@ -489,7 +491,9 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
   let closed = false;
   let end: Extract<ReaderMessage, { type: 'end' }> | undefined;
   try {
-    target = lineFile ? lineFileTarget(db, path, linesPath, startLines) : rowsTarget(db, path, false);
+    target = lineFile
+      ? lineFileTarget(db, path, linesPath, store.orderPathOf(data.location), data.tablesDir, startLines, data.keyRunKeys !== undefined ? { runKeys: data.keyRunKeys } : {})
+      : rowsTarget(db, path, false);
     const writer = target.writer;
     let lines = 0;
     let lastPercent = -1;
@@ -506,7 +510,7 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
       port.postMessage({ type: 'free', buf: m.buf, offs: m.offs } satisfies WriterMessage, [m.buf, m.offs.buffer as ArrayBuffer]);
       lines += m.count;
       target.progress(m.bytesRead);
-      // Bytes read, capped at 99: the key index is still to come.
+      // Bytes read, capped at 99: the key order (or format 1's key index) is still to come.
       const percent = Math.min(99, Math.floor((m.bytesRead * 100) / size));
       if (percent > lastPercent) {
         lastPercent = percent;

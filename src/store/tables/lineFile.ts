@@ -1,34 +1,47 @@
-// Upload tables, format 2 (issue 17): the lines in a flat file, the keys in SQLite.
+// Upload tables, formats 2 and 3 (issue 17): the lines in a flat file; the key order in SQLite
+// (format 2) or in a file of line numbers (format 3).
 //
 // An upload writes each data line (tabs made commas, the trailing '\r' and empty lines dropped, as
-// the splitter gives it) with a '\n' to `<location>.sqlite-lines`, in upload order, and only its
-// key to the SQLite file: a `keys` table whose rowid is the line's number (1-based) in the lines
-// file, and a UNIQUE index on k built once at the end (key order, the last duplicate wins, as
-// before). `lines_meta` holds the lines file's size and line count; `PRAGMA user_version = 2`
-// marks the format (an older upload file has user_version 0 and a `rows(k, v)` table, and is
-// read by uploadLines.ts as before).
+// the splitter gives it) with a '\n' to `<location>.sqlite-lines`, in upload order. A line's key is
+// the bytes before its first comma. Key order is SQLite's BINARY order (bytes, then the shorter
+// first); of equal keys the last line wins.
 //
-// Why: the format-1 file keeps every line in the SQLite table, so a load inserts ~135 bytes per
-// row into a b-tree and DataIO reads them back through SQLite (measured on bench:scale's host
-// upload of 1M shuffled ids: 1.2–1.9 s CPU for the lines, 1.1–1.6 s for the keys as strings).
-// Here the lines file is written as the reader thread split it (no copy when the file has no
-// '\r' and no empty line), and DataIO reads it sequentially in one read; SQLite only sorts the
-// keys and gives their order as rowids (the permutation), the keys themselves are taken from the
-// lines. A line's key is the bytes before its first comma, which is exactly what the key index
-// holds.
+// Format 3 (since stop 19; `PRAGMA user_version = 3`): `<location>.sqlite-order` holds the kept
+// lines' numbers (1-based, Int32 little-endian) in key order, sorted by the upload in bounded runs
+// (keyOrder.ts); the SQLite file holds only `lines_meta(bytes, lines, keys)`. Why: in format 2 the
+// writer spent ~0.25–0.4 s inserting 1M keys into SQLite and ~0.6 s building the UNIQUE index, and
+// a reader ~0.4 s taking the order back out of it; the order file is sorted in ~0.1 s and read in
+// one read. It is also the key column of a columnar table to come.
+//
+// Format 2 (stop 15 to 18; user_version 2): only each line's key in the SQLite file, a `keys` table
+// whose rowid is the line's number in the lines file, and a UNIQUE index on k (key order, the last
+// duplicate wins); `lines_meta(bytes, lines)`. Still read. An older upload file (format 1) has
+// user_version 0 and a `rows(k, v)` table, and is read by uploadLines.ts as before.
+//
+// Why lines apart at all: the format-1 file keeps every line in the SQLite table, so a load inserts
+// ~135 bytes per row into a b-tree and DataIO reads them back through SQLite (measured on
+// bench:scale's host upload of 1M shuffled ids: 1.2–1.9 s CPU for the lines, 1.1–1.6 s for the keys
+// as strings). Here the lines file is written as the reader thread split it (no copy when the file
+// has no '\r' and no empty line), and DataIO reads it sequentially; the keys themselves are taken
+// from the lines.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { LineBytes, LineChunk, LineChunks } from '../../components/rawLines.js';
 import { knownJoinedIds } from '../../components/packedIds.js';
+import { readKeyOrder, readKeyOrderLines } from './keyOrder.js';
 
 /** `PRAGMA user_version` of a format-2 upload file. */
 export const LINE_FILE_VERSION = 2;
+/** `PRAGMA user_version` of a format-3 upload file (what an upload writes). */
+export const ORDER_FILE_VERSION = 3;
 /** The lines file's name: the SQLite file's path + this suffix. */
 export const LINES_SUFFIX = '-lines';
-export const KEYS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS keys(k TEXT)';
-export const KEYS_INDEX_NAME = 'keys_k';
-export const KEYS_INDEX_SQL = `CREATE UNIQUE INDEX ${KEYS_INDEX_NAME} ON keys(k)`;
-export const LINES_META_SQL = 'CREATE TABLE IF NOT EXISTS lines_meta(bytes INTEGER, lines INTEGER)';
+/** A format-3 upload's key order file: the SQLite file's path + this suffix. */
+export const ORDER_SUFFIX = '-order';
+/** Format 3's metadata: the lines file's size and line count, the distinct keys (entries of the order file). */
+export const ORDER_META_SQL = 'CREATE TABLE IF NOT EXISTS lines_meta(bytes INTEGER, lines INTEGER, keys INTEGER)';
+/** Format 2's key index (read only now). */
+const KEYS_INDEX_NAME = 'keys_k';
 
 const NL = 0x0a;
 /**
@@ -49,9 +62,19 @@ export interface LinesMeta {
   readonly lines: number;
 }
 
-/** True for a format-2 upload file. */
+/** True for a format-2 or format-3 upload file (lines in a lines file). */
 export function isLineFile(db: Database.Database): boolean {
-  return db.pragma('user_version', { simple: true }) === LINE_FILE_VERSION;
+  const version = db.pragma('user_version', { simple: true });
+  return version === LINE_FILE_VERSION || version === ORDER_FILE_VERSION;
+}
+
+function isOrderFile(db: Database.Database): boolean {
+  return db.pragma('user_version', { simple: true }) === ORDER_FILE_VERSION;
+}
+
+/** The order file next to a lines file (both are named after the SQLite file). */
+export function orderPathOfLines(linesPath: string): string {
+  return linesPath.slice(0, -LINES_SUFFIX.length) + ORDER_SUFFIX;
 }
 
 /** The recorded size of the lines file; throws when the lines file is shorter (a damaged table). */
@@ -71,6 +94,11 @@ export function readLinesMeta(db: Database.Database, linesPath: string): LinesMe
 
 /** The row count (distinct keys). */
 export function countKeys(db: Database.Database): number {
+  if (isOrderFile(db)) {
+    const keys = db.prepare('SELECT keys FROM lines_meta').pluck().get() as number | undefined;
+    if (keys === undefined) throw new Error('upload table: no lines_meta (an unfinished upload)');
+    return keys;
+  }
   return db.prepare('SELECT count(*) FROM keys').pluck().get() as number;
 }
 
@@ -174,6 +202,14 @@ export function readLineFile(db: Database.Database, linesPath: string): LineFile
   const meta = readLinesMeta(db, linesPath);
   const fd = openSync(linesPath, 'r');
   try {
+    if (isOrderFile(db)) {
+      // Format 3: the order file is SQLite's BINARY order already, nothing to check it against.
+      const count = countKeys(db);
+      const at = readKeyOrder(orderPathOfLines(linesPath), count, meta.lines);
+      const keys = readKeys(fd, linesPath, meta, at, count, false);
+      if (!keys) throw new Error(`table lines file ${linesPath} does not match its keys`);
+      return lineFileRead(fd, linesPath, meta, at, count, keys);
+    }
     let { at, count } = positionsByLine(db, meta.lines);
     let keys = readKeys(fd, linesPath, meta, at, count, true);
     if (!keys) {
@@ -184,13 +220,33 @@ export function readLineFile(db: Database.Database, linesPath: string): LineFile
       keys = readKeys(fd, linesPath, meta, at, count, false);
     }
     if (!keys) throw new Error(`table lines file ${linesPath} does not match its keys`);
-    const chunks: LineChunks = { forEach: (visit) => forEachChunk(fd, linesPath, meta, at, visit) };
-    const whole = (): LineBytes => wholeLines(fd, linesPath, meta, at, count);
-    closeWhenCollected.register(chunks, fd);
-    return { keys, chunks, whole };
+    return lineFileRead(fd, linesPath, meta, at, count, keys);
   } catch (error) {
     closeSync(fd);
     throw error;
+  }
+}
+
+function lineFileRead(fd: number, linesPath: string, meta: LinesMeta, at: Int32Array, count: number, keys: string[]): LineFileRead {
+  const chunks: LineChunks = { forEach: (visit) => forEachChunk(fd, linesPath, meta, at, visit) };
+  const whole = (): LineBytes => wholeLines(fd, linesPath, meta, at, count);
+  closeWhenCollected.register(chunks, fd);
+  return { keys, chunks, whole };
+}
+
+/**
+ * Each line's key, in line order: visit(bytes, from, to) with the key bytes[from, to) (valid during
+ * the call). For drop 0, whose new key order covers the copied table's lines too.
+ */
+export function forEachLineKey(linesPath: string, meta: LinesMeta, visit: (bytes: Uint8Array, from: number, to: number) => void): void {
+  const everyLine = new Int32Array(meta.lines + 1).fill(0);
+  const fd = openSync(linesPath, 'r');
+  try {
+    forEachChunk(fd, linesPath, meta, everyLine, (chunk) => {
+      for (let i = 0; i < chunk.count; i++) visit(chunk.bytes, chunk.keyStart[i]!, chunk.keyEnd[i]!);
+    });
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -385,6 +441,10 @@ export function* readLineFileRows(db: Database.Database, linesPath: string, limi
   const fd = openSync(linesPath, 'r');
   try {
     const offsets = lineOffsets(fd, meta);
+    if (isOrderFile(db)) {
+      yield* orderedRows(fd, linesPath, meta, offsets, countKeys(db), limit);
+      return;
+    }
     const sql = `SELECT rowid, k FROM keys INDEXED BY ${KEYS_INDEX_NAME} ORDER BY k${limit >= 0 ? ' LIMIT ?' : ''}`;
     const statement = db.prepare(sql).raw();
     const rows = (limit >= 0 ? statement.iterate(limit) : statement.iterate()) as IterableIterator<[number, string]>;
@@ -404,6 +464,23 @@ export function* readLineFileRows(db: Database.Database, linesPath: string, limi
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Format 3's rows in key order: each line read by its number from the order file, its key the bytes before the first comma. */
+function* orderedRows(fd: number, linesPath: string, meta: LinesMeta, offsets: Float64Array, keys: number, limit: number): IterableIterator<[string, string]> {
+  const order = readKeyOrderLines(orderPathOfLines(linesPath), keys);
+  const n = limit >= 0 ? Math.min(limit, keys) : keys;
+  let buf = Buffer.alloc(4096);
+  for (let p = 0; p < n; p++) {
+    const id = order[p]!;
+    if (!(id >= 1 && id <= meta.lines)) throw new Error(`table lines file ${linesPath} does not match its keys`);
+    const from = offsets[id - 1]!;
+    const length = offsets[id]! - 1 - from;
+    if (buf.length < length) buf = Buffer.alloc(2 * length);
+    readFully(fd, buf, length, from);
+    const comma = buf.subarray(0, length).indexOf(COMMA);
+    yield comma < 0 ? [buf.toString('utf8', 0, length), ''] : [buf.toString('utf8', 0, comma), buf.toString('utf8', comma + 1, length)];
   }
 }
 

@@ -6,10 +6,11 @@
 // only when the orchestrator records an event naming it; anything else found here at start-up is
 // an orphan of a crash and is removed by removeOrphans.
 //
-// An upload is written in format 2 since stop 15 (lineFile.ts): the lines in a flat file
-// `<location>.sqlite-lines` next to the SQLite file, which holds only the keys, their key index and
-// `PRAGMA user_version = 2`; read(), count() and readKeysAndLines() tell the formats apart by that
-// marker, and the layout below (format 1: rows in SQLite) still reads as before.
+// An upload is written in format 3 since stop 19 (lineFile.ts): the lines in a flat file
+// `<location>.sqlite-lines` and the key order in `<location>.sqlite-order` next to the SQLite file,
+// which holds only the metadata and `PRAGMA user_version = 3`; format 2 (stops 15–18: keys and their
+// key index in SQLite, user_version 2) still reads. read(), count() and readKeysAndLines() tell the
+// formats apart by that marker, and the layout below (format 1: rows in SQLite) still reads as before.
 //
 // Layout (measured, see bench/tableLoad.bench.ts): rows are appended to a plain rowid table and a
 // UNIQUE index on k is built once at the end of a load. A `WITHOUT ROWID` table keyed by k loads
@@ -25,7 +26,7 @@ import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
 import { rawLinesFromBytes, rawLinesFromStream, type LineChunks, type LineRanges, type RawLines } from '../../components/rawLines.js';
 import { spillLineRanges } from './lineRanges.js';
 import { lineByteChunks, NotDense, readKeysAndLineBytes, readKeysAndLines, readKeysForBytes, uploadBytesReadable } from './uploadLines.js';
-import { countKeys, isLineFile, LINES_SUFFIX, readLineFile, readLineFileRows } from './lineFile.js';
+import { countKeys, isLineFile, LINES_SUFFIX, ORDER_SUFFIX, readLineFile, readLineFileRows } from './lineFile.js';
 
 /**
  * The table holding the rows; k and v are TEXT (UTF-8), never NULL. No NOT NULL constraint on
@@ -39,7 +40,7 @@ export const KEY_INDEX_SQL = `CREATE UNIQUE INDEX ${KEY_INDEX_NAME} ON rows(k)`;
 
 const FILE_SUFFIX = '.sqlite';
 /** Files SQLite (or a writer) may leave next to a table file, and an upload's lines file (lineFile.ts). */
-const SIDE_SUFFIXES = ['-journal', '-wal', '-shm', LINES_SUFFIX];
+const SIDE_SUFFIXES = ['-journal', '-wal', '-shm', LINES_SUFFIX, ORDER_SUFFIX];
 const TEMP_MARKER = '.tmp';
 const LOCATION_RE = /^[A-Za-z0-9_.-]+$/;
 /** Reads of at most this many rows walk the key index; longer reads sort a scan (see read). */
@@ -70,12 +71,17 @@ export class TableStore {
     return join(this.dir, location + FILE_SUFFIX);
   }
 
-  /** The lines file of an upload in format 2 (lineFile.ts), next to its SQLite file. */
+  /** The lines file of an upload in format 2 or 3 (lineFile.ts), next to its SQLite file. */
   linesPathOf(location: string): string {
     return this.pathOf(location) + LINES_SUFFIX;
   }
 
-  /** True when the location is an upload in format 2 (lines file + key index, lineFile.ts). */
+  /** The key order file of an upload in format 3 (lineFile.ts), next to its SQLite file. */
+  orderPathOf(location: string): string {
+    return this.pathOf(location) + ORDER_SUFFIX;
+  }
+
+  /** True when the location is an upload in format 2 or 3 (lines file + key index or order file, lineFile.ts). */
   isLineFile(location: string): boolean {
     if (this.isPacked(location) || this.isColumnar(location) || !existsSync(this.pathOf(location))) return false;
     const db = this.open(location);
@@ -267,10 +273,10 @@ export class TableStore {
 
   /**
    * The files holding a location's rows, in a fixed order (what an audit export digests): the SQLite
-   * file and an upload's lines file, the packed file, or a columnar directory's table.json and partitions; only those that exist.
+   * file and an upload's lines and order files, the packed file, or a columnar directory's table.json and partitions; only those that exist.
    */
   filesOf(location: string): string[] {
-    const files = [this.pathOf(location), this.linesPathOf(location), this.packedPathOf(location)];
+    const files = [this.pathOf(location), this.linesPathOf(location), this.orderPathOf(location), this.packedPathOf(location)];
     if (this.isColumnar(location)) {
       const dir = this.columnarPathOf(location);
       const meta = readColumnarMeta(dir);

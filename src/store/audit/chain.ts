@@ -39,24 +39,6 @@ export function chainHash(previousHash: string, position: bigint | number, revis
   return hash('sha256', `${previousHash}\n${position}\n${revision}\n${created}\n${streamId.length}:${streamId}\n${eventId.length}:${eventId}\n${type.length}:${type}\n${data.length}:${metadata.length}\n${data}${metadata}`);
 }
 
-/**
- * The lines of chainHash's text that every event of one append shares: its time (`created`, or
- * its digits already printed) and its stream. Made once per append by the sqlite writer (the time
- * is a 13-digit number, not a small integer: V8 prints it through its slow double-to-text path at
- * every use).
- */
-export function appendLines(created: number | string, streamId: string): string {
-  return `${created}\n${streamId.length}:${streamId}\n`;
-}
-
-/**
- * chainHash with the append's shared lines made once (`appendLines(created, streamId)`): the
- * writer's loop. The same one text, so the same hash (a test holds it).
- */
-export function chainHashInAppend(previousHash: string, position: bigint | number, revision: bigint | number, shared: string, eventId: string, type: string, data: string, metadata: string): string {
-  return hash('sha256', `${previousHash}\n${position}\n${revision}\n${shared}${eventId.length}:${eventId}\n${type.length}:${type}\n${data.length}:${metadata.length}\n${data}${metadata}`);
-}
-
 /** The first event that does not fit the chain, and why. */
 export interface ChainBreak {
   readonly position: string;

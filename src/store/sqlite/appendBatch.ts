@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
 import { assertExpectedRevision, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../eventStore.js';
-import { appendLines, chainHashInAppend, GENESIS_HASH } from '../audit/chain.js';
+import { chainHash, GENESIS_HASH } from '../audit/chain.js';
 import { hashBytesInto } from '../audit/storedHash.js';
 import { logHeadCache, type LogHead, type LogHeadCache } from './logHead.js';
 import { checkpointSigner, DEFAULT_CHECKPOINT_EVERY, type Checkpoint, type CheckpointSigner, type PreparedSigner } from '../audit/checkpoint.js';
@@ -52,17 +52,9 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const chained = chain.hashChain !== false;
   // Refilled for every insert (the BLOB is copied when bound).
   const scratch = Buffer.alloc(32);
-  // The time as the chain's text prints it, made again only when the millisecond changes (the
-  // units of one batch mostly share it).
-  let createdAt = Number.NaN;
-  let createdText = '';
   /** One unit's inserts after `from`; the head they leave, which the caller keeps once they are in. */
   const appendUnit = (unit: CommitUnit, from: LogHead): { results: AppendResult[]; head: LogHead } => {
     const created = Date.now();
-    if (chained && created !== createdAt) {
-      createdAt = created;
-      createdText = String(created);
-    }
     // Hex whatever the stored form: the chain's text names the previous hash in hex.
     let hash = from.lastHash ?? GENESIS_HASH;
     // Bigints for the rows and the results, the same counts as numbers for the hash's text (same
@@ -76,14 +68,13 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
       let revision = current;
       let revisionNumber = head ? head.revision : -1;
       let lastPosition = head ? BigInt(head.position) : 0n;
-      const shared = chained ? appendLines(createdText, a.streamId) : '';
       for (const e of a.events) {
         revision += 1n;
         position += 1n;
         revisionNumber += 1;
         at += 1;
         const eventId = e.id ?? randomUUID();
-        if (chained) hash = chainHashInAppend(hash, at, revisionNumber, shared, eventId, e.type, e.data, e.metadata);
+        if (chained) hash = chainHash(hash, at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata);
         insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, chained ? hashBytesInto(scratch, hash) : null);
         lastPosition = position;
       }
@@ -212,8 +203,8 @@ function checkpointWriter(db: Db, chain: ChainOptions, heads: LogHeadCache) {
   };
   return {
     // Outside any transaction, after a batch was answered: the head that batch's commit left (a
-    // true statement about the chain: the event at that position has that hash for good), read
-    // from memory, not from the file. Another connection's later events or checkpoints are seen by
+    // true statement about the chain: the event at that position has that hash; should the tail be
+    // cut later, this checkpoint is what shows it), read from memory, not from the file. Another connection's later events or checkpoints are seen by
     // the next batch's transaction; a failed commit forgot the head, so nothing is signed until
     // the next batch makes it due again.
     signDue: () => signed(every, heads.peek()),

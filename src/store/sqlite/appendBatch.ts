@@ -204,9 +204,9 @@ function checkpointWriter(db: Db, chain: ChainOptions, heads: LogHeadCache) {
   return {
     // Outside any transaction, after a batch was answered: the head that batch's commit left (a
     // true statement about the chain: the event at that position has that hash; should the tail be
-    // cut later, this checkpoint is what shows it), read from memory, not from the file. Another connection's later events or checkpoints are seen by
-    // the next batch's transaction; a failed commit forgot the head, so nothing is signed until
-    // the next batch makes it due again.
+    // cut later, this checkpoint is what shows it), read from memory, not from the file. Another
+    // connection's later events or checkpoints are seen by the next batch's transaction; a failed
+    // commit forgot the head, so nothing is signed until the next batch makes it due again.
     signDue: () => signed(every, heads.peek()),
     store,
     due: () => write(every),

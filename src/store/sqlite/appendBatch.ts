@@ -177,11 +177,9 @@ function checkpointWriter(db: Db, chain: ChainOptions, heads: LogHeadCache) {
   const every = chain.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   const sign = chain.signer ? checkpointSigner(chain.signer) : undefined;
   const insert = db.prepare('INSERT OR IGNORE INTO chain_checkpoints (position, hash, created, key_id, public_key, signature) VALUES (?, ?, ?, ?, ?, ?)');
-  /** The head to sign when at least `minimumGap` events follow the last checkpoint. */
-  const headToSign = (minimumGap: number): (LogHead & { lastHash: string }) | undefined => {
-    if (!sign) return undefined;
-    const head = heads.get();
-    if (!head.lastHash) return undefined;
+  /** `head`, if it is to be signed: at least `minimumGap` events follow the last checkpoint. */
+  const headToSign = (minimumGap: number, head: LogHead | undefined): (LogHead & { lastHash: string }) | undefined => {
+    if (!sign || !head?.lastHash) return undefined;
     const since = head.lastPosition - head.checkpointed;
     if (since < minimumGap || since <= 0) return undefined;
     // Checkpoints sign (and keep) the head in hex, as before: they are read and printed.
@@ -193,16 +191,27 @@ function checkpointWriter(db: Db, chain: ChainOptions, heads: LogHeadCache) {
     const head = heads.get();
     if (Number(cp.position) > head.checkpointed) heads.set({ ...head, checkpointed: Number(cp.position) });
   };
-  const signed = (minimumGap: number): Checkpoint | undefined => {
-    const head = headToSign(minimumGap);
+  const signed = (minimumGap: number, current: LogHead | undefined): Checkpoint | undefined => {
+    const head = headToSign(minimumGap, current);
     return head && sign ? sign(BigInt(head.lastPosition), head.lastHash, Date.now()) : undefined;
   };
+  /** Inside the caller's transaction: the head as the file has it. */
   const write = (minimumGap: number): Checkpoint | undefined => {
-    const cp = signed(minimumGap);
+    const cp = signed(minimumGap, heads.get());
     if (cp) store(cp);
     return cp;
   };
-  return { signDue: () => signed(every), store, due: () => write(every), now: () => write(1) };
+  return {
+    // Outside any transaction, after a batch was answered: the head that batch's commit left (a
+    // true statement about the chain: the event at that position has that hash; should the tail be
+    // cut later, this checkpoint is what shows it), read from memory, not from the file. Another
+    // connection's later events or checkpoints are seen by the next batch's transaction; a failed
+    // commit forgot the head, so nothing is signed until the next batch makes it due again.
+    signDue: () => signed(every, heads.peek()),
+    store,
+    due: () => write(every),
+    now: () => write(1),
+  };
 }
 
 /** SQLite's default: a WAL checkpoint when the WAL passes this many pages (restored after storeSignedCheckpoint). */

@@ -21,6 +21,13 @@ export interface LogHead {
 export interface LogHeadCache {
   /** The head, read from the file when it may have changed. Call it inside the transaction that uses it. */
   get(): LogHead;
+  /**
+   * The head as this connection's last transaction left it, without asking the file (undefined
+   * after `forget`). For use outside a transaction: there `get`'s `data_version` query takes and
+   * drops a shared lock on the file (two fcntl calls), which after every batch cost the writer
+   * thread ≈ 25 µs (bench:audit profile, docs/audit-cost.md stop 19).
+   */
+  peek(): LogHead | undefined;
   /** What this connection's transaction made the head (it must call `forget` if that transaction fails). */
   set(head: LogHead): void;
   /** Read it again next time: this connection's commit failed, or rolled back. */
@@ -52,6 +59,9 @@ export function logHeadCache(db: Db): LogHeadCache {
         head = read();
         seenVersion = version;
       }
+      return head;
+    },
+    peek() {
       return head;
     },
     set(next) {

@@ -16,6 +16,8 @@ import { nodeKeySigner } from '../../../src/store/audit/nodeKey.js';
 import { checkpointSignatureValid } from '../../../src/store/audit/checkpoint.js';
 import { readCheckpoints, verifyEventLog } from '../../../src/store/audit/verifyLog.js';
 import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js';
+import { appender, type CommitUnit } from '../../../src/store/sqlite/appendBatch.js';
+import { openEventsDatabase } from '../../../src/store/sqlite/eventsDatabase.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fedflow-append-chain-'));
 let dirs = 0;
@@ -139,6 +141,35 @@ function positions(file: string): number[] {
     db.close();
   }
 }
+
+t('the checkpoint signed after a batch was answered is the head that batch left, taken from memory: another connection appending meanwhile does not move it', () => {
+  const d = dataDir();
+  const file = join(d, 'events.sqlite');
+  const writer = openEventsDatabase(file);
+  const other = openEventsDatabase(file);
+  const steps = (streamId: string, n: number): CommitUnit => [{ streamId, expected: 'any', events: Array.from({ length: n }, (_, i) => ({ type: 'Step', data: `{"i":${i}}`, metadata: '{}' })) }];
+  try {
+    const a = appender(writer, { signer: nodeKeySigner(d), checkpointEvery: 3 }, { checkpointsAfterReply: true });
+    const b = appender(other, {});
+    assert.equal(a.batch([steps('a', 3)]).map((o) => 'ok' in o), [true], 'positions 1..3');
+    // Between a's answer and its signing, another connection appends positions 4 and 5.
+    b.single(steps('b', 2));
+    assert.ok(a.checkpointDue(), 'due after 3 events');
+    a.storeSignedCheckpoint();
+    // The next batch's transaction does read the file: it continues after b's events.
+    assert.equal(a.batch([steps('a', 1)]).map((o) => 'ok' in o), [true]);
+  } finally {
+    writer.close();
+    other.close();
+  }
+  // Reading the head again (PRAGMA data_version outside a transaction: a shared lock taken and
+  // dropped after every batch) would have signed b's position 5.
+  assert.equal(checkpointPositions(file), [3]);
+  assert.equal(positions(file), [1, 2, 3, 4, 5, 6]);
+  const report = verifyEventLog(file);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  assert.is(report.checkpoints, 1);
+});
 
 t('connections taking turns on one file (writer threads, in-thread appends): each continues the chain from the other\'s last event, checkpoints included', async () => {
   const d = dataDir();

@@ -9,7 +9,7 @@
 import { columnarTable, takeRows } from '../columns.js';
 import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
-import { type BinaryFit, Channel, type LossMetric, type Peers } from '../heteroLR/binaryTrain.js';
+import { type BinaryFit, Channel, type LossMetric, type Peers } from '../linearModel/protocol.js';
 import { dotColumns, lrColumns, RowsById } from '../heteroLR/lrColumns.js';
 import { answerHostSumsFrom, hostSums } from '../heteroLR/scores.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';

@@ -2,7 +2,7 @@
 // (buffers HeteroLinearRegressionMeta / -Param) and PoissonModelMeta / PoissonModelParam (buffers
 // HeteroPoissonRegressionMeta / -Param, whose meta names the exposure column).
 import type { ModelBuffers } from '../contract.js';
-import type { BinaryFit } from '../heteroLR/binaryTrain.js';
+import type { BinaryFit } from '../linearModel/protocol.js';
 import type { GlmParam } from './params.js';
 import type { Family } from './protocol.js';
 

@@ -13,7 +13,8 @@ import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type Se
 import { predictTable } from '../predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import type { InstanceColumns } from '../columns.js';
-import { type BinaryFit, Channel, type LossMetric, type Peers, trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
+import { type BinaryFit, Channel, type LossMetric, type Peers } from '../linearModel/protocol.js';
+import { trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
 import { crossValidateLR } from './crossValidate.js';
 import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
 import { lrModelBuffers } from './modelBuffers.js';

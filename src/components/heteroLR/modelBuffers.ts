@@ -2,7 +2,7 @@
 // name; a one-vs-rest model keeps one SingleModel per class in one_vs_rest_result (the guest names
 // its classes; hosts and arbiter know only their count and name them 0..n-1, as FATE does).
 import type { ModelBuffers } from '../contract.js';
-import type { BinaryFit } from './binaryTrain.js';
+import type { BinaryFit } from '../linearModel/protocol.js';
 import type { HeteroLogisticParam } from './params.js';
 
 function meta(p: HeteroLogisticParam, ovr: boolean): Record<string, unknown> {

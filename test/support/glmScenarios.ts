@@ -51,6 +51,9 @@ export async function runGlm(c: Component, module: string, params: Record<string
 
 export type GlmRun = Awaited<ReturnType<typeof runGlm>>;
 
+/** The fitted models of a run, as a predict job's input. */
+export const modelsOf = (run: GlmRun): Models => ({ guest: run.go.model!, hosts: run.hos.map((h) => h.model!) });
+
 /** Every model buffer as its protobuf bytes (hex): equal bytes, equal models. */
 export const bytes = (out: ComponentOutput) => Object.entries(out.model ?? {}).map(([name, json]) => `${name}:${Buffer.from(encodeBuffer(name, json)).toString('hex')}`);
 

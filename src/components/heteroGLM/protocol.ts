@@ -26,25 +26,13 @@ import { dotColumns, rangeColumns, type RowsById } from '../heteroLR/lrColumns.j
 import { PartyOptimizer } from '../heteroLR/params.js';
 import { linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
-import {
-  type AfterIteration,
-  type BatchInfo,
-  type BinaryFit,
-  type Channel,
-  dotRow,
-  type LossMetric,
-  miniBatches,
-  partyCipher,
-  type Peers,
-  penalty,
-  SETUP_TAG,
-} from '../linearModel/protocol.js';
+import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, dotRow, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
 import type { GlmParam } from './params.js';
 
 export type Family = 'linr' | 'poisson';
 
-/** Scale of [[d]]: LinR 2^40; Poisson 2^80 (a 2^40 ciphertext times a 2^40 factor). */
-const dBits = (f: Family) => (f === 'linr' ? RESIDUAL_BITS : 2 * RESIDUAL_BITS);
+/** Scale of Σ d·x: [[d]]'s (LinR 2^40; Poisson 2^80, a 2^40 ciphertext times a 2^40 factor) times the features' 2^23. */
+const gradientBits = (f: Family) => (f === 'linr' ? RESIDUAL_BITS : 2 * RESIDUAL_BITS) + FEATURE_BITS;
 /** The loss sum is at this scale: LinR's at 2^63 (residual × feature scale), Poisson's at 2^80. */
 const lossBits = (f: Family) => (f === 'linr' ? PRODUCT_BITS : 2 * RESIDUAL_BITS);
 
@@ -90,7 +78,6 @@ export async function glmHost(
   const weights = hostWeights(p, featureCount);
   const optimizer = new PartyOptimizer(p, featureCount);
   const withLoss = peers.hosts.length === 1;
-  const gradBits = dBits(f) + FEATURE_BITS;
   const step: BatchStep = async (iter, b, tag, w) => {
     const batch = batches[b]!;
     // W_h·x per row, column by column: the terms of the per-row sum, in its order (lrColumns.ts).
@@ -104,7 +91,7 @@ export async function glmHost(
     }
     const d = await ch.get<Ct[]>('fore_gradient', tag, peers.guest);
     const masks = await sendMaskedGradient(ch, cipher, 'host', tag, peers.arbiter, cipher.dots(d, batch.prepared));
-    return optimizer.step(w, await meanGradient(ch, cipher, 'host', tag, peers.arbiter, masks, gradBits, batch.n), iter);
+    return optimizer.step(w, await meanGradient(ch, cipher, 'host', tag, peers.arbiter, masks, gradientBits(f), batch.n), iter);
   };
   const fit = await partyIterations(ctx, ch, p, peers.arbiter, { role: 'host', cipher, dealt, batchNum: batches.length, weights, stepped: featureCount }, step, after);
   return { coef: fit.weights, intercept: 0, iters: fit.iters, converged: fit.converged, lossHistory: [], bestIteration: -1 };
@@ -143,7 +130,6 @@ export async function glmGuest(ctx: ComponentContext, ch: Channel, f: Family, p:
   const { weights, stepped } = guestWeights(p, k);
   const optimizer = new PartyOptimizer(p, k);
   const withLoss = peers.hosts.length === 1;
-  const gradBits = dBits(f) + FEATURE_BITS;
   const step: BatchStep = async (iter, b, tag, w) => {
     const batch = batches[b]!;
     const n = batch.n;
@@ -195,7 +181,7 @@ export async function glmGuest(ctx: ComponentContext, ch: Channel, f: Family, p:
       const [reg] = await cipher.encrypt([penalty(p, wg)], PRODUCT_BITS);
       await ch.send('loss', tag, { sum: lossSum!, regular: cipher.add(reg!, regulars[0]!), n }, peers.arbiter);
     }
-    const gradient = await meanGradient(ch, cipher, 'guest', tag, peers.arbiter, masks, gradBits, n);
+    const gradient = await meanGradient(ch, cipher, 'guest', tag, peers.arbiter, masks, gradientBits(f), n);
     return guestStepped(p, optimizer.step(w.slice(0, stepped), gradient, iter));
   };
   const fit = await partyIterations(ctx, ch, p, peers.arbiter, { role: 'guest', cipher, dealt, batchNum: batches.length, weights, stepped }, step, after);

@@ -29,19 +29,7 @@
 import type { ComponentContext, Instance, PartyRef } from '../contract.js';
 import { type ArbiterModel, linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
-import {
-  type AfterIteration,
-  type BatchInfo,
-  type BinaryFit,
-  type Channel,
-  dotRow,
-  type LossMetric,
-  miniBatches,
-  partyCipher,
-  type Peers,
-  penalty,
-  SETUP_TAG,
-} from '../linearModel/protocol.js';
+import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
 import { type HeCipher, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
 import { dotColumns, gatherColumns, packedDoubles, rangeColumns, type RowsById } from './lrColumns.js';
 import { joinedIds } from '../packedIds.js';

@@ -4,7 +4,7 @@
 // FATE shares the same layer among its linear models (federatedml/linear_model/base_linear_model_*
 // and hetero_linear_model_gradient.py); each model keeps only its loss and residual (heteroLR/
 // binaryTrain.ts, heteroGLM/protocol.ts), the shared loops are arbiter.ts and party.ts.
-import type { ComponentContext, PartyRef } from '../contract.js';
+import type { ComponentContext, ComponentInput, PartyRef } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly } from '../heteroLR/cipher.js';
 import type { HeteroLogisticParam } from '../heteroLR/params.js';
@@ -19,6 +19,18 @@ export interface Peers {
   guest: PartyRef;
   hosts: PartyRef[];
   arbiter: PartyRef;
+}
+
+/** The job's parties; `needArbiter` false (a predict job): the arbiter's id may be missing. */
+export function peersOf(input: ComponentInput, who: string, needArbiter: boolean): Peers {
+  const one = (role: string): PartyRef => {
+    const id = input.roles[role]?.[0];
+    if (id === undefined) throw new Error(`${who}: the job has no ${role}`);
+    return { role, partyId: id };
+  };
+  const hosts = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
+  if (hosts.length === 0) throw new Error(`${who}: the job has no host`);
+  return { guest: one('guest'), hosts, arbiter: needArbiter ? one('arbiter') : { role: 'arbiter', partyId: '' } };
 }
 
 /** The federation of one component run, with a scope put before every tag. */

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import type { Component, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
 import { heteroLinR, heteroPoisson } from '../../../src/components/heteroGLM/heteroGLM.js';
 import { componentInput, InProcessJob } from '../../support/inProcessFederation.js';
-import { ARBITER, bytes, dvisits, GLM_SCENARIOS, type GlmRun, GUEST, hostRef, LINR, messages, type Models, motor, POISSON, reversed, runGlm, type Tables } from '../../support/glmScenarios.js';
+import { ARBITER, bytes, dvisits, GLM_SCENARIOS, type GlmRun, GUEST, hostRef, LINR, messages, modelsOf, motor, POISSON, reversed, runGlm, type Tables } from '../../support/glmScenarios.js';
 import { sealedColumns } from '../../support/sealedColumns.js';
 
 const t = suite('HeteroLinR / HeteroPoisson on columns');
@@ -38,7 +38,7 @@ t('predict jobs on columns (the host in another row order) give the same predict
   for (const s of [GLM_SCENARIOS[0]!, GLM_SCENARIOS[6]!]) {
     const data = await s.data();
     const fitted = await runGlm(s.component, s.module, s.params, data);
-    const model: Models = { guest: fitted.go.model!, hosts: fitted.hos.map((h) => h.model!) };
+    const model = modelsOf(fitted);
     const shuffled: Tables = { guest: data.guest, hosts: data.hosts.map(reversed) };
     const asRows = await runGlm(s.component, s.module, s.params, shuffled, { model });
     const asColumns = await runGlm(s.component, s.module, s.params, sealed(shuffled), { model });

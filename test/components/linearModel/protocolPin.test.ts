@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { heteroPoisson } from '../../../src/components/heteroGLM/heteroGLM.js';
-import { dvisits, GLM_SCENARIOS, type GlmRun, type Models, POISSON, runGlm, type Scenario } from '../../support/glmScenarios.js';
+import { dvisits, GLM_SCENARIOS, type GlmRun, modelsOf, POISSON, runGlm, type Scenario } from '../../support/glmScenarios.js';
 import { LR_SCENARIOS, runLRScenario } from '../../support/lrScenarios.js';
 import { protocolDigest } from '../../support/protocolDigest.js';
 
@@ -65,8 +65,7 @@ for (const s of [...GLM_SCENARIOS, PAILLIER_POISSON]) {
 t('predict jobs of HeteroLinR and HeteroPoisson: outputs and messages are those pinned', async () => {
   for (const s of [GLM_SCENARIOS[0]!, GLM_SCENARIOS[6]!]) {
     const data = await s.data();
-    const fitted = await runGlm(s.component, s.module, s.params, data);
-    const model: Models = { guest: fitted.go.model!, hosts: fitted.hos.map((h) => h.model!) };
+    const model = modelsOf(await runGlm(s.component, s.module, s.params, data));
     check(`${s.name}, predict`, glmDigest(await runGlm(s.component, s.module, s.params, data, { model }), true));
   }
 });

@@ -56,3 +56,9 @@ export function recording(fed: Federation, self: PartyRef, log: Sent[]): Federat
     get: (name, tag, from) => fed.get(name, tag, from),
   };
 }
+
+/** A party's context in `job` whose federation records every payload it sends into `log`. */
+export function recordedContext(job: InProcessJob, self: PartyRef, log: Sent[]) {
+  const c = job.context(self);
+  return { ...c, federation: recording(c.federation, self, log) };
+}

@@ -5,7 +5,7 @@
 import type { Component, ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../src/components/contract.js';
 import { heteroLinR, heteroPoisson } from '../../src/components/heteroGLM/heteroGLM.js';
 import { encodeBuffer } from '../../src/models/bufferCodec.js';
-import { recording, type Sent } from './breastHetero.js';
+import { recordedContext, type Sent } from './breastHetero.js';
 import { componentInput, InProcessJob, type RecordingTracker } from './inProcessFederation.js';
 import { heteroTables } from './linearTables.js';
 
@@ -27,10 +27,7 @@ export async function runGlm(c: Component, module: string, params: Record<string
   const roles = { guest: [GUEST.partyId], host: hosts.map((h) => h.partyId), arbiter: [ARBITER.partyId] };
   const job = new InProcessJob();
   const log: Sent[] = [];
-  const ctx = (self: PartyRef) => {
-    const x = job.context(self);
-    return { ...x, federation: recording(x.federation, self, log) };
-  };
+  const ctx = (self: PartyRef) => recordedContext(job, self, log);
   const m = opts.model;
   const input = (self: PartyRef, train?: DataTable<Instance>, val?: DataTable<Instance>, model?: ModelBuffers) =>
     componentInput({

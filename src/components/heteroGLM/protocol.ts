@@ -93,8 +93,7 @@ export async function glmHost(
     const masks = await sendMaskedGradient(ch, cipher, 'host', tag, peers.arbiter, cipher.dots(d, batch.prepared));
     return optimizer.step(w, await meanGradient(ch, cipher, 'host', tag, peers.arbiter, masks, gradientBits(f), batch.n), iter);
   };
-  const fit = await partyIterations(ctx, ch, p, peers.arbiter, { role: 'host', cipher, dealt, batchNum: batches.length, weights, stepped: featureCount }, step, after);
-  return { coef: fit.weights, intercept: 0, iters: fit.iters, converged: fit.converged, lossHistory: [], bestIteration: -1 };
+  return partyIterations(ctx, ch, p, peers.arbiter, { role: 'host', cipher, dealt, batchNum: info.batchNum, weights, stepped: featureCount }, step, after);
 }
 
 // ------------------------------------------------------------------------------------------------ guest
@@ -184,6 +183,5 @@ export async function glmGuest(ctx: ComponentContext, ch: Channel, f: Family, p:
     const gradient = await meanGradient(ch, cipher, 'guest', tag, peers.arbiter, masks, gradientBits(f), n);
     return guestStepped(p, optimizer.step(w.slice(0, stepped), gradient, iter));
   };
-  const fit = await partyIterations(ctx, ch, p, peers.arbiter, { role: 'guest', cipher, dealt, batchNum: batches.length, weights, stepped }, step, after);
-  return { coef: fit.weights.slice(0, k), intercept: fit.weights[k]!, iters: fit.iters, converged: fit.converged, lossHistory: [], bestIteration: -1 };
+  return partyIterations(ctx, ch, p, peers.arbiter, { role: 'guest', cipher, dealt, batchNum: batchNum, weights, stepped }, step, after);
 }

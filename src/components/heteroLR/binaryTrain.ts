@@ -248,8 +248,7 @@ export async function trainHost(
     }
     return stepped;
   };
-  const fit = await partyIterations(ctx, ch, p, peers.arbiter, { role: 'host', cipher, dealt, batchNum: batches.length, weights, stepped: featureCount }, step, after);
-  return { coef: fit.weights, intercept: 0, iters: fit.iters, converged: fit.converged, lossHistory: [], bestIteration: -1 };
+  return partyIterations(ctx, ch, p, peers.arbiter, { role: 'host', cipher, dealt, batchNum: batches.length, weights, stepped: featureCount }, step, after);
 }
 
 /** The guest's training rows as columns: ids, feature columns and labels as 0/1. */
@@ -366,6 +365,5 @@ export async function trainGuest(ctx: ComponentContext, ch: Channel, p: HeteroLo
     }
     return s;
   };
-  const fit = await partyIterations(ctx, ch, p, peers.arbiter, { role: 'guest', cipher, dealt, batchNum: batches.length, weights, stepped }, step, after);
-  return { coef: fit.weights.slice(0, k), intercept: fit.weights[k]!, iters: fit.iters, converged: fit.converged, lossHistory: [], bestIteration: -1 };
+  return partyIterations(ctx, ch, p, peers.arbiter, { role: 'guest', cipher, dealt, batchNum: batches.length, weights, stepped }, step, after);
 }

@@ -7,7 +7,7 @@
 import type { ComponentContext, PartyRef } from '../contract.js';
 import type { Ct, HeCipher } from '../heteroLR/cipher.js';
 import { type HeteroLogisticParam, initWeights, seededRandom } from '../heteroLR/params.js';
-import { type AfterIteration, type Channel, dotRow, drainDealt, receiveDealt } from './protocol.js';
+import { type AfterIteration, type BinaryFit, type Channel, dotRow, drainDealt, receiveDealt } from './protocol.js';
 
 export type PartyRole = 'guest' | 'host';
 
@@ -34,9 +34,10 @@ export interface PartyLoop {
 
 /**
  * Runs the iterations until max_iter, the arbiter's converge_flag or `after` stops them; the cipher
- * is closed at the end, whatever happens.
+ * is closed at the end, whatever happens. The fit's coefficients are the party's weights (the
+ * guest's last weight is the intercept).
  */
-export async function partyIterations(ctx: ComponentContext, ch: Channel, p: HeteroLogisticParam, arbiter: PartyRef, loop: PartyLoop, step: BatchStep, after: AfterIteration) {
+export async function partyIterations(ctx: ComponentContext, ch: Channel, p: HeteroLogisticParam, arbiter: PartyRef, loop: PartyLoop, step: BatchStep, after: AfterIteration): Promise<BinaryFit> {
   const { cipher, dealt, batchNum } = loop;
   let w = loop.weights;
   let converged = false;
@@ -61,7 +62,8 @@ export async function partyIterations(ctx: ComponentContext, ch: Channel, p: Het
   } finally {
     cipher.close();
   }
-  return { weights: w, iters: iter, converged };
+  const k = loop.role === 'guest' ? w.length - 1 : w.length;
+  return { coef: w.slice(0, k), intercept: loop.role === 'guest' ? w[k]! : 0, iters: iter, converged, lossHistory: [], bestIteration: -1 };
 }
 
 /**

@@ -1,5 +1,5 @@
-// The arbiter of a hetero linear model's fit (FATE 1.4 base_linear_model_arbiter.py with
-// hetero_linear_model_gradient.Arbiter), the same for HeteroLR, HeteroLinR and HeteroPoisson: it
+// The arbiter of a hetero linear model's fit (FATE 1.4 base_linear_model_arbiter.HeteroBaseArbiter
+// with hetero_linear_model_gradient.Arbiter), the same for HeteroLR, HeteroLinR and HeteroPoisson: it
 // makes the Paillier key pair and sends the public key, deals the parties' obfuscators (standard
 // obfuscation, heteroLR/obfuscatorDealer.ts), and per step decrypts the guest's then each host's
 // masked gradient, decodes the guest's aggregate loss (single host only), and per iteration sums the

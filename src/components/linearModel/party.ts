@@ -1,5 +1,6 @@
 // The guest's and the hosts' side of a hetero linear model's fit that every model shares (FATE 1.4
-// base_linear_model_{guest,host}.py with hetero_linear_model_gradient.{Guest,Host}): the iterations
+// shares the gradient exchange, hetero_linear_model_gradient.{Guest,Host}.compute_gradient_procedure,
+// and repeats the fit loop in each model's guest and host; here the loop is shared too): the iterations
 // over the mini-batches with the dealt obfuscators taken before each step, the masked gradient sent
 // to the arbiter and its decrypted answer unmasked into the party's mean gradient, and after each
 // iteration ‖Δw‖² to the arbiter, its converge_flag back and the validation hook. What a step

@@ -1,9 +1,10 @@
 // What the hetero linear models (HeteroLR, HeteroLinR, HeteroPoisson) say to each other, shared by
 // their three parties: the federation scoped by fit (Channel), the setup messages (public key, mini
 // batches), the per-step tags and the dealt obfuscators' bookkeeping, and what one fit ends with.
-// FATE shares the same layer among its linear models (federatedml/linear_model/base_linear_model_*
-// and hetero_linear_model_gradient.py); each model keeps only its loss and residual (heteroLR/
-// binaryTrain.ts, heteroGLM/protocol.ts), the shared loops are arbiter.ts and party.ts.
+// FATE shares this layer among its linear models (federatedml/framework/hetero/procedure, and
+// linear_model/base_linear_model_arbiter.py with optim/gradient/hetero_linear_model_gradient.py for
+// the loops); each model keeps only its forwards, residual and loss (heteroLR/binaryTrain.ts,
+// heteroGLM/protocol.ts), the shared loops are arbiter.ts and party.ts.
 import type { ComponentContext, ComponentInput, PartyRef } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly } from '../heteroLR/cipher.js';

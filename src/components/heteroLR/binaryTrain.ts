@@ -26,6 +26,7 @@
 // check; the parties' iterations and masked gradient exchange) are in ../linearModel/; this file keeps
 // what is HeteroLR's own: the Taylor forwards and loss, the stored-table batches, sqn.
 // Every message of one binary fit carries the fit's scope before its tag (`ovr2.`, `fold1.`, empty for
+// a plain fit), as FATE's flowid does, so one-vs-rest models and folds never mix their messages.
 import type { ComponentContext, Instance, PartyRef } from '../contract.js';
 import { type ArbiterModel, linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';

@@ -39,6 +39,8 @@ async function load(): Promise<{ guest: DataTable<Instance>; host: DataTable<Ins
 
 export interface Sent {
   name: string;
+  /** The transfer variable's tag (its scope included): a step's messages are told apart by it. */
+  tag: string;
   from: PartyRef;
   to: PartyRef;
   payload: unknown;
@@ -48,9 +50,15 @@ export interface Sent {
 export function recording(fed: Federation, self: PartyRef, log: Sent[]): Federation {
   return {
     remote: async (name, tag, payload, to) => {
-      for (const dst of to) log.push({ name, from: self, to: dst, payload: structuredClone(payload) });
+      for (const dst of to) log.push({ name, tag, from: self, to: dst, payload: structuredClone(payload) });
       return fed.remote(name, tag, payload, to);
     },
     get: (name, tag, from) => fed.get(name, tag, from),
   };
+}
+
+/** A party's context in `job` whose federation records every payload it sends into `log`. */
+export function recordedContext(job: InProcessJob, self: PartyRef, log: Sent[]) {
+  const c = job.context(self);
+  return { ...c, federation: recording(c.federation, self, log) };
 }

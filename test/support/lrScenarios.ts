@@ -4,7 +4,7 @@
 // test runs them on row tables and on columnar tables and compares everything.
 import type { ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../../src/components/contract.js';
 import { heteroLR } from '../../src/components/heteroLR/heteroLR.js';
-import { breast, recording, type Sent } from './breastHetero.js';
+import { breast, recordedContext, type Sent } from './breastHetero.js';
 import { componentInput, InProcessJob, type RecordingTracker } from './inProcessFederation.js';
 
 const ROLES = { guest: ['9999'], host: ['10000'], arbiter: ['10000'] };
@@ -39,10 +39,7 @@ type Shape = (t: DataTable<Instance>) => DataTable<Instance>;
 async function runParties(params: Record<string, unknown>, guest: DataTable<Instance>, host: DataTable<Instance>, extra: { validate?: [DataTable<Instance>, DataTable<Instance>]; model?: [ComponentOutput, ComponentOutput, ComponentOutput] } = {}): Promise<LRRun> {
   const job = new InProcessJob();
   const sent: Sent[] = [];
-  const ctx = (self: PartyRef) => {
-    const c = job.context(self);
-    return { ...c, federation: recording(c.federation, self, sent) };
-  };
+  const ctx = (self: PartyRef) => recordedContext(job, self, sent);
   const g = ctx(GUEST);
   const h = ctx(HOST);
   const a = ctx(ARBITER);

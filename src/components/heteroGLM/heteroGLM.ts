@@ -7,13 +7,14 @@
 // folds of cross-validation are columnar tables of their rows, and W·x runs column by column with the
 // terms of the per-row sum in its order, so results are those of row tables to the last bit.
 import { columnarTable, takeRows } from '../columns.js';
-import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
+import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
-import { type BinaryFit, Channel, type LossMetric, type Peers } from '../heteroLR/binaryTrain.js';
+import { withBest } from '../linearModel/bestFit.js';
+import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
 import { dotColumns, lrColumns, RowsById } from '../heteroLR/lrColumns.js';
 import { answerHostSumsFrom, hostSums } from '../heteroLR/scores.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
-import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName, type Validator } from '../validation/heteroValidation.js';
+import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import { type GuestTable, guestTable, regressionRows } from './guestData.js';
 import { glmModelBuffers, storedGlm } from './modelBuffers.js';
@@ -30,27 +31,8 @@ interface Naming {
 const PLAIN: Naming = { loss: { namespace: 'train', name: 'loss', curveName: 'loss' }, dataSetPrefix: '' };
 const foldNaming = (k: number): Naming => ({ loss: { namespace: 'train', name: `loss.${k}`, curveName: String(k) }, dataSetPrefix: `fold_${k}.` });
 
-function peersOf(input: ComponentInput, who: string, needArbiter: boolean): Peers {
-  const one = (role: string): PartyRef => {
-    const id = input.roles[role]?.[0];
-    if (id === undefined) throw new Error(`${who}: the job has no ${role}`);
-    return { role, partyId: id };
-  };
-  const hosts = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
-  if (hosts.length === 0) throw new Error(`${who}: the job has no host`);
-  return { guest: one('guest'), hosts, arbiter: needArbiter ? one('arbiter') : { role: 'arbiter', partyId: '' } };
-}
-
 /** The model's prediction from the guest's linear part (with offset) and the hosts' summed W_h·x. */
 const link = (f: Family) => (f === 'linr' ? (z: number) => z : Math.exp);
-
-function withBest(fit: BinaryFit, v: Validator, guest: boolean): BinaryFit {
-  const b = v.best();
-  if (!b) return fit;
-  if (b.weights.length === 0) return { ...fit, bestIteration: b.iteration };
-  const k = guest ? b.weights.length - 1 : b.weights.length;
-  return { ...fit, coef: b.weights.slice(0, k), intercept: guest ? b.weights[k]! : 0, bestIteration: b.iteration };
-}
 
 async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: GuestTable, validate: GuestTable | null, naming: Naming): Promise<BinaryFit> {
   const k = train.header.length;

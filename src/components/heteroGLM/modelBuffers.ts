@@ -2,7 +2,8 @@
 // (buffers HeteroLinearRegressionMeta / -Param) and PoissonModelMeta / PoissonModelParam (buffers
 // HeteroPoissonRegressionMeta / -Param, whose meta names the exposure column).
 import type { ModelBuffers } from '../contract.js';
-import type { BinaryFit } from '../heteroLR/binaryTrain.js';
+import { fitParam, linearMeta } from '../linearModel/modelBuffers.js';
+import type { BinaryFit } from '../linearModel/protocol.js';
 import type { GlmParam } from './params.js';
 import type { Family } from './protocol.js';
 
@@ -12,32 +13,12 @@ export const BUFFER_NAMES: Record<Family, { meta: string; param: string }> = {
 };
 
 export function glmModelBuffers(f: Family, p: GlmParam, header: readonly string[], fit: BinaryFit): ModelBuffers {
-  const meta: Record<string, unknown> = {
-    penalty: p.penalty,
-    tol: p.tol,
-    alpha: p.alpha,
-    optimizer: p.optimizer,
-    batchSize: String(p.batchSize),
-    learningRate: p.learningRate,
-    maxIter: String(p.maxIter),
-    earlyStop: p.earlyStop,
-    fitIntercept: p.fitIntercept,
-  };
+  const meta = linearMeta(p);
   if (f === 'poisson') meta.exposureColname = p.exposureColname ?? '';
-  const weight: Record<string, number> = {};
-  if (fit.coef.length > 0) header.forEach((h, j) => (weight[h] = fit.coef[j]!));
   const names = BUFFER_NAMES[f];
   return {
     [names.meta]: meta,
-    [names.param]: {
-      iters: fit.iters,
-      lossHistory: fit.lossHistory,
-      isConverged: fit.converged,
-      weight,
-      intercept: fit.intercept,
-      header: [...header],
-      bestIteration: fit.bestIteration,
-    },
+    [names.param]: fitParam(header, fit),
   };
 }
 

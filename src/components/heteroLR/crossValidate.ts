@@ -9,7 +9,7 @@ import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Inst
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
 import { evaluatePredictions, validationMetrics } from '../validation/evaluate.js';
 import type { ValidationParam } from '../validation/validationParam.js';
-import { Channel, type Peers } from './binaryTrain.js';
+import { Channel, type Peers } from '../linearModel/protocol.js';
 import { type FitNaming, fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
 import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
 import type { HeteroLogisticParam } from './params.js';

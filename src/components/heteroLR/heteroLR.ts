@@ -7,13 +7,15 @@
 //   - cross-validation (cv_param.need_cv: crossValidate.ts);
 //   - the final predictions of the training rows (hosts send W_h·x per row and model, scores.ts);
 //   - predict jobs from a stored model (predict.ts).
-import type { Component, ComponentContext, ComponentInput, DataTable, Instance, PartyRef } from '../contract.js';
+import type { Component, ComponentContext, ComponentInput, DataTable, Instance } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
-import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName, type Validator } from '../validation/heteroValidation.js';
+import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
 import { predictTable } from '../predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import type { InstanceColumns } from '../columns.js';
-import { type BinaryFit, Channel, type LossMetric, type Peers, trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
+import { withBest } from '../linearModel/bestFit.js';
+import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
+import { trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
 import { crossValidateLR } from './crossValidate.js';
 import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
 import { lrModelBuffers } from './modelBuffers.js';
@@ -23,17 +25,6 @@ import { predictFromModel } from './predict.js';
 import { answerHostSumsFrom, type GuestModels, hostSums, predictColumns } from './scores.js';
 
 export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
-
-function peersOf(input: ComponentInput): Peers {
-  const one = (role: string): PartyRef => {
-    const id = input.roles[role]?.[0];
-    if (id === undefined) throw new Error(`HeteroLR: the job has no ${role}`);
-    return { role, partyId: id };
-  };
-  const hosts = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
-  if (hosts.length === 0) throw new Error('HeteroLR: the job has no host');
-  return { guest: one('guest'), hosts, arbiter: one('arbiter') };
-}
 
 export function trainTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
@@ -55,14 +46,6 @@ export interface LRFit {
   fits: BinaryFit[];
   classes: number[] | null;
 }
-
-const best = (fit: BinaryFit, v: Validator, hasIntercept: boolean): BinaryFit => {
-  const b = v.best();
-  if (!b) return fit;
-  if (b.weights.length === 0) return { ...fit, bestIteration: b.iteration };
-  const k = hasIntercept ? b.weights.length - 1 : b.weights.length;
-  return { ...fit, coef: b.weights.slice(0, k), intercept: hasIntercept ? b.weights[k]! : 0, bestIteration: b.iteration };
-};
 
 export async function fitGuest(
   ctx: ComponentContext,
@@ -114,7 +97,7 @@ export async function fitGuest(
     );
   }
   const fit = await trainGuest(ctx, ch, p, peers, k, { keys, source, labels }, (iter, w) => validator.after(iter, w));
-  return { fits: [best(fit, validator, true)], classes: null };
+  return { fits: [withBest(fit, validator, true)], classes: null };
 }
 
 export async function fitHost(
@@ -144,7 +127,7 @@ export async function fitHost(
         return Array.from(look.dots(keys, [w])[0]!);
       });
   const fit = await trainHost(ctx, ch, p, peers, k, rows, (iter, w) => validator.after(iter, w));
-  return { fits: [best(fit, validator, false)], classes: null };
+  return { fits: [withBest(fit, validator, false)], classes: null };
 }
 
 export async function fitArbiter(ctx: ComponentContext, ch: Channel, p: HeteroLogisticParam, v: ValidationParam, peers: Peers, naming: FitNaming): Promise<LRFit> {
@@ -156,7 +139,7 @@ export async function fitArbiter(ctx: ComponentContext, ch: Channel, p: HeteroLo
   }
   const validator = v.freqs === null ? NO_VALIDATION : arbiterValidator(ch, v, peers.guest);
   const fit = await trainArbiter(ctx, ch, p, peers, naming.loss, (iter) => validator.after(iter, []));
-  return { fits: [best(fit, validator, false)], classes: null };
+  return { fits: [withBest(fit, validator, false)], classes: null };
 }
 
 export const guestModels = (fit: LRFit): GuestModels => ({ coefs: fit.fits.map((f) => f.coef), intercepts: fit.fits.map((f) => f.intercept), classes: fit.classes });
@@ -197,7 +180,7 @@ export const heteroLR: Component = async (input, ctx) => {
     return predictFromModel(input, ctx, p, { guest: { role: 'guest', partyId: guestId }, hosts }, PREDICT_HEADER);
   }
   if (!['guest', 'host', 'arbiter'].includes(input.role)) throw new Error(`HeteroLR: unknown role ${input.role}`);
-  const peers = peersOf(input);
+  const peers = peersOf(input, 'HeteroLR', true);
   const v = readValidationParam(input.params, 'HeteroLR');
   const cv = readCvParam(input.params, 'HeteroLR');
   if (cv.needCv) return crossValidateLR(input, ctx, p, v, cv, peers);

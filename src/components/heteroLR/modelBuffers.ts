@@ -2,49 +2,25 @@
 // name; a one-vs-rest model keeps one SingleModel per class in one_vs_rest_result (the guest names
 // its classes; hosts and arbiter know only their count and name them 0..n-1, as FATE does).
 import type { ModelBuffers } from '../contract.js';
-import type { BinaryFit } from './binaryTrain.js';
+import { fitParam, linearMeta } from '../linearModel/modelBuffers.js';
+import type { BinaryFit } from '../linearModel/protocol.js';
 import type { HeteroLogisticParam } from './params.js';
 
 function meta(p: HeteroLogisticParam, ovr: boolean): Record<string, unknown> {
-  return {
-    penalty: p.penalty,
-    tol: p.tol,
-    alpha: p.alpha,
-    optimizer: p.optimizer,
-    batchSize: String(p.batchSize),
-    learningRate: p.learningRate,
-    maxIter: String(p.maxIter),
-    earlyStop: p.earlyStop,
-    fitIntercept: p.fitIntercept,
-    needOneVsRest: ovr,
-  };
-}
-
-function single(header: readonly string[], fit: BinaryFit): Record<string, unknown> {
-  const weight: Record<string, number> = {};
-  header.forEach((h, j) => (weight[h] = fit.coef[j] ?? 0));
-  return {
-    iters: fit.iters,
-    lossHistory: fit.lossHistory,
-    isConverged: fit.converged,
-    weight: fit.coef.length === 0 ? {} : weight,
-    intercept: fit.intercept,
-    header: [...header],
-    bestIteration: fit.bestIteration,
-  };
+  return { ...linearMeta(p), needOneVsRest: ovr };
 }
 
 /** `classes` null: a binary model. */
 export function lrModelBuffers(p: HeteroLogisticParam, header: readonly string[], fits: readonly BinaryFit[], classes: readonly (string | number)[] | null): ModelBuffers {
   if (classes === null) {
-    return { HeteroLogisticRegressionMeta: meta(p, false), HeteroLogisticRegressionParam: { ...single(header, fits[0]!), needOneVsRest: false } };
+    return { HeteroLogisticRegressionMeta: meta(p, false), HeteroLogisticRegressionParam: { ...fitParam(header, fits[0]!), needOneVsRest: false } };
   }
   return {
     HeteroLogisticRegressionMeta: meta(p, true),
     HeteroLogisticRegressionParam: {
       header: [...header],
       needOneVsRest: true,
-      oneVsRestResult: { completedModels: fits.map((f) => single(header, f)), oneVsRestClasses: classes.map(String) },
+      oneVsRestResult: { completedModels: fits.map((f) => fitParam(header, f)), oneVsRestClasses: classes.map(String) },
       bestIteration: -1,
     },
   };

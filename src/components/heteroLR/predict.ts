@@ -5,7 +5,7 @@
 // scores are the same numbers.
 import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
 import { predictTable } from '../predictColumns.js';
-import { Channel } from './binaryTrain.js';
+import { Channel } from '../linearModel/protocol.js';
 import { lrColumns, RowsById } from './lrColumns.js';
 import { storedLRModels } from './modelBuffers.js';
 import type { HeteroLogisticParam } from './params.js';

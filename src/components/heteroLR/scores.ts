@@ -7,7 +7,7 @@ import type { Instance, PartyRef } from '../contract.js';
 import { type IdList, type JoinedIds, joinedIds } from '../packedIds.js';
 import type { PredictColumns } from '../predictColumns.js';
 import type { Wire } from '../validation/heteroValidation.js';
-import { dotRow } from './binaryTrain.js';
+import { dotRow } from '../linearModel/protocol.js';
 import { dotColumns, type RowsById } from './lrColumns.js';
 import type { RowSource } from './rowSource.js';
 

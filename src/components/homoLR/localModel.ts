@@ -9,6 +9,7 @@
 import { columnarTable, columnsFromRows, type InstanceColumns, rowCountOf } from '../columns.js';
 import type { DataTable, Instance, ModelBuffers } from '../contract.js';
 import { type PredictColumns, predictRowsOf, predictTable } from '../predictColumns.js';
+import { linearMeta } from '../linearModel/modelBuffers.js';
 import type { HomoLogisticParam } from './params.js';
 import { forEachPiece, pieceSize, tableRowsOf, type TableRows } from './tableRows.js';
 
@@ -269,15 +270,7 @@ export function modelBuffers(p: HomoLogisticParam, m: TrainedModel): ModelBuffer
   if (!m.encrypted) m.header.forEach((h, j) => (weight[h] = m.w[j]!));
   return {
     HomoLogisticRegressionMeta: {
-      penalty: p.penalty,
-      tol: p.tol,
-      alpha: p.alpha,
-      optimizer: p.optimizer,
-      batchSize: String(p.batchSize),
-      learningRate: p.learningRate,
-      maxIter: String(p.maxIter),
-      earlyStop: p.earlyStop,
-      fitIntercept: p.fitIntercept,
+      ...linearMeta(p),
       reEncryptBatches: String(p.reEncryptBatches),
       needOneVsRest: false,
       predictParam: { threshold: p.threshold },

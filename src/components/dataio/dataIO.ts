@@ -99,7 +99,10 @@ interface ReadResult {
   readonly outlier: { rep?: Replacement; ratio?: number[] };
 }
 
-/** How many dense tables DataIO read whole (not a partition at a time): tests check a big upload was not. */
+/**
+ * How many dense tables DataIO read whole, not a partition at a time (a partition the byte reader
+ * cannot read, read again by the row path to throw its error, counts too): tests check a big upload was not.
+ */
 let denseReadsWhole = 0;
 export const dataIODenseReadsWhole = (): number => denseReadsWhole;
 

@@ -20,6 +20,8 @@
 //      FEDFLOW_NODE_STDOUT=<file> keeps the child's stdout there (e.g. its `--trace-gc` lines),
 //      BENCH_LR=validate|cv|sqn (or several: cv,sqn) runs HeteroLR with validate data, cross-validation or sqn
 //        (scaleLRMode.ts; prints a digest of HeteroLR's metrics to compare builds),
+//      BENCH_DATAIO_FILL=min|max|mean|designated gives both parties' DataIO a missing fill (missing_fill,
+//        missing_fill_method; the data has no missing cell: the fit's passes are what is measured; said in the output),
 //      BENCH_RSS_TRACE=<file> writes the child's VmRSS / CPU samples (every 50 ms) and each stage's window
 //        (also when the job fails or the node dies).
 // If the node dies, the bench says how (exit code or signal) and prints the tail of its stderr and log.
@@ -186,7 +188,15 @@ const plainConf = {
 };
 
 const LR_MODE = lrMode();
-const { dsl, conf } = withLRMode(LR_MODE, plainDsl, plainConf);
+const DATAIO_FILL = process.env.BENCH_DATAIO_FILL;
+const { dsl, conf } = withLRMode(LR_MODE, plainDsl, DATAIO_FILL ? withDataIOFill(plainConf, DATAIO_FILL) : plainConf);
+
+/** The conf with a missing fill in both parties' DataIO (BENCH_DATAIO_FILL). */
+function withDataIOFill(base: typeof plainConf, method: string): typeof plainConf {
+  const fill = { missing_fill: [true], missing_fill_method: [method] };
+  const { guest, host } = base.role_parameters;
+  return { ...base, role_parameters: { guest: { ...guest, dataio_0: { ...guest.dataio_0, ...fill } }, host: { ...host, dataio_0: { ...host.dataio_0, ...fill } } } };
+}
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 /** CPU seconds (user + system, all threads) the node process has used: steadier than wall time on a shared machine. */
@@ -270,7 +280,7 @@ try {
   const g0 = performance.now();
   const generated = await generate();
   const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
-  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)${LR_MODE ? `; HeteroLR with BENCH_LR=${LR_MODE}` : ''}${CONCURRENT_UPLOADS ? '; uploads CONCURRENT' : ''}; node ${HUGE_PAGES ? `GLIBC_TUNABLES=${HUGE_PAGES}` : 'without GLIBC_TUNABLES (BENCH_HUGEPAGES=0)'}`);
+  console.log(`scale bench: ${ROWS} rows, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 shared cores: figures are noisy)${LR_MODE ? `; HeteroLR with BENCH_LR=${LR_MODE}` : ''}${CONCURRENT_UPLOADS ? '; uploads CONCURRENT' : ''}${DATAIO_FILL ? `; DataIO missing_fill_method ${DATAIO_FILL}` : ''}; node ${HUGE_PAGES ? `GLIBC_TUNABLES=${HUGE_PAGES}` : 'without GLIBC_TUNABLES (BENCH_HUGEPAGES=0)'}`);
   console.log(`  ${generated ? 'generated' : 'reused'} guest ${mb(guestFile)} MB, host ${mb(hostFile)} MB in ${s(performance.now() - g0)}`);
 
   if (process.env.BENCH_FLOOR !== '0') {

@@ -44,8 +44,12 @@ export interface LineChunks {
  * them aside (not in memory) until asked.
  */
 export interface LineRanges {
-  /** Range i's lines as bytes, line r of the range (row bounds[i] + r) at bytes[start[r], end[r]): valid until the next call. */
-  lines(i: number): LineBytes;
+  /**
+   * Range i's lines as bytes, line r of the range (row bounds[i] + r) at bytes[start[r], end[r]): valid until the next call.
+   * Once every range was read without `again`, the ranges free themselves; `again` says this read is
+   * not the last of range i (DataIO's fit passes before the writer's: dataio/streamedFill.ts).
+   */
+  lines(i: number, again?: boolean): LineBytes;
   /** Frees what the ranges hold (a later call of `lines` is an error). */
   close(): void;
 }

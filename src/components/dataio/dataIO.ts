@@ -11,7 +11,7 @@
 // works unchanged and no second feature type runs through the code base. What `output_format:
 // "sparse"` changes in FATE's numbers is kept: a dense cell with |v| < 1e-8 is not stored, so it
 // reads 0.
-import { columnarTable, rangedColumns, type InstanceColumns, type RowRanges } from '../columns.js';
+import { columnarTable, partitionBounds, rangedColumns, type InstanceColumns, type RowRanges } from '../columns.js';
 import type { Component, ComponentInput, DataTable, Instance, Schema } from '../contract.js';
 import { rawLinesIfAny, rawLinesOf, type LineBytes, type LineRanges } from '../rawLines.js';
 import { denseRangeReader, NotColumnar, readDenseColumns, type DenseColumnsResult, type DenseLayout } from './denseColumns.js';
@@ -21,6 +21,7 @@ import { buildModel, loadModel, type LoadedModel } from './model.js';
 import { nanTokensOf, parseRow } from './row.js';
 import { settingsFromParams, type Settings } from './settings.js';
 import { readSparse } from './sparseReader.js';
+import { streamedFills } from './streamedFill.js';
 import { readTag } from './tagReader.js';
 
 export { DEFAULT_MISSING_VALUES } from './fill.js';
@@ -98,7 +99,14 @@ interface ReadResult {
   readonly outlier: { rep?: Replacement; ratio?: number[] };
 }
 
-function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, signal: AbortSignal, columnarPath: boolean, partitionedMinRows = PARTITIONED_MIN_ROWS): ReadResult {
+/**
+ * How many dense tables DataIO read whole, not a partition at a time (a partition the byte reader
+ * cannot read, read again by the row path to throw its error, counts too): tests check a big upload was not.
+ */
+let denseReadsWhole = 0;
+export const dataIODenseReadsWhole = (): number => denseReadsWhole;
+
+function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, signal: AbortSignal, columnarPath: boolean, partitionedMinRows = PARTITIONED_MIN_ROWS, fitPartitions?: number): ReadResult {
   const inputHeader = [...table.schema.header];
   const sidName = table.schema.sid_name;
   let labelIdx = -1;
@@ -110,7 +118,10 @@ function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
   }
   const dataHeader = inputHeader.filter((_, i) => i !== labelIdx);
 
-  const columnar = columnarPath && (readDensePartitioned(table, s, loaded, inputHeader, labelIdx, dataHeader, partitionedMinRows, signal) ?? readDenseColumnar(table, s, loaded, inputHeader, labelIdx, dataHeader, signal));
+  const partitioned = columnarPath ? readDensePartitioned(table, s, loaded, inputHeader, labelIdx, dataHeader, partitionedMinRows, signal, fitPartitions) : undefined;
+  if (partitioned) return partitioned;
+  denseReadsWhole++;
+  const columnar = columnarPath && readDenseColumnar(table, s, loaded, inputHeader, labelIdx, dataHeader, signal);
   if (columnar) return columnar;
 
   const sameHeader = !loaded || (loaded.header.length === dataHeader.length && loaded.header.every((h, i) => h === dataHeader[i]));
@@ -247,30 +258,50 @@ const denseSchema = (s: Settings, header: string[], sidName: string): Schema =>
 export const PARTITIONED_MIN_ROWS = 2_500_001;
 
 /**
- * A big dense upload with no fill read a partition at a time (see PARTITIONED_MIN_ROWS), or
- * undefined when this path does not cover it (then readDenseColumnar): fills (their fit needs
- * every row first), lines that cannot be read as bytes, a layout the columnar paths do not cover.
+ * A big dense upload read a partition at a time (see PARTITIONED_MIN_ROWS), or undefined when this
+ * path does not cover it (then readDenseColumnar): lines that cannot be read as bytes, a layout the
+ * columnar paths do not cover, fills streamedFill.ts does not cover. A missing fill or an outlier
+ * replace is fitted first by passes over the lines sorted into the writer's default ranges
+ * (`fitPartitions`, tests: another cut), which the writer then reads again when it cuts the same.
  * The lines are read when the writer asks for each partition: a line the byte reader cannot read
  * is then read again by the row path, with that partition's rows, which throws the row path's own
  * error (the first bad row in key order, as when the whole table is read: partitions come in key
  * order, and the rows of an earlier one were read by both paths alike).
  */
-function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, inputHeader: string[], labelIdx: number, dataHeader: string[], minRows: number, signal: AbortSignal): ReadResult | undefined {
+function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, inputHeader: string[], labelIdx: number, dataHeader: string[], minRows: number, signal: AbortSignal, fitPartitions?: number): ReadResult | undefined {
   const raw = rawLinesIfAny(table);
   const n = raw?.keys.length ?? 0;
-  if (!raw?.ranges || n < minRows || s.missing.enabled || s.outlier.enabled) return undefined;
+  if (!raw?.ranges || n < minRows) return undefined;
   const dense = denseLayoutOf(s, loaded, inputHeader, labelIdx, dataHeader);
   if (!dense) return undefined;
   const { layout, header } = dense;
-  const read = denseRangeReader(layout, parseOptionsOf(s), signal);
-  if (!read) return undefined;
   const sliceRanges = raw.ranges;
+  const fills = streamedFills(sliceRanges, partitionBounds(n, fitPartitions), layout, s, loaded, signal);
+  if (!fills) return undefined;
+  const read = denseRangeReader(layout, parseOptionsOf(s), signal, fills.reps);
+  if (!read) {
+    fills.ranges?.close();
+    return undefined;
+  }
+  // A bad line's partition is read again by the row path with these replacements (not refitted on the partition).
+  const replay: LoadedModel | undefined = loaded ?? (fills.reps.missing || fills.reps.outlier ? { s, header, sidName: table.schema.sid_name, ...fills.reps } : undefined);
   let bounds: readonly number[] = [];
   let ranges: LineRanges | undefined;
+  /** The fit's ranges, for the first cut if it is theirs (the default cut): the lines are not sorted twice. */
+  let fitRanges = fills.ranges;
   const values: RowRanges = {
     width: layout.features,
     labelled: layout.labelIdx >= 0,
     cut(cut) {
+      const fitBounds = fills.bounds!;
+      if (fitRanges && cut.length === fitBounds.length && cut.every((b, i) => b === fitBounds[i])) {
+        ranges = fitRanges;
+        fitRanges = undefined;
+        bounds = cut;
+        return;
+      }
+      fitRanges?.close();
+      fitRanges = undefined;
       ranges?.close();
       ranges = undefined;
       bounds = cut;
@@ -286,14 +317,14 @@ function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: Loa
       } catch (error) {
         if (!(error instanceof NotColumnar)) throw error;
         const rows = rowsOfRange(raw.keys, from, lines, to - from);
-        readDense({ schema: table.schema, rows }, s, loaded, signal, false);
+        readDense({ schema: table.schema, rows }, s, replay, signal, false);
         throw new Error(`DataIO: rows ${from}..${to} could not be read into columns (${error.message}), though the row path reads them`);
       }
     },
   };
   return {
     schema: denseSchema(s, header, table.schema.sid_name), rows: [], columns: rangedColumns(raw.keys, values), header,
-    sidName: table.schema.sid_name, missing: {}, outlier: {},
+    sidName: table.schema.sid_name, missing: fills.missing ?? {}, outlier: fills.outlier ?? {},
   };
 }
 
@@ -326,9 +357,10 @@ function readOther(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
 /**
  * The component; `columnar: false` reads dense tables by rows only (the reference the columnar path
  * is tested against); `partitionedMinRows` (tests) the size from which a big upload is read a
- * partition at a time.
+ * partition at a time; `fitPartitions` (tests) the ranges a streamed fill's fit reads (default: the
+ * writer's default cut).
  */
-export const dataIOComponent = ({ columnar, partitionedMinRows }: { columnar: boolean; partitionedMinRows?: number }): Component => async (input, { signal }) => {
+export const dataIOComponent = ({ columnar, partitionedMinRows, fitPartitions }: { columnar: boolean; partitionedMinRows?: number; fitPartitions?: number }): Component => async (input, { signal }) => {
   const table = pickInput(input);
   const loaded = input.model ? loadModel(input.model) : undefined;
   const s = loaded ? loaded.s : settingsFromParams(input.params);
@@ -339,7 +371,7 @@ export const dataIOComponent = ({ columnar, partitionedMinRows }: { columnar: bo
   if (!['dense', 'sparse', 'tag'].includes(s.inputFormat)) throw new Error(`DataIO: input_format ${s.inputFormat} is not supported (dense, sparse, tag)`);
   if (!['dense', 'sparse'].includes(s.outputFormat)) throw new Error(`DataIO: output format ${s.outputFormat} is not define`);
 
-  const read = s.inputFormat === 'dense' ? readDense(table, s, loaded, signal, columnar, partitionedMinRows) : readOther(table, s, loaded);
+  const read = s.inputFormat === 'dense' ? readDense(table, s, loaded, signal, columnar, partitionedMinRows, fitPartitions) : readOther(table, s, loaded);
   const model = loaded
     ? input.model!
     : buildModel({ ...s, labelName: read.schema.label_name ?? s.labelName }, read.header, read.sidName, read.missing, read.outlier);

@@ -99,7 +99,7 @@ function cellEnd(line: string, pos: number, last: boolean, delimitor: string): n
  * (when `value` is given) value(j, v) for a plain decimal cell (a token none can be, the caller's
  * check). Throws NotColumnar at a line with the wrong cell count.
  */
-function scanCellBytes(lines: LineBytes, n: number, layout: DenseLayout, delim: number, visit: (cellIndex: number, cell: string) => void, value: ((cellIndex: number, v: number) => void) | undefined, signal: AbortSignal): void {
+export function scanCellBytes(lines: LineBytes, n: number, layout: DenseLayout, delim: number, visit: (cellIndex: number, cell: string) => void, value: ((cellIndex: number, v: number) => void) | undefined, signal: AbortSignal): void {
   const { width, labelIdx } = layout;
   const { bytes, start, end } = lines;
   for (let r = 0; r < n; r++) {
@@ -154,12 +154,12 @@ function decodeCell(bytes: Uint8Array, from: number, to: number): string {
 }
 
 /** The delimiter's byte when the bytes can be split at it (one ASCII character no number holds), else -1. */
-function bytesDelimiter(delimitor: string): number {
+export function bytesDelimiter(delimitor: string): number {
   return delimitor.length === 1 && delimitor.charCodeAt(0) < 0x80 && !/[0-9.+-]/.test(delimitor) ? delimitor.charCodeAt(0) : -1;
 }
 
 /** True when a token could be a plain decimal cell (then no cell may skip the token checks). */
-function numericToken(tokens: readonly string[]): boolean {
+export function numericToken(tokens: readonly string[]): boolean {
   return tokens.some((t) => /^[0-9.+-]*$/.test(t) && t !== '');
 }
 
@@ -340,20 +340,23 @@ function cellReader(
 }
 
 /**
- * A reader of line ranges (rawLines.ts LineRanges) into columns, for tables no fill runs on: each
+ * A reader of line ranges (rawLines.ts LineRanges) into columns, with the fills' replacements when
+ * given (fitted beforehand: streamedFill.ts, or a loaded model's): each
  * range's lines (in key order) parsed by the byte reader below into the same buffers (as long as
  * the longest range yet), the result views of their first n values (issue 17: one partition's
  * columns in memory, no fresh memory per partition). The values are readDenseColumns' for the same lines. Undefined when
- * the lines cannot be read as bytes (a delimiter a number may hold, a NaN token that looks like a
- * number): readDenseColumns' other paths. A line it cannot read throws NotColumnar.
+ * the lines cannot be read as bytes (a delimiter a number may hold, a NaN, missing or outlier token
+ * that looks like a number): readDenseColumns' other paths. A line it cannot read throws NotColumnar.
  */
-export function denseRangeReader(layout: DenseLayout, o: ParseOptions, signal: AbortSignal): ((lines: LineBytes, n: number) => { features: Float64Array[]; labels?: Float64Array }) | undefined {
+export function denseRangeReader(layout: DenseLayout, o: ParseOptions, signal: AbortSignal, fills: { readonly missing?: Replacement; readonly outlier?: Replacement } = {}): ((lines: LineBytes, n: number) => { features: Float64Array[]; labels?: Float64Array }) | undefined {
   const delimByte = bytesDelimiter(o.delimitor);
-  const nanTokens = o.nanTokens(undefined);
-  if (delimByte < 0 || numericToken(nanTokens)) return undefined;
+  const nanTokens = o.nanTokens(fills.missing);
+  if (delimByte < 0 || numericToken([...nanTokens, ...(fills.missing?.tokens ?? []), ...(fills.outlier?.tokens ?? [])])) return undefined;
   const kinds = cellKinds(o);
   const into = { features: [] as Float64Array[], labels: undefined as Float64Array | undefined };
-  const readCell = cellReader(layout, kinds, nanTokens, into, { missingCount: [], outlierCount: [] });
+  // The replaced cells' counts are not used: the fit's pass counted them (streamedFill.ts).
+  const counts = () => new Array<number>(layout.features).fill(0);
+  const readCell = cellReader(layout, kinds, nanTokens, into, { ...fills, missingCount: counts(), outlierCount: counts() });
   let capacity = -1;
   return (lines, n) => {
     // Buffers as long as the longest range yet (the ranges of one cut differ by one row at most).

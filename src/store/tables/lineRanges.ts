@@ -97,7 +97,7 @@ export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonl
     let left = parts;
     const done = new Uint8Array(parts);
     const ranges: LineRanges = {
-      lines(i: number): LineBytes {
+      lines(i: number, again = false): LineBytes {
         if (file.fd < 0) throw new Error('line ranges: read after close');
         if (!(i >= 0 && i < parts)) throw new Error(`line ranges: no range ${i} of ${parts}`);
         const spans = extents[i]!;
@@ -125,7 +125,7 @@ export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonl
           e[local] = q + HEADER + length;
           q += HEADER + length;
         }
-        if (!done[i]) {
+        if (!again && !done[i]) {
           done[i] = 1;
           // Every range read once (the writer's pass): the scratch file and the buckets go.
           if (--left === 0) ranges.close();

@@ -448,15 +448,10 @@ export function* readLineFileRows(db: Database.Database, linesPath: string, limi
     const sql = `SELECT rowid, k FROM keys INDEXED BY ${KEYS_INDEX_NAME} ORDER BY k${limit >= 0 ? ' LIMIT ?' : ''}`;
     const statement = db.prepare(sql).raw();
     const rows = (limit >= 0 ? statement.iterate(limit) : statement.iterate()) as IterableIterator<[number, string]>;
-    let buf = Buffer.alloc(4096);
+    const lineAt = lineReader(fd, linesPath, meta, offsets);
     try {
       for (const [id, key] of rows) {
-        if (!(id >= 1 && id <= meta.lines)) throw new Error(`table lines file ${linesPath} does not match its keys`);
-        const from = offsets[id - 1]!;
-        const length = offsets[id]! - 1 - from;
-        if (buf.length < length) buf = Buffer.alloc(2 * length);
-        readFully(fd, buf, length, from);
-        const comma = buf.subarray(0, length).indexOf(COMMA);
+        const { buf, length, comma } = lineAt(id);
         yield [key, comma < 0 ? '' : buf.toString('utf8', comma + 1, length)];
       }
     } finally {
@@ -471,17 +466,27 @@ export function* readLineFileRows(db: Database.Database, linesPath: string, limi
 function* orderedRows(fd: number, linesPath: string, meta: LinesMeta, offsets: Float64Array, keys: number, limit: number): IterableIterator<[string, string]> {
   const order = readKeyOrderLines(orderPathOfLines(linesPath), keys);
   const n = limit >= 0 ? Math.min(limit, keys) : keys;
-  let buf = Buffer.alloc(4096);
+  const lineAt = lineReader(fd, linesPath, meta, offsets);
   for (let p = 0; p < n; p++) {
-    const id = order[p]!;
+    const { buf, length, comma } = lineAt(order[p]!);
+    yield comma < 0 ? [buf.toString('utf8', 0, length), ''] : [buf.toString('utf8', 0, comma), buf.toString('utf8', comma + 1, length)];
+  }
+}
+
+/**
+ * Reads line `id` (1-based) of the lines file by its offsets into one growing buffer: its bytes
+ * are buf[0, length), its first comma at `comma` (-1: none). Formats 2 and 3 read rows so.
+ */
+function lineReader(fd: number, linesPath: string, meta: LinesMeta, offsets: Float64Array): (id: number) => { buf: Buffer; length: number; comma: number } {
+  let buf = Buffer.alloc(4096);
+  return (id) => {
     if (!(id >= 1 && id <= meta.lines)) throw new Error(`table lines file ${linesPath} does not match its keys`);
     const from = offsets[id - 1]!;
     const length = offsets[id]! - 1 - from;
     if (buf.length < length) buf = Buffer.alloc(2 * length);
     readFully(fd, buf, length, from);
-    const comma = buf.subarray(0, length).indexOf(COMMA);
-    yield comma < 0 ? [buf.toString('utf8', 0, length), ''] : [buf.toString('utf8', 0, comma), buf.toString('utf8', comma + 1, length)];
-  }
+    return { buf, length, comma: buf.subarray(0, length).indexOf(COMMA) };
+  };
 }
 
 /** offsets[i]: where line i + 1 starts; offsets[lines]: the end. */

@@ -5,8 +5,7 @@
 // are those of the whole-table path on the same upload.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rangedColumns, rowRangesOf, untouchedColumns, type RowRanges } from '../../../src/components/columns.js';
@@ -15,8 +14,7 @@ import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
 import { rawLinesTable } from '../../../src/components/rawLines.js';
 import { runUploadTask } from '../../../src/components/upload/runUploadTask.js';
 import { TableStore } from '../../../src/store/tables/tableStore.js';
-import { writeOutputColumns } from '../../../src/store/tables/writeOutputTable.js';
-import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
+import { outputDigester, runDataIO } from '../../support/dataioOutputs.js';
 
 const t = suite('DataIO a partition at a time');
 let dir = '';
@@ -85,26 +83,8 @@ function load(location: string): DataTable<string> {
 const partitioned = dataIOComponent({ columnar: true, partitionedMinRows: 1000 });
 const whole = dataIOComponent({ columnar: true });
 
-async function run(component: typeof whole, table: DataTable<string>, params: Record<string, unknown>, model?: ComponentOutput['model']): Promise<ComponentOutput> {
-  const ctx = new InProcessJob().context({ role: 'guest', partyId: '9999' });
-  return component(componentInput({ module: 'DataIO', role: 'guest', params, data: { data: table }, ...(model ? { model } : {}) }), ctx);
-}
-
-/** Every file of a columnar table by name, as digests. */
-function digests(location: string): Record<string, string> {
-  const tableDir = store.columnarPathOf(location);
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(tableDir).sort()) out[name] = createHash('sha256').update(readFileSync(join(tableDir, name))).digest('hex');
-  return out;
-}
-
-let written = 0;
-/** Writes the columns cut in `partitions` (the default writer's cut when undefined); the table's digests. */
-function write(out: ComponentOutput, partitions?: number): Record<string, string> {
-  const location = `out${written++}`;
-  writeOutputColumns(store, location, untouchedColumns(out.data!)!, 0, partitions);
-  return digests(location);
-}
+const run = runDataIO;
+const write = outputDigester(() => store);
 
 /** Both paths on the same upload: the partition path taken (or not: `expectPartitioned`), the same files and model. */
 async function same(params: Record<string, unknown>, expectPartitioned = true, model?: ComponentOutput['model'], shape: Shape = {}): Promise<ComponentOutput> {

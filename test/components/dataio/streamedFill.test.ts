@@ -6,8 +6,7 @@
 // and the writer cuts in 7 (the fit's ranges read again) and the default (one range here: sorted anew).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rowRangesOf, untouchedColumns } from '../../../src/components/columns.js';
@@ -16,8 +15,7 @@ import { dataIOComponent, dataIODenseReadsWhole } from '../../../src/components/
 import { rawLinesTable } from '../../../src/components/rawLines.js';
 import { runUploadTask } from '../../../src/components/upload/runUploadTask.js';
 import { TableStore } from '../../../src/store/tables/tableStore.js';
-import { writeOutputColumns } from '../../../src/store/tables/writeOutputTable.js';
-import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
+import { outputDigester, runDataIO } from '../../support/dataioOutputs.js';
 
 const t = suite('DataIO fills a partition at a time');
 let dir = '';
@@ -84,25 +82,8 @@ const partitioned = dataIOComponent({ columnar: true, partitionedMinRows: 1000, 
 const partitionedDefaultCut = dataIOComponent({ columnar: true, partitionedMinRows: 1000 });
 const whole = dataIOComponent({ columnar: true });
 
-async function run(component: typeof whole, table: DataTable<string>, params: Record<string, unknown>, model?: ComponentOutput['model']): Promise<ComponentOutput> {
-  const ctx = new InProcessJob().context({ role: 'guest', partyId: '9999' });
-  return component(componentInput({ module: 'DataIO', role: 'guest', params, data: { data: table }, ...(model ? { model } : {}) }), ctx);
-}
-
-/** Every file of a columnar table by name, as digests. */
-function digests(location: string): Record<string, string> {
-  const tableDir = store.columnarPathOf(location);
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(tableDir).sort()) out[name] = createHash('sha256').update(readFileSync(join(tableDir, name))).digest('hex');
-  return out;
-}
-
-let written = 0;
-function write(out: ComponentOutput, partitions?: number): Record<string, string> {
-  const location = `out${written++}`;
-  writeOutputColumns(store, location, untouchedColumns(out.data!)!, 0, partitions);
-  return digests(location);
-}
+const run = runDataIO;
+const write = outputDigester(() => store);
 
 /** Runs the whole path and the partition path (on fresh loads) and checks the read counts; both outputs. */
 async function both(location: string, params: Record<string, unknown>, model: ComponentOutput['model'] | undefined, component = partitioned): Promise<{ byParts: ComponentOutput; byWhole: ComponentOutput }> {

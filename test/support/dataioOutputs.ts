@@ -1,0 +1,40 @@
+// DataIO run in process on an uploaded table, and its output written as the runtime writes it, as
+// digests of the written files: the tests that compare two ways of reading one big upload (a
+// partition at a time, fills streamed) against the whole path compare these.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { untouchedColumns } from '../../src/components/columns.js';
+import type { Component, ComponentOutput, DataTable } from '../../src/components/contract.js';
+import type { TableStore } from '../../src/store/tables/tableStore.js';
+import { writeOutputColumns } from '../../src/store/tables/writeOutputTable.js';
+import { InProcessJob, componentInput } from './inProcessFederation.js';
+
+/** One DataIO task as the guest, `model` given when it predicts. */
+export async function runDataIO(component: Component, table: DataTable<string>, params: Record<string, unknown>, model?: ComponentOutput['model']): Promise<ComponentOutput> {
+  const ctx = new InProcessJob().context({ role: 'guest', partyId: '9999' });
+  return component(componentInput({ module: 'DataIO', role: 'guest', params, data: { data: table }, ...(model ? { model } : {}) }), ctx);
+}
+
+/** Every file of a written columnar table by name, as SHA-256 digests. */
+export function tableDigests(store: TableStore, location: string): Record<string, string> {
+  const tableDir = store.columnarPathOf(location);
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(tableDir).sort()) out[name] = createHash('sha256').update(readFileSync(join(tableDir, name))).digest('hex');
+  return out;
+}
+
+/**
+ * A writer of outputs to fresh locations of the store `storeOf()` gives (a suite's store is made in
+ * its `before` hook): each output's columns cut in `partitions` (the default writer's cut when
+ * undefined), then the written table's digests.
+ */
+export function outputDigester(storeOf: () => TableStore): (out: ComponentOutput, partitions?: number) => Record<string, string> {
+  let written = 0;
+  return (out, partitions) => {
+    const store = storeOf();
+    const location = `out${written++}`;
+    writeOutputColumns(store, location, untouchedColumns(out.data!)!, 0, partitions);
+    return tableDigests(store, location);
+  };
+}

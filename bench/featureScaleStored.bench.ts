@@ -20,7 +20,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { digestOf, digestOfDir, loaderOf, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
+import { digestOf, digestOfDir, benchModules, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_000_000);
 const WIDTH = 20;
@@ -30,12 +30,8 @@ const DIST = fileURLToPath(new URL('..', import.meta.url));
 
 /** One way's run, in this (child) process. */
 async function child(way: Way, dir: string): Promise<void> {
-  const load = loaderOf(way === 'baseline' ? BASELINE! : DIST);
-  const { storedColumns } = await load('src/store/tables/storedColumns.js');
-  const { writeColumnarColumns } = await load('src/store/tables/columnarTable.js');
-  const { columnarTable } = await load('src/components/columns.js');
+  const { load, storedColumns, writeColumnarColumns, columnarTable, InProcessJob, componentInput } = await benchModules(way === 'baseline' ? BASELINE! : DIST);
   const { featureScale } = await load('src/components/featureScale/featureScale.js');
-  const { InProcessJob, componentInput } = await load('test/support/inProcessFederation.js');
   const header = Array.from({ length: WIDTH }, (_, c) => `x${c}`);
   await measureChild(async () => {
     const columns = storedColumns(join(dir, 'input.arrow'));

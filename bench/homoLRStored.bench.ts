@@ -20,7 +20,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { digestOf, digestOfDir, loaderOf, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
+import { digestOf, digestOfDir, benchModules, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
 import { grid } from './syntheticGrid.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_000_000);
@@ -45,13 +45,10 @@ async function writeHostTable(dir: string, rows: number, width: number): Promise
 
 /** One way's run, in this (child) process. */
 async function child(way: Way, dir: string): Promise<void> {
-  const load = loaderOf(way === 'baseline' ? BASELINE! : DIST);
-  const { storedColumns } = await load('src/store/tables/storedColumns.js');
-  const { columnarTable } = await load('src/components/columns.js');
+  const { load, storedColumns, columnarTable, InProcessJob, componentInput } = await benchModules(way === 'baseline' ? BASELINE! : DIST);
   const { homoLR } = await load('src/components/homoLR/homoLR.js');
   const { predictColumnsOf } = await load('src/components/predictColumns.js');
   const { writePredictColumns } = await load('src/store/tables/predictTableFile.js');
-  const { InProcessJob, componentInput } = await load('test/support/inProcessFederation.js');
   const header = Array.from({ length: WIDTH }, (_, c) => `x${c}`);
   await measureChild(async () => {
     const table = (name: string) => {

@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { digestOf, loaderOf, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
+import { digestOf, benchModules, measureChild, runWays, writeSyntheticTable, type Way } from './storedBench.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 3_000_000);
 const GUEST_WIDTH = Number(process.env.BENCH_GUEST_WIDTH ?? 10);
@@ -45,12 +45,9 @@ function digestOfPredict(columns: { keys: readonly string[]; labels: Float64Arra
 
 /** One way's run, in this (child) process. */
 async function child(way: Way, dir: string): Promise<void> {
-  const load = loaderOf(way === 'baseline' ? BASELINE! : DIST);
-  const { storedColumns } = await load('src/store/tables/storedColumns.js');
-  const { columnarTable } = await load('src/components/columns.js');
+  const { load, storedColumns, columnarTable, InProcessJob, componentInput } = await benchModules(way === 'baseline' ? BASELINE! : DIST);
   const { predictColumnsOf } = await load('src/components/predictColumns.js');
   const { heteroSecureBoost } = await load('src/components/heteroSecureBoost/heteroSecureBoost.js');
-  const { InProcessJob, componentInput } = await load('test/support/inProcessFederation.js');
   const roles = { guest: ['9999'], host: ['10000'] };
   const header = (width: number, prefix: string) => Array.from({ length: width }, (_, c) => `${prefix}${c}`);
   const tables = () => {

@@ -29,6 +29,22 @@ export function loaderOf(root: string): (path: string) => Promise<any> {
   return (path: string) => import(pathToFileURL(join(root, path)).href);
 }
 
+/**
+ * What every stored-table bench's child takes from the build it measures (this one's or the
+ * baseline's): the stored table's reader and writer, the columnar table, the in-process job; and
+ * `load` for the component's own modules.
+ */
+export async function benchModules(root: string) {
+  const load = loaderOf(root);
+  const [{ storedColumns }, { writeColumnarColumns }, { columnarTable }, { InProcessJob, componentInput }] = await Promise.all([
+    load('src/store/tables/storedColumns.js'),
+    load('src/store/tables/columnarTable.js'),
+    load('src/components/columns.js'),
+    load('test/support/inProcessFederation.js'),
+  ]);
+  return { load, storedColumns, writeColumnarColumns, columnarTable, InProcessJob, componentInput };
+}
+
 /** The first 16 hex digits of the SHA-256 of the files of a directory (names and bytes, in name order). */
 export function digestOfDir(dir: string): string {
   const hash = createHash('sha256');

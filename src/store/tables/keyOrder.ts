@@ -9,10 +9,9 @@
 // Duplicates: a run holds lines in line order and the sort is stable, so among equal keys the
 // last one in a run is its latest line; runs are spilled in line order too, so the merge takes
 // equal keys run by run and keeps the last one.
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { equalKeys, sortKeyBytes } from './sortKeyBytes.js';
+import { openScratchFile, putUint32LE, writeFully } from './scratchFile.js';
 
 /** Keys per run at most (32 bytes each while sorting, besides their bytes). */
 export const RUN_KEYS = 1 << 21;
@@ -127,15 +126,13 @@ export class KeyOrderBuilder {
   private spill(): void {
     const kept = this.sortedRun();
     if (this.scratch === undefined) {
-      const path = join(this.scratchDir, `.keyruns-${randomBytes(6).toString('hex')}.tmp`);
-      this.scratch = openSync(path, 'wx+');
-      unlinkSync(path);
+      this.scratch = openScratchFile(this.scratchDir, 'keyruns');
     }
     const at = this.scratchSize;
     const buf = Buffer.allocUnsafe(IO_BYTES);
     let fill = 0;
     const flush = (): void => {
-      writeAll(this.scratch!, buf, fill, this.scratchSize);
+      writeFully(this.scratch!, buf, fill, this.scratchSize);
       this.scratchSize += fill;
       fill = 0;
     };
@@ -150,20 +147,14 @@ export class KeyOrderBuilder {
         record.writeUInt32LE(length, 0);
         record.writeUInt32LE(this.lines[k]!, 4);
         record.set(this.bytes.subarray(s, s + length), 8);
-        writeAll(this.scratch, record, record.length, this.scratchSize);
+        writeFully(this.scratch, record, record.length, this.scratchSize);
         this.scratchSize += record.length;
         continue;
       }
       // Byte by byte: writeUInt32LE and a subarray per key measured ~350 ns a record, most of a spill.
       const line = this.lines[k]!;
-      buf[fill] = length & 0xff;
-      buf[fill + 1] = (length >>> 8) & 0xff;
-      buf[fill + 2] = (length >>> 16) & 0xff;
-      buf[fill + 3] = length >>> 24;
-      buf[fill + 4] = line & 0xff;
-      buf[fill + 5] = (line >>> 8) & 0xff;
-      buf[fill + 6] = (line >>> 16) & 0xff;
-      buf[fill + 7] = line >>> 24;
+      putUint32LE(buf, fill, length);
+      putUint32LE(buf, fill + 4, line);
       const bytes = this.bytes;
       for (let b = 0; b < length; b++) buf[fill + 8 + b] = bytes[s + b]!;
       fill += 8 + length;
@@ -303,7 +294,7 @@ class OrderOut {
   private flush(): void {
     // Little-endian, as every platform Node runs on lays out an Int32Array.
     const bytes = new Uint8Array(this.buf.buffer, 0, 4 * this.fill);
-    writeAll(this.fd, bytes, bytes.length, 4 * this.written);
+    writeFully(this.fd, bytes, bytes.length, 4 * this.written);
     this.written += this.fill;
     this.fill = 0;
   }
@@ -316,11 +307,6 @@ function compareBytes(a: Uint8Array, at: number, la: number, b: Uint8Array, bt: 
     if (d !== 0) return d;
   }
   return la - lb;
-}
-
-function writeAll(fd: number, buf: Uint8Array, length: number, position: number): void {
-  let done = 0;
-  while (done < length) done += writeSync(fd, buf, done, length - done, position + done);
 }
 
 function grownInts(a: Int32Array, size: number): Int32Array {

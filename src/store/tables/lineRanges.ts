@@ -9,10 +9,9 @@
 // per range (77 at 10M rows: ~10 MB) and the range read last; the scratch file holds the lines once
 // more (page cache first), and is unlinked as soon as it is open, so nothing is left behind by a
 // crash and its space goes with its descriptor (closed after the last range, or when collected).
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync } from 'node:fs';
 import type { LineBytes, LineChunks, LineRanges } from '../../components/rawLines.js';
+import { openScratchFile, putUint32LE, readFully, writeFully } from './scratchFile.js';
 
 /** A range's bucket in memory before it is appended to the scratch file. */
 const BUCKET_BYTES = 128 << 10;
@@ -40,9 +39,7 @@ function closeFd(file: { fd: number }): void {
 export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonly number[]): LineRanges {
   const parts = bounds.length - 1;
   const rows = bounds[parts]!;
-  const path = join(dir, `.line-ranges-${randomBytes(8).toString('hex')}.tmp`);
-  const file = { fd: openSync(path, 'wx+') };
-  unlinkSync(path);
+  const file = { fd: openScratchFile(dir, 'line-ranges') };
   try {
     const buckets = new Array<Uint8Array | undefined>(parts);
     const used = new Int32Array(parts);
@@ -75,14 +72,8 @@ export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonl
         }
         const at = used[p]!;
         const local = r - bounds[p]!;
-        bucket[at] = local & 0xff;
-        bucket[at + 1] = (local >>> 8) & 0xff;
-        bucket[at + 2] = (local >>> 16) & 0xff;
-        bucket[at + 3] = local >>> 24;
-        bucket[at + 4] = length & 0xff;
-        bucket[at + 5] = (length >>> 8) & 0xff;
-        bucket[at + 6] = (length >>> 16) & 0xff;
-        bucket[at + 7] = length >>> 24;
+        putUint32LE(bucket, at, local);
+        putUint32LE(bucket, at + 4, length);
         bucket.set(bytes.subarray(from, from + length), at + HEADER);
         used[p] = at + need;
         counts[p]!++;
@@ -106,7 +97,7 @@ export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonl
         if (text.length < size) text = new Uint8Array(Math.max(size, Math.ceil(text.length * 1.25)));
         let at = 0;
         for (let k = 0; k < spans.length; k += 2) {
-          readFully(file.fd, text, at, spans[k + 1]!, spans[k]!);
+          readFully(file.fd, text, at, spans[k + 1]!, spans[k]!, 'line ranges: the scratch file ended early');
           at += spans[k + 1]!;
         }
         if (used[i]! > 0) text.set(buckets[i]!.subarray(0, used[i]!), at);
@@ -143,17 +134,5 @@ export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonl
   } catch (error) {
     closeFd(file);
     throw error;
-  }
-}
-
-function writeFully(fd: number, bytes: Uint8Array, length: number, position: number): void {
-  for (let done = 0; done < length; ) done += writeSync(fd, bytes, done, length - done, position + done);
-}
-
-function readFully(fd: number, into: Uint8Array, offset: number, length: number, position: number): void {
-  for (let got = 0; got < length; ) {
-    const n = readSync(fd, into, offset + got, length - got, position + got);
-    if (n === 0) throw new Error('line ranges: the scratch file ended early');
-    got += n;
   }
 }

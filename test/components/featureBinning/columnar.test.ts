@@ -1,15 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { columnarTable, columnsFromRows, untouchedColumns } from '../../../src/components/columns.js';
-import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
 import { heteroFeatureBinning } from '../../../src/components/featureBinning/featureBinning.js';
-import { breast, recording, type Sent } from '../../support/breastHetero.js';
-import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
+import { breast } from '../../support/breastHetero.js';
+import { runBinning } from '../../support/binningRun.js';
 
 const t = suite('HeteroFeatureBinning on columns');
 
-const GUEST: PartyRef = { role: 'guest', partyId: '10000' };
-const HOST: PartyRef = { role: 'host', partyId: '9999' };
 const PLAIN = { method: null };
 
 /** JSON where -0, NaN and ±Infinity stay visible: equal texts mean the same doubles bit for bit. */
@@ -26,23 +24,8 @@ function withNaN(table: DataTable<Instance>): DataTable<Instance> {
   };
 }
 
-async function run(params: Record<string, unknown>, guest: DataTable, host: DataTable, model?: { guest: ComponentOutput['model']; host: ComponentOutput['model'] }) {
-  const job = new InProcessJob();
-  const log: Sent[] = [];
-  const roles = { guest: [GUEST.partyId], host: [HOST.partyId] };
-  const ctx = (self: PartyRef) => {
-    const c = job.context(self);
-    return { ...c, federation: recording(c.federation, self, log) };
-  };
-  const input = (self: PartyRef, table: DataTable, m?: ComponentOutput['model']) =>
-    componentInput({ module: 'HeteroFeatureBinning', role: self.role, partyId: self.partyId, roles, params, data: { data: table }, ...(m ? { model: m } : {}) });
-  const [g, h] = await Promise.all([
-    heteroFeatureBinning(input(GUEST, guest, model?.guest), ctx(GUEST)),
-    heteroFeatureBinning(input(HOST, host, model?.host), ctx(HOST)),
-  ]);
-  assert.is(job.undelivered(), 0);
-  return { guest: g, host: h, log };
-}
+const run = (params: Record<string, unknown>, guest: DataTable, host: DataTable, model?: { guest: ComponentOutput['model']; host: ComponentOutput['model'] }) =>
+  runBinning(heteroFeatureBinning, params, guest, host, model);
 
 const PARAMS: [string, Record<string, unknown>][] = [
   ['quantile, woe transform', { encrypt_param: PLAIN, transform_param: { transform_cols: -1, transform_type: 'woe' } }],

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { columnarTable, columnsFromRows, columnsOf, type InstanceColumns } from '../../../src/components/columns.js';
-import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
 import { featureBinningComponent, heteroFeatureBinning } from '../../../src/components/featureBinning/featureBinning.js';
 import { labelIndexes } from '../../../src/components/featureBinning/hostSums.js';
 import { partitionedTableOf } from '../../../src/compute/compute.js';
@@ -15,13 +15,11 @@ import { readColumnarRows } from '../../../src/store/tables/columnarTable.js';
 import { storedColumns, storedRowsLoadedWhole } from '../../../src/store/tables/storedColumns.js';
 import { TableStore } from '../../../src/store/tables/tableStore.js';
 import { writeOutputColumns } from '../../../src/store/tables/writeOutputTable.js';
-import { breast, recording, type Sent } from '../../support/breastHetero.js';
-import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
+import { breast, type Sent } from '../../support/breastHetero.js';
+import { runBinning } from '../../support/binningRun.js';
 
 const t = suite('HeteroFeatureBinning on a stored table');
 
-const GUEST: PartyRef = { role: 'guest', partyId: '10000' };
-const HOST: PartyRef = { role: 'host', partyId: '9999' };
 const PLAIN = { method: null };
 const streamed = featureBinningComponent({ pieceRows: 50 });
 
@@ -48,22 +46,8 @@ function withNaN(table: DataTable<Instance>): DataTable<Instance> {
 /** Equal texts, told without a diff (uvu's diff of two long texts takes minutes). */
 const same = (actual: string, expected: string, what: string) => assert.ok(actual === expected, `${what} differ from the in-memory run's`);
 
-type Binning = typeof heteroFeatureBinning;
 
-async function run(component: Binning, params: Record<string, unknown>, guest: DataTable, host: DataTable, model?: { guest: ComponentOutput['model']; host: ComponentOutput['model'] }) {
-  const job = new InProcessJob();
-  const log: Sent[] = [];
-  const roles = { guest: [GUEST.partyId], host: [HOST.partyId] };
-  const ctx = (self: PartyRef) => {
-    const c = job.context(self);
-    return { ...c, federation: recording(c.federation, self, log) };
-  };
-  const input = (self: PartyRef, table: DataTable, m?: ComponentOutput['model']) =>
-    componentInput({ module: 'HeteroFeatureBinning', role: self.role, partyId: self.partyId, roles, params, data: { data: table }, ...(m ? { model: m } : {}) });
-  const [g, h] = await Promise.all([component(input(GUEST, guest, model?.guest), ctx(GUEST)), component(input(HOST, host, model?.host), ctx(HOST))]);
-  assert.is(job.undelivered(), 0);
-  return { guest: g, host: h, log };
-}
+const run = runBinning;
 
 /** The table written as a stored table (4 partitions) and read back lazily, as the runtime hands a big one over. */
 function stored(name: string, table: DataTable<Instance>): { table: DataTable<Instance>; columns: InstanceColumns } {

@@ -10,9 +10,22 @@ const child = spawn(process.execPath, [bin, ...process.argv.slice(2), '--no-colo
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let out = '';
+// Once uvu has printed its summary every suite has run: a runner still alive a while later is held by
+// an open handle (e.g. a child node a failed test left running). Stop it then, rather than at the
+// overall timeout 40 minutes on, and fail the run: an open handle is a defect.
+const AFTER_SUMMARY_MS = Number(process.env.UVU_AFTER_SUMMARY_MS ?? 120_000);
+let lingering = null;
+let heldOpen = false;
 child.stdout.on('data', (d) => {
   out += d;
   process.stdout.write(d);
+  if (!lingering && /^\s*Duration:/m.test(out)) {
+    lingering = setTimeout(() => {
+      heldOpen = true;
+      console.error(`uvu: still running ${AFTER_SUMMARY_MS} ms after its summary (an open handle?); stopped`);
+      child.kill('SIGKILL');
+    }, AFTER_SUMMARY_MS);
+  }
 });
 const timeoutMs = Number(process.env.UVU_TIMEOUT_MS ?? 2_400_000);
 const timer = setTimeout(() => {
@@ -21,6 +34,7 @@ const timer = setTimeout(() => {
 }, timeoutMs);
 child.on('close', (code) => {
   clearTimeout(timer);
+  if (lingering) clearTimeout(lingering);
   const num = (k) => Number(out.match(new RegExp(`^\\s*${k}:\\s+(\\d+)`, 'm'))?.[1] ?? NaN);
   const total = num('Total');
   const passed = num('Passed');
@@ -29,6 +43,6 @@ child.on('close', (code) => {
     console.log('uvu: 0 passed, 1 failed, 0 skipped');
     process.exit(code || 1);
   }
-  console.log(`uvu: ${passed} passed, ${total - passed} failed, ${skipped} skipped`);
-  process.exit(code !== 0 ? (code ?? 1) : total === 0 ? 1 : 0);
+  console.log(`uvu: ${passed} passed, ${total - passed} failed, ${skipped} skipped${heldOpen ? ', held open after its summary' : ''}`);
+  process.exit(heldOpen ? 1 : code !== 0 ? (code ?? 1) : total === 0 ? 1 : 0);
 });

@@ -8,14 +8,18 @@ import { join } from 'node:path';
 import { buildConfig } from '../../src/config.js';
 import { rebuildViews } from '../../src/main.js';
 import { SHARED_DATA, post, tempDir, waitForJob } from '../support/http.js';
-import { spawnNode } from '../support/nodeProcess.js';
+import { killLiveNodes, spawnNode } from '../support/nodeProcess.js';
 import { queryAnswers } from '../support/snapshot.js';
 
 const dir = tempDir('crash');
 const dataDir = join(dir, 'node');
 const env = { FEDFLOW_DATA_DIR: dataDir, FEDFLOW_DATA_ROOTS: dir };
 const t = suite('e2e: crash during upload');
-t.after(() => rmSync(dir, { recursive: true, force: true }));
+// A failed assertion leaves its node running: kill it, or the open child process keeps the runner alive.
+t.after(async () => {
+  await killLiveNodes();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function writeCsv(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
@@ -78,19 +82,25 @@ t('SIGKILL mid-job, restart: every party row ends failed with the reason; rebuil
     components: {
       dataio_0: { module: 'DataIO', input: { data: { data: ['args.train_data'] } }, output: { data: ['train'], model: ['dataio'] } },
       intersection_0: { module: 'Intersection', input: { data: { data: ['dataio_0.train'] } }, output: { data: ['train'] } },
+      // Seconds of Paillier work after the host's tasks start: the job cannot end between the poll
+      // that sees a host task running and the kill (at stop 19 a 300k-row DataIO and intersection
+      // had become fast enough for the guest's row to end first).
+      hetero_lr_0: { module: 'HeteroLR', input: { data: { train_data: ['intersection_0.train'] } }, output: { data: ['train'], model: ['hetero_lr'] } },
     },
   };
   const table = (name: string) => ({ args: { data: { train_data: [{ name, namespace: 'ns' }] } } });
   const conf = {
     initiator: { role: 'guest', party_id: 9999 }, job_parameters: { work_mode: 0 }, role: { guest: [9999], host: [10000] },
     role_parameters: { guest: { ...table('guest'), dataio_0: { with_label: [true] } }, host: table('host') },
+    algorithm_parameters: { hetero_lr_0: { max_iter: 50, early_stop: 'weight_diff', tol: 0 } },
   };
   const submit = await post(node.url, '/v1/job/submit', { job_dsl: dsl, job_runtime_conf: conf });
   assert.is(submit.body.retcode, 0, submit.body.retmsg);
   const jobId: string = submit.body.jobId;
   for (let i = 0; ; i++) {
     const tasks = (await post(node.url, '/v1/job/task/query', { job_id: jobId, role: 'host' })).body.data;
-    if (tasks?.some((x: any) => x.f_status === 'running')) break;
+    if (tasks?.some((x: any) => x.f_status === 'running' && x.f_component_name !== 'hetero_lr_0')) break;
+    assert.ok(!tasks?.some((x: any) => x.f_component_name === 'hetero_lr_0'), 'the host\'s DataIO and intersection ended unseen; make the host table bigger');
     assert.ok(i < 3000, 'the host task never started');
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -18,6 +18,18 @@ export interface NodeProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Every child started here and not yet exited: a suite's `after` kills what a failed test left running. */
+const live = new Set<ChildProcess>();
+
+/** SIGKILLs every node child still running and waits for each to exit (for a suite's `after` hook). */
+export async function killLiveNodes(): Promise<void> {
+  await Promise.all([...live].map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  })));
+}
+
 /** `wrap`: a command the node runs under, e.g. `ip netns exec <ns>` (which execs, so the pid is the node's). */
 export function spawnNode(env: Record<string, string>, wrap: readonly string[] = []): Promise<NodeProcess> {
   // FEDFLOW_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
@@ -27,6 +39,8 @@ export function spawnNode(env: Record<string, string>, wrap: readonly string[] =
   // stdin is a pipe the child only watches: it ends when this process dies, however it dies (a test
   // runner SIGKILLed on a timeout runs no finally), and the child then exits instead of running on.
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let tail = '';
   child.stderr!.on('data', (d: Buffer) => {
     process.stderr.write(d);

@@ -10,7 +10,8 @@
 // is rows / batch steps of the same cost).
 // The machine may be shared: read the ratios and CPU seconds, not the absolute wall times.
 import { readFileSync } from 'node:fs';
-import type { DataTable, Instance, PartyRef } from '../src/components/contract.js';
+import type { PartyRef } from '../src/components/contract.js';
+import type { DataTable, Instance } from '../src/tableData/dataTable.js';
 import { PaillierPrivateKey, PaillierPublicKey } from '../src/components/crypto/paillier.js';
 import { PaillierCipher } from '../src/components/heteroLR/cipher.js';
 import { heteroLR } from '../src/components/heteroLR/heteroLR.js';

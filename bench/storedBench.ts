@@ -39,7 +39,7 @@ export async function benchModules(root: string) {
   const [{ storedColumns }, { writeColumnarColumns }, { columnarTable }, { InProcessJob, componentInput }] = await Promise.all([
     load('src/store/tables/storedColumns.js'),
     load('src/store/tables/columnarTable.js'),
-    load('src/components/columns.js'),
+    load('src/tableData/columns.js'),
     load('test/support/inProcessFederation.js'),
   ]);
   return { load, storedColumns, writeColumnarColumns, columnarTable, InProcessJob, componentInput };

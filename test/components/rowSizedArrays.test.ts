@@ -3,7 +3,8 @@
 // as HeteroLR's validation did at 2.7M rows (issue 17). Each path below is given 500,000 elements.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentContext, ComponentInput, DataTable, Tracker } from '../../src/components/contract.js';
+import type { ComponentContext, ComponentInput, Tracker } from '../../src/components/contract.js';
+import type { DataTable } from '../../src/tableData/dataTable.js';
 import { generatePaillierKeyPair } from '../../src/components/crypto/paillier.js';
 import { chooseIds } from '../../src/components/federatedSample/sampling.js';
 import { PaillierCipher, PlaintextCipherForTestsOnly } from '../../src/components/heteroLR/cipher.js';

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runUploadTask, type UploadTaskInput } from '../../src/components/upload/runUploadTask.js';
-import type { LineChunk } from '../../src/components/rawLines.js';
+import type { LineChunk } from '../../src/tableData/rawLines.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
-import { joinedIds, PACK_MIN, type PackedStrings } from '../../src/components/packedIds.js';
+import { joinedIds, PACK_MIN, type PackedStrings } from '../../src/tableData/packedIds.js';
 import type { Federation } from '../../src/components/contract.js';
 import { writeTable } from '../../src/store/tables/writeTable.js';
 

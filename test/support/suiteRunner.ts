@@ -5,7 +5,7 @@
 // this build does not have yet is skipped with its reason (the caller lists them), never failed.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { DataTable } from '../../src/components/contract.js';
+import type { DataTable } from '../../src/tableData/dataTable.js';
 import { COMPONENTS } from '../../src/components/registry.js';
 import { post, waitForJob } from './http.js';
 

@@ -6,8 +6,9 @@
 // as typed columns (issue 17, heteroLR/lrColumns.ts): a columnar table's rows are never built, the
 // folds of cross-validation are columnar tables of their rows, and W·x runs column by column with the
 // terms of the per-row sum in its order, so results are those of row tables to the last bit.
-import { columnarTable, takeRows } from '../columns.js';
-import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import { columnarTable, takeRows } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
 import { withBest } from '../linearModel/bestFit.js';
 import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';

@@ -4,8 +4,9 @@
 // `fold<k>.` with the fold's test rows as validate data, then the guest predicts the fold's train
 // rows and test rows and logs FATE's evaluation under `train_fold_<k>` and `validate_fold_<k>`.
 // The loss curve of fold k is `train`/`loss.<k>`. Like FATE, a CV job outputs no model and no data.
-import { columnarTable, type InstanceColumns, takeRows, takeUnloaded } from '../columns.js';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, Schema } from '../contract.js';
+import { columnarTable, type InstanceColumns, takeRows, takeUnloaded } from '../../tableData/columns.js';
+import type { DataTable, Instance, Schema } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
 import { evaluatePredictions, validationMetrics } from '../validation/evaluate.js';
 import type { ValidationParam } from '../validation/validationParam.js';

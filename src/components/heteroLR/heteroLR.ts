@@ -7,12 +7,13 @@
 //   - cross-validation (cv_param.need_cv: crossValidate.ts);
 //   - the final predictions of the training rows (hosts send W_h·x per row and model, scores.ts);
 //   - predict jobs from a stored model (predict.ts).
-import type { Component, ComponentContext, ComponentInput, DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, ComponentContext, ComponentInput } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
 import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
-import { predictTable } from '../predictColumns.js';
+import { predictTable } from '../../tableData/predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
-import type { InstanceColumns } from '../columns.js';
+import type { InstanceColumns } from '../../tableData/columns.js';
 import { withBest } from '../linearModel/bestFit.js';
 import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
 import { trainArbiter, trainGuest, trainHost } from './binaryTrain.js';

@@ -3,8 +3,9 @@
 // training; one per class for a one-vs-rest model), adds its own W_g·X_g + b and applies the sigmoid.
 // The arbiter has nothing to do. The arithmetic is the training job's own, in the same order, so the
 // scores are the same numbers.
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
-import { predictTable } from '../predictColumns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
+import { predictTable } from '../../tableData/predictColumns.js';
 import { Channel } from '../linearModel/protocol.js';
 import { lrColumns, RowsById } from './lrColumns.js';
 import { storedLRModels } from './modelBuffers.js';

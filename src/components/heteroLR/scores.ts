@@ -2,10 +2,11 @@
 // the guest names ids, each host answers W_h·x for each of its models (one per class in one-vs-rest),
 // in plain, as FATE does. Used after training, in validation-free predictions of cross-validation
 // folds, and in predict jobs.
-import type { InstanceColumns } from '../columns.js';
-import type { Instance, PartyRef } from '../contract.js';
-import { type IdList, type JoinedIds, joinedIds } from '../packedIds.js';
-import type { PredictColumns } from '../predictColumns.js';
+import type { InstanceColumns } from '../../tableData/columns.js';
+import type { Instance } from '../../tableData/dataTable.js';
+import type { PartyRef } from '../contract.js';
+import { type IdList, type JoinedIds, joinedIds } from '../../tableData/packedIds.js';
+import type { PredictColumns } from '../../tableData/predictColumns.js';
 import type { Wire } from '../validation/heteroValidation.js';
 import { dotRow } from '../linearModel/protocol.js';
 import { dotColumns, type RowsById } from './lrColumns.js';

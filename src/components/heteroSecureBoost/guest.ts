@@ -3,7 +3,8 @@
 // plaintext histograms, the hosts' from their encrypted, compressed cumulative sums, which only the
 // guest can decrypt — but whose (feature, threshold) only the host knows. The best split of each node
 // wins; for a host split the host returns the partition of the node's instances.
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef, Schema } from '../contract.js';
+import type { DataTable, Instance, Schema } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair } from '../crypto/paillier.js';
 import { seededRandom } from '../heteroLR/params.js';
 import { type FeatureBins, MISSING_BIN } from './binning.js';
@@ -18,7 +19,7 @@ import { objectiveOf } from './objective.js';
 import { PREDICT_HEADER } from './predict.js';
 import { predictColumnsFor, type ResultShape, resultRow } from './predictResult.js';
 import { guestInput } from './trainData.js';
-import { predictTable } from '../predictColumns.js';
+import { predictTable } from '../../tableData/predictColumns.js';
 import { NO_HOOK, type RoundHook } from './validation.js';
 import type { BoostingTreeParam } from './params.js';
 import {

@@ -6,10 +6,11 @@
 // storedColumns.ts) is walked a piece at a time through the computing API: only the directions (a
 // byte per row and split node), the scores and the labels are whole, never the features.
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
-import { columnsFromRows, type InstanceColumns } from '../columns.js';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
+import { columnsFromRows, type InstanceColumns } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
 import { RowsById } from '../heteroLR/lrColumns.js';
-import { predictTable as predictColumnsTable } from '../predictColumns.js';
+import { predictTable as predictColumnsTable } from '../../tableData/predictColumns.js';
 import type { BoostingTreeParam } from './params.js';
 import { predictColumnsFor, resultRow } from './predictResult.js';
 import { BOOSTING, type Peers, sitename } from './protocol.js';

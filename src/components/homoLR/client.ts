@@ -13,9 +13,10 @@
 //    the arbiter decides (scores stay unknown to both). Its loss upload is a masked zero.
 // Because every client adds its pads in either form, the pads cancel in the arbiter's sum whatever
 // the mix of modes: the arbiter learns the average model (as in FATE) and no single party's model.
-import { rowCountOf } from '../columns.js';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../contract.js';
-import { type PredictColumns, predictRowsOf, predictTable } from '../predictColumns.js';
+import { rowCountOf } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, ModelBuffers, PartyRef } from '../contract.js';
+import { type PredictColumns, predictRowsOf, predictTable } from '../../tableData/predictColumns.js';
 import type { PaillierPublicKey } from '../crypto/paillier.js';
 import { initWeights, PartyOptimizer, seededRandom } from '../heteroLR/params.js';
 import {

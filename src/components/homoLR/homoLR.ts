@@ -16,7 +16,8 @@
 // 0…max_iter and aggregates at the top of an epoch (with aggregate_iters 1: every epoch, n_iter 0
 // included), so the arbiter logs `train/loss` with keys 0…max_iter and every client ends with the
 // aggregated model.
-import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { runArbiter } from './arbiter.js';
 import { Channel, type HomoLROptions, partiesOf } from './channel.js';
 import { runClient } from './client.js';

@@ -6,9 +6,10 @@
 // (a row table is converted once). Every sum is taken in the order a per-row loop takes it — per
 // row: the intercept, then w_0·x_0, w_1·x_1, …; per gradient entry: rows in order — so models,
 // losses and scores are the same numbers to the last bit as the row code's.
-import { columnarTable, columnsFromRows, type InstanceColumns, rowCountOf } from '../columns.js';
-import type { DataTable, Instance, ModelBuffers } from '../contract.js';
-import { type PredictColumns, predictRowsOf, predictTable } from '../predictColumns.js';
+import { columnarTable, columnsFromRows, type InstanceColumns, rowCountOf } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ModelBuffers } from '../contract.js';
+import { type PredictColumns, predictRowsOf, predictTable } from '../../tableData/predictColumns.js';
 import { linearMeta } from '../linearModel/modelBuffers.js';
 import type { HomoLogisticParam } from './params.js';
 import { forEachPiece, pieceSize, tableRowsOf, type TableRows } from './tableRows.js';

@@ -5,10 +5,11 @@
 // `iteration_<n_iter>` (`fold_<k>.iteration_<n_iter>` in a cross-validation). Hosts and the arbiter
 // do not validate (FATE 1.4.5 has that call commented out in homo_lr_host.py and returns early on the
 // arbiter).
-import type { ComponentContext, DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext } from '../contract.js';
 import { evaluation } from '../evaluation/evaluation.js';
 import { PREDICT_HEADER } from './localModel.js';
-import { predictTable } from '../predictColumns.js';
+import { predictTable } from '../../tableData/predictColumns.js';
 import { predictionRows, predictionSets, withoutTrainKeys } from './predictions.js';
 import type { HomoLogisticParam } from './params.js';
 

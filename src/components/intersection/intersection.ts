@@ -12,9 +12,10 @@
 // (lazily read columns) is read and kept through the computing API (compute.ts `PartitionedTable`:
 // `packedKeys`, `take`), its values never loaded.
 import { partitionedTableOf } from '../../compute/compute.js';
-import { columnarTable, compactRows, consumableColumns, rowCountOf, takeRows } from '../columns.js';
-import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
-import { getMaybePacked, type IdList, joinedIds, knownJoinedIds, PACK_MIN, PackedIds } from '../packedIds.js';
+import { columnarTable, compactRows, consumableColumns, rowCountOf, takeRows } from '../../tableData/columns.js';
+import type { DataTable } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput, Federation, PartyRef } from '../contract.js';
+import { getMaybePacked, type IdList, joinedIds, knownJoinedIds, PACK_MIN, PackedIds } from '../../tableData/packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
 import { isSortedList, sortedMembership } from './sortedMembership.js';
 import { StringSet } from './stringSet.js';

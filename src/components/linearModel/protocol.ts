@@ -9,7 +9,7 @@ import type { ComponentContext, ComponentInput, PartyRef } from '../contract.js'
 import { PaillierPublicKey } from '../crypto/paillier.js';
 import { type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly } from '../heteroLR/cipher.js';
 import type { HeteroLogisticParam } from '../heteroLR/params.js';
-import { getMaybePacked, type IdList, type JoinedIds, PackedIds } from '../packedIds.js';
+import { getMaybePacked, type IdList, type JoinedIds, PackedIds } from '../../tableData/packedIds.js';
 
 /** HeteroLR's transfer variable class: the default prefix of a Channel (HeteroLinR and HeteroPoisson name theirs). */
 const PREFIX = 'HeteroLRTransferVariable.';

@@ -4,7 +4,8 @@
 // model per class, probabilities normalised over the classes, the class of the largest decision
 // value). Output: the predict table [label, predict_result, predict_score, predict_detail, type]
 // (train rows, then validate rows of eval_data keys not already in train); the model: model.ts.
-import type { Component, ComponentInput, DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput } from '../contract.js';
 import { fitLogistic, predictProba } from './logisticRegression.js';
 import { type Fitted, loadModel, toModel } from './model.js';
 

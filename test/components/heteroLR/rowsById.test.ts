@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RowsById } from '../../../src/components/heteroLR/lrColumns.js';
-import { PackedIds } from '../../../src/components/packedIds.js';
+import { PackedIds } from '../../../src/tableData/packedIds.js';
 
 const n = 1_000;
 const keys = Array.from({ length: n }, (_, i) => `id${String(i).padStart(4, '0')}`);

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Federation, PartyRef } from '../../src/components/contract.js';
-import { getMaybePacked, joinedIds, knownJoinedIds, PackedIds } from '../../src/components/packedIds.js';
+import { getMaybePacked, joinedIds, knownJoinedIds, PackedIds } from '../../src/tableData/packedIds.js';
 import { unpackPayload } from '../../src/scheduler/packedPayload.js';
 import { packPayload } from '../../src/scheduler/packedPayload.js';
 

@@ -4,7 +4,7 @@
 // keys, three Float64Array columns and the type; predict_detail is derived from the score (binary)
 // or kept as one probability column per class (one-vs-rest). The same pattern as columns.ts: the
 // columns are a non-enumerable property, `rows` are built on first use, for code that wants rows.
-import type { DataTable, Schema } from './contract.js';
+import type { DataTable, Schema } from './dataTable.js';
 
 export interface PredictColumns {
   readonly keys: readonly string[];

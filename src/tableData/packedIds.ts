@@ -4,7 +4,7 @@
 // splitting a million ids into a million strings costs ~0.2–0.5 s and as much again in GC, for
 // strings that are only hashed and compared once. What the parties exchange is the same list either
 // way: the packed form exists only between the threads of one node.
-import type { Federation, PartyRef } from './contract.js';
+import type { Federation, PartyRef } from '../components/contract.js';
 
 /** The packed form: the ids joined by '\n' (no id holds one) and how many there are. */
 export interface PackedStrings {

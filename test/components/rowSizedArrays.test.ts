@@ -7,7 +7,7 @@ import type { ComponentContext, ComponentInput, Tracker } from '../../src/compon
 import type { DataTable } from '../../src/tableData/dataTable.js';
 import { generatePaillierKeyPair } from '../../src/components/crypto/paillier.js';
 import { chooseIds } from '../../src/components/federatedSample/sampling.js';
-import { PaillierCipher, PlaintextCipherForTestsOnly } from '../../src/components/heteroLR/cipher.js';
+import { PaillierCipher, PlaintextCipherForTestsOnly } from '../../src/components/linearModel/cipher.js';
 import type { BoostingTreeParam } from '../../src/components/heteroSecureBoost/params.js';
 import type { Peers } from '../../src/components/heteroSecureBoost/protocol.js';
 import { boostingValidator } from '../../src/components/heteroSecureBoost/validation.js';

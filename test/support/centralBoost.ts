@@ -12,7 +12,7 @@ import { sampleFeatures } from '../../src/components/heteroSecureBoost/featureSa
 import { GH_PRECISION_BITS } from '../../src/components/heteroSecureBoost/ghPacking.js';
 import { objectiveOf } from '../../src/components/heteroSecureBoost/objective.js';
 import { readParams } from '../../src/components/heteroSecureBoost/params.js';
-import { seededRandom } from '../../src/components/heteroLR/params.js';
+import { seededRandom } from '../../src/components/linearModel/params.js';
 
 export interface CentralNode {
   id: number;

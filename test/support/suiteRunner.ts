@@ -121,7 +121,7 @@ export const resultTable = (rs: readonly TaskResult[]) =>
 
 /** Algorithm parameters naming an optimizer this build refuses (FATE's sqn until it is built). */
 export const unsupportedOptimizer: SkipRule = async ({ conf }) => {
-  const { readParams } = await import('../../src/components/heteroLR/params.js');
+  const { readParams } = await import('../../src/components/linearModel/params.js');
   for (const params of Object.values((conf.algorithm_parameters ?? {}) as Record<string, Record<string, unknown>>)) {
     if (typeof params.optimizer !== 'string') continue;
     try {

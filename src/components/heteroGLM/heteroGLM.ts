@@ -3,7 +3,7 @@
 // regression metrics), cross-validation (cv_param: train_fold_<k> / validate_fold_<k>), the final
 // predictions of the training rows (hosts send W_h·x per row in plain, FATE's host_prob), predict
 // jobs from a stored model, and FATE's model buffers (modelBuffers.ts). Every party reads its tables
-// as typed columns (issue 17, heteroLR/lrColumns.ts): a columnar table's rows are never built, the
+// as typed columns (issue 17, linearModel/lrColumns.ts): a columnar table's rows are never built, the
 // folds of cross-validation are columnar tables of their rows, and W·x runs column by column with the
 // terms of the per-row sum in its order, so results are those of row tables to the last bit.
 import { columnarTable, takeRows } from '../../tableData/columns.js';
@@ -12,8 +12,8 @@ import type { Component, ComponentContext, ComponentInput, ComponentOutput } fro
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
 import { withBest } from '../linearModel/bestFit.js';
 import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
-import { dotColumns, lrColumns, RowsById } from '../heteroLR/lrColumns.js';
-import { answerHostSumsFrom, hostSums } from '../heteroLR/scores.js';
+import { dotColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
+import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
 import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';

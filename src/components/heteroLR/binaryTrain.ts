@@ -32,11 +32,11 @@ import type { ComponentContext, PartyRef } from '../contract.js';
 import { type ArbiterModel, linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
 import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
-import { type HeCipher, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
-import { dotColumns, gatherColumns, packedDoubles, rangeColumns, type RowsById } from './lrColumns.js';
+import { type HeCipher, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from '../linearModel/cipher.js';
+import { dotColumns, gatherColumns, packedDoubles, rangeColumns, type RowsById } from '../linearModel/lrColumns.js';
 import { joinedIds } from '../../tableData/packedIds.js';
-import type { RowSource } from './rowSource.js';
-import { type HeteroLogisticParam, PartyOptimizer } from './params.js';
+import type { RowSource } from '../linearModel/rowSource.js';
+import { type HeteroLogisticParam, PartyOptimizer } from '../linearModel/params.js';
 import { applyStep, SqnHessian, sqnSample, sqnUpdatesAt, WeightAverage } from './sqn.js';
 
 /** Obfuscators one party uses in one step: a fresh encryption per row, plus the two loss terms with a single host. */

@@ -12,10 +12,11 @@ import { evaluatePredictions, validationMetrics } from '../validation/evaluate.j
 import type { ValidationParam } from '../validation/validationParam.js';
 import { Channel, type Peers } from '../linearModel/protocol.js';
 import { type FitNaming, fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
-import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
-import type { HeteroLogisticParam } from './params.js';
-import { rowSourceOf } from './rowSource.js';
-import { answerHostSumsFrom, hostSums, predictColumns } from './scores.js';
+import { classesOfColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
+import type { HeteroLogisticParam } from '../linearModel/params.js';
+import { rowSourceOf } from '../linearModel/rowSource.js';
+import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
+import { predictColumns } from './scores.js';
 
 /**
  * The rows at `idx` as a columnar table (folds are columns, never row objects). A big stored table's

@@ -18,12 +18,13 @@ import { withBest } from '../linearModel/bestFit.js';
 import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
 import { trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
 import { crossValidateLR } from './crossValidate.js';
-import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
+import { classesOfColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
 import { lrModelBuffers } from './modelBuffers.js';
-import { rowSourceOf } from './rowSource.js';
-import { type HeteroLogisticParam, readParams } from './params.js';
+import { rowSourceOf } from '../linearModel/rowSource.js';
+import { type HeteroLogisticParam, readParams } from '../linearModel/params.js';
 import { predictFromModel } from './predict.js';
-import { answerHostSumsFrom, type GuestModels, hostSums, predictColumns } from './scores.js';
+import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
+import { type GuestModels, predictColumns } from './scores.js';
 
 export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 

@@ -7,10 +7,11 @@ import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
 import { predictTable } from '../../tableData/predictColumns.js';
 import { Channel } from '../linearModel/protocol.js';
-import { lrColumns, RowsById } from './lrColumns.js';
+import { lrColumns, RowsById } from '../linearModel/lrColumns.js';
 import { storedLRModels } from './modelBuffers.js';
-import type { HeteroLogisticParam } from './params.js';
-import { answerHostSumsFrom, hostSums, predictColumns } from './scores.js';
+import type { HeteroLogisticParam } from '../linearModel/params.js';
+import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
+import { predictColumns } from './scores.js';
 
 const TAG = 'predict';
 

@@ -6,7 +6,7 @@
 import type { DataTable, Instance, Schema } from '../../tableData/dataTable.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair } from '../crypto/paillier.js';
-import { seededRandom } from '../heteroLR/params.js';
+import { seededRandom } from '../linearModel/params.js';
 import { type FeatureBins, MISSING_BIN } from './binning.js';
 import { nodeWeight, splitGain } from './criterion.js';
 import { sampleFeatures } from './featureSampling.js';

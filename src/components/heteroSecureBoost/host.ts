@@ -6,7 +6,7 @@
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, ModelBuffers } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
-import { seededRandom } from '../heteroLR/params.js';
+import { seededRandom } from '../linearModel/params.js';
 import { anonymousOrder, hostOrderKey, keyedWords } from './anonymousOrder.js';
 import { type FeatureBins, MISSING_BIN } from './binning.js';
 import { hostInput } from './trainData.js';

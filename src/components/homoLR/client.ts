@@ -18,7 +18,7 @@ import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, ModelBuffers, PartyRef } from '../contract.js';
 import { type PredictColumns, predictRowsOf, predictTable } from '../../tableData/predictColumns.js';
 import type { PaillierPublicKey } from '../crypto/paillier.js';
-import { initWeights, PartyOptimizer, seededRandom } from '../heteroLR/params.js';
+import { initWeights, PartyOptimizer, seededRandom } from '../linearModel/params.js';
 import {
   aggregatesAt, Channel, type FitScope, type HomoLROptions, LOSS_STREAM, MODEL_STREAM, type Parties, partyName, PLAIN_FIT, variable,
 } from './channel.js';

@@ -7,8 +7,8 @@
 // heteroGLM/protocol.ts), the shared loops are arbiter.ts and party.ts.
 import type { ComponentContext, ComponentInput, PartyRef } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
-import { type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly } from '../heteroLR/cipher.js';
-import type { HeteroLogisticParam } from '../heteroLR/params.js';
+import { type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly } from './cipher.js';
+import type { HeteroLogisticParam } from './params.js';
 import { getMaybePacked, sendJoinedIds } from '../federatedIds.js';
 import { type IdList, type JoinedIds, PackedIds } from '../../tableData/packedIds.js';
 

@@ -11,7 +11,8 @@ import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { Component, ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
 import { withBest } from '../linearModel/bestFit.js';
-import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
+import { type FitNaming, foldNaming, PLAIN_NAMING } from '../linearModel/fitNaming.js';
+import { type BinaryFit, Channel, type Peers, peersOf } from '../linearModel/protocol.js';
 import { dotColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
 import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
@@ -25,17 +26,11 @@ import { type Family, glmArbiter, glmGuest, glmHost } from './protocol.js';
 const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 const TRANSFER: Record<Family, string> = { linr: 'HeteroLinRTransferVariable.', poisson: 'HeteroPoissonTransferVariable.' };
 
-interface Naming {
-  loss: LossMetric;
-  dataSetPrefix: string;
-}
-const PLAIN: Naming = { loss: { namespace: 'train', name: 'loss', curveName: 'loss' }, dataSetPrefix: '' };
-const foldNaming = (k: number): Naming => ({ loss: { namespace: 'train', name: `loss.${k}`, curveName: String(k) }, dataSetPrefix: `fold_${k}.` });
 
 /** The model's prediction from the guest's linear part (with offset) and the hosts' summed W_h·x. */
 const link = (f: Family) => (f === 'linr' ? (z: number) => z : Math.exp);
 
-async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: GuestTable, validate: GuestTable | null, naming: Naming): Promise<BinaryFit> {
+async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: GuestTable, validate: GuestTable | null, naming: FitNaming): Promise<BinaryFit> {
   const k = train.header.length;
   let validator = NO_VALIDATION;
   if (v.freqs !== null) {
@@ -71,7 +66,7 @@ async function fitHost(ctx: ComponentContext, ch: Channel, f: Family, p: GlmPara
   return withBest(fit, validator, false);
 }
 
-async function fitArbiter(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, naming: Naming): Promise<BinaryFit> {
+async function fitArbiter(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, naming: FitNaming): Promise<BinaryFit> {
   const validator = v.freqs === null ? NO_VALIDATION : arbiterValidator(ch, v, peers.guest);
   const fit = await glmArbiter(ctx, ch, f, p, peers, naming.loss, (iter) => validator.after(iter, []));
   return withBest(fit, validator, false);
@@ -95,7 +90,7 @@ function table(input: ComponentInput, key: 'train' | 'validate'): DataTable<Inst
 async function train(input: ComponentInput, ctx: ComponentContext, f: Family, p: GlmParam, v: ValidationParam, peers: Peers): Promise<ComponentOutput> {
   const ch = new Channel(ctx, '', TRANSFER[f]);
   const module = p.who;
-  if (input.role === 'arbiter') return { model: glmModelBuffers(f, p, [], await fitArbiter(ctx, ch, f, p, v, peers, PLAIN)), modelModule: module };
+  if (input.role === 'arbiter') return { model: glmModelBuffers(f, p, [], await fitArbiter(ctx, ch, f, p, v, peers, PLAIN_NAMING)), modelModule: module };
   const t = table(input, 'train');
   if (!t) throw new Error(`${module}: no train_data`);
   const validate = table(input, 'validate');
@@ -105,7 +100,7 @@ async function train(input: ComponentInput, ctx: ComponentContext, f: Family, p:
     return { model: glmModelBuffers(f, p, t.schema.header, fit), modelModule: module };
   }
   const g = guestTable(t, p.exposureColname, module);
-  const fit = await fitGuest(ctx, ch, f, p, v, peers, g, validate ? guestTable(validate, p.exposureColname, module) : null, PLAIN);
+  const fit = await fitGuest(ctx, ch, f, p, v, peers, g, validate ? guestTable(validate, p.exposureColname, module) : null, PLAIN_NAMING);
   const rows = await guestPredict(ch, f, peers, g, fit.coef, fit.intercept, 'train', 'train');
   return { data: { schema: { header: [...PREDICT_HEADER], sid_name: g.sidName }, rows }, model: glmModelBuffers(f, p, g.header, fit), modelModule: module };
 }

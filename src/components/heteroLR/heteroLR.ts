@@ -15,7 +15,8 @@ import { predictTable } from '../../tableData/predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import type { InstanceColumns } from '../../tableData/columns.js';
 import { withBest } from '../linearModel/bestFit.js';
-import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
+import { type FitNaming, PLAIN_NAMING } from '../linearModel/fitNaming.js';
+import { type BinaryFit, Channel, type Peers, peersOf } from '../linearModel/protocol.js';
 import { trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
 import { crossValidateLR } from './crossValidate.js';
 import { classesOfColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
@@ -33,15 +34,6 @@ export function trainTable(input: ComponentInput): DataTable<Instance> {
   if (!t) throw new Error('HeteroLR: no train_data');
   return t;
 }
-
-/** Naming of one fit's metrics: the loss curve and the validation data set prefix. */
-export interface FitNaming {
-  loss: LossMetric;
-  dataSetPrefix: string;
-}
-
-export const PLAIN_NAMING: FitNaming = { loss: { namespace: 'train', name: 'loss', curveName: 'loss' }, dataSetPrefix: '' };
-
 
 /** What a fit leaves at a party: its binary models and, at the guest, the one-vs-rest classes. */
 export interface LRFit {

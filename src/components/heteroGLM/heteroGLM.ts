@@ -11,12 +11,13 @@ import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { Component, ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
 import { withBest } from '../linearModel/bestFit.js';
+import { hostSetsValidator } from '../linearModel/hostValidation.js';
 import { type FitNaming, foldNaming, PLAIN_NAMING } from '../linearModel/fitNaming.js';
 import { type BinaryFit, Channel, type Peers, peersOf } from '../linearModel/protocol.js';
 import { dotColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
 import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
-import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
+import { arbiterValidator, guestValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import { type GuestTable, guestTable, regressionRows } from './guestData.js';
 import { glmModelBuffers, storedGlm } from './modelBuffers.js';
@@ -54,14 +55,7 @@ async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmPar
 
 async function fitHost(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: DataTable<Instance>, validate: DataTable<Instance> | null): Promise<BinaryFit> {
   const rows = hostRows(train, p.who);
-  const lookups: Record<SetName, RowsById | null> = { train: rows, validate: validate ? hostRows(validate, p.who) : null };
-  const validator = v.freqs === null
-    ? NO_VALIDATION
-    : hostValidator(ch, v, peers.guest, (set, keys, w) => {
-        const look = lookups[set];
-        if (!look) throw new Error(`${p.who}: the guest validates on ${set} data but this host has none (give it eval_data too)`);
-        return Array.from(dotColumns(w, look.features(keys), keys.length));
-      });
+  const validator = hostSetsValidator(ch, v, peers.guest, { train: rows, validate: validate ? hostRows(validate, p.who) : null }, p.who);
   const fit = await glmHost(ctx, ch, f, p, peers, train.schema.header.length, rows, (iter, w) => validator.after(iter, w));
   return withBest(fit, validator, false);
 }

@@ -10,11 +10,12 @@
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { Component, ComponentContext, ComponentInput } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
-import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
+import { arbiterValidator, guestValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
 import { predictTable } from '../../tableData/predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import type { InstanceColumns } from '../../tableData/columns.js';
 import { withBest } from '../linearModel/bestFit.js';
+import { hostSetsValidator } from '../linearModel/hostValidation.js';
 import { type FitNaming, PLAIN_NAMING } from '../linearModel/fitNaming.js';
 import { type BinaryFit, Channel, type Peers, peersOf } from '../linearModel/protocol.js';
 import { trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
@@ -111,15 +112,7 @@ export async function fitHost(
     for (let c = 0; c < count; c++) fits.push(await trainHost(ctx, ch.sub(`ovr${c}.`), p, peers, k, rows, NO_VALIDATION.after));
     return { fits, classes: Array.from({ length: count }, (_, c) => c) };
   }
-  const lookups: Record<SetName, RowsById | null> = { train: rows, validate: validate ? new RowsById(lrColumns(validate)) : null };
-  const validator = v.freqs === null
-    ? NO_VALIDATION
-    : hostValidator(ch, v, peers.guest, (set, keys, w) => {
-        const look = lookups[set];
-        if (!look) throw new Error(`HeteroLR: the guest validates on ${set} data but this host has none (give it eval_data too)`);
-        // dots: a big stored table's W·x a piece at a time from its partitions (the same sums as in memory).
-        return Array.from(look.dots(keys, [w])[0]!);
-      });
+  const validator = hostSetsValidator(ch, v, peers.guest, { train: rows, validate: validate ? new RowsById(lrColumns(validate)) : null }, 'HeteroLR');
   const fit = await trainHost(ctx, ch, p, peers, k, rows, (iter, w) => validator.after(iter, w));
   return { fits: [withBest(fit, validator, false)], classes: null };
 }

@@ -23,6 +23,14 @@ export interface PredictColumns {
   readonly asJson?: boolean;
 }
 
+/** FATE's columns of a predict table, after the id. */
+export const PREDICT_HEADER: readonly string[] = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
+
+/** The schema of a predict table whose ids are in column `sidName`. */
+export function predictSchema(sidName: string): Schema {
+  return { header: [...PREDICT_HEADER], sid_name: sidName };
+}
+
 const PREDICT_COLUMNS = 'predictColumns';
 const ROWS_BUILT = Symbol('predictRowsBuilt');
 

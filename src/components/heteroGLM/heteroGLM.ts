@@ -8,6 +8,7 @@
 // terms of the per-row sum in its order, so results are those of row tables to the last bit.
 import { columnarTable, takeRows } from '../../tableData/columns.js';
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import { predictSchema } from '../../tableData/predictColumns.js';
 import type { Component, ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
 import { withBest } from '../linearModel/bestFit.js';
@@ -24,7 +25,6 @@ import { glmModelBuffers, storedGlm } from './modelBuffers.js';
 import { type GlmParam, readGlmParams } from './params.js';
 import { type Family, glmArbiter, glmGuest, glmHost } from './protocol.js';
 
-const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 const TRANSFER: Record<Family, string> = { linr: 'HeteroLinRTransferVariable.', poisson: 'HeteroPoissonTransferVariable.' };
 
 
@@ -96,7 +96,7 @@ async function train(input: ComponentInput, ctx: ComponentContext, f: Family, p:
   const g = guestTable(t, p.exposureColname, module);
   const fit = await fitGuest(ctx, ch, f, p, v, peers, g, validate ? guestTable(validate, p.exposureColname, module) : null, PLAIN_NAMING);
   const rows = await guestPredict(ch, f, peers, g, fit.coef, fit.intercept, 'train', 'train');
-  return { data: { schema: { header: [...PREDICT_HEADER], sid_name: g.sidName }, rows }, model: glmModelBuffers(f, p, g.header, fit), modelModule: module };
+  return { data: { schema: predictSchema(g.sidName), rows }, model: glmModelBuffers(f, p, g.header, fit), modelModule: module };
 }
 
 /** FATE's KFold.run for these models: see heteroLR/crossValidate.ts. */
@@ -155,7 +155,7 @@ async function predict(input: ComponentInput, ctx: ComponentContext, f: Family, 
   const g = guestTable(t, typeof e === 'string' && e !== '' ? e : null, p.who, false);
   const stored = storedGlm(f, model, g.header);
   const rows = await guestPredict(ch, f, peers, g, stored.coef, stored.intercept, 'predict', 'predict');
-  return { data: { schema: { header: [...PREDICT_HEADER], sid_name: g.sidName }, rows }, model, modelModule: p.who };
+  return { data: { schema: predictSchema(g.sidName), rows }, model, modelModule: p.who };
 }
 
 function component(module: 'HeteroLinR' | 'HeteroPoisson', f: Family): Component {

@@ -11,7 +11,7 @@ import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { Component, ComponentContext, ComponentInput } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
 import { arbiterValidator, guestValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
-import { predictTable } from '../../tableData/predictColumns.js';
+import { predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import type { InstanceColumns } from '../../tableData/columns.js';
 import { withBest } from '../linearModel/bestFit.js';
@@ -27,8 +27,6 @@ import { type HeteroLogisticParam, readParams } from '../linearModel/params.js';
 import { predictFromModel } from './predict.js';
 import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
 import { type GuestModels, predictColumns } from './scores.js';
-
-export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
 export function trainTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
@@ -151,7 +149,7 @@ async function train(input: ComponentInput, ctx: ComponentContext, p: HeteroLogi
   const models = guestModels(fit);
   const sums = await hostSums(ch, 'train', peers.hosts, cols.keys as string[], models.coefs.length);
   return {
-    data: predictTable({ header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, predictColumns(models, cols, sums, p.threshold, 'train', rowSourceOf(cols))),
+    data: predictTable(predictSchema(table.schema.sid_name), predictColumns(models, cols, sums, p.threshold, 'train', rowSourceOf(cols))),
     model: lrModelBuffers(p, header, fit.fits, fit.classes),
     modelModule: 'HeteroLR',
   };
@@ -164,7 +162,7 @@ export const heteroLR: Component = async (input, ctx) => {
     const hosts = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
     const guestId = input.roles.guest?.[0];
     if (guestId === undefined || hosts.length === 0) throw new Error('HeteroLR: predicting needs a guest and a host');
-    return predictFromModel(input, ctx, p, { guest: { role: 'guest', partyId: guestId }, hosts }, PREDICT_HEADER);
+    return predictFromModel(input, ctx, p, { guest: { role: 'guest', partyId: guestId }, hosts });
   }
   if (!['guest', 'host', 'arbiter'].includes(input.role)) throw new Error(`HeteroLR: unknown role ${input.role}`);
   const peers = peersOf(input, 'HeteroLR', true);

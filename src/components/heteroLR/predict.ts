@@ -5,7 +5,7 @@
 // scores are the same numbers.
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
-import { predictTable } from '../../tableData/predictColumns.js';
+import { predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { Channel } from '../linearModel/protocol.js';
 import { lrColumns, RowsById } from '../linearModel/lrColumns.js';
 import { storedLRModels } from './modelBuffers.js';
@@ -26,7 +26,6 @@ export async function predictFromModel(
   ctx: ComponentContext,
   p: HeteroLogisticParam,
   peers: { guest: PartyRef; hosts: PartyRef[] },
-  predictHeader: readonly string[],
 ): Promise<ComponentOutput> {
   const model = input.model!;
   if (input.role === 'arbiter') return { model, modelModule: 'HeteroLR' };
@@ -40,7 +39,7 @@ export async function predictFromModel(
   const cols = lrColumns(table);
   const sums = await hostSums(ch, TAG, peers.hosts, cols.keys, stored.coefs.length);
   return {
-    data: predictTable({ header: [...predictHeader], sid_name: table.schema.sid_name }, predictColumns(stored, cols, sums, p.threshold, 'predict')),
+    data: predictTable(predictSchema(table.schema.sid_name), predictColumns(stored, cols, sums, p.threshold, 'predict')),
     model,
     modelModule: 'HeteroLR',
   };

@@ -16,10 +16,9 @@ import { decompress, ghLayout, type GhLayout, packGh, unpackGh } from './ghPacki
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
 import { boostingTarget } from './boostingTarget.js';
 import { objectiveOf } from './objective.js';
-import { PREDICT_HEADER } from './predict.js';
 import { predictColumnsFor, type ResultShape, resultRow } from './predictResult.js';
 import { guestInput } from './trainData.js';
-import { predictTable } from '../../tableData/predictColumns.js';
+import { predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { NO_HOOK, type RoundHook } from './validation.js';
 import type { BoostingTreeParam } from './params.js';
 import {
@@ -367,7 +366,7 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
     bestIteration = best.round;
   }
   return {
-    data: trainOutput({ header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, data.keys, labels, scores, shape, p.threshold, trainRows),
+    data: trainOutput(predictSchema(table.schema.sid_name), data.keys, labels, scores, shape, p.threshold, trainRows),
     model: modelOf(trees, losses, bestIteration),
     modelModule: 'HeteroSecureBoost',
   };

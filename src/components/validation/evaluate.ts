@@ -5,7 +5,7 @@
 import type { DataTable } from '../../tableData/dataTable.js';
 import type { ComponentContext, Tracker } from '../contract.js';
 import { ALL_MULTI_METRICS, evaluation } from '../evaluation/evaluation.js';
-import { type PredictColumns, predictTable } from '../../tableData/predictColumns.js';
+import { type PredictColumns, predictSchema, predictTable } from '../../tableData/predictColumns.js';
 
 export type EvalType = 'binary' | 'regression' | 'multi';
 
@@ -82,7 +82,6 @@ export async function evaluatePredictions(
   return results;
 }
 
-const predictSchema = (sidName: string) => ({ header: ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'], sid_name: sidName });
 
 /** Runs the Evaluation component on `data`, adding the single values it logs under `dataSetName` to `results`. */
 async function evaluateTable(ctx: Pick<ComponentContext, 'tracker' | 'signal'>, dataSetName: string, evalType: EvalType, metrics: readonly string[], data: DataTable, results: EvalResults): Promise<void> {

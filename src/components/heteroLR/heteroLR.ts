@@ -5,7 +5,7 @@
 //     scope `ovr<c>.`, and predictions take the most probable class;
 //   - validation (validation_freqs with validate data, early stopping: validation/heteroValidation.ts);
 //   - cross-validation (cv_param.need_cv: crossValidate.ts);
-//   - the final predictions of the training rows (hosts send W_h·x per row and model, scores.ts);
+//   - the final predictions of the training rows (hosts send W_h·x per row and model: linearModel/hostSums.ts; scores.ts);
 //   - predict jobs from a stored model (predict.ts).
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { Component, ComponentContext, ComponentInput } from '../contract.js';

@@ -195,6 +195,3 @@ export class RowsById {
     return -1;
   }
 }
-
-// Moved beside the federation's packed payloads (the scheduler unpacks doubles into one): same function.
-export { packedDoubles } from '../../tableData/packedDoubles.js';

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
-import type { DataTable, Instance, PartyRef } from '../src/components/contract.js';
+import type { PartyRef } from '../src/components/contract.js';
+import type { DataTable, Instance } from '../src/tableData/dataTable.js';
 import { dataIO } from '../src/components/dataio/dataIO.js';
 import { heteroFeatureBinning } from '../src/components/featureBinning/featureBinning.js';
 import { PaillierBinSummer, PaillierLabelEncryptor } from '../src/components/featureBinning/labelCipher.js';

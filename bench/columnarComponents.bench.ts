@@ -30,8 +30,9 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { columnarTable, instanceRows, markConsumable, untouchedColumns } from '../src/components/columns.js';
-import type { Component, ComponentContext, DataTable, Federation, PartyRef } from '../src/components/contract.js';
+import { columnarTable, instanceRows, markConsumable, untouchedColumns } from '../src/tableData/columns.js';
+import type { Component, ComponentContext, Federation, PartyRef } from '../src/components/contract.js';
+import type { DataTable } from '../src/tableData/dataTable.js';
 import { heteroFeatureBinning } from '../src/components/featureBinning/featureBinning.js';
 import { featureScale } from '../src/components/featureScale/featureScale.js';
 import { intersection } from '../src/components/intersection/intersection.js';

@@ -12,8 +12,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { columnarTable } from '../src/components/columns.js';
-import type { Component, ComponentOutput, DataTable, Instance, PartyRef, Schema } from '../src/components/contract.js';
+import { columnarTable } from '../src/tableData/columns.js';
+import type { Component, ComponentOutput, PartyRef } from '../src/components/contract.js';
+import type { DataTable, Instance, Schema } from '../src/tableData/dataTable.js';
 import { evaluation } from '../src/components/evaluation/evaluation.js';
 import { heteroLR } from '../src/components/heteroLR/heteroLR.js';
 import { mulberry32 } from '../src/random/mulberry32.js';

@@ -10,11 +10,12 @@
 // is rows / batch steps of the same cost).
 // The machine may be shared: read the ratios and CPU seconds, not the absolute wall times.
 import { readFileSync } from 'node:fs';
-import type { DataTable, Instance, PartyRef } from '../src/components/contract.js';
+import type { PartyRef } from '../src/components/contract.js';
+import type { DataTable, Instance } from '../src/tableData/dataTable.js';
 import { PaillierPrivateKey, PaillierPublicKey } from '../src/components/crypto/paillier.js';
-import { PaillierCipher } from '../src/components/heteroLR/cipher.js';
+import { PaillierCipher } from '../src/components/linearModel/cipher.js';
 import { heteroLR } from '../src/components/heteroLR/heteroLR.js';
-import { seededRandom } from '../src/components/heteroLR/params.js';
+import { seededRandom } from '../src/components/linearModel/params.js';
 import { InProcessJob, componentInput } from '../test/support/inProcessFederation.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);

@@ -4,7 +4,8 @@
 // pairwise masks, interleaved, so the masking cost is read against a same-run baseline; then the
 // secure-aggregation primitives alone; then FATE's Paillier mode (the host encrypted, 1024-bit key,
 // re_encrypt_batches 2) against the masked plaintext job of the same run.
-import type { ComponentOutput, DataTable, Instance, PartyRef } from '../src/components/contract.js';
+import type { ComponentOutput, PartyRef } from '../src/components/contract.js';
+import type { DataTable, Instance } from '../src/tableData/dataTable.js';
 import { dataIO } from '../src/components/dataio/dataIO.js';
 import { auc } from '../src/components/evaluation/binaryMetrics.js';
 import { homoLRWith } from '../src/components/homoLR/homoLR.js';

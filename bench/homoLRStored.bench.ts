@@ -47,7 +47,7 @@ async function writeHostTable(dir: string, rows: number, width: number): Promise
 async function child(way: Way, dir: string): Promise<void> {
   const { load, storedColumns, columnarTable, InProcessJob, componentInput } = await benchModules(way === 'baseline' ? BASELINE! : DIST);
   const { homoLR } = await load('src/components/homoLR/homoLR.js');
-  const { predictColumnsOf } = await load('src/components/predictColumns.js');
+  const { predictColumnsOf } = await load('src/tableData/predictColumns.js');
   const { writePredictColumns } = await load('src/store/tables/predictTableFile.js');
   const header = Array.from({ length: WIDTH }, (_, c) => `x${c}`);
   await measureChild(async () => {

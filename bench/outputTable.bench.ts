@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataIO } from '../src/components/dataio/dataIO.js';
-import type { DataTable } from '../src/components/contract.js';
+import type { DataTable } from '../src/tableData/dataTable.js';
 import { TableStore } from '../src/store/tables/tableStore.js';
 import { statSync, readdirSync } from 'node:fs';
 import { writePackedTable } from '../src/store/tables/packedTable.js';

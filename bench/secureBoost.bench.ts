@@ -5,7 +5,8 @@
 // the sum of both parties' work; on a node they run in two worker threads. Goals on the 2-core
 // machine: breast ≤ 15 s, vehicle_scale ≤ 45 s with Paillier 1024. SB_KEY_BITS=2048 (or 512) for
 // another key length.
-import type { ComponentOutput, DataTable, Instance, MetricPoint, PartyRef } from '../src/components/contract.js';
+import type { ComponentOutput, MetricPoint, PartyRef } from '../src/components/contract.js';
+import type { DataTable, Instance } from '../src/tableData/dataTable.js';
 import { auc } from '../src/components/evaluation/binaryMetrics.js';
 import { heteroSecureBoost } from '../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { heteroTables } from '../test/support/boostTables.js';

@@ -46,7 +46,7 @@ function digestOfPredict(columns: { keys: readonly string[]; labels: Float64Arra
 /** One way's run, in this (child) process. */
 async function child(way: Way, dir: string): Promise<void> {
   const { load, storedColumns, columnarTable, InProcessJob, componentInput } = await benchModules(way === 'baseline' ? BASELINE! : DIST);
-  const { predictColumnsOf } = await load('src/components/predictColumns.js');
+  const { predictColumnsOf } = await load('src/tableData/predictColumns.js');
   const { heteroSecureBoost } = await load('src/components/heteroSecureBoost/heteroSecureBoost.js');
   const roles = { guest: ['9999'], host: ['10000'] };
   const header = (width: number, prefix: string) => Array.from({ length: width }, (_, c) => `${prefix}${c}`);

@@ -5,44 +5,12 @@
 // Nothing here may import a framework; payloads must be structured-cloneable (v8.serialize-able:
 // JSON values, bigint, typed arrays, Map/Set) because they cross thread and node boundaries.
 
-import type { InstanceColumns } from './columns.js';
-import type { PackedStrings } from './packedIds.js';
+import type { DataTable } from '../tableData/dataTable.js';
+import type { PackedStrings } from '../tableData/packedIds.js';
 
 export interface PartyRef {
   readonly role: string;
   readonly partyId: string;
-}
-
-/** A dense sample as DataIO produces it. */
-export interface Instance {
-  readonly features: number[];
-  readonly label?: number;
-}
-
-/** Output schema of a table, as FATE shows it (`schema` in the table metas). */
-export interface Schema {
-  /** Feature (or value) column names. */
-  readonly header: string[];
-  /** Name of the id column, e.g. `id`. */
-  readonly sid_name: string;
-  readonly label_name?: string;
-}
-
-/**
- * A table a component reads or writes, in key order. Uploaded tables arrive as
- * `DataTable<string>` (the CSV rest-of-line) with schema from their metas
- * (header split on ',', sid_name = the uploaded sid); DataIO and later produce `DataTable<Instance>`;
- * predicting components produce rows `[label, predict_result, predict_score, predict_detail, type]`.
- */
-export interface DataTable<V = unknown> {
-  readonly schema: Schema;
-  readonly rows: [key: string, value: V][];
-  /**
-   * The same instances as typed columns, when the table was read or built that way (columns.ts):
-   * a component that works on columns uses them and never touches `rows`, which are then built
-   * only if someone asks. Never set by hand: `columnarTable()` makes such a table.
-   */
-  readonly columns?: InstanceColumns;
 }
 
 export interface NamedTable {

@@ -16,8 +16,8 @@
 // more than it saves).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { keysUnread, STORED_ROWS, takeUnloaded, unreadKeysPacked, type InstanceColumns } from '../components/columns.js';
-import type { PackedStrings } from '../components/packedIds.js';
+import { keysUnread, STORED_ROWS, takeUnloaded, unreadKeysPacked, type InstanceColumns } from '../tableData/columns.js';
+import type { PackedStrings } from '../tableData/packedIds.js';
 import { partitionRows, type ColumnarMeta } from '../store/tables/columnarTable.js';
 import { compareUtf8 } from '../store/tables/packedTable.js';
 import { storedColumns } from '../store/tables/storedColumns.js';

@@ -5,7 +5,7 @@
 // packed form: the receiving worker unpacks it before the component gets it, and an object for
 // another node is unpacked before it goes on the wire (clusterMailbox.ts), so what parties exchange
 // is the same list either way. A component that reads ids in place (the raw Intersection, a HeteroLR
-// host) asks its federation for the packed form itself (`getPacked`, components/packedIds.ts).
+// host) asks its federation for the packed form itself (`getPacked`, tableData/packedIds.ts).
 //
 // A long list of numbers (HeteroLR's plaintext forwards and fore-gradients: 100,000 a batch, several
 // a step) crosses as a Float64Array in the same way (issue 17). As a JS array the main thread
@@ -13,8 +13,8 @@
 // rows the relay alone was seconds of the main thread, on the path of every step. As doubles it is
 // moved (transferred) to the main thread and copied once, a memcpy, to the receiver, which gets the
 // same numbers back as a plain array (-0 stays -0: a Float64Array holds every double as it is).
-import { isPackedStrings, PACK_MIN, PACK_SEPARATOR as SEPARATOR, type PackedStrings } from '../components/packedIds.js';
-import { packedDoubles } from '../components/packedDoubles.js';
+import { isPackedStrings, PACK_MIN, PACK_SEPARATOR as SEPARATOR, type PackedStrings } from '../tableData/packedIds.js';
+import { packedDoubles } from '../tableData/packedDoubles.js';
 
 export type { PackedStrings };
 

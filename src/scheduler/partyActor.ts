@@ -4,7 +4,8 @@
 // own, reached over gRPC — the scheduler only sees `runTask`.
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { ModelBuffers, PartyRef, Schema } from '../components/contract.js';
+import type { ModelBuffers, PartyRef } from '../components/contract.js';
+import type { Schema } from '../tableData/dataTable.js';
 import type { ComponentPlan, JobPlan, PartyPlan } from '../domain/dsl/plan.js';
 import { jobDecider } from '../domain/job/decider.js';
 import { jobStreamId } from '../domain/job/events.js';

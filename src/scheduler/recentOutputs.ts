@@ -2,11 +2,11 @@
 // worker (its downstream component) skips reading them back from the table store. Only an
 // optimisation: every output is written to the store first, and a miss reads it from there. Packed
 // and columnar tables read back exactly the rows written, in the order kept here; a table is handed
-// out once (its reader may change the rows in place). A columnar output (components/columns.ts) is
+// out once (its reader may change the rows in place). A columnar output (tableData/columns.ts) is
 // kept as its columns, so the next task gets a columnar table again and no row object is built.
 // At most MAX_TABLES tables and MAX_ROWS rows in all are kept (the oldest leave first), so a
 // worker's memory stays bounded with tables of millions.
-import { rowCountOf, type InstanceColumns } from '../components/columns.js';
+import { rowCountOf, type InstanceColumns } from '../tableData/columns.js';
 
 const MAX_TABLES = 8;
 const MAX_ROWS = 2_500_000;

@@ -1,5 +1,6 @@
 // Messages between the node's main thread and a task worker thread.
-import type { MetricPoint, ModelBuffers, PartyRef, Schema, TableFiles, WrittenTable } from '../components/contract.js';
+import type { MetricPoint, ModelBuffers, PartyRef, TableFiles, WrittenTable } from '../components/contract.js';
+import type { Schema } from '../tableData/dataTable.js';
 
 /** How an input table is stored: `raw` = an uploaded CSV (value = rest of line), `json` = component output. */
 export interface TableInput {

@@ -3,9 +3,9 @@
 // columnarTable, a columnar output is written from its columns and handed to the next task as
 // columns, and a big upload loads as keys + lines for DataIO to parse into columns. A component
 // that knows no columns gets rows built on first use; every table reads back as it did.
-import { columnarTable, untouchedColumns } from '../components/columns.js';
-import type { DataTable } from '../components/contract.js';
-import { rawLinesTable } from '../components/rawLines.js';
+import { columnarTable, untouchedColumns } from '../tableData/columns.js';
+import type { DataTable } from '../tableData/dataTable.js';
+import { rawLinesTable } from '../tableData/rawLines.js';
 import { readColumnarColumns, readColumnarMeta, restoreNaN } from '../store/tables/columnarTable.js';
 import { storedColumns } from '../store/tables/storedColumns.js';
 import type { TableStore } from '../store/tables/tableStore.js';

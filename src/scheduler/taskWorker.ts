@@ -3,9 +3,10 @@
 // reused (warm pool) and runs the tasks of one job at a time, possibly several at once (the parties
 // of a component wait on each other through the federation, so they interleave at its awaits).
 import { parentPort } from 'node:worker_threads';
-import type { ComponentContext, ComponentOutput, DataTable, Federation, NamedTable, PartyRef, Tracker } from '../components/contract.js';
-import { markConsumable, rowCountOf } from '../components/columns.js';
-import { rawLinesIfAny } from '../components/rawLines.js';
+import type { ComponentContext, ComponentOutput, Federation, NamedTable, PartyRef, Tracker } from '../components/contract.js';
+import type { DataTable } from '../tableData/dataTable.js';
+import { markConsumable, rowCountOf } from '../tableData/columns.js';
+import { rawLinesIfAny } from '../tableData/rawLines.js';
 import { flushPaillierStats } from '../components/crypto/cryptoStats.js';
 import { COMPONENTS } from '../components/registry.js';
 import { TableStore } from '../store/tables/tableStore.js';

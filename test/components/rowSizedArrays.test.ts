@@ -3,10 +3,11 @@
 // as HeteroLR's validation did at 2.7M rows (issue 17). Each path below is given 500,000 elements.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentContext, ComponentInput, DataTable, Tracker } from '../../src/components/contract.js';
+import type { ComponentContext, ComponentInput, Tracker } from '../../src/components/contract.js';
+import type { DataTable } from '../../src/tableData/dataTable.js';
 import { generatePaillierKeyPair } from '../../src/components/crypto/paillier.js';
 import { chooseIds } from '../../src/components/federatedSample/sampling.js';
-import { PaillierCipher, PlaintextCipherForTestsOnly } from '../../src/components/heteroLR/cipher.js';
+import { PaillierCipher, PlaintextCipherForTestsOnly } from '../../src/components/linearModel/cipher.js';
 import type { BoostingTreeParam } from '../../src/components/heteroSecureBoost/params.js';
 import type { Peers } from '../../src/components/heteroSecureBoost/protocol.js';
 import { boostingValidator } from '../../src/components/heteroSecureBoost/validation.js';

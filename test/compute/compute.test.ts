@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { takeRows } from '../../src/components/columns.js';
+import { takeRows } from '../../src/tableData/columns.js';
 import { PartitionedTable, partitionedTableOf } from '../../src/compute/compute.js';
 import { mulberry32, tableDir } from '../../src/compute/partitions.js';
 import { readColumnarColumns, readColumnarMeta } from '../../src/store/tables/columnarTable.js';

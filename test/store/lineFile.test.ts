@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runUploadTask, type UploadTaskInput } from '../../src/components/upload/runUploadTask.js';
-import type { LineChunk } from '../../src/components/rawLines.js';
+import type { LineChunk } from '../../src/tableData/rawLines.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
-import { joinedIds, PACK_MIN, type PackedStrings } from '../../src/components/packedIds.js';
+import { joinedIds, PACK_MIN, type PackedStrings } from '../../src/tableData/packedIds.js';
 import type { Federation } from '../../src/components/contract.js';
+import { sendJoinedIds } from '../../src/components/federatedIds.js';
 import { writeTable } from '../../src/store/tables/writeTable.js';
 
 const t = suite('upload format 3: lines file + key order file');
@@ -156,9 +157,9 @@ t('the keys are made in key order from one string, which is their packed form: a
         sent = packed;
       },
     } as unknown as Federation;
-    await joinedIds(keys).send(federation, 'ids', 't', 0, keys.length, []);
+    await sendJoinedIds(federation, 'ids', 't', joinedIds(keys), 0, keys.length, []);
     assert.equal(sent, { fedflowPackedStrings: sorted.join('\n'), count: n }, `all keys${mark ? ', non-ASCII' : ''}`);
-    await joinedIds(keys).send(federation, 'ids', 't', 17, 17 + PACK_MIN, []);
+    await sendJoinedIds(federation, 'ids', 't', joinedIds(keys), 17, 17 + PACK_MIN, []);
     assert.equal(sent, { fedflowPackedStrings: sorted.slice(17, 17 + PACK_MIN).join('\n'), count: PACK_MIN }, 'a part of them');
   }
 });

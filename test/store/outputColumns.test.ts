@@ -1,11 +1,11 @@
-// Columnar outputs (components/columns.ts) written from their columns: the same files, the same
+// Columnar outputs (tableData/columns.ts) written from their columns: the same files, the same
 // rows read back, in the same key order, as writing their rows; and read back as columns.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { columnsFromRows, instanceRows, type InstanceColumns } from '../../src/components/columns.js';
+import { columnsFromRows, instanceRows, type InstanceColumns } from '../../src/tableData/columns.js';
 import { readColumnarColumns, readColumnarMeta } from '../../src/store/tables/columnarTable.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeOutputColumns, writeOutputTable } from '../../src/store/tables/writeOutputTable.js';

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { predictColumnsOf, predictRowsOf, predictTable, type PredictColumns } from '../../src/components/predictColumns.js';
+import { predictColumnsOf, predictRowsOf, predictTable, type PredictColumns } from '../../src/tableData/predictColumns.js';
 import { partitionFile, readColumnarMeta } from '../../src/store/tables/columnarTable.js';
 import { readPredictTable, writeLargePredictTable, writePredictColumns } from '../../src/store/tables/predictTableFile.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';

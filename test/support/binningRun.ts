@@ -2,7 +2,8 @@
 // message the parties send recorded: the binning tests that compare two ways of running it (rows
 // against columns, a stored table against the same table in memory) compare these.
 import * as assert from 'uvu/assert';
-import type { Component, ComponentOutput, DataTable, PartyRef } from '../../src/components/contract.js';
+import type { Component, ComponentOutput, PartyRef } from '../../src/components/contract.js';
+import type { DataTable } from '../../src/tableData/dataTable.js';
 import { recording, type Sent } from './breastHetero.js';
 import { InProcessJob, componentInput } from './inProcessFederation.js';
 

@@ -2,7 +2,8 @@
 // intersected by key and in key order: the guest's (with labels) and each host's.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataTable, Instance, PartyRef } from '../../src/components/contract.js';
+import type { PartyRef } from '../../src/components/contract.js';
+import type { DataTable, Instance } from '../../src/tableData/dataTable.js';
 import { dataIO } from '../../src/components/dataio/dataIO.js';
 import { csvTable } from '../components/dataio/csvTable.js';
 import { FIXTURES } from './fixtures.js';

@@ -1,7 +1,8 @@
 // Shared by the hetero component tests: the breast_hetero tables as DataIO outputs (intersected by
 // key, both in key order) and a federation wrapper that records every payload a party sends, for
 // the privacy checks.
-import type { DataTable, Federation, Instance, PartyRef } from '../../src/components/contract.js';
+import type { Federation, PartyRef } from '../../src/components/contract.js';
+import type { DataTable, Instance } from '../../src/tableData/dataTable.js';
 import { dataIO } from '../../src/components/dataio/dataIO.js';
 import { fixtureTable } from '../components/dataio/csvTable.js';
 import { InProcessJob, componentInput } from './inProcessFederation.js';

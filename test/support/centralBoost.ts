@@ -4,7 +4,7 @@
 // part of its arithmetic: a host's candidate gains are computed from fixed-point sums (Σ round(g·2^24)
 // / 2^24, exactly what the guest decrypts), and ties go to the guest, then to the hosts in order.
 // Leaf weights use the exact sums, as the guest does.
-import type { DataTable, Instance } from '../../src/components/contract.js';
+import type { DataTable, Instance } from '../../src/tableData/dataTable.js';
 import { binFeatures, type FeatureBins, MISSING_BIN } from '../../src/components/heteroSecureBoost/binning.js';
 import { boostingTarget } from '../../src/components/heteroSecureBoost/boostingTarget.js';
 import { nodeWeight, splitGain } from '../../src/components/heteroSecureBoost/criterion.js';
@@ -12,7 +12,7 @@ import { sampleFeatures } from '../../src/components/heteroSecureBoost/featureSa
 import { GH_PRECISION_BITS } from '../../src/components/heteroSecureBoost/ghPacking.js';
 import { objectiveOf } from '../../src/components/heteroSecureBoost/objective.js';
 import { readParams } from '../../src/components/heteroSecureBoost/params.js';
-import { seededRandom } from '../../src/components/heteroLR/params.js';
+import { seededRandom } from '../../src/components/linearModel/params.js';
 
 export interface CentralNode {
   id: number;

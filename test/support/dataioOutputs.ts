@@ -4,8 +4,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { untouchedColumns } from '../../src/components/columns.js';
-import type { Component, ComponentOutput, DataTable } from '../../src/components/contract.js';
+import { untouchedColumns } from '../../src/tableData/columns.js';
+import type { Component, ComponentOutput } from '../../src/components/contract.js';
+import type { DataTable } from '../../src/tableData/dataTable.js';
 import type { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeOutputColumns } from '../../src/store/tables/writeOutputTable.js';
 import { InProcessJob, componentInput } from './inProcessFederation.js';

@@ -2,7 +2,8 @@
 // Paillier, validation with early stopping, cross-validation, two hosts, Poisson's exposure column),
 // with every output, metric and message kept: the columnar test runs them on row tables and on
 // columnar tables and compares everything, the protocol pin test digests them.
-import type { Component, ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../src/components/contract.js';
+import type { Component, ComponentOutput, ModelBuffers, PartyRef } from '../../src/components/contract.js';
+import type { DataTable, Instance } from '../../src/tableData/dataTable.js';
 import { heteroLinR, heteroPoisson } from '../../src/components/heteroGLM/heteroGLM.js';
 import { encodeBuffer } from '../../src/models/bufferCodec.js';
 import { recordedContext, type Sent } from './breastHetero.js';

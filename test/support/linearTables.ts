@@ -2,7 +2,8 @@
 // one host intersected by id, both in key order: the inputs of the hetero linear model tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataTable, Instance, PartyRef } from '../../src/components/contract.js';
+import type { PartyRef } from '../../src/components/contract.js';
+import type { DataTable, Instance } from '../../src/tableData/dataTable.js';
 import { dataIO } from '../../src/components/dataio/dataIO.js';
 import { csvTable } from '../components/dataio/csvTable.js';
 import { FIXTURES } from './fixtures.js';

@@ -2,7 +2,8 @@
 // and Paillier, validation with early stopping, one-vs-rest, sqn, cross-validation, a predict job
 // from the stored model; validation, sqn and cross-validation under Paillier too), with every output, metric and (plaintext) message kept: the columnar
 // test runs them on row tables and on columnar tables and compares everything.
-import type { ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../../src/components/contract.js';
+import type { ComponentInput, ComponentOutput, PartyRef } from '../../src/components/contract.js';
+import type { DataTable, Instance } from '../../src/tableData/dataTable.js';
 import { heteroLR } from '../../src/components/heteroLR/heteroLR.js';
 import { breast, recordedContext, type Sent } from './breastHetero.js';
 import { componentInput, InProcessJob, type RecordingTracker } from './inProcessFederation.js';

@@ -1,7 +1,8 @@
 // A trained HeteroSecureBoost model (breast, plaintext maths, 5 trees of depth 3) as the transfer
 // data each party's serving pulls: its own FATE buffers, DataIO's and a Pipeline whose inference DSL
 // has DataIO, Intersection and HeteroSecureBoost. For serving tests and bench:serving.
-import type { DataTable, Instance, ModelBuffers } from '../../src/components/contract.js';
+import type { ModelBuffers } from '../../src/components/contract.js';
+import type { DataTable, Instance } from '../../src/tableData/dataTable.js';
 import { heteroSecureBoost } from '../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { DataIOMeta } from '../../src/gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-meta.js';
 import { DataIOParam } from '../../src/gen/com/webank/ai/fate/core/mlmodel/buffer/data-io-param.js';

@@ -5,7 +5,7 @@
 // this build does not have yet is skipped with its reason (the caller lists them), never failed.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { DataTable } from '../../src/components/contract.js';
+import type { DataTable } from '../../src/tableData/dataTable.js';
 import { COMPONENTS } from '../../src/components/registry.js';
 import { post, waitForJob } from './http.js';
 
@@ -121,7 +121,7 @@ export const resultTable = (rs: readonly TaskResult[]) =>
 
 /** Algorithm parameters naming an optimizer this build refuses (FATE's sqn until it is built). */
 export const unsupportedOptimizer: SkipRule = async ({ conf }) => {
-  const { readParams } = await import('../../src/components/heteroLR/params.js');
+  const { readParams } = await import('../../src/components/linearModel/params.js');
   for (const params of Object.values((conf.algorithm_parameters ?? {}) as Record<string, Record<string, unknown>>)) {
     if (typeof params.optimizer !== 'string') continue;
     try {

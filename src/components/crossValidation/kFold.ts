@@ -4,7 +4,7 @@
 // `shuffle` the order is first permuted by a seeded Fisher–Yates shuffle (fedflow's own PRNG: the
 // folds are reproducible for a seed, but not numpy's permutation for the same seed).
 // Pure: no federation, no tracker. Models call it at the guest (and homo parties on their own rows).
-import { seededRandom } from '../heteroLR/params.js';
+import { seededRandom } from '../linearModel/params.js';
 
 export interface CvParam {
   readonly needCv: boolean;

@@ -11,9 +11,10 @@
 // works unchanged and no second feature type runs through the code base. What `output_format:
 // "sparse"` changes in FATE's numbers is kept: a dense cell with |v| < 1e-8 is not stored, so it
 // reads 0.
-import { columnarTable, partitionBounds, rangedColumns, type InstanceColumns, type RowRanges } from '../columns.js';
-import type { Component, ComponentInput, DataTable, Instance, Schema } from '../contract.js';
-import { rawLinesIfAny, rawLinesOf, type LineBytes, type LineRanges } from '../rawLines.js';
+import { columnarTable, partitionBounds, rangedColumns, type InstanceColumns, type RowRanges } from '../../tableData/columns.js';
+import type { DataTable, Instance, Schema } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput } from '../contract.js';
+import { rawLinesIfAny, rawLinesOf, type LineBytes, type LineRanges } from '../../tableData/rawLines.js';
 import { denseRangeReader, NotColumnar, readDenseColumns, type DenseColumnsResult, type DenseLayout } from './denseColumns.js';
 import { FLOAT_TYPES, INT_TYPES, parseLabelValue } from './cells.js';
 import { DEFAULT_MISSING_VALUES, applyFill, fitFill, type Replacement } from './fill.js';

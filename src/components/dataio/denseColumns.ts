@@ -13,8 +13,8 @@
 // steps above, unchanged. Splitting the bytes at an ASCII byte splits the decoded line at the same
 // character (no UTF-8 sequence holds an ASCII byte, and the decoder's replacement of bad bytes
 // stops at one), so the cells, and so the columns, are the string path's bit for bit.
-import type { InstanceColumns } from '../columns.js';
-import type { LineBytes, RawLines } from '../rawLines.js';
+import type { InstanceColumns } from '../../tableData/columns.js';
+import type { LineBytes, RawLines } from '../../tableData/rawLines.js';
 import { FLOAT_TYPES, INT_TYPES } from './cells.js';
 import { fillFitter, isToken, type Replacement, type ReplaceSettings } from './fill.js';
 import { parsePyFloat, parsePyInt } from './values.js';

@@ -3,7 +3,7 @@
 // becomes a dense vector over that header with 0 where the row names no value, which is what FATE's
 // SparseVector reads as and what its output view shows. Components downstream see dense numbers,
 // so every one of them works unchanged on sparse input.
-import type { DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import { parseFeatureValue, parseLabelValue } from './cells.js';
 import type { Settings } from './settings.js';
 

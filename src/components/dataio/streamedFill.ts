@@ -8,7 +8,7 @@
 // bit for bit (denseColumns.ts fitReplacement): the same cells, parsed the same way, added in the
 // same (key) order; the outlier replace is fitted on the cells as the missing fill left them, so a
 // fitted missing fill and an outlier replace take two passes, as they do on the whole path.
-import type { LineRanges } from '../rawLines.js';
+import type { LineRanges } from '../../tableData/rawLines.js';
 import { DEFAULT_MISSING_VALUES, fillFitter, isToken, type FillFitter, type Replacement } from './fill.js';
 import { bytesDelimiter, numericToken, scanCellBytes, type DenseLayout } from './denseColumns.js';
 import type { LoadedModel } from './model.js';

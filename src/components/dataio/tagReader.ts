@@ -6,7 +6,7 @@
 // `tag_with_value` and `missing_fill`, FATE first writes every row out over the whole header ('' for
 // absent tags), runs the imputer on that and reads the filled values back: absent tags then take
 // the fill value, not 0. fedflow does the same.
-import type { DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import { parseFeatureValue, parseLabelValue } from './cells.js';
 import { DEFAULT_MISSING_VALUES, applyFill, fitFill, type Replacement } from './fill.js';
 import type { Settings } from './settings.js';

@@ -4,7 +4,7 @@
 // single values in the `DN` summary (EVALUATION_SUMMARY), curves as `DN_<metric>` series.
 // DN comes from params._upstream, which the runtime sets to the upstream component's name.
 import type { Component, ComponentInput, MetricPoint, Tracker } from '../contract.js';
-import { jsonNumber, predictColumnsOf, type PredictColumns } from '../predictColumns.js';
+import { jsonNumber, predictColumnsOf, type PredictColumns } from '../../tableData/predictColumns.js';
 import {
   accuracy,
   auc,

@@ -9,8 +9,9 @@
 // stored table is read through the computing API a piece at a time (rowPieces.ts): its split points,
 // counts and sums come from passes over the pieces and its output is mapped as it is written, so its
 // features are never whole in memory.
-import { columnsOf } from '../columns.js';
-import type { Component, DataTable, Instance, PartyRef } from '../contract.js';
+import { columnsOf } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, PartyRef } from '../contract.js';
 import { binColumns } from './columns.js';
 import { fitGuest } from './guest.js';
 import { fitHost } from './host.js';

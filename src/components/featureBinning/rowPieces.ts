@@ -6,7 +6,7 @@
 // alike, so both give the same split points, counts and sums.
 import { partitionedTableOf } from '../../compute/compute.js';
 import { PIECE_ROWS } from '../../compute/pieces.js';
-import { rowCountOf, type InstanceColumns } from '../columns.js';
+import { rowCountOf, type InstanceColumns } from '../../tableData/columns.js';
 
 export interface RowPieces {
   /** Rows in the table. */

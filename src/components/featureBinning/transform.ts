@@ -4,8 +4,8 @@
 // The table's columns are transformed (issue 17): the output is a columnar table, no row is built,
 // and a big stored table's output is mapped a piece at a time as it is written.
 import { partitionedTableOf } from '../../compute/compute.js';
-import { columnarTable, columnsOf, mapStoredFeatures } from '../columns.js';
-import type { DataTable, Instance } from '../contract.js';
+import { columnarTable, columnsOf, mapStoredFeatures } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import { binIndex } from './splitPoints.js';
 import type { ColumnResult } from './woe.js';
 

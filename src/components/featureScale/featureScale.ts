@@ -11,8 +11,9 @@
 // same order as the row-by-row code they replaced: every statistic, scaled value and model number
 // is the same double.
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
-import { type InstanceColumns, columnarTable, columnsOf, consumableColumns, mapStoredFeatures, rowCountOf, withValues } from '../columns.js';
-import type { Component, ComponentInput, DataTable, ModelBuffers } from '../contract.js';
+import { type InstanceColumns, columnarTable, columnsOf, consumableColumns, mapStoredFeatures, rowCountOf, withValues } from '../../tableData/columns.js';
+import type { DataTable } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput, ModelBuffers } from '../contract.js';
 import { type ColumnStats, columnStats, nearestRankQuantiles, StatsSums } from './columnStats.js';
 
 /** numpy.around(x, 6). */

@@ -1,7 +1,7 @@
 // Per-column statistics the local filters judge by, as FATE's MultivariateStatisticalSummary gives
 // them (federatedml/statistic/statics.py): max, min, mean, population std (a variance under
 // consts.FLOAT_ZERO counts as 0), and quantile points. Missing values (NaN) are skipped.
-import type { Instance } from '../contract.js';
+import type { Instance } from '../../tableData/dataTable.js';
 
 /** FATE's consts.FLOAT_ZERO. */
 export const FLOAT_ZERO = 1e-6;

@@ -4,7 +4,8 @@
 // need no exchange; the IV filters need the binning model (`input.isometric_model`) and the guest
 // decides them for every party (guest.ts / host.ts). The output data keeps exactly the columns left;
 // with `input.model` (a predict job, or a DSL reusing a fitted selection) the stored choice is replayed.
-import type { Component, ComponentInput, DataTable, Instance, PartyRef } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput, PartyRef } from '../contract.js';
 import { readBinningIvs, type BinningIvs } from './binningModel.js';
 import { summarize, type ColumnSummary } from './columnSummary.js';
 import type { LocalData, LocalFilter, MetaEntry } from './filters/localFilter.js';

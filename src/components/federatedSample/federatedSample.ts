@@ -2,7 +2,8 @@
 // the guest samples its ids (random or stratified by its labels) and sends the chosen ids — only
 // the ids — to every host under `sample_ids`; each host keeps the same ids of its own rows. `homo`:
 // every party samples its own rows alone. Not deployed in predict jobs (FATE's need_deploy false).
-import type { Component, ComponentInput, DataTable } from '../contract.js';
+import type { DataTable } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput } from '../contract.js';
 import { chooseIds, rng, sampledTable, type Metrics, type SampleSettings } from './sampling.js';
 
 const DESCR = 'sample param';

@@ -4,7 +4,7 @@
 // Randomness: FATE draws with numpy (sklearn's resample) and Python's random.shuffle; fedflow
 // draws with its own seeded generator, so `random_state` makes a run repeatable but does not give
 // the ids FATE's numpy would. Sizes, labels, keys and every rule below are FATE's.
-import type { DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import { mulberry32 } from '../../random/mulberry32.js';
 import { pushAll } from '../pushAll.js';
 

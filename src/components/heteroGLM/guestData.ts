@@ -3,8 +3,8 @@
 // per row as the offset (FATE's load_exposure / safe_log: ln 1e-7 for an exposure of 0), and the
 // labels (required for training). A columnar table's rows are never built; a row table is converted
 // (heteroLR's lrColumns), so both run one code path and give the same numbers.
-import type { DataTable, Instance } from '../contract.js';
-import { lrColumns } from '../heteroLR/lrColumns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import { lrColumns } from '../linearModel/lrColumns.js';
 import type { GlmRows } from './protocol.js';
 
 export interface GuestTable extends GlmRows {

@@ -3,38 +3,35 @@
 // regression metrics), cross-validation (cv_param: train_fold_<k> / validate_fold_<k>), the final
 // predictions of the training rows (hosts send W_h·x per row in plain, FATE's host_prob), predict
 // jobs from a stored model, and FATE's model buffers (modelBuffers.ts). Every party reads its tables
-// as typed columns (issue 17, heteroLR/lrColumns.ts): a columnar table's rows are never built, the
+// as typed columns (issue 17, linearModel/lrColumns.ts): a columnar table's rows are never built, the
 // folds of cross-validation are columnar tables of their rows, and W·x runs column by column with the
 // terms of the per-row sum in its order, so results are those of row tables to the last bit.
-import { columnarTable, takeRows } from '../columns.js';
-import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import { columnarTable, takeRows } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import { predictSchema } from '../../tableData/predictColumns.js';
+import type { Component, ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold, readCvParam } from '../crossValidation/kFold.js';
 import { withBest } from '../linearModel/bestFit.js';
-import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
-import { dotColumns, lrColumns, RowsById } from '../heteroLR/lrColumns.js';
-import { answerHostSumsFrom, hostSums } from '../heteroLR/scores.js';
+import { hostSetsValidator } from '../linearModel/hostValidation.js';
+import { type FitNaming, foldNaming, PLAIN_NAMING } from '../linearModel/fitNaming.js';
+import { type BinaryFit, Channel, type Peers, peersOf } from '../linearModel/protocol.js';
+import { dotColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
+import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
-import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
+import { arbiterValidator, guestValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
 import { type GuestTable, guestTable, regressionRows } from './guestData.js';
 import { glmModelBuffers, storedGlm } from './modelBuffers.js';
 import { type GlmParam, readGlmParams } from './params.js';
 import { type Family, glmArbiter, glmGuest, glmHost } from './protocol.js';
 
-const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 const TRANSFER: Record<Family, string> = { linr: 'HeteroLinRTransferVariable.', poisson: 'HeteroPoissonTransferVariable.' };
 
-interface Naming {
-  loss: LossMetric;
-  dataSetPrefix: string;
-}
-const PLAIN: Naming = { loss: { namespace: 'train', name: 'loss', curveName: 'loss' }, dataSetPrefix: '' };
-const foldNaming = (k: number): Naming => ({ loss: { namespace: 'train', name: `loss.${k}`, curveName: String(k) }, dataSetPrefix: `fold_${k}.` });
 
 /** The model's prediction from the guest's linear part (with offset) and the hosts' summed W_h·x. */
 const link = (f: Family) => (f === 'linr' ? (z: number) => z : Math.exp);
 
-async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: GuestTable, validate: GuestTable | null, naming: Naming): Promise<BinaryFit> {
+async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: GuestTable, validate: GuestTable | null, naming: FitNaming): Promise<BinaryFit> {
   const k = train.header.length;
   let validator = NO_VALIDATION;
   if (v.freqs !== null) {
@@ -58,19 +55,12 @@ async function fitGuest(ctx: ComponentContext, ch: Channel, f: Family, p: GlmPar
 
 async function fitHost(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, train: DataTable<Instance>, validate: DataTable<Instance> | null): Promise<BinaryFit> {
   const rows = hostRows(train, p.who);
-  const lookups: Record<SetName, RowsById | null> = { train: rows, validate: validate ? hostRows(validate, p.who) : null };
-  const validator = v.freqs === null
-    ? NO_VALIDATION
-    : hostValidator(ch, v, peers.guest, (set, keys, w) => {
-        const look = lookups[set];
-        if (!look) throw new Error(`${p.who}: the guest validates on ${set} data but this host has none (give it eval_data too)`);
-        return Array.from(dotColumns(w, look.features(keys), keys.length));
-      });
+  const validator = hostSetsValidator(ch, v, peers.guest, { train: rows, validate: validate ? hostRows(validate, p.who) : null }, p.who);
   const fit = await glmHost(ctx, ch, f, p, peers, train.schema.header.length, rows, (iter, w) => validator.after(iter, w));
   return withBest(fit, validator, false);
 }
 
-async function fitArbiter(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, naming: Naming): Promise<BinaryFit> {
+async function fitArbiter(ctx: ComponentContext, ch: Channel, f: Family, p: GlmParam, v: ValidationParam, peers: Peers, naming: FitNaming): Promise<BinaryFit> {
   const validator = v.freqs === null ? NO_VALIDATION : arbiterValidator(ch, v, peers.guest);
   const fit = await glmArbiter(ctx, ch, f, p, peers, naming.loss, (iter) => validator.after(iter, []));
   return withBest(fit, validator, false);
@@ -94,7 +84,7 @@ function table(input: ComponentInput, key: 'train' | 'validate'): DataTable<Inst
 async function train(input: ComponentInput, ctx: ComponentContext, f: Family, p: GlmParam, v: ValidationParam, peers: Peers): Promise<ComponentOutput> {
   const ch = new Channel(ctx, '', TRANSFER[f]);
   const module = p.who;
-  if (input.role === 'arbiter') return { model: glmModelBuffers(f, p, [], await fitArbiter(ctx, ch, f, p, v, peers, PLAIN)), modelModule: module };
+  if (input.role === 'arbiter') return { model: glmModelBuffers(f, p, [], await fitArbiter(ctx, ch, f, p, v, peers, PLAIN_NAMING)), modelModule: module };
   const t = table(input, 'train');
   if (!t) throw new Error(`${module}: no train_data`);
   const validate = table(input, 'validate');
@@ -104,9 +94,9 @@ async function train(input: ComponentInput, ctx: ComponentContext, f: Family, p:
     return { model: glmModelBuffers(f, p, t.schema.header, fit), modelModule: module };
   }
   const g = guestTable(t, p.exposureColname, module);
-  const fit = await fitGuest(ctx, ch, f, p, v, peers, g, validate ? guestTable(validate, p.exposureColname, module) : null, PLAIN);
+  const fit = await fitGuest(ctx, ch, f, p, v, peers, g, validate ? guestTable(validate, p.exposureColname, module) : null, PLAIN_NAMING);
   const rows = await guestPredict(ch, f, peers, g, fit.coef, fit.intercept, 'train', 'train');
-  return { data: { schema: { header: [...PREDICT_HEADER], sid_name: g.sidName }, rows }, model: glmModelBuffers(f, p, g.header, fit), modelModule: module };
+  return { data: { schema: predictSchema(g.sidName), rows }, model: glmModelBuffers(f, p, g.header, fit), modelModule: module };
 }
 
 /** FATE's KFold.run for these models: see heteroLR/crossValidate.ts. */
@@ -165,7 +155,7 @@ async function predict(input: ComponentInput, ctx: ComponentContext, f: Family, 
   const g = guestTable(t, typeof e === 'string' && e !== '' ? e : null, p.who, false);
   const stored = storedGlm(f, model, g.header);
   const rows = await guestPredict(ch, f, peers, g, stored.coef, stored.intercept, 'predict', 'predict');
-  return { data: { schema: { header: [...PREDICT_HEADER], sid_name: g.sidName }, rows }, model, modelModule: p.who };
+  return { data: { schema: predictSchema(g.sidName), rows }, model, modelModule: p.who };
 }
 
 function component(module: 'HeteroLinR' | 'HeteroPoisson', f: Family): Component {

@@ -1,7 +1,7 @@
 // LinearParam / PoissonParam (FATE 1.4 federatedml/param/{linear,poisson}_regression_param.py): the
-// LogisticParam fields (read by heteroLR/params.ts, FATE 1.4's defaults for these two models: sgd,
+// LogisticParam fields (read by linearModel/params.ts, FATE 1.4's defaults for these two models: sgd,
 // tol 1e-5, max_iter 100) plus Poisson's exposure_colname.
-import { type HeteroLogisticParam, readParams } from '../heteroLR/params.js';
+import { type HeteroLogisticParam, readParams } from '../linearModel/params.js';
 
 export interface GlmParam extends HeteroLogisticParam {
   /** The module name, for error messages. */

@@ -17,13 +17,13 @@
 //   guest → arbiter  loss: [[Σ loss terms]] and [[penalties]] — one aggregate (single host only)
 // then {guest,host}_delta_norm and converge_flag as HeteroLR. Labels, raw features and weights stay at
 // their party; the host sees only ciphertexts; the arbiter sees masked sums and the aggregate loss.
-// With standard obfuscation the arbiter deals each party its obfuscators (heteroLR/obfuscatorDealer.ts).
+// With standard obfuscation the arbiter deals each party its obfuscators (linearModel/obfuscatorDealer.ts).
 // The arbiter's loop and the parties' iterations and masked gradient exchange are the ones every
 // hetero linear model shares (../linearModel/); here only what these two models compute differently.
 import type { ComponentContext } from '../contract.js';
-import { type Ct, FEATURE_BITS, type HeCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../heteroLR/cipher.js';
-import { dotColumns, rangeColumns, type RowsById } from '../heteroLR/lrColumns.js';
-import { PartyOptimizer } from '../heteroLR/params.js';
+import { type Ct, FEATURE_BITS, type HeCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../linearModel/cipher.js';
+import { dotColumns, rangeColumns, type RowsById } from '../linearModel/lrColumns.js';
+import { PartyOptimizer } from '../linearModel/params.js';
 import { linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
 import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, dotRow, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';

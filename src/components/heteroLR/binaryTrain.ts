@@ -27,15 +27,17 @@
 // what is HeteroLR's own: the Taylor forwards and loss, the stored-table batches, sqn.
 // Every message of one binary fit carries the fit's scope before its tag (`ovr2.`, `fold1.`, empty for
 // a plain fit), as FATE's flowid does, so one-vs-rest models and folds never mix their messages.
-import type { ComponentContext, Instance, PartyRef } from '../contract.js';
+import type { Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, PartyRef } from '../contract.js';
 import { type ArbiterModel, linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
 import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
-import { type HeCipher, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from './cipher.js';
-import { dotColumns, gatherColumns, packedDoubles, rangeColumns, type RowsById } from './lrColumns.js';
-import { joinedIds } from '../packedIds.js';
-import type { RowSource } from './rowSource.js';
-import { type HeteroLogisticParam, PartyOptimizer } from './params.js';
+import { type HeCipher, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from '../linearModel/cipher.js';
+import { dotColumns, gatherColumns, rangeColumns, type RowsById } from '../linearModel/lrColumns.js';
+import { packedDoubles } from '../../tableData/packedDoubles.js';
+import { joinedIds } from '../../tableData/packedIds.js';
+import type { RowSource } from '../linearModel/rowSource.js';
+import { type HeteroLogisticParam, PartyOptimizer } from '../linearModel/params.js';
 import { applyStep, SqnHessian, sqnSample, sqnUpdatesAt, WeightAverage } from './sqn.js';
 
 /** Obfuscators one party uses in one step: a fresh encryption per row, plus the two loss terms with a single host. */

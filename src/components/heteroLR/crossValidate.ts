@@ -4,17 +4,20 @@
 // `fold<k>.` with the fold's test rows as validate data, then the guest predicts the fold's train
 // rows and test rows and logs FATE's evaluation under `train_fold_<k>` and `validate_fold_<k>`.
 // The loss curve of fold k is `train`/`loss.<k>`. Like FATE, a CV job outputs no model and no data.
-import { columnarTable, type InstanceColumns, takeRows, takeUnloaded } from '../columns.js';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, Schema } from '../contract.js';
+import { columnarTable, type InstanceColumns, takeRows, takeUnloaded } from '../../tableData/columns.js';
+import type { DataTable, Instance, Schema } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
 import { evaluatePredictions, validationMetrics } from '../validation/evaluate.js';
 import type { ValidationParam } from '../validation/validationParam.js';
+import { foldNaming } from '../linearModel/fitNaming.js';
 import { Channel, type Peers } from '../linearModel/protocol.js';
-import { type FitNaming, fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
-import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
-import type { HeteroLogisticParam } from './params.js';
-import { rowSourceOf } from './rowSource.js';
-import { answerHostSumsFrom, hostSums, predictColumns } from './scores.js';
+import { fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
+import { classesOfColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
+import type { HeteroLogisticParam } from '../linearModel/params.js';
+import { rowSourceOf } from '../linearModel/rowSource.js';
+import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
+import { predictColumns } from './scores.js';
 
 /**
  * The rows at `idx` as a columnar table (folds are columns, never row objects). A big stored table's
@@ -26,15 +29,10 @@ function subset(schema: Schema, cols: InstanceColumns, idx: ArrayLike<number>): 
   return columnarTable(schema, takeUnloaded(cols, at) ?? takeRows(cols, at));
 }
 
-const naming = (fold: number): FitNaming => ({
-  loss: { namespace: 'train', name: `loss.${fold}`, curveName: String(fold) },
-  dataSetPrefix: `fold_${fold}.`,
-});
-
 export async function crossValidateLR(input: ComponentInput, ctx: ComponentContext, p: HeteroLogisticParam, v: ValidationParam, cv: CvParam, peers: Peers): Promise<ComponentOutput> {
   const root = new Channel(ctx);
   if (input.role === 'arbiter') {
-    for (let f = 0; f < cv.nSplits; f++) await fitArbiter(ctx, root.sub(`fold${f}.`), p, v, peers, naming(f));
+    for (let f = 0; f < cv.nSplits; f++) await fitArbiter(ctx, root.sub(`fold${f}.`), p, v, peers, foldNaming(f));
     return {};
   }
   const table = trainTable(input);
@@ -66,7 +64,7 @@ export async function crossValidateLR(input: ComponentInput, ctx: ComponentConte
     const test = subset(table.schema, cols, folds[f]!.test);
     await ch.send('train_sid', 'cv', train.columns!.keys, peers.hosts);
     await ch.send('test_sid', 'cv', test.columns!.keys, peers.hosts);
-    const models = guestModels(await fitGuest(ctx, ch, p, v, peers, train, test, naming(f)));
+    const models = guestModels(await fitGuest(ctx, ch, p, v, peers, train, test, foldNaming(f)));
     for (const [set, t, tag] of [['train', train, 'predict_train'], ['validate', test, 'predict_validate']] as const) {
       const foldCols = t.columns!;
       const sums = await hostSums(ch, tag, peers.hosts, foldCols.keys, models.coefs.length);

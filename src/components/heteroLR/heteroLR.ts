@@ -5,41 +5,34 @@
 //     scope `ovr<c>.`, and predictions take the most probable class;
 //   - validation (validation_freqs with validate data, early stopping: validation/heteroValidation.ts);
 //   - cross-validation (cv_param.need_cv: crossValidate.ts);
-//   - the final predictions of the training rows (hosts send W_h·x per row and model, scores.ts);
+//   - the final predictions of the training rows (hosts send W_h·x per row and model: linearModel/hostSums.ts; scores.ts);
 //   - predict jobs from a stored model (predict.ts).
-import type { Component, ComponentContext, ComponentInput, DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, ComponentContext, ComponentInput } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
-import { arbiterValidator, guestValidator, hostValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
-import { predictTable } from '../predictColumns.js';
+import { arbiterValidator, guestValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';
+import { predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { readValidationParam, type ValidationParam } from '../validation/validationParam.js';
-import type { InstanceColumns } from '../columns.js';
+import type { InstanceColumns } from '../../tableData/columns.js';
 import { withBest } from '../linearModel/bestFit.js';
-import { type BinaryFit, Channel, type LossMetric, type Peers, peersOf } from '../linearModel/protocol.js';
+import { hostSetsValidator } from '../linearModel/hostValidation.js';
+import { type FitNaming, PLAIN_NAMING } from '../linearModel/fitNaming.js';
+import { type BinaryFit, Channel, type Peers, peersOf } from '../linearModel/protocol.js';
 import { trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
 import { crossValidateLR } from './crossValidate.js';
-import { classesOfColumns, lrColumns, RowsById } from './lrColumns.js';
+import { classesOfColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
 import { lrModelBuffers } from './modelBuffers.js';
-import { rowSourceOf } from './rowSource.js';
-import { type HeteroLogisticParam, readParams } from './params.js';
+import { rowSourceOf } from '../linearModel/rowSource.js';
+import { type HeteroLogisticParam, readParams } from '../linearModel/params.js';
 import { predictFromModel } from './predict.js';
-import { answerHostSumsFrom, type GuestModels, hostSums, predictColumns } from './scores.js';
-
-export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
+import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
+import { type GuestModels, predictColumns } from './scores.js';
 
 export function trainTable(input: ComponentInput): DataTable<Instance> {
   const t = (input.data.train_data ?? input.data.data) as DataTable<Instance> | undefined;
   if (!t) throw new Error('HeteroLR: no train_data');
   return t;
 }
-
-/** Naming of one fit's metrics: the loss curve and the validation data set prefix. */
-export interface FitNaming {
-  loss: LossMetric;
-  dataSetPrefix: string;
-}
-
-export const PLAIN_NAMING: FitNaming = { loss: { namespace: 'train', name: 'loss', curveName: 'loss' }, dataSetPrefix: '' };
-
 
 /** What a fit leaves at a party: its binary models and, at the guest, the one-vs-rest classes. */
 export interface LRFit {
@@ -117,15 +110,7 @@ export async function fitHost(
     for (let c = 0; c < count; c++) fits.push(await trainHost(ctx, ch.sub(`ovr${c}.`), p, peers, k, rows, NO_VALIDATION.after));
     return { fits, classes: Array.from({ length: count }, (_, c) => c) };
   }
-  const lookups: Record<SetName, RowsById | null> = { train: rows, validate: validate ? new RowsById(lrColumns(validate)) : null };
-  const validator = v.freqs === null
-    ? NO_VALIDATION
-    : hostValidator(ch, v, peers.guest, (set, keys, w) => {
-        const look = lookups[set];
-        if (!look) throw new Error(`HeteroLR: the guest validates on ${set} data but this host has none (give it eval_data too)`);
-        // dots: a big stored table's W·x a piece at a time from its partitions (the same sums as in memory).
-        return Array.from(look.dots(keys, [w])[0]!);
-      });
+  const validator = hostSetsValidator(ch, v, peers.guest, { train: rows, validate: validate ? new RowsById(lrColumns(validate)) : null }, 'HeteroLR');
   const fit = await trainHost(ctx, ch, p, peers, k, rows, (iter, w) => validator.after(iter, w));
   return { fits: [withBest(fit, validator, false)], classes: null };
 }
@@ -164,7 +149,7 @@ async function train(input: ComponentInput, ctx: ComponentContext, p: HeteroLogi
   const models = guestModels(fit);
   const sums = await hostSums(ch, 'train', peers.hosts, cols.keys as string[], models.coefs.length);
   return {
-    data: predictTable({ header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, predictColumns(models, cols, sums, p.threshold, 'train', rowSourceOf(cols))),
+    data: predictTable(predictSchema(table.schema.sid_name), predictColumns(models, cols, sums, p.threshold, 'train', rowSourceOf(cols))),
     model: lrModelBuffers(p, header, fit.fits, fit.classes),
     modelModule: 'HeteroLR',
   };
@@ -177,7 +162,7 @@ export const heteroLR: Component = async (input, ctx) => {
     const hosts = (input.roles.host ?? []).map((partyId) => ({ role: 'host', partyId }));
     const guestId = input.roles.guest?.[0];
     if (guestId === undefined || hosts.length === 0) throw new Error('HeteroLR: predicting needs a guest and a host');
-    return predictFromModel(input, ctx, p, { guest: { role: 'guest', partyId: guestId }, hosts }, PREDICT_HEADER);
+    return predictFromModel(input, ctx, p, { guest: { role: 'guest', partyId: guestId }, hosts });
   }
   if (!['guest', 'host', 'arbiter'].includes(input.role)) throw new Error(`HeteroLR: unknown role ${input.role}`);
   const peers = peersOf(input, 'HeteroLR', true);

@@ -4,7 +4,7 @@
 import type { ModelBuffers } from '../contract.js';
 import { fitParam, linearMeta } from '../linearModel/modelBuffers.js';
 import type { BinaryFit } from '../linearModel/protocol.js';
-import type { HeteroLogisticParam } from './params.js';
+import type { HeteroLogisticParam } from '../linearModel/params.js';
 
 function meta(p: HeteroLogisticParam, ovr: boolean): Record<string, unknown> {
   return { ...linearMeta(p), needOneVsRest: ovr };

@@ -3,13 +3,15 @@
 // training; one per class for a one-vs-rest model), adds its own W_g·X_g + b and applies the sigmoid.
 // The arbiter has nothing to do. The arithmetic is the training job's own, in the same order, so the
 // scores are the same numbers.
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
-import { predictTable } from '../predictColumns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
+import { predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { Channel } from '../linearModel/protocol.js';
-import { lrColumns, RowsById } from './lrColumns.js';
+import { lrColumns, RowsById } from '../linearModel/lrColumns.js';
 import { storedLRModels } from './modelBuffers.js';
-import type { HeteroLogisticParam } from './params.js';
-import { answerHostSumsFrom, hostSums, predictColumns } from './scores.js';
+import type { HeteroLogisticParam } from '../linearModel/params.js';
+import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
+import { predictColumns } from './scores.js';
 
 const TAG = 'predict';
 
@@ -24,7 +26,6 @@ export async function predictFromModel(
   ctx: ComponentContext,
   p: HeteroLogisticParam,
   peers: { guest: PartyRef; hosts: PartyRef[] },
-  predictHeader: readonly string[],
 ): Promise<ComponentOutput> {
   const model = input.model!;
   if (input.role === 'arbiter') return { model, modelModule: 'HeteroLR' };
@@ -38,7 +39,7 @@ export async function predictFromModel(
   const cols = lrColumns(table);
   const sums = await hostSums(ch, TAG, peers.hosts, cols.keys, stored.coefs.length);
   return {
-    data: predictTable({ header: [...predictHeader], sid_name: table.schema.sid_name }, predictColumns(stored, cols, sums, p.threshold, 'predict')),
+    data: predictTable(predictSchema(table.schema.sid_name), predictColumns(stored, cols, sums, p.threshold, 'predict')),
     model,
     modelModule: 'HeteroLR',
   };

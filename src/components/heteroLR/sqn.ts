@@ -15,7 +15,7 @@
 // arbiter, the running sum of its own steps (FATE's arbiter starts that sum with +step₀ and parties
 // average pre-step weights: one step apart); the sample is a seeded draw of min(sample_size, batch)
 // rows (FATE samples a fraction of the batch by Eggroll's sampler).
-import { seededRandom, type SqnParam } from './params.js';
+import { seededRandom, type SqnParam } from '../linearModel/params.js';
 
 /** Step index (0-based, over iterations × batches) → is it a Hessian update point with a pair (s, y)? */
 export function sqnUpdatesAt(step: number, p: SqnParam): { average: boolean; pair: boolean } {

@@ -5,8 +5,9 @@
 // under `train_fold_<k>` and `validate_fold_<k>`. Fold k's loss curve is `train`/`loss.<k>`. Like
 // FATE, a CV task outputs no model and no data.
 import { partitionedTableOf } from '../../compute/compute.js';
-import { columnarTable, takeRows, takeUnloaded } from '../columns.js';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import { columnarTable, takeRows, takeUnloaded } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { scoped } from './scope.js';
 import { storedLabels } from './storedBinning.js';
 import { boostingValidator } from './validation.js';

@@ -3,9 +3,10 @@
 // plaintext histograms, the hosts' from their encrypted, compressed cumulative sums, which only the
 // guest can decrypt — but whose (feature, threshold) only the host knows. The best split of each node
 // wins; for a host split the host returns the partition of the node's instances.
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef, Schema } from '../contract.js';
+import type { DataTable, Instance, Schema } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
 import { generatePaillierKeyPair } from '../crypto/paillier.js';
-import { seededRandom } from '../heteroLR/params.js';
+import { seededRandom } from '../linearModel/params.js';
 import { type FeatureBins, MISSING_BIN } from './binning.js';
 import { nodeWeight, splitGain } from './criterion.js';
 import { sampleFeatures } from './featureSampling.js';
@@ -15,10 +16,9 @@ import { decompress, ghLayout, type GhLayout, packGh, unpackGh } from './ghPacki
 import { fidMapping, ImportanceCounter, metaOf, type NodeParam, type TreeParam } from './model.js';
 import { boostingTarget } from './boostingTarget.js';
 import { objectiveOf } from './objective.js';
-import { PREDICT_HEADER } from './predict.js';
 import { predictColumnsFor, type ResultShape, resultRow } from './predictResult.js';
 import { guestInput } from './trainData.js';
-import { predictTable } from '../predictColumns.js';
+import { predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { NO_HOOK, type RoundHook } from './validation.js';
 import type { BoostingTreeParam } from './params.js';
 import {
@@ -366,7 +366,7 @@ export async function runGuest(input: ComponentInput, ctx: ComponentContext, p: 
     bestIteration = best.round;
   }
   return {
-    data: trainOutput({ header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, data.keys, labels, scores, shape, p.threshold, trainRows),
+    data: trainOutput(predictSchema(table.schema.sid_name), data.keys, labels, scores, shape, p.threshold, trainRows),
     model: modelOf(trees, losses, bestIteration),
     modelModule: 'HeteroSecureBoost',
   };

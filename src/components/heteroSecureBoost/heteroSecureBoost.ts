@@ -2,7 +2,8 @@
 // boosting with the labels at the guest and features split between guest and hosts. See guest.ts
 // and host.ts for each side of the protocol, protocol.ts for what crosses the federation,
 // predict.ts for prediction from a model.
-import type { Component, ComponentOutput, DataTable } from '../contract.js';
+import type { DataTable } from '../../tableData/dataTable.js';
+import type { Component, ComponentOutput } from '../contract.js';
 import { readCvParam } from '../crossValidation/kFold.js';
 import { crossValidateBoost } from './crossValidate.js';
 import { runGuest } from './guest.js';

@@ -3,9 +3,10 @@
 // shuffles them under anonymous indices (keeping the index → (feature, bin) table to itself),
 // compresses and sends them. When the guest picks one of its splits it answers with the partition of
 // the node's instances only. Thresholds stay in the host's model (splitMaskdict).
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, ModelBuffers } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, ModelBuffers } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
-import { seededRandom } from '../heteroLR/params.js';
+import { seededRandom } from '../linearModel/params.js';
 import { anonymousOrder, hostOrderKey, keyedWords } from './anonymousOrder.js';
 import { type FeatureBins, MISSING_BIN } from './binning.js';
 import { hostInput } from './trainData.js';

@@ -6,10 +6,11 @@
 // storedColumns.ts) is walked a piece at a time through the computing API: only the directions (a
 // byte per row and split node), the scores and the labels are whole, never the features.
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
-import { columnsFromRows, type InstanceColumns } from '../columns.js';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, PartyRef } from '../contract.js';
-import { RowsById } from '../heteroLR/lrColumns.js';
-import { predictTable as predictColumnsTable } from '../predictColumns.js';
+import { columnsFromRows, type InstanceColumns } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
+import { RowsById } from '../linearModel/lrColumns.js';
+import { predictSchema, predictTable as predictColumnsTable } from '../../tableData/predictColumns.js';
 import type { BoostingTreeParam } from './params.js';
 import { predictColumnsFor, resultRow } from './predictResult.js';
 import { BOOSTING, type Peers, sitename } from './protocol.js';
@@ -17,8 +18,6 @@ import { columnsOf, readStoredBoosting, type StoredBoosting } from './storedMode
 import { placesOf, storedLabels } from './storedBinning.js';
 import { sameIds } from './trainData.js';
 import { nodeKey, ownDirections, rawScores } from './treeWalk.js';
-
-export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
 /** host → guest `predict_data_by_host`: per "tree:node" of the host's own splits, 1 = left, per id. */
 export type HostDirections = Map<string, Uint8Array>;
@@ -130,7 +129,7 @@ export async function predictFromModel(input: ComponentInput, ctx: ComponentCont
     ctx.signal.throwIfAborted();
     hosts.set(sitename(host), (await ctx.federation.get(BOOSTING + 'predict_data_by_host', tag, host)) as HostDirections);
   }
-  const schema = { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name };
+  const schema = predictSchema(table.schema.sid_name);
   if (cols) {
     const self = sitename(peers.guest);
     const n = cols.keys.length;
@@ -147,5 +146,5 @@ export async function predictFromModel(input: ComponentInput, ctx: ComponentCont
   }
   const scores = guestScores(model, sitename(peers.guest), table.schema.header, table.rows.map(([, inst]) => inst.features), hosts);
   const rows: [string, unknown[]][] = table.rows.map(([key, inst], i) => [key, resultRow(model, scores[i]!, p.threshold, inst.label, type)]);
-  return { data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows }, model: buffers, modelModule: 'HeteroSecureBoost' };
+  return { data: { schema: predictSchema(table.schema.sid_name), rows }, model: buffers, modelModule: 'HeteroSecureBoost' };
 }

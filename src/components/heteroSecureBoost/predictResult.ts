@@ -1,7 +1,7 @@
 // A row's prediction from its raw scores, as FATE's HeteroSecureBoostingTreeGuest.predict writes it:
 // [label, predict_result, predict_score, predict_detail, type]. Training, predict jobs and online
 // serving all call this, so the three give the same numbers.
-import type { PredictColumns } from '../predictColumns.js';
+import type { PredictColumns } from '../../tableData/predictColumns.js';
 import { regressionPrediction, sigmoid } from './objective.js';
 
 export interface ResultShape {

@@ -12,7 +12,7 @@
 // row index[i]: the rows no instance names are left out of the quantiles, as binColumns's gather
 // leaves them out.
 import type { PartitionedTable } from '../../compute/compute.js';
-import type { InstanceColumns } from '../columns.js';
+import type { InstanceColumns } from '../../tableData/columns.js';
 import { valuesAtRanks } from '../../compute/rankSelect.js';
 import { binIndexes, bisectLeft, isMissing, MISSING_BIN, notNumeric, type FeatureBins, type MissingSettings } from './binning.js';
 

@@ -6,9 +6,9 @@
 // rows that are not plain instances of one width keep the row reader and its errors. A big stored
 // table (its values unread: storedColumns.ts) is binned a piece at a time through the computing API
 // (storedBinning.ts): its values are never loaded whole, only its bins and labels are kept.
-import { columnsFromRows, type InstanceColumns } from '../columns.js';
-import type { DataTable, Instance } from '../contract.js';
-import { RowsById } from '../heteroLR/lrColumns.js';
+import { columnsFromRows, type InstanceColumns } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import { RowsById } from '../linearModel/lrColumns.js';
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
 import { binColumns, binFeatures, notNumeric, type FeatureBins, type MissingSettings } from './binning.js';
 import { binStoredTable, placesOf, storedLabels } from './storedBinning.js';

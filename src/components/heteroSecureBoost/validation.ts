@@ -6,7 +6,8 @@
 // guest keeps FATE's performance recorder and tells each host (validation_status) only whether the
 // best performance improved and whether to stop; every party then keeps its model of the best round.
 import { partitionedTableOf } from '../../compute/compute.js';
-import type { ComponentContext, ComponentInput, DataTable, Instance, ModelBuffers } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ModelBuffers } from '../contract.js';
 import { decisiveResults, type EvalType, evaluateRows, firstSingleValueMetric, validationMetrics } from '../validation/evaluate.js';
 import { PerformanceRecorder } from '../validation/performanceRecorder.js';
 import { needValidation, type ValidationParam } from '../validation/validationParam.js';

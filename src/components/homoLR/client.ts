@@ -13,11 +13,12 @@
 //    the arbiter decides (scores stay unknown to both). Its loss upload is a masked zero.
 // Because every client adds its pads in either form, the pads cancel in the arbiter's sum whatever
 // the mix of modes: the arbiter learns the average model (as in FATE) and no single party's model.
-import { rowCountOf } from '../columns.js';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../contract.js';
-import { type PredictColumns, predictRowsOf, predictTable } from '../predictColumns.js';
+import { rowCountOf } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput, ModelBuffers, PartyRef } from '../contract.js';
+import { type PredictColumns, predictRowsOf, predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import type { PaillierPublicKey } from '../crypto/paillier.js';
-import { initWeights, PartyOptimizer, seededRandom } from '../heteroLR/params.js';
+import { initWeights, PartyOptimizer, seededRandom } from '../linearModel/params.js';
 import {
   aggregatesAt, Channel, type FitScope, type HomoLROptions, LOSS_STREAM, MODEL_STREAM, type Parties, partyName, PLAIN_FIT, variable,
 } from './channel.js';
@@ -25,7 +26,7 @@ import {
   applyAffine, type CipherVector, decayedRate, encryptVector, maskCiphertexts, maxBatchesBetweenRefresh, scaleBy, taylorStep,
 } from './encryptedModel.js';
 import {
-  encryptedPredictRows, featureRowPieces, isEmpty, localLoss, localRows, meanGradient, modelBuffers, orderOf, PREDICT_HEADER,
+  encryptedPredictRows, featureRowPieces, isEmpty, localLoss, localRows, meanGradient, modelBuffers, orderOf,
 } from './localModel.js';
 import { firstRowPerKey, predictionRows, predictionSets } from './predictions.js';
 import { cipherVector, optIn, requestLabels, requestRefresh, sendRefreshPlan } from './paillierMode.js';
@@ -80,7 +81,7 @@ export async function runClient(
   input: ComponentInput, ctx: ComponentContext, p: HomoLogisticParam, parties: Parties, options: HomoLROptions, fit: FitScope = PLAIN_FIT,
 ): Promise<ComponentOutput> {
   const { model, predictions, table } = await fitClient(input, ctx, p, parties, options, fit);
-  const schema = { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name };
+  const schema = predictSchema(table.schema.sid_name);
   if ('rows' in predictions) return { data: { schema, rows: predictions.rows }, model, modelModule: 'HomoLR' };
   const { sets } = predictions;
   // Without eval_data, a plaintext party's predictions are typed columns of its own (no row built).

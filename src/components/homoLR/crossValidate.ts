@@ -12,8 +12,9 @@
 // Differences from FATE 1.4.5 (which evaluates folds at the guest only, host_do_evaluate false):
 // hosts log their fold metrics too; an encrypted host has only 0/1 labels, so its metrics are those of
 // the labels as scores (its auc is the AUC of a hard classifier: (TPR + TNR) / 2, its ks TPR − FPR).
-import { columnarTable, rowCountOf, takeRows, takeUnloaded } from '../columns.js';
-import type { ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import { columnarTable, rowCountOf, takeRows, takeUnloaded } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { type CvParam, foldDataSetName, kFold } from '../crossValidation/kFold.js';
 import { evaluatePredictions, evaluateRows, validationMetrics } from '../validation/evaluate.js';
 import { readValidationParam } from '../validation/validationParam.js';

@@ -16,11 +16,13 @@
 // 0…max_iter and aggregates at the top of an epoch (with aggregate_iters 1: every epoch, n_iter 0
 // included), so the arbiter logs `train/loss` with keys 0…max_iter and every client ends with the
 // aggregated model.
-import type { Component, ComponentContext, ComponentInput, ComponentOutput, DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, ComponentContext, ComponentInput, ComponentOutput } from '../contract.js';
 import { runArbiter } from './arbiter.js';
 import { Channel, type HomoLROptions, partiesOf } from './channel.js';
 import { runClient } from './client.js';
-import { encryptedPredictRows, featureRowPieces, loadModel, orderOf, PREDICT_HEADER, predictOutput } from './localModel.js';
+import { encryptedPredictRows, featureRowPieces, loadModel, orderOf, predictOutput } from './localModel.js';
+import { predictSchema } from '../../tableData/predictColumns.js';
 import { arbiterPredict, hostPredict, optIn } from './paillierMode.js';
 import { readHomoParams } from './params.js';
 import { readCvParam } from '../crossValidation/kFold.js';
@@ -59,7 +61,7 @@ async function predictFromModel(input: ComponentInput, ctx: ComponentContext): P
   if (input.role === 'host' && encrypted) {
     const labels = await hostPredict(ch, parties.arbiter, header.length, featureRowPieces(table, header), threshold);
     const rows = encryptedPredictRows(table, labels, 'test');
-    return { data: { schema: { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name }, rows }, model: input.model, modelModule: 'HomoLR' };
+    return { data: { schema: predictSchema(table.schema.sid_name), rows }, model: input.model, modelModule: 'HomoLR' };
   }
   if (input.role === 'host') await optIn(ch, parties.arbiter, false, 'predict');
   return { data: predictOutput(table, w, threshold, 'test', header), model: input.model, modelModule: 'HomoLR' };

@@ -6,14 +6,13 @@
 // (a row table is converted once). Every sum is taken in the order a per-row loop takes it — per
 // row: the intercept, then w_0·x_0, w_1·x_1, …; per gradient entry: rows in order — so models,
 // losses and scores are the same numbers to the last bit as the row code's.
-import { columnarTable, columnsFromRows, type InstanceColumns, rowCountOf } from '../columns.js';
-import type { DataTable, Instance, ModelBuffers } from '../contract.js';
-import { type PredictColumns, predictRowsOf, predictTable } from '../predictColumns.js';
+import { columnarTable, columnsFromRows, type InstanceColumns, rowCountOf } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ModelBuffers } from '../contract.js';
+import { type PredictColumns, predictRowsOf, predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { linearMeta } from '../linearModel/modelBuffers.js';
 import type { HomoLogisticParam } from './params.js';
 import { forEachPiece, pieceSize, tableRowsOf, type TableRows } from './tableRows.js';
-
-export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
 /**
  * Rows ready for the maths: the label as +1 (label 1) / −1 (anything else), and the feature columns
@@ -199,7 +198,7 @@ export function predictColumnsFor(table: DataTable<Instance>, w: readonly number
 
 /** The predictions as a predict table: typed columns when the rows allow (predictColumnsFor), else rows. */
 export function predictOutput(table: DataTable<Instance>, w: readonly number[], threshold: number, type: string, header?: readonly string[]): DataTable {
-  const schema = { header: [...PREDICT_HEADER], sid_name: table.schema.sid_name };
+  const schema = predictSchema(table.schema.sid_name);
   const columns = predictColumnsFor(table, w, threshold, type, header);
   return columns ? predictTable(schema, columns) : { schema, rows: predictRows(table, w, threshold, type, header) };
 }

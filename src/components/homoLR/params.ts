@@ -3,7 +3,7 @@
 // `validation_freqs` and `metrics`. `encrypt_param.method` (FATE's default "Paillier") is each
 // party's own choice: a host whose method is Paillier trains on its model encrypted under the
 // arbiter's key; the guest never encrypts and the arbiter only reads key_length (homo_lr_host.py).
-import { type HeteroLogisticParam, readParams } from '../heteroLR/params.js';
+import { type HeteroLogisticParam, readParams } from '../linearModel/params.js';
 
 export interface HomoLogisticParam extends Omit<HeteroLogisticParam, 'encryptMethod' | 'obfuscation'> {
   /** Local epochs between two aggregations. */

@@ -4,8 +4,8 @@
 // columns, never as a row object per prediction. Where FATE unions the two sets as a DTable (a key
 // already present keeps its first row), the rows a union would drop are dropped from the columns.
 // Rows that are not instances of one shape (some labelled, some not) keep the row path.
-import type { DataTable, Instance } from '../contract.js';
-import type { PredictColumns } from '../predictColumns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { PredictColumns } from '../../tableData/predictColumns.js';
 import { predictColumnsFor, predictRows } from './localModel.js';
 
 type Row = [string, unknown[]];

@@ -9,7 +9,7 @@
 // is the number the whole columns gave.
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
 import { PIECE_ROWS, type SizedRowBuffers } from '../../compute/pieces.js';
-import { type InstanceColumns, rowCountOf } from '../columns.js';
+import { type InstanceColumns, rowCountOf } from '../../tableData/columns.js';
 
 export interface TableRows {
   readonly count: number;

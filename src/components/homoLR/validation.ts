@@ -5,10 +5,10 @@
 // `iteration_<n_iter>` (`fold_<k>.iteration_<n_iter>` in a cross-validation). Hosts and the arbiter
 // do not validate (FATE 1.4.5 has that call commented out in homo_lr_host.py and returns early on the
 // arbiter).
-import type { ComponentContext, DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { ComponentContext } from '../contract.js';
 import { evaluation } from '../evaluation/evaluation.js';
-import { PREDICT_HEADER } from './localModel.js';
-import { predictTable } from '../predictColumns.js';
+import { predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { predictionRows, predictionSets, withoutTrainKeys } from './predictions.js';
 import type { HomoLogisticParam } from './params.js';
 
@@ -28,7 +28,7 @@ export async function validate(
   dataSetPrefix = '',
 ): Promise<void> {
   const name = `${dataSetPrefix}iteration_${nIter}`;
-  const schema = { header: [...PREDICT_HEADER], sid_name: train.schema.sid_name };
+  const schema = predictSchema(train.schema.sid_name);
   // Typed columns, which Evaluation reads without rows: each set evaluated in turn logs what their
   // rows concatenated did (Evaluation splits rows by type, in order of appearance).
   const sets = predictionSets(train, evalData, w, p.threshold);

@@ -12,9 +12,11 @@
 // (lazily read columns) is read and kept through the computing API (compute.ts `PartitionedTable`:
 // `packedKeys`, `take`), its values never loaded.
 import { partitionedTableOf } from '../../compute/compute.js';
-import { columnarTable, compactRows, consumableColumns, rowCountOf, takeRows } from '../columns.js';
-import type { Component, ComponentInput, DataTable, Federation, PartyRef } from '../contract.js';
-import { getMaybePacked, type IdList, joinedIds, knownJoinedIds, PACK_MIN, PackedIds } from '../packedIds.js';
+import { columnarTable, compactRows, consumableColumns, rowCountOf, takeRows } from '../../tableData/columns.js';
+import type { DataTable } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput, Federation, PartyRef } from '../contract.js';
+import { getMaybePacked, sendJoinedIds } from '../federatedIds.js';
+import { type IdList, joinedIds, knownJoinedIds, PACK_MIN, PackedIds } from '../../tableData/packedIds.js';
 import { rsaIntersectIndexes, rsaSettings } from './rsaIntersection.js';
 import { isSortedList, sortedMembership } from './sortedMembership.js';
 import { StringSet } from './stringSet.js';
@@ -101,7 +103,7 @@ async function sendIdsAt(federation: Federation, name: string, tag: string, ids:
 
 /** Sends all the own ids (packed own ids as their join, which they are). */
 function sendAll(federation: Federation, name: string, tag: string, ids: IdList, targets: readonly PartyRef[]): Promise<void> {
-  if (!(ids instanceof PackedIds)) return joinedIds(ids).send(federation, name, tag, 0, ids.length, targets);
+  if (!(ids instanceof PackedIds)) return sendJoinedIds(federation, name, tag, joinedIds(ids), 0, ids.length, targets);
   if (!federation.remotePacked || ids.length < PACK_MIN) return federation.remote(name, tag, ids.toArray(), targets);
   return federation.remotePacked(name, tag, { fedflowPackedStrings: ids.joined, count: ids.length }, targets);
 }

@@ -8,7 +8,7 @@
 // second one to confirm each hit. Whether the lists are sorted is checked here, in one pass each,
 // by the same comparison the merge uses (UTF-16 code units, as `<` on strings), so any other order
 // falls back to the hash set (stringSet.ts) and the answer is the same either way.
-import { type IdList, PackedIds } from '../packedIds.js';
+import { type IdList, PackedIds } from '../../tableData/packedIds.js';
 
 /** Whether the strings are in non-decreasing order (code units, as `<`). */
 export function isSortedStrings(ids: readonly string[]): boolean {

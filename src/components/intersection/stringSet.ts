@@ -10,7 +10,7 @@
  * The list may be packed (packedIds.ts: the ids as one joined string): the set then hashes and
  * compares the ids where they stand in that string, and no string per received id is ever made.
  */
-import { type IdList, PackedIds } from '../packedIds.js';
+import { type IdList, PackedIds } from '../../tableData/packedIds.js';
 
 export class StringSet {
   private readonly table: Int32Array;

@@ -1,15 +1,15 @@
 // The arbiter of a hetero linear model's fit (FATE 1.4 base_linear_model_arbiter.HeteroBaseArbiter
 // with hetero_linear_model_gradient.Arbiter), the same for HeteroLR, HeteroLinR and HeteroPoisson: it
 // makes the Paillier key pair and sends the public key, deals the parties' obfuscators (standard
-// obfuscation, heteroLR/obfuscatorDealer.ts), and per step decrypts the guest's then each host's
+// obfuscation, linearModel/obfuscatorDealer.ts), and per step decrypts the guest's then each host's
 // masked gradient, decodes the guest's aggregate loss (single host only), and per iteration sums the
 // parties' ‖Δw‖² and sends converge_flag. What differs by model comes in an ArbiterModel: how many
 // encryptions a party makes per step, the loss's scale and constant, HeteroLR's sqn step.
 import type { ComponentContext } from '../contract.js';
 import { generatePaillierKeyPair, type PaillierPrivateKey } from '../crypto/paillier.js';
-import { type Ct, decryptor, PRODUCT_BITS } from '../heteroLR/cipher.js';
-import { ObfuscatorDealer } from '../heteroLR/obfuscatorDealer.js';
-import type { HeteroLogisticParam } from '../heteroLR/params.js';
+import { type Ct, decryptor, PRODUCT_BITS } from './cipher.js';
+import { ObfuscatorDealer } from './obfuscatorDealer.js';
+import type { HeteroLogisticParam } from './params.js';
 import {
   type AfterIteration,
   type BatchInfo,

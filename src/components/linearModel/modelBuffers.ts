@@ -2,7 +2,7 @@
 // LinRModelMeta / PoissonModelMeta, and the params' SingleModel fields): the optimizer's settings in
 // the meta, and one fitted model (weights keyed by feature name) in the param. Each model adds its
 // own keys after these (one-vs-rest, the exposure column, HomoLR's re-encryption).
-import type { HeteroLogisticParam } from '../heteroLR/params.js';
+import type { HeteroLogisticParam } from './params.js';
 import type { BinaryFit } from './protocol.js';
 
 type MetaParam = Pick<HeteroLogisticParam, 'penalty' | 'tol' | 'alpha' | 'optimizer' | 'batchSize' | 'learningRate' | 'maxIter' | 'earlyStop' | 'fitIntercept'>;

@@ -6,8 +6,8 @@
 // iteration ‖Δw‖² to the arbiter, its converge_flag back and the validation hook. What a step
 // encrypts and sends before the gradient (forwards, [[d]], the loss terms) is the model's own.
 import type { ComponentContext, PartyRef } from '../contract.js';
-import type { Ct, HeCipher } from '../heteroLR/cipher.js';
-import { type HeteroLogisticParam, initWeights, seededRandom } from '../heteroLR/params.js';
+import type { Ct, HeCipher } from './cipher.js';
+import { type HeteroLogisticParam, initWeights, seededRandom } from './params.js';
 import { type AfterIteration, type BinaryFit, type Channel, dotRow, drainDealt, receiveDealt } from './protocol.js';
 
 export type PartyRole = 'guest' | 'host';

@@ -7,9 +7,10 @@
 // heteroGLM/protocol.ts), the shared loops are arbiter.ts and party.ts.
 import type { ComponentContext, ComponentInput, PartyRef } from '../contract.js';
 import { PaillierPublicKey } from '../crypto/paillier.js';
-import { type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly } from '../heteroLR/cipher.js';
-import type { HeteroLogisticParam } from '../heteroLR/params.js';
-import { getMaybePacked, type IdList, type JoinedIds, PackedIds } from '../packedIds.js';
+import { type HeCipher, PaillierCipher, PlaintextCipherForTestsOnly } from './cipher.js';
+import type { HeteroLogisticParam } from './params.js';
+import { getMaybePacked, sendJoinedIds } from '../federatedIds.js';
+import { type IdList, type JoinedIds, PackedIds } from '../../tableData/packedIds.js';
 
 /** HeteroLR's transfer variable class: the default prefix of a Channel (HeteroLinR and HeteroPoisson name theirs). */
 const PREFIX = 'HeteroLRTransferVariable.';
@@ -55,7 +56,7 @@ export class Channel {
   }
   /** keys[from, to) of `ids` (packed where the federation takes it: packedIds.ts), as send of that list. */
   sendIds(name: string, tag: string, ids: JoinedIds, from: number, to: number, targets: PartyRef[]): Promise<void> {
-    return ids.send(this.ctx.federation, this.prefix + name, this.scope + tag, from, to, targets);
+    return sendJoinedIds(this.ctx.federation, this.prefix + name, this.scope + tag, ids, from, to, targets);
   }
   /** A list of ids, packed (read in place, packedIds.ts) when it crossed threads so. */
   async getIds(name: string, tag: string, from: PartyRef): Promise<IdList> {

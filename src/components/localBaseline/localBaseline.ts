@@ -4,11 +4,11 @@
 // model per class, probabilities normalised over the classes, the class of the largest decision
 // value). Output: the predict table [label, predict_result, predict_score, predict_detail, type]
 // (train rows, then validate rows of eval_data keys not already in train); the model: model.ts.
-import type { Component, ComponentInput, DataTable, Instance } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import { predictSchema } from '../../tableData/predictColumns.js';
+import type { Component, ComponentInput } from '../contract.js';
 import { fitLogistic, predictProba } from './logisticRegression.js';
 import { type Fitted, loadModel, toModel } from './model.js';
-
-export const PREDICT_HEADER = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
 
 /** sklearn.linear_model.LogisticRegression() defaults, as FATE passes model_opts through. */
 interface SkOptions {
@@ -112,7 +112,7 @@ export const localBaseline: Component = async (input, { signal }) => {
   if (modelName !== 'LogisticRegression') throw new Error(`LocalBaseline: model_name ${modelName} is not supported (LogisticRegression)`);
 
   const sidName = (train ?? evalData)?.schema.sid_name ?? 'sid';
-  const schema = { header: [...PREDICT_HEADER], sid_name: sidName };
+  const schema = predictSchema(sidName);
 
   if (input.model) {
     // Predict job: the stored model scores eval_data (FATE's type 'test').

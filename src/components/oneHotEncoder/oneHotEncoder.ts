@@ -7,7 +7,8 @@
 //
 // Order of a column's new headers: FATE lists a Python set of ints, whose order CPython gives by
 // hash; for the usual small non-negative codes that is ascending, which is the order used here.
-import type { Component, ComponentInput, DataTable, Instance, ModelBuffers } from '../contract.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput, ModelBuffers } from '../contract.js';
 
 /** consts.ONE_HOT_LIMIT */
 export const ONE_HOT_LIMIT = 1024;

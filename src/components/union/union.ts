@@ -4,7 +4,8 @@
 // header (and, for uploaded tables, id column; for DataIO output, label name). A key already
 // present keeps its first row, or with `keep_duplicate` the later row gets the key `<id>_<table>`.
 // The output keeps the first table's schema. Metric `train/union`: each table's count and "Total".
-import type { Component, ComponentInput, DataTable, Instance, NamedTable, Schema } from '../contract.js';
+import type { DataTable, Instance, Schema } from '../../tableData/dataTable.js';
+import type { Component, ComponentInput, NamedTable } from '../contract.js';
 
 interface UnionSettings {
   readonly needRun: boolean;

@@ -2,9 +2,10 @@
 // cross-validation call Evaluation the same way): the rows are logged by the Evaluation component
 // under the data set name (`iteration_3`, `train_fold_0`, `fold_1.iteration_2`), namespaces train /
 // validate, exactly as a downstream Evaluation would log them under its upstream's name.
-import type { ComponentContext, DataTable, Tracker } from '../contract.js';
+import type { DataTable } from '../../tableData/dataTable.js';
+import type { ComponentContext, Tracker } from '../contract.js';
 import { ALL_MULTI_METRICS, evaluation } from '../evaluation/evaluation.js';
-import { type PredictColumns, predictTable } from '../predictColumns.js';
+import { type PredictColumns, predictSchema, predictTable } from '../../tableData/predictColumns.js';
 
 export type EvalType = 'binary' | 'regression' | 'multi';
 
@@ -81,7 +82,6 @@ export async function evaluatePredictions(
   return results;
 }
 
-const predictSchema = (sidName: string) => ({ header: ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'], sid_name: sidName });
 
 /** Runs the Evaluation component on `data`, adding the single values it logs under `dataSetName` to `results`. */
 async function evaluateTable(ctx: Pick<ComponentContext, 'tracker' | 'signal'>, dataSetName: string, evalType: EvalType, metrics: readonly string[], data: DataTable, results: EvalResults): Promise<void> {

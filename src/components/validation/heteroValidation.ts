@@ -5,8 +5,9 @@
 // With early_stopping_rounds the guest keeps FATE's performance recorder and tells hosts and arbiter
 // (validation_status) whether the best performance improved (each party then keeps its own weights
 // as the best model) and whether to stop. Hosts learn only these two flags.
-import type { ComponentContext, DataTable, PartyRef } from '../contract.js';
-import { type PredictColumns, predictRowsOf } from '../predictColumns.js';
+import type { DataTable } from '../../tableData/dataTable.js';
+import type { ComponentContext, PartyRef } from '../contract.js';
+import { type PredictColumns, predictRowsOf } from '../../tableData/predictColumns.js';
 import { decisiveResults, type EvalType, evaluatePredictions, evaluateRows, firstSingleValueMetric, validationMetrics } from './evaluate.js';
 import { PerformanceRecorder } from './performanceRecorder.js';
 import { needValidation, type ValidationParam } from './validationParam.js';

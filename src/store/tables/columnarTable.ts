@@ -32,11 +32,11 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, re
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Data, Field, RecordBatch, Utf8 } from 'apache-arrow';
-import { DEFAULT_PARTITION_ROWS, partitionBounds, rowCountOf, rowRangesOf, type InstanceColumns } from '../../components/columns.js';
+import { DEFAULT_PARTITION_ROWS, partitionBounds, rowCountOf, rowRangesOf, type InstanceColumns } from '../../tableData/columns.js';
 import { predictPartition, type PredictMeta } from './predictTableFile.js';
 import { readStoredRows } from '../../compute/pieces.js';
 import { readStoredKeys, unloadedSource, unreadKeysSource } from './storedColumns.js';
-import { predictRowsOf, type PredictColumns } from '../../components/predictColumns.js';
+import { predictRowsOf, type PredictColumns } from '../../tableData/predictColumns.js';
 
 /**
  * apache-arrow, loaded on first use: importing it takes ~0.4 s, and every task worker imports the

@@ -26,8 +26,8 @@
 // from the lines.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { LineBytes, LineChunk, LineChunks } from '../../components/rawLines.js';
-import { knownJoinedIds } from '../../components/packedIds.js';
+import type { LineBytes, LineChunk, LineChunks } from '../../tableData/rawLines.js';
+import { knownJoinedIds } from '../../tableData/packedIds.js';
 import { readKeyOrder, readKeyOrderLines } from './keyOrder.js';
 
 /** `PRAGMA user_version` of a format-2 upload file. */

@@ -10,7 +10,7 @@
 // more (page cache first), and is unlinked as soon as it is open, so nothing is left behind by a
 // crash and its space goes with its descriptor (closed after the last range, or when collected).
 import { closeSync } from 'node:fs';
-import type { LineBytes, LineChunks, LineRanges } from '../../components/rawLines.js';
+import type { LineBytes, LineChunks, LineRanges } from '../../tableData/rawLines.js';
 import { openScratchFile, putUint32LE, readFully, writeFully } from './scratchFile.js';
 
 /** A range's bucket in memory before it is appended to the scratch file. */

@@ -8,8 +8,8 @@
 // tracking endpoint's first 100, a download) get exactly the rows the JSON form gave them.
 import { existsSync } from 'node:fs';
 import type { Data, Field } from 'apache-arrow';
-import type { DataTable, Schema } from '../../components/contract.js';
-import { predictColumnsOf, predictTable, type PredictColumns } from '../../components/predictColumns.js';
+import type { DataTable, Schema } from '../../tableData/dataTable.js';
+import { predictColumnsOf, predictTable, type PredictColumns } from '../../tableData/predictColumns.js';
 import {
   arrow,
   batchOf,

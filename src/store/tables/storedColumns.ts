@@ -11,10 +11,10 @@
 // Only tables too big for a task worker to hand to the next task in memory (RecentOutputs'
 // limit) are read this way: the next task reads them back from their files anyway, and smaller
 // tables keep the plain path (one read of each partition, no second one for the values).
-import type { InstanceColumns } from '../../components/columns.js';
-import { KEYS_PACKED, KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED } from '../../components/columns.js';
+import type { InstanceColumns } from '../../tableData/columns.js';
+import { KEYS_PACKED, KEYS_UNREAD, MAP_STORED, ROW_COUNT, STORED_ROWS, TAKE_UNLOADED } from '../../tableData/columns.js';
 import type { Data, Utf8 } from 'apache-arrow';
-import { knownJoinedIds, type PackedStrings } from '../../components/packedIds.js';
+import { knownJoinedIds, type PackedStrings } from '../../tableData/packedIds.js';
 import { partitionOf, partitionStarts, readStoredRows, type StoredRows } from '../../compute/pieces.js';
 import { arrow, decodeUtf8Column, readColumnarMeta, readPartitionColumnsTransient } from './columnarTable.js';
 

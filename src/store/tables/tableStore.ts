@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { COLUMNAR_SUFFIX, partitionFile, partitionRows, readColumnarMeta, readColumnarPartition, readColumnarRows } from './columnarTable.js';
 import { PACKED_SUFFIX, readPackedTable } from './packedTable.js';
-import { rawLinesFromBytes, rawLinesFromStream, type LineChunks, type LineRanges, type RawLines } from '../../components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromStream, type LineChunks, type LineRanges, type RawLines } from '../../tableData/rawLines.js';
 import { spillLineRanges } from './lineRanges.js';
 import { lineByteChunks, NotDense, readKeysAndLineBytes, readKeysAndLines, readKeysForBytes, uploadBytesReadable } from './uploadLines.js';
 import { countKeys, isLineFile, LINES_SUFFIX, ORDER_SUFFIX, readLineFile, readLineFileRows } from './lineFile.js';

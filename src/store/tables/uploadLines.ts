@@ -17,7 +17,7 @@
 // split were most of the load (measured on bench:scale's host upload: the chunks as text 1.1 s
 // CPU, as blobs 0.4–0.5 s).
 import type Database from 'better-sqlite3';
-import type { LineBytes, LineChunk } from '../../components/rawLines.js';
+import type { LineBytes, LineChunk } from '../../tableData/rawLines.js';
 import { KEY_INDEX_NAME } from './tableStore.js';
 
 /** Rows per chunk (measured flat between 2k and 32k). */

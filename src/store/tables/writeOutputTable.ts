@@ -2,10 +2,10 @@
 // and read whole, values exact), columnar partitions above (columnarTable.ts: typed columns, read a
 // partition at a time, so the tracking endpoint shows the first 100 rows of a table of millions
 // without reading it all). Tables of millions used to be SQLite files of JSON values; those still read.
-// A columnar output (components/columns.ts) is written from its columns by the same rule, without
+// A columnar output (tableData/columns.ts) is written from its columns by the same rule, without
 // building a row object: the files are the ones its rows would have made.
-import type { InstanceColumns } from '../../components/columns.js';
-import { rowCountOf, takeRows } from '../../components/columns.js';
+import type { InstanceColumns } from '../../tableData/columns.js';
+import { rowCountOf, takeRows } from '../../tableData/columns.js';
 import { unreadKeysSource } from './storedColumns.js';
 import { COLUMNAR_SUFFIX, writeColumnarColumns, writeColumnarTable } from './columnarTable.js';
 import { compareUtf8, inKeyOrder, writePackedColumns, writePackedTable, type Row } from './packedTable.js';

@@ -4,12 +4,13 @@
 // its reading of lines given as UTF-8 bytes (an upload from storage) against both.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { untouchedColumns } from '../../../src/components/columns.js';
-import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
+import { untouchedColumns } from '../../../src/tableData/columns.js';
+import type { ComponentOutput } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
 import { lastScanStop, plainDecimal, readDecimalBytes, scanPlainDecimal } from '../../../src/components/dataio/denseColumns.js';
 import { parsePyFloat } from '../../../src/components/dataio/values.js';
-import { rawLinesFromBytes, rawLinesFromStream, rawLinesOf, rawLinesTable, type LineChunk, type LineChunks, type RawLines } from '../../../src/components/rawLines.js';
+import { rawLinesFromBytes, rawLinesFromStream, rawLinesOf, rawLinesTable, type LineChunk, type LineChunks, type RawLines } from '../../../src/tableData/rawLines.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { csvTable, fixtureTable } from './csvTable.js';
 

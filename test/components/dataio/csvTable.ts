@@ -2,7 +2,7 @@
 // key = first column, value = the rest of the line, schema header = the other column names.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataTable } from '../../../src/components/contract.js';
+import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { FIXTURE_DATA } from '../../support/fixtures.js';
 
 export function csvTable(text: string): DataTable<string> {

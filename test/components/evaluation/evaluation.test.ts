@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable } from '../../../src/components/contract.js';
+import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { evaluation, resolveMetrics } from '../../../src/components/evaluation/evaluation.js';
 import { InProcessJob, componentInput, type RecordingTracker } from '../../support/inProcessFederation.js';
 

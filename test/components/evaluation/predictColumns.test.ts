@@ -3,9 +3,9 @@
 // included; what the column path cannot decide goes to the rows path (same errors as before).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable } from '../../../src/components/contract.js';
+import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { evaluation } from '../../../src/components/evaluation/evaluation.js';
-import { predictRowsOf, predictTable, type PredictColumns } from '../../../src/components/predictColumns.js';
+import { predictRowsOf, predictTable, type PredictColumns } from '../../../src/tableData/predictColumns.js';
 import { componentInput, InProcessJob } from '../../support/inProcessFederation.js';
 
 const t = suite('Evaluation on predict columns');

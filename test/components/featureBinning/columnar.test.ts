@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows, untouchedColumns } from '../../../src/components/columns.js';
-import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
+import { columnarTable, columnsFromRows, untouchedColumns } from '../../../src/tableData/columns.js';
+import type { ComponentOutput } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroFeatureBinning } from '../../../src/components/featureBinning/featureBinning.js';
 import { breast } from '../../support/breastHetero.js';
 import { runBinning } from '../../support/binningRun.js';

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroFeatureBinning } from '../../../src/components/featureBinning/featureBinning.js';
 import { optimalFromBuckets } from '../../../src/components/featureBinning/optimal.js';
 import { readParams } from '../../../src/components/featureBinning/params.js';

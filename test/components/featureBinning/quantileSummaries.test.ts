@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { QuantileSummaries } from '../../../src/components/featureBinning/quantileSummaries.js';
 import { binIndex, quantileSplitPoints } from '../../../src/components/featureBinning/splitPoints.js';
-import { columnsFromRows } from '../../../src/components/columns.js';
+import { columnsFromRows } from '../../../src/tableData/columns.js';
 import { fixtureTable } from '../dataio/csvTable.js';
 
 /** The feature columns of instances (split points read columns). */

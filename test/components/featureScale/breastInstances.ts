@@ -1,6 +1,6 @@
 // The FeatureScale tests' tables: breast (guest side) as DataIO's instances — y, then the
 // features — and a small table with NaN cells and signed zeros.
-import type { DataTable, Instance } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { fixtureTable } from '../dataio/csvTable.js';
 
 export function breastInstances(): DataTable<Instance> {

@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from '../../../src/components/columns.js';
-import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
+import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from '../../../src/tableData/columns.js';
+import type { ComponentOutput } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { featureScale } from '../../../src/components/featureScale/featureScale.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { breastInstances, withNaN } from './breastInstances.js';

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
+import type { ComponentOutput } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { featureScale } from '../../../src/components/featureScale/featureScale.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 

@@ -6,7 +6,8 @@
 // column_upper]; standard_scale subtracts the mean and divides by the (population) std. Results are
 // rounded to 6 places like FATE. The fitted statistics go to ScaleMeta/ScaleParam; with `input.model`
 // the stored statistics transform the data instead.
-import type { Component, ComponentInput, DataTable, Instance, ModelBuffers } from '../../../src/components/contract.js';
+import type { Component, ComponentInput, ModelBuffers } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 
 const FLOAT_ZERO = 1e-8;
 

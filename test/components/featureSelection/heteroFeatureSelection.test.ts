@@ -3,7 +3,8 @@
 // of a stored selection on new data.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroFeatureSelection } from '../../../src/components/featureSelection/featureSelection.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { recording, type Sent } from '../../support/breastHetero.js';

@@ -2,7 +2,8 @@
 // by hand from FATE's rules (support.ts lists the columns' statistics).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
+import type { ComponentOutput } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroFeatureSelection } from '../../../src/components/featureSelection/featureSelection.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 import { GUEST_DATA, HOST_DATA, rejects, table } from './support.js';

@@ -1,5 +1,6 @@
 // Small hand-checkable tables and hand-built binning models for the selection tests.
-import type { DataTable, Instance, ModelBuffers } from '../../../src/components/contract.js';
+import type { ModelBuffers } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 
 export function table(columns: Record<string, number[]>, label = true): DataTable<Instance> {
   const header = Object.keys(columns);

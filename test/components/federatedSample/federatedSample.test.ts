@@ -3,7 +3,8 @@
 // guest sends the chosen ids and nothing else; the host keeps the same ids), FATE's messages.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentContext, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentContext, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { federatedSample, sampleSettings } from '../../../src/components/federatedSample/federatedSample.js';
 import { chooseIds, resample, rng, sampledTable } from '../../../src/components/federatedSample/sampling.js';
 import { InProcessJob, componentInput, type RecordingTracker } from '../../support/inProcessFederation.js';

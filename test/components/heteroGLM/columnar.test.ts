@@ -5,7 +5,8 @@
 // Poisson's exposure column, two hosts and a host whose rows are in another order.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Component, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { Component, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroLinR, heteroPoisson } from '../../../src/components/heteroGLM/heteroGLM.js';
 import { componentInput, InProcessJob } from '../../support/inProcessFederation.js';
 import { ARBITER, bytes, dvisits, GLM_SCENARIOS, type GlmRun, GUEST, hostRef, LINR, messages, modelsOf, motor, POISSON, reversed, runGlm, type Tables } from '../../support/glmScenarios.js';

@@ -4,7 +4,8 @@
 // names; the host receives only ciphertexts where a label or residual could leak.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Component, ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { Component, ComponentOutput, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroLinR, heteroPoisson } from '../../../src/components/heteroGLM/heteroGLM.js';
 import { recording, type Sent } from '../../support/breastHetero.js';
 import { heteroTables } from '../../support/linearTables.js';

@@ -3,9 +3,9 @@
 // objects of a columnar input.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsOf, untouchedColumns } from '../../../src/components/columns.js';
-import type { DataTable, Instance } from '../../../src/components/contract.js';
-import { predictColumnsOf } from '../../../src/components/predictColumns.js';
+import { columnarTable, columnsOf, untouchedColumns } from '../../../src/tableData/columns.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
+import { predictColumnsOf } from '../../../src/tableData/predictColumns.js';
 import { LR_SCENARIOS, lrRunText, runLRScenario } from '../../support/lrScenarios.js';
 
 const t = suite('HeteroLR on columns');

@@ -1,10 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
-import { FEATURE_BITS, PaillierCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../../../src/components/heteroLR/cipher.js';
-import { readParams } from '../../../src/components/heteroLR/params.js';
+import { FEATURE_BITS, PaillierCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../../../src/components/linearModel/cipher.js';
+import { readParams } from '../../../src/components/linearModel/params.js';
 import { generatePaillierKeyPair } from '../../../src/components/crypto/paillier.js';
 import { modInv } from '../../../src/components/crypto/bigint.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';

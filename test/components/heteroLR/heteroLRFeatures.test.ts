@@ -3,7 +3,8 @@
 // the Paillier one, tested in heteroLR.test.ts; here what is asserted is what FATE layers around it).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
 import { PerformanceRecorder } from '../../../src/components/validation/performanceRecorder.js';

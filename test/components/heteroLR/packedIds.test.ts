@@ -3,8 +3,9 @@
 // models, outputs and every payload each party receives (unpacked) are those of the plain run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable } from '../../../src/components/columns.js';
-import type { ComponentContext, DataTable, Federation, Instance, PartyRef } from '../../../src/components/contract.js';
+import { columnarTable } from '../../../src/tableData/columns.js';
+import type { ComponentContext, Federation, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
 import { packPayload, unpackPayload } from '../../../src/scheduler/packedPayload.js';
 import { componentInput, InProcessJob } from '../../support/inProcessFederation.js';

@@ -3,7 +3,8 @@
 // then the intercept), it learns breast, and the Hessian estimate satisfies the secant condition.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroLR } from '../../../src/components/heteroLR/heteroLR.js';
 import { SqnHessian, sqnUpdatesAt } from '../../../src/components/heteroLR/sqn.js';

@@ -5,7 +5,8 @@
 // curves differed between runs of the same input).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { anonymousOrder, hostOrderKey, keyedWords } from '../../../src/components/heteroSecureBoost/anonymousOrder.js';
 import { binColumns } from '../../../src/components/heteroSecureBoost/binning.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';

@@ -5,12 +5,13 @@
 // whose rows are exactly the predict job's (resultRow) numbers.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnsFromRows } from '../../../src/components/columns.js';
+import { columnsFromRows } from '../../../src/tableData/columns.js';
 import { sealedColumns } from '../../support/sealedColumns.js';
-import type { ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { binColumns, binFeatures } from '../../../src/components/heteroSecureBoost/binning.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
-import { predictColumnsOf } from '../../../src/components/predictColumns.js';
+import { predictColumnsOf } from '../../../src/tableData/predictColumns.js';
 import { encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { heteroTables, type HeteroTables } from '../../support/boostTables.js';
 import { componentInput, InProcessJob, type RecordingTracker } from '../../support/inProcessFederation.js';

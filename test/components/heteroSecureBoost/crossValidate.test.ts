@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { kFold } from '../../../src/components/crossValidation/kFold.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';

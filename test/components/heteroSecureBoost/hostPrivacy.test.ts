@@ -3,7 +3,8 @@
 // hessian in clear, a guest feature value or a score.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { recording, type Sent } from '../../support/breastHetero.js';

@@ -4,7 +4,8 @@
 // objective: lse, lae, huber, fair, log_cosh, tweedie), two hosts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { predictionOf } from '../../../src/components/heteroSecureBoost/predictResult.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, ModelBuffers, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';

@@ -4,7 +4,8 @@
 // huber run logs FATE's regression validation metrics computed on the model's outputs (e^f for tweedie).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { round6 } from '../../../src/components/evaluation/evaluation.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { objectiveOf } from '../../../src/components/heteroSecureBoost/objective.js';

@@ -4,7 +4,8 @@
 // missing values, FATE's sparse reading of them).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { heteroSecureBoost } from '../../../src/components/heteroSecureBoost/heteroSecureBoost.js';
 import { centralBoost } from '../../support/centralBoost.js';

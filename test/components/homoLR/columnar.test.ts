@@ -4,14 +4,15 @@
 // and scores run over the Float64Array columns.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows } from '../../../src/components/columns.js';
+import { columnarTable, columnsFromRows } from '../../../src/tableData/columns.js';
 import { sealedColumns } from '../../support/sealedColumns.js';
-import type { ComponentOutput, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { homoLR } from '../../../src/components/homoLR/homoLR.js';
 import { localLoss, localRows, meanGradient } from '../../../src/components/homoLR/localModel.js';
 import { readHomoParams } from '../../../src/components/homoLR/params.js';
-import { predictColumnsOf } from '../../../src/components/predictColumns.js';
+import { predictColumnsOf } from '../../../src/tableData/predictColumns.js';
 import { encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { fixtureTable } from '../dataio/csvTable.js';
 import { componentInput, InProcessJob, type RecordingTracker } from '../../support/inProcessFederation.js';

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Federation, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, Federation, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { homoLR, homoLRWith } from '../../../src/components/homoLR/homoLR.js';

@@ -4,7 +4,8 @@
 // the arbiter decides, and neither its model nor its labels reach anyone in clear.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable, Federation, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { Federation, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { generatePaillierKeyPair, type PaillierKeyPair } from '../../../src/components/crypto/paillier.js';
 import { kFold, readCvParam } from '../../../src/components/crossValidation/kFold.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';

@@ -3,11 +3,12 @@
 // parties, and what each party receives is recorded and checked.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Federation, Instance, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentOutput, Federation, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { auc } from '../../../src/components/evaluation/binaryMetrics.js';
 import { generatePaillierKeyPair, type PaillierKeyPair } from '../../../src/components/crypto/paillier.js';
-import { initWeights, PartyOptimizer, seededRandom } from '../../../src/components/heteroLR/params.js';
+import { initWeights, PartyOptimizer, seededRandom } from '../../../src/components/linearModel/params.js';
 import {
   applyAffine, blindForRefresh, decayedRate, encryptVector, maskCiphertexts, refresh, ringOf, taylorStep, unblind, WEIGHT_BITS,
 } from '../../../src/components/homoLR/encryptedModel.js';

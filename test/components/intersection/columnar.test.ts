@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from '../../../src/components/columns.js';
-import type { ComponentContext, DataTable, Instance, PartyRef } from '../../../src/components/contract.js';
+import { columnarTable, columnsFromRows, markConsumable, untouchedColumns } from '../../../src/tableData/columns.js';
+import type { ComponentContext, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { intersection } from '../../../src/components/intersection/intersection.js';
-import { joinedIds } from '../../../src/components/packedIds.js';
+import { joinedIds } from '../../../src/tableData/packedIds.js';
 import { packPayload, unpackPayload } from '../../../src/scheduler/packedPayload.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 

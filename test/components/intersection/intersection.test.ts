@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable, PartyRef } from '../../../src/components/contract.js';
+import type { PartyRef } from '../../../src/components/contract.js';
+import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { intersection } from '../../../src/components/intersection/intersection.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentContext, DataTable, PartyRef } from '../../../src/components/contract.js';
+import type { ComponentContext, PartyRef } from '../../../src/components/contract.js';
+import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { intersection } from '../../../src/components/intersection/intersection.js';
 import {
   INTERSECT_GUEST_IDS,

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isSortedList, isSortedStrings, sortedMembership } from '../../../src/components/intersection/sortedMembership.js';
-import { PackedIds } from '../../../src/components/packedIds.js';
+import { PackedIds } from '../../../src/tableData/packedIds.js';
 
 const t = suite('intersection/sortedMembership');
 const packed = (list: string[]) => new PackedIds({ fedflowPackedStrings: list.join('\n'), count: list.length });

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StringSet } from '../../../src/components/intersection/stringSet.js';
-import { PackedIds } from '../../../src/components/packedIds.js';
+import { PackedIds } from '../../../src/tableData/packedIds.js';
 
 const packed = (list: string[]) => new PackedIds({ fedflowPackedStrings: list.join('\n'), count: list.length });
 

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
+import type { ComponentOutput } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { dataIO } from '../../../src/components/dataio/dataIO.js';
 import { evaluation } from '../../../src/components/evaluation/evaluation.js';
 import { localBaseline } from '../../../src/components/localBaseline/localBaseline.js';

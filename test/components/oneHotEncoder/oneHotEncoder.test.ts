@@ -3,7 +3,8 @@
 // the transform from a stored model with a value unseen at fit time.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ComponentOutput, DataTable, Instance } from '../../../src/components/contract.js';
+import type { ComponentOutput } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { oneHotEncoder, transformColumns } from '../../../src/components/oneHotEncoder/oneHotEncoder.js';
 import { decodeBuffer, encodeBuffer } from '../../../src/models/bufferCodec.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';

@@ -2,7 +2,8 @@
 // keep_duplicate ids, empty tables skipped, the schema checks and their messages, the metric.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DataTable, Instance, NamedTable } from '../../../src/components/contract.js';
+import type { NamedTable } from '../../../src/components/contract.js';
+import type { DataTable, Instance } from '../../../src/tableData/dataTable.js';
 import { union } from '../../../src/components/union/union.js';
 import { InProcessJob, componentInput } from '../../support/inProcessFederation.js';
 

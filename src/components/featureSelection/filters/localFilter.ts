@@ -1,6 +1,6 @@
 // What a filter that runs on a party's own data sees: the rows, the header's column statistics
 // (computed once per fit, shared by the filters that need them), and the state it updates.
-import type { Instance } from '../../contract.js';
+import type { Instance } from '../../../tableData/dataTable.js';
 import type { ColumnSummary } from '../columnSummary.js';
 import type { SelectionProperties } from '../selectionState.js';
 

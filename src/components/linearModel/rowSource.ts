@@ -11,7 +11,7 @@
 // the in-memory path.
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
 import { PIECE_ROWS, type SizedRowBuffers } from '../../compute/pieces.js';
-import type { InstanceColumns } from '../columns.js';
+import type { InstanceColumns } from '../../tableData/columns.js';
 import { rangeColumns } from './lrColumns.js';
 
 export interface RowSource {

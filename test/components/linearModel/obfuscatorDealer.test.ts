@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PartyRef } from '../../../src/components/contract.js';
 import { generatePaillierKeyPair } from '../../../src/components/crypto/paillier.js';
-import { ObfuscatorDealer, type DealerPlan } from '../../../src/components/heteroLR/obfuscatorDealer.js';
+import { ObfuscatorDealer, type DealerPlan } from '../../../src/components/linearModel/obfuscatorDealer.js';
 
 const t = suite('HeteroLR/ObfuscatorDealer (512-bit)');
 const { publicKey, privateKey } = generatePaillierKeyPair(512);

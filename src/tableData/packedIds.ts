@@ -4,7 +4,6 @@
 // splitting a million ids into a million strings costs ~0.2–0.5 s and as much again in GC, for
 // strings that are only hashed and compared once. What the parties exchange is the same list either
 // way: the packed form exists only between the threads of one node.
-import type { Federation, PartyRef } from './contract.js';
 
 /** The packed form: the ids joined by '\n' (no id holds one) and how many there are. */
 export interface PackedStrings {
@@ -114,19 +113,18 @@ export class JoinedIds {
     this.joined = joined;
   }
 
-  /** Sends keys[from, to) as `federation.remote` would send that list. */
-  send(federation: Federation, name: string, tag: string, from: number, to: number, targets: readonly PartyRef[]): Promise<void> {
-    const count = to - from;
-    if (!federation.remotePacked || count < PACK_MIN || this.join() === null) {
-      return federation.remote(name, tag, from === 0 && to === this.keys.length ? this.keys : this.keys.slice(from, to), targets);
-    }
+  /**
+   * keys[from, to) in the packed form, or null when the ids cannot be packed (an id holds '\n'):
+   * what a send of that list hands a federation that takes packed lists (components/federatedIds.ts).
+   */
+  packedRange(from: number, to: number): PackedStrings | null {
+    if (this.join() === null) return null;
     let packed = this.joined!;
     if (from !== 0 || to !== this.keys.length) {
       const starts = this.startsOf();
       packed = packed.slice(starts[from]!, starts[to]! - 1);
     }
-    const ids: PackedStrings = { fedflowPackedStrings: packed, count };
-    return federation.remotePacked(name, tag, ids, targets);
+    return { fedflowPackedStrings: packed, count: to - from };
   }
 
   /**
@@ -193,17 +191,3 @@ export function joinedIds(keys: readonly string[]): JoinedIds {
 
 /** Ids as received: a list of strings, or packed. */
 export type IdList = readonly string[] | PackedIds;
-
-/**
- * The payload of (name, tag) from a party, where a packed list of strings stays packed when the
- * federation can hand it over so (a task worker's: `getPacked`); any other payload as `get` gives it.
- */
-export async function getMaybePacked(federation: Federation, name: string, tag: string, from: PartyRef): Promise<unknown> {
-  const payload = federation.getPacked ? await federation.getPacked(name, tag, from) : await federation.get(name, tag, from);
-  if (!isPackedStrings(payload)) return payload;
-  try {
-    return new PackedIds(payload);
-  } catch (error) {
-    throw new Error(`${name} from ${from.role} ${from.partyId}: ${(error as Error).message}`);
-  }
-}

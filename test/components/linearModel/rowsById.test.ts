@@ -2,8 +2,8 @@
 // the same feature columns as the same ids as strings, as a run of the table or gathered.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RowsById } from '../../../src/components/heteroLR/lrColumns.js';
-import { PackedIds } from '../../../src/components/packedIds.js';
+import { RowsById } from '../../../src/components/linearModel/lrColumns.js';
+import { PackedIds } from '../../../src/tableData/packedIds.js';
 
 const n = 1_000;
 const keys = Array.from({ length: n }, (_, i) => `id${String(i).padStart(4, '0')}`);

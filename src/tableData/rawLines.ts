@@ -5,7 +5,7 @@
 // The lines may come as UTF-8 bytes instead of strings (`LineBytes`): one buffer and each line's
 // byte range, read from storage without a JS string per line. A reader that can parse bytes (DataIO's
 // dense reader) uses them; `lines` is then decoded on first use, line by line, for any other reader.
-import type { DataTable, Schema } from './contract.js';
+import type { DataTable, Schema } from './dataTable.js';
 
 /** Lines as UTF-8 bytes: line r (in key order) is `bytes.subarray(start[r], end[r])`. */
 export interface LineBytes {

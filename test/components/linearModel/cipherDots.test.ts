@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generatePaillierKeyPair } from '../../../src/components/crypto/paillier.js';
-import { FEATURE_BITS, PaillierCipher, RESIDUAL_BITS } from '../../../src/components/heteroLR/cipher.js';
+import { FEATURE_BITS, PaillierCipher, RESIDUAL_BITS } from '../../../src/components/linearModel/cipher.js';
 
 const t = suite('heteroLR/cipher dots: subset tables (short vectors) and Pippenger (long vectors) agree with plaintext');
 const { publicKey, privateKey } = generatePaillierKeyPair(512);

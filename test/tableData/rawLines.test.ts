@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rawLinesFromBytes, rawLinesOf, rawLinesTable } from '../../src/components/rawLines.js';
+import { rawLinesFromBytes, rawLinesOf, rawLinesTable } from '../../src/tableData/rawLines.js';
 
 const schema = { header: ['x0', 'x1'], sid_name: 'id' };
 

@@ -7,7 +7,7 @@ import { randomBits } from '../crypto/bigint.js';
 import { type ObfuscationMode, PaillierEncryptor, PaillierPrivateKey, PaillierPublicKey } from '../crypto/paillier.js';
 import { maxBitLength, pippengerCost, pippengerWindow } from '../crypto/pippenger.js';
 import { BitSlicedColumns, DEFAULT_GROUP_BITS, SubsetProductTables } from '../crypto/subsetProducts.js';
-import { packedDoubles } from './lrColumns.js';
+import { packedDoubles } from '../../tableData/packedDoubles.js';
 
 /** A ciphertext as it crosses the federation: bigint (Paillier) or number (plaintext mode). */
 export type Ct = bigint | number;

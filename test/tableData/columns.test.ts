@@ -2,7 +2,7 @@
 // not follow a derived table, and rows convert to columns only when they are instances alike.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnarTable, columnsFromRows, columnsOf, compactRows, consumableColumns, instanceRows, markConsumable, takeRows, untouchedColumns } from '../../src/components/columns.js';
+import { columnarTable, columnsFromRows, columnsOf, compactRows, consumableColumns, instanceRows, markConsumable, takeRows, untouchedColumns } from '../../src/tableData/columns.js';
 
 const t = suite('columnar instance tables');
 const schema = { header: ['x0', 'x1'], sid_name: 'id', label_name: 'y' };

@@ -7,7 +7,7 @@
 // component that does not know columns works unchanged (and pays for the rows only then). The
 // columns are a non-enumerable property, so `{...table, rows: other}` (a component deriving a new
 // table) does not carry columns that no longer describe its rows.
-import type { DataTable, Instance, Schema } from './contract.js';
+import type { DataTable, Instance, Schema } from './dataTable.js';
 import type { PackedStrings } from './packedIds.js';
 
 export interface InstanceColumns {

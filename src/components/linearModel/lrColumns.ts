@@ -6,9 +6,9 @@
 // Every sum is taken in the order the row code took it (per row: 0, then w_0·x_0, w_1·x_1, … in
 // feature order), so scores, gradients and models are the same numbers to the last bit.
 import { partitionedTableOf } from '../../compute/compute.js';
-import { columnsOf, type InstanceColumns } from '../columns.js';
-import type { DataTable, Instance } from '../contract.js';
-import { type IdList, PackedIds } from '../packedIds.js';
+import { columnsOf, type InstanceColumns } from '../../tableData/columns.js';
+import type { DataTable, Instance } from '../../tableData/dataTable.js';
+import { type IdList, PackedIds } from '../../tableData/packedIds.js';
 import { rowSourceOf, type RowSource } from './rowSource.js';
 
 /** The table's columns, checked against its header. */
@@ -195,6 +195,3 @@ export class RowsById {
     return -1;
   }
 }
-
-// Moved beside the federation's packed payloads (the scheduler unpacks doubles into one): same function.
-export { packedDoubles } from '../packedDoubles.js';

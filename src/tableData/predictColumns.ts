@@ -4,7 +4,7 @@
 // keys, three Float64Array columns and the type; predict_detail is derived from the score (binary)
 // or kept as one probability column per class (one-vs-rest). The same pattern as columns.ts: the
 // columns are a non-enumerable property, `rows` are built on first use, for code that wants rows.
-import type { DataTable, Schema } from './contract.js';
+import type { DataTable, Schema } from './dataTable.js';
 
 export interface PredictColumns {
   readonly keys: readonly string[];
@@ -21,6 +21,14 @@ export interface PredictColumns {
    * columns read from a stored table, whose readers got exactly that when predictions were JSON.
    */
   readonly asJson?: boolean;
+}
+
+/** FATE's columns of a predict table, after the id. */
+export const PREDICT_HEADER: readonly string[] = ['label', 'predict_result', 'predict_score', 'predict_detail', 'type'];
+
+/** The schema of a predict table whose ids are in column `sidName`. */
+export function predictSchema(sidName: string): Schema {
+  return { header: [...PREDICT_HEADER], sid_name: sidName };
 }
 
 const PREDICT_COLUMNS = 'predictColumns';

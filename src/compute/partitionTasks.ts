@@ -55,15 +55,22 @@ export async function mapPartitionTasks<R>(tasks: PartitionTasks): Promise<R[]> 
       return;
     }
     const p = next++;
-    const input = tasks.input?.(p);
+    let input: ReturnType<NonNullable<PartitionTasks['input']>> | undefined;
+    try {
+      input = tasks.input?.(p);
+    } catch (error) {
+      stopAll(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     worker.postMessage({ type: 'run', partition: p, input: input?.value } satisfies PartitionTaskOrder, [...(input?.transfer ?? [])]);
   };
   try {
     const setup: PartitionTaskSetup = { module: tasks.kernel.module, name: tasks.kernel.name, shared: tasks.shared };
+    // Every worker started before the first partition is dealt: their start (a thread, the kernel's
+    // imports) overlaps whatever the first `input` does in this thread.
+    for (let w = 0; w < Math.min(threads, partitions); w++) workers.push(new Worker(ENTRY, { workerData: setup }));
     await Promise.all(
-      Array.from({ length: Math.min(threads, partitions) }, () => new Promise<void>((resolve) => {
-        const worker = new Worker(ENTRY, { workerData: setup });
-        workers.push(worker);
+      workers.map((worker) => new Promise<void>((resolve) => {
         worker.on('message', (m: PartitionTaskMessage) => {
           if (m.type === 'result') {
             results[m.partition] = m.result as R;

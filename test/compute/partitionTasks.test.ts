@@ -35,6 +35,16 @@ t('a kernel that throws fails the map; a missing kernel too', async () => {
   assert.match(message, /has no kernel none/);
 });
 
+t('an input that throws fails the map (its workers stopped)', async () => {
+  let message = '';
+  const input = (p: number) => {
+    if (p === 2) throw new Error('no input for 2');
+    return { value: new Float64Array(1) };
+  };
+  await mapPartitionTasks({ kernel: { module, name: 'scaled' }, partitions: 5, shared: { offset: 0 }, threads: 2, input }).catch((e: Error) => (message = e.message));
+  assert.is(message, 'no input for 2');
+});
+
 t('an aborted map stops its workers', async () => {
   const abort = new AbortController();
   abort.abort(new Error('stopped'));

@@ -24,7 +24,10 @@ import { readSparse } from './sparseReader.js';
 import { streamedFills } from './streamedFill.js';
 import { readTag } from './tagReader.js';
 import { mapPartitionTasks } from '../../compute/partitionTasks.js';
-import { DATAIO_PARTITION_KERNEL, type DataIOPartitionInput, type DataIOPartitionJob, type DataIOPartitionResult } from './partitionKernel.js';
+import type { DataIOPartitionInput, DataIOPartitionJob, DataIOPartitionResult } from './partitionKernel.js';
+
+/** The partition workers' kernel (partitionKernel.ts), by name: only they import it (it loads Arrow at once). */
+const PARTITION_KERNEL = { module: new URL('./partitionKernel.js', import.meta.url).href, name: 'writeDataIOPartition' };
 
 export { DEFAULT_MISSING_VALUES } from './fill.js';
 
@@ -329,16 +332,17 @@ function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: Loa
       ? {
         writeFiles: async (fileOf: (p: number) => string, keys: (from: number, to: number) => KeyBytes): Promise<void> => {
           const cut = bounds;
-          const lineRanges = (ranges ??= sliceRanges(cut));
           const job: DataIOPartitionJob = {
             layout, delimitor: s.delimitor, dataType: s.dataType, labelType: s.labelType, outputFormat: s.outputFormat,
             nanTokens: nanTokensOf(s, fills.reps.missing), fills: fills.reps,
           };
           let results: DataIOPartitionResult[];
+          // The lines sorted aside on the first partition's deal, while the workers start.
+          const lineRanges = (): LineRanges => (ranges ??= sliceRanges(cut));
           try {
             results = await writeOnWorkers(lineRanges, cut, job, workers, fileOf, keys, signal);
           } catch (error) {
-            lineRanges.close();
+            ranges?.close();
             throw error;
           }
           // The first partition (in key order) a line of which the byte reader could not read: read
@@ -347,7 +351,7 @@ function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: Loa
           try {
             if (bad >= 0) values.rows(cut[bad]!, cut[bad + 1]!);
           } finally {
-            lineRanges.close();
+            lineRanges().close();
           }
         },
       }
@@ -361,21 +365,21 @@ function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: Loa
 
 /**
  * The cut's partitions made and written on `workers` worker threads by the computing API's map
- * (compute/partitionTasks.ts, partitionKernel.ts): each worker reads its partition's lines from the
- * ranges' scratch file itself, parses them and writes the partition's file; the task's thread only
+ * (compute/partitionTasks.ts, partitionKernel.ts): `ranges` (the lines sorted aside) made on the
+ * first partition's deal; each worker reads its partition's lines from the ranges' scratch file itself, parses them and writes the partition's file; the task's thread only
  * deals the partitions, with their key bytes. Each result says the partition's row count or that a
  * line could not be read as bytes.
  */
 async function writeOnWorkers(
-  ranges: LineRanges, cut: readonly number[], job: DataIOPartitionJob, workers: number,
+  ranges: () => LineRanges, cut: readonly number[], job: DataIOPartitionJob, workers: number,
   fileOf: (p: number) => string, keys: (from: number, to: number) => KeyBytes, signal: AbortSignal,
 ): Promise<DataIOPartitionResult[]> {
-  if (!ranges.place) throw new Error('DataIO: these line ranges cannot be read by another thread');
-  const place = ranges.place.bind(ranges);
   const results = await mapPartitionTasks<DataIOPartitionResult>({
-    kernel: DATAIO_PARTITION_KERNEL, partitions: cut.length - 1, shared: job, threads: workers, signal,
+    kernel: PARTITION_KERNEL, partitions: cut.length - 1, shared: job, threads: workers, signal,
     input: (p) => {
-      const at = place(p);
+      const lines = ranges();
+      if (!lines.place) throw new Error('DataIO: these line ranges cannot be read by another thread');
+      const at = lines.place(p);
       const k = keys(cut[p]!, cut[p + 1]!);
       const value: DataIOPartitionInput = { file: fileOf(p), place: at, keyOffsets: k.offsets, keyBytes: k.bytes };
       return { value, transfer: [...new Set([at.tail.buffer, k.offsets.buffer, k.bytes.buffer])].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer) };

@@ -34,8 +34,9 @@ export interface DataIOPartitionInput {
 
 export type DataIOPartitionResult = { readonly rows: number } | { readonly notColumnar: string };
 
-/** The kernel's name for compute/partitionTasks.ts. */
-export const DATAIO_PARTITION_KERNEL = { module: import.meta.url, name: 'writeDataIOPartition' } as const;
+// Imported only by a partition worker (dataIO.ts names this module by its URL): Arrow is loaded
+// now, while the task's thread still sorts the lines aside, not at the first partition's write.
+arrow();
 
 /** This worker's reader and buffers (made on its first partition, reused for the next ones). */
 let reader: ReturnType<typeof denseRangeReader> | undefined;

@@ -366,9 +366,10 @@ function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: Loa
 /**
  * The cut's partitions made and written on `workers` worker threads by the computing API's map
  * (compute/partitionTasks.ts, partitionKernel.ts): `ranges` (the lines sorted aside) made on the
- * first partition's deal; each worker reads its partition's lines from the ranges' scratch file itself, parses them and writes the partition's file; the task's thread only
- * deals the partitions, with their key bytes. Each result says the partition's row count or that a
- * line could not be read as bytes.
+ * first partition's deal; each worker reads its partition's lines from the ranges' scratch file
+ * itself, parses them and writes the partition's file; the task's thread only deals the
+ * partitions, with their key bytes. Each result says the partition's row count or that a line
+ * could not be read as bytes.
  */
 async function writeOnWorkers(
   ranges: () => LineRanges, cut: readonly number[], job: DataIOPartitionJob, workers: number,

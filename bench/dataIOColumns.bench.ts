@@ -12,6 +12,9 @@
 //   write  the output table (rows: Arrow partitions from row objects; columns: from the columns),
 // each path in a child process of its own (BENCH_KEEP=1 keeps the temporary directory), printing the CPU time (user + system) and wall time of
 // each step and the child's peak RSS (VmHWM). CPU time is the steadier figure on a shared machine.
+// parallel: the partitions' way with BENCH_DATAIO_WORKERS (default 2) partition workers, as a task of a node whose
+// rule gives it that many (stop 20: each worker parses its partitions' lines and writes their files;
+// the CPU figures are the process's, every thread's).
 // BENCH_DATAIO_FILL=min|max|mean|designated gives DataIO a missing fill (the data has no missing cell: what
 // is measured is the fit; stop 19: `partitions` fits it by a first pass over the ranges, main read the upload whole).
 import { execFileSync } from 'node:child_process';
@@ -45,11 +48,12 @@ function timed<T>(run: () => T): [T, Step] {
   return [out, { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 }];
 }
 
-type Mode = 'rows' | 'strings' | 'bytes' | 'chunks' | 'partitions';
-const MODES: readonly Mode[] = ['rows', 'strings', 'bytes', 'chunks', 'partitions'];
+type Mode = 'rows' | 'strings' | 'bytes' | 'chunks' | 'partitions' | 'parallel';
+const MODES: readonly Mode[] = ['rows', 'strings', 'bytes', 'chunks', 'partitions', 'parallel'];
+const WORKERS = Number(process.env.BENCH_DATAIO_WORKERS ?? 2);
 const LABEL: Record<Mode, string> = {
   rows: 'row path (before)          ', strings: 'columnar, lines as strings', bytes: 'columnar, lines as bytes  ', chunks: 'columnar, bytes in chunks ',
-  partitions: 'a partition at a time     ',
+  partitions: 'a partition at a time     ', parallel: `partitions on ${WORKERS} workers    `,
 };
 /** BENCH_DATAIO_MODES=chunks,partitions runs only those paths (the row path takes minutes at 3M rows). */
 const RUN: readonly Mode[] = process.env.BENCH_DATAIO_MODES ? (process.env.BENCH_DATAIO_MODES.split(',') as Mode[]) : MODES;
@@ -76,7 +80,7 @@ async function child(dir: string, mode: Mode): Promise<Result> {
         db.close();
       }
     }
-    if (mode === 'chunks' || mode === 'partitions') {
+    if (mode === 'chunks' || mode === 'partitions' || mode === 'parallel') {
       // As the runtime loads a big upload (taskTables.ts): keys now, line bytes a chunk at a time.
       const raw = store.readKeysAndLineChunks('upload');
       if (!raw.chunks) throw new Error('no chunks');
@@ -90,17 +94,24 @@ async function child(dir: string, mode: Mode): Promise<Result> {
   });
   // partitions: the chunks' load, DataIO's output made a partition at a time whatever the size (stop 17).
   // The others the whole-table paths whatever the size.
-  const component = dataIOComponent({ columnar: mode !== 'rows', partitionedMinRows: mode === 'partitions' ? 1 : Infinity });
-  const ctx = { signal: new AbortController().signal, tracker: { logMetricData() {}, setMetricMeta() {}, setProgress() {} }, federation: { remote: async () => {}, get: async () => undefined } };
+  const component = dataIOComponent({ columnar: mode !== 'rows', partitionedMinRows: mode === 'partitions' || mode === 'parallel' ? 1 : Infinity });
+  const ctx = {
+    signal: new AbortController().signal, tracker: { logMetricData() {}, setMetricMeta() {}, setProgress() {} }, federation: { remote: async () => {}, get: async () => undefined },
+    ...(mode === 'parallel' ? { partitionWorkers: WORKERS } : {}),
+  };
   const input = { jobId: 'j', taskId: 't', componentName: 'dataio_0', module: 'DataIO', role: 'host', partyId: '10000', roles: {}, params: { with_label: false, output_format: 'dense', ...(FILL ? { missing_fill: true, missing_fill_method: FILL } : {}) }, data: { data: table } };
   const cpu = process.cpuUsage();
   const wall = performance.now();
   const output = await component(input as never, ctx as never);
   const used = process.cpuUsage(cpu);
   const parse = { cpu: (used.user + used.system) / 1e6, wall: (performance.now() - wall) / 1000 };
-  const [rows, write] = timed(() => writeTaskOutput(store, `out_${mode}_${process.pid}`, output.data!, new RecentOutputs()));
+  const writeCpu = process.cpuUsage();
+  const writeWall = performance.now();
+  const rows = await writeTaskOutput(store, `out_${mode}_${process.pid}`, output.data!, new RecentOutputs());
+  const writeUsed = process.cpuUsage(writeCpu);
+  const write = { cpu: (writeUsed.user + writeUsed.system) / 1e6, wall: (performance.now() - writeWall) / 1000 };
   const peakMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-  return { load, parse, write, peakMb, rows, ...(mode === 'bytes' || mode === 'chunks' || mode === 'partitions' ? { decoded } : {}) };
+  return { load, parse, write, peakMb, rows, ...(mode === 'bytes' || mode === 'chunks' || mode === 'partitions' || mode === 'parallel' ? { decoded } : {}) };
 }
 
 /** The bench:scale host table (ids n/10.. shuffled, values on a 1/1000 grid), as an upload. */
@@ -151,6 +162,7 @@ async function main(): Promise<void> {
     compare('bytes', 'strings');
     compare('chunks', 'bytes');
     compare('partitions', 'chunks');
+    compare('parallel', 'partitions');
     console.log(`  load average now ${loadavg()[0]!.toFixed(1)}`);
   } finally {
     if (process.env.BENCH_KEEP === '1') console.log(`  kept ${work}`);

@@ -50,6 +50,12 @@ export interface NodeConfig {
   /** HTTPS for /v1: PEM certificate and private key (both or neither). */
   readonly httpTlsCert?: string;
   readonly httpTlsKey?: string;
+  /**
+   * Worker threads a task may run its output partitions on (DataIO over a big upload, issue 17);
+   * absent: the rule of scheduler/partitionWorkers.ts, the cores over the component's parties on
+   * this node (1 in a standalone job of two parties on two cores). 1: the task's own thread.
+   */
+  readonly partitionWorkers?: number;
   /** Party permissions checked on other parties' job commands (default: on in cluster mode, off standalone). */
   readonly permission: boolean;
   /** Serve the queries of an existing data dir and refuse every write (a replayed log, an audit copy). */
@@ -169,6 +175,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
   if (env.FEDFLOW_PERMISSION) out.permission = env.FEDFLOW_PERMISSION as 'on' | 'off';
   if (env.FEDFLOW_JSON_BODY_LIMIT) out.jsonBodyLimit = Number(env.FEDFLOW_JSON_BODY_LIMIT);
   if (env.FEDFLOW_UPLOAD_LIMIT) out.uploadLimit = Number(env.FEDFLOW_UPLOAD_LIMIT);
+  if (env.FEDFLOW_PARTITION_WORKERS) out.partitionWorkers = Number(env.FEDFLOW_PARTITION_WORKERS);
   if (env.FEDFLOW_SERVINGS) out.servings = parseServings(env.FEDFLOW_SERVINGS, 'FEDFLOW_SERVINGS');
   const limits: Partial<Record<keyof Limits, number>> = {};
   for (const key of LIMIT_KEYS) {
@@ -207,6 +214,10 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     if (!Number.isSafeInteger(n) || n < 1) throw new Error(`config ${key} must be a positive number of bytes, got ${merged[key]}`);
     return n;
   };
+  const partitionWorkers = merged.partitionWorkers === undefined ? undefined : Number(merged.partitionWorkers);
+  if (partitionWorkers !== undefined && !(Number.isInteger(partitionWorkers) && partitionWorkers >= 1)) {
+    throw new Error(`config partitionWorkers must be a positive integer, got ${merged.partitionWorkers}`);
+  }
   const grpcPort = Number(merged.grpcPort);
   if (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535) throw new Error(`config grpcPort must be 0..65535, got ${merged.grpcPort}`);
   const file = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(cwd, p));
@@ -239,6 +250,7 @@ export function buildConfig(...layers: ConfigInput[]): NodeConfig {
     ...(merged.httpTlsCert !== undefined ? { httpTlsCert: file(merged.httpTlsCert), httpTlsKey: file(merged.httpTlsKey) } : {}),
     permission: permission === true || permission === 'on',
     readOnly: merged.readOnly === true,
+    ...(partitionWorkers !== undefined ? { partitionWorkers } : {}),
     limits,
   });
 }

@@ -127,7 +127,9 @@ export async function startNode(config: NodeConfig, log: Logger = pino({ level: 
   const models = new PipelineModels({ store, views: viewsDb, blobs: modelBlobs, clock: systemClock, waitForViews });
   const localTasks = { store, tables, clock: systemClock, log: log.child({ part: 'local-jobs' }) };
   const taskHooks = { Upload: uploadHook(localTasks), Download: downloadHook({ ...localTasks, views: viewsDb }) };
-  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews, models, taskHooks, logsDir: join(config.dataDir, 'logs') });
+  const actors = new PartyActors({ store, views: viewsDb, tables, pool, mailbox, clock: systemClock, log: log.child({ part: 'party' }), runIp, waitForViews, models, taskHooks, logsDir: join(config.dataDir, 'logs'),
+    partitionWorkers: { ...(config.partitionWorkers !== undefined ? { configured: config.partitionWorkers } : {}), ...(config.workMode === 1 && config.partyId !== undefined ? { localPartyId: config.partyId } : {}) },
+  });
   // At the end of a training job every party saves its model: this node's rows here, the other
   // parties' nodes on the initiator's request (cluster mode).
   const saveModels = async (plan: JobPlan, rows: JobRow[]): Promise<void> => {

@@ -142,6 +142,8 @@ export interface CliOptions {
   permission?: string;
   /** node --read-only: serve an existing data dir's queries, refuse every write. */
   readOnly?: boolean;
+  /** node --partition-workers <n>: worker threads a task may write its output partitions on. */
+  partitionWorkers?: number;
   /** node --<limit> <n> (e.g. --grpc-max-calls-per-peer 64): the limits of config.ts, by flag name. */
   limits?: Partial<Record<keyof Limits, number>>;
   /** grant/delete/query-privilege: FATE 1.4's fields. */
@@ -249,6 +251,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'httpTlsKey', long: ['http-tls-key'], arg: '<key.pem>', commands: ['node'] },
   { key: 'permission', long: ['permission'], arg: '<on|off>', commands: ['node'], parse: oneOf(['on', 'off']) },
   { key: 'readOnly', long: ['read-only'], commands: ['node'] },
+  { key: 'partitionWorkers', long: ['partition-workers'], arg: '<n>', commands: ['node'], parse: int(1, 1024) },
   ...LIMIT_KEYS.map((limit): OptionSpec => ({ key: 'limits', limit, long: [limitFlagName(limit)], arg: '<n>', commands: ['node'], parse: int(0, Number.MAX_SAFE_INTEGER) })),
   { key: 'certDir', long: ['dir'], arg: '<dir>', commands: ['certs init'] },
   { key: 'parties', long: ['party'], arg: '<party_id>', repeat: true, commands: ['certs init'] },

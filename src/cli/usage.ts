@@ -90,6 +90,10 @@ Security (node only):
   --http-tls-cert, --http-tls-key <file>  HTTPS for /v1 (the key file must be mode 0600)
   --permission <on|off>      check other parties' privileges on their job commands
                              (env FEDFLOW_PERMISSION; default on in cluster mode, off standalone)
+Tasks (node only):
+  --partition-workers <n>    worker threads a task may make and write its output partitions on
+                             (DataIO over a big upload; env FEDFLOW_PARTITION_WORKERS; default:
+                             the cores over the component's parties on this node, at least 1)
 Audit (node only):
   --read-only                serve the queries of an existing data dir (a replayed export) and
                              refuse every write; no scheduler, workers or federation start, the

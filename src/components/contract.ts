@@ -117,6 +117,12 @@ export interface ComponentContext {
   readonly federation: Federation;
   /** Aborted when the task is stopped: long loops must check it (signal.throwIfAborted()). */
   readonly signal: AbortSignal;
+  /**
+   * Worker threads this task may run its partitions on (compute/partitionTasks.ts): the node's
+   * rule (scheduler/partitionWorkers.ts: the cores over this component's parties on the node, or
+   * the configured count). Absent or 1: the task's own thread only.
+   */
+  readonly partitionWorkers?: number;
 }
 
 export type Component = (input: ComponentInput, context: ComponentContext) => Promise<ComponentOutput>;

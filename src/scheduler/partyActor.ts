@@ -31,6 +31,7 @@ import { engineNote } from '../domain/dsl/engineNote.js';
 import type { PipelineModels } from '../models/pipelineModels.js';
 import { TaskLog, taskLogDir } from './taskLog.js';
 import { currentScope, runInScope, type AuditScope } from '../store/audit/auditScope.js';
+import { partitionWorkersFor, type PartitionWorkerRule } from './partitionWorkers.js';
 
 export interface PartyActorDeps {
   readonly store: EventStore;
@@ -49,6 +50,8 @@ export interface PartyActorDeps {
   readonly taskHooks?: TaskHooks;
   /** Where every task writes its log file (<data-dir>/logs); no task logs when absent. */
   readonly logsDir?: string;
+  /** How many partition workers a task gets (partitionWorkers.ts: the configured count, the node's party in cluster mode). */
+  readonly partitionWorkers?: PartitionWorkerRule;
 }
 
 /** The reason of a task its own party stopped (a stop of the job, asked here or passed on to here). */
@@ -294,6 +297,7 @@ export class PartyActors {
       tablesDir: this.deps.tables.dir, jobId: plan.jobId, taskId, componentName: component.name, module: component.module,
       role: ref.role, partyId: ref.partyId, roles, params: { ...party.parameters, ...(upstream ? { _upstream: upstream } : {}) },
       inputs, ...(inputList ? { inputList } : {}), ...(model ? { model } : {}), ...(isometricModel ? { isometricModel } : {}), outputLocation: this.deps.tables.newLocation(),
+      partitionWorkers: partitionWorkersFor(component.parties, this.deps.partitionWorkers),
     };
   }
 

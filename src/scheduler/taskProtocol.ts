@@ -28,6 +28,8 @@ export interface TaskRequest {
   readonly outputLocation: string;
   /** Streaming components (Upload, Download): their table files; `inputs` are then not loaded. */
   readonly tableFiles?: TableFiles;
+  /** Worker threads the task may run its partitions on (partitionWorkers.ts; ComponentContext.partitionWorkers). */
+  readonly partitionWorkers?: number;
 }
 
 export interface TaskOutput {

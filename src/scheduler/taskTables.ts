@@ -9,7 +9,7 @@ import { rawLinesTable } from '../tableData/rawLines.js';
 import { readColumnarColumns, readColumnarMeta, restoreNaN } from '../store/tables/columnarTable.js';
 import { storedColumns } from '../store/tables/storedColumns.js';
 import type { TableStore } from '../store/tables/tableStore.js';
-import { writeOutputColumns, writeOutputTable } from '../store/tables/writeOutputTable.js';
+import { writeOutputColumnsOnWorkers, writeOutputTable } from '../store/tables/writeOutputTable.js';
 import { readPredictTable, writeLargePredictTable } from '../store/tables/predictTableFile.js';
 import type { RecentOutputs } from './recentOutputs.js';
 import type { TableInput } from './taskProtocol.js';
@@ -55,13 +55,14 @@ export function loadTaskInput(tables: TableStore, input: TableInput, recent: Rec
  * Writes a task's output table (from its columns when it is an untouched columnar table) and keeps
  * what reads back, in that order, for the next task in this worker. Returns the row count.
  */
-export function writeTaskOutput(tables: TableStore, location: string, table: DataTable, recent: RecentOutputs): number {
+export async function writeTaskOutput(tables: TableStore, location: string, table: DataTable, recent: RecentOutputs): Promise<number> {
   // A large predict table is written from its columns and read back as columns (not kept here).
   const predictions = writeLargePredictTable(tables, location, table);
   if (predictions) return predictions.count;
   const columns = untouchedColumns(table);
   if (columns) {
-    const out = writeOutputColumns(tables, location, columns);
+    // Partitions a component writes on its partition workers (DataIO: ComponentContext.partitionWorkers) are awaited.
+    const out = await writeOutputColumnsOnWorkers(tables, location, columns);
     recent.keepColumns(location, out.columns);
     return out.count;
   }

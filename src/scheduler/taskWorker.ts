@@ -180,7 +180,10 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   // instead of running on or reporting success after it was asked to stop.
   await yieldToMessages();
   state.abort.signal.throwIfAborted();
-  const context: ComponentContext = { tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal };
+  const context: ComponentContext = {
+    tracker: trackerOf(task), federation: federationOf(task, state), signal: state.abort.signal,
+    ...(request.partitionWorkers !== undefined ? { partitionWorkers: request.partitionWorkers } : {}),
+  };
   // need_run false (FATE's ComponentProperties → ModelBase.pass_data): the party's task runs, does
   // nothing and hands its first input table downstream, so a later component still gets its data.
   const output = request.params.need_run === false && !request.tableFiles
@@ -206,7 +209,7 @@ async function runTask(task: number, state: TaskState, request: TaskRequest): Pr
   state.abort.signal.throwIfAborted();
   let written: TaskOutput['data'];
   if (output.data) {
-    const count = writeTaskOutput(tables, request.outputLocation, output.data, recent);
+    const count = await writeTaskOutput(tables, request.outputLocation, output.data, recent);
     if (count >= COLLECT_AFTER_ROWS) state.big = true;
     written = { location: request.outputLocation, count, schema: output.data.schema };
   }

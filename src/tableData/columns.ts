@@ -281,6 +281,19 @@ export interface RowRanges {
   cut(bounds: readonly number[]): void;
   /** Rows [from, to)'s values (one of the cut's ranges): views valid until the next call. */
   rows(from: number, to: number): { features: Float64Array[]; labels?: Float64Array };
+  /**
+   * When the maker can: the cut's ranges made and written on worker threads (issue 17, DataIO with
+   * partition workers), range p as the file `fileOf(p)` with the key column `keys(from, to)` —
+   * the file the writer's own batch of `rows(from, to)` would be, bit for bit (same reader, same
+   * batch, same file writer). Resolves once every file is written. Instead of `rows`, not with it.
+   */
+  writeFiles?(fileOf: (p: number) => string, keys: (from: number, to: number) => KeyBytes): Promise<void>;
+}
+
+/** A key column's UTF-8 bytes and the offsets of its keys (n + 1), as an Arrow Utf8 column holds them. */
+export interface KeyBytes {
+  readonly offsets: Int32Array;
+  readonly bytes: Uint8Array;
 }
 
 const ROW_RANGES = Symbol('rowRanges');

@@ -50,8 +50,24 @@ export interface LineRanges {
    * not the last of range i (DataIO's fit passes before the writer's: dataio/streamedFill.ts).
    */
   lines(i: number, again?: boolean): LineBytes;
+  /**
+   * Where range i's lines are, for a reader on another thread of this process (store/tables/
+   * lineRanges.ts `readLinePlace`: the scratch file's descriptor is the process's): not a read, so
+   * the ranges stay open until `close`, which must wait for that reader.
+   */
+  place?(i: number): LinePlace;
   /** Frees what the ranges hold (a later call of `lines` is an error). */
   close(): void;
+}
+
+/** Range i of LineRanges as another thread reads it: extents of a file open in this process and the tail kept in memory (a copy). */
+export interface LinePlace {
+  readonly fd: number;
+  /** Offset, length, offset, length, … in the file. */
+  readonly spans: readonly number[];
+  readonly tail: Uint8Array;
+  readonly rows: number;
+  readonly range: number;
 }
 
 export interface RawLines {

@@ -106,10 +106,10 @@ t('given small (packed) and non-instance outputs, when loaded, then they are row
 });
 
 for (const [what, n] of [['packed', 50], ['columnar', 100_001]] as const) {
-  t(`given a columnar output (${what}), when written and loaded by the next task, then it is handed over as columns and reads back the same`, () => {
+  t(`given a columnar output (${what}), when written and loaded by the next task, then it is handed over as columns and reads back the same`, async () => {
     const rows = instances(n).reverse();
     const recent = new RecentOutputs();
-    const count = writeTaskOutput(store, 'out', columnarTable(schema, columnsFromRows(rows)!), recent);
+    const count = await writeTaskOutput(store, 'out', columnarTable(schema, columnsFromRows(rows)!), recent);
     assert.is(count, n);
     assert.is(what === 'packed' ? store.isPacked('out') : store.isColumnar('out'), true);
     const next = loadTaskInput(store, { location: 'out', format: 'json', schema }, recent, new UploadedRows());
@@ -121,11 +121,11 @@ for (const [what, n] of [['packed', 50], ['columnar', 100_001]] as const) {
   });
 }
 
-t('given a columnar output whose rows a component changed, when written, then its rows are written', () => {
+t('given a columnar output whose rows a component changed, when written, then its rows are written', async () => {
   const table = columnarTable(schema, columnsFromRows(instances(3))!);
   (table.rows[0]![1] as { label: number }).label = 7;
   const recent = new RecentOutputs();
-  writeTaskOutput(store, 'changed', table as DataTable, recent);
+  await writeTaskOutput(store, 'changed', table as DataTable, recent);
   assert.is((store.readValues('changed')[0]![1] as { label: number }).label, 7);
   const kept = recent.take('changed');
   assert.ok(kept && 'rows' in kept);

@@ -8,12 +8,12 @@ import { untouchedColumns } from '../../src/tableData/columns.js';
 import type { Component, ComponentOutput } from '../../src/components/contract.js';
 import type { DataTable } from '../../src/tableData/dataTable.js';
 import type { TableStore } from '../../src/store/tables/tableStore.js';
-import { writeOutputColumns } from '../../src/store/tables/writeOutputTable.js';
+import { writeOutputColumns, writeOutputColumnsOnWorkers } from '../../src/store/tables/writeOutputTable.js';
 import { InProcessJob, componentInput } from './inProcessFederation.js';
 
-/** One DataIO task as the guest, `model` given when it predicts. */
-export async function runDataIO(component: Component, table: DataTable<string>, params: Record<string, unknown>, model?: ComponentOutput['model']): Promise<ComponentOutput> {
-  const ctx = new InProcessJob().context({ role: 'guest', partyId: '9999' });
+/** One DataIO task as the guest, `model` given when it predicts, with `partitionWorkers` when given (ComponentContext). */
+export async function runDataIO(component: Component, table: DataTable<string>, params: Record<string, unknown>, model?: ComponentOutput['model'], partitionWorkers?: number): Promise<ComponentOutput> {
+  const ctx = { ...new InProcessJob().context({ role: 'guest', partyId: '9999' }), ...(partitionWorkers !== undefined ? { partitionWorkers } : {}) };
   return component(componentInput({ module: 'DataIO', role: 'guest', params, data: { data: table }, ...(model ? { model } : {}) }), ctx);
 }
 
@@ -36,6 +36,17 @@ export function outputDigester(storeOf: () => TableStore): (out: ComponentOutput
     const store = storeOf();
     const location = `out${written++}`;
     writeOutputColumns(store, location, untouchedColumns(out.data!)!, 0, partitions);
+    return tableDigests(store, location);
+  };
+}
+
+/** outputDigester for outputs written as the runtime's task writes them (writeOutputColumnsOnWorkers: on the component's partition workers when it has them). */
+export function outputDigesterOnWorkers(storeOf: () => TableStore): (out: ComponentOutput, partitions?: number) => Promise<Record<string, string>> {
+  let written = 0;
+  return async (out, partitions) => {
+    const store = storeOf();
+    const location = `workers${written++}`;
+    await writeOutputColumnsOnWorkers(store, location, untouchedColumns(out.data!)!, 0, partitions);
     return tableDigests(store, location);
   };
 }

@@ -27,6 +27,7 @@ export function configFromFlags(o: CliOptions): ConfigInput {
   if (o.httpTlsKey !== undefined) out.httpTlsKey = o.httpTlsKey;
   if (o.permission !== undefined) out.permission = o.permission as 'on' | 'off';
   if (o.readOnly) out.readOnly = true;
+  if (o.partitionWorkers !== undefined) out.partitionWorkers = o.partitionWorkers;
   if (o.limits) out.limits = { ...o.limits };
   return out;
 }

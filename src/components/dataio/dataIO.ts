@@ -11,7 +11,7 @@
 // works unchanged and no second feature type runs through the code base. What `output_format:
 // "sparse"` changes in FATE's numbers is kept: a dense cell with |v| < 1e-8 is not stored, so it
 // reads 0.
-import { columnarTable, partitionBounds, rangedColumns, type InstanceColumns, type RowRanges } from '../../tableData/columns.js';
+import { columnarTable, partitionBounds, rangedColumns, type InstanceColumns, type KeyBytes, type RowRanges } from '../../tableData/columns.js';
 import type { DataTable, Instance, Schema } from '../../tableData/dataTable.js';
 import type { Component, ComponentInput } from '../contract.js';
 import { rawLinesIfAny, rawLinesOf, type LineBytes, type LineRanges } from '../../tableData/rawLines.js';
@@ -24,6 +24,11 @@ import { settingsFromParams, type Settings } from './settings.js';
 import { readSparse } from './sparseReader.js';
 import { streamedFills } from './streamedFill.js';
 import { readTag } from './tagReader.js';
+import { mapPartitionTasks } from '../../compute/partitionTasks.js';
+import type { DataIOPartitionInput, DataIOPartitionJob, DataIOPartitionResult } from './partitionKernel.js';
+
+/** The partition workers' kernel (partitionKernel.ts), by name: only they import it (it loads Arrow at once). */
+const PARTITION_KERNEL = { module: new URL('./partitionKernel.js', import.meta.url).href, name: 'writeDataIOPartition' };
 
 export { DEFAULT_MISSING_VALUES } from './fill.js';
 
@@ -107,7 +112,7 @@ interface ReadResult {
 let denseReadsWhole = 0;
 export const dataIODenseReadsWhole = (): number => denseReadsWhole;
 
-function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, signal: AbortSignal, columnarPath: boolean, partitionedMinRows = PARTITIONED_MIN_ROWS, fitPartitions?: number): ReadResult {
+function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, signal: AbortSignal, columnarPath: boolean, partitionedMinRows = PARTITIONED_MIN_ROWS, fitPartitions?: number, workers = 1): ReadResult {
   const inputHeader = [...table.schema.header];
   const sidName = table.schema.sid_name;
   let labelIdx = -1;
@@ -119,7 +124,7 @@ function readDense(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
   }
   const dataHeader = inputHeader.filter((_, i) => i !== labelIdx);
 
-  const partitioned = columnarPath ? readDensePartitioned(table, s, loaded, inputHeader, labelIdx, dataHeader, partitionedMinRows, signal, fitPartitions) : undefined;
+  const partitioned = columnarPath ? readDensePartitioned(table, s, loaded, inputHeader, labelIdx, dataHeader, partitionedMinRows, signal, fitPartitions, workers) : undefined;
   if (partitioned) return partitioned;
   denseReadsWhole++;
   const columnar = columnarPath && readDenseColumnar(table, s, loaded, inputHeader, labelIdx, dataHeader, signal);
@@ -268,8 +273,10 @@ export const PARTITIONED_MIN_ROWS = 2_500_001;
  * is then read again by the row path, with that partition's rows, which throws the row path's own
  * error (the first bad row in key order, as when the whole table is read: partitions come in key
  * order, and the rows of an earlier one were read by both paths alike).
+ * With `workers` > 1 (the task's partition workers, ComponentContext) the writer may instead have the
+ * partitions made and written on that many worker threads (`writeFiles`, see writeOnWorkers).
  */
-function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, inputHeader: string[], labelIdx: number, dataHeader: string[], minRows: number, signal: AbortSignal, fitPartitions?: number): ReadResult | undefined {
+function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: LoadedModel | undefined, inputHeader: string[], labelIdx: number, dataHeader: string[], minRows: number, signal: AbortSignal, fitPartitions?: number, workers = 1): ReadResult | undefined {
   const raw = rawLinesIfAny(table);
   const n = raw?.keys.length ?? 0;
   if (!raw?.ranges || n < minRows) return undefined;
@@ -322,11 +329,68 @@ function readDensePartitioned(table: DataTable<string>, s: Settings, loaded: Loa
         throw new Error(`DataIO: rows ${from}..${to} could not be read into columns (${error.message}), though the row path reads them`);
       }
     },
+    ...(workers > 1
+      ? {
+        writeFiles: async (fileOf: (p: number) => string, keys: (from: number, to: number) => KeyBytes): Promise<void> => {
+          const cut = bounds;
+          const job: DataIOPartitionJob = {
+            layout, delimitor: s.delimitor, dataType: s.dataType, labelType: s.labelType, outputFormat: s.outputFormat,
+            nanTokens: nanTokensOf(s, fills.reps.missing), fills: fills.reps,
+          };
+          let results: DataIOPartitionResult[];
+          // The lines sorted aside on the first partition's deal, while the workers start.
+          const lineRanges = (): LineRanges => (ranges ??= sliceRanges(cut));
+          try {
+            results = await writeOnWorkers(lineRanges, cut, job, workers, fileOf, keys, signal);
+          } catch (error) {
+            ranges?.close();
+            throw error;
+          }
+          // The first partition (in key order) a line of which the byte reader could not read: read
+          // again here, by the row path, for the error the writer's own pass would have thrown.
+          const bad = results.findIndex((r) => 'notColumnar' in r);
+          try {
+            if (bad >= 0) values.rows(cut[bad]!, cut[bad + 1]!);
+          } finally {
+            lineRanges().close();
+          }
+        },
+      }
+      : {}),
   };
   return {
     schema: denseSchema(s, header, table.schema.sid_name), rows: [], columns: rangedColumns(raw.keys, values), header,
     sidName: table.schema.sid_name, missing: fills.missing ?? {}, outlier: fills.outlier ?? {},
   };
+}
+
+/**
+ * The cut's partitions made and written on `workers` worker threads by the computing API's map
+ * (compute/partitionTasks.ts, partitionKernel.ts): `ranges` (the lines sorted aside) made on the
+ * first partition's deal; each worker reads its partition's lines from the ranges' scratch file
+ * itself, parses them and writes the partition's file; the task's thread only deals the
+ * partitions, with their key bytes. Each result says the partition's row count or that a line
+ * could not be read as bytes.
+ */
+async function writeOnWorkers(
+  ranges: () => LineRanges, cut: readonly number[], job: DataIOPartitionJob, workers: number,
+  fileOf: (p: number) => string, keys: (from: number, to: number) => KeyBytes, signal: AbortSignal,
+): Promise<DataIOPartitionResult[]> {
+  const results = await mapPartitionTasks<DataIOPartitionResult>({
+    kernel: PARTITION_KERNEL, partitions: cut.length - 1, shared: job, threads: workers, signal,
+    input: (p) => {
+      const lines = ranges();
+      if (!lines.place) throw new Error('DataIO: these line ranges cannot be read by another thread');
+      const at = lines.place(p);
+      const k = keys(cut[p]!, cut[p + 1]!);
+      const value: DataIOPartitionInput = { file: fileOf(p), place: at, keyOffsets: k.offsets, keyBytes: k.bytes };
+      return { value, transfer: [...new Set([at.tail.buffer, k.offsets.buffer, k.bytes.buffer])].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer) };
+    },
+  });
+  results.forEach((r, p) => {
+    if ('rows' in r && r.rows !== cut[p + 1]! - cut[p]!) throw new Error(`DataIO: partition ${p} was written with ${r.rows} rows, its range holds ${cut[p + 1]! - cut[p]!}`);
+  });
+  return results;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -361,7 +425,7 @@ function readOther(table: DataTable<string>, s: Settings, loaded: LoadedModel | 
  * partition at a time; `fitPartitions` (tests) the ranges a streamed fill's fit reads (default: the
  * writer's default cut).
  */
-export const dataIOComponent = ({ columnar, partitionedMinRows, fitPartitions }: { columnar: boolean; partitionedMinRows?: number; fitPartitions?: number }): Component => async (input, { signal }) => {
+export const dataIOComponent = ({ columnar, partitionedMinRows, fitPartitions }: { columnar: boolean; partitionedMinRows?: number; fitPartitions?: number }): Component => async (input, { signal, partitionWorkers }) => {
   const table = pickInput(input);
   const loaded = input.model ? loadModel(input.model) : undefined;
   const s = loaded ? loaded.s : settingsFromParams(input.params);
@@ -372,7 +436,7 @@ export const dataIOComponent = ({ columnar, partitionedMinRows, fitPartitions }:
   if (!['dense', 'sparse', 'tag'].includes(s.inputFormat)) throw new Error(`DataIO: input_format ${s.inputFormat} is not supported (dense, sparse, tag)`);
   if (!['dense', 'sparse'].includes(s.outputFormat)) throw new Error(`DataIO: output format ${s.outputFormat} is not define`);
 
-  const read = s.inputFormat === 'dense' ? readDense(table, s, loaded, signal, columnar, partitionedMinRows, fitPartitions) : readOther(table, s, loaded);
+  const read = s.inputFormat === 'dense' ? readDense(table, s, loaded, signal, columnar, partitionedMinRows, fitPartitions, partitionWorkers) : readOther(table, s, loaded);
   const model = loaded
     ? input.model!
     : buildModel({ ...s, labelName: read.schema.label_name ?? s.labelName }, read.header, read.sidName, read.missing, read.outlier);

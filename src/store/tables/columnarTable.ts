@@ -147,27 +147,58 @@ export function writePartitions(
   batch: (from: number, to: number) => RecordBatch,
   writeFile: (path: string, batch: RecordBatch) => void = writeArrowFile, // bench:output-tables compares writers
 ): ColumnarMeta {
+  const { tmp, bounds } = startTable(dir, count, partitions);
+  try {
+    for (let p = 0; p + 1 < bounds.length; p++) writeFile(partitionFile(tmp, p), batch(bounds[p]!, bounds[p + 1]!));
+    return finishTable(dir, tmp, count, bounds, kind);
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * writeColumnarColumns for columns whose maker writes its partitions' files itself, on worker
+ * threads (columns.ts RowRanges.writeFiles: DataIO with partition workers): the same directory,
+ * files and `table.json`, atomically; any other columns are written by writeColumnarColumns.
+ */
+export async function writeColumnarColumnsOnWorkers(dir: string, columns: InstanceColumns, partitions?: number): Promise<ColumnarMeta> {
+  const ranges = rowRangesOf(columns);
+  if (!ranges?.writeFiles || unloadedSource(columns) || unreadKeysSource(columns)) return writeColumnarColumns(dir, columns, partitions);
+  const count = rowCountOf(columns);
+  const kind = instancesKind(ranges.width, ranges.labelled, columns.labelFirst === true);
+  const { tmp, bounds } = startTable(dir, count, partitions);
+  try {
+    ranges.cut(bounds);
+    await ranges.writeFiles((p) => partitionFile(tmp, p), (from, to) => {
+      const keys = utf8Data(columns.keys, from, to);
+      return { offsets: keys.valueOffsets, bytes: keys.values };
+    });
+    return finishTable(dir, tmp, count, bounds, kind);
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A new table's temporary directory (`<dir>.tmp`, emptied) and its cut. */
+function startTable(dir: string, count: number, partitions: number | undefined): { tmp: string; bounds: number[] } {
   if (existsSync(dir)) throw new Error(`table ${dir} already exists`);
   const bounds = partitionBounds(count, partitions);
   const tmp = `${dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  try {
-    const partitionRows: number[] = [];
-    for (let p = 0; p + 1 < bounds.length; p++) {
-      const from = bounds[p]!;
-      const to = bounds[p + 1]!;
-      partitionRows.push(to - from);
-      writeFile(partitionFile(tmp, p), batch(from, to));
-    }
-    const meta: ColumnarMeta = { format: FORMAT, count, partitionRows, ...kind };
-    writeFileSync(join(tmp, 'table.json'), JSON.stringify(meta));
-    renameSync(tmp, dir);
-    return meta;
-  } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw error;
-  }
+  return { tmp, bounds };
+}
+
+/** `table.json` written and the table renamed into place, once its partitions are. */
+function finishTable(dir: string, tmp: string, count: number, bounds: readonly number[], kind: KindMeta): ColumnarMeta {
+  const partitionRows: number[] = [];
+  for (let p = 0; p + 1 < bounds.length; p++) partitionRows.push(bounds[p + 1]! - bounds[p]!);
+  const meta: ColumnarMeta = { format: FORMAT, count, partitionRows, ...kind };
+  writeFileSync(join(tmp, 'table.json'), JSON.stringify(meta));
+  renameSync(tmp, dir);
+  return meta;
 }
 
 /**

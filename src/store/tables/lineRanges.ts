@@ -10,7 +10,7 @@
 // more (page cache first), and is unlinked as soon as it is open, so nothing is left behind by a
 // crash and its space goes with its descriptor (closed after the last range, or when collected).
 import { closeSync } from 'node:fs';
-import type { LineBytes, LineChunks, LineRanges } from '../../tableData/rawLines.js';
+import type { LineBytes, LineChunks, LinePlace, LineRanges } from '../../tableData/rawLines.js';
 import { openScratchFile, putUint32LE, readFully, writeFully } from './scratchFile.js';
 
 /** A range's bucket in memory before it is appended to the scratch file. */
@@ -82,46 +82,27 @@ export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonl
     for (let p = 0; p < parts; p++) {
       if (counts[p] !== bounds[p + 1]! - bounds[p]!) throw new Error(`line ranges: range ${p} got ${counts[p]} lines for rows ${bounds[p]}..${bounds[p + 1]}`);
     }
-    let text = new Uint8Array(0);
-    let start = new Float64Array(0);
-    let end = new Float64Array(0);
+    const buffers: RangeBuffers = { text: new Uint8Array(0), start: new Float64Array(0), end: new Float64Array(0) };
     let left = parts;
     const done = new Uint8Array(parts);
+    const place = (i: number): LinePlace => {
+      if (file.fd < 0) throw new Error('line ranges: read after close');
+      if (!(i >= 0 && i < parts)) throw new Error(`line ranges: no range ${i} of ${parts}`);
+      return { fd: file.fd, spans: extents[i]!, tail: buckets[i]?.subarray(0, used[i]!) ?? new Uint8Array(0), rows: bounds[i + 1]! - bounds[i]!, range: i };
+    };
     const ranges: LineRanges = {
       lines(i: number, again = false): LineBytes {
-        if (file.fd < 0) throw new Error('line ranges: read after close');
-        if (!(i >= 0 && i < parts)) throw new Error(`line ranges: no range ${i} of ${parts}`);
-        const spans = extents[i]!;
-        let size = used[i]!;
-        for (let k = 1; k < spans.length; k += 2) size += spans[k]!;
-        if (text.length < size) text = new Uint8Array(Math.max(size, Math.ceil(text.length * 1.25)));
-        let at = 0;
-        for (let k = 0; k < spans.length; k += 2) {
-          readFully(file.fd, text, at, spans[k + 1]!, spans[k]!, 'line ranges: the scratch file ended early');
-          at += spans[k + 1]!;
-        }
-        if (used[i]! > 0) text.set(buckets[i]!.subarray(0, used[i]!), at);
-        const n = bounds[i + 1]! - bounds[i]!;
-        if (start.length < n) {
-          start = new Float64Array(n);
-          end = new Float64Array(n);
-        }
-        const s = start.subarray(0, n).fill(-1);
-        const e = end.subarray(0, n);
-        for (let q = 0; q < size; ) {
-          const local = text[q]! | (text[q + 1]! << 8) | (text[q + 2]! << 16) | (text[q + 3]! << 24);
-          const length = (text[q + 4]! | (text[q + 5]! << 8) | (text[q + 6]! << 16) | (text[q + 7]! << 24)) >>> 0;
-          if (!(local >= 0 && local < n) || s[local] !== -1) throw new Error(`line ranges: range ${i} holds row ${local} twice or out of range`);
-          s[local] = q + HEADER;
-          e[local] = q + HEADER + length;
-          q += HEADER + length;
-        }
+        const lines = readLinePlace(place(i), buffers);
         if (!again && !done[i]) {
           done[i] = 1;
           // Every range read once (the writer's pass): the scratch file and the buckets go.
           if (--left === 0) ranges.close();
         }
-        return { bytes: text, start: s, end: e };
+        return lines;
+      },
+      place(i: number): LinePlace {
+        const at = place(i);
+        return { ...at, spans: [...at.spans], tail: at.tail.slice() };
       },
       close(): void {
         closeFd(file);
@@ -135,4 +116,45 @@ export function spillLineRanges(chunks: LineChunks, dir: string, bounds: readonl
     closeFd(file);
     throw error;
   }
+}
+
+/** Buffers a reader of ranges reuses (each as long as the longest range yet). */
+export interface RangeBuffers {
+  text: Uint8Array;
+  start: Float64Array;
+  end: Float64Array;
+}
+
+/**
+ * A range's lines read from where they are (`LineRanges.place`, or the ranges' own reads), laid out
+ * by position into `into`'s buffers: line r of the range at text[start[r], end[r]), valid until
+ * the next read into them. Throws when the range does not hold each of its rows once.
+ */
+export function readLinePlace(at: LinePlace, into: RangeBuffers = { text: new Uint8Array(0), start: new Float64Array(0), end: new Float64Array(0) }): LineBytes {
+  const { fd, spans, tail, rows: n, range: i } = at;
+  let size = tail.length;
+  for (let k = 1; k < spans.length; k += 2) size += spans[k]!;
+  if (into.text.length < size) into.text = new Uint8Array(Math.max(size, Math.ceil(into.text.length * 1.25)));
+  const text = into.text;
+  let from = 0;
+  for (let k = 0; k < spans.length; k += 2) {
+    readFully(fd, text, from, spans[k + 1]!, spans[k]!, 'line ranges: the scratch file ended early');
+    from += spans[k + 1]!;
+  }
+  if (tail.length > 0) text.set(tail, from);
+  if (into.start.length < n) {
+    into.start = new Float64Array(n);
+    into.end = new Float64Array(n);
+  }
+  const s = into.start.subarray(0, n).fill(-1);
+  const e = into.end.subarray(0, n);
+  for (let q = 0; q < size; ) {
+    const local = text[q]! | (text[q + 1]! << 8) | (text[q + 2]! << 16) | (text[q + 3]! << 24);
+    const length = (text[q + 4]! | (text[q + 5]! << 8) | (text[q + 6]! << 16) | (text[q + 7]! << 24)) >>> 0;
+    if (!(local >= 0 && local < n) || s[local] !== -1) throw new Error(`line ranges: range ${i} holds row ${local} twice or out of range`);
+    s[local] = q + HEADER;
+    e[local] = q + HEADER + length;
+    q += HEADER + length;
+  }
+  return { bytes: text, start: s, end: e };
 }

@@ -5,9 +5,9 @@
 // A columnar output (tableData/columns.ts) is written from its columns by the same rule, without
 // building a row object: the files are the ones its rows would have made.
 import type { InstanceColumns } from '../../tableData/columns.js';
-import { rowCountOf, takeRows } from '../../tableData/columns.js';
+import { rowCountOf, rowRangesOf, takeRows } from '../../tableData/columns.js';
 import { unreadKeysSource } from './storedColumns.js';
-import { COLUMNAR_SUFFIX, writeColumnarColumns, writeColumnarTable } from './columnarTable.js';
+import { COLUMNAR_SUFFIX, writeColumnarColumns, writeColumnarColumnsOnWorkers, writeColumnarTable } from './columnarTable.js';
 import { compareUtf8, inKeyOrder, writePackedColumns, writePackedTable, type Row } from './packedTable.js';
 import type { TableStore } from './tableStore.js';
 
@@ -55,6 +55,25 @@ export function writeOutputColumns(tables: TableStore, location: string, columns
   if (keys.length <= maxPackedRows) writePackedColumns(tables.packedPathOf(location), sorted);
   else writeColumnarColumns(tables.columnarPathOf(location), sorted, partitions);
   return { count: keys.length, columns: sorted };
+}
+
+/**
+ * writeOutputColumns when the columns' maker can write its partitions on worker threads (columns.ts
+ * RowRanges.writeFiles: DataIO with partition workers) and they go to partitions, in key order and
+ * unique: the same files, written by the workers; anything else as writeOutputColumns writes it.
+ */
+export async function writeOutputColumnsOnWorkers(tables: TableStore, location: string, columns: InstanceColumns, maxPackedRows = PACKED_MAX_ROWS, partitions?: number): Promise<WrittenColumns> {
+  const count = rowCountOf(columns);
+  if (!rowRangesOf(columns)?.writeFiles || count <= maxPackedRows || unreadKeysSource(columns) || !inOrderAndUnique(columns.keys)) {
+    return writeOutputColumns(tables, location, columns, maxPackedRows, partitions);
+  }
+  await writeColumnarColumnsOnWorkers(tables.columnarPathOf(location), columns, partitions);
+  return { count, columns };
+}
+
+function inOrderAndUnique(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareUtf8(keys[i - 1]!, keys[i]!) >= 0) return false;
+  return true;
 }
 
 /** The columns in key order: the same object when they already are, else the rows taken in sorted order. */

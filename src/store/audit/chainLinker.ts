@@ -34,15 +34,6 @@ export interface ChainLinker {
   next(position: number, revision: number, created: number, streamId: string, eventId: string, type: string, data: string, metadata: string): Buffer;
   /** The previous hash as hex (the log head's form). */
   previousHex(): string;
-  /**
-   * The last event's data and metadata for the insert to bind as `CAST(? AS TEXT)`: the UTF-8 the
-   * hash read (a view of the buffer, valid until the next call), so better-sqlite3 does not encode
-   * them a second time; the string itself where binding it stores other bytes (a lone surrogate:
-   * better-sqlite3 writes it as 3 bytes of its own, the hash as U+FFFD) or where the hash read the
-   * two as one text (a surrogate pair across them). Either way the row holds the same TEXT.
-   */
-  boundData(): Buffer | string;
-  boundMetadata(): Buffer | string;
 }
 
 /**
@@ -50,9 +41,6 @@ export interface ChainLinker {
  * writer's loop calls these for every field, so straight.
  */
 type DirectWrites = Buffer & { utf8Write(s: string, offset: number): number; latin1Write(s: string, offset: number): number };
-
-/** ES2024's String.prototype.isWellFormed (Node 20 has it; the compiler's lib is ES2022). */
-type WellFormed = string & { isWellFormed(): boolean };
 
 export function chainLinker(): ChainLinker {
   let text = Buffer.allocUnsafe(4096) as DirectWrites;
@@ -62,12 +50,6 @@ export function chainLinker(): ChainLinker {
   let previousText: string | undefined = GENESIS_HASH;
   /** The last hash's 32 bytes, refilled for every event (better-sqlite3 copies a bound BLOB). */
   const bound = Buffer.alloc(32) as DirectWrites;
-  /** Where the last event's data and metadata sit in `text` (dataEnd < 0: bind the strings). */
-  let data0 = 0;
-  let dataEnd = -1;
-  let metadataEnd = 0;
-  let lastData = '';
-  let lastMetadata = '';
 
   const room = (needed: number): void => {
     if (needed <= text.length) return;
@@ -150,18 +132,11 @@ export function chainLinker(): ChainLinker {
       // and a low one starting the metadata make one character there, two replaced ones apart.
       const last16 = data.length ? data.charCodeAt(data.length - 1) : 0;
       const first16 = metadata.length ? metadata.charCodeAt(0) : 0;
-      lastData = data;
-      lastMetadata = metadata;
-      data0 = at;
-      if (last16 >= 0xd800 && last16 <= 0xdbff && first16 >= 0xdc00 && first16 <= 0xdfff) {
-        at += text.utf8Write(data + metadata, at);
-        dataEnd = -1;
-      } else {
+      if (last16 >= 0xd800 && last16 <= 0xdbff && first16 >= 0xdc00 && first16 <= 0xdfff) at += text.utf8Write(data + metadata, at);
+      else {
         at += text.utf8Write(data, at);
-        dataEnd = (data as WellFormed).isWellFormed() && (metadata as WellFormed).isWellFormed() ? at : -1;
         at += text.utf8Write(metadata, at);
       }
-      metadataEnd = at;
       // The digest as a 32-character one-byte string (binary: latin1): a Buffer out of the one-shot call costs
       // twice the call (a new ArrayBuffer per event); this string is the only thing left per event.
       bound.latin1Write(hash('sha256', text.subarray(0, at), 'binary'), 0);
@@ -173,12 +148,6 @@ export function chainLinker(): ChainLinker {
       prefix = 64;
       previousText = undefined;
       return bound;
-    },
-    boundData() {
-      return dataEnd < 0 ? lastData : text.subarray(data0, dataEnd);
-    },
-    boundMetadata() {
-      return dataEnd < 0 ? lastMetadata : text.subarray(dataEnd, metadataEnd);
     },
     previousHex() {
       previousText ??= bound.toString('hex');

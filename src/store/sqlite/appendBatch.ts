@@ -45,9 +45,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const selectHead = db.prepare<[string], { revision: number; position: number }>(
     'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   );
-  // data and metadata: TEXT whether bound as a string or as the UTF-8 bytes the chain's hash read
-  // (chainLinker.boundData: a BLOB made TEXT by the CAST, the same bytes; a string stays as it is).
-  const insert = db.prepare('INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created, hash) VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), ?, ?)');
+  const insert = db.prepare('INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata, created, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   // The log's end, carried from one commit to the next (read back only when another connection wrote).
   const heads = logHeadCache(db);
   const checkpoints = checkpointWriter(db, chain, heads);
@@ -75,10 +73,8 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
         revisionNumber += 1;
         at += 1;
         const eventId = e.id ?? randomUUID();
-        if (linker) {
-          const hash = linker.next(at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata);
-          insert.run(position, a.streamId, revision, eventId, e.type, linker.boundData(), linker.boundMetadata(), created, hash);
-        } else insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, null);
+        const hash = linker ? linker.next(at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata) : null;
+        insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, hash);
         lastPosition = position;
       }
       return { nextExpectedRevision: revision, position: lastPosition };

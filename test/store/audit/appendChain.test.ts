@@ -142,35 +142,6 @@ function positions(file: string): number[] {
   }
 }
 
-t('data and metadata are stored as the same TEXT whether the writer binds the chain\'s bytes or the strings', () => {
-  // The chained appender binds the UTF-8 its hash read (CAST(? AS TEXT)); without the chain the
-  // strings are bound as they are. Both files must hold the same values, of the same type.
-  const texts: [string, string][] = [
-    ['{"a":1}', '{}'],
-    ['{"s":"é日本語"}', '{"actor":"🙂"}'],
-    ['', ''],
-    [JSON.stringify({ dsl: 'é'.repeat(5_000) }), '{"m":"' + '日'.repeat(2_000) + '"}'],
-    // A lone surrogate (better-sqlite3 binds it as bytes of its own), and a pair split across the
-    // two texts (the hash reads them as one): the strings are bound.
-    ['{"x":"\ud800"}', '{}'],
-    ['{"x":"\ud83d', '\ude42"}'],
-    ['{"after":"fallbacks"}', '{"b":"ü"}'],
-  ];
-  const rows = (hashChain: boolean): unknown[] => {
-    const db = openEventsDatabase(join(dataDir(), 'events.sqlite'));
-    try {
-      const { batch } = appender(db, { hashChain });
-      batch(texts.map(([data, metadata], i) => [{ streamId: 's', expected: 'any', events: [{ id: `e-${i}`, type: 'T', data, metadata }] }]));
-      return db.prepare('SELECT typeof(data), typeof(metadata), hex(data), hex(metadata) FROM events ORDER BY position').raw().all();
-    } finally {
-      db.close();
-    }
-  };
-  const chained = rows(true);
-  assert.equal(chained, rows(false));
-  assert.ok(chained.every((r) => (r as string[])[0] === 'text' && (r as string[])[1] === 'text'));
-});
-
 t('the checkpoint signed after a batch was answered is the head that batch left, taken from memory: another connection appending meanwhile does not move it', () => {
   const d = dataDir();
   const file = join(d, 'events.sqlite');

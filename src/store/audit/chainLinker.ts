@@ -3,8 +3,9 @@
 // reused buffer instead of built as a string, flattened and encoded for every event, and the hash
 // kept as its 32 bytes (the stored form) instead of hex out and hex back in. The previous hash's
 // hex is written into the buffer's first 64 bytes by a table, with no string made.
-// Why: in the writer's transaction the text around the SHA-256 cost four times the SHA-256
-// itself, and its strings doubled the garbage the writer made (docs/audit-cost.md, stops 19–20).
+// Why: the template's strings (cons string, flat text, printed numbers, hex out) doubled the
+// garbage the writer thread made per event; written into the buffer, the chain adds ≈ 1 scavenge
+// per 40,000 events instead of ≈ 11 (docs/audit-cost.md, stop 20).
 import { hash } from 'node:crypto';
 import { GENESIS_HASH } from './chain.js';
 
@@ -29,7 +30,8 @@ export interface ChainLinker {
   startFrom(previousHex: string): void;
   /**
    * The next event's hash, its 32 bytes, which becomes the previous one. The same Buffer every
-   * time, refilled: bind it or copy it before the next call. Numbers are the event's position, revision and time: non-negative integers.
+   * time, refilled: bind it or copy it before the next call. The numbers (position, revision,
+   * time) are printed as a template prints them.
    */
   next(position: number, revision: number, created: number, streamId: string, eventId: string, type: string, data: string, metadata: string): Buffer;
   /** The previous hash as hex (the log head's form). */
@@ -137,8 +139,8 @@ export function chainLinker(): ChainLinker {
         at += text.utf8Write(data, at);
         at += text.utf8Write(metadata, at);
       }
-      // The digest as a 32-character one-byte string (binary: latin1): a Buffer out of the one-shot call costs
-      // twice the call (a new ArrayBuffer per event); this string is the only thing left per event.
+      // The digest as a 32-character one-byte string ('binary' is latin1): asking the one-shot call
+      // for a Buffer costs twice the call (a new ArrayBuffer per event).
       bound.latin1Write(hash('sha256', text.subarray(0, at), 'binary'), 0);
       for (let i = 0; i < 32; i += 1) {
         const pair = bound[i]! * 2;

@@ -31,11 +31,3 @@ export function hashBytes(hex: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
-/**
- * hashBytes into one reused buffer, for the writer's loop: better-sqlite3 copies a bound BLOB
- * (SQLITE_TRANSIENT), so the same 32 bytes can be refilled for every insert without an allocation.
- */
-export function hashBytesInto(scratch: Buffer, hex: string): Buffer {
-  scratch.write(hex, 0, 'hex');
-  return scratch;
-}

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
 import { assertExpectedRevision, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../eventStore.js';
-import { chainHash, GENESIS_HASH } from '../audit/chain.js';
-import { hashBytesInto } from '../audit/storedHash.js';
+import { GENESIS_HASH } from '../audit/chain.js';
+import { chainLinker } from '../audit/chainLinker.js';
 import { logHeadCache, type LogHead, type LogHeadCache } from './logHead.js';
 import { checkpointSigner, DEFAULT_CHECKPOINT_EVERY, type Checkpoint, type CheckpointSigner, type PreparedSigner } from '../audit/checkpoint.js';
 
@@ -49,14 +49,13 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   // The log's end, carried from one commit to the next (read back only when another connection wrote).
   const heads = logHeadCache(db);
   const checkpoints = checkpointWriter(db, chain, heads);
-  const chained = chain.hashChain !== false;
-  // Refilled for every insert (the BLOB is copied when bound).
-  const scratch = Buffer.alloc(32);
+  // chainHash's bytes, written into one reused buffer; the hash comes out as the 32 bytes stored.
+  const linker = chain.hashChain !== false ? chainLinker() : undefined;
   /** One unit's inserts after `from`; the head they leave, which the caller keeps once they are in. */
   const appendUnit = (unit: CommitUnit, from: LogHead): { results: AppendResult[]; head: LogHead } => {
     const created = Date.now();
     // Hex whatever the stored form: the chain's text names the previous hash in hex.
-    let hash = from.lastHash ?? GENESIS_HASH;
+    linker?.startFrom(from.lastHash ?? GENESIS_HASH);
     // Bigints for the rows and the results, the same counts as numbers for the hash's text (same
     // digits; positions stay far below 2^53): no conversion per event.
     let at = from.at;
@@ -74,13 +73,13 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
         revisionNumber += 1;
         at += 1;
         const eventId = e.id ?? randomUUID();
-        if (chained) hash = chainHash(hash, at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata);
-        insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, chained ? hashBytesInto(scratch, hash) : null);
+        const hash = linker ? linker.next(at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata) : null;
+        insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, hash);
         lastPosition = position;
       }
       return { nextExpectedRevision: revision, position: lastPosition };
     });
-    return { results, head: at === from.at ? from : { at, lastPosition: at, lastHash: chained ? hash : null, checkpointed: from.checkpointed } };
+    return { results, head: at === from.at ? from : { at, lastPosition: at, lastHash: linker ? linker.previousHex() : null, checkpointed: from.checkpointed } };
   };
   /** A transaction whose failure (its commit included) leaves the remembered head unknown. */
   const forgettingOnFailure = <A extends unknown[], R>(transaction: (...args: A) => R) => (...args: A): R => {

@@ -115,6 +115,30 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/** An append whose stream id, event id or type is not well-formed UTF-16 (a lone surrogate). */
+export class MalformedIdError extends Error {
+  override readonly name = 'MalformedIdError';
+  constructor(readonly field: 'stream id' | 'event id' | 'event type', readonly value: string) {
+    super(`${field} ${JSON.stringify(value)} holds a lone UTF-16 surrogate: it cannot be stored and hashed as the same text`);
+  }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Refuses ids and types with a lone surrogate, before anything is written. Why: SQLite stores such
+ * a string as bytes of its own while the chain hashes it as U+FFFD, so `audit verify` would report
+ * an untouched event as changed (data and metadata are safe: JSON.stringify escapes lone
+ * surrogates). Shared by adapters.
+ */
+export function assertWellFormedIds(streamId: string, events: readonly NewEvent[]): void {
+  if (LONE_SURROGATE.test(streamId)) throw new MalformedIdError('stream id', streamId);
+  for (const event of events) {
+    if (LONE_SURROGATE.test(event.type)) throw new MalformedIdError('event type', event.type);
+    if (event.id !== undefined && LONE_SURROGATE.test(event.id)) throw new MalformedIdError('event id', event.id);
+  }
+}
+
 /** Checks an expectation against the current stream revision (-1n = no stream). Shared by adapters. */
 export function assertExpectedRevision(streamId: string, expected: ExpectedRevision, current: bigint): void {
   const actual = current < 0n ? 'no_stream' : current;

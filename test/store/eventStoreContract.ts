@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  MalformedIdError,
   WrongExpectedRevisionError,
   type EventStore,
   type ExpectedRevision,
@@ -174,6 +175,26 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
     assert.equal(await store.readStream(absent), []);
     const after = await store.readAll({ fromPosition: head });
     assert.equal(after.filter((e) => e.streamId === existing || e.streamId === absent), []);
+  }));
+
+  test('a lone surrogate in a stream id, event type or event id is refused and nothing is written', withStore(async (store) => {
+    // SQLite would store such a string as bytes of its own while the chain hashes U+FFFD: verify would
+    // then call an untouched event changed. A surrogate pair is fine, and so is a lone one in data.
+    const good = newStreamId('surrogate-\ud83d\ude00');
+    await store.appendToStream(good, [{ type: 'Ok', data: { text: 'x\ud800' } }]);
+    const head = await store.headPosition();
+    const refused = async (append: Promise<unknown>, field: string) => {
+      const error = await append.then(() => undefined, (e: unknown) => e);
+      assert.instance(error, MalformedIdError);
+      assert.is((error as MalformedIdError).field, field);
+    };
+    const bad = newStreamId('surrogate') + '\ud800';
+    await refused(store.appendToStream(bad, [newEvent('A')]), 'stream id');
+    await refused(store.appendToStream(good, [newEvent('A'), newEvent('B\udc00')]), 'event type');
+    await refused(store.appendToStream(good, [{ ...newEvent('A'), id: 'x\udbff' }]), 'event id');
+    assert.equal((await store.readStream(good)).map((e) => e.type), ['Ok']);
+    assert.equal((await store.readStream(good))[0]!.data, { text: 'x\ud800' });
+    assert.equal((await store.readAll({ fromPosition: head })).filter((e) => e.streamId === good || e.streamId === bad), []);
   }));
 
   test('revisions are contiguous bigints from 0n across appends', withStore(async (store) => {

@@ -17,6 +17,7 @@ import {
   type ReadPosition,
 } from '@eventstore/db-client';
 import {
+  assertWellFormedIds,
   assertExpectedRevision,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -56,6 +57,7 @@ export class EsdbEventStore implements EventStore {
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
+    assertWellFormedIds(streamId, events);
     if (events.length === 0) return this.checkExpectation(streamId, expected);
     try {
       // Our ExpectedRevision values are ESDB's constants ('any', 'no_stream', 'stream_exists', bigint).

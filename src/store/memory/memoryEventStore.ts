@@ -2,6 +2,7 @@
 // Positions are 1-based indexes into one array, so "events after position p" start at index p.
 import { randomUUID } from 'node:crypto';
 import {
+  assertWellFormedIds,
   assertExpectedRevision,
   type AppendResult,
   type EventMetadata,
@@ -48,6 +49,7 @@ export class MemoryEventStore implements EventStore {
     let position = this.log.length;
     let hash = this.lastHash;
     const planned = appends.map(({ streamId, events, expectedRevision }) => {
+      assertWellFormedIds(streamId, events);
       const current = headOf(streamId);
       assertExpectedRevision(streamId, expectedRevision ?? 'any', current);
       const recorded = stampEvents(events, this.options.node).map((event, index): RecordedEvent => {

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import {
+  assertWellFormedIds,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -272,6 +273,7 @@ interface PendingAppend {
 
 /** JSON text is made here, so an unserialisable payload fails its own append only. */
 function serialize(streamId: string, events: readonly NewEvent[], node: NodeIdentity | undefined, expected: ExpectedRevision): SerializedAppend {
+  assertWellFormedIds(streamId, events);
   // Metadata is stamped straight into text (one serialisation per scope, see stampedMetadataTexts).
   const metadata = stampedMetadataTexts(events, node);
   return {

@@ -79,8 +79,8 @@ function built(keys: Buffer[], runKeys?: number, runBytes?: number): number[] {
   const builder = new KeyOrderBuilder(dir, { ...(runKeys ? { runKeys } : {}), ...(runBytes ? { runBytes } : {}) });
   const src = Buffer.concat(keys);
   let at = 0;
-  keys.forEach((k, i) => {
-    builder.add(src, at, at + k.length, i + 1);
+  keys.forEach((k) => {
+    builder.add(src, at, at + k.length);
     at += k.length;
   });
   const path = join(dir, `order-${++orders}`);

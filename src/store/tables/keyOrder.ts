@@ -4,9 +4,9 @@
 // (sortKeyBytes.ts) and spilled to an unlinked scratch file, and the runs are merged at the end.
 // An upload that fits one run (≤ 2M keys) is sorted once and never spilled.
 //
-// Memory: one run (4 bytes a key and its bytes while collecting, 26 more while sorting: ≤ ~90 MB at
-// 2M keys of 8 bytes, ≤ ~120 MB at 32 MiB of key bytes) whatever the table's size, and while merging
-// one read buffer a run (1 MiB, less when there are more than 32 runs: ≤ 32 MiB together).
+// Memory: one run (5 bytes a key and its bytes while collecting, 26 more while sorting: ~80 MB at
+// 2M keys of 8 bytes, ≤ ~100 MB with 32 MiB of key bytes) whatever the table's size, and while
+// merging one read buffer a run (1 MiB, less when there are more than 32 runs: ≤ 32 MiB together).
 //
 // A spilled key is a record of 32-bit words: its first 8 bytes (zero-padded) as two big-endian
 // words with the sign bit flipped (so that Int32 order is their unsigned order), its length, its

@@ -72,6 +72,25 @@ t('sortKeyBytes is Buffer.compare order and stable, on small and radix-sized inp
   }
 });
 
+/** Shuffled decimal and hex ids (few values a byte: several bytes share a counting pass), with duplicates. */
+function idsOf(n: number, seed: number, radix: number): Buffer[] {
+  const r = random(seed);
+  const keys = Array.from({ length: n }, (_, i) => Buffer.from((i * 7919 + Math.floor(r() * 3)).toString(radix)));
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+  }
+  return keys;
+}
+
+t('sortKeyBytes: decimal and hex ids, whose bytes share passes, in Buffer.compare order', () => {
+  for (const [n, seed, radix] of [[50, 7, 10], [70_000, 8, 10], [70_000, 9, 16], [3000, 10, 2]] as const) {
+    const keys = idsOf(n, seed, radix);
+    const { bytes, starts } = laidOut(keys);
+    assert.equal(Array.from(sortKeyBytes(bytes, starts, n)), referenceOrder(keys), `${n} ids in base ${radix}`);
+  }
+});
+
 let orders = 0;
 
 /** The order file a builder writes for these keys (lines 1..n), read back as line numbers. */
@@ -79,8 +98,8 @@ function built(keys: Buffer[], runKeys?: number, runBytes?: number): number[] {
   const builder = new KeyOrderBuilder(dir, { ...(runKeys ? { runKeys } : {}), ...(runBytes ? { runBytes } : {}) });
   const src = Buffer.concat(keys);
   let at = 0;
-  keys.forEach((k, i) => {
-    builder.add(src, at, at + k.length, i + 1);
+  keys.forEach((k) => {
+    builder.add(src, at, at + k.length);
     at += k.length;
   });
   const path = join(dir, `order-${++orders}`);
@@ -114,6 +133,26 @@ t('the order file: the last line of each distinct key, the same in one run or sp
   assert.equal(built(long, 1), [4, 2, 3]);
   // Spilled runs live in an unlinked file: nothing is left but the order files.
   assert.ok(readdirSync(dir).every((name) => name.startsWith('order-')));
+});
+
+t('spilled runs whose keys share 0 to 12 leading bytes: each record\'s first 8 bytes rebuilt from the run\'s shared front', () => {
+  const r = random(21);
+  const keys: Buffer[] = [];
+  for (let run = 0; run < 39; run++) {
+    const front = 'k0123456789ab'.slice(0, run % 13);
+    for (let i = 0; i < 40; i++) {
+      if (keys.length > 0 && r() < 0.1) {
+        keys.push(keys[Math.floor(r() * keys.length)]!);
+        continue;
+      }
+      const tail = Array.from({ length: Math.floor(r() * 11) }, () => (r() < 0.1 ? '\u0000' : String(Math.floor(r() * 10)))).join('');
+      keys.push(Buffer.from(front + tail, 'latin1'));
+    }
+  }
+  const expected = expectedLines(keys);
+  assert.equal(built(keys, 40), expected, 'runs of 40 keys, one front each');
+  assert.equal(built(keys, 97), expected, 'runs across fronts');
+  assert.equal(built(idsOf(20_000, 22, 10), 3000), expectedLines(idsOf(20_000, 22, 10)), 'decimal ids in runs of 3,000');
 });
 
 t('readKeyOrder: each line\'s position, -1 for a line that lost; a file that does not match is refused', () => {

@@ -101,14 +101,18 @@ export class KeyOrderWriter {
 
   /** A copied table's lines (drop 0): their keys, lines 1..start.lines, before the new ones. */
   addCopied(linesPath: string): void {
-    forEachLineKey(linesPath, this.start, (bytes, from, to) => this.order.add(bytes, from, to, ++this.lines));
+    forEachLineKey(linesPath, this.start, (bytes, from, to) => {
+      this.order.add(bytes, from, to);
+      this.lines++;
+    });
     if (this.lines !== this.start.lines) throw new Error(`upload: the copied lines file holds ${this.lines} lines, ${this.start.lines} recorded`);
   }
 
   insertChunk(ab: ArrayBuffer, offs: Int32Array, count: number): void {
     const bytes = new Uint8Array(ab);
     const order = this.order;
-    for (let i = 0; i < count; i++) order.add(bytes, offs[3 * i]!, offs[3 * i + 1]!, ++this.lines);
+    for (let i = 0; i < count; i++) order.add(bytes, offs[3 * i]!, offs[3 * i + 1]!);
+    this.lines += count;
   }
 
   /** Writes the order file, then the metadata (readers check the files against it). */

@@ -49,7 +49,7 @@ export interface UploadWriterData {
   copyFrom?: string;
   keyRunKeys?: number;
   port: MessagePort;
-  /** Shared cancel flag (see CANCEL_FLAG). */
+  /** Shared cancel flag and chunk count (see CANCEL_FLAG, CHUNKS_DONE). */
   cancel: Int32Array;
 }
 
@@ -84,6 +84,13 @@ export const UPLOAD_CANCELED = 'upload canceled';
  * get through, and a thread terminated instead leaves its files open).
  */
 export const CANCEL_FLAG = 0;
+/**
+ * Index, in the same shared Int32Array, of the count of chunks the writer has finished: the reader
+ * compares it with the chunks it sent to see whether the writer is behind (then it writes a chunk's
+ * lines itself) without waiting for the writer's messages, which it only sees between chunks.
+ */
+export const CHUNKS_DONE = 1;
+const SHARED_WORDS = 2;
 /** How long a canceled worker may take to stop by itself before it is terminated. */
 const CANCEL_GRACE_MS = 1000;
 /** How long the reader may take to notice that the writer is gone. */
@@ -124,7 +131,7 @@ export function runUploadTask(input: UploadTaskInput, hooks: UploadTaskHooks = {
   return new Promise<UploadTaskResult>((resolve, reject) => {
     // Both threads start at once; the channel carries the chunks from the reader to the writer.
     const { port1, port2 } = new MessageChannel();
-    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const cancel = new Int32Array(new SharedArrayBuffer(4 * SHARED_WORDS));
     const writerData: UploadWriterData = {
       role: 'writer',
       tablesDir: input.tablesDir,

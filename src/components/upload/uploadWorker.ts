@@ -37,6 +37,7 @@ import { KeyOrderWriter, LinesOut, writeLines, type LinesPiece } from './lineFil
 import { LineSplitter, NotUtf8Error, type RowBatch } from './parseLines.js';
 import {
   CANCEL_FLAG,
+  CHUNKS_DONE,
   UPLOAD_CANCELED,
   checkUploadFile,
   type UploadCancelMessage,
@@ -117,6 +118,8 @@ async function runReader(data: UploadReaderData): Promise<void> {
     const splitter = new LineSplitter(data.head);
     let carry: Buffer = Buffer.alloc(0);
     let position = 0;
+    /** Chunks sent to the writer. */
+    let posted = 0;
     while (target === undefined && !stopped) await new Promise<void>((resolve) => (wake = resolve));
     if (target?.path) lines = new LinesOut(target.path, target.position);
     for (;;) {
@@ -140,12 +143,15 @@ async function runReader(data: UploadReaderData): Promise<void> {
         count += b.count;
       });
       carry = Buffer.from(buf.subarray(end, len));
-      // A format-2 table: the lines laid out here; written here when the writer is behind (it
-      // holds every other buffer), else by the writer (then reading is the slower half).
+      // A format-3 table: the lines laid out here; written here when the writer is behind (it has
+      // not finished the chunks sent before), else by the writer, which would wait for the next
+      // chunk (then reading is the slower half). Told by the shared count, not by the buffers
+      // coming back: their messages are only seen between chunks (stop 19's test on the free
+      // buffers left the writer idle and the reader writing nearly every chunk).
       let piece: LinesPiece | undefined;
       if (lines && count > 0) {
         piece = lines.compact(buf, slot.offs, count);
-        if (free.length === 0) {
+        if (posted > Atomics.load(data.cancel, CHUNKS_DONE)) {
           lines.write(buf, piece);
           piece = undefined;
         }
@@ -154,6 +160,7 @@ async function runReader(data: UploadReaderData): Promise<void> {
         // allocUnsafeSlow: the buffer owns its whole ArrayBuffer (not a pool slice), so it can move.
         const memory = buf.buffer as ArrayBuffer;
         post({ type: 'chunk', buf: memory, offs: slot.offs, count, bytesRead: position, ...(piece ? { lines: piece } : {}) }, [memory, slot.offs.buffer as ArrayBuffer]);
+        posted++;
       } else {
         free.push(slot);
       }
@@ -508,6 +515,7 @@ async function runWriter(data: UploadWriterData, inbox: Inbox, post: (m: UploadW
       if (m.lines) target.writeLines?.(new Uint8Array(m.buf), m.lines);
       writer.insertChunk(m.buf, m.offs, m.count);
       port.postMessage({ type: 'free', buf: m.buf, offs: m.offs } satisfies WriterMessage, [m.buf, m.offs.buffer as ArrayBuffer]);
+      Atomics.add(data.cancel, CHUNKS_DONE, 1);
       lines += m.count;
       target.progress(m.bytesRead);
       // Bytes read, capped at 99: the key order (or format 1's key index) is still to come.

@@ -3,23 +3,33 @@
 //
 // Keys lie one after another in one buffer: key i is bytes[starts[i], starts[i + 1]). The sort is an
 // MSD-by-8-bytes radix sort: each key's next 8 bytes (zero-padded) as two 32-bit words, an LSD radix
-// sort of the range on those 64 bits (8-bit digits, the words moving with the keys, a pass
-// whose byte is the same for all keys skipped), then each run of equal words sorted the same way
-// on the next 8 bytes; ranges of ≤ 24 keys by insertion. Bytes every key shares at the front (ids
-// such as "user_000123…") are skipped first. Measured on 1M shuffled 6–7 digit ids: ~0.1 s, where
-// SQLite's inserts and index build took ~0.9 s. Stable: equal keys keep their order (the line
-// order), so the last of equal keys is the last line with that key.
+// sort of the range on those 64 bits (the words moving with the keys), then each run of equal words
+// sorted the same way on the next 8 bytes; ranges of ≤ 24 keys by insertion. Bytes every key shares
+// at the front (ids such as "user_000123…") are skipped first.
+//
+// A counting pass covers as many of the 8 bytes as fit in MAX_BUCKETS buckets, each byte counted by
+// the rank of its value among the values that byte takes in the range: decimal ids (≤ 11 values a
+// byte with the zero padding) sort their 8 bytes in 3 passes instead of 7, random bytes still in one
+// pass a byte; a byte that is the same for every key is skipped. The passes alternate between two
+// sets of arrays (no copy back after each). Stable: equal keys keep their order (the line order),
+// so the last of equal keys is the last line with that key.
+//
+// After sort(), hi/lo hold every key's words at `depth` (the shared front) in sorted order: the
+// run's writer (keyOrder.ts) reads them in order instead of going back to each key's bytes, which
+// in key order lie at random places (a cache miss a key: the spill of stop 19 spent most of its
+// time there).
 
 const SMALL = 24;
+/** Buckets of a counting pass at most: the counts stay in L1 and the scatter writes few streams. */
+const MAX_BUCKETS = 2048;
+const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_INTS = new Int32Array(1);
 
 /** The order of keys 0..count-1 (indexes into starts), stable. */
 export function sortKeyBytes(bytes: Uint8Array, starts: Int32Array, count: number): Int32Array {
-  const perm = new Int32Array(count);
-  for (let i = 0; i < count; i++) perm[i] = i;
-  if (count < 2) return perm;
-  const sorter = new KeySorter(bytes, starts, perm);
-  sorter.sortRange(0, count, commonPrefix(bytes, starts, count));
-  return perm;
+  const sorter = new KeySorter(count);
+  sorter.sort(bytes, starts, count);
+  return sorter.perm;
 }
 
 /** memcmp order, then length: < 0 when key a sorts first; bytes before `from` are known equal. */
@@ -49,29 +59,58 @@ function commonPrefix(bytes: Uint8Array, starts: Int32Array, count: number): num
   return common;
 }
 
-class KeySorter {
-  /** The words of the key at each position of perm, at the depth its range is being sorted on. */
-  private readonly hi: Uint32Array;
-  private readonly lo: Uint32Array;
+/** Sorts runs of up to `capacity` keys, its arrays reused from run to run. */
+export class KeySorter {
+  /** After sort(): the keys' indexes in key order. */
+  readonly perm: Int32Array;
+  /** After sort(): each sorted key's bytes [depth, depth + 8) as two big-endian words, zero-padded. */
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  /** After sort(): the bytes every key shares at the front. */
+  depth = 0;
   private readonly tmpPerm: Int32Array;
   private readonly tmpHi: Uint32Array;
   private readonly tmpLo: Uint32Array;
-  private readonly counts = new Int32Array(257);
+  private readonly digits: Uint16Array;
+  private readonly counts = new Int32Array(MAX_BUCKETS + 1);
+  /** seen[256p + v]: byte p of the words (0: hi's first) takes value v in the range. */
+  private readonly seen = new Uint8Array(8 * 256);
+  /** Per pass, per byte position: a value's share of the digit (its rank times the place value), 0 for bytes of other passes. */
+  private readonly tables = new Int32Array(8 * 8 * 256);
+  private readonly passUsesHi = new Uint8Array(8);
+  private readonly passUsesLo = new Uint8Array(8);
+  private readonly passBuckets = new Int32Array(8);
+  private bytes: Uint8Array = EMPTY_BYTES;
+  private starts: Int32Array = EMPTY_INTS;
 
-  constructor(private readonly bytes: Uint8Array, private readonly starts: Int32Array, private readonly perm: Int32Array) {
-    const n = perm.length;
-    this.hi = new Uint32Array(n);
-    this.lo = new Uint32Array(n);
-    this.tmpPerm = new Int32Array(n);
-    this.tmpHi = new Uint32Array(n);
-    this.tmpLo = new Uint32Array(n);
+  constructor(readonly capacity: number) {
+    this.perm = new Int32Array(capacity);
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    this.tmpPerm = new Int32Array(capacity);
+    this.tmpHi = new Uint32Array(capacity);
+    this.tmpLo = new Uint32Array(capacity);
+    this.digits = new Uint16Array(capacity);
   }
 
-  sortRange(from: number, to: number, depth: number): void {
-    if (to - from <= SMALL) {
-      this.insertion(from, to, depth);
-      return;
+  /** Sorts keys 0..count-1 of bytes/starts (starts[count]: the end of the last key). */
+  sort(bytes: Uint8Array, starts: Int32Array, count: number): void {
+    if (count > this.capacity) throw new Error(`key sort: ${count} keys, room for ${this.capacity}`);
+    this.bytes = bytes;
+    this.starts = starts;
+    const perm = this.perm;
+    for (let i = 0; i < count; i++) perm[i] = i;
+    this.depth = count > 0 ? commonPrefix(bytes, starts, count) : 0;
+    if (count > SMALL) this.sortRange(0, count, this.depth);
+    else {
+      this.insertion(0, count, this.depth);
+      this.fillWords(0, count, this.depth);
     }
+    this.bytes = EMPTY_BYTES;
+    this.starts = EMPTY_INTS;
+  }
+
+  private fillWords(from: number, to: number, depth: number): number {
     const { bytes, starts, perm, hi, lo } = this;
     let longest = 0;
     for (let i = from; i < to; i++) {
@@ -82,12 +121,30 @@ class KeySorter {
       hi[i] = word(bytes, s, e);
       lo[i] = word(bytes, s + 4, e);
     }
-    // Least significant byte first: lo's, then hi's. The words move with the keys (sequential
-    // reads: indexing them by key instead measured ~3x slower at 1M keys, cache misses).
-    for (let shift = 0; shift < 32; shift += 8) this.pass(from, to, lo, shift);
-    for (let shift = 0; shift < 32; shift += 8) this.pass(from, to, hi, shift);
+    return longest;
+  }
+
+  private sortRange(from: number, to: number, depth: number): void {
+    if (to - from <= SMALL) {
+      this.insertion(from, to, depth);
+      return;
+    }
+    const longest = this.fillWords(from, to, depth);
+    const passes = this.plan(from, to);
+    let inTmp = false;
+    for (let q = 0; q < passes; q++) {
+      if (inTmp) this.pass(from, to, q, this.tmpPerm, this.tmpHi, this.tmpLo, this.perm, this.hi, this.lo);
+      else this.pass(from, to, q, this.perm, this.hi, this.lo, this.tmpPerm, this.tmpHi, this.tmpLo);
+      inTmp = !inTmp;
+    }
+    const { perm, hi, lo } = this;
+    if (inTmp) {
+      perm.set(this.tmpPerm.subarray(from, to), from);
+      hi.set(this.tmpHi.subarray(from, to), from);
+      lo.set(this.tmpLo.subarray(from, to), from);
+    }
     // Runs of keys equal in these 8 bytes: on to the next 8 bytes (a run's end is found before the
-    // run is sorted, which overwrites its words).
+    // run is sorted, which overwrites its words; they are put back after).
     for (let i = from; i < to; ) {
       const h = hi[i]!;
       const l = lo[i]!;
@@ -97,29 +154,100 @@ class KeySorter {
         // No key goes on past these bytes: equal words are equal keys, or differ in length alone
         // (trailing zero bytes).
         if (longest <= 8) this.byLength(i, j);
-        else this.sortRange(i, j, depth + 8);
+        else {
+          this.sortRange(i, j, depth + 8);
+          hi.fill(h, i, j);
+          lo.fill(l, i, j);
+        }
       }
       i = j;
     }
   }
 
-  /** One stable counting pass on byte `shift` of words; skipped when all keys share it. */
-  private pass(from: number, to: number, words: Uint32Array, shift: number): void {
-    const { perm, hi, lo, tmpPerm, tmpHi, tmpLo, counts } = this;
-    counts.fill(0);
-    for (let i = from; i < to; i++) counts[((words[i]! >>> shift) & 0xff) + 1]!++;
-    if (counts[((words[from]! >>> shift) & 0xff) + 1] === to - from) return;
-    counts[0] = from;
-    for (let d = 1; d <= 256; d++) counts[d]! += counts[d - 1]!;
+  /**
+   * Which bytes of the words vary in [from, to), grouped into passes from the least significant
+   * byte on (a pass's buckets: the product of its bytes' value counts, ≤ MAX_BUCKETS); each
+   * pass's digit tables. Returns the count of passes.
+   */
+  private plan(from: number, to: number): number {
+    const { hi, lo, seen, tables } = this;
+    seen.fill(0);
     for (let i = from; i < to; i++) {
-      const at = counts[(words[i]! >>> shift) & 0xff]!++;
-      tmpPerm[at] = perm[i]!;
-      tmpHi[at] = hi[i]!;
-      tmpLo[at] = lo[i]!;
+      const h = hi[i]!;
+      const l = lo[i]!;
+      seen[h >>> 24] = 1;
+      seen[256 + ((h >>> 16) & 0xff)] = 1;
+      seen[512 + ((h >>> 8) & 0xff)] = 1;
+      seen[768 + (h & 0xff)] = 1;
+      seen[1024 + (l >>> 24)] = 1;
+      seen[1280 + ((l >>> 16) & 0xff)] = 1;
+      seen[1536 + ((l >>> 8) & 0xff)] = 1;
+      seen[1792 + (l & 0xff)] = 1;
     }
-    perm.set(tmpPerm.subarray(from, to), from);
-    hi.set(tmpHi.subarray(from, to), from);
-    lo.set(tmpLo.subarray(from, to), from);
+    let passes = 0;
+    let place = 1;
+    for (let p = 7; p >= 0; p--) {
+      let values = 0;
+      for (let v = 0; v < 256; v++) values += seen[256 * p + v]!;
+      if (values <= 1) continue; // the same for every key: nothing to sort on
+      if (passes === 0 || place * values > MAX_BUCKETS) {
+        // A new pass, its tables cleared.
+        tables.fill(0, passes * 2048, passes * 2048 + 2048);
+        this.passUsesHi[passes] = 0;
+        this.passUsesLo[passes] = 0;
+        passes++;
+        place = 1;
+      }
+      const q = passes - 1;
+      const table = q * 2048 + 256 * p;
+      for (let v = 0, rank = 0; v < 256; v++) if (seen[256 * p + v]) tables[table + v] = place * rank++;
+      if (p < 4) this.passUsesHi[q] = 1;
+      else this.passUsesLo[q] = 1;
+      place *= values;
+      this.passBuckets[q] = place;
+    }
+    return passes;
+  }
+
+  /** Counting pass q: [from, to) of the source arrays into the same places of the target arrays, stable. */
+  private pass(
+    from: number,
+    to: number,
+    q: number,
+    perm: Int32Array,
+    hi: Uint32Array,
+    lo: Uint32Array,
+    toPerm: Int32Array,
+    toHi: Uint32Array,
+    toLo: Uint32Array,
+  ): void {
+    const { counts, digits, tables } = this;
+    const buckets = this.passBuckets[q]!;
+    const usesHi = this.passUsesHi[q] === 1;
+    const usesLo = this.passUsesLo[q] === 1;
+    const t = q * 2048;
+    counts.fill(0, 0, buckets + 1);
+    for (let i = from; i < to; i++) {
+      let d = 0;
+      if (usesHi) {
+        const h = hi[i]!;
+        d = tables[t + (h >>> 24)]! + tables[t + 256 + ((h >>> 16) & 0xff)]! + tables[t + 512 + ((h >>> 8) & 0xff)]! + tables[t + 768 + (h & 0xff)]!;
+      }
+      if (usesLo) {
+        const l = lo[i]!;
+        d += tables[t + 1024 + (l >>> 24)]! + tables[t + 1280 + ((l >>> 16) & 0xff)]! + tables[t + 1536 + ((l >>> 8) & 0xff)]! + tables[t + 1792 + (l & 0xff)]!;
+      }
+      digits[i] = d;
+      counts[d + 1]!++;
+    }
+    counts[0] = from;
+    for (let d = 1; d <= buckets; d++) counts[d]! += counts[d - 1]!;
+    for (let i = from; i < to; i++) {
+      const at = counts[digits[i]!]!++;
+      toPerm[at] = perm[i]!;
+      toHi[at] = hi[i]!;
+      toLo[at] = lo[i]!;
+    }
   }
 
   private insertion(from: number, to: number, depth: number): void {
@@ -159,7 +287,7 @@ export function equalKeys(bytes: Uint8Array, starts: Int32Array, a: number, b: n
 }
 
 /** Bytes [s, s + 4) as a big-endian word, zero past e. */
-function word(bytes: Uint8Array, s: number, e: number): number {
+export function word(bytes: Uint8Array, s: number, e: number): number {
   if (s + 4 <= e) return ((bytes[s]! << 24) | (bytes[s + 1]! << 16) | (bytes[s + 2]! << 8) | bytes[s + 3]!) >>> 0;
   let w = 0;
   for (let b = 0; b < 4; b++) w = (w << 8) | (s + b < e ? bytes[s + b]! : 0);

@@ -8,10 +8,8 @@
 import type { DataTable } from '../tableData/dataTable.js';
 import type { PackedStrings } from '../tableData/packedIds.js';
 
-export interface PartyRef {
-  readonly role: string;
-  readonly partyId: string;
-}
+export type { PartyRef } from '../domain/partyRef.js';
+import type { PartyRef } from '../domain/partyRef.js';
 
 export interface NamedTable {
   readonly name: string;
@@ -19,7 +17,8 @@ export interface NamedTable {
 }
 
 /** A component's model as JSON buffers keyed by FATE buffer name, e.g. {DataIOMeta: {...}, DataIOParam: {...}}. */
-export type ModelBuffers = Record<string, Record<string, unknown>>;
+export type { ModelBuffers } from '../domain/model/modelBuffers.js';
+import type { ModelBuffers } from '../domain/model/modelBuffers.js';
 
 export interface ComponentInput {
   readonly jobId: string;

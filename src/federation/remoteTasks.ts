@@ -2,7 +2,7 @@
 // PartyActors.runTask, so the job scheduler does not know where a party lives. A remote task is
 // started with a StartTask command and ends when that party reports its final status; stopping the
 // job sends StopTask and ends the wait at once (the party records its own end).
-import type { PartyRef } from '../components/contract.js';
+import type { PartyRef } from '../domain/partyRef.js';
 import type { ComponentPlan, JobPlan, PartyPlan } from '../domain/dsl/plan.js';
 import { taskIdOf } from '../domain/task/events.js';
 import { TASK_STOPPED_REASON, type PartyActors, type StopAck, type TaskResult } from '../scheduler/partyActor.js';

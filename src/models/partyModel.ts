@@ -1,7 +1,7 @@
 // A party's pipeline model as it is stored: every output model of the party's components as
 // protobuf bytes under `<component>.<alias>:<BufferName>`, plus the Pipeline buffer, each with its
 // sha256, and the whole model's digest. Output models without a schema here are listed, not stored.
-import type { ModelBuffers } from '../components/contract.js';
+import type { ModelBuffers } from '../domain/model/modelBuffers.js';
 import type { JobPlan } from '../domain/dsl/plan.js';
 import { partyModelId } from '../domain/dsl/runtimeConf.js';
 import { PIPELINE_BUFFER_KEY, type BufferDigest, type ModelComponent, type PipelineModelSavedData } from '../domain/model/events.js';

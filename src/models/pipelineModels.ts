@@ -1,7 +1,7 @@
 // A node's pipeline models: saving its parties' models at the end of a training job (blobs first,
 // then the PipelineModelSaved event) and reading them back for /v1/model/transfer and predict jobs.
 import type { Database } from 'better-sqlite3';
-import type { ModelBuffers } from '../components/contract.js';
+import type { ModelBuffers } from '../domain/model/modelBuffers.js';
 import type { JobPlan } from '../domain/dsl/plan.js';
 import { partyModelId } from '../domain/dsl/runtimeConf.js';
 import { IllegalStateError } from '../domain/decider.js';

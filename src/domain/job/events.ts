@@ -3,10 +3,9 @@
 
 export type JobStatus = 'waiting' | 'running' | 'success' | 'failed' | 'canceled' | 'timeout';
 
-export interface PartyRef {
-  readonly role: string;
-  readonly partyId: string;
-}
+import type { PartyRef } from '../partyRef.js';
+
+export type { PartyRef };
 
 export interface JobCreatedData extends PartyRef {
   readonly jobId: string;

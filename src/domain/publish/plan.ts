@@ -5,10 +5,8 @@ import { partyModelId } from '../dsl/runtimeConf.js';
 /** A role → party ids map with string ids (they become protobuf map keys). */
 export type RoleMap = Readonly<Record<string, readonly string[]>>;
 
-export interface PartyRef {
-  readonly role: string;
-  readonly partyId: string;
-}
+export type { PartyRef } from '../partyRef.js';
+import type { PartyRef } from '../partyRef.js';
 
 export interface PartyModel {
   readonly model_id: string;

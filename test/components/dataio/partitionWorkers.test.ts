@@ -7,29 +7,15 @@
 // partition. A line the byte reader cannot read gives the inline write's error.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { rowRangesOf, untouchedColumns } from '../../../src/tableData/columns.js';
 import type { ComponentOutput } from '../../../src/components/contract.js';
 import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
-import { rawLinesTable } from '../../../src/tableData/rawLines.js';
-import { runUploadTask } from '../../../src/components/upload/runUploadTask.js';
-import { TableStore } from '../../../src/store/tables/tableStore.js';
+import { seededRandom, shuffledIds, uploadedTables } from '../../support/uploadedTables.js';
 import { outputDigester, outputDigesterOnWorkers, runDataIO } from '../../support/dataioOutputs.js';
 
 const t = suite('DataIO on partition workers');
-let dir = '';
-let store: TableStore;
-
-t.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fedflow-dioworkers-'));
-  store = new TableStore(join(dir, 'tables'));
-});
-t.after.each(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tables = uploadedTables(t, 'fedflow-dioworkers-');
 
 const ROWS = 1500;
 const HEADER = ['x0', 'y', 'x1', 'x2', 'x3'];
@@ -39,13 +25,8 @@ const ODD = ['NA', '', 'null', 'inf', '-inf', '1e-3', ' 2.5', '-0', '+7', '12345
 /** A CSV of ROWS shuffled ids, id then HEADER's columns (y 0/1; x0 and x2 an odd cell now and then), the header first. */
 function csv({ ints = false, badCell }: { ints?: boolean; badCell?: number } = {}): string {
   const lines = [['id', ...HEADER].join(',')];
-  let seed = 5;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const ids = Array.from({ length: ROWS }, (_, i) => i);
-  for (let i = ids.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
-  }
+  const next = seededRandom(5);
+  const ids = shuffledIds(ROWS, next);
   const value = (scale: number) => (ints ? String(Math.floor(next() * scale * 100) - 50) : (next() * scale).toFixed(6));
   const odd = () => (ints ? ['NA', '', '-0', '+7'] : ODD)[Math.floor(next() * (ints ? 4 : ODD.length))]!;
   for (const id of ids) {
@@ -55,20 +36,14 @@ function csv({ ints = false, badCell }: { ints?: boolean; badCell?: number } = {
   return `${lines.join('\n')}\n`;
 }
 
-async function upload(shape: Parameters<typeof csv>[0] = {}): Promise<string> {
-  const location = store.newLocation();
-  const file = join(dir, `${location}.csv`);
-  writeFileSync(file, csv(shape));
-  await runUploadTask({ tablesDir: store.dir, location, file, head: 1 });
-  return location;
-}
+const upload = (shape: Parameters<typeof csv>[0] = {}): Promise<string> => tables.upload(csv(shape));
 
 /** The upload as the runtime loads a big one: keys, and the lines streamed (and sortable into ranges). */
-const load = (location: string): DataTable<string> => rawLinesTable({ header: HEADER, sid_name: 'id' }, store.readKeysAndLineChunks(location));
+const load = (location: string): DataTable<string> => tables.load(location, HEADER);
 
 const dataIO = dataIOComponent({ columnar: true, partitionedMinRows: 1000 });
-const inline = outputDigester(() => store);
-const onWorkers = outputDigesterOnWorkers(() => store);
+const inline = outputDigester(tables.store);
+const onWorkers = outputDigesterOnWorkers(tables.store);
 
 /** The output's range maker, its `rows` made to fail: the task's thread must parse nothing when the workers write. */
 function forbidInlineParse(out: ComponentOutput): void {

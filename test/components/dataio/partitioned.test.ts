@@ -5,29 +5,15 @@
 // are those of the whole-table path on the same upload.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { rangedColumns, rowRangesOf, untouchedColumns, type RowRanges } from '../../../src/tableData/columns.js';
 import type { ComponentOutput } from '../../../src/components/contract.js';
 import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
-import { rawLinesTable } from '../../../src/tableData/rawLines.js';
-import { runUploadTask } from '../../../src/components/upload/runUploadTask.js';
-import { TableStore } from '../../../src/store/tables/tableStore.js';
+import { seededRandom, shuffledIds, uploadedTables } from '../../support/uploadedTables.js';
 import { outputDigester, runDataIO } from '../../support/dataioOutputs.js';
 
 const t = suite('DataIO a partition at a time');
-let dir = '';
-let store: TableStore;
-
-t.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fedflow-dioparts-'));
-  store = new TableStore(join(dir, 'tables'));
-});
-t.after.each(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tables = uploadedTables(t, 'fedflow-dioparts-');
 
 const ROWS = 1500;
 /** Cells the byte reader reads as strings (tokens, exponents, spaces, long digits) among plain ones. */
@@ -47,13 +33,8 @@ interface Shape {
 /** A CSV of ROWS shuffled ids, id then HEADER's columns (y 0/1; x2 the odd cells now and then), the header first. */
 function csv({ bad, ints = false, order = [0, 1, 2, 3, 4, 5] }: Shape = {}): string {
   const lines = [['id', ...order.map((c) => HEADER[c]!)].join(',')];
-  let seed = 7;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const ids = Array.from({ length: ROWS }, (_, i) => i);
-  for (let i = ids.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
-  }
+  const next = seededRandom(7);
+  const ids = shuffledIds(ROWS, next);
   const value = (scale: number, digits: number) => (ints ? String(Math.floor(next() * scale * 100) - 50) : (next() * scale).toFixed(digits));
   const odd = ints ? ODD_INTS : ODD;
   for (const id of ids) {
@@ -68,24 +49,21 @@ const ODD_INTS = ['NA', '', 'null', '-0', '+7', '12345678901234567', ' 3'];
 const headers = new Map<string, string[]>();
 
 async function upload(shape: Shape = {}): Promise<string> {
-  const location = store.newLocation();
-  const file = join(dir, `${location}.csv`);
-  writeFileSync(file, csv(shape));
-  await runUploadTask({ tablesDir: store.dir, location, file, head: 1 });
+  const location = await tables.upload(csv(shape));
   headers.set(location, (shape.order ?? [0, 1, 2, 3, 4, 5]).map((c) => HEADER[c]!));
   return location;
 }
 
 /** The upload as the runtime loads a big one: keys, and the lines streamed (and sortable into ranges). */
 function load(location: string): DataTable<string> {
-  return rawLinesTable({ header: headers.get(location)!, sid_name: 'id' }, store.readKeysAndLineChunks(location));
+  return tables.load(location, headers.get(location)!);
 }
 
 const partitioned = dataIOComponent({ columnar: true, partitionedMinRows: 1000 });
 const whole = dataIOComponent({ columnar: true });
 
 const run = runDataIO;
-const write = outputDigester(() => store);
+const write = outputDigester(tables.store);
 
 /** Both paths on the same upload: the partition path taken (or not: `expectPartitioned`), the same files and model. */
 async function same(params: Record<string, unknown>, expectPartitioned = true, model?: ComponentOutput['model'], shape: Shape = {}): Promise<ComponentOutput> {

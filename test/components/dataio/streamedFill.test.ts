@@ -6,29 +6,15 @@
 // and the writer cuts in 7 (the fit's ranges read again) and the default (one range here: sorted anew).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { rowRangesOf, untouchedColumns } from '../../../src/tableData/columns.js';
 import type { ComponentOutput } from '../../../src/components/contract.js';
 import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { dataIOComponent, dataIODenseReadsWhole } from '../../../src/components/dataio/dataIO.js';
-import { rawLinesTable } from '../../../src/tableData/rawLines.js';
-import { runUploadTask } from '../../../src/components/upload/runUploadTask.js';
-import { TableStore } from '../../../src/store/tables/tableStore.js';
+import { seededRandom, shuffledIds, uploadedTables } from '../../support/uploadedTables.js';
 import { outputDigester, runDataIO } from '../../support/dataioOutputs.js';
 
 const t = suite('DataIO fills a partition at a time');
-let dir = '';
-let store: TableStore;
-
-t.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fedflow-diofill-'));
-  store = new TableStore(join(dir, 'tables'));
-});
-t.after.each(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tables = uploadedTables(t, 'fedflow-diofill-');
 
 const ROWS = 1500;
 const HEADER = ['x0', 'y', 'x1', 'x2', 'x3', 'x4'];
@@ -45,13 +31,8 @@ interface Shape {
 /** A CSV of ROWS shuffled ids, id then HEADER's columns (y 0/1; x0, x2, x4 an odd cell now and then, x2 the most), the header first. */
 function csv({ bad, badCell }: Shape = {}): string {
   const lines = [['id', ...HEADER].join(',')];
-  let seed = 11;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const ids = Array.from({ length: ROWS }, (_, i) => i);
-  for (let i = ids.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
-  }
+  const next = seededRandom(11);
+  const ids = shuffledIds(ROWS, next);
   const odd = () => ODD[Math.floor(next() * ODD.length)]!;
   for (const id of ids) {
     const cells = [
@@ -68,23 +49,17 @@ function csv({ bad, badCell }: Shape = {}): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function upload(shape: Shape = {}): Promise<string> {
-  const location = store.newLocation();
-  const file = join(dir, `${location}.csv`);
-  writeFileSync(file, csv(shape));
-  await runUploadTask({ tablesDir: store.dir, location, file, head: 1 });
-  return location;
-}
+const upload = (shape: Shape = {}): Promise<string> => tables.upload(csv(shape));
 
 /** The upload as the runtime loads a big one: keys, and the lines streamed (and sortable into ranges). */
-const load = (location: string): DataTable<string> => rawLinesTable({ header: HEADER, sid_name: 'id' }, store.readKeysAndLineChunks(location));
+const load = (location: string): DataTable<string> => tables.load(location, HEADER);
 
 const partitioned = dataIOComponent({ columnar: true, partitionedMinRows: 1000, fitPartitions: 7 });
 const partitionedDefaultCut = dataIOComponent({ columnar: true, partitionedMinRows: 1000 });
 const whole = dataIOComponent({ columnar: true });
 
 const run = runDataIO;
-const write = outputDigester(() => store);
+const write = outputDigester(tables.store);
 
 /** Runs the whole path and the partition path (on fresh loads) and checks the read counts; both outputs. */
 async function both(location: string, params: Record<string, unknown>, model: ComponentOutput['model'] | undefined, component = partitioned): Promise<{ byParts: ComponentOutput; byWhole: ComponentOutput }> {

@@ -24,8 +24,6 @@ const NEWLINE = 0x0a;
 const COLON = 0x3a;
 /** Digits and separators besides the texts: three numbers, five lengths, eight separators, with room to spare. */
 const FIXED_ROOM = 256;
-/** Views of the text kept, by length (see `view`). */
-const MAX_VIEWS = 512;
 
 export interface ChainLinker {
   /** Continue the chain from this hash (hex, as the log head holds it). */
@@ -62,7 +60,6 @@ export function chainLinker(): ChainLinker {
     const bigger = Buffer.allocUnsafe(size) as DirectWrites;
     text.copy(bigger, 0, 0, prefix);
     text = bigger;
-    views.clear();
   };
 
   /** `n`'s decimal digits at `at` (what a template prints for it); where they end. */
@@ -97,43 +94,14 @@ export function chainLinker(): ChainLinker {
     return at + createdLength;
   };
 
-  /**
-   * `s` as UTF-8 at `at`; where it ends. ASCII (every id and type a node writes) is copied by this
-   * loop; at the first other character the whole string is written by utf8Write instead. Why: a
-   * native call per field cost more than the copy (bench:audit's ids are 36 characters).
-   */
-  const utf8 = (at: number, s: string): number => {
-    const n = s.length;
-    for (let i = 0; i < n; i += 1) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) return at + text.utf8Write(s, at);
-      text[at + i] = c;
-    }
-    return at + n;
-  };
-
   /** `length:s` then a newline (the id fields). */
   const counted = (at: number, s: string): number => {
     at = digits(at, s.length);
     text[at] = COLON;
-    at = utf8(at + 1, s);
+    at += 1;
+    at += text.utf8Write(s, at);
     text[at] = NEWLINE;
     return at + 1;
-  };
-
-  /**
-   * The text's first `length` bytes as a view, kept per length (a log's events take few lengths):
-   * a view made per event was most of the garbage the chain still left in the writer.
-   */
-  const views = new Map<number, Buffer>();
-  const view = (length: number): Buffer => {
-    let v = views.get(length);
-    if (v === undefined) {
-      if (views.size >= MAX_VIEWS) views.clear();
-      v = text.subarray(0, length);
-      views.set(length, v);
-    }
-    return v;
   };
 
   return {
@@ -172,14 +140,12 @@ export function chainLinker(): ChainLinker {
         at += text.utf8Write(metadata, at);
       }
       // The digest as a 32-character one-byte string ('binary' is latin1): asking the one-shot call
-      // for a Buffer costs twice the call (a new ArrayBuffer per event). Its bytes go into `bound`
-      // and, as hex, to the text's start (the next event's previous hash) in one loop.
-      const digest = hash('sha256', view(at), 'binary');
+      // for a Buffer costs twice the call (a new ArrayBuffer per event).
+      bound.latin1Write(hash('sha256', text.subarray(0, at), 'binary'), 0);
       for (let i = 0; i < 32; i += 1) {
-        const b = digest.charCodeAt(i);
-        bound[i] = b;
-        text[i * 2] = HEX_PAIRS[b * 2]!;
-        text[i * 2 + 1] = HEX_PAIRS[b * 2 + 1]!;
+        const pair = bound[i]! * 2;
+        text[i * 2] = HEX_PAIRS[pair]!;
+        text[i * 2 + 1] = HEX_PAIRS[pair + 1]!;
       }
       prefix = 64;
       previousText = undefined;

@@ -22,7 +22,7 @@
 // hetero linear model shares (../linearModel/); here only what these two models compute differently.
 import type { ComponentContext } from '../contract.js';
 import { type Ct, FEATURE_BITS, type HeCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../linearModel/cipher.js';
-import { dotColumns, rangeColumns, type RowsById } from '../linearModel/lrColumns.js';
+import { dotColumns, rangeColumns, type RowsById } from '../linearModel/featureColumns.js';
 import { PartyOptimizer } from '../linearModel/params.js';
 import { linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
@@ -80,7 +80,7 @@ export async function glmHost(
   const withLoss = peers.hosts.length === 1;
   const step: BatchStep = async (iter, b, tag, w) => {
     const batch = batches[b]!;
-    // W_h·x per row, column by column: the terms of the per-row sum, in its order (lrColumns.ts).
+    // W_h·x per row, column by column: the terms of the per-row sum, in its order (featureColumns.ts).
     const wx = Array.from(dotColumns(w, batch.features, batch.n));
     const forward = f === 'linr' ? wx : wx.map(Math.exp);
     await ch.send('host_forward', tag, await cipher.encrypt(forward, RESIDUAL_BITS), peers.guest);

@@ -33,7 +33,7 @@ import { type ArbiterModel, linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
 import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
 import { type HeCipher, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from '../linearModel/cipher.js';
-import { dotColumns, gatherColumns, rangeColumns, type RowsById } from '../linearModel/lrColumns.js';
+import { dotColumns, gatherColumns, rangeColumns, type RowsById } from '../linearModel/featureColumns.js';
 import { packedDoubles } from '../../tableData/packedDoubles.js';
 import { joinedIds } from '../../tableData/packedIds.js';
 import type { RowSource } from '../linearModel/rowSource.js';

@@ -5,7 +5,7 @@
 import type { PartyRef } from '../contract.js';
 import { type IdList, type JoinedIds, joinedIds } from '../../tableData/packedIds.js';
 import type { Wire } from '../validation/heteroValidation.js';
-import type { RowsById } from './lrColumns.js';
+import type { RowsById } from './featureColumns.js';
 
 /** Guest: per model, per id: the hosts' partial scores summed. */
 export async function hostSums(wire: Wire & IdWire, tag: string, hosts: readonly PartyRef[], keys: readonly string[], modelCount: number): Promise<number[][]> {

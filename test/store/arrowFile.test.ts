@@ -4,28 +4,21 @@
 // the store writes this way read back through apache-arrow's own reader as they were written.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Data } from 'apache-arrow';
 import { arrow, batchOf, decodeUtf8Column, partitionFile, readColumnarMeta, utf8Data, writeArrowFile } from '../../src/store/tables/columnarTable.js';
 import { writePredictColumns } from '../../src/store/tables/predictTableFile.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
 import { writeOutputColumns, writeOutputTable } from '../../src/store/tables/writeOutputTable.js';
+import { tempDirPerTest } from '../support/tempDir.js';
 
 // The store's own apache-arrow (loaded by require): a batch mixing its classes with the ESM copy's
 // (types, Data) is written differently by either copy's writer.
 const { Field, Float64, makeData, Table, tableFromIPC, tableToIPC, Utf8 } = arrow();
 
 const t = suite('Arrow IPC files written by writev');
-let dir = '';
-
-t.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fedflow-arrowfile-'));
-});
-t.after.each(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = tempDirPerTest(t, 'fedflow-arrowfile-');
 
 /** A batch of a key column, `width` Float64 columns (odd values among them) and a text column. */
 function batch(n: number, width: number, text = true) {
@@ -57,7 +50,7 @@ for (const [name, n, width, text] of [
 ] as const) {
   t(`given a batch of ${name}, when written by writeArrowFile, then the file is tableToIPC's bytes`, () => {
     const b = batch(n, width, text);
-    const path = join(dir, 'b.arrow');
+    const path = join(dir(), 'b.arrow');
     writeArrowFile(path, b);
     bytesEqual(readFileSync(path), tableToIPC(new Table([b]), 'file'), name);
     const back = tableFromIPC(readFileSync(path));
@@ -78,7 +71,7 @@ t('given ASCII and other text, when a range of strings is encoded, then it decod
 });
 
 t('given a path that exists, when written, then it is refused and the file is untouched', () => {
-  const path = join(dir, 'b.arrow');
+  const path = join(dir(), 'b.arrow');
   writeArrowFile(path, batch(3, 1));
   const before = readFileSync(path);
   assert.throws(() => writeArrowFile(path, batch(5, 2)), /EEXIST/);
@@ -86,7 +79,7 @@ t('given a path that exists, when written, then it is refused and the file is un
 });
 
 t('given instance, JSON and predict tables, when written as partitions, then every file is what tableToIPC writes for its batch', () => {
-  const store = new TableStore(join(dir, 'tables'));
+  const store = new TableStore(join(dir(), 'tables'));
   const n = 1001;
   const keys = Array.from({ length: n }, (_, i) => `k${String(i).padStart(5, '0')}`);
   const features = [0, 1, 2].map((c) => Float64Array.from(keys, (_, r) => (r === c ? NaN : Math.cos(r + c))));

@@ -3,20 +3,14 @@
 // the keys fit one run or are spilled in runs and merged.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sortKeyBytes } from '../../src/store/tables/sortKeyBytes.js';
 import { KeyOrderBuilder, readKeyOrder } from '../../src/store/tables/keyOrder.js';
+import { tempDirPerTest } from '../support/tempDir.js';
 
 const t = suite('key order: radix sort of key bytes, sorted runs merged');
-let dir = '';
-t.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fedflow-keyorder-'));
-});
-t.after.each(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = tempDirPerTest(t, 'fedflow-keyorder-');
 
 /** A seeded generator (xorshift), so that a failure repeats. */
 function random(seed: number): () => number {
@@ -95,14 +89,14 @@ let orders = 0;
 
 /** The order file a builder writes for these keys (lines 1..n), read back as line numbers. */
 function built(keys: Buffer[], runKeys?: number, runBytes?: number): number[] {
-  const builder = new KeyOrderBuilder(dir, { ...(runKeys ? { runKeys } : {}), ...(runBytes ? { runBytes } : {}) });
+  const builder = new KeyOrderBuilder(dir(), { ...(runKeys ? { runKeys } : {}), ...(runBytes ? { runBytes } : {}) });
   const src = Buffer.concat(keys);
   let at = 0;
   keys.forEach((k) => {
     builder.add(src, at, at + k.length);
     at += k.length;
   });
-  const path = join(dir, `order-${++orders}`);
+  const path = join(dir(), `order-${++orders}`);
   const count = builder.finish(path);
   const bytes = readFileSync(path);
   const lines = Array.from(new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
@@ -132,7 +126,7 @@ t('the order file: the last line of each distinct key, the same in one run or sp
   const long = [Buffer.alloc(3 << 20, 120), Buffer.from('b'), Buffer.alloc(3 << 20, 120), Buffer.from('a')];
   assert.equal(built(long, 1), [4, 2, 3]);
   // Spilled runs live in an unlinked file: nothing is left but the order files.
-  assert.ok(readdirSync(dir).every((name) => name.startsWith('order-')));
+  assert.ok(readdirSync(dir()).every((name) => name.startsWith('order-')));
 });
 
 t('spilled runs whose keys share 0 to 12 leading bytes: each record\'s first 8 bytes rebuilt from the run\'s shared front', () => {
@@ -158,7 +152,7 @@ t('spilled runs whose keys share 0 to 12 leading bytes: each record\'s first 8 b
 t('readKeyOrder: each line\'s position, -1 for a line that lost; a file that does not match is refused', () => {
   const keys = ['b', 'a', 'b', 'c'].map((k) => Buffer.from(k));
   assert.equal(built(keys), [2, 3, 4]);
-  const path = join(dir, `order-${orders}`);
+  const path = join(dir(), `order-${orders}`);
   // Index 0 is no line (line numbers start at 1); line 1 lost to line 3.
   assert.equal(Array.from(readKeyOrder(path, 3, 4)), [-1, -1, 0, 1, 2]);
   assert.throws(() => readKeyOrder(path, 3, 3), /does not match its 3 lines/);

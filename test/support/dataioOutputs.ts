@@ -17,6 +17,16 @@ export async function runDataIO(component: Component, table: DataTable<string>, 
   return component(componentInput({ module: 'DataIO', role: 'guest', params, data: { data: table }, ...(model ? { model } : {}) }), ctx);
 }
 
+/** The message `run` fails with ('' when it does not fail): one path's error, to compare with another's. */
+export async function failureOf(run: Promise<unknown>): Promise<string> {
+  try {
+    await run;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+}
+
 /** Every file of a written columnar table by name, as SHA-256 digests. */
 export function tableDigests(store: TableStore, location: string): Record<string, string> {
   const tableDir = store.columnarPathOf(location);

@@ -1,14 +1,14 @@
 // The DataIO suites' big-upload fixture: a fresh TableStore in its own temp dir for each test (gone
 // after it), a CSV text uploaded through it as a task uploads a file, and the upload read back as
 // the runtime reads a big one (keys, the lines streamed). Also the seeded shuffle their CSVs share.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'uvu';
 import type { DataTable } from '../../src/tableData/dataTable.js';
 import { rawLinesTable } from '../../src/tableData/rawLines.js';
 import { runUploadTask } from '../../src/components/upload/runUploadTask.js';
 import { TableStore } from '../../src/store/tables/tableStore.js';
+import { tempDirPerTest } from './tempDir.js';
 
 export interface UploadedTables {
   /** This test's store. */
@@ -20,14 +20,10 @@ export interface UploadedTables {
 }
 
 export function uploadedTables(t: Test, prefix: string): UploadedTables {
-  let dir = '';
+  const dir = tempDirPerTest(t, prefix);
   let store: TableStore | undefined;
   t.before.each(() => {
-    dir = mkdtempSync(join(tmpdir(), prefix));
-    store = new TableStore(join(dir, 'tables'));
-  });
-  t.after.each(() => {
-    rmSync(dir, { recursive: true, force: true });
+    store = new TableStore(join(dir(), 'tables'));
   });
   const current = (): TableStore => store ?? (() => {
     throw new Error('uploadedTables: used outside a test');
@@ -36,7 +32,7 @@ export function uploadedTables(t: Test, prefix: string): UploadedTables {
     store: current,
     async upload(csv) {
       const location = current().newLocation();
-      const file = join(dir, `${location}.csv`);
+      const file = join(dir(), `${location}.csv`);
       writeFileSync(file, csv);
       await runUploadTask({ tablesDir: current().dir, location, file, head: 1 });
       return location;

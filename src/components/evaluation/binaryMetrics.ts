@@ -351,8 +351,11 @@ export function ks(sorted: Sorted): KsResult {
   return { ks: best, fpr: [...fpr, 1.0], tpr: [...tpr, 1.0], thresholds, cuts: [...cuts, 1.0] };
 }
 
-/** Lift (x: share predicted positive, y: precision / base rate) for the positive class at 100 step cuts. */
-export function lift(sorted: Sorted): { x: number[]; y: number[]; thresholds: number[] } {
+/**
+ * A curve over the share predicted positive (x; 1 without rows) at 100 step cuts, for the positive
+ * class: y from each cut's counts (n: the rows). Lift's and gain's.
+ */
+function stepCurve(sorted: Sorted, yAt: (tp: number, fp: number, fn: number, n: number) => number): { x: number[]; y: number[]; thresholds: number[] } {
   const { thresholds } = cutByStep(sorted.scores);
   const cm = confusionMatrix(sorted, thresholds);
   const n = sorted.labels.length;
@@ -361,30 +364,24 @@ export function lift(sorted: Sorted): { x: number[]; y: number[]; thresholds: nu
   for (let i = 0; i < thresholds.length; i++) {
     const tp = cm.tp[i]!;
     const fp = cm.fp[i]!;
-    const fn = cm.fn[i]!;
-    const liftX = n === 0 ? 1 : (tp + fp) / n;
-    const denominator = n === 0 ? 1 : (tp + fn) / n;
-    const numerator = tp + fp === 0 ? 1 : tp / (tp + fp);
-    x.push(liftX);
-    y.push(denominator === 0 ? Number.MAX_VALUE : numerator / denominator);
+    x.push(n === 0 ? 1 : (tp + fp) / n);
+    y.push(yAt(tp, fp, cm.fn[i]!, n));
   }
   return { x, y, thresholds };
 }
 
+/** Lift (x: share predicted positive, y: precision / base rate) for the positive class at 100 step cuts. */
+export function lift(sorted: Sorted): { x: number[]; y: number[]; thresholds: number[] } {
+  return stepCurve(sorted, (tp, fp, fn, n) => {
+    const denominator = n === 0 ? 1 : (tp + fn) / n;
+    const numerator = tp + fp === 0 ? 1 : tp / (tp + fp);
+    return denominator === 0 ? Number.MAX_VALUE : numerator / denominator;
+  });
+}
+
 /** Gain (x: share predicted positive, y: recall) for the positive class at 100 step cuts. */
 export function gain(sorted: Sorted): { x: number[]; y: number[]; thresholds: number[] } {
-  const { thresholds } = cutByStep(sorted.scores);
-  const cm = confusionMatrix(sorted, thresholds);
-  const n = sorted.labels.length;
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let i = 0; i < thresholds.length; i++) {
-    const tp = cm.tp[i]!;
-    const positives = tp + cm.fn[i]!;
-    x.push(n === 0 ? 1 : (tp + cm.fp[i]!) / n);
-    y.push(positives === 0 ? 1 : tp / positives);
-  }
-  return { x, y, thresholds };
+  return stepCurve(sorted, (tp, _fp, fn) => (tp + fn === 0 ? 1 : tp / (tp + fn)));
 }
 
 /** Step cuts plus one threshold below the lowest (BiClassMetric with add_to_end). */

@@ -17,9 +17,10 @@ import { fitGuest } from './guest.js';
 import { fitHost } from './host.js';
 import { loadModel, storedTransform, toModel } from './model.js';
 import { readParams } from './params.js';
-import { splitPointsOnly, type PartyResults } from './results.js';
+import type { PartyResults } from './results.js';
 import { rowPiecesOf } from './rowPieces.js';
 import { transformTable } from './transform.js';
+import { splitPointsOnly } from './woe.js';
 
 export interface FeatureBinningOptions {
   /** Rows per piece when a big stored table is read a piece at a time (tests force small pieces). */

@@ -7,20 +7,3 @@ export interface PartyResults {
   readonly partyId: string;
   readonly columns: Map<string, ColumnResult>;
 }
-
-/** A column with split points only (a host's own view of its columns, or a column without labels). */
-export function splitPointsOnly(splitPoints: readonly number[]): ColumnResult {
-  return {
-    woeArray: [],
-    ivArray: [],
-    eventCountArray: [],
-    nonEventCountArray: [],
-    eventRateArray: [],
-    nonEventRateArray: [],
-    splitPoints: [...splitPoints],
-    iv: 0,
-    isWoeMonotonic: true,
-    binNums: 0,
-    binAnonymous: splitPoints.map((_, i) => `bin_${i}`),
-  };
-}

@@ -17,6 +17,24 @@ export interface ColumnResult {
   binAnonymous: string[];
 }
 
+/** A column with split points only (a host's own view of its columns, a column without labels; where woeIv starts). */
+export function splitPointsOnly(splitPoints: readonly number[]): ColumnResult {
+  return {
+    woeArray: [],
+    ivArray: [],
+    eventCountArray: [],
+    nonEventCountArray: [],
+    eventRateArray: [],
+    nonEventRateArray: [],
+    splitPoints: [...splitPoints],
+    iv: 0,
+    isWoeMonotonic: true,
+    binNums: 0,
+    // FATE names bins bin_0.. only where the split points are known (never for a host's columns at the guest).
+    binAnonymous: splitPoints.map((_, i) => `bin_${i}`),
+  };
+}
+
 export interface BinCounts {
   readonly events: readonly number[];
   readonly nonEvents: readonly number[];
@@ -43,20 +61,7 @@ export function woeIv(counts: BinCounts, adjustmentFactor: number, splitPoints: 
   }
   if (eventTotal === 0) eventTotal = 1;
   if (nonEventTotal === 0) nonEventTotal = 1;
-  const r: ColumnResult = {
-    woeArray: [],
-    ivArray: [],
-    eventCountArray: [],
-    nonEventCountArray: [],
-    eventRateArray: [],
-    nonEventRateArray: [],
-    splitPoints: [...splitPoints],
-    iv: 0,
-    isWoeMonotonic: true,
-    binNums: 0,
-    // FATE names bins bin_0.. only where the split points are known (never for a host's columns at the guest).
-    binAnonymous: splitPoints.map((_, i) => `bin_${i}`),
-  };
+  const r = splitPointsOnly(splitPoints);
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const ne = nonEvents[i]!;

@@ -4,7 +4,7 @@
 // labels (required for training). A columnar table's rows are never built; a row table is converted
 // (heteroLR's lrColumns), so both run one code path and give the same numbers.
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
-import { lrColumns } from '../linearModel/lrColumns.js';
+import { lrColumns } from '../linearModel/featureColumns.js';
 import type { GlmRows } from './protocol.js';
 
 export interface GuestTable extends GlmRows {

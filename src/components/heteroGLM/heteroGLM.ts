@@ -3,9 +3,10 @@
 // regression metrics), cross-validation (cv_param: train_fold_<k> / validate_fold_<k>), the final
 // predictions of the training rows (hosts send W_h·x per row in plain, FATE's host_prob), predict
 // jobs from a stored model, and FATE's model buffers (modelBuffers.ts). Every party reads its tables
-// as typed columns (issue 17, linearModel/lrColumns.ts): a columnar table's rows are never built, the
-// folds of cross-validation are columnar tables of their rows, and W·x runs column by column with the
-// terms of the per-row sum in its order, so results are those of row tables to the last bit.
+// as typed columns (issue 17, linearModel/featureColumns.ts): a columnar table's rows are never
+// built, the folds of cross-validation are columnar tables of their rows, and W·x runs column by
+// column with the terms of the per-row sum in its order, so results are those of row tables to the
+// last bit.
 import { columnarTable, takeRows } from '../../tableData/columns.js';
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import { predictSchema } from '../../tableData/predictColumns.js';
@@ -15,7 +16,7 @@ import { withBest } from '../linearModel/bestFit.js';
 import { hostSetsValidator } from '../linearModel/hostValidation.js';
 import { type FitNaming, foldNaming, PLAIN_NAMING } from '../linearModel/fitNaming.js';
 import { type BinaryFit, Channel, type Peers, peersOf } from '../linearModel/protocol.js';
-import { dotColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
+import { dotColumns, lrColumns, RowsById } from '../linearModel/featureColumns.js';
 import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';
 import { evaluateRows, validationMetrics } from '../validation/evaluate.js';
 import { arbiterValidator, guestValidator, NO_VALIDATION, type SetName } from '../validation/heteroValidation.js';

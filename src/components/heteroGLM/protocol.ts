@@ -22,11 +22,11 @@
 // hetero linear model shares (../linearModel/); here only what these two models compute differently.
 import type { ComponentContext } from '../contract.js';
 import { type Ct, FEATURE_BITS, type HeCipher, PRODUCT_BITS, RESIDUAL_BITS } from '../linearModel/cipher.js';
-import { dotColumns, rangeColumns, type RowsById } from '../linearModel/lrColumns.js';
+import { dotColumns, rangeColumns, type RowsById } from '../linearModel/featureColumns.js';
 import { PartyOptimizer } from '../linearModel/params.js';
 import { linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
-import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, dotRow, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
+import { type AfterIteration, type BinaryFit, type Channel, dotRow, hostBatches, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
 import type { GlmParam } from './params.js';
 
 export type Family = 'linr' | 'poisson';
@@ -67,20 +67,17 @@ export async function glmHost(
   after: AfterIteration,
 ): Promise<BinaryFit> {
   const { cipher, dealt } = await partyCipher(ch, p, peers.arbiter);
-  const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
-  const batches: { n: number; features: Float64Array[]; prepared: ReturnType<HeCipher['prepare']> }[] = [];
-  for (let b = 0; b < info.batchNum; b++) {
-    const keys = await ch.getIds('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
+  const { info, batches } = await hostBatches(ch, peers.guest, (keys) => {
     // The batch's rows of every feature column: a range of the columns when the ids run in table order.
     const features = data.features(keys);
-    batches.push({ n: keys.length, features, prepared: cipher.prepare(features) });
-  }
+    return { n: keys.length, features, prepared: cipher.prepare(features) };
+  });
   const weights = hostWeights(p, featureCount);
   const optimizer = new PartyOptimizer(p, featureCount);
   const withLoss = peers.hosts.length === 1;
   const step: BatchStep = async (iter, b, tag, w) => {
     const batch = batches[b]!;
-    // W_h·x per row, column by column: the terms of the per-row sum, in its order (lrColumns.ts).
+    // W_h·x per row, column by column: the terms of the per-row sum, in its order (featureColumns.ts).
     const wx = Array.from(dotColumns(w, batch.features, batch.n));
     const forward = f === 'linr' ? wx : wx.map(Math.exp);
     await ch.send('host_forward', tag, await cipher.encrypt(forward, RESIDUAL_BITS), peers.guest);

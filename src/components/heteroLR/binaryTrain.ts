@@ -31,9 +31,9 @@ import type { Instance } from '../../tableData/dataTable.js';
 import type { ComponentContext, PartyRef } from '../contract.js';
 import { type ArbiterModel, linearArbiter } from '../linearModel/arbiter.js';
 import { type BatchStep, guestStepped, guestWeights, hostWeights, meanGradient, partyIterations, sendMaskedGradient } from '../linearModel/party.js';
-import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
+import { type AfterIteration, type BatchInfo, type BinaryFit, type Channel, hostBatches, type LossMetric, miniBatches, partyCipher, type Peers, penalty, SETUP_TAG } from '../linearModel/protocol.js';
 import { type HeCipher, PRODUCT_BITS, RESIDUAL_BITS, type Ct } from '../linearModel/cipher.js';
-import { dotColumns, gatherColumns, rangeColumns, type RowsById } from '../linearModel/lrColumns.js';
+import { dotColumns, gatherColumns, rangeColumns, type RowsById } from '../linearModel/featureColumns.js';
 import { packedDoubles } from '../../tableData/packedDoubles.js';
 import { joinedIds } from '../../tableData/packedIds.js';
 import type { RowSource } from '../linearModel/rowSource.js';
@@ -201,14 +201,11 @@ export async function trainHost(
   after: AfterIteration,
 ): Promise<BinaryFit> {
   const { cipher, dealt } = await partyCipher(ch, p, peers.arbiter);
-  const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, peers.guest);
-  const batches: Batch[] = [];
-  for (let b = 0; b < info.batchNum; b++) {
-    const keys = await ch.getIds('batch_data_index', `${SETUP_TAG}.${b}`, peers.guest);
+  const { batches } = await hostBatches<Batch>(ch, peers.guest, (keys) => {
     // A big stored table: the batch's rows are read at each step (rowSource.ts), not held.
     const at = data.batchOf(keys);
-    batches.push(at.features ? { n: keys.length, features: at.features, prepared: cipher.prepare(at.features), from: -1 } : { n: keys.length, features: null, prepared: null, from: at.from });
-  }
+    return at.features ? { n: keys.length, features: at.features, prepared: cipher.prepare(at.features), from: -1 } : { n: keys.length, features: null, prepared: null, from: at.from };
+  });
   const weights = hostWeights(p, featureCount);
   const optimizer = new PartyOptimizer(p, featureCount);
   const sqn = p.optimizer === 'sqn' ? new WeightAverage(p.sqn) : null;

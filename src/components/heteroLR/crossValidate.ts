@@ -13,7 +13,7 @@ import type { ValidationParam } from '../validation/validationParam.js';
 import { foldNaming } from '../linearModel/fitNaming.js';
 import { Channel, type Peers } from '../linearModel/protocol.js';
 import { fitArbiter, fitGuest, fitHost, guestModels, trainTable } from './heteroLR.js';
-import { classesOfColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
+import { classesOfColumns, lrColumns, RowsById } from '../linearModel/featureColumns.js';
 import type { HeteroLogisticParam } from '../linearModel/params.js';
 import { rowSourceOf } from '../linearModel/rowSource.js';
 import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';

@@ -20,7 +20,7 @@ import { type FitNaming, PLAIN_NAMING } from '../linearModel/fitNaming.js';
 import { type BinaryFit, Channel, type Peers, peersOf } from '../linearModel/protocol.js';
 import { trainArbiter, trainGuest, trainHost } from './binaryTrain.js';
 import { crossValidateLR } from './crossValidate.js';
-import { classesOfColumns, lrColumns, RowsById } from '../linearModel/lrColumns.js';
+import { classesOfColumns, lrColumns, RowsById } from '../linearModel/featureColumns.js';
 import { lrModelBuffers } from './modelBuffers.js';
 import { rowSourceOf } from '../linearModel/rowSource.js';
 import { type HeteroLogisticParam, readParams } from '../linearModel/params.js';

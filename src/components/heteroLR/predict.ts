@@ -7,7 +7,7 @@ import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
 import { predictSchema, predictTable } from '../../tableData/predictColumns.js';
 import { Channel } from '../linearModel/protocol.js';
-import { lrColumns, RowsById } from '../linearModel/lrColumns.js';
+import { lrColumns, RowsById } from '../linearModel/featureColumns.js';
 import { storedLRModels } from './modelBuffers.js';
 import type { HeteroLogisticParam } from '../linearModel/params.js';
 import { answerHostSumsFrom, hostSums } from '../linearModel/hostSums.js';

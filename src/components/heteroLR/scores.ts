@@ -2,7 +2,7 @@
 // (linearModel/hostSums.ts), one-vs-rest taking the most probable class.
 import type { InstanceColumns } from '../../tableData/columns.js';
 import type { PredictColumns } from '../../tableData/predictColumns.js';
-import { dotColumns } from '../linearModel/lrColumns.js';
+import { dotColumns } from '../linearModel/featureColumns.js';
 import type { RowSource } from '../linearModel/rowSource.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

@@ -119,17 +119,31 @@ export const ITERATIVE_AFFINE_WARNING =
   'encrypt_param.method IterativeAffine: FATE 1.4\'s IterativeAffine cipher is much weaker than Paillier (deterministic and linear, ' +
   'broken by a few known plaintexts); the gradients it protects are exposed to a host that can guess some. Use Paillier.';
 
+/** What both sides do with IterativeAffine ciphertexts: add them as integers, one slot each, never scaled. */
+abstract class IterativeAffineAdds {
+  readonly zero = 0n;
+  constructor(readonly keyBits: number) {}
+  close(): void {}
+  add(a: bigint, b: bigint): bigint {
+    return a + b;
+  }
+  shift(): bigint {
+    throw new Error('IterativeAffine ciphertexts can not be scaled');
+  }
+  slotsFor(): number {
+    return 1;
+  }
+}
+
 /**
  * FATE 1.4's IterativeAffine (crypto/iterativeAffine.ts): ciphertexts add as integers, which is all a
  * host does with them. Only the guest holds the key; hosts get none (`IterativeAffineSums`). One slot
  * per ciphertext: scaling a ciphertext by 2^k would overflow the rounds' moduli, so hosts do not
  * compress candidates. Much weaker than Paillier (deterministic and linear).
  */
-export class IterativeAffineGhCipher implements GhCipher, GhDecryptor {
-  readonly keyBits: number;
-  readonly zero = 0n;
+export class IterativeAffineGhCipher extends IterativeAffineAdds implements GhCipher, GhDecryptor {
   constructor(private readonly key: IterativeAffineKey) {
-    this.keyBits = iterativeAffinePlainBits(key);
+    super(iterativeAffinePlainBits(key));
   }
   encrypt(m: bigint): bigint {
     return iterativeAffineEncrypt(this.key, m);
@@ -137,39 +151,17 @@ export class IterativeAffineGhCipher implements GhCipher, GhDecryptor {
   async encryptAll(ms: readonly bigint[]): Promise<bigint[]> {
     return ms.map((m) => this.encrypt(m));
   }
-  close(): void {}
-  add(a: bigint, b: bigint): bigint {
-    return a + b;
-  }
-  shift(): bigint {
-    throw new Error('IterativeAffine ciphertexts can not be scaled');
-  }
-  slotsFor(): number {
-    return 1;
-  }
   decrypt(c: bigint): bigint {
     return iterativeAffineDecrypt(this.key, c);
   }
 }
 
 /** A host's side of IterativeAffine: adds ciphertexts, holds no key. */
-export class IterativeAffineSums implements GhCipher {
-  readonly zero = 0n;
-  constructor(readonly keyBits: number) {}
+export class IterativeAffineSums extends IterativeAffineAdds implements GhCipher {
   encrypt(): bigint {
     throw new Error('a host holds no IterativeAffine key');
   }
   async encryptAll(): Promise<bigint[]> {
     throw new Error('a host holds no IterativeAffine key');
-  }
-  close(): void {}
-  add(a: bigint, b: bigint): bigint {
-    return a + b;
-  }
-  shift(): bigint {
-    throw new Error('IterativeAffine ciphertexts can not be scaled');
-  }
-  slotsFor(): number {
-    return 1;
   }
 }

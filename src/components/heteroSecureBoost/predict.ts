@@ -9,7 +9,7 @@ import { partitionedTableOf, type PartitionedTable } from '../../compute/compute
 import { columnsFromRows, type InstanceColumns } from '../../tableData/columns.js';
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import type { ComponentContext, ComponentInput, ComponentOutput, PartyRef } from '../contract.js';
-import { RowsById } from '../linearModel/lrColumns.js';
+import { RowsById } from '../linearModel/featureColumns.js';
 import { predictSchema, predictTable as predictColumnsTable } from '../../tableData/predictColumns.js';
 import type { BoostingTreeParam } from './params.js';
 import { predictColumnsFor, resultRow } from './predictResult.js';

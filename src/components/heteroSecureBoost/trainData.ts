@@ -8,7 +8,7 @@
 // (storedBinning.ts): its values are never loaded whole, only its bins and labels are kept.
 import { columnsFromRows, type InstanceColumns } from '../../tableData/columns.js';
 import type { DataTable, Instance } from '../../tableData/dataTable.js';
-import { RowsById } from '../linearModel/lrColumns.js';
+import { RowsById } from '../linearModel/featureColumns.js';
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
 import { binColumns, binFeatures, notNumeric, type FeatureBins, type MissingSettings } from './binning.js';
 import { binStoredTable, placesOf, storedLabels } from './storedBinning.js';

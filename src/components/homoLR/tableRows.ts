@@ -58,11 +58,11 @@ export function forEachPiece(
   }
 }
 
-class MemoryRows implements TableRows {
-  readonly inMemory = true;
+/** What both kinds of rows read from the instance columns alone (a stored table's too). */
+abstract class ColumnRows {
   constructor(
-    private readonly columns: InstanceColumns,
-    private readonly order: readonly number[] | undefined,
+    protected readonly columns: InstanceColumns,
+    protected readonly order: readonly number[] | undefined,
   ) {}
   get count(): number {
     return rowCountOf(this.columns);
@@ -70,6 +70,10 @@ class MemoryRows implements TableRows {
   get keys(): readonly string[] {
     return this.columns.keys;
   }
+}
+
+class MemoryRows extends ColumnRows implements TableRows {
+  readonly inMemory = true;
   get width(): number {
     return this.order?.length ?? this.columns.features.length;
   }
@@ -87,22 +91,18 @@ class MemoryRows implements TableRows {
   }
 }
 
-class StoredRows implements TableRows {
+class StoredRows extends ColumnRows implements TableRows {
   readonly inMemory = false;
   private buffers: SizedRowBuffers | undefined;
 
   constructor(
     private readonly table: PartitionedTable,
-    private readonly columns: InstanceColumns,
-    private readonly order: readonly number[] | undefined,
-  ) {}
+    columns: InstanceColumns,
+    order: readonly number[] | undefined,
+  ) {
+    super(columns, order);
+  }
 
-  get count(): number {
-    return rowCountOf(this.columns);
-  }
-  get keys(): readonly string[] {
-    return this.columns.keys;
-  }
   get width(): number {
     return this.order?.length ?? this.table.width;
   }

@@ -2,12 +2,10 @@
 // the guest names ids, each host answers W_h·x for each of its models (one per class in one-vs-rest),
 // in plain, as FATE does. Used after training, in validation-free predictions of cross-validation
 // folds, and in predict jobs, by HeteroLR and by HeteroLinR / HeteroPoisson.
-import type { Instance } from '../../tableData/dataTable.js';
 import type { PartyRef } from '../contract.js';
 import { type IdList, type JoinedIds, joinedIds } from '../../tableData/packedIds.js';
 import type { Wire } from '../validation/heteroValidation.js';
-import { dotRow } from './protocol.js';
-import type { RowsById } from './lrColumns.js';
+import type { RowsById } from './featureColumns.js';
 
 /** Guest: per model, per id: the hosts' partial scores summed. */
 export async function hostSums(wire: Wire & IdWire, tag: string, hosts: readonly PartyRef[], keys: readonly string[], modelCount: number): Promise<number[][]> {
@@ -35,14 +33,7 @@ interface IdWire {
   sendIds?(name: string, tag: string, ids: JoinedIds, from: number, to: number, targets: PartyRef[]): Promise<void>;
 }
 
-/** Host: answers the guest's ids with W_h·x per model. */
-export async function answerHostSums(wire: Wire, tag: string, guest: PartyRef, row: (key: string) => Instance, coefs: readonly (readonly number[])[]): Promise<void> {
-  const keys = await wire.get<string[]>('predict_index', tag, guest);
-  const rows = keys.map(row);
-  await wire.send('host_prob', tag, coefs.map((w) => rows.map((inst) => dotRow(w, inst.features))), guest);
-}
-
-/** Host, from columns: answers the guest's ids with W_h·x per model (the same sums as {@link answerHostSums}). */
+/** Host, from columns: answers the guest's ids with W_h·x per model. */
 export async function answerHostSumsFrom(wire: Wire & IdWire, tag: string, guest: PartyRef, data: RowsById, coefs: readonly (readonly number[])[]): Promise<void> {
   const keys = wire.getIds ? await wire.getIds('predict_index', tag, guest) : await wire.get<string[]>('predict_index', tag, guest);
   // As typed arrays: one copy of their bytes across threads (and v8-serialized between nodes), where

@@ -3,7 +3,7 @@
 import type { PartyRef } from '../contract.js';
 import { hostValidator, NO_VALIDATION, type SetName, type Validator, type Wire } from '../validation/heteroValidation.js';
 import type { ValidationParam } from '../validation/validationParam.js';
-import type { RowsById } from './lrColumns.js';
+import type { RowsById } from './featureColumns.js';
 
 /** No validation without validation_freqs; a set the guest names that this host lacks is an error naming `who`. */
 export function hostSetsValidator(wire: Wire, v: ValidationParam, guest: PartyRef, sets: Record<SetName, RowsById | null>, who: string): Validator {

@@ -97,6 +97,17 @@ export function miniBatches(total: number, batchSize: number): BatchInfo {
   return { batchSize: size, batchNum, batchRows: Array.from({ length: batchNum }, (_, b) => Math.min(size, total - b * size)) };
 }
 
+/**
+ * Host: the guest's mini-batches (batch_info, then each batch's ids), each made into the model's own
+ * batch by `batchOf` as its ids arrive (so no two batches' id lists are held at once).
+ */
+export async function hostBatches<B>(ch: Channel, guest: PartyRef, batchOf: (keys: IdList) => B): Promise<{ info: BatchInfo; batches: B[] }> {
+  const info = await ch.get<BatchInfo>('batch_info', SETUP_TAG, guest);
+  const batches: B[] = [];
+  for (let b = 0; b < info.batchNum; b++) batches.push(batchOf(await ch.getIds('batch_data_index', `${SETUP_TAG}.${b}`, guest)));
+  return { info, batches };
+}
+
 /** Steps dealt ahead of the last completed one: the next step is ready when a party asks for it. */
 export const DEAL_WINDOW_STEPS = 2;
 

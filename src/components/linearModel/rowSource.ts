@@ -12,7 +12,7 @@
 import { partitionedTableOf, type PartitionedTable } from '../../compute/compute.js';
 import { PIECE_ROWS, type SizedRowBuffers } from '../../compute/pieces.js';
 import type { InstanceColumns } from '../../tableData/columns.js';
-import { rangeColumns } from './lrColumns.js';
+import { rangeColumns } from './featureColumns.js';
 
 export interface RowSource {
   readonly count: number;
@@ -25,7 +25,7 @@ export interface RowSource {
   readonly labels: Float64Array | undefined;
   /** The feature columns of rows [from, to), plus a column of ones when `intercept`. */
   range(from: number, to: number, intercept: boolean): Float64Array[];
-  /** W·x of rows [from, to): lrColumns.dotColumns's sums over the feature columns, in its order. */
+  /** W·x of rows [from, to): featureColumns.ts's dotColumns sums over the feature columns, in its order. */
   dot(w: readonly number[], from: number, to: number): Float64Array;
 }
 

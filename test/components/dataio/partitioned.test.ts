@@ -10,7 +10,7 @@ import type { ComponentOutput } from '../../../src/components/contract.js';
 import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { dataIOComponent } from '../../../src/components/dataio/dataIO.js';
 import { seededRandom, shuffledIds, uploadedTables } from '../../support/uploadedTables.js';
-import { outputDigester, runDataIO } from '../../support/dataioOutputs.js';
+import { failureOf, outputDigester, runDataIO } from '../../support/dataioOutputs.js';
 
 const t = suite('DataIO a partition at a time');
 const tables = uploadedTables(t, 'fedflow-dioparts-');
@@ -110,8 +110,7 @@ t('fills too (fitted by a first pass: streamedFill.test.ts has every method): th
 t('a line with too few cells: the row path\'s error, when its partition is written', async () => {
   const location = await upload({ bad: 1234 });
   const params = { with_label: true, label_name: 'y' };
-  let expected = '';
-  await run(whole, load(location), params).catch((error: Error) => (expected = error.message));
+  const expected = await failureOf(run(whole, load(location), params));
   assert.match(expected, /u1234/);
   const out = await run(partitioned, load(location), params);
   assert.throws(() => write(out, 4), (error: Error) => error.message === expected);

@@ -11,7 +11,7 @@ import type { ComponentOutput } from '../../../src/components/contract.js';
 import type { DataTable } from '../../../src/tableData/dataTable.js';
 import { dataIOComponent, dataIODenseReadsWhole } from '../../../src/components/dataio/dataIO.js';
 import { seededRandom, shuffledIds, uploadedTables } from '../../support/uploadedTables.js';
-import { outputDigester, runDataIO } from '../../support/dataioOutputs.js';
+import { failureOf, outputDigester, runDataIO } from '../../support/dataioOutputs.js';
 
 const t = suite('DataIO fills a partition at a time');
 const tables = uploadedTables(t, 'fedflow-diofill-');
@@ -147,19 +147,15 @@ t('a token that looks like a number: the whole path reads the upload', async () 
 t('a line with too few cells: the whole path\'s error, from the component', async () => {
   const location = await upload({ bad: 777 });
   const params = { with_label: true, label_name: 'y', missing_fill: true, missing_fill_method: 'mean' };
-  let expected = '';
-  await run(whole, load(location), params).catch((error: Error) => (expected = error.message));
+  const expected = await failureOf(run(whole, load(location), params));
   assert.match(expected, /u777/);
-  let got = '';
-  await run(partitioned, load(location), params).catch((error: Error) => (got = error.message));
-  assert.is(got, expected);
+  assert.is(await failureOf(run(partitioned, load(location), params)), expected);
 });
 
 t('a cell float() refuses: the whole path\'s error, when its partition is written', async () => {
   const location = await upload({ badCell: 1234 });
   const params = { with_label: true, label_name: 'y', missing_fill: true, missing_fill_method: 'max' };
-  let expected = '';
-  await run(whole, load(location), params).catch((error: Error) => (expected = error.message));
+  const expected = await failureOf(run(whole, load(location), params));
   assert.match(expected, /u1234/);
   const out = await run(partitioned, load(location), params);
   assert.throws(() => write(out, 4), (error: Error) => error.message === expected);

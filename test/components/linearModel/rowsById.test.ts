@@ -2,7 +2,7 @@
 // the same feature columns as the same ids as strings, as a run of the table or gathered.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RowsById } from '../../../src/components/linearModel/lrColumns.js';
+import { RowsById } from '../../../src/components/linearModel/featureColumns.js';
 import { PackedIds } from '../../../src/tableData/packedIds.js';
 
 const n = 1_000;

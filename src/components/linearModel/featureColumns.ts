@@ -1,7 +1,8 @@
-// HeteroLR's data as typed columns (issue 17): mini-batches, W·x and gradients run over the
-// Float64Array columns of the table (columns.ts), never over `table.rows` — a columnar table of a
-// million rows would otherwise build a million row objects. Row tables (tests, small jobs) are
-// converted by `columnsOf`, so there is one code path.
+// A party's data as typed feature columns (issue 17), for HeteroLR, HeteroLinR and HeteroPoisson
+// (and RowsById for HeteroSecureBoost): mini-batches, W·x and gradients run over the Float64Array
+// columns of the table (columns.ts), never over `table.rows` — a columnar table of a million rows
+// would otherwise build a million row objects. Row tables (tests, small jobs) are converted by
+// `columnsOf`, so there is one code path.
 //
 // Every sum is taken in the order the row code took it (per row: 0, then w_0·x_0, w_1·x_1, … in
 // feature order), so scores, gradients and models are the same numbers to the last bit.

@@ -5,6 +5,7 @@
 //   the body is a form (else empty).
 // Pure apart from node:crypto, so the node, the CLI and serving share it.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { compareCodePoints } from '../../text/codePointOrder.js';
 
 export interface SignedParts {
   readonly timestamp: string;
@@ -28,17 +29,6 @@ export function formLine(form: Readonly<Record<string, string>> | undefined): st
   if (!form) return '';
   const entries = Object.entries(form).sort(([a, x], [b, y]) => compareCodePoints(a, b) || compareCodePoints(x, y));
   return entries.map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&');
-}
-
-/** Python compares str by code point; JS `<` compares UTF-16 units (they differ only beyond the BMP). */
-function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }
 
 export function signature(secret: string, parts: SignedParts): string {

@@ -10,6 +10,7 @@ import type { DataTable, Instance } from '../../tableData/dataTable.js';
 import { parseFeatureValue, parseLabelValue } from './cells.js';
 import { DEFAULT_MISSING_VALUES, applyFill, fitFill, type Replacement } from './fill.js';
 import type { Settings } from './settings.js';
+import { compareCodePoints } from '../../text/codePointOrder.js';
 
 export interface TagRead {
   readonly header: string[];
@@ -39,17 +40,6 @@ function splitRow(key: string, value: string, s: Settings): SplitRow {
   return label === undefined ? { key, tags } : { key, label, tags };
 }
 
-/** Python's sorted() on str: by code point (not UTF-16 unit, which differs above U+FFFF). */
-function byCodePoint(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
 /**
  * Reads a tag table. With `fitted` (predict) the header and the missing fill come from the model;
  * otherwise they are fitted here.
@@ -62,7 +52,7 @@ export function readTag(table: DataTable<string>, s: Settings, fitted?: { header
   } else {
     const seen = new Set<string>();
     for (const row of split) for (const [tag] of row.tags) seen.add(tag);
-    header = [...seen].sort(byCodePoint);
+    header = [...seen].sort(compareCodePoints);
   }
   const index = new Map(header.map((h, i) => [h, i]));
   const width = header.length;

@@ -30,6 +30,7 @@ export async function auditVerify(ctx: CliContext, o: { dataDir: string; tlsKey?
     ctx.stdout(report.lastCheckpoint
       ? `${report.checkpoints} signed checkpoint(s), the last at position ${report.lastCheckpoint.position} (key ${report.lastCheckpoint.keyId}, ${new Date(report.lastCheckpoint.created).toISOString()})\n`
       : 'no signed checkpoint yet\n');
+    if (report.unlinked > 0) ctx.stdout(`the newest ${report.unlinked} event(s) have no stored hash yet: a running node links each batch right after its commit, a node that stopped uncleanly when it next starts; no checkpoint covers them\n`);
     if (report.excerptGaps > 0) ctx.stdout(`an excerpt of its origin's log (fedflow replay of a filtered export): ${report.excerptGaps} hole(s) left out on purpose, each event chained to the hash before it\n`);
     ctx.stdout(`verified in ${Math.round(report.ms)} ms (${perSecond} events/s)\n`);
     return 0;

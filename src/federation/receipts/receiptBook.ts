@@ -83,8 +83,7 @@ export class ReceiptBook {
     const models = this.deps.views
       .prepare('SELECT f_role, f_sha256 FROM t_pipeline_model WHERE f_job_id = ? AND f_party_id = ? ORDER BY f_role')
       .all(jobId, this.deps.partyId) as { f_role: string; f_sha256: string }[];
-    const head = await this.deps.store.headPosition();
-    const [last] = head > 0n ? await this.deps.store.readAll({ fromPosition: head - 1n, maxCount: 1 }) : [];
+    const last = await this.lastHashedEvent();
     return {
       kind: RECEIPT_KIND, version: 1, jobId, partyId: this.deps.partyId, initiatorPartyId: String(row.f_initiator_party_id),
       roles: Object.fromEntries(rows.map((r) => [String(r.f_role), String(r.f_status)])),
@@ -94,6 +93,20 @@ export class ReceiptBook {
       chainHead: { position: String(last?.position ?? 0n), hash: last?.hash ?? null },
       signedAt: this.deps.clock.now(),
     };
+  }
+
+  /**
+   * The newest event of this node's log with a chain hash: a SQLite node links each batch just
+   * after its commit (store/sqlite/chainLinks.ts), so the very newest may have none for a moment.
+   */
+  private async lastHashedEvent(): Promise<RecordedEvent | undefined> {
+    const WINDOW = 256n;
+    for (let end = await this.deps.store.headPosition(); end > 0n; end -= WINDOW) {
+      const from = end > WINDOW ? end - WINDOW : 0n;
+      const found = (await this.deps.store.readAll({ fromPosition: from, maxCount: Number(end - from) })).filter((e) => e.hash);
+      if (found.length) return found.at(-1);
+    }
+    return undefined;
   }
 
   private async receive(r: DeliverReceiptsRequest): Promise<AckResult> {

@@ -4,6 +4,9 @@
 // hash from there on. Pure: both the adapters (at append) and `fedflow audit verify` use it.
 import { hash } from 'node:crypto';
 
+/** What ChainVerifier.hashAt answers for a checkpointed position whose event has no stored hash. */
+export const UNLINKED = 'unlinked';
+
 /** The "previous hash" of the first event of a log. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -70,6 +73,14 @@ export class ChainVerifier {
   private gapsSeen = 0;
 
   /**
+   * The events without a stored hash since the last one with a hash, and the first of them. At the
+   * log's end they are its tail not linked yet (store/sqlite/chainLinks.ts): fine unless a
+   * checkpoint names one of them. Followed by an event with a hash, they are breaks.
+   */
+  private hashless = 0;
+  private firstHashless: ChainBreak | undefined;
+
+  /**
    * `excerpt`: the holes a replayed excerpt declares. `after`: start mid-log, after this stored
    * event (a range of a parallel verify).
    */
@@ -124,10 +135,39 @@ export class ChainVerifier {
     // Positions are never reused or skipped: a gap is a removal even where the hashes fit (a tail
     // cut, then new events chained onto the shortened log).
     const expectedPosition = (this.previousPosition ?? 0) + 1;
+    if (storedHash === null || storedHash === undefined) {
+      // Not linked (yet): judged by what follows. The hash it will get chains the ones after it.
+      if (this.hashless === 0) this.firstHashless = this.describe(e, position, storedHash);
+      this.hashless += 1;
+      if (this.wanted.size && this.wanted.has(position)) this.wanted.set(position, UNLINKED);
+      if (this.breaks.length < MAX_BREAKS && position !== expectedPosition) this.breaks.push(this.describe(e, position, 'gap'));
+      this.previous = eventHash(this.previous, e);
+      this.previousPosition = position;
+      return;
+    }
+    if (this.hashless) this.hashlessBreak();
     if (this.breaks.length < MAX_BREAKS && (position !== expectedPosition || storedHash !== eventHash(this.previous, e))) this.breaks.push(this.describe(e, position, storedHash));
-    if (this.wanted.size && this.wanted.has(position)) this.wanted.set(position, storedHash ?? undefined);
-    this.previous = storedHash ?? '';
+    if (this.wanted.size && this.wanted.has(position)) this.wanted.set(position, storedHash);
+    this.previous = storedHash;
     this.previousPosition = position;
+  }
+
+  /** The events at the end without a stored hash: the tail not linked yet. */
+  get unlinked(): number {
+    return this.hashless;
+  }
+
+  /** The first of those, as a break (for a range that turns out not to be the log's end). */
+  get firstUnlinked(): ChainBreak | undefined {
+    return this.hashless ? this.firstHashless : undefined;
+  }
+
+  /** Hashless events followed by one with a hash: not a tail, so each run is a break at its first event. */
+  private hashlessBreak(): void {
+    if (this.breaks.length < MAX_BREAKS && this.firstHashless) this.breaks.push(this.firstHashless);
+    this.breaks.sort((a, b) => Number(a.position) - Number(b.position));
+    this.hashless = 0;
+    this.firstHashless = undefined;
   }
 
   get firstBreak(): ChainBreak | undefined {
@@ -137,7 +177,7 @@ export class ChainVerifier {
   private describe(e: ChainedFields, position: number, stored: string | null | undefined): ChainBreak {
     const where = { position: String(position), streamId: e.streamId, revision: String(e.revision), type: e.type };
     const gap = position - (this.previousPosition ?? 0) - 1;
-    if (!stored) return { ...where, reason: 'the event has no hash (written outside the chain)' };
+    if (!stored) return { ...where, reason: 'the event has no hash, and events after it have one (written outside the chain, or its hash removed)' };
     if (gap > 0) {
       const from = (this.previousPosition ?? 0) + 1;
       return { ...where, reason: `${gap} event(s) missing before it (positions ${from}..${position - 1})` };

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { ChainVerifier, GENESIS_HASH } from './chain.js';
-import { HASH_AS_HEX, storedHashHex } from './storedHash.js';
+import { hashAsHex, storedHashHex } from './storedHash.js';
 import { checkpointSigner, type CheckpointSigner } from './checkpoint.js';
 import { codeVersion } from './codeVersion.js';
 import { checkpointLine, eventLine, EXPORT_FORMAT, EXPORT_VERSION, jsonLine, type ExportedTable, type StoredEventRow } from './exportFormat.js';
@@ -57,7 +57,7 @@ export async function exportEventLog(
   try {
     const checkpoints = readCheckpoints(db);
     const byPosition = new Map(checkpoints.map((c) => [Number(c.position), c]));
-    const select = db.prepare(`SELECT position, stream_id, revision, event_id, type, data, metadata, created, ${HASH_AS_HEX} FROM events ORDER BY position`).raw();
+    const select = db.prepare(`SELECT position, stream_id, revision, event_id, type, data, metadata, created, ${hashAsHex(db)} FROM events ORDER BY position`).raw();
     const rows = () => select.iterate() as IterableIterator<RawRow>;
     const included = inclusion(selection, selection.jobId !== undefined ? jobStreams(rows(), selection.jobId) : undefined);
     await write(jsonLine({
@@ -71,10 +71,13 @@ export async function exportEventLog(
     let lastWritten: { position: string; hash: string } | undefined;
     const tables = new Map<string, { namespace: string; name: string; location: string | null }>();
     for (const r of rows()) {
-      const row: StoredEventRow = { position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7], hash: storedHashHex(r[8]) };
-      verifier.push(row, row.hash);
+      const stored: StoredEventRow = { position: r[0], streamId: r[1], revision: r[2], eventId: r[3], type: r[4], data: r[5], metadata: r[6], created: r[7], hash: storedHashHex(r[8]) };
+      verifier.push(stored, stored.hash);
       const broken = verifier.firstBreak;
       if (broken) throw new BrokenLogError(`the log is broken at position ${broken.position} (stream ${broken.streamId}, revision ${broken.revision}, ${broken.type}): ${broken.reason}; run fedflow audit verify`);
+      // An event of the tail the node has not linked yet: exported with the hash it will get (a
+      // hashless event followed by linked ones is a break, refused above at the next event).
+      const row = stored.hash === null ? { ...stored, hash: verifier.headHash } : stored;
       if (included(row)) {
         await write(eventLine(row, previousHash));
         events += 1;

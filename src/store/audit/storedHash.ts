@@ -31,3 +31,25 @@ export function hashBytes(hex: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+
+/**
+ * Where the writer thread keeps the hashes of the events it links after their commit
+ * (store/sqlite/chainLinks.ts): one row per run of consecutive positions, `first` the run's first
+ * position, `hashes` their 32-byte hashes end to end (at most LINK_RUN of them, so a row stays on
+ * its page).
+ */
+export const CHAIN_LINKS_TABLE = 'chain_links';
+export const LINK_RUN = 64;
+
+/**
+ * HASH_AS_HEX for a log that may hold links: an event's own `hash` when it has one (the in-thread
+ * path and logs written before links), else its place in the run of `chain_links` covering it,
+ * else NULL (an event not linked yet). Read from `events` unaliased.
+ */
+export const LINKED_HASH_HEX = `COALESCE(CASE typeof(events.hash) WHEN 'blob' THEN lower(hex(events.hash)) ELSE events.hash END, (SELECT CASE WHEN (events.position - l.first) * 32 < length(l.hashes) THEN lower(hex(substr(l.hashes, (events.position - l.first) * 32 + 1, 32))) END FROM ${CHAIN_LINKS_TABLE} l WHERE l.first <= events.position ORDER BY l.first DESC LIMIT 1))`;
+export const LINKED_HASH_AS_HEX = `${LINKED_HASH_HEX} AS hash`;
+
+/** The hash column to select from this file's `events`: with links when the file has the table (a log opened read-only may predate it). */
+export function hashAsHex(db: { prepare(sql: string): { get(...args: unknown[]): unknown } }): string {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(CHAIN_LINKS_TABLE) ? LINKED_HASH_AS_HEX : HASH_AS_HEX;
+}

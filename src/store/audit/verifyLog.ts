@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ChainBreak } from './chain.js';
+import { UNLINKED, type ChainBreak } from './chain.js';
 import { readExcerpt, verifyRange, type RangeResult } from './verifyRange.js';
 import { checkpointSignatureValid, type Checkpoint } from './checkpoint.js';
 
@@ -19,6 +19,12 @@ export interface VerifyReport {
   readonly headPosition: string | null;
   readonly headHash: string | null;
   readonly checkpoints: number;
+  /**
+   * The newest events without a stored hash yet: a running node links each batch right after its
+   * commit, a node that stopped uncleanly at its next start (store/sqlite/chainLinks.ts). Not a
+   * break, unless a checkpoint signed one of them.
+   */
+  readonly unlinked: number;
   /** A replayed excerpt (filtered export): the holes it declares, each checked to chain to its declared predecessor. */
   readonly excerptGaps: number;
   readonly lastCheckpoint: { readonly position: string; readonly keyId: string; readonly created: number } | null;
@@ -36,6 +42,7 @@ interface ChainResult {
   readonly lastPosition: bigint | undefined;
   readonly headHash: string;
   readonly declaredGaps: number;
+  readonly unlinked: number;
   hashAt(position: bigint): string | undefined;
 }
 
@@ -102,10 +109,22 @@ function merged(ranges: readonly RangeResult[]): ChainResult {
   const hashes = new Map<number, string>(ranges.flatMap((r) => r.checkpointHashes));
   const withEvents = ranges.filter((r) => r.events > 0);
   const last = withEvents.at(-1);
+  // The log's hashless tail may reach back over whole ranges; a hashless run that ends a range with
+  // events with hashes in a later range is no tail: a break at its first event.
+  let unlinked = 0;
+  let inTail = true;
+  const notTails: ChainBreak[] = [];
+  for (const r of [...withEvents].reverse()) {
+    if (inTail) {
+      unlinked += r.unlinked;
+      inTail = r.unlinked === r.events;
+    } else if (r.firstUnlinked) notTails.push(r.firstUnlinked);
+  }
   return {
     events: ranges.reduce((n, r) => n + r.events, 0),
     declaredGaps: ranges.reduce((n, r) => n + r.declaredGaps, 0),
-    breaks: ranges.flatMap((r) => r.breaks).slice(0, 10),
+    unlinked,
+    breaks: [...ranges.flatMap((r) => r.breaks), ...notTails].sort((a, b) => Number(a.position) - Number(b.position)).slice(0, 10),
     lastPosition: last?.lastPosition != null ? BigInt(last.lastPosition) : undefined,
     headHash: last?.headHash ?? '',
     hashAt: (position) => hashes.get(Number(position)),
@@ -122,6 +141,7 @@ function report(checkpoints: readonly Checkpoint[], chain: ChainResult, expected
     headPosition: chain.lastPosition !== undefined ? String(chain.lastPosition) : null,
     headHash: chain.events ? chain.headHash : null,
     checkpoints: checkpoints.length,
+    unlinked: chain.unlinked,
     excerptGaps: chain.declaredGaps,
     lastCheckpoint: last ? { position: String(last.position), keyId: last.keyId, created: last.created } : null,
     firstBroken,
@@ -154,6 +174,8 @@ function checkpointProblems(checkpoints: readonly Checkpoint[], verifier: ChainR
     } else if (cp.position > end) {
       // Named once, by the checkpoint reaching furthest.
       if (!cut || cp.position > cut.position) cut = cp;
+    } else if (verifier.hashAt(cp.position) === UNLINKED) {
+      problems.push({ position, reason: `the event at position ${position} has no hash, yet a checkpoint signed it (its hash was removed)` });
     } else if (verifier.hashAt(cp.position) !== cp.hash) {
       problems.push({ position, reason: `the event at position ${position} is not the one the checkpoint signed (the log was changed, then re-hashed)` });
     }

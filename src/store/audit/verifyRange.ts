@@ -3,7 +3,7 @@
 // stored predecessor, so slices need nothing from each other but the event just before them.
 import type { Database } from 'better-sqlite3';
 import { ChainVerifier, type ChainBreak } from './chain.js';
-import { HASH_AS_HEX, storedHashHex } from './storedHash.js';
+import { hashAsHex, storedHashHex } from './storedHash.js';
 
 export interface RangeResult {
   readonly events: number;
@@ -14,16 +14,20 @@ export interface RangeResult {
   readonly headHash: string;
   /** Holes of a replayed excerpt met in the range (declared, so not breaks). */
   readonly declaredGaps: number;
+  /** Events at the range's end without a stored hash, and the first of them (ChainVerifier.unlinked). */
+  readonly unlinked: number;
+  readonly firstUnlinked?: ChainBreak;
 }
 
 /** The hash in either stored form (storedHash.ts). */
 type RawRow = [number, string, number, string, string, string, string, number, unknown];
 
-const COLUMNS = `position, stream_id, revision, event_id, type, data, metadata, created, ${HASH_AS_HEX}`;
 
 /** Positions from..to (inclusive; to = null: to the end). */
 export function verifyRange(db: Database, from: number, to: number | null, checkpointPositions: readonly number[], excerpt?: ReadonlyMap<number, string>): RangeResult {
-  const row = from > 1 ? (db.prepare(`SELECT position, ${HASH_AS_HEX} FROM events WHERE position < ? ORDER BY position DESC LIMIT 1`).get(from) as { position: number; hash: unknown } | undefined) : undefined;
+  const hash = hashAsHex(db);
+  const COLUMNS = `position, stream_id, revision, event_id, type, data, metadata, created, ${hash}`;
+  const row = from > 1 ? (db.prepare(`SELECT position, ${hash} FROM events WHERE position < ? ORDER BY position DESC LIMIT 1`).get(from) as { position: number; hash: unknown } | undefined) : undefined;
   const before = row ? { position: row.position, hash: storedHashHex(row.hash) } : undefined;
   const verifier = new ChainVerifier(checkpointPositions.filter((p) => p >= from && (to === null || p <= to)).map(BigInt), { excerpt, after: before });
   const rows = to === null
@@ -40,6 +44,8 @@ export function verifyRange(db: Database, from: number, to: number | null, check
     lastPosition: last === undefined || verifier.events === 0 ? null : Number(last),
     headHash: verifier.headHash,
     declaredGaps: verifier.declaredGaps,
+    unlinked: verifier.unlinked,
+    ...(verifier.firstUnlinked ? { firstUnlinked: verifier.firstUnlinked } : {}),
   };
 }
 

@@ -2,15 +2,17 @@
 // synchronous in-thread path: expectation checks + inserts, one savepoint per commit unit. A unit
 // is one append, or the appends to several streams that must be written together
 // (EventStore.appendToStreams): all of a unit or none of it. Each event is hash-chained to the
-// one before it here, inside the write transaction (so the chain follows the log's real order),
-// and stored as its 32 bytes (audit/storedHash.ts); every `checkpointEvery` events the chain head
-// is signed (store/audit).
+// one before it in the log's real order: here, inside the write transaction, and stored as its
+// 32 bytes (audit/storedHash.ts) on the in-thread path; right after the batch's answer on the
+// writer thread, into `chain_links` (chainLinks.ts: off the appends' path). Every
+// `checkpointEvery` events the (linked) chain head is signed (store/audit).
 import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
 import { assertExpectedRevision, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision } from '../eventStore.js';
 import { GENESIS_HASH } from '../audit/chain.js';
 import { chainLinker } from '../audit/chainLinker.js';
 import { logHeadCache, type LogHead, type LogHeadCache } from './logHead.js';
+import { linkTail, linkWriter } from './chainLinks.js';
 import { checkpointSigner, DEFAULT_CHECKPOINT_EVERY, type Checkpoint, type CheckpointSigner, type PreparedSigner } from '../audit/checkpoint.js';
 
 /** An append whose data and metadata are already JSON text (serialised by the caller). */
@@ -39,9 +41,11 @@ export interface ChainOptions {
 /**
  * `checkpointsAfterReply` (the writer thread): a batch does not sign; the writer calls
  * `checkpointDue` after it has answered, so signing stays off the appends' path, and the next
- * batch stores what it signed (see writerWorker).
+ * batch stores what it signed (see writerWorker). `linkAfterReply` (the writer thread too): a
+ * batch's events are committed without their hashes, and `link` hashes and stores them after the
+ * answer (chainLinks.ts).
  */
-export function appender(db: Db, chain: ChainOptions = {}, options: { readonly checkpointsAfterReply?: boolean } = {}) {
+export function appender(db: Db, chain: ChainOptions = {}, options: { readonly checkpointsAfterReply?: boolean; readonly linkAfterReply?: boolean } = {}) {
   const selectHead = db.prepare<[string], { revision: number; position: number }>(
     'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   );
@@ -51,11 +55,36 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const checkpoints = checkpointWriter(db, chain, heads);
   // chainHash's bytes, written into one reused buffer; the hash comes out as the 32 bytes stored.
   const linker = chain.hashChain !== false ? chainLinker() : undefined;
+  const deferred = linker !== undefined && options.linkAfterReply === true;
+  /** Deferred: the committed events waiting for their hashes, the linker's 8 arguments each in a row. */
+  const unlinked: (string | number)[] = [];
+  /**
+   * The head this appender last kept. `heads.get()` answers another object when it read the head
+   * back from the file (another connection wrote, a transaction failed, the first use): then the
+   * linker's state and `unlinked` are not to be trusted, and the file's own tail is linked instead.
+   */
+  let trusted: LogHead | undefined;
+  const keep = (head: LogHead): void => {
+    heads.set(head);
+    trusted = head;
+  };
+  const writeLinks = linkWriter(db);
+  /** Inside a transaction: the file's hashless tail linked, the linker set to continue from it. */
+  const relinked = (head: LogHead): LogHead => {
+    unlinked.length = 0;
+    const tail = linker ? linkTail(db) : undefined;
+    if (tail) linker!.startFrom(tail.lastHash);
+    else linker?.startFrom(GENESIS_HASH);
+    return tail ? { ...head, lastPosition: tail.lastPosition, lastHash: tail.lastHash } : head;
+  };
+  /** Inside a transaction: `head`, a hashless tail (another connection's not linked yet, or a crash's) linked first. */
+  const linkedTail = (head: LogHead): LogHead => (linker && head.lastHash === null && head.lastPosition > 0 ? relinked(head) : head);
   /** One unit's inserts after `from`; the head they leave, which the caller keeps once they are in. */
   const appendUnit = (unit: CommitUnit, from: LogHead): { results: AppendResult[]; head: LogHead } => {
     const created = Date.now();
-    // Hex whatever the stored form: the chain's text names the previous hash in hex.
-    linker?.startFrom(from.lastHash ?? GENESIS_HASH);
+    // Hex whatever the stored form: the chain's text names the previous hash in hex. (Deferred: the
+    // linker goes on from the last event it linked.)
+    if (!deferred) linker?.startFrom(from.lastHash ?? GENESIS_HASH);
     // Bigints for the rows and the results, the same counts as numbers for the hash's text (same
     // digits; positions stay far below 2^53): no conversion per event.
     let at = from.at;
@@ -73,13 +102,15 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
         revisionNumber += 1;
         at += 1;
         const eventId = e.id ?? randomUUID();
-        const hash = linker ? linker.next(at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata) : null;
+        let hash: Buffer | null = null;
+        if (deferred) unlinked.push(at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata);
+        else if (linker) hash = linker.next(at, revisionNumber, created, a.streamId, eventId, e.type, e.data, e.metadata);
         insert.run(position, a.streamId, revision, eventId, e.type, e.data, e.metadata, created, hash);
         lastPosition = position;
       }
       return { nextExpectedRevision: revision, position: lastPosition };
     });
-    return { results, head: at === from.at ? from : { at, lastPosition: at, lastHash: linker ? linker.previousHex() : null, checkpointed: from.checkpointed } };
+    return { results, head: at === from.at ? from : { at, lastPosition: at, lastHash: linker && !deferred ? linker.previousHex() : null, checkpointed: from.checkpointed } };
   };
   /** A transaction whose failure (its commit included) leaves the remembered head unknown. */
   const forgettingOnFailure = <A extends unknown[], R>(transaction: (...args: A) => R) => (...args: A): R => {
@@ -87,6 +118,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
       return transaction(...args);
     } catch (error) {
       heads.forget();
+      unlinked.length = 0;
       throw error;
     }
   };
@@ -95,8 +127,8 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const nested = db.transaction(appendUnit);
   // IMMEDIATE takes the write lock before reading heads, so no other connection slips in between.
   const single = forgettingOnFailure(db.transaction((unit: CommitUnit) => {
-    const { results, head } = appendUnit(unit, heads.get());
-    heads.set(head);
+    const { results, head } = appendUnit(unit, linkedTail(heads.get()));
+    keep(head);
     checkpoints.due();
     return results;
   }).immediate);
@@ -110,17 +142,21 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const batchTransaction = db.transaction((units: readonly CommitUnit[], carried: Checkpoint | undefined): AppendOutcome[] => {
     if (carried) checkpoints.store(carried);
     let head = heads.get();
+    if (deferred && head !== trusted) head = relinked(head);
     const outcomes = units.map((unit): AppendOutcome => {
+      const mark = unlinked.length;
       try {
         const done = nested(unit, head);
         head = done.head;
         return { ok: done.results };
       } catch (error) {
+        // Rolled back: its events are not in the log.
+        unlinked.length = mark;
         if (error instanceof WrongExpectedRevisionError) return { wrongRevision: { streamId: error.streamId, expected: error.expected, actual: error.actual } };
         return { failure: error instanceof Error ? error.message : String(error) };
       }
     });
-    heads.set(head);
+    keep(head);
     if (!options.checkpointsAfterReply) checkpoints.due();
     return outcomes;
   }).immediate;
@@ -132,7 +168,10 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
     return outcomes;
   });
   /** A checkpoint of the current head now (at shutdown), unless the head has one already. */
-  const checkpointNow = forgettingOnFailure(db.transaction(() => checkpoints.now()).immediate);
+  const checkpointNow = forgettingOnFailure(db.transaction(() => {
+    keep(linkedTail(heads.get()));
+    return checkpoints.now();
+  }).immediate);
   const storeAlone = forgettingOnFailure(db.transaction((cp: Checkpoint) => checkpoints.store(cp)).immediate);
   // Prepared once: db.pragma() would prepare each of them at every checkpoint.
   // (Setting wal_autocheckpoint answers a row, synchronous none: each is run the way it allows.)
@@ -168,7 +207,50 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
       walCheckpoint!();
     }
   };
-  return { single, batch, checkpointNow, checkpointDue, storeSignedCheckpoint };
+  /** The batch's hashes, end to end, refilled by every link. */
+  let hashes = Buffer.alloc(32 * 256);
+  const linkTransaction = db.transaction((): LogHead => {
+    const head = heads.get();
+    if (head !== trusted) return relinked(head);
+    const count = unlinked.length / 8;
+    if (hashes.length < 32 * count) hashes = Buffer.alloc(64 * count);
+    let first = unlinked[0] as number;
+    let run = 0;
+    for (let k = 0; k < unlinked.length; k += 8) {
+      const position = unlinked[k] as number;
+      // Positions run on within a batch; should they not, each run is stored from its own first.
+      if (position !== first + run) {
+        writeLinks(first, hashes, run);
+        first = position;
+        run = 0;
+      }
+      linker!.next(position, unlinked[k + 1] as number, unlinked[k + 2] as number, unlinked[k + 3] as string, unlinked[k + 4] as string, unlinked[k + 5] as string, unlinked[k + 6] as string, unlinked[k + 7] as string).copy(hashes, 32 * run);
+      run += 1;
+    }
+    if (run) writeLinks(first, hashes, run);
+    unlinked.length = 0;
+    return { ...head, lastHash: linker!.previousHex() };
+  }).immediate;
+  /**
+   * The writer thread, right after answering a batch: hashes its events and stores the links, in a
+   * transaction that does not wait for fsync (the next batch's durable commit takes it to disk; a
+   * crash before that leaves the tail to be linked at the next start). The first call, and any after
+   * another connection wrote or a transaction failed, links whatever tail the file holds unlinked.
+   */
+  const link = (): void => {
+    if (!deferred || (unlinked.length === 0 && trusted !== undefined && heads.peek() === trusted)) return;
+    unsynced!();
+    noWalCheckpoint!();
+    try {
+      keep(forgettingOnFailure(linkTransaction)());
+    } catch {
+      // The head is forgotten: the next batch links the file's tail before it appends.
+    } finally {
+      synced!();
+      walCheckpoint!();
+    }
+  };
+  return { single, batch, link, checkpointNow, checkpointDue, storeSignedCheckpoint };
 }
 
 /** Writes signed checkpoints of the chain head (inside the caller's transaction). */

@@ -1,7 +1,7 @@
 // The shape of one row of `events` and its translation to the port's RecordedEvent.
 import type { EventMetadata, RecordedEvent } from '../eventStore.js';
 import { upcast } from '../audit/upcasters.js';
-import { HASH_AS_HEX, storedHashHex } from '../audit/storedHash.js';
+import { hashAsHex, storedHashHex } from '../audit/storedHash.js';
 
 export interface EventRow {
   readonly position: number;
@@ -12,12 +12,14 @@ export interface EventRow {
   readonly data: string;
   readonly metadata: string;
   readonly created: number;
-  /** Hex text (logs written before the compact form) or the 32 bytes (storedHash.ts). */
+  /** Hex, as selected (storedHash.ts); null: not linked yet. */
   readonly hash: string | Uint8Array | null;
 }
 
-/** Column list shared by every SELECT so rows always match EventRow. */
-export const EVENT_COLUMNS = `position, stream_id, revision, event_id, type, data, metadata, created, ${HASH_AS_HEX}`;
+/** Column list shared by every SELECT so rows always match EventRow (the hash from the row or its link). */
+export function eventColumns(db: Parameters<typeof hashAsHex>[0]): string {
+  return `position, stream_id, revision, event_id, type, data, metadata, created, ${hashAsHex(db)}`;
+}
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
   return upcast({

@@ -6,7 +6,9 @@ import { eventHash, GENESIS_HASH } from '../audit/chain.js';
 import { hashBytes } from '../audit/storedHash.js';
 
 // `hash`: the chain hash's 32 bytes, a BLOB (TEXT affinity keeps a BLOB as it is); logs written
-// before hold 64 hex characters there, and may go on taking appends (audit/storedHash.ts).
+// before hold 64 hex characters there, and may go on taking appends (audit/storedHash.ts). Events
+// the writer thread appends have none there: it links them after their commit, into `chain_links`
+// (chainLinks.ts).
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -27,6 +29,10 @@ CREATE TABLE IF NOT EXISTS chain_checkpoints (
   key_id     TEXT    NOT NULL,
   public_key TEXT    NOT NULL,
   signature  TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chain_links (
+  first  INTEGER PRIMARY KEY,
+  hashes BLOB    NOT NULL
 )`;
 
 /** `readOnly`: an existing log, opened so that nothing can be written to it (a read-only node). */

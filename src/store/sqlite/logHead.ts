@@ -5,14 +5,14 @@
 // file may hold something this connection did not write: another connection committed since
 // (SQLite's `data_version` says so), or this connection's own commit failed.
 import type { Database as Db } from 'better-sqlite3';
-import { HASH_AS_HEX, storedHashHex } from '../audit/storedHash.js';
+import { LINKED_HASH_AS_HEX, storedHashHex } from '../audit/storedHash.js';
 
 export interface LogHead {
   /** The last position handed out: AUTOINCREMENT's counter, never reused, even after a tail cut. */
   readonly at: number;
   /** The last stored event's position (0: an empty log). */
   readonly lastPosition: number;
-  /** That event's chain hash in hex; null: an empty log, or an event stored without one. */
+  /** That event's chain hash in hex; null: an empty log, an event stored without one, or one not linked yet (chainLinks.ts). */
   readonly lastHash: string | null;
   /** The newest checkpoint's position (0: none). */
   readonly checkpointed: number;
@@ -38,7 +38,7 @@ export function logHeadCache(db: Db): LogHeadCache {
   // Changes when another connection (another thread's, another process's) commits to the file; a
   // connection's own commits leave it as it is.
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
+  const selectLast = db.prepare<[], { position: number; hash: unknown }>(`SELECT position, ${LINKED_HASH_AS_HEX} FROM events ORDER BY position DESC LIMIT 1`);
   const selectSequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
   const selectCheckpoint = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM chain_checkpoints');
   let head: LogHead | undefined;

@@ -22,7 +22,7 @@ import { appender, outcomeToResults, type AppendOutcome, type ChainOptions, type
 import { stampedMetadataTexts, type NodeIdentity } from '../audit/stampMetadata.js';
 import { prepareSigner } from '../audit/checkpoint.js';
 import { openEventsDatabase } from './eventsDatabase.js';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './eventRow.js';
+import { eventColumns, toRecordedEvent, type EventRow } from './eventRow.js';
 import { PollingSubscription } from './pollingSubscription.js';
 
 /** How often a subscription looks for appends made by other connections or processes. */
@@ -88,10 +88,11 @@ export class SqliteEventStore implements EventStore {
   ) {
     // Many subscriptions may listen; they are not a leak.
     this.appended.setMaxListeners(0);
+    const columns = eventColumns(db);
     this.selectStream = db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      `SELECT ${columns} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
     );
-    this.selectAll = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
+    this.selectAll = db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.selectHeadPosition = db.prepare('SELECT MAX(position) AS head FROM events');
     const refuse = (): never => {
       throw new ReadOnlyLogError();

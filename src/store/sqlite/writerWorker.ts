@@ -7,7 +7,9 @@ import { openEventsDatabase } from './eventsDatabase.js';
 
 const { file, chain } = workerData as { file: string; chain?: ChainOptions };
 const db = openEventsDatabase(file);
-const { batch, checkpointDue, storeSignedCheckpoint } = appender(db, chain, { checkpointsAfterReply: true });
+const { batch, link, checkpointDue, storeSignedCheckpoint } = appender(db, chain, { checkpointsAfterReply: true, linkAfterReply: true });
+// A tail a crash left without links is linked before anything else.
+link();
 
 /** How long a signed checkpoint waits for the next batch to carry it before it is stored alone. */
 const IDLE_MS = 50;
@@ -37,6 +39,9 @@ parentPort!.on('message', (message: { id: number; units: CommitUnit[] } | { clos
     outcomes = message.units.map(() => ({ failure }));
   }
   parentPort!.postMessage({ id: message.id, outcomes });
+  // The batch's hashes, while the appenders take the answer in and gather the next batch
+  // (chainLinks.ts): hashing before the commit made every append wait for it.
+  link();
   // Signed after the answer, while the appenders take it in and gather the next batch: the
   // signature is not on the appends' path, and its row rides in the next batch's commit (or is
   // stored alone if none comes soon). The checkpoints are the ones a sign-in-the-batch writer

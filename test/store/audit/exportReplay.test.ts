@@ -16,6 +16,7 @@ import { BrokenLogError, exportEventLog, type ExportSelection } from '../../../s
 import { replayExport } from '../../../src/store/audit/replayLog.js';
 import { ReplayRefusedError } from '../../../src/store/audit/replayCheck.js';
 import { verifyEventLog } from '../../../src/store/audit/verifyLog.js';
+import { LINKED_HASH_AS_HEX } from '../../../src/store/audit/storedHash.js';
 import { main } from '../../../src/cli/main.js';
 import { tempDir } from '../../support/http.js';
 
@@ -84,11 +85,12 @@ t('given a whole log, when exported and replayed, then the replayed log is the s
   const text = await exported();
   const ls = lines(text);
   assert.equal(JSON.parse(ls[0]!).kind, 'header');
-  assert.equal(JSON.parse(ls.at(-1)!), { kind: 'end', events: 11, checkpoints: 3, head_position: '11', head_hash: (rows(originLog, 'SELECT hex(hash) AS hash FROM events WHERE position = 11')[0] as { hash: string }).hash.toLowerCase() });
+  assert.equal(JSON.parse(ls.at(-1)!), { kind: 'end', events: 11, checkpoints: 3, head_position: '11', head_hash: (rows(originLog, `SELECT ${LINKED_HASH_AS_HEX} FROM events WHERE position = 11`)[0] as { hash: string }).hash });
   const { dataDir, error } = await replayed(text);
   assert.is(error, undefined);
-  const all = 'SELECT position, stream_id, revision, event_id, type, data, metadata, created, hash FROM events ORDER BY position';
-  assert.equal(rows(join(dataDir, 'events.sqlite'), all), rows(originLog, all), 'byte for byte');
+  // The origin's writer thread linked its events (chain_links); replay stores each hash in its row.
+  const all = `SELECT position, stream_id, revision, event_id, type, data, metadata, created, ${LINKED_HASH_AS_HEX} FROM events ORDER BY position`;
+  assert.equal(rows(join(dataDir, 'events.sqlite'), all), rows(originLog, all), 'byte for byte, the same hashes');
   const cps = 'SELECT * FROM chain_checkpoints ORDER BY position';
   assert.equal(rows(join(dataDir, 'events.sqlite'), cps), rows(originLog, cps));
   const report = verifyEventLog(join(dataDir, 'events.sqlite'));

@@ -1,7 +1,9 @@
-// The chain hash as the sqlite log stores it: new events keep its 32 bytes (a BLOB), logs written
-// before keep 64 hex characters, and one file may hold both (an old log that goes on taking
-// appends). Verify, export, replay and reads accept both forms and show hex; a changed byte of a
-// stored BLOB is found and named like any other edit.
+// The chain hash as the sqlite log stores it: events the writer thread appends are linked after
+// their commit, their 32 bytes end to end in `chain_links` (store/sqlite/chainLinks.ts); logs
+// written before keep each hash in its row, as 32 bytes or as 64 hex characters (older still), and
+// one file may hold all three (an old log that goes on taking appends). Verify, export, replay and
+// reads accept every form and show hex; a changed byte of a stored hash is found and named like
+// any other edit.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { nodeKeySigner } from '../../../src/store/audit/nodeKey.js';
 import { verifyEventLog, verifyEventLogParallel, type VerifyReport } from '../../../src/store/audit/verifyLog.js';
 import { exportEventLog } from '../../../src/store/audit/exportLog.js';
 import { replayExport } from '../../../src/store/audit/replayLog.js';
-import { storedHashHex } from '../../../src/store/audit/storedHash.js';
+import { LINKED_HASH_HEX, storedHashHex } from '../../../src/store/audit/storedHash.js';
 import { main } from '../../../src/cli/main.js';
 import { tempDir } from '../../support/http.js';
 
@@ -29,8 +31,19 @@ function sql<T>(file: string, f: (db: Database.Database) => T): T {
   }
 }
 
-/** Storage class of each event's hash, in log order. */
-const forms = (file: string): string[] => sql(file, (db) => (db.prepare('SELECT typeof(hash) AS t, length(hash) AS n FROM events ORDER BY position').all() as { t: string; n: number }[]).map((r) => `${r.t}:${r.n}`));
+/** Where each event's hash is, in log order: in its row (storage class, length), or linked (`link`). */
+const forms = (file: string): string[] =>
+  sql(file, (db) => (db.prepare(`SELECT typeof(hash) AS t, length(hash) AS n, ${LINKED_HASH_HEX} AS linked FROM events ORDER BY position`).all() as { t: string; n: number; linked: string | null }[])
+    .map((r) => (r.t !== 'null' ? `${r.t}:${r.n}` : r.linked !== null && /^[0-9a-f]{64}$/.test(r.linked) ? 'link' : 'none')));
+
+/** Every event's hash as hex, wherever it is stored. */
+const hexes = (file: string): (string | null)[] => sql(file, (db) => (db.prepare(`SELECT ${LINKED_HASH_HEX} AS hash FROM events ORDER BY position`).all() as { hash: string | null }[]).map((r) => r.hash));
+
+/** Moves every hash into its row as 64 hex characters and drops the links: the oldest form. */
+const toHexRows = (db: Database.Database): void => {
+  db.exec(`UPDATE events SET hash = ${LINKED_HASH_HEX}`);
+  db.exec('DELETE FROM chain_links');
+};
 
 /** A data dir whose log got `n` events through the writer thread (checkpoints every 4). */
 async function appended(dataDir: string, n: number, from = 0): Promise<void> {
@@ -60,7 +73,7 @@ async function verified(file: string): Promise<VerifyReport> {
 async function mixedLog(): Promise<{ dataDir: string; file: string }> {
   const d = freshDir();
   await appended(d.dataDir, 8);
-  sql(d.file, (db) => db.exec('UPDATE events SET hash = lower(hex(hash))'));
+  sql(d.file, toHexRows);
   assert.equal(forms(d.file), Array(8).fill('text:64'), 'the old form, as written before');
   assert.ok((await verified(d.file)).ok, 'an old-form log verifies');
   await appended(d.dataDir, 6, 8);
@@ -70,11 +83,13 @@ async function mixedLog(): Promise<{ dataDir: string; file: string }> {
 const t = suite('audit: the stored form of the chain hash');
 t.after(() => rmSync(dir, { recursive: true, force: true }));
 
-t('new events store their hash as 32 bytes; reads, verify and checkpoints show it as hex', async () => {
+t('new events are linked: their hashes 32 bytes each in chain_links, none in the rows; reads, verify and checkpoints show hex', async () => {
   const { dataDir, file } = freshDir();
   await appended(dataDir, 10);
-  assert.equal(forms(file), Array(10).fill('blob:32'));
-  const stored = sql(file, (db) => (db.prepare('SELECT hash FROM events ORDER BY position').all() as { hash: Buffer }[]).map((r) => r.hash.toString('hex')));
+  assert.equal(forms(file), Array(10).fill('link'));
+  const links = sql(file, (db) => db.prepare('SELECT first, length(hashes) AS bytes FROM chain_links ORDER BY first').all() as { first: number; bytes: number }[]);
+  assert.is(links.reduce((n, l) => n + l.bytes, 0), 320, '32 bytes per event');
+  const stored = hexes(file) as string[];
   const store = SqliteEventStore.open(file, { readOnly: true });
   const events = await store.readAll();
   await store.close();
@@ -89,7 +104,7 @@ t('new events store their hash as 32 bytes; reads, verify and checkpoints show i
 
 t('an old-form log (hex text) that took new appends verifies across both forms, on one thread and in ranges', async () => {
   const { dataDir, file } = await mixedLog();
-  assert.equal(forms(file), [...Array(8).fill('text:64'), ...Array(6).fill('blob:32')]);
+  assert.equal(forms(file), [...Array(8).fill('text:64'), ...Array(6).fill('link')]);
   const report = await verified(file);
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
   assert.is(report.events, 14);
@@ -114,20 +129,35 @@ t('a mixed log exports hex hashes and replays to a log that verifies, with the s
   const target = freshDir();
   await replayExport(exportFile, target.dataDir);
   assert.ok((await verified(target.file)).ok);
-  const hexes = (f: string) => sql(f, (db) => (db.prepare('SELECT hash FROM events ORDER BY position').all() as { hash: unknown }[]).map((r) => storedHashHex(r.hash)));
   assert.equal(hexes(target.file), hexes(file));
   assert.equal(forms(target.file), Array(14).fill('blob:32'), 'a replayed log is written in the compact form');
 });
 
-t('one byte of a stored 32-byte hash flipped: that event is named, in a new log and in a mixed one', async () => {
-  for (const { file } of [await (async () => { const d = freshDir(); await appended(d.dataDir, 10); return d; })(), await mixedLog()]) {
+t('one byte of a stored 32-byte hash flipped: that event is named, in a row or in a link, in a new log and in a mixed one', async () => {
+  const inRows = freshDir();
+  await appended(inRows.dataDir, 10);
+  // The form the in-thread path and logs before links have: each hash's 32 bytes in its row.
+  sql(inRows.file, (db) => {
+    db.exec(`UPDATE events SET hash = unhex(${LINKED_HASH_HEX})`);
+    db.exec('DELETE FROM chain_links');
+  });
+  assert.equal(forms(inRows.file), Array(10).fill('blob:32'));
+  assert.ok((await verified(inRows.file)).ok);
+  const flipInRow = (db: Database.Database, position: number): void => {
+    const hash = (db.prepare('SELECT hash FROM events WHERE position = ?').get(position) as { hash: Buffer }).hash;
+    hash[17] ^= 0x01;
+    db.prepare('UPDATE events SET hash = ? WHERE position = ?').run(hash, position);
+  };
+  const flipInLink = (db: Database.Database, position: number): void => {
+    const run = db.prepare('SELECT first, hashes FROM chain_links WHERE first <= ? ORDER BY first DESC LIMIT 1').get(position) as { first: number; hashes: Buffer };
+    run.hashes[(position - run.first) * 32 + 17] ^= 0x01;
+    db.prepare('UPDATE chain_links SET hashes = ? WHERE first = ?').run(run.hashes, run.first);
+  };
+  const newLog = freshDir();
+  await appended(newLog.dataDir, 10);
+  for (const [{ file }, flip] of [[inRows, flipInRow], [newLog, flipInLink], [await mixedLog(), flipInLink]] as const) {
     const position = 10;
-    sql(file, (db) => {
-      const hash = (db.prepare('SELECT hash FROM events WHERE position = ?').get(position) as { hash: Buffer }).hash;
-      assert.is(hash.length, 32, 'a BLOB hash');
-      hash[17] ^= 0x01;
-      db.prepare('UPDATE events SET hash = ? WHERE position = ?').run(hash, position);
-    });
+    sql(file, (db) => flip(db, position));
     const report = await verified(file);
     assert.not.ok(report.ok);
     assert.is(report.firstBroken!.position, String(position));
@@ -135,11 +165,11 @@ t('one byte of a stored 32-byte hash flipped: that event is named, in a new log 
   }
 });
 
-t('a stored hash in neither form (a shortened BLOB, a number) is a break at that event', async () => {
+t('a stored hash in neither form (a shortened BLOB, a number) is a break at that event, even over its link', async () => {
   const d = freshDir();
   await appended(d.dataDir, 6);
   sql(d.file, (db) => {
-    db.prepare('UPDATE events SET hash = substr(hash, 1, 31) WHERE position = 3').run();
+    db.prepare(`UPDATE events SET hash = substr(unhex(${LINKED_HASH_HEX}), 1, 31) WHERE position = 3`).run();
     db.prepare('UPDATE events SET hash = 42 WHERE position = 5').run();
   });
   const report = await verified(d.file);

@@ -1,4 +1,5 @@
-// The chain's hash as the sqlite writer computes it for every event it appends: the same bytes as
+// The chain's hash as the sqlite appender computes it for every event (the writer thread right
+// after the batch's commit, store/sqlite/chainLinks.ts; the in-thread path in its transaction): the same bytes as
 // chainHash (chain.ts, the definition, which `audit verify` uses), written straight into one
 // reused buffer instead of built as a string, flattened and encoded for every event, and the hash
 // kept as its 32 bytes (the stored form) instead of hex out and hex back in. The previous hash's

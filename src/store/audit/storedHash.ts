@@ -1,6 +1,8 @@
-// How an event's chain hash sits in the SQLite log. New events store the 32 raw bytes of the
-// SHA-256 (a BLOB); logs written before hold the same hash as 64 lowercase hex characters (TEXT),
-// and one file may hold both (an old log that kept taking appends). SQLite records each value's
+// How an event's chain hash sits in the SQLite log. Events the writer thread appends get theirs
+// right after their commit, in `chain_links` (store/sqlite/chainLinks.ts): 32 raw bytes each, end
+// to end. In a row (the in-thread path, replay, logs written before links) it is the 32 raw bytes
+// of the SHA-256 (a BLOB); logs older still hold it as 64 lowercase hex characters (TEXT), and one
+// file may hold every form (an old log that kept taking appends); a row's own hash wins. SQLite records each value's
 // storage class, so the value itself says which form it is: no version marker is needed, and the
 // chain's definition (chain.ts, hex text of the previous hash) is the same for both forms.
 // Why bytes: a durable commit writes every page it touched to the WAL and fsyncs it; with 64 hex
@@ -35,11 +37,14 @@ export function hashBytes(hex: string): Buffer {
 /**
  * Where the writer thread keeps the hashes of the events it links after their commit
  * (store/sqlite/chainLinks.ts): one row per run of consecutive positions, `first` the run's first
- * position, `hashes` their 32-byte hashes end to end (at most LINK_RUN of them, so a row stays on
- * its page).
+ * position, `hashes` their 32-byte hashes end to end, at most LINK_RUN of them. Why 16: a read of
+ * one event's hash loads its whole run (SQLite materialises a BLOB for substr), so long runs made
+ * `audit verify` slow (1,024: ≈ 55,000 events/s against ≈ 230,000 at 64), while rows of 512 bytes
+ * still pack several to a page, so a batch's links write no more pages than one long row
+ * (bench:audit, docs/audit-cost.md stop 22).
  */
 export const CHAIN_LINKS_TABLE = 'chain_links';
-export const LINK_RUN = 64;
+export const LINK_RUN = 16;
 
 /**
  * HASH_AS_HEX for a log that may hold links: an event's own `hash` when it has one (the in-thread

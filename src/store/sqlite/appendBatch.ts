@@ -59,15 +59,16 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   /** Deferred: the committed events waiting for their hashes, the linker's 8 arguments each in a row. */
   const unlinked: (string | number)[] = [];
   /**
-   * The head this appender last kept. `heads.get()` answers another object when it read the head
-   * back from the file (another connection wrote, a transaction failed, the first use): then the
-   * linker's state and `unlinked` are not to be trusted, and the file's own tail is linked instead.
+   * `heads.reads()` when this appender last kept a head. Once the head was read back from the file
+   * (another connection wrote, a transaction failed, the first use), the linker's state and
+   * `unlinked` are not to be trusted: the file's own tail is linked instead.
    */
-  let trusted: LogHead | undefined;
+  let trustedReads = -1;
   const keep = (head: LogHead): void => {
     heads.set(head);
-    trusted = head;
+    trustedReads = heads.reads();
   };
+  const trusted = (): boolean => heads.reads() === trustedReads;
   const writeLinks = linkWriter(db);
   /** Inside a transaction: the file's hashless tail linked, the linker set to continue from it. */
   const relinked = (head: LogHead): LogHead => {
@@ -142,7 +143,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const batchTransaction = db.transaction((units: readonly CommitUnit[], carried: Checkpoint | undefined): AppendOutcome[] => {
     if (carried) checkpoints.store(carried);
     let head = heads.get();
-    if (deferred && head !== trusted) head = relinked(head);
+    if (deferred && !trusted()) head = relinked(head);
     const outcomes = units.map((unit): AppendOutcome => {
       const mark = unlinked.length;
       try {
@@ -211,7 +212,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   let hashes = Buffer.alloc(32 * 256);
   const linkTransaction = db.transaction((): LogHead => {
     const head = heads.get();
-    if (head !== trusted) return relinked(head);
+    if (!trusted()) return relinked(head);
     const count = unlinked.length / 8;
     if (hashes.length < 32 * count) hashes = Buffer.alloc(64 * count);
     let first = unlinked[0] as number;
@@ -238,7 +239,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
    * another connection wrote or a transaction failed, links whatever tail the file holds unlinked.
    */
   const link = (): void => {
-    if (!deferred || (unlinked.length === 0 && trusted !== undefined && heads.peek() === trusted)) return;
+    if (!deferred || (unlinked.length === 0 && heads.peek() !== undefined && trusted())) return;
     unsynced!();
     noWalCheckpoint!();
     try {

@@ -32,6 +32,8 @@ export interface LogHeadCache {
   set(head: LogHead): void;
   /** Read it again next time: this connection's commit failed, or rolled back. */
   forget(): void;
+  /** How many times the head was read from the file: a change says the file may hold what this connection did not write. */
+  reads(): number;
 }
 
 export function logHeadCache(db: Db): LogHeadCache {
@@ -43,7 +45,9 @@ export function logHeadCache(db: Db): LogHeadCache {
   const selectCheckpoint = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM chain_checkpoints');
   let head: LogHead | undefined;
   let seenVersion: unknown;
+  let reads = 0;
   const read = (): LogHead => {
+    reads += 1;
     const last = selectLast.get();
     return {
       at: Math.max(selectSequence.get()?.seq ?? 0, last?.position ?? 0),
@@ -69,6 +73,9 @@ export function logHeadCache(db: Db): LogHeadCache {
     },
     forget() {
       head = undefined;
+    },
+    reads() {
+      return reads;
     },
   };
 }

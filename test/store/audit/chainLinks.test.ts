@@ -7,7 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { withSqliteFile } from '../../support/sqliteFile.js';
 import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js';
 import { appender } from '../../../src/store/sqlite/appendBatch.js';
 import { openEventsDatabase } from '../../../src/store/sqlite/eventsDatabase.js';
@@ -22,14 +23,7 @@ const t = suite('audit: events linked after their commit');
 const testDir = tempDirPerTest(t, 'chain-links-');
 let made = 0;
 
-function sql<T>(file: string, f: (db: Database.Database) => T): T {
-  const db = new Database(file);
-  try {
-    return f(db);
-  } finally {
-    db.close();
-  }
-}
+const sql = withSqliteFile;
 
 const hexes = (file: string): (string | null)[] => sql(file, (db) => (db.prepare(`SELECT ${LINKED_HASH_HEX} AS hash FROM events ORDER BY position`).all() as { hash: string | null }[]).map((r) => r.hash));
 

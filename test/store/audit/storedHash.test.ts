@@ -8,7 +8,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { withSqliteFile } from '../../support/sqliteFile.js';
 import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js';
 import { nodeKeySigner } from '../../../src/store/audit/nodeKey.js';
 import { verifyEventLog, verifyEventLogParallel, type VerifyReport } from '../../../src/store/audit/verifyLog.js';
@@ -22,14 +23,7 @@ const dir = tempDir('stored-hash');
 let dirs = 0;
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function sql<T>(file: string, f: (db: Database.Database) => T): T {
-  const db = new Database(file);
-  try {
-    return f(db);
-  } finally {
-    db.close();
-  }
-}
+const sql = withSqliteFile;
 
 /** Where each event's hash is, in log order: in its row (storage class, length), or linked (`link`). */
 const forms = (file: string): string[] =>

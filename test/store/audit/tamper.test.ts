@@ -5,7 +5,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { withSqliteFile } from '../../support/sqliteFile.js';
 import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js';
 import { MemoryEventStore } from '../../../src/store/memory/memoryEventStore.js';
 import { ChainVerifier, eventHash, GENESIS_HASH } from '../../../src/store/audit/chain.js';
@@ -43,14 +44,7 @@ async function writeLog(): Promise<{ dataDir: string; file: string }> {
   return { dataDir, file };
 }
 
-function edit(file: string, sql: (db: Database.Database) => void): void {
-  const db = new Database(file);
-  try {
-    sql(db);
-  } finally {
-    db.close();
-  }
-}
+const edit = (file: string, sql: (db: Database.Database) => void): void => withSqliteFile(file, sql);
 
 async function cli(dataDir: string): Promise<{ code: number; out: string }> {
   let out = '';

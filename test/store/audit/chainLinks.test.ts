@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { withSqliteFile } from '../../support/sqliteFile.js';
 import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js';
-import { appender } from '../../../src/store/sqlite/appendBatch.js';
+import { appender, LINK_AFTER_REPLY_FROM } from '../../../src/store/sqlite/appendBatch.js';
 import { openEventsDatabase } from '../../../src/store/sqlite/eventsDatabase.js';
 import { nodeKeySigner } from '../../../src/store/audit/nodeKey.js';
 import { verifyEventLog, verifyEventLogParallel, type VerifyReport } from '../../../src/store/audit/verifyLog.js';
@@ -35,13 +35,18 @@ async function verified(file: string): Promise<VerifyReport> {
   return one;
 }
 
-/** `n` events through the writer thread, one append each; checkpoints every 4. */
-async function logOf(n: number): Promise<{ dataDir: string; file: string }> {
+/**
+ * Appends of these many events through the writer thread, one after the other (each a batch of
+ * its own: big enough to be linked after the answer, LINK_AFTER_REPLY_FROM); checkpoints every 4.
+ */
+async function logOf(...appends: number[]): Promise<{ dataDir: string; file: string }> {
+  assert.ok(appends.every((n) => n >= LINK_AFTER_REPLY_FROM), 'batches that are linked after the answer');
   const dataDir = join(testDir(), `d-${++made}`);
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'events.sqlite');
   const store = SqliteEventStore.open(file, { signer: nodeKeySigner(dataDir), checkpointEvery: 4, node: { partyId: '9999' } });
-  for (let i = 0; i < n; i++) await store.appendToStream(`job-${i % 3}`, [{ type: 'Step', data: { i } }]);
+  let i = 0;
+  for (const n of appends) await store.appendToStream(`job-${i % 3}`, Array.from({ length: n }, () => ({ type: 'Step', data: { i: i++ } })));
   await store.close();
   return { dataDir, file };
 }
@@ -64,29 +69,44 @@ function unlinkTail(file: string, after: number): void {
 }
 
 t('given appends through the writer, then every event is linked (no hash in its row) and the log verifies', async () => {
-  const { file } = await logOf(9);
+  const { file } = await logOf(40);
   const rows = sql(file, (db) => db.prepare('SELECT COUNT(*) AS n FROM events WHERE hash IS NOT NULL').get() as { n: number });
   assert.is(rows.n, 0, 'the rows themselves hold no hash');
   assert.ok(hexes(file).every((h) => h !== null && /^[0-9a-f]{64}$/.test(h)));
   const report = await verified(file);
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
   assert.is(report.unlinked, 0);
-  assert.is(report.headHash, hexes(file)[8]);
+  assert.is(report.headHash, hexes(file)[39]);
+});
+
+t('given small and big batches in turn, then the small are hashed into their rows, the big linked, and the chain runs through both', async () => {
+  const dataDir = join(testDir(), 'mixed');
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'events.sqlite');
+  const store = SqliteEventStore.open(file, { signer: nodeKeySigner(dataDir), node: { partyId: '9999' } });
+  for (const n of [3, 40, 2, 40, 1]) await store.appendToStream('job-m', Array.from({ length: n }, (_, i) => ({ type: 'Step', data: { n, i } })));
+  await store.close();
+  const where = sql(file, (db) => (db.prepare('SELECT typeof(hash) AS t FROM events ORDER BY position').all() as { t: string }[]).map((r) => (r.t === 'blob' ? 'row' : 'link')));
+  assert.equal(where, [...Array(3).fill('row'), ...Array(40).fill('link'), ...Array(2).fill('row'), ...Array(40).fill('link'), 'row']);
+  const report = await verified(file);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  assert.is(report.events, 86);
+  assert.is(report.unlinked, 0);
 });
 
 t('given a crash between a commit and its links, then verify accepts the hashless tail, says so, and the next start links it to the same hashes', async () => {
-  const { dataDir, file } = await logOf(10);
+  const { dataDir, file } = await logOf(40, 40);
   const linked = hexes(file);
-  unlinkTail(file, 6);
-  assert.equal(hexes(file).slice(6), [null, null, null, null]);
+  unlinkTail(file, 60);
+  assert.equal(hexes(file).slice(60), Array(20).fill(null));
   const report = await verified(file);
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
-  assert.is(report.unlinked, 4);
-  assert.is(report.headPosition, '10');
-  assert.is(report.headHash, linked[9], 'the head it reports is the hash the tail will get');
+  assert.is(report.unlinked, 20);
+  assert.is(report.headPosition, '80');
+  assert.is(report.headHash, linked[79], 'the head it reports is the hash the tail will get');
   let out = '';
   assert.is(await main(['audit', 'verify', '--data-dir', dataDir], { stdout: (s) => void (out += s), stderr: (s) => void (out += s) }), 0, out);
-  assert.match(out, /the newest 4 event\(s\) have no stored hash yet/);
+  assert.match(out, /the newest 20 event\(s\) have no stored hash yet/);
 
   // Exported meanwhile: the tail with the hashes it will get.
   let text = '';
@@ -98,15 +118,15 @@ t('given a crash between a commit and its links, then verify accepts the hashles
   const store = SqliteEventStore.open(file, { signer: nodeKeySigner(dataDir), checkpointEvery: 4, node: { partyId: '9999' } });
   await store.appendToStream('job-9', [{ type: 'After', data: {} }]);
   await store.close();
-  assert.equal(hexes(file).slice(0, 10), linked, 'linked to the very hashes it had');
+  assert.equal(hexes(file).slice(0, 80), linked, 'linked to the very hashes it had');
   const after = await verified(file);
   assert.ok(after.ok, JSON.stringify(after.firstBroken));
   assert.is(after.unlinked, 0);
-  assert.is(after.events, 11);
+  assert.is(after.events, 81);
 });
 
 t('given hashless events followed by linked ones, then verify names the first hashless one', async () => {
-  const { file } = await logOf(10);
+  const { file } = await logOf(40);
   sql(file, (db) => {
     // Positions 4 and 5 lose their hashes; the checkpoint at 4 goes too, so only the missing hashes speak.
     const runs = db.prepare('SELECT first, hashes FROM chain_links ORDER BY first').all() as { first: number; hashes: Buffer }[];
@@ -128,9 +148,9 @@ t('given hashless events followed by linked ones, then verify names the first ha
 });
 
 t('given a checkpoint over an event whose hash was removed, then verify refuses it', async () => {
-  const { file } = await logOf(10);
+  const { file } = await logOf(40);
   const checkpointed = sql(file, (db) => (db.prepare('SELECT MAX(position) AS p FROM chain_checkpoints').get() as { p: number }).p);
-  assert.ok(checkpointed >= 8, `a checkpoint near the end (${checkpointed})`);
+  assert.is(checkpointed, 40, 'the head signed once the batch was linked');
   sql(file, (db) => {
     const runs = db.prepare('SELECT first, hashes FROM chain_links ORDER BY first').all() as { first: number; hashes: Buffer }[];
     db.exec('DELETE FROM chain_links');
@@ -147,19 +167,19 @@ t('given a checkpoint over an event whose hash was removed, then verify refuses 
 });
 
 t('given a hashless tail, when another connection appends in its own thread, then it links the tail first and the chain goes on', async () => {
-  const { dataDir, file } = await logOf(6);
+  const { dataDir, file } = await logOf(40);
   const linked = hexes(file);
-  unlinkTail(file, 3);
+  unlinkTail(file, 30);
   // The in-thread path on a connection of its own, no writer thread to link first: what another
   // connection (a tool, the node's own thread) appending to the file does.
   const db = openEventsDatabase(file);
   appender(db, { signer: nodeKeySigner(dataDir) }).single([{ streamId: 'tool', expected: 'any', events: [{ type: 'Note', data: '{"by":"in-thread"}', metadata: '{}' }] }]);
   db.close();
-  assert.equal(sql(file, (d) => d.prepare('SELECT typeof(hash) AS t FROM events WHERE position = 7').get()), { t: 'blob' }, 'the in-thread path hashes into the row');
-  assert.equal(hexes(file).slice(0, 6), linked);
+  assert.equal(sql(file, (d) => d.prepare('SELECT typeof(hash) AS t FROM events WHERE position = 41').get()), { t: 'blob' }, 'the in-thread path hashes into the row');
+  assert.equal(hexes(file).slice(0, 40), linked);
   const report = await verified(file);
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
-  assert.is(report.events, 7);
+  assert.is(report.events, 41);
   assert.is(report.unlinked, 0);
 });
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { withSqliteFile } from '../../support/sqliteFile.js';
 import { SqliteEventStore } from '../../../src/store/sqlite/sqliteEventStore.js';
+import { LINK_AFTER_REPLY_FROM } from '../../../src/store/sqlite/appendBatch.js';
 import { nodeKeySigner } from '../../../src/store/audit/nodeKey.js';
 import { verifyEventLog, verifyEventLogParallel, type VerifyReport } from '../../../src/store/audit/verifyLog.js';
 import { exportEventLog } from '../../../src/store/audit/exportLog.js';
@@ -77,12 +78,15 @@ async function mixedLog(): Promise<{ dataDir: string; file: string }> {
 const t = suite('audit: the stored form of the chain hash');
 t.after(() => rmSync(dir, { recursive: true, force: true }));
 
-t('new events are linked: their hashes 32 bytes each in chain_links, none in the rows; reads, verify and checkpoints show hex', async () => {
+t('a big batch is linked (32 bytes per event in chain_links), a small one hashed into its rows (32 bytes each); reads, verify and checkpoints show hex', async () => {
   const { dataDir, file } = freshDir();
+  const writer = SqliteEventStore.open(file, { signer: nodeKeySigner(dataDir), checkpointEvery: 4, node: { partyId: '9999' } });
+  await writer.appendToStream('job-big', Array.from({ length: LINK_AFTER_REPLY_FROM }, (_, i) => ({ type: 'Step', data: { i } })));
+  await writer.close();
   await appended(dataDir, 10);
-  assert.equal(forms(file), Array(10).fill('link'));
+  assert.equal(forms(file), [...Array(LINK_AFTER_REPLY_FROM).fill('link'), ...Array(10).fill('blob:32')]);
   const links = sql(file, (db) => db.prepare('SELECT first, length(hashes) AS bytes FROM chain_links ORDER BY first').all() as { first: number; bytes: number }[]);
-  assert.is(links.reduce((n, l) => n + l.bytes, 0), 320, '32 bytes per event');
+  assert.is(links.reduce((n, l) => n + l.bytes, 0), 32 * LINK_AFTER_REPLY_FROM, '32 bytes per event');
   const stored = hexes(file) as string[];
   const store = SqliteEventStore.open(file, { readOnly: true });
   const events = await store.readAll();
@@ -90,7 +94,7 @@ t('new events are linked: their hashes 32 bytes each in chain_links, none in the
   assert.equal(events.map((e) => e.hash), stored, 'a read event carries the hex of its stored bytes');
   const report = await verified(file);
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
-  assert.is(report.headHash, stored[9]);
+  assert.is(report.headHash, stored.at(-1));
   const checkpoints = sql(file, (db) => db.prepare('SELECT position, hash FROM chain_checkpoints ORDER BY position').all() as { position: number; hash: string }[]);
   assert.ok(checkpoints.length >= 2);
   for (const cp of checkpoints) assert.is(cp.hash, stored[cp.position - 1], 'a checkpoint signs the hex of the stored head');
@@ -98,7 +102,7 @@ t('new events are linked: their hashes 32 bytes each in chain_links, none in the
 
 t('an old-form log (hex text) that took new appends verifies across both forms, on one thread and in ranges', async () => {
   const { dataDir, file } = await mixedLog();
-  assert.equal(forms(file), [...Array(8).fill('text:64'), ...Array(6).fill('link')]);
+  assert.equal(forms(file), [...Array(8).fill('text:64'), ...Array(6).fill('blob:32')]);
   const report = await verified(file);
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
   assert.is(report.events, 14);
@@ -128,13 +132,9 @@ t('a mixed log exports hex hashes and replays to a log that verifies, with the s
 });
 
 t('one byte of a stored 32-byte hash flipped: that event is named, in a row or in a link, in a new log and in a mixed one', async () => {
+  // Small batches: each hash's 32 bytes in its row.
   const inRows = freshDir();
   await appended(inRows.dataDir, 10);
-  // The form the in-thread path and logs before links have: each hash's 32 bytes in its row.
-  sql(inRows.file, (db) => {
-    db.exec(`UPDATE events SET hash = unhex(${LINKED_HASH_HEX})`);
-    db.exec('DELETE FROM chain_links');
-  });
   assert.equal(forms(inRows.file), Array(10).fill('blob:32'));
   assert.ok((await verified(inRows.file)).ok);
   const flipInRow = (db: Database.Database, position: number): void => {
@@ -147,9 +147,13 @@ t('one byte of a stored 32-byte hash flipped: that event is named, in a row or i
     run.hashes[(position - run.first) * 32 + 17] ^= 0x01;
     db.prepare('UPDATE chain_links SET hashes = ? WHERE first = ?').run(run.hashes, run.first);
   };
+  // A big batch: linked.
   const newLog = freshDir();
-  await appended(newLog.dataDir, 10);
-  for (const [{ file }, flip] of [[inRows, flipInRow], [newLog, flipInLink], [await mixedLog(), flipInLink]] as const) {
+  const store = SqliteEventStore.open(newLog.file, { signer: nodeKeySigner(newLog.dataDir), node: { partyId: '9999' } });
+  await store.appendToStream('job-big', Array.from({ length: LINK_AFTER_REPLY_FROM }, (_, i) => ({ type: 'Step', data: { i } })));
+  await store.close();
+  assert.equal(forms(newLog.file), Array(LINK_AFTER_REPLY_FROM).fill('link'));
+  for (const [{ file }, flip] of [[inRows, flipInRow], [newLog, flipInLink], [await mixedLog(), flipInRow]] as const) {
     const position = 10;
     sql(file, (db) => flip(db, position));
     const report = await verified(file);

@@ -2,7 +2,8 @@
 // Why: in a group commit the appenders and the writer take turns, so every microsecond the writer
 // spends per event before its commit lengthens every append; hashing there cost a durable append
 // ≈ 10 % (docs/audit-cost.md). The writer now commits a batch's rows without their hashes, answers,
-// and links them while the appenders gather the next batch — time in which it was idle. The hashes
+// and links them while the appenders gather the next batch — time in which it was idle (batches of
+// LINK_AFTER_REPLY_FROM events or more, appendBatch.ts; smaller ones are hashed in place, into the rows). The hashes
 // (the same chain, the same definition) go to `chain_links`, one row per run of positions, in a
 // transaction of their own that does not wait for fsync: the next batch's durable commit carries
 // them to disk with its own.

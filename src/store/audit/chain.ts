@@ -137,16 +137,16 @@ export class ChainVerifier {
     const expectedPosition = (this.previousPosition ?? 0) + 1;
     if (storedHash === null || storedHash === undefined) {
       // Not linked (yet): judged by what follows. The hash it will get chains the ones after it.
-      if (this.hashless === 0) this.firstHashless = this.describe(e, position, storedHash);
+      if (this.hashless === 0) this.firstHashless = { ...this.where(e, position), reason: 'the event has no hash, and events after it have one (written outside the chain, or its hash removed)' };
       this.hashless += 1;
       if (this.wanted.size && this.wanted.has(position)) this.wanted.set(position, UNLINKED);
-      if (this.breaks.length < MAX_BREAKS && position !== expectedPosition) this.breaks.push(this.describe(e, position, 'gap'));
+      if (this.breaks.length < MAX_BREAKS && position !== expectedPosition) this.breaks.push(this.describe(e, position));
       this.previous = eventHash(this.previous, e);
       this.previousPosition = position;
       return;
     }
     if (this.hashless) this.hashlessBreak();
-    if (this.breaks.length < MAX_BREAKS && (position !== expectedPosition || storedHash !== eventHash(this.previous, e))) this.breaks.push(this.describe(e, position, storedHash));
+    if (this.breaks.length < MAX_BREAKS && (position !== expectedPosition || storedHash !== eventHash(this.previous, e))) this.breaks.push(this.describe(e, position));
     if (this.wanted.size && this.wanted.has(position)) this.wanted.set(position, storedHash);
     this.previous = storedHash;
     this.previousPosition = position;
@@ -174,10 +174,14 @@ export class ChainVerifier {
     return this.breaks[0];
   }
 
-  private describe(e: ChainedFields, position: number, stored: string | null | undefined): ChainBreak {
-    const where = { position: String(position), streamId: e.streamId, revision: String(e.revision), type: e.type };
+  private where(e: ChainedFields, position: number): Omit<ChainBreak, 'reason'> {
+    return { position: String(position), streamId: e.streamId, revision: String(e.revision), type: e.type };
+  }
+
+  /** Why an event out of place, or with a hash that does not fit, breaks the chain. */
+  private describe(e: ChainedFields, position: number): ChainBreak {
+    const where = this.where(e, position);
     const gap = position - (this.previousPosition ?? 0) - 1;
-    if (!stored) return { ...where, reason: 'the event has no hash, and events after it have one (written outside the chain, or its hash removed)' };
     if (gap > 0) {
       const from = (this.previousPosition ?? 0) + 1;
       return { ...where, reason: `${gap} event(s) missing before it (positions ${from}..${position - 1})` };

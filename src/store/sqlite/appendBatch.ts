@@ -76,8 +76,7 @@ export function appender(db: Db, chain: ChainOptions = {}, options: { readonly c
   const relinked = (head: LogHead): LogHead => {
     unlinked.length = 0;
     const tail = linker ? linkTail(db) : undefined;
-    if (tail) linker!.startFrom(tail.lastHash);
-    else linker?.startFrom(GENESIS_HASH);
+    linker?.startFrom(tail?.lastHash ?? GENESIS_HASH);
     return tail ? { ...head, lastPosition: tail.lastPosition, lastHash: tail.lastHash } : head;
   };
   /** Inside a transaction: `head`, a hashless tail (another connection's not linked yet, or a crash's) linked first. */

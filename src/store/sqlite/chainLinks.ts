@@ -3,10 +3,10 @@
 // spends per event before its commit lengthens every append; hashing there cost a durable append
 // ≈ 10 % (docs/audit-cost.md). The writer now commits a batch's rows without their hashes, answers,
 // and links them while the appenders gather the next batch — time in which it was idle (batches of
-// LINK_AFTER_REPLY_FROM events or more, appendBatch.ts; smaller ones are hashed in place, into the rows). The hashes
-// (the same chain, the same definition) go to `chain_links`, one row per run of positions, in a
-// transaction of their own that does not wait for fsync: the next batch's durable commit carries
-// them to disk with its own.
+// LINK_AFTER_REPLY_FROM events or more, appendBatch.ts; smaller ones are hashed in place, into the
+// rows). The hashes (the same chain, the same definition) go to `chain_links`, one row per run of
+// positions, in a transaction of their own that does not wait for fsync: the next batch's durable
+// commit carries them to disk with its own.
 // What it changes for the proof: for the moments between a batch's commit and its links, and
 // after a crash until the next start links them, the newest events have no stored hash. That
 // weakens nothing the chain proves: events after the last signed checkpoint can be rewritten and

@@ -16,7 +16,7 @@ import { nodeKeySigner } from '../../../src/store/audit/nodeKey.js';
 import { verifyEventLog, verifyEventLogParallel, type VerifyReport } from '../../../src/store/audit/verifyLog.js';
 import { exportEventLog } from '../../../src/store/audit/exportLog.js';
 import { replayExport } from '../../../src/store/audit/replayLog.js';
-import { LINKED_HASH_HEX, storedHashHex } from '../../../src/store/audit/storedHash.js';
+import { LINKED_HASH_HEX } from '../../../src/store/audit/storedHash.js';
 import { main } from '../../../src/cli/main.js';
 import { tempDir } from '../../support/http.js';
 
